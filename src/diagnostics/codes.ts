@@ -1,0 +1,159 @@
+/**
+ * Every diagnostic Gantry can report. Codes are stable: never reuse or renumber one.
+ * Ranges: 1xxx reading and evaluating source, 2xxx the pipeline model, 4xxx targets, 5xxx the CLI.
+ * `gantry explain CODE` prints the title and explanation.
+ */
+export const codes = {
+  GANTRY1001: {
+    title: "Cannot read source file",
+    explain: "A path given to `gantry compile` does not exist or cannot be read.",
+  },
+  GANTRY1002: {
+    title: "Syntax error",
+    explain: "TypeScript could not parse the file. Fix the syntax error; Gantry reports the parser's message.",
+  },
+  GANTRY1003: {
+    title: "No pipeline sources found",
+    explain:
+      "None of the given paths holds a .ts/.mts/.cts file (test files and declaration files are skipped). Pass the files or folders that hold your pipelines, e.g. `gantry compile pipelines`.",
+  },
+  GANTRY1100: {
+    title: "Syntax outside the static subset",
+    explain:
+      "Gantry reads pipelines without running them, so it evaluates a static subset of TypeScript: literals, objects, arrays, spreads, template literals, const bindings, helper functions and the DSL. This construct is not part of that subset.",
+  },
+  GANTRY1101: {
+    title: "Unknown name",
+    explain: "The name is not declared in this file or imported, so its value cannot be known at compile time.",
+  },
+  GANTRY1102: {
+    title: "Call to code Gantry cannot evaluate",
+    explain:
+      "Only helper functions defined in your own files, the Gantry DSL and a fixed set of pure built-ins (array and string methods, Object.keys/values/entries) can be called at compile time.",
+  },
+  GANTRY1103: {
+    title: "Import from a package other than gantry",
+    explain:
+      "Only local modules and `gantry` itself can be imported by a pipeline: Gantry never loads or runs other packages while compiling.",
+  },
+  GANTRY1104: {
+    title: "Variable is reassigned",
+    explain:
+      "A `let` or `var` binding that is assigned again has no single static value. Use `const`, or compute the value with an expression.",
+  },
+  GANTRY1105: {
+    title: "Value known only at run time",
+    explain:
+      "Values such as `Date.now()`, `Math.random()` or `process.env.X` differ between runs and machines; compiled manifests must be reproducible. Declare a pipeline parameter (`parameters: { date: { default: \"...\" } }` and `p.params.date`) or use a runtime expression of the target instead.",
+  },
+  GANTRY1106: {
+    title: "Object construction with `new`",
+    explain: "Classes are not evaluated at compile time. Use plain objects and functions.",
+  },
+  GANTRY1107: {
+    title: "Asynchronous code",
+    explain: "`await`, async functions and promises cannot be evaluated at compile time; pipelines are plain, synchronous data.",
+  },
+  GANTRY1108: {
+    title: "Evaluation limit reached",
+    explain:
+      "Evaluation stopped because a loop or recursion exceeded Gantry's bound (for example 10,000 iterations or a call depth of 200). Pipelines are finite data; look for unbounded loops.",
+  },
+  GANTRY1109: {
+    title: "Invalid operation on a static value",
+    explain: "The expression is in the static subset but fails on these values (for example, reading a property of undefined or calling something that is not a function).",
+  },
+  GANTRY1110: {
+    title: "Import cycle",
+    explain: "Modules import each other in a cycle that Gantry needs to follow to know a value. Move the shared values into a module that both import.",
+  },
+  GANTRY1111: {
+    title: "Cannot resolve import",
+    explain: "A relative import does not resolve to a .ts file, or the imported name is not exported by that module.",
+  },
+  GANTRY1120: {
+    title: "Pipeline is not exported",
+    explain: "A `pipeline(...)` value that is not exported from its module is not compiled. Export it (`export default pipeline(...)` or `export const nightly = pipeline(...)`).",
+  },
+  GANTRY2001: {
+    title: "Invalid pipeline or task option",
+    explain: "A value does not match what the DSL accepts (a wrong type, a missing required field, an unknown field).",
+  },
+  GANTRY2002: {
+    title: "Duplicate task name",
+    explain: "Task names identify tasks in manifests and must be unique within a pipeline.",
+  },
+  GANTRY2003: {
+    title: "Unknown dependency",
+    explain: "`after` must list task handles returned by `p.task(...)` in the same pipeline.",
+  },
+  GANTRY2004: {
+    title: "Dependency cycle",
+    explain: "Tasks depend on each other in a cycle, so none of them could ever start. The message lists the cycle.",
+  },
+  GANTRY2005: {
+    title: "Name Kubernetes or Argo would reject",
+    explain:
+      "Pipeline, task and parameter names become object, template and parameter names. Pipelines: lowercase DNS-1123 names of at most 63 characters (52 for scheduled pipelines, as Argo appends a timestamp). Tasks: lowercase letters, digits and '-', starting with a letter, at most 63 characters. Parameters: letters, digits, '-' and '_'.",
+  },
+  GANTRY2006: {
+    title: "Invalid resource quantity",
+    explain: "CPU, memory and storage amounts must be Kubernetes quantities such as `500m`, `2`, `512Mi` or `1.5Gi`.",
+  },
+  GANTRY2007: {
+    title: "Invalid cron expression",
+    explain: "Schedules use five fields (minute hour day-of-month month day-of-week) or a descriptor such as `@daily` or `@every 1h`, as Argo's cron parser does.",
+  },
+  GANTRY2008: {
+    title: "Invalid time zone",
+    explain: "`schedule.timezone` must be an IANA time zone name such as `UTC` or `Europe/Berlin`.",
+  },
+  GANTRY2009: {
+    title: "Duplicate pipeline name",
+    explain: "Each pipeline becomes one manifest file and one Kubernetes object named after it, so pipeline names must be unique across all compiled files.",
+  },
+  GANTRY2010: {
+    title: "Unknown pipeline parameter",
+    explain: "A `{{params.NAME}}` placeholder refers to a parameter the pipeline does not declare in `parameters`.",
+  },
+  GANTRY2011: {
+    title: "Reserved task name",
+    explain: "Some names are used by the templates Gantry generates (`main`, and names starting with `gantry-`).",
+  },
+  GANTRY2012: {
+    title: "Invalid label or annotation",
+    explain: "Label keys and annotation keys are qualified names (optional DNS prefix, '/', name of at most 63 characters); label values are at most 63 characters of letters, digits, '-', '_' and '.'.",
+  },
+  GANTRY2013: {
+    title: "Pipeline has no tasks",
+    explain: "A pipeline must declare at least one task with `p.task(...)`.",
+  },
+  GANTRY2014: {
+    title: "Conflicting names inside a task",
+    explain: "Environment variables, volumes and mount paths must be unique within a task.",
+  },
+  GANTRY2015: {
+    title: "Invalid duration",
+    explain: "Durations are strings with a unit, such as `30s`, `10m` or `1h30m`.",
+  },
+  GANTRY4001: {
+    title: "Output kind not possible for this pipeline",
+    explain: "`--kind cron` needs a pipeline with a `schedule`.",
+  },
+  GANTRY4002: {
+    title: "Schedule not emitted",
+    explain: "The pipeline has a schedule but a non-scheduled kind was requested, so the schedule is not part of the output.",
+  },
+  GANTRY4003: {
+    title: "Target limit exceeded",
+    explain: "Argo's CRDs accept at most 200 templates per workflow and 200 tasks per DAG. Split the pipeline.",
+  },
+  GANTRY5001: {
+    title: "Cannot write output",
+    explain: "The output directory or a file in it could not be written. Nothing was changed.",
+  },
+} as const satisfies Record<string, { title: string; explain: string }>;
+
+export type DiagnosticCode = keyof typeof codes;
+
+export const isDiagnosticCode = (s: string): s is DiagnosticCode => Object.hasOwn(codes, s);

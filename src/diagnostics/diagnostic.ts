@@ -1,0 +1,64 @@
+import type { DiagnosticCode } from "./codes.js";
+
+/** A position in a source file. `file` is relative to the working directory, POSIX-style; line and column are 1-based. */
+export interface Span {
+  file: string;
+  line: number;
+  column: number;
+  /** Where the span ends (same file), so code frames can underline the whole construct. */
+  endLine?: number;
+  endColumn?: number;
+}
+
+export type Severity = "error" | "warning";
+
+/** One finding, from any phase. Plain data so it can be printed as JSON. */
+export interface Diagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  span?: Span;
+  /** What to do about it, in one sentence. */
+  hint?: string;
+}
+
+export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
+  diagnostics.some((d) => d.severity === "error");
+
+/** Stable order for reporting: by file, position, then code, so output never depends on discovery order. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => [d.span?.file ?? "", d.span?.line ?? 0, d.span?.column ?? 0] as const;
+  return [...diagnostics].sort((a, b) => {
+    const [fa, la, ca] = key(a);
+    const [fb, lb, cb] = key(b);
+    if (fa !== fb) return fa < fb ? -1 : 1;
+    return la - lb || ca - cb || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  });
+}
+
+/** Collects diagnostics for one phase; phases never throw for bad user input. */
+export class DiagnosticBag {
+  readonly items: Diagnostic[] = [];
+
+  report(d: Diagnostic): void {
+    this.items.push(d);
+  }
+
+  error(code: DiagnosticCode, message: string, span?: Span, hint?: string): void {
+    this.items.push(clean({ code, severity: "error", message, span, hint }));
+  }
+
+  warning(code: DiagnosticCode, message: string, span?: Span, hint?: string): void {
+    this.items.push(clean({ code, severity: "warning", message, span, hint }));
+  }
+
+  get hasErrors(): boolean {
+    return hasErrors(this.items);
+  }
+}
+
+function clean(d: Diagnostic): Diagnostic {
+  if (d.span === undefined) delete d.span;
+  if (d.hint === undefined) delete d.hint;
+  return d;
+}

@@ -1,0 +1,57 @@
+import { codeFrameColumns } from "@babel/code-frame";
+import pc from "picocolors";
+import type { Diagnostic } from "./diagnostic.js";
+
+export type DiagnosticFormat = "text" | "json" | "github";
+
+export interface FormatOptions {
+  /** Colour the text format. The CLI enables this only on a TTY without NO_COLOR. */
+  color: boolean;
+  /** Source text by the diagnostic's (relative) file name, for code frames. */
+  readSource?: (file: string) => string | undefined;
+}
+
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, options: FormatOptions): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify(diagnostics, null, 2) + "\n";
+    case "github":
+      return diagnostics.map(githubAnnotation).join("");
+    case "text":
+      return diagnostics.map((d) => textDiagnostic(d, options)).join("\n");
+  }
+}
+
+function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): string {
+  const c = pc.createColors(color);
+  const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.column}: ` : "";
+  const sev = d.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
+  let out = `${c.bold(where)}${sev} ${c.dim(d.code)}: ${d.message}\n`;
+  const source = d.span && readSource?.(d.span.file);
+  if (d.span && source !== undefined) {
+    const loc = {
+      start: { line: d.span.line, column: d.span.column },
+      ...(d.span.endLine !== undefined && { end: { line: d.span.endLine, column: d.span.endColumn ?? d.span.column } }),
+    };
+    out += codeFrameColumns(source, loc, { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 }) + "\n";
+  }
+  if (d.hint) out += `  ${c.cyan("hint")}: ${d.hint}\n`;
+  return out;
+}
+
+// https://docs.github.com/actions/reference/workflow-commands-for-github-actions#setting-an-error-message
+function githubAnnotation(d: Diagnostic): string {
+  const props = d.span ? `file=${prop(d.span.file)},line=${d.span.line},col=${d.span.column},` : "";
+  const body = d.hint ? `${d.message}\n${d.hint}` : d.message;
+  return `::${d.severity} ${props}title=${prop(d.code)}::${data(body)}\n`;
+}
+
+const data = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+const prop = (s: string) => data(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+
+export function summarize(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? "" : "s"}`;
+  return `${plural(errors, "error")}, ${plural(warnings, "warning")}`;
+}
