@@ -1,0 +1,228 @@
+/**
+ * The types of the Gantry DSL: everything a pipeline author writes.
+ * These doc comments are the first documentation users see (in their editor), so keep them precise.
+ */
+import type { TaskHandle } from "./handle.js";
+
+/** A Kubernetes quantity: `"500m"`, `"2"`, `"512Mi"`, `"1.5Gi"`, or a plain number of units. */
+export type Quantity = string | number;
+
+/** Compute resources of a task's container, as in Kubernetes. */
+export interface Resources {
+  /** What the scheduler reserves, e.g. `{ cpu: "500m", memory: "512Mi" }`. */
+  requests?: Readonly<Record<string, Quantity>>;
+  /** Hard caps, e.g. `{ memory: "1Gi" }`. A container over its memory limit is killed. */
+  limits?: Readonly<Record<string, Quantity>>;
+}
+
+/** The value of an environment variable taken from a Secret key. Build it with `secretEnv(name, key)`. */
+export interface SecretKeyRef {
+  secretKeyRef: { name: string; key: string; optional?: boolean };
+}
+
+/** The value of an environment variable taken from a ConfigMap key. Build it with `configMapEnv(name, key)`. */
+export interface ConfigMapKeyRef {
+  configMapKeyRef: { name: string; key: string; optional?: boolean };
+}
+
+/** The value of an environment variable taken from the pod itself, e.g. `{ fieldRef: { fieldPath: "metadata.name" } }`. */
+export interface FieldRef {
+  fieldRef: { fieldPath: string };
+}
+
+/** An environment variable's value: a literal (numbers and booleans are written as strings) or a reference. */
+export type EnvValue = string | number | boolean | SecretKeyRef | ConfigMapKeyRef | FieldRef;
+
+/** Import every key of a Secret or ConfigMap as environment variables. */
+export type EnvFromSource =
+  | { /** Secret name. */ secret: string; /** Prefix added to every variable name. */ prefix?: string; optional?: boolean }
+  | { /** ConfigMap name. */ configMap: string; /** Prefix added to every variable name. */ prefix?: string; optional?: boolean };
+
+/** Where and how a volume is mounted into the task's container. */
+export interface VolumeMountOptions {
+  /** Volume name, unique within the task (a DNS label such as `"data"`). */
+  name: string;
+  /** Absolute path inside the container. */
+  mountPath: string;
+  /** Mount read-only. */
+  readOnly?: boolean;
+  /** Mount only this path inside the volume. */
+  subPath?: string;
+}
+
+/** Items of a ConfigMap or Secret projected into files. */
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+/**
+ * A volume mounted into the task's container: exactly one source among `configMap`, `secret`,
+ * `emptyDir` and `persistentVolumeClaim`. Only volume types allowed by the Pod Security Standards
+ * `restricted` profile are offered.
+ */
+export type VolumeSpec = VolumeMountOptions &
+  (
+    | { /** A ConfigMap by name, or with options. */ configMap: string | { name: string; items?: readonly KeyToPath[]; defaultMode?: number; optional?: boolean } }
+    | { /** A Secret by name, or with options. */ secret: string | { name: string; items?: readonly KeyToPath[]; defaultMode?: number; optional?: boolean } }
+    | { /** Scratch space that lives as long as the pod. `{}` for disk, `{ medium: "Memory" }` for tmpfs. */ emptyDir: { medium?: "" | "Memory"; sizeLimit?: Quantity } }
+    | { /** An existing PersistentVolumeClaim by name, or with options. */ persistentVolumeClaim: string | { claimName: string; readOnly?: boolean } }
+  );
+
+/** A Kubernetes toleration, letting the task's pod run on tainted nodes. */
+export interface Toleration {
+  key?: string;
+  operator?: "Exists" | "Equal";
+  value?: string;
+  effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  tolerationSeconds?: number;
+}
+
+/** A Kubernetes affinity (nodeAffinity, podAffinity, podAntiAffinity), passed through as written. */
+export interface Affinity {
+  nodeAffinity?: Readonly<Record<string, unknown>>;
+  podAffinity?: Readonly<Record<string, unknown>>;
+  podAntiAffinity?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Security settings of the task's pod and container. Gantry's defaults meet the Pod Security Standards
+ * `restricted` profile: non-root (uid and gid 65532), no privilege escalation, all capabilities dropped,
+ * the RuntimeDefault seccomp profile. Override the user or group for images that need a specific one.
+ */
+export interface SecurityOptions {
+  /** User id the container runs as. Default 65532. Must not be 0 under the restricted profile. */
+  runAsUser?: number;
+  /** Group id the container runs as. Default 65532. */
+  runAsGroup?: number;
+  /** Group that owns mounted volumes. */
+  fsGroup?: number;
+  /** Mount the container's root filesystem read-only. */
+  readOnlyRootFilesystem?: boolean;
+}
+
+/** How a failed task is retried. */
+export interface RetrySpec {
+  /** Retries after the first attempt (a task with `limit: 2` runs at most 3 times). */
+  limit: number;
+  /** What counts as retryable: a failed container (`"failure"`, default), an infrastructure error (`"error"`), or both (`"any"`). */
+  on?: "failure" | "error" | "any";
+  /** Wait between attempts: `duration` before the first retry, multiplied by `factor` each time, at most `cap`. */
+  backoff?: {
+    /** First wait, e.g. `"10s"`. */
+    duration: string;
+    /** Integer multiplier applied to the wait after each retry. */
+    factor?: number;
+    /** Longest single wait, e.g. `"5m"`. */
+    cap?: string;
+  };
+}
+
+/** Fields shared by container and script tasks. */
+export interface TaskCommon {
+  /** Container image, e.g. `"python:3.12-slim"`. Pin a tag or digest for reproducible runs. */
+  image: string;
+  /** Environment variables by name: literal values or references built with `secretEnv` / `configMapEnv`. */
+  env?: Readonly<Record<string, EnvValue>>;
+  /** Import whole Secrets or ConfigMaps as environment variables. */
+  envFrom?: readonly EnvFromSource[];
+  /** CPU and memory requests and limits. */
+  resources?: Resources;
+  /** Volumes to mount. */
+  volumes?: readonly VolumeSpec[];
+  /** Working directory of the command. */
+  workingDir?: string;
+  /** When to pull the image. */
+  imagePullPolicy?: "Always" | "IfNotPresent" | "Never";
+  /** ServiceAccount the task's pod runs as (overrides the pipeline's). */
+  serviceAccountName?: string;
+  /** Only schedule on nodes with these labels. */
+  nodeSelector?: Readonly<Record<string, string>>;
+  /** Tolerations for tainted nodes. */
+  tolerations?: readonly Toleration[];
+  /** Node and pod affinity rules. */
+  affinity?: Affinity;
+  /** Names of Secrets used to pull the image from a private registry. */
+  imagePullSecrets?: readonly string[];
+  /** Labels on the task's pod. */
+  labels?: Readonly<Record<string, string>>;
+  /** Annotations on the task's pod. */
+  annotations?: Readonly<Record<string, string>>;
+  /** Pod and container security settings (see `SecurityOptions` for the defaults). */
+  securityContext?: SecurityOptions;
+  /** Tasks that must succeed before this one starts. Use the handles returned by `p.task(...)`. */
+  after?: readonly TaskHandle[];
+  /** How failures are retried. */
+  retry?: RetrySpec;
+  /** Fail the attempt when it runs longer than this, e.g. `"30m"`. */
+  timeout?: string;
+}
+
+/** A task that runs a container's command. */
+export interface ContainerTaskSpec extends TaskCommon {
+  /** Entrypoint, replacing the image's ENTRYPOINT. */
+  command?: readonly string[];
+  /** Arguments, replacing the image's CMD. May contain `p.params.x` placeholders. */
+  args?: readonly string[];
+  source?: never;
+}
+
+/** A task that runs an inline script with an interpreter from its image. */
+export interface ScriptTaskSpec extends TaskCommon {
+  /** The script's text. */
+  source: string;
+  /** Interpreter that runs the script, e.g. `["python"]`. Default `["sh"]`. */
+  command?: readonly string[];
+  args?: never;
+}
+
+/** What a task runs: a container command, or an inline script (when `source` is set). */
+export type TaskSpec = ContainerTaskSpec | ScriptTaskSpec;
+
+/** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
+export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image">> & { command?: readonly string[] };
+
+/** A pipeline parameter: a value chosen when a run is submitted, with a default. */
+export interface ParameterSpec {
+  /** Value used when the run does not set one. */
+  default?: string | number | boolean;
+  /** Shown in the Argo UI and in `argo submit --help`-style listings. */
+  description?: string;
+  /** Allowed values. */
+  enum?: readonly string[];
+}
+
+/** When a scheduled pipeline runs. */
+export interface ScheduleSpec {
+  /** Five-field cron expression(s) or descriptor(s) such as `"@daily"` or `"@every 6h"`. */
+  cron: string | readonly string[];
+  /** IANA time zone the expression is read in, e.g. `"Europe/Berlin"`. Default: UTC. */
+  timezone?: string;
+  /** What happens when a run is still going at the next tick. Default `"Forbid"`. */
+  concurrencyPolicy?: "Allow" | "Forbid" | "Replace";
+  /** Seconds after a missed tick within which the run still starts. */
+  startingDeadlineSeconds?: number;
+  /** Stop scheduling without deleting the pipeline. */
+  suspend?: boolean;
+}
+
+/** Pipeline-wide options. */
+export interface PipelineOptions<P extends Readonly<Record<string, ParameterSpec>> = Readonly<Record<string, ParameterSpec>>> {
+  /** Namespace the pipeline's objects are created in. Omit to use the namespace of `kubectl`'s context. */
+  namespace?: string;
+  /** What the pipeline does, written into an annotation. */
+  description?: string;
+  /** ServiceAccount every task's pod runs as (tasks may override). */
+  serviceAccountName?: string;
+  /** Parameters of a run, read in task specs as `p.params.NAME`. */
+  parameters?: P;
+  /** Defaults merged into every task. */
+  defaults?: TaskDefaults;
+  /** Labels on the pipeline's objects. */
+  labels?: Readonly<Record<string, string>>;
+  /** Annotations on the pipeline's objects. */
+  annotations?: Readonly<Record<string, string>>;
+  /** Run on a schedule (emits an Argo CronWorkflow). */
+  schedule?: ScheduleSpec;
+}
