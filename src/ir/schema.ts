@@ -1,0 +1,142 @@
+/**
+ * The validated pipeline: Gantry's intermediate representation. Plain, JSON-printable data with every
+ * default applied and every reference resolved to a name. Backends read only this; nothing here knows
+ * about TypeScript or ts-morph.
+ */
+import { z } from "zod";
+
+const StringMap = z.record(z.string(), z.string());
+
+export const SourceRef = z.object({
+  /** Source file relative to the compile's working directory, POSIX separators. */
+  file: z.string(),
+  line: z.number().int(),
+  column: z.number().int(),
+});
+
+export const EnvVar = z.object({
+  name: z.string(),
+  value: z.string().optional(),
+  valueFrom: z
+    .union([
+      z.object({ secretKeyRef: z.object({ name: z.string(), key: z.string(), optional: z.boolean().optional() }) }),
+      z.object({ configMapKeyRef: z.object({ name: z.string(), key: z.string(), optional: z.boolean().optional() }) }),
+      z.object({ fieldRef: z.object({ fieldPath: z.string() }) }),
+    ])
+    .optional(),
+});
+
+export const EnvFrom = z.object({
+  kind: z.enum(["secret", "configMap"]),
+  name: z.string(),
+  prefix: z.string().optional(),
+  optional: z.boolean().optional(),
+});
+
+const KeyToPath = z.object({ key: z.string(), path: z.string(), mode: z.number().int().optional() });
+
+export const VolumeSource = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("configMap"), name: z.string(), items: z.array(KeyToPath).optional(), defaultMode: z.number().int().optional(), optional: z.boolean().optional() }),
+  z.object({ type: z.literal("secret"), name: z.string(), items: z.array(KeyToPath).optional(), defaultMode: z.number().int().optional(), optional: z.boolean().optional() }),
+  z.object({ type: z.literal("emptyDir"), medium: z.string().optional(), sizeLimit: z.string().optional() }),
+  z.object({ type: z.literal("persistentVolumeClaim"), claimName: z.string(), readOnly: z.boolean().optional() }),
+]);
+
+export const Volume = z.object({
+  name: z.string(),
+  mountPath: z.string(),
+  readOnly: z.boolean(),
+  subPath: z.string().optional(),
+  source: VolumeSource,
+});
+
+export const Toleration = z.object({
+  key: z.string().optional(),
+  operator: z.enum(["Exists", "Equal"]).optional(),
+  value: z.string().optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+  tolerationSeconds: z.number().int().optional(),
+});
+
+export const Retry = z.object({
+  limit: z.number().int().nonnegative(),
+  on: z.enum(["failure", "error", "any"]),
+  backoff: z.object({ duration: z.string(), factor: z.number().int().positive().optional(), cap: z.string().optional() }).optional(),
+});
+
+export const Task = z.object({
+  name: z.string(),
+  role: z.literal("work"),
+  /** Names of the tasks that must succeed first, in declaration order. */
+  dependencies: z.array(z.string()),
+  image: z.string(),
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  /** Inline script source; when set the task runs `command` (default `sh`) over it. */
+  script: z.string().optional(),
+  env: z.array(EnvVar),
+  envFrom: z.array(EnvFrom),
+  resources: z.object({ requests: StringMap, limits: StringMap }),
+  volumes: z.array(Volume),
+  workingDir: z.string().optional(),
+  imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
+  pod: z.object({
+    serviceAccountName: z.string().optional(),
+    nodeSelector: StringMap,
+    tolerations: z.array(Toleration),
+    affinity: z.record(z.string(), z.unknown()).optional(),
+    imagePullSecrets: z.array(z.string()),
+    labels: StringMap,
+    annotations: StringMap,
+  }),
+  security: z.object({
+    runAsUser: z.number().int(),
+    runAsGroup: z.number().int(),
+    fsGroup: z.number().int().optional(),
+    readOnlyRootFilesystem: z.boolean(),
+  }),
+  retry: Retry.optional(),
+  timeout: z.string().optional(),
+  source: SourceRef,
+});
+
+export const Parameter = z.object({
+  name: z.string(),
+  default: z.string().optional(),
+  description: z.string().optional(),
+  enum: z.array(z.string()).optional(),
+});
+
+export const Schedule = z.object({
+  crons: z.array(z.string()).min(1),
+  timezone: z.string(),
+  concurrencyPolicy: z.enum(["Allow", "Forbid", "Replace"]),
+  startingDeadlineSeconds: z.number().int().nonnegative().optional(),
+  suspend: z.boolean(),
+});
+
+export const Pipeline = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  namespace: z.string().optional(),
+  serviceAccountName: z.string().optional(),
+  labels: StringMap,
+  annotations: StringMap,
+  parameters: z.array(Parameter),
+  schedule: Schedule.optional(),
+  /** Tasks in declaration order. */
+  tasks: z.array(Task).min(1),
+  source: SourceRef,
+});
+
+export type SourceRef = z.infer<typeof SourceRef>;
+export type EnvVar = z.infer<typeof EnvVar>;
+export type EnvFrom = z.infer<typeof EnvFrom>;
+export type Volume = z.infer<typeof Volume>;
+export type VolumeSource = z.infer<typeof VolumeSource>;
+export type Toleration = z.infer<typeof Toleration>;
+export type Retry = z.infer<typeof Retry>;
+export type Task = z.infer<typeof Task>;
+export type Parameter = z.infer<typeof Parameter>;
+export type Schedule = z.infer<typeof Schedule>;
+export type Pipeline = z.infer<typeof Pipeline>;

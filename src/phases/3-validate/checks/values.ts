@@ -1,0 +1,124 @@
+/**
+ * Value rules that need more than a type: Kubernetes names, quantities, durations, cron, time zones,
+ * label syntax and parameter placeholders. Run on the declaration as written, so each finding points
+ * at the exact value.
+ */
+import type { DiagnosticBag, Span } from "../../../diagnostics/index.js";
+import * as rules from "../rules/index.js";
+import type { PipelineOptionsInput, TaskDefaultsInput } from "../input-schema.js";
+
+type At = (path: readonly PropertyKey[]) => Span | undefined;
+
+/** Checks the fields shared by tasks and pipeline defaults. `subject` prefixes messages. */
+export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, subject: string, at: At): void {
+  for (const kind of ["requests", "limits"] as const) {
+    for (const [resource, value] of Object.entries(spec.resources?.[kind] ?? {})) {
+      const reason = rules.quantity(value);
+      if (reason) bag.error("GANTRY2006", `${subject}: resources.${kind}.${resource}: ${reason}`, at(["resources", kind, resource]));
+    }
+  }
+  checkLabels(bag, spec.labels, `${subject}: labels`, at, ["labels"]);
+  checkAnnotations(bag, spec.annotations, `${subject}: annotations`, at, ["annotations"]);
+  for (const name of Object.keys(spec.env ?? {})) {
+    const reason = rules.envVarName(name);
+    if (reason) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, at(["env", name]));
+  }
+  if (spec.timeout !== undefined) checkDuration(bag, spec.timeout, `${subject}: timeout`, at(["timeout"]));
+  const backoff = spec.retry?.backoff;
+  if (backoff) {
+    checkDuration(bag, backoff.duration, `${subject}: retry.backoff.duration`, at(["retry", "backoff", "duration"]));
+    if (backoff.cap !== undefined) checkDuration(bag, backoff.cap, `${subject}: retry.backoff.cap`, at(["retry", "backoff", "cap"]));
+  }
+  const seenMounts = new Map<string, string>();
+  (spec.volumes ?? []).forEach((v, i) => {
+    const reason = rules.dns1123Label(v.name);
+    if (reason) bag.error("GANTRY2005", `${subject}: volume name "${v.name}" ${reason}`, at(["volumes", i, "name"]));
+    if (!v.mountPath.startsWith("/")) bag.error("GANTRY2001", `${subject}: volume "${v.name}": mountPath must be absolute (got "${v.mountPath}")`, at(["volumes", i, "mountPath"]));
+    const other = seenMounts.get(v.mountPath);
+    if (other !== undefined) bag.error("GANTRY2014", `${subject}: volumes "${other}" and "${v.name}" are both mounted at ${v.mountPath}`, at(["volumes", i, "mountPath"]));
+    seenMounts.set(v.mountPath, v.name);
+    if ("emptyDir" in v && v.emptyDir.sizeLimit !== undefined) {
+      const q = rules.quantity(v.emptyDir.sizeLimit);
+      if (q) bag.error("GANTRY2006", `${subject}: volume "${v.name}": emptyDir.sizeLimit: ${q}`, at(["volumes", i, "emptyDir", "sizeLimit"]));
+    }
+  });
+  const names = new Set<string>();
+  (spec.volumes ?? []).forEach((v, i) => {
+    if (names.has(v.name)) bag.error("GANTRY2014", `${subject}: volume name "${v.name}" is used twice`, at(["volumes", i, "name"]));
+    names.add(v.name);
+  });
+  if (spec.securityContext?.runAsUser === 0) {
+    bag.error("GANTRY2001", `${subject}: securityContext.runAsUser 0 (root) is not allowed by the Pod Security Standards restricted profile`, at(["securityContext", "runAsUser"]), "Run as a non-zero user id; most images work with any uid when their files are world-readable.");
+  }
+}
+
+export function checkPipelineValues(bag: DiagnosticBag, name: string, options: PipelineOptionsInput, at: At, nameSpan: Span | undefined): void {
+  // Argo appends "-<unix seconds>" (11 chars) to a CronWorkflow's runs, so scheduled names are shorter.
+  const max = options.schedule ? 52 : 63;
+  const reason = rules.resourceName(name, max) ?? rules.dns1123Label(name);
+  if (reason) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, options.schedule ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
+  if (options.namespace !== undefined) {
+    const r = rules.dns1123Label(options.namespace);
+    if (r) bag.error("GANTRY2005", `namespace "${options.namespace}" ${r}`, at(["namespace"]));
+  }
+  checkLabels(bag, options.labels, "pipeline labels", at, ["labels"]);
+  checkAnnotations(bag, options.annotations, "pipeline annotations", at, ["annotations"]);
+  for (const param of Object.keys(options.parameters ?? {})) {
+    const r = rules.argoParameterName(param);
+    if (r) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, at(["parameters", param]));
+  }
+  const schedule = options.schedule;
+  if (schedule) {
+    const crons = typeof schedule.cron === "string" ? [schedule.cron] : schedule.cron;
+    crons.forEach((cron, i) => {
+      const r = rules.cronExpression(cron);
+      const path = typeof schedule.cron === "string" ? ["schedule", "cron"] : ["schedule", "cron", i];
+      if (r) bag.error("GANTRY2007", `schedule "${cron}": ${r}`, at(path));
+    });
+    if (schedule.timezone !== undefined) {
+      const r = rules.timeZone(schedule.timezone);
+      if (r) bag.error("GANTRY2008", `time zone "${schedule.timezone}": ${r}`, at(["schedule", "timezone"]));
+    }
+  }
+}
+
+/** Every `{{params.NAME}}` in any string of `value` must name a declared parameter. */
+export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared: ReadonlySet<string>, subject: string, at: At): void {
+  walkStrings(value, [], (s, path) => {
+    for (const m of s.matchAll(/\{\{\s*params\.([^}\s]*)\s*\}\}/g)) {
+      const name = m[1] ?? "";
+      if (!declared.has(name)) {
+        const known = [...declared].map((d) => `"${d}"`).join(", ");
+        bag.error("GANTRY2010", `${subject}: unknown parameter "${name}"`, at(path), known ? `Declared parameters: ${known}.` : "Declare it under `parameters` in the pipeline options.");
+      }
+    }
+  });
+}
+
+function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, path: PropertyKey[]) => void): void {
+  if (typeof value === "string") visit(value, path);
+  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
+  else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
+    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+}
+
+function checkLabels(bag: DiagnosticBag, labels: Record<string, string> | undefined, subject: string, at: At, base: PropertyKey[]): void {
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    const rk = rules.labelKey(k);
+    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, at([...base, k]));
+    const rv = rules.labelValue(v);
+    if (rv) bag.error("GANTRY2012", `${subject}: value of "${k}" ${rv}`, at([...base, k]));
+  }
+}
+
+function checkAnnotations(bag: DiagnosticBag, annotations: Record<string, string> | undefined, subject: string, at: At, base: PropertyKey[]): void {
+  for (const k of Object.keys(annotations ?? {})) {
+    const rk = rules.annotationKey(k);
+    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, at([...base, k]));
+  }
+}
+
+function checkDuration(bag: DiagnosticBag, value: string, subject: string, span: Span | undefined): void {
+  const r = rules.goDuration(value);
+  if (r) bag.error("GANTRY2015", `${subject}: ${r}`, span);
+}

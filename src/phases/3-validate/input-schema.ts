@@ -1,0 +1,133 @@
+/**
+ * zod schemas for what a pipeline author writes (the DSL's shapes, `src/dsl/types.ts`). Objects are
+ * strict, so a misspelt field is reported instead of silently dropped.
+ */
+import { z } from "zod";
+import { TaskHandle } from "../../dsl/handle.js";
+
+const str = z.string();
+const quantity = z.union([z.string(), z.number()]);
+const stringMap = z.record(z.string(), z.string());
+const keyToPath = z.strictObject({ key: str, path: str, mode: z.number().int().optional() });
+const keyRef = z.strictObject({ name: str, key: str, optional: z.boolean().optional() });
+
+const envValue = z.union([
+  z.string(),
+  z.number(),
+  z.boolean(),
+  z.strictObject({ secretKeyRef: keyRef }),
+  z.strictObject({ configMapKeyRef: keyRef }),
+  z.strictObject({ fieldRef: z.strictObject({ fieldPath: str }) }),
+]);
+
+const envFrom = z.union([
+  z.strictObject({ secret: str, prefix: str.optional(), optional: z.boolean().optional() }),
+  z.strictObject({ configMap: str, prefix: str.optional(), optional: z.boolean().optional() }),
+]);
+
+const mount = { name: str, mountPath: str, readOnly: z.boolean().optional(), subPath: str.optional() };
+const fileSource = z.union([str, z.strictObject({ name: str, items: z.array(keyToPath).optional(), defaultMode: z.number().int().optional(), optional: z.boolean().optional() })]);
+export const volumeSchema = z.union([
+  z.strictObject({ ...mount, configMap: fileSource }),
+  z.strictObject({ ...mount, secret: fileSource }),
+  z.strictObject({ ...mount, emptyDir: z.strictObject({ medium: z.enum(["", "Memory"]).optional(), sizeLimit: quantity.optional() }) }),
+  z.strictObject({ ...mount, persistentVolumeClaim: z.union([str, z.strictObject({ claimName: str, readOnly: z.boolean().optional() })]) }),
+], { error: "a volume needs `name`, `mountPath` and exactly one of `configMap`, `secret`, `emptyDir`, `persistentVolumeClaim`" });
+
+const toleration = z.strictObject({
+  key: str.optional(),
+  operator: z.enum(["Exists", "Equal"]).optional(),
+  value: str.optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+  tolerationSeconds: z.number().int().optional(),
+});
+
+const retry = z.strictObject({
+  limit: z.number().int().nonnegative(),
+  on: z.enum(["failure", "error", "any"]).optional(),
+  backoff: z
+    .strictObject({
+      duration: str,
+      factor: z.number().int({ error: "Argo needs an integer backoff factor" }).positive().optional(),
+      cap: str.optional(),
+    })
+    .optional(),
+});
+
+/** Fields every task and `defaults` may carry. */
+const common = {
+  env: z.record(z.string(), envValue).optional(),
+  envFrom: z.array(envFrom).optional(),
+  resources: z.strictObject({ requests: z.record(z.string(), quantity).optional(), limits: z.record(z.string(), quantity).optional() }).optional(),
+  volumes: z.array(volumeSchema).optional(),
+  workingDir: str.optional(),
+  imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
+  serviceAccountName: str.optional(),
+  nodeSelector: stringMap.optional(),
+  tolerations: z.array(toleration).optional(),
+  affinity: z
+    .strictObject({
+      nodeAffinity: z.record(z.string(), z.unknown()).optional(),
+      podAffinity: z.record(z.string(), z.unknown()).optional(),
+      podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
+    })
+    .optional(),
+  imagePullSecrets: z.array(str).optional(),
+  labels: stringMap.optional(),
+  annotations: stringMap.optional(),
+  securityContext: z
+    .strictObject({
+      runAsUser: z.number().int().nonnegative().optional(),
+      runAsGroup: z.number().int().nonnegative().optional(),
+      fsGroup: z.number().int().nonnegative().optional(),
+      readOnlyRootFilesystem: z.boolean().optional(),
+    })
+    .optional(),
+  retry: retry.optional(),
+  timeout: str.optional(),
+  command: z.array(str).optional(),
+};
+
+export const taskSpecSchema = z
+  .strictObject({
+    ...common,
+    image: str.min(1, { error: "`image` must not be empty" }),
+    args: z.array(str).optional(),
+    source: str.optional(),
+    after: z.array(z.instanceof(TaskHandle, { error: "`after` takes task handles returned by p.task(...)" })).optional(),
+  })
+  .refine((t) => !(t.source !== undefined && t.args !== undefined), {
+    error: "a script task (with `source`) cannot also have `args`",
+    path: ["args"],
+  });
+
+export const taskDefaultsSchema = z.strictObject(common);
+
+const schedule = z.strictObject({
+  cron: z.union([str, z.array(str).min(1)]),
+  timezone: str.optional(),
+  concurrencyPolicy: z.enum(["Allow", "Forbid", "Replace"]).optional(),
+  startingDeadlineSeconds: z.number().int().nonnegative().optional(),
+  suspend: z.boolean().optional(),
+});
+
+const parameter = z.strictObject({
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  description: str.optional(),
+  enum: z.array(str).optional(),
+});
+
+export const pipelineOptionsSchema = z.strictObject({
+  namespace: str.optional(),
+  description: str.optional(),
+  serviceAccountName: str.optional(),
+  parameters: z.record(z.string(), parameter).optional(),
+  defaults: taskDefaultsSchema.optional(),
+  labels: stringMap.optional(),
+  annotations: stringMap.optional(),
+  schedule: schedule.optional(),
+});
+
+export type TaskSpecInput = z.infer<typeof taskSpecSchema>;
+export type TaskDefaultsInput = z.infer<typeof taskDefaultsSchema>;
+export type PipelineOptionsInput = z.infer<typeof pipelineOptionsSchema>;

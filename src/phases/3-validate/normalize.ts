@@ -1,0 +1,127 @@
+/**
+ * Turns a schema-checked declaration into IR: pipeline defaults merged into every task, handles
+ * resolved to names, maps turned into the ordered lists Kubernetes wants. Pure; reports nothing.
+ */
+import type * as IR from "../../ir/index.js";
+import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
+import { normalizeQuantity } from "./rules/index.js";
+import type { PipelineOptionsInput, TaskDefaultsInput, TaskSpecInput } from "./input-schema.js";
+
+/** The non-root identity Gantry's pods run as unless told otherwise (the distroless "nonroot" user). */
+export const DEFAULT_UID = 65532;
+
+type VolumeInput = NonNullable<TaskSpecInput["volumes"]>[number];
+
+export function mergeDefaults(defaults: TaskDefaultsInput | undefined, task: TaskSpecInput): TaskSpecInput {
+  if (!defaults) return task;
+  const mergeMap = <T>(a?: Record<string, T>, b?: Record<string, T>) => (a || b ? { ...a, ...b } : undefined);
+  const byName = (a: readonly VolumeInput[] = [], b: readonly VolumeInput[] = []) => {
+    const names = new Set(b.map((v) => v.name));
+    return [...a.filter((v) => !names.has(v.name)), ...b];
+  };
+  const merged: TaskSpecInput = {
+    ...defaults,
+    ...task,
+    env: mergeMap(defaults.env, task.env),
+    envFrom: [...(defaults.envFrom ?? []), ...(task.envFrom ?? [])],
+    volumes: byName(defaults.volumes, task.volumes),
+    nodeSelector: mergeMap(defaults.nodeSelector, task.nodeSelector),
+    tolerations: [...(defaults.tolerations ?? []), ...(task.tolerations ?? [])],
+    imagePullSecrets: [...new Set([...(defaults.imagePullSecrets ?? []), ...(task.imagePullSecrets ?? [])])],
+    labels: mergeMap(defaults.labels, task.labels),
+    annotations: mergeMap(defaults.annotations, task.annotations),
+    securityContext: mergeMap<number | boolean | undefined>(defaults.securityContext, task.securityContext),
+    resources:
+      defaults.resources || task.resources
+        ? {
+            requests: mergeMap(defaults.resources?.requests, task.resources?.requests),
+            limits: mergeMap(defaults.resources?.limits, task.resources?.limits),
+          }
+        : undefined,
+  };
+  return merged;
+}
+
+export function normalizeTask(name: string, spec: TaskSpecInput, dependencies: string[], source: IR.SourceRef): IR.Task {
+  const quantities = (m?: Record<string, string | number>) =>
+    Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, normalizeQuantity(v)]));
+  return stripUndefined({
+    name,
+    role: "work" as const,
+    dependencies,
+    image: spec.image,
+    command: spec.command ? [...spec.command] : spec.source !== undefined ? ["sh"] : undefined,
+    args: spec.args ? [...spec.args] : undefined,
+    script: spec.source,
+    env: Object.entries(spec.env ?? {}).map(([envName, value]): EnvVar =>
+      typeof value === "object" ? { name: envName, valueFrom: value } : { name: envName, value: String(value) },
+    ),
+    envFrom: (spec.envFrom ?? []).map((e): EnvFrom =>
+      stripUndefined("secret" in e
+        ? { kind: "secret" as const, name: e.secret, prefix: e.prefix, optional: e.optional }
+        : { kind: "configMap" as const, name: e.configMap, prefix: e.prefix, optional: e.optional }),
+    ),
+    resources: { requests: quantities(spec.resources?.requests), limits: quantities(spec.resources?.limits) },
+    volumes: (spec.volumes ?? []).map(normalizeVolume),
+    workingDir: spec.workingDir,
+    imagePullPolicy: spec.imagePullPolicy,
+    pod: stripUndefined({
+      serviceAccountName: spec.serviceAccountName,
+      nodeSelector: { ...spec.nodeSelector },
+      tolerations: (spec.tolerations ?? []).map((t) => stripUndefined({ ...t })),
+      affinity: spec.affinity ? stripUndefined({ ...spec.affinity }) : undefined,
+      imagePullSecrets: [...(spec.imagePullSecrets ?? [])],
+      labels: { ...spec.labels },
+      annotations: { ...spec.annotations },
+    }),
+    security: stripUndefined({
+      runAsUser: spec.securityContext?.runAsUser ?? DEFAULT_UID,
+      runAsGroup: spec.securityContext?.runAsGroup ?? DEFAULT_UID,
+      fsGroup: spec.securityContext?.fsGroup,
+      readOnlyRootFilesystem: spec.securityContext?.readOnlyRootFilesystem ?? false,
+    }),
+    retry: spec.retry
+      ? stripUndefined({ limit: spec.retry.limit, on: spec.retry.on ?? "failure", backoff: spec.retry.backoff && stripUndefined({ ...spec.retry.backoff }) })
+      : undefined,
+    timeout: spec.timeout,
+    source,
+  });
+}
+
+function normalizeVolume(v: VolumeInput): Volume {
+  const mount = { name: v.name, mountPath: v.mountPath, readOnly: v.readOnly ?? false, subPath: v.subPath };
+  const fileSource = (type: "configMap" | "secret", s: string | { name: string; items?: { key: string; path: string; mode?: number | undefined }[] | undefined; defaultMode?: number | undefined; optional?: boolean | undefined }) =>
+    typeof s === "string" ? { type, name: s } : stripUndefined({ type, name: s.name, items: s.items?.map((i) => stripUndefined({ ...i })), defaultMode: s.defaultMode, optional: s.optional });
+  let source: IR.VolumeSource;
+  if ("configMap" in v) source = fileSource("configMap", v.configMap);
+  else if ("secret" in v) source = fileSource("secret", v.secret);
+  else if ("emptyDir" in v)
+    source = stripUndefined({ type: "emptyDir" as const, medium: v.emptyDir.medium || undefined, sizeLimit: v.emptyDir.sizeLimit === undefined ? undefined : normalizeQuantity(v.emptyDir.sizeLimit) });
+  else {
+    const pvc = v.persistentVolumeClaim;
+    source = typeof pvc === "string" ? { type: "persistentVolumeClaim", claimName: pvc } : stripUndefined({ type: "persistentVolumeClaim" as const, claimName: pvc.claimName, readOnly: pvc.readOnly });
+  }
+  return stripUndefined({ ...mount, source });
+}
+
+export function normalizeSchedule(s: NonNullable<PipelineOptionsInput["schedule"]>): IR.Schedule {
+  return stripUndefined({
+    crons: typeof s.cron === "string" ? [s.cron] : [...s.cron],
+    timezone: s.timezone ?? "UTC",
+    concurrencyPolicy: s.concurrencyPolicy ?? "Forbid",
+    startingDeadlineSeconds: s.startingDeadlineSeconds,
+    suspend: s.suspend ?? false,
+  });
+}
+
+export function normalizeParameters(p: PipelineOptionsInput["parameters"]): IR.Parameter[] {
+  return Object.entries(p ?? {}).map(([name, spec]) =>
+    stripUndefined({ name, default: spec.default === undefined ? undefined : String(spec.default), description: spec.description, enum: spec.enum && [...spec.enum] }),
+  );
+}
+
+/** Drops keys whose value is undefined, so the IR prints identically however it was built. */
+export function stripUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

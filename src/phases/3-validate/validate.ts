@@ -1,0 +1,121 @@
+/**
+ * The model phase: declarations in, validated IR out. Schema checks and value rules run on what the
+ * author wrote (so positions are exact); then defaults are merged, handles resolved, and the task
+ * graph checked. Nothing here knows how the declaration was obtained.
+ */
+import { DiagnosticBag, type Diagnostic, type Span } from "../../diagnostics/index.js";
+import type { TaskHandle } from "../../dsl/handle.js";
+import * as IR from "../../ir/index.js";
+import { checkCycles } from "./checks/graph.js";
+import { reportSchemaIssues } from "./checks/schema-issues.js";
+import { checkParameterRefs, checkPipelineValues, checkTaskValues } from "./checks/values.js";
+import { pipelineOptionsSchema, taskSpecSchema, type TaskSpecInput } from "./input-schema.js";
+import type { DeclarationUnit } from "./locator.js";
+import { mergeDefaults, normalizeParameters, normalizeSchedule, normalizeTask, stripUndefined } from "./normalize.js";
+import * as rules from "./rules/index.js";
+
+/** Names used by templates Gantry generates. */
+const RESERVED = /^(main|gantry-.*)$/;
+
+export interface ValidationResult {
+  pipelines: IR.Pipeline[];
+  diagnostics: Diagnostic[];
+}
+
+export function validate(units: readonly DeclarationUnit[]): ValidationResult {
+  const bag = new DiagnosticBag();
+  const pipelines: IR.Pipeline[] = [];
+  const seen = new Map<string, string>();
+  for (const unit of units) {
+    const ir = validateOne(unit, bag);
+    if (!ir) continue;
+    const where = `${unit.file}:${ir.source.line}`;
+    const first = seen.get(ir.name);
+    if (first !== undefined) {
+      bag.error("GANTRY2009", `pipeline name "${ir.name}" is already used by the pipeline at ${first}`, unit.locator.pipeline(unit.definition), "Rename one of them; each pipeline becomes its own file and Kubernetes object.");
+      continue;
+    }
+    seen.set(ir.name, where);
+    pipelines.push(ir);
+  }
+  return { pipelines, diagnostics: bag.items };
+}
+
+function validateOne({ definition, file, locator }: DeclarationUnit, outer: DiagnosticBag): IR.Pipeline | undefined {
+  const bag = new DiagnosticBag();
+  const pipelineSpan = locator.pipeline(definition);
+  const sourceOf = (span: Span | undefined): IR.SourceRef => ({ file, line: span?.line ?? 0, column: span?.column ?? 0 });
+
+  if (typeof definition.name !== "string") {
+    bag.error("GANTRY2001", "pipeline name must be a string", pipelineSpan);
+  }
+  const options = pipelineOptionsSchema.safeParse(definition.options ?? {});
+  const atOption = (path: readonly PropertyKey[]) => locator.valueAt(definition.options, path) ?? pipelineSpan;
+  if (!options.success) reportSchemaIssues(bag, options.error, `pipeline "${definition.name}"`, atOption);
+  else {
+    checkPipelineValues(bag, String(definition.name), options.data, atOption, pipelineSpan);
+    if (options.data.defaults) checkTaskValues(bag, options.data.defaults, "pipeline defaults", (p) => atOption(["defaults", ...p]));
+  }
+  const declaredParams = new Set(Object.keys(options.data?.parameters ?? {}));
+  checkParameterRefs(bag, options.data?.defaults, declaredParams, "pipeline defaults", (p) => atOption(["defaults", ...p]));
+
+  if (definition.tasks.length === 0) bag.error("GANTRY2013", `pipeline "${definition.name}" declares no tasks`, pipelineSpan);
+
+  // Per task: schema, values, name.
+  const ownHandles = new Set<TaskHandle>(definition.tasks.map((t) => t.handle));
+  const firstByName = new Map<string, TaskHandle>();
+  const parsed: { handle: TaskHandle; spec: TaskSpecInput; span: Span | undefined }[] = [];
+  for (const { handle, spec } of definition.tasks) {
+    const span = locator.task(handle);
+    const subject = `task "${handle.name}"`;
+    const at = (path: readonly PropertyKey[]) => locator.valueAt(spec, path) ?? span;
+    const nameReason = typeof handle.name === "string" ? rules.dns1123Label(handle.name) ?? rules.argoTaskName(handle.name) : "must be a string";
+    if (nameReason) bag.error("GANTRY2005", `task name "${String(handle.name)}" ${nameReason}`, span, "Task names are lowercase letters, digits and '-', starting with a letter, at most 63 characters.");
+    else if (RESERVED.test(handle.name)) bag.error("GANTRY2011", `task name "${handle.name}" is reserved`, span, "Gantry names its generated templates `main` and `gantry-*`; choose another name.");
+    const previous = firstByName.get(handle.name);
+    if (previous) {
+      const first = locator.task(previous);
+      bag.error("GANTRY2002", `duplicate task name "${handle.name}"${first ? ` (first declared at ${first.file}:${first.line}:${first.column})` : ""}`, span);
+    } else firstByName.set(handle.name, handle);
+
+    const result = taskSpecSchema.safeParse(spec);
+    if (!result.success) {
+      reportSchemaIssues(bag, result.error, subject, at);
+      continue;
+    }
+    checkTaskValues(bag, result.data, subject, at);
+    checkParameterRefs(bag, result.data, declaredParams, subject, at);
+    (result.data.after ?? []).forEach((dep, i) => {
+      if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, at(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
+    });
+    parsed.push({ handle, spec: result.data, span });
+  }
+
+  if (bag.hasErrors) {
+    outer.items.push(...bag.items);
+    return undefined;
+  }
+  const opts = options.data!;
+  const tasks = parsed.map(({ handle, spec, span }) => {
+    const dependencies = [...new Set((spec.after ?? []).map((h) => h.name))];
+    return normalizeTask(handle.name, mergeDefaults(opts.defaults, spec), dependencies, sourceOf(span));
+  });
+  checkCycles(bag, tasks.map((t) => ({ name: t.name, dependencies: t.dependencies, span: locator.task(firstByName.get(t.name)!) })));
+  outer.items.push(...bag.items);
+  if (bag.hasErrors) return undefined;
+
+  const ir: IR.Pipeline = stripUndefined({
+    name: definition.name,
+    description: opts.description,
+    namespace: opts.namespace,
+    serviceAccountName: opts.serviceAccountName,
+    labels: { ...opts.labels },
+    annotations: { ...opts.annotations },
+    parameters: normalizeParameters(opts.parameters),
+    schedule: opts.schedule && normalizeSchedule(opts.schedule),
+    tasks,
+    source: sourceOf(pipelineSpan),
+  });
+  // The IR schema is the contract with the backends; a failure here is a Gantry bug, not a user error.
+  return IR.Pipeline.parse(ir);
+}
