@@ -1,0 +1,1 @@
+export { createSourceProgram, type SourceProgram } from "./parse.js";

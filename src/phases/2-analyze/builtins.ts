@@ -1,0 +1,118 @@
+/**
+ * The only host functions user code may reach while being evaluated: pure, deterministic built-ins.
+ * Everything else in the JavaScript environment is absent, and the names users most often reach for
+ * (Date, process, Math.random, fetch, require, ...) get a diagnostic with a hint.
+ */
+import * as dsl from "../../index.js";
+import { PipelineBuilderImpl } from "../../dsl/pipeline.js";
+
+/** Functions a static call may invoke. Closures made by the evaluator are added as they are created. */
+export const callable = new WeakSet<Function>();
+
+const ARRAY_METHODS = [
+  "map", "filter", "flatMap", "forEach", "join", "concat", "includes", "indexOf", "lastIndexOf", "slice",
+  "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "flat", "at", "push", "toReversed", "toSorted",
+] as const;
+const STRING_METHODS = [
+  "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split", "replace", "replaceAll", "startsWith",
+  "endsWith", "includes", "padStart", "padEnd", "slice", "substring", "repeat", "indexOf", "lastIndexOf", "at",
+  "charAt", "concat", "toString", "normalize",
+] as const;
+const NUMBER_METHODS = ["toString", "toFixed"] as const;
+
+const allowedMethods = {
+  array: new Set<string>(ARRAY_METHODS),
+  string: new Set<string>(STRING_METHODS),
+  number: new Set<string>(NUMBER_METHODS),
+};
+
+function namespace(entries: Record<string, Function | number>): Readonly<Record<string, unknown>> {
+  for (const v of Object.values(entries)) if (typeof v === "function") callable.add(v);
+  return Object.freeze(Object.assign(Object.create(null), entries));
+}
+
+/** Global names visible to pipeline code. */
+export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
+  ["undefined", undefined],
+  ["NaN", NaN],
+  ["Infinity", Infinity],
+  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze: Object.freeze })],
+  ["Array", namespace({ isArray: Array.isArray, from: Array.from, of: Array.of })],
+  ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse })],
+  ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI })],
+  ["Number", namespace({ isInteger: Number.isInteger, isFinite: Number.isFinite, parseInt: Number.parseInt, parseFloat: Number.parseFloat })],
+  ["String", String],
+  ["Boolean", Boolean],
+  ["parseInt", parseInt],
+  ["parseFloat", parseFloat],
+  ["encodeURIComponent", encodeURIComponent],
+]);
+for (const fn of [String, Boolean, parseInt, parseFloat, encodeURIComponent]) callable.add(fn);
+// `Number` is both a namespace and a conversion function; the namespace above covers members,
+// and calling `Number(x)` is handled here.
+export const NUMBER_CALL = Number;
+callable.add(Number);
+
+/** Names that exist at run time but have no static value, with why and what to do instead. */
+export const runtimeOnly: ReadonlyMap<string, string> = new Map([
+  ["Date", "the current date and time differ on every run"],
+  ["process", "the environment and arguments of the compiling machine must not leak into manifests"],
+  ["fetch", "network access while compiling would make the output depend on the network"],
+  ["require", "loading modules at run time is not evaluated; use a static `import`"],
+  ["globalThis", "the global object is not available at compile time"],
+  ["window", "the global object is not available at compile time"],
+  ["crypto", "random values differ on every run"],
+  ["performance", "timers differ on every run"],
+  ["setTimeout", "timers are not evaluated at compile time"],
+  ["setInterval", "timers are not evaluated at compile time"],
+  ["Promise", "asynchronous code is not evaluated at compile time"],
+  ["eval", "code built at run time is never evaluated"],
+  ["Function", "code built at run time is never evaluated"],
+]);
+
+/** DSL functions reachable through `import ... from "gantry"`. */
+export const dslModule: Readonly<Record<string, unknown>> = Object.freeze({ ...dsl });
+for (const v of Object.values(dsl)) if (typeof v === "function") callable.add(v);
+for (const name of Object.getOwnPropertyNames(PipelineBuilderImpl.prototype)) {
+  const fn = (PipelineBuilderImpl.prototype as unknown as Record<string, unknown>)[name];
+  if (typeof fn === "function" && name !== "constructor") callable.add(fn);
+}
+
+/** Module specifiers that mean the DSL itself. */
+export const isDslSpecifier = (s: string): boolean => s === "gantry";
+
+/**
+ * Reads `obj[key]` for a static value: own data properties of objects, array/string length and
+ * indices, and allowed methods, bound to their receiver. Returns `undefined` for anything else,
+ * exactly as JavaScript would for a missing property; prototype members are never reachable.
+ */
+export function readMember(obj: unknown, key: PropertyKey): { found: boolean; value: unknown } {
+  if (typeof obj === "string" || Array.isArray(obj)) {
+    if (key === "length") return { found: true, value: obj.length };
+    if (typeof key === "string" && /^(0|[1-9]\d*)$/.test(key)) return { found: true, value: obj[Number(key)] };
+    if (typeof key === "number") return { found: true, value: obj[key] };
+    const kind = typeof obj === "string" ? "string" : "array";
+    if (typeof key === "string" && allowedMethods[kind].has(key)) return { found: true, value: bindMethod(obj, key) };
+    return { found: false, value: undefined };
+  }
+  if (typeof obj === "number") {
+    if (typeof key === "string" && allowedMethods.number.has(key)) return { found: true, value: bindMethod(obj, key) };
+    return { found: false, value: undefined };
+  }
+  if (obj instanceof PipelineBuilderImpl && typeof key === "string" && callable.has((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[key]!)) {
+    return { found: true, value: bindMethod(obj, key) };
+  }
+  if ((typeof obj === "object" && obj !== null) || typeof obj === "function") {
+    const desc = Object.getOwnPropertyDescriptor(obj, key);
+    if (desc && "value" in desc) return { found: true, value: desc.value };
+    return { found: false, value: undefined };
+  }
+  return { found: false, value: undefined };
+}
+
+function bindMethod(receiver: unknown, key: string): Function {
+  const proto = Object(receiver) as Record<string, Function>;
+  const bound = proto[key]!.bind(receiver);
+  callable.add(bound);
+  return bound;
+}

@@ -1,0 +1,1 @@
+export { analyze, type AnalysisResult } from "./analyze.js";

@@ -1,0 +1,234 @@
+/**
+ * Modules as the evaluator sees them: a scope of lazily evaluated top-level bindings and a table of
+ * exports. Nothing is evaluated until something reads it, so unused helpers cost nothing and cannot fail.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { ts } from "ts-morph";
+import type { SourceProgram } from "../1-parse/index.js";
+import { dslModule, isDslSpecifier } from "./builtins.js";
+import { StaticError } from "./errors.js";
+import type { Evaluator } from "./evaluator.js";
+import { readBinding, Scope, type Binding } from "./scope.js";
+
+/** `import * as ns from "./x"`: exports read on demand. */
+export class ModuleNamespace {
+  constructor(readonly module: ModuleRecord) {}
+}
+
+/** Where an export's value comes from. */
+type ExportSource =
+  | { kind: "local"; name: string; node: ts.Node }
+  | { kind: "reexport"; specifier: string; name: string; node: ts.Node }
+  | { kind: "namespace"; specifier: string; node: ts.Node };
+
+export class ModuleRecord {
+  readonly scope: Scope;
+  readonly exports = new Map<string, ExportSource>();
+  readonly starExports: { specifier: string; node: ts.Node }[] = [];
+
+  constructor(
+    readonly file: ts.SourceFile,
+    private readonly loader: ModuleLoader,
+    ev: Evaluator,
+  ) {
+    this.scope = new Scope();
+    declareTopLevel(this, ev);
+  }
+
+  /** Names this module exports itself, in source order (star re-exports excluded). */
+  get exportNames(): string[] {
+    return [...this.exports.keys()];
+  }
+
+  readExport(name: string, at: ts.Node, seen = new Set<ModuleRecord>()): unknown {
+    const source = this.exports.get(name);
+    if (source?.kind === "local") {
+      const binding = this.scope.lookup(source.name);
+      if (!binding) throw new StaticError("GANTRY1111", source.node, `"${source.name}" is exported but not declared`);
+      return readBinding(binding, source.name, at);
+    }
+    if (source?.kind === "reexport") return this.loader.importFrom(this.file, source.specifier, source.node).readExport(source.name, source.node);
+    if (source?.kind === "namespace") return this.loader.namespaceOf(this.file, source.specifier, source.node);
+    if (name !== "default" && !seen.has(this)) {
+      seen.add(this);
+      for (const star of this.starExports) {
+        const target = this.loader.importFrom(this.file, star.specifier, star.node);
+        if (target instanceof ModuleRecord ? target.hasExport(name, seen) : Object.hasOwn(target.values, name)) {
+          return target.readExport(name, at, seen);
+        }
+      }
+    }
+    throw new StaticError("GANTRY1111", at, `module ${this.loader.program.relative(this.file.fileName)} has no export "${name}"`);
+  }
+
+  hasExport(name: string, seen = new Set<ModuleRecord>()): boolean {
+    if (this.exports.has(name)) return true;
+    if (name === "default" || seen.has(this)) return false;
+    seen.add(this);
+    return this.starExports.some((s) => {
+      try {
+        const target = this.loader.importFrom(this.file, s.specifier, s.node);
+        return target instanceof ModuleRecord ? target.hasExport(name, seen) : Object.hasOwn(target.values, name);
+      } catch {
+        return false;
+      }
+    });
+  }
+}
+
+/** The DSL module: its exports are Gantry's own functions. */
+class DslModule {
+  readonly values = dslModule;
+  readExport(name: string, at: ts.Node): unknown {
+    if (!Object.hasOwn(this.values, name)) throw new StaticError("GANTRY1111", at, `"gantry" has no export "${name}"`);
+    return this.values[name];
+  }
+}
+
+export class ModuleLoader {
+  private readonly records = new Map<string, ModuleRecord>();
+  private readonly dsl = new DslModule();
+  evaluator!: Evaluator;
+
+  constructor(readonly program: SourceProgram) {}
+
+  /** The module for a file; undefined if the file cannot be read. */
+  module(absolutePath: string): ModuleRecord | undefined {
+    let record = this.records.get(absolutePath);
+    if (record) return record;
+    const sf = this.program.file(absolutePath);
+    if (!sf) return undefined;
+    record = new ModuleRecord(sf, this, this.evaluator);
+    this.records.set(absolutePath, record);
+    return record;
+  }
+
+  importFrom(from: ts.SourceFile, specifier: string, at: ts.Node): ModuleRecord | DslModule {
+    if (isDslSpecifier(specifier)) return this.dsl;
+    if (!specifier.startsWith(".") && !specifier.startsWith("/")) {
+      throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.");
+    }
+    const resolved = resolveLocal(path.resolve(path.dirname(from.fileName), specifier));
+    const record = resolved && this.module(resolved);
+    if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
+    return record;
+  }
+
+  namespaceOf(from: ts.SourceFile, specifier: string, at: ts.Node): unknown {
+    const target = this.importFrom(from, specifier, at);
+    return target instanceof ModuleRecord ? new ModuleNamespace(target) : target.values;
+  }
+}
+
+const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
+
+/** Node16-style resolution for TypeScript sources: `./x.js` means `./x.ts`; folders mean index files. */
+function resolveLocal(base: string): string | undefined {
+  const candidates = [base];
+  const js = /\.(m|c)?js$/.exec(base);
+  if (js) candidates.unshift(base.slice(0, -js[0].length) + js[0].replace("js", "ts"));
+  for (const ext of EXTENSIONS) candidates.push(base + ext);
+  for (const ext of EXTENSIONS) candidates.push(path.join(base, "index" + ext));
+  return candidates.find((c) => /\.(m|c)?tsx?$/.test(c) && isFile(c));
+}
+
+function isFile(p: string): boolean {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
+  ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+
+/** Declares every top-level binding of a module lazily, and records its exports. */
+function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
+  const { scope, file } = record;
+  const loader = ev.modules;
+  const lazy = (name: string, node: ts.Node, init: () => unknown) => scope.declare(name, { state: "pending", value: undefined, node, init } satisfies Binding);
+
+  for (const statement of file.statements) {
+    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+
+    if (ts.isVariableStatement(statement)) {
+      if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
+      for (const decl of statement.declarationList.declarations) {
+        // A destructuring declaration is evaluated once and its names bound from that one value.
+        let whole: Scope | undefined;
+        const evaluateDecl = () => {
+          if (!whole) {
+            whole = new Scope(scope);
+            const value = decl.initializer ? ev.evaluate(decl.initializer, scope) : undefined;
+            ev.bind(decl.name, value, whole, decl);
+          }
+          return whole;
+        };
+        for (const name of boundNames(decl.name)) {
+          lazy(name, decl, () => readBinding(evaluateDecl().lookup(name)!, name, decl));
+          if (exported) record.exports.set(name, { kind: "local", name, node: decl });
+        }
+      }
+    } else if (ts.isFunctionDeclaration(statement)) {
+      if (!statement.body) continue; // overload signature
+      const name = statement.name?.text ?? "default";
+      lazy(name, statement, () => ev.closure(statement, scope));
+      if (exported) record.exports.set(isDefault ? "default" : name, { kind: "local", name, node: statement });
+    } else if (ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) {
+      const name = statement.name?.text ?? "default";
+      lazy(name, statement, () => {
+        throw new StaticError(ts.isClassDeclaration(statement) ? "GANTRY1106" : "GANTRY1100", statement, `${ts.isClassDeclaration(statement) ? "classes" : "enums"} are not evaluated at compile time`, "Use a plain object (`as const`) instead.");
+      });
+      if (exported) record.exports.set(isDefault ? "default" : name, { kind: "local", name, node: statement });
+    } else if (ts.isImportDeclaration(statement)) {
+      declareImport(statement, record, loader, lazy);
+    } else if (ts.isExportAssignment(statement)) {
+      // `export default <expression>`
+      lazy("*default*", statement, () => ev.evaluate(statement.expression, scope));
+      record.exports.set("default", { kind: "local", name: "*default*", node: statement });
+    } else if (ts.isExportDeclaration(statement)) {
+      if (statement.isTypeOnly) continue;
+      const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const clause = statement.exportClause;
+      if (!clause) {
+        if (specifier) record.starExports.push({ specifier, node: statement });
+      } else if (ts.isNamespaceExport(clause)) {
+        if (specifier) record.exports.set(clause.name.text, { kind: "namespace", specifier, node: statement });
+      } else {
+        for (const el of clause.elements) {
+          if (el.isTypeOnly) continue;
+          const exportedName = el.name.text;
+          const localName = (el.propertyName ?? el.name).text;
+          record.exports.set(exportedName, specifier ? { kind: "reexport", specifier, name: localName, node: el } : { kind: "local", name: localName, node: el });
+        }
+      }
+    }
+  }
+}
+
+function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, loader: ModuleLoader, lazy: (name: string, node: ts.Node, init: () => unknown) => void): void {
+  const clause = statement.importClause;
+  if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) return;
+  const specifier = statement.moduleSpecifier.text;
+  const from = record.file;
+  if (clause.name) lazy(clause.name.text, clause, () => loader.importFrom(from, specifier, statement.moduleSpecifier).readExport("default", clause.name!));
+  const bindings = clause.namedBindings;
+  if (!bindings) return;
+  if (ts.isNamespaceImport(bindings)) {
+    lazy(bindings.name.text, bindings, () => loader.namespaceOf(from, specifier, statement.moduleSpecifier));
+    return;
+  }
+  for (const el of bindings.elements) {
+    if (el.isTypeOnly) continue;
+    const imported = (el.propertyName ?? el.name).text;
+    lazy(el.name.text, el, () => loader.importFrom(from, specifier, statement.moduleSpecifier).readExport(imported, el));
+  }
+}
+
+export function boundNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundNames(el.name)));
+}

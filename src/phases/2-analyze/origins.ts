@@ -1,0 +1,77 @@
+/**
+ * Where each evaluated object and property was written. The model phase asks "where is
+ * tasks[3].resources.limits.cpu?" through the SourceLocator interface; this answers from the syntax
+ * nodes recorded during evaluation. Positions are computed only when asked for.
+ */
+import { ts } from "ts-morph";
+import type { Span } from "../../diagnostics/index.js";
+import type { SourceLocator } from "../3-validate/locator.js";
+
+export class Origins implements SourceLocator {
+  private readonly self = new WeakMap<object, ts.Node>();
+  private readonly props = new WeakMap<object, Map<PropertyKey, ts.Node>>();
+
+  constructor(private readonly relative: (fileName: string) => string) {}
+
+  /** Records where an object was created (first record wins: the literal or call that made it). */
+  object(obj: object, node: ts.Node): void {
+    if (!this.self.has(obj)) this.self.set(obj, node);
+  }
+
+  property(obj: object, key: PropertyKey, node: ts.Node): void {
+    let m = this.props.get(obj);
+    if (!m) this.props.set(obj, (m = new Map()));
+    m.set(key, node);
+  }
+
+  /** Spreading copies values, and with them where they were written. */
+  copyProperty(from: object, fromKey: PropertyKey, to: object, toKey: PropertyKey): void {
+    const node = this.props.get(from)?.get(fromKey);
+    if (node) this.property(to, toKey, node);
+  }
+
+  nodeOf(obj: object): ts.Node | undefined {
+    return this.self.get(obj);
+  }
+
+  valueAt(root: unknown, path: readonly PropertyKey[]): Span | undefined {
+    let node = isObject(root) ? this.self.get(root) : undefined;
+    let current: unknown = root;
+    for (const key of path) {
+      if (!isObject(current)) break;
+      node = this.props.get(current)?.get(key) ?? node;
+      current = (current as Record<PropertyKey, unknown>)[key];
+    }
+    return node && this.span(node);
+  }
+
+  task(handle: object): Span | undefined {
+    const node = this.self.get(handle);
+    return node && this.span(nameArgument(node));
+  }
+
+  pipeline(definition: object): Span | undefined {
+    const node = this.self.get(definition);
+    return node && this.span(nameArgument(node));
+  }
+
+  span(node: ts.Node): Span {
+    const sf = node.getSourceFile();
+    const start = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    const end = sf.getLineAndCharacterOfPosition(node.getEnd());
+    return {
+      file: this.relative(sf.fileName),
+      line: start.line + 1,
+      column: start.character + 1,
+      endLine: end.line + 1,
+      endColumn: end.character + 1,
+    };
+  }
+}
+
+/** A declaration call is best pointed at by its first argument, the name. */
+function nameArgument(node: ts.Node): ts.Node {
+  return ts.isCallExpression(node) && node.arguments[0] ? node.arguments[0] : node;
+}
+
+const isObject = (v: unknown): v is object => (typeof v === "object" && v !== null) || typeof v === "function";

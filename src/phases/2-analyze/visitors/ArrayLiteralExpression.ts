@@ -1,0 +1,24 @@
+import { ts } from "ts-morph";
+import { iterate } from "../evaluator.js";
+import type { ExpressionVisitor } from "./types.js";
+
+export const ArrayLiteralExpression: ExpressionVisitor<ts.ArrayLiteralExpression> = (node, scope, ev) => {
+  const out: unknown[] = [];
+  ev.origins.object(out, node);
+  for (const el of node.elements) {
+    if (ts.isSpreadElement(el)) {
+      const source = ev.evaluate(el.expression, scope);
+      const items = iterate(source, el, ev);
+      items.forEach((item, i) => {
+        ev.origins.copyProperty(source as object, i, out, out.length);
+        out.push(item);
+      });
+    } else if (ts.isOmittedExpression(el)) {
+      out.push(undefined);
+    } else {
+      ev.origins.property(out, out.length, el);
+      out.push(ev.evaluate(el, scope));
+    }
+  }
+  return out;
+};

@@ -1,0 +1,47 @@
+import { ts } from "ts-morph";
+import { StaticError } from "../errors.js";
+import { unsupported } from "../evaluator.js";
+import type { ExpressionVisitor } from "./types.js";
+
+const K = ts.SyntaxKind;
+
+/** Arithmetic, comparison and logical operators with JavaScript's semantics; no assignment. */
+export const BinaryExpression: ExpressionVisitor<ts.BinaryExpression> = (node, scope, ev) => {
+  const op = node.operatorToken.kind;
+  if (op >= K.FirstAssignment && op <= K.LastAssignment) {
+    throw new StaticError("GANTRY1104", node, "assignments are not evaluated at compile time", "Build a new value with an expression (spread, map, concat) and bind it with `const`.");
+  }
+  // Short-circuiting operators evaluate the right side only when JavaScript would.
+  if (op === K.AmpersandAmpersandToken) {
+    const l = ev.evaluate(node.left, scope);
+    return l ? ev.evaluate(node.right, scope) : l;
+  }
+  if (op === K.BarBarToken) {
+    const l = ev.evaluate(node.left, scope);
+    return l ? l : ev.evaluate(node.right, scope);
+  }
+  if (op === K.QuestionQuestionToken) {
+    const l = ev.evaluate(node.left, scope);
+    return l ?? ev.evaluate(node.right, scope);
+  }
+  const l = ev.evaluate(node.left, scope) as never;
+  const r = ev.evaluate(node.right, scope) as never;
+  switch (op) {
+    case K.PlusToken: return (l as number) + (r as number);
+    case K.MinusToken: return (l as number) - (r as number);
+    case K.AsteriskToken: return (l as number) * (r as number);
+    case K.SlashToken: return (l as number) / (r as number);
+    case K.PercentToken: return (l as number) % (r as number);
+    case K.AsteriskAsteriskToken: return (l as number) ** (r as number);
+    case K.EqualsEqualsEqualsToken: return l === r;
+    case K.ExclamationEqualsEqualsToken: return l !== r;
+    case K.EqualsEqualsToken: return l == r;
+    case K.ExclamationEqualsToken: return l != r;
+    case K.LessThanToken: return l < r;
+    case K.LessThanEqualsToken: return l <= r;
+    case K.GreaterThanToken: return l > r;
+    case K.GreaterThanEqualsToken: return l >= r;
+    case K.CommaToken: return r;
+    default: throw unsupported(node.operatorToken);
+  }
+};

@@ -1,0 +1,31 @@
+import { ts } from "ts-morph";
+import { StaticError } from "../errors.js";
+import { LIMITS, NORMAL, iterate, unsupported } from "../evaluator.js";
+import { Scope } from "../scope.js";
+import type { StatementVisitor } from "./types.js";
+
+/** `for (const x of items)`: bounded by the static array it walks. */
+export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope, ev) => {
+  if (node.awaitModifier) throw new StaticError("GANTRY1107", node, "`for await` is not evaluated at compile time");
+  const init = node.initializer;
+  if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) throw unsupported(init, "Declare the loop variable with `const`.");
+  const decl = init.declarations[0]!;
+  const items = iterate(ev.evaluate(node.expression, scope), node.expression, ev);
+  if (items.length > LIMITS.loopIterations) {
+    throw new StaticError("GANTRY1108", node, `loop over ${items.length} items exceeds the limit of ${LIMITS.loopIterations}`);
+  }
+  // Iterate over a snapshot: a body that pushes to the array cannot make the loop unbounded.
+  for (const item of [...items]) {
+    const inner = new Scope(scope);
+    ev.bind(decl.name, item, inner, decl);
+    const completion = ev.executeBlock([node.statement], inner);
+    if (completion.kind === "break") break;
+    if (completion.kind === "return") return completion;
+  }
+  return NORMAL;
+};
+
+/** Counter loops have no static bound; they are rejected with a pointer to the bounded forms. */
+export const UnboundedLoop: StatementVisitor<ts.ForStatement | ts.WhileStatement | ts.DoStatement | ts.ForInStatement> = (node) => {
+  throw new StaticError("GANTRY1100", node, `${ts.isForInStatement(node) ? "`for...in`" : "this loop"} has no static bound and is not evaluated at compile time`, "Loop with `for (const x of items)` or `items.map(...)` over a static array.");
+};

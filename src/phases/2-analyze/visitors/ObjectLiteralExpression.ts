@@ -1,0 +1,40 @@
+import { ts } from "ts-morph";
+import { StaticError } from "../errors.js";
+import { propertyKey, unsupported } from "../evaluator.js";
+import type { ExpressionVisitor } from "./types.js";
+
+/**
+ * Builds a plain object. Properties are defined, never assigned, so a key such as `__proto__`
+ * is an ordinary property and cannot change the object's prototype.
+ */
+export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpression> = (node, scope, ev) => {
+  const out: Record<PropertyKey, unknown> = {};
+  ev.origins.object(out, node);
+  const put = (key: PropertyKey, value: unknown) =>
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  for (const prop of node.properties) {
+    if (ts.isPropertyAssignment(prop)) {
+      const key = propertyKey(prop.name, scope, ev);
+      put(key, ev.evaluate(prop.initializer, scope));
+      ev.origins.property(out, key, prop.initializer);
+    } else if (ts.isShorthandPropertyAssignment(prop)) {
+      put(prop.name.text, ev.evaluate(prop.name, scope));
+      ev.origins.property(out, prop.name.text, prop);
+    } else if (ts.isSpreadAssignment(prop)) {
+      const source = ev.evaluate(prop.expression, scope);
+      if (source === null || source === undefined) continue;
+      if (typeof source !== "object") throw new StaticError("GANTRY1109", prop, `cannot spread a ${typeof source} into an object`);
+      for (const [k, v] of Object.entries(source)) {
+        put(k, v);
+        ev.origins.copyProperty(source, k, out, k);
+      }
+    } else if (ts.isMethodDeclaration(prop)) {
+      const key = propertyKey(prop.name, scope, ev);
+      put(key, ev.closure(prop, scope));
+      ev.origins.property(out, key, prop);
+    } else {
+      throw unsupported(prop, "Getters and setters are not evaluated; use a plain property.");
+    }
+  }
+  return out;
+};
