@@ -1,0 +1,1 @@
+export { toArgo, type ArgoKind, type ArgoOptions, type BackendResult } from "./workflow.js";

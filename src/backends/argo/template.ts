@@ -1,0 +1,55 @@
+/** One Argo template per task: a container or script template whose container is named `main`. */
+import type * as IR from "../../ir/index.js";
+import type { PlannedTask } from "../../phases/4-lower/index.js";
+import * as pod from "../common/pod.js";
+import { durationSeconds } from "../../phases/3-validate/rules/index.js";
+
+export function taskTemplate({ task, labels, annotations }: PlannedTask) {
+  const container = {
+    name: "main",
+    image: task.image,
+    command: task.command,
+    args: task.args,
+    workingDir: task.workingDir,
+    env: pod.env(task),
+    envFrom: pod.envFrom(task),
+    resources: pod.resources(task),
+    volumeMounts: pod.volumeMounts(task),
+    imagePullPolicy: task.imagePullPolicy,
+    securityContext: pod.containerSecurityContext(task),
+  };
+  return {
+    name: task.name,
+    metadata: { labels, annotations },
+    ...(task.script !== undefined ? { script: { ...container, source: task.script } } : { container }),
+    volumes: pod.volumes(task),
+    serviceAccountName: task.pod.serviceAccountName,
+    nodeSelector: pod.nonEmptyMap(task.pod.nodeSelector),
+    tolerations: pod.nonEmpty(task.pod.tolerations),
+    affinity: task.pod.affinity,
+    securityContext: task.security.fsGroup !== undefined ? pod.podSecurityContext(task.security.fsGroup) : undefined,
+    // IntOrString fields as strings: accepted by the API server and by Argo's JSON schema alike.
+    activeDeadlineSeconds: task.timeout !== undefined ? String(durationSeconds(task.timeout)) : undefined,
+    retryStrategy: task.retry && retryStrategy(task.retry),
+  };
+}
+
+const RETRY_POLICY = { failure: "OnFailure", error: "OnError", any: "Always" } as const;
+
+function retryStrategy(retry: IR.Retry) {
+  return {
+    limit: String(retry.limit),
+    retryPolicy: RETRY_POLICY[retry.on],
+    backoff: retry.backoff && {
+      duration: retry.backoff.duration,
+      factor: retry.backoff.factor !== undefined ? String(retry.backoff.factor) : undefined,
+      cap: retry.backoff.cap,
+    },
+  };
+}
+
+/** `a.Succeeded && b.Succeeded`: explicit results, never bare names (a bare name also accepts Skipped). */
+export function dependsExpression(p: PlannedTask): string | undefined {
+  if (p.requires.length === 0) return undefined;
+  return p.requires.map((r) => `${r.task}.Succeeded`).join(" && ");
+}

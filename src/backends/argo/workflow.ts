@@ -1,0 +1,108 @@
+/**
+ * The Argo backend: a plan becomes a WorkflowTemplate (default), a Workflow, or a CronWorkflow.
+ * One DAG template named `main` runs one leaf template per task.
+ */
+import type { Diagnostic } from "../../diagnostics/index.js";
+import type { Plan } from "../../phases/4-lower/index.js";
+import { sortKeys } from "../../phases/4-lower/index.js";
+import * as pod from "../common/pod.js";
+import { dependsExpression, taskTemplate } from "./template.js";
+
+export type ArgoKind = "auto" | "template" | "workflow" | "cron";
+
+export interface ArgoOptions {
+  /** `auto`: CronWorkflow when the pipeline has a schedule, else WorkflowTemplate. */
+  kind: ArgoKind;
+}
+
+export interface BackendResult {
+  objects: Record<string, unknown>[];
+  diagnostics: Diagnostic[];
+}
+
+const API_VERSION = "argoproj.io/v1alpha1";
+/** Limits of Argo's full CRDs (shared/schemas/argo-workflows.README.md). */
+const MAX_TASKS = 200;
+
+export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
+  const { pipeline } = plan;
+  const diagnostics: Diagnostic[] = [];
+  const span = { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column };
+  if (pipeline.tasks.length > MAX_TASKS) {
+    diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TASKS} per DAG`, span });
+  }
+  let kind = options.kind;
+  if (kind === "auto") kind = pipeline.schedule ? "cron" : "template";
+  if (kind === "cron" && !pipeline.schedule) {
+    diagnostics.push({ code: "GANTRY4001", severity: "error", message: `--kind cron needs a schedule, and pipeline "${pipeline.name}" has none`, span, hint: "Add `schedule: { cron: \"@daily\" }` to the pipeline options, or choose another --kind." });
+    return { objects: [], diagnostics };
+  }
+  if (kind !== "cron" && pipeline.schedule) {
+    diagnostics.push({ code: "GANTRY4002", severity: "warning", message: `pipeline "${pipeline.name}" has a schedule, which a ${kind === "workflow" ? "Workflow" : "WorkflowTemplate"} cannot carry; it is left out`, span, hint: "Omit --kind (or use --kind cron) to emit a CronWorkflow." });
+  }
+
+  const description = pipeline.description;
+  const annotations = sortKeys({ ...plan.annotations, ...(description && { "workflows.argoproj.io/description": description }) });
+  const metadata = (nameField: "name" | "generateName") => ({
+    [nameField]: nameField === "name" ? pipeline.name : `${pipeline.name}-`,
+    namespace: pipeline.namespace,
+    labels: plan.labels,
+    annotations,
+  });
+  const spec = workflowSpec(plan);
+
+  let object: Record<string, unknown>;
+  if (kind === "cron") {
+    const s = pipeline.schedule!;
+    object = {
+      apiVersion: API_VERSION,
+      kind: "CronWorkflow",
+      metadata: metadata("name"),
+      spec: {
+        schedules: s.crons,
+        timezone: s.timezone,
+        concurrencyPolicy: s.concurrencyPolicy,
+        startingDeadlineSeconds: s.startingDeadlineSeconds,
+        suspend: s.suspend || undefined,
+        workflowMetadata: { labels: plan.labels },
+        workflowSpec: spec,
+      },
+    };
+  } else if (kind === "workflow") {
+    object = { apiVersion: API_VERSION, kind: "Workflow", metadata: metadata("generateName"), spec };
+  } else {
+    object = { apiVersion: API_VERSION, kind: "WorkflowTemplate", metadata: metadata("name"), spec };
+  }
+  return { objects: [rewriteParameters(object) as Record<string, unknown>], diagnostics };
+}
+
+function workflowSpec(plan: Plan) {
+  const { pipeline } = plan;
+  const pullSecrets = [...new Set(pipeline.tasks.flatMap((t) => t.pod.imagePullSecrets))].sort();
+  return {
+    entrypoint: "main",
+    serviceAccountName: pipeline.serviceAccountName,
+    arguments: pod.nonEmpty(pipeline.parameters)
+      ? { parameters: pipeline.parameters.map((p) => ({ name: p.name, value: p.default, enum: p.enum, description: p.description })) }
+      : undefined,
+    securityContext: pod.podSecurityContext(),
+    imagePullSecrets: pod.nonEmpty(pullSecrets.map((name) => ({ name }))),
+    templates: [
+      {
+        name: "main",
+        dag: {
+          tasks: plan.tasks.map((p) => ({ name: p.task.name, template: p.task.name, depends: dependsExpression(p) })),
+        },
+      },
+      ...plan.tasks.map(taskTemplate),
+    ],
+  };
+}
+
+/** `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`. */
+function rewriteParameters(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(/\{\{\s*params\.([-\w]+)\s*\}\}/g, "{{workflow.parameters.$1}}");
+  if (Array.isArray(value)) return value.map(rewriteParameters);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteParameters(v)]));
+  return value;
+}

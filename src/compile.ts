@@ -1,0 +1,98 @@
+/**
+ * The compiler as a library: source paths in, manifest files and diagnostics out, nothing written.
+ * Phases run in one direction: parse -> analyze -> validate -> lower -> backend -> YAML.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { glob } from "tinyglobby";
+import { toArgo, type ArgoKind } from "./backends/argo/index.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
+import type * as IR from "./ir/index.js";
+import { headerFor, toYaml } from "./output/yaml.js";
+import { createSourceProgram } from "./phases/1-parse/index.js";
+import { analyze } from "./phases/2-analyze/index.js";
+import { validate } from "./phases/3-validate/index.js";
+import { lower } from "./phases/4-lower/index.js";
+
+export type Target = "argo";
+
+export interface CompileOptions {
+  /** Directory that relative paths, and the paths written into output, are relative to. */
+  cwd: string;
+  /** Files or directories holding pipelines. */
+  paths: readonly string[];
+  target: Target;
+  kind: ArgoKind;
+}
+
+export interface CompiledPipeline {
+  name: string;
+  /** Source file, relative to cwd. */
+  source: string;
+  ir: IR.Pipeline;
+  objects: Record<string, unknown>[];
+  /** Output file name, relative to the output directory. */
+  file: string;
+  yaml: string;
+}
+
+export interface CompileResult {
+  pipelines: CompiledPipeline[];
+  diagnostics: Diagnostic[];
+  /** Text of every file read, by relative path, for code frames. */
+  sources: Map<string, string>;
+  ok: boolean;
+}
+
+const SOURCE_GLOB = "**/*.{ts,mts,cts}";
+const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.test.*", "**/*.spec.*"];
+
+export async function compile(options: CompileOptions): Promise<CompileResult> {
+  const diagnostics: Diagnostic[] = [];
+  const entries = await expandPaths(options, diagnostics);
+  const program = createSourceProgram(options.cwd);
+  const analysis = analyze(program, entries);
+  diagnostics.push(...analysis.diagnostics);
+  const validation = validate(analysis.units);
+  diagnostics.push(...validation.diagnostics);
+
+  const pipelines: CompiledPipeline[] = [];
+  for (const ir of validation.pipelines) {
+    const backend = toArgo(lower(ir), { kind: options.kind });
+    diagnostics.push(...backend.diagnostics);
+    if (backend.objects.length === 0) continue;
+    pipelines.push({
+      name: ir.name,
+      source: ir.source.file,
+      ir,
+      objects: backend.objects,
+      file: `${ir.name}.yaml`,
+      yaml: toYaml(backend.objects, headerFor(ir.source.file)),
+    });
+  }
+  pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sources = new Map(program.project.getSourceFiles().map((sf) => [program.relative(sf.getFilePath()), sf.getFullText()]));
+  const sorted = sortDiagnostics(diagnostics);
+  return { pipelines, diagnostics: sorted, sources, ok: !hasErrors(sorted) };
+}
+
+async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
+  const files = new Set<string>();
+  for (const p of options.paths) {
+    const abs = path.resolve(options.cwd, p);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(abs);
+    } catch {
+      diagnostics.push({ code: "GANTRY1001", severity: "error", message: `no such file or directory: ${p}` });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      for (const f of await glob(SOURCE_GLOB, { cwd: abs, absolute: true, ignore: IGNORE })) files.add(path.normalize(f));
+    } else files.add(abs);
+  }
+  if (files.size === 0 && diagnostics.length === 0) {
+    diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources found in ${options.paths.join(", ")}` });
+  }
+  return [...files].sort();
+}

@@ -1,0 +1,61 @@
+/**
+ * Phase 4: target-neutral semantics. Turns the IR into a plan that says, per task, what must have
+ * happened before it starts and what metadata it carries. Backends translate the plan; they do not
+ * decide semantics. (Setup/teardown scopes will be wired here, in one place, for every target.)
+ */
+import type * as IR from "../../ir/index.js";
+
+/** Label and annotation keys Gantry owns. */
+export const GANTRY_PREFIX = "gantry.dev";
+export const LABELS = {
+  managedBy: "app.kubernetes.io/managed-by",
+  pipeline: `${GANTRY_PREFIX}/pipeline`,
+  task: `${GANTRY_PREFIX}/task`,
+  role: `${GANTRY_PREFIX}/role`,
+} as const;
+export const ANNOTATIONS = {
+  source: `${GANTRY_PREFIX}/source`,
+} as const;
+
+/** A condition on another task's outcome. */
+export interface Requirement {
+  task: string;
+  outcome: "succeeded";
+}
+
+export interface PlannedTask {
+  task: IR.Task;
+  /** All must hold before the task starts; if one can no longer hold, the task does not run. */
+  requires: Requirement[];
+  /** Labels and annotations of the task's pod: the author's, then Gantry's. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface Plan {
+  pipeline: IR.Pipeline;
+  tasks: PlannedTask[];
+  /** Labels and annotations of the top-level objects. */
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export function lower(pipeline: IR.Pipeline): Plan {
+  const base = { [LABELS.managedBy]: "gantry", [LABELS.pipeline]: pipeline.name };
+  return {
+    pipeline,
+    labels: sortKeys({ ...pipeline.labels, ...base }),
+    annotations: sortKeys({ ...pipeline.annotations, [ANNOTATIONS.source]: `${pipeline.source.file}:${pipeline.source.line}` }),
+    tasks: pipeline.tasks.map((task) => ({
+      task,
+      requires: task.dependencies.map((name) => ({ task: name, outcome: "succeeded" as const })),
+      labels: sortKeys({ ...task.pod.labels, ...base, [LABELS.task]: task.name, [LABELS.role]: task.role }),
+      annotations: sortKeys({ ...task.pod.annotations, [ANNOTATIONS.source]: `${task.source.file}:${task.source.line}` }),
+    })),
+  };
+}
+
+/** Maps are emitted with sorted keys so output never depends on declaration or merge order. */
+export function sortKeys<T>(m: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
