@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * The `gantry` command. Exit codes: 0 success, 1 diagnostics (bad pipelines), 2 usage errors.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { codes, isDiagnosticCode } from "../diagnostics/index.js";
+import { runCompile, type CompileFlags } from "./compile-command.js";
+
+const EXIT_USAGE = 2;
+
+export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
+  const io = {
+    cwd,
+    stdout: (s: string) => void process.stdout.write(s),
+    stderr: (s: string) => void process.stderr.write(s),
+    color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+  };
+  let exitCode = 0;
+  const program = new Command("gantry")
+    .description("Compile TypeScript pipelines into Kubernetes manifests, without running them.")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  program
+    .command("compile")
+    .description("Compile pipelines into manifests, one YAML file per pipeline.")
+    .argument("[paths...]", "files or folders holding pipelines", [])
+    .option("-o, --out <dir>", "output directory", "manifests")
+    .addOption(new Option("-t, --target <target>", "what to emit").choices(["argo"]).default("argo"))
+    .addOption(
+      new Option("-k, --kind <kind>", "Argo object kind: auto = CronWorkflow if scheduled, else WorkflowTemplate")
+        .choices(["auto", "template", "workflow", "cron"])
+        .default("auto"),
+    )
+    .option("--stdout", "print the manifests instead of writing files", false)
+    .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
+    .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
+    .action(async (paths: string[], flags: CompileFlags) => {
+      exitCode = await runCompile(paths, flags, io);
+    });
+
+  program
+    .command("explain")
+    .description("Explain a diagnostic code, e.g. `gantry explain GANTRY2004`.")
+    .argument("<code>", "diagnostic code")
+    .action((code: string) => {
+      const normalized = code.toUpperCase();
+      if (!isDiagnosticCode(normalized)) {
+        io.stderr(`unknown diagnostic code: ${code}\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      const { title, explain } = codes[normalized];
+      io.stdout(`${normalized}: ${title}\n\n${explain}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    throw e;
+  }
+  return exitCode;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    // Only a bug in Gantry gets here; user errors are diagnostics.
+    process.stderr.write(`gantry: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\nPlease report this with the input that caused it.\n`);
+    process.exitCode = 70;
+  },
+);
