@@ -5,7 +5,9 @@ import type { StatementVisitor } from "./types.js";
 
 export const VariableStatement: StatementVisitor<ts.VariableStatement> = (node, scope, ev) => {
   const list = node.declarationList;
-  if (list.flags & (ts.NodeFlags.Using | ts.NodeFlags.AwaitUsing)) throw new StaticError("GANTRY1100", node, "`using` declarations are not evaluated at compile time");
+  // AwaitUsing shares bits with Const, so compare the whole block-scope field.
+  const kind = list.flags & ts.NodeFlags.BlockScoped;
+  if (kind === ts.NodeFlags.Using || kind === ts.NodeFlags.AwaitUsing) throw new StaticError("GANTRY1100", node, "`using` declarations are not evaluated at compile time");
   for (const decl of list.declarations) {
     const value = decl.initializer ? ev.evaluate(decl.initializer, scope) : undefined;
     ev.bind(decl.name, value, scope, decl);
