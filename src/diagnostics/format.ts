@@ -31,7 +31,8 @@ function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): st
   if (d.span && source !== undefined) {
     const loc = {
       start: { line: d.span.line, column: d.span.column },
-      ...(d.span.endLine !== undefined && { end: { line: d.span.endLine, column: d.span.endColumn ?? d.span.column } }),
+      // Underline the whole construct when it fits on one line; a multi-line block would bury the point.
+      ...(d.span.endLine === d.span.line && d.span.endColumn !== undefined && { end: { line: d.span.line, column: d.span.endColumn } }),
     };
     out += codeFrameColumns(source, loc, { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 }) + "\n";
   }
