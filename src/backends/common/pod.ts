@@ -31,8 +31,8 @@ export function env(task: IR.Task) {
 export function envFrom(task: IR.Task) {
   return nonEmpty(
     task.envFrom.map((e) => ({
-      prefix: e.prefix,
       [e.kind === "secret" ? "secretRef" : "configMapRef"]: { name: e.name, optional: e.optional },
+      prefix: e.prefix,
     })),
   );
 }
