@@ -21,15 +21,16 @@ export interface BackendResult {
 }
 
 const API_VERSION = "argoproj.io/v1alpha1";
-/** Limits of Argo's full CRDs (shared/schemas/argo-workflows.README.md). */
-const MAX_TASKS = 200;
+/** Argo's full CRDs accept at most 200 templates; the DAG template `main` takes one of them. */
+const MAX_TEMPLATES = 200;
+const MAX_TASKS = MAX_TEMPLATES - 1;
 
 export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   const { pipeline } = plan;
   const diagnostics: Diagnostic[] = [];
   const span = { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column };
   if (pipeline.tasks.length > MAX_TASKS) {
-    diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TASKS} per DAG`, span });
+    diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
   let kind = options.kind;
   if (kind === "auto") kind = pipeline.schedule ? "cron" : "template";
