@@ -143,7 +143,10 @@ export interface TaskCommon {
   tolerations?: readonly Toleration[];
   /** Node and pod affinity rules. */
   affinity?: Affinity;
-  /** Names of Secrets used to pull the image from a private registry. */
+  /**
+   * Names of Secrets used to pull the image from a private registry. On Argo these apply to every
+   * pod of the run, because Argo sets image pull secrets per workflow, not per template.
+   */
   imagePullSecrets?: readonly string[];
   /** Labels on the task's pod. */
   labels?: Readonly<Record<string, string>>;
