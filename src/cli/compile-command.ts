@@ -24,7 +24,8 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
   const result = await compile({ cwd: io.cwd, paths: paths.length > 0 ? paths : ["pipelines"], target: flags.target, kind: flags.kind });
   const diagnostics: Diagnostic[] = [...result.diagnostics];
   const report = (extra: string) => {
-    if (diagnostics.length > 0) {
+    // JSON consumers always get a document, even an empty one.
+    if (diagnostics.length > 0 || flags.format === "json") {
       io.stderr(formatDiagnostics(diagnostics, flags.format, { color: io.color, readSource: (f) => result.sources.get(f) }));
     }
     if (flags.format === "text") io.stderr(extra);
