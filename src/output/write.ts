@@ -21,6 +21,7 @@ export interface WriteReport {
 export async function writeAtomically(outDir: string, files: readonly OutputFile[]): Promise<WriteReport> {
   const report: WriteReport = { written: [], unchanged: [], diagnostics: [] };
   const staged: { tmp: string; target: string; path: string }[] = [];
+  let renamed = 0;
   try {
     await fs.mkdir(outDir, { recursive: true });
     for (const file of files) {
@@ -36,6 +37,7 @@ export async function writeAtomically(outDir: string, files: readonly OutputFile
     }
     for (const s of staged) {
       await fs.rename(s.tmp, s.target);
+      renamed++;
       report.written.push(s.path);
     }
   } catch (e) {
@@ -45,7 +47,11 @@ export async function writeAtomically(outDir: string, files: readonly OutputFile
       code: "GANTRY5001",
       severity: "error",
       message: `cannot write to ${outDir}: ${err.code ?? ""} ${err.message}`.replace(/\s+/g, " "),
-      hint: "Check that the output directory is writable. No file was changed.",
+      // Renames within one directory only fail in extraordinary cases (disk yanked); say so honestly.
+      hint:
+        renamed === 0
+          ? "Check that the output directory is writable. No file was changed."
+          : `Check that the output directory is writable. ${renamed} file(s) were already replaced: ${report.written.join(", ")}.`,
     });
     report.written = [];
   }
