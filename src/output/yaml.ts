@@ -1,8 +1,101 @@
 /**
  * Deterministic YAML. Key order is the order objects were built in (backends build them in a fixed
  * order and sort free-form maps); undefined fields are dropped; long strings are never folded.
+ *
+ * The block structure (maps, sequences, indentation) is written here because the `yaml` library's
+ * document model dominated compile time (DESIGN §6: compiling should cost about a parse). Every
+ * scalar and key is still rendered by `yaml` itself, so quoting and block scalars follow the
+ * library exactly; a test checks the whole output against `yaml.stringify` byte for byte.
  */
 import { stringify } from "yaml";
+
+const OPTIONS = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
+const scalarCache = new Map<unknown, string>();
+const keyCache = new Map<string, string>();
+
+/**
+ * A scalar as `yaml` writes it as a map value: rendered in the context `k: <value>` so that a
+ * block scalar's indentation indicator is relative, then re-indented for where it goes.
+ */
+function scalar(value: string | number | boolean | null, indent: string): string {
+  let text = scalarCache.get(value);
+  if (text === undefined) {
+    text = stringify({ k: value }, OPTIONS).slice(3, -1);
+    if (scalarCache.size < 100_000) scalarCache.set(value, text);
+  }
+  return text.includes("\n") ? text.replace(/\n(?=.)/g, `\n${indent}`) : text;
+}
+
+function key(k: string, indent: string): string {
+  if (indent === "") return topLevelKey(k);
+  let text = keyCache.get(k);
+  if (text === undefined) {
+    // Rendered nested: at column 0 a key such as `...` would need quotes that it does not need indented.
+    text = stringify({ k: { [k]: 0 } }, OPTIONS).slice(5, -4);
+    if (keyCache.size < 100_000) keyCache.set(k, text);
+  }
+  return text;
+}
+
+function topLevelKey(k: string): string {
+  return stringify({ [k]: 0 }, OPTIONS).slice(0, -4);
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Writes `value` (a map or sequence) as block YAML whose lines start at `indent`. */
+function block(value: Record<string, unknown> | unknown[], indent: string, out: string[]): void {
+  const inner = indent + "  ";
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (item === undefined) continue;
+      out.push(`${indent}- `);
+      entry(item, inner, out, true);
+    }
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    out.push(`${indent}${key(k, indent)}:`);
+    entry(v, inner, out, false);
+  }
+}
+
+/** A value after `key:` or `- `. Nested collections start on the next line, except under a dash. */
+function entry(v: unknown, inner: string, out: string[], afterDash: boolean): void {
+  if (Array.isArray(v) || isMap(v)) {
+    const nonEmpty = Array.isArray(v) ? v.some((x) => x !== undefined) : Object.values(v).some((x) => x !== undefined);
+    if (!nonEmpty) {
+      out[out.length - 1] += afterDash ? (Array.isArray(v) ? "[]" : "{}") : Array.isArray(v) ? " []" : " {}";
+      return;
+    }
+    if (afterDash) {
+      // The first line of a nested collection shares the dash's line.
+      const start = out.length;
+      block(v, inner, out);
+      const dash = out[start - 1]!;
+      out[start - 1] = dash + out[start]!.slice(inner.length);
+      out.splice(start, 1);
+    } else if (Array.isArray(v)) {
+      out[out.length - 1] += "\n";
+      block(v, inner, out);
+    } else {
+      out[out.length - 1] += "\n";
+      block(v, inner, out);
+    }
+    return;
+  }
+  // Rendered as `k: <value>`, a block scalar is already indented two spaces past its key.
+  const text = scalar(v as string | number | boolean | null, inner.slice(2));
+  out[out.length - 1] += (afterDash ? "" : " ") + text;
+}
+
+/** One YAML document for a map, as `yaml.stringify(value, OPTIONS)` would write it. */
+export function documentYaml(value: Record<string, unknown>): string {
+  const out: string[] = [];
+  block(value, "", out);
+  return out.map((line) => (line.endsWith("\n") ? line : line + "\n")).join("");
+}
 
 /** Drops undefined values recursively, keeping key order. Empty objects such as `emptyDir: {}` stay. */
 export function prune(value: unknown): unknown {
@@ -15,10 +108,9 @@ export function prune(value: unknown): unknown {
   return value;
 }
 
-export function toYaml(objects: readonly unknown[], header: string): string {
-  const docs = objects.map((o) => stringify(prune(o), { lineWidth: 0, indent: 2, aliasDuplicateObjects: false }));
+export function toYaml(objects: readonly Record<string, unknown>[], header: string): string {
   const comment = header.split("\n").map((l) => `# ${l}`.trimEnd()).join("\n");
-  return `${comment}\n${docs.map((d) => `---\n${d}`).join("")}`;
+  return `${comment}\n${objects.map((o) => `---\n${documentYaml(o)}`).join("")}`;
 }
 
 /** First line of every file Gantry generates; also how Gantry recognises its own files. */

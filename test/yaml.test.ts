@@ -1,0 +1,57 @@
+/**
+ * Gantry's YAML writer must produce exactly what the `yaml` library produces (the library renders
+ * every scalar; Gantry only lays out the blocks). Checked on the examples and on random documents.
+ */
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { documentYaml, prune } from "../src/output/yaml.js";
+import { compileExamples } from "./support/examples.js";
+
+const reference = (v: unknown) => stringify(prune(v), { lineWidth: 0, indent: 2, aliasDuplicateObjects: false });
+
+/** Small deterministic PRNG (mulberry32) so failures reproduce. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const STRINGS = [
+  "", " ", "plain", "true", "no", "null", "~", "0755", "1e3", "-", "---", "...", "- x", "a: b", "#c", "x #c", "@at", "`tick`",
+  "{{workflow.parameters.x}}", "[a]", "{a}", "'q'", '"dq"', "tab\there", "trailing ", " leading", "é ü 漢字", "line1\nline2",
+  "line\n", "\n", "  indented\nnext", "multi\n\n blank  \n", "ends with colon:", "%percent", "*star", "&amp", "!bang", "|pipe", ">gt",
+  "import os\nprint(f\"{x}\")\n", "a\r\nb", "\ttab-first", "key: value\nmore: yes\n",
+];
+
+function randomValue(r: () => number, depth: number): unknown {
+  const pick = r();
+  if (depth > 3 || pick < 0.45) {
+    const s = r();
+    if (s < 0.6) return STRINGS[Math.floor(r() * STRINGS.length)];
+    if (s < 0.75) return Math.floor(r() * 100000) - 50;
+    if (s < 0.85) return r() < 0.5;
+    if (s < 0.9) return null;
+    return Math.round(r() * 1000) / 100;
+  }
+  if (pick < 0.7) return Array.from({ length: Math.floor(r() * 4) }, () => randomValue(r, depth + 1));
+  const obj: Record<string, unknown> = {};
+  for (let i = Math.floor(r() * 5); i > 0; i--) obj[STRINGS[Math.floor(r() * STRINGS.length)]!.replace(/\n/g, "") || "k"] = randomValue(r, depth + 1);
+  return obj;
+}
+
+describe("documentYaml equals yaml.stringify", () => {
+  it("on every example object", async () => {
+    for (const p of (await compileExamples()).pipelines) for (const o of p.objects) expect(documentYaml(o)).toBe(reference(o));
+  });
+
+  it("on 3,000 random documents with awkward strings, nesting and empty collections", () => {
+    const r = rng(20261121);
+    for (let i = 0; i < 3000; i++) {
+      const doc = { root: randomValue(r, 0), list: [randomValue(r, 1), { nested: randomValue(r, 1) }, [], {}], maybe: r() < 0.5 ? undefined : "set" };
+      expect(documentYaml(doc), JSON.stringify(doc)).toBe(reference(doc));
+    }
+  });
+});
