@@ -74,7 +74,8 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   } else {
     object = { apiVersion: API_VERSION, kind: "WorkflowTemplate", metadata: metadata("name"), spec };
   }
-  return { objects: [rewriteParameters(object) as Record<string, unknown>], diagnostics };
+  rewriteParameters(object);
+  return { objects: [object], diagnostics };
 }
 
 function workflowSpec(plan: Plan) {
@@ -100,10 +101,18 @@ function workflowSpec(plan: Plan) {
   };
 }
 
-/** `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`. */
-function rewriteParameters(value: unknown): unknown {
-  if (typeof value === "string") return value.replace(/\{\{\s*params\.([-\w]+)\s*\}\}/g, "{{workflow.parameters.$1}}");
-  if (Array.isArray(value)) return value.map(rewriteParameters);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteParameters(v)]));
-  return value;
+const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
+
+/**
+ * `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`.
+ * Rewrites in place: the objects were just built by this backend, and copying them cost more than
+ * everything else here.
+ */
+function rewriteParameters(node: Record<string, unknown> | unknown[]): void {
+  const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+  for (const [k, v] of entries) {
+    if (typeof v === "string") {
+      if (v.includes("{{")) (node as Record<string | number, unknown>)[k] = v.replace(PARAM, "{{workflow.parameters.$1}}");
+    } else if (v !== null && typeof v === "object") rewriteParameters(v as Record<string, unknown>);
+  }
 }
