@@ -74,8 +74,10 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   } else {
     object = { apiVersion: API_VERSION, kind: "WorkflowTemplate", metadata: metadata("name"), spec };
   }
-  rewriteParameters(object);
-  return { objects: [object], diagnostics };
+  // The object shares arrays with the IR; clone before rewriting so the IR is never changed.
+  const own = structuredClone(object);
+  rewriteParameters(own);
+  return { objects: [own], diagnostics };
 }
 
 function workflowSpec(plan: Plan) {
@@ -105,8 +107,7 @@ const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
 
 /**
  * `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`.
- * Rewrites in place: the objects were just built by this backend, and copying them cost more than
- * everything else here.
+ * Rewrites in place, on the backend's own clone: walking with copies cost more than everything else here.
  */
 function rewriteParameters(node: Record<string, unknown> | unknown[]): void {
   const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
