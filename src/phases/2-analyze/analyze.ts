@@ -24,6 +24,8 @@ export function analyze(program: SourceProgram, entryFiles: readonly string[]): 
   loader.evaluator = ev;
   const diagnostics: Diagnostic[] = [];
   const found = new Map<PipelineDefinition, DeclarationUnit>();
+  /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
+  const reached = new Set<unknown>();
 
   for (const file of entryFiles) {
     const record = loader.module(file);
@@ -31,35 +33,44 @@ export function analyze(program: SourceProgram, entryFiles: readonly string[]): 
       diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${program.relative(file)}` });
       continue;
     }
-    const syntax = program.takeSyntaxDiagnostics();
-    diagnostics.push(...syntax);
-    if (syntax.length > 0) continue;
+    if (record.hasSyntaxErrors) continue;
 
     for (const name of record.exportNames) {
-      const before = ev.diagnostics.length;
+      // Failures, not diagnostics: a value that failed before (a shared helper) fails again silently.
+      const before = ev.failures;
+      ev.resetBudget();
       let value: unknown;
       try {
         value = record.readExport(name, record.file);
       } catch (e) {
         ev.recover(e);
       }
-      // A pipeline whose evaluation reported anything is incomplete: validating it would only add noise.
-      if (ev.diagnostics.length > before) continue;
+      for (const v of Array.isArray(value) ? value : [value]) reached.add(v);
+      // A pipeline whose evaluation failed anywhere is incomplete: validating it would only add noise.
+      if (ev.failures > before) continue;
       for (const definition of Array.isArray(value) ? value : [value]) {
         if (!(definition instanceof PipelineDefinition) || found.has(definition)) continue;
         const node = origins.nodeOf(definition);
         found.set(definition, { definition, file: program.relative(node?.getSourceFile().fileName ?? file), locator: origins });
       }
     }
-    diagnostics.push(...unexportedPipelines(record, ev));
+    diagnostics.push(...unexportedPipelines(record, ev, reached));
   }
-  diagnostics.push(...program.takeSyntaxDiagnostics(), ...ev.diagnostics);
+  diagnostics.push(...loader.syntaxDiagnostics, ...ev.diagnostics);
   return { units: [...found.values()], diagnostics };
 }
 
-/** Warns about `pipeline(...)` results bound at top level but never exported: they would be silently skipped. */
-function unexportedPipelines(record: ModuleRecord, ev: Evaluator): Diagnostic[] {
-  const exportedLocals = new Set([...record.exports.values()].flatMap((e) => (e.kind === "local" ? [e.name] : [])));
+/**
+ * Warns about `pipeline(...)` results bound at top level but never exported: they would be silently
+ * skipped. A binding counts as exported when its value is a pipeline found through any export
+ * (`export default p`, `export const all = [p]`, `export { p as q }`).
+ */
+function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: ReadonlySet<unknown>): Diagnostic[] {
+  // Never evaluated means no export needed it; evaluated to something else (a failure) is reported already.
+  const reachesExport = (name: string) => {
+    const binding = record.scope.lookup(name);
+    return binding !== undefined && binding.state !== "pending" && (!(binding.value instanceof PipelineDefinition) || reached.has(binding.value));
+  };
   const out: Diagnostic[] = [];
   for (const statement of record.file.statements) {
     const calls: { call: ts.CallExpression; names: string[] }[] = [];
@@ -71,7 +82,7 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator): Diagnostic[] 
       calls.push({ call: statement.expression, names: [] });
     }
     for (const { call, names } of calls) {
-      if (names.some((n) => exportedLocals.has(n))) continue;
+      if (names.some(reachesExport)) continue;
       let callee: unknown;
       try {
         callee = ev.evaluate(call.expression, record.scope);

@@ -26,21 +26,36 @@ const allowedMethods = {
   number: new Set<string>(NUMBER_METHODS),
 };
 
-function namespace(entries: Record<string, Function | number>): Readonly<Record<string, unknown>> {
+/** Stand-ins for `Object`, `Math`, ...: only the members listed exist. */
+const namespaces = new WeakSet<object>();
+
+function namespace(entries: Record<string, Function | number>, base: object = Object.create(null)): Readonly<Record<string, unknown>> {
   for (const v of Object.values(entries)) if (typeof v === "function") callable.add(v);
-  return Object.freeze(Object.assign(Object.create(null), entries));
+  const ns = Object.freeze(Object.assign(base, entries));
+  namespaces.add(ns);
+  return ns;
 }
+
+/** `Number` is both a conversion function and a namespace: a fresh function, so the host's is never reachable. */
+const numberNamespace = namespace(
+  { isInteger: Number.isInteger, isFinite: Number.isFinite, parseInt: Number.parseInt, parseFloat: Number.parseFloat },
+  { Number: (...value: unknown[]) => globalThis.Number(...value) }.Number,
+);
+callable.add(numberNamespace as unknown as Function);
+
+/** `Object.freeze` for values built by the pipeline; host functions (String, the DSL) are left alone. */
+const freeze = <T>(o: T): T => (typeof o === "function" ? o : Object.freeze(o));
 
 /** Global names visible to pipeline code. */
 export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["undefined", undefined],
   ["NaN", NaN],
   ["Infinity", Infinity],
-  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze: Object.freeze })],
+  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze })],
   ["Array", namespace({ isArray: Array.isArray, from: Array.from, of: Array.of })],
   ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse })],
   ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI })],
-  ["Number", namespace({ isInteger: Number.isInteger, isFinite: Number.isFinite, parseInt: Number.parseInt, parseFloat: Number.parseFloat })],
+  ["Number", numberNamespace],
   ["String", String],
   ["Boolean", Boolean],
   ["parseInt", parseInt],
@@ -48,10 +63,6 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["encodeURIComponent", encodeURIComponent],
 ]);
 for (const fn of [String, Boolean, parseInt, parseFloat, encodeURIComponent]) callable.add(fn);
-// `Number` is both a namespace and a conversion function; the namespace above covers members,
-// and calling `Number(x)` is handled here.
-export const NUMBER_CALL = Number;
-callable.add(Number);
 
 /** Names that exist at run time but have no static value, with why and what to do instead. */
 export const runtimeOnly: ReadonlyMap<string, string> = new Map([
@@ -102,12 +113,37 @@ export function readMember(obj: unknown, key: PropertyKey): { found: boolean; va
   if (obj instanceof PipelineBuilderImpl && typeof key === "string" && callable.has((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[key]!)) {
     return { found: true, value: bindMethod(obj, key) };
   }
+  // A function's own properties (String.raw, pipeline.prototype, ...) lead into the host; only its name is data.
+  if (typeof obj === "function" && !namespaces.has(obj)) {
+    return key === "name" || key === "length" ? { found: true, value: obj[key] } : { found: false, value: undefined };
+  }
   if ((typeof obj === "object" && obj !== null) || typeof obj === "function") {
     const desc = Object.getOwnPropertyDescriptor(obj, key);
     if (desc && "value" in desc) return { found: true, value: desc.value };
     return { found: false, value: undefined };
   }
   return { found: false, value: undefined };
+}
+
+/**
+ * Why a member that `readMember` did not find must not read as `undefined`: running the module would
+ * find it (on a built-in prototype, or on a host function or namespace). Undefined when JavaScript
+ * would read `undefined` too.
+ */
+export function inaccessibleMember(obj: unknown, key: PropertyKey): { why: string; hint: string } | undefined {
+  if (namespaces.has(obj as object)) {
+    return { why: "only a fixed set of built-in members can be used", hint: "See `gantry explain GANTRY1102` for the built-ins Gantry evaluates." };
+  }
+  if (typeof obj === "function") {
+    return { why: "a function's members other than `name` and `length` are not evaluated", hint: "Call the function directly: `f(x)`." };
+  }
+  if (obj === null || obj === undefined || !(key in Object(obj))) return undefined;
+  const members =
+    typeof obj === "string" ? ["length", ...STRING_METHODS] : Array.isArray(obj) ? ["length", ...ARRAY_METHODS] : typeof obj === "number" ? [...NUMBER_METHODS] : undefined;
+  return {
+    why: "members inherited from JavaScript's built-in prototypes are not evaluated",
+    hint: members ? `Gantry evaluates these members here: ${members.join(", ")}.` : "Only an object's own properties can be read; use Object.keys/values/entries to inspect it.",
+  };
 }
 
 function bindMethod(receiver: unknown, key: string): Function {

@@ -14,6 +14,22 @@ export class StaticError extends Error {
 }
 
 /**
+ * An evaluation limit (call depth, step budget). It unwinds to the frame that started the runaway
+ * computation instead of being recovered statement by statement inside it, which would re-run the
+ * runaway once per recovered statement (exponentially, for branching recursion).
+ */
+export class LimitError extends StaticError {
+  constructor(
+    node: ts.Node,
+    message: string,
+    /** Call depth whose statements may recover; deeper frames rethrow. */
+    readonly unwindTo: number,
+  ) {
+    super("GANTRY1108", node, message, "Pipelines are finite data: look for recursion without a base case, or compute less at compile time.");
+  }
+}
+
+/**
  * Thrown when a value that already produced a diagnostic is used again, to stop evaluation of the
  * statement without reporting the same root cause twice.
  */

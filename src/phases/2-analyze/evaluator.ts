@@ -5,9 +5,9 @@
  */
 import { ts } from "ts-morph";
 import type { Diagnostic } from "../../diagnostics/index.js";
-import { callable, readMember } from "./builtins.js";
-import { POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
-import { ModuleNamespace, type ModuleLoader } from "./modules.js";
+import { callable, inaccessibleMember, readMember } from "./builtins.js";
+import { LimitError, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
+import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { Scope } from "./scope.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
@@ -21,12 +21,23 @@ export type Completion =
 
 export const NORMAL: Completion = Object.freeze({ kind: "normal" });
 
-export const LIMITS = { callDepth: 200, loopIterations: 10_000 } as const;
+export const LIMITS = { callDepth: 200, loopIterations: 10_000, steps: 1_000_000 } as const;
 
 export class Evaluator {
-  private depth = 0;
+  /** Functions being invoked, outermost first: the call depth, and where a runaway recursion began. */
+  private readonly stack: ts.Node[] = [];
+  /** Calls and loop iterations since the last `resetBudget()`: bounds total work, not just depth. */
+  private steps = 0;
+  /** Origins of the arguments of the closure about to be invoked (set by `call`, taken by `invoke`). */
+  private pendingArgOrigins: readonly (ts.Node | undefined)[] | undefined;
+  private readonly closures = new WeakSet<Function>();
   private readonly reported = new Set<string>();
   readonly diagnostics: Diagnostic[] = [];
+  /**
+   * Failures recovered so far, reported or not. A repeated failure (a poisoned value, a helper that
+   * fails again for a second pipeline) adds no diagnostic but still leaves the declaration incomplete.
+   */
+  failures = 0;
 
   constructor(
     readonly origins: Origins,
@@ -53,12 +64,21 @@ export class Evaluator {
    * skipped, so one run reports every independent error.
    */
   executeBlock(statements: readonly ts.Statement[], scope: Scope): Completion {
-    for (const s of statements) if (ts.isFunctionDeclaration(s) && s.name) scope.define(s.name.text, this.closure(s, scope), s);
+    for (const s of statements) {
+      if (ts.isFunctionDeclaration(s) && s.name) scope.define(s.name.text, this.hoist(s, scope), s);
+      // let/const exist from the block's start but cannot be read before their declaration runs (TDZ),
+      // so an outer binding of the same name is not silently read instead.
+      else if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.BlockScoped) {
+        for (const d of s.declarationList.declarations) for (const name of boundNames(d.name)) scope.declare(name, { state: "uninitialized", value: undefined, node: s });
+      }
+    }
     for (const s of statements) {
       let completion: Completion;
       try {
         completion = this.execute(s, scope);
       } catch (e) {
+        // A runaway call unwinds to the frame that started it; recovering inside would re-run it.
+        if (e instanceof LimitError && this.stack.length > e.unwindTo) throw e;
         this.recover(e);
         markPoisoned(s, scope);
         continue;
@@ -68,10 +88,24 @@ export class Evaluator {
     return NORMAL;
   }
 
+  /** A hoisted function declaration; one that cannot be a closure (async) is reported where it is declared. */
+  private hoist(node: ts.FunctionDeclaration, scope: Scope): unknown {
+    try {
+      return this.closure(node, scope);
+    } catch (e) {
+      this.recover(e);
+      return POISON;
+    }
+  }
+
   /** Turns an evaluation failure into a diagnostic (once per location); rethrows anything else. */
   recover(e: unknown): void {
-    if (e instanceof Poisoned) return;
+    if (e instanceof Poisoned) {
+      this.failures++;
+      return;
+    }
     if (e instanceof StaticError) {
+      this.failures++;
       const span = this.origins.span(e.node);
       const key = `${e.code}@${span.file}:${span.line}:${span.column}`;
       if (this.reported.has(key)) return;
@@ -85,28 +119,37 @@ export class Evaluator {
   /** A user function as a real JavaScript function that interprets its body when called. */
   closure(node: ts.FunctionLikeDeclaration, scope: Scope): Function {
     if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || node.asteriskToken) {
-      throw new StaticError("GANTRY1107", node, "async and generator functions are not evaluated at compile time");
+      throw new StaticError("GANTRY1107", node, "async and generator functions are not evaluated at compile time", "Write the helper as a plain synchronous function that returns the value.");
     }
     const fn = (...args: unknown[]) => this.invoke(node, scope, args);
     callable.add(fn);
+    this.closures.add(fn);
     Object.defineProperty(fn, "name", { value: node.name && ts.isIdentifier(node.name) ? node.name.text : "" });
     this.origins.object(fn, node);
     return fn;
   }
 
   private invoke(node: ts.FunctionLikeDeclaration, closureScope: Scope, args: unknown[]): unknown {
-    if (++this.depth > LIMITS.callDepth) {
-      this.depth = 0;
-      throw new StaticError("GANTRY1108", node, `call depth exceeded ${LIMITS.callDepth} (unbounded recursion?)`);
+    const argOrigins = this.pendingArgOrigins;
+    this.pendingArgOrigins = undefined;
+    if (this.stack.length >= LIMITS.callDepth) {
+      // Unwind to the caller of the outermost frame of this recursion.
+      throw new LimitError(node, `call depth exceeded ${LIMITS.callDepth} (unbounded recursion?)`, Math.max(0, this.stack.indexOf(node)));
     }
+    this.tick(node);
+    this.stack.push(node);
     try {
       const scope = new Scope(closureScope);
       node.parameters.forEach((param, i) => {
         if (param.dotDotDotToken) this.bind(param.name, args.slice(i), scope, param);
         else {
           let value = args[i];
-          if (value === undefined && param.initializer) value = this.evaluate(param.initializer, scope);
-          this.bind(param.name, value, scope, param);
+          let origin = argOrigins?.[i];
+          if (value === undefined && param.initializer) {
+            value = this.evaluate(param.initializer, scope);
+            origin = this.originOf(param.initializer, scope);
+          }
+          this.bind(param.name, value, scope, param, origin);
         }
       });
       const body = node.body;
@@ -115,16 +158,45 @@ export class Evaluator {
       const completion = this.executeBlock(body.statements, scope);
       return completion.kind === "return" ? completion.value : undefined;
     } finally {
-      this.depth = Math.max(0, this.depth - 1);
+      this.stack.pop();
     }
   }
 
+  /** Counts one unit of work (a call or a loop iteration) against the budget. */
+  tick(node: ts.Node): void {
+    if (++this.steps > LIMITS.steps) {
+      throw new LimitError(node, `evaluation exceeded ${LIMITS.steps.toLocaleString("en-US")} calls and loop iterations`, 0);
+    }
+  }
+
+  /** Starts a fresh work budget: each exported value is evaluated within its own. */
+  resetBudget(): void {
+    this.steps = 0;
+  }
+
+  /**
+   * Where the value of an (evaluated) expression was written: through type-only wrappers, and for a
+   * name holding a string, number or boolean, where its binding's value was written. Diagnostics then
+   * point at the literal an author typed, even when it came through a constant or a helper's
+   * parameter. Objects and handles keep the use site: their insides carry their own positions.
+   */
+  originOf(node: ts.Expression, scope: Scope): ts.Node {
+    let n: ts.Expression = node;
+    while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || ts.isNonNullExpression(n)) n = n.expression;
+    if (!ts.isIdentifier(n)) return n;
+    const binding = scope.lookup(n.text);
+    const primitive = binding?.state === "ready" && (typeof binding.value !== "object" || binding.value === null) && typeof binding.value !== "function";
+    return (primitive && binding.origin) || n;
+  }
+
   /** Calls a value that static evaluation may call: closures, the DSL, and allowed built-ins. */
-  call(callee: unknown, args: unknown[], node: ts.CallExpression): unknown {
+  call(callee: unknown, args: unknown[], node: ts.CallExpression, argOrigins?: readonly (ts.Node | undefined)[]): unknown {
     if (typeof callee !== "function" || !callable.has(callee)) {
       throw new StaticError("GANTRY1102", node.expression, `${describe(node.expression)} is not a function Gantry can evaluate at compile time`, "Only your own helper functions, the gantry DSL and pure built-ins (array, string and Object methods) can be called.");
     }
     let result: unknown;
+    // Only a closure takes them, and at once: a host function (map, pipeline) calls with its own arguments.
+    this.pendingArgOrigins = this.closures.has(callee) ? argOrigins : undefined;
     try {
       result = callee(...args);
     } catch (e) {
@@ -140,14 +212,20 @@ export class Evaluator {
     if (obj === undefined || obj === null) {
       throw new StaticError("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
     }
-    if (obj instanceof ModuleNamespace) return obj.module.readExport(String(key), node);
-    return readMember(obj, key).value;
+    if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
+    const member = readMember(obj, key);
+    if (member.found) return member.value;
+    // JavaScript would find it on a built-in prototype (or on a host function): report it rather
+    // than read `undefined` where running the module reads something else.
+    const reason = inaccessibleMember(obj, key);
+    if (reason) throw new StaticError("GANTRY1102", node, `${describe(node)} is not available at compile time: ${reason.why}`, reason.hint);
+    return undefined;
   }
 
-  /** Binds a declaration name or destructuring pattern. */
-  bind(name: ts.BindingName, value: unknown, scope: Scope, decl: ts.Node): void {
+  /** Binds a declaration name or destructuring pattern. `origin` is where the value was written. */
+  bind(name: ts.BindingName, value: unknown, scope: Scope, decl: ts.Node, origin?: ts.Node): void {
     if (ts.isIdentifier(name)) {
-      scope.define(name.text, value, decl);
+      scope.define(name.text, value, decl, origin);
       return;
     }
     if (ts.isObjectBindingPattern(name)) {
@@ -164,8 +242,12 @@ export class Evaluator {
         const key = propertyKey(keyNode, scope, this);
         used.add(key);
         let v = this.member(value, key, el);
-        if (v === undefined && el.initializer) v = this.evaluate(el.initializer, scope);
-        this.bind(el.name, v, scope, el);
+        let origin = this.origins.propertyNode(value, key);
+        if (v === undefined && el.initializer) {
+          v = this.evaluate(el.initializer, scope);
+          origin = this.originOf(el.initializer, scope);
+        }
+        this.bind(el.name, v, scope, el, origin);
       }
       return;
     }
@@ -174,8 +256,12 @@ export class Evaluator {
       if (ts.isOmittedExpression(el)) return;
       if (el.dotDotDotToken) return this.bind(el.name, items.slice(i), scope, el);
       let v = items[i];
-      if (v === undefined && el.initializer) v = this.evaluate(el.initializer, scope);
-      this.bind(el.name, v, scope, el);
+      let origin = this.origins.propertyNode(value, i);
+      if (v === undefined && el.initializer) {
+        v = this.evaluate(el.initializer, scope);
+        origin = this.originOf(el.initializer, scope);
+      }
+      this.bind(el.name, v, scope, el, origin);
     });
   }
 }
@@ -216,6 +302,8 @@ export function describe(node: ts.Node): string {
 
 function continuesOptionalChain(node: ts.Node): boolean {
   const parent = node.parent;
+  // `a?.b!.c` is one chain: the `!` only informs the type checker.
+  if (ts.isNonNullChain(parent)) return true;
   return (
     (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent) || ts.isCallExpression(parent)) &&
     parent.expression === node &&
@@ -226,11 +314,5 @@ function continuesOptionalChain(node: ts.Node): boolean {
 /** After a failed declaration, its names read as poisoned instead of "unknown name" cascades. */
 function markPoisoned(statement: ts.Statement, scope: Scope): void {
   if (!ts.isVariableStatement(statement)) return;
-  const names: string[] = [];
-  const collect = (n: ts.BindingName) => {
-    if (ts.isIdentifier(n)) names.push(n.text);
-    else for (const el of n.elements) if (!ts.isOmittedExpression(el)) collect(el.name);
-  };
-  for (const d of statement.declarationList.declarations) collect(d.name);
-  for (const name of names) scope.define(name, POISON, statement);
+  for (const d of statement.declarationList.declarations) for (const name of boundNames(d.name)) scope.define(name, POISON, statement);
 }

@@ -5,15 +5,33 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import type { Diagnostic } from "../../diagnostics/index.js";
+import { pipeline as dslPipeline } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { dslModule, isDslSpecifier } from "./builtins.js";
-import { StaticError } from "./errors.js";
+import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { readBinding, Scope, type Binding } from "./scope.js";
 
-/** `import * as ns from "./x"`: exports read on demand. */
+/**
+ * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
+ * enumerable keys are the export names, sorted, so `{ ...ns }` and `Object.keys(ns)` see the exports
+ * and never the record behind them (which stays private).
+ */
 export class ModuleNamespace {
-  constructor(readonly module: ModuleRecord) {}
+  readonly #module: ModuleRecord;
+
+  constructor(module: ModuleRecord, at: ts.Node) {
+    this.#module = module;
+    for (const name of module.allExportNames().sort()) {
+      Object.defineProperty(this, name, { enumerable: true, get: () => module.readExport(name, at) });
+    }
+    Object.freeze(this);
+  }
+
+  read(name: string, at: ts.Node): unknown {
+    return this.#module.readExport(name, at);
+  }
 }
 
 /** Where an export's value comes from. */
@@ -31,6 +49,8 @@ export class ModuleRecord {
     readonly file: ts.SourceFile,
     private readonly loader: ModuleLoader,
     ev: Evaluator,
+    /** The parser reported errors: its syntax tree is a guess, so no value of it is trusted. */
+    readonly hasSyntaxErrors = false,
   ) {
     this.scope = new Scope();
     declareTopLevel(this, ev);
@@ -59,7 +79,29 @@ export class ModuleRecord {
         }
       }
     }
-    throw new StaticError("GANTRY1111", at, `module ${this.loader.program.relative(this.file.fileName)} has no export "${name}"`);
+    throw new StaticError("GANTRY1111", at, `module ${this.loader.program.relative(this.file.fileName)} has no export "${name}"`, `Check the name, and that ${this.loader.program.relative(this.file.fileName)} exports it (\`export const ${name} = ...\`).`);
+  }
+
+  /** Where an export's value was written, once it has been read. */
+  exportOrigin(name: string): ts.Node | undefined {
+    const source = this.exports.get(name);
+    if (source?.kind === "local") return this.scope.lookup(source.name)?.origin;
+    if (source?.kind !== "reexport") return undefined;
+    const target = this.loader.importFrom(this.file, source.specifier, source.node);
+    return target instanceof ModuleRecord ? target.exportOrigin(source.name) : undefined;
+  }
+
+  /** Every name this module exports, star re-exports included (not their defaults). */
+  allExportNames(seen = new Set<ModuleRecord>()): string[] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const names = new Set(this.exports.keys());
+    for (const star of this.starExports) {
+      const target = this.loader.importFrom(this.file, star.specifier, star.node);
+      const more = target instanceof ModuleRecord ? target.allExportNames(seen) : Object.keys(target.values);
+      for (const n of more) if (n !== "default") names.add(n);
+    }
+    return [...names];
   }
 
   hasExport(name: string, seen = new Set<ModuleRecord>()): boolean {
@@ -70,7 +112,8 @@ export class ModuleRecord {
       try {
         const target = this.loader.importFrom(this.file, s.specifier, s.node);
         return target instanceof ModuleRecord ? target.hasExport(name, seen) : Object.hasOwn(target.values, name);
-      } catch {
+      } catch (e) {
+        if (e instanceof Poisoned) throw e;
         return false;
       }
     });
@@ -90,6 +133,8 @@ export class ModuleLoader {
   private readonly records = new Map<string, ModuleRecord>();
   private readonly dsl = new DslModule();
   evaluator!: Evaluator;
+  /** Syntax errors of every module loaded, each file's reported once. */
+  readonly syntaxDiagnostics: Diagnostic[] = [];
 
   constructor(readonly program: SourceProgram) {}
 
@@ -99,8 +144,12 @@ export class ModuleLoader {
     if (record) return record;
     const sf = this.program.file(absolutePath);
     if (!sf) return undefined;
-    record = new ModuleRecord(sf, this, this.evaluator);
+    // Parsed just now, so the pending syntax errors are this file's.
+    const syntax = this.program.takeSyntaxDiagnostics();
+    this.syntaxDiagnostics.push(...syntax);
+    record = new ModuleRecord(sf, this, this.evaluator, syntax.length > 0);
     this.records.set(absolutePath, record);
+    if (!record.hasSyntaxErrors) reportTopLevelStatements(record, this.evaluator);
     return record;
   }
 
@@ -112,12 +161,14 @@ export class ModuleLoader {
     const resolved = resolveLocal(path.resolve(path.dirname(from.fileName), specifier));
     const record = resolved && this.module(resolved);
     if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
+    // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
+    if (record.hasSyntaxErrors) throw new Poisoned();
     return record;
   }
 
   namespaceOf(from: ts.SourceFile, specifier: string, at: ts.Node): unknown {
     const target = this.importFrom(from, specifier, at);
-    return target instanceof ModuleRecord ? new ModuleNamespace(target) : target.values;
+    return target instanceof ModuleRecord ? new ModuleNamespace(target, at) : target.values;
   }
 }
 
@@ -148,7 +199,11 @@ const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
 function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
   const { scope, file } = record;
   const loader = ev.modules;
-  const lazy = (name: string, node: ts.Node, init: () => unknown) => scope.declare(name, { state: "pending", value: undefined, node, init } satisfies Binding);
+  const lazy = (name: string, node: ts.Node, init: (self: Binding) => unknown) => {
+    const binding: Binding = { state: "pending", value: undefined, node };
+    binding.init = () => init(binding);
+    scope.declare(name, binding);
+  };
 
   for (const statement of file.statements) {
     const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
@@ -163,12 +218,16 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
           if (!whole) {
             whole = new Scope(scope);
             const value = decl.initializer ? ev.evaluate(decl.initializer, scope) : undefined;
-            ev.bind(decl.name, value, whole, decl);
+            ev.bind(decl.name, value, whole, decl, decl.initializer && ev.originOf(decl.initializer, scope));
           }
           return whole;
         };
         for (const name of boundNames(decl.name)) {
-          lazy(name, decl, () => readBinding(evaluateDecl().lookup(name)!, name, decl));
+          lazy(name, decl, (self) => {
+            const evaluated = evaluateDecl().lookup(name)!;
+            self.origin = evaluated.origin;
+            return readBinding(evaluated, name, decl);
+          });
           if (exported) record.exports.set(name, { kind: "local", name, node: decl });
         }
       }
@@ -209,7 +268,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
   }
 }
 
-function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, loader: ModuleLoader, lazy: (name: string, node: ts.Node, init: () => unknown) => void): void {
+function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, loader: ModuleLoader, lazy: (name: string, node: ts.Node, init: (self: Binding) => unknown) => void): void {
   const clause = statement.importClause;
   if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) return;
   const specifier = statement.moduleSpecifier.text;
@@ -224,7 +283,52 @@ function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, lo
   for (const el of bindings.elements) {
     if (el.isTypeOnly) continue;
     const imported = (el.propertyName ?? el.name).text;
-    lazy(el.name.text, el, () => loader.importFrom(from, specifier, statement.moduleSpecifier).readExport(imported, el));
+    lazy(el.name.text, el, (self) => {
+      const target = loader.importFrom(from, specifier, statement.moduleSpecifier);
+      const value = target.readExport(imported, el);
+      if (target instanceof ModuleRecord) self.origin = target.exportOrigin(imported);
+      return value;
+    });
+  }
+}
+
+/** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
+const DECLARATIONS = new Set([
+  ts.SyntaxKind.VariableStatement, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.EnumDeclaration,
+  ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ImportEqualsDeclaration, ts.SyntaxKind.ExportAssignment, ts.SyntaxKind.ExportDeclaration,
+  ts.SyntaxKind.TypeAliasDeclaration, ts.SyntaxKind.InterfaceDeclaration, ts.SyntaxKind.ModuleDeclaration, ts.SyntaxKind.EmptyStatement,
+]);
+
+/**
+ * Top-level bindings are evaluated lazily, so top-level side effects (`xs.push(4)`, `n = 2`, a loop)
+ * never run: the values read would differ from the module's when executed. Report them instead.
+ * A bare `pipeline(...)` call is left to the "not exported" warning.
+ */
+function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
+  for (const statement of record.file.statements) {
+    if (DECLARATIONS.has(statement.kind)) continue;
+    try {
+      if (ts.isExpressionStatement(statement)) {
+        const e = statement.expression;
+        if (isAssignment(e)) ev.evaluate(e, record.scope); // reports it as a reassignment
+        if (ts.isCallExpression(e) && calleeIs(e, dslPipeline, record, ev)) continue;
+      }
+      throw new StaticError("GANTRY1100", statement, "statements at module top level are not evaluated: Gantry reads a module's declarations, not its side effects", "Build the value in its declaration, or move the statement into a helper function or the pipeline body.");
+    } catch (e) {
+      ev.recover(e);
+    }
+  }
+}
+
+const isAssignment = (e: ts.Expression): boolean =>
+  (ts.isBinaryExpression(e) && e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||
+  ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken));
+
+function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean {
+  try {
+    return ev.evaluate(call.expression, record.scope) === fn;
+  } catch {
+    return false; // Not resolvable: reported as a statement like any other.
   }
 }
 

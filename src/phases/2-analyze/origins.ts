@@ -10,6 +10,8 @@ import type { SourceLocator } from "../3-validate/locator.js";
 export class Origins implements SourceLocator {
   private readonly self = new WeakMap<object, ts.Node>();
   private readonly props = new WeakMap<object, Map<PropertyKey, ts.Node>>();
+  /** Where a property's name was written, for findings about the name itself (an unknown field). */
+  private readonly keys = new WeakMap<object, Map<PropertyKey, ts.Node>>();
 
   constructor(private readonly relative: (fileName: string) => string) {}
 
@@ -18,16 +20,21 @@ export class Origins implements SourceLocator {
     if (!this.self.has(obj)) this.self.set(obj, node);
   }
 
-  property(obj: object, key: PropertyKey, node: ts.Node): void {
-    let m = this.props.get(obj);
-    if (!m) this.props.set(obj, (m = new Map()));
-    m.set(key, node);
+  property(obj: object, key: PropertyKey, node: ts.Node, keyNode?: ts.Node): void {
+    setIn(this.props, obj, key, node);
+    if (keyNode) setIn(this.keys, obj, key, keyNode);
+    else this.keys.get(obj)?.delete(key);
   }
 
   /** Spreading copies values, and with them where they were written. */
   copyProperty(from: object, fromKey: PropertyKey, to: object, toKey: PropertyKey): void {
     const node = this.props.get(from)?.get(fromKey);
-    if (node) this.property(to, toKey, node);
+    if (node) this.property(to, toKey, node, this.keys.get(from)?.get(fromKey));
+  }
+
+  /** Where `obj[key]` was written, if recorded. */
+  propertyNode(obj: unknown, key: PropertyKey): ts.Node | undefined {
+    return isObject(obj) ? this.props.get(obj)?.get(key) : undefined;
   }
 
   nodeOf(obj: object): ts.Node | undefined {
@@ -43,6 +50,23 @@ export class Origins implements SourceLocator {
       current = (current as Record<PropertyKey, unknown>)[key];
     }
     return node && this.span(node);
+  }
+
+  keyAt(root: unknown, path: readonly PropertyKey[]): Span | undefined {
+    const parent = this.walk(root, path.slice(0, -1));
+    const key = path[path.length - 1];
+    const node = parent.exact && key !== undefined && isObject(parent.value) ? this.keys.get(parent.value)?.get(key) : undefined;
+    return node ? this.span(node) : this.valueAt(root, path);
+  }
+
+  /** The value at `path` below `root`, and whether every step of the path exists. */
+  private walk(root: unknown, path: readonly PropertyKey[]): { value: unknown; exact: boolean } {
+    let current = root;
+    for (const key of path) {
+      if (!isObject(current)) return { value: current, exact: false };
+      current = (current as Record<PropertyKey, unknown>)[key];
+    }
+    return { value: current, exact: true };
   }
 
   task(handle: object): Span | undefined {
@@ -72,6 +96,12 @@ export class Origins implements SourceLocator {
 /** A declaration call is best pointed at by its first argument, the name. */
 function nameArgument(node: ts.Node): ts.Node {
   return ts.isCallExpression(node) && node.arguments[0] ? node.arguments[0] : node;
+}
+
+function setIn(map: WeakMap<object, Map<PropertyKey, ts.Node>>, obj: object, key: PropertyKey, node: ts.Node): void {
+  let m = map.get(obj);
+  if (!m) map.set(obj, (m = new Map()));
+  m.set(key, node);
 }
 
 const isObject = (v: unknown): v is object => (typeof v === "object" && v !== null) || typeof v === "function";

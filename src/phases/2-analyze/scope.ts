@@ -11,6 +11,8 @@ export interface Binding {
   node: ts.Node;
   /** `let` bindings that are assigned somewhere have no single static value. */
   reassignedAt?: ts.Node;
+  /** Where the value was written (a literal, or where another binding's value was), for diagnostics. */
+  origin?: ts.Node;
 }
 
 /** Lexical scope: a name-to-binding map chained to its parent. */
@@ -24,8 +26,8 @@ export class Scope {
   }
 
   /** Declares a binding that already has its value. */
-  define(name: string, value: unknown, node: ts.Node): void {
-    this.bindings.set(name, { state: "ready", value, node });
+  define(name: string, value: unknown, node: ts.Node, origin?: ts.Node): void {
+    this.bindings.set(name, { state: "ready", value, node, ...(origin && { origin }) });
   }
 
   lookup(name: string): Binding | undefined {

@@ -16,8 +16,8 @@ export const ArrayLiteralExpression: ExpressionVisitor<ts.ArrayLiteralExpression
     } else if (ts.isOmittedExpression(el)) {
       out.push(undefined);
     } else {
-      ev.origins.property(out, out.length, el);
       out.push(ev.evaluate(el, scope));
+      ev.origins.property(out, out.length - 1, ev.originOf(el, scope));
     }
   }
   return out;

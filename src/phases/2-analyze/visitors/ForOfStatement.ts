@@ -12,12 +12,15 @@ export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope,
   const decl = init.declarations[0]!;
   const items = iterate(ev.evaluate(node.expression, scope), node.expression, ev);
   if (items.length > LIMITS.loopIterations) {
-    throw new StaticError("GANTRY1108", node, `loop over ${items.length} items exceeds the limit of ${LIMITS.loopIterations}`);
+    throw new StaticError("GANTRY1108", node, `loop over ${items.length} items exceeds the limit of ${LIMITS.loopIterations}`, "A pipeline needs far fewer tasks than that; loop over a smaller list.");
   }
-  // Iterate over a snapshot: a body that pushes to the array cannot make the loop unbounded.
-  for (const item of [...items]) {
+  // Live, as JavaScript iterates an array: the body may push to the array it walks. The limit still
+  // bounds a loop that keeps growing it.
+  for (let i = 0; i < items.length; i++) {
+    if (i === LIMITS.loopIterations) throw new StaticError("GANTRY1108", node, `loop grew past the limit of ${LIMITS.loopIterations} items`, "The loop body adds to the array it iterates; build the list before the loop.");
+    ev.tick(node);
     const inner = new Scope(scope);
-    ev.bind(decl.name, item, inner, decl);
+    ev.bind(decl.name, items[i], inner, decl, ev.origins.propertyNode(items, i));
     const completion = ev.executeBlock([node.statement], inner);
     if (completion.kind === "break") break;
     if (completion.kind === "return") return completion;

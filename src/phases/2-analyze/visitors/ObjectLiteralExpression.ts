@@ -16,10 +16,10 @@ export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpressi
     if (ts.isPropertyAssignment(prop)) {
       const key = propertyKey(prop.name, scope, ev);
       put(key, ev.evaluate(prop.initializer, scope));
-      ev.origins.property(out, key, prop.initializer);
+      ev.origins.property(out, key, ev.originOf(prop.initializer, scope), prop.name);
     } else if (ts.isShorthandPropertyAssignment(prop)) {
       put(prop.name.text, ev.evaluate(prop.name, scope));
-      ev.origins.property(out, prop.name.text, prop);
+      ev.origins.property(out, prop.name.text, ev.originOf(prop.name, scope), prop.name);
     } else if (ts.isSpreadAssignment(prop)) {
       const source = ev.evaluate(prop.expression, scope);
       if (source === null || source === undefined) continue;
@@ -31,7 +31,7 @@ export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpressi
     } else if (ts.isMethodDeclaration(prop)) {
       const key = propertyKey(prop.name, scope, ev);
       put(key, ev.closure(prop, scope));
-      ev.origins.property(out, key, prop);
+      ev.origins.property(out, key, prop, prop.name);
     } else {
       throw unsupported(prop, "Getters and setters are not evaluated; use a plain property.");
     }

@@ -10,7 +10,7 @@ export const VariableStatement: StatementVisitor<ts.VariableStatement> = (node, 
   if (kind === ts.NodeFlags.Using || kind === ts.NodeFlags.AwaitUsing) throw new StaticError("GANTRY1100", node, "`using` declarations are not evaluated at compile time");
   for (const decl of list.declarations) {
     const value = decl.initializer ? ev.evaluate(decl.initializer, scope) : undefined;
-    ev.bind(decl.name, value, scope, decl);
+    ev.bind(decl.name, value, scope, decl, decl.initializer && ev.originOf(decl.initializer, scope));
   }
   return NORMAL;
 };
