@@ -10,6 +10,8 @@ import type { PipelineDefinition } from "../../dsl/pipeline.js";
 export interface SourceLocator {
   /** Where `root` at `path` was written, else where its nearest written ancestor was. */
   valueAt(root: unknown, path: readonly PropertyKey[]): Span | undefined;
+  /** Where the last key of `path` was written (`{ imagePullPolicyy: ... }`), else as `valueAt`. */
+  keyAt(root: unknown, path: readonly PropertyKey[]): Span | undefined;
   /** Where the task was declared (its `p.task(...)` call). */
   task(handle: TaskHandle): Span | undefined;
   /** Where the pipeline was declared (its `pipeline(...)` call). */
@@ -19,6 +21,7 @@ export interface SourceLocator {
 /** For declarations built by executing a module: no positions, only the file. */
 export const noLocations: SourceLocator = {
   valueAt: () => undefined,
+  keyAt: () => undefined,
   task: () => undefined,
   pipeline: () => undefined,
 };

@@ -8,7 +8,8 @@ import type { TaskHandle } from "../../dsl/handle.js";
 import * as IR from "../../ir/index.js";
 import { checkCycles } from "./checks/graph.js";
 import { reportSchemaIssues } from "./checks/schema-issues.js";
-import { checkParameterRefs, checkPipelineValues, checkTaskValues } from "./checks/values.js";
+import { checkDefaultVolumes, checkParameterRefs, checkPipelineValues, checkTaskValues } from "./checks/values.js";
+import { below, type Where } from "./checks/where.js";
 import { pipelineOptionsSchema, taskSpecSchema, type TaskSpecInput } from "./input-schema.js";
 import type { DeclarationUnit } from "./locator.js";
 import { mergeDefaults, normalizeParameters, normalizeSchedule, normalizeTask, stripUndefined } from "./normalize.js";
@@ -50,14 +51,17 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     bag.error("GANTRY2001", "pipeline name must be a string", pipelineSpan);
   }
   const options = pipelineOptionsSchema.safeParse(definition.options ?? {});
-  const atOption = (path: readonly PropertyKey[]) => locator.valueAt(definition.options, path) ?? pipelineSpan;
-  if (!options.success) reportSchemaIssues(bag, options.error, `pipeline "${definition.name}"`, atOption);
+  const inOptions: Where = {
+    value: (path) => locator.valueAt(definition.options, path) ?? pipelineSpan,
+    key: (path) => locator.keyAt(definition.options, path) ?? pipelineSpan,
+  };
+  if (!options.success) reportSchemaIssues(bag, options.error, `pipeline "${definition.name}"`, inOptions);
   else {
-    checkPipelineValues(bag, String(definition.name), options.data, atOption, pipelineSpan);
-    if (options.data.defaults) checkTaskValues(bag, options.data.defaults, "pipeline defaults", (p) => atOption(["defaults", ...p]));
+    checkPipelineValues(bag, String(definition.name), options.data, inOptions, pipelineSpan);
+    if (options.data.defaults) checkTaskValues(bag, options.data.defaults, "pipeline defaults", below(inOptions, ["defaults"]));
   }
   const declaredParams = new Set(Object.keys(options.data?.parameters ?? {}));
-  checkParameterRefs(bag, options.data?.defaults, declaredParams, "pipeline defaults", (p) => atOption(["defaults", ...p]));
+  checkParameterRefs(bag, options.data?.defaults, declaredParams, "pipeline defaults", below(inOptions, ["defaults"]));
 
   if (definition.tasks.length === 0) bag.error("GANTRY2013", `pipeline "${definition.name}" declares no tasks`, pipelineSpan);
 
@@ -68,7 +72,10 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
   for (const { handle, spec } of definition.tasks) {
     const span = locator.task(handle);
     const subject = `task "${handle.name}"`;
-    const at = (path: readonly PropertyKey[]) => locator.valueAt(spec, path) ?? span;
+    const inSpec: Where = {
+      value: (path) => locator.valueAt(spec, path) ?? span,
+      key: (path) => locator.keyAt(spec, path) ?? span,
+    };
     const nameReason = typeof handle.name === "string" ? rules.dns1123Label(handle.name) ?? rules.argoTaskName(handle.name) : "must be a string";
     if (nameReason) bag.error("GANTRY2005", `task name "${String(handle.name)}" ${nameReason}`, span, "Task names are lowercase letters, digits and '-', starting with a letter, at most 63 characters.");
     else if (RESERVED.test(handle.name)) bag.error("GANTRY2011", `task name "${handle.name}" is reserved`, span, "Gantry names its generated templates `main` and `gantry-*`; choose another name.");
@@ -80,13 +87,14 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
 
     const result = taskSpecSchema.safeParse(spec);
     if (!result.success) {
-      reportSchemaIssues(bag, result.error, subject, at);
+      reportSchemaIssues(bag, result.error, subject, inSpec);
       continue;
     }
-    checkTaskValues(bag, result.data, subject, at);
-    checkParameterRefs(bag, result.data, declaredParams, subject, at);
+    checkTaskValues(bag, result.data, subject, inSpec);
+    if (options.success) checkDefaultVolumes(bag, options.data.defaults, result.data, subject, inSpec);
+    checkParameterRefs(bag, result.data, declaredParams, subject, inSpec);
     (result.data.after ?? []).forEach((dep, i) => {
-      if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, at(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
+      if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
     });
     parsed.push({ handle, spec: result.data, span });
   }

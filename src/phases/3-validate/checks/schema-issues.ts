@@ -1,13 +1,9 @@
 import type { z } from "zod";
-import type { DiagnosticBag, Span } from "../../../diagnostics/index.js";
+import type { DiagnosticBag } from "../../../diagnostics/index.js";
+import type { Where } from "./where.js";
 
-/** Reports each zod issue as GANTRY2001 at the position where the offending value was written. */
-export function reportSchemaIssues(
-  bag: DiagnosticBag,
-  error: z.ZodError,
-  subject: string,
-  at: (path: readonly PropertyKey[]) => Span | undefined,
-): void {
+/** Reports each zod issue as GANTRY2001 where the offending value (or, for an unknown field, its name) was written. */
+export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subject: string, where: Where): void {
   for (const issue of error.issues) {
     // Unknown keys are reported one by one, each at its own property.
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
@@ -18,7 +14,7 @@ export function reportSchemaIssues(
         key !== undefined
           ? `${subject}: unknown field ${field}`
           : `${subject}: ${field ? `${field}: ` : ""}${issue.message}`;
-      bag.error("GANTRY2001", message, at(path), key !== undefined ? hintForUnknown(String(key)) : undefined);
+      bag.error("GANTRY2001", message, key !== undefined ? where.key(path) : where.value(path), key !== undefined ? hintForUnknown(String(key)) : undefined);
     }
   }
 }

@@ -6,66 +6,65 @@
 import type { DiagnosticBag, Span } from "../../../diagnostics/index.js";
 import * as rules from "../rules/index.js";
 import type { PipelineOptionsInput, TaskDefaultsInput } from "../input-schema.js";
-
-type At = (path: readonly PropertyKey[]) => Span | undefined;
+import type { Where } from "./where.js";
 
 /** Checks the fields shared by tasks and pipeline defaults. `subject` prefixes messages. */
-export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, subject: string, at: At): void {
+export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, subject: string, where: Where): void {
   for (const kind of ["requests", "limits"] as const) {
     for (const [resource, value] of Object.entries(spec.resources?.[kind] ?? {})) {
       const reason = rules.quantity(value);
-      if (reason) bag.error("GANTRY2006", `${subject}: resources.${kind}.${resource}: ${reason}`, at(["resources", kind, resource]));
+      if (reason) bag.error("GANTRY2006", `${subject}: resources.${kind}.${resource}: ${reason}`, where.value(["resources", kind, resource]));
     }
   }
-  checkLabels(bag, spec.labels, `${subject}: labels`, at, ["labels"]);
-  checkAnnotations(bag, spec.annotations, `${subject}: annotations`, at, ["annotations"]);
+  checkLabels(bag, spec.labels, `${subject}: labels`, where, ["labels"]);
+  checkAnnotations(bag, spec.annotations, `${subject}: annotations`, where, ["annotations"]);
   for (const name of Object.keys(spec.env ?? {})) {
     const reason = rules.envVarName(name);
-    if (reason) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, at(["env", name]));
+    if (reason) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, where.key(["env", name]));
   }
-  if (spec.timeout !== undefined) checkDuration(bag, spec.timeout, `${subject}: timeout`, at(["timeout"]));
+  if (spec.timeout !== undefined) checkDuration(bag, spec.timeout, `${subject}: timeout`, where.value(["timeout"]));
   const backoff = spec.retry?.backoff;
   if (backoff) {
-    checkDuration(bag, backoff.duration, `${subject}: retry.backoff.duration`, at(["retry", "backoff", "duration"]));
-    if (backoff.cap !== undefined) checkDuration(bag, backoff.cap, `${subject}: retry.backoff.cap`, at(["retry", "backoff", "cap"]));
+    checkDuration(bag, backoff.duration, `${subject}: retry.backoff.duration`, where.value(["retry", "backoff", "duration"]));
+    if (backoff.cap !== undefined) checkDuration(bag, backoff.cap, `${subject}: retry.backoff.cap`, where.value(["retry", "backoff", "cap"]));
   }
   const seenMounts = new Map<string, string>();
   (spec.volumes ?? []).forEach((v, i) => {
     const reason = rules.dns1123Label(v.name);
-    if (reason) bag.error("GANTRY2005", `${subject}: volume name "${v.name}" ${reason}`, at(["volumes", i, "name"]));
-    if (!v.mountPath.startsWith("/")) bag.error("GANTRY2001", `${subject}: volume "${v.name}": mountPath must be absolute (got "${v.mountPath}")`, at(["volumes", i, "mountPath"]));
+    if (reason) bag.error("GANTRY2005", `${subject}: volume name "${v.name}" ${reason}`, where.value(["volumes", i, "name"]));
+    if (!v.mountPath.startsWith("/")) bag.error("GANTRY2001", `${subject}: volume "${v.name}": mountPath must be absolute (got "${v.mountPath}")`, where.value(["volumes", i, "mountPath"]));
     const other = seenMounts.get(v.mountPath);
-    if (other !== undefined) bag.error("GANTRY2014", `${subject}: volumes "${other}" and "${v.name}" are both mounted at ${v.mountPath}`, at(["volumes", i, "mountPath"]));
+    if (other !== undefined) bag.error("GANTRY2014", `${subject}: volumes "${other}" and "${v.name}" are both mounted at ${v.mountPath}`, where.value(["volumes", i, "mountPath"]));
     seenMounts.set(v.mountPath, v.name);
     if ("emptyDir" in v && v.emptyDir.sizeLimit !== undefined) {
       const q = rules.quantity(v.emptyDir.sizeLimit);
-      if (q) bag.error("GANTRY2006", `${subject}: volume "${v.name}": emptyDir.sizeLimit: ${q}`, at(["volumes", i, "emptyDir", "sizeLimit"]));
+      if (q) bag.error("GANTRY2006", `${subject}: volume "${v.name}": emptyDir.sizeLimit: ${q}`, where.value(["volumes", i, "emptyDir", "sizeLimit"]));
     }
   });
   const names = new Set<string>();
   (spec.volumes ?? []).forEach((v, i) => {
-    if (names.has(v.name)) bag.error("GANTRY2014", `${subject}: volume name "${v.name}" is used twice`, at(["volumes", i, "name"]));
+    if (names.has(v.name)) bag.error("GANTRY2014", `${subject}: volume name "${v.name}" is used twice`, where.value(["volumes", i, "name"]));
     names.add(v.name);
   });
   if (spec.securityContext?.runAsUser === 0) {
-    bag.error("GANTRY2001", `${subject}: securityContext.runAsUser 0 (root) is not allowed by the Pod Security Standards restricted profile`, at(["securityContext", "runAsUser"]), "Run as a non-zero user id; most images work with any uid when their files are world-readable.");
+    bag.error("GANTRY2001", `${subject}: securityContext.runAsUser 0 (root) is not allowed by the Pod Security Standards restricted profile`, where.value(["securityContext", "runAsUser"]), "Run as a non-zero user id; most images work with any uid when their files are world-readable.");
   }
 }
 
-export function checkPipelineValues(bag: DiagnosticBag, name: string, options: PipelineOptionsInput, at: At, nameSpan: Span | undefined): void {
+export function checkPipelineValues(bag: DiagnosticBag, name: string, options: PipelineOptionsInput, where: Where, nameSpan: Span | undefined): void {
   // Argo appends "-<unix seconds>" (11 chars) to a CronWorkflow's runs, so scheduled names are shorter.
   const max = options.schedule ? 52 : 63;
   const reason = rules.resourceName(name, max) ?? rules.dns1123Label(name);
   if (reason) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, options.schedule ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
   if (options.namespace !== undefined) {
     const r = rules.dns1123Label(options.namespace);
-    if (r) bag.error("GANTRY2005", `namespace "${options.namespace}" ${r}`, at(["namespace"]));
+    if (r) bag.error("GANTRY2005", `namespace "${options.namespace}" ${r}`, where.value(["namespace"]));
   }
-  checkLabels(bag, options.labels, "pipeline labels", at, ["labels"]);
-  checkAnnotations(bag, options.annotations, "pipeline annotations", at, ["annotations"]);
+  checkLabels(bag, options.labels, "pipeline labels", where, ["labels"]);
+  checkAnnotations(bag, options.annotations, "pipeline annotations", where, ["annotations"]);
   for (const param of Object.keys(options.parameters ?? {})) {
     const r = rules.argoParameterName(param);
-    if (r) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, at(["parameters", param]));
+    if (r) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, where.key(["parameters", param]));
   }
   const schedule = options.schedule;
   if (schedule) {
@@ -73,23 +72,23 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string, options: P
     crons.forEach((cron, i) => {
       const r = rules.cronExpression(cron);
       const path = typeof schedule.cron === "string" ? ["schedule", "cron"] : ["schedule", "cron", i];
-      if (r) bag.error("GANTRY2007", `schedule "${cron}": ${r}`, at(path));
+      if (r) bag.error("GANTRY2007", `schedule "${cron}": ${r}`, where.value(path));
     });
     if (schedule.timezone !== undefined) {
       const r = rules.timeZone(schedule.timezone);
-      if (r) bag.error("GANTRY2008", `time zone "${schedule.timezone}": ${r}`, at(["schedule", "timezone"]));
+      if (r) bag.error("GANTRY2008", `time zone "${schedule.timezone}": ${r}`, where.value(["schedule", "timezone"]));
     }
   }
 }
 
 /** Every `{{params.NAME}}` in any string of `value` must name a declared parameter. */
-export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared: ReadonlySet<string>, subject: string, at: At): void {
+export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared: ReadonlySet<string>, subject: string, where: Where): void {
   walkStrings(value, [], (s, path) => {
     for (const m of s.matchAll(/\{\{\s*params\.([^}\s]*)\s*\}\}/g)) {
       const name = m[1] ?? "";
       if (!declared.has(name)) {
         const known = [...declared].map((d) => `"${d}"`).join(", ");
-        bag.error("GANTRY2010", `${subject}: unknown parameter "${name}"`, at(path), known ? `Declared parameters: ${known}.` : "Declare it under `parameters` in the pipeline options.");
+        bag.error("GANTRY2010", `${subject}: unknown parameter "${name}"`, where.value(path), known ? `Declared parameters: ${known}.` : "Declare it under `parameters` in the pipeline options.");
       }
     }
   });
@@ -102,23 +101,38 @@ function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, pat
     for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
 }
 
-function checkLabels(bag: DiagnosticBag, labels: Record<string, string> | undefined, subject: string, at: At, base: PropertyKey[]): void {
+function checkLabels(bag: DiagnosticBag, labels: Record<string, string> | undefined, subject: string, where: Where, base: PropertyKey[]): void {
   for (const [k, v] of Object.entries(labels ?? {})) {
     const rk = rules.labelKey(k);
-    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, at([...base, k]));
+    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, where.key([...base, k]));
     const rv = rules.labelValue(v);
-    if (rv) bag.error("GANTRY2012", `${subject}: value of "${k}" ${rv}`, at([...base, k]));
+    if (rv) bag.error("GANTRY2012", `${subject}: value of "${k}" ${rv}`, where.value([...base, k]));
   }
 }
 
-function checkAnnotations(bag: DiagnosticBag, annotations: Record<string, string> | undefined, subject: string, at: At, base: PropertyKey[]): void {
+function checkAnnotations(bag: DiagnosticBag, annotations: Record<string, string> | undefined, subject: string, where: Where, base: PropertyKey[]): void {
   for (const k of Object.keys(annotations ?? {})) {
     const rk = rules.annotationKey(k);
-    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, at([...base, k]));
+    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, where.key([...base, k]));
   }
 }
 
 function checkDuration(bag: DiagnosticBag, value: string, subject: string, span: Span | undefined): void {
   const r = rules.goDuration(value);
   if (r) bag.error("GANTRY2015", `${subject}: ${r}`, span);
+}
+
+/**
+ * Volumes from `defaults` are merged into each task by name, so a task volume of another name at a
+ * default volume's mount path would reach the pod twice at one path, which Kubernetes rejects.
+ */
+export function checkDefaultVolumes(bag: DiagnosticBag, defaults: TaskDefaultsInput | undefined, spec: TaskDefaultsInput, subject: string, where: Where): void {
+  const own = new Set((spec.volumes ?? []).map((v) => v.name));
+  const inherited = new Map((defaults?.volumes ?? []).filter((v) => !own.has(v.name)).map((v) => [v.mountPath, v.name]));
+  (spec.volumes ?? []).forEach((v, i) => {
+    const other = inherited.get(v.mountPath);
+    if (other !== undefined) {
+      bag.error("GANTRY2014", `${subject}: volume "${v.name}" and volume "${other}" from the pipeline defaults are both mounted at ${v.mountPath}`, where.value(["volumes", i, "mountPath"]), `Mount it elsewhere, or name it "${other}" to replace the default volume.`);
+    }
+  });
 }
