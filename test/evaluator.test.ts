@@ -1,0 +1,550 @@
+/**
+ * The static evaluator (src/phases/2-analyze): every construct of the static subset, read from a small
+ * pipeline in a temporary project and checked in the IR; then every diagnostic the front end emits,
+ * with its exact position. Where a construct is supported, the same module is also executed and must
+ * build the same task, so "supported" means "evaluated as JavaScript would".
+ */
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile, type CompileResult } from "../src/compile.js";
+import type { Diagnostic } from "../src/diagnostics/index.js";
+import { PipelineDefinition } from "../src/dsl/pipeline.js";
+import type * as IR from "../src/ir/index.js";
+import { tempProject } from "./support/cli.js";
+
+type Files = Record<string, string>;
+
+async function compileFiles(files: Files, paths: readonly string[] = ["."]): Promise<CompileResult & { cwd: string }> {
+  const cwd = tempProject(files);
+  return { ...(await compile({ cwd, paths, target: "argo", kind: "auto" })), cwd };
+}
+
+/** `CODE file:line:column` for each diagnostic: compact enough to compare whole lists. */
+const where = (d: Diagnostic) => `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.column}` : "-"}`;
+
+/** Position of the `nth` occurrence of `needle` in `source`, as `file:line:column` (1-based). */
+function loc(file: string, source: string, needle: string, nth = 1): string {
+  let index = -1;
+  for (let i = 0; i < nth; i++) {
+    index = source.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`${JSON.stringify(needle)} occurs fewer than ${nth} times`);
+  }
+  const before = source.slice(0, index).split("\n");
+  return `${file}:${before.length}:${before[before.length - 1]!.length + 1}`;
+}
+
+const task = (ir: IR.Pipeline, name: string): IR.Task => {
+  const t = ir.tasks.find((x) => x.name === name);
+  if (!t) throw new Error(`no task ${name} in ${ir.tasks.map((x) => x.name).join(", ")}`);
+  return t;
+};
+
+/** Compiles files that must compile cleanly, and returns the one pipeline's IR. */
+async function onePipeline(files: Files): Promise<IR.Pipeline> {
+  const r = await compileFiles(files);
+  expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([]);
+  expect(r.pipelines).toHaveLength(1);
+  return r.pipelines[0]!.ir;
+}
+
+/** Imports a module of a temporary project for real and returns the args of its tasks, by name. */
+async function executedArgs(file: string): Promise<Record<string, unknown>> {
+  const mod = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
+  const definition = Object.values(mod).flat().find((v) => v instanceof PipelineDefinition) as PipelineDefinition;
+  return Object.fromEntries(definition.tasks.map((t) => [t.handle.name, (t.spec as { args?: unknown }).args]));
+}
+
+describe("constructs of the static subset", () => {
+  /**
+   * Each row: a top-level prelude, statements at the start of the pipeline body, the expression for
+   * task "t"'s args, and the args expected in the IR. The same module executed must agree.
+   */
+  const rows: [name: string, prelude: string, body: string, args: string, expected: string[]][] = [
+    ["string, number and boolean literals", "", "", `["a", 'b', \`c\`, String(1_000), String(0x10), String(1.5e3), String(true), String(false), String(null), String(undefined)]`, ["a", "b", "c", "1000", "16", "1500", "true", "false", "null", "undefined"]],
+    ["template literals", `const who = "world"; const n = 2;`, "", "[`hello ${who}`, `${n * 21}!`, `${[1, 2]}`, `${null}|${undefined}`]", ["hello world", "42!", "1,2", "null|undefined"]],
+    ["array literals with spreads, holes and strings", `const xs = ["b", "c"] as const;`, "", `[...["a"], ...xs, "d", ..."ef", String([1, , 3].length)]`, ["a", "b", "c", "d", "e", "f", "3"]],
+    ["object literals with spreads, computed, quoted and numeric keys", `const base = { a: "1", b: "2" }; const k = "c";`, "const o = { ...base, b: \"B\", [k + \"d\"]: \"3\", \"e-f\": \"4\", 7: \"5\", ...undefined, ...null };", "Object.entries(o).map(([key, v]) => `${key}=${v}`)", ["7=5", "a=1", "b=B", "cd=3", "e-f=4"]],
+    ["shorthand properties and object methods", "", `const x = "X"; const o = { x, twice(s: string) { return s + s; } };`, "[o.x, o.twice(\"ab\")]", ["X", "abab"]],
+    ["__proto__ as a key is an ordinary property", "", `const o = { ["__proto__"]: "p" };`, "Object.keys(o)", ["__proto__"]],
+    ["as const, satisfies, <T>x, x! and parentheses", `const c = { tag: "v1" } as const; const s = { n: "1" } satisfies Record<string, string>; const maybe: string | undefined = "m";`, "", "[c.tag, s.n, (<string>\"cast\"), maybe!, ((\"paren\"))]", ["v1", "1", "cast", "m", "paren"]],
+    ["const, and let that is never reassigned", `let top = "top";`, `let inner = "inner"; const both = top + inner;`, "[top, inner, both]", ["top", "inner", "topinner"]],
+    ["object destructuring with renames, defaults, nesting and rest", `const src = { a: "1", b: { c: "2" }, d: "3", e: "4" };`, "const { a, b: { c: renamed }, z = \"dz\", ...rest } = src as { a: string; b: { c: string }; z?: string; d: string; e: string };", "[a, renamed, z, Object.keys(rest).join()]", ["1", "2", "dz", "d,e"]],
+    ["array destructuring with holes, defaults and rest", "", `const [first, , third = "d3", ...others] = ["1", "skip", undefined, "4", "5"];`, "[first, third, others.join(\"+\")]", ["1", "d3", "4+5"]],
+    ["destructuring parameters with defaults and rest", `function f({ a, b = "B", ...more }: { a: string; b?: string; [k: string]: string | undefined }, [x, , y = "Y", ...ys]: string[] = ["x0"]) { return [a, b, Object.keys(more).join(), x, y, ys.length]; }`, "", "f({ a: \"A\", m: \"1\", n: \"2\" }).map(String).concat(f({ a: \"a\", b: \"b\" }, [\"p\", \"q\", \"r\", \"s\", \"t\"]).map(String))", ["A", "B", "m,n", "x0", "Y", "0", "a", "b", "", "p", "r", "2"]],
+    ["default parameters that read earlier parameters", `const tag = (name: string, full = \`\${name}:latest\`) => full;`, "", "[tag(\"a\"), tag(\"b\", \"b:1\")]", ["a:latest", "b:1"]],
+    ["rest parameters and spread arguments", `const join = (sep: string, ...parts: string[]) => parts.join(sep);`, "", "[join(\"-\", \"a\", \"b\"), join(\"+\", ...[\"c\", \"d\"])]", ["a-b", "c+d"]],
+    ["arrow and function helpers, hoisted function declarations", `const arrow = (s: string) => s.toUpperCase(); function decl(s: string) { return s + "!"; }`, "const early = inner(\"x\"); function inner(s: string) { return s + s; }", "[arrow(\"a\"), decl(\"b\"), early, (function (s: string) { return s + \"?\"; })(\"c\")]", ["A", "b!", "xx", "c?"]],
+    ["closures over parameters and loop variables", "const prefixer = (pre: string) => (s: string) => `${pre}-${s}`;", "const fns: ((s: string) => string)[] = []; for (const pre of [\"a\", \"b\"]) fns.push(prefixer(pre));", "fns.map((f) => f(\"x\"))", ["a-x", "b-x"]],
+    ["bounded recursion", "function fact(n: number): number { return n <= 1 ? 1 : n * fact(n - 1); } const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));", "", "[String(fact(10)), String(fib(15))]", ["3628800", "610"]],
+    ["if / else if / else and return", "function size(n: number) { if (n > 100) { return \"big\"; } else if (n > 10) return \"medium\"; else { return \"small\"; } }", "", "[size(1000), size(50), size(1)]", ["big", "medium", "small"]],
+    ["for...of with break and continue", "function pick(xs: number[]) { const out: string[] = []; for (const x of xs) { if (x === 2) continue; if (x === 5) break; out.push(String(x)); } return out; }", "", "pick([1, 2, 3, 4, 5, 6])", ["1", "3", "4"]],
+    ["for...of returning from a helper, over strings and with destructuring", "function find(xs: string[], c: string) { for (const x of xs) { if (x.startsWith(c)) return x; } return \"none\"; }", "const pairs: string[] = []; for (const [k, v] of Object.entries({ a: 1, b: 2 })) pairs.push(k + v); for (const ch of \"xy\") pairs.push(ch);", "[find([\"apple\", \"banana\"], \"b\"), find([\"a\"], \"z\"), ...pairs]", ["banana", "none", "a1", "b2", "x", "y"]],
+    ["for...of sees items pushed while it runs, as JavaScript does", "", "const queue = [\"a\"]; const seen: string[] = []; for (const q of queue) { seen.push(q); if (q.length < 3) queue.push(q + \"a\"); }", "seen", ["a", "aa", "aaa"]],
+    ["map, filter, flatMap, forEach, join, concat, includes, push", "", "const seen: string[] = []; [1, 2, 3].forEach((n) => { seen.push(`s${n}`); });", "[[1, 2, 3, 4].map((n) => n * 2).filter((n) => n > 2).join(\"|\"), ...[\"a\", \"b\"].flatMap((s) => [s, s.toUpperCase()]), ...[\"c\"].concat([\"d\"], \"e\"), String([1, 2].includes(2)), String([1, 2].includes(3)), ...seen]", ["4|6|8", "a", "A", "b", "B", "c", "d", "e", "true", "false", "s1", "s2", "s3"]],
+    ["other array methods: some, every, find, reduce, slice, indexOf, at, flat, toSorted", "", "const xs = [3, 1, 2];", "[String(xs.some((x) => x > 2)), String(xs.every((x) => x > 2)), String(xs.find((x) => x < 3)), String(xs.reduce((a, b) => a + b, 0)), xs.slice(1).join(), String(xs.indexOf(2)), String(xs.at(-1)), [[1], [2, [3]]].flat().join(), xs.toSorted().join(), xs.join()]", ["true", "false", "1", "6", "1,2", "2", "2", "1,2,3", "1,2,3", "3,1,2"]],
+    ["Object.entries, keys, values, fromEntries", "const m = { b: \"2\", a: \"1\" };", "const inverted = Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k]));", "[...Object.keys(m), ...Object.values(m), Object.entries(inverted).flat().join()]", ["b", "a", "2", "1", "1,a,2,b"]],
+    ["string methods", "const s = \"  Hello, World  \";", "", "[s.trim(), s.trim().toLowerCase(), s.trim().toUpperCase(), s.trim().split(\", \").join(\"|\"), \"a-b-c\".replace(\"-\", \"+\"), \"a-b-c\".replaceAll(\"-\", \"+\"), String(\"abc\".startsWith(\"ab\")), String(\"abc\".endsWith(\"bc\")), String(\"abc\".includes(\"d\")), \"7\".padStart(3, \"0\"), \"ab\".repeat(2), \"abcdef\".slice(1, 3), \"abcdef\".substring(4), \"x\".concat(\"y\"), String(\"abc\".indexOf(\"c\")), \"abc\".charAt(1), \"abc\".at(-1)!]", ["Hello, World", "hello, world", "HELLO, WORLD", "Hello|World", "a+b-c", "a+b+c", "true", "true", "false", "007", "abab", "bc", "ef", "xy", "2", "b", "c"]],
+    ["number methods and conversions", "", "", "[(3.14159).toFixed(2), (255).toString(16), String(Number(\"5\") + 1), String(Number()), String(Number.isInteger(2.5)), String(parseInt(\"42px\", 10)), String(Boolean(\"\")), encodeURIComponent(\"a b\"), String(Math.max(1, 5, 3)), String(Math.round(2.5)), JSON.stringify({ a: [1] }), String(Array.isArray([]))]", ["3.14", "ff", "6", "0", "false", "42", "false", "a%20b", "5", "3", "{\"a\":[1]}", "true"]],
+    ["conditional expressions", "const prod = true; const n = 0;", "", "[prod ? \"p\" : \"d\", n ? \"truthy\" : \"falsy\", prod ? (n ? \"a\" : \"b\") : \"c\"]", ["p", "falsy", "b"]],
+    ["??, || and && with JavaScript's truthiness", "const none: string | undefined = undefined; const empty = \"\"; const zero = 0;", "", "[none ?? \"d1\", empty ?? \"d2\", empty || \"d3\", String(zero || 7), String(zero && 7), String(\"x\" && \"y\"), String(null ?? zero)]", ["d1", "", "d3", "7", "0", "y", "0"]],
+    ["short-circuiting never evaluates the other side", "const flag = true;", "", "[String(flag || Date.now()), String(!flag && Math.random()), String(\"set\" ?? process.env.HOME), flag ? \"yes\" : new Date().toISOString()]", ["true", "false", "set", "yes"]],
+    ["arithmetic, unary operators, typeof and comparisons", "", "", "[String(1 + 2 * 3 - 4 / 2), String(7 % 3), String(2 ** 10), String(-(-3)), String(+\"4\"), String(!0), typeof \"s\", String(1 < 2), String(2 <= 1), String(3 > 2), String(3 >= 4), String(\"a\" === \"a\"), String(1 !== 1), String(1 == 1), String(null != undefined), \"n\" + 1, String((1, 2))]", ["5", "1", "1024", "3", "4", "true", "string", "true", "false", "true", "false", "true", "false", "true", "false", "n1", "2"]],
+    ["optional chaining, including a short-circuited chain a?.b.c", "type T = { b: { c: string } } | undefined; const absent: T = undefined as T; const present: T = { b: { c: \"C\" } }; const f: ((s: string) => string) | undefined = undefined; const o = { inner: undefined as undefined | { z: string } };", "", "[String(absent?.b.c), String(absent?.b.c.length), present?.b.c ?? \"-\", String(f?.(\"x\")), String(absent?.[\"b\"]), String(o.inner?.z), String(absent?.b!.c), String(present?.b.c.length)]", ["undefined", "undefined", "C", "undefined", "undefined", "undefined", "undefined", "1"]],
+    ["length and index access on strings and arrays", "const xs = [\"a\", \"b\"]; const s = \"xyz\";", "", "[String(xs.length), xs[1]!, s[0]!, String(s.length), String(xs[5]), xs[xs.length - 1]!]", ["2", "b", "x", "3", "undefined", "b"]],
+    ["Object.freeze of a value keeps it readable", "const FROZEN = Object.freeze({ k: \"v\" });", "", "[FROZEN.k]", ["v"]],
+    ["type-only declarations do nothing", "type Env = \"dev\" | \"prod\"; interface Opts { env: Env }; declare const ambient: string;", "type Local = string; const o: Opts = { env: \"prod\" };", "[o.env]", ["prod"]],
+  ];
+
+  it.each(rows)("%s", async (_name, prelude, body, args, expected) => {
+    const source = `import { pipeline } from "gantry";\n${prelude}\nexport default pipeline("construct", {}, (p) => {\n  ${body}\n  p.task("t", { image: "busybox", args: ${args} });\n});\n`;
+    const cwd = tempProject({ "main.ts": source });
+    const r = await compile({ cwd, paths: ["."], target: "argo", kind: "auto" });
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([]);
+    expect(task(r.pipelines[0]!.ir, "t").args).toEqual(expected);
+    expect((await executedArgs(path.join(cwd, "main.ts"))).t).toEqual(expected);
+  });
+
+  it("let and const inside the body, env from secretEnv/configMapEnv and parameters", async () => {
+    const ir = await onePipeline({
+      "main.ts": `import { configMapEnv, pipeline, secretEnv } from "gantry";
+export default pipeline("env", { parameters: { date: { default: "today" } } }, (p) => {
+  const date = p.params.date;
+  p.task("t", {
+    image: "busybox",
+    args: [\`--date=\${date}\`],
+    env: { PW: secretEnv("db", "password"), MODE: configMapEnv("cfg", "mode", { optional: true }), N: 3, ON: true },
+  });
+});
+`,
+    });
+    const t = task(ir, "t");
+    expect(t.args).toEqual(["--date={{params.date}}"]);
+    expect(t.env).toEqual([
+      { name: "PW", valueFrom: { secretKeyRef: { name: "db", key: "password" } } },
+      { name: "MODE", valueFrom: { configMapKeyRef: { name: "cfg", key: "mode", optional: true } } },
+      { name: "N", value: "3" },
+      { name: "ON", value: "true" },
+    ]);
+  });
+
+  it("fan-out with a loop and with .map, then fan-in through after", async () => {
+    const ir = await onePipeline({
+      "main.ts": `import { pipeline } from "gantry";
+const REGIONS = ["eu", "us"] as const;
+export default pipeline("fan", {}, (p) => {
+  const extract = p.task("extract", { image: "etl" });
+  const loaded = [];
+  for (const region of REGIONS) {
+    loaded.push(p.task(\`load-\${region}\`, { image: "etl", args: [region], after: [extract] }));
+  }
+  const checks = REGIONS.map((region, i) => p.task(\`check-\${i}\`, { image: "dq", args: [region], after: [loaded[i]!] }));
+  p.task("report", { image: "bi", after: [...loaded, ...checks] });
+});
+`,
+    });
+    expect(ir.tasks.map((t) => [t.name, t.dependencies])).toEqual([
+      ["extract", []],
+      ["load-eu", ["extract"]],
+      ["load-us", ["extract"]],
+      ["check-0", ["load-eu"]],
+      ["check-1", ["load-us"]],
+      ["report", ["load-eu", "load-us", "check-0", "check-1"]],
+    ]);
+    expect(task(ir, "check-1").args).toEqual(["us"]);
+  });
+
+  it("handles flow through helpers and objects; `after` is de-duplicated", async () => {
+    const ir = await onePipeline({
+      "main.ts": `import { pipeline, type TaskHandle } from "gantry";
+const step = (p: { task: (n: string, s: object) => TaskHandle }, name: string, after: TaskHandle[] = []) => p.task(name, { image: "x", after });
+export default pipeline("handles", {}, (p) => {
+  const a = step(p as never, "a");
+  const byName = { a };
+  const b = step(p as never, "b", [byName.a, a]);
+  p.task("c", { image: "x", after: [b, a] });
+});
+`,
+    });
+    expect(ir.tasks.map((t) => [t.name, t.dependencies])).toEqual([["a", []], ["b", ["a"]], ["c", ["b", "a"]]]);
+  });
+});
+
+describe("modules", () => {
+  const lib = {
+    "lib/consts.ts": `export const IMAGE = "registry/app:1.0";\nexport const TAG = "t";\nexport default { fromDefault: "D" };\n`,
+    "lib/helpers.ts": `import { IMAGE } from "./consts";\nexport function container(name: string) { return { image: IMAGE, args: [name] }; }\nexport const shout = (s: string) => s.toUpperCase();\nexport default function defaultHelper() { return "default-fn"; }\n`,
+    "lib/index.ts": `export * from "./consts.js";\nexport * from "./helpers";\nexport { TAG as RENAMED } from "./consts";\nexport { default as defaults } from "./consts.js";\nconst local = "local";\nexport { local as alias };\n`,
+  };
+
+  it("relative imports with and without .js, index files, export *, export { x as y } and default exports", async () => {
+    const ir = await onePipeline({
+      ...lib,
+      "pipelines/main.ts": `import { pipeline } from "gantry";
+import { IMAGE, RENAMED, alias, defaults, shout } from "../lib";
+import defaultHelper, { container } from "../lib/helpers.js";
+import consts from "../lib/consts";
+import * as H from "../lib/index.js";
+export default pipeline("modules", {}, (p) => {
+  p.task("t", { ...container("x"), args: [IMAGE, RENAMED, alias, defaults.fromDefault, consts.fromDefault, defaultHelper(), shout("hi"), H.TAG, H.container("y").args[0]!] });
+});
+`,
+    });
+    expect(task(ir, "t").image).toBe("registry/app:1.0");
+    expect(task(ir, "t").args).toEqual(["registry/app:1.0", "t", "local", "D", "D", "default-fn", "HI", "t", "y"]);
+  });
+
+  it("a namespace import spreads and lists its exports, sorted, like an ES module namespace", async () => {
+    const files = {
+      "lib.ts": `export const B = "b";\nexport const A = "a";\nexport * from "./more";\nexport default "D";\n`,
+      "more.ts": `export const C = "c";\nexport default "not re-exported";\n`,
+      "main.ts": `import { pipeline } from "gantry";\nimport * as lib from "./lib";\nconst copy = { ...lib };\nexport default pipeline("ns", {}, (p) => { p.task("t", { image: "x", args: [...Object.keys(lib), ...Object.values(copy)] }); });\n`,
+    };
+    const ir = await onePipeline(files);
+    expect(task(ir, "t").args).toEqual(["A", "B", "C", "default", "a", "b", "c", "D"]);
+  });
+
+  it('import { pipeline as define } from "gantry" and import * as g from "gantry"', async () => {
+    const r = await compileFiles({
+      "main.ts": `import { pipeline as define, secretEnv as secret } from "gantry";
+import * as g from "gantry";
+export const one = define("one", {}, (p) => { p.task("t", { image: "x", env: { S: secret("s", "k") } }); });
+export const two = g.pipeline("two", {}, (p) => { p.task("t", { image: "x", env: { C: g.configMapEnv("c", "k") } }); });
+`,
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => [p.name, p.ir.tasks[0]!.env])).toEqual([
+      ["one", [{ name: "S", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }]],
+      ["two", [{ name: "C", valueFrom: { configMapKeyRef: { name: "c", key: "k" } } }]],
+    ]);
+  });
+
+  it("several pipelines per file, exported arrays of pipelines, default and renamed exports", async () => {
+    const r = await compileFiles({
+      "a.ts": `import { pipeline } from "gantry";
+const mk = (name: string) => pipeline(name, {}, (p) => { p.task("t", { image: "x", args: [name] }); });
+export const first = mk("first");
+export const all = [mk("in-array-1"), mk("in-array-2")];
+const viaDefault = mk("via-default");
+export default viaDefault;
+const renamed = mk("renamed");
+export { renamed as other };
+export const alsoFirst = first;
+`,
+      "b.ts": `export { first as again } from "./a";\n`,
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => [p.name, p.source, p.ir.tasks[0]!.args])).toEqual([
+      ["first", "a.ts", ["first"]],
+      ["in-array-1", "a.ts", ["in-array-1"]],
+      ["in-array-2", "a.ts", ["in-array-2"]],
+      ["renamed", "a.ts", ["renamed"]],
+      ["via-default", "a.ts", ["via-default"]],
+    ]);
+  });
+
+  it("a pipeline declared but not exported is warning GANTRY1120 at its name, and nothing else", async () => {
+    const source = `import { pipeline } from "gantry";
+const hidden = pipeline("hidden", {}, (p) => { p.task("t", { image: "x" }); });
+pipeline("bare", {}, (p) => { p.task("t", { image: "x" }); });
+const usedOnly = pipeline("used-only", {}, (p) => { p.task("t", { image: "x" }); });
+export const name = usedOnly.name;
+const viaDefault = pipeline("via-default", {}, (p) => { p.task("t", { image: "x" }); });
+const inArray = pipeline("in-array", {}, (p) => { p.task("t", { image: "x" }); });
+const renamed = pipeline("renamed", {}, (p) => { p.task("t", { image: "x" }); });
+export default viaDefault;
+export const all = [inArray];
+export { renamed as other };
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1120 ${loc("main.ts", source, '"hidden"')}`,
+      `GANTRY1120 ${loc("main.ts", source, '"bare"')}`,
+      `GANTRY1120 ${loc("main.ts", source, '"used-only"')}`,
+    ]);
+    expect(r.diagnostics.every((d) => d.severity === "warning" && d.hint)).toBe(true);
+    expect(r.ok).toBe(true);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["in-array", "renamed", "via-default"]);
+  });
+});
+
+describe("diagnostics of the front end", () => {
+  /** Compiles one file `main.ts` and returns its diagnostics. */
+  async function diagnose(source: string, extra: Files = {}): Promise<Diagnostic[]> {
+    const r = await compileFiles({ "main.ts": source, ...extra }, ["main.ts"]);
+    expect(r.ok).toBe(false);
+    return r.diagnostics;
+  }
+  const body = (statements: string, prelude = "") =>
+    `import { pipeline } from "gantry";\n${prelude}export default pipeline("diag", {}, (p) => {\n${statements}\n  p.task("t", { image: "x" });\n});\n`;
+
+  it("GANTRY1002: a syntax error, with the parser's message", async () => {
+    const source = `import { pipeline } from "gantry";\nexport default pipeline("s", {}, (p) => {\n  p.task("t", { image: "x", args: ["a" "b"] });\n});\n`;
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1002 ${loc("main.ts", source, '"b"')}`]);
+    expect(ds[0]!.message).toBe("',' expected.");
+  });
+
+  it.each([
+    ["a while loop", "  let i = 0;\n  while (i < 3) {}", "while"],
+    ["a classic for loop", "  for (let i = 0; i < 3; i++) {}", "for"],
+    ["for...in", "  for (const k in { a: 1 }) {}", "for"],
+    ["a regex literal", '  const r = /ab+c/.test("abc");', "/ab+c/"],
+    ["a getter", "  const o = { get x() { return 1; } };", "get x"],
+    ["a setter", "  const o = { set x(v: number) {} };", "set x"],
+    ["a switch", '  switch ("a") { default: }', "switch"],
+    ["try/catch", "  try {} catch {}", "try {"],
+    ["throw", '  throw "no";', "throw"],
+    ["a tagged template", "  const tag = (s: TemplateStringsArray) => s[0]; const t = tag`x`;", "tag`x`"],
+    ["`this`", "  const t = this;", "this"],
+    ["`delete`", "  const o = { a: 1 }; const d = delete o.a;", "delete"],
+    ["a dynamic import()", '  const m = import("./x");', 'import("./x")'],
+    ["the `in` operator", '  const has = "a" in { a: 1 };', "in {"],
+  ])("GANTRY1100: %s", async (_name, statements, needle) => {
+    const source = body(statements);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, needle)}`]);
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1100: statements at module top level (they would never run)", async () => {
+    const source = `import { pipeline } from "gantry";
+export const xs = ["a"];
+xs.push("b");
+if (xs.length) {}
+export default pipeline("top", {}, (p) => { p.task("t", { image: "x", args: xs }); });
+`;
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, "xs.push")}`, `GANTRY1100 ${loc("main.ts", source, "if (")}`]);
+    expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("GANTRY1101: an unknown name", async () => {
+    const source = body("  const image = IMAGE_NAME;");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1101 ${loc("main.ts", source, "IMAGE_NAME")}`]);
+    expect(ds[0]!.message).toBe('cannot find name "IMAGE_NAME"');
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it.each([
+    ["console.log", '  console.log("hi");', "console"],
+    ["calling a string", '  const s = "x" as unknown as () => string;\n  const v = s();', "s()"],
+    ["calling a missing method", "  const xs = [3, 1];\n  const v = (xs as any).sortt();", "(xs as any).sortt"],
+    ["an array method outside the allowed set", "  const xs = [3, 1];\n  const v = xs.sort();", "xs.sort"],
+    ["Object.assign", "  const o = Object.assign({}, { a: 1 });", "Object.assign"],
+  ])("GANTRY1102: %s", async (_name, statements, needle) => {
+    const source = body(statements);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, needle)}`]);
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1103: a package other than gantry, used in a task", async () => {
+    const source = body('  p.task("u", { image: _.trim(" x ") });', 'import _ from "lodash";\n');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1103 ${loc("main.ts", source, '"lodash"')}`]);
+    expect(ds[0]!.message).toBe('cannot import "lodash" at compile time');
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it.each([
+    ["an assignment", "  let n = 1;\n  n = 2;", "n = 2"],
+    ["a compound assignment", "  let n = 1;\n  n += 2;", "n += 2"],
+    ["i++", "  let i = 0;\n  i++;", "i++"],
+    ["--i", "  let i = 0;\n  --i;", "--i"],
+    ["a property assignment", "  const o = { a: 1 };\n  o.a = 2;", "o.a = 2"],
+  ])("GANTRY1104: %s", async (_name, statements, needle) => {
+    const source = body(statements);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, needle)}`]);
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1104: a top-level let reassigned at top level", async () => {
+    const source = `import { pipeline } from "gantry";\nlet tag = "v1";\ntag = "v2";\nexport default pipeline("l", {}, (p) => { p.task("t", { image: \`app:\${tag}\` }); });\n`;
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, 'tag = "v2"')}`]);
+  });
+
+  it.each([
+    ["Date.now()", "  const t = Date.now();", "Date"],
+    ["new Date()", "  const t = new Date();", "new Date()"],
+    ["Math.random()", "  const r = Math.random();", "Math.random"],
+    ["process.env.X", "  const v = process.env.HOME;", "process"],
+    ["globalThis", "  const g = globalThis;", "globalThis"],
+  ])("GANTRY1105: %s", async (_name, statements, needle) => {
+    const source = body(statements);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1105 ${loc("main.ts", source, needle)}`]);
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1106: new Foo(), a built-in class, and a class used as a value", async () => {
+    const source = body("  const a = new Foo();\n  const m = new Map();\n  const b = Foo;", "class Foo {}\n");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1106 ${loc("main.ts", source, "class Foo")}`,
+      `GANTRY1106 ${loc("main.ts", source, "new Foo()")}`,
+      `GANTRY1106 ${loc("main.ts", source, "new Map()")}`,
+    ]);
+    expect(ds.map((d) => d.message)).toEqual(["classes are not evaluated at compile time", "`new Foo(...)` is not evaluated at compile time", "`new Map(...)` is not evaluated at compile time"]);
+    expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("GANTRY1107: await, an async helper, and an async function declaration", async () => {
+    const source = body("  const v = await 1;\n  const load = async () => 1;\n  async function later() {}", "");
+    const ds = await diagnose(source.replace("(p) =>", "async (p) =>"));
+    const shifted = source.replace("(p) =>", "async (p) =>");
+    expect(ds.map(where)).toEqual([
+      `GANTRY1107 ${loc("main.ts", shifted, "async (p)")}`,
+    ]);
+    // A synchronous body: each construct is reported where it is written.
+    const ds2 = await diagnose(source);
+    expect(ds2.map(where)).toEqual([
+      `GANTRY1107 ${loc("main.ts", source, "await 1")}`,
+      `GANTRY1107 ${loc("main.ts", source, "async () => 1")}`,
+      `GANTRY1107 ${loc("main.ts", source, "async function later")}`,
+    ]);
+    expect(ds2.every((d) => d.hint)).toBe(true);
+  });
+
+  it("GANTRY1108: unbounded recursion, linear and branching, is reported once and quickly", async () => {
+    const prelude = "function down(n: number): number { return down(n + 1); }\nfunction tree(n: number): void { tree(n + 1); tree(n + 2); }\n";
+    const source = body("  const a = down(0);\n  tree(0);\n  const after = 1;", prelude);
+    const started = Date.now();
+    const ds = await diagnose(source);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(ds.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", source, "function down")}`, `GANTRY1108 ${loc("main.ts", source, "function tree")}`]);
+    expect(ds[0]!.message).toBe("call depth exceeded 200 (unbounded recursion?)");
+    expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("GANTRY1108: a loop over more than 10,000 items (10,000 is fine)", async () => {
+    const source = body('  for (const x of "y".repeat(10000).split("")) {}\n  for (const x of "y".repeat(10001).split("")) {}');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", source, "for (const x", 2)}`]);
+    expect(ds[0]!.message).toBe("loop over 10001 items exceeds the limit of 10000");
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1108: a loop that keeps growing the array it walks", async () => {
+    const source = body("  const xs = [1];\n  for (const x of xs) xs.push(x + 1);");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", source, "for (const x")}`]);
+    expect(ds[0]!.message).toBe("loop grew past the limit of 10000 items");
+  });
+
+  it("GANTRY1108: total work is bounded, not just depth and loop length", async () => {
+    // 1000 x 1000 x 2 iterations, each loop within its limit: the budget stops it.
+    const source = body('  const xs = "y".repeat(1000).split("");\n  for (const a of xs) { for (const b of xs) { for (const c of [1, 2]) {} } }');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", source, "for (const c")}`]);
+  });
+
+  it("GANTRY1109: reading a property of undefined, and a const read before its declaration", async () => {
+    const source = body('  const cfg: { image?: { name: string } } = {};\n  const n = cfg.image.name;\n  const early = late;\n  const late = "x";', 'const late = "outer";\n');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "cfg.image.name")}`, `GANTRY1109 ${loc("main.ts", source, "late;")}`]);
+    expect(ds[0]!.message).toBe('cannot read "name" of undefined');
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1110: an initialisation cycle", async () => {
+    const source = body("  const v = a;", "const a: string = b;\nconst b: string = a;\n");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1110 ${loc("main.ts", source, "a;\n")}`]);
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1110: a cross-module import cycle of values", async () => {
+    const a = `import { B } from "./b";\nexport const A: string = B + "a";\n`;
+    const b = `import { A } from "./a";\nexport const B: string = A + "b";\n`;
+    const source = body("  const v = A;", 'import { A } from "./a";\n');
+    const ds = await diagnose(source, { "a.ts": a, "b.ts": b });
+    expect(ds.map(where)).toEqual([`GANTRY1110 ${loc("b.ts", b, "A }")}`]);
+    expect(ds[0]!.message).toMatch(/"A" depends on itself/);
+  });
+
+  it("GANTRY1111: a missing relative module and a missing export", async () => {
+    const source = body("  const v = X;\n  const w = Y;", 'import { X } from "./nope";\nimport { Y } from "./lib";\n');
+    const ds = await diagnose(source, { "lib.ts": "export const Z = 1;\n" });
+    expect(ds.map(where)).toEqual([`GANTRY1111 ${loc("main.ts", source, '"./nope"')}`, `GANTRY1111 ${loc("main.ts", source, "Y }")}`]);
+    expect(ds.map((d) => d.message)).toEqual(['cannot resolve "./nope" to a TypeScript file', 'module lib.ts has no export "Y"']);
+    expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("reports every independent error of a file in one run (statement-level recovery)", async () => {
+    const source = body('  const a = Date.now();\n  const b = nope;\n  let c = 1;\n  c++;\n  p.task("u", { image: a });\n  p.task("v", { image: undefined as any as string });\n  console.log(b);', "const top = Math.random();\nexport const alsoBad = top;\n");
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1105 ${loc("main.ts", source, "Math.random")}`,
+      `GANTRY1105 ${loc("main.ts", source, "Date")}`,
+      `GANTRY1101 ${loc("main.ts", source, "nope")}`,
+      `GANTRY1104 ${loc("main.ts", source, "c++")}`,
+      `GANTRY1102 ${loc("main.ts", source, "console")}`,
+    ]);
+  });
+
+  it("an error in one file does not hide other files' diagnostics, nor leak into them", async () => {
+    const files = {
+      "lib.ts": "export const L = [1, 2;\n",
+      "a.ts": `import { pipeline } from "gantry";\nimport { L } from "./lib";\nexport default pipeline("uses-broken-lib", {}, (p) => { p.task("t", { image: "x", args: L.map(String) }); });\n`,
+      "b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: nope }); });\n`,
+      "c.ts": `import { pipeline } from "gantry";\nexport default pipeline("c", {}, (p) => { p.task("Bad_Name", { image: "x" }); });\n`,
+      "d.ts": `import { pipeline } from "gantry";\nexport default pipeline("d", {}, (p) => { p.task("t", { image: "x" });\n`,
+      "e.ts": `import { pipeline } from "gantry";\nexport default pipeline("e", {}, (p) => { p.task("t", { image: "x" }); });\n`,
+    };
+    const r = await compileFiles(files);
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1101 ${loc("b.ts", files["b.ts"], "nope")}`,
+      `GANTRY2005 ${loc("c.ts", files["c.ts"], '"Bad_Name"')}`,
+      "GANTRY1002 d.ts:3:1",
+      `GANTRY1002 ${loc("lib.ts", files["lib.ts"], ";")}`,
+    ]);
+    // The pipeline that imports the mis-parsed module is not compiled from a guessed value.
+    expect(r.pipelines.map((p) => p.name)).toEqual(["e"]);
+  });
+
+  it("a value that failed once fails every pipeline that uses it, without further noise", async () => {
+    const source = `import { pipeline } from "gantry";
+const stamp = Date.now();
+const tagged = (s: string) => s + nope;
+export const a = pipeline("a", {}, (p) => { p.task("t", { image: String(stamp) }); p.task("u", { image: tagged("x") }); });
+export const b = pipeline("b", {}, (p) => { p.task("t", { image: String(stamp) }); p.task("u", { image: tagged("y") }); });
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1105 ${loc("main.ts", source, "Date")}`, `GANTRY1101 ${loc("main.ts", source, "nope")}`]);
+    expect(r.pipelines).toEqual([]);
+  });
+});
+
+describe("the host is unreachable", () => {
+  it.each([
+    ["({}).constructor", "({}).constructor"],
+    ['"x".constructor', '"x".constructor'],
+    ["[].constructor.constructor(...)()", '[].constructor.constructor("globalThis.__gantryRan = 1; return process")()'],
+    ["p.task.call", '(p.task as any).call(p, "sneaky", { image: "x" })'],
+    ["Object.getPrototypeOf", "(Object as any).getPrototypeOf({})"],
+    ["__proto__", "({} as any).__proto__"],
+    ["String.prototype", "(String as any).prototype"],
+    ["a DSL function's prototype", "(pipeline as any).prototype"],
+    ["a method borrowed from a prototype", '({} as any).hasOwnProperty("a")'],
+    ["a bound built-in's call", '"x".toString.call(1)'],
+  ])("%s is a diagnostic and runs nothing", async (_name, expression) => {
+    const source = `import { pipeline } from "gantry";\nexport default pipeline("proto", {}, (p) => {\n  const v = ${expression};\n  p.task("t", { image: "x" });\n});\n`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY1102"]);
+    expect(r.diagnostics[0]!.span).toMatchObject({ file: "main.ts", line: 3 });
+    expect(r.diagnostics[0]!.hint).toBeTruthy();
+    expect(r.pipelines).toEqual([]);
+    expect((globalThis as Record<string, unknown>).__gantryRan).toBeUndefined();
+  });
+
+  it("Object.freeze leaves host functions alone", async () => {
+    const ir = await onePipeline({
+      "main.ts": `import { pipeline } from "gantry";\nconst S = Object.freeze(String);\nexport default pipeline("f", {}, (p) => { p.task("t", { image: "x", args: [S(1)] }); });\n`,
+    });
+    expect(task(ir, "t").args).toEqual(["1"]);
+    expect(Object.isFrozen(String)).toBe(false);
+  });
+});
