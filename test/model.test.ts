@@ -388,7 +388,6 @@ describe("the IR of a valid declaration", () => {
     volumes: [{ name: "cache", mountPath: "/cache", emptyDir: {} }, { name: "certs", mountPath: "/certs", secret: "ca" }],
     tolerations: [{ key: "batch", operator: "Exists" }],
     imagePullSecrets: ["ghcr", "quay"],
-    command: ["run"],
     timeout: "1h",
     securityContext: { runAsUser: 1000, fsGroup: 2000 },
     serviceAccountName: "default-sa",
@@ -409,8 +408,8 @@ describe("the IR of a valid declaration", () => {
       ),
     );
     const [t, plain] = ir.tasks;
-    expect(t!.command).toEqual(["run"]);
-    expect(t!.timeout).toBe("1h");
+    expect(t!.command).toBeUndefined();
+    expect(t!.timeoutSeconds).toBe(3600);
     expect(t!.env).toEqual([
       { name: "A", value: "default-a" },
       { name: "B", value: "task-b" },
@@ -496,5 +495,55 @@ describe("the IR of a valid declaration", () => {
     const [, line, column] = loc("main.ts", src, '"py"').split(":");
     expect(ir.tasks[1]!.source).toEqual({ file: "main.ts", line: Number(line), column: Number(column) });
     expect(ir.source).toMatchObject({ file: "main.ts", line: 2 });
+  });
+});
+
+describe("review fixes", () => {
+  it("reading an undeclared p.params name is GANTRY2010 at the read, listing what is declared", async () => {
+    const src = pipelineSource('{ parameters: { date: { default: "x" } } }', '  p.task("t", { image: "x", args: [`--d=${p.params.dat}`] });');
+    const ds = await modelDiagnostics(src);
+    expect(ds.map(where)).toEqual([`GANTRY2010 ${loc("main.ts", src, "p.params.dat")}`]);
+    expect(ds[0]!.message).toBe('unknown parameter "dat"');
+    expect(ds[0]!.hint).toBe('Declared parameters: "date".');
+  });
+
+  it("a timeout that is not whole seconds is GANTRY2015; whole seconds reach the IR", async () => {
+    const src = pipelineSource("{}", '  p.task("t", { image: "x", timeout: "1500ms" });');
+    const ds = await modelDiagnostics(src);
+    expect(ds.map(where)).toEqual([`GANTRY2015 ${loc("main.ts", src, '"1500ms"')}`]);
+    expect(ds[0]!.message).toMatch(/not a whole number of seconds/);
+    const ir = await irOf(pipelineSource("{}", '  p.task("t", { image: "x", timeout: "1m30s" });'));
+    expect(ir.tasks[0]!.timeoutSeconds).toBe(90);
+  });
+
+  it("command is not a pipeline default (it would replace a script's interpreter)", async () => {
+    const src = pipelineSource('{ defaults: { command: ["bash", "-c"] } }', '  p.task("t", { image: "x", source: "echo hi" });');
+    const ds = await modelDiagnostics(src);
+    expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY2001 ${loc("main.ts", src, "command")} pipeline "model": unknown field defaults.command`]);
+  });
+
+  it("a field written as undefined keeps the default", async () => {
+    const ir = await irOf(pipelineSource('{ defaults: { timeout: "1h", env: { A: "1" } } }', '  p.task("t", { image: "x", timeout: undefined, env: undefined });'));
+    expect(ir.tasks[0]!.timeoutSeconds).toBe(3600);
+    expect(ir.tasks[0]!.env).toEqual([{ name: "A", value: "1" }]);
+  });
+
+  it("a parameter default outside its enum is GANTRY2016", async () => {
+    const src = pipelineSource('{ parameters: { env: { default: "prod", enum: ["dev", "staging"] } } }', '  p.task("t", { image: "x" });');
+    const ds = await modelDiagnostics(src);
+    expect(ds.map(where)).toEqual([`GANTRY2016 ${loc("main.ts", src, '"prod"')}`]);
+  });
+
+  it("a malformed env value says what an env value can be", async () => {
+    const src = pipelineSource("{}", '  p.task("t", { image: "x", env: { X: { secretKeyRef: { name: "s" } } } });');
+    const ds = await modelDiagnostics(src);
+    expect(ds[0]!.message).toMatch(/env\.X: an environment value is a string, number, boolean, secretEnv\(name, key\)/);
+  });
+
+  it("the 52-character hint appears only when length is the problem", async () => {
+    const upper = await modelDiagnostics(`import { pipeline } from "gantry";\nexport default pipeline("Upper", { schedule: { cron: "@daily" } }, (p) => { p.task("t", { image: "x" }); });\n`);
+    expect(upper[0]!.hint).toBeUndefined();
+    const long = await modelDiagnostics(`import { pipeline } from "gantry";\nexport default pipeline("${"a".repeat(53)}", { schedule: { cron: "@daily" } }, (p) => { p.task("t", { image: "x" }); });\n`);
+    expect(long[0]!.hint).toMatch(/52 characters/);
   });
 });

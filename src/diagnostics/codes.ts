@@ -136,6 +136,10 @@ export const codes = {
     title: "Invalid duration",
     explain: "Durations are strings with a unit, such as `30s`, `10m` or `1h30m`.",
   },
+  GANTRY2016: {
+    title: "Parameter default outside its enum",
+    explain: "A parameter with `enum` must have a default that is one of the enum values, or Argo rejects the submitted run.",
+  },
   GANTRY4001: {
     title: "Output kind not possible for this pipeline",
     explain: "`--kind cron` needs a pipeline with a `schedule`.",

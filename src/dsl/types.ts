@@ -184,7 +184,7 @@ export interface ScriptTaskSpec extends TaskCommon {
 export type TaskSpec = ContainerTaskSpec | ScriptTaskSpec;
 
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
-export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image">> & { command?: readonly string[] };
+export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image">>;
 
 /** A pipeline parameter: a value chosen when a run is submitted, with a default. */
 export interface ParameterSpec {

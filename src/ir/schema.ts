@@ -96,7 +96,8 @@ export const Task = z.object({
     readOnlyRootFilesystem: z.boolean(),
   }),
   retry: Retry.optional(),
-  timeout: z.string().optional(),
+  /** Deadline of one attempt, in whole seconds. */
+  timeoutSeconds: z.number().int().positive().optional(),
   source: SourceRef,
 });
 

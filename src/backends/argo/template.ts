@@ -2,7 +2,6 @@
 import type * as IR from "../../ir/index.js";
 import type { PlannedTask } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
-import { durationSeconds } from "../../phases/3-validate/rules/index.js";
 
 export function taskTemplate({ task, labels, annotations }: PlannedTask) {
   const container = {
@@ -29,7 +28,7 @@ export function taskTemplate({ task, labels, annotations }: PlannedTask) {
     affinity: task.pod.affinity,
     securityContext: task.security.fsGroup !== undefined ? pod.podSecurityContext(task.security.fsGroup) : undefined,
     // IntOrString fields as strings: accepted by the API server and by Argo's JSON schema alike.
-    activeDeadlineSeconds: task.timeout !== undefined ? String(durationSeconds(task.timeout)) : undefined,
+    activeDeadlineSeconds: task.timeoutSeconds !== undefined ? String(task.timeoutSeconds) : undefined,
     retryStrategy: task.retry && retryStrategy(task.retry),
   };
 }

@@ -6,6 +6,9 @@
 import * as dsl from "../../index.js";
 import { PipelineBuilderImpl } from "../../dsl/pipeline.js";
 
+/** The `p.params` objects of pipeline builders: reading an undeclared name there is a mistake, not `undefined`. */
+export const parameterObjects = new WeakSet<object>();
+
 /** Functions a static call may invoke. Closures made by the evaluator are added as they are created. */
 export const callable = new WeakSet<Function>();
 
@@ -119,6 +122,7 @@ export function readMember(obj: unknown, key: PropertyKey): { found: boolean; va
   }
   if ((typeof obj === "object" && obj !== null) || typeof obj === "function") {
     const desc = Object.getOwnPropertyDescriptor(obj, key);
+    if (obj instanceof PipelineBuilderImpl && key === "params" && desc?.value) parameterObjects.add(desc.value as object);
     if (desc && "value" in desc) return { found: true, value: desc.value };
     return { found: false, value: undefined };
   }

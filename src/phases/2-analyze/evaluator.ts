@@ -5,7 +5,7 @@
  */
 import { ts } from "ts-morph";
 import type { Diagnostic } from "../../diagnostics/index.js";
-import { callable, inaccessibleMember, readMember } from "./builtins.js";
+import { callable, inaccessibleMember, parameterObjects, readMember } from "./builtins.js";
 import { LimitError, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
@@ -219,6 +219,10 @@ export class Evaluator {
     // than read `undefined` where running the module reads something else.
     const reason = inaccessibleMember(obj, key);
     if (reason) throw new StaticError("GANTRY1102", node, `${describe(node)} is not available at compile time: ${reason.why}`, reason.hint);
+    if (parameterObjects.has(obj as object)) {
+      const declared = Object.keys(obj as object).map((n) => `"${n}"`).join(", ");
+      throw new StaticError("GANTRY2010", node, `unknown parameter "${String(key)}"`, declared ? `Declared parameters: ${declared}.` : "Declare it under `parameters` in the pipeline options.");
+    }
     return undefined;
   }
 

@@ -5,7 +5,7 @@
  */
 import { ts } from "ts-morph";
 import type { Span } from "../../diagnostics/index.js";
-import type { SourceLocator } from "../3-validate/locator.js";
+import type { SourceLocator } from "../3-validate/index.js";
 
 export class Origins implements SourceLocator {
   private readonly self = new WeakMap<object, ts.Node>();

@@ -9,8 +9,6 @@ export interface Binding {
   init?: () => unknown;
   /** The declaration, for diagnostics. */
   node: ts.Node;
-  /** `let` bindings that are assigned somewhere have no single static value. */
-  reassignedAt?: ts.Node;
   /** Where the value was written (a literal, or where another binding's value was), for diagnostics. */
   origin?: ts.Node;
 }
@@ -41,9 +39,6 @@ export class Scope {
 
 /** Reads a binding, computing it on first use and detecting initialisation cycles. */
 export function readBinding(binding: Binding, name: string, at: ts.Node): unknown {
-  if (binding.reassignedAt) {
-    throw new StaticError("GANTRY1104", binding.reassignedAt, `"${name}" is reassigned, so it has no single static value`, "Declare it with `const` and compute the value in one expression.");
-  }
   switch (binding.state) {
     case "ready":
       return binding.value;

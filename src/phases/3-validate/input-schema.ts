@@ -18,12 +18,12 @@ const envValue = z.union([
   z.strictObject({ secretKeyRef: keyRef }),
   z.strictObject({ configMapKeyRef: keyRef }),
   z.strictObject({ fieldRef: z.strictObject({ fieldPath: str }) }),
-]);
+], { error: "an environment value is a string, number, boolean, secretEnv(name, key), configMapEnv(name, key) or { fieldRef: { fieldPath } }" });
 
 const envFrom = z.union([
   z.strictObject({ secret: str, prefix: str.optional(), optional: z.boolean().optional() }),
   z.strictObject({ configMap: str, prefix: str.optional(), optional: z.boolean().optional() }),
-]);
+], { error: "an envFrom entry is { secret: name } or { configMap: name }, with an optional prefix and optional flag" });
 
 const mount = { name: str, mountPath: str, readOnly: z.boolean().optional(), subPath: str.optional() };
 const fileSource = z.union([str, z.strictObject({ name: str, items: z.array(keyToPath).optional(), defaultMode: z.number().int().optional(), optional: z.boolean().optional() })]);
@@ -85,13 +85,13 @@ const common = {
     .optional(),
   retry: retry.optional(),
   timeout: str.optional(),
-  command: z.array(str).optional(),
 };
 
 export const taskSpecSchema = z
   .strictObject({
     ...common,
     image: str.min(1, { error: "`image` must not be empty" }),
+    command: z.array(str).optional(),
     args: z.array(str).optional(),
     source: str.optional(),
     after: z.array(z.instanceof(TaskHandle, { error: "`after` takes task handles returned by p.task(...)" })).optional(),

@@ -4,7 +4,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
-import { normalizeQuantity } from "./rules/index.js";
+import { durationSeconds, normalizeQuantity } from "./rules/index.js";
 import type { PipelineOptionsInput, TaskDefaultsInput, TaskSpecInput } from "./input-schema.js";
 
 /** The non-root identity Gantry's pods run as unless told otherwise (the distroless "nonroot" user). */
@@ -14,6 +14,8 @@ type VolumeInput = NonNullable<TaskSpecInput["volumes"]>[number];
 
 export function mergeDefaults(defaults: TaskDefaultsInput | undefined, task: TaskSpecInput): TaskSpecInput {
   if (!defaults) return task;
+  // A field written as `undefined` means "not set": it must not clear the default.
+  task = stripUndefined({ ...task });
   const mergeMap = <T>(a?: Record<string, T>, b?: Record<string, T>) => (a || b ? { ...a, ...b } : undefined);
   const byName = (a: readonly VolumeInput[] = [], b: readonly VolumeInput[] = []) => {
     const names = new Set(b.map((v) => v.name));
@@ -83,7 +85,7 @@ export function normalizeTask(name: string, spec: TaskSpecInput, dependencies: s
     retry: spec.retry
       ? stripUndefined({ limit: spec.retry.limit, on: spec.retry.on ?? "failure", backoff: spec.retry.backoff && stripUndefined({ ...spec.retry.backoff }) })
       : undefined,
-    timeout: spec.timeout,
+    timeoutSeconds: spec.timeout === undefined ? undefined : durationSeconds(spec.timeout),
     source,
   });
 }

@@ -22,7 +22,13 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
     const reason = rules.envVarName(name);
     if (reason) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, where.key(["env", name]));
   }
-  if (spec.timeout !== undefined) checkDuration(bag, spec.timeout, `${subject}: timeout`, where.value(["timeout"]));
+  if (spec.timeout !== undefined && checkDuration(bag, spec.timeout, `${subject}: timeout`, where.value(["timeout"]))) {
+    // Pod and Argo deadlines count whole seconds; "1500ms" would become an invalid "1.5".
+    const seconds = rules.durationSeconds(spec.timeout);
+    if (seconds < 1 || !Number.isInteger(seconds)) {
+      bag.error("GANTRY2015", `${subject}: timeout: "${spec.timeout}" is not a whole number of seconds`, where.value(["timeout"]), "Deadlines are counted in seconds; write e.g. \"30s\" or \"2m\".");
+    }
+  }
   const backoff = spec.retry?.backoff;
   if (backoff) {
     checkDuration(bag, backoff.duration, `${subject}: retry.backoff.duration`, where.value(["retry", "backoff", "duration"]));
@@ -55,16 +61,20 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string, options: P
   // Argo appends "-<unix seconds>" (11 chars) to a CronWorkflow's runs, so scheduled names are shorter.
   const max = options.schedule ? 52 : 63;
   const reason = rules.resourceName(name, max) ?? rules.dns1123Label(name);
-  if (reason) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, options.schedule ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
+  const tooLong = options.schedule && name.length > max;
+  if (reason) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, tooLong ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
   if (options.namespace !== undefined) {
     const r = rules.dns1123Label(options.namespace);
     if (r) bag.error("GANTRY2005", `namespace "${options.namespace}" ${r}`, where.value(["namespace"]));
   }
   checkLabels(bag, options.labels, "pipeline labels", where, ["labels"]);
   checkAnnotations(bag, options.annotations, "pipeline annotations", where, ["annotations"]);
-  for (const param of Object.keys(options.parameters ?? {})) {
+  for (const [param, spec] of Object.entries(options.parameters ?? {})) {
     const r = rules.argoParameterName(param);
     if (r) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, where.key(["parameters", param]));
+    if (spec.enum && spec.default !== undefined && !spec.enum.includes(String(spec.default))) {
+      bag.error("GANTRY2016", `parameter "${param}": default "${String(spec.default)}" is not one of its enum values (${spec.enum.map((e) => `"${e}"`).join(", ")})`, where.value(["parameters", param, "default"]));
+    }
   }
   const schedule = options.schedule;
   if (schedule) {
@@ -117,9 +127,11 @@ function checkAnnotations(bag: DiagnosticBag, annotations: Record<string, string
   }
 }
 
-function checkDuration(bag: DiagnosticBag, value: string, subject: string, span: Span | undefined): void {
+/** Reports an invalid duration; true when the duration is valid. */
+function checkDuration(bag: DiagnosticBag, value: string, subject: string, span: Span | undefined): boolean {
   const r = rules.goDuration(value);
   if (r) bag.error("GANTRY2015", `${subject}: ${r}`, span);
+  return r === undefined;
 }
 
 /**
