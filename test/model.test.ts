@@ -4,29 +4,13 @@
  * helper's parameter in another file; then what a valid declaration becomes in the IR.
  */
 import { describe, expect, it } from "vitest";
-import { compile, type CompileResult } from "../src/compile.js";
 import type { Diagnostic } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
-import { tempProject } from "./support/cli.js";
+import { compileFiles, loc, where, type Files } from "./support/positions.js";
 
-type Files = Record<string, string>;
 
-async function compileFiles(files: Files): Promise<CompileResult> {
-  return compile({ cwd: tempProject(files), paths: ["."], target: "argo", kind: "auto" });
-}
 
-const where = (d: Diagnostic) => `${d.code} ${d.span ? `${d.span.file}:${d.span.line}:${d.span.column}` : "-"}`;
 
-/** Position of the `nth` occurrence of `needle` in `source`, as `file:line:column` (1-based). */
-function loc(file: string, source: string, needle: string, nth = 1): string {
-  let index = -1;
-  for (let i = 0; i < nth; i++) {
-    index = source.indexOf(needle, index + 1);
-    if (index < 0) throw new Error(`${JSON.stringify(needle)} occurs fewer than ${nth} times`);
-  }
-  const before = source.slice(0, index).split("\n");
-  return `${file}:${before.length}:${before[before.length - 1]!.length + 1}`;
-}
 
 /** A module `main.ts` declaring one pipeline with the given options and body. */
 const pipelineSource = (options: string, body: string, prelude = "") =>
