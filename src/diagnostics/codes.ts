@@ -71,9 +71,19 @@ export const codes = {
     title: "Cannot resolve import",
     explain: "A relative import does not resolve to a .ts file, or the imported name is not exported by that module.",
   },
+  GANTRY1112: {
+    title: "Parameter value used where a static value is needed",
+    explain:
+      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. Branch at run time instead (for example with an Argo `when` expression), or make the value a compile-time constant.",
+  },
   GANTRY1120: {
     title: "Pipeline is not exported",
     explain: "A `pipeline(...)` value that is not exported from its module is not compiled. Export it (`export default pipeline(...)` or `export const nightly = pipeline(...)`).",
+  },
+  GANTRY1121: {
+    title: "Top-level statement not run",
+    explain:
+      "Gantry reads a module's declarations and never runs its statements. A top-level statement that does not touch the module's own values (writing a file, calling process.exit, logging) cannot change the compiled pipelines, so it is reported as a warning and skipped.",
   },
   GANTRY2001: {
     title: "Invalid pipeline or task option",

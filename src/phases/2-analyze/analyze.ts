@@ -56,6 +56,15 @@ export function analyze(program: SourceProgram, entryFiles: readonly string[]): 
     }
     diagnostics.push(...unexportedPipelines(record, ev, reached));
   }
+  for (const cycle of loader.importCycles()) {
+    diagnostics.push({
+      code: "GANTRY1110",
+      severity: "error",
+      message: `import cycle: ${cycle.path.join(" -> ")}`,
+      span: origins.span(cycle.at),
+      hint: "Move the values both modules need into a module that both import; in a cycle, which module initialises first depends on the entry point.",
+    });
+  }
   diagnostics.push(...loader.syntaxDiagnostics, ...ev.diagnostics);
   return { units: [...found.values()], diagnostics };
 }

@@ -67,6 +67,12 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
 ]);
 for (const fn of [String, Boolean, parseInt, parseFloat, encodeURIComponent]) callable.add(fn);
 
+/** Built-ins that compute with their arguments' values: a parameter placeholder there is a mistake. */
+export const numericBuiltins: ReadonlySet<Function> = new Set<Function>([
+  numberNamespace as unknown as Function, Boolean, parseInt, parseFloat, Number.parseInt, Number.parseFloat, Number.isInteger, Number.isFinite,
+  Math.min, Math.max, Math.floor, Math.ceil, Math.round, Math.abs, Math.pow, Math.trunc, Math.sign,
+]);
+
 /** Names that exist at run time but have no static value, with why and what to do instead. */
 export const runtimeOnly: ReadonlyMap<string, string> = new Map([
   ["Date", "the current date and time differ on every run"],

@@ -4,11 +4,12 @@
  * dispatch, calls and closures, member access, limits, and diagnostics with statement-level recovery.
  */
 import { ts } from "ts-morph";
-import type { Diagnostic } from "../../diagnostics/index.js";
-import { callable, inaccessibleMember, parameterObjects, readMember } from "./builtins.js";
+import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
+import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
 import { LimitError, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
+import { requireStatic } from "./runtime-values.js";
 import { Scope } from "./scope.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
 
@@ -116,6 +117,15 @@ export class Evaluator {
     throw e;
   }
 
+  /** Reports a warning: evaluation goes on, nothing fails. */
+  warn(code: DiagnosticCode, node: ts.Node, message: string, hint?: string): void {
+    const span = this.origins.span(node);
+    const key = `${code}@${span.file}:${span.line}:${span.column}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.diagnostics.push({ code, severity: "warning", message, span, ...(hint && { hint }) });
+  }
+
   /** A user function as a real JavaScript function that interprets its body when called. */
   closure(node: ts.FunctionLikeDeclaration, scope: Scope): Function {
     if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || node.asteriskToken) {
@@ -191,6 +201,7 @@ export class Evaluator {
 
   /** Calls a value that static evaluation may call: closures, the DSL, and allowed built-ins. */
   call(callee: unknown, args: unknown[], node: ts.CallExpression, argOrigins?: readonly (ts.Node | undefined)[]): unknown {
+    if (numericBuiltins.has(callee as Function)) args.forEach((a, i) => requireStatic(a, node.arguments[i] ?? node, describe(node.expression)));
     if (typeof callee !== "function" || !callable.has(callee)) {
       throw new StaticError("GANTRY1102", node.expression, `${describe(node.expression)} is not a function Gantry can evaluate at compile time`, "Only your own helper functions, the gantry DSL and pure built-ins (array, string and Object methods) can be called.");
     }
@@ -209,6 +220,8 @@ export class Evaluator {
   }
 
   member(obj: unknown, key: PropertyKey, node: ts.Node): unknown {
+    // Only string-building members keep a placeholder intact; `length`, `split`, `toUpperCase`... would not.
+    if (key !== "concat" && key !== "toString") requireStatic(obj, node, `\`.${String(key)}\``);
     if (obj === undefined || obj === null) {
       throw new StaticError("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
     }
@@ -285,6 +298,7 @@ export function propertyKey(node: ts.PropertyName | ts.BindingName, scope: Scope
 /** The elements of an iterable static value (arrays and strings). */
 export function iterate(value: unknown, node: ts.Node, _ev: Evaluator): unknown[] {
   if (Array.isArray(value)) return value;
+  requireStatic(value, node, "iterating over a string");
   if (typeof value === "string") return [...value];
   throw new StaticError("GANTRY1109", node, `${value === null ? "null" : typeof value} is not iterable`, "Only arrays and strings can be spread or looped over.");
 }

@@ -44,6 +44,8 @@ export class ModuleRecord {
   readonly scope: Scope;
   readonly exports = new Map<string, ExportSource>();
   readonly starExports: { specifier: string; node: ts.Node }[] = [];
+  /** Indices of the top-level statements whose initialisers are running, innermost last. */
+  readonly initializing: number[] = [];
 
   constructor(
     readonly file: ts.SourceFile,
@@ -161,9 +163,54 @@ export class ModuleLoader {
     const resolved = resolveLocal(path.resolve(path.dirname(from.fileName), specifier));
     const record = resolved && this.module(resolved);
     if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
+
     // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
     if (record.hasSyntaxErrors) throw new Poisoned();
     return record;
+  }
+
+  /**
+   * Cycles in the import graph of the modules loaded, each reported once, at the import leaving its
+   * alphabetically first file. In a cycle, which module initialises first depends on the entry point,
+   * so the values Gantry reads could differ from a run's.
+   */
+  importCycles(): { path: string[]; at: ts.Node }[] {
+    const graph = new Map<string, Map<string, ts.Node>>();
+    for (const [file, record] of this.records) {
+      const edges = new Map<string, ts.Node>();
+      for (const s of record.file.statements) {
+        const spec = (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier;
+        if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith(".")) continue;
+        if ((ts.isImportDeclaration(s) && s.importClause?.isTypeOnly) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
+        const target = resolveLocal(path.resolve(path.dirname(file), spec.text));
+        if (target && this.records.has(target) && !edges.has(target)) edges.set(target, spec);
+      }
+      graph.set(file, edges);
+    }
+    const cycles: { path: string[]; at: ts.Node }[] = [];
+    const seen = new Set<string>();
+    const state = new Map<string, "open" | "done">();
+    const stack: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, "open");
+      stack.push(file);
+      for (const next of [...(graph.get(file)?.keys() ?? [])].sort()) {
+        if (state.get(next) === "open") {
+          const cycle = stack.slice(stack.indexOf(next));
+          const start = cycle.indexOf([...cycle].sort()[0]!);
+          const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
+          const key = rotated.join("\n");
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const at = graph.get(rotated[0]!)!.get(rotated[1] ?? rotated[0]!)!;
+          cycles.push({ path: [...rotated, rotated[0]!].map((f) => this.program.relative(f)), at });
+        } else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, "done");
+    };
+    for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+    return cycles;
   }
 
   namespaceOf(from: ts.SourceFile, specifier: string, at: ts.Node): unknown {
@@ -203,14 +250,15 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
     const binding: Binding = { state: "pending", value: undefined, node };
     binding.init = () => init(binding);
     scope.declare(name, binding);
+    return binding;
   };
 
-  for (const statement of file.statements) {
+  file.statements.forEach((statement, index) => {
     const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
     const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
 
     if (ts.isVariableStatement(statement)) {
-      if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
+      if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) return;
       for (const decl of statement.declarationList.declarations) {
         // A destructuring declaration is evaluated once and its names bound from that one value.
         let whole: Scope | undefined;
@@ -223,16 +271,28 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
           return whole;
         };
         for (const name of boundNames(decl.name)) {
-          lazy(name, decl, (self) => {
-            const evaluated = evaluateDecl().lookup(name)!;
-            self.origin = evaluated.origin;
-            return readBinding(evaluated, name, decl);
+          const binding = lazy(name, decl, (self) => {
+            record.initializing.push(index);
+            try {
+              const evaluated = evaluateDecl().lookup(name)!;
+              self.origin = evaluated.origin;
+              return readBinding(evaluated, name, decl);
+            } finally {
+              record.initializing.pop();
+            }
           });
+          binding.guard = (at) => {
+            // Run in order, a module's initialiser at statement i cannot see a const declared at or after it.
+            const current = record.initializing.at(-1);
+            if (current !== undefined && current <= index) {
+              throw new StaticError("GANTRY1109", at, `"${name}" is used before its declaration runs`, "Move the declaration above its first use: running the module would fail here.");
+            }
+          };
           if (exported) record.exports.set(name, { kind: "local", name, node: decl });
         }
       }
     } else if (ts.isFunctionDeclaration(statement)) {
-      if (!statement.body) continue; // overload signature
+      if (!statement.body) return; // overload signature
       const name = statement.name?.text ?? "default";
       lazy(name, statement, () => ev.closure(statement, scope));
       if (exported) record.exports.set(isDefault ? "default" : name, { kind: "local", name, node: statement });
@@ -246,10 +306,17 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       declareImport(statement, record, loader, lazy);
     } else if (ts.isExportAssignment(statement)) {
       // `export default <expression>`
-      lazy("*default*", statement, () => ev.evaluate(statement.expression, scope));
+      lazy("*default*", statement, () => {
+        record.initializing.push(index);
+        try {
+          return ev.evaluate(statement.expression, scope);
+        } finally {
+          record.initializing.pop();
+        }
+      });
       record.exports.set("default", { kind: "local", name: "*default*", node: statement });
     } else if (ts.isExportDeclaration(statement)) {
-      if (statement.isTypeOnly) continue;
+      if (statement.isTypeOnly) return;
       const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
       const clause = statement.exportClause;
       if (!clause) {
@@ -258,14 +325,14 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         if (specifier) record.exports.set(clause.name.text, { kind: "namespace", specifier, node: statement });
       } else {
         for (const el of clause.elements) {
-          if (el.isTypeOnly) continue;
+          if (el.isTypeOnly) return;
           const exportedName = el.name.text;
           const localName = (el.propertyName ?? el.name).text;
           record.exports.set(exportedName, specifier ? { kind: "reexport", specifier, name: localName, node: el } : { kind: "local", name: localName, node: el });
         }
       }
     }
-  }
+  });
 }
 
 function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, loader: ModuleLoader, lazy: (name: string, node: ts.Node, init: (self: Binding) => unknown) => void): void {
@@ -300,9 +367,11 @@ const DECLARATIONS = new Set([
 ]);
 
 /**
- * Top-level bindings are evaluated lazily, so top-level side effects (`xs.push(4)`, `n = 2`, a loop)
- * never run: the values read would differ from the module's when executed. Report them instead.
- * A bare `pipeline(...)` call is left to the "not exported" warning.
+ * Top-level bindings are evaluated lazily and top-level statements never run. A statement that
+ * touches the module's own values (`xs.push(4)`, `n = 2`, `register(config)`) would make the values
+ * Gantry reads differ from the module's when executed: an error. Any other statement (writing a
+ * file, `process.exit()`, an endless loop) cannot change what Gantry reads: a warning that it is
+ * not run. A bare `pipeline(...)` call is left to the "not exported" warning.
  */
 function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
   for (const statement of record.file.statements) {
@@ -313,11 +382,69 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         if (isAssignment(e)) ev.evaluate(e, record.scope); // reports it as a reassignment
         if (ts.isCallExpression(e) && calleeIs(e, dslPipeline, record, ev)) continue;
       }
-      throw new StaticError("GANTRY1100", statement, "statements at module top level are not evaluated: Gantry reads a module's declarations, not its side effects", "Build the value in its declaration, or move the statement into a helper function or the pipeline body.");
+      const local = mayChangeLocalValue(statement, record);
+      if (local) {
+        throw new StaticError("GANTRY1100", local, `this top-level statement could change "${local.getText()}", but Gantry never runs top-level statements, so the values it reads would differ from the module's when executed`, "Build the value in its declaration, or move the statement into a helper function or the pipeline body.");
+      }
+      ev.warn("GANTRY1121", statement, "this top-level statement is not run by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
     } catch (e) {
       ev.recover(e);
     }
   }
+}
+
+/**
+ * The first reference in `statement` to one of the module's own values (a declaration, or an import
+ * from a local module or from gantry) that the statement could change: a local function it calls
+ * (which may mutate module state), a local used as a receiver or assigned to, or a local object
+ * handed to any call. Reading a local string or number cannot change anything. Imports from other
+ * packages and globals cannot reach values Gantry reads.
+ */
+function mayChangeLocalValue(statement: ts.Statement, record: ModuleRecord): ts.Identifier | undefined {
+  let found: ts.Identifier | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && isValueReference(node)) {
+      const binding = record.scope.lookup(node.text);
+      if (binding && !isExternalImport(binding.node) && !isPrimitiveRead(node, binding)) {
+        found = node;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(statement);
+  return found;
+}
+
+function isPrimitiveRead(id: ts.Identifier, binding: Binding): boolean {
+  const parent = id.parent;
+  const usedAsReceiver = (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === id;
+  const called = ts.isCallExpression(parent) && parent.expression === id;
+  if (usedAsReceiver || called) return false;
+  try {
+    const value = readBinding(binding, id.text, id);
+    return value === null || (typeof value !== "object" && typeof value !== "function");
+  } catch {
+    return false;
+  }
+}
+
+/** An identifier used as a value (not a property name after `.`, nor a declared name). */
+function isValueReference(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent) && parent.name === id) return false;
+  if ((ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent)) && parent.name === id) return false;
+  if ((ts.isVariableDeclaration(parent) || ts.isParameter(parent) || ts.isFunctionDeclaration(parent) || ts.isBindingElement(parent)) && parent.name === id) return false;
+  return true;
+}
+
+function isExternalImport(declaration: ts.Node): boolean {
+  let node: ts.Node | undefined = declaration;
+  while (node && !ts.isImportDeclaration(node)) node = node.parent;
+  if (!node || !ts.isStringLiteral(node.moduleSpecifier)) return false;
+  const specifier = node.moduleSpecifier.text;
+  return !isDslSpecifier(specifier) && !specifier.startsWith(".") && !specifier.startsWith("/");
 }
 
 const isAssignment = (e: ts.Expression): boolean =>

@@ -1,5 +1,5 @@
 import type { ts } from "ts-morph";
-import { POISON, StaticError } from "./errors.js";
+import { POISON, Poisoned, StaticError } from "./errors.js";
 
 /** A binding's value is computed on first read (module top level and imports) or when its declaration runs. */
 export interface Binding {
@@ -11,6 +11,8 @@ export interface Binding {
   node: ts.Node;
   /** Where the value was written (a literal, or where another binding's value was), for diagnostics. */
   origin?: ts.Node;
+  /** Runs before every read: a module's `const`/`let` may not be read before its declaration executes. */
+  guard?: (at: ts.Node) => void;
 }
 
 /** Lexical scope: a name-to-binding map chained to its parent. */
@@ -39,13 +41,16 @@ export class Scope {
 
 /** Reads a binding, computing it on first use and detecting initialisation cycles. */
 export function readBinding(binding: Binding, name: string, at: ts.Node): unknown {
+  binding.guard?.(at);
   switch (binding.state) {
     case "ready":
       return binding.value;
     case "uninitialized":
       throw new StaticError("GANTRY1109", at, `"${name}" is used before its declaration runs`);
     case "evaluating":
-      throw new StaticError("GANTRY1110", at, `"${name}" depends on itself through its own initialiser or an import cycle`, "Move the shared value into a module that both sides import.");
+      // Within a module the guard reports this first (as JavaScript would); across modules it means an
+      // import cycle, which the analyzer reports with its whole path.
+      throw new Poisoned();
     case "pending": {
       binding.state = "evaluating";
       try {

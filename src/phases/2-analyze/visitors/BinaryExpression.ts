@@ -1,6 +1,7 @@
 import { ts } from "ts-morph";
 import { StaticError } from "../errors.js";
 import { unsupported } from "../evaluator.js";
+import { requireStatic } from "../runtime-values.js";
 import type { ExpressionVisitor } from "./types.js";
 
 const K = ts.SyntaxKind;
@@ -14,18 +15,26 @@ export const BinaryExpression: ExpressionVisitor<ts.BinaryExpression> = (node, s
   // Short-circuiting operators evaluate the right side only when JavaScript would.
   if (op === K.AmpersandAmpersandToken) {
     const l = ev.evaluate(node.left, scope);
+    requireStatic(l, node.left, `\`${node.getText()}\``);
     return l ? ev.evaluate(node.right, scope) : l;
   }
   if (op === K.BarBarToken) {
     const l = ev.evaluate(node.left, scope);
+    requireStatic(l, node.left, `\`${node.getText()}\``);
     return l ? l : ev.evaluate(node.right, scope);
   }
   if (op === K.QuestionQuestionToken) {
     const l = ev.evaluate(node.left, scope);
+    requireStatic(l, node.left, `\`${node.getText()}\``);
     return l ?? ev.evaluate(node.right, scope);
   }
   const l = ev.evaluate(node.left, scope) as never;
   const r = ev.evaluate(node.right, scope) as never;
+  // `+` concatenates a placeholder into a string, which is fine; every other operator computes with it.
+  if (op !== K.PlusToken && op !== K.CommaToken) {
+    requireStatic(l, node.left, `\`${node.getText()}\``);
+    requireStatic(r, node.right, `\`${node.getText()}\``);
+  }
   switch (op) {
     case K.PlusToken: return (l as number) + (r as number);
     case K.MinusToken: return (l as number) - (r as number);

@@ -1,6 +1,7 @@
 import { ts } from "ts-morph";
 import { StaticError } from "../errors.js";
 import { unsupported } from "../evaluator.js";
+import { requireStatic } from "../runtime-values.js";
 import type { ExpressionVisitor } from "./types.js";
 
 export const PrefixUnaryExpression: ExpressionVisitor<ts.PrefixUnaryExpression> = (node, scope, ev) => {
@@ -8,6 +9,7 @@ export const PrefixUnaryExpression: ExpressionVisitor<ts.PrefixUnaryExpression> 
     throw new StaticError("GANTRY1104", node, "increments and decrements are not evaluated at compile time", "Loop with `for...of` or `.map` over a static array instead of a counter.");
   }
   const v = ev.evaluate(node.operand, scope) as number;
+  requireStatic(v, node, `\`${node.getText()}\``);
   switch (node.operator) {
     case ts.SyntaxKind.ExclamationToken: return !v;
     case ts.SyntaxKind.MinusToken: return -v;

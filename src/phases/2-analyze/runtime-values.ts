@@ -1,0 +1,23 @@
+/**
+ * `p.params.x` evaluates to a placeholder string: the parameter's value exists only once a run
+ * starts. Embedding it in strings is fine; computing with it would silently compute with the
+ * placeholder's text, so those uses are reported where they happen.
+ */
+import type { ts } from "ts-morph";
+import { StaticError } from "./errors.js";
+
+const MARK = "{{params.";
+
+export const holdsParameter = (v: unknown): v is string => typeof v === "string" && v.includes(MARK);
+
+/** Throws GANTRY1112 if `value` holds a parameter placeholder; `use` says what was attempted. */
+export function requireStatic(value: unknown, node: ts.Node, use: string): void {
+  if (!holdsParameter(value)) return;
+  const name = /\{\{params\.([^}\s]*)\}\}/.exec(value)?.[1] ?? "?";
+  throw new StaticError(
+    "GANTRY1112",
+    node,
+    `${use} uses parameter "${name}", whose value is only known when a run starts`,
+    "Parameters can be embedded in strings (template literals, `+`, join). To branch on one, decide at run time (for example an Argo `when` expression), or make it a compile-time constant.",
+  );
+}
