@@ -5,7 +5,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { gantry, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
+import { spawnSync } from "node:child_process";
+import { gantry, gantryBin, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
 
 const GOOD = `import { pipeline } from "gantry";
 export default pipeline("good", {}, (p) => {
@@ -203,12 +204,24 @@ describe("usage", () => {
     expect(gantry(["explain", "GANTRY9999"]).code).toBe(2);
   });
 
+  it.skipIf(!hasScript())("colour on a terminal, none with NO_COLOR", () => {
+    const dir = tempProject({ "pipelines/bad.ts": cases_duplicate() });
+    const onTty = (env: string) => spawnSync("script", ["-qec", `${env} ${process.execPath} ${gantryBin} compile`, "/dev/null"], { cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "" } }).stdout;
+    expect(onTty("")).toMatch(/\x1b\[31m/);
+    expect(onTty("NO_COLOR=1")).not.toMatch(/\x1b\[/);
+    expect(onTty("NO_COLOR=1")).toContain("GANTRY2002");
+  });
+
   it("no colour without a TTY, even when asked for nothing", () => {
     const dir = tempProject({ "pipelines/bad.ts": cases_duplicate() });
     const r = gantry(["compile"], dir, { NO_COLOR: "", FORCE_COLOR: "" });
     expect(r.stderr).not.toMatch(/\x1b\[/);
   });
 });
+
+function hasScript(): boolean {
+  return spawnSync("script", ["--version"]).status === 0;
+}
 
 function cases_duplicate(): string {
   return `import { pipeline } from "gantry";\nexport default pipeline("dup", {}, (p) => {\n  p.task("load", { image: "busybox" });\n  p.task("load", { image: "busybox" });\n});\n`;

@@ -298,8 +298,52 @@ if (xs.length) {}
 export default pipeline("top", {}, (p) => { p.task("t", { image: "x", args: xs }); });
 `;
     const ds = await diagnose(source);
-    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, "xs.push")}`, `GANTRY1100 ${loc("main.ts", source, "if (")}`]);
+    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, "xs.push")}`, `GANTRY1100 ${loc("main.ts", source, "xs.length")}`]);
     expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("top-level statements: changing local values is an error, anything else a warning that it is not run", async () => {
+    const source = `import { pipeline } from "gantry";
+const config = { image: "x" };
+const NAME = "n";
+function register() { return 1; }
+Object.assign(config, { image: "y" });
+register();
+console.log(NAME);
+export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }); });
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
+      `error GANTRY1100 ${loc("main.ts", source, "config, {")}`,
+      `error GANTRY1100 ${loc("main.ts", source, "register();")}`,
+      `warning GANTRY1121 ${loc("main.ts", source, "console.log")}`,
+    ]);
+  });
+
+  describe("GANTRY1112: a parameter placeholder used as a static value", () => {
+    const opts = '{ parameters: { env: { default: "dev" }, n: { default: 3 } } }';
+    it.each([
+      ["a comparison", 'p.params.env === "prod" ? "a" : "b"', 'p.params.env === "prod"'],
+      ["an if", '(() => { if (p.params.env) return "a"; return "b"; })()', "p.params.env)"],
+      ["a default with ||", 'p.params.env || "dev"', 'p.params.env || "dev"'],
+      ["arithmetic", "String(p.params.n * 2)", "p.params.n * 2"],
+      ["a number conversion", "String(Number(p.params.n))", "p.params.n))"],
+      ["a string method", "p.params.env.toUpperCase()", "p.params.env.toUpperCase"],
+      ["an index", '({ dev: "a" } as Record<string, string>)[p.params.env]', "p.params.env]"],
+    ])("%s", async (_name, expr, needle) => {
+      const source = `import { pipeline } from "gantry";\nexport default pipeline("pp", ${opts}, (p) => {\n  p.task("t", { image: "x", args: [${expr}] });\n});\n`;
+      const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+      expect(r.diagnostics.map(where)).toEqual([`GANTRY1112 ${loc("main.ts", source, needle)}`]);
+      expect(r.diagnostics[0]!.message).toMatch(/only known when a run starts/);
+      expect(r.diagnostics[0]!.hint).toBeTruthy();
+    });
+
+    it("embedding a parameter in strings is fine", async () => {
+      const source = `import { pipeline } from "gantry";\nexport default pipeline("pp", ${opts}, (p) => {\n  p.task("t", { image: "x", args: [\`--env=\${p.params.env}\`, "--n=" + p.params.n, ["a", p.params.env].join(","), "x".concat(p.params.env)] });\n});\n`;
+      const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual(["--env={{params.env}}", "--n={{params.n}}", "a,{{params.env}}", "x{{params.env}}"]);
+    });
   });
 
   it("GANTRY1101: an unknown name", async () => {
@@ -433,11 +477,32 @@ export default pipeline("top", {}, (p) => { p.task("t", { image: "x", args: xs }
     expect(ds[0]!.hint).toBeTruthy();
   });
 
-  it("GANTRY1110: an initialisation cycle", async () => {
+  it("GANTRY1109: an initialisation cycle fails where running the module would (b read before its declaration)", async () => {
     const source = body("  const v = a;", "const a: string = b;\nconst b: string = a;\n");
     const ds = await diagnose(source);
-    expect(ds.map(where)).toEqual([`GANTRY1110 ${loc("main.ts", source, "a;\n")}`]);
+    expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "b;\n")}`]);
+    expect(ds[0]!.message).toBe('"b" is used before its declaration runs');
     expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1109: a module constant read by the pipeline body before its declaration", async () => {
+    const source = `import { pipeline } from "gantry";
+export default pipeline("early", {}, (p) => { p.task("t", { image: IMAGE }); });
+const IMAGE = "busybox";
+`;
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "IMAGE }")}`]);
+  });
+
+  it("a later constant read through a function called after it is declared is fine, as at run time", async () => {
+    const source = `import { pipeline } from "gantry";
+const image = () => IMAGE;
+const IMAGE = "busybox";
+export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); });
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.image).toBe("busybox");
   });
 
   it("GANTRY1110: a cross-module import cycle of values", async () => {
@@ -445,8 +510,24 @@ export default pipeline("top", {}, (p) => { p.task("t", { image: "x", args: xs }
     const b = `import { A } from "./a";\nexport const B: string = A + "b";\n`;
     const source = body("  const v = A;", 'import { A } from "./a";\n');
     const ds = await diagnose(source, { "a.ts": a, "b.ts": b });
-    expect(ds.map(where)).toEqual([`GANTRY1110 ${loc("b.ts", b, "A }")}`]);
-    expect(ds[0]!.message).toMatch(/"A" depends on itself/);
+    // The cycle, and where running it would fail: b.ts runs first and reads A before a.ts declared it.
+    expect(ds.map(where)).toEqual([`GANTRY1110 ${loc("a.ts", a, '"./b"')}`, `GANTRY1109 ${loc("b.ts", b, "A }")}`]);
+    expect(ds[0]!.message).toBe("import cycle: a.ts -> b.ts -> a.ts");
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("GANTRY1110: an import cycle is an error even when its values do not loop, reported once per cycle", async () => {
+    const a = `import { helper } from "./b";\nexport const A = "a";\nexport const useB = () => helper();\n`;
+    const b = `import { A } from "./a";\nexport const helper = () => A + "!";\n`;
+    const source = body("  const v = A + helper();", 'import { A } from "./a";\nimport { helper } from "./b";\n');
+    const ds = await diagnose(source, { "a.ts": a, "b.ts": b });
+    expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1110 ${loc("a.ts", a, '"./b"')} import cycle: a.ts -> b.ts -> a.ts`]);
+  });
+
+  it("GANTRY1109: a constant that reads itself", async () => {
+    const source = body("  const v = N;", "const N: number = N + 1;\n");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "N + 1")}`]);
   });
 
   it("GANTRY1111: a missing relative module and a missing export", async () => {
