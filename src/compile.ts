@@ -9,7 +9,7 @@ import { toArgo, type ArgoKind } from "./backends/argo/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { headerFor, toYaml } from "./output/yaml.js";
-import { createSourceProgram } from "./phases/1-parse/index.js";
+import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
 import { analyze } from "./phases/2-analyze/index.js";
 import { validate } from "./phases/3-validate/index.js";
 import { lower } from "./phases/4-lower/index.js";
@@ -23,6 +23,8 @@ export interface CompileOptions {
   paths: readonly string[];
   target: Target;
   kind: ArgoKind;
+  /** Also run the TypeScript type checker over the pipeline files (slower; off by default). */
+  typecheck?: boolean;
 }
 
 export interface CompiledPipeline {
@@ -53,6 +55,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const program = createSourceProgram(options.cwd);
   const analysis = analyze(program, entries);
   diagnostics.push(...analysis.diagnostics);
+  if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(options.cwd, entries, program.relative));
   const validation = validate(analysis.units);
   diagnostics.push(...validation.diagnostics);
 

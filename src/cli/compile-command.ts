@@ -10,6 +10,7 @@ export interface CompileFlags {
   kind: ArgoKind;
   stdout: boolean;
   format: DiagnosticFormat;
+  typecheck: boolean;
 }
 
 export interface Io {
@@ -21,7 +22,7 @@ export interface Io {
 
 /** Runs `gantry compile`; returns the exit code (0 ok, 1 diagnostics). */
 export async function runCompile(paths: string[], flags: CompileFlags, io: Io): Promise<number> {
-  const result = await compile({ cwd: io.cwd, paths: paths.length > 0 ? paths : ["pipelines"], target: flags.target, kind: flags.kind });
+  const result = await compile({ cwd: io.cwd, paths: paths.length > 0 ? paths : ["pipelines"], target: flags.target, kind: flags.kind, typecheck: flags.typecheck });
   const diagnostics: Diagnostic[] = [...result.diagnostics];
   const report = (extra: string) => {
     // JSON consumers always get a document, even an empty one.

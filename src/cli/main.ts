@@ -34,6 +34,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         .default("auto"),
     )
     .option("--stdout", "print the manifests instead of writing files", false)
+    .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
     .action(async (paths: string[], flags: CompileFlags) => {

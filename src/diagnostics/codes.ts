@@ -85,6 +85,11 @@ export const codes = {
     explain:
       "Gantry reads a module's declarations and never runs its statements. A top-level statement that does not touch the module's own values (writing a file, calling process.exit, logging) cannot change the compiled pipelines, so it is reported as a warning and skipped.",
   },
+  GANTRY1130: {
+    title: "Type error",
+    explain:
+      "`gantry compile --typecheck` runs the TypeScript type checker over the pipeline files and the local modules they import, using ./tsconfig.json when present, and reports its errors with the TypeScript code in the message. Without --typecheck Gantry does not type-check.",
+  },
   GANTRY2001: {
     title: "Invalid pipeline or task option",
     explain: "A value does not match what the DSL accepts (a wrong type, a missing required field, an unknown field).",

@@ -1,1 +1,2 @@
 export { createSourceProgram, type SourceProgram } from "./parse.js";
+export { typecheck } from "./typecheck.js";

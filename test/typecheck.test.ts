@@ -1,0 +1,67 @@
+/**
+ * `--typecheck` reports TypeScript's type errors as GANTRY1130; without it no Program or type
+ * checker is ever built (parsing alone is the cost of a compile).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Project } from "ts-morph";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { compile } from "../src/compile.js";
+import { gantry, repoRoot, tempProject } from "./support/cli.js";
+
+const SOURCE = `import { pipeline } from "gantry";
+const retries: number = "three";
+export default pipeline("typed", {}, (p) => {
+  p.task("t", { image: "busybox" });
+});
+`;
+
+/** A user project where "gantry" resolves to this checkout, as after `npm install gantry`. */
+function userProject(): string {
+  const dir = tempProject({ "pipelines/typed.ts": SOURCE });
+  fs.mkdirSync(path.join(dir, "node_modules"));
+  fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+  return dir;
+}
+
+describe("gantry compile --typecheck", () => {
+  it("reports a type error only the checker sees, at file:line:col with the TS code", () => {
+    const dir = userProject();
+    const r = gantry(["compile", "--typecheck"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("pipelines/typed.ts:2:7: error GANTRY1130: TS2322: Type 'string' is not assignable to type 'number'.");
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+  });
+
+  it("without --typecheck the same project compiles", () => {
+    const dir = userProject();
+    const r = gantry(["compile"], dir);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it("the bundled examples type-check clean (with this repository's tsconfig)", () => {
+    const r = gantry(["compile", "examples", "--typecheck", "--stdout"]);
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe("no type checker unless asked", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("a plain compile never builds a Program or a type checker; --typecheck does", async () => {
+    const getProgram = vi.spyOn(Project.prototype, "getProgram");
+    const getTypeChecker = vi.spyOn(Project.prototype, "getTypeChecker");
+    const getPreEmit = vi.spyOn(Project.prototype, "getPreEmitDiagnostics");
+    const dir = userProject();
+    const plain = await compile({ cwd: dir, paths: ["pipelines"], target: "argo", kind: "auto" });
+    expect(plain.ok).toBe(true);
+    expect(getProgram).not.toHaveBeenCalled();
+    expect(getTypeChecker).not.toHaveBeenCalled();
+    expect(getPreEmit).not.toHaveBeenCalled();
+
+    const checked = await compile({ cwd: dir, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: true });
+    expect(checked.ok).toBe(false);
+    expect(getPreEmit).toHaveBeenCalled();
+    expect(checked.diagnostics.map((d) => d.code)).toEqual(["GANTRY1130"]);
+  });
+});
