@@ -76,6 +76,9 @@ describe("constructs of the static subset", () => {
     ["optional chaining, including a short-circuited chain a?.b.c", "type T = { b: { c: string } } | undefined; const absent: T = undefined as T; const present: T = { b: { c: \"C\" } }; const f: ((s: string) => string) | undefined = undefined; const o = { inner: undefined as undefined | { z: string } };", "", "[String(absent?.b.c), String(absent?.b.c.length), present?.b.c ?? \"-\", String(f?.(\"x\")), String(absent?.[\"b\"]), String(o.inner?.z), String(absent?.b!.c), String(present?.b.c.length)]", ["undefined", "undefined", "C", "undefined", "undefined", "undefined", "undefined", "1"]],
     ["length and index access on strings and arrays", "const xs = [\"a\", \"b\"]; const s = \"xyz\";", "", "[String(xs.length), xs[1]!, s[0]!, String(s.length), String(xs[5]), xs[xs.length - 1]!]", ["2", "b", "x", "3", "undefined", "b"]],
     ["Object.freeze of a value keeps it readable", "const FROZEN = Object.freeze({ k: \"v\" });", "", "[FROZEN.k]", ["v"]],
+    ["array holes are skipped as in JavaScript", "const xs = [\"a\", , \"b\"];", "", "[...xs.filter(() => true), String(Object.keys(xs).length), String(xs.length)]", ["a", "b", "2", "3"]],
+    ["function names are inferred from bindings, length counts required parameters", "const extract = () => 1; function two(a: number, b: number) { return a + b; } const obj = { m: () => 2 };", "", "[extract.name, String(two.length), obj.m.name, String(((a: number, b = 1) => a + b).length), two.name]", ["extract", "2", "m", "1", "two"]],
+    ["spreading false, \"\", 0 or a string into an object, as in JavaScript", "const flag = false; const label = \"\";", "", "Object.keys({ ...(flag && { a: 1 }), ...(label && { b: 1 }), ...(0 && {}), ...\"xy\" })", ["0", "1"]],
     ["type-only declarations do nothing", "type Env = \"dev\" | \"prod\"; interface Opts { env: Env }; declare const ambient: string;", "type Local = string; const o: Opts = { env: \"prod\" };", "[o.env]", ["prod"]],
   ];
 
@@ -344,6 +347,20 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
       expect(r.diagnostics).toEqual([]);
       expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual(["--env={{params.env}}", "--n={{params.n}}", "a,{{params.env}}", "x{{params.env}}"]);
     });
+  });
+
+  it("GANTRY1104: a helper pushing into a module-level array (output would depend on compile order)", async () => {
+    const lib = `export const seen: string[] = [];\nexport const track = (n: string) => { seen.push(n); return n; };\n`;
+    const source = body("  const name = track(\"one\");", 'import { track } from "./lib";\n');
+    const ds = await diagnose(source, { "lib.ts": lib });
+    expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("lib.ts", lib, "seen.push")}`]);
+    expect(ds[0]!.message).toMatch(/array declared at module level/);
+  });
+
+  it("String(fn) is the function's own source, never the compiler's", async () => {
+    const source = `import { pipeline } from "gantry";\nconst f = (x: number) => x + 1;\nexport default pipeline("src", {}, (p) => { p.task("t", { image: "x", args: [String(f)] }); });\n`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual(["(x: number) => x + 1"]);
   });
 
   it("GANTRY1101: an unknown name", async () => {

@@ -134,7 +134,10 @@ export class Evaluator {
     const fn = (...args: unknown[]) => this.invoke(node, scope, args);
     callable.add(fn);
     this.closures.add(fn);
-    Object.defineProperty(fn, "name", { value: node.name && ts.isIdentifier(node.name) ? node.name.text : "" });
+    // What JavaScript would report for the function: its (inferred) name, arity and source text.
+    Object.defineProperty(fn, "name", { value: functionName(node) });
+    Object.defineProperty(fn, "length", { value: arity(node) });
+    Object.defineProperty(fn, "toString", { value: () => node.getText() });
     this.origins.object(fn, node);
     return fn;
   }
@@ -226,6 +229,9 @@ export class Evaluator {
       throw new StaticError("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
     }
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
+    if (key === "push" && Array.isArray(obj) && Object.isFrozen(obj)) {
+      throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array declared at module level, which is fixed once declared`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
+    }
     const member = readMember(obj, key);
     if (member.found) return member.value;
     // JavaScript would find it on a built-in prototype (or on a host function): report it rather
@@ -281,6 +287,22 @@ export class Evaluator {
       this.bind(el.name, v, scope, el, origin);
     });
   }
+}
+
+/** A function's name, inferred from where an anonymous one is bound (`const f = () => ...`), as JavaScript does. */
+function functionName(node: ts.FunctionLikeDeclaration): string {
+  if (node.name && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) return node.name.text;
+  const parent = node.parent;
+  if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isBindingElement(parent) || ts.isParameter(parent)) && parent.name && ts.isIdentifier(parent.name)) {
+    return parent.name.text;
+  }
+  return "";
+}
+
+/** `fn.length`: the parameters before the first optional or rest one. */
+function arity(node: ts.FunctionLikeDeclaration): number {
+  const i = node.parameters.findIndex((p) => p.initializer || p.dotDotDotToken);
+  return i < 0 ? node.parameters.length : i;
 }
 
 /** The key of a property name: identifiers and literals as written, computed names evaluated. */

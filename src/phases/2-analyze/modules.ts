@@ -59,8 +59,18 @@ export class ModuleRecord {
   }
 
   /** Names this module exports itself, in source order (star re-exports excluded). */
+  /**
+   * Exported names in the order their values are created when the module runs: by the position of
+   * the declaration (or of the `export ... from`), not of the export list, so that evaluation with
+   * side effects happens in the same order as execution.
+   */
   get exportNames(): string[] {
-    return [...this.exports.keys()];
+    const position = (name: string): number => {
+      const source = this.exports.get(name)!;
+      if (source.kind !== "local") return source.node.getStart();
+      return this.scope.lookup(source.name)?.node.getStart() ?? source.node.getStart();
+    };
+    return [...this.exports.keys()].sort((a, b) => position(a) - position(b));
   }
 
   readExport(name: string, at: ts.Node, seen = new Set<ModuleRecord>()): unknown {
@@ -276,7 +286,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
             try {
               const evaluated = evaluateDecl().lookup(name)!;
               self.origin = evaluated.origin;
-              return readBinding(evaluated, name, decl);
+              return freezeModuleValue(readBinding(evaluated, name, decl));
             } finally {
               record.initializing.pop();
             }
@@ -309,7 +319,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       lazy("*default*", statement, () => {
         record.initializing.push(index);
         try {
-          return ev.evaluate(statement.expression, scope);
+          return freezeModuleValue(ev.evaluate(statement.expression, scope));
         } finally {
           record.initializing.pop();
         }
@@ -357,6 +367,24 @@ function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, lo
       return value;
     });
   }
+}
+
+/**
+ * Module-level arrays and objects are fixed once their declaration has run. Gantry evaluates
+ * declarations lazily, in the order pipelines need them, and shares modules between all the files
+ * of a compile; a helper that pushed into a module-level array would make one pipeline's output
+ * depend on which others were compiled first. Freezing turns that into a diagnostic.
+ */
+export function freezeModuleValue<T>(value: T): T {
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
+    const proto = Object.getPrototypeOf(v);
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return;
+    Object.freeze(v);
+    for (const child of Object.values(v)) visit(child);
+  };
+  visit(value);
+  return value;
 }
 
 /** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */

@@ -14,7 +14,8 @@ export const ArrayLiteralExpression: ExpressionVisitor<ts.ArrayLiteralExpression
         out.push(item);
       });
     } else if (ts.isOmittedExpression(el)) {
-      out.push(undefined);
+      out.length++; // a hole, as in JavaScript: skipped by map/filter/Object.keys
+
     } else {
       out.push(ev.evaluate(el, scope));
       ev.origins.property(out, out.length - 1, ev.originOf(el, scope));

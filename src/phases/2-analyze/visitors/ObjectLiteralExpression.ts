@@ -22,11 +22,13 @@ export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpressi
       ev.origins.property(out, prop.name.text, ev.originOf(prop.name, scope), prop.name);
     } else if (ts.isSpreadAssignment(prop)) {
       const source = ev.evaluate(prop.expression, scope);
-      if (source === null || source === undefined) continue;
-      if (typeof source !== "object") throw new StaticError("GANTRY1109", prop, `cannot spread a ${typeof source} into an object`);
+      // As in JavaScript: nullish and boolean/number values spread nothing (`...(flag && {...})`),
+      // a string spreads its characters by index.
+      if (source === null || source === undefined || typeof source === "boolean" || typeof source === "number") continue;
+      if (typeof source !== "object" && typeof source !== "string") throw new StaticError("GANTRY1109", prop, `cannot spread a ${typeof source} into an object`);
       for (const [k, v] of Object.entries(source)) {
         put(k, v);
-        ev.origins.copyProperty(source, k, out, k);
+        if (typeof source === "object") ev.origins.copyProperty(source, k, out, k);
       }
     } else if (ts.isMethodDeclaration(prop)) {
       const key = propertyKey(prop.name, scope, ev);
