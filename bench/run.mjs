@@ -1,0 +1,455 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * `npm run bench`: how fast `compile()` is compared with a bare TypeScript parse of the same files.
+ *
+ * For each size (default 100, 1,000 and 5,000 pipelines of 20 tasks) it generates a corpus with
+ * bench/corpus.mjs in a temporary directory and measures it in one fresh child process, so that
+ * peak RSS and warm-up are per size. In the child:
+ *
+ *   1. warm-up: a bare parse and a compile of a small, separate corpus, so module loading and JIT
+ *      warm-up are not timed;
+ *   2. bare parse: read every corpus file and `ts.createSourceFile(name, text, Latest, true)`, with
+ *      the `ts` that ts-morph exports (the TypeScript version the compiler uses);
+ *   3. compile: `compile({ cwd, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false })`
+ *      from dist/, which includes YAML generation and writes nothing; it must report ok, with no
+ *      diagnostics, every pipeline and every task;
+ *
+ * repeating 2 and 3 alternately (default 3 times, `gc()` before each) and reporting medians of
+ * the wall-clock times. Peak RSS is `process.resourceUsage().maxRSS` after a compile, with the
+ * kernel's high-water mark reset just before it (/proc/self/clear_refs, Linux), so it is the peak
+ * of that compile run. The table and the target use the first compile run, the closest to a
+ * one-shot `gantry compile`: later runs start from the heap V8 kept committed after the previous
+ * one (all runs are listed). Where the reset is unavailable it is the child's lifetime peak, and
+ * the output says so.
+ *
+ * The targets (at 1,000 x 20: compile within 2.0x the bare parse, under 512 MB RSS) are printed as
+ * PASS/FAIL for information only: the exit code is 0 unless a compile fails or reports an error.
+ * Speed targets belong here, never in unit tests: test machines are shared and noisy.
+ *
+ *   npm run bench                                 # builds dist/ first
+ *   npm run bench -- --sizes 100,1000 --tasks 20 --reps 3
+ */
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { generateCorpus, listCorpusFiles, MAX_TASKS } from "./corpus.mjs";
+
+const SELF = fileURLToPath(import.meta.url);
+const REPO = path.resolve(path.dirname(SELF), "..");
+const DIST_COMPILE = path.join(REPO, "dist", "compile.js");
+
+/** Pipelines in the warm-up corpus (numbered from WARMUP_FIRST, so its names and text differ). */
+const WARMUP_PIPELINES = 100;
+const WARMUP_FIRST = 900_000;
+const TARGET = { pipelines: 1000, tasks: 20, maxRatio: 2.0, maxRssMB: 512 };
+
+/**
+ * @typedef {object} SizeResult
+ * @property {number} pipelines
+ * @property {number} tasks
+ * @property {number} files
+ * @property {number} bytes
+ * @property {number[]} parseMs
+ * @property {number[]} compileMs
+ * @property {number[]} parseCpuMs  CPU time (user + system, all threads) of each bare parse
+ * @property {number[]} compileCpuMs CPU time of each compile run
+ * @property {number[]} rssMB       peak RSS of each compile run
+ * @property {number[]} baseRssMB   RSS just before each compile run
+ * @property {number} lifetimeRssMB the child's peak RSS over its whole life
+ * @property {boolean} rssReset     whether the high-water mark could be reset before each compile
+ * @property {number} yamlBytes
+ * @property {string} tsVersion
+ */
+
+const USAGE = `usage: npm run bench -- [--sizes 100,1000,5000] [--tasks 20] [--reps 3]`;
+
+const { values: args } = parseArgsOrExit({
+  options: {
+    sizes: { type: "string", default: "100,1000,5000" },
+    tasks: { type: "string", default: "20" },
+    reps: { type: "string", default: "3" },
+    help: { type: "boolean", short: "h", default: false },
+    // Internal: run as the measuring child for one corpus.
+    child: { type: "string" },
+    warmup: { type: "string" },
+  },
+  strict: true,
+});
+
+if (args.help) {
+  console.log(USAGE);
+} else if (args.child !== undefined) {
+  await child(args.child, args.warmup ?? "", positiveInt("--tasks", args.tasks), positiveInt("--reps", args.reps));
+} else {
+  process.exitCode = await main();
+}
+
+/**
+ * `parseArgs`, with a usage error (exit 2) instead of a stack trace.
+ * @template {import("node:util").ParseArgsConfig} T
+ * @param {T} config
+ */
+function parseArgsOrExit(config) {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** @param {string} flag @param {string} text */
+function positiveInt(flag, text) {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) usageError(`${flag} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+/** @param {string} message @returns {never} */
+function usageError(message) {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+/** @param {readonly number[]} xs */
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? /** @type {number} */ (s[mid]) : (/** @type {number} */ (s[mid - 1]) + /** @type {number} */ (s[mid])) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent: generate corpora, run one child per size, print the report.
+// ---------------------------------------------------------------------------------------------
+
+/** @returns {Promise<number>} the exit code */
+async function main() {
+  const sizes = [...new Set(args.sizes.split(",").map((s) => positiveInt("--sizes", s.trim())))].sort((a, b) => a - b);
+  const tasks = positiveInt("--tasks", args.tasks);
+  if (tasks > MAX_TASKS) usageError(`--tasks must be at most ${MAX_TASKS} (Argo's template limit)`);
+  const reps = positiveInt("--reps", args.reps);
+  if (!fs.existsSync(DIST_COMPILE)) {
+    console.error(`bench: ${path.relative(process.cwd(), DIST_COMPILE)} is missing; run \`npm run build\` (npm run bench does).`);
+    return 1;
+  }
+
+  const loadBefore = os.loadavg();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "gantry-bench-"));
+  const cleanup = () => fs.rmSync(root, { recursive: true, force: true });
+  /** @param {NodeJS.Signals} signal */
+  const onSignal = (signal) => {
+    cleanup();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  /** @type {SizeResult[]} */
+  const results = [];
+  try {
+    const warm = generateCorpus(path.join(root, "warmup"), { pipelines: WARMUP_PIPELINES, tasks, first: WARMUP_FIRST });
+    for (const pipelines of sizes) {
+      const dir = path.join(root, `corpus-${pipelines}`);
+      const started = performance.now();
+      const corpus = generateCorpus(dir, { pipelines, tasks });
+      console.error(`bench: ${fmtInt(pipelines)} x ${tasks}: generated ${fmtInt(corpus.files.length)} files in ${fmtMs(performance.now() - started)} ms; measuring (${reps} reps)...`);
+      try {
+        results.push(await runChild(dir, warm.dir, tasks, reps));
+      } catch (error) {
+        console.error(`bench: ${fmtInt(pipelines)} x ${tasks}: ${error instanceof Error ? error.message : String(error)}`);
+        console.error("bench: FAIL: the compile failed on the benchmark corpus or the measuring process crashed; no figures are reported.");
+        return 1;
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    cleanup();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+
+  report(results, reps, loadBefore);
+  return 0;
+}
+
+/**
+ * Runs the measuring child for one corpus and returns its result.
+ * @param {string} dir @param {string} warmDir @param {number} tasks @param {number} reps
+ * @returns {Promise<SizeResult>}
+ */
+function runChild(dir, warmDir, tasks, reps) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(
+      process.execPath,
+      ["--expose-gc", SELF, "--child", dir, "--warmup", warmDir, "--tasks", String(tasks), "--reps", String(reps)],
+      { cwd: REPO, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let out = "";
+    proc.stdout.setEncoding("utf8");
+    proc.stdout.on("data", (chunk) => (out += chunk));
+    proc.on("error", reject);
+    proc.on("close", (code, signal) => {
+      if (code !== 0) return reject(new Error(`measuring process exited with ${signal ?? `code ${code}`}`));
+      try {
+        resolve(JSON.parse(out.trim().split("\n").at(-1) ?? ""));
+      } catch {
+        reject(new Error(`measuring process printed no result:\n${out}`));
+      }
+    });
+  });
+}
+
+/** @param {SizeResult[]} results @param {number} reps @param {number[]} loadBefore */
+function report(results, reps, loadBefore) {
+  const cpus = os.cpus();
+  const tsVersion = results[0]?.tsVersion ?? "?";
+  console.log("Gantry compile benchmark");
+  console.log(
+    `machine: ${cpus.length} x ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${fmtInt(Math.round(os.totalmem() / 2 ** 20))} MB RAM, ` +
+      `${os.platform()}-${os.arch()}; load average (1/5/15 min) ${fmtLoad(loadBefore)} before, ${fmtLoad(os.loadavg())} after`,
+  );
+  console.log(`runtime: Node ${process.version}, TypeScript ${tsVersion} (from ts-morph); dist/ built from ${gitRevision()}`);
+  console.log(
+    `method:  one child process per size; warm-up compile of ${WARMUP_PIPELINES} x ${results[0]?.tasks ?? "?"} first; ` +
+      `bare parse and compile alternated ${reps} time(s), gc() before each, medians shown.`,
+  );
+  console.log(
+    "         peak RSS = " +
+      (results.every((r) => r.rssReset)
+        ? "peak of the first compile run (RSS high-water mark reset just before it); later runs start from the heap V8 kept committed, see below"
+        : "the child's lifetime peak (the RSS high-water mark could not be reset on this system)"),
+  );
+  console.log("");
+
+  const base = results[0];
+  const header = ["pipelines", "tasks", "files", "parse ms", "compile ms", "ratio", "CPU ratio", "peak RSS MB", "tasks/s", "compile µs/task", "growth", "parse growth"];
+  const rows = results.map((r) => {
+    const parse = median(r.parseMs);
+    const comp = median(r.compileMs);
+    const total = r.pipelines * r.tasks;
+    const perTask = comp / total;
+    const baseCompile = base ? median(base.compileMs) / (base.pipelines * base.tasks) : perTask;
+    const baseParse = base ? median(base.parseMs) / (base.pipelines * base.tasks) : parse / total;
+    return [
+      fmtInt(r.pipelines),
+      String(r.tasks),
+      fmtInt(r.files),
+      fmtMs(parse),
+      fmtMs(comp),
+      `${(comp / parse).toFixed(2)}x`,
+      `${(median(r.compileCpuMs) / median(r.parseCpuMs)).toFixed(2)}x`,
+      fmtInt(Math.round(r.rssMB[0] ?? NaN)),
+      fmtInt(Math.round(total / (comp / 1000))),
+      (perTask * 1000).toFixed(1),
+      `${(perTask / baseCompile).toFixed(2)}x`,
+      `${(parse / total / baseParse).toFixed(2)}x`,
+    ];
+  });
+  printTable(header, rows);
+  console.log("");
+  console.log("ratio = compile / bare parse (medians of wall-clock time). CPU ratio = the same with CPU time (user + system, all");
+  console.log("threads, so it includes V8's parallel GC), less sensitive to other load on a shared machine. growth = compile");
+  console.log("(or parse) time per task relative to the smallest size: 1.00x = linear, below 1 = fixed costs amortised.");
+  console.log("");
+
+  console.log("Each run, in order (wall ms / CPU ms of all threads; RSS MB at start -> peak of each compile run):");
+  for (const r of results) {
+    const runs = (/** @type {number[]} */ wall, /** @type {number[]} */ cpu) => wall.map((w, k) => `${fmtMs(w)}/${fmtMs(cpu[k] ?? NaN)}`).join(", ");
+    const rss = r.rssMB.map((peak, k) => `${Math.round(r.baseRssMB[k] ?? NaN)} -> ${Math.round(peak)}`).join(", ");
+    console.log(
+      `  ${fmtInt(r.pipelines)} x ${r.tasks} (${fmtInt(Math.round(r.bytes / 1024))} KB of source, ${fmtInt(Math.round(r.yamlBytes / 1024))} KB of YAML): ` +
+        `parse [${runs(r.parseMs, r.parseCpuMs)}]  compile [${runs(r.compileMs, r.compileCpuMs)}]  RSS [${rss}]  child lifetime peak ${Math.round(r.lifetimeRssMB)}`,
+    );
+  }
+  console.log("");
+
+  console.log(`Targets at ${fmtInt(TARGET.pipelines)} x ${TARGET.tasks} (informational; the exit code does not depend on them):`);
+  const at = results.find((r) => r.pipelines === TARGET.pipelines && r.tasks === TARGET.tasks);
+  if (!at) {
+    console.log(`  SKIP  ${fmtInt(TARGET.pipelines)} x ${TARGET.tasks} was not measured in this run`);
+  } else {
+    const ratio = median(at.compileMs) / median(at.parseMs);
+    const rss = at.rssMB[0] ?? NaN;
+    console.log(`  ${ratio <= TARGET.maxRatio ? "PASS" : "FAIL"}  compile within ${TARGET.maxRatio.toFixed(1)}x the bare parse: ${ratio.toFixed(2)}x`);
+    console.log(`  ${rss < TARGET.maxRssMB ? "PASS" : "FAIL"}  peak RSS under ${TARGET.maxRssMB} MB: ${Math.round(rss)} MB`);
+  }
+  if (results.length > 1) {
+    const perTask = (/** @type {SizeResult} */ r) => median(r.compileMs) / (r.pipelines * r.tasks);
+    const steps = results.slice(1).map((r, k) => {
+      const prev = /** @type {SizeResult} */ (results[k]);
+      return `${fmtInt(prev.pipelines)} -> ${fmtInt(r.pipelines)}: ${(perTask(r) / perTask(prev)).toFixed(2)}x`;
+    });
+    console.log(`  INFO  growth of compile time per task (1.00x = linear): ${steps.join("; ")}`);
+  }
+}
+
+/** @param {number[]} load */
+function fmtLoad(load) {
+  return load.map((l) => l.toFixed(2)).join("/");
+}
+
+/** @param {string[]} header @param {string[][]} rows */
+function printTable(header, rows) {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)));
+  const line = (/** @type {string[]} */ cells) => cells.map((cell, c) => cell.padStart(widths[c] ?? 0)).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+}
+
+/** @param {number} n */
+function fmtInt(n) {
+  return n.toLocaleString("en-US");
+}
+
+/** @param {number} ms */
+function fmtMs(ms) {
+  return ms >= 100 ? fmtInt(Math.round(ms)) : ms.toFixed(1);
+}
+
+function gitRevision() {
+  try {
+    const git = (/** @type {string[]} */ ...a) => execFileSync("git", a, { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    const dirty = git("status", "--porcelain", "--untracked-files=no", "--", "src") !== "";
+    return `${git("rev-parse", "--short", "HEAD")}${dirty ? " + uncommitted changes in src/" : ""}`;
+  } catch {
+    return "an unknown revision";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child: measure one corpus and print one JSON line.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @param {string} dir @param {string} warmDir @param {number} tasks @param {number} reps
+ */
+async function child(dir, warmDir, tasks, reps) {
+  const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
+  if (!gc) throw new Error("the measuring process needs --expose-gc");
+  /** @type {{ compile: (o: { cwd: string; paths: string[]; target: "argo"; kind: "auto"; typecheck: false }) => Promise<any> }} */
+  const { compile } = await import(pathToFileURL(DIST_COMPILE).href);
+  const { ts } = await import("ts-morph");
+
+  /** @param {string[]} files */
+  const bareParse = (files) => {
+    const trees = [];
+    for (const file of files) trees.push(ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true));
+    return trees.length;
+  };
+  /** @param {string} cwd */
+  const compileCorpus = (cwd) => compile({ cwd, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false });
+
+  const files = listCorpusFiles(dir);
+  const pipelines = fs.readdirSync(path.join(dir, "pipelines")).length;
+  const bytes = files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
+
+  // 1. Warm-up on a separate corpus.
+  const warmFiles = listCorpusFiles(warmDir);
+  bareParse(warmFiles);
+  check(await compileCorpus(warmDir), fs.readdirSync(path.join(warmDir, "pipelines")).length, tasks, warmDir);
+
+  /** @type {SizeResult} */
+  const result = {
+    pipelines,
+    tasks,
+    files: files.length,
+    bytes,
+    parseMs: [],
+    compileMs: [],
+    parseCpuMs: [],
+    compileCpuMs: [],
+    rssMB: [],
+    baseRssMB: [],
+    lifetimeRssMB: 0,
+    rssReset: true,
+    yamlBytes: 0,
+    tsVersion: ts.version,
+  };
+  let lifetimeKB = 0;
+  for (let rep = 1; rep <= reps; rep++) {
+    // 2. Bare parse.
+    gc();
+    let c0 = process.cpuUsage();
+    let t0 = performance.now();
+    const parsed = bareParse(files);
+    const parseMs = performance.now() - t0;
+    result.parseCpuMs.push(cpuMs(process.cpuUsage(c0)));
+    if (parsed !== files.length) throw new Error("bare parse skipped files");
+
+    // 3. Full compile (parse, analyze, validate, lower, Argo, YAML; nothing written).
+    gc();
+    result.baseRssMB.push(process.memoryUsage.rss() / 2 ** 20);
+    lifetimeKB = Math.max(lifetimeKB, process.resourceUsage().maxRSS); // the reset below forgets it
+    result.rssReset = resetPeakRss() && result.rssReset;
+    c0 = process.cpuUsage();
+    t0 = performance.now();
+    const compiled = await compileCorpus(dir);
+    const compileMs = performance.now() - t0;
+    result.compileCpuMs.push(cpuMs(process.cpuUsage(c0)));
+    result.rssMB.push(process.resourceUsage().maxRSS / 1024);
+    result.yamlBytes = check(compiled, pipelines, tasks, dir);
+
+    result.parseMs.push(parseMs);
+    result.compileMs.push(compileMs);
+    process.stderr.write(`bench:   rep ${rep}/${reps}: parse ${fmtMs(parseMs)} ms, compile ${fmtMs(compileMs)} ms, peak RSS ${Math.round(result.rssMB.at(-1) ?? 0)} MB\n`);
+  }
+  result.lifetimeRssMB = Math.max(lifetimeKB, process.resourceUsage().maxRSS) / 1024;
+  if (!result.rssReset) result.rssMB = result.rssMB.map(() => result.lifetimeRssMB);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+/** @param {NodeJS.CpuUsage} usage */
+function cpuMs(usage) {
+  return (usage.user + usage.system) / 1000;
+}
+
+/**
+ * Resets this process's RSS high-water mark (Linux: "5" to /proc/self/clear_refs), so the next
+ * `maxRSS` is the peak since now. Returns false where that is not possible.
+ */
+function resetPeakRss() {
+  try {
+    fs.writeFileSync("/proc/self/clear_refs", "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Fails the child unless the compile succeeded with no diagnostics, produced every pipeline with all
+ * its tasks, and YAML for each. Returns the total YAML size in bytes.
+ * @param {{ ok: boolean; diagnostics: any[]; pipelines: { name: string; yaml: string; ir: { tasks: unknown[] } }[] }} compiled
+ * @param {number} pipelines @param {number} tasks @param {string} dir
+ */
+function check(compiled, pipelines, tasks, dir) {
+  /** @type {string[]} */
+  const problems = [];
+  if (!compiled.ok) problems.push("compile() reported ok: false");
+  if (compiled.diagnostics.length > 0) {
+    problems.push(`${compiled.diagnostics.length} diagnostic(s); the corpus must compile cleanly:`);
+    for (const d of compiled.diagnostics.slice(0, 20)) {
+      const at = d.span ? `${d.span.file}:${d.span.line}:${d.span.column}: ` : "";
+      problems.push(`  ${at}${d.severity} ${d.code}: ${d.message}`);
+    }
+  }
+  if (compiled.pipelines.length !== pipelines) problems.push(`expected ${pipelines} pipelines, got ${compiled.pipelines.length}`);
+  let yamlBytes = 0;
+  for (const p of compiled.pipelines) {
+    if (p.ir.tasks.length !== tasks) problems.push(`pipeline ${p.name}: expected ${tasks} tasks, got ${p.ir.tasks.length}`);
+    if (typeof p.yaml !== "string" || p.yaml.length === 0) problems.push(`pipeline ${p.name}: no YAML`);
+    yamlBytes += Buffer.byteLength(p.yaml ?? "");
+    if (problems.length > 40) break;
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`bench: compiling ${dir} failed:\n${problems.map((p) => `  ${p}`).join("\n")}\n`);
+    process.exit(1);
+  }
+  return yamlBytes;
+}
