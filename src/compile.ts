@@ -74,7 +74,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     });
   }
   pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const sources = new Map(program.project.getSourceFiles().map((sf) => [program.relative(sf.getFilePath()), sf.getFullText()]));
+  const sources = program.texts();
   const sorted = sortDiagnostics(diagnostics);
   return { pipelines, diagnostics: sorted, sources, ok: !hasErrors(sorted) };
 }

@@ -74,10 +74,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   } else {
     object = { apiVersion: API_VERSION, kind: "WorkflowTemplate", metadata: metadata("name"), spec };
   }
-  // The object shares arrays with the IR; clone before rewriting so the IR is never changed.
-  const own = structuredClone(object);
-  rewriteParameters(own);
-  return { objects: [own], diagnostics };
+  return { objects: [rewriteParameters(object) as Record<string, unknown>], diagnostics };
 }
 
 function workflowSpec(plan: Plan) {
@@ -107,13 +104,25 @@ const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
 
 /**
  * `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`.
- * Rewrites in place, on the backend's own clone: walking with copies cost more than everything else here.
+ * Copy-on-write: containers are copied only on the path to a rewritten string, so the object never
+ * aliases a changed IR value and subtrees without placeholders cost no allocation.
  */
-function rewriteParameters(node: Record<string, unknown> | unknown[]): void {
-  const entries: [string | number, unknown][] = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
-  for (const [k, v] of entries) {
-    if (typeof v === "string") {
-      if (v.includes("{{")) (node as Record<string | number, unknown>)[k] = v.replace(PARAM, "{{workflow.parameters.$1}}");
-    } else if (v !== null && typeof v === "object") rewriteParameters(v as Record<string, unknown>);
+function rewriteParameters(value: unknown): unknown {
+  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAM, "{{workflow.parameters.$1}}") : value;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = rewriteParameters(value[i]);
+      if (v !== value[i]) (copy ??= [...value])[i] = v;
+    }
+    return copy ?? value;
   }
+  let copy: Record<string, unknown> | undefined;
+  for (const k in value) {
+    const old = (value as Record<string, unknown>)[k];
+    const v = rewriteParameters(old);
+    if (v !== old) (copy ??= { ...(value as Record<string, unknown>) })[k] = v;
+  }
+  return copy ?? value;
 }

@@ -1,9 +1,12 @@
 /**
- * Phase 1: read TypeScript files into syntax trees with ts-morph. No type checker, no program, no
- * module resolution beyond what the analyzer asks for: parsing is the dominant cost of a compile.
+ * Phase 1: read TypeScript files into syntax trees, with the TypeScript compiler that ts-morph
+ * bundles. No type checker, no program, no module resolution beyond what the analyzer asks for:
+ * parsing is the dominant cost of a compile. A ts-morph Project (language-service source files and
+ * wrappers) made parsing 1.5x slower and bought nothing here; `--typecheck` builds one (typecheck.ts).
  */
+import fs from "node:fs";
 import path from "node:path";
-import { Project, ts } from "ts-morph";
+import { ts } from "ts-morph";
 import type { Diagnostic } from "../../diagnostics/index.js";
 
 export interface SourceProgram {
@@ -13,35 +16,39 @@ export interface SourceProgram {
   relative(absolutePath: string): string;
   /** Syntax errors of the files parsed so far, each reported once. */
   takeSyntaxDiagnostics(): Diagnostic[];
-  /** The ts-morph project, for opt-in type checking. */
-  readonly project: Project;
+  /** The text of every file parsed, by relative path, for code frames. */
+  texts(): Map<string, string>;
 }
 
 export function createSourceProgram(cwd: string): SourceProgram {
-  const project = new Project({
-    skipAddingFilesFromTsConfig: true,
-    skipFileDependencyResolution: true,
-    skipLoadingLibFiles: true,
-    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, strict: true, noEmit: true },
-  });
   const cache = new Map<string, ts.SourceFile | undefined>();
   const pending: ts.SourceFile[] = [];
-  const relative = (p: string) => path.relative(cwd, p).split(path.sep).join("/");
+  const relatives = new Map<string, string>();
+  const relative = (p: string) => {
+    let r = relatives.get(p);
+    if (r === undefined) relatives.set(p, (r = path.relative(cwd, p).split(path.sep).join("/")));
+    return r;
+  };
 
   return {
-    project,
     relative,
     file(absolutePath) {
       if (cache.has(absolutePath)) return cache.get(absolutePath);
       let sf: ts.SourceFile | undefined;
       try {
-        sf = project.addSourceFileAtPath(absolutePath).compilerNode;
+        const text = fs.readFileSync(absolutePath, "utf8");
+        sf = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.Latest, true, scriptKind(absolutePath));
         pending.push(sf);
       } catch {
         sf = undefined;
       }
       cache.set(absolutePath, sf);
       return sf;
+    },
+    texts() {
+      const out = new Map<string, string>();
+      for (const [p, sf] of cache) if (sf) out.set(relative(p), sf.text);
+      return out;
     },
     takeSyntaxDiagnostics() {
       const out: Diagnostic[] = [];
@@ -62,3 +69,5 @@ export function createSourceProgram(cwd: string): SourceProgram {
     },
   };
 }
+
+const scriptKind = (p: string): ts.ScriptKind => (p.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);

@@ -94,6 +94,7 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string, options: P
 /** Every `{{params.NAME}}` in any string of `value` must name a declared parameter. */
 export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared: ReadonlySet<string>, subject: string, where: Where): void {
   walkStrings(value, [], (s, path) => {
+    if (!s.includes("{{")) return;
     for (const m of s.matchAll(/\{\{\s*params\.([^}\s]*)\s*\}\}/g)) {
       const name = m[1] ?? "";
       if (!declared.has(name)) {
@@ -104,11 +105,22 @@ export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared:
   });
 }
 
-function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, path: PropertyKey[]) => void): void {
-  if (typeof value === "string") visit(value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, [...path, i], visit));
-  else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype)
-    for (const [k, v] of Object.entries(value)) walkStrings(v, [...path, k], visit);
+/** Visits every string in a value. `path` is one shared stack: copy it if you keep it. */
+function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, path: readonly PropertyKey[]) => void): void {
+  if (typeof value === "string") visit(value, [...path]);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walkStrings(value[i], path, visit);
+      path.pop();
+    }
+  } else if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const k in value) {
+      path.push(k);
+      walkStrings((value as Record<string, unknown>)[k], path, visit);
+      path.pop();
+    }
+  }
 }
 
 function checkLabels(bag: DiagnosticBag, labels: Record<string, string> | undefined, subject: string, where: Where, base: PropertyKey[]): void {
