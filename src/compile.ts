@@ -47,7 +47,7 @@ export interface CompileResult {
 }
 
 const SOURCE_GLOB = "**/*.{ts,mts,cts}";
-const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.test.*", "**/*.spec.*"];
+const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.d.cts", "**/*.test.*", "**/*.spec.*"];
 
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];

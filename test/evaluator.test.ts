@@ -357,10 +357,23 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(ds[0]!.message).toMatch(/array declared at module level/);
   });
 
-  it("String(fn) is the function's own source, never the compiler's", async () => {
+  it("String(fn) is GANTRY1102: its text at run time is transpiled JavaScript, never the compiler's", async () => {
     const source = `import { pipeline } from "gantry";\nconst f = (x: number) => x + 1;\nexport default pipeline("src", {}, (p) => { p.task("t", { image: "x", args: [String(f)] }); });\n`;
     const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
-    expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual(["(x: number) => x + 1"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, "(x: number) =>")}`]);
+  });
+
+  it("export { type T, x } exports x", async () => {
+    const source = `import { pipeline } from "gantry";\ntype T = string;\nconst x = pipeline("typed-export", {}, (p) => { p.task("t", { image: "x" }); });\nexport { type T, x };\n`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["typed-export"]);
+  });
+
+  it("a top-level statement logging a value that cannot be evaluated reports that value's error", async () => {
+    const source = `import { pipeline } from "gantry";\nconst stamp = new Date().toISOString();\nconsole.log(stamp);\nexport default pipeline("log", {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1105 ${loc("main.ts", source, "new Date()")}`]);
   });
 
   it("GANTRY1101: an unknown name", async () => {

@@ -37,9 +37,9 @@ export const codes = {
       "Only local modules and `gantry` itself can be imported by a pipeline: Gantry never loads or runs other packages while compiling.",
   },
   GANTRY1104: {
-    title: "Variable is reassigned",
+    title: "Value is changed after it is declared",
     explain:
-      "A `let` or `var` binding that is assigned again has no single static value. Use `const`, or compute the value with an expression.",
+      "A variable that is assigned again, or an array declared at module level that a helper pushes into, has no single static value: Gantry evaluates modules lazily and shares them between all the files of a compile, so the result would depend on evaluation order. Use `const` and build each value in one expression (spread, concat, map), or build arrays inside the pipeline body.",
   },
   GANTRY1105: {
     title: "Value known only at run time",
@@ -61,11 +61,11 @@ export const codes = {
   },
   GANTRY1109: {
     title: "Invalid operation on a static value",
-    explain: "The expression is in the static subset but fails on these values (for example, reading a property of undefined or calling something that is not a function).",
+    explain: "The expression is in the static subset but fails on these values, as it would when the module runs: reading a property of undefined, calling something that is not a function, or reading a module constant before its declaration has run.",
   },
   GANTRY1110: {
     title: "Import cycle",
-    explain: "Modules import each other in a cycle that Gantry needs to follow to know a value. Move the shared values into a module that both import.",
+    explain: "The modules of a compile import each other in a cycle (the message prints it). In a cycle, which module initialises first depends on the entry point, so the values Gantry reads could differ from a run's. Move the shared values into a module that both import.",
   },
   GANTRY1111: {
     title: "Cannot resolve import",
@@ -74,7 +74,7 @@ export const codes = {
   GANTRY1112: {
     title: "Parameter value used where a static value is needed",
     explain:
-      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. Branch at run time instead (for example with an Argo `when` expression), or make the value a compile-time constant.",
+      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. Decide at run time inside the task (for example a shell test in its command), or make the value a compile-time constant.",
   },
   GANTRY1120: {
     title: "Pipeline is not exported",
@@ -129,7 +129,7 @@ export const codes = {
   },
   GANTRY2010: {
     title: "Unknown pipeline parameter",
-    explain: "A `{{params.NAME}}` placeholder refers to a parameter the pipeline does not declare in `parameters`.",
+    explain: "`p.params.NAME` (or a `{{params.NAME}}` placeholder written by hand) names a parameter the pipeline does not declare in `parameters`.",
   },
   GANTRY2011: {
     title: "Reserved task name",

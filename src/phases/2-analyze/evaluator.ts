@@ -134,10 +134,15 @@ export class Evaluator {
     const fn = (...args: unknown[]) => this.invoke(node, scope, args);
     callable.add(fn);
     this.closures.add(fn);
-    // What JavaScript would report for the function: its (inferred) name, arity and source text.
+    // What JavaScript would report for the function: its (inferred) name and arity.
     Object.defineProperty(fn, "name", { value: functionName(node) });
     Object.defineProperty(fn, "length", { value: arity(node) });
-    Object.defineProperty(fn, "toString", { value: () => node.getText() });
+    // Its text when run is the transpiled JavaScript, which static analysis cannot reproduce exactly.
+    Object.defineProperty(fn, "toString", {
+      value: () => {
+        throw new StaticError("GANTRY1102", node, "a function's source text is not evaluated at compile time", "Use a string constant instead of converting a function to a string.");
+      },
+    });
     this.origins.object(fn, node);
     return fn;
   }

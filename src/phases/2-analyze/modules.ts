@@ -58,7 +58,6 @@ export class ModuleRecord {
     declareTopLevel(this, ev);
   }
 
-  /** Names this module exports itself, in source order (star re-exports excluded). */
   /**
    * Exported names in the order their values are created when the module runs: by the position of
    * the declaration (or of the `export ... from`), not of the export list, so that evaluation with
@@ -191,7 +190,7 @@ export class ModuleLoader {
       for (const s of record.file.statements) {
         const spec = (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier;
         if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith(".")) continue;
-        if ((ts.isImportDeclaration(s) && s.importClause?.isTypeOnly) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
+        if ((ts.isImportDeclaration(s) && isTypeOnlyImport(s)) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
         const target = resolveLocal(path.resolve(path.dirname(file), spec.text));
         if (target && this.records.has(target) && !edges.has(target)) edges.set(target, spec);
       }
@@ -335,7 +334,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         if (specifier) record.exports.set(clause.name.text, { kind: "namespace", specifier, node: statement });
       } else {
         for (const el of clause.elements) {
-          if (el.isTypeOnly) return;
+          if (el.isTypeOnly) continue;
           const exportedName = el.name.text;
           const localName = (el.propertyName ?? el.name).text;
           record.exports.set(exportedName, specifier ? { kind: "reexport", specifier, name: localName, node: el } : { kind: "local", name: localName, node: el });
@@ -412,7 +411,7 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       }
       const local = mayChangeLocalValue(statement, record);
       if (local) {
-        throw new StaticError("GANTRY1100", local, `this top-level statement could change "${local.getText()}", but Gantry never runs top-level statements, so the values it reads would differ from the module's when executed`, "Build the value in its declaration, or move the statement into a helper function or the pipeline body.");
+        throw new StaticError("GANTRY1100", local, `this top-level statement could change "${local.getText()}", but Gantry never runs top-level statements, so the values it reads would differ from the module's when executed`, "Build the value in its declaration (with a spread, concat or map instead of changing it), or compute it inside the pipeline body.");
       }
       ev.warn("GANTRY1121", statement, "this top-level statement is not run by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
     } catch (e) {
@@ -450,12 +449,9 @@ function isPrimitiveRead(id: ts.Identifier, binding: Binding): boolean {
   const usedAsReceiver = (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === id;
   const called = ts.isCallExpression(parent) && parent.expression === id;
   if (usedAsReceiver || called) return false;
-  try {
-    const value = readBinding(binding, id.text, id);
-    return value === null || (typeof value !== "object" && typeof value !== "function");
-  } catch {
-    return false;
-  }
+  // If the value itself cannot be evaluated (say `new Date()`), that is the error to report.
+  const value = readBinding(binding, id.text, id);
+  return value === null || (typeof value !== "object" && typeof value !== "function");
 }
 
 /** An identifier used as a value (not a property name after `.`, nor a declared name). */
@@ -490,4 +486,13 @@ function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, e
 export function boundNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundNames(el.name)));
+}
+
+/** `import type {...}` or `import { type A, type B }`: erased when the module runs, so no dependency. */
+function isTypeOnlyImport(s: ts.ImportDeclaration): boolean {
+  const clause = s.importClause;
+  if (!clause) return false;
+  if (clause.isTypeOnly) return true;
+  const named = clause.namedBindings;
+  return !clause.name && !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
 }

@@ -18,6 +18,6 @@ export function requireStatic(value: unknown, node: ts.Node, use: string): void 
     "GANTRY1112",
     node,
     `${use} uses parameter "${name}", whose value is only known when a run starts`,
-    "Parameters can be embedded in strings (template literals, `+`, join). To branch on one, decide at run time (for example an Argo `when` expression), or make it a compile-time constant.",
+    "Parameters can be embedded in strings (template literals, `+`, join). To branch on one, decide at run time inside the task (e.g. a shell test in its command), or make it a compile-time constant.",
   );
 }
