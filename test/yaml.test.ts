@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { documentYaml, prune } from "../src/output/yaml.js";
+import { documentYaml, isPlainSafe, prune } from "../src/output/yaml.js";
 import { compileExamples } from "./support/examples.js";
 
 const reference = (v: unknown) => stringify(prune(v), { lineWidth: 0, indent: 2, aliasDuplicateObjects: false });
@@ -55,3 +55,23 @@ describe("documentYaml equals yaml.stringify", () => {
     }
   });
 });
+
+describe("the plain-string fast path", () => {
+  it("agrees with yaml on 20,000 random strings of its character class, and on keyword look-alikes", () => {
+    const r = rng(7);
+    const first = "abcdefxyzABCDEFXYZ_";
+    const rest = "abcdefnotruelsxyzABCDEFNOTRUELS0123456789_-./";
+    const words = ["True", "TRUE", "False", "NULL", "Null", "nULL", "yes", "No", "ON", "off", "y", "N", "Inf", "inf", "NaN", "nan", "e5", "E10", "x_", "_", "a.", "a/", "a-", "_1", "tRUE"];
+    for (let i = 0; i < 20000; i++) {
+      let s = first[Math.floor(r() * first.length)]!;
+      for (let j = Math.floor(r() * 8); j > 0; j--) s += rest[Math.floor(r() * rest.length)]!;
+      words.push(s);
+    }
+    for (const w of words) {
+      const viaYaml = stringify({ k: w }, { lineWidth: 0 }).slice(3, -1);
+      if (isPlainSafe(w)) expect(viaYaml, w).toBe(w);
+      expect(documentYaml({ [w]: w })).toBe(reference({ [w]: w }));
+    }
+  });
+});
+

@@ -18,6 +18,7 @@ const keyCache = new Map<string, string>();
  * block scalar's indentation indicator is relative, then re-indented for where it goes.
  */
 function scalar(value: string | number | boolean | null, indent: string): string {
+  if (typeof value === "string" && isPlainSafe(value)) return value;
   let text = scalarCache.get(value);
   if (text === undefined) {
     text = stringify({ k: value }, OPTIONS).slice(3, -1);
@@ -27,6 +28,7 @@ function scalar(value: string | number | boolean | null, indent: string): string
 }
 
 function key(k: string, indent: string): string {
+  if (isPlainSafe(k)) return k;
   if (indent === "") return topLevelKey(k);
   let text = keyCache.get(k);
   if (text === undefined) {
@@ -41,60 +43,70 @@ function topLevelKey(k: string): string {
   return stringify({ [k]: 0 }, OPTIONS).slice(0, -4);
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+/**
+ * Strings `yaml` always writes as they are, without asking it: a letter or `_` first, then letters,
+ * digits, `_`, `-`, `.` and `/`, and not a word the YAML core schema reads as a boolean or null.
+ * Everything else goes through the library. test/yaml.test.ts checks this class against `yaml`.
+ */
+const PLAIN_SAFE = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
+const CORE_WORDS = /^(true|false|null|y|n|yes|no|on|off)$/i;
+export const isPlainSafe = (s: string): boolean => PLAIN_SAFE.test(s) && !CORE_WORDS.test(s);
 
-/** Writes `value` (a map or sequence) as block YAML whose lines start at `indent`. */
-function block(value: Record<string, unknown> | unknown[], indent: string, out: string[]): void {
-  const inner = indent + "  ";
+const INDENTS: string[] = [""];
+const indentOf = (depth: number): string => (INDENTS[depth] ??= "  ".repeat(depth));
+
+/** A map or sequence with at least one defined entry (empty ones are written inline as `{}`/`[]`). */
+function nonEmptyCollection(v: unknown): v is Record<string, unknown> | unknown[] {
+  if (v === null || typeof v !== "object") return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (x !== undefined) return true;
+    return false;
+  }
+  for (const k in v) if ((v as Record<string, unknown>)[k] !== undefined) return true;
+  return false;
+}
+
+const emptyCollection = (v: unknown): string | undefined =>
+  v !== null && typeof v === "object" ? (Array.isArray(v) ? "[]" : "{}") : undefined;
+
+/**
+ * Appends `value` (a non-empty map or sequence) at `depth`. With `inline`, its first line continues
+ * the current line (after a sequence dash) instead of starting a new one.
+ */
+function block(value: Record<string, unknown> | unknown[], depth: number, out: string[], inline: boolean): void {
+  const indent = indentOf(depth);
+  let first = inline;
   if (Array.isArray(value)) {
     for (const item of value) {
       if (item === undefined) continue;
-      out.push(`${indent}- `);
-      entry(item, inner, out, true);
+      out.push(first ? "- " : indent + "- ");
+      first = false;
+      if (nonEmptyCollection(item)) block(item, depth + 1, out, true);
+      else out.push(emptyCollection(item) ?? scalar(item as string | number | boolean | null, indent), "\n");
     }
     return;
   }
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in value) {
+    const v = value[k];
     if (v === undefined) continue;
-    out.push(`${indent}${key(k, indent)}:`);
-    entry(v, inner, out, false);
-  }
-}
-
-/** A value after `key:` or `- `. Nested collections start on the next line, except under a dash. */
-function entry(v: unknown, inner: string, out: string[], afterDash: boolean): void {
-  if (Array.isArray(v) || isMap(v)) {
-    const nonEmpty = Array.isArray(v) ? v.some((x) => x !== undefined) : Object.values(v).some((x) => x !== undefined);
-    if (!nonEmpty) {
-      out[out.length - 1] += afterDash ? (Array.isArray(v) ? "[]" : "{}") : Array.isArray(v) ? " []" : " {}";
-      return;
-    }
-    if (afterDash) {
-      // The first line of a nested collection shares the dash's line.
-      const start = out.length;
-      block(v, inner, out);
-      const dash = out[start - 1]!;
-      out[start - 1] = dash + out[start]!.slice(inner.length);
-      out.splice(start, 1);
-    } else if (Array.isArray(v)) {
-      out[out.length - 1] += "\n";
-      block(v, inner, out);
+    out.push(first ? "" : indent, key(k, indent), ":");
+    first = false;
+    if (nonEmptyCollection(v)) {
+      out.push("\n");
+      block(v, depth + 1, out, false);
     } else {
-      out[out.length - 1] += "\n";
-      block(v, inner, out);
+      // Rendered as `k: <value>`, a block scalar is already indented two spaces past its key.
+      out.push(" ", emptyCollection(v) ?? scalar(v as string | number | boolean | null, indent), "\n");
     }
-    return;
   }
-  // Rendered as `k: <value>`, a block scalar is already indented two spaces past its key.
-  const text = scalar(v as string | number | boolean | null, inner.slice(2));
-  out[out.length - 1] += (afterDash ? "" : " ") + text;
 }
 
 /** One YAML document for a map, as `yaml.stringify(value, OPTIONS)` would write it. */
 export function documentYaml(value: Record<string, unknown>): string {
+  if (!nonEmptyCollection(value)) return "{}\n";
   const out: string[] = [];
-  block(value, "", out);
-  return out.map((line) => (line.endsWith("\n") ? line : line + "\n")).join("");
+  block(value, 0, out, false);
+  return out.join("");
 }
 
 /** Drops undefined values recursively, keeping key order. Empty objects such as `emptyDir: {}` stay. */
