@@ -61,7 +61,10 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
 
   const pipelines: CompiledPipeline[] = [];
   for (const ir of validation.pipelines) {
-    const backend = toArgo(lower(ir), { kind: options.kind });
+    const lowered = lower(ir);
+    diagnostics.push(...lowered.diagnostics);
+    if (hasErrors(lowered.diagnostics)) continue;
+    const backend = toArgo(lowered.plan, { kind: options.kind });
     diagnostics.push(...backend.diagnostics);
     if (backend.objects.length === 0) continue;
     pipelines.push({

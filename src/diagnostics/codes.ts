@@ -155,6 +155,34 @@ export const codes = {
     title: "Parameter default outside its enum",
     explain: "A parameter with `enum` must have a default that is one of the enum values, or Argo rejects the submitted run.",
   },
+  GANTRY2020: {
+    title: "Teardown without a setup",
+    explain: "A teardown must name at least one setup in `setups`, each declared with `p.setup(...)` in the same pipeline.",
+  },
+  GANTRY2021: {
+    title: "Setup without a teardown",
+    explain: "Nothing tears down what this setup creates. That is allowed (a setup may only prepare), but it is usually a forgotten `p.teardown(...)`.",
+  },
+  GANTRY2022: {
+    title: "Task depends on the teardown of its own scope",
+    explain: "The task is downstream of a setup and also waits for that setup's teardown, so it would need the resource and its removal at once. Depend on the work instead, or move the task after the scope on purpose by not depending on the setup.",
+  },
+  GANTRY2023: {
+    title: "Teardown with an empty scope",
+    explain: "No task runs between the setups and this teardown, so it removes the resource right after creating it. Add the work with `after: [setup]`.",
+  },
+  GANTRY2024: {
+    title: "Trigger or flag that contradicts the scope rules",
+    explain: "Tasks directly after a setup must use the default trigger `allSucceeded` (as in Airflow: a task that needs the resource cannot run without it), a setup cannot `allowFailure` (its scope would not run anyway), and a teardown's trigger is fixed.",
+  },
+  GANTRY2025: {
+    title: "Dependency on a finally task",
+    explain: "`p.finally(...)` tasks run after everything else, so no task can wait for one, and they take no `after`.",
+  },
+  GANTRY4004: {
+    title: "Not supported by this target yet",
+    explain: "The pipeline uses a feature this target does not implement yet; Gantry refuses to emit manifests that would not honour it.",
+  },
   GANTRY4001: {
     title: "Output kind not possible for this pipeline",
     explain: "`--kind cron` needs a pipeline with a `schedule`.",

@@ -1,8 +1,12 @@
-/** What a task is for. Only "work" tasks exist so far; setup/teardown/finally come with scopes. */
-export type TaskRole = "work";
+/**
+ * What a task is for: `setup` creates something (a cluster, a table) that the tasks downstream of it
+ * need; `teardown` removes it once they have all finished, whatever happened to them; `finally`
+ * runs after everything else; `work` is everything else.
+ */
+export type TaskRole = "setup" | "work" | "teardown" | "finally";
 
 /**
- * A reference to a task, returned by `p.task(...)`. Handles are the only way to name a task in
+ * A reference to a task, returned by `p.task(...)`, `p.setup(...)`, `p.teardown(...)` or `p.finally(...)`. Handles are the only way to name a task in
  * `after`, so a misspelt dependency is a type error rather than a broken manifest.
  */
 export class TaskHandle {

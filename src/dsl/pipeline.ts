@@ -1,10 +1,10 @@
-import { TaskHandle } from "./handle.js";
-import type { ParameterSpec, PipelineOptions, TaskSpec } from "./types.js";
+import { TaskHandle, type TaskRole } from "./handle.js";
+import type { ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
 
 /** One `p.task(...)` call as written: the handle it returned and the spec it was given, untouched. */
 export interface DeclaredTask {
   readonly handle: TaskHandle;
-  readonly spec: TaskSpec;
+  readonly spec: TaskSpec | TeardownSpec;
 }
 
 /**
@@ -35,7 +35,32 @@ export interface PipelineBuilder<P extends Readonly<Record<string, ParameterSpec
    * @param name Unique within the pipeline: lowercase letters, digits and '-', starting with a letter.
    */
   task(name: string, spec: TaskSpec): TaskHandle;
+  /**
+   * Declares a setup: a task that creates something the tasks downstream of it need. Its scope is
+   * every task downstream of it (through `after`) up to its teardowns; a scoped task runs only if
+   * the setup succeeded.
+   */
+  setup(name: string, spec: TaskSpec): TaskHandle;
+  /**
+   * Declares a teardown of `setups`: it waits until every task in their scopes has finished (or will
+   * never run) and runs if at least one of its setups succeeded, whatever happened to the work.
+   * Its failure is reported but fails the run only with `failsRun: true`.
+   */
+  teardown(name: string, spec: TeardownSpec): TaskHandle;
+  /**
+   * Declares a pipeline-level exit handler: it runs after everything else, whatever happened,
+   * and can read the run's result through `p.runStatus`.
+   */
+  finally(name: string, spec: TaskSpec): TaskHandle;
+  /**
+   * The run's result as a placeholder string (`Succeeded`, `Failed` or `Error` when the run ends),
+   * for `p.finally(...)` tasks only.
+   */
+  readonly runStatus: string;
 }
+
+/** The placeholder `p.runStatus` reads as; backends rewrite it for their target. */
+export const RUN_STATUS_PLACEHOLDER = "{{run.status}}";
 
 /** The placeholder a parameter reads as inside strings; backends rewrite it for their target. */
 export const parameterPlaceholder = (name: string): string => `{{params.${name}}}`;
@@ -67,8 +92,26 @@ export class PipelineBuilderImpl {
     this.params = Object.freeze(Object.fromEntries(parameterNames.map((n) => [n, parameterPlaceholder(n)])));
   }
 
+  readonly runStatus = RUN_STATUS_PLACEHOLDER;
+
   task(name: string, spec: TaskSpec): TaskHandle {
-    const handle = new TaskHandle(name, "work");
+    return this.declare(name, "work", spec);
+  }
+
+  setup(name: string, spec: TaskSpec): TaskHandle {
+    return this.declare(name, "setup", spec);
+  }
+
+  teardown(name: string, spec: TeardownSpec): TaskHandle {
+    return this.declare(name, "teardown", spec);
+  }
+
+  finally(name: string, spec: TaskSpec): TaskHandle {
+    return this.declare(name, "finally", spec);
+  }
+
+  private declare(name: string, role: TaskRole, spec: TaskSpec | TeardownSpec): TaskHandle {
+    const handle = new TaskHandle(name, role);
     this.tasks.push({ handle, spec });
     return handle;
   }

@@ -160,6 +160,17 @@ export interface TaskCommon {
   retry?: RetrySpec;
   /** Fail the attempt when it runs longer than this, e.g. `"30m"`. */
   timeout?: string;
+  /**
+   * The run does not fail when this task fails (its failure stays visible), and tasks after it
+   * still run. For checks whose failure should not halt the pipeline.
+   */
+  allowFailure?: boolean;
+  /**
+   * When the task may start: `"allSucceeded"` (default) once every task in `after` succeeded (or
+   * failed with `allowFailure`); `"allDone"` once every one of them finished, in any state, or will
+   * never run. Not for teardowns, whose rule is fixed.
+   */
+  trigger?: "allSucceeded" | "allDone";
 }
 
 /** A task that runs a container's command. */
@@ -183,8 +194,19 @@ export interface ScriptTaskSpec extends TaskCommon {
 /** What a task runs: a container command, or an inline script (when `source` is set). */
 export type TaskSpec = ContainerTaskSpec | ScriptTaskSpec;
 
+/** Teardown-only fields. */
+export interface TeardownOptions {
+  /** The setups whose resources this teardown removes (at least one). */
+  setups: readonly TaskHandle[];
+  /** Fail the run when this teardown fails. Default false: the failure is reported, the run's result stands. */
+  failsRun?: boolean;
+}
+
+/** A teardown: a task spec with the setups it tears down. */
+export type TeardownSpec = (ContainerTaskSpec | ScriptTaskSpec) & TeardownOptions;
+
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
-export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image">>;
+export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger">>;
 
 /** A pipeline parameter: a value chosen when a run is submitted, with a default. */
 export interface ParameterSpec {

@@ -66,9 +66,17 @@ export const Retry = z.object({
 
 export const Task = z.object({
   name: z.string(),
-  role: z.literal("work"),
-  /** Names of the tasks that must succeed first, in declaration order. */
+  role: z.enum(["setup", "work", "teardown", "finally"]),
+  /** Names of the tasks in `after`, in declaration order. */
   dependencies: z.array(z.string()),
+  /** For teardowns: the setups whose resources it removes. Empty for other roles. */
+  setups: z.array(z.string()),
+  /** For teardowns: whether its failure fails the run. */
+  failsRun: z.boolean(),
+  /** Its failure neither fails the run nor stops the tasks after it. */
+  allowFailure: z.boolean(),
+  /** When it may start relative to its `after` dependencies (DESIGN §5 rule 3). */
+  trigger: z.enum(["allSucceeded", "allDone"]),
   image: z.string(),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),

@@ -32,6 +32,15 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (pipeline.tasks.length > MAX_TASKS) {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
+  // Setup/teardown/finally need exit-handler wiring that this backend does not emit yet; refusing is
+  // better than manifests where a failed setup still runs its scope or a teardown is skipped.
+  const unsupported = pipeline.tasks.filter((t) => t.role !== "work" || t.allowFailure || t.trigger !== "allSucceeded");
+  if (unsupported.length > 0) {
+    const t = unsupported[0]!;
+    const what = t.role !== "work" ? `${t.role} tasks` : t.allowFailure ? "allowFailure" : `trigger "${t.trigger}"`;
+    diagnostics.push({ code: "GANTRY4004", severity: "error", message: `the Argo target does not support ${what} yet (task "${t.name}")`, span: { file: t.source.file, line: t.source.line, column: t.source.column }, hint: "The setup/teardown semantics are defined and checked (see docs/semantics.md); their Argo lowering is in progress." });
+    return { objects: [], diagnostics };
+  }
   let kind = options.kind;
   if (kind === "auto") kind = pipeline.schedule ? "cron" : "template";
   if (kind === "cron" && !pipeline.schedule) {

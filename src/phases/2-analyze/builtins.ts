@@ -93,10 +93,9 @@ export const runtimeOnly: ReadonlyMap<string, string> = new Map([
 /** DSL functions reachable through `import ... from "gantry"`. */
 export const dslModule: Readonly<Record<string, unknown>> = Object.freeze({ ...dsl });
 for (const v of Object.values(dsl)) if (typeof v === "function") callable.add(v);
-for (const name of Object.getOwnPropertyNames(PipelineBuilderImpl.prototype)) {
-  const fn = (PipelineBuilderImpl.prototype as unknown as Record<string, unknown>)[name];
-  if (typeof fn === "function" && name !== "constructor") callable.add(fn);
-}
+/** The builder's public methods (the `p.` calls); anything else on its prototype is internal. */
+const BUILDER_METHODS = ["task", "setup", "teardown", "finally"] as const;
+for (const name of BUILDER_METHODS) callable.add((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[name]!);
 
 /** Module specifiers that mean the DSL itself. */
 export const isDslSpecifier = (s: string): boolean => s === "gantry";

@@ -87,19 +87,33 @@ const common = {
   timeout: str.optional(),
 };
 
-export const taskSpecSchema = z
+const handle = (error: string) => z.instanceof(TaskHandle, { error });
+
+const taskFields = {
+  ...common,
+  image: str.min(1, { error: "`image` must not be empty" }),
+  command: z.array(str).optional(),
+  args: z.array(str).optional(),
+  source: str.optional(),
+  after: z.array(handle("`after` takes task handles returned by p.task(...)")).optional(),
+  allowFailure: z.boolean().optional(),
+  trigger: z.enum(["allSucceeded", "allDone"]).optional(),
+};
+
+const noArgsWithScript = (t: { source?: string | undefined; args?: string[] | undefined }) => !(t.source !== undefined && t.args !== undefined);
+const noArgsWithScriptError = { error: "a script task (with `source`) cannot also have `args`", path: ["args"] };
+
+export const taskSpecSchema = z.strictObject(taskFields).refine(noArgsWithScript, noArgsWithScriptError);
+
+/** A teardown names its setups; its trigger is fixed by the scope rules, so it takes none. */
+export const teardownSpecSchema = z
   .strictObject({
-    ...common,
-    image: str.min(1, { error: "`image` must not be empty" }),
-    command: z.array(str).optional(),
-    args: z.array(str).optional(),
-    source: str.optional(),
-    after: z.array(z.instanceof(TaskHandle, { error: "`after` takes task handles returned by p.task(...)" })).optional(),
+    ...taskFields,
+    trigger: z.never({ error: "a teardown's trigger is fixed: it runs once its scope has finished, if one of its setups succeeded" }).optional(),
+    setups: z.array(handle("`setups` takes handles returned by p.setup(...)")).min(1, { error: "a teardown needs at least one setup" }),
+    failsRun: z.boolean().optional(),
   })
-  .refine((t) => !(t.source !== undefined && t.args !== undefined), {
-    error: "a script task (with `source`) cannot also have `args`",
-    path: ["args"],
-  });
+  .refine(noArgsWithScript, noArgsWithScriptError);
 
 export const taskDefaultsSchema = z.strictObject(common);
 
@@ -128,6 +142,6 @@ export const pipelineOptionsSchema = z.strictObject({
   schedule: schedule.optional(),
 });
 
-export type TaskSpecInput = z.infer<typeof taskSpecSchema>;
+export type TaskSpecInput = z.infer<typeof taskSpecSchema> & { setups?: TaskHandle[]; failsRun?: boolean };
 export type TaskDefaultsInput = z.infer<typeof taskDefaultsSchema>;
 export type PipelineOptionsInput = z.infer<typeof pipelineOptionsSchema>;

@@ -2,6 +2,7 @@
  * Turns a schema-checked declaration into IR: pipeline defaults merged into every task, handles
  * resolved to names, maps turned into the ordered lists Kubernetes wants. Pure; reports nothing.
  */
+import type { TaskRole } from "../../dsl/handle.js";
 import type * as IR from "../../ir/index.js";
 import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
 import { durationSeconds, normalizeQuantity } from "./rules/index.js";
@@ -44,13 +45,17 @@ export function mergeDefaults(defaults: TaskDefaultsInput | undefined, task: Tas
   return merged;
 }
 
-export function normalizeTask(name: string, spec: TaskSpecInput, dependencies: string[], source: IR.SourceRef): IR.Task {
+export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput, dependencies: string[], source: IR.SourceRef): IR.Task {
   const quantities = (m?: Record<string, string | number>) =>
     Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, normalizeQuantity(v)]));
   return stripUndefined({
     name,
-    role: "work" as const,
+    role,
     dependencies,
+    setups: [...new Set((spec.setups ?? []).map((s) => s.name))],
+    failsRun: spec.failsRun ?? false,
+    allowFailure: spec.allowFailure ?? false,
+    trigger: spec.trigger ?? "allSucceeded",
     image: spec.image,
     command: spec.command ? [...spec.command] : spec.source !== undefined ? ["sh"] : undefined,
     args: spec.args ? [...spec.args] : undefined,

@@ -10,7 +10,7 @@ import { checkCycles } from "./checks/graph.js";
 import { reportSchemaIssues } from "./checks/schema-issues.js";
 import { checkDefaultVolumes, checkParameterRefs, checkPipelineValues, checkTaskValues } from "./checks/values.js";
 import { below, type Where } from "./checks/where.js";
-import { pipelineOptionsSchema, taskSpecSchema, type TaskSpecInput } from "./input-schema.js";
+import { pipelineOptionsSchema, taskSpecSchema, teardownSpecSchema, type TaskSpecInput } from "./input-schema.js";
 import type { DeclarationUnit } from "./locator.js";
 import { mergeDefaults, normalizeParameters, normalizeSchedule, normalizeTask, stripUndefined } from "./normalize.js";
 import * as rules from "./rules/index.js";
@@ -85,7 +85,7 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
       bag.error("GANTRY2002", `duplicate task name "${handle.name}"${first ? ` (first declared at ${first.file}:${first.line}:${first.column})` : ""}`, span);
     } else firstByName.set(handle.name, handle);
 
-    const result = taskSpecSchema.safeParse(spec);
+    const result = (handle.role === "teardown" ? teardownSpecSchema : taskSpecSchema).safeParse(spec);
     if (!result.success) {
       reportSchemaIssues(bag, result.error, subject, inSpec);
       continue;
@@ -95,6 +95,11 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     checkParameterRefs(bag, result.data, declaredParams, subject, inSpec);
     (result.data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
+    });
+    const setups = "setups" in result.data ? (result.data.setups as TaskHandle[]) : [];
+    setups.forEach((s, i) => {
+      if (!ownHandles.has(s)) bag.error("GANTRY2003", `${subject} tears down "${s.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["setups", i]), "Use a handle returned by this pipeline's `p.setup(...)`.");
+      else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${s.name}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
     });
     parsed.push({ handle, spec: result.data, span });
   }
@@ -106,7 +111,7 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
   const opts = options.data!;
   const tasks = parsed.map(({ handle, spec, span }) => {
     const dependencies = [...new Set((spec.after ?? []).map((h) => h.name))];
-    return normalizeTask(handle.name, mergeDefaults(opts.defaults, spec), dependencies, sourceOf(span));
+    return normalizeTask(handle.name, handle.role, mergeDefaults(opts.defaults, spec), dependencies, sourceOf(span));
   });
   checkCycles(bag, tasks.map((t) => ({ name: t.name, dependencies: t.dependencies, span: locator.task(firstByName.get(t.name)!) })));
   outer.items.push(...bag.items);

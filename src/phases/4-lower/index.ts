@@ -1,1 +1,3 @@
 export * from "./plan.js";
+export { computeScopes, waitsFor, type Scopes } from "./scopes.js";
+export { evaluate, topologicalOrder, type Evaluation, type Outcome, type TaskState } from "./reference-evaluator.js";

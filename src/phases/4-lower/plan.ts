@@ -3,7 +3,10 @@
  * happened before it starts and what metadata it carries. Backends translate the plan; they do not
  * decide semantics. (Setup/teardown scopes will be wired here, in one place, for every target.)
  */
+import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
+import { checkScopes } from "./scope-checks.js";
+import { computeScopes, type Scopes } from "./scopes.js";
 
 /** Label and annotation keys Gantry owns. */
 export const GANTRY_PREFIX = "gantry.dev";
@@ -34,16 +37,30 @@ export interface PlannedTask {
 
 export interface Plan {
   pipeline: IR.Pipeline;
+  /** Setup/teardown scopes (DESIGN §5 rule 2). */
+  scopes: Scopes;
   tasks: PlannedTask[];
   /** Labels and annotations of the top-level objects. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
 
-export function lower(pipeline: IR.Pipeline): Plan {
+export interface Lowered {
+  plan: Plan;
+  /** Setup/teardown wiring problems; with an error the plan must not be emitted. */
+  diagnostics: Diagnostic[];
+}
+
+export function lower(pipeline: IR.Pipeline): Lowered {
+  const scopes = computeScopes(pipeline);
+  return { plan: buildPlan(pipeline, scopes), diagnostics: checkScopes(pipeline, scopes) };
+}
+
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes): Plan {
   const base = { [LABELS.managedBy]: "gantry", [LABELS.pipeline]: pipeline.name };
   return {
     pipeline,
+    scopes,
     labels: sortKeys({ ...pipeline.labels, ...base }),
     annotations: sortKeys({ ...pipeline.annotations, [ANNOTATIONS.source]: `${pipeline.source.file}:${pipeline.source.line}` }),
     tasks: pipeline.tasks.map((task) => ({

@@ -1,0 +1,75 @@
+/**
+ * Compile-time checks of setup/teardown wiring (issue: setup/teardown on Argo, point 2). They need
+ * scopes, so they live with the semantics rather than in the model phase.
+ */
+import type { Diagnostic } from "../../diagnostics/index.js";
+import type * as IR from "../../ir/index.js";
+import { reach, waitsFor, type Scopes } from "./scopes.js";
+
+export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const at = (t: IR.Task) => ({ file: t.source.file, line: t.source.line, column: t.source.column });
+  const report = (code: Diagnostic["code"], severity: Diagnostic["severity"], t: IR.Task, message: string, hint?: string) =>
+    out.push({ code, severity, message, span: at(t), ...(hint && { hint }) });
+
+  for (const t of pipeline.tasks) {
+    if (t.role === "setup") {
+      if (!(scopes.teardownsOf.get(t.name)?.length)) report("GANTRY2021", "warning", t, `setup "${t.name}" has no teardown`, "Declare one with `p.teardown(name, { ..., setups: [handle] })`, or make this a plain task.");
+      if (t.allowFailure) report("GANTRY2024", "error", t, `setup "${t.name}" cannot allowFailure: its scope does not run when it fails`);
+    }
+    if (t.role === "teardown" && (scopes.ofTeardown.get(t.name)?.size ?? 0) === 0) {
+      report("GANTRY2023", "warning", t, `teardown "${t.name}" has an empty scope: it runs right after ${t.setups.map((s) => `"${s}"`).join(", ")}`, "Make the work depend on the setup (`after: [setup]`).");
+    }
+    if (t.role === "finally" && t.dependencies.length > 0) {
+      report("GANTRY2025", "error", t, `finally task "${t.name}" cannot have \`after\`: it runs after everything else`);
+    }
+    for (const d of t.dependencies) {
+      const dep = byName.get(d);
+      if (dep?.role === "finally") report("GANTRY2025", "error", t, `task "${t.name}" depends on finally task "${d}", which runs after everything else`);
+      // As in Airflow: a task right after a setup needs its resource, so it cannot run regardless.
+      if (dep?.role === "setup" && t.role !== "teardown" && t.trigger === "allDone") {
+        report("GANTRY2024", "error", t, `task "${t.name}" runs right after setup "${d}" but has trigger "allDone"`, "Tasks that need a setup's resource use the default trigger; put the allDone task after the work instead.");
+      }
+    }
+  }
+
+  // A task that needs a setup's resource (reached from it without passing its teardowns) yet waits
+  // for that teardown would need the resource and its removal at once.
+  for (const [setup, teardowns] of scopes.teardownsOf) {
+    const inside = reach(setup, scopes.successors, new Set(teardowns));
+    for (const name of inside) {
+      const t = byName.get(name)!;
+      const waited = t.dependencies.filter((d) => teardowns.includes(d));
+      for (const td of waited) {
+        report("GANTRY2022", "error", t, `task "${name}" is downstream of setup "${setup}" and also waits for its teardown "${td}"`, "Depend on the work rather than the teardown, or drop the dependency on the setup.");
+      }
+    }
+  }
+
+  const cycle = findCycle(waitsFor(pipeline, scopes));
+  if (cycle) {
+    report("GANTRY2004", "error", byName.get(cycle[0]!)!, `dependency cycle through setup/teardown scopes: ${cycle.join(" -> ")}`, "A teardown waits for every task in its scope; one of these tasks waits, through `after`, for that teardown.");
+  }
+  return out;
+}
+
+/** A cycle in the waits-for graph as `a -> b -> a`, or undefined. Deterministic. */
+function findCycle(waits: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  let found: string[] | undefined;
+  const visit = (n: string): void => {
+    state.set(n, "open");
+    stack.push(n);
+    for (const d of waits.get(n) ?? []) {
+      if (found) return;
+      if (state.get(d) === "open") found = [...stack.slice(stack.indexOf(d)), d];
+      else if (!state.has(d)) visit(d);
+    }
+    stack.pop();
+    state.set(n, "done");
+  };
+  for (const n of waits.keys()) if (!state.has(n) && !found) visit(n);
+  return found;
+}
