@@ -179,9 +179,10 @@ export const codes = {
     title: "Dependency on a finally task",
     explain: "`p.finally(...)` tasks run after everything else, so no task can wait for one, and they take no `after`.",
   },
-  GANTRY4004: {
-    title: "Not supported by this target yet",
-    explain: "The pipeline uses a feature this target does not implement yet; Gantry refuses to emit manifests that would not honour it.",
+  GANTRY4005: {
+    title: "Teardowns do not run after a stop or deadline on Argo",
+    explain:
+      "Argo starts no new ordinary pods once a workflow is stopped (`argo stop`) or passes its deadline; exit handlers still run. A teardown that has not started by then does not run. p.finally(...) tasks are the workflow's exit handler and do run; `argo terminate` runs nothing at all.",
   },
   GANTRY4001: {
     title: "Output kind not possible for this pipeline",

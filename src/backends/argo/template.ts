@@ -47,8 +47,3 @@ function retryStrategy(retry: IR.Retry) {
   };
 }
 
-/** `a.Succeeded && b.Succeeded`: explicit results, never bare names (a bare name also accepts Skipped). */
-export function dependsExpression(p: PlannedTask): string | undefined {
-  if (p.requires.length === 0) return undefined;
-  return p.requires.map((r) => `${r.task}.Succeeded`).join(" && ");
-}

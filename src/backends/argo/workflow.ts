@@ -6,7 +6,10 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type { Plan } from "../../phases/4-lower/index.js";
 import { sortKeys } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
-import { dependsExpression, taskTemplate } from "./template.js";
+import { RUN_STATUS_PLACEHOLDER } from "../../dsl/pipeline.js";
+import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
+import { dependsExpression } from "./depends.js";
+import { taskTemplate } from "./template.js";
 
 export type ArgoKind = "auto" | "template" | "workflow" | "cron";
 
@@ -32,14 +35,15 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (pipeline.tasks.length > MAX_TASKS) {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
-  // Setup/teardown/finally need exit-handler wiring that this backend does not emit yet; refusing is
-  // better than manifests where a failed setup still runs its scope or a teardown is skipped.
-  const unsupported = pipeline.tasks.filter((t) => t.role !== "work" || t.allowFailure || t.trigger !== "allSucceeded");
-  if (unsupported.length > 0) {
-    const t = unsupported[0]!;
-    const what = t.role !== "work" ? `${t.role} tasks` : t.allowFailure ? "allowFailure" : `trigger "${t.trigger}"`;
-    diagnostics.push({ code: "GANTRY4004", severity: "error", message: `the Argo target does not support ${what} yet (task "${t.name}")`, span: { file: t.source.file, line: t.source.line, column: t.source.column }, hint: "The setup/teardown semantics are defined and checked (see docs/semantics.md); their Argo lowering is in progress." });
-    return { objects: [], diagnostics };
+  const teardown = pipeline.tasks.find((t) => t.role === "teardown");
+  if (teardown) {
+    diagnostics.push({
+      code: "GANTRY4005",
+      severity: "warning",
+      message: `on Argo, teardowns that have not started when the workflow is stopped (argo stop) or hits its deadline do not run (teardown "${teardown.name}")`,
+      span: { file: teardown.source.file, line: teardown.source.line, column: teardown.source.column },
+      hint: "finally tasks do run then (they are the workflow's exit handler); make cleanup that must survive a stop idempotent and also run it from p.finally(...).",
+    });
   }
   let kind = options.kind;
   if (kind === "auto") kind = pipeline.schedule ? "cron" : "template";
@@ -88,6 +92,8 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
 
 function workflowSpec(plan: Plan) {
   const { pipeline } = plan;
+  const body = plan.tasks.filter((p) => p.task.role !== "finally");
+  const finals = plan.tasks.filter((p) => p.task.role === "finally");
   const pullSecrets = [...new Set(pipeline.tasks.flatMap((t) => t.pod.imagePullSecrets))].sort();
   return {
     entrypoint: "main",
@@ -97,16 +103,43 @@ function workflowSpec(plan: Plan) {
       : undefined,
     securityContext: pod.podSecurityContext(),
     imagePullSecrets: pod.nonEmpty(pullSecrets.map((name) => ({ name }))),
+    onExit: finals.length > 0 ? FINALLY : undefined,
     templates: [
-      {
-        name: "main",
-        dag: {
-          tasks: plan.tasks.map((p) => ({ name: p.task.name, template: p.task.name, depends: dependsExpression(p) })),
-        },
-      },
+      dagTemplate("main", body, needsGate(body) ? plan.succeedsWhen : undefined),
+      ...(finals.length > 0 ? [dagTemplate(FINALLY, finals, needsGate(finals) ? plan.finallySucceedsWhen : undefined)] : []),
       ...plan.tasks.map(taskTemplate),
+      ...(needsGate(body) || needsGate(finals) ? [{ name: NOOP, suspend: { duration: "0" } }] : []),
     ],
   };
+}
+
+const FINALLY = "gantry-finally";
+const GATE = "gantry-result";
+const NOOP = "gantry-noop";
+
+/**
+ * A DAG of tasks. When plain leaves cannot tell the run's result (a task may fail without failing
+ * the run, or run after a failure), a gate task is the DAG's only target: it depends on every task
+ * with the run's success condition, so it runs (a zero-length suspend, no pod) exactly when the run
+ * succeeded and is otherwise Omitted, inheriting the failure (shared/reference/argo.md §2.2).
+ * `failFast: false` keeps scheduling going so teardowns still run after a failure (§2.3).
+ */
+function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined) {
+  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, depends: dependsExpression(p.startsWhen) }));
+  if (!gate) return { name, dag: { tasks: dagTasks } };
+  return {
+    name,
+    dag: {
+      failFast: false,
+      target: GATE,
+      tasks: [...dagTasks, { name: GATE, template: NOOP, depends: dependsExpression(gate) }],
+    },
+  };
+}
+
+/** Whether leaf-based phase assessment would misjudge the run (see dagTemplate). */
+function needsGate(tasks: readonly PlannedTask[]): boolean {
+  return tasks.some(({ task: t }) => t.role === "teardown" || t.role === "setup" || t.allowFailure || t.trigger === "allDone");
 }
 
 const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
@@ -117,7 +150,7 @@ const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
  * aliases a changed IR value and subtrees without placeholders cost no allocation.
  */
 function rewriteParameters(value: unknown): unknown {
-  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAM, "{{workflow.parameters.$1}}") : value;
+  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAM, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}") : value;
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;

@@ -1,3 +1,4 @@
 export * from "./plan.js";
+export type { Condition } from "./conditions.js";
 export { computeScopes, waitsFor, type Scopes } from "./scopes.js";
 export { evaluate, topologicalOrder, type Evaluation, type Outcome, type TaskState } from "./reference-evaluator.js";

@@ -6,6 +6,7 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { checkScopes } from "./scope-checks.js";
+import { startCondition, successCondition, type Condition } from "./conditions.js";
 import { computeScopes, type Scopes } from "./scopes.js";
 
 /** Label and annotation keys Gantry owns. */
@@ -20,16 +21,10 @@ export const ANNOTATIONS = {
   source: `${GANTRY_PREFIX}/source`,
 } as const;
 
-/** A condition on another task's outcome. */
-export interface Requirement {
-  task: string;
-  outcome: "succeeded";
-}
-
 export interface PlannedTask {
   task: IR.Task;
-  /** All must hold before the task starts; if one can no longer hold, the task does not run. */
-  requires: Requirement[];
+  /** When the task starts; once it can no longer hold, the task does not run. None: at once (or, for finally tasks, after everything). */
+  startsWhen?: Condition;
   /** Labels and annotations of the task's pod: the author's, then Gantry's. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -40,6 +35,10 @@ export interface Plan {
   /** Setup/teardown scopes (DESIGN §5 rule 2). */
   scopes: Scopes;
   tasks: PlannedTask[];
+  /** When the run (all tasks but finally ones) has succeeded: DESIGN §5 rule 5. */
+  succeedsWhen: Condition;
+  /** When the finally tasks have succeeded (they fail the run too, unless allowFailure). */
+  finallySucceedsWhen?: Condition;
   /** Labels and annotations of the top-level objects. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -58,14 +57,18 @@ export function lower(pipeline: IR.Pipeline): Lowered {
 
 function buildPlan(pipeline: IR.Pipeline, scopes: Scopes): Plan {
   const base = { [LABELS.managedBy]: "gantry", [LABELS.pipeline]: pipeline.name };
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const finals = pipeline.tasks.filter((t) => t.role === "finally");
   return {
     pipeline,
     scopes,
     labels: sortKeys({ ...pipeline.labels, ...base }),
     annotations: sortKeys({ ...pipeline.annotations, [ANNOTATIONS.source]: `${pipeline.source.file}:${pipeline.source.line}` }),
+    succeedsWhen: successCondition(pipeline.tasks.filter((t) => t.role !== "finally")),
+    ...(finals.length > 0 && { finallySucceedsWhen: successCondition(finals) }),
     tasks: pipeline.tasks.map((task) => ({
       task,
-      requires: task.dependencies.map((name) => ({ task: name, outcome: "succeeded" as const })),
+      ...withCondition(startCondition(task, byName, scopes)),
       labels: sortKeys({ ...task.pod.labels, ...base, [LABELS.task]: task.name, [LABELS.role]: task.role }),
       annotations: sortKeys({ ...task.pod.annotations, [ANNOTATIONS.source]: `${task.source.file}:${task.source.line}` }),
     })),
@@ -76,3 +79,6 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes): Plan {
 export function sortKeys<T>(m: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+const withCondition = (c: Condition | undefined) => (c ? { startsWhen: c } : {});
+
