@@ -40,6 +40,8 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[]
     const inside = reach(setup, scopes.successors, new Set(teardowns));
     for (const name of inside) {
       const t = byName.get(name)!;
+      // Ordering teardowns (drop the temp table, then the backup) is not using a torn-down resource.
+      if (t.role === "teardown") continue;
       const waited = t.dependencies.filter((d) => teardowns.includes(d));
       for (const td of waited) {
         report("GANTRY2022", "error", t, `task "${name}" is downstream of setup "${setup}" and also waits for its teardown "${td}"`, "Depend on the work rather than the teardown, or drop the dependency on the setup.");
@@ -47,7 +49,10 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[]
     }
   }
 
-  const cycle = findCycle(waitsFor(pipeline, scopes));
+  // A dependency on a finally task (GANTRY2025 above) would also close a cycle, as finally tasks
+  // wait for everything; leave it out so one mistake gets one error.
+  const waits = new Map([...waitsFor(pipeline, scopes)].map(([n, ws]) => [n, ws.filter((w) => byName.get(w)?.role !== "finally")]));
+  const cycle = findCycle(waits);
   if (cycle) {
     report("GANTRY2004", "error", byName.get(cycle[0]!)!, `dependency cycle through setup/teardown scopes: ${cycle.join(" -> ")}`, "A teardown waits for every task in its scope; one of these tasks waits, through `after`, for that teardown.");
   }
