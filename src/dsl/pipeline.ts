@@ -57,7 +57,15 @@ export interface PipelineBuilder<P extends Readonly<Record<string, ParameterSpec
    * for `p.finally(...)` tasks only.
    */
   readonly runStatus: string;
+  /**
+   * A unique id of the run as a placeholder string (lowercase letters, digits and '-', at most 36
+   * characters), for names of things a run creates, e.g. a namespace `spark-${p.runId}`.
+   */
+  readonly runId: string;
 }
+
+/** The placeholder `p.runId` reads as; backends rewrite it for their target. */
+export const RUN_ID_PLACEHOLDER = "{{run.id}}";
 
 /** The placeholder `p.runStatus` reads as; backends rewrite it for their target. */
 export const RUN_STATUS_PLACEHOLDER = "{{run.status}}";
@@ -93,6 +101,7 @@ export class PipelineBuilderImpl {
   }
 
   readonly runStatus = RUN_STATUS_PLACEHOLDER;
+  readonly runId = RUN_ID_PLACEHOLDER;
 
   task(name: string, spec: TaskSpec): TaskHandle {
     return this.declare(name, "work", spec);

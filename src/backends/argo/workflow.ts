@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type { Plan } from "../../phases/4-lower/index.js";
 import { sortKeys } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
-import { RUN_STATUS_PLACEHOLDER } from "../../dsl/pipeline.js";
+import { RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../dsl/pipeline.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
 import { taskTemplate } from "./template.js";
@@ -150,7 +150,7 @@ const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
  * aliases a changed IR value and subtrees without placeholders cost no allocation.
  */
 function rewriteParameters(value: unknown): unknown {
-  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAM, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}") : value;
+  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAM, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}") : value;
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
