@@ -120,4 +120,18 @@ describe("random pipelines: simulated Argo runs agree with the reference evaluat
     expect(withTeardown).toBeGreaterThan(30);
     expect(runs).toBeGreaterThan(10_000);
   });
+
+  it.each([8, 9, 10])("a random pipeline of %i tasks with setups, teardowns and a finally task: all 3^n outcome assignments", (size) => {
+    const r = rng(size * 101);
+    for (let id = 0; id < 5000; id++) {
+      const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
+      const ir = v.pipelines[0];
+      if (hasErrors(v.diagnostics) || !ir || hasErrors(lower(ir).diagnostics)) continue;
+      const roles = new Set(ir.tasks.map((t) => t.role));
+      if (!roles.has("setup") || !roles.has("teardown") || !roles.has("finally")) continue;
+      expect(agree(ir, 3 ** size, 0)).toBe(3 ** size);
+      return;
+    }
+    throw new Error(`no valid random pipeline of ${size} tasks with every role`);
+  }, 300_000);
 });

@@ -477,16 +477,14 @@ describe("scope diagnostics", () => {
     expect(ds[0]!.message).toBe('task "t" lists "w" in `setups`, but it is a work task');
   });
 
-  it("a teardown with `setups: []`: reported at the empty list (today as the schema error GANTRY2001)", () => {
-    // codes.ts explains GANTRY2020 as "a teardown must name at least one setup", but validate.ts
-    // reports an empty list through the input schema (`min(1)`), as GANTRY2001. Recorded as is.
+  it("GANTRY2020: a teardown with `setups: []`, at the empty list", () => {
     const src = main(`
   const s = p.setup("s", { ...img });
   p.task("w", { ...img, after: [s] });
   p.teardown("t", { ...img, setups: [] });`);
     const ds = diagnose(src);
-    expect(show(ds)).toEqual([`GANTRY2001 ${loc("main.ts", src, "[] })")} error`]);
-    expect(ds[0]!.message).toBe('task "t": setups: a teardown needs at least one setup');
+    expect(show(ds)).toEqual([`GANTRY2020 ${loc("main.ts", src, "[] })")} error`]);
+    expect(ds[0]!.message).toBe('task "t": a teardown needs at least one setup');
   });
 
   it("GANTRY2021 (warning): a setup without a teardown, at the setup", () => {
@@ -877,5 +875,18 @@ describe("property: evaluate follows DESIGN §5 on 300 random pipelines", () => 
     expect(violations(rules, outcomes, { ...good, ran: ["s", "t", "w"] }).join()).toMatch(/order: t ran before w/);
     const noTeardown: Evaluation = { ...good, ran: ["s", "w"], states: { ...good.states, t: "not-run" } };
     expect(violations(rules, outcomes, noTeardown).join()).toMatch(/rule 4/);
+  });
+});
+
+describe("GANTRY2026: p.runStatus outside a finally task", () => {
+  it("is an error at the task; in a finally task it becomes Argo's {{workflow.status}}", async () => {
+    const { compileFiles, where } = await import("./support/positions.js");
+    const bad = `import { pipeline } from "gantry";\nexport default pipeline("rs", {}, (p) => {\n  p.task("w", { image: "x", args: [p.runStatus] });\n});\n`;
+    const r = await compileFiles({ "main.ts": bad }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual(["GANTRY2026 main.ts:3:10"]);
+    const good = `import { pipeline } from "gantry";\nexport default pipeline("rs", {}, (p) => {\n  p.task("w", { image: "x" });\n  p.finally("f", { image: "x", args: [p.runStatus] });\n});\n`;
+    const ok = await compileFiles({ "main.ts": good }, ["main.ts"]);
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.pipelines[0]!.yaml).toContain("- \"{{workflow.status}}\"");
   });
 });

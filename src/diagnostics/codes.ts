@@ -179,6 +179,10 @@ export const codes = {
     title: "Dependency on a finally task",
     explain: "`p.finally(...)` tasks run after everything else, so no task can wait for one, and they take no `after`.",
   },
+  GANTRY2026: {
+    title: "Run status read outside a finally task",
+    explain: "`p.runStatus` is the run's result, known only once everything else has finished; only `p.finally(...)` tasks can read it.",
+  },
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",
     explain:

@@ -1,10 +1,10 @@
 import { TaskHandle, type TaskRole } from "./handle.js";
-import type { ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
+import type { FinallySpec, ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
 
 /** One `p.task(...)` call as written: the handle it returned and the spec it was given, untouched. */
 export interface DeclaredTask {
   readonly handle: TaskHandle;
-  readonly spec: TaskSpec | TeardownSpec;
+  readonly spec: TaskSpec | TeardownSpec | FinallySpec;
 }
 
 /**
@@ -51,7 +51,7 @@ export interface PipelineBuilder<P extends Readonly<Record<string, ParameterSpec
    * Declares a pipeline-level exit handler: it runs after everything else, whatever happened,
    * and can read the run's result through `p.runStatus`.
    */
-  finally(name: string, spec: TaskSpec): TaskHandle;
+  finally(name: string, spec: FinallySpec): TaskHandle;
   /**
    * The run's result as a placeholder string (`Succeeded`, `Failed` or `Error` when the run ends),
    * for `p.finally(...)` tasks only.
@@ -115,11 +115,11 @@ export class PipelineBuilderImpl {
     return this.declare(name, "teardown", spec);
   }
 
-  finally(name: string, spec: TaskSpec): TaskHandle {
+  finally(name: string, spec: FinallySpec): TaskHandle {
     return this.declare(name, "finally", spec);
   }
 
-  private declare(name: string, role: TaskRole, spec: TaskSpec | TeardownSpec): TaskHandle {
+  private declare(name: string, role: TaskRole, spec: TaskSpec | TeardownSpec | FinallySpec): TaskHandle {
     const handle = new TaskHandle(name, role);
     this.tasks.push({ handle, spec });
     return handle;

@@ -202,8 +202,11 @@ export interface TeardownOptions {
   failsRun?: boolean;
 }
 
-/** A teardown: a task spec with the setups it tears down. */
-export type TeardownSpec = (ContainerTaskSpec | ScriptTaskSpec) & TeardownOptions;
+/** A teardown: a task spec with the setups it tears down. Its trigger is fixed by the scope rules. */
+export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger"> | Omit<ScriptTaskSpec, "trigger">) & TeardownOptions & { trigger?: never };
+
+/** A finally task: it runs after everything else, so it takes no `after` and no trigger. */
+export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<ScriptTaskSpec, "after" | "trigger">) & { after?: never; trigger?: never };
 
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
 export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger">>;

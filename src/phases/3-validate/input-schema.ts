@@ -110,7 +110,7 @@ export const teardownSpecSchema = z
   .strictObject({
     ...taskFields,
     trigger: z.never({ error: "a teardown's trigger is fixed: it runs once its scope has finished, if one of its setups succeeded" }).optional(),
-    setups: z.array(handle("`setups` takes handles returned by p.setup(...)")).min(1, { error: "a teardown needs at least one setup" }),
+    setups: z.array(handle("`setups` takes handles returned by p.setup(...)")),
     failsRun: z.boolean().optional(),
   })
   .refine(noArgsWithScript, noArgsWithScriptError);

@@ -97,6 +97,9 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
     });
     const setups = "setups" in result.data ? (result.data.setups as TaskHandle[]) : [];
+    if (handle.role === "teardown" && setups.length === 0) {
+      bag.error("GANTRY2020", `${subject}: a teardown needs at least one setup`, inSpec.value(["setups"]), "List the setups whose resources it removes: `setups: [createCluster]`.");
+    }
     setups.forEach((s, i) => {
       if (!ownHandles.has(s)) bag.error("GANTRY2003", `${subject} tears down "${s.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["setups", i]), "Use a handle returned by this pipeline's `p.setup(...)`.");
       else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${s.name}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");

@@ -6,6 +6,9 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { reach, waitsFor, type Scopes } from "./scopes.js";
 
+/** The text `p.runStatus` evaluates to (src/dsl/pipeline.ts RUN_STATUS_PLACEHOLDER). */
+const RUN_STATUS = "{{run.status}}";
+
 export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
@@ -20,6 +23,9 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[]
     }
     if (t.role === "teardown" && (scopes.ofTeardown.get(t.name)?.size ?? 0) === 0) {
       report("GANTRY2023", "warning", t, `teardown "${t.name}" has an empty scope: it runs right after ${t.setups.map((s) => `"${s}"`).join(", ")}`, "Make the work depend on the setup (`after: [setup]`).");
+    }
+    if (t.role !== "finally" && JSON.stringify(t).includes(RUN_STATUS)) {
+      report("GANTRY2026", "error", t, `task "${t.name}" reads p.runStatus, which is only known to finally tasks`, "Read the run's result in a `p.finally(...)` task.");
     }
     if (t.role === "finally" && t.dependencies.length > 0) {
       report("GANTRY2025", "error", t, `finally task "${t.name}" cannot have \`after\`: it runs after everything else`);
