@@ -51,16 +51,10 @@ const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.d.cts", "
 
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
-  const entries = await expandPaths(options, diagnostics);
-  const program = createSourceProgram(options.cwd);
-  const analysis = analyze(program, entries);
-  diagnostics.push(...analysis.diagnostics);
-  if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(options.cwd, entries, program.relative));
-  const validation = validate(analysis.units);
-  diagnostics.push(...validation.diagnostics);
+  const { irs, sources } = await readPipelines(options, diagnostics);
 
   const pipelines: CompiledPipeline[] = [];
-  for (const ir of validation.pipelines) {
+  for (const ir of irs) {
     const lowered = lower(ir);
     diagnostics.push(...lowered.diagnostics);
     if (hasErrors(lowered.diagnostics)) continue;
@@ -77,9 +71,24 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
     });
   }
   pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const sources = program.texts();
   const sorted = sortDiagnostics(diagnostics);
   return { pipelines, diagnostics: sorted, sources, ok: !hasErrors(sorted) };
+}
+
+/**
+ * The front half: source files to validated IR. A function of its own so that the syntax trees
+ * (and the declarations and origin tables that point into them) are garbage once it returns; the
+ * IR and the source texts for code frames are all that later phases need.
+ */
+async function readPipelines(options: CompileOptions, diagnostics: Diagnostic[]): Promise<{ irs: IR.Pipeline[]; sources: Map<string, string> }> {
+  const entries = await expandPaths(options, diagnostics);
+  const program = createSourceProgram(options.cwd);
+  const analysis = analyze(program, entries);
+  diagnostics.push(...analysis.diagnostics);
+  if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(options.cwd, entries, program.relative));
+  const validation = validate(analysis.units);
+  diagnostics.push(...validation.diagnostics);
+  return { irs: validation.pipelines, sources: program.texts() };
 }
 
 async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
