@@ -2,7 +2,10 @@ import path from "node:path";
 import { compile, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
 import { formatDiagnostics, hasErrors, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
-import { writeAtomically } from "../output/write.js";
+import { meaningChange, unifiedDiff } from "../output/changes.js";
+import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
+import { hasChanges, planOutput, type OutputChanges } from "../output/ownership.js";
+import { writeAtomically, type OutputFile } from "../output/write.js";
 
 export interface CompileFlags {
   out: string;
@@ -11,6 +14,10 @@ export interface CompileFlags {
   stdout: boolean;
   format: DiagnosticFormat;
   typecheck: boolean;
+  /** Compare with the output directory instead of writing; exit 1 on any difference. */
+  check: boolean;
+  /** Also write kustomization.yaml listing the manifests (default on). */
+  kustomization: boolean;
 }
 
 export interface Io {
@@ -42,13 +49,54 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
     return 0;
   }
   const outDir = path.resolve(io.cwd, flags.out);
-  const written = await writeAtomically(outDir, result.pipelines.map((p) => ({ path: p.file, content: p.yaml })));
+  const files: OutputFile[] = result.pipelines.map((p) => ({ path: p.file, content: p.yaml }));
+  if (flags.kustomization) files.push({ path: KUSTOMIZATION, content: kustomization(files.map((f) => f.path)) });
+  const changes = planOutput(outDir, files);
+  diagnostics.push(...changes.diagnostics);
+  if (hasErrors(changes.diagnostics)) {
+    report(`${summarize(diagnostics)}; nothing was written.\n`);
+    return 1;
+  }
+  if (flags.check) return reportCheck(changes, flags.out, io, (d) => diagnostics.push(d), report);
+
+  const written = await writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
   diagnostics.push(...written.diagnostics);
   if (hasErrors(written.diagnostics)) {
     report(`${summarize(diagnostics)}; nothing was written.\n`);
     return 1;
   }
   const n = result.pipelines.length;
-  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${written.unchanged.length} unchanged${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.\n`);
+  const removed = written.removed.length ? `, ${written.removed.length} removed (${written.removed.join(", ")})` : "";
+  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.\n`);
   return 0;
+}
+
+/**
+ * `--check`: lists added, changed and removed files, one line per pipeline on what changed in
+ * meaning, and a unified diff per changed file, on stdout; exit 1 if anything differs. Writes nothing.
+ */
+function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: Diagnostic) => void, report: (s: string) => void): number {
+  if (!hasChanges(changes)) {
+    report(`${out} is up to date (${changes.unchanged.length} files).\n`);
+    return 0;
+  }
+  const lines: string[] = [`${out} differs from what the sources compile to:`];
+  for (const f of changes.added) lines.push(`  added    ${f.path}`);
+  for (const c of changes.changed) lines.push(`  changed  ${c.file.path}`);
+  for (const r of changes.removed) lines.push(`  removed  ${r.path}`);
+  const meaning = [
+    ...changes.added.filter((f) => f.path !== KUSTOMIZATION).map((f) => meaningChange(f.path.replace(/\.yaml$/, ""), undefined, f.content)),
+    ...changes.changed.filter((c) => c.file.path !== KUSTOMIZATION && c.file.path.endsWith(".yaml")).map((c) => meaningChange(c.file.path.replace(/\.yaml$/, ""), c.before, c.file.content)),
+    ...changes.removed.filter((r) => r.path !== KUSTOMIZATION && r.path.endsWith(".yaml")).map((r) => meaningChange(r.path.replace(/\.yaml$/, ""), r.before, undefined)),
+  ].filter((m): m is string => m !== undefined);
+  if (meaning.length) lines.push("", "What changed:", ...meaning.map((m) => `  ${m}`));
+  lines.push("");
+  io.stdout(lines.join("\n") + "\n");
+  for (const c of changes.changed) io.stdout(unifiedDiff(c.file.path, c.before, c.file.content));
+  for (const f of changes.added) io.stdout(unifiedDiff(f.path, "", f.content));
+  for (const r of changes.removed) io.stdout(unifiedDiff(r.path, r.before, ""));
+  const count = changes.added.length + changes.changed.length + changes.removed.length;
+  diagnose({ code: "GANTRY5003", severity: "error", message: `${count} file${count === 1 ? "" : "s"} in ${out} differ from what the sources compile to`, hint: "Run `gantry compile` and commit the result." });
+  report("nothing was written (--check).\n");
+  return 1;
 }

@@ -35,6 +35,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     )
     .option("--stdout", "print the manifests instead of writing files", false)
     .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
+    .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
+    .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
     .action(async (paths: string[], flags: CompileFlags) => {

@@ -15,11 +15,16 @@ export interface OutputFile {
 export interface WriteReport {
   written: string[];
   unchanged: string[];
+  removed: string[];
   diagnostics: Diagnostic[];
 }
 
-export async function writeAtomically(outDir: string, files: readonly OutputFile[]): Promise<WriteReport> {
-  const report: WriteReport = { written: [], unchanged: [], diagnostics: [] };
+/**
+ * Writes `files` (skipping unchanged ones) and then deletes `remove` (paths relative to `outDir`,
+ * generated files no pipeline produces any more). Deletions happen only after every write succeeded.
+ */
+export async function writeAtomically(outDir: string, files: readonly OutputFile[], remove: readonly string[] = []): Promise<WriteReport> {
+  const report: WriteReport = { written: [], unchanged: [], removed: [], diagnostics: [] };
   const staged: { tmp: string; target: string; path: string }[] = [];
   let renamed = 0;
   try {
@@ -39,6 +44,10 @@ export async function writeAtomically(outDir: string, files: readonly OutputFile
       await fs.rename(s.tmp, s.target);
       renamed++;
       report.written.push(s.path);
+    }
+    for (const p of remove) {
+      await fs.rm(path.join(outDir, p), { force: true });
+      report.removed.push(p);
     }
   } catch (e) {
     await Promise.all(staged.map((s) => fs.rm(s.tmp, { force: true })));

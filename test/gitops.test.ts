@@ -1,0 +1,134 @@
+/**
+ * The CI/GitOps workflow end to end, through the real CLI in temporary git repositories: compile,
+ * commit, edit, `--check` fails with the diff, compile, `--check` passes; stale generated files are
+ * removed; files Gantry did not generate are never touched; kustomization.yaml lists the manifests.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { gantry, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
+
+const PIPELINE = (name: string, image: string) => `import { pipeline } from "gantry";
+export default pipeline("${name}", {}, (p) => {
+  const a = p.task("extract", { image: "${image}", args: ["--all"] });
+  p.task("load", { image: "${image}", after: [a], retry: { limit: 2 } });
+});
+`;
+
+function git(dir: string, ...args: string[]): string {
+  const r = spawnSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function repo(files: Record<string, string>): string {
+  const dir = tempProject(files);
+  git(dir, "init", "-q");
+  return dir;
+}
+
+describe("compile, commit, edit, --check", () => {
+  it("--check passes on fresh output, fails with the diff and the meaning after an edit, passes after compiling", () => {
+    const dir = repo({ "pipelines/etl.ts": PIPELINE("etl", "ghcr.io/acme/etl:1.0") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "pipelines and manifests");
+
+    const clean = gantry(["compile", "--check"], dir);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toMatch(/manifests is up to date \(2 files\)/);
+
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), PIPELINE("etl", "ghcr.io/acme/etl:1.1").replace('retry: { limit: 2 }', 'retry: { limit: 5 }'));
+    const stale = gantry(["compile", "--check"], dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toContain("  changed  etl.yaml");
+    expect(stale.stdout).toContain("etl: image of extract: ghcr.io/acme/etl:1.0 -> ghcr.io/acme/etl:1.1; image of load: ghcr.io/acme/etl:1.0 -> ghcr.io/acme/etl:1.1; retry policy changed: load");
+    expect(stale.stdout).toMatch(/^--- a\/etl\.yaml\n\+\+\+ b\/etl\.yaml\n/m);
+    expect(stale.stdout).toMatch(/^-\s+image: ghcr\.io\/acme\/etl:1\.0$/m);
+    expect(stale.stdout).toMatch(/^\+\s+image: ghcr\.io\/acme\/etl:1\.1$/m);
+    expect(stale.stderr).toContain("error GANTRY5003: 1 file in manifests differ");
+    // --check never writes.
+    expect(git(dir, "status", "--porcelain", "manifests")).toBe("");
+
+    expect(gantry(["compile"], dir).code).toBe(0);
+    expect(gantry(["compile", "--check"], dir).code).toBe(0);
+    expect(git(dir, "diff", "--stat", "manifests")).toMatch(/etl\.yaml/);
+  });
+
+  it("--check reports tasks and pipelines added and removed, with GitHub annotations", () => {
+    const dir = repo({ "pipelines/etl.ts": PIPELINE("etl", "busybox:1.36"), "pipelines/old.ts": PIPELINE("old", "busybox:1.36") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    fs.rmSync(path.join(dir, "pipelines/old.ts"));
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), PIPELINE("etl", "busybox:1.36").replace("});\n});", '});\n  p.task("report", { image: "busybox:1.36" });\n});'));
+    const r = gantry(["compile", "--check", "--format", "github"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("  removed  old.yaml");
+    expect(r.stdout).toContain("etl: tasks added: report");
+    expect(r.stdout).toContain("old: pipeline removed");
+    expect(r.stderr).toContain("::error title=GANTRY5003::");
+  });
+});
+
+describe("ownership of the output directory", () => {
+  it("removes generated files of deleted or renamed pipelines, and never touches other files", () => {
+    const dir = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36"), "pipelines/b.ts": PIPELINE("beta", "busybox:1.36") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "manifests/README.md"), "hand-written notes\n");
+    fs.writeFileSync(path.join(dir, "manifests/extra.yaml"), "# a file the team keeps here\napiVersion: v1\nkind: ConfigMap\n");
+    fs.writeFileSync(path.join(dir, "pipelines/b.ts"), PIPELINE("gamma", "busybox:1.36"));
+
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("1 removed (beta.yaml)");
+    expect(Object.keys(snapshotDir(path.join(dir, "manifests"))).sort()).toEqual(["README.md", "alpha.yaml", "extra.yaml", "gamma.yaml", "kustomization.yaml"]);
+    expect(fs.readFileSync(path.join(dir, "manifests/README.md"), "utf8")).toBe("hand-written notes\n");
+  });
+
+  it("refuses to overwrite a file it did not generate, and changes nothing", () => {
+    const dir = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36"), "manifests/alpha.yaml": "# mine\nkind: Secret\n" });
+    const before = snapshotDir(path.join(dir, "manifests"));
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY5002");
+    expect(snapshotDir(path.join(dir, "manifests"))).toEqual(before);
+  });
+
+  it("a non-writable output directory is a clear error and loses nothing", () => {
+    const dir = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36"), "out-is-a-file": "keep me\n" });
+    const r = gantry(["compile", "--out", "out-is-a-file/manifests"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/GANTRY5001: cannot write to/);
+    expect(fs.readFileSync(path.join(dir, "out-is-a-file"), "utf8")).toBe("keep me\n");
+  });
+});
+
+describe("kustomization.yaml", () => {
+  it("lists exactly the generated manifests, and --no-kustomization leaves it out", () => {
+    const dir = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36"), "pipelines/b.ts": PIPELINE("beta", "busybox:1.36") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    const k = parse(fs.readFileSync(path.join(dir, "manifests/kustomization.yaml"), "utf8"));
+    expect(k).toEqual({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["alpha.yaml", "beta.yaml"] });
+
+    const other = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36") });
+    expect(gantry(["compile", "--no-kustomization"], other).code).toBe(0);
+    expect(Object.keys(snapshotDir(path.join(other, "manifests")))).toEqual(["alpha.yaml"]);
+  });
+
+  it("a kustomization.yaml of the user's is kept: compiling with it in place is GANTRY5002 with a hint", () => {
+    const dir = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36"), "manifests/kustomization.yaml": "resources: [mine.yaml]\n" });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/GANTRY5002[\s\S]*--no-kustomization/);
+    expect(gantry(["compile", "--no-kustomization"], dir).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "manifests/kustomization.yaml"), "utf8")).toBe("resources: [mine.yaml]\n");
+  });
+});
+
+it("the bundled examples' kustomization lists every snapshot", () => {
+  const out = tempProject();
+  expect(gantry(["compile", "examples", "--out", out]).code).toBe(0);
+  const k = parse(fs.readFileSync(path.join(out, "kustomization.yaml"), "utf8")) as { resources: string[] };
+  expect(k.resources).toEqual(fs.readdirSync(path.join(repoRoot, "snapshots/argo")).sort());
+});
