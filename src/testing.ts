@@ -1,0 +1,156 @@
+/**
+ * `gantry/testing`: compile a pipeline in-process, for snapshot tests of your own pipelines.
+ *
+ * The compile is the one `gantry compile` runs (same reader, checks, backend and YAML), it writes
+ * nothing, and it throws a {@link GantryCompileError} that lists every diagnostic, with code
+ * frames, when the pipeline does not compile. With vitest:
+ *
+ * ```ts
+ * // pipelines/nightly.test.ts (run vitest from the repository root)
+ * import { expect, it } from "vitest";
+ * import { compilePipeline } from "gantry/testing";
+ *
+ * it("nightly compiles to the committed manifest", async () => {
+ *   const m = await compilePipeline("pipelines/nightly.ts");
+ *   await expect(m.yaml).toMatchFileSnapshot("__snapshots__/nightly.yaml");
+ *   expect(m.warnings).toEqual([]);
+ * });
+ * ```
+ *
+ * `toMatchFileSnapshot` resolves its path against the test file's folder; `vitest -u` rewrites the
+ * snapshot after an intended change. See docs/testing.md.
+ */
+import path from "node:path";
+import type { ArgoKind } from "./backends/argo/index.js";
+import { compile, type CompileResult } from "./compile.js";
+import { formatDiagnostics, summarize, type Diagnostic } from "./diagnostics/index.js";
+import type * as IR from "./ir/index.js";
+
+export type { Diagnostic } from "./diagnostics/index.js";
+
+export interface CompilePipelinesOptions {
+  /**
+   * Directory the file path is resolved against, and that the source paths written into the
+   * output (the YAML header and `gantry.dev/source` annotations) are relative to. Use the directory
+   * you run `gantry compile` from, so snapshots match the committed manifests. Default:
+   * `process.cwd()`.
+   */
+  cwd?: string;
+  /** Same as `gantry compile --kind`. Default `"auto"`. */
+  kind?: ArgoKind;
+  /** Same as `gantry compile --typecheck`: also run the TypeScript type checker. Default `false`. */
+  typecheck?: boolean;
+}
+
+export interface CompilePipelineOptions extends CompilePipelinesOptions {
+  /** Which pipeline to return when the file exports several (the pipeline's name, not the export's). */
+  name?: string;
+}
+
+/** One compiled pipeline: what `gantry compile` would write for it, and what that was made from. */
+export interface CompiledManifests {
+  /** The pipeline's name; `gantry compile` writes `<name>.yaml`. */
+  name: string;
+  /** The source file, relative to `cwd`, POSIX separators. */
+  source: string;
+  /** The file `gantry compile` would write, byte for byte (header comment included). */
+  yaml: string;
+  /** The Kubernetes objects in that file (for the Argo target, one Workflow, WorkflowTemplate or CronWorkflow). */
+  objects: Record<string, unknown>[];
+  /** The validated intermediate representation the objects were generated from. */
+  ir: IR.Pipeline;
+  /**
+   * Warnings of the compile (of the file and the modules it imports; not only of this pipeline).
+   * They do not make the compile fail; assert `expect(m.warnings).toEqual([])` if they should.
+   */
+  warnings: Diagnostic[];
+}
+
+/** Thrown when the compile reports at least one error. The message is the diagnostics as `gantry compile` prints them. */
+export class GantryCompileError extends Error {
+  override readonly name = "GantryCompileError";
+  /** Every diagnostic of the compile, errors and warnings, sorted by file and position. */
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(message: string, diagnostics: readonly Diagnostic[]) {
+    super(message);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/**
+ * Compiles the pipeline that `file` exports and returns its manifests. `file` is resolved against
+ * `options.cwd` (default `process.cwd()`). When the file exports several pipelines, `options.name`
+ * selects one; without it that is an error that lists their names.
+ *
+ * @throws {GantryCompileError} when any diagnostic is an error; its message lists them all.
+ * @throws {Error} when the file exports no pipeline, several without `name`, or none called `name`.
+ *
+ * @example
+ * ```ts
+ * const m = await compilePipeline("pipelines/nightly.ts");
+ * await expect(m.yaml).toMatchFileSnapshot("__snapshots__/nightly.yaml");
+ * ```
+ */
+export async function compilePipeline(file: string, options: CompilePipelineOptions = {}): Promise<CompiledManifests> {
+  const { name, ...rest } = options;
+  const all = await compilePipelines(file, rest);
+  if (name !== undefined) {
+    const found = all.find((m) => m.name === name);
+    if (!found) throw new Error(`gantry: ${file} exports no pipeline named "${name}"; it exports ${listNames(all)}`);
+    return found;
+  }
+  if (all.length > 1) {
+    throw new Error(`gantry: ${file} exports ${all.length} pipelines (${listNames(all)}); pass { name } to choose one, or use compilePipelines()`);
+  }
+  return all[0]!;
+}
+
+/**
+ * Compiles every pipeline that `file` exports (sorted by name), like {@link compilePipeline}.
+ * `file` may also be a directory, which is read the way `gantry compile <dir>` reads it.
+ *
+ * @throws {GantryCompileError} when any diagnostic is an error.
+ * @throws {Error} when no pipeline is exported: a snapshot test that checks nothing is a mistake.
+ *
+ * @example
+ * ```ts
+ * for (const m of await compilePipelines("pipelines/regional.ts")) {
+ *   await expect(m.yaml).toMatchFileSnapshot(`__snapshots__/${m.name}.yaml`);
+ * }
+ * ```
+ */
+export async function compilePipelines(file: string, options: CompilePipelinesOptions = {}): Promise<CompiledManifests[]> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const result = await compile({
+    cwd,
+    paths: [path.resolve(cwd, file)],
+    target: "argo",
+    kind: options.kind ?? "auto",
+    typecheck: options.typecheck ?? false,
+  });
+  if (!result.ok) throw new GantryCompileError(errorMessage(file, result), result.diagnostics);
+  if (result.pipelines.length === 0) {
+    throw new Error(`gantry: ${file} exports no pipeline (export the value of pipeline(...), or an array of them)`);
+  }
+  const warnings = result.diagnostics.filter((d) => d.severity === "warning");
+  return result.pipelines.map((p) => ({
+    name: p.name,
+    source: p.source,
+    yaml: p.yaml,
+    objects: p.objects,
+    ir: p.ir,
+    warnings: [...warnings],
+  }));
+}
+
+/** The diagnostics as `gantry compile` prints them without colour, with code frames, under a one-line summary. */
+function errorMessage(file: string, result: CompileResult): string {
+  const text = formatDiagnostics(result.diagnostics, "text", {
+    color: false,
+    readSource: (f) => result.sources.get(f),
+  });
+  return `gantry: ${file} does not compile (${summarize(result.diagnostics)}):\n\n${text.trimEnd()}`;
+}
+
+const listNames = (all: readonly CompiledManifests[]): string => all.map((m) => `"${m.name}"`).join(", ") || "none";

@@ -1,0 +1,212 @@
+/** `gantry/testing`: the in-process helper for snapshot tests of users' pipelines. */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import ts from "typescript";
+import { afterAll, describe, expect, it } from "vitest";
+import { compilePipeline, compilePipelines, GantryCompileError } from "../src/testing.js";
+import { repoRoot, tempProject } from "./support/cli.js";
+
+const temps: string[] = [];
+const project = (files: Record<string, string>): string => {
+  const dir = tempProject(files);
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const twoPipelines = `import { pipeline } from "gantry";
+
+const task = { image: "busybox:1.36", command: ["true"] };
+
+export const beta = pipeline("beta", {}, (p) => {
+  p.task("b", task);
+});
+export const alpha = pipeline("alpha", { schedule: { cron: "@daily" } }, (p) => {
+  p.task("a", task);
+});
+`;
+
+// Two independent errors in one pipeline: both are reported.
+const broken = `import { pipeline } from "gantry";
+
+export default pipeline("broken", {}, (p) => {
+  p.task("report", {
+    image: "busybox:1.36",
+    resources: {
+      limits: { memory: "1GB", cpu: "lots" },
+    },
+  });
+});
+`;
+
+const rejected = async (promise: Promise<unknown>): Promise<Error> => {
+  try {
+    await promise;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected the promise to reject");
+};
+
+describe("compilePipeline", () => {
+  it("returns the objects and the YAML that gantry compile writes for an example", async () => {
+    const m = await compilePipeline("examples/hello-world.ts", { cwd: repoRoot });
+    expect(m.name).toBe("hello-world");
+    expect(m.source).toBe("examples/hello-world.ts");
+    expect(m.yaml).toBe(fs.readFileSync(path.join(repoRoot, "snapshots/argo/hello-world.yaml"), "utf8"));
+    expect(m.yaml.split("\n")[0]).toContain("from examples/hello-world.ts.");
+    expect(m.objects).toHaveLength(1);
+    expect(m.objects[0]).toMatchObject({ apiVersion: "argoproj.io/v1alpha1", kind: "WorkflowTemplate", metadata: { name: "hello-world" } });
+    expect(m.ir.name).toBe("hello-world");
+    expect(m.ir.tasks.map((t) => t.name)).toEqual(["hello"]);
+    expect(m.warnings).toEqual([]);
+  });
+
+  it("passes kind through and resolves the file against cwd (default process.cwd())", async () => {
+    const m = await compilePipeline("examples/hello-world.ts", { cwd: repoRoot, kind: "workflow" });
+    expect(m.objects[0]).toMatchObject({ kind: "Workflow", metadata: { generateName: "hello-world-" } });
+
+    const abs = path.join(repoRoot, "examples/hello-world.ts");
+    const fromHere = await compilePipeline(abs);
+    expect(fromHere.source).toBe(path.relative(process.cwd(), abs).split(path.sep).join("/"));
+  });
+
+  it("selects a pipeline by name when the file exports several; compilePipelines returns them all, sorted", async () => {
+    const cwd = project({ "pipelines/two.ts": twoPipelines });
+    const beta = await compilePipeline("pipelines/two.ts", { cwd, name: "beta" });
+    expect(beta.name).toBe("beta");
+    expect(beta.objects[0]).toMatchObject({ kind: "WorkflowTemplate", metadata: { name: "beta" } });
+    expect(beta.yaml.split("\n")[0]).toContain("from pipelines/two.ts.");
+    const alpha = await compilePipeline("pipelines/two.ts", { cwd, name: "alpha" });
+    expect(alpha.objects[0]).toMatchObject({ kind: "CronWorkflow" });
+
+    const all = await compilePipelines("pipelines/two.ts", { cwd });
+    expect(all.map((m) => m.name)).toEqual(["alpha", "beta"]);
+    expect(all[1]!.yaml).toBe(beta.yaml);
+  });
+
+  it("refuses to guess between several pipelines, and names them", async () => {
+    const cwd = project({ "pipelines/two.ts": twoPipelines });
+    const e = await rejected(compilePipeline("pipelines/two.ts", { cwd }));
+    expect(e).not.toBeInstanceOf(GantryCompileError);
+    expect(e.message).toBe('gantry: pipelines/two.ts exports 2 pipelines ("alpha", "beta"); pass { name } to choose one, or use compilePipelines()');
+
+    const unknown = await rejected(compilePipeline("pipelines/two.ts", { cwd, name: "gamma" }));
+    expect(unknown.message).toBe('gantry: pipelines/two.ts exports no pipeline named "gamma"; it exports "alpha", "beta"');
+  });
+
+  it("throws GantryCompileError with every diagnostic as readable text: code, file:line:col, code frame, no colour", async () => {
+    const cwd = project({ "pipelines/broken.ts": broken });
+    const e = await rejected(compilePipeline("pipelines/broken.ts", { cwd }));
+    expect(e).toBeInstanceOf(GantryCompileError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe("GantryCompileError");
+    const err = e as GantryCompileError;
+    expect(err.diagnostics.map((d) => [d.code, d.span?.line, d.span?.column])).toEqual([["GANTRY2006", 7, 25], ["GANTRY2006", 7, 37]]);
+    expect(err.message).not.toMatch(/\x1b\[/);
+    expect(err.message).toBe(
+      [
+        "gantry: pipelines/broken.ts does not compile (2 errors, 0 warnings):",
+        "",
+        'pipelines/broken.ts:7:25: error GANTRY2006: task "report": resources.limits.memory: "1GB" is not a Kubernetes quantity (did you mean "1G" or "1Gi"?)',
+        "  6 |     resources: {",
+        '> 7 |       limits: { memory: "1GB", cpu: "lots" },',
+        "    |                         ^^^^^",
+        "  8 |     },",
+        "",
+        'pipelines/broken.ts:7:37: error GANTRY2006: task "report": resources.limits.cpu: "lots" is not a Kubernetes quantity (examples: 500m, 2, 1.5Gi)',
+        "  6 |     resources: {",
+        '> 7 |       limits: { memory: "1GB", cpu: "lots" },',
+        "    |                                     ^^^^^^",
+        "  8 |     },",
+      ].join("\n"),
+    );
+  });
+
+  it("reports a missing file and a file without pipelines", async () => {
+    const cwd = project({ "pipelines/none.ts": `export const x = 1;\n` });
+    const missing = await rejected(compilePipeline("pipelines/nope.ts", { cwd }));
+    expect(missing).toBeInstanceOf(GantryCompileError);
+    expect(missing.message).toContain("error GANTRY1001: no such file or directory");
+
+    const none = await rejected(compilePipelines("pipelines/none.ts", { cwd }));
+    expect(none.message).toMatch(/^gantry: pipelines\/none\.ts exports no pipeline/);
+  });
+
+  it("returns warnings without failing", async () => {
+    const cwd = project({
+      "p.ts": `import { pipeline } from "gantry";\n\nconsole.log("hi");\n\nexport default pipeline("warned", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n`,
+    });
+    const m = await compilePipeline("p.ts", { cwd });
+    expect(m.name).toBe("warned");
+    expect(m.warnings.map((d) => [d.code, d.severity, d.span?.line])).toEqual([["GANTRY1121", "warning", 3]]);
+  });
+});
+
+describe('a user project importing "gantry/testing"', () => {
+  // node_modules/gantry is this checkout, as after `npm install gantry`; dist/ is built by the global setup.
+  const userProject = () => {
+    const dir = project({
+      "pipelines/nightly.ts": `import { pipeline } from "gantry";\n\nexport default pipeline("nightly", { namespace: "data" }, (p) => {\n  p.task("extract", { image: "busybox:1.36", command: ["true"] });\n});\n`,
+      "pipelines/broken.ts": broken,
+      "print.mjs": [
+        `import { compilePipeline, GantryCompileError } from "gantry/testing";`,
+        `const m = await compilePipeline("pipelines/nightly.ts");`,
+        `process.stdout.write(m.yaml);`,
+        `try {`,
+        `  await compilePipeline("pipelines/broken.ts");`,
+        `} catch (e) {`,
+        `  if (!(e instanceof GantryCompileError)) throw e;`,
+        `  process.stderr.write(e.message + "\\n");`,
+        `}`,
+        ``,
+      ].join("\n"),
+      "types.ts": [
+        `import { compilePipeline, GantryCompileError, type CompiledManifests, type Diagnostic } from "gantry/testing";`,
+        `export async function check(): Promise<string> {`,
+        `  const m: CompiledManifests = await compilePipeline("pipelines/nightly.ts", { cwd: ".", kind: "template", name: "nightly", typecheck: false });`,
+        `  const warnings: Diagnostic[] = m.warnings;`,
+        `  const e = new GantryCompileError("x", warnings);`,
+        `  return m.yaml + m.objects.length + m.ir.name + e.diagnostics.length;`,
+        `}`,
+        `// @ts-expect-error: kind is checked`,
+        `compilePipeline("x.ts", { kind: "job" });`,
+        ``,
+      ].join("\n"),
+    });
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"), "dir");
+    return dir;
+  };
+
+  it("runs under plain node: prints the YAML and a readable error", () => {
+    const dir = userProject();
+    const r = spawnSync(process.execPath, ["print.mjs"], { cwd: dir, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "1" }, timeout: 60_000 });
+    expect(r.stderr).toContain("pipelines/broken.ts:7:25: error GANTRY2006");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("# Generated by gantry from pipelines/nightly.ts. Do not edit: change the source and run `gantry compile`.");
+    expect(r.stdout).toContain("kind: WorkflowTemplate\nmetadata:\n  name: nightly\n  namespace: data\n");
+    expect(r.stderr).toContain('> 7 |       limits: { memory: "1GB", cpu: "lots" },');
+    expect(r.stderr).not.toMatch(/\x1b\[/);
+  });
+
+  it("type-checks against the published declarations (exports types condition)", () => {
+    const dir = userProject();
+    const program = ts.createProgram([path.join(dir, "types.ts")], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
+    });
+    const resolved = program.getSourceFiles().map((f) => f.fileName).filter((f) => f.endsWith("testing.d.ts"));
+    expect(resolved).toEqual([path.join(repoRoot, "dist/testing.d.ts").split(path.sep).join("/")]);
+    const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    expect(errors).toEqual([]);
+  });
+});
