@@ -25,6 +25,10 @@ export interface CompileOptions {
   kind: ArgoKind;
   /** Also run the TypeScript type checker over the pipeline files (slower; off by default). */
   typecheck?: boolean;
+  /** Namespace for pipelines that set none (configuration `namespace`). */
+  namespace?: string;
+  /** Prefix of Gantry's own labels and annotations (configuration `labelPrefix`). */
+  labelPrefix?: string;
 }
 
 export interface CompiledPipeline {
@@ -54,8 +58,9 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const { irs, sources } = await readPipelines(options, diagnostics);
 
   const pipelines: CompiledPipeline[] = [];
-  for (const ir of irs) {
-    const lowered = lower(ir);
+  for (const declared of irs) {
+    const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
+    const lowered = lower(ir, { labelPrefix: options.labelPrefix });
     diagnostics.push(...lowered.diagnostics);
     if (hasErrors(lowered.diagnostics)) continue;
     const backend = toArgo(lowered.plan, { kind: options.kind });

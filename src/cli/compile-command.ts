@@ -18,6 +18,10 @@ export interface CompileFlags {
   check: boolean;
   /** Also write kustomization.yaml listing the manifests (default on). */
   kustomization: boolean;
+  /** From the configuration: namespace for pipelines that set none. */
+  namespace?: string;
+  /** From the configuration: prefix of Gantry's labels and annotations. */
+  labelPrefix?: string;
 }
 
 export interface Io {
@@ -29,7 +33,15 @@ export interface Io {
 
 /** Runs `gantry compile`; returns the exit code (0 ok, 1 diagnostics). */
 export async function runCompile(paths: string[], flags: CompileFlags, io: Io): Promise<number> {
-  const result = await compile({ cwd: io.cwd, paths: paths.length > 0 ? paths : ["pipelines"], target: flags.target, kind: flags.kind, typecheck: flags.typecheck });
+  const result = await compile({
+    cwd: io.cwd,
+    paths: paths.length > 0 ? paths : ["pipelines"],
+    target: flags.target,
+    kind: flags.kind,
+    typecheck: flags.typecheck,
+    ...(flags.namespace !== undefined && { namespace: flags.namespace }),
+    ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
+  });
   const diagnostics: Diagnostic[] = [...result.diagnostics];
   const report = (extra: string) => {
     // JSON consumers always get a document, even an empty one.

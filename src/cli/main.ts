@@ -3,7 +3,10 @@
  * The `gantry` command. Exit codes: 0 success, 1 diagnostics (bad pipelines), 2 usage errors.
  */
 import { Command, CommanderError, Option } from "commander";
-import { codes, isDiagnosticCode } from "../diagnostics/index.js";
+import fs from "node:fs";
+import path from "node:path";
+import { CONFIG_FILE, loadConfig } from "../config/load.js";
+import { codes, formatDiagnostics, isDiagnosticCode } from "../diagnostics/index.js";
 import { runCompile, type CompileFlags } from "./compile-command.js";
 
 const EXIT_USAGE = 2;
@@ -39,8 +42,29 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
-    .action(async (paths: string[], flags: CompileFlags) => {
-      exitCode = await runCompile(paths, flags, io);
+    .addHelpText("after", `\nSettings can also come from ${CONFIG_FILE} (or a "gantry" key in package.json); flags given here win.`)
+    .action(async (paths: string[], flags: CompileFlags, command: Command) => {
+      const loaded = loadConfig(io.cwd);
+      if (loaded.diagnostics.length > 0) {
+        const source = loaded.file && fs.readFileSync(path.join(io.cwd, loaded.file), "utf8");
+        io.stderr(formatDiagnostics(loaded.diagnostics, flags.format, { color: io.color, readSource: (f) => (f === loaded.file ? source : undefined) }));
+        exitCode = 1;
+        return;
+      }
+      const c = loaded.config;
+      // Flags typed on the command line win; then the configuration; then commander's defaults.
+      const given = (key: string) => command.getOptionValueSource(key) === "cli";
+      const settings: CompileFlags = {
+        ...flags,
+        out: given("out") ? flags.out : (c.out ?? flags.out),
+        target: given("target") ? flags.target : (c.target ?? flags.target),
+        kind: given("kind") ? flags.kind : (c.kind ?? flags.kind),
+        typecheck: given("typecheck") ? flags.typecheck : (c.typecheck ?? flags.typecheck),
+        kustomization: given("kustomization") ? flags.kustomization : (c.kustomization ?? flags.kustomization),
+        ...(c.namespace !== undefined && { namespace: c.namespace }),
+        ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+      };
+      exitCode = await runCompile(paths.length > 0 ? paths : (c.include ?? []), settings, io);
     });
 
   program

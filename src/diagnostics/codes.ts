@@ -208,6 +208,10 @@ export const codes = {
     title: "Committed manifests are out of date",
     explain: "`gantry compile --check` found that the output directory differs from what the sources compile to. Run `gantry compile` and commit the result.",
   },
+  GANTRY5004: {
+    title: "Invalid configuration",
+    explain: "gantry.config.json (or the \"gantry\" key of package.json) has an unknown setting or a value of the wrong kind. The message points at it; gantry.config.schema.json lists every setting.",
+  },
   GANTRY5001: {
     title: "Cannot write output",
     explain: "The output directory or a file in it could not be written. Nothing was changed.",

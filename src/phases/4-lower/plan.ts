@@ -11,15 +11,22 @@ import { computeScopes, type Scopes } from "./scopes.js";
 
 /** Label and annotation keys Gantry owns. */
 export const GANTRY_PREFIX = "gantry.dev";
-export const LABELS = {
-  managedBy: "app.kubernetes.io/managed-by",
-  pipeline: `${GANTRY_PREFIX}/pipeline`,
-  task: `${GANTRY_PREFIX}/task`,
-  role: `${GANTRY_PREFIX}/role`,
-} as const;
-export const ANNOTATIONS = {
-  source: `${GANTRY_PREFIX}/source`,
-} as const;
+
+/** Gantry's label and annotation keys under a prefix (configurable: `labelPrefix`). */
+export function metadataKeys(prefix = GANTRY_PREFIX) {
+  return {
+    managedBy: "app.kubernetes.io/managed-by",
+    pipeline: `${prefix}/pipeline`,
+    task: `${prefix}/task`,
+    role: `${prefix}/role`,
+    source: `${prefix}/source`,
+  } as const;
+}
+
+export interface LowerOptions {
+  /** Prefix of Gantry's own labels and annotations. Default "gantry.dev". */
+  labelPrefix?: string;
+}
 
 export interface PlannedTask {
   task: IR.Task;
@@ -50,27 +57,27 @@ export interface Lowered {
   diagnostics: Diagnostic[];
 }
 
-export function lower(pipeline: IR.Pipeline): Lowered {
+export function lower(pipeline: IR.Pipeline, options: LowerOptions = {}): Lowered {
   const scopes = computeScopes(pipeline);
-  return { plan: buildPlan(pipeline, scopes), diagnostics: checkScopes(pipeline, scopes) };
+  return { plan: buildPlan(pipeline, scopes, metadataKeys(options.labelPrefix)), diagnostics: checkScopes(pipeline, scopes) };
 }
 
-function buildPlan(pipeline: IR.Pipeline, scopes: Scopes): Plan {
-  const base = { [LABELS.managedBy]: "gantry", [LABELS.pipeline]: pipeline.name };
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: ReturnType<typeof metadataKeys>): Plan {
+  const base = { [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const finals = pipeline.tasks.filter((t) => t.role === "finally");
   return {
     pipeline,
     scopes,
     labels: sortKeys({ ...pipeline.labels, ...base }),
-    annotations: sortKeys({ ...pipeline.annotations, [ANNOTATIONS.source]: `${pipeline.source.file}:${pipeline.source.line}` }),
+    annotations: sortKeys({ ...pipeline.annotations, [keys.source]: `${pipeline.source.file}:${pipeline.source.line}` }),
     succeedsWhen: successCondition(pipeline.tasks.filter((t) => t.role !== "finally")),
     ...(finals.length > 0 && { finallySucceedsWhen: successCondition(finals) }),
     tasks: pipeline.tasks.map((task) => ({
       task,
       ...withCondition(startCondition(task, byName, scopes)),
-      labels: sortKeys({ ...task.pod.labels, ...base, [LABELS.task]: task.name, [LABELS.role]: task.role }),
-      annotations: sortKeys({ ...task.pod.annotations, [ANNOTATIONS.source]: `${task.source.file}:${task.source.line}` }),
+      labels: sortKeys({ ...task.pod.labels, ...base, [keys.task]: task.name, [keys.role]: task.role }),
+      annotations: sortKeys({ ...task.pod.annotations, [keys.source]: `${task.source.file}:${task.source.line}` }),
     })),
   };
 }

@@ -1,0 +1,32 @@
+/**
+ * The project configuration: `gantry.config.json`, or a `"gantry"` key in package.json. The zod
+ * schema is the single source: it validates, types, and generates the JSON Schema shipped as
+ * gantry.config.schema.json for editor completion (`npm run schema`).
+ */
+import { z } from "zod";
+import * as rules from "../phases/3-validate/rules/index.js";
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Path or URL of this file's JSON Schema, for editors."),
+    include: z.array(z.string().min(1)).min(1).optional().describe("Files or folders holding pipelines, relative to this file. Default: [\"pipelines\"]."),
+    out: z.string().min(1).optional().describe("Output directory, relative to this file. Default: \"manifests\"."),
+    target: z.enum(["argo"]).optional().describe("What to emit. Default: \"argo\"."),
+    kind: z.enum(["auto", "template", "workflow", "cron"]).optional().describe("Argo object kind. auto: CronWorkflow if scheduled, else WorkflowTemplate."),
+    namespace: z.string().refine((s) => rules.dns1123Label(s) === undefined, { error: "must be a lowercase DNS label (a-z, 0-9, '-'), at most 63 characters" }).optional().describe("Namespace for pipelines that set none."),
+    labelPrefix: z
+      .string()
+      .refine((s) => rules.dns1123Subdomain(s) === undefined, { error: "must be a DNS subdomain such as \"gantry.dev\" or \"platform.acme.com\"" })
+      .optional()
+      .describe("Prefix of the labels and annotations Gantry adds (pipeline, task, role, source). Default: \"gantry.dev\"."),
+    kustomization: z.boolean().optional().describe("Write kustomization.yaml listing the manifests. Default: true."),
+    typecheck: z.boolean().optional().describe("Run the TypeScript type checker on every compile. Default: false."),
+  })
+  .describe("Gantry configuration; see docs/configuration.md. Command-line flags override it.");
+
+export type GantryConfig = z.infer<typeof configSchema>;
+
+/** The JSON Schema of the configuration, as shipped in gantry.config.schema.json. */
+export function configJsonSchema(): string {
+  return JSON.stringify(z.toJSONSchema(configSchema, { io: "input" }), null, 2) + "\n";
+}

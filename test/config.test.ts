@@ -1,0 +1,70 @@
+/**
+ * Configuration: gantry.config.json or a "gantry" key in package.json, validated with coded,
+ * positioned diagnostics; flags override it; the shipped JSON Schema matches the zod schema.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { configJsonSchema } from "../src/config/schema.js";
+import { gantry, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
+
+const PIPELINE = `import { pipeline } from "gantry";
+export default pipeline("cfg", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });
+`;
+
+describe("configuration", () => {
+  it("gantry.config.json sets inputs, output, kind, a default namespace and the label prefix", () => {
+    const dir = tempProject({
+      "flows/cfg.ts": PIPELINE,
+      "gantry.config.json": JSON.stringify({ include: ["flows"], out: "deploy", kind: "workflow", namespace: "batch", labelPrefix: "platform.acme.com", kustomization: false }, null, 2),
+    });
+    const r = gantry(["compile"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.keys(snapshotDir(path.join(dir, "deploy")))).toEqual(["cfg.yaml"]);
+    const obj = parse(fs.readFileSync(path.join(dir, "deploy/cfg.yaml"), "utf8").split("---\n")[1]!);
+    expect(obj.kind).toBe("Workflow");
+    expect(obj.metadata.namespace).toBe("batch");
+    expect(obj.metadata.labels["platform.acme.com/pipeline"]).toBe("cfg");
+    expect(obj.metadata.annotations["platform.acme.com/source"]).toBe("flows/cfg.ts:2");
+  });
+
+  it("the \"gantry\" key of package.json works the same; flags given on the command line win", () => {
+    const dir = tempProject({ "flows/cfg.ts": PIPELINE, "package.json": JSON.stringify({ name: "x", gantry: { include: ["flows"], out: "deploy", kind: "workflow" } }) });
+    expect(gantry(["compile", "--out", "elsewhere", "--kind", "template"], dir).code).toBe(0);
+    expect(fs.existsSync(path.join(dir, "deploy"))).toBe(false);
+    const obj = parse(fs.readFileSync(path.join(dir, "elsewhere/cfg.yaml"), "utf8").split("---\n")[1]!);
+    expect(obj.kind).toBe("WorkflowTemplate");
+  });
+
+  it("an unknown setting and a wrong value are GANTRY5004 at their line and column; nothing is written", () => {
+    const text = `{\n  "include": ["pipelines"],\n  "outt": "x",\n  "kind": "pod"\n}\n`;
+    const dir = tempProject({ "pipelines/cfg.ts": PIPELINE, "gantry.config.json": text });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('gantry.config.json:3:3: error GANTRY5004: gantry.config.json: unknown setting "outt"');
+    expect(r.stderr).toMatch(/gantry\.config\.json:4:11: error GANTRY5004: gantry\.config\.json: kind: .*"auto"/);
+    expect(r.stderr).toMatch(/> 3 \|\s+"outt"/);
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+  });
+
+  it("invalid JSON and a bad namespace are diagnostics too", () => {
+    const broken = tempProject({ "pipelines/cfg.ts": PIPELINE, "gantry.config.json": `{ "out": "x", }` });
+    const r = gantry(["compile", "--format", "json"], broken);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stderr)[0]).toMatchObject({ code: "GANTRY5004", span: { file: "gantry.config.json", line: 1 } });
+    const ns = tempProject({ "pipelines/cfg.ts": PIPELINE, "gantry.config.json": `{ "namespace": "Data_Team" }` });
+    expect(gantry(["compile"], ns).stderr).toMatch(/namespace: must be a lowercase DNS label/);
+  });
+
+  it("a pipeline's own namespace wins over the configured default", () => {
+    const dir = tempProject({ "pipelines/cfg.ts": PIPELINE.replace("{}, (p)", '{ namespace: "own" }, (p)'), "gantry.config.json": `{ "namespace": "batch" }` });
+    const r = gantry(["compile", "--stdout"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("namespace: own");
+  });
+
+  it("gantry.config.schema.json (shipped for editors) is generated from the zod schema: npm run schema", () => {
+    expect(fs.readFileSync(path.join(repoRoot, "gantry.config.schema.json"), "utf8")).toBe(configJsonSchema());
+  });
+});
