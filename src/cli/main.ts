@@ -8,6 +8,7 @@ import path from "node:path";
 import { CONFIG_FILE, loadConfig } from "../config/load.js";
 import { codes, formatDiagnostics, isDiagnosticCode } from "../diagnostics/index.js";
 import { runCompile, type CompileFlags } from "./compile-command.js";
+import { registerInit } from "./init-command.js";
 
 const EXIT_USAGE = 2;
 
@@ -82,6 +83,10 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       io.stdout(`${normalized}: ${title}\n\n${explain}\n`);
     });
 
+  registerInit(program, io, (code) => {
+    exitCode = code;
+  });
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
@@ -93,6 +98,12 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   }
   return exitCode;
 }
+
+// `gantry compile --stdout | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,0 +1,159 @@
+/**
+ * `gantry init [dir]`: scaffolds a project from `templates/init/` (an example pipeline,
+ * `gantry.config.json`, a vitest snapshot test over `manifests/` and a GitHub Actions workflow
+ * running `gantry compile --check`). It never overwrites: if any file it would write exists, it
+ * lists them and writes nothing.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import type { Io } from "./compile-command.js";
+
+/** The scaffold, shipped as data (package.json "files": "templates"). Same relative path from src/cli and dist/cli. */
+const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/init", import.meta.url));
+
+const NEXT_STEPS = ["npm install --save-dev gantry vitest", "npx gantry compile", "npx vitest run"];
+
+/** Every file under `templates/init`, as POSIX paths relative to it, in a fixed (code unit) order. */
+export function templateFiles(root: string = TEMPLATE_DIR): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const child = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile()) out.push(child);
+    }
+  };
+  walk("");
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** What already exists where a file, or a folder on the way to it, must be created. */
+function conflicts(targetDir: string, files: readonly string[]): string[] {
+  const found = new Set<string>();
+  /** `follow`: a symlink counts as what it points to (a symlinked folder can be written into). */
+  const kind = (p: string, follow: boolean): "none" | "dir" | "other" => {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return "none";
+      throw e;
+    }
+    if (follow && st.isSymbolicLink()) {
+      try {
+        st = fs.statSync(p);
+      } catch {
+        return "other"; // a dangling symlink is still something in the way
+      }
+    }
+    return st.isDirectory() ? "dir" : "other";
+  };
+  if (kind(targetDir, true) === "other") return ["."];
+  for (const rel of files) {
+    const parts = rel.split("/");
+    // Folders on the way (followed, so a symlinked folder is fine to write into), then the file itself.
+    let blocked = false;
+    for (let i = 1; i < parts.length && !blocked; i++) {
+      const folder = parts.slice(0, i).join("/");
+      if (kind(path.join(targetDir, folder), true) === "other") {
+        found.add(folder);
+        blocked = true;
+      }
+    }
+    if (!blocked && kind(path.join(targetDir, rel), false) !== "none") found.add(rel);
+  }
+  return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Runs `gantry init`: copies every file under `templates/init` into `dir` (resolved against
+ * `io.cwd`; created if missing). Returns 0 when every file was created, 1 when any of them (or a
+ * file where one of its folders must go) exists, in which case nothing is written.
+ */
+export async function runInit(dir: string, _flags: { force?: never }, io: Io): Promise<number> {
+  const targetDir = path.resolve(io.cwd, dir || ".");
+  const shown = (rel: string): string => {
+    const abs = rel === "." ? targetDir : path.join(targetDir, rel);
+    const fromCwd = path.relative(io.cwd, abs);
+    if (fromCwd === "") return ".";
+    const outside = fromCwd === ".." || fromCwd.startsWith(`..${path.sep}`) || path.isAbsolute(fromCwd);
+    return outside ? abs : fromCwd.split(path.sep).join("/");
+  };
+  const files = templateFiles();
+
+  const existing = conflicts(targetDir, files);
+  if (existing.length > 0) {
+    io.stderr(
+      [
+        "refusing to overwrite existing files:",
+        ...existing.map((rel) => `  ${shown(rel)}`),
+        "nothing was written. Move them away, or run `gantry init <dir>` to scaffold into another folder.",
+        "",
+      ].join("\n"),
+    );
+    return 1;
+  }
+
+  const created: string[] = [];
+  const createdDirs: string[] = [];
+  try {
+    for (const rel of files) {
+      const target = path.join(targetDir, rel);
+      const firstNew = fs.mkdirSync(path.dirname(target), { recursive: true });
+      if (firstNew !== undefined) createdDirs.push(firstNew);
+      // "wx": fail rather than overwrite a file that appeared since the check.
+      fs.writeFileSync(target, fs.readFileSync(path.join(TEMPLATE_DIR, rel)), { flag: "wx" });
+      created.push(target);
+    }
+  } catch (e) {
+    // Leave the folder as it was: remove what this run created, newest first.
+    for (const f of created.reverse()) fs.rmSync(f, { force: true });
+    for (const d of createdDirs.reverse()) fs.rmSync(d, { recursive: true, force: true });
+    io.stderr(`could not write the scaffold: ${e instanceof Error ? e.message : String(e)}\nnothing was written.\n`);
+    return 1;
+  }
+
+  const where = shown(".");
+  const steps = where === "." ? NEXT_STEPS : [`cd ${where}`, ...NEXT_STEPS];
+  io.stdout(
+    [
+      `created ${files.length} files${where === "." ? "" : ` in ${where}`}:`,
+      ...files.map((rel) => `  ${shown(rel)}`),
+      "",
+      "Next steps:",
+      ...steps.map((s) => `  ${s}`),
+      "",
+      "`gantry compile` writes manifests/; commit it with your pipelines. CI then fails when they",
+      "disagree (`gantry compile --check`, and the snapshot test in test/pipelines.test.ts).",
+      "",
+    ].join("\n"),
+  );
+  return 0;
+}
+
+/** Adds `init [dir]` to the `gantry` program; the action's exit code goes to `setExit`. */
+export function registerInit(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command("init")
+    .description("Scaffold a project: an example pipeline, gantry.config.json, a snapshot test and a GitHub Actions workflow.")
+    .argument("[dir]", "folder to scaffold into (created if missing)", ".")
+    .addHelpText(
+      "after",
+      () =>
+        [
+          "",
+          "Files written:",
+          ...templateFiles().map((rel) => `  ${rel}`),
+          "",
+          "Existing files are never overwritten: if any of these exists, init lists them and writes nothing.",
+          "",
+          "Exit codes: 0 created, 1 a file exists (nothing written), 2 usage error.",
+        ].join("\n"),
+    )
+    .action(async (dir: string) => {
+      setExit(await runInit(dir, {}, io));
+    });
+}

@@ -1,0 +1,42 @@
+/**
+ * An example pipeline: "greet" prints a greeting for a name given per run, then "report" runs once
+ * it has succeeded. `npx gantry compile` turns it into manifests/hello.yaml, an Argo
+ * WorkflowTemplate; start a run with `argo submit --from workflowtemplate/hello -p name=gantry`.
+ *
+ * Gantry reads this file and never runs it, so it must be computable at compile time: no
+ * `Date`, `process.env` or other packages (see `npx gantry explain <code>` for any diagnostic).
+ * Every file in pipelines/ is compiled; rename or replace this one.
+ */
+import { pipeline } from "gantry";
+
+const IMAGE = "busybox:1.36";
+
+export default pipeline(
+  "hello",
+  {
+    description: "Greets someone, then reports that it did",
+    // namespace: "argo",  // where the WorkflowTemplate goes; default: the namespace you apply it to
+    parameters: {
+      name: { default: "world", description: "Who to greet" },
+    },
+    defaults: {
+      resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+    },
+  },
+  (p) => {
+    const greet = p.task("greet", {
+      image: IMAGE,
+      command: ["echo"],
+      args: [`hello, ${p.params.name}`],
+      retry: { limit: 2 },
+    });
+
+    p.task("report", {
+      image: IMAGE,
+      command: ["sh", "-c"],
+      args: [`echo "greeted ${p.params.name}"`],
+      timeout: "5m",
+      after: [greet],
+    });
+  },
+);

@@ -1,0 +1,269 @@
+/**
+ * `gantry init`: writes exactly the files of templates/init, never overwrites (refuses and writes
+ * nothing), and what it writes works: the example compiles with the real CLI, the scaffolded
+ * snapshot test passes against those manifests (and fails when they are stale), and both files
+ * type-check against the package's types.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { Command } from "commander";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Io } from "../src/cli/compile-command.js";
+import { registerInit, runInit, templateFiles } from "../src/cli/init-command.js";
+import { gantry, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
+
+const TEMPLATES = path.join(repoRoot, "templates/init");
+const EXPECTED = [".github/workflows/gantry.yml", "gantry.config.json", "pipelines/hello.ts", "test/pipelines.test.ts"];
+
+const temps: string[] = [];
+const project = (files: Record<string, string> = {}): string => {
+  const dir = tempProject(files);
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function fakeIo(cwd: string): Io & { out: string; err: string } {
+  const io = {
+    cwd,
+    color: false,
+    out: "",
+    err: "",
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+  };
+  return io;
+}
+
+/** The template files with their contents, keyed as snapshotDir keys them (platform separators). */
+function templateContents(prefix = ""): Record<string, string> {
+  return Object.fromEntries(EXPECTED.map((rel) => [path.join(prefix, rel), fs.readFileSync(path.join(TEMPLATES, rel), "utf8")]));
+}
+
+describe("templates/init", () => {
+  it("holds exactly the scaffold, in a fixed order", () => {
+    expect(templateFiles()).toEqual(EXPECTED);
+  });
+
+  it("gantry.config.json has the shape the config loader reads", () => {
+    expect(JSON.parse(fs.readFileSync(path.join(TEMPLATES, "gantry.config.json"), "utf8"))).toEqual({
+      $schema: "./node_modules/gantry/gantry.config.schema.json",
+      include: ["pipelines"],
+      out: "manifests",
+    });
+  });
+
+  it("ships with the package (package.json files)", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { files: string[] };
+    expect(pkg.files).toContain("templates");
+  });
+
+  it("the workflow checks out, sets up Node 20 with the npm cache, installs, runs compile --check and vitest", () => {
+    const yml = fs.readFileSync(path.join(TEMPLATES, ".github/workflows/gantry.yml"), "utf8");
+    const runs = [...yml.matchAll(/^\s+- (?:uses|run): (.+)$/gm)].map((m) => m[1]);
+    expect(runs).toEqual(["actions/checkout@v4", "actions/setup-node@v4", "npm ci", "npx gantry compile --check --format github", "npx vitest run"]);
+    expect(yml).toMatch(/node-version: 20\n\s+cache: npm/);
+  });
+});
+
+describe("runInit", () => {
+  it("creates exactly the template files, with their contents, and prints them and the next steps", async () => {
+    const dir = project();
+    const io = fakeIo(dir);
+    expect(await runInit(".", {}, io)).toBe(0);
+    expect(snapshotDir(dir)).toEqual(templateContents());
+    expect(io.err).toBe("");
+    expect(io.out).toBe(
+      [
+        "created 4 files:",
+        ...EXPECTED.map((rel) => `  ${rel}`),
+        "",
+        "Next steps:",
+        "  npm install --save-dev gantry vitest",
+        "  npx gantry compile",
+        "  npx vitest run",
+        "",
+        "`gantry compile` writes manifests/; commit it with your pipelines. CI then fails when they",
+        "disagree (`gantry compile --check`, and the snapshot test in test/pipelines.test.ts).",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("creates a missing folder and starts the next steps with cd into it", async () => {
+    const dir = project();
+    const io = fakeIo(dir);
+    expect(await runInit("repos/new", {}, io)).toBe(0);
+    expect(snapshotDir(dir)).toEqual(templateContents("repos/new"));
+    expect(io.out).toContain("created 4 files in repos/new:\n  repos/new/.github/workflows/gantry.yml\n");
+    expect(io.out).toContain("Next steps:\n  cd repos/new\n  npm install --save-dev gantry vitest\n");
+  });
+
+  it("refuses a second run, lists every existing file and changes nothing", async () => {
+    const dir = project();
+    expect(await runInit(".", {}, fakeIo(dir))).toBe(0);
+    fs.appendFileSync(path.join(dir, "pipelines/hello.ts"), "// edited\n");
+    const before = snapshotDir(dir);
+
+    const io = fakeIo(dir);
+    expect(await runInit(".", {}, io)).toBe(1);
+    expect(io.out).toBe("");
+    expect(io.err).toBe(
+      [
+        "refusing to overwrite existing files:",
+        ...EXPECTED.map((rel) => `  ${rel}`),
+        "nothing was written. Move them away, or run `gantry init <dir>` to scaffold into another folder.",
+        "",
+      ].join("\n"),
+    );
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it("refuses a partly populated folder without writing any other file or folder", async () => {
+    const dir = project({ "pipelines/hello.ts": "// mine\n" });
+    const io = fakeIo(dir);
+    expect(await runInit(".", {}, io)).toBe(1);
+    expect(io.err).toMatch(/^refusing to overwrite existing files:\n {2}pipelines\/hello\.ts\nnothing was written\./);
+    expect(snapshotDir(dir)).toEqual({ [path.join("pipelines", "hello.ts")]: "// mine\n" });
+    expect(fs.readdirSync(dir)).toEqual(["pipelines"]);
+  });
+
+  it("lists paths relative to the working directory when scaffolding into another folder", async () => {
+    const dir = project({ "sub/gantry.config.json": "{}\n" });
+    const io = fakeIo(dir);
+    expect(await runInit("sub", {}, io)).toBe(1);
+    expect(io.err).toContain("refusing to overwrite existing files:\n  sub/gantry.config.json\n");
+    expect(snapshotDir(dir)).toEqual({ [path.join("sub", "gantry.config.json")]: "{}\n" });
+  });
+
+  it("refuses when a file sits where a folder must go, or the target itself is a file", async () => {
+    const dir = project({ test: "not a folder\n", ".github": "neither\n" });
+    const io = fakeIo(dir);
+    expect(await runInit(".", {}, io)).toBe(1);
+    expect(io.err).toContain("refusing to overwrite existing files:\n  .github\n  test\nnothing");
+    expect(snapshotDir(dir)).toEqual({ test: "not a folder\n", ".github": "neither\n" });
+
+    const file = project({ "a-file": "x\n" });
+    const io2 = fakeIo(file);
+    expect(await runInit("a-file", {}, io2)).toBe(1);
+    expect(io2.err).toContain("refusing to overwrite existing files:\n  a-file\n");
+  });
+
+  it("counts a dangling symlink as existing, and writes through a symlinked folder", async () => {
+    const dir = project();
+    fs.symlinkSync(path.join(dir, "nowhere.json"), path.join(dir, "gantry.config.json"));
+    const io = fakeIo(dir);
+    expect(await runInit(".", {}, io)).toBe(1);
+    expect(io.err).toContain("  gantry.config.json\n");
+
+    const other = project();
+    fs.mkdirSync(path.join(other, "real-pipelines"));
+    fs.symlinkSync(path.join(other, "real-pipelines"), path.join(other, "pipelines"));
+    expect(await runInit(".", {}, fakeIo(other))).toBe(0);
+    expect(fs.readFileSync(path.join(other, "real-pipelines/hello.ts"), "utf8")).toBe(fs.readFileSync(path.join(TEMPLATES, "pipelines/hello.ts"), "utf8"));
+  });
+});
+
+describe("registerInit", () => {
+  const program = (io: Io, exit: { code?: number }): Command => {
+    const p = new Command("gantry").exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    registerInit(p, io, (code) => void (exit.code = code));
+    return p;
+  };
+
+  it("adds `init [dir]` (default: the working directory) whose exit code goes to setExit", async () => {
+    const dir = project();
+    const exit: { code?: number } = {};
+    await program(fakeIo(dir), exit).parseAsync(["init"], { from: "user" });
+    expect(exit.code).toBe(0);
+    expect(Object.keys(snapshotDir(dir)).sort()).toEqual(EXPECTED.map((rel) => path.join(rel)).sort());
+
+    await program(fakeIo(dir), exit).parseAsync(["init", "."], { from: "user" });
+    expect(exit.code).toBe(1);
+  });
+
+  it("has --help listing the files, the refusal and the exit codes", async () => {
+    const io = fakeIo(repoRoot);
+    await expect(program(io, {}).parseAsync(["init", "--help"], { from: "user" })).rejects.toMatchObject({ exitCode: 0 });
+    expect(io.out).toContain("Usage: gantry init [options] [dir]");
+    expect(io.out).toContain("Scaffold a project");
+    expect(io.out).toContain("Files written:\n  .github/workflows/gantry.yml\n  gantry.config.json\n  pipelines/hello.ts\n  test/pipelines.test.ts\n");
+    expect(io.out).toContain("never overwritten");
+    expect(io.out).toContain("Exit codes: 0 created, 1 a file exists (nothing written), 2 usage error.");
+  });
+});
+
+describe("the scaffolded project, end to end", () => {
+  /** A project initialised by runInit, with gantry (this checkout, dist built by the global setup) and vitest installed by symlink. */
+  async function scaffolded(packageJson?: object): Promise<string> {
+    const dir = project();
+    expect(await runInit(".", {}, fakeIo(dir))).toBe(0);
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"), "dir");
+    fs.symlinkSync(path.join(repoRoot, "node_modules/vitest"), path.join(dir, "node_modules/vitest"), "dir");
+    if (packageJson) fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(packageJson, null, 2) + "\n");
+    return dir;
+  }
+
+  /** The environment without the outer vitest's variables, so the inner vitest is an ordinary run. */
+  const cleanEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST") && k !== "TEST" && k !== "NODE_ENV")),
+    NO_COLOR: "1",
+    ...extra,
+  });
+  const vitest = (dir: string, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [path.join(repoRoot, "node_modules/vitest/vitest.mjs"), "run"], { cwd: dir, encoding: "utf8", env: cleanEnv(env), timeout: 60_000 });
+
+  it("compiles with the real CLI; the snapshot test passes on those manifests and fails when they are stale", async () => {
+    const dir = await scaffolded({ name: "scaffold", private: true, type: "module" });
+    const compiled = gantry(["compile", "pipelines", "--out", "manifests"], dir);
+    expect(compiled.stderr).toBe("compiled 1 pipeline into manifests: 2 written, 0 unchanged.\n");
+    expect(compiled.code).toBe(0);
+    expect(fs.readdirSync(path.join(dir, "manifests")).sort()).toEqual(["hello.yaml", "kustomization.yaml"]);
+    const manifest = fs.readFileSync(path.join(dir, "manifests/hello.yaml"), "utf8");
+    expect(manifest.split("\n")[0]).toContain("from pipelines/hello.ts.");
+    expect(manifest).toContain("kind: WorkflowTemplate");
+    expect(manifest).toMatch(/depends: greet\.Succeeded/);
+    expect(manifest).toContain("hello, {{workflow.parameters.name}}");
+
+    expect(gantry(["compile", "--check", "--format", "github"], dir).code).toBe(0);
+
+    const pass = vitest(dir, { CI: "1" });
+    expect(pass.stdout + pass.stderr).toMatch(/1 passed/);
+    expect(pass.status).toBe(0);
+
+    fs.writeFileSync(path.join(dir, "manifests/hello.yaml"), manifest.replace("cpu: 50m", "cpu: 60m"));
+    const before = snapshotDir(path.join(dir, "manifests"));
+    const stale = vitest(dir, { CI: "1" });
+    expect(stale.status).toBe(1);
+    expect(stale.stdout + stale.stderr).toContain('manifests/hello.yaml (pipeline "hello" in pipelines/hello.ts)');
+    expect(snapshotDir(path.join(dir, "manifests"))).toEqual(before);
+  });
+
+  // Without a package.json (or one without "type": "module") the files are CommonJS for TypeScript; both must check.
+  it.each([
+    ["an ES module project", { name: "scaffold", private: true, type: "module" }],
+    ["a project without package.json", undefined],
+  ])("the example and the snapshot test type-check strictly in %s", async (_, packageJson) => {
+    const dir = await scaffolded(packageJson);
+    const tsc = (...files: string[]) =>
+      spawnSync(
+        process.execPath,
+        [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--skipLibCheck", ...files],
+        { cwd: dir, encoding: "utf8", timeout: 60_000 },
+      );
+    const ok = tsc("pipelines/hello.ts", "test/pipelines.test.ts");
+    expect(ok.stdout + ok.stderr).toBe("");
+    expect(ok.status).toBe(0);
+
+    // And the check is real: a typo in the test is an error.
+    const test = path.join(dir, "test/pipelines.test.ts");
+    fs.writeFileSync(test, fs.readFileSync(test, "utf8").replace("m.yaml,", "m.yml,"));
+    const bad = tsc("test/pipelines.test.ts");
+    expect(bad.stdout).toContain("Property 'yml' does not exist");
+    expect(bad.status).not.toBe(0);
+  });
+});
