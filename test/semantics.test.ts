@@ -625,7 +625,7 @@ describe("gantry compile with setup/teardown (the CLI)", () => {
     expect(r.stderr).not.toMatch(/: error /);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`${r.at("t")}: warning GANTRY4005:`);
-    expect(Object.keys(r.after).sort()).toEqual(["old.yaml", "p1.yaml"]);
+    expect(Object.keys(r.after).sort()).toEqual(["kustomization.yaml", "old.yaml", "p1.yaml"]);
   });
 });
 

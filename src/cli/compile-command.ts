@@ -3,6 +3,7 @@ import { compile, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
 import { formatDiagnostics, hasErrors, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
 import { meaningChange, unifiedDiff } from "../output/changes.js";
+import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
 import { hasChanges, planOutput, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
@@ -18,6 +19,8 @@ export interface CompileFlags {
   check: boolean;
   /** Also write kustomization.yaml listing the manifests (default on). */
   kustomization: boolean;
+  /** Also write `<pipeline>.md`, the task graph as a Mermaid picture, beside each `<pipeline>.yaml`. */
+  graph: boolean;
   /** From the configuration: namespace for pipelines that set none. */
   namespace?: string;
   /** From the configuration: prefix of Gantry's labels and annotations. */
@@ -63,6 +66,9 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
   const outDir = path.resolve(io.cwd, flags.out);
   const files: OutputFile[] = result.pipelines.map((p) => ({ path: p.file, content: p.yaml }));
   if (flags.kustomization) files.push({ path: KUSTOMIZATION, content: kustomization(files.map((f) => f.path)) });
+  // After the kustomization, which lists manifests only. Same ownership rules, --check and atomic
+  // writer as the YAML: a failure writes neither.
+  if (flags.graph) files.push(...result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".md"), content: graphMarkdown(p.ir, p.source) })));
   const changes = planOutput(outDir, files);
   diagnostics.push(...changes.diagnostics);
   if (hasErrors(changes.diagnostics)) {
@@ -97,7 +103,7 @@ function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: 
   for (const c of changes.changed) lines.push(`  changed  ${c.file.path}`);
   for (const r of changes.removed) lines.push(`  removed  ${r.path}`);
   const meaning = [
-    ...changes.added.filter((f) => f.path !== KUSTOMIZATION).map((f) => meaningChange(f.path.replace(/\.yaml$/, ""), undefined, f.content)),
+    ...changes.added.filter((f) => f.path !== KUSTOMIZATION && f.path.endsWith(".yaml")).map((f) => meaningChange(f.path.replace(/\.yaml$/, ""), undefined, f.content)),
     ...changes.changed.filter((c) => c.file.path !== KUSTOMIZATION && c.file.path.endsWith(".yaml")).map((c) => meaningChange(c.file.path.replace(/\.yaml$/, ""), c.before, c.file.content)),
     ...changes.removed.filter((r) => r.path !== KUSTOMIZATION && r.path.endsWith(".yaml")).map((r) => meaningChange(r.path.replace(/\.yaml$/, ""), r.before, undefined)),
   ].filter((m): m is string => m !== undefined);

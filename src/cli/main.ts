@@ -8,6 +8,7 @@ import path from "node:path";
 import { CONFIG_FILE, loadConfig } from "../config/load.js";
 import { codes, formatDiagnostics, isDiagnosticCode } from "../diagnostics/index.js";
 import { runCompile, type CompileFlags } from "./compile-command.js";
+import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
 
 const EXIT_USAGE = 2;
@@ -41,6 +42,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
     .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
+    .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
     .addHelpText("after", `\nSettings can also come from ${CONFIG_FILE} (or a "gantry" key in package.json); flags given here win.`)
@@ -62,6 +64,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         kind: given("kind") ? flags.kind : (c.kind ?? flags.kind),
         typecheck: given("typecheck") ? flags.typecheck : (c.typecheck ?? flags.typecheck),
         kustomization: given("kustomization") ? flags.kustomization : (c.kustomization ?? flags.kustomization),
+        graph: given("graph") ? flags.graph : (c.graph ?? flags.graph),
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
       };
@@ -84,6 +87,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     });
 
   registerInit(program, io, (code) => {
+    exitCode = code;
+  });
+  registerGraph(program, io, (code) => {
     exitCode = code;
   });
 

@@ -20,6 +20,7 @@ export const configSchema = z
       .optional()
       .describe("Prefix of the labels and annotations Gantry adds (pipeline, task, role, source). Default: \"gantry.dev\"."),
     kustomization: z.boolean().optional().describe("Write kustomization.yaml listing the manifests. Default: true."),
+    graph: z.boolean().optional().describe("Also write <pipeline>.md with the task graph as a Mermaid picture beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the .md files exist."),
     typecheck: z.boolean().optional().describe("Run the TypeScript type checker on every compile. Default: false."),
   })
   .describe("Gantry configuration; see docs/configuration.md. Command-line flags override it.");
