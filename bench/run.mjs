@@ -42,6 +42,7 @@ import { generateCorpus, listCorpusFiles, MAX_TASKS } from "./corpus.mjs";
 const SELF = fileURLToPath(import.meta.url);
 const REPO = path.resolve(path.dirname(SELF), "..");
 const DIST_COMPILE = path.join(REPO, "dist", "compile.js");
+const DIST_SESSION = path.join(REPO, "dist", "session.js");
 
 /** Pipelines in the warm-up corpus (numbered from WARMUP_FIRST, so its names and text differ). */
 const WARMUP_PIPELINES = 100;
@@ -56,6 +57,7 @@ const TARGET = { pipelines: 1000, tasks: 20, maxRatio: 2.0, maxRssMB: 512 };
  * @property {number} bytes
  * @property {number[]} parseMs
  * @property {number[]} compileMs
+ * @property {number[]} [incrementalMs] one-file recompiles of a CompileSession (--watch)
  * @property {number[]} parseCpuMs  CPU time (user + system, all threads) of each bare parse
  * @property {number[]} compileCpuMs CPU time of each compile run
  * @property {number[]} rssMB       peak RSS of each compile run
@@ -277,6 +279,8 @@ function report(results, reps, loadBefore) {
     const rss = at.rssMB[0] ?? NaN;
     console.log(`  ${ratio <= TARGET.maxRatio ? "PASS" : "FAIL"}  compile within ${TARGET.maxRatio.toFixed(1)}x the bare parse: ${ratio.toFixed(2)}x`);
     console.log(`  ${rss < TARGET.maxRssMB ? "PASS" : "FAIL"}  peak RSS under ${TARGET.maxRssMB} MB: ${Math.round(rss)} MB`);
+    const incremental = median(at.incrementalMs ?? []) / median(at.compileMs);
+    console.log(`  ${incremental < 0.1 ? "PASS" : "FAIL"}  one-file change (--watch) recompiles in under 10% of a full compile: ${fmtMs(median(at.incrementalMs ?? []))} ms = ${(incremental * 100).toFixed(2)}%`);
   }
   if (results.length > 1) {
     const perTask = (/** @type {SizeResult} */ r) => median(r.compileMs) / (r.pipelines * r.tasks);
@@ -401,6 +405,24 @@ async function child(dir, warmDir, tasks, reps) {
   }
   result.lifetimeRssMB = Math.max(lifetimeKB, process.resourceUsage().maxRSS) / 1024;
   if (!result.rssReset) result.rssMB = result.rssMB.map(() => result.lifetimeRssMB);
+
+  // 4. --watch: after a full session compile, change one pipeline file and time the recompile
+  // (what `gantry compile --watch` does on save; nothing written). The file is restored after.
+  const { CompileSession } = await import(pathToFileURL(DIST_SESSION).href);
+  const session = new CompileSession({ cwd: dir, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false });
+  check(await session.full(), pipelines, tasks, dir);
+  const victim = path.join(dir, "pipelines", fs.readdirSync(path.join(dir, "pipelines")).sort()[0]);
+  const original = fs.readFileSync(victim, "utf8");
+  result.incrementalMs = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    fs.writeFileSync(victim, `${original}\n// edit ${rep}\n`);
+    gc();
+    const t0 = performance.now();
+    const updated = await session.update([victim]);
+    result.incrementalMs.push(performance.now() - t0);
+    if (updated.recompiled.length !== 1 || !updated.ok) throw new Error(`incremental recompile: expected 1 file, got ${updated.recompiled.length} (ok: ${updated.ok})`);
+  }
+  fs.writeFileSync(victim, original);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

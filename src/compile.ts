@@ -57,6 +57,13 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
   const { irs, sources } = await readPipelines(options, diagnostics);
 
+  const pipelines = emitPipelines(irs, options, diagnostics);
+  const sorted = sortDiagnostics(diagnostics);
+  return { pipelines, diagnostics: sorted, sources, ok: !hasErrors(sorted) };
+}
+
+/** The back half: validated IR to manifests (lowering, backend, YAML), sorted by pipeline name. */
+export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptions, diagnostics: Diagnostic[]): CompiledPipeline[] {
   const pipelines: CompiledPipeline[] = [];
   for (const declared of irs) {
     const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
@@ -75,9 +82,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
       yaml: toYaml(backend.objects, headerFor(ir.source.file)),
     });
   }
-  pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const sorted = sortDiagnostics(diagnostics);
-  return { pipelines, diagnostics: sorted, sources, ok: !hasErrors(sorted) };
+  return pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**
@@ -96,7 +101,7 @@ async function readPipelines(options: CompileOptions, diagnostics: Diagnostic[])
   return { irs: validation.pipelines, sources: program.texts() };
 }
 
-async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
+export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
   const files = new Set<string>();
   for (const p of options.paths) {
     const abs = path.resolve(options.cwd, p);

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { compile, type Target } from "../compile.js";
+import { compile, type CompileOptions, type CompileResult, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
 import { formatDiagnostics, hasErrors, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
 import { meaningChange, unifiedDiff } from "../output/changes.js";
@@ -21,6 +21,8 @@ export interface CompileFlags {
   kustomization: boolean;
   /** Also write `<pipeline>.md`, the task graph as a Mermaid picture, beside each `<pipeline>.yaml`. */
   graph: boolean;
+  /** Keep running and recompile on changes. */
+  watch?: boolean;
   /** From the configuration: namespace for pipelines that set none. */
   namespace?: string;
   /** From the configuration: prefix of Gantry's labels and annotations. */
@@ -34,9 +36,8 @@ export interface Io {
   color: boolean;
 }
 
-/** Runs `gantry compile`; returns the exit code (0 ok, 1 diagnostics). */
-export async function runCompile(paths: string[], flags: CompileFlags, io: Io): Promise<number> {
-  const result = await compile({
+export function compileOptions(paths: string[], flags: CompileFlags, io: Io): CompileOptions {
+  return {
     cwd: io.cwd,
     paths: paths.length > 0 ? paths : ["pipelines"],
     target: flags.target,
@@ -44,7 +45,16 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
     typecheck: flags.typecheck,
     ...(flags.namespace !== undefined && { namespace: flags.namespace }),
     ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
-  });
+  };
+}
+
+/** Runs `gantry compile`; returns the exit code (0 ok, 1 diagnostics). */
+export async function runCompile(paths: string[], flags: CompileFlags, io: Io): Promise<number> {
+  return emitResult(await compile(compileOptions(paths, flags, io)), flags, io);
+}
+
+/** Reports a compile's diagnostics and writes (or, with --check, compares) its output. */
+export async function emitResult(result: CompileResult, flags: CompileFlags, io: Io): Promise<number> {
   const diagnostics: Diagnostic[] = [...result.diagnostics];
   const report = (extra: string) => {
     // JSON consumers always get a document, even an empty one.

@@ -10,6 +10,7 @@ import { codes, formatDiagnostics, isDiagnosticCode } from "../diagnostics/index
 import { runCompile, type CompileFlags } from "./compile-command.js";
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
+import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
 
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
     .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
+    .addOption(new Option("-w, --watch", "keep running: recompile the changed files and the pipelines that import them").default(false).conflicts(["stdout", "check"]))
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
     .addHelpText("after", `\nSettings can also come from ${CONFIG_FILE} (or a "gantry" key in package.json); flags given here win.`)
@@ -68,7 +70,15 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
       };
-      exitCode = await runCompile(paths.length > 0 ? paths : (c.include ?? []), settings, io);
+      const inputs = paths.length > 0 ? paths : (c.include ?? []);
+      if (settings.watch) {
+        const stop = new AbortController();
+        process.once("SIGINT", () => stop.abort());
+        process.once("SIGTERM", () => stop.abort());
+        exitCode = await runWatch(inputs, settings, io, stop.signal);
+        return;
+      }
+      exitCode = await runCompile(inputs, settings, io);
     });
 
   program

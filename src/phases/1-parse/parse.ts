@@ -14,15 +14,17 @@ export interface SourceProgram {
   file(absolutePath: string): ts.SourceFile | undefined;
   /** Path relative to the working directory with POSIX separators: how files are named in output. */
   relative(absolutePath: string): string;
-  /** Syntax errors of the files parsed so far, each reported once. */
-  takeSyntaxDiagnostics(): Diagnostic[];
+  /** Syntax errors of a file already read with `file()`. */
+  syntaxDiagnostics(absolutePath: string): Diagnostic[];
+  /** Forgets a file, so the next `file()` reads it again (for --watch). */
+  invalidate(absolutePath: string): void;
   /** The text of every file parsed, by relative path, for code frames. */
   texts(): Map<string, string>;
 }
 
 export function createSourceProgram(cwd: string): SourceProgram {
   const cache = new Map<string, ts.SourceFile | undefined>();
-  const pending: ts.SourceFile[] = [];
+  const syntax = new Map<string, Diagnostic[]>();
   const relatives = new Map<string, string>();
   const relative = (p: string) => {
     let r = relatives.get(p);
@@ -38,7 +40,6 @@ export function createSourceProgram(cwd: string): SourceProgram {
       try {
         const text = fs.readFileSync(absolutePath, "utf8");
         sf = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.Latest, true, scriptKind(absolutePath));
-        pending.push(sf);
       } catch {
         sf = undefined;
       }
@@ -50,22 +51,29 @@ export function createSourceProgram(cwd: string): SourceProgram {
       for (const [p, sf] of cache) if (sf) out.set(relative(p), sf.text);
       return out;
     },
-    takeSyntaxDiagnostics() {
-      const out: Diagnostic[] = [];
-      for (const sf of pending.splice(0)) {
+    syntaxDiagnostics(absolutePath) {
+      const sf = cache.get(absolutePath);
+      if (!sf) return [];
+      let out = syntax.get(absolutePath);
+      if (!out) {
         // parseDiagnostics is internal to TypeScript but has been stable for years; it avoids building a Program.
         const found = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-        for (const d of found) {
+        out = found.map((d) => {
           const start = sf.getLineAndCharacterOfPosition(d.start);
-          out.push({
-            code: "GANTRY1002",
-            severity: "error",
+          return {
+            code: "GANTRY1002" as const,
+            severity: "error" as const,
             message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
             span: { file: relative(sf.fileName), line: start.line + 1, column: start.character + 1 },
-          });
-        }
+          };
+        });
+        syntax.set(absolutePath, out);
       }
       return out;
+    },
+    invalidate(absolutePath) {
+      cache.delete(absolutePath);
+      syntax.delete(absolutePath);
     },
   };
 }

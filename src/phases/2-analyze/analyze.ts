@@ -15,6 +15,8 @@ import { Origins } from "./origins.js";
 export interface AnalysisResult {
   units: DeclarationUnit[];
   diagnostics: Diagnostic[];
+  /** Absolute paths of the files the analysis read: the entries and every module they import. */
+  loadedFiles: string[];
 }
 
 export function analyze(program: SourceProgram, entryFiles: readonly string[]): AnalysisResult {
@@ -66,7 +68,7 @@ export function analyze(program: SourceProgram, entryFiles: readonly string[]): 
     });
   }
   diagnostics.push(...loader.syntaxDiagnostics, ...ev.diagnostics);
-  return { units: [...found.values()], diagnostics };
+  return { units: [...found.values()], diagnostics, loadedFiles: loader.loadedFiles() };
 }
 
 /**

@@ -154,14 +154,18 @@ export class ModuleLoader {
 
   constructor(readonly program: SourceProgram) {}
 
+  /** Absolute paths of every module loaded so far: what the analysed entries depend on. */
+  loadedFiles(): string[] {
+    return [...this.records.keys()];
+  }
+
   /** The module for a file; undefined if the file cannot be read. */
   module(absolutePath: string): ModuleRecord | undefined {
     let record = this.records.get(absolutePath);
     if (record) return record;
     const sf = this.program.file(absolutePath);
     if (!sf) return undefined;
-    // Parsed just now, so the pending syntax errors are this file's.
-    const syntax = this.program.takeSyntaxDiagnostics();
+    const syntax = this.program.syntaxDiagnostics(absolutePath);
     this.syntaxDiagnostics.push(...syntax);
     record = new ModuleRecord(sf, this, this.evaluator, syntax.length > 0);
     this.records.set(absolutePath, record);

@@ -1,0 +1,93 @@
+/**
+ * Incremental compiles (CompileSession, behind `gantry compile --watch`): the same result as a full
+ * compile, and after a change only the changed files and the pipelines that import them recompile.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile, type CompileOptions } from "../src/compile.js";
+import { CompileSession } from "../src/session.js";
+import { gantryBin, repoRoot, tempProject } from "./support/cli.js";
+
+const options = (cwd: string, paths: string[]): CompileOptions => ({ cwd, paths, target: "argo", kind: "auto" });
+const summary = (r: { pipelines: { name: string; yaml: string }[]; diagnostics: unknown[] }) => ({
+  pipelines: r.pipelines.map((p) => [p.name, p.yaml]),
+  diagnostics: r.diagnostics,
+});
+
+describe("CompileSession", () => {
+  it.each(["examples", "test/fixtures/static"])("a full session compile of %s equals compile()", async (dir) => {
+    const session = new CompileSession(options(repoRoot, [dir]));
+    expect(summary(await session.full())).toEqual(summary(await compile(options(repoRoot, [dir]))));
+  });
+
+  it("recompiles only what depends on a change, and the result still equals a full compile", async () => {
+    const dir = tempProject({
+      "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/images.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+      "pipelines/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "alpine:3" }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).recompiled).toEqual(["pipelines/a.ts", "pipelines/b.ts"]);
+
+    fs.writeFileSync(path.join(dir, "pipelines/b.ts"), fs.readFileSync(path.join(dir, "pipelines/b.ts"), "utf8").replace("alpine:3", "alpine:3.20"));
+    const afterB = await session.update(["pipelines/b.ts"]);
+    expect(afterB.recompiled).toEqual(["pipelines/b.ts"]);
+    expect(afterB.pipelines.find((p) => p.name === "b")!.yaml).toContain("alpine:3.20");
+
+    // A shared module: every pipeline importing it recompiles (and only those).
+    fs.writeFileSync(path.join(dir, "lib/images.ts"), `export const IMAGE = "busybox:1.37";\n`);
+    const afterLib = await session.update([path.join(dir, "lib/images.ts")]);
+    expect(afterLib.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(afterLib.pipelines.find((p) => p.name === "a")!.yaml).toContain("busybox:1.37");
+    expect(summary(afterLib)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+
+    // Added and deleted files.
+    fs.writeFileSync(path.join(dir, "pipelines/c.ts"), `import { pipeline } from "gantry";\nexport default pipeline("c", {}, (p) => { p.task("t", { image: "x" }); });\n`);
+    fs.rmSync(path.join(dir, "pipelines/b.ts"));
+    const afterAddDelete = await session.update(["pipelines/c.ts", "pipelines/b.ts"]);
+    expect(afterAddDelete.recompiled).toEqual(["pipelines/c.ts"]);
+    expect(afterAddDelete.pipelines.map((p) => p.name)).toEqual(["a", "c"]);
+
+    // A syntax error, then its fix: diagnostics come and go with the file.
+    fs.writeFileSync(path.join(dir, "pipelines/c.ts"), `import { pipeline } from "gantry";\nexport default pipeline("c", {}, (p) => { p.task("t", { image: "x" ; });\n`);
+    const broken = await session.update(["pipelines/c.ts"]);
+    expect(broken.ok).toBe(false);
+    expect(broken.diagnostics.map((d) => d.code)).toContain("GANTRY1002");
+    fs.writeFileSync(path.join(dir, "pipelines/c.ts"), `import { pipeline } from "gantry";\nexport default pipeline("c", {}, (p) => { p.task("t", { image: "y" }); });\n`);
+    const fixed = await session.update(["pipelines/c.ts"]);
+    expect(fixed.ok).toBe(true);
+    expect(summary(fixed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+  });
+
+  it("duplicate pipeline names across files are still reported", async () => {
+    const dir = tempProject({
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,
+      "pipelines/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,
+    });
+    const r = await new CompileSession(options(dir, ["pipelines"])).full();
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY2009"]);
+  });
+});
+
+describe("gantry compile --watch", () => {
+  it("writes, then rewrites the manifest when a pipeline changes, and stops on SIGINT", async () => {
+    const dir = tempProject({ "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n` });
+    const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const waitFor = async (pattern: RegExp) => {
+      for (let i = 0; i < 200 && !pattern.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr).toMatch(pattern);
+    };
+    await waitFor(/watching pipelines/);
+    expect(fs.readFileSync(path.join(dir, "manifests/a.yaml"), "utf8")).toContain("busybox:1.36");
+    fs.writeFileSync(path.join(dir, "pipelines/a.ts"), `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.37" }); });\n`);
+    await waitFor(/recompiled 1 file in \d+ ms: pipelines\/a\.ts/);
+    expect(fs.readFileSync(path.join(dir, "manifests/a.yaml"), "utf8")).toContain("busybox:1.37");
+    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+  }, 60_000);
+});
