@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { glob } from "tinyglobby";
+import { glob, isDynamicPattern } from "tinyglobby";
 import { toArgo, type ArgoKind } from "./backends/argo/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
@@ -104,6 +104,14 @@ async function readPipelines(options: CompileOptions, diagnostics: Diagnostic[])
 export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
   const files = new Set<string>();
   for (const p of options.paths) {
+    // A glob (`pipelines/**/*.ts`, `teams/*/flows`) selects files relative to cwd, same ignores.
+    if (isDynamicPattern(p)) {
+      const matched = await glob(p, { cwd: options.cwd, absolute: true, ignore: IGNORE });
+      const sources = matched.filter((f) => /\.(m|c)?ts$/.test(f));
+      if (sources.length === 0) diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources match ${p}` });
+      for (const f of sources) files.add(path.normalize(f));
+      continue;
+    }
     const abs = path.resolve(options.cwd, p);
     let stat: fs.Stats;
     try {

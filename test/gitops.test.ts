@@ -159,3 +159,51 @@ describe("compile --graph", () => {
     expect(gantry(["graph", "examples/spark-on-k8s.ts", "--format", "svg"]).code).toBe(2);
   });
 });
+
+describe("from gantry init to a green --check", () => {
+  it("init, compile, commit, edit, --check fails with the diff, compile, --check passes", () => {
+    const dir = repo({});
+    const init = gantry(["init"], dir);
+    expect(init.code, init.stderr).toBe(0);
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    expect(gantry(["compile"], dir).code).toBe(0);
+    git(dir, "add", "-A", ":!node_modules");
+    git(dir, "commit", "-qm", "scaffold");
+    expect(gantry(["compile", "--check"], dir).code).toBe(0);
+
+    const file = path.join(dir, "pipelines/hello.ts");
+    const edited = fs.readFileSync(file, "utf8").replace(/const IMAGE = "[^"]+"/, 'const IMAGE = "busybox:1.37"');
+    expect(edited).not.toBe(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, edited);
+    const stale = gantry(["compile", "--check"], dir);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toMatch(/changed  hello\.yaml/);
+    expect(stale.stdout).toMatch(/^\+\s+image: busybox:1\.37$/m);
+    expect(gantry(["compile"], dir).code).toBe(0);
+    expect(gantry(["compile", "--check"], dir).code).toBe(0);
+    // A second init refuses and changes nothing.
+    expect(gantry(["init"], dir).code).toBe(1);
+    expect(git(dir, "status", "--porcelain", "pipelines", "gantry.config.json")).toMatch(/pipelines\/hello\.ts/);
+  });
+});
+
+describe("globs as inputs", () => {
+  it("on the command line and in the configuration", () => {
+    const dir = repo({
+      "teams/a/flows/one.ts": PIPELINE("one", "busybox:1.36"),
+      "teams/b/flows/two.ts": PIPELINE("two", "busybox:1.36"),
+      "teams/b/flows/two.test.ts": "this is not a pipeline",
+    });
+    const r = gantry(["compile", "teams/*/flows/**/*.ts", "--stdout"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("name: one");
+    expect(r.stdout).toContain("name: two");
+    fs.writeFileSync(path.join(dir, "gantry.config.json"), JSON.stringify({ include: ["teams/*/flows"] }));
+    expect(gantry(["compile"], dir).code).toBe(0);
+    expect(Object.keys(snapshotDir(path.join(dir, "manifests"))).sort()).toEqual(["kustomization.yaml", "one.yaml", "two.yaml"]);
+    const none = gantry(["compile", "nowhere/**/*.ts"], dir);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain("GANTRY1003");
+  });
+});

@@ -9,7 +9,7 @@ import * as rules from "../phases/3-validate/rules/index.js";
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().describe("Path or URL of this file's JSON Schema, for editors."),
-    include: z.array(z.string().min(1)).min(1).optional().describe("Files or folders holding pipelines, relative to this file. Default: [\"pipelines\"]."),
+    include: z.array(z.string().min(1)).min(1).optional().describe("Files, folders or globs (\"teams/*/pipelines/**/*.ts\") holding pipelines, relative to this file. Default: [\"pipelines\"]."),
     out: z.string().min(1).optional().describe("Output directory, relative to this file. Default: \"manifests\"."),
     target: z.enum(["argo"]).optional().describe("What to emit. Default: \"argo\"."),
     kind: z.enum(["auto", "template", "workflow", "cron"]).optional().describe("Argo object kind. auto: CronWorkflow if scheduled, else WorkflowTemplate."),
