@@ -23,6 +23,7 @@ import { isGenerated } from "../src/output/ownership.js";
 import { GENERATED_MARKER } from "../src/output/yaml.js";
 import { repoRoot, tempProject } from "./support/cli.js";
 import { compileExamples } from "./support/examples.js";
+import { fakeIo } from "./support/fake-io.js";
 
 const ALL_ROLES = `import { pipeline } from "gantry";
 const img = { image: "busybox:1.36", command: ["true"] };
@@ -556,17 +557,6 @@ describe("graphMarkdown", () => {
 // ---------------------------------------------------------------------------------------------
 // runGraph and registerGraph, in-process
 
-function fakeIo(cwd: string): Io & { out: string; err: string } {
-  const io = {
-    cwd,
-    color: false,
-    out: "",
-    err: "",
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s),
-  };
-  return io;
-}
 
 const TWO = `import { pipeline } from "gantry";
 const img = { image: "busybox:1.36", command: ["true"] };

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Io } from "../src/cli/compile-command.js";
 import { registerInit, runInit, templateFiles } from "../src/cli/init-command.js";
 import { gantry, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
+import { fakeIo } from "./support/fake-io.js";
 
 const TEMPLATES = path.join(repoRoot, "templates/init");
 const EXPECTED = [".github/workflows/gantry.yml", "gantry.config.json", "pipelines/hello.ts", "test/pipelines.test.ts"];
@@ -26,17 +27,6 @@ afterAll(() => {
   for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function fakeIo(cwd: string): Io & { out: string; err: string } {
-  const io = {
-    cwd,
-    color: false,
-    out: "",
-    err: "",
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s),
-  };
-  return io;
-}
 
 /** The template files with their contents, keyed as snapshotDir keys them (platform separators). */
 function templateContents(prefix = ""): Record<string, string> {
