@@ -15,18 +15,10 @@ import { noLocations, validate } from "../src/phases/3-validate/index.js";
 import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
 import { simulate } from "./support/argo-sim.js";
 import { repoRoot } from "./support/cli.js";
+import { rng } from "./support/rng.js";
 
 const SIM: Record<Outcome, "Succeeded" | "Failed" | "Error"> = { succeeds: "Succeeded", fails: "Failed", errors: "Error" };
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces from its seed. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every assignment of `alphabet` to `names` when there are at most `limit` of them, else `sample` random ones. */
 function* assignments(names: readonly string[], alphabet: readonly Outcome[], limit: number, sample: number, seed: number): Generator<Record<string, Outcome>> {

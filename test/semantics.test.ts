@@ -22,6 +22,7 @@ import { validate } from "../src/phases/3-validate/index.js";
 import { computeScopes, evaluate, lower, type Evaluation, type Outcome } from "../src/phases/4-lower/index.js";
 import { gantry, snapshotDir, tempProject } from "./support/cli.js";
 import { loc, where } from "./support/positions.js";
+import { rng } from "./support/rng.js";
 
 // ---------------------------------------------------------------------------------------------
 // Front end
@@ -632,17 +633,6 @@ describe("gantry compile with setup/teardown (the CLI)", () => {
 // ---------------------------------------------------------------------------------------------
 // Property test: `evaluate` against DESIGN §5, restated here from the text
 
-/** mulberry32: a small seeded PRNG, so every run tests the same pipelines. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random pipeline module of 2-8 tasks. Dependencies point at earlier tasks (handles must exist
@@ -777,7 +767,7 @@ function violations(rules: Rules, outcomes: Readonly<Record<string, Outcome>>, e
 
 describe("property: evaluate follows DESIGN §5 on 300 random pipelines", () => {
   const WANTED = 300;
-  const rand = prng(0x5e7d);
+  const rand = rng(0x5e7d);
   let cases: { source: string; ir: IR.Pipeline }[] = [];
   let dropped: string[] = [];
 
@@ -827,7 +817,7 @@ describe("property: evaluate follows DESIGN §5 on 300 random pipelines", () => 
   });
 
   it("every rule holds for 4 random outcome sets per pipeline, and all-succeed runs everything", () => {
-    const outcomeRand = prng(0xfa11);
+    const outcomeRand = rng(0xfa11);
     const failures: string[] = [];
     for (const { source, ir: p } of cases) {
       const rules = new Rules(p);
@@ -851,7 +841,7 @@ describe("property: evaluate follows DESIGN §5 on 300 random pipelines", () => 
   });
 
   it("a teardown without failsRun that nothing waits for never changes the result (DESIGN §5 worked example)", () => {
-    const outcomeRand = prng(0x7ea2);
+    const outcomeRand = rng(0x7ea2);
     let checked = 0;
     for (const { source, ir: p } of cases) {
       const outcomes = Object.fromEntries(p.tasks.map((t): [string, Outcome] => [t.name, outcomeRand() < 0.7 ? "succeeds" : "fails"]));

@@ -6,18 +6,10 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { documentYaml, isPlainSafe, prune } from "../src/output/yaml.js";
 import { compileExamples } from "./support/examples.js";
+import { rng } from "./support/rng.js";
 
 const reference = (v: unknown) => stringify(prune(v), { lineWidth: 0, indent: 2, aliasDuplicateObjects: false });
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = [
   "", " ", "plain", "true", "no", "null", "~", "0755", "1e3", "-", "---", "...", "- x", "a: b", "#c", "x #c", "@at", "`tick`",
