@@ -1,3 +1,4 @@
+import { parameterPlaceholder, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../ir/placeholders.js";
 import { TaskHandle, type TaskRole } from "./handle.js";
 import type { FinallySpec, ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
 
@@ -64,14 +65,7 @@ export interface PipelineBuilder<P extends Readonly<Record<string, ParameterSpec
   readonly runId: string;
 }
 
-/** The placeholder `p.runId` reads as; backends rewrite it for their target. */
-export const RUN_ID_PLACEHOLDER = "{{run.id}}";
-
-/** The placeholder `p.runStatus` reads as; backends rewrite it for their target. */
-export const RUN_STATUS_PLACEHOLDER = "{{run.status}}";
-
-/** The placeholder a parameter reads as inside strings; backends rewrite it for their target. */
-export const parameterPlaceholder = (name: string): string => `{{params.${name}}}`;
+export { parameterPlaceholder };
 
 /**
  * Declares a pipeline. Export the result (`export default pipeline(...)`) for `gantry compile` to find it.

@@ -6,7 +6,7 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type { Plan } from "../../phases/4-lower/index.js";
 import { sortKeys } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
-import { RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../dsl/pipeline.js";
+import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
 import { taskTemplate } from "./template.js";
@@ -142,7 +142,6 @@ function needsGate(tasks: readonly PlannedTask[]): boolean {
   return tasks.some(({ task: t }) => t.role === "teardown" || t.role === "setup" || t.allowFailure || t.trigger === "allDone");
 }
 
-const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
 
 /**
  * `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`.
@@ -150,7 +149,7 @@ const PARAM = /\{\{\s*params\.([-\w]+)\s*\}\}/g;
  * aliases a changed IR value and subtrees without placeholders cost no allocation.
  */
 function rewriteParameters(value: unknown): unknown {
-  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAM, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}") : value;
+  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}") : value;
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;

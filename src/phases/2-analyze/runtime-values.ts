@@ -4,16 +4,15 @@
  * placeholder's text, so those uses are reported where they happen.
  */
 import type { ts } from "ts-morph";
+import { PARAMETER_MARK, PARAMETER_PATTERN } from "../../ir/placeholders.js";
 import { StaticError } from "./errors.js";
 
-const MARK = "{{params.";
-
-export const holdsParameter = (v: unknown): v is string => typeof v === "string" && v.includes(MARK);
+export const holdsParameter = (v: unknown): v is string => typeof v === "string" && v.includes(PARAMETER_MARK);
 
 /** Throws GANTRY1112 if `value` holds a parameter placeholder; `use` says what was attempted. */
 export function requireStatic(value: unknown, node: ts.Node, use: string): void {
   if (!holdsParameter(value)) return;
-  const name = /\{\{params\.([^}\s]*)\}\}/.exec(value)?.[1] ?? "?";
+  const name = [...value.matchAll(PARAMETER_PATTERN)][0]?.[1] ?? "?";
   throw new StaticError(
     "GANTRY1112",
     node,

@@ -4,10 +4,10 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
+import { findCycles } from "../../ir/cycles.js";
+import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { reach, waitsFor, type Scopes } from "./scopes.js";
 
-/** The text `p.runStatus` evaluates to (src/dsl/pipeline.ts RUN_STATUS_PLACEHOLDER). */
-const RUN_STATUS = "{{run.status}}";
 
 export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -24,7 +24,7 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[]
     if (t.role === "teardown" && (scopes.ofTeardown.get(t.name)?.size ?? 0) === 0) {
       report("GANTRY2023", "warning", t, `teardown "${t.name}" has an empty scope: it runs right after ${t.setups.map((s) => `"${s}"`).join(", ")}`, "Make the work depend on the setup (`after: [setup]`).");
     }
-    if (t.role !== "finally" && JSON.stringify(t).includes(RUN_STATUS)) {
+    if (t.role !== "finally" && JSON.stringify(t).includes(RUN_STATUS_PLACEHOLDER)) {
       report("GANTRY2026", "error", t, `task "${t.name}" reads p.runStatus, which is only known to finally tasks`, "Read the run's result in a `p.finally(...)` task.");
     }
     if (t.role === "finally" && t.dependencies.length > 0) {
@@ -58,29 +58,9 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[]
   // A dependency on a finally task (GANTRY2025 above) would also close a cycle, as finally tasks
   // wait for everything; leave it out so one mistake gets one error.
   const waits = new Map([...waitsFor(pipeline, scopes)].map(([n, ws]) => [n, ws.filter((w) => byName.get(w)?.role !== "finally")]));
-  const cycle = findCycle(waits);
+  const [cycle] = findCycles(waits);
   if (cycle) {
     report("GANTRY2004", "error", byName.get(cycle[0]!)!, `dependency cycle through setup/teardown scopes: ${cycle.join(" -> ")}`, "A teardown waits for every task in its scope; one of these tasks waits, through `after`, for that teardown.");
   }
   return out;
-}
-
-/** A cycle in the waits-for graph as `a -> b -> a`, or undefined. Deterministic. */
-function findCycle(waits: ReadonlyMap<string, readonly string[]>): string[] | undefined {
-  const state = new Map<string, "open" | "done">();
-  const stack: string[] = [];
-  let found: string[] | undefined;
-  const visit = (n: string): void => {
-    state.set(n, "open");
-    stack.push(n);
-    for (const d of waits.get(n) ?? []) {
-      if (found) return;
-      if (state.get(d) === "open") found = [...stack.slice(stack.indexOf(d)), d];
-      else if (!state.has(d)) visit(d);
-    }
-    stack.pop();
-    state.set(n, "done");
-  };
-  for (const n of waits.keys()) if (!state.has(n) && !found) visit(n);
-  return found;
 }

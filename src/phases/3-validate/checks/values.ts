@@ -7,6 +7,7 @@ import type { DiagnosticBag, Span } from "../../../diagnostics/index.js";
 import * as rules from "../rules/index.js";
 import type { PipelineOptionsInput, TaskDefaultsInput } from "../input-schema.js";
 import type { Where } from "./where.js";
+import { PARAMETER_PATTERN } from "../../../ir/placeholders.js";
 
 /** Checks the fields shared by tasks and pipeline defaults. `subject` prefixes messages. */
 export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, subject: string, where: Where): void {
@@ -95,7 +96,7 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string, options: P
 export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared: ReadonlySet<string>, subject: string, where: Where): void {
   walkStrings(value, [], (s, path) => {
     if (!s.includes("{{")) return;
-    for (const m of s.matchAll(/\{\{\s*params\.([^}\s]*)\s*\}\}/g)) {
+    for (const m of s.matchAll(PARAMETER_PATTERN)) {
       const name = m[1] ?? "";
       if (!declared.has(name)) {
         const known = [...declared].map((d) => `"${d}"`).join(", ");
