@@ -1,0 +1,36 @@
+/** Argo backend diagnostics: a schedule a kind cannot carry, and Argo's template limit. */
+import { describe, expect, it } from "vitest";
+import { compile } from "../src/compile.js";
+import { tempProject } from "./support/cli.js";
+
+const scheduled = `import { pipeline } from "gantry";
+export default pipeline("nightly", { schedule: { cron: "@daily" } }, (p) => {
+  p.task("t", { image: "busybox:1.36" });
+});
+`;
+
+describe("Argo backend diagnostics", () => {
+  it("GANTRY4002: a schedule is dropped, with a warning, for --kind template and workflow", async () => {
+    for (const kind of ["template", "workflow"] as const) {
+      const r = await compile({ cwd: tempProject({ "p.ts": scheduled }), paths: ["p.ts"], target: "argo", kind });
+      expect(r.ok).toBe(true);
+      expect(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["warning GANTRY4002 p.ts:2"]);
+      expect(r.pipelines[0]!.objects[0]!.kind).toBe(kind === "template" ? "WorkflowTemplate" : "Workflow");
+      expect(r.pipelines[0]!.yaml).not.toContain("schedules");
+    }
+  });
+
+  it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
+    const withTasks = (n: number) => `import { pipeline } from "gantry";
+export default pipeline("wide", {}, (p) => {
+  for (const i of Array.from({ length: ${n} }, (_, k) => k)) p.task(\`t\${i}\`, { image: "busybox:1.36" });
+});
+`;
+    const ok = await compile({ cwd: tempProject({ "p.ts": withTasks(199) }), paths: ["p.ts"], target: "argo", kind: "auto" });
+    expect(ok.diagnostics).toEqual([]);
+    const tooMany = await compile({ cwd: tempProject({ "p.ts": withTasks(200) }), paths: ["p.ts"], target: "argo", kind: "auto" });
+    expect(tooMany.ok).toBe(false);
+    expect(tooMany.diagnostics.map((d) => d.code)).toEqual(["GANTRY4003"]);
+    expect(tooMany.diagnostics[0]!.message).toMatch(/200 tasks; Argo accepts at most 200 templates per workflow, so at most 199 tasks/);
+  });
+});
