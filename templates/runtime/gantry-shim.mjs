@@ -1,0 +1,803 @@
+#!/usr/bin/env node
+// Gantry runtime shim: the small program that stands in for a workflow engine on the plain-Jobs
+// target. The compiler ships this file in a ConfigMap mounted at /gantry and runs it as
+//   node /gantry/gantry-shim.mjs await    init container `await-deps` of every task pod
+//   node /gantry/gantry-shim.mjs status   the run's final status Job
+//   node /gantry/gantry-shim.mjs drive    the driver Job of a scheduled run
+// The protocol (configuration, environment, exit codes, RBAC) is in README.md next to this file.
+//
+// It must run in any image that has `node` (>= 18), so it uses built-in modules only. It is also
+// importable: the decision logic is exported as pure functions, and main() runs only when this file
+// is executed directly.
+
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const EXIT = Object.freeze({
+  OK: 0,
+  RUN_FAILED: 1,
+  USAGE: 2,
+  UPSTREAM_FAILED: 90,
+  UPSTREAM_MISSING: 91,
+  WAIT_TIMEOUT: 92,
+  API_UNUSABLE: 93,
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pure decision logic
+// ---------------------------------------------------------------------------------------------
+
+// The Job controller's FailJob message is `Container %s for pod %s/%s failed with exit code %v
+// matching %v rule at index %d`. When the container is the task's own await-deps, the task decided
+// not to run (an upstream failed or is missing): that is "not-run", not a failure of the task.
+const OWN_AWAIT_DEPS = "Container await-deps for pod ";
+
+/** A Job's state from its terminal conditions only (see the .d.mts for why). */
+export function classifyJob(job) {
+  const conditions = Array.isArray(job?.status?.conditions) ? job.status.conditions : [];
+  const holding = (type) => conditions.find((c) => c && c.type === type && c.status === "True");
+  if (holding("Complete")) return "succeeded";
+  const failed = holding("Failed");
+  if (!failed) return "pending";
+  const own = failed.reason === "PodFailurePolicy" && String(failed.message ?? "").startsWith(OWN_AWAIT_DEPS);
+  return own ? "not-run" : "failed";
+}
+
+// Truth of each predicate per final state. "pending" is absent on purpose: a pending task can still
+// become anything, so every predicate over it is unknown (undefined), never false.
+const LEAF = Object.freeze({
+  succeeded: { succeeded: true, failed: false, "not-run": false, missing: false },
+  ran: { succeeded: true, failed: true, "not-run": false, missing: false },
+  settled: { succeeded: true, failed: true, "not-run": true, missing: true },
+  succeededOrNotRun: { succeeded: true, failed: false, "not-run": true, missing: true },
+});
+export const PREDICATES = Object.freeze(Object.keys(LEAF));
+
+/** Three-valued (Kleene) evaluation: true, false, or undefined while it can still go either way. */
+export function evaluate(condition, states) {
+  if ("all" in condition || "any" in condition) {
+    const isAll = "all" in condition;
+    let unknown = false;
+    for (const part of isAll ? condition.all : condition.any) {
+      const v = evaluate(part, states);
+      if (v === !isAll) return v; // a false decides `all`, a true decides `any`
+      if (v === undefined) unknown = true;
+    }
+    return unknown ? undefined : isAll;
+  }
+  const table = LEAF[condition.is];
+  if (!table) throw new TypeError(`unknown predicate ${JSON.stringify(condition.is)}`);
+  return table[states[condition.task] ?? "pending"];
+}
+
+/** Every task named in a condition, once, in order of appearance. */
+export function tasksIn(condition, into = []) {
+  if ("all" in condition || "any" in condition) {
+    for (const part of condition.all ?? condition.any) tasksIn(part, into);
+  } else if (!into.includes(condition.task)) into.push(condition.task);
+  return into;
+}
+
+/** A condition as one readable line, for the logs. */
+export function describeCondition(condition, nested = false) {
+  if (!("all" in condition || "any" in condition)) return `${condition.task} ${condition.is}`;
+  const parts = condition.all ?? condition.any;
+  if (parts.length === 0) return "all" in condition ? "(nothing)" : "(never)";
+  const text = parts.map((p) => describeCondition(p, true)).join("all" in condition ? " and " : " or ");
+  return nested && parts.length > 1 ? `(${text})` : text;
+}
+
+/** Each task's state. A task whose Job does not exist is pending until the grace period is over. */
+export function taskStates(jobsByTask, jobsByName, elapsedSeconds, missingGraceSeconds) {
+  const states = {};
+  for (const [task, jobName] of Object.entries(jobsByTask)) {
+    const job = jobsByName.get(jobName);
+    states[task] = job ? classifyJob(job) : elapsedSeconds >= missingGraceSeconds ? "missing" : "pending";
+  }
+  return states;
+}
+
+export function decide(when, states) {
+  const value = evaluate(when, states);
+  if (value === true) return { action: "proceed", exitCode: EXIT.OK };
+  if (value === undefined) return { action: "wait" };
+  const missing = tasksIn(when).some((t) => states[t] === "missing");
+  return { action: "skip", exitCode: missing ? EXIT.UPSTREAM_MISSING : EXIT.UPSTREAM_FAILED };
+}
+
+/** The leaves that are false: "which upstream decided it", for the log line of a skip. */
+export function falseLeaves(condition, states) {
+  if (evaluate(condition, states) !== false) return []; // a true `any` may hold false leaves: not the cause
+  if ("all" in condition || "any" in condition) {
+    return (condition.all ?? condition.any).flatMap((p) => falseLeaves(p, states));
+  }
+  return [{ ...condition, state: states[condition.task] }];
+}
+
+/** The driver's run id: stable per driver Job, so a restarted driver recreates the same names. */
+export function runIdFor(jobName) {
+  return crypto.createHash("sha256").update(jobName).digest("hex").slice(0, 8);
+}
+
+export const RUN_ID_TOKEN = "@RUN_ID@";
+
+/** The driver's Job objects: token replaced in the text (so it may appear anywhere), owned by the driver. */
+export function prepareDriverObjects(text, runId, owner) {
+  let objects;
+  try {
+    objects = JSON.parse(text.replaceAll(RUN_ID_TOKEN, runId));
+  } catch (e) {
+    throw usage(`the objects file is not valid JSON: ${e.message}`);
+  }
+  if (!Array.isArray(objects)) throw usage("the objects file must hold a JSON array of Job objects");
+  return objects.map((obj, i) => {
+    if (!isObject(obj) || !isObject(obj.metadata) || !nonEmpty(obj.metadata.name)) {
+      throw usage(`objects[${i}] is not a Job object with metadata.name`);
+    }
+    // Deleting the driver (CronJob history limits do) then garbage-collects the whole run.
+    const ref = { apiVersion: "batch/v1", kind: "Job", name: owner.name, uid: owner.uid, blockOwnerDeletion: false };
+    return { ...obj, metadata: { ...obj.metadata, ownerReferences: [ref] } };
+  });
+}
+
+const AWAIT_DEPS_REASONS = Object.freeze({
+  [EXIT.UPSTREAM_FAILED]: "upstream-failed",
+  [EXIT.UPSTREAM_MISSING]: "upstream-missing",
+  [EXIT.WAIT_TIMEOUT]: "wait-timeout",
+  [EXIT.API_UNUSABLE]: "api-unusable",
+});
+
+function seconds(start, end) {
+  const ms = Date.parse(end ?? "") - Date.parse(start ?? "");
+  return Number.isFinite(ms) ? ms / 1000 : null;
+}
+
+/**
+ * One record per task attempt. `pods` undefined means the pods could not be listed: the records
+ * then come from the Jobs (attempt null), so the report degrades instead of failing.
+ */
+export function statusRecords(run, states, pods, jobsByName = new Map()) {
+  const byJob = new Map();
+  for (const pod of pods ?? []) {
+    const labels = pod?.metadata?.labels ?? {};
+    const job = labels["batch.kubernetes.io/job-name"] ?? labels["job-name"];
+    if (job) byJob.set(job, [...(byJob.get(job) ?? []), pod]);
+  }
+  const records = [];
+  for (const task of run.tasks) {
+    const base = { pipeline: run.pipeline, runId: run.runId, task: task.name, role: task.role ?? null };
+    const state = states[task.name] ?? "pending";
+    if (pods === undefined) {
+      const status = jobsByName.get(task.job)?.status ?? {};
+      const failed = (status.conditions ?? []).find((c) => c.type === "Failed" && c.status === "True");
+      const end = status.completionTime ?? failed?.lastTransitionTime ?? null;
+      const start = status.startTime ?? null;
+      const reason = state === "failed" ? (failed?.reason ?? "failed") : state;
+      records.push({ ...base, attempt: null, pod: null, phase: null, start, end, durationSeconds: seconds(start, end), exitCode: null, reason });
+      continue;
+    }
+    const attempts = (byJob.get(task.job) ?? []).sort((a, b) => {
+      const ta = a.metadata?.creationTimestamp ?? "", tb = b.metadata?.creationTimestamp ?? "";
+      return ta !== tb ? (ta < tb ? -1 : 1) : String(a.metadata?.name).localeCompare(String(b.metadata?.name));
+    });
+    if (attempts.length === 0) {
+      records.push({ ...base, attempt: 0, pod: null, phase: null, start: null, end: null, durationSeconds: null, exitCode: null, reason: state });
+    }
+    attempts.forEach((pod, i) => records.push({ ...base, attempt: i + 1, ...podOutcome(pod) }));
+  }
+  return records;
+}
+
+function podOutcome(pod) {
+  const status = pod.status ?? {};
+  const main = (status.containerStatuses ?? []).find((c) => c.name === "main")?.state ?? {};
+  const gate = (status.initContainerStatuses ?? []).find((c) => c.name === "await-deps")?.state?.terminated;
+  const ended = main.terminated;
+  const start = ended?.startedAt ?? main.running?.startedAt ?? null;
+  const end = ended?.finishedAt ?? null;
+  let exitCode = ended?.exitCode ?? null;
+  let reason = ended?.reason ?? null;
+  if (gate && gate.exitCode !== 0) {
+    // The task never started: the await-deps exit code says why.
+    exitCode = gate.exitCode;
+    reason = AWAIT_DEPS_REASONS[gate.exitCode] ?? "await-deps-failed";
+  }
+  reason ??= status.reason ?? null; // DeadlineExceeded, Evicted: the pod's, when the container has none
+  return { pod: pod.metadata?.name ?? null, phase: status.phase ?? null, start, end, durationSeconds: seconds(start, end), exitCode, reason };
+}
+
+/**
+ * The summary as JSON of at most `limit` bytes (a termination message is cut at 4096 bytes, which
+ * would leave invalid JSON). The per-task map goes first, then failed names beyond what fits.
+ */
+export function fitSummary(summary, limit = 4096) {
+  const size = (v) => Buffer.byteLength(JSON.stringify(v));
+  if (size(summary) <= limit) return JSON.stringify(summary);
+  const { tasks: _dropped, failed = [], ...rest } = summary;
+  const slim = { ...rest, failed: [], failedCount: failed.length, truncated: true };
+  let used = size(slim);
+  for (const name of failed) {
+    const more = Buffer.byteLength(JSON.stringify(name)) + (slim.failed.length > 0 ? 1 : 0);
+    if (used + more > limit) break;
+    slim.failed.push(name);
+    used += more;
+  }
+  return JSON.stringify(slim);
+}
+
+/** The API server's base URL; inside a pod from the service environment Kubernetes injects. */
+export function apiBaseUrl(env) {
+  if (env.GANTRY_API_URL) return env.GANTRY_API_URL.replace(/\/+$/, "");
+  const host = env.KUBERNETES_SERVICE_HOST;
+  if (!host) throw usage("GANTRY_API_URL or KUBERNETES_SERVICE_HOST must be set");
+  const port = env.KUBERNETES_SERVICE_PORT || "443";
+  return `https://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+class ShimExit extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+const usage = (message) => new ShimExit(EXIT.USAGE, message);
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+const nonEmpty = (v) => typeof v === "string" && v.length > 0;
+
+function readConfig(env, name) {
+  const raw = env[name];
+  if (!nonEmpty(raw)) throw usage(`${name} is not set: it must hold the command's configuration as JSON`);
+  let config;
+  try {
+    config = JSON.parse(raw);
+  } catch (e) {
+    throw usage(`${name} is not valid JSON: ${e.message}`);
+  }
+  if (!isObject(config)) throw usage(`${name} must be a JSON object`);
+  return config;
+}
+
+function expect(ok, where, what) {
+  if (!ok) throw usage(`invalid configuration: ${where} ${what}`);
+}
+
+function checkSeconds(value, where, { optional = false, zero = false } = {}) {
+  if (optional && value === undefined) return;
+  expect(typeof value === "number" && Number.isFinite(value) && (zero ? value >= 0 : value > 0), where, `must be a number ${zero ? ">= 0" : "> 0"} (seconds)`);
+}
+
+function checkCondition(c, where, known) {
+  expect(isObject(c), where, "must be a condition object");
+  if ("all" in c || "any" in c) {
+    const key = "all" in c ? "all" : "any";
+    expect(Object.keys(c).length === 1 && Array.isArray(c[key]), where, `must be { "${key}": [conditions] } and nothing else`);
+    c[key].forEach((part, i) => checkCondition(part, `${where}.${key}[${i}]`, known));
+    return;
+  }
+  expect(nonEmpty(c.task), `${where}.task`, "must be a task name");
+  expect(PREDICATES.includes(c.is), `${where}.is`, `must be one of ${PREDICATES.join(", ")}`);
+  expect(known.has(c.task), `${where}.task`, `names "${c.task}", which has no Job in the configuration`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes API access
+// ---------------------------------------------------------------------------------------------
+
+class ApiError extends Error {
+  /** status 0: no HTTP answer (connection refused, reset, timed out). */
+  constructor(status, message, verb, resource) {
+    super(message);
+    Object.assign(this, { status, verb, resource });
+  }
+}
+
+function context(env, log) {
+  const namespace = env.GANTRY_NAMESPACE;
+  if (!nonEmpty(namespace)) throw usage("GANTRY_NAMESPACE is not set (the compiler sets it from the downward API)");
+  const sa = "/var/run/secrets/kubernetes.io/serviceaccount";
+  const base = Number(env.GANTRY_BACKOFF_MS ?? 1000);
+  return {
+    log,
+    namespace,
+    base: apiBaseUrl(env),
+    tokenFile: env.GANTRY_TOKEN_FILE || `${sa}/token`,
+    caFile: env.GANTRY_CA_FILE || `${sa}/ca.crt`,
+    backoffMs: Number.isFinite(base) && base >= 0 ? base : 1000,
+    started: Date.now(),
+    warned: new Set(),
+  };
+}
+
+/** Exponential, jittered, capped at 30 s: many waiting pods must not retry in lockstep. */
+function backoff(ctx, failures) {
+  const ms = Math.min(30_000, ctx.backoffMs * 2 ** Math.min(failures - 1, 20));
+  return ms / 2 + (Math.random() * ms) / 2;
+}
+
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function readWarnOnce(ctx, file, what) {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    if (!ctx.warned.has(file)) ctx.log(`warning: cannot read the ${what} ${file}: ${e.code ?? e.message}`);
+    ctx.warned.add(file);
+    return undefined;
+  }
+}
+
+/** Resolves with the response once headers arrive. The token is re-read every time: projected tokens rotate. */
+function open(ctx, method, pathAndQuery, { body, contentType, signal, idleMs = 30_000 } = {}) {
+  const url = new URL(ctx.base + pathAndQuery);
+  const headers = { Accept: "application/json" };
+  const token = readWarnOnce(ctx, ctx.tokenFile, "service-account token")?.trim();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = contentType ?? "application/json";
+  const secure = url.protocol === "https:";
+  const ca = secure ? readWarnOnce(ctx, ctx.caFile, "cluster CA certificate") : undefined;
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(url, { method, headers, signal, ...(ca ? { ca } : {}) }, resolve);
+    req.setTimeout(idleMs, () => req.destroy(new Error(`no data for ${Math.round(idleMs / 1000)}s`)));
+    req.on("error", (e) => reject(new ApiError(0, e.message)));
+    req.end(body);
+  });
+}
+
+function readBody(res) {
+  return new Promise((resolve) => {
+    let text = "";
+    res.setEncoding("utf8");
+    res.on("data", (chunk) => (text += chunk));
+    res.on("end", () => resolve(text));
+    res.on("error", () => resolve(text));
+    res.on("aborted", () => resolve(text));
+    res.on("close", () => resolve(text));
+  });
+}
+
+/** A request whose non-2xx answer becomes an ApiError carrying the API's own message. */
+async function call(ctx, method, pathAndQuery, verb, resource, options = {}) {
+  const res = await open(ctx, method, pathAndQuery, options);
+  const text = await readBody(res);
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (res.statusCode >= 200 && res.statusCode < 300) return json;
+  const detail = json?.message ?? (text.trim().slice(0, 200) || res.statusMessage);
+  throw new ApiError(res.statusCode, `HTTP ${res.statusCode}: ${detail}`, verb, resource);
+}
+
+const retryable = (e) => e.status === 0 || e.status === 429 || e.status >= 500;
+
+function apiUnusable(ctx, e) {
+  const hint =
+    e.status === 401
+      ? `the API does not accept the service-account token (${ctx.tokenFile})`
+      : e.status === 403
+        ? `cannot ${e.verb} ${e.resource} in namespace ${ctx.namespace}`
+        : `the API refused to ${e.verb} ${e.resource} in namespace ${ctx.namespace}`;
+  return new ShimExit(EXIT.API_UNUSABLE, `${hint}; ${e.message}. The service account needs the RBAC of templates/runtime/README.md`);
+}
+
+/**
+ * Reads a newline-delimited JSON watch stream until it ends (server timeout, dropped connection or
+ * abort). Resolves { events, gone }; `gone` means the resourceVersion is too old and the caller
+ * must list again.
+ */
+async function watchStream(ctx, pathAndQuery, signal, idleMs, onEvent) {
+  const res = await open(ctx, "GET", pathAndQuery, { signal, idleMs });
+  if (res.statusCode !== 200) {
+    const text = await readBody(res);
+    let message = text.trim().slice(0, 200);
+    try {
+      message = JSON.parse(text).message ?? message;
+    } catch {}
+    throw new ApiError(res.statusCode, `HTTP ${res.statusCode}: ${message}`, "watch", "jobs.batch");
+  }
+  return new Promise((resolve) => {
+    const result = { events: 0, gone: false, error: undefined };
+    let buffer = "";
+    let finished = false;
+    const finish = () => {
+      if (!finished) resolve(result);
+      finished = true;
+    };
+    res.setEncoding("utf8");
+    res.on("data", (chunk) => {
+      buffer += chunk;
+      let newline;
+      while (!finished && (newline = buffer.indexOf("\n")) >= 0) {
+        const line = buffer.slice(0, newline).trim();
+        buffer = buffer.slice(newline + 1);
+        if (!line) continue;
+        let event;
+        try {
+          event = JSON.parse(line);
+        } catch {
+          result.error = "unreadable watch event";
+        }
+        if (event?.type === "ERROR") {
+          if (event.object?.code === 410) result.gone = true;
+          else result.error = `watch error: ${event.object?.message ?? JSON.stringify(event.object)}`;
+        }
+        if (result.gone || result.error) {
+          res.destroy();
+          return finish();
+        }
+        result.events++;
+        onEvent(event);
+      }
+    });
+    for (const end of ["end", "close", "error", "aborted"]) res.on(end, finish);
+  });
+}
+
+/**
+ * Keeps a map of the Jobs matching `query` up to date with list + watch and calls `check(jobs)`
+ * after every change and at each `wakeAt` (ms from now). Returns check's first non-undefined
+ * value, or undefined when `deadline` (epoch ms) passes first.
+ */
+async function followJobs(ctx, { query, deadline, wakeAt = [], check }) {
+  const jobs = new Map();
+  const stop = new AbortController();
+  let outcome;
+  let listed = false; // before the first list, every Job would look absent
+  const recheck = () => {
+    if (!listed || outcome !== undefined || stop.signal.aborted) return;
+    const value = check(jobs);
+    if (value !== undefined) {
+      outcome = value;
+      stop.abort();
+    }
+  };
+  const timers = [setTimeout(() => stop.abort(), Math.max(0, deadline - Date.now()))];
+  for (const ms of wakeAt) if (ms > 0) timers.push(setTimeout(recheck, ms));
+  const collection = `/apis/batch/v1/namespaces/${encodeURIComponent(ctx.namespace)}/jobs?${query}`;
+  const denied = { list: 0, watch: 0 }; // per verb: a list that works must not hide a watch that never does
+  let resourceVersion;
+  let failures = 0;
+  try {
+    while (!stop.signal.aborted) {
+      try {
+        if (resourceVersion === undefined) {
+          const list = await call(ctx, "GET", collection, "list", "jobs.batch", { signal: stop.signal });
+          denied.list = 0;
+          jobs.clear();
+          for (const job of list?.items ?? []) jobs.set(job.metadata?.name, job);
+          resourceVersion = list?.metadata?.resourceVersion ?? "0";
+          listed = true;
+          recheck();
+          continue;
+        }
+        // The server ends a watch after timeoutSeconds; the idle limit catches half-open connections.
+        const watchSeconds = Math.max(1, Math.min(300, Math.ceil((deadline - Date.now()) / 1000)));
+        const url = `${collection}&watch=1&resourceVersion=${encodeURIComponent(resourceVersion)}&allowWatchBookmarks=true&timeoutSeconds=${watchSeconds}`;
+        const began = Date.now();
+        if (failures === 0) ctx.log(`watching jobs from resourceVersion ${resourceVersion}`);
+        const result = await watchStream(ctx, url, stop.signal, (watchSeconds + 30) * 1000, (event) => {
+          const job = event.object;
+          if (job?.metadata?.resourceVersion) resourceVersion = job.metadata.resourceVersion;
+          if (event.type === "ADDED" || event.type === "MODIFIED") jobs.set(job.metadata.name, job);
+          else if (event.type === "DELETED") jobs.delete(job.metadata.name);
+          else return; // BOOKMARK: only the resourceVersion moves
+          recheck();
+        });
+        denied.watch = 0;
+        if (stop.signal.aborted) break;
+        if (result.gone) {
+          ctx.log("the watch's resourceVersion expired (410 Gone); listing again");
+          resourceVersion = undefined;
+          failures = 0;
+        } else if (result.error || (result.events === 0 && Date.now() - began < 1000)) {
+          // A server that closes watches at once (or sends errors) must not make us spin.
+          ctx.log(`watch ended early${result.error ? `: ${result.error}` : ""}; retrying`);
+          await sleep(backoff(ctx, ++failures), stop.signal);
+          if (result.error) resourceVersion = undefined;
+        } else failures = 0; // a normal end: watch again from the last resourceVersion
+      } catch (e) {
+        if (stop.signal.aborted) break;
+        if (!(e instanceof ApiError)) throw e;
+        if (e.status === 410) {
+          ctx.log("resourceVersion expired (410 Gone); listing again");
+          resourceVersion = undefined;
+          continue;
+        }
+        // 4xx other than 429 will not heal by itself (RBAC, token, a bad selector): give up after 5.
+        if (!retryable(e) && ++denied[e.verb] >= 5) throw apiUnusable(ctx, e);
+        failures++;
+        const delay = backoff(ctx, failures);
+        ctx.log(`cannot ${e.verb} jobs (${e.message}); retrying in ${(delay / 1000).toFixed(1)}s`);
+        await sleep(delay, stop.signal);
+        resourceVersion = undefined;
+      }
+    }
+  } finally {
+    timers.forEach(clearTimeout);
+    stop.abort();
+  }
+  return outcome;
+}
+
+/** Logs each task's state when it changes, so `kubectl logs` tells what the pod is waiting for. */
+function stateLogger(ctx, jobsByTask) {
+  let last = {};
+  return (states) => {
+    for (const [task, state] of Object.entries(states)) {
+      if (last[task] !== state) ctx.log(`${task} (job ${jobsByTask[task]}): ${last[task] ?? "?"} -> ${state}`);
+    }
+    last = states;
+  };
+}
+
+const elapsedSeconds = (ctx) => (Date.now() - ctx.started) / 1000;
+const selectorQuery = (selector) => `labelSelector=${encodeURIComponent(selector)}`;
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
+async function commandAwait(env, log) {
+  const cfg = readConfig(env, "GANTRY_AWAIT");
+  expect(nonEmpty(cfg.task), "task", "must be the task's name");
+  expect(nonEmpty(cfg.selector), "selector", "must be a label selector");
+  expect(isObject(cfg.jobs) && Object.values(cfg.jobs).every(nonEmpty), "jobs", "must map task names to Job names");
+  const known = new Set(Object.keys(cfg.jobs));
+  checkCondition(cfg.when, "when", known);
+  checkSeconds(cfg.timeoutSeconds, "timeoutSeconds");
+  checkSeconds(cfg.missingGraceSeconds, "missingGraceSeconds", { zero: true });
+  checkSeconds(cfg.attemptTimeoutSeconds, "attemptTimeoutSeconds", { optional: true });
+  if (cfg.runStatus !== undefined) {
+    expect(isObject(cfg.runStatus) && nonEmpty(cfg.runStatus.file), "runStatus", "must be { when, file }");
+    checkCondition(cfg.runStatus.when, "runStatus.when", known);
+  }
+  const podName = env.GANTRY_POD_NAME;
+  if (cfg.attemptTimeoutSeconds !== undefined && !nonEmpty(podName)) {
+    throw usage("GANTRY_POD_NAME is not set, but attemptTimeoutSeconds needs the pod's name");
+  }
+  const ctx = context(env, log);
+
+  log(`task ${cfg.task} starts when: ${describeCondition(cfg.when)}`);
+  const logStates = stateLogger(ctx, cfg.jobs);
+  const decision = await followJobs(ctx, {
+    query: selectorQuery(cfg.selector),
+    deadline: ctx.started + cfg.timeoutSeconds * 1000,
+    // Absent Jobs turn "missing" when the grace period ends, with or without an event then.
+    wakeAt: [cfg.missingGraceSeconds * 1000 + 10],
+    check: (jobs) => {
+      const states = taskStates(cfg.jobs, jobs, elapsedSeconds(ctx), cfg.missingGraceSeconds);
+      logStates(states);
+      const d = decide(cfg.when, states);
+      return d.action === "wait" ? undefined : { ...d, states };
+    },
+  });
+  if (!decision) {
+    throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: the start condition of ${cfg.task} is still undecided`);
+  }
+  const { states } = decision;
+  if (decision.action === "skip") {
+    const why = falseLeaves(cfg.when, states).map((l) => `${l.task} is ${l.state} (needs ${l.is})`);
+    log(`task ${cfg.task} does not run: ${why.join(", ")}; exit ${decision.exitCode}`);
+    return decision.exitCode;
+  }
+  log(`task ${cfg.task} may start: ${describeCondition(cfg.when)} holds`);
+  if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
+  if (cfg.runStatus) {
+    const status = evaluate(cfg.runStatus.when, states) === true ? "Succeeded" : "Failed";
+    fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
+    fs.writeFileSync(cfg.runStatus.file, status);
+    log(`run status ${status} written to ${cfg.runStatus.file}`);
+  }
+  return EXIT.OK;
+}
+
+/**
+ * A pod's activeDeadlineSeconds counts from the pod's start, waiting included; it may be set once
+ * after creation. Setting it now makes the attempt timeout count from when the task really starts.
+ */
+async function setAttemptDeadline(ctx, pod, attemptSeconds) {
+  const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods/${encodeURIComponent(pod)}`;
+  for (let attempt = 1; ; attempt++) {
+    const activeDeadlineSeconds = Math.ceil(elapsedSeconds(ctx)) + attemptSeconds;
+    const body = JSON.stringify({ spec: { activeDeadlineSeconds } });
+    try {
+      await call(ctx, "PATCH", url, "patch", "pods", { body, contentType: "application/strategic-merge-patch+json" });
+      ctx.log(`pod ${pod}: activeDeadlineSeconds set to ${activeDeadlineSeconds} (attempt timeout ${attemptSeconds}s from now)`);
+      return;
+    } catch (e) {
+      if (!(e instanceof ApiError) || !retryable(e) || attempt >= 6) {
+        if (e instanceof ApiError) throw new ShimExit(EXIT.API_UNUSABLE, `cannot set the attempt timeout: ${apiUnusable(ctx, e).message}`);
+        throw e;
+      }
+      ctx.log(`cannot patch pod ${pod} (${e.message}); retrying`);
+      await sleep(backoff(ctx, attempt));
+    }
+  }
+}
+
+const ROLES = ["setup", "work", "teardown", "finally"];
+
+async function commandStatus(env, log) {
+  const cfg = readConfig(env, "GANTRY_STATUS");
+  expect(nonEmpty(cfg.pipeline), "pipeline", "must be the pipeline's name");
+  expect(nonEmpty(cfg.runId), "runId", "must be the run id");
+  expect(nonEmpty(cfg.selector), "selector", "must be a label selector");
+  expect(Array.isArray(cfg.tasks) && cfg.tasks.length > 0, "tasks", "must be a non-empty list");
+  cfg.tasks.forEach((t, i) => {
+    expect(isObject(t) && nonEmpty(t.name) && nonEmpty(t.job), `tasks[${i}]`, "must be { name, job, role }");
+    expect(ROLES.includes(t.role), `tasks[${i}].role`, `must be one of ${ROLES.join(", ")}`);
+  });
+  const jobsByTask = Object.fromEntries(cfg.tasks.map((t) => [t.name, t.job]));
+  checkCondition(cfg.when, "when", new Set(Object.keys(jobsByTask)));
+  checkSeconds(cfg.timeoutSeconds, "timeoutSeconds");
+  checkSeconds(cfg.missingGraceSeconds, "missingGraceSeconds", { zero: true });
+  const ctx = context(env, log);
+
+  log(`run ${cfg.runId} of ${cfg.pipeline}: waiting for ${cfg.tasks.length} tasks to finish`);
+  const logStates = stateLogger(ctx, jobsByTask);
+  let jobsSeen = new Map();
+  const states = await followJobs(ctx, {
+    query: selectorQuery(cfg.selector),
+    deadline: ctx.started + cfg.timeoutSeconds * 1000,
+    wakeAt: [cfg.missingGraceSeconds * 1000 + 10],
+    check: (jobs) => {
+      const s = taskStates(jobsByTask, jobs, elapsedSeconds(ctx), cfg.missingGraceSeconds);
+      logStates(s);
+      if (Object.values(s).includes("pending")) return undefined;
+      jobsSeen = new Map(jobs);
+      return s;
+    },
+  });
+  if (!states) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: some tasks are still pending`);
+  const result = evaluate(cfg.when, states) === true ? "Succeeded" : "Failed";
+  log(`run ${cfg.runId}: ${result}`);
+
+  // The result is already known: the pods only add per-attempt detail, so failing to list them
+  // degrades the records instead of failing the report.
+  let pods;
+  const podsUrl = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods?${selectorQuery(cfg.selector)}`;
+  for (let attempt = 1; pods === undefined; attempt++) {
+    try {
+      pods = (await call(ctx, "GET", podsUrl, "list", "pods"))?.items ?? [];
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (!retryable(e) || attempt >= 4) {
+        log(`cannot list pods (${e.message}); reporting one job-level record per task`);
+        break;
+      }
+      await sleep(backoff(ctx, attempt));
+    }
+  }
+  const records = statusRecords(cfg, states, pods, jobsSeen);
+  for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
+  const summary = {
+    pipeline: cfg.pipeline,
+    runId: cfg.runId,
+    result,
+    tasks: states,
+    failed: Object.keys(states).filter((t) => states[t] === "failed"),
+    attempts: pods === undefined ? null : records.filter((r) => r.attempt > 0).length,
+  };
+  const logFile = env.GANTRY_TERMINATION_LOG || "/dev/termination-log";
+  try {
+    fs.writeFileSync(logFile, fitSummary(summary));
+  } catch (e) {
+    log(`warning: cannot write the termination message to ${logFile}: ${e.code ?? e.message}`);
+  }
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return result === "Succeeded" ? EXIT.OK : EXIT.RUN_FAILED;
+}
+
+async function commandDrive(env, log) {
+  const cfg = readConfig(env, "GANTRY_DRIVE");
+  expect(nonEmpty(cfg.objects), "objects", "must be the path of the objects file");
+  expect(nonEmpty(cfg.statusJob), "statusJob", "must be the status Job's name");
+  checkSeconds(cfg.timeoutSeconds, "timeoutSeconds");
+  const owner = { name: env.GANTRY_JOB_NAME, uid: env.GANTRY_JOB_UID };
+  if (!nonEmpty(owner.name) || !nonEmpty(owner.uid)) throw usage("GANTRY_JOB_NAME and GANTRY_JOB_UID must be set (downward API)");
+  let text;
+  try {
+    text = fs.readFileSync(cfg.objects, "utf8");
+  } catch (e) {
+    throw usage(`cannot read the objects file ${cfg.objects}: ${e.code ?? e.message}`);
+  }
+  const runId = runIdFor(owner.name);
+  const objects = prepareDriverObjects(text, runId, owner);
+  const ctx = context(env, log);
+  const deadline = ctx.started + cfg.timeoutSeconds * 1000;
+  log(`run id ${runId} (driver job ${owner.name}): creating ${objects.length} jobs`);
+
+  const jobsUrl = `/apis/batch/v1/namespaces/${encodeURIComponent(ctx.namespace)}/jobs`;
+  for (const obj of objects) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await call(ctx, "POST", jobsUrl, "create", "jobs.batch", { body: JSON.stringify(obj) });
+        log(`created job ${obj.metadata.name}`);
+        break;
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        if (e.status === 409) {
+          log(`job ${obj.metadata.name} already exists (driver restarted?); keeping it`);
+          break;
+        }
+        if (!retryable(e)) throw apiUnusable(ctx, e);
+        const delay = backoff(ctx, attempt);
+        if (Date.now() + delay > deadline) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up creating job ${obj.metadata.name}: ${e.message}`);
+        log(`cannot create job ${obj.metadata.name} (${e.message}); retrying`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  const statusJob = cfg.statusJob.replaceAll(RUN_ID_TOKEN, runId);
+  log(`waiting for the run's status job ${statusJob}`);
+  const state = await followJobs(ctx, {
+    query: `fieldSelector=${encodeURIComponent(`metadata.name=${statusJob}`)}`,
+    deadline,
+    check: (jobs) => {
+      const s = classifyJob(jobs.get(statusJob));
+      return s === "pending" ? undefined : s;
+    },
+  });
+  if (!state) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: status job ${statusJob} has not finished`);
+  log(`run ${runId}: ${state === "succeeded" ? "Succeeded" : "Failed"} (status job ${statusJob} ${state})`);
+  return state === "succeeded" ? EXIT.OK : EXIT.RUN_FAILED;
+}
+
+const COMMANDS = { await: commandAwait, status: commandStatus, drive: commandDrive };
+
+/** Runs one command and returns its exit code; never throws. */
+export async function main(argv, env) {
+  const command = argv[0];
+  const log = (message) => process.stderr.write(`gantry ${command ?? "shim"}: ${message}\n`);
+  try {
+    const run = Object.hasOwn(COMMANDS, command ?? "") ? COMMANDS[command] : undefined;
+    if (!run || argv.length > 1) throw usage("usage: node gantry-shim.mjs <await|status|drive> (configuration in GANTRY_AWAIT, GANTRY_STATUS or GANTRY_DRIVE)");
+    return await run(env, log);
+  } catch (e) {
+    if (e instanceof ShimExit) {
+      log(e.message);
+      return e.code;
+    }
+    // Not an outcome of the protocol: exit 1 counts against the Job's backoffLimit, so it is retried.
+    log(`internal error: ${e?.stack ?? e}`);
+    return EXIT.RUN_FAILED;
+  }
+}
+
+function executedDirectly() {
+  try {
+    return process.argv[1] !== undefined && fs.realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (executedDirectly()) {
+  // exit() rather than waiting for the event loop: keep-alive sockets must not hold the pod. But
+  // only once stdout and stderr are flushed: writes to a full pipe are asynchronous.
+  const code = await main(process.argv.slice(2), process.env);
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write("", resolve))));
+  process.exit(code);
+}
