@@ -6,15 +6,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
 import { toArgo, type ArgoKind } from "./backends/argo/index.js";
+import type { JobsOptions } from "./backends/jobs/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { headerFor, toYaml } from "./output/yaml.js";
 import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
 import { analyze } from "./phases/2-analyze/index.js";
 import { validate } from "./phases/3-validate/index.js";
-import { lower } from "./phases/4-lower/index.js";
+import { lower, type Plan } from "./phases/4-lower/index.js";
 
-export type Target = "argo";
+export type Target = "argo" | "jobs";
 
 export interface CompileOptions {
   /** Directory that relative paths, and the paths written into output, are relative to. */
@@ -29,6 +30,8 @@ export interface CompileOptions {
   namespace?: string;
   /** Prefix of Gantry's own labels and annotations (configuration `labelPrefix`). */
   labelPrefix?: string;
+  /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`). */
+  jobs?: Pick<JobsOptions, "runId" | "gitops" | "runtimeImage">;
 }
 
 export interface CompiledPipeline {
@@ -57,29 +60,41 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
   const { irs, sources } = await readPipelines(options, diagnostics);
 
-  const pipelines = emitPipelines(irs, options, diagnostics);
+  const pipelines = emitPipelines(irs, options, diagnostics, await loadBackend(options));
   const sorted = sortDiagnostics(diagnostics);
   return { pipelines, diagnostics: sorted, sources, ok: !hasErrors(sorted) };
 }
 
+/** A target's backend: a plan in, Kubernetes objects and diagnostics out. */
+export type Backend = (plan: Plan) => { objects: Record<string, unknown>[]; diagnostics: Diagnostic[] };
+
+/** The jobs backend (cdk8s) is loaded only when asked for: its import alone costs a third of a second. */
+export async function loadBackend(options: CompileOptions): Promise<Backend> {
+  if (options.target === "jobs") {
+    const { toJobs } = await import("./backends/jobs/index.js");
+    return (plan) => toJobs(plan, { ...options.jobs, labelPrefix: options.labelPrefix });
+  }
+  return (plan) => toArgo(plan, { kind: options.kind });
+}
+
 /** The back half: validated IR to manifests (lowering, backend, YAML), sorted by pipeline name. */
-export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptions, diagnostics: Diagnostic[]): CompiledPipeline[] {
+export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): CompiledPipeline[] {
   const pipelines: CompiledPipeline[] = [];
   for (const declared of irs) {
     const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
     const lowered = lower(ir, { labelPrefix: options.labelPrefix });
     diagnostics.push(...lowered.diagnostics);
     if (hasErrors(lowered.diagnostics)) continue;
-    const backend = toArgo(lowered.plan, { kind: options.kind });
-    diagnostics.push(...backend.diagnostics);
-    if (backend.objects.length === 0) continue;
+    const emitted = backend(lowered.plan);
+    diagnostics.push(...emitted.diagnostics);
+    if (emitted.objects.length === 0) continue;
     pipelines.push({
       name: ir.name,
       source: ir.source.file,
       ir,
-      objects: backend.objects,
+      objects: emitted.objects,
       file: `${ir.name}.yaml`,
-      yaml: toYaml(backend.objects, headerFor(ir.source.file)),
+      yaml: toYaml(emitted.objects, headerFor(ir.source.file)),
     });
   }
   return pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

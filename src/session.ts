@@ -5,7 +5,7 @@
  * are analysed, validated and emitted again; everything else is reused.
  */
 import path from "node:path";
-import { emitPipelines, expandPaths, type CompiledPipeline, type CompileOptions, type CompileResult } from "./compile.js";
+import { emitPipelines, expandPaths, loadBackend, type Backend, type CompiledPipeline, type CompileOptions, type CompileResult } from "./compile.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
 import { analyze } from "./phases/2-analyze/index.js";
@@ -26,6 +26,7 @@ export interface UpdateResult extends CompileResult {
 export class CompileSession {
   private readonly program: SourceProgram;
   private readonly entries = new Map<string, EntryState>();
+  private backend: Backend | undefined;
 
   constructor(private readonly options: CompileOptions) {
     this.program = createSourceProgram(options.cwd);
@@ -42,6 +43,7 @@ export class CompileSession {
    * the entries that depend on them, and entries that appeared since the last compile.
    */
   async update(changed: readonly string[]): Promise<UpdateResult> {
+    this.backend ??= await loadBackend(this.options);
     const touched = new Set(changed.map((f) => path.resolve(this.options.cwd, f)));
     for (const f of touched) this.program.invalidate(f);
     const pathDiagnostics: Diagnostic[] = [];
@@ -64,7 +66,7 @@ export class CompileSession {
     diagnostics.push(...analysis.diagnostics);
     const validation = validate(analysis.units);
     diagnostics.push(...validation.diagnostics);
-    const pipelines = emitPipelines(validation.pipelines, this.options, diagnostics);
+    const pipelines = emitPipelines(validation.pipelines, this.options, diagnostics, this.backend!);
     return { deps: new Set(analysis.loadedFiles), pipelines, diagnostics };
   }
 

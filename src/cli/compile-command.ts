@@ -27,6 +27,12 @@ export interface CompileFlags {
   namespace?: string;
   /** From the configuration: prefix of Gantry's labels and annotations. */
   labelPrefix?: string;
+  /** Jobs target: run id in every Job name. */
+  runId?: string;
+  /** Jobs target: GitOps annotations. */
+  gitops?: "none" | "argocd";
+  /** Jobs target: image of the shim containers. */
+  runtimeImage?: string;
 }
 
 export interface Io {
@@ -45,6 +51,11 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
     typecheck: flags.typecheck,
     ...(flags.namespace !== undefined && { namespace: flags.namespace }),
     ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
+    jobs: {
+      ...(flags.runId !== undefined && { runId: flags.runId }),
+      ...(flags.gitops === "argocd" && { gitops: "argocd" as const }),
+      ...(flags.runtimeImage !== undefined && { runtimeImage: flags.runtimeImage }),
+    },
   };
 }
 

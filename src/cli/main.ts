@@ -33,12 +33,15 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .description("Compile pipelines into manifests, one YAML file per pipeline.")
     .argument("[paths...]", "files or folders holding pipelines", [])
     .option("-o, --out <dir>", "output directory", "manifests")
-    .addOption(new Option("-t, --target <target>", "what to emit").choices(["argo"]).default("argo"))
+    .addOption(new Option("-t, --target <target>", "what to emit: Argo Workflows objects, or plain Kubernetes Jobs (docs/targets.md)").choices(["argo", "jobs"]).default("argo"))
     .addOption(
       new Option("-k, --kind <kind>", "Argo object kind: auto = CronWorkflow if scheduled, else WorkflowTemplate")
         .choices(["auto", "template", "workflow", "cron"])
         .default("auto"),
     )
+    .option("--run-id <id>", "jobs target: the run id in every Job name (default: a hash of the compiled pipeline)")
+    .addOption(new Option("--gitops <tool>", "jobs target: annotate for a GitOps tool (Argo CD sync waves and hooks)").choices(["none", "argocd"]))
+    .option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)")
     .option("--stdout", "print the manifests instead of writing files", false)
     .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
     .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
@@ -67,6 +70,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         typecheck: given("typecheck") ? flags.typecheck : (c.typecheck ?? flags.typecheck),
         kustomization: given("kustomization") ? flags.kustomization : (c.kustomization ?? flags.kustomization),
         graph: given("graph") ? flags.graph : (c.graph ?? flags.graph),
+        gitops: flags.gitops ?? c.gitops,
+        runtimeImage: flags.runtimeImage ?? c.runtimeImage,
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
       };

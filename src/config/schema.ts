@@ -11,7 +11,7 @@ export const configSchema = z
     $schema: z.string().optional().describe("Path or URL of this file's JSON Schema, for editors."),
     include: z.array(z.string().min(1)).min(1).optional().describe("Files, folders or globs (\"teams/*/pipelines/**/*.ts\") holding pipelines, relative to this file. Default: [\"pipelines\"]."),
     out: z.string().min(1).optional().describe("Output directory, relative to this file. Default: \"manifests\"."),
-    target: z.enum(["argo"]).optional().describe("What to emit. Default: \"argo\"."),
+    target: z.enum(["argo", "jobs"]).optional().describe("What to emit: Argo Workflows objects (\"argo\", the default) or plain Kubernetes Jobs (\"jobs\"); see docs/targets.md."),
     kind: z.enum(["auto", "template", "workflow", "cron"]).optional().describe("Argo object kind. auto: CronWorkflow if scheduled, else WorkflowTemplate."),
     namespace: z.string().refine((s) => rules.dns1123Label(s) === undefined, { error: "must be a lowercase DNS label (a-z, 0-9, '-'), at most 63 characters" }).optional().describe("Namespace for pipelines that set none."),
     labelPrefix: z
@@ -21,6 +21,8 @@ export const configSchema = z
       .describe("Prefix of the labels and annotations Gantry adds (pipeline, task, role, source). Default: \"gantry.dev\"."),
     kustomization: z.boolean().optional().describe("Write kustomization.yaml listing the manifests. Default: true."),
     graph: z.boolean().optional().describe("Also write <pipeline>.md with the task graph as a Mermaid picture beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the .md files exist."),
+    gitops: z.enum(["none", "argocd"]).optional().describe("Jobs target: \"argocd\" adds Argo CD sync waves and hook annotations. Default: \"none\"."),
+    runtimeImage: z.string().min(1).optional().describe("Jobs target: image of the runtime shim's containers, which needs Node 18 or later. Default: \"node:22-alpine\"."),
     typecheck: z.boolean().optional().describe("Run the TypeScript type checker on every compile. Default: false."),
   })
   .describe("Gantry configuration; see docs/configuration.md. Command-line flags override it.");

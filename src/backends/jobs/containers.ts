@@ -1,0 +1,126 @@
+/**
+ * Pod parts of the Jobs target: the task's own container, the shim containers (`await-deps`,
+ * `status`, `drive`) and the volumes that feed them. Every container meets the restricted Pod
+ * Security Standards profile; the API token is mounted only into containers that call the API.
+ */
+import { k8s } from "cdk8s-plus-27";
+import type * as IR from "../../ir/index.js";
+import * as pod from "../common/pod.js";
+import { SHIM_DIR, SHIM_FILE } from "./runtime.js";
+import { RUN_STATUS_DIR } from "./rewrite.js";
+
+/** The shim runs as this non-root user (the task's own container keeps the task's). */
+const SHIM_USER = 65532;
+export const TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
+export const VOLUMES = { shim: "gantry-runtime", token: "gantry-api-token", runStatus: "gantry-run-status", objects: "gantry-run-objects" } as const;
+
+const quantities = (m: Record<string, string> | undefined) =>
+  m && Object.keys(m).length > 0 ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
+
+export function securityContext(runAsUser: number, runAsGroup: number, readOnlyRootFilesystem: boolean): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    readOnlyRootFilesystem: readOnlyRootFilesystem || undefined,
+    runAsNonRoot: true,
+    runAsUser,
+    runAsGroup,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+export function podSecurityContext(fsGroup?: number): k8s.PodSecurityContext {
+  return pod.podSecurityContext(fsGroup);
+}
+
+/** The task's container, `main`, as on the Argo target; a script runs through its interpreter's `-c`. */
+export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[]): k8s.Container {
+  const command = task.script !== undefined ? [...(task.command ?? ["sh"]), scriptFlag(task.command), task.script] : task.command;
+  const mounts = [...(pod.volumeMounts(task) ?? []), ...extraMounts];
+  return {
+    name: "main",
+    image: task.image,
+    command,
+    args: task.args,
+    workingDir: task.workingDir,
+    env: pod.env(task),
+    envFrom: pod.envFrom(task),
+    resources: resources(task.resources),
+    volumeMounts: mounts.length > 0 ? mounts : undefined,
+    imagePullPolicy: task.imagePullPolicy,
+    securityContext: securityContext(task.security.runAsUser, task.security.runAsGroup, task.security.readOnlyRootFilesystem),
+    // A crashed container's last log lines become its termination message, for the run record.
+    terminationMessagePolicy: "FallbackToLogsOnError",
+  };
+}
+
+/** `node -e`, everything else (sh, bash, python) `-c`. */
+const scriptFlag = (command: readonly string[] | undefined) => (command && /(^|\/)node$/.test(command[0]!) ? "-e" : "-c");
+
+function resources(r: IR.Task["resources"]): k8s.ResourceRequirements | undefined {
+  const requests = quantities(r.requests);
+  const limits = quantities(r.limits);
+  return requests || limits ? { requests, limits } : undefined;
+}
+
+export interface ShimContainer {
+  name: "await-deps" | "status" | "drive";
+  image: string;
+  /** The shim command and the env var holding its JSON configuration. */
+  command: "await" | "status" | "drive";
+  config: unknown;
+  /** Extra env, e.g. the pod's own name for the attempt timeout. */
+  env?: k8s.EnvVar[];
+  mounts?: k8s.VolumeMount[];
+}
+
+const CONFIG_ENV = { await: "GANTRY_AWAIT", status: "GANTRY_STATUS", drive: "GANTRY_DRIVE" } as const;
+
+export function shimContainer(c: ShimContainer): k8s.Container {
+  return {
+    name: c.name,
+    image: c.image,
+    command: ["node", `${SHIM_DIR}/${SHIM_FILE}`, c.command],
+    env: [
+      { name: "GANTRY_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+      ...(c.env ?? []),
+      // JSON with sorted keys: byte-stable output.
+      { name: CONFIG_ENV[c.command], value: JSON.stringify(c.config) },
+    ],
+    volumeMounts: [
+      { name: VOLUMES.shim, mountPath: SHIM_DIR, readOnly: true },
+      { name: VOLUMES.token, mountPath: TOKEN_DIR, readOnly: true },
+      ...(c.mounts ?? []),
+    ],
+    // Waiting is cheap, but a waiting pod holds these for as long as it waits (docs/targets.md).
+    resources: { requests: quantities({ cpu: "10m", memory: "48Mi" }), limits: quantities({ memory: "128Mi" }) },
+    securityContext: securityContext(SHIM_USER, SHIM_USER, true),
+  };
+}
+
+export const fieldEnv = (name: string, fieldPath: string): k8s.EnvVar => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+
+export const shimVolume = (shimConfigMap: string): k8s.Volume => ({ name: VOLUMES.shim, configMap: { name: shimConfigMap, defaultMode: 0o444 } });
+
+/** A short-lived token of the pod's ServiceAccount; pods set automountServiceAccountToken: false and mount this only where it is used. */
+export const tokenVolume: k8s.Volume = {
+  name: VOLUMES.token,
+  projected: {
+    defaultMode: 0o444,
+    sources: [
+      { serviceAccountToken: { path: "token", expirationSeconds: 3600 } },
+      { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+    ],
+  },
+};
+export const tokenMount: k8s.VolumeMount = { name: VOLUMES.token, mountPath: TOKEN_DIR, readOnly: true };
+
+export const runStatusVolume: k8s.Volume = { name: VOLUMES.runStatus, emptyDir: { medium: "Memory", sizeLimit: k8s.Quantity.fromString("1Mi") } };
+export const runStatusMount = (readOnly: boolean): k8s.VolumeMount => ({ name: VOLUMES.runStatus, mountPath: RUN_STATUS_DIR, readOnly: readOnly || undefined });
+
+export function userVolumes(task: IR.Task): k8s.Volume[] {
+  return (pod.volumes(task) ?? []).map((v) => {
+    const ed = (v as { emptyDir?: { medium?: string; sizeLimit?: string } }).emptyDir;
+    return (ed ? { ...v, emptyDir: { medium: ed.medium, sizeLimit: ed.sizeLimit ? k8s.Quantity.fromString(ed.sizeLimit) : undefined } } : v) as k8s.Volume;
+  });
+}

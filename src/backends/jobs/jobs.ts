@@ -1,0 +1,489 @@
+/**
+ * The Jobs backend: a plan becomes plain `batch/v1` Jobs that run the pipeline with the same
+ * semantics as on Argo, on a cluster without a workflow engine (docs/targets.md).
+ *
+ * One Job per task. A task that must wait has an `await-deps` init container, the runtime shim,
+ * which watches the run's Jobs and evaluates the task's start condition from the plan: proceed, or
+ * exit with a cascade code that fails the Job at once through podFailurePolicy, so failures travel
+ * down the DAG and waiting teardowns are released. A last status Job succeeds iff the run did.
+ * Scheduled pipelines become a CronJob whose driver creates each run's Jobs.
+ *
+ * Objects are built with cdk8s-plus-27's typed Kubernetes constructs; names are Gantry's own and
+ * DAG edges live in the shim's configuration, never in the construct graph (reference §4.5).
+ */
+import { createHash } from "node:crypto";
+import { App, Chart, JsonPatch } from "cdk8s";
+import { k8s } from "cdk8s-plus-27";
+import type { Diagnostic } from "../../diagnostics/index.js";
+import type * as IR from "../../ir/index.js";
+import { GANTRY_PREFIX, sortKeys, type Condition, type Plan } from "../../phases/4-lower/index.js";
+import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
+import * as pod from "../common/pod.js";
+import { allSettled, both, tasksIn } from "./conditions.js";
+import * as c from "./containers.js";
+import { MAX_CRONJOB_NAME, fitName, runNames, shortHash, type RunNames } from "./names.js";
+import { RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
+import { DEFAULT_RUNTIME_IMAGE, SHIM_EXIT, runtime } from "./runtime.js";
+
+export interface JobsOptions {
+  /** Run id in every Job name; default: a hash of the compiled pipeline (`--run-id`). */
+  runId?: string;
+  /** `argocd`: sync waves by DAG depth and Argo CD hook annotations (reference §2.5). */
+  gitops?: "argocd";
+  /** Image of the shim containers. */
+  runtimeImage?: string;
+  /** Prefix of Gantry's labels, as given to the lowering. */
+  labelPrefix?: string;
+  /** How long a task waits for its upstream Jobs before giving up (shim exit 92). Default 24 h. */
+  awaitTimeoutSeconds?: number;
+}
+
+export interface BackendResult {
+  objects: Record<string, unknown>[];
+  diagnostics: Diagnostic[];
+}
+
+/** Bump when the emitted Jobs change for an unchanged pipeline: Jobs are immutable, so their names must change too. */
+const FORMAT = 1;
+const RUN_ID_LENGTH = 8;
+/** Stands for the run id in a scheduled pipeline's Job templates; the driver replaces it (same length as a run id). */
+export const RUN_ID_TOKEN = "@RUN_ID@";
+const STATUS_TASK = "gantry-status";
+const DEFAULT_AWAIT_TIMEOUT = 24 * 3600;
+/** An upstream Job absent this long will never exist (deleted, or never applied). */
+const MISSING_GRACE = 300;
+/** Under Argo CD hooks, Jobs of waves that never synced are absent for good: give up on them sooner. */
+const MISSING_GRACE_HOOKS = 30;
+const CASCADE_CODES = [SHIM_EXIT.upstreamFailed, SHIM_EXIT.upstreamMissing, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable];
+const STATUS_FAIL_CODES = [SHIM_EXIT.runFailed, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable];
+const DRIVER_OBJECTS_DIR = "/gantry-run";
+/** ConfigMaps hold at most 1 MiB; leave room for metadata. */
+const MAX_CONFIGMAP_DATA = 1_000_000;
+
+type Obj = Record<string, unknown>;
+
+export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
+  const { pipeline } = plan;
+  const diagnostics: Diagnostic[] = [];
+  const span = { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column };
+  const shim = runtime();
+  const image = options.runtimeImage ?? DEFAULT_RUNTIME_IMAGE;
+  const prefix = options.labelPrefix ?? GANTRY_PREFIX;
+  const scheduled = pipeline.schedule !== undefined;
+
+  if (options.runId !== undefined && !/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/.test(options.runId)) {
+    diagnostics.push({ code: "GANTRY4016", severity: "error", message: `run id "${options.runId}" must be 1-20 lowercase letters, digits or "-", starting and ending with a letter or digit`, hint: "It becomes part of every Job name, e.g. --run-id 2026-11-21." });
+    return { objects: [], diagnostics };
+  }
+  if (options.runId !== undefined && scheduled) {
+    diagnostics.push({ code: "GANTRY4016", severity: "warning", message: `--run-id is ignored for the scheduled pipeline "${pipeline.name}": each scheduled run gets its own id`, span });
+  }
+  const runId = scheduled ? RUN_ID_TOKEN : (options.runId ?? defaultRunId(pipeline, options, shim.hash, image));
+  const names = runNames(pipeline.name, runId);
+  const labels = { run: `${prefix}/run`, role: `${prefix}/role` };
+  const selector = `${labels.run}=${names.run}`;
+  const hooks = options.gitops === "argocd" && !scheduled;
+  const ctx: Context = {
+    plan,
+    runId,
+    names,
+    image,
+    selector,
+    runLabels: { [labels.run]: names.run },
+    roleLabel: labels.role,
+    shimConfigMap: names.object(`runtime-${shim.hash}`),
+    accounts: { await: names.object("await"), status: names.object("status"), driver: names.object("driver") },
+    awaitTimeout: options.awaitTimeoutSeconds ?? DEFAULT_AWAIT_TIMEOUT,
+    missingGrace: hooks ? MISSING_GRACE_HOOKS : MISSING_GRACE,
+    diagnostics,
+  };
+
+  checkNames(plan, names, diagnostics);
+  if (pipeline.tasks.some((t) => t.retry?.backoff)) {
+    const t = pipeline.tasks.find((x) => x.retry?.backoff)!;
+    diagnostics.push({
+      code: "GANTRY4013",
+      severity: "warning",
+      message: `the jobs target cannot honour a retry backoff (task "${t.name}"): the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts`,
+      span: { file: t.source.file, line: t.source.line, column: t.source.column },
+      hint: "Drop `backoff` for this target, or compile for --target argo where it is honoured.",
+    });
+  }
+
+  if (hooks) argoCdCaveats(pipeline, diagnostics);
+
+  const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, p.annotations, p.startsWhen));
+  const jobs: JobParts[] = [...built, statusJob(ctx)];
+  if (diagnostics.some((d) => d.severity === "error")) return { objects: [], diagnostics };
+
+  const app = new App();
+  const chart = new Chart(app, pipeline.name, { disableResourceNameHashes: true });
+  const ns = pipeline.namespace;
+  const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: sortKeys({ ...plan.labels, ...extra }), annotations: hooks ? ARGOCD_BEFORE_HOOKS : undefined });
+
+  new k8s.KubeConfigMap(chart, "runtime", { metadata: meta(ctx.shimConfigMap), data: { "gantry-shim.mjs": shim.source } });
+
+  // Who may read the run's Jobs: the pods that wait (the task's own ServiceAccount, or Gantry's).
+  const waiting = built.filter((b) => b.waits);
+  const waiterAccounts = [...new Set(waiting.map((b) => b.serviceAccount))].sort();
+  const patchesPods = waiting.some((b) => b.attemptTimeout);
+  const roles: { name: string; rules: k8s.PolicyRule[]; subjects: string[] }[] = [];
+  if (waiterAccounts.length > 0) {
+    roles.push({
+      name: ctx.accounts.await,
+      rules: [
+        { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] },
+        // Per-attempt timeouts: a waiting task sets its own pod's deadline once it starts (docs/targets.md).
+        ...(patchesPods ? [{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }] : []),
+      ],
+      subjects: waiterAccounts,
+    });
+  }
+  roles.push({
+    name: ctx.accounts.status,
+    rules: [
+      { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
+    ],
+    subjects: [ctx.accounts.status],
+  });
+  if (scheduled) {
+    roles.push({ name: ctx.accounts.driver, rules: [{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["create", "get", "list", "watch"] }], subjects: [ctx.accounts.driver] });
+  }
+  const ownAccounts = new Set([ctx.accounts.await, ctx.accounts.status, ctx.accounts.driver]);
+  for (const sa of [...new Set(roles.flatMap((r) => r.subjects))].filter((s) => ownAccounts.has(s)).sort()) {
+    new k8s.KubeServiceAccount(chart, `sa-${sa}`, { metadata: meta(sa), automountServiceAccountToken: false });
+  }
+  for (const r of roles) {
+    new k8s.KubeRole(chart, `role-${r.name}`, { metadata: meta(r.name), rules: r.rules });
+    new k8s.KubeRoleBinding(chart, `binding-${r.name}`, {
+      metadata: meta(r.name),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: r.name },
+      subjects: r.subjects.map((name) => ({ kind: "ServiceAccount", name, namespace: ns })),
+    });
+  }
+
+  if (scheduled) {
+    schedule(ctx, chart, jobs, meta);
+  } else {
+    const waves = hooks ? argoCdAnnotations(plan, jobs.length - 1) : undefined;
+    jobs.forEach(({ job, podFailurePolicy }, i) => {
+      const metadata = { ...job.metadata, annotations: nonEmpty(sortKeys({ ...(job.metadata?.annotations ?? {}), ...(waves?.[i] ?? {}) })) };
+      new k8s.KubeJob(chart, `job-${i}`, { ...job, metadata }).addJsonPatch(JsonPatch.add("/spec/podFailurePolicy", podFailurePolicy));
+    });
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return { objects: [], diagnostics };
+  return { objects: chart.toJson() as Obj[], diagnostics };
+}
+
+interface Context {
+  plan: Plan;
+  runId: string;
+  names: RunNames;
+  image: string;
+  selector: string;
+  runLabels: Record<string, string>;
+  roleLabel: string;
+  shimConfigMap: string;
+  accounts: { await: string; status: string; driver: string };
+  awaitTimeout: number;
+  missingGrace: number;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * cdk8s-plus-27's Kubernetes 1.27 types mark `onPodConditions` as required in every rule (an
+ * upstream schema bug), so the policy is added as raw JSON: the escape hatch reference §4.1 names.
+ */
+type PodFailurePolicy = { rules: ({ action: "FailJob" | "Ignore" } & ({ onExitCodes: { containerName: string; operator: "In"; values: number[] } } | { onPodConditions: { type: string; status: "True" }[] }))[] };
+
+interface JobParts {
+  job: k8s.KubeJobProps;
+  podFailurePolicy: PodFailurePolicy;
+}
+
+const failJobOn = (containerName: string, values: readonly number[]) => ({ action: "FailJob" as const, onExitCodes: { containerName, operator: "In" as const, values: [...values] } });
+/** Evictions and preemptions are not the task's fault: retried without spending its retries. */
+const IGNORE_DISRUPTION = { action: "Ignore" as const, onPodConditions: [{ type: "DisruptionTarget", status: "True" as const }] };
+
+/** The Job as JSON, policy included: for the scheduled driver's ConfigMap. */
+const jobManifest = ({ job, podFailurePolicy }: JobParts): Obj => {
+  const m = k8s.KubeJob.manifest(job) as { spec: Obj };
+  return { ...m, spec: { ...m.spec, podFailurePolicy } };
+};
+
+interface BuiltJob extends JobParts {
+  /** Whether the pod has an `await-deps` init container. */
+  waits: boolean;
+  serviceAccount: string;
+  attemptTimeout: boolean;
+}
+
+/** An unchanged pipeline keeps its Job names under GitOps; any change that changes a Job changes all names. */
+function defaultRunId(pipeline: IR.Pipeline, options: JobsOptions, shimHash: string, image: string): string {
+  const input = JSON.stringify({ FORMAT, pipeline, shimHash, image, gitops: options.gitops ?? null, labelPrefix: options.labelPrefix ?? null, awaitTimeout: options.awaitTimeoutSeconds ?? null });
+  return createHash("sha256").update(input).digest("hex").slice(0, RUN_ID_LENGTH);
+}
+
+/**
+ * Task names are unique lowercase labels, so Job names collide only with the status Job's, or, in
+ * principle, after cutting long names; say so rather than emit two objects with one name.
+ */
+function checkNames(plan: Plan, names: RunNames, diagnostics: Diagnostic[]) {
+  const seen = new Map<string, string>([[names.job(STATUS_TASK), STATUS_TASK]]);
+  for (const { task } of plan.tasks) {
+    const name = names.job(task.name);
+    const other = seen.get(name);
+    if (other !== undefined) {
+      diagnostics.push({
+        code: "GANTRY4010",
+        severity: "error",
+        message: other === STATUS_TASK ? `task "${task.name}" would become the Job "${name}", the run's status Job` : `tasks "${other}" and "${task.name}" would both become the Job "${name}"`,
+        span: { file: task.source.file, line: task.source.line, column: task.source.column },
+        hint: other === STATUS_TASK ? `"${STATUS_TASK}" is the name of the run's status Job; rename the task.` : "Rename one of the tasks.",
+      });
+    } else seen.set(name, task.name);
+  }
+}
+
+function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, string>, annotations: Record<string, string>, startsWhen: Condition | undefined): BuiltJob {
+  const { plan, names } = ctx;
+  const { pipeline } = plan;
+  const { task, readsRunStatus } = rewriteTask(declared, pipeline, ctx.runId, ctx.diagnostics);
+  const others = pipeline.tasks.filter((t) => t.role !== "finally").map((t) => t.name);
+  // Finally tasks run after everything else, whatever happened (DESIGN §5 rule 6).
+  const when = task.role === "finally" ? (others.length > 0 ? allSettled(others) : undefined) : startsWhen;
+  const runStatus = task.role === "finally" && readsRunStatus ? plan.succeedsWhen : undefined;
+  const waits = when !== undefined;
+  const userAccount = task.pod.serviceAccountName ?? pipeline.serviceAccountName;
+  const serviceAccount = userAccount ?? (waits ? ctx.accounts.await : undefined);
+  const attemptTimeout = waits && task.timeoutSeconds !== undefined;
+  const labels = sortKeys({ ...taskLabels, ...ctx.runLabels });
+
+  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus)])];
+  const init = waits
+    ? [
+        c.shimContainer({
+          name: "await-deps",
+          image: ctx.image,
+          command: "await",
+          config: {
+            task: task.name,
+            selector: ctx.selector,
+            jobs: Object.fromEntries(named.map((n) => [n, names.job(n)])),
+            when,
+            timeoutSeconds: ctx.awaitTimeout,
+            missingGraceSeconds: ctx.missingGrace,
+            ...(attemptTimeout && { attemptTimeoutSeconds: task.timeoutSeconds }),
+            ...(runStatus && { runStatus: { when: runStatus, file: RUN_STATUS_FILE } }),
+          },
+          env: attemptTimeout ? [c.fieldEnv("GANTRY_POD_NAME", "metadata.name")] : undefined,
+          mounts: runStatus ? [c.runStatusMount(false)] : undefined,
+        }),
+      ]
+    : undefined;
+  const mainMounts = [...(userAccount ? [c.tokenMount] : []), ...(runStatus ? [c.runStatusMount(true)] : [])];
+  const volumes = [
+    ...c.userVolumes(task),
+    ...(waits ? [c.shimVolume(ctx.shimConfigMap)] : []),
+    ...(waits || userAccount ? [c.tokenVolume] : []),
+    ...(runStatus ? [c.runStatusVolume] : []),
+  ];
+  return {
+    waits,
+    serviceAccount: serviceAccount ?? "",
+    attemptTimeout,
+    // The shim decided the task does not run: fail the Job now, without spending retries.
+    podFailurePolicy: { rules: [...(waits ? [failJobOn("await-deps", CASCADE_CODES)] : []), IGNORE_DISRUPTION] },
+    job: {
+      metadata: { name: names.job(task.name), namespace: pipeline.namespace, labels, annotations: nonEmpty(annotations) },
+      spec: {
+        // Jobs default to 6 retries; Gantry's default, as on Argo, is none.
+        backoffLimit: task.retry?.limit ?? 0,
+        template: {
+          metadata: { labels, annotations: nonEmpty(annotations) },
+          spec: {
+            restartPolicy: "Never",
+            serviceAccountName: serviceAccount,
+            automountServiceAccountToken: false,
+            securityContext: c.podSecurityContext(task.security.fsGroup),
+            imagePullSecrets: pod.nonEmpty(task.pod.imagePullSecrets.map((name) => ({ name }))),
+            nodeSelector: pod.nonEmptyMap(task.pod.nodeSelector),
+            tolerations: pod.nonEmpty(task.pod.tolerations) as k8s.Toleration[] | undefined,
+            affinity: task.pod.affinity as k8s.Affinity | undefined,
+            // Without a wait, the pod's deadline is the attempt's; with one, the shim sets it when the task starts.
+            activeDeadlineSeconds: !waits ? task.timeoutSeconds : undefined,
+            volumes: volumes.length > 0 ? volumes : undefined,
+            initContainers: init,
+            containers: [c.mainContainer(task, mainMounts)],
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The run's last Job: succeeds iff the run succeeded (DESIGN §5 rule 5), so `kubectl wait` on it tells CI. */
+function statusJob(ctx: Context): JobParts {
+  const { plan, names } = ctx;
+  const { pipeline } = plan;
+  const labels = sortKeys({ ...plan.labels, ...ctx.runLabels, [ctx.roleLabel]: "status" });
+  const when = both(plan.succeedsWhen, plan.finallySucceedsWhen);
+  return {
+    // Retries only for the pod itself failing (API trouble); a failed run fails the Job at once.
+    podFailurePolicy: { rules: [failJobOn("status", STATUS_FAIL_CODES), IGNORE_DISRUPTION] },
+    job: {
+    metadata: { name: names.job(STATUS_TASK), namespace: pipeline.namespace, labels },
+    spec: {
+      backoffLimit: 2,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy: "Never",
+          serviceAccountName: ctx.accounts.status,
+          automountServiceAccountToken: false,
+          securityContext: c.podSecurityContext(),
+          volumes: [c.shimVolume(ctx.shimConfigMap), c.tokenVolume],
+          containers: [
+            c.shimContainer({
+              name: "status",
+              image: ctx.image,
+              command: "status",
+              config: {
+                pipeline: pipeline.name,
+                runId: ctx.runId,
+                selector: ctx.selector,
+                tasks: pipeline.tasks.map((t) => ({ name: t.name, job: names.job(t.name), role: t.role })),
+                when,
+                timeoutSeconds: ctx.awaitTimeout,
+                missingGraceSeconds: ctx.missingGrace,
+              },
+            }),
+          ],
+        },
+      },
+    },
+    },
+  };
+}
+
+/** A scheduled pipeline: a CronJob per cron expression, whose driver Job creates each run's Jobs from a ConfigMap. */
+function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: string) => k8s.ObjectMeta) {
+  const { plan, names } = ctx;
+  const { pipeline } = plan;
+  const s = pipeline.schedule!;
+  // Indented: one line per field keeps reviews of the committed manifest readable.
+  const objects = JSON.stringify(jobs.map(jobManifest), null, 2) + "\n";
+  if (objects.length > MAX_CONFIGMAP_DATA) {
+    ctx.diagnostics.push({
+      code: "GANTRY4015",
+      severity: "error",
+      message: `the run of the scheduled pipeline "${pipeline.name}" is ${objects.length} bytes of Jobs, more than a ConfigMap holds (1 MiB)`,
+      span: { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column },
+      hint: "Split the pipeline, or compile it for --target argo.",
+    });
+    return;
+  }
+  const objectsConfigMap = names.object(`run-${shortHash(objects, 10)}`);
+  new k8s.KubeConfigMap(chart, "run-objects", { metadata: meta(objectsConfigMap), data: { "objects.json": objects } });
+  const labels = sortKeys({ ...plan.labels, [ctx.roleLabel]: "driver" });
+  s.crons.forEach((cron, i) => {
+    const name = fitName(s.crons.length > 1 ? [pipeline.name, String(i + 1)] : [pipeline.name], MAX_CRONJOB_NAME);
+    const cronJob = new k8s.KubeCronJob(chart, `cron-${i}`, {
+      metadata: { ...meta(name), labels },
+      spec: {
+        schedule: cron,
+        timeZone: s.timezone,
+        concurrencyPolicy: s.concurrencyPolicy,
+        startingDeadlineSeconds: s.startingDeadlineSeconds,
+        suspend: s.suspend || undefined,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels },
+          spec: {
+            backoffLimit: 3,
+            template: {
+              metadata: { labels },
+              spec: {
+                restartPolicy: "Never",
+                serviceAccountName: ctx.accounts.driver,
+                automountServiceAccountToken: false,
+                securityContext: c.podSecurityContext(),
+                volumes: [c.shimVolume(ctx.shimConfigMap), c.tokenVolume, { name: c.VOLUMES.objects, configMap: { name: objectsConfigMap, defaultMode: 0o444 } }],
+                containers: [
+                  c.shimContainer({
+                    name: "drive",
+                    image: ctx.image,
+                    command: "drive",
+                    config: { objects: `${DRIVER_OBJECTS_DIR}/objects.json`, statusJob: names.job(STATUS_TASK), timeoutSeconds: ctx.awaitTimeout },
+                    env: [
+                      c.fieldEnv("GANTRY_JOB_NAME", "metadata.labels['batch.kubernetes.io/job-name']"),
+                      c.fieldEnv("GANTRY_JOB_UID", "metadata.labels['batch.kubernetes.io/controller-uid']"),
+                    ],
+                    mounts: [{ name: c.VOLUMES.objects, mountPath: DRIVER_OBJECTS_DIR, readOnly: true }],
+                  }),
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+    const policy: PodFailurePolicy = { rules: [failJobOn("drive", STATUS_FAIL_CODES), IGNORE_DISRUPTION] };
+    cronJob.addJsonPatch(JsonPatch.add("/spec/jobTemplate/spec/podFailurePolicy", policy));
+  });
+}
+
+/** Shared objects (RBAC, ConfigMap) sync before every hook Job. */
+const ARGOCD_BEFORE_HOOKS = { "argocd.argoproj.io/sync-wave": "-1" };
+
+/**
+ * `--gitops argocd` (reference §2.5): every Job is a hook, recreated (re-run) on each sync, in the
+ * wave of its depth in the DAG. Teardowns nothing waits for, finally tasks and the status Job run
+ * as `PostSync,SyncFail`, so they run whether the sync's Jobs succeeded or not.
+ */
+function argoCdAnnotations(plan: Plan, statusIndex: number): Record<string, string>[] {
+  const { pipeline } = plan;
+  const waits = waitsFor(pipeline, computeScopes(pipeline));
+  const depth = new Map<string, number>();
+  const depthOf = (n: string): number => {
+    if (!depth.has(n)) depth.set(n, Math.max(-1, ...(waits.get(n) ?? []).map(depthOf)) + 1);
+    return depth.get(n)!;
+  };
+  const needed = new Set(pipeline.tasks.flatMap((t) => t.dependencies));
+  const last = (t: IR.Task) => t.role === "finally" || (t.role === "teardown" && !needed.has(t.name));
+  const out = pipeline.tasks.map((t) => ({
+    "argocd.argoproj.io/hook": last(t) ? "PostSync,SyncFail" : "Sync",
+    "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
+    "argocd.argoproj.io/sync-wave": String(depthOf(t.name)),
+  }));
+  out[statusIndex] = {
+    "argocd.argoproj.io/hook": "PostSync,SyncFail",
+    "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
+    "argocd.argoproj.io/sync-wave": String(Math.max(0, ...pipeline.tasks.map((t) => depthOf(t.name))) + 1),
+  };
+  return out;
+}
+
+/** What Argo CD's hooks cannot do that the plain Jobs can: a failed hook Job ends the sync's later waves. */
+function argoCdCaveats(pipeline: IR.Pipeline, diagnostics: Diagnostic[]) {
+  const needed = new Set(pipeline.tasks.flatMap((t) => t.dependencies));
+  const lenient = pipeline.tasks.find((t) => t.allowFailure || t.trigger === "allDone");
+  const innerTeardown = pipeline.tasks.find((t) => t.role === "teardown" && needed.has(t.name));
+  for (const [t, why] of [
+    [lenient, "a failed Job fails the Argo CD sync, so tasks that would still run after it (allowFailure, trigger allDone) do not"],
+    [innerTeardown, "a teardown other tasks run after is an ordinary Sync hook, so it does not run when the sync fails in an earlier wave"],
+  ] as const) {
+    if (!t) continue;
+    diagnostics.push({
+      code: "GANTRY4014",
+      severity: "warning",
+      message: `with --gitops argocd, ${why} (task "${t.name}")`,
+      span: { file: t.source.file, line: t.source.line, column: t.source.column },
+      hint: "Without --gitops argocd the same Jobs keep Gantry's full semantics under any GitOps tool; see docs/targets.md.",
+    });
+  }
+}
+
+const nonEmpty = (m: Record<string, string>): Record<string, string> | undefined => (Object.keys(m).length > 0 ? m : undefined);

@@ -1,0 +1,234 @@
+/**
+ * The Jobs backend: names, run ids, the objects it emits for each task, RBAC, schedules, Argo CD
+ * annotations, and every diagnostic of the target (GANTRY4010-4016).
+ */
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { fitName, runNames } from "../src/backends/jobs/names.js";
+import { compile, type CompileOptions } from "../src/compile.js";
+import { tempProject } from "./support/cli.js";
+
+type Obj = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
+
+async function jobs(source: string, extra: Partial<CompileOptions> = {}) {
+  const r = await compile({ cwd: tempProject({ "p.ts": source }), paths: ["p.ts"], target: "jobs", kind: "auto", ...extra });
+  const objects = (r.pipelines[0]?.objects ?? []) as Obj[];
+  const job = (task: string) => objects.find((o) => o.kind === "Job" && o.metadata.labels?.["gantry.dev/task"] === task)!;
+  const awaitConfig = (task: string) => {
+    const init = job(task).spec.template.spec.initContainers?.[0];
+    return init && JSON.parse(init.env.find((e: { name: string }) => e.name === "GANTRY_AWAIT").value);
+  };
+  return { r, objects, job, awaitConfig, codes: r.diagnostics.map((d) => `${d.severity} ${d.code}`) };
+}
+
+const src = (body: string, options = "{}") => `import { pipeline } from "gantry";
+export default pipeline("etl", ${options}, (p) => {
+${body}
+});
+`;
+
+describe("Job names", () => {
+  it("are <pipeline>-<run>-<task>, cut with a hash only when too long, never cutting the run id", () => {
+    expect(runNames("etl", "1a2b3c4d").job("load")).toBe("etl-1a2b3c4d-load");
+    const long = runNames("a-very-long-pipeline-name-that-goes-on-and-on", "1a2b3c4d");
+    const a = long.job("extract-the-customer-orders-table-from-the-warehouse");
+    const b = long.job("extract-the-customer-orders-table-from-the-warehouse-2");
+    for (const n of [a, b]) {
+      expect(n.length).toBeLessThanOrEqual(63);
+      expect(n).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+      expect(n).toContain("-1a2b3c4d-");
+    }
+    expect(a).not.toBe(b);
+    // The run token survives, so a scheduled run's driver can put its own id in.
+    expect(runNames("p".repeat(60), "@RUN_ID@").job("t".repeat(60))).toContain("-@RUN_ID@-");
+    expect(fitName(["Load.Data_x"])).toBe("load-data-x");
+  });
+});
+
+describe("jobs target: objects", () => {
+  it("one Job per task plus a status Job, RBAC and the shim ConfigMap; no cdk8s names or labels", async () => {
+    const { r, objects, job, awaitConfig } = await jobs(
+      src(`  const a = p.task("extract", { image: "busybox:1.36", retry: { limit: 3 } });
+  const b = p.task("load", { image: "busybox:1.36", after: [a], timeout: "10m" });
+  p.task("report", { image: "busybox:1.36", after: [b], allowFailure: true });`),
+    );
+    expect(r.ok).toBe(true);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      expect.stringMatching(/^ConfigMap\/etl-gantry-runtime-[0-9a-f]{10}$/),
+      "ServiceAccount/etl-gantry-await",
+      "ServiceAccount/etl-gantry-status",
+      "Role/etl-gantry-await",
+      "RoleBinding/etl-gantry-await",
+      "Role/etl-gantry-status",
+      "RoleBinding/etl-gantry-status",
+      expect.stringMatching(/^Job\/etl-[0-9a-f]{8}-extract$/),
+      expect.stringMatching(/^Job\/etl-[0-9a-f]{8}-load$/),
+      expect.stringMatching(/^Job\/etl-[0-9a-f]{8}-report$/),
+      expect.stringMatching(/^Job\/etl-[0-9a-f]{8}-gantry-status$/),
+    ]);
+    expect(JSON.stringify(objects)).not.toContain("cdk8s");
+    expect(objects[0]!.data["gantry-shim.mjs"]).toBe(fs.readFileSync(new URL("../templates/runtime/gantry-shim.mjs", import.meta.url), "utf8"));
+
+    // A task with nothing to wait for has no init container, no token and no ServiceAccount of ours.
+    const extract = job("extract");
+    expect(extract.spec.backoffLimit).toBe(3);
+    expect(extract.spec.template.spec.initContainers).toBeUndefined();
+    expect(extract.spec.template.spec.serviceAccountName).toBeUndefined();
+    expect(extract.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(extract.spec.podFailurePolicy.rules).toEqual([{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] }]);
+    expect(extract.spec.template.spec.restartPolicy).toBe("Never");
+
+    // A waiting task: await-deps with the plan's condition, FailJob on the shim's cascade codes.
+    const load = job("load");
+    expect(load.spec.backoffLimit).toBe(0);
+    expect(load.spec.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "await-deps", operator: "In", values: [90, 91, 92, 93] } });
+    expect(awaitConfig("load")).toMatchObject({ task: "load", when: { all: [{ task: "extract", is: "succeeded" }] }, jobs: { extract: extract.metadata.name }, attemptTimeoutSeconds: 600 });
+    expect(awaitConfig("load").selector).toBe(`gantry.dev/run=${load.metadata.labels!["gantry.dev/run"]}`);
+    // The attempt timeout is set by the shim once the task starts, not by a deadline that counts the wait.
+    expect(load.spec.template.spec.activeDeadlineSeconds).toBeUndefined();
+    expect(load.spec.template.spec.initContainers[0].env.map((e: { name: string }) => e.name)).toEqual(["GANTRY_NAMESPACE", "GANTRY_POD_NAME", "GANTRY_AWAIT"]);
+    // The token reaches await-deps only.
+    const mounts = (c: { volumeMounts?: { name: string }[] }) => (c.volumeMounts ?? []).map((m) => m.name);
+    expect(mounts(load.spec.template.spec.initContainers[0])).toContain("gantry-api-token");
+    expect(mounts(load.spec.template.spec.containers[0])).not.toContain("gantry-api-token");
+    expect(load.spec.template.spec.serviceAccountName).toBe("etl-gantry-await");
+    expect(awaitConfig("report").when).toEqual({ all: [{ task: "load", is: "succeeded" }] });
+
+    // Least privilege: read Jobs; patch pods only because a waiting task has a timeout.
+    const role = objects.find((o) => o.kind === "Role" && o.metadata.name === "etl-gantry-await")!;
+    expect(role.rules).toEqual([
+      { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["pods"], verbs: ["patch"] },
+    ]);
+    const status = objects.at(-1)!;
+    expect(status.metadata.labels!["gantry.dev/role"]).toBe("status");
+    expect(status.spec.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "status", operator: "In", values: [1, 92, 93] } });
+    const statusConfig = JSON.parse(status.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "GANTRY_STATUS").value);
+    expect(statusConfig.tasks.map((t: { name: string }) => t.name)).toEqual(["extract", "load", "report"]);
+    expect(statusConfig.when).toEqual({ all: [{ task: "extract", is: "succeeded" }, { task: "load", is: "succeeded" }, { task: "report", is: "ran" }] });
+  });
+
+  it("no pods patch without timeouts; a task's own ServiceAccount gets the token in its container and the read role", async () => {
+    const { objects, job } = await jobs(src(`  const a = p.task("a", { image: "busybox:1.36", timeout: "5m" });
+  p.task("b", { image: "bitnami/kubectl:1.31", after: [a], serviceAccountName: "deployer" });`));
+    const role = objects.find((o) => o.kind === "Role" && o.metadata.name === "etl-gantry-await")!;
+    expect(role.rules).toEqual([{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] }]);
+    const binding = objects.find((o) => o.kind === "RoleBinding" && o.metadata.name === "etl-gantry-await")!;
+    expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "deployer" }]);
+    // Gantry's waiter account is not created when no pod uses it.
+    expect(objects.filter((o) => o.kind === "ServiceAccount").map((o) => o.metadata.name)).toEqual(["etl-gantry-status"]);
+    expect(job("a").spec.template.spec.activeDeadlineSeconds).toBe(300);
+    const b = job("b").spec.template.spec;
+    expect(b.serviceAccountName).toBe("deployer");
+    expect(b.containers[0].volumeMounts).toEqual([{ name: "gantry-api-token", mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", readOnly: true }]);
+  });
+
+  it("the run id is a hash of the compiled pipeline: stable when unchanged, new when changed; --run-id overrides", async () => {
+    const body = `  p.task("a", { image: "busybox:1.36" });`;
+    const name = async (s: string, extra: Partial<CompileOptions> = {}) => (await jobs(s, extra)).job("a").metadata.name;
+    const first = await name(src(body));
+    expect(await name(src(body))).toBe(first);
+    expect(await name(src(`  p.task("a", { image: "busybox:1.37" });`))).not.toBe(first);
+    expect(await name(src(body), { jobs: { runId: "2026-11-21" } })).toBe("etl-2026-11-21-a");
+  });
+
+  it("GANTRY4016: an invalid --run-id is an error; a scheduled pipeline ignores it with a warning", async () => {
+    const bad = await jobs(src(`  p.task("a", { image: "busybox:1.36" });`), { jobs: { runId: "Not_Valid" } });
+    expect(bad.codes).toEqual(["error GANTRY4016"]);
+    expect(bad.r.ok).toBe(false);
+    const cron = await jobs(src(`  p.task("a", { image: "busybox:1.36" });`, `{ schedule: { cron: "@daily" } }`), { jobs: { runId: "r1" } });
+    expect(cron.codes).toEqual(["warning GANTRY4016"]);
+  });
+
+  it("GANTRY4010: two tasks whose cut Job names collide (found by search: the hash is 24 bits)", async () => {
+    const names = runNames("etl", "r1");
+    const seen = new Map<string, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const task = `${"x".repeat(55)}-${i}`;
+      const job = names.job(task);
+      if (seen.has(job)) pair = [seen.get(job)!, task];
+      else seen.set(job, task);
+    }
+    const r = await jobs(src(`  p.task("${pair[0]}", { image: "busybox:1.36" });\n  p.task("${pair[1]}", { image: "busybox:1.36" });`), { jobs: { runId: "r1" } });
+    expect(r.codes).toEqual(["error GANTRY4010"]);
+    expect(r.r.diagnostics[0]!.message).toBe(`tasks "${pair[0]}" and "${pair[1]}" would both become the Job "${names.job(pair[0])}"`);
+    expect(r.r.diagnostics[0]!.span).toMatchObject({ file: "p.ts", line: 4 });
+  });
+
+  it("GANTRY4011: parameters take their defaults; one without a default is an error", async () => {
+    const ok = await jobs(src(`  p.task("a", { image: "busybox:1.36", args: [\`--date=\${p.params.date}\`, \`--run=\${p.runId}\`] });`, `{ parameters: { date: { default: "yesterday" } } }`), { jobs: { runId: "r1" } });
+    expect(ok.job("a").spec.template.spec.containers[0].args).toEqual(["--date=yesterday", "--run=r1"]);
+    const bad = await jobs(src(`  p.task("a", { image: "busybox:1.36", args: [p.params.date] });`, `{ parameters: { date: {} } }`));
+    expect(bad.codes).toEqual(["error GANTRY4011"]);
+    expect(bad.r.diagnostics[0]!.message).toMatch(/parameter "date", which has no default/);
+  });
+
+  it("GANTRY4012: p.runStatus works in a shell script of a finally task, and is an error elsewhere", async () => {
+    const ok = await jobs(src(`  p.task("a", { image: "busybox:1.36" });
+  p.finally("report", { image: "busybox:1.36", command: ["sh", "-c"], args: [\`echo "done: \${p.runStatus}"\`] });`));
+    expect(ok.r.ok).toBe(true);
+    const report = ok.job("report").spec.template.spec;
+    expect(report.containers[0].args).toEqual(['echo "done: $(cat /var/run/gantry/run-status)"']);
+    expect(ok.awaitConfig("report")).toMatchObject({ when: { all: [{ task: "a", is: "settled" }] }, runStatus: { when: { all: [{ task: "a", is: "succeeded" }] }, file: "/var/run/gantry/run-status" } });
+    expect(report.initContainers[0].volumeMounts).toContainEqual({ name: "gantry-run-status", mountPath: "/var/run/gantry" });
+    expect(report.containers[0].volumeMounts).toContainEqual({ name: "gantry-run-status", mountPath: "/var/run/gantry", readOnly: true });
+    const bad = await jobs(src(`  p.task("a", { image: "busybox:1.36" });
+  p.finally("report", { image: "alpine:3", args: ["echo", p.runStatus] });`));
+    expect(bad.codes).toEqual(["error GANTRY4012"]);
+  });
+
+  it("GANTRY4013: a retry backoff cannot be honoured by the Job controller (the limit is)", async () => {
+    const r = await jobs(src(`  p.task("a", { image: "busybox:1.36", retry: { limit: 2, backoff: { duration: "30s", factor: 2 } } });`));
+    expect(r.codes).toEqual(["warning GANTRY4013"]);
+    expect(r.job("a").spec.backoffLimit).toBe(2);
+  });
+
+  it("--gitops argocd: hooks in waves by DAG depth; teardowns, finally and status after the sync; GANTRY4014 where hooks fall short", async () => {
+    const r = await jobs(
+      src(`  const s = p.setup("create", { image: "busybox:1.36" });
+  const w = p.task("work", { image: "busybox:1.36", after: [s] });
+  const x = p.task("extra", { image: "busybox:1.36", after: [w], allowFailure: true });
+  p.teardown("drop", { image: "busybox:1.36", setups: [s], after: [x] });
+  p.finally("notify", { image: "busybox:1.36" });`),
+      { jobs: { gitops: "argocd" } },
+    );
+    expect(r.codes).toEqual(["warning GANTRY4014"]);
+    const hook = (t: string) => {
+      const a = r.job(t).metadata.annotations!;
+      return `${a["argocd.argoproj.io/hook"]} ${a["argocd.argoproj.io/sync-wave"]}`;
+    };
+    expect(["create", "work", "extra", "drop", "notify"].map(hook)).toEqual(["Sync 0", "Sync 1", "Sync 2", "PostSync,SyncFail 3", "PostSync,SyncFail 4"]);
+    expect(r.objects.at(-1)!.metadata.annotations!["argocd.argoproj.io/hook"]).toBe("PostSync,SyncFail");
+    // Shared objects sync first; Jobs of waves that never synced are given up on after 30 s, not 5 min.
+    expect(r.objects[0]!.metadata.annotations).toEqual({ "argocd.argoproj.io/sync-wave": "-1" });
+    expect(r.awaitConfig("drop").missingGraceSeconds).toBe(30);
+  });
+
+  it("a scheduled pipeline: a CronJob whose driver creates each run's Jobs from a ConfigMap", async () => {
+    const r = await jobs(src(`  const a = p.task("a", { image: "busybox:1.36" });
+  p.task("b", { image: "busybox:1.36", after: [a] });`, `{ schedule: { cron: ["0 1 * * *", "0 13 * * *"], timezone: "Europe/Berlin" } }`));
+    expect(r.r.ok).toBe(true);
+    expect(r.objects.filter((o) => o.kind === "Job")).toEqual([]);
+    const crons = r.objects.filter((o) => o.kind === "CronJob");
+    expect(crons.map((o) => `${o.metadata.name} ${o.spec.schedule} ${o.spec.timeZone}`)).toEqual(["etl-1 0 1 * * * Europe/Berlin", "etl-2 0 13 * * * Europe/Berlin"]);
+    const driver = crons[0]!.spec.jobTemplate.spec;
+    expect(driver.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "drive", operator: "In", values: [1, 92, 93] } });
+    const container = driver.template.spec.containers[0];
+    expect(container.command).toEqual(["node", "/gantry/gantry-shim.mjs", "drive"]);
+    const cm = r.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("etl-gantry-run-"))!;
+    const runJobs = JSON.parse(cm.data["objects.json"]) as Obj[];
+    expect(runJobs.map((j) => j.metadata.name)).toEqual(["etl-@RUN_ID@-a", "etl-@RUN_ID@-b", "etl-@RUN_ID@-gantry-status"]);
+    expect(runJobs[1]!.spec.podFailurePolicy.rules[0].onExitCodes.containerName).toBe("await-deps");
+    const driverRole = r.objects.find((o) => o.kind === "Role" && o.metadata.name === "etl-gantry-driver")!;
+    expect(driverRole.rules).toEqual([{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["create", "get", "list", "watch"] }]);
+  });
+
+  it("GANTRY4015: a scheduled run too large for a ConfigMap", async () => {
+    const r = await jobs(
+      src(`  for (const i of Array.from({ length: 60 }, (_, k) => k)) p.task(\`t\${i}\`, { image: "busybox:1.36", source: "echo ${"x".repeat(20_000)}" });`, `{ schedule: { cron: "@daily" } }`),
+    );
+    expect(r.codes).toEqual(["error GANTRY4015"]);
+    expect(r.r.ok).toBe(false);
+  });
+});
