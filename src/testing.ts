@@ -22,7 +22,7 @@
  */
 import path from "node:path";
 import type { ArgoKind } from "./backends/argo/index.js";
-import { compile, type CompileResult } from "./compile.js";
+import { compile, type CompileResult, type Target } from "./compile.js";
 import { formatDiagnostics, summarize, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 
@@ -36,8 +36,12 @@ export interface CompilePipelinesOptions {
    * `process.cwd()`.
    */
   cwd?: string;
-  /** Same as `gantry compile --kind`. Default `"auto"`. */
+  /** Same as `gantry compile --target`: `"argo"` (default) or `"jobs"`. */
+  target?: Target;
+  /** Same as `gantry compile --kind` (Argo target). Default `"auto"`. */
   kind?: ArgoKind;
+  /** Same as `gantry compile --run-id` (jobs target): fixed Job names for tests. Default: a hash of the pipeline. */
+  runId?: string;
   /** Same as `gantry compile --typecheck`: also run the TypeScript type checker. Default `false`. */
   typecheck?: boolean;
 }
@@ -55,7 +59,7 @@ export interface CompiledManifests {
   source: string;
   /** The file `gantry compile` would write, byte for byte (header comment included). */
   yaml: string;
-  /** The Kubernetes objects in that file (for the Argo target, one Workflow, WorkflowTemplate or CronWorkflow). */
+  /** The Kubernetes objects in that file (Argo: one Workflow, WorkflowTemplate or CronWorkflow; jobs: the Jobs, their RBAC and ConfigMaps). */
   objects: Record<string, unknown>[];
   /** The validated intermediate representation the objects were generated from. */
   ir: IR.Pipeline;
@@ -125,8 +129,9 @@ export async function compilePipelines(file: string, options: CompilePipelinesOp
   const result = await compile({
     cwd,
     paths: [path.resolve(cwd, file)],
-    target: "argo",
+    target: options.target ?? "argo",
     kind: options.kind ?? "auto",
+    ...(options.runId !== undefined && { jobs: { runId: options.runId } }),
     typecheck: options.typecheck ?? false,
   });
   if (!result.ok) throw new GantryCompileError(errorMessage(file, result), result.diagnostics);

@@ -8,36 +8,16 @@ import { describe, expect, it } from "vitest";
 import { toArgo } from "../src/backends/argo/index.js";
 import { compile } from "../src/compile.js";
 import { hasErrors } from "../src/diagnostics/index.js";
-import type { TaskHandle } from "../src/dsl/handle.js";
-import { pipeline } from "../src/dsl/pipeline.js";
 import type * as IR from "../src/ir/index.js";
 import { noLocations, validate } from "../src/phases/3-validate/index.js";
 import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
 import { simulate } from "./support/argo-sim.js";
 import { repoRoot } from "./support/cli.js";
+import { assignments, randomPipeline } from "./support/random-pipelines.js";
 import { rng } from "./support/rng.js";
 
 const SIM: Record<Outcome, "Succeeded" | "Failed" | "Error"> = { succeeds: "Succeeded", fails: "Failed", errors: "Error" };
 
-
-/** Every assignment of `alphabet` to `names` when there are at most `limit` of them, else `sample` random ones. */
-function* assignments(names: readonly string[], alphabet: readonly Outcome[], limit: number, sample: number, seed: number): Generator<Record<string, Outcome>> {
-  if (alphabet.length ** names.length <= limit) {
-    const total = alphabet.length ** names.length;
-    for (let i = 0; i < total; i++) {
-      const a: Record<string, Outcome> = {};
-      let x = i;
-      for (const n of names) {
-        a[n] = alphabet[x % alphabet.length]!;
-        x = Math.floor(x / alphabet.length);
-      }
-      yield a;
-    }
-    return;
-  }
-  const r = rng(seed);
-  for (let i = 0; i < sample; i++) yield Object.fromEntries(names.map((n) => [n, alphabet[Math.floor(r() * alphabet.length)]!]));
-}
 
 /** Checks one pipeline under many outcome assignments; returns how many were checked. */
 function agree(ir: IR.Pipeline, limit: number, sample: number, alphabet: readonly Outcome[] = ["succeeds", "fails", "errors"]): number {
@@ -73,26 +53,6 @@ describe("examples: simulated Argo runs agree with the reference evaluator", asy
 });
 
 describe("random pipelines: simulated Argo runs agree with the reference evaluator", () => {
-  /** A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone. */
-  function randomPipeline(r: () => number, id: number, size: number) {
-    return pipeline(`random-${id}`, {}, (p) => {
-      const open: TaskHandle[] = [];
-      const setups: TaskHandle[] = [];
-      for (let k = 0; k < size; k++) {
-        const pick = r();
-        const after = open.filter(() => r() < 0.35);
-        const common = { image: "busybox", after, ...(r() < 0.15 && { allowFailure: true }) };
-        let h: TaskHandle;
-        if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after });
-        else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }) });
-        else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }) });
-        else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }) });
-        if (h.role === "setup") setups.push(h);
-        if (h.role !== "finally") open.push(h);
-      }
-    });
-  }
-
   it("120 valid random pipelines of 2-7 tasks, every one of their 3^n outcome assignments", () => {
     const r = rng(4242);
     let accepted = 0;

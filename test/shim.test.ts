@@ -510,6 +510,16 @@ describe("shim await", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(expected);
   });
 
+  it("finally task: a run status still undecided when the task may start is written as Failed", async () => {
+    api.putJob(job("extract", "complete"));
+    api.putJob(job("load", "running"));
+    const file = path.join(dir, "run-status");
+    const options = { runStatus: { when: all(leaf("extract", "succeeded"), leaf("load", "succeeded")), file } };
+    const r = await shim("await", awaitEnv(leaf("extract", "settled"), options)).done;
+    expect(r.code).toBe(EXIT.OK);
+    expect(fs.readFileSync(file, "utf8")).toBe("Failed");
+  });
+
   it.each<[string, string, Record<string, string | undefined>, RegExp]>([
     ["await", "no configuration", { GANTRY_AWAIT: undefined }, /GANTRY_AWAIT is not set/],
     ["await", "invalid JSON", { GANTRY_AWAIT: "{task:" }, /GANTRY_AWAIT is not valid JSON/],

@@ -75,6 +75,13 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
       };
+      const jobsOnly = (["runId", "gitops", "runtimeImage"] as const).filter((k) => given(k)).map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`);
+      if (settings.target !== "jobs" && jobsOnly.length > 0) {
+        // Typed on the command line for a target that ignores them: surely a mistake.
+        io.stderr(`gantry compile: ${jobsOnly.join(", ")} appl${jobsOnly.length === 1 ? "ies" : "y"} to --target jobs only\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
       const inputs = paths.length > 0 ? paths : (c.include ?? []);
       if (settings.watch) {
         const stop = new AbortController();

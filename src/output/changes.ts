@@ -16,7 +16,11 @@ interface TaskFacts {
   retry: string;
 }
 
-/** Task facts of an Argo manifest: DAG tasks of every DAG template, with their leaf template's image and retry. */
+/**
+ * Task facts of a manifest. Argo: DAG tasks of every DAG template, with their leaf template's image
+ * and retry. Jobs: each task's Job (also those a scheduled run's driver creates), its start
+ * condition, image, backoffLimit and podFailurePolicy.
+ */
 function facts(yaml: string): Map<string, TaskFacts> | undefined {
   let docs: unknown[];
   try {
@@ -26,6 +30,7 @@ function facts(yaml: string): Map<string, TaskFacts> | undefined {
   }
   const out = new Map<string, TaskFacts>();
   for (const doc of docs) {
+    jobFacts(doc, out);
     const spec = (doc as { spec?: Record<string, unknown> } | null)?.spec;
     const wf = (spec?.workflowSpec ?? spec) as { templates?: Record<string, unknown>[] } | undefined;
     const templates = wf?.templates ?? [];
@@ -41,6 +46,30 @@ function facts(yaml: string): Map<string, TaskFacts> | undefined {
     }
   }
   return out;
+}
+
+type Json = Record<string, any>;
+
+function jobFacts(doc: unknown, out: Map<string, TaskFacts>): void {
+  const o = doc as Json | null;
+  if (o?.kind === "ConfigMap" && typeof o.data?.["objects.json"] === "string") {
+    try {
+      for (const job of JSON.parse(o.data["objects.json"]) as unknown[]) jobFacts(job, out);
+    } catch {
+      // Not a driver's objects: nothing to report.
+    }
+    return;
+  }
+  if (o?.kind !== "Job") return;
+  const labels = (o.metadata?.labels ?? {}) as Record<string, string>;
+  const task = Object.entries(labels).find(([k]) => k.endsWith("/task"))?.[1];
+  if (task === undefined) return;
+  const pod = o.spec?.template?.spec ?? {};
+  const wait = (pod.initContainers ?? []).find((c: Json) => c.name === "await-deps");
+  const config = wait?.env?.find((e: Json) => e.name === "GANTRY_AWAIT")?.value;
+  const when = typeof config === "string" ? JSON.stringify((JSON.parse(config) as Json).when ?? null) : "";
+  const main = (pod.containers ?? []).find((c: Json) => c.name === "main") ?? {};
+  out.set(task, { depends: when, image: main.image ?? "", retry: JSON.stringify({ backoffLimit: o.spec?.backoffLimit, podFailurePolicy: o.spec?.podFailurePolicy }) });
 }
 
 /** One line per pipeline file saying what changed in meaning, or undefined if only formatting did. */

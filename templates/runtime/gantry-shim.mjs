@@ -17,15 +17,8 @@ import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const EXIT = Object.freeze({
-  OK: 0,
-  RUN_FAILED: 1,
-  USAGE: 2,
-  UPSTREAM_FAILED: 90,
-  UPSTREAM_MISSING: 91,
-  WAIT_TIMEOUT: 92,
-  API_UNUSABLE: 93,
-});
+// 90-93 are the await-deps codes the compiler's podFailurePolicy turns into FailJob (see README.md).
+export const EXIT = Object.freeze({ OK: 0, RUN_FAILED: 1, USAGE: 2, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93 });
 
 // ---------------------------------------------------------------------------------------------
 // Pure decision logic
@@ -127,12 +120,8 @@ export const RUN_ID_TOKEN = "@RUN_ID@";
 
 /** The driver's Job objects: token replaced in the text (so it may appear anywhere), owned by the driver. */
 export function prepareDriverObjects(text, runId, owner) {
-  let objects;
-  try {
-    objects = JSON.parse(text.replaceAll(RUN_ID_TOKEN, runId));
-  } catch (e) {
-    throw usage(`the objects file is not valid JSON: ${e.message}`);
-  }
+  const { value: objects, error } = parseJson(text.replaceAll(RUN_ID_TOKEN, runId));
+  if (error) throw usage(`the objects file is not valid JSON: ${error}`);
   if (!Array.isArray(objects)) throw usage("the objects file must hold a JSON array of Job objects");
   return objects.map((obj, i) => {
     if (!isObject(obj) || !isObject(obj.metadata) || !nonEmpty(obj.metadata.name)) {
@@ -144,12 +133,7 @@ export function prepareDriverObjects(text, runId, owner) {
   });
 }
 
-const AWAIT_DEPS_REASONS = Object.freeze({
-  [EXIT.UPSTREAM_FAILED]: "upstream-failed",
-  [EXIT.UPSTREAM_MISSING]: "upstream-missing",
-  [EXIT.WAIT_TIMEOUT]: "wait-timeout",
-  [EXIT.API_UNUSABLE]: "api-unusable",
-});
+const AWAIT_DEPS_REASONS = { 90: "upstream-failed", 91: "upstream-missing", 92: "wait-timeout", 93: "api-unusable" };
 
 function seconds(start, end) {
   const ms = Date.parse(end ?? "") - Date.parse(start ?? "");
@@ -242,6 +226,7 @@ export function apiBaseUrl(env) {
 // Configuration
 // ---------------------------------------------------------------------------------------------
 
+/** An outcome of the protocol: main() logs the message and exits with the code. */
 class ShimExit extends Error {
   constructor(code, message) {
     super(message);
@@ -249,18 +234,22 @@ class ShimExit extends Error {
   }
 }
 const usage = (message) => new ShimExit(EXIT.USAGE, message);
+/** JSON.parse that reports instead of throwing: { value } or { error }. */
+function parseJson(text) {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (e) {
+    return { error: e.message };
+  }
+}
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 const nonEmpty = (v) => typeof v === "string" && v.length > 0;
 
 function readConfig(env, name) {
   const raw = env[name];
   if (!nonEmpty(raw)) throw usage(`${name} is not set: it must hold the command's configuration as JSON`);
-  let config;
-  try {
-    config = JSON.parse(raw);
-  } catch (e) {
-    throw usage(`${name} is not valid JSON: ${e.message}`);
-  }
+  const { value: config, error } = parseJson(raw);
+  if (error) throw usage(`${name} is not valid JSON: ${error}`);
   if (!isObject(config)) throw usage(`${name} must be a JSON object`);
   return config;
 }
@@ -322,15 +311,11 @@ function backoff(ctx, failures) {
   return ms / 2 + (Math.random() * ms) / 2;
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts. */
 function sleep(ms, signal) {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
+    const done = () => (clearTimeout(timer), signal?.removeEventListener("abort", done), resolve());
+    const timer = setTimeout(done, signal?.aborted ? 0 : ms);
     signal?.addEventListener("abort", done, { once: true });
   });
 }
@@ -367,29 +352,39 @@ function readBody(res) {
     let text = "";
     res.setEncoding("utf8");
     res.on("data", (chunk) => (text += chunk));
-    res.on("end", () => resolve(text));
-    res.on("error", () => resolve(text));
-    res.on("aborted", () => resolve(text));
-    res.on("close", () => resolve(text));
+    for (const end of ["end", "error", "aborted", "close"]) res.on(end, () => resolve(text));
   });
 }
 
-/** A request whose non-2xx answer becomes an ApiError carrying the API's own message. */
+/** A request whose non-2xx answer becomes an ApiError carrying the API's own message (a Status object). */
 async function call(ctx, method, pathAndQuery, verb, resource, options = {}) {
   const res = await open(ctx, method, pathAndQuery, options);
   const text = await readBody(res);
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = parseJson(text).value;
   if (res.statusCode >= 200 && res.statusCode < 300) return json;
   const detail = json?.message ?? (text.trim().slice(0, 200) || res.statusMessage);
   throw new ApiError(res.statusCode, `HTTP ${res.statusCode}: ${detail}`, verb, resource);
 }
 
 const retryable = (e) => e.status === 0 || e.status === 429 || e.status >= 500;
+
+/**
+ * fn() until it resolves. Transient API errors are retried with backoff, `attempts` times at most
+ * and not past `deadline` (then exit 92); anything else is thrown to the caller.
+ */
+async function withRetries(ctx, what, fn, { attempts = Infinity, deadline = Infinity } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof ApiError) || !retryable(e) || attempt >= attempts) throw e;
+      const delay = backoff(ctx, attempt);
+      if (Date.now() + delay > deadline) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up trying to ${what}: ${e.message}`);
+      ctx.log(`cannot ${what} (${e.message}); retrying in ${(delay / 1000).toFixed(1)}s`);
+      await sleep(delay);
+    }
+  }
+}
 
 function apiUnusable(ctx, e) {
   const hint =
@@ -410,10 +405,7 @@ async function watchStream(ctx, pathAndQuery, signal, idleMs, onEvent) {
   const res = await open(ctx, "GET", pathAndQuery, { signal, idleMs });
   if (res.statusCode !== 200) {
     const text = await readBody(res);
-    let message = text.trim().slice(0, 200);
-    try {
-      message = JSON.parse(text).message ?? message;
-    } catch {}
+    const message = parseJson(text).value?.message ?? text.trim().slice(0, 200);
     throw new ApiError(res.statusCode, `HTTP ${res.statusCode}: ${message}`, "watch", "jobs.batch");
   }
   return new Promise((resolve) => {
@@ -432,12 +424,8 @@ async function watchStream(ctx, pathAndQuery, signal, idleMs, onEvent) {
         const line = buffer.slice(0, newline).trim();
         buffer = buffer.slice(newline + 1);
         if (!line) continue;
-        let event;
-        try {
-          event = JSON.parse(line);
-        } catch {
-          result.error = "unreadable watch event";
-        }
+        const { value: event, error } = parseJson(line);
+        if (error) result.error = `unreadable watch event: ${error}`;
         if (event?.type === "ERROR") {
           if (event.object?.code === 410) result.gone = true;
           else result.error = `watch error: ${event.object?.message ?? JSON.stringify(event.object)}`;
@@ -618,21 +606,18 @@ async function commandAwait(env, log) {
  */
 async function setAttemptDeadline(ctx, pod, attemptSeconds) {
   const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods/${encodeURIComponent(pod)}`;
-  for (let attempt = 1; ; attempt++) {
-    const activeDeadlineSeconds = Math.ceil(elapsedSeconds(ctx)) + attemptSeconds;
+  const patch = async () => {
+    const activeDeadlineSeconds = Math.ceil(elapsedSeconds(ctx)) + attemptSeconds; // now, not at the first try
     const body = JSON.stringify({ spec: { activeDeadlineSeconds } });
-    try {
-      await call(ctx, "PATCH", url, "patch", "pods", { body, contentType: "application/strategic-merge-patch+json" });
-      ctx.log(`pod ${pod}: activeDeadlineSeconds set to ${activeDeadlineSeconds} (attempt timeout ${attemptSeconds}s from now)`);
-      return;
-    } catch (e) {
-      if (!(e instanceof ApiError) || !retryable(e) || attempt >= 6) {
-        if (e instanceof ApiError) throw new ShimExit(EXIT.API_UNUSABLE, `cannot set the attempt timeout: ${apiUnusable(ctx, e).message}`);
-        throw e;
-      }
-      ctx.log(`cannot patch pod ${pod} (${e.message}); retrying`);
-      await sleep(backoff(ctx, attempt));
-    }
+    await call(ctx, "PATCH", url, "patch", "pods", { body, contentType: "application/strategic-merge-patch+json" });
+    return activeDeadlineSeconds;
+  };
+  try {
+    const seconds = await withRetries(ctx, `patch pod ${pod}`, patch, { attempts: 6 });
+    ctx.log(`pod ${pod}: activeDeadlineSeconds set to ${seconds} (attempt timeout ${attemptSeconds}s from now)`);
+  } catch (e) {
+    if (e instanceof ApiError) throw new ShimExit(EXIT.API_UNUSABLE, `cannot set the attempt timeout: ${apiUnusable(ctx, e).message}`);
+    throw e;
   }
 }
 
@@ -675,20 +660,13 @@ async function commandStatus(env, log) {
 
   // The result is already known: the pods only add per-attempt detail, so failing to list them
   // degrades the records instead of failing the report.
-  let pods;
   const podsUrl = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods?${selectorQuery(cfg.selector)}`;
-  for (let attempt = 1; pods === undefined; attempt++) {
-    try {
-      pods = (await call(ctx, "GET", podsUrl, "list", "pods"))?.items ?? [];
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      if (!retryable(e) || attempt >= 4) {
-        log(`cannot list pods (${e.message}); reporting one job-level record per task`);
-        break;
-      }
-      await sleep(backoff(ctx, attempt));
-    }
-  }
+  const listPods = async () => (await call(ctx, "GET", podsUrl, "list", "pods"))?.items ?? [];
+  const pods = await withRetries(ctx, "list pods", listPods, { attempts: 4 }).catch((e) => {
+    if (!(e instanceof ApiError)) throw e;
+    log(`cannot list pods (${e.message}); reporting one job-level record per task`);
+    return undefined;
+  });
   const records = statusRecords(cfg, states, pods, jobsSeen);
   for (const record of records) process.stdout.write(`${JSON.stringify(record)}\n`);
   const summary = {
@@ -730,24 +708,15 @@ async function commandDrive(env, log) {
 
   const jobsUrl = `/apis/batch/v1/namespaces/${encodeURIComponent(ctx.namespace)}/jobs`;
   for (const obj of objects) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await call(ctx, "POST", jobsUrl, "create", "jobs.batch", { body: JSON.stringify(obj) });
-        log(`created job ${obj.metadata.name}`);
-        break;
-      } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
-        if (e.status === 409) {
-          log(`job ${obj.metadata.name} already exists (driver restarted?); keeping it`);
-          break;
-        }
-        if (!retryable(e)) throw apiUnusable(ctx, e);
-        const delay = backoff(ctx, attempt);
-        if (Date.now() + delay > deadline) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up creating job ${obj.metadata.name}: ${e.message}`);
-        log(`cannot create job ${obj.metadata.name} (${e.message}); retrying`);
-        await sleep(delay);
-      }
-    }
+    const name = obj.metadata.name;
+    // AlreadyExists is success: a restarted driver must not fail on the Jobs it created before.
+    const create = () => call(ctx, "POST", jobsUrl, "create", "jobs.batch", { body: JSON.stringify(obj) }).then(
+      () => log(`created job ${name}`),
+      (e) => (e.status === 409 ? log(`job ${name} already exists (driver restarted?); keeping it`) : Promise.reject(e)),
+    );
+    await withRetries(ctx, `create job ${name}`, create, { deadline }).catch((e) => {
+      throw e instanceof ApiError ? apiUnusable(ctx, e) : e;
+    });
   }
 
   const statusJob = cfg.statusJob.replaceAll(RUN_ID_TOKEN, runId);

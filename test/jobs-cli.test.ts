@@ -1,0 +1,64 @@
+/** `gantry compile --target jobs` through the real CLI: files, idempotence, --check, config, usage errors. */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { gantry, repoRoot, tempProject } from "./support/cli.js";
+
+const source = `import { pipeline } from "gantry";
+export default pipeline("etl", { namespace: "data" }, (p) => {
+  const a = p.task("extract", { image: "busybox:1.36" });
+  p.task("load", { image: "busybox:1.36", after: [a] });
+});
+`;
+
+describe("gantry compile --target jobs", () => {
+  it("writes every example as Jobs; a second run changes nothing and --check passes", () => {
+    const out = path.join(tempProject(), "out");
+    const first = gantry(["compile", "examples", "--target", "jobs", "--out", out], repoRoot);
+    expect(first.stderr).toMatch(/compiled 5 pipelines into .*: 6 written, 0 unchanged/);
+    expect(first.code).toBe(0);
+    const files = fs.readdirSync(out).sort();
+    expect(files).toEqual(["create-rose-table.yaml", "hello-world.yaml", "kpo-two-pods.yaml", "kustomization.yaml", "nightly-etl.yaml", "spark-on-k8s.yaml"]);
+    const hello = parseAllDocuments(fs.readFileSync(path.join(out, "hello-world.yaml"), "utf8")).map((d) => d.toJS() as { kind: string });
+    expect(hello.map((d) => d.kind)).toContain("Job");
+    const again = gantry(["compile", "examples", "--target", "jobs", "--out", out], repoRoot);
+    expect(again.stderr).toMatch(/0 written, 6 unchanged/);
+    expect(gantry(["compile", "examples", "--target", "jobs", "--out", out, "--check"], repoRoot).code).toBe(0);
+  });
+
+  it("--check names what changed in meaning: a new dependency, an image", () => {
+    const dir = tempProject({ "pipelines/etl.ts": source });
+    expect(gantry(["compile", "--target", "jobs", "--run-id", "r1"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), source.replace(`p.task("load", { image: "busybox:1.36", after: [a] })`, `const b = p.task("load", { image: "busybox:1.37", after: [a] });\n  p.task("report", { image: "busybox:1.36", after: [b] })`));
+    const check = gantry(["compile", "--target", "jobs", "--run-id", "r1", "--check"], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("etl: tasks added: report; image of load: busybox:1.36 -> busybox:1.37");
+  });
+
+  it("takes target, gitops and runtimeImage from gantry.config.json; flags win", () => {
+    const dir = tempProject({ "pipelines/etl.ts": source, "gantry.config.json": JSON.stringify({ target: "jobs", gitops: "argocd", runtimeImage: "registry.example/node:22" }) });
+    const r = gantry(["compile", "--stdout"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("argocd.argoproj.io/sync-wave");
+    expect(r.stdout).toContain("image: registry.example/node:22");
+    const flags = gantry(["compile", "--stdout", "--gitops", "none", "--runtime-image", "node:20-alpine"], dir);
+    expect(flags.stdout).not.toContain("argocd.argoproj.io");
+    expect(flags.stdout).toContain("image: node:20-alpine");
+    const argo = gantry(["compile", "--stdout", "--target", "argo"], dir);
+    expect(argo.code).toBe(0);
+    expect(argo.stdout).toContain("kind: WorkflowTemplate");
+  });
+
+  it("jobs-only flags with the Argo target are a usage error; a bad --run-id a coded diagnostic", () => {
+    const dir = tempProject({ "pipelines/etl.ts": source });
+    const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toBe("gantry compile: --run-id, --gitops apply to --target jobs only\n");
+    const bad = gantry(["compile", "--target", "jobs", "--run-id", "R_1"], dir);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("error GANTRY4016");
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+    expect(gantry(["explain", "GANTRY4012"]).stdout).toMatch(/run-status/);
+  });
+});

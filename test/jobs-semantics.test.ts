@@ -1,0 +1,172 @@
+/**
+ * Fault injection on the jobs target (Jobs issue, point 6): the simulated run of the emitted Jobs
+ * (Job controller plus the real shim's decisions, test/support/jobs-sim.ts) agrees with the
+ * reference evaluator of DESIGN §5 for every outcome assignment: which tasks run, which are
+ * skipped, the status Job's verdict, the order (nothing starts before what it waits for), and the
+ * run status finally tasks read.
+ */
+import { describe, expect, it } from "vitest";
+import { toJobs } from "../src/backends/jobs/index.js";
+import { compile } from "../src/compile.js";
+import { hasErrors } from "../src/diagnostics/index.js";
+import type * as IR from "../src/ir/index.js";
+import { noLocations, validate } from "../src/phases/3-validate/index.js";
+import { computeScopes, waitsFor } from "../src/phases/4-lower/scopes.js";
+import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
+import { repoRoot } from "./support/cli.js";
+import { simulateJobs } from "./support/jobs-sim.js";
+import { assignments, randomPipeline } from "./support/random-pipelines.js";
+import { rng } from "./support/rng.js";
+
+const STATE = { succeeded: "succeeded", failed: "failed", errored: "failed", "not-run": "not-run" } as const;
+
+function emitted(ir: IR.Pipeline): Record<string, any>[] {
+  const lowered = lower({ ...ir, schedule: undefined });
+  expect(lowered.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const out = toJobs(lowered.plan, { runId: "r1" });
+  expect(out.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return JSON.parse(JSON.stringify(out.objects));
+}
+
+/** Why the simulated run of `objects` disagrees with the reference evaluator under `outcomes`; undefined if it agrees. */
+function disagreement(ir: IR.Pipeline, objects: Record<string, any>[], outcomes: Record<string, Outcome>, seed: number): string | undefined {
+  const names = ir.tasks.map((t) => t.name);
+  const waits = waitsFor(ir, computeScopes(ir));
+  const expected = evaluate(ir, outcomes);
+  const sim = simulateJobs(objects, outcomes, seed);
+  const context = `${ir.name} with ${JSON.stringify(outcomes)}: reference ${expected.result} (${expected.reasons.join("; ")})`;
+  for (const n of names) if (sim.states[n] !== STATE[expected.states[n]!]) return `${context}: ${n} is ${sim.states[n]}, expected ${expected.states[n]}`;
+  if (sim.status !== (expected.result === "succeeded" ? "Complete" : "Failed")) return `${context}: status Job ${sim.status}`;
+  for (const t of sim.started) {
+    const early = (waits.get(t) ?? []).filter((w) => !sim.finishedBefore[t]!.includes(w));
+    if (early.length > 0) return `${context}: ${t} started before ${early.join(", ")} finished`;
+  }
+  const bodyFailed = expected.reasons.some((r) => !r.startsWith("finally "));
+  for (const [t, status] of Object.entries(sim.runStatus)) if (status !== (bodyFailed ? "Failed" : "Succeeded")) return `${context}: ${t} read run status ${status}`;
+  return undefined;
+}
+
+function agree(ir: IR.Pipeline, limit: number, sample: number, alphabet: readonly Outcome[] = ["succeeds", "fails", "errors"]): number {
+  const objects = emitted(ir);
+  let checked = 0;
+  for (const outcomes of assignments(ir.tasks.map((t) => t.name), alphabet, limit, sample, ir.tasks.length * 7919)) {
+    expect(disagreement(ir, objects, outcomes, checked + 1)).toBeUndefined();
+    checked++;
+  }
+  return checked;
+}
+
+/** Whether some assignment exposes a mutation of the emitted objects. */
+function caught(ir: IR.Pipeline, mutate: (objects: Record<string, any>[]) => void): boolean {
+  const objects = emitted(ir);
+  mutate(objects);
+  for (const outcomes of assignments(ir.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 7, 2000, 7)) {
+    if (disagreement(ir, objects, outcomes, 1) !== undefined) return true;
+  }
+  return false;
+}
+
+describe("examples: simulated Jobs runs agree with the reference evaluator", async () => {
+  const result = await compile({ cwd: repoRoot, paths: ["examples"], target: "argo", kind: "workflow" });
+  for (const p of result.pipelines) {
+    it(`${p.name} (${p.ir.tasks.length} tasks)`, () => {
+      const n = p.ir.tasks.length;
+      const checked = n <= 7 ? agree(p.ir, 3 ** 7, 0) : agree(p.ir, 2 ** 12, 0, ["succeeds", "fails"]) + agree(p.ir, 0, 1000);
+      expect(checked).toBeGreaterThan(0);
+    });
+  }
+
+  it("spark-on-k8s: the finally task reads the run's status, and a failure cascades without spending retries", () => {
+    const spark = result.pipelines.find((p) => p.name === "spark-on-k8s")!;
+    const objects = emitted(spark.ir);
+    const failedCluster = simulateJobs(objects, { "create-cluster": "fails" });
+    expect(failedCluster.runStatus).toEqual({ report: "Failed" });
+    // aggregate-* have retry: { limit: 1 } but never ran: the cascade failed them at once, in one attempt of await-deps.
+    expect(failedCluster.attempts["aggregate-orders"]).toBeUndefined();
+    expect(failedCluster.states["aggregate-orders"]).toBe("not-run");
+    const ok = simulateJobs(objects, {});
+    expect(ok.runStatus).toEqual({ report: "Succeeded" });
+    expect(ok.status).toBe("Complete");
+    const flaky = simulateJobs(objects, { "aggregate-orders": "fails" });
+    expect(flaky.attempts["aggregate-orders"]).toBe(2); // retry limit 1: two attempts
+    expect(flaky.states["delete-cluster"]).toBe("succeeded"); // teardown after the failure
+  });
+});
+
+describe("random pipelines: simulated Jobs runs agree with the reference evaluator", () => {
+  it("120 valid random pipelines of 2-7 tasks, every one of their 3^n outcome assignments", () => {
+    const r = rng(4242);
+    let accepted = 0;
+    let runs = 0;
+    for (let id = 0; accepted < 120 && id < 2000; id++) {
+      const size = 2 + Math.floor(r() * 6);
+      const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
+      if (hasErrors(v.diagnostics) || v.pipelines.length === 0) continue;
+      const ir = v.pipelines[0]!;
+      if (hasErrors(lower(ir).diagnostics)) continue;
+      accepted++;
+      runs += agree(ir, 3 ** 7, 0);
+    }
+    expect(accepted).toBe(120);
+    expect(runs).toBeGreaterThan(10_000);
+  }, 300_000);
+
+  it("a random 9-task pipeline with every role: all 3^9 assignments", () => {
+    const r = rng(9 * 101);
+    for (let id = 0; id < 5000; id++) {
+      const v = validate([{ definition: randomPipeline(r, id, 9), file: "random.ts", locator: noLocations }]);
+      const ir = v.pipelines[0];
+      if (hasErrors(v.diagnostics) || !ir || hasErrors(lower(ir).diagnostics)) continue;
+      const roles = new Set(ir.tasks.map((t) => t.role));
+      if (!roles.has("setup") || !roles.has("teardown") || !roles.has("finally")) continue;
+      expect(agree(ir, 3 ** 9, 0)).toBe(3 ** 9);
+      return;
+    }
+    throw new Error("no valid random pipeline of 9 tasks with every role");
+  }, 300_000);
+});
+
+describe("the agreement check catches broken Jobs", async () => {
+  const result = await compile({ cwd: repoRoot, paths: ["examples"], target: "argo", kind: "workflow" });
+  const spark = result.pipelines.find((p) => p.name === "spark-on-k8s")!.ir;
+  const job = (objects: Record<string, any>[], task: string) => objects.find((o) => o.metadata.labels?.["gantry.dev/task"] === task)!;
+  const awaitEnv = (o: Record<string, any>) => o.spec.template.spec.initContainers[0].env.find((e: { name: string }) => e.name === "GANTRY_AWAIT");
+
+  it("the unmutated Jobs agree", () => {
+    expect(caught(spark, () => {})).toBe(false);
+  });
+  it("without the FailJob rule on await-deps, a skipped task counts as failed (and spends retries)", () => {
+    expect(caught(spark, (objects) => objects.filter((o) => o.kind === "Job").forEach((o) => (o.spec.podFailurePolicy.rules = o.spec.podFailurePolicy.rules.filter((r: any) => !r.onExitCodes))))).toBe(true);
+  });
+  it("a teardown that waits only for its after dependencies and ignores its setups", () => {
+    expect(
+      caught(spark, (objects) => {
+        const e = awaitEnv(job(objects, "delete-cluster"));
+        const c = JSON.parse(e.value);
+        c.when = { all: [{ task: "aggregate-sessions", is: "settled" }, { task: "aggregate-orders", is: "settled" }] };
+        e.value = JSON.stringify(c);
+      }),
+    ).toBe(true);
+  });
+  it("the naive teardown condition: upstream succeeded (it then never runs after a failure)", () => {
+    expect(
+      caught(spark, (objects) => {
+        const e = awaitEnv(job(objects, "delete-cluster"));
+        const c = JSON.parse(e.value);
+        c.when = { all: [{ task: "aggregate-sessions", is: "succeeded" }, { task: "aggregate-orders", is: "succeeded" }] };
+        e.value = JSON.stringify(c);
+      }),
+    ).toBe(true);
+  });
+  it("a status Job that ignores the finally task", () => {
+    expect(
+      caught(spark, (objects) => {
+        const status = objects.find((o) => o.metadata.labels?.["gantry.dev/role"] === "status")!;
+        const e = status.spec.template.spec.containers[0].env.find((x: { name: string }) => x.name === "GANTRY_STATUS");
+        const c = JSON.parse(e.value);
+        c.when = c.when.all[0];
+        e.value = JSON.stringify(c);
+      }),
+    ).toBe(true);
+  });
+});
