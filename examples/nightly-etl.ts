@@ -52,6 +52,8 @@ export default pipeline(
       ...step("extract", date, ["--table=orders", `--batch-size=${p.params["batch-size"]}`]),
       volumes: [scratch],
       timeout: "45m",
+      // Merged over defaults.retry: exit 2 is bad input (never retried); all attempts within 2h.
+      retry: { exceptExitCodes: [2], totalTimeout: "2h" },
     });
 
     const transforms = REGIONS.map((region) =>

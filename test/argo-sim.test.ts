@@ -566,8 +566,24 @@ spec:
     expect(always.nodes.a).toMatchObject({ phase: "Succeeded", attempts: 3 });
   });
 
-  it("retryStrategy.expression and templated limits are unsupported", () => {
-    expect(() => simulate(retried(`{limit: 2, expression: "lastRetry.status == 'Error'"}`), {})).toThrow(/^unsupported: retryStrategy\.expression/);
+  it("retryStrategy.expression over lastRetry.exitCode / status is AND-ed with the policy, after the limit", () => {
+    const codes = `{limit: 3, expression: "lastRetry.exitCode in ['137', '143']"}`;
+    expect(simulate(retried(codes), { a: ["Failed:137", "Failed:143", "Succeeded"] }).nodes.a).toMatchObject({ phase: "Succeeded", attempts: 3 });
+    // exit 2 is not in the list: the Retry node stops with that attempt's phase.
+    expect(simulate(retried(codes), { a: ["Failed:137", "Failed:2", "Succeeded"] }).nodes.a).toMatchObject({ phase: "Failed", attempts: 2 });
+    // plain "Failed" exits 1
+    expect(simulate(retried(codes), { a: "Failed" }).nodes.a).toMatchObject({ phase: "Failed", attempts: 1 });
+    const except = `{limit: 3, expression: "!(lastRetry.exitCode in ['2'])"}`;
+    expect(simulate(retried(except), { a: ["Failed", "Failed:2", "Succeeded"] }).nodes.a).toMatchObject({ phase: "Failed", attempts: 2 });
+    // the policy still applies: OnFailure does not retry an Error whatever the expression says
+    expect(simulate(retried(`{limit: 3, expression: "lastRetry.status == 'Error'"}`), { a: ["Error", "Succeeded"] }).nodes.a).toMatchObject({ phase: "Error", attempts: 1 });
+    const errorsOrCodes = `{limit: 3, retryPolicy: Always, expression: "lastRetry.status == 'Error' || lastRetry.exitCode in ['137']"}`;
+    expect(simulate(retried(errorsOrCodes), { a: ["Error", "Failed:137", "Succeeded"] }).nodes.a).toMatchObject({ phase: "Succeeded", attempts: 3 });
+    expect(simulate(retried(errorsOrCodes), { a: ["Error", "Failed:1", "Succeeded"] }).nodes.a).toMatchObject({ phase: "Failed", attempts: 2 });
+  });
+
+  it("retry expressions outside the subset and templated limits are unsupported", () => {
+    expect(() => simulate(retried(`{limit: 2, expression: "int(lastRetry.exitCode) > 1"}`), { a: "Failed" })).toThrow(/^unsupported: hook expression/);
     expect(() => simulate(retried(`{limit: "{{inputs.parameters.n}}"}`), { a: "Failed" })).toThrow(/^unsupported: retryStrategy\.limit/);
   });
 });
@@ -885,7 +901,7 @@ const CASES: ExampleCase[] = [
 /** Examples the simulator rejects; each must still throw "unsupported: …" (checked below). */
 const UNSUPPORTED: Array<{ file: string; reason: string; error: RegExp }> = [
   { file: "conditionals.yaml", reason: "when uses {{= expr }} tags and jsonpath (expr-lang)", error: /^unsupported: .*\{\{= expr \}\}/ },
-  { file: "retry-conditional.yaml", reason: "retryStrategy.expression (expr-lang over lastRetry.*)", error: /^unsupported: retryStrategy\.expression/ },
+  { file: "retry-conditional.yaml", reason: "retryStrategy.expression with asInt, >, matches and lastRetry.duration/message (outside the expr-lang subset)", error: /^unsupported: hook expression .*outside the supported subset/ },
   {
     file: "template-defaults.yaml",
     reason: "spec.templateDefaults (retryStrategy merged into the steps template too ⇒ nested Retry nodes)",

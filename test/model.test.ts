@@ -438,7 +438,7 @@ describe("the IR of a valid declaration", () => {
     expect(ir.tasks[0]!.retry).toBeUndefined();
   });
 
-  it("retry: defaults' retry applies, a task's retry replaces it whole; `on` defaults to failure", async () => {
+  it("retry: defaults' retry applies, a task's retry is merged over it field by field; `on` defaults to failure", async () => {
     const ir = await irOf(
       pipelineSource(
         '{ defaults: { retry: { limit: 2, backoff: { duration: "10s", factor: 2, cap: "5m" } } } }',
@@ -446,9 +446,9 @@ describe("the IR of a valid declaration", () => {
       ),
     );
     expect(ir.tasks.map((t) => [t.name, t.retry])).toEqual([
-      ["inherits", { limit: 2, on: "failure", backoff: { duration: "10s", factor: 2, cap: "5m" } }],
-      ["own", { limit: 5, on: "any" }],
-      ["none", { limit: 0, on: "failure" }],
+      ["inherits", { limit: 2, on: "failure", backoff: { durationSeconds: 10, factor: 2, capSeconds: 300 }, onExitCodes: [], exceptExitCodes: [] }],
+      ["own", { limit: 5, on: "any", backoff: { durationSeconds: 10, factor: 2, capSeconds: 300 }, onExitCodes: [], exceptExitCodes: [] }],
+      ["none", { limit: 0, on: "failure", backoff: { durationSeconds: 10, factor: 2, capSeconds: 300 }, onExitCodes: [], exceptExitCodes: [] }],
     ]);
   });
 

@@ -183,10 +183,51 @@ export const codes = {
     title: "Run status read outside a finally task",
     explain: "`p.runStatus` is the run's result, known only once everything else has finished; only `p.finally(...)` tasks can read it.",
   },
+  GANTRY2030: {
+    title: "Retry without a limit",
+    explain:
+      "Wherever `retry` is written, it needs a `limit` (retries after the first attempt), unless the pipeline's `defaults.retry` gives one. Without a limit Argo would retry forever, and a backoff would have no attempts to space out (Argo applies the wait only with a limit). `limit: 0` turns retries off.",
+  },
+  GANTRY2031: {
+    title: "Not an exit code a failed task can have",
+    explain:
+      "`retry.onExitCodes` and `retry.exceptExitCodes` list exit codes of failed attempts: whole numbers from 1 to 255. 0 is success, which is never retried, and an empty `onExitCodes` would retry no failure at all.",
+  },
+  GANTRY2032: {
+    title: "Exit code both retried and never retried",
+    explain: "An exit code is in both `retry.onExitCodes` and `retry.exceptExitCodes` (after merging the task's retry over the pipeline's defaults). Keep each code in one list.",
+  },
+  GANTRY2033: {
+    title: "Exit codes with a retry on errors only",
+    explain:
+      "Exit codes filter failures (the task's container exited non-zero). `retry.on: \"error\"` retries only errors (pod deleted or evicted, node lost), which have no exit code of the task, so the list could never apply. Use `on: \"failure\"` or `\"any\"`, or drop the list.",
+  },
+  GANTRY2034: {
+    title: "Backoff that does not make sense",
+    explain: "`retry.backoff.factor` must be at least 1 (a smaller factor would shorten the wait after each retry), and `retry.backoff.cap` must not be shorter than the first wait, `retry.backoff.duration`.",
+  },
+  GANTRY2035: {
+    title: "Retry that can never start",
+    explain: "The first wait between attempts (`retry.backoff.duration`) already reaches `retry.backoff.maxDuration` or `retry.totalTimeout`, both counted from the first attempt's start, so no retry could ever start. Lengthen maxDuration or totalTimeout, or shorten the wait.",
+  },
+  GANTRY2036: {
+    title: "Retry or timeout setting that never takes effect",
+    explain:
+      "A limit is never reached because a shorter one always applies first: `retry.backoff.maxDuration` not shorter than `retry.totalTimeout`, or the per-attempt `timeout` not shorter than `retry.totalTimeout`. This is a warning; drop the setting that does nothing or make it shorter.",
+  },
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",
     explain:
       "Argo starts no new ordinary pods once a workflow is stopped (`argo stop`) or passes its deadline; exit handlers still run. A teardown that has not started by then does not run. p.finally(...) tasks are the workflow's exit handler and do run; `argo terminate` runs nothing at all.",
+  },
+  GANTRY4030: {
+    title: "Backoff factor that Argo cannot express",
+    explain: "Argo reads `retryStrategy.backoff.factor` as a whole number; a fraction such as 1.5 makes the workflow fail when it first retries. Use an integer factor for the Argo target.",
+  },
+  GANTRY4031: {
+    title: "Argo also stops the running attempt at backoff.maxDuration",
+    explain:
+      "Gantry's `retry.backoff.maxDuration` means \"start no retry after this\". Argo also uses it as the deadline of the attempts after the first, so an attempt still running then is stopped. If that is what you want, write `retry.totalTimeout`, which means exactly that on every target; otherwise this warning says Argo is stricter than the pipeline asks.",
   },
   GANTRY4001: {
     title: "Output kind not possible for this pipeline",

@@ -102,21 +102,61 @@ export interface SecurityOptions {
   readOnlyRootFilesystem?: boolean;
 }
 
-/** How a failed task is retried. */
+/**
+ * How a task's failed attempts are retried. An attempt that ended is retried when attempts remain
+ * (`limit`), it matches `on`, and, if it failed with an exit code, the code passes `onExitCodes` and
+ * `exceptExitCodes`. A task's `retry` is merged over `defaults.retry` field by field (`backoff` and
+ * each exit code list as a whole), so a task can change one field of the pipeline's policy.
+ */
 export interface RetrySpec {
-  /** Retries after the first attempt (a task with `limit: 2` runs at most 3 times). */
-  limit: number;
-  /** What counts as retryable: a failed container (`"failure"`, default), an infrastructure error (`"error"`), or both (`"any"`). */
-  on?: "failure" | "error" | "any";
-  /** Wait between attempts: `duration` before the first retry, multiplied by `factor` each time, at most `cap`. */
+  /**
+   * Retries after the first attempt: a task with `limit: 2` runs at most 3 times; `0` turns retries
+   * off. Required where `retry` is written, unless the pipeline's `defaults.retry` gives one.
+   */
+  limit?: number;
+  /**
+   * Which ended attempts are retried: `"failure"` (default) when the task's container failed (a
+   * non-zero exit, killed at its `timeout`, out of memory); `"error"` when Kubernetes or the
+   * workflow engine failed around it (pod deleted or evicted, node lost, image pull); `"transient"`
+   * when either happened for a reason the target knows to be temporary (Argo: its list of transient
+   * errors, extended by the controller's `TRANSIENT_ERROR_PATTERN`); `"any"` for both failures and errors.
+   */
+  on?: "failure" | "error" | "transient" | "any";
+  /**
+   * Wait between attempts: `duration` before the first retry, multiplied by `factor` before each
+   * further one, at most `cap`. Needs a `limit` (without attempts to space out it means nothing).
+   */
   backoff?: {
     /** First wait, e.g. `"10s"`. */
     duration: string;
-    /** Integer multiplier applied to the wait after each retry. */
+    /** Multiplier applied to the wait after each retry, at least 1 (default 1: a constant wait). Argo needs an integer. */
     factor?: number;
-    /** Longest single wait, e.g. `"5m"`. */
+    /** Longest single wait, e.g. `"5m"`; not shorter than `duration`. */
     cap?: string;
+    /**
+     * Stop retrying once this long has passed since the first attempt started: no retry starts
+     * later, nor one whose wait would end later, e.g. `"1h"`. On Argo an attempt still running then
+     * is also stopped (warning GANTRY4031); use `totalTimeout` for a deadline that means that everywhere.
+     */
+    maxDuration?: string;
   };
+  /**
+   * Retry a failure only when the task exited with one of these codes (1-255), e.g. `[137, 143]`
+   * for out-of-memory kills and SIGTERM. Attempts that ended in an error (no exit code of the task)
+   * are governed by `on` alone.
+   */
+  onExitCodes?: readonly number[];
+  /**
+   * Never retry a failure with one of these exit codes (1-255), e.g. `[2]` for "bad input, retrying
+   * will not help". Must not overlap `onExitCodes`.
+   */
+  exceptExitCodes?: readonly number[];
+  /**
+   * Deadline of all attempts together, counted from the start of the first, waits included, e.g.
+   * `"2h"`: the attempt running then is stopped, no other starts, and the task fails. The task's
+   * `timeout` bounds each attempt; this bounds the whole task.
+   */
+  totalTimeout?: string;
 }
 
 /** Fields shared by container and script tasks. */
@@ -156,9 +196,9 @@ export interface TaskCommon {
   securityContext?: SecurityOptions;
   /** Tasks that must succeed before this one starts. Use the handles returned by `p.task(...)`. */
   after?: readonly TaskHandle[];
-  /** How failures are retried. */
+  /** How failed attempts are retried (merged over `defaults.retry`), see `RetrySpec`. */
   retry?: RetrySpec;
-  /** Fail the attempt when it runs longer than this, e.g. `"30m"`. */
+  /** Fail the attempt when it runs longer than this, e.g. `"30m"`. Per attempt; `retry.totalTimeout` bounds all of them. */
   timeout?: string;
   /**
    * The run does not fail when this task fails (its failure stays visible), and tasks after it

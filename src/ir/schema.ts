@@ -58,10 +58,37 @@ export const Toleration = z.object({
   tolerationSeconds: z.number().int().optional(),
 });
 
+/**
+ * A task's retry policy, the same on every target (docs/dsl.md, "Retry and timeout"). An attempt
+ * that ended is retried when fewer than `limit` retries were made, it matches `on`, and, if it failed
+ * with an exit code, the code passes `onExitCodes` and `exceptExitCodes`.
+ */
 export const Retry = z.object({
+  /** Retries after the first attempt: at most `limit + 1` attempts. 0: none (the other fields then do nothing). */
   limit: z.number().int().nonnegative(),
-  on: z.enum(["failure", "error", "any"]),
-  backoff: z.object({ duration: z.string(), factor: z.number().int().positive().optional(), cap: z.string().optional() }).optional(),
+  /**
+   * Which ended attempts are retried: `failure` (the task's container failed: non-zero exit, killed
+   * at its deadline, out of memory), `error` (Kubernetes or the engine failed around it: pod deleted
+   * or evicted, node lost), `transient` (either, for a reason the target knows to be temporary), `any`.
+   */
+  on: z.enum(["failure", "error", "transient", "any"]),
+  /** Wait before retry n (n = 1, 2, ...): min(durationSeconds × factor^(n-1), capSeconds). */
+  backoff: z
+    .object({
+      durationSeconds: z.number().nonnegative(),
+      /** At least 1; 1 is a constant wait. */
+      factor: z.number().min(1),
+      capSeconds: z.number().nonnegative().optional(),
+      /** No retry starts (nor one whose wait would end) later than this after the first attempt started. */
+      maxDurationSeconds: z.number().positive().optional(),
+    })
+    .optional(),
+  /** A failure is retried only with one of these exit codes (1-255); empty: any code. Sorted, unique. */
+  onExitCodes: z.array(z.number().int()),
+  /** A failure with one of these exit codes is never retried. Sorted, unique, disjoint from `onExitCodes`. */
+  exceptExitCodes: z.array(z.number().int()),
+  /** Deadline of all attempts together, from the first attempt's start, waits included; whole seconds. */
+  totalTimeoutSeconds: z.number().int().positive().optional(),
 });
 
 export const Task = z.object({

@@ -35,7 +35,8 @@
 // Public API
 // ---------------------------------------------------------------------------------------------
 
-export type AttemptResult = "Succeeded" | "Failed" | "Error";
+/** `Failed:<code>`: failed with that exit code (plain `Failed` exits 1), seen by `retryStrategy.expression` as `lastRetry.exitCode`. */
+export type AttemptResult = "Succeeded" | "Failed" | "Error" | `Failed:${number}`;
 /** "Running": the node was still running when the workflow completed (possible under stop, §1.2 #15088). */
 export type NodePhase = "Succeeded" | "Failed" | "Error" | "Skipped" | "Omitted" | "Running";
 export type WorkflowPhase = "Succeeded" | "Failed" | "Error";
@@ -249,6 +250,8 @@ interface SNode {
   attempt: number;
   podCreated: boolean;
   visible: boolean;
+  /** outputs.exitCode of a finished pod (what `lastRetry.exitCode` reads). */
+  exitCode?: string;
 }
 
 const isFulfilled = (p: Phase) => p !== "Pending" && p !== "Running";
@@ -473,7 +476,10 @@ class Simulator {
       node.phase = "Succeeded";
       return;
     }
-    node.phase = this.outcomeFor(node);
+    const [phase, code] = this.outcomeFor(node).split(":") as [Phase, string | undefined];
+    node.phase = phase;
+    // operator.go: lastRetry.exitCode is "0" when the attempt reported none (an Error).
+    node.exitCode = phase === "Succeeded" ? "0" : phase === "Failed" ? (code ?? "1") : "0";
   }
 
   private outcomeFor(node: SNode): AttemptResult {
@@ -642,6 +648,7 @@ class Simulator {
       const more =
         retryPolicyAllows(rs, last.phase, tmplName) &&
         attempts.length <= limit && // limit = retries after the first attempt
+        retryExpressionAllows(rs, last) && // AND-ed with the policy, evaluated after the limit (§3.1)
         this.shutdown === null && // "Retries stop when the workflow is shutting down or past its deadline"
         !this.deadlineExceeded;
       if (!more) return this.mark(node, last.phase, last.message);
@@ -1401,8 +1408,18 @@ function leafType(t: Template): (typeof LEAF_TYPES)[number] | null {
 function checkTemplateSupported(t: Template, name: string): void {
   if (t.daemon) throw new UnsupportedError(`daemon template '${name}' (.Daemoned)`);
   if (t.templateRef !== undefined) throw new UnsupportedError(`template-level templateRef in '${name}'`);
-  const rs = t.retryStrategy;
-  if (rs?.expression !== undefined) throw new UnsupportedError(`retryStrategy.expression in '${name}' (expr-lang over lastRetry.*)`);
+  // Up front, not only when a retry is decided: an expression outside the subset is unsupported.
+  if (t.retryStrategy?.expression !== undefined) retryExpressionAllows(t.retryStrategy, { phase: "Failed", exitCode: "1" } as SNode);
+}
+
+/** §3.1 `expression` over `lastRetry.exitCode` / `lastRetry.status` (the subset evalExprBool reads). */
+function retryExpressionAllows(rs: RetryStrategy, last: SNode): boolean {
+  if (rs.expression === undefined) return true;
+  const scope: Vars = new Map([
+    ["lastRetry.exitCode", last.exitCode ?? "0"],
+    ["lastRetry.status", last.phase],
+  ]);
+  return evalExprBool(rs.expression, scope);
 }
 
 /** §3.1 limit (IntOrString): retries after the first attempt; omitted ⇒ unlimited. */
@@ -1460,8 +1477,8 @@ function workflowStatusOf(p: Phase): "Running" | "Succeeded" | "Failed" | "Error
 }
 
 function checkResult(r: string): AttemptResult {
-  if (r === "Succeeded" || r === "Failed" || r === "Error") return r;
-  throw new Error(`argo-sim: invalid attempt result '${r}' (Succeeded | Failed | Error)`);
+  if (r === "Succeeded" || r === "Failed" || r === "Error" || /^Failed:\d+$/.test(r)) return r as AttemptResult;
+  throw new Error(`argo-sim: invalid attempt result '${r}' (Succeeded | Failed | Failed:<exit code> | Error)`);
 }
 
 function stepGroupOf(g: unknown, tmplName: string, i: number): Holder[] {
@@ -1711,14 +1728,15 @@ function evalWhen(when: string | undefined, vars: Vars, what: string): boolean |
 }
 
 // ---------------------------------------------------------------------------------------------
-// Hook `expression` (§1.1/§1.2: plain expr-lang) — subset: member access, string/bool literals,
-// ==, !=, &&/and, ||/or, !/not, parentheses. Variables come from the flat scope
-// (`tasks.work.status`, `steps.step-1.status`, `workflow.status`).
+// Hook `expression` and `retryStrategy.expression` (§1.1/§1.2/§3.1: plain expr-lang) — subset:
+// member access, string/bool literals, ==, !=, `in [list]`, &&/and, ||/or, !/not, parentheses.
+// Variables come from the flat scope (`tasks.work.status`, `steps.step-1.status`,
+// `workflow.status`, `lastRetry.exitCode`, `lastRetry.status`).
 // ---------------------------------------------------------------------------------------------
 
 function evalExprBool(src: string, vars: Vars): boolean {
   const tokens: string[] = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\(|\)|\[|\]|\.|[A-Za-z_][A-Za-z0-9_]*)/y;
+  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\(|\)|\[|\]|\.|,|[A-Za-z_][A-Za-z0-9_]*)/y;
   let pos = 0;
   const unsupported = () => new UnsupportedError(`hook expression '${src}' is outside the supported subset`);
   while (pos < src.length) {
@@ -1763,9 +1781,24 @@ function evalExprBool(src: string, vars: Vars): boolean {
     }
     throw unsupported();
   };
+  const list = (): unknown[] => {
+    if (tokens[i++] !== "[") throw unsupported();
+    const items: unknown[] = [];
+    while (tokens[i] !== "]") {
+      items.push(primary());
+      if (tokens[i] === ",") i++;
+      else if (tokens[i] !== "]") throw unsupported();
+    }
+    i++;
+    return items;
+  };
   const cmp = (): unknown => {
     const l = primary();
     const op = tokens[i];
+    if (op === "in") {
+      i++;
+      return list().includes(l);
+    }
     if (op === "==" || op === "!=") {
       i++;
       const r = primary();

@@ -1,7 +1,7 @@
 /** One Argo template per task: a container or script template whose container is named `main`. */
-import type * as IR from "../../ir/index.js";
 import type { PlannedTask } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
+import { retryStrategy, totalTimeout } from "./retry.js";
 
 export function taskTemplate({ task, labels, annotations }: PlannedTask) {
   const container = {
@@ -29,21 +29,7 @@ export function taskTemplate({ task, labels, annotations }: PlannedTask) {
     securityContext: task.security.fsGroup !== undefined ? pod.podSecurityContext(task.security.fsGroup) : undefined,
     // IntOrString fields as strings: accepted by the API server and by Argo's JSON schema alike.
     activeDeadlineSeconds: task.timeoutSeconds !== undefined ? String(task.timeoutSeconds) : undefined,
-    retryStrategy: task.retry && retryStrategy(task.retry),
+    timeout: totalTimeout(task.retry),
+    retryStrategy: retryStrategy(task.retry),
   };
 }
-
-const RETRY_POLICY = { failure: "OnFailure", error: "OnError", any: "Always" } as const;
-
-function retryStrategy(retry: IR.Retry) {
-  return {
-    limit: String(retry.limit),
-    retryPolicy: RETRY_POLICY[retry.on],
-    backoff: retry.backoff && {
-      duration: retry.backoff.duration,
-      factor: retry.backoff.factor !== undefined ? String(retry.backoff.factor) : undefined,
-      cap: retry.backoff.cap,
-    },
-  };
-}
-

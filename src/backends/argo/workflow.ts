@@ -9,6 +9,7 @@ import * as pod from "../common/pod.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
+import { retryDiagnostics } from "./retry.js";
 import { taskTemplate } from "./template.js";
 
 export type ArgoKind = "auto" | "template" | "workflow" | "cron";
@@ -35,6 +36,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (pipeline.tasks.length > MAX_TASKS) {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
+  for (const task of pipeline.tasks) diagnostics.push(...retryDiagnostics(task));
   const teardown = pipeline.tasks.find((t) => t.role === "teardown");
   if (teardown) {
     diagnostics.push({

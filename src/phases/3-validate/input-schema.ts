@@ -42,16 +42,22 @@ const toleration = z.strictObject({
   tolerationSeconds: z.number().int().optional(),
 });
 
+const exitCodes = z.array(z.number().int({ error: "exit codes are whole numbers" }));
+/** Only shapes here; the rules between fields (limit, overlaps, ranges, timings) are in checks/retry.ts. */
 const retry = z.strictObject({
-  limit: z.number().int().nonnegative(),
-  on: z.enum(["failure", "error", "any"]).optional(),
+  limit: z.number().int().nonnegative().optional(),
+  on: z.enum(["failure", "error", "transient", "any"]).optional(),
   backoff: z
     .strictObject({
       duration: str,
-      factor: z.number().int({ error: "Argo needs an integer backoff factor" }).positive().optional(),
+      factor: z.number().finite().optional(),
       cap: str.optional(),
+      maxDuration: str.optional(),
     })
     .optional(),
+  onExitCodes: exitCodes.optional(),
+  exceptExitCodes: exitCodes.optional(),
+  totalTimeout: str.optional(),
 });
 
 /** Fields every task and `defaults` may carry. */
@@ -144,4 +150,5 @@ export const pipelineOptionsSchema = z.strictObject({
 
 export type TaskSpecInput = z.infer<typeof taskSpecSchema> & { setups?: TaskHandle[]; failsRun?: boolean };
 export type TaskDefaultsInput = z.infer<typeof taskDefaultsSchema>;
+export type RetryInput = z.infer<typeof retry>;
 export type PipelineOptionsInput = z.infer<typeof pipelineOptionsSchema>;

@@ -6,7 +6,7 @@ import type { TaskRole } from "../../dsl/handle.js";
 import type * as IR from "../../ir/index.js";
 import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
 import { durationSeconds, normalizeQuantity } from "./rules/index.js";
-import type { PipelineOptionsInput, TaskDefaultsInput, TaskSpecInput } from "./input-schema.js";
+import type { PipelineOptionsInput, RetryInput, TaskDefaultsInput, TaskSpecInput } from "./input-schema.js";
 
 /** The non-root identity Gantry's pods run as unless told otherwise (the distroless "nonroot" user). */
 export const DEFAULT_UID = 65532;
@@ -34,6 +34,7 @@ export function mergeDefaults(defaults: TaskDefaultsInput | undefined, task: Tas
     labels: mergeMap(defaults.labels, task.labels),
     annotations: mergeMap(defaults.annotations, task.annotations),
     securityContext: mergeMap<number | boolean | undefined>(defaults.securityContext, task.securityContext),
+    retry: mergeRetry(defaults.retry, task.retry),
     resources:
       defaults.resources || task.resources
         ? {
@@ -43,6 +44,12 @@ export function mergeDefaults(defaults: TaskDefaultsInput | undefined, task: Tas
         : undefined,
   };
   return merged;
+}
+
+/** A task's retry over the defaults', field by field; `backoff` and each exit code list as a whole. */
+export function mergeRetry(defaults: RetryInput | undefined, task: RetryInput | undefined): RetryInput | undefined {
+  if (!defaults || !task) return task ?? defaults;
+  return { ...defaults, ...stripUndefined({ ...task }) };
 }
 
 export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput, dependencies: string[], source: IR.SourceRef): IR.Task {
@@ -87,11 +94,23 @@ export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput,
       fsGroup: spec.securityContext?.fsGroup,
       readOnlyRootFilesystem: spec.securityContext?.readOnlyRootFilesystem ?? false,
     }),
-    retry: spec.retry
-      ? stripUndefined({ limit: spec.retry.limit, on: spec.retry.on ?? "failure", backoff: spec.retry.backoff && stripUndefined({ ...spec.retry.backoff }) })
-      : undefined,
+    retry: spec.retry && normalizeRetry(spec.retry),
     timeoutSeconds: spec.timeout === undefined ? undefined : durationSeconds(spec.timeout),
     source,
+  });
+}
+
+function normalizeRetry(r: RetryInput): IR.Retry {
+  const codes = (xs: readonly number[] = []) => [...new Set(xs)].sort((a, b) => a - b);
+  const seconds = (d: string | undefined) => (d === undefined ? undefined : durationSeconds(d));
+  const b = r.backoff;
+  return stripUndefined({
+    limit: r.limit ?? 0, // a missing limit is GANTRY2030, reported before normalisation
+    on: r.on ?? "failure",
+    backoff: b && stripUndefined({ durationSeconds: durationSeconds(b.duration), factor: b.factor ?? 1, capSeconds: seconds(b.cap), maxDurationSeconds: seconds(b.maxDuration) }),
+    onExitCodes: codes(r.onExitCodes),
+    exceptExitCodes: codes(r.exceptExitCodes),
+    totalTimeoutSeconds: seconds(r.totalTimeout),
   });
 }
 

@@ -7,6 +7,7 @@ import { DiagnosticBag, type Diagnostic, type Span } from "../../diagnostics/ind
 import type { TaskHandle } from "../../dsl/handle.js";
 import type * as IR from "../../ir/index.js";
 import { checkCycles } from "./checks/graph.js";
+import { checkRetryCombination } from "./checks/retry.js";
 import { reportSchemaIssues } from "./checks/schema-issues.js";
 import { checkDefaultVolumes, checkParameterRefs, checkPipelineValues, checkTaskValues } from "./checks/values.js";
 import { below, type Where } from "./checks/where.js";
@@ -58,7 +59,10 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
   if (!options.success) reportSchemaIssues(bag, options.error, `pipeline "${definition.name}"`, inOptions);
   else {
     checkPipelineValues(bag, String(definition.name), options.data, inOptions, pipelineSpan);
-    if (options.data.defaults) checkTaskValues(bag, options.data.defaults, "pipeline defaults", below(inOptions, ["defaults"]));
+    if (options.data.defaults) {
+      checkTaskValues(bag, options.data.defaults, "pipeline defaults", below(inOptions, ["defaults"]));
+      checkRetryCombination(bag, options.data.defaults, undefined, "pipeline defaults", below(inOptions, ["defaults"]));
+    }
   }
   const declaredParams = new Set(Object.keys(options.data?.parameters ?? {}));
   checkParameterRefs(bag, options.data?.defaults, declaredParams, "pipeline defaults", below(inOptions, ["defaults"]));
@@ -91,7 +95,10 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
       continue;
     }
     checkTaskValues(bag, result.data, subject, inSpec);
-    if (options.success) checkDefaultVolumes(bag, options.data.defaults, result.data, subject, inSpec);
+    if (options.success) {
+      checkDefaultVolumes(bag, options.data.defaults, result.data, subject, inSpec);
+      checkRetryCombination(bag, options.data.defaults, result.data, subject, inSpec);
+    }
     checkParameterRefs(bag, result.data, declaredParams, subject, inSpec);
     (result.data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");

@@ -6,6 +6,7 @@
 import type { DiagnosticBag, Span } from "../../../diagnostics/index.js";
 import * as rules from "../rules/index.js";
 import type { PipelineOptionsInput, TaskDefaultsInput } from "../input-schema.js";
+import { checkRetryValues, wholeSeconds } from "./retry.js";
 import type { Where } from "./where.js";
 import { PARAMETER_PATTERN } from "../../../ir/placeholders.js";
 
@@ -23,18 +24,8 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
     const reason = rules.envVarName(name);
     if (reason) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, where.key(["env", name]));
   }
-  if (spec.timeout !== undefined && checkDuration(bag, spec.timeout, `${subject}: timeout`, where.value(["timeout"]))) {
-    // Pod and Argo deadlines count whole seconds; "1500ms" would become an invalid "1.5".
-    const seconds = rules.durationSeconds(spec.timeout);
-    if (seconds < 1 || !Number.isInteger(seconds)) {
-      bag.error("GANTRY2015", `${subject}: timeout: "${spec.timeout}" is not a whole number of seconds`, where.value(["timeout"]), "Deadlines are counted in seconds; write e.g. \"30s\" or \"2m\".");
-    }
-  }
-  const backoff = spec.retry?.backoff;
-  if (backoff) {
-    checkDuration(bag, backoff.duration, `${subject}: retry.backoff.duration`, where.value(["retry", "backoff", "duration"]));
-    if (backoff.cap !== undefined) checkDuration(bag, backoff.cap, `${subject}: retry.backoff.cap`, where.value(["retry", "backoff", "cap"]));
-  }
+  if (spec.timeout !== undefined) wholeSeconds(bag, spec.timeout, `${subject}: timeout`, where.value(["timeout"]));
+  checkRetryValues(bag, spec, subject, where);
   const seenMounts = new Map<string, string>();
   (spec.volumes ?? []).forEach((v, i) => {
     const reason = rules.dns1123Label(v.name);
@@ -138,13 +129,6 @@ function checkAnnotations(bag: DiagnosticBag, annotations: Record<string, string
     const rk = rules.annotationKey(k);
     if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, where.key([...base, k]));
   }
-}
-
-/** Reports an invalid duration; true when the duration is valid. */
-function checkDuration(bag: DiagnosticBag, value: string, subject: string, span: Span | undefined): boolean {
-  const r = rules.goDuration(value);
-  if (r) bag.error("GANTRY2015", `${subject}: ${r}`, span);
-  return r === undefined;
 }
 
 /**
