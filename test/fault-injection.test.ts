@@ -7,14 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { toArgo } from "../src/backends/argo/index.js";
 import { compile } from "../src/compile.js";
-import { hasErrors } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
-import { noLocations, validate } from "../src/phases/3-validate/index.js";
 import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
 import { simulate } from "./support/argo-sim.js";
 import { repoRoot } from "./support/cli.js";
-import { assignments, randomPipeline } from "./support/random-pipelines.js";
-import { rng } from "./support/rng.js";
+import { assignments, randomPipelineWithEveryRole, validRandomPipelines } from "./support/random-pipelines.js";
 
 const SIM: Record<Outcome, "Succeeded" | "Failed" | "Error"> = { succeeds: "Succeeded", fails: "Failed", errors: "Error" };
 
@@ -54,36 +51,17 @@ describe("examples: simulated Argo runs agree with the reference evaluator", asy
 
 describe("random pipelines: simulated Argo runs agree with the reference evaluator", () => {
   it("120 valid random pipelines of 2-7 tasks, every one of their 3^n outcome assignments", () => {
-    const r = rng(4242);
-    let accepted = 0;
     let runs = 0;
     let withTeardown = 0;
-    for (let id = 0; accepted < 120 && id < 2000; id++) {
-      const size = 2 + Math.floor(r() * 6);
-      const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
-      if (hasErrors(v.diagnostics) || v.pipelines.length === 0) continue;
-      const ir = v.pipelines[0]!;
-      if (hasErrors(lower(ir).diagnostics)) continue;
-      accepted++;
+    for (const ir of validRandomPipelines(120)) {
       if (ir.tasks.some((t) => t.role === "teardown")) withTeardown++;
       runs += agree(ir, 3 ** 7, 0);
     }
-    expect(accepted).toBe(120);
     expect(withTeardown).toBeGreaterThan(30);
     expect(runs).toBeGreaterThan(10_000);
   });
 
   it.each([8, 9, 10])("a random pipeline of %i tasks with setups, teardowns and a finally task: all 3^n outcome assignments", (size) => {
-    const r = rng(size * 101);
-    for (let id = 0; id < 5000; id++) {
-      const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
-      const ir = v.pipelines[0];
-      if (hasErrors(v.diagnostics) || !ir || hasErrors(lower(ir).diagnostics)) continue;
-      const roles = new Set(ir.tasks.map((t) => t.role));
-      if (!roles.has("setup") || !roles.has("teardown") || !roles.has("finally")) continue;
-      expect(agree(ir, 3 ** size, 0)).toBe(3 ** size);
-      return;
-    }
-    throw new Error(`no valid random pipeline of ${size} tasks with every role`);
+    expect(agree(randomPipelineWithEveryRole(size), 3 ** size, 0)).toBe(3 ** size);
   }, 300_000);
 });

@@ -8,15 +8,12 @@
 import { describe, expect, it } from "vitest";
 import { toJobs } from "../src/backends/jobs/index.js";
 import { compile } from "../src/compile.js";
-import { hasErrors } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
-import { noLocations, validate } from "../src/phases/3-validate/index.js";
 import { computeScopes, waitsFor } from "../src/phases/4-lower/scopes.js";
 import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
 import { repoRoot } from "./support/cli.js";
 import { simulateJobs } from "./support/jobs-sim.js";
-import { assignments, randomPipeline } from "./support/random-pipelines.js";
-import { rng } from "./support/rng.js";
+import { assignments, randomPipelineWithEveryRole, validRandomPipelines } from "./support/random-pipelines.js";
 
 const STATE = { succeeded: "succeeded", failed: "failed", errored: "failed", "not-run": "not-run" } as const;
 
@@ -95,34 +92,13 @@ describe("examples: simulated Jobs runs agree with the reference evaluator", asy
 
 describe("random pipelines: simulated Jobs runs agree with the reference evaluator", () => {
   it("120 valid random pipelines of 2-7 tasks, every one of their 3^n outcome assignments", () => {
-    const r = rng(4242);
-    let accepted = 0;
     let runs = 0;
-    for (let id = 0; accepted < 120 && id < 2000; id++) {
-      const size = 2 + Math.floor(r() * 6);
-      const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
-      if (hasErrors(v.diagnostics) || v.pipelines.length === 0) continue;
-      const ir = v.pipelines[0]!;
-      if (hasErrors(lower(ir).diagnostics)) continue;
-      accepted++;
-      runs += agree(ir, 3 ** 7, 0);
-    }
-    expect(accepted).toBe(120);
+    for (const ir of validRandomPipelines(120)) runs += agree(ir, 3 ** 7, 0);
     expect(runs).toBeGreaterThan(10_000);
   }, 300_000);
 
   it("a random 9-task pipeline with every role: all 3^9 assignments", () => {
-    const r = rng(9 * 101);
-    for (let id = 0; id < 5000; id++) {
-      const v = validate([{ definition: randomPipeline(r, id, 9), file: "random.ts", locator: noLocations }]);
-      const ir = v.pipelines[0];
-      if (hasErrors(v.diagnostics) || !ir || hasErrors(lower(ir).diagnostics)) continue;
-      const roles = new Set(ir.tasks.map((t) => t.role));
-      if (!roles.has("setup") || !roles.has("teardown") || !roles.has("finally")) continue;
-      expect(agree(ir, 3 ** 9, 0)).toBe(3 ** 9);
-      return;
-    }
-    throw new Error("no valid random pipeline of 9 tasks with every role");
+    expect(agree(randomPipelineWithEveryRole(9), 3 ** 9, 0)).toBe(3 ** 9);
   }, 300_000);
 });
 

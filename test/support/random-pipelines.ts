@@ -1,7 +1,10 @@
 /** Shared by the fault-injection tests of both targets: outcome assignments and random pipelines. */
+import { hasErrors } from "../../src/diagnostics/index.js";
 import type { TaskHandle } from "../../src/dsl/handle.js";
 import { pipeline } from "../../src/dsl/pipeline.js";
-import type { Outcome } from "../../src/phases/4-lower/index.js";
+import type * as IR from "../../src/ir/index.js";
+import { noLocations, validate } from "../../src/phases/3-validate/index.js";
+import { lower, type Outcome } from "../../src/phases/4-lower/index.js";
 import { rng } from "./rng.js";
 
 /** Every assignment of `alphabet` to `names` when there are at most `limit` of them, else `sample` random ones. */
@@ -43,3 +46,34 @@ export function randomPipeline(r: () => number, id: number, size: number) {
   });
 }
 
+
+/** The IR of a random pipeline, or undefined when the random choices make an invalid one. */
+function validRandom(r: () => number, id: number, size: number): IR.Pipeline | undefined {
+  const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
+  const ir = v.pipelines[0];
+  return hasErrors(v.diagnostics) || !ir || hasErrors(lower(ir).diagnostics) ? undefined : ir;
+}
+
+/** `count` valid random pipelines of 2-7 tasks (seeded: the same ones every run). */
+export function* validRandomPipelines(count: number, seed = 4242): Generator<IR.Pipeline> {
+  const r = rng(seed);
+  let accepted = 0;
+  for (let id = 0; accepted < count && id < 2000; id++) {
+    const ir = validRandom(r, id, 2 + Math.floor(r() * 6));
+    if (!ir) continue;
+    accepted++;
+    yield ir;
+  }
+  if (accepted < count) throw new Error(`only ${accepted} of ${count} random pipelines were valid`);
+}
+
+/** A valid random pipeline of `size` tasks with a setup, a teardown and a finally task. */
+export function randomPipelineWithEveryRole(size: number): IR.Pipeline {
+  const r = rng(size * 101);
+  for (let id = 0; id < 5000; id++) {
+    const ir = validRandom(r, id, size);
+    const roles = new Set(ir?.tasks.map((t) => t.role));
+    if (ir && roles.has("setup") && roles.has("teardown") && roles.has("finally")) return ir;
+  }
+  throw new Error(`no valid random pipeline of ${size} tasks with every role`);
+}
