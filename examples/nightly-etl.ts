@@ -31,6 +31,9 @@ export default pipeline(
     description: "Nightly load of orders into the analytics warehouse",
     serviceAccountName: "etl-runner",
     labels: { team: "data-platform" },
+    owner: "@data-oncall",
+    team: "data-platform",
+    runbookUrl: "https://runbooks.acme.example/pipelines/nightly-etl",
     schedule: { cron: "30 2 * * *", timezone: "Europe/Berlin" },
     parameters: {
       "run-date": { default: "yesterday", description: "Date to process, YYYY-MM-DD or 'yesterday'" },

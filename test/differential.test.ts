@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { PipelineDefinition } from "../src/dsl/pipeline.js";
 import { noLocations, validate } from "../src/phases/3-validate/index.js";
+import { pipelineHash } from "../src/phases/4-lower/index.js";
 import type * as IR from "../src/ir/index.js";
 import { repoRoot } from "./support/cli.js";
 import { compileExamples, exampleFiles } from "./support/examples.js";
@@ -30,6 +31,8 @@ describe("static analysis agrees with execution", async () => {
         const fromStatic = statics.get(ir.name);
         expect(fromStatic, `static analysis found ${ir.name}`).toBeDefined();
         expect(withoutPositions(fromStatic!)).toEqual(withoutPositions(ir));
+        // The content hash annotation leaves positions out, so it is the same both ways.
+        expect(pipelineHash(fromStatic!)).toBe(pipelineHash(ir));
       }
     });
   }

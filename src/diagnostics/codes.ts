@@ -215,6 +215,10 @@ export const codes = {
     explain:
       "A limit is never reached because a shorter one always applies first: `retry.backoff.maxDuration` not shorter than `retry.totalTimeout`, or the per-attempt `timeout` not shorter than `retry.totalTimeout`. This is a warning; drop the setting that does nothing or make it shorter.",
   },
+  GANTRY2037: {
+    title: "Invalid runbook URL",
+    explain: "`runbookUrl` (pipeline option or task field) is written into the annotation `gantry.dev/runbook-url` and into the metadata file for alerts and dashboards, which link to it. It must be an absolute http:// or https:// URL without whitespace.",
+  },
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",
     explain:

@@ -205,6 +205,12 @@ export interface TaskCommon {
    * still run. For checks whose failure should not halt the pipeline.
    */
   allowFailure?: boolean;
+  /** Who answers for this task, e.g. `"@data-oncall"` or an email; overrides the pipeline's `owner`. Annotation `gantry.dev/owner`. */
+  owner?: string;
+  /** The team that owns this task; overrides the pipeline's `team`. Annotation `gantry.dev/team`. */
+  team?: string;
+  /** An `http(s)://` URL of what to do when this task fails; overrides the pipeline's. Annotation `gantry.dev/runbook-url`. */
+  runbookUrl?: string;
   /**
    * When the task may start: `"allSucceeded"` (default) once every task in `after` succeeded (or
    * failed with `allowFailure`); `"allDone"` once every one of them finished, in any state, or will
@@ -249,7 +255,7 @@ export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger"> | Omit<ScriptTask
 export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<ScriptTaskSpec, "after" | "trigger">) & { after?: never; trigger?: never };
 
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
-export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger">>;
+export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "owner" | "team" | "runbookUrl">>;
 
 /** A pipeline parameter: a value chosen when a run is submitted, with a default. */
 export interface ParameterSpec {
@@ -293,4 +299,15 @@ export interface PipelineOptions<P extends Readonly<Record<string, ParameterSpec
   annotations?: Readonly<Record<string, string>>;
   /** Run on a schedule (emits an Argo CronWorkflow). */
   schedule?: ScheduleSpec;
+  /** Who answers for the pipeline, e.g. `"@data-oncall"` or an email. Annotation `gantry.dev/owner` on its objects and pods (tasks may override). */
+  owner?: string;
+  /** The team that owns the pipeline. Annotation `gantry.dev/team` (tasks may override). */
+  team?: string;
+  /** An `http(s)://` URL of the pipeline's runbook. Annotation `gantry.dev/runbook-url` (tasks may override). */
+  runbookUrl?: string;
+  /**
+   * The larger system the pipeline belongs to, e.g. `"billing"`: label `app.kubernetes.io/part-of`
+   * (a label value: at most 63 letters, digits, '-', '_', '.'). Default: the pipeline's name.
+   */
+  partOf?: string;
 }

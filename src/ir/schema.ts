@@ -91,6 +91,14 @@ export const Retry = z.object({
   totalTimeoutSeconds: z.number().int().positive().optional(),
 });
 
+/** Who answers for a pipeline or a task, for people reading its objects and for alert routing. */
+export const Ownership = z.object({
+  owner: z.string().optional(),
+  team: z.string().optional(),
+  /** An absolute http(s) URL. */
+  runbookUrl: z.string().optional(),
+});
+
 export const Task = z.object({
   name: z.string(),
   role: z.enum(["setup", "work", "teardown", "finally"]),
@@ -130,9 +138,12 @@ export const Task = z.object({
     fsGroup: z.number().int().optional(),
     readOnlyRootFilesystem: z.boolean(),
   }),
+  /** Absent: no retries. */
   retry: Retry.optional(),
   /** Deadline of one attempt, in whole seconds. */
   timeoutSeconds: z.number().int().positive().optional(),
+  /** The task's own, else the pipeline's, field by field. */
+  ownership: Ownership,
   source: SourceRef,
 });
 
@@ -162,6 +173,9 @@ export const Pipeline = z.object({
   schedule: Schedule.optional(),
   /** Tasks in declaration order. */
   tasks: z.array(Task).min(1),
+  ownership: Ownership,
+  /** The larger system the pipeline belongs to (label `app.kubernetes.io/part-of`); default its name. */
+  partOf: z.string(),
   source: SourceRef,
 });
 
@@ -172,6 +186,7 @@ export type Volume = z.infer<typeof Volume>;
 export type VolumeSource = z.infer<typeof VolumeSource>;
 export type Toleration = z.infer<typeof Toleration>;
 export type Retry = z.infer<typeof Retry>;
+export type Ownership = z.infer<typeof Ownership>;
 export type Task = z.infer<typeof Task>;
 export type Parameter = z.infer<typeof Parameter>;
 export type Schedule = z.infer<typeof Schedule>;

@@ -65,7 +65,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     labels: plan.labels,
     annotations,
   });
-  const spec = workflowSpec(plan);
+  const spec = workflowSpec(plan, kind === "template" ? runMetadata(plan) : undefined);
 
   let object: Record<string, unknown>;
   if (kind === "cron") {
@@ -80,7 +80,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
         concurrencyPolicy: s.concurrencyPolicy,
         startingDeadlineSeconds: s.startingDeadlineSeconds,
         suspend: s.suspend || undefined,
-        workflowMetadata: { labels: plan.labels },
+        workflowMetadata: runMetadata(plan),
         workflowSpec: spec,
       },
     };
@@ -92,7 +92,12 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   return { objects: [rewriteParameters(object) as Record<string, unknown>], diagnostics };
 }
 
-function workflowSpec(plan: Plan) {
+/** Labels and annotations of each run (Workflow) a CronWorkflow or WorkflowTemplate starts. */
+function runMetadata(plan: Plan) {
+  return { labels: plan.labels, annotations: plan.annotations };
+}
+
+function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetadata>) {
   const { pipeline } = plan;
   const body = plan.tasks.filter((p) => p.task.role !== "finally");
   const finals = plan.tasks.filter((p) => p.task.role === "finally");
@@ -106,6 +111,7 @@ function workflowSpec(plan: Plan) {
     securityContext: pod.podSecurityContext(),
     imagePullSecrets: pod.nonEmpty(pullSecrets.map((name) => ({ name }))),
     onExit: finals.length > 0 ? FINALLY : undefined,
+    workflowMetadata,
     templates: [
       dagTemplate("main", body, needsGate(body) ? plan.succeedsWhen : undefined),
       ...(finals.length > 0 ? [dagTemplate(FINALLY, finals, needsGate(finals) ? plan.finallySucceedsWhen : undefined)] : []),

@@ -93,6 +93,13 @@ const common = {
   timeout: str.optional(),
 };
 
+/** Who answers for a pipeline or task: pipeline options, overridable per task (not in `defaults`). */
+const ownership = {
+  owner: str.min(1).optional(),
+  team: str.min(1).optional(),
+  runbookUrl: str.optional(),
+};
+
 const handle = (error: string) => z.instanceof(TaskHandle, { error });
 
 const taskFields = {
@@ -104,6 +111,7 @@ const taskFields = {
   after: z.array(handle("`after` takes task handles returned by p.task(...)")).optional(),
   allowFailure: z.boolean().optional(),
   trigger: z.enum(["allSucceeded", "allDone"]).optional(),
+  ...ownership,
 };
 
 const noArgsWithScript = (t: { source?: string | undefined; args?: string[] | undefined }) => !(t.source !== undefined && t.args !== undefined);
@@ -146,6 +154,8 @@ export const pipelineOptionsSchema = z.strictObject({
   labels: stringMap.optional(),
   annotations: stringMap.optional(),
   schedule: schedule.optional(),
+  ...ownership,
+  partOf: str.optional(),
 });
 
 export type TaskSpecInput = z.infer<typeof taskSpecSchema> & { setups?: TaskHandle[]; failsRun?: boolean };

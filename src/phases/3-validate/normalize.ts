@@ -52,7 +52,7 @@ export function mergeRetry(defaults: RetryInput | undefined, task: RetryInput | 
   return { ...defaults, ...stripUndefined({ ...task }) };
 }
 
-export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput, dependencies: string[], source: IR.SourceRef): IR.Task {
+export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput, dependencies: string[], source: IR.SourceRef, ownership: IR.Ownership = {}): IR.Task {
   const quantities = (m?: Record<string, string | number>) =>
     Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, normalizeQuantity(v)]));
   return stripUndefined({
@@ -96,8 +96,14 @@ export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput,
     }),
     retry: spec.retry && normalizeRetry(spec.retry),
     timeoutSeconds: spec.timeout === undefined ? undefined : durationSeconds(spec.timeout),
+    ownership: normalizeOwnership(spec, ownership),
     source,
   });
+}
+
+/** Owner, team and runbook: the spec's own, else `inherited`, field by field. */
+export function normalizeOwnership(spec: Partial<IR.Ownership>, inherited: IR.Ownership = {}): IR.Ownership {
+  return stripUndefined({ owner: spec.owner ?? inherited.owner, team: spec.team ?? inherited.team, runbookUrl: spec.runbookUrl ?? inherited.runbookUrl });
 }
 
 function normalizeRetry(r: RetryInput): IR.Retry {

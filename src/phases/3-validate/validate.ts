@@ -9,11 +9,11 @@ import type * as IR from "../../ir/index.js";
 import { checkCycles } from "./checks/graph.js";
 import { checkRetryCombination } from "./checks/retry.js";
 import { reportSchemaIssues } from "./checks/schema-issues.js";
-import { checkDefaultVolumes, checkParameterRefs, checkPipelineValues, checkTaskValues } from "./checks/values.js";
+import { checkDefaultVolumes, checkParameterRefs, checkPipelineValues, checkRunbookUrl, checkTaskValues } from "./checks/values.js";
 import { below, type Where } from "./checks/where.js";
 import { pipelineOptionsSchema, taskSpecSchema, teardownSpecSchema, type TaskSpecInput } from "./input-schema.js";
 import type { DeclarationUnit } from "./locator.js";
-import { mergeDefaults, normalizeParameters, normalizeSchedule, normalizeTask, stripUndefined } from "./normalize.js";
+import { mergeDefaults, normalizeOwnership, normalizeParameters, normalizeSchedule, normalizeTask, stripUndefined } from "./normalize.js";
 import * as rules from "./rules/index.js";
 
 /** Names used by templates Gantry generates. */
@@ -100,6 +100,7 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
       checkRetryCombination(bag, options.data.defaults, result.data, subject, inSpec);
     }
     checkParameterRefs(bag, result.data, declaredParams, subject, inSpec);
+    checkRunbookUrl(bag, result.data.runbookUrl, subject, inSpec);
     (result.data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
     });
@@ -119,9 +120,10 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     return undefined;
   }
   const opts = options.data!;
+  const ownership = normalizeOwnership(opts);
   const tasks = parsed.map(({ handle, spec, span }) => {
     const dependencies = [...new Set((spec.after ?? []).map((h) => h.name))];
-    return normalizeTask(handle.name, handle.role, mergeDefaults(opts.defaults, spec), dependencies, sourceOf(span));
+    return normalizeTask(handle.name, handle.role, mergeDefaults(opts.defaults, spec), dependencies, sourceOf(span), ownership);
   });
   checkCycles(bag, tasks.map((t) => ({ name: t.name, dependencies: t.dependencies, span: locator.task(firstByName.get(t.name)!) })));
   outer.items.push(...bag.items);
@@ -137,6 +139,8 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     parameters: normalizeParameters(opts.parameters),
     schedule: opts.schedule && normalizeSchedule(opts.schedule),
     tasks,
+    ownership,
+    partOf: opts.partOf ?? definition.name,
     source: sourceOf(pipelineSpan),
   });
   // Typed as the IR; test/ir-contract.test.ts checks real output against the IR schema at run time,

@@ -3,3 +3,4 @@ export type { Condition } from "./conditions.js";
 export { computeScopes, waitsFor, type Scopes } from "./scopes.js";
 export { evaluate, topologicalOrder, type Evaluation, type Outcome, type TaskState } from "./reference-evaluator.js";
 export { effectiveRetry, isRetried, type AttemptEnd } from "./retry.js";
+export { canonicalJson, pipelineHash, scopeChains } from "./metadata.js";

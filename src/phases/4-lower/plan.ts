@@ -7,21 +7,10 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { checkScopes } from "./scope-checks.js";
 import { startCondition, successCondition, type Condition } from "./conditions.js";
+import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, retryAnnotation, scopeChains, type MetadataKeys } from "./metadata.js";
 import { computeScopes, type Scopes } from "./scopes.js";
 
-/** Label and annotation keys Gantry owns. */
-export const GANTRY_PREFIX = "gantry.dev";
-
-/** Gantry's label and annotation keys under a prefix (configurable: `labelPrefix`). */
-export function metadataKeys(prefix = GANTRY_PREFIX) {
-  return {
-    managedBy: "app.kubernetes.io/managed-by",
-    pipeline: `${prefix}/pipeline`,
-    task: `${prefix}/task`,
-    role: `${prefix}/role`,
-    source: `${prefix}/source`,
-  } as const;
-}
+export { GANTRY_PREFIX, metadataKeys, type MetadataKeys } from "./metadata.js";
 
 export interface LowerOptions {
   /** Prefix of Gantry's own labels and annotations. Default "gantry.dev". */
@@ -32,9 +21,13 @@ export interface PlannedTask {
   task: IR.Task;
   /** When the task starts; once it can no longer hold, the task does not run. None: at once (or, for finally tasks, after everything). */
   startsWhen?: Condition;
-  /** Labels and annotations of the task's pod: the author's, then Gantry's. */
+  /** Labels and annotations of the task's pod: the author's, then Gantry's (docs/monitoring.md). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The setups whose scope holds the task, outermost first (annotation `scopes`). */
+  scopes: string[];
+  /** The one of them in the `scope` label (docs/monitoring.md). */
+  scope?: string;
 }
 
 export interface Plan {
@@ -49,6 +42,10 @@ export interface Plan {
   /** Labels and annotations of the top-level objects. */
   labels: Record<string, string>;
   annotations: Record<string, string>;
+  /** The keys of Gantry's labels and annotations, under the configured prefix. */
+  keys: MetadataKeys;
+  /** Content hash of the IR (annotation `pipeline-hash`): stable across compiles. */
+  hash: string;
 }
 
 export interface Lowered {
@@ -62,23 +59,51 @@ export function lower(pipeline: IR.Pipeline, options: LowerOptions = {}): Lowere
   return { plan: buildPlan(pipeline, scopes, metadataKeys(options.labelPrefix)), diagnostics: checkScopes(pipeline, scopes) };
 }
 
-function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: ReturnType<typeof metadataKeys>): Plan {
-  const base = { [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys): Plan {
+  const hash = pipelineHash(pipeline);
+  const base = { [keys.name]: pipeline.name, [keys.partOf]: pipeline.partOf, [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const finals = pipeline.tasks.filter((t) => t.role === "finally");
+  const chains = scopeChains(pipeline, scopes);
   return {
     pipeline,
     scopes,
-    labels: sortKeys({ ...pipeline.labels, ...base }),
-    annotations: sortKeys({ ...pipeline.annotations, [keys.source]: `${pipeline.source.file}:${pipeline.source.line}` }),
+    keys,
+    hash,
+    labels: sortKeys({ ...pipeline.labels, ...base, [keys.component]: PIPELINE_COMPONENT }),
+    annotations: sortKeys({
+      ...pipeline.annotations,
+      [keys.source]: `${pipeline.source.file}:${pipeline.source.line}`,
+      [keys.pipelineHash]: hash,
+      ...ownershipAnnotations(pipeline.ownership, keys),
+    }),
     succeedsWhen: successCondition(pipeline.tasks.filter((t) => t.role !== "finally")),
     ...(finals.length > 0 && { finallySucceedsWhen: successCondition(finals) }),
-    tasks: pipeline.tasks.map((task) => ({
-      task,
-      ...withCondition(startCondition(task, byName, scopes)),
-      labels: sortKeys({ ...task.pod.labels, ...base, [keys.task]: task.name, [keys.role]: task.role }),
-      annotations: sortKeys({ ...task.pod.annotations, [keys.source]: `${task.source.file}:${task.source.line}` }),
-    })),
+    tasks: pipeline.tasks.map((task) => {
+      const { chain, scope } = chains.get(task.name) ?? { chain: [] };
+      return {
+        task,
+        ...withCondition(startCondition(task, byName, scopes)),
+        scopes: chain,
+        ...(scope !== undefined && { scope }),
+        labels: sortKeys({
+          ...task.pod.labels,
+          ...base,
+          [keys.component]: task.name,
+          [keys.task]: task.name,
+          [keys.role]: task.role,
+          ...(scope !== undefined && { [keys.scope]: scope }),
+        }),
+        annotations: sortKeys({
+          ...task.pod.annotations,
+          [keys.source]: `${task.source.file}:${task.source.line}`,
+          [keys.pipelineHash]: hash,
+          [keys.retry]: retryAnnotation(task),
+          ...(chain.length > 0 && { [keys.scopes]: chain.join(",") }),
+          ...ownershipAnnotations(task.ownership, keys),
+        }),
+      };
+    }),
   };
 }
 

@@ -68,6 +68,11 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string, options: P
       bag.error("GANTRY2016", `parameter "${param}": default "${String(spec.default)}" is not one of its enum values (${spec.enum.map((e) => `"${e}"`).join(", ")})`, where.value(["parameters", param, "default"]));
     }
   }
+  if (options.partOf !== undefined) {
+    const r = rules.labelValue(options.partOf);
+    if (r) bag.error("GANTRY2012", `partOf "${options.partOf}" is the value of the label app.kubernetes.io/part-of and ${r}`, where.value(["partOf"]));
+  }
+  checkRunbookUrl(bag, options.runbookUrl, "pipeline", where);
   const schedule = options.schedule;
   if (schedule) {
     const crons = typeof schedule.cron === "string" ? [schedule.cron] : schedule.cron;
@@ -144,4 +149,11 @@ export function checkDefaultVolumes(bag: DiagnosticBag, defaults: TaskDefaultsIn
       bag.error("GANTRY2014", `${subject}: volume "${v.name}" and volume "${other}" from the pipeline defaults are both mounted at ${v.mountPath}`, where.value(["volumes", i, "mountPath"]), `Mount it elsewhere, or name it "${other}" to replace the default volume.`);
     }
   });
+}
+
+/** GANTRY2037: a runbook link must open from an alert or a dashboard: an absolute http(s) URL. */
+export function checkRunbookUrl(bag: DiagnosticBag, url: string | undefined, subject: string, where: Where): void {
+  if (url === undefined) return;
+  const r = rules.httpUrl(url);
+  if (r) bag.error("GANTRY2037", `${subject}: runbookUrl ${JSON.stringify(url)} ${r}`, where.value(["runbookUrl"]), "Write the full address, e.g. \"https://runbooks.example.com/pipelines/nightly\".");
 }

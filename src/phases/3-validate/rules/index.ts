@@ -2,3 +2,4 @@ export * from "./names.js";
 export * from "./quantity.js";
 export * from "./cron.js";
 export * from "./duration.js";
+export * from "./url.js";

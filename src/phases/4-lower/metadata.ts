@@ -1,0 +1,93 @@
+/**
+ * Monitoring metadata, for every target: the labels and annotations of the pipeline's objects and of
+ * each task's pod (docs/monitoring.md). Everything is computed from the IR, so it is the same bytes
+ * on every compile: no timestamps, and the content hash is of the IR, never of output carrying it.
+ */
+import { createHash } from "node:crypto";
+import type * as IR from "../../ir/index.js";
+import { effectiveRetry } from "./retry.js";
+import type { Scopes } from "./scopes.js";
+
+/** Label and annotation keys Gantry owns. */
+export const GANTRY_PREFIX = "gantry.dev";
+
+/** Gantry's label and annotation keys under a prefix (configurable: `labelPrefix`). */
+export function metadataKeys(prefix = GANTRY_PREFIX) {
+  return {
+    // Kubernetes' recommended labels.
+    name: "app.kubernetes.io/name",
+    partOf: "app.kubernetes.io/part-of",
+    component: "app.kubernetes.io/component",
+    managedBy: "app.kubernetes.io/managed-by",
+    // Labels.
+    pipeline: `${prefix}/pipeline`,
+    task: `${prefix}/task`,
+    role: `${prefix}/role`,
+    scope: `${prefix}/scope`,
+    // Annotations.
+    source: `${prefix}/source`,
+    pipelineHash: `${prefix}/pipeline-hash`,
+    retry: `${prefix}/retry`,
+    scopes: `${prefix}/scopes`,
+    owner: `${prefix}/owner`,
+    team: `${prefix}/team`,
+    runbookUrl: `${prefix}/runbook-url`,
+  } as const;
+}
+
+export type MetadataKeys = ReturnType<typeof metadataKeys>;
+
+/** `app.kubernetes.io/component` of the pipeline's own objects; a task's pod has the task's name. */
+export const PIPELINE_COMPONENT = "pipeline";
+
+/**
+ * The setups whose scope a task belongs to, outermost first (`chain`): for a setup, the scopes around
+ * it and its own; for a teardown, its setups' and the ones around it; otherwise the enclosing setups.
+ * A label holds one value, so `scope` is one of them: a setup's own, the innermost of a teardown's
+ * setups (the scope it closes), else the innermost enclosing setup. Innermost: the setup with the
+ * most setups around it, the later declared on a tie.
+ */
+export function scopeChains(pipeline: IR.Pipeline, scopes: Scopes): Map<string, { chain: string[]; scope?: string }> {
+  const order = new Map(pipeline.tasks.map((t, i) => [t.name, i]));
+  const depth = (s: string) => scopes.enclosing.get(s)?.length ?? 0;
+  const nested = (xs: Iterable<string>) => [...new Set(xs)].sort((a, b) => depth(a) - depth(b) || order.get(a)! - order.get(b)!);
+  return new Map(
+    pipeline.tasks.map((t) => {
+      const own = t.role === "setup" ? [t.name] : t.role === "teardown" ? nested(t.setups) : [];
+      const chain = nested([...(scopes.enclosing.get(t.name) ?? []), ...own]);
+      const scope = own.length > 0 ? own[own.length - 1] : chain[chain.length - 1];
+      return [t.name, scope === undefined ? { chain } : { chain, scope }];
+    }),
+  );
+}
+
+/**
+ * `sha256:<hex>` of the IR as canonical JSON (keys sorted), without source positions: it changes
+ * when what the pipeline does changes, not when its code moves down a line.
+ */
+export function pipelineHash(pipeline: IR.Pipeline): string {
+  const { source: _, tasks, ...rest } = pipeline;
+  const positionless = { ...rest, tasks: tasks.map(({ source: _s, ...t }) => t) };
+  return `sha256:${createHash("sha256").update(canonicalJson(positionless)).digest("hex")}`;
+}
+
+/** JSON with object keys sorted, so equal data prints equal bytes however it was built. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+  });
+}
+
+/** Owner, team and runbook annotations, for the keys that are set. */
+export function ownershipAnnotations(o: IR.Ownership, keys: MetadataKeys): Record<string, string> {
+  return {
+    ...(o.owner !== undefined && { [keys.owner]: o.owner }),
+    ...(o.team !== undefined && { [keys.team]: o.team }),
+    ...(o.runbookUrl !== undefined && { [keys.runbookUrl]: o.runbookUrl }),
+  };
+}
+
+/** The effective retry policy as the `retry` annotation's JSON. */
+export const retryAnnotation = (task: IR.Task): string => canonicalJson(effectiveRetry(task.retry));
