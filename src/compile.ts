@@ -31,6 +31,8 @@ export interface CompileOptions {
   namespace?: string;
   /** Prefix of Gantry's own labels and annotations (configuration `labelPrefix`). */
   labelPrefix?: string;
+  /** false: no default metrics for any pipeline (`--no-metrics`, configuration `metrics: false`). */
+  metrics?: boolean;
   /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`). */
   jobs?: Pick<JobsOptions, "runId" | "gitops" | "runtimeImage">;
 }
@@ -83,7 +85,7 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
   const pipelines: CompiledPipeline[] = [];
   for (const declared of irs) {
     const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
-    const lowered = lower(ir, { labelPrefix: options.labelPrefix });
+    const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics });
     diagnostics.push(...lowered.diagnostics);
     if (hasErrors(lowered.diagnostics)) continue;
     const emitted = backend(lowered.plan);

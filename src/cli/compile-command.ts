@@ -27,6 +27,8 @@ export interface CompileFlags {
   namespace?: string;
   /** From the configuration: prefix of Gantry's labels and annotations. */
   labelPrefix?: string;
+  /** Emit the default Prometheus metrics (default on; `--no-metrics`). */
+  metrics: boolean;
   /** Jobs target: run id in every Job name. */
   runId?: string;
   /** Jobs target: GitOps annotations. */
@@ -51,6 +53,7 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
     typecheck: flags.typecheck,
     ...(flags.namespace !== undefined && { namespace: flags.namespace }),
     ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
+    ...(flags.metrics === false && { metrics: false }),
     jobs: {
       ...(flags.runId !== undefined && { runId: flags.runId }),
       ...(flags.gitops === "argocd" && { gitops: "argocd" as const }),

@@ -46,6 +46,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
     .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
+    .option("--no-metrics", "do not emit the default Prometheus metrics (docs/monitoring.md)")
     .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
     .addOption(new Option("-w, --watch", "keep running: recompile the changed files and the pipelines that import them").default(false).conflicts(["stdout", "check"]))
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
@@ -70,6 +71,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         typecheck: given("typecheck") ? flags.typecheck : (c.typecheck ?? flags.typecheck),
         kustomization: given("kustomization") ? flags.kustomization : (c.kustomization ?? flags.kustomization),
         graph: given("graph") ? flags.graph : (c.graph ?? flags.graph),
+        metrics: given("metrics") ? flags.metrics : (c.metrics ?? flags.metrics),
         gitops: flags.gitops ?? c.gitops,
         runtimeImage: flags.runtimeImage ?? c.runtimeImage,
         ...(c.namespace !== undefined && { namespace: c.namespace }),

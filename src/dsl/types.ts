@@ -310,4 +310,10 @@ export interface PipelineOptions<P extends Readonly<Record<string, ParameterSpec
    * (a label value: at most 63 letters, digits, '-', '_', '.'). Default: the pipeline's name.
    */
   partOf?: string;
+  /**
+   * Emit the default Prometheus metrics (on Argo: per task duration and results, teardown results,
+   * the run's duration and result; docs/monitoring.md). Default true. `gantry compile --no-metrics`
+   * (or `"metrics": false` in the configuration) turns them off for every pipeline.
+   */
+  metrics?: boolean;
 }

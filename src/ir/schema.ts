@@ -176,6 +176,8 @@ export const Pipeline = z.object({
   ownership: Ownership,
   /** The larger system the pipeline belongs to (label `app.kubernetes.io/part-of`); default its name. */
   partOf: z.string(),
+  /** Whether the pipeline wants the default metrics (the pipeline option; the CLI can still turn them off). */
+  metrics: z.boolean(),
   source: SourceRef,
 });
 

@@ -1,9 +1,10 @@
 /** One Argo template per task: a container or script template whose container is named `main`. */
 import type { PlannedTask } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
+import { prometheusMetrics } from "./metrics.js";
 import { retryStrategy, totalTimeout } from "./retry.js";
 
-export function taskTemplate({ task, labels, annotations }: PlannedTask) {
+export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask) {
   const container = {
     name: "main",
     image: task.image,
@@ -31,5 +32,6 @@ export function taskTemplate({ task, labels, annotations }: PlannedTask) {
     activeDeadlineSeconds: task.timeoutSeconds !== undefined ? String(task.timeoutSeconds) : undefined,
     timeout: totalTimeout(task.retry),
     retryStrategy: retryStrategy(task.retry),
+    metrics: prometheusMetrics(metrics, "task"),
   };
 }

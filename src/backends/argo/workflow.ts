@@ -9,6 +9,7 @@ import * as pod from "../common/pod.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
+import { prometheusMetrics } from "./metrics.js";
 import { retryDiagnostics } from "./retry.js";
 import { taskTemplate } from "./template.js";
 
@@ -112,6 +113,7 @@ function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetada
     imagePullSecrets: pod.nonEmpty(pullSecrets.map((name) => ({ name }))),
     onExit: finals.length > 0 ? FINALLY : undefined,
     workflowMetadata,
+    metrics: prometheusMetrics(plan.runMetrics, "run"),
     templates: [
       dagTemplate("main", body, needsGate(body) ? plan.succeedsWhen : undefined),
       ...(finals.length > 0 ? [dagTemplate(FINALLY, finals, needsGate(finals) ? plan.finallySucceedsWhen : undefined)] : []),

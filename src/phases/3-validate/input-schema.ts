@@ -156,6 +156,7 @@ export const pipelineOptionsSchema = z.strictObject({
   schedule: schedule.optional(),
   ...ownership,
   partOf: str.optional(),
+  metrics: z.boolean().optional(),
 });
 
 export type TaskSpecInput = z.infer<typeof taskSpecSchema> & { setups?: TaskHandle[]; failsRun?: boolean };

@@ -141,6 +141,7 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     tasks,
     ownership,
     partOf: opts.partOf ?? definition.name,
+    metrics: opts.metrics ?? true,
     source: sourceOf(pipelineSpan),
   });
   // Typed as the IR; test/ir-contract.test.ts checks real output against the IR schema at run time,

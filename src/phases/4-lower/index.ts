@@ -4,3 +4,4 @@ export { computeScopes, waitsFor, type Scopes } from "./scopes.js";
 export { evaluate, topologicalOrder, type Evaluation, type Outcome, type TaskState } from "./reference-evaluator.js";
 export { effectiveRetry, isRetried, type AttemptEnd } from "./retry.js";
 export { canonicalJson, pipelineHash, scopeChains } from "./metadata.js";
+export { METRIC_NAMES, runMetrics, taskMetrics, type MetricSpec } from "./metrics.js";

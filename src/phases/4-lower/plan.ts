@@ -8,6 +8,7 @@ import type * as IR from "../../ir/index.js";
 import { checkScopes } from "./scope-checks.js";
 import { startCondition, successCondition, type Condition } from "./conditions.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, retryAnnotation, scopeChains, type MetadataKeys } from "./metadata.js";
+import { runMetrics, taskMetrics, type MetricSpec } from "./metrics.js";
 import { computeScopes, type Scopes } from "./scopes.js";
 
 export { GANTRY_PREFIX, metadataKeys, type MetadataKeys } from "./metadata.js";
@@ -15,6 +16,8 @@ export { GANTRY_PREFIX, metadataKeys, type MetadataKeys } from "./metadata.js";
 export interface LowerOptions {
   /** Prefix of Gantry's own labels and annotations. Default "gantry.dev". */
   labelPrefix?: string;
+  /** false: no metrics for any pipeline (`--no-metrics`); otherwise as the pipeline says. */
+  metrics?: boolean;
 }
 
 export interface PlannedTask {
@@ -28,6 +31,8 @@ export interface PlannedTask {
   scopes: string[];
   /** The one of them in the `scope` label (docs/monitoring.md). */
   scope?: string;
+  /** Metrics emitted when each attempt of the task ends; empty when metrics are off. */
+  metrics: MetricSpec[];
 }
 
 export interface Plan {
@@ -46,6 +51,8 @@ export interface Plan {
   keys: MetadataKeys;
   /** Content hash of the IR (annotation `pipeline-hash`): stable across compiles. */
   hash: string;
+  /** Metrics emitted when the run ends; empty when metrics are off. */
+  runMetrics: MetricSpec[];
 }
 
 export interface Lowered {
@@ -56,10 +63,11 @@ export interface Lowered {
 
 export function lower(pipeline: IR.Pipeline, options: LowerOptions = {}): Lowered {
   const scopes = computeScopes(pipeline);
-  return { plan: buildPlan(pipeline, scopes, metadataKeys(options.labelPrefix)), diagnostics: checkScopes(pipeline, scopes) };
+  const metrics = options.metrics !== false && pipeline.metrics;
+  return { plan: buildPlan(pipeline, scopes, metadataKeys(options.labelPrefix), metrics), diagnostics: checkScopes(pipeline, scopes) };
 }
 
-function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys): Plan {
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean): Plan {
   const hash = pipelineHash(pipeline);
   const base = { [keys.name]: pipeline.name, [keys.partOf]: pipeline.partOf, [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
@@ -70,6 +78,7 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys): P
     scopes,
     keys,
     hash,
+    runMetrics: metrics ? runMetrics(pipeline) : [],
     labels: sortKeys({ ...pipeline.labels, ...base, [keys.component]: PIPELINE_COMPONENT }),
     annotations: sortKeys({
       ...pipeline.annotations,
@@ -85,6 +94,7 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys): P
         task,
         ...withCondition(startCondition(task, byName, scopes)),
         scopes: chain,
+        metrics: metrics ? taskMetrics(pipeline, task) : [],
         ...(scope !== undefined && { scope }),
         labels: sortKeys({
           ...task.pod.labels,
