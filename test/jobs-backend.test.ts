@@ -108,6 +108,26 @@ describe("jobs target: objects", () => {
     expect(statusConfig.when).toEqual({ all: [{ task: "extract", is: "succeeded" }, { task: "load", is: "succeeded" }, { task: "report", is: "ran" }] });
   });
 
+  it("every object and pod template carries the monitoring metadata (issue 6): app.kubernetes.io labels, pipeline hash, source; tasks their role and retry policy", async () => {
+    const { objects, job } = await jobs(src(`  const a = p.task("a", { image: "busybox:1.36", retry: { limit: 2, exceptExitCodes: [2] } });
+  p.task("b", { image: "busybox:1.36", after: [a] });`, `{ owner: "data-platform", team: "ingest", runbookUrl: "https://runbooks.example/etl" }`));
+    for (const o of objects) {
+      expect(o.metadata.labels, `${o.kind}/${o.metadata.name}`).toMatchObject({ "app.kubernetes.io/name": "etl", "app.kubernetes.io/managed-by": "gantry", "gantry.dev/pipeline": "etl" });
+      // Task Jobs point at their task, everything else at the pipeline.
+      const line = { a: 3, b: 4 }[o.metadata.labels?.["gantry.dev/task"] ?? ""] ?? 2;
+      expect(o.metadata.annotations, `${o.kind}/${o.metadata.name}`).toMatchObject({ "gantry.dev/source": `p.ts:${line}`, "gantry.dev/pipeline-hash": expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    }
+    const a = job("a");
+    for (const meta of [a.metadata, a.spec.template.metadata]) {
+      expect(meta.labels).toMatchObject({ "gantry.dev/task": "a", "gantry.dev/role": "work", "app.kubernetes.io/component": "a" });
+      expect(JSON.parse(meta.annotations["gantry.dev/retry"])).toMatchObject({ limit: 2, exceptExitCodes: [2] });
+      expect(meta.annotations).toMatchObject({ "gantry.dev/owner": "data-platform", "gantry.dev/team": "ingest", "gantry.dev/runbook-url": "https://runbooks.example/etl" });
+    }
+    // The retry policy as Job fields: never-retry codes fail the Job at once.
+    expect(a.spec.backoffLimit).toBe(2);
+    expect(a.spec.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [2] } });
+  });
+
   it("no pods patch without timeouts; a task's own ServiceAccount gets the token in its container and the read role", async () => {
     const { objects, job } = await jobs(src(`  const a = p.task("a", { image: "busybox:1.36", timeout: "5m" });
   p.task("b", { image: "bitnami/kubectl:1.31", after: [a], serviceAccountName: "deployer" });`));
@@ -201,7 +221,7 @@ describe("jobs target: objects", () => {
     expect(["create", "work", "extra", "drop", "notify"].map(hook)).toEqual(["Sync 0", "Sync 1", "Sync 2", "PostSync,SyncFail 3", "PostSync,SyncFail 4"]);
     expect(r.objects.at(-1)!.metadata.annotations!["argocd.argoproj.io/hook"]).toBe("PostSync,SyncFail");
     // Shared objects sync first; Jobs of waves that never synced are given up on after 30 s, not 5 min.
-    expect(r.objects[0]!.metadata.annotations).toEqual({ "argocd.argoproj.io/sync-wave": "-1" });
+    expect(r.objects[0]!.metadata.annotations!["argocd.argoproj.io/sync-wave"]).toBe("-1");
     expect(r.awaitConfig("drop").missingGraceSeconds).toBe(30);
   });
 

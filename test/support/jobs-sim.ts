@@ -48,7 +48,7 @@ export interface JobsRun {
 const env = (c: Json, name: string) => JSON.parse((c.env as Json[]).find((e) => e.name === name)!.value as string);
 
 /** The Job controller's podFailurePolicy: the first matching rule's action, else Count. */
-function policyAction(rules: Json[], container: string, exitCode: number | undefined, disrupted: boolean): { action: string; index: number } {
+export function policyAction(rules: Json[], container: string, exitCode: number | undefined, disrupted: boolean): { action: string; index: number } {
   for (const [index, r] of rules.entries()) {
     if (r.onExitCodes && exitCode !== undefined && exitCode !== 0) {
       const { containerName, operator, values } = r.onExitCodes as { containerName?: string; operator: string; values: number[] };

@@ -22,6 +22,7 @@ import * as pod from "../common/pod.js";
 import { allSettled, both, tasksIn } from "./conditions.js";
 import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runNames, shortHash, type RunNames } from "./names.js";
+import { failJobOn, mainContainerRules, retryCapabilities, type PolicyRule } from "./retry.js";
 import { RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_EXIT, runtime } from "./runtime.js";
 
@@ -99,17 +100,6 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   };
 
   checkNames(plan, names, diagnostics);
-  if (pipeline.tasks.some((t) => t.retry?.backoff)) {
-    const t = pipeline.tasks.find((x) => x.retry?.backoff)!;
-    diagnostics.push({
-      code: "GANTRY4013",
-      severity: "warning",
-      message: `the jobs target cannot honour a retry backoff (task "${t.name}"): the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts`,
-      span: { file: t.source.file, line: t.source.line, column: t.source.column },
-      hint: "Drop `backoff` for this target, or compile for --target argo where it is honoured.",
-    });
-  }
-
   if (hooks) argoCdCaveats(pipeline, diagnostics);
 
   const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, p.annotations, p.startsWhen));
@@ -119,7 +109,7 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   const app = new App();
   const chart = new Chart(app, pipeline.name, { disableResourceNameHashes: true });
   const ns = pipeline.namespace;
-  const meta = (name: string, extra: Record<string, string> = {}) => ({ name, namespace: ns, labels: sortKeys({ ...plan.labels, ...extra }), annotations: hooks ? ARGOCD_BEFORE_HOOKS : undefined });
+  const meta = (name: string) => ({ name, namespace: ns, labels: plan.labels, annotations: nonEmpty(sortKeys({ ...plan.annotations, ...(hooks ? ARGOCD_BEFORE_HOOKS : {}) })) });
 
   new k8s.KubeConfigMap(chart, "runtime", { metadata: meta(ctx.shimConfigMap), data: { "gantry-shim.mjs": shim.source } });
 
@@ -195,16 +185,15 @@ interface Context {
  * cdk8s-plus-27's Kubernetes 1.27 types mark `onPodConditions` as required in every rule (an
  * upstream schema bug), so the policy is added as raw JSON: the escape hatch reference §4.1 names.
  */
-type PodFailurePolicy = { rules: ({ action: "FailJob" | "Ignore" } & ({ onExitCodes: { containerName: string; operator: "In"; values: number[] } } | { onPodConditions: { type: string; status: "True" }[] }))[] };
+type PodFailurePolicy = { rules: PolicyRule[] };
 
 interface JobParts {
   job: k8s.KubeJobProps;
   podFailurePolicy: PodFailurePolicy;
 }
 
-const failJobOn = (containerName: string, values: readonly number[]) => ({ action: "FailJob" as const, onExitCodes: { containerName, operator: "In" as const, values: [...values] } });
 /** Evictions and preemptions are not the task's fault: retried without spending its retries. */
-const IGNORE_DISRUPTION = { action: "Ignore" as const, onPodConditions: [{ type: "DisruptionTarget", status: "True" as const }] };
+const IGNORE_DISRUPTION: PolicyRule = { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] };
 
 /** The Job as JSON, policy included: for the scheduled driver's ConfigMap. */
 const jobManifest = ({ job, podFailurePolicy }: JobParts): Obj => {
@@ -259,6 +248,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   const serviceAccount = userAccount ?? (waits ? ctx.accounts.await : undefined);
   const attemptTimeout = waits && task.timeoutSeconds !== undefined;
   const labels = sortKeys({ ...taskLabels, ...ctx.runLabels });
+  ctx.diagnostics.push(...retryCapabilities(declared, waits));
 
   const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus)])];
   const init = waits
@@ -293,13 +283,16 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
     waits,
     serviceAccount: serviceAccount ?? "",
     attemptTimeout,
-    // The shim decided the task does not run: fail the Job now, without spending retries.
-    podFailurePolicy: { rules: [...(waits ? [failJobOn("await-deps", CASCADE_CODES)] : []), IGNORE_DISRUPTION] },
+    // The shim decided the task does not run: fail the Job now, without spending retries. Then the
+    // task's own retry policy, then evictions (never the task's fault).
+    podFailurePolicy: { rules: [...(waits ? [failJobOn("await-deps", CASCADE_CODES)] : []), ...mainContainerRules(task.retry), IGNORE_DISRUPTION] },
     job: {
       metadata: { name: names.job(task.name), namespace: pipeline.namespace, labels, annotations: nonEmpty(annotations) },
       spec: {
         // Jobs default to 6 retries; Gantry's default, as on Argo, is none.
         backoffLimit: task.retry?.limit ?? 0,
+        // All attempts together: exact only when the Job does not wait first (else GANTRY4017).
+        activeDeadlineSeconds: !waits ? task.retry?.totalTimeoutSeconds : undefined,
         template: {
           metadata: { labels, annotations: nonEmpty(annotations) },
           spec: {
@@ -333,7 +326,7 @@ function statusJob(ctx: Context): JobParts {
     // Retries only for the pod itself failing (API trouble); a failed run fails the Job at once.
     podFailurePolicy: { rules: [failJobOn("status", STATUS_FAIL_CODES), IGNORE_DISRUPTION] },
     job: {
-    metadata: { name: names.job(STATUS_TASK), namespace: pipeline.namespace, labels },
+    metadata: { name: names.job(STATUS_TASK), namespace: pipeline.namespace, labels, annotations: nonEmpty(plan.annotations) },
     spec: {
       backoffLimit: 2,
       template: {

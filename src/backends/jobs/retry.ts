@@ -1,0 +1,57 @@
+/**
+ * A task's retry policy as Job fields (src/phases/4-lower/retry.ts says what it means): the limit
+ * is `backoffLimit`; which failures are retried is `podFailurePolicy` rules on the task's container,
+ * `main`. Evictions and preemptions (`DisruptionTarget`) are retried without spending the limit on
+ * every policy: they are never the task's fault (docs/targets.md). What a Job cannot express is a
+ * target-capability diagnostic, never silently dropped.
+ */
+import type { Diagnostic } from "../../diagnostics/index.js";
+import type * as IR from "../../ir/index.js";
+
+export type PolicyRule =
+  | { action: "FailJob" | "Ignore" | "Count"; onExitCodes: { containerName: string; operator: "In" | "NotIn"; values: number[] } }
+  | { action: "FailJob" | "Ignore" | "Count"; onPodConditions: { type: string; status: "True" }[] };
+
+export const failJobOn = (containerName: string, values: readonly number[], operator: "In" | "NotIn" = "In"): PolicyRule => ({
+  action: "FailJob",
+  onExitCodes: { containerName, operator, values: [...values] },
+});
+
+/** Rules for the task's own container, in order after the shim's; none when every failure may be retried. */
+export function mainContainerRules(retry: IR.Retry | undefined): PolicyRule[] {
+  if (!retry || retry.limit === 0) return [];
+  // Failures of the container are not retried at all: any non-zero exit fails the Job.
+  if (retry.on === "error" || retry.on === "transient") return [failJobOn("main", [0], "NotIn")];
+  return [
+    ...(retry.exceptExitCodes.length > 0 ? [failJobOn("main", retry.exceptExitCodes)] : []),
+    // Only these codes are retried: every other non-zero code fails the Job (0 never matches a failure).
+    ...(retry.onExitCodes.length > 0 ? [failJobOn("main", [0, ...retry.onExitCodes], "NotIn")] : []),
+  ];
+}
+
+/** What the Job controller cannot do for this task's policy. */
+export function retryCapabilities(task: IR.Task, waits: boolean): Diagnostic[] {
+  const retry = task.retry;
+  if (!retry) return [];
+  const span = { file: task.source.file, line: task.source.line, column: task.source.column };
+  const out: Diagnostic[] = [];
+  if (retry.backoff && retry.limit > 0) {
+    out.push({
+      code: "GANTRY4013",
+      severity: "warning",
+      message: `the jobs target cannot honour the retry backoff of task "${task.name}": the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts`,
+      span,
+      hint: "Drop `backoff` for this target, or compile for --target argo where it is honoured.",
+    });
+  }
+  if (retry.totalTimeoutSeconds !== undefined && waits) {
+    out.push({
+      code: "GANTRY4017",
+      severity: "warning",
+      message: `the jobs target cannot enforce the total timeout of task "${task.name}": its Job exists (and a Job deadline would run) while it waits for its upstream tasks`,
+      span,
+      hint: "Each attempt's `timeout` is enforced; the total timeout is enforced only for tasks that wait for nothing.",
+    });
+  }
+  return out;
+}
