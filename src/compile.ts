@@ -10,6 +10,7 @@ import { toArgo, type ArgoKind } from "./backends/argo/index.js";
 import type { JobsOptions } from "./backends/jobs/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
+import { pipelineMetadata } from "./output/metadata.js";
 import { headerFor, toYaml } from "./output/yaml.js";
 import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
 import { analyze } from "./phases/2-analyze/index.js";
@@ -33,6 +34,8 @@ export interface CompileOptions {
   labelPrefix?: string;
   /** false: no default metrics for any pipeline (`--no-metrics`, configuration `metrics: false`). */
   metrics?: boolean;
+  /** Also build each pipeline's `<pipeline>.metadata.json` (`--metadata`). */
+  metadata?: boolean;
   /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`). */
   jobs?: Pick<JobsOptions, "runId" | "gitops" | "runtimeImage">;
 }
@@ -46,6 +49,8 @@ export interface CompiledPipeline {
   /** Output file name, relative to the output directory. */
   file: string;
   yaml: string;
+  /** With `CompileOptions.metadata`: the text of `<pipeline>.metadata.json` (src/output/metadata.ts). */
+  metadata?: string;
 }
 
 export interface CompileResult {
@@ -91,7 +96,8 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
     const emitted = backend(lowered.plan);
     diagnostics.push(...emitted.diagnostics);
     if (emitted.objects.length === 0) continue;
-    pipelines.push(withLazyObjects({ name: ir.name, source: ir.source.file, ir, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file)) }));
+    const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
+    pipelines.push(withLazyObjects({ name: ir.name, source: ir.source.file, ir, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file)), ...metadata }));
   }
   return pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -29,6 +29,8 @@ export interface CompileFlags {
   labelPrefix?: string;
   /** Emit the default Prometheus metrics (default on; `--no-metrics`). */
   metrics: boolean;
+  /** Also write `<pipeline>.metadata.json` beside each `<pipeline>.yaml` (docs/monitoring.md). */
+  metadata: boolean;
   /** Jobs target: run id in every Job name. */
   runId?: string;
   /** Jobs target: GitOps annotations. */
@@ -54,6 +56,7 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
     ...(flags.namespace !== undefined && { namespace: flags.namespace }),
     ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
     ...(flags.metrics === false && { metrics: false }),
+    ...(flags.metadata && { metadata: true }),
     jobs: {
       ...(flags.runId !== undefined && { runId: flags.runId }),
       ...(flags.gitops === "argocd" && { gitops: "argocd" as const }),
@@ -93,6 +96,7 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   // After the kustomization, which lists manifests only. Same ownership rules, --check and atomic
   // writer as the YAML: a failure writes neither.
   if (flags.graph) files.push(...result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".md"), content: graphMarkdown(p.ir, p.source) })));
+  if (flags.metadata) files.push(...result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".metadata.json"), content: p.metadata ?? "" })));
   const changes = planOutput(outDir, files);
   diagnostics.push(...changes.diagnostics);
   if (hasErrors(changes.diagnostics)) {

@@ -47,6 +47,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
     .option("--no-metrics", "do not emit the default Prometheus metrics (docs/monitoring.md)")
+    .addOption(new Option("--metadata", "also write <pipeline>.metadata.json beside each manifest: tasks, scopes, retry policies, labels, metric names").default(false).conflicts("stdout"))
     .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
     .addOption(new Option("-w, --watch", "keep running: recompile the changed files and the pipelines that import them").default(false).conflicts(["stdout", "check"]))
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
@@ -72,6 +73,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         kustomization: given("kustomization") ? flags.kustomization : (c.kustomization ?? flags.kustomization),
         graph: given("graph") ? flags.graph : (c.graph ?? flags.graph),
         metrics: given("metrics") ? flags.metrics : (c.metrics ?? flags.metrics),
+        metadata: given("metadata") ? flags.metadata : (c.metadata ?? flags.metadata),
         gitops: flags.gitops ?? c.gitops,
         runtimeImage: flags.runtimeImage ?? c.runtimeImage,
         ...(c.namespace !== undefined && { namespace: c.namespace }),

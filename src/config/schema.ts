@@ -23,6 +23,7 @@ export const configSchema = z
     graph: z.boolean().optional().describe("Also write <pipeline>.md with the task graph as a Mermaid picture beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the .md files exist."),
     gitops: z.enum(["none", "argocd"]).optional().describe("Jobs target: \"argocd\" adds Argo CD sync waves and hook annotations. Default: \"none\"."),
     runtimeImage: z.string().min(1).optional().describe("Jobs target: image of the runtime shim's containers, which needs Node 18 or later. Default: \"node:22-alpine\"."),
+    metadata: z.boolean().optional().describe("Also write <pipeline>.metadata.json (tasks, scopes, retry policies, labels, metric names; schema gantry.metadata.schema.json) beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the files exist."),
     metrics: z.boolean().optional().describe("Emit the default Prometheus metrics (docs/monitoring.md); false is --no-metrics. Default: true."),
     typecheck: z.boolean().optional().describe("Run the TypeScript type checker on every compile. Default: false."),
   })

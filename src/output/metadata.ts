@@ -1,0 +1,136 @@
+/**
+ * `<pipeline>.metadata.json` (`gantry compile --metadata`): what dashboards and alert rules need to
+ * know about a pipeline without parsing its manifests: tasks, roles, scopes, dependencies, retry
+ * policies, labels, owners and metric names. The zod schema is the single source of the shipped
+ * gantry.metadata.schema.json (`npm run schema`). Built from the plan, so it says exactly what the
+ * manifests were built from; byte-stable like them.
+ */
+import { z } from "zod";
+import { effectiveRetry, type MetricSpec, type Plan } from "../phases/4-lower/index.js";
+import { GENERATED_MARKER } from "./yaml.js";
+
+const labels = z.record(z.string(), z.string());
+
+const metric = z
+  .object({
+    name: z.string().describe("Prometheus name as Gantry declares it; an exporter may add a prefix (Argo: argo_workflows_)."),
+    type: z.enum(["gauge", "counter"]),
+    help: z.string(),
+    labels: labels.describe("Labels with fixed values, e.g. pipeline, task, role."),
+    byStatus: z.boolean().describe("Also labelled `status` with how the attempt or run ended (Succeeded, Failed, Error)."),
+  })
+  .describe("A metric the target emits; see docs/monitoring.md.");
+
+const retry = z
+  .object({
+    limit: z.number().int().nonnegative(),
+    on: z.enum(["failure", "error", "transient", "any"]).optional(),
+    backoff: z
+      .object({
+        durationSeconds: z.number(),
+        factor: z.number(),
+        capSeconds: z.number().optional(),
+        maxDurationSeconds: z.number().optional(),
+      })
+      .optional(),
+    onExitCodes: z.array(z.number().int()).optional(),
+    exceptExitCodes: z.array(z.number().int()).optional(),
+    totalTimeoutSeconds: z.number().int().optional(),
+  })
+  .describe("The effective retry policy, as in the gantry.dev/retry annotation: `{ limit: 0 }` (and a total timeout, if any) when the task is not retried.");
+
+const ownership = {
+  owner: z.string().optional(),
+  team: z.string().optional(),
+  runbookUrl: z.string().optional(),
+};
+
+const task = z.object({
+  name: z.string(),
+  role: z.enum(["setup", "work", "teardown", "finally"]),
+  scope: z.string().optional().describe("The gantry.dev/scope label: a setup's own name, the scope a teardown closes, else the innermost setup around the task."),
+  scopes: z.array(z.string()).describe("Every setup whose scope holds the task, outermost first."),
+  dependencies: z.array(z.string()).describe("The tasks in its `after`."),
+  setups: z.array(z.string()).describe("For a teardown, the setups it tears down."),
+  trigger: z.enum(["allSucceeded", "allDone"]),
+  allowFailure: z.boolean(),
+  failsRun: z.boolean(),
+  retry,
+  timeoutSeconds: z.number().int().optional().describe("Deadline of one attempt."),
+  ...ownership,
+  labels: labels.describe("Labels of the task's pods."),
+  metrics: z.array(metric),
+  source: z.string().describe("file:line of the task's declaration."),
+});
+
+export const pipelineMetadataSchema = z
+  .strictObject({
+    $comment: z.string().describe("Gantry's header: it owns (rewrites and removes) files that start with it."),
+    pipeline: z.string(),
+    source: z.string().describe("file:line of the pipeline's declaration, relative to the compile's working directory."),
+    hash: z.string().describe("The gantry.dev/pipeline-hash annotation: sha256 of the pipeline, stable across compiles."),
+    target: z.enum(["argo", "jobs"]),
+    namespace: z.string().optional(),
+    description: z.string().optional(),
+    schedule: z.object({ crons: z.array(z.string()), timezone: z.string() }).optional(),
+    partOf: z.string(),
+    ...ownership,
+    labels: labels.describe("Labels of the pipeline's objects."),
+    metrics: z.array(metric).describe("Metrics of the run."),
+    tasks: z.array(task).describe("In declaration order."),
+  })
+  .describe("Gantry pipeline metadata, written by `gantry compile --metadata` beside the manifest; see docs/monitoring.md.");
+
+export type PipelineMetadata = z.infer<typeof pipelineMetadataSchema>;
+
+/** `<file>` -> `<pipeline>.metadata.json`'s first key, which makes the file Gantry's (ownership.ts). */
+export const metadataComment = (sourceFile: string): string => `${GENERATED_MARKER} from ${sourceFile}. Do not edit: change the source and run \`gantry compile --metadata\`.`;
+
+/**
+ * The metadata of one lowered pipeline. `emitsMetrics`: whether the target turns the plan's metrics
+ * into real ones (Argo does; the Jobs target does not yet), so the file never names a metric that
+ * does not exist.
+ */
+export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetrics: boolean): string {
+  const { pipeline: p } = plan;
+  const metrics = (ms: readonly MetricSpec[]) =>
+    emitsMetrics ? ms.map((m) => ({ name: m.name, type: m.type, help: m.help, labels: Object.fromEntries(m.labels.map((l) => [l.key, l.value])), byStatus: m.byStatus })) : [];
+  const data: PipelineMetadata = {
+    $comment: metadataComment(p.source.file),
+    pipeline: p.name,
+    source: `${p.source.file}:${p.source.line}`,
+    hash: plan.hash,
+    target,
+    namespace: p.namespace,
+    description: p.description,
+    schedule: p.schedule && { crons: p.schedule.crons, timezone: p.schedule.timezone },
+    partOf: p.partOf,
+    ...p.ownership,
+    labels: plan.labels,
+    metrics: metrics(plan.runMetrics),
+    tasks: plan.tasks.map(({ task: t, scope, scopes, labels, metrics: ms }) => ({
+      name: t.name,
+      role: t.role,
+      scope,
+      scopes,
+      dependencies: t.dependencies,
+      setups: t.setups,
+      trigger: t.trigger,
+      allowFailure: t.allowFailure,
+      failsRun: t.failsRun,
+      retry: effectiveRetry(t.retry),
+      timeoutSeconds: t.timeoutSeconds,
+      ...t.ownership,
+      labels,
+      metrics: metrics(ms),
+      source: `${t.source.file}:${t.source.line}`,
+    })),
+  };
+  // Key order is the schema's, fixed by the literal above; undefined fields are dropped by JSON.
+  return JSON.stringify(data, null, 2) + "\n";
+}
+
+/** The JSON Schema of the metadata file, as shipped in gantry.metadata.schema.json. */
+export function metadataJsonSchema(): string {
+  return JSON.stringify(z.toJSONSchema(pipelineMetadataSchema, { io: "output" }), null, 2) + "\n";
+}
