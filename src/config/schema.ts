@@ -18,7 +18,7 @@ export const configSchema = z
       .string()
       .refine((s) => rules.dns1123Subdomain(s) === undefined, { error: "must be a DNS subdomain such as \"gantry.dev\" or \"platform.acme.com\"" })
       .optional()
-      .describe("Prefix of the labels and annotations Gantry adds (pipeline, task, role, source). Default: \"gantry.dev\"."),
+      .describe("Prefix of the labels and annotations Gantry adds (pipeline, task, role, scope, source, pipeline-hash, retry, ...; docs/monitoring.md). Default: \"gantry.dev\"."),
     kustomization: z.boolean().optional().describe("Write kustomization.yaml listing the manifests. Default: true."),
     graph: z.boolean().optional().describe("Also write <pipeline>.md with the task graph as a Mermaid picture beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the .md files exist."),
     gitops: z.enum(["none", "argocd"]).optional().describe("Jobs target: \"argocd\" adds Argo CD sync waves and hook annotations. Default: \"none\"."),
