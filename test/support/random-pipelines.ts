@@ -77,3 +77,14 @@ export function randomPipelineWithEveryRole(size: number): IR.Pipeline {
   }
   throw new Error(`no valid random pipeline of ${size} tasks with every role`);
 }
+
+export type Agree = (ir: IR.Pipeline, limit: number, sample: number, alphabet?: readonly Outcome[]) => number;
+
+/**
+ * How much of a pipeline's outcome space the fault-injection tests check: all 3^n assignments up to
+ * 7 tasks (3^10 would be 59,049 runs), beyond that every succeed/fail assignment plus 1,000 sampled
+ * with errors. Returns how many were checked.
+ */
+export function checkOutcomeSpace(ir: IR.Pipeline, agree: Agree): number {
+  return ir.tasks.length <= 7 ? agree(ir, 3 ** 7, 0) : agree(ir, 2 ** 12, 0, ["succeeds", "fails"]) + agree(ir, 0, 1000);
+}
