@@ -42,6 +42,8 @@ export interface CompilePipelinesOptions {
   kind?: ArgoKind;
   /** Same as `gantry compile --run-id` (jobs target): fixed Job names for tests. Default: a hash of the pipeline. */
   runId?: string;
+  /** `false` is `gantry compile --no-metrics`: no default Prometheus metrics (Argo). Default: as each pipeline says. */
+  metrics?: boolean;
   /** Same as `gantry compile --typecheck`: also run the TypeScript type checker. Default `false`. */
   typecheck?: boolean;
 }
@@ -132,6 +134,7 @@ export async function compilePipelines(file: string, options: CompilePipelinesOp
     target: options.target ?? "argo",
     kind: options.kind ?? "auto",
     ...(options.runId !== undefined && { jobs: { runId: options.runId } }),
+    ...(options.metrics !== undefined && { metrics: options.metrics }),
     typecheck: options.typecheck ?? false,
   });
   if (!result.ok) throw new GantryCompileError(errorMessage(file, result), result.diagnostics);

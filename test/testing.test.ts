@@ -74,6 +74,15 @@ describe("compilePipeline", () => {
     expect(fromHere.source).toBe(path.relative(process.cwd(), abs).split(path.sep).join("/"));
   });
 
+  it("passes target, runId and metrics through", async () => {
+    const jobs = await compilePipeline("examples/hello-world.ts", { cwd: repoRoot, target: "jobs", runId: "snap" });
+    expect(jobs.objects.filter((o) => o.kind === "Job").map((o) => (o.metadata as { name: string }).name)).toEqual(["hello-world-snap-hello", "hello-world-snap-gantry-status"]);
+    const withMetrics = await compilePipeline("examples/hello-world.ts", { cwd: repoRoot });
+    const without = await compilePipeline("examples/hello-world.ts", { cwd: repoRoot, metrics: false });
+    expect(withMetrics.yaml).toContain("gantry_task_result_total");
+    expect(without.yaml).not.toContain("gantry_task_result_total");
+  });
+
   it("selects a pipeline by name when the file exports several; compilePipelines returns them all, sorted", async () => {
     const cwd = project({ "pipelines/two.ts": twoPipelines });
     const beta = await compilePipeline("pipelines/two.ts", { cwd, name: "beta" });
