@@ -71,16 +71,53 @@ export function pipelineHash(pipeline: IR.Pipeline): string {
   return `sha256:${createHash("sha256").update(canonicalJson(positionless)).digest("hex")}`;
 }
 
-/** JSON with object keys sorted, so equal data prints equal bytes however it was built. */
+/**
+ * JSON with object keys sorted, so equal data prints equal bytes however it was built. The same
+ * bytes as `JSON.stringify` over copies with sorted keys (integer-like keys first, in numeric order,
+ * as JavaScript objects order them), written directly: hashing every pipeline must stay cheap.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
-  });
+  return write(value) as string;
 }
 
-/** Owner, team and runbook annotations, for the keys that are set. */
+const INDEX_KEY = /^(0|[1-9]\d{0,9})$/;
+/** Integer-like keys ("0", "10"), which JavaScript objects enumerate first, in numeric order. */
+const isIndex = (k: string) => {
+  const c = k.charCodeAt(0);
+  return c >= 48 && c <= 57 && INDEX_KEY.test(k) && Number(k) < 4294967295;
+};
+const byNumber = (a: string, b: string) => Number(a) - Number(b);
+
+function write(v: unknown): string | undefined {
+  switch (typeof v) {
+    case "string":
+      return JSON.stringify(v);
+    case "number":
+      return Number.isFinite(v) ? JSON.stringify(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "object": {
+      if (v === null) return "null";
+      if (Array.isArray(v)) {
+        let out = "[";
+        for (let i = 0; i < v.length; i++) out += (i > 0 ? "," : "") + (write(v[i]) ?? "null");
+        return out + "]";
+      }
+      const o = v as Record<string, unknown>;
+      let keys = Object.keys(o).sort();
+      if (keys.some(isIndex)) keys = [...keys.filter(isIndex).sort(byNumber), ...keys.filter((k) => !isIndex(k))];
+      let out = "{";
+      for (const k of keys) {
+        const s = write(o[k]);
+        if (s !== undefined) out += (out.length > 1 ? "," : "") + JSON.stringify(k) + ":" + s;
+      }
+      return out + "}";
+    }
+    default:
+      return undefined; // undefined and functions are left out, as JSON.stringify does
+  }
+}
+
 export function ownershipAnnotations(o: IR.Ownership, keys: MetadataKeys): Record<string, string> {
   return {
     ...(o.owner !== undefined && { [keys.owner]: o.owner }),
