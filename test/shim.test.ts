@@ -16,6 +16,7 @@ import {
   decide,
   evaluate,
   fitSummary,
+  main as shimMain,
   runIdFor,
   taskStates,
   tasksIn,
@@ -42,7 +43,7 @@ const any = (...parts: Condition[]): Condition => ({ any: parts });
 
 describe("shim decision logic", () => {
   it("has the documented, frozen exit codes", () => {
-    expect(EXIT).toEqual({ OK: 0, RUN_FAILED: 1, USAGE: 2, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93 });
+    expect(EXIT).toEqual({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93 });
     expect(Object.isFrozen(EXIT)).toBe(true);
   });
 
@@ -461,6 +462,28 @@ describe("shim await", () => {
     expect(r.stderr).toContain("gave up after 0.5s");
   });
 
+  it("timeoutWhen: a teardown whose scope never finishes still runs at the timeout when one of its setups succeeded", async () => {
+    api.putJob(job("setup", "complete"));
+    api.putJob(job("work", "running"));
+    const when: Condition = { all: [{ any: [leaf("setup", "succeeded")] }, leaf("work", "settled")] };
+    const timeoutWhen: Condition = { any: [leaf("setup", "succeeded")] };
+    const env = (extra: object) => ({ GANTRY_AWAIT: JSON.stringify({ task: "drop", selector: SELECTOR, jobs: { setup: jobName("setup"), work: jobName("work") }, when, timeoutSeconds: 0.5, missingGraceSeconds: 30, ...extra }) });
+    const ran = await shim("await", env({ timeoutWhen })).done;
+    expect(ran.code).toBe(EXIT.OK);
+    expect(ran.stderr).toContain("runs anyway");
+    // Without it, or when no setup succeeded, the timeout is exit 92.
+    expect((await shim("await", env({})).done).code).toBe(EXIT.WAIT_TIMEOUT);
+    api.putJob(job("setup", "failed"));
+    api.putJob(job("work", "running"));
+    expect((await shim("await", env({ when: leaf("work", "settled"), timeoutWhen })).done).code).toBe(EXIT.WAIT_TIMEOUT);
+  });
+
+  it("an internal error exits 70, which no FailJob rule names (retried), never 1 (the run failed)", async () => {
+    const r = await shim("await", { ...awaitEnv(leaf("extract", "succeeded")), GANTRY_API_URL: "http://[::1" }).done;
+    expect([EXIT.INTERNAL, EXIT.USAGE]).toContain(r.code);
+    expect(r.code).not.toBe(EXIT.RUN_FAILED);
+  });
+
   const POD = `${RUN}-load-x7k2p`;
   const putOwnPod = () => api.putPod(makePod(POD, jobName("load"), { created: "2024-05-01T10:00:00Z", phase: "Pending", labels: LABELS }));
 
@@ -485,6 +508,24 @@ describe("shim await", () => {
     expect(deadline).toBeLessThanOrEqual(900 + Math.ceil((r.ms + 1) / 1000));
     expect(api.pod(POD)!.spec!.activeDeadlineSeconds).toBe(deadline);
     expect(r.stderr).toContain(`activeDeadlineSeconds set to ${deadline}`);
+  });
+
+  it("attemptTimeoutSeconds: a refused patch (422) is fine when the pod already has a deadline at least as strict (a lost answer)", async () => {
+    putOwnPod();
+    api.putPod({ ...api.pod(POD)!, spec: { ...api.pod(POD)!.spec, activeDeadlineSeconds: 30 } });
+    api.putJob(job("extract", "complete"));
+    const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { attemptTimeoutSeconds: 900 }, { GANTRY_POD_NAME: POD })).done;
+    expect(r.code).toBe(EXIT.OK);
+    expect(api.requests.filter((q) => q.method === "PATCH").map((q) => q.status)).toEqual([422]);
+    expect(api.requests.filter((q) => q.method === "GET" && q.path.endsWith(`/pods/${POD}`))).toHaveLength(1);
+    expect(r.stderr).toContain("activeDeadlineSeconds set to 30");
+    // Every try asks for the same deadline, computed once.
+    putOwnPod();
+    api.failNext(2, 500, { match: (q) => q.method === "PATCH" });
+    const again = await shim("await", awaitEnv(leaf("extract", "succeeded"), { attemptTimeoutSeconds: 900 }, { GANTRY_POD_NAME: POD })).done;
+    expect(again.code).toBe(EXIT.OK);
+    const bodies = api.requests.filter((q) => q.method === "PATCH").slice(-3).map((q) => q.body);
+    expect(new Set(bodies).size).toBe(1);
   });
 
   it("attemptTimeoutSeconds: exit 93 when the pod cannot be patched", async () => {

@@ -7,6 +7,7 @@ export declare const EXIT: Readonly<{
   OK: 0;
   RUN_FAILED: 1;
   USAGE: 2;
+  INTERNAL: 70;
   UPSTREAM_FAILED: 90;
   UPSTREAM_MISSING: 91;
   WAIT_TIMEOUT: 92;

@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 // 90-93 are the await-deps codes the compiler's podFailurePolicy turns into FailJob (see README.md).
-export const EXIT = Object.freeze({ OK: 0, RUN_FAILED: 1, USAGE: 2, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93 });
+export const EXIT = Object.freeze({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93 });
 
 // ---------------------------------------------------------------------------------------------
 // Pure decision logic
@@ -556,6 +556,7 @@ async function commandAwait(env, log) {
   checkSeconds(cfg.timeoutSeconds, "timeoutSeconds");
   checkSeconds(cfg.missingGraceSeconds, "missingGraceSeconds", { zero: true });
   checkSeconds(cfg.attemptTimeoutSeconds, "attemptTimeoutSeconds", { optional: true });
+  if (cfg.timeoutWhen !== undefined) checkCondition(cfg.timeoutWhen, "timeoutWhen", known);
   if (cfg.runStatus !== undefined) {
     expect(isObject(cfg.runStatus) && nonEmpty(cfg.runStatus.file), "runStatus", "must be { when, file }");
     checkCondition(cfg.runStatus.when, "runStatus.when", known);
@@ -568,20 +569,28 @@ async function commandAwait(env, log) {
 
   log(`task ${cfg.task} starts when: ${describeCondition(cfg.when)}`);
   const logStates = stateLogger(ctx, cfg.jobs);
-  const decision = await followJobs(ctx, {
+  let lastStates = {};
+  let decision = await followJobs(ctx, {
     query: selectorQuery(cfg.selector),
     deadline: ctx.started + cfg.timeoutSeconds * 1000,
     // Absent Jobs turn "missing" when the grace period ends, with or without an event then.
     wakeAt: [cfg.missingGraceSeconds * 1000 + 10],
     check: (jobs) => {
       const states = taskStates(cfg.jobs, jobs, elapsedSeconds(ctx), cfg.missingGraceSeconds);
+      lastStates = states;
       logStates(states);
       const d = decide(cfg.when, states);
       return d.action === "wait" ? undefined : { ...d, states };
     },
   });
   if (!decision) {
-    throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: the start condition of ${cfg.task} is still undecided`);
+    // Teardowns and finally tasks still run after the wait times out (DESIGN §5 rule 7): a teardown if
+    // one of its setups succeeded, a finally task always.
+    if (cfg.timeoutWhen === undefined || evaluate(cfg.timeoutWhen, lastStates) !== true) {
+      throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: the start condition of ${cfg.task} is still undecided`);
+    }
+    log(`gave up waiting after ${cfg.timeoutSeconds}s; ${describeCondition(cfg.timeoutWhen)} holds, so ${cfg.task} runs anyway`);
+    decision = { action: "proceed", exitCode: EXIT.OK, states: lastStates };
   }
   const { states } = decision;
   if (decision.action === "skip") {
@@ -606,11 +615,21 @@ async function commandAwait(env, log) {
  */
 async function setAttemptDeadline(ctx, pod, attemptSeconds) {
   const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods/${encodeURIComponent(pod)}`;
+  // Computed once: a retry after a patch that was applied but whose answer was lost must not ask for
+  // a later deadline, which the API refuses (it may only be shortened).
+  const intended = Math.ceil(elapsedSeconds(ctx)) + attemptSeconds;
+  const body = JSON.stringify({ spec: { activeDeadlineSeconds: intended } });
   const patch = async () => {
-    const activeDeadlineSeconds = Math.ceil(elapsedSeconds(ctx)) + attemptSeconds; // now, not at the first try
-    const body = JSON.stringify({ spec: { activeDeadlineSeconds } });
-    await call(ctx, "PATCH", url, "patch", "pods", { body, contentType: "application/strategic-merge-patch+json" });
-    return activeDeadlineSeconds;
+    try {
+      await call(ctx, "PATCH", url, "patch", "pods", { body, contentType: "application/strategic-merge-patch+json" });
+      return intended;
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 422) throw e;
+      // Refused: is a deadline at least as strict already set (our own earlier try)?
+      const current = (await call(ctx, "GET", url, "get", "pods"))?.spec?.activeDeadlineSeconds;
+      if (typeof current === "number" && current <= intended) return current;
+      throw e;
+    }
   };
   try {
     const seconds = await withRetries(ctx, `patch pod ${pod}`, patch, { attempts: 6 });
@@ -749,9 +768,10 @@ export async function main(argv, env) {
       log(e.message);
       return e.code;
     }
-    // Not an outcome of the protocol: exit 1 counts against the Job's backoffLimit, so it is retried.
+    // Not an outcome of the protocol (a bug): its own code, which no FailJob rule names, so it counts
+    // against the Job's backoffLimit and is retried, and is never mistaken for "the run failed".
     log(`internal error: ${e?.stack ?? e}`);
-    return EXIT.RUN_FAILED;
+    return EXIT.INTERNAL;
   }
 }
 
