@@ -59,6 +59,8 @@ describe("jobs target: objects", () => {
       "ServiceAccount/etl-gantry-status",
       "Role/etl-gantry-await",
       "RoleBinding/etl-gantry-await",
+      "Role/etl-gantry-await-pods",
+      "RoleBinding/etl-gantry-await-pods",
       "Role/etl-gantry-status",
       "RoleBinding/etl-gantry-status",
       expect.stringMatching(/^Job\/etl-[0-9a-f]{8}-extract$/),
@@ -94,12 +96,13 @@ describe("jobs target: objects", () => {
     expect(load.spec.template.spec.serviceAccountName).toBe("etl-gantry-await");
     expect(awaitConfig("report").when).toEqual({ all: [{ task: "load", is: "succeeded" }] });
 
-    // Least privilege: read Jobs; patch pods only because a waiting task has a timeout.
-    const role = objects.find((o) => o.kind === "Role" && o.metadata.name === "etl-gantry-await")!;
-    expect(role.rules).toEqual([
-      { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] },
-      { apiGroups: [""], resources: ["pods"], verbs: ["patch"] },
-    ]);
+    // Least privilege: read Jobs; get and patch pods only because a waiting task has a timeout, and
+    // only for Gantry's own account.
+    const role = (name: string) => objects.find((o) => o.kind === "Role" && o.metadata.name === name)!;
+    const binding = (name: string) => objects.find((o) => o.kind === "RoleBinding" && o.metadata.name === name)!;
+    expect(role("etl-gantry-await").rules).toEqual([{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] }]);
+    expect(role("etl-gantry-await-pods").rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["get", "patch"] }]);
+    expect(binding("etl-gantry-await-pods").subjects).toEqual([{ kind: "ServiceAccount", name: "etl-gantry-await" }]);
     const status = objects.at(-1)!;
     expect(status.metadata.labels!["gantry.dev/role"]).toBe("status");
     expect(status.spec.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "status", operator: "In", values: [1, 92, 93] } });
@@ -125,7 +128,37 @@ describe("jobs target: objects", () => {
     }
     // The retry policy as Job fields: never-retry codes fail the Job at once.
     expect(a.spec.backoffLimit).toBe(2);
-    expect(a.spec.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [2] } });
+    expect(a.spec.podFailurePolicy.rules).toEqual([
+      { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] },
+      { action: "FailJob", onExitCodes: { containerName: "main", operator: "In", values: [2] } },
+    ]);
+  });
+
+  it("GANTRY4019: a waiting task with a timeout that runs as its own ServiceAccount gets no pod rights and no timeout", async () => {
+    const r = await jobs(src(`  const a = p.task("a", { image: "busybox:1.36" });
+  p.task("b", { image: "busybox:1.36", after: [a], timeout: "5m", serviceAccountName: "app" });`));
+    expect(r.codes).toEqual(["warning GANTRY4019"]);
+    expect(r.objects.filter((o) => o.kind === "Role").map((o) => o.metadata.name)).toEqual(["etl-gantry-await", "etl-gantry-status"]);
+    expect(r.awaitConfig("b").attemptTimeoutSeconds).toBeUndefined();
+  });
+
+  it("GANTRY4018: a task volume may not take the name or path of Gantry's own volumes", async () => {
+    for (const [name, mountPath] of [["gantry-runtime", "/data"], ["data", "/gantry"], ["data", "/var/run/gantry/x"]]) {
+      const r = await jobs(src(`  p.task("a", { image: "busybox:1.36", volumes: [{ name: "${name}", mountPath: "${mountPath}", emptyDir: {} }] });`));
+      expect(r.codes, `${name} ${mountPath}`).toEqual(["error GANTRY4018"]);
+    }
+    const ok = await jobs(src(`  p.task("a", { image: "busybox:1.36", volumes: [{ name: "data", mountPath: "/var/run/gantryx", emptyDir: {} }] });`));
+    expect(ok.codes).toEqual([]);
+  });
+
+  it("teardowns and finally tasks still run after their wait times out (timeoutWhen); other tasks give up", async () => {
+    const { awaitConfig } = await jobs(src(`  const s = p.setup("s", { image: "busybox:1.36" });
+  const w = p.task("w", { image: "busybox:1.36", after: [s] });
+  p.teardown("t", { image: "busybox:1.36", setups: [s], after: [w] });
+  p.finally("f", { image: "busybox:1.36" });`));
+    expect(awaitConfig("w").timeoutWhen).toBeUndefined();
+    expect(awaitConfig("t").timeoutWhen).toEqual({ any: [{ task: "s", is: "succeeded" }] });
+    expect(awaitConfig("f").timeoutWhen).toEqual({ all: [] });
   });
 
   it("no pods patch without timeouts; a task's own ServiceAccount gets the token in its container and the read role", async () => {

@@ -5,22 +5,22 @@
  * evictions and preemptions are retried on every policy, without spending the limit.
  */
 import { describe, expect, it } from "vitest";
-import { mainContainerRules, retryCapabilities } from "../src/backends/jobs/retry.js";
+import { mainContainerRules, retryCapabilities, taskPolicyRules } from "../src/backends/jobs/retry.js";
 import type * as IR from "../src/ir/index.js";
 import { isRetried, type AttemptEnd } from "../src/phases/4-lower/retry.js";
 import { compile } from "../src/compile.js";
 import { tempProject } from "./support/cli.js";
 import { policyAction } from "./support/jobs-sim.js";
 
-const DISRUPTION = { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] };
-
 /** Attempts the Job controller makes for `ends` (one per attempt, in order) under the emitted Job fields. */
 function jobAttempts(retry: IR.Retry, ends: readonly AttemptEnd[]): number {
-  const rules = [...mainContainerRules(retry), DISRUPTION];
+  // The rules as emitted, in order: the first match wins.
+  const rules = taskPolicyRules(true, retry);
   let failures = 0;
   for (const [i, end] of ends.entries()) {
     if (end.result === "succeeded") return i + 1;
-    const { action } = end.result === "failed" ? policyAction(rules, "main", end.exitCode, false) : policyAction(rules, "main", undefined, true);
+    // An eviction: DisruptionTarget, and the container killed with SIGTERM (143).
+    const { action } = end.result === "failed" ? policyAction(rules, "main", end.exitCode, false) : policyAction(rules, "main", 143, true);
     if (action === "FailJob") return i + 1;
     if (action === "Ignore") continue;
     if (++failures > retry.limit) return i + 1;
@@ -64,10 +64,10 @@ describe("jobs target retries", () => {
     expect(checked).toBe(48 * 256);
   });
 
-  it("evictions are retried on every policy without spending the limit (documented difference)", () => {
+  it("evictions are retried on every policy without spending the limit (documented difference), also when exit-code rules would match the killed container", () => {
     const evicted: AttemptEnd = { result: "errored", transient: true };
-    for (const retry of policies()) {
-      expect(jobAttempts(retry, [evicted, evicted, { result: "succeeded" }])).toBe(3);
+    for (const retry of [...policies(), { limit: 1, on: "failure" as const, onExitCodes: [], exceptExitCodes: [143] }]) {
+      expect(jobAttempts(retry, [evicted, evicted, { result: "succeeded" }]), JSON.stringify(retry)).toBe(3);
     }
   });
 

@@ -137,9 +137,10 @@ export function simulateJobs(objects: readonly Json[], outcomes: Readonly<Record
       run.attempts[j.task!] = (run.attempts[j.task!] ?? 0) + 1;
       const outcome = outcomes[j.task!] ?? "succeeds";
       if (outcome === "succeeds") finish(j, "Complete", "Completed");
-      // A failed container exits 1; an infrastructure error kills the pod (137), first after a disruption.
+      // A failed container exits 1; an infrastructure error kills the pod (137), first by an eviction.
       else if (outcome === "fails") podFailed(j, "main", 1);
-      else if (run.attempts[j.task!] === 1) podFailed(j, "main", undefined, true);
+      // An evicted pod: DisruptionTarget, and its container killed (143), as on a real node.
+      else if (run.attempts[j.task!] === 1) podFailed(j, "main", 143, true);
       else podFailed(j, "main", 137);
       progressed = true;
     }

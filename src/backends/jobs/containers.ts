@@ -84,7 +84,7 @@ export function shimContainer(c: ShimContainer): k8s.Container {
     env: [
       { name: "GANTRY_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
       ...(c.env ?? []),
-      // JSON with sorted keys: byte-stable output.
+      // JSON in a fixed key order (the order these objects are built in): byte-stable output.
       { name: CONFIG_ENV[c.command], value: JSON.stringify(c.config) },
     ],
     volumeMounts: [
@@ -93,7 +93,8 @@ export function shimContainer(c: ShimContainer): k8s.Container {
       ...(c.mounts ?? []),
     ],
     // Waiting is cheap, but a waiting pod holds these for as long as it waits (docs/targets.md).
-    resources: { requests: quantities({ cpu: "10m", memory: "48Mi" }), limits: quantities({ memory: "128Mi" }) },
+    // A CPU limit too: namespaces with a `limits.cpu` quota refuse containers without one.
+    resources: { requests: quantities({ cpu: "10m", memory: "48Mi" }), limits: quantities({ cpu: "250m", memory: "128Mi" }) },
     securityContext: securityContext(SHIM_USER, SHIM_USER, true),
   };
 }

@@ -22,9 +22,9 @@ import * as pod from "../common/pod.js";
 import { allSettled, both, tasksIn } from "./conditions.js";
 import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runNames, shortHash, type RunNames } from "./names.js";
-import { failJobOn, mainContainerRules, retryCapabilities, type PolicyRule } from "./retry.js";
-import { RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
-import { DEFAULT_RUNTIME_IMAGE, SHIM_EXIT, runtime } from "./runtime.js";
+import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
+import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
+import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
 
 export interface JobsOptions {
   /** Run id in every Job name; default: a hash of the compiled pipeline (`--run-id`). */
@@ -44,9 +44,6 @@ export interface BackendResult {
   diagnostics: Diagnostic[];
 }
 
-/** Bump when the emitted Jobs change for an unchanged pipeline: Jobs are immutable, so their names must change too. */
-const FORMAT = 1;
-const RUN_ID_LENGTH = 8;
 /** Stands for the run id in a scheduled pipeline's Job templates; the driver replaces it (same length as a run id). */
 export const RUN_ID_TOKEN = "@RUN_ID@";
 const STATUS_TASK = "gantry-status";
@@ -55,7 +52,6 @@ const DEFAULT_AWAIT_TIMEOUT = 24 * 3600;
 const MISSING_GRACE = 300;
 /** Under Argo CD hooks, Jobs of waves that never synced are absent for good: give up on them sooner. */
 const MISSING_GRACE_HOOKS = 30;
-const CASCADE_CODES = [SHIM_EXIT.upstreamFailed, SHIM_EXIT.upstreamMissing, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable];
 const STATUS_FAIL_CODES = [SHIM_EXIT.runFailed, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable];
 const DRIVER_OBJECTS_DIR = "/gantry-run";
 /** ConfigMaps hold at most 1 MiB; leave room for metadata. */
@@ -67,11 +63,7 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   const { pipeline } = plan;
   const diagnostics: Diagnostic[] = [];
   const span = { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column };
-  const shim = runtime();
-  const image = options.runtimeImage ?? DEFAULT_RUNTIME_IMAGE;
-  const prefix = options.labelPrefix ?? GANTRY_PREFIX;
   const scheduled = pipeline.schedule !== undefined;
-
   if (options.runId !== undefined && !/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/.test(options.runId)) {
     diagnostics.push({ code: "GANTRY4016", severity: "error", message: `run id "${options.runId}" must be 1-20 lowercase letters, digits or "-", starting and ending with a letter or digit`, hint: "It becomes part of every Job name, e.g. --run-id 2026-11-21." });
     return { objects: [], diagnostics };
@@ -79,7 +71,26 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   if (options.runId !== undefined && scheduled) {
     diagnostics.push({ code: "GANTRY4016", severity: "warning", message: `--run-id is ignored for the scheduled pipeline "${pipeline.name}": each scheduled run gets its own id`, span });
   }
-  const runId = scheduled ? RUN_ID_TOKEN : (options.runId ?? defaultRunId(pipeline, options, shim.hash, image));
+  if (scheduled || options.runId !== undefined) return { objects: build(plan, options, scheduled ? RUN_ID_TOKEN : options.runId!, diagnostics), diagnostics };
+  // The default run id is a hash of the Jobs themselves, built with the token in its place: any change
+  // to what is emitted (pipeline, shim, settings, or Gantry's own output) gives new names, as
+  // immutable Jobs need, and an unchanged pipeline keeps its names under GitOps.
+  const objects = build(plan, options, RUN_ID_TOKEN, diagnostics);
+  const runId = createHash("sha256").update(JSON.stringify(objects)).digest("hex").slice(0, RUN_ID_TOKEN.length);
+  // Every object but the shim's ConfigMap, whose source names the token itself.
+  const withRunId = (o: Obj) => (isShimConfigMap(o) ? o : (JSON.parse(JSON.stringify(o).replaceAll(RUN_ID_TOKEN, runId)) as Obj));
+  return { objects: objects.map(withRunId), diagnostics };
+}
+
+const isShimConfigMap = (o: Obj) => o.kind === "ConfigMap" && (o.data as Record<string, unknown> | undefined)?.[SHIM_FILE] !== undefined;
+
+/** The pipeline's objects for one run id (or the token standing for it). */
+function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Diagnostic[]): Obj[] {
+  const { pipeline } = plan;
+  const shim = runtime();
+  const image = options.runtimeImage ?? DEFAULT_RUNTIME_IMAGE;
+  const prefix = options.labelPrefix ?? GANTRY_PREFIX;
+  const scheduled = pipeline.schedule !== undefined;
   const names = runNames(pipeline.name, runId);
   const labels = { run: `${prefix}/run`, role: `${prefix}/role` };
   const selector = `${labels.run}=${names.run}`;
@@ -104,14 +115,14 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
 
   const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, p.annotations, p.startsWhen));
   const jobs: JobParts[] = [...built, statusJob(ctx)];
-  if (diagnostics.some((d) => d.severity === "error")) return { objects: [], diagnostics };
+  if (diagnostics.some((d) => d.severity === "error")) return [];
 
   const app = new App();
   const chart = new Chart(app, pipeline.name, { disableResourceNameHashes: true });
   const ns = pipeline.namespace;
   const meta = (name: string) => ({ name, namespace: ns, labels: plan.labels, annotations: nonEmpty(sortKeys({ ...plan.annotations, ...(hooks ? ARGOCD_BEFORE_HOOKS : {}) })) });
 
-  new k8s.KubeConfigMap(chart, "runtime", { metadata: meta(ctx.shimConfigMap), data: { "gantry-shim.mjs": shim.source } });
+  new k8s.KubeConfigMap(chart, "runtime", { metadata: meta(ctx.shimConfigMap), data: { [SHIM_FILE]: shim.source } });
 
   // Who may read the run's Jobs: the pods that wait (the task's own ServiceAccount, or Gantry's).
   const waiting = built.filter((b) => b.waits);
@@ -119,15 +130,12 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   const patchesPods = waiting.some((b) => b.attemptTimeout);
   const roles: { name: string; rules: k8s.PolicyRule[]; subjects: string[] }[] = [];
   if (waiterAccounts.length > 0) {
-    roles.push({
-      name: ctx.accounts.await,
-      rules: [
-        { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] },
-        // Per-attempt timeouts: a waiting task sets its own pod's deadline once it starts (docs/targets.md).
-        ...(patchesPods ? [{ apiGroups: [""], resources: ["pods"], verbs: ["patch"] }] : []),
-      ],
-      subjects: waiterAccounts,
-    });
+    roles.push({ name: ctx.accounts.await, rules: [{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] }], subjects: waiterAccounts });
+  }
+  if (patchesPods) {
+    // Per-attempt timeouts: a waiting task sets its own pod's deadline once it starts (docs/targets.md).
+    // Only Gantry's own account, never one the task's code runs as (GANTRY4019).
+    roles.push({ name: names.object("await-pods"), rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "patch"] }], subjects: [ctx.accounts.await] });
   }
   roles.push({
     name: ctx.accounts.status,
@@ -162,8 +170,8 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
       new k8s.KubeJob(chart, `job-${i}`, { ...job, metadata }).addJsonPatch(JsonPatch.add("/spec/podFailurePolicy", podFailurePolicy));
     });
   }
-  if (diagnostics.some((d) => d.severity === "error")) return { objects: [], diagnostics };
-  return { objects: chart.toJson() as Obj[], diagnostics };
+  if (diagnostics.some((d) => d.severity === "error")) return [];
+  return chart.toJson() as Obj[];
 }
 
 interface Context {
@@ -192,9 +200,6 @@ interface JobParts {
   podFailurePolicy: PodFailurePolicy;
 }
 
-/** Evictions and preemptions are not the task's fault: retried without spending its retries. */
-const IGNORE_DISRUPTION: PolicyRule = { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] };
-
 /** The Job as JSON, policy included: for the scheduled driver's ConfigMap. */
 const jobManifest = ({ job, podFailurePolicy }: JobParts): Obj => {
   const m = k8s.KubeJob.manifest(job) as { spec: Obj };
@@ -206,12 +211,6 @@ interface BuiltJob extends JobParts {
   waits: boolean;
   serviceAccount: string;
   attemptTimeout: boolean;
-}
-
-/** An unchanged pipeline keeps its Job names under GitOps; any change that changes a Job changes all names. */
-function defaultRunId(pipeline: IR.Pipeline, options: JobsOptions, shimHash: string, image: string): string {
-  const input = JSON.stringify({ FORMAT, pipeline, shimHash, image, gitops: options.gitops ?? null, labelPrefix: options.labelPrefix ?? null, awaitTimeout: options.awaitTimeoutSeconds ?? null });
-  return createHash("sha256").update(input).digest("hex").slice(0, RUN_ID_LENGTH);
 }
 
 /**
@@ -246,9 +245,23 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   const waits = when !== undefined;
   const userAccount = task.pod.serviceAccountName ?? pipeline.serviceAccountName;
   const serviceAccount = userAccount ?? (waits ? ctx.accounts.await : undefined);
-  const attemptTimeout = waits && task.timeoutSeconds !== undefined;
+  // Setting its own pod's deadline needs `patch pods`, which Gantry never grants to an account the
+  // task's own code runs as: with it, that code could change any pod in the namespace.
+  const attemptTimeout = waits && task.timeoutSeconds !== undefined && userAccount === undefined;
+  if (waits && task.timeoutSeconds !== undefined && userAccount !== undefined) {
+    ctx.diagnostics.push({
+      code: "GANTRY4019",
+      severity: "warning",
+      message: `the jobs target cannot enforce the timeout of task "${task.name}": it waits for upstream tasks and runs as the ServiceAccount "${userAccount}"`,
+      span: { file: declared.source.file, line: declared.source.line, column: declared.source.column },
+      hint: "The timeout of a waiting task is set by the shim, which needs `patch pods`; Gantry grants that only to its own ServiceAccount, never to one your code runs as. Drop serviceAccountName, or accept no timeout on this target.",
+    });
+  }
   const labels = sortKeys({ ...taskLabels, ...ctx.runLabels });
-  ctx.diagnostics.push(...retryCapabilities(declared, waits));
+  ctx.diagnostics.push(...retryCapabilities(declared, waits), ...reservedNames(declared));
+  // After a wait that timed out, a teardown still runs if one of its setups succeeded, a finally
+  // task always (DESIGN §5 rule 7); other tasks give up.
+  const timeoutWhen: Condition | undefined = task.role === "teardown" ? { any: task.setups.map((s) => ({ task: s, is: "succeeded" as const })) } : task.role === "finally" ? { all: [] } : undefined;
 
   const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus)])];
   const init = waits
@@ -265,6 +278,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
             timeoutSeconds: ctx.awaitTimeout,
             missingGraceSeconds: ctx.missingGrace,
             ...(attemptTimeout && { attemptTimeoutSeconds: task.timeoutSeconds }),
+            ...(timeoutWhen && { timeoutWhen }),
             ...(runStatus && { runStatus: { when: runStatus, file: RUN_STATUS_FILE } }),
           },
           env: attemptTimeout ? [c.fieldEnv("GANTRY_POD_NAME", "metadata.name")] : undefined,
@@ -283,9 +297,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
     waits,
     serviceAccount: serviceAccount ?? "",
     attemptTimeout,
-    // The shim decided the task does not run: fail the Job now, without spending retries. Then the
-    // task's own retry policy, then evictions (never the task's fault).
-    podFailurePolicy: { rules: [...(waits ? [failJobOn("await-deps", CASCADE_CODES)] : []), ...mainContainerRules(task.retry), IGNORE_DISRUPTION] },
+    podFailurePolicy: { rules: taskPolicyRules(waits, task.retry) },
     job: {
       metadata: { name: names.job(task.name), namespace: pipeline.namespace, labels, annotations: nonEmpty(annotations) },
       spec: {
@@ -457,6 +469,21 @@ function argoCdAnnotations(plan: Plan, statusIndex: number): Record<string, stri
     "argocd.argoproj.io/sync-wave": String(Math.max(0, ...pipeline.tasks.map((t) => depthOf(t.name))) + 1),
   };
   return out;
+}
+
+/** Names and paths of the volumes Gantry adds to a pod: a task's own must not take them. */
+function reservedNames(task: IR.Task): Diagnostic[] {
+  const clash = task.volumes.find((v) => v.name.startsWith("gantry-") || [c.TOKEN_DIR, RUN_STATUS_DIR, SHIM_DIR].some((p) => v.mountPath === p || v.mountPath.startsWith(`${p}/`)));
+  if (!clash) return [];
+  return [
+    {
+      code: "GANTRY4018",
+      severity: "error",
+      message: `volume "${clash.name}" of task "${task.name}" (at ${clash.mountPath}) takes a name or path the jobs target uses for its own volumes`,
+      span: { file: task.source.file, line: task.source.line, column: task.source.column },
+      hint: `On the jobs target volume names starting with "gantry-" and the paths ${SHIM_DIR}, ${RUN_STATUS_DIR} and ${c.TOKEN_DIR} are Gantry's.`,
+    },
+  ];
 }
 
 /** What Argo CD's hooks cannot do that the plain Jobs can: a failed hook Job ends the sync's later waves. */

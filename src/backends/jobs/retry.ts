@@ -7,6 +7,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
+import { SHIM_EXIT } from "./runtime.js";
 
 export type PolicyRule =
   | { action: "FailJob" | "Ignore" | "Count"; onExitCodes: { containerName: string; operator: "In" | "NotIn"; values: number[] } }
@@ -16,6 +17,22 @@ export const failJobOn = (containerName: string, values: readonly number[], oper
   action: "FailJob",
   onExitCodes: { containerName, operator, values: [...values] },
 });
+
+/** Evictions and preemptions are not the task's fault: retried without spending its retries. */
+export const IGNORE_DISRUPTION: PolicyRule = { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] };
+
+/** The shim's exit codes that mean "this task does not run". */
+export const CASCADE_CODES = [SHIM_EXIT.upstreamFailed, SHIM_EXIT.upstreamMissing, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable];
+
+/**
+ * A task Job's podFailurePolicy rules, in order (the first match wins): the shim decided the task
+ * does not run, so fail the Job now without spending retries; then evictions, before the task's own
+ * retry rules, because an evicted pod's container exits 137 or 143, which an exit-code rule would
+ * otherwise catch; then the retry policy.
+ */
+export function taskPolicyRules(waits: boolean, retry: IR.Retry | undefined): PolicyRule[] {
+  return [...(waits ? [failJobOn("await-deps", CASCADE_CODES)] : []), IGNORE_DISRUPTION, ...mainContainerRules(retry)];
+}
 
 /** Rules for the task's own container, in order after the shim's; none when every failure may be retried. */
 export function mainContainerRules(retry: IR.Retry | undefined): PolicyRule[] {

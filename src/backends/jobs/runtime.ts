@@ -27,7 +27,8 @@ let cached: Runtime | undefined;
 /** Both `src/backends/jobs` and `dist/backends/jobs` sit three levels below the package root. */
 export function runtime(): Runtime {
   if (!cached) {
-    const source = fs.readFileSync(fileURLToPath(new URL(`../../../templates/runtime/${SHIM_FILE}`, import.meta.url)), "utf8");
+    // Line endings normalised: a checkout with CRLF (git on Windows) must not change the ConfigMap or the run id.
+    const source = fs.readFileSync(fileURLToPath(new URL(`../../../templates/runtime/${SHIM_FILE}`, import.meta.url)), "utf8").replace(/\r\n/g, "\n");
     cached = { source, hash: createHash("sha256").update(source).digest("hex").slice(0, 10) };
   }
   return cached;
