@@ -104,7 +104,11 @@ describe("the agreement check catches broken Jobs", async () => {
   const result = await compile({ cwd: repoRoot, paths: ["examples"], target: "argo", kind: "workflow" });
   const spark = result.pipelines.find((p) => p.name === "spark-on-k8s")!.ir;
   const job = (objects: Record<string, any>[], task: string) => objects.find((o) => o.metadata.labels?.["gantry.dev/task"] === task)!;
-  const awaitEnv = (o: Record<string, any>) => o.spec.template.spec.initContainers[0].env.find((e: { name: string }) => e.name === "GANTRY_AWAIT");
+  /** Replaces a task's start condition in its await-deps configuration. */
+  const setWhen = (objects: Record<string, any>[], task: string, is: "settled" | "succeeded") => {
+    const e = job(objects, task).spec.template.spec.initContainers[0].env.find((x: { name: string }) => x.name === "GANTRY_AWAIT");
+    e.value = JSON.stringify({ ...JSON.parse(e.value), when: { all: [{ task: "aggregate-sessions", is }, { task: "aggregate-orders", is }] } });
+  };
 
   it("the unmutated Jobs agree", () => {
     expect(caught(spark, () => {})).toBe(false);
@@ -113,24 +117,10 @@ describe("the agreement check catches broken Jobs", async () => {
     expect(caught(spark, (objects) => objects.filter((o) => o.kind === "Job").forEach((o) => (o.spec.podFailurePolicy.rules = o.spec.podFailurePolicy.rules.filter((r: any) => !r.onExitCodes))))).toBe(true);
   });
   it("a teardown that waits only for its after dependencies and ignores its setups", () => {
-    expect(
-      caught(spark, (objects) => {
-        const e = awaitEnv(job(objects, "delete-cluster"));
-        const c = JSON.parse(e.value);
-        c.when = { all: [{ task: "aggregate-sessions", is: "settled" }, { task: "aggregate-orders", is: "settled" }] };
-        e.value = JSON.stringify(c);
-      }),
-    ).toBe(true);
+    expect(caught(spark, (objects) => setWhen(objects, "delete-cluster", "settled"))).toBe(true);
   });
   it("the naive teardown condition: upstream succeeded (it then never runs after a failure)", () => {
-    expect(
-      caught(spark, (objects) => {
-        const e = awaitEnv(job(objects, "delete-cluster"));
-        const c = JSON.parse(e.value);
-        c.when = { all: [{ task: "aggregate-sessions", is: "succeeded" }, { task: "aggregate-orders", is: "succeeded" }] };
-        e.value = JSON.stringify(c);
-      }),
-    ).toBe(true);
+    expect(caught(spark, (objects) => setWhen(objects, "delete-cluster", "succeeded"))).toBe(true);
   });
   it("a status Job that ignores the finally task", () => {
     expect(
