@@ -16,7 +16,7 @@ export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask
     resources: pod.resources(task),
     volumeMounts: pod.volumeMounts(task),
     imagePullPolicy: task.imagePullPolicy,
-    securityContext: pod.containerSecurityContext(task),
+    securityContext: pod.containerSecurityContext(task.security),
   };
   return {
     name: task.name,

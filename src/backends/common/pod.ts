@@ -8,14 +8,15 @@ import { sortKeys } from "../../phases/4-lower/index.js";
 export const nonEmpty = <T>(xs: readonly T[]): T[] | undefined => (xs.length > 0 ? [...xs] : undefined);
 export const nonEmptyMap = <T>(m: Record<string, T>): Record<string, T> | undefined => (Object.keys(m).length > 0 ? sortKeys(m) : undefined);
 
-export function containerSecurityContext(task: IR.Task) {
+/** A container's security context, for a task's container (`task.security`) or one Gantry adds. */
+export function containerSecurityContext(security: Pick<IR.Task["security"], "runAsUser" | "runAsGroup" | "readOnlyRootFilesystem">) {
   return {
     allowPrivilegeEscalation: false,
     capabilities: { drop: ["ALL"] },
-    readOnlyRootFilesystem: task.security.readOnlyRootFilesystem || undefined,
+    readOnlyRootFilesystem: security.readOnlyRootFilesystem || undefined,
     runAsNonRoot: true,
-    runAsUser: task.security.runAsUser,
-    runAsGroup: task.security.runAsGroup,
+    runAsUser: security.runAsUser,
+    runAsGroup: security.runAsGroup,
     seccompProfile: { type: "RuntimeDefault" },
   };
 }

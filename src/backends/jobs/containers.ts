@@ -17,21 +17,9 @@ export const VOLUMES = { shim: "gantry-runtime", token: "gantry-api-token", runS
 const quantities = (m: Record<string, string> | undefined) =>
   m && Object.keys(m).length > 0 ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
 
-export function securityContext(runAsUser: number, runAsGroup: number, readOnlyRootFilesystem: boolean): k8s.SecurityContext {
-  return {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ["ALL"] },
-    readOnlyRootFilesystem: readOnlyRootFilesystem || undefined,
-    runAsNonRoot: true,
-    runAsUser,
-    runAsGroup,
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-export function podSecurityContext(fsGroup?: number): k8s.PodSecurityContext {
-  return pod.podSecurityContext(fsGroup);
-}
+/** The shared pod fragments with quantities as cdk8s-plus-27's typed constructs want them. */
+const typedResources = (r: { requests?: Record<string, string>; limits?: Record<string, string> } | undefined): k8s.ResourceRequirements | undefined =>
+  r && { requests: quantities(r.requests), limits: quantities(r.limits) };
 
 /** The task's container, `main`, as on the Argo target; a script runs through its interpreter's `-c`. */
 export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[]): k8s.Container {
@@ -45,10 +33,10 @@ export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[]): k8
     workingDir: task.workingDir,
     env: pod.env(task),
     envFrom: pod.envFrom(task),
-    resources: resources(task.resources),
+    resources: typedResources(pod.resources(task)),
     volumeMounts: mounts.length > 0 ? mounts : undefined,
     imagePullPolicy: task.imagePullPolicy,
-    securityContext: securityContext(task.security.runAsUser, task.security.runAsGroup, task.security.readOnlyRootFilesystem),
+    securityContext: pod.containerSecurityContext(task.security),
     // A crashed container's last log lines become its termination message, for the run record.
     terminationMessagePolicy: "FallbackToLogsOnError",
   };
@@ -56,12 +44,6 @@ export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[]): k8
 
 /** `node -e`, everything else (sh, bash, python) `-c`. */
 const scriptFlag = (command: readonly string[] | undefined) => (command && /(^|\/)node$/.test(command[0]!) ? "-e" : "-c");
-
-function resources(r: IR.Task["resources"]): k8s.ResourceRequirements | undefined {
-  const requests = quantities(r.requests);
-  const limits = quantities(r.limits);
-  return requests || limits ? { requests, limits } : undefined;
-}
 
 export interface ShimContainer {
   name: "await-deps" | "status" | "drive";
@@ -94,8 +76,8 @@ export function shimContainer(c: ShimContainer): k8s.Container {
     ],
     // Waiting is cheap, but a waiting pod holds these for as long as it waits (docs/targets.md).
     // A CPU limit too: namespaces with a `limits.cpu` quota refuse containers without one.
-    resources: { requests: quantities({ cpu: "10m", memory: "48Mi" }), limits: quantities({ cpu: "250m", memory: "128Mi" }) },
-    securityContext: securityContext(SHIM_USER, SHIM_USER, true),
+    resources: typedResources({ requests: { cpu: "10m", memory: "48Mi" }, limits: { cpu: "250m", memory: "128Mi" } }),
+    securityContext: pod.containerSecurityContext({ runAsUser: SHIM_USER, runAsGroup: SHIM_USER, readOnlyRootFilesystem: true }),
   };
 }
 

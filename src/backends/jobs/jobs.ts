@@ -16,10 +16,9 @@ import { App, Chart, JsonPatch } from "cdk8s";
 import { k8s } from "cdk8s-plus-27";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { GANTRY_PREFIX, sortKeys, type Condition, type Plan } from "../../phases/4-lower/index.js";
+import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Plan } from "../../phases/4-lower/index.js";
 import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
 import * as pod from "../common/pod.js";
-import { allSettled, both, tasksIn } from "./conditions.js";
 import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
@@ -75,14 +74,15 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   // The default run id is a hash of the Jobs themselves, built with the token in its place: any change
   // to what is emitted (pipeline, shim, settings, or Gantry's own output) gives new names, as
   // immutable Jobs need, and an unchanged pipeline keeps its names under GitOps.
-  const objects = build(plan, options, RUN_ID_TOKEN, diagnostics);
-  const runId = createHash("sha256").update(JSON.stringify(objects)).digest("hex").slice(0, RUN_ID_TOKEN.length);
-  // Every object but the shim's ConfigMap, whose source names the token itself.
-  const withRunId = (o: Obj) => (isShimConfigMap(o) ? o : (JSON.parse(JSON.stringify(o).replaceAll(RUN_ID_TOKEN, runId)) as Obj));
-  return { objects: objects.map(withRunId), diagnostics };
+  // The token is substituted in every object but the shim's ConfigMap, whose source names it.
+  const [shimConfigMap, ...rest] = build(plan, options, RUN_ID_TOKEN, diagnostics);
+  if (!shimConfigMap) return { objects: [], diagnostics };
+  const text = JSON.stringify(rest);
+  // The hash is of all the objects: `text` with the ConfigMap spliced in is JSON.stringify of them all.
+  const all = `[${JSON.stringify(shimConfigMap)}${rest.length > 0 ? `,${text.slice(1)}` : "]"}`;
+  const runId = createHash("sha256").update(all).digest("hex").slice(0, RUN_ID_TOKEN.length);
+  return { objects: [shimConfigMap, ...(JSON.parse(text.replaceAll(RUN_ID_TOKEN, runId)) as Obj[])], diagnostics };
 }
-
-const isShimConfigMap = (o: Obj) => o.kind === "ConfigMap" && (o.data as Record<string, unknown> | undefined)?.[SHIM_FILE] !== undefined;
 
 /** The pipeline's objects for one run id (or the token standing for it). */
 function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Diagnostic[]): Obj[] {
@@ -120,8 +120,9 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
   const app = new App();
   const chart = new Chart(app, pipeline.name, { disableResourceNameHashes: true });
   const ns = pipeline.namespace;
-  const meta = (name: string) => ({ name, namespace: ns, labels: plan.labels, annotations: nonEmpty(sortKeys({ ...plan.annotations, ...(hooks ? ARGOCD_BEFORE_HOOKS : {}) })) });
+  const meta = (name: string) => ({ name, namespace: ns, labels: plan.labels, annotations: pod.nonEmptyMap({ ...plan.annotations, ...(hooks ? ARGOCD_BEFORE_HOOKS : {}) }) });
 
+  // First: toJobs relies on it (the one object the run id is not substituted into).
   new k8s.KubeConfigMap(chart, "runtime", { metadata: meta(ctx.shimConfigMap), data: { [SHIM_FILE]: shim.source } });
 
   // Who may read the run's Jobs: the pods that wait (the task's own ServiceAccount, or Gantry's).
@@ -166,7 +167,7 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
   } else {
     const waves = hooks ? argoCdAnnotations(plan, jobs.length - 1) : undefined;
     jobs.forEach(({ job, podFailurePolicy }, i) => {
-      const metadata = { ...job.metadata, annotations: nonEmpty(sortKeys({ ...(job.metadata?.annotations ?? {}), ...(waves?.[i] ?? {}) })) };
+      const metadata = { ...job.metadata, annotations: pod.nonEmptyMap({ ...(job.metadata?.annotations ?? {}), ...(waves?.[i] ?? {}) }) };
       new k8s.KubeJob(chart, `job-${i}`, { ...job, metadata }).addJsonPatch(JsonPatch.add("/spec/podFailurePolicy", podFailurePolicy));
     });
   }
@@ -299,19 +300,19 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
     attemptTimeout,
     podFailurePolicy: { rules: taskPolicyRules(waits, task.retry) },
     job: {
-      metadata: { name: names.job(task.name), namespace: pipeline.namespace, labels, annotations: nonEmpty(annotations) },
+      metadata: { name: names.job(task.name), namespace: pipeline.namespace, labels, annotations: pod.nonEmptyMap(annotations) },
       spec: {
         // Jobs default to 6 retries; Gantry's default, as on Argo, is none.
         backoffLimit: task.retry?.limit ?? 0,
         // All attempts together: exact only when the Job does not wait first (else GANTRY4017).
         activeDeadlineSeconds: !waits ? task.retry?.totalTimeoutSeconds : undefined,
         template: {
-          metadata: { labels, annotations: nonEmpty(annotations) },
+          metadata: { labels, annotations: pod.nonEmptyMap(annotations) },
           spec: {
             restartPolicy: "Never",
             serviceAccountName: serviceAccount,
             automountServiceAccountToken: false,
-            securityContext: c.podSecurityContext(task.security.fsGroup),
+            securityContext: pod.podSecurityContext(task.security.fsGroup),
             imagePullSecrets: pod.nonEmpty(task.pod.imagePullSecrets.map((name) => ({ name }))),
             nodeSelector: pod.nonEmptyMap(task.pod.nodeSelector),
             tolerations: pod.nonEmpty(task.pod.tolerations) as k8s.Toleration[] | undefined,
@@ -338,7 +339,7 @@ function statusJob(ctx: Context): JobParts {
     // Retries only for the pod itself failing (API trouble); a failed run fails the Job at once.
     podFailurePolicy: { rules: [failJobOn("status", STATUS_FAIL_CODES), IGNORE_DISRUPTION] },
     job: {
-    metadata: { name: names.job(STATUS_TASK), namespace: pipeline.namespace, labels, annotations: nonEmpty(plan.annotations) },
+    metadata: { name: names.job(STATUS_TASK), namespace: pipeline.namespace, labels, annotations: pod.nonEmptyMap(plan.annotations) },
     spec: {
       backoffLimit: 2,
       template: {
@@ -347,7 +348,7 @@ function statusJob(ctx: Context): JobParts {
           restartPolicy: "Never",
           serviceAccountName: ctx.accounts.status,
           automountServiceAccountToken: false,
-          securityContext: c.podSecurityContext(),
+          securityContext: pod.podSecurityContext(),
           volumes: [c.shimVolume(ctx.shimConfigMap), c.tokenVolume],
           containers: [
             c.shimContainer({
@@ -414,7 +415,7 @@ function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: str
                 restartPolicy: "Never",
                 serviceAccountName: ctx.accounts.driver,
                 automountServiceAccountToken: false,
-                securityContext: c.podSecurityContext(),
+                securityContext: pod.podSecurityContext(),
                 volumes: [c.shimVolume(ctx.shimConfigMap), c.tokenVolume, { name: c.VOLUMES.objects, configMap: { name: objectsConfigMap, defaultMode: 0o444 } }],
                 containers: [
                   c.shimContainer({
@@ -506,4 +507,3 @@ function argoCdCaveats(pipeline: IR.Pipeline, diagnostics: Diagnostic[]) {
   }
 }
 
-const nonEmpty = (m: Record<string, string>): Record<string, string> | undefined => (Object.keys(m).length > 0 ? m : undefined);

@@ -48,3 +48,18 @@ export function successCondition(tasks: readonly IR.Task[]): Condition {
     }),
   };
 }
+
+/** Every task a condition names, in first-mention order. */
+export function tasksIn(c: Condition | undefined, out: string[] = []): string[] {
+  if (!c) return out;
+  if ("task" in c) {
+    if (!out.includes(c.task)) out.push(c.task);
+  } else for (const x of "all" in c ? c.all : c.any) tasksIn(x, out);
+  return out;
+}
+
+/** Every one of `tasks` has finished, in any state or by never running. */
+export const allSettled = (tasks: readonly string[]): Condition => ({ all: tasks.map((task) => is(task, "settled")) });
+
+/** Both conditions; just `a` when there is no `b`. */
+export const both = (a: Condition, b: Condition | undefined): Condition => (b ? { all: [a, b] } : a);

@@ -1,5 +1,5 @@
 export * from "./plan.js";
-export type { Condition } from "./conditions.js";
+export { allSettled, both, tasksIn, type Condition } from "./conditions.js";
 export { computeScopes, waitsFor, type Scopes } from "./scopes.js";
 export { evaluate, topologicalOrder, type Evaluation, type Outcome, type TaskState } from "./reference-evaluator.js";
 export { effectiveRetry, isRetried, type AttemptEnd } from "./retry.js";
