@@ -48,9 +48,17 @@ function topLevelKey(k: string): string {
  * digits, `_`, `-`, `.` and `/`, and not a word the YAML core schema reads as a boolean or null.
  * Everything else goes through the library. test/yaml.test.ts checks this class against `yaml`.
  */
-const PLAIN_SAFE = /^[A-Za-z_][A-Za-z0-9_./-]*$/;
 const CORE_WORDS = /^(true|false|null|y|n|yes|no|on|off)$/i;
-export const isPlainSafe = (s: string): boolean => PLAIN_SAFE.test(s) && !CORE_WORDS.test(s);
+export function isPlainSafe(s: string): boolean {
+  // /^[A-Za-z_][A-Za-z0-9_./-]*$/ by character code: this runs for every key and string written.
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+    if (!letter && (i === 0 || !((c >= 48 && c <= 57) || c === 45 || c === 46 || c === 47))) return false;
+  }
+  return n > 0 && (n > 5 || !CORE_WORDS.test(s)); // the longest core word is "false"
+}
 
 const INDENTS: string[] = [""];
 const indentOf = (depth: number): string => (INDENTS[depth] ??= "  ".repeat(depth));
@@ -70,43 +78,50 @@ const emptyCollection = (v: unknown): string | undefined =>
   v !== null && typeof v === "object" ? (Array.isArray(v) ? "[]" : "{}") : undefined;
 
 /**
- * Appends `value` (a non-empty map or sequence) at `depth`. With `inline`, its first line continues
- * the current line (after a sequence dash) instead of starting a new one.
+ * `value` (a non-empty map or sequence) at `depth`. With `inline`, its first line continues the
+ * current line (after a sequence dash) instead of starting a new one. Built by concatenation: V8's
+ * string ropes make that cheaper than collecting parts in an array.
  */
-function block(value: Record<string, unknown> | unknown[], depth: number, out: string[], inline: boolean): void {
+function block(value: Record<string, unknown> | unknown[], depth: number, inline: boolean): string {
   const indent = indentOf(depth);
+  let out = "";
   let first = inline;
   if (Array.isArray(value)) {
-    for (const item of value) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       if (item === undefined) continue;
-      out.push(first ? "- " : indent + "- ");
+      out += first ? "- " : indent + "- ";
       first = false;
-      if (nonEmptyCollection(item)) block(item, depth + 1, out, true);
-      else out.push(emptyCollection(item) ?? scalar(item as string | number | boolean | null, indent), "\n");
+      if (nonEmptyCollection(item)) out += block(item, depth + 1, true);
+      else out += (emptyCollection(item) ?? scalar(item as string | number | boolean | null, indent)) + "\n";
     }
-    return;
+    return out;
   }
   for (const k in value) {
     const v = value[k];
     if (v === undefined) continue;
-    out.push(first ? "" : indent, key(k, indent), ":");
+    out += (first ? "" : indent) + key(k, indent) + ":";
     first = false;
-    if (nonEmptyCollection(v)) {
-      out.push("\n");
-      block(v, depth + 1, out, false);
-    } else {
-      // Rendered as `k: <value>`, a block scalar is already indented two spaces past its key.
-      out.push(" ", emptyCollection(v) ?? scalar(v as string | number | boolean | null, indent), "\n");
-    }
+    // Rendered as `k: <value>`, a block scalar is already indented two spaces past its key.
+    if (nonEmptyCollection(v)) out += "\n" + block(v, depth + 1, false);
+    else out += " " + (emptyCollection(v) ?? scalar(v as string | number | boolean | null, indent)) + "\n";
   }
+  return out;
 }
 
 /** One YAML document for a map, as `yaml.stringify(value, OPTIONS)` would write it. */
 export function documentYaml(value: Record<string, unknown>): string {
-  if (!nonEmptyCollection(value)) return "{}\n";
-  const out: string[] = [];
-  block(value, 0, out, false);
-  return out.join("");
+  return nonEmptyCollection(value) ? flat(block(value, 0, false)) : "{}\n";
+}
+
+/**
+ * The string as one flat buffer. A string built by `+=` is a tree of its pieces (a rope) that
+ * takes several times the memory of its text until something reads a character of it; reading
+ * one flattens it in place, so a large compile does not hold its output as ropes.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
 }
 
 /** Drops undefined values recursively, keeping key order. Empty objects such as `emptyDir: {}` stay. */

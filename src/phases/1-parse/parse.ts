@@ -18,12 +18,16 @@ export interface SourceProgram {
   syntaxDiagnostics(absolutePath: string): Diagnostic[];
   /** Forgets a file, so the next `file()` reads it again (for --watch). */
   invalidate(absolutePath: string): void;
+  /** Drops a file's syntax tree to save memory, keeping its text: the next `file()` parses that text again. */
+  release(absolutePath: string): void;
   /** The text of every file parsed, by relative path, for code frames. */
   texts(): Map<string, string>;
 }
 
 export function createSourceProgram(cwd: string): SourceProgram {
   const cache = new Map<string, ts.SourceFile | undefined>();
+  /** Text of every file read, kept when its tree is released (code frames, a second parse). */
+  const sources = new Map<string, string>();
   const syntax = new Map<string, Diagnostic[]>();
   const relatives = new Map<string, string>();
   const relative = (p: string) => {
@@ -38,7 +42,8 @@ export function createSourceProgram(cwd: string): SourceProgram {
       if (cache.has(absolutePath)) return cache.get(absolutePath);
       let sf: ts.SourceFile | undefined;
       try {
-        const text = fs.readFileSync(absolutePath, "utf8");
+        let text = sources.get(absolutePath);
+        if (text === undefined) sources.set(absolutePath, (text = fs.readFileSync(absolutePath, "utf8")));
         sf = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.Latest, true, scriptKind(absolutePath));
       } catch {
         sf = undefined;
@@ -48,7 +53,7 @@ export function createSourceProgram(cwd: string): SourceProgram {
     },
     texts() {
       const out = new Map<string, string>();
-      for (const [p, sf] of cache) if (sf) out.set(relative(p), sf.text);
+      for (const [p, text] of sources) out.set(relative(p), text);
       return out;
     },
     syntaxDiagnostics(absolutePath) {
@@ -73,7 +78,11 @@ export function createSourceProgram(cwd: string): SourceProgram {
     },
     invalidate(absolutePath) {
       cache.delete(absolutePath);
+      sources.delete(absolutePath);
       syntax.delete(absolutePath);
+    },
+    release(absolutePath) {
+      cache.delete(absolutePath);
     },
   };
 }

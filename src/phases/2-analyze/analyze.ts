@@ -19,56 +19,111 @@ export interface AnalysisResult {
   loadedFiles: string[];
 }
 
+/** Every entry at once: `Analyzer` entry by entry, then the checks over the whole import graph. */
 export function analyze(program: SourceProgram, entryFiles: readonly string[]): AnalysisResult {
-  const origins = new Origins(program.relative);
-  const loader = new ModuleLoader(program);
-  const ev = new Evaluator(origins, loader);
-  loader.evaluator = ev;
+  const analyzer = new Analyzer(program);
+  const units: DeclarationUnit[] = [];
   const diagnostics: Diagnostic[] = [];
-  const found = new Map<PipelineDefinition, DeclarationUnit>();
-  /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
-  const reached = new Set<unknown>();
-
   for (const file of entryFiles) {
-    const record = loader.module(file);
-    if (!record) {
-      diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${program.relative(file)}` });
-      continue;
-    }
-    if (record.hasSyntaxErrors) continue;
+    const entry = analyzer.entry(file);
+    units.push(...entry.units);
+    diagnostics.push(...entry.diagnostics);
+  }
+  diagnostics.push(...analyzer.finish());
+  return { units, diagnostics, loadedFiles: analyzer.loadedFiles() };
+}
 
-    for (const name of record.exportNames) {
-      // Failures, not diagnostics: a value that failed before (a shared helper) fails again silently.
-      const before = ev.failures;
-      ev.resetBudget();
-      let value: unknown;
-      try {
-        value = record.readExport(name, record.file);
-      } catch (e) {
-        ev.recover(e);
+/**
+ * Analyses entry files one at a time with one module cache, so shared helpers are read and evaluated
+ * once per compile, and an entry's syntax tree and values can be let go of (`release`) once its
+ * pipelines are validated: a compile then holds one entry's trees at a time, not the repository's.
+ */
+export class Analyzer {
+  private readonly origins: Origins;
+  private readonly loader: ModuleLoader;
+  private readonly ev: Evaluator;
+  /** Pipelines found so far, by identity: one exported from two entries is compiled once. */
+  private readonly found = new WeakSet<PipelineDefinition>();
+  /**
+   * Where each pipeline found so far was made (file, position, name). A released module read again
+   * by a later import makes its pipelines anew (ModuleLoader.replayed): the same pipelines, not duplicates.
+   */
+  private readonly foundAt = new Set<string>();
+  private reportedDiagnostics = 0;
+  private reportedSyntax = 0;
+
+  constructor(private readonly program: SourceProgram) {
+    this.origins = new Origins(program.relative);
+    this.loader = new ModuleLoader(program);
+    this.ev = new Evaluator(this.origins, this.loader);
+    this.loader.evaluator = this.ev;
+  }
+
+  /** The pipelines an entry file exports, and the diagnostics found while reading it. */
+  entry(file: string): { units: DeclarationUnit[]; diagnostics: Diagnostic[] } {
+    const { program, origins, loader, ev } = this;
+    const units: DeclarationUnit[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const record = loader.module(file);
+    if (!record) diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${program.relative(file)}` });
+    else if (!record.hasSyntaxErrors) {
+      /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
+      const reached = new Set<unknown>();
+      for (const name of record.exportNames) {
+        // Failures, not diagnostics: a value that failed before (a shared helper) fails again silently.
+        const before = ev.failures;
+        ev.resetBudget();
+        let value: unknown;
+        try {
+          value = record.readExport(name, record.file);
+        } catch (e) {
+          ev.recover(e);
+        }
+        for (const v of Array.isArray(value) ? value : [value]) reached.add(v);
+        // A pipeline whose evaluation failed anywhere is incomplete: validating it would only add noise.
+        if (ev.failures > before) continue;
+        for (const definition of Array.isArray(value) ? value : [value]) {
+          if (!(definition instanceof PipelineDefinition) || this.found.has(definition)) continue;
+          this.found.add(definition);
+          const node = origins.nodeOf(definition);
+          const sourceFile = node?.getSourceFile().fileName ?? file;
+          const at = `${sourceFile}\0${node?.pos}\0${String(definition.name)}`;
+          if (loader.replayed.has(definition) && this.foundAt.has(at)) continue;
+          this.foundAt.add(at);
+          units.push({ definition, file: program.relative(sourceFile), locator: origins });
+        }
       }
-      for (const v of Array.isArray(value) ? value : [value]) reached.add(v);
-      // A pipeline whose evaluation failed anywhere is incomplete: validating it would only add noise.
-      if (ev.failures > before) continue;
-      for (const definition of Array.isArray(value) ? value : [value]) {
-        if (!(definition instanceof PipelineDefinition) || found.has(definition)) continue;
-        const node = origins.nodeOf(definition);
-        found.set(definition, { definition, file: program.relative(node?.getSourceFile().fileName ?? file), locator: origins });
-      }
+      diagnostics.push(...unexportedPipelines(record, ev, reached));
     }
-    diagnostics.push(...unexportedPipelines(record, ev, reached));
+    diagnostics.push(...loader.syntaxDiagnostics.slice(this.reportedSyntax), ...ev.diagnostics.slice(this.reportedDiagnostics));
+    this.reportedSyntax = loader.syntaxDiagnostics.length;
+    this.reportedDiagnostics = ev.diagnostics.length;
+    return { units, diagnostics };
   }
-  for (const cycle of loader.importCycles()) {
-    diagnostics.push({
-      code: "GANTRY1110",
-      severity: "error",
+
+  /**
+   * Lets go of an entry's syntax tree and values, unless a module read so far imports it. Call it
+   * once the entry's pipelines are validated: their diagnostics point into the tree.
+   */
+  release(file: string): void {
+    this.loader.release(file);
+  }
+
+  /** The checks over every module read: import cycles. */
+  finish(): Diagnostic[] {
+    return this.loader.importCycles().map((cycle) => ({
+      code: "GANTRY1110" as const,
+      severity: "error" as const,
       message: `import cycle: ${cycle.path.join(" -> ")}`,
-      span: origins.span(cycle.at),
+      span: this.origins.span(cycle.at),
       hint: "Move the values both modules need into a module that both import; in a cycle, which module initialises first depends on the entry point.",
-    });
+    }));
   }
-  diagnostics.push(...loader.syntaxDiagnostics, ...ev.diagnostics);
-  return { units: [...found.values()], diagnostics, loadedFiles: loader.loadedFiles() };
+
+  /** Absolute paths of every module read so far. */
+  loadedFiles(): string[] {
+    return this.loader.loadedFiles();
+  }
 }
 
 /**

@@ -223,7 +223,10 @@ export class Evaluator {
       // A built-in rejected its arguments (e.g. Object.keys(undefined)); report it where the call is.
       throw new StaticError("GANTRY1109", node, `${describe(node.expression)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (result !== null && typeof result === "object") this.origins.object(result, node);
+    if (result !== null && typeof result === "object") {
+      this.origins.object(result, node);
+      if (this.modules.replaying > 0) this.modules.replayed.add(result);
+    }
     return result;
   }
 

@@ -1,1 +1,1 @@
-export { analyze, type AnalysisResult } from "./analyze.js";
+export { analyze, Analyzer, type AnalysisResult } from "./analyze.js";

@@ -46,6 +46,8 @@ export class ModuleRecord {
   readonly starExports: { specifier: string; node: ts.Node }[] = [];
   /** Indices of the top-level statements whose initialisers are running, innermost last. */
   readonly initializing: number[] = [];
+  /** Loaded again after a `release`: its values are made a second time (see ModuleLoader.replayed). */
+  replay = false;
 
   constructor(
     readonly file: ts.SourceFile,
@@ -56,6 +58,16 @@ export class ModuleRecord {
   ) {
     this.scope = new Scope();
     declareTopLevel(this, ev);
+  }
+
+  enter(statement: number): void {
+    this.initializing.push(statement);
+    if (this.replay) this.loader.replaying++;
+  }
+
+  leave(): void {
+    this.initializing.pop();
+    if (this.replay) this.loader.replaying--;
   }
 
   /**
@@ -151,12 +163,29 @@ export class ModuleLoader {
   private readonly resolutions = new Map<string, string | undefined>();
   /** Syntax errors of every module loaded, each file's reported once. */
   readonly syntaxDiagnostics: Diagnostic[] = [];
+  /** How many times each file was loaded: more than once after a `release` and a later import. */
+  private readonly loads = new Map<string, number>();
+  /** Files some module imports: never released, their values are shared. */
+  private readonly imported = new Set<string>();
+  /** Initialisers of replayed modules running now. */
+  replaying = 0;
+  /**
+   * Objects made while a replayed module's initialisers ran: a second making of values made before
+   * the module was released (a pipeline found then is the same pipeline now, not a duplicate).
+   */
+  readonly replayed = new WeakSet<object>();
 
   constructor(readonly program: SourceProgram) {}
 
   /** Absolute paths of every module loaded so far: what the analysed entries depend on. */
   loadedFiles(): string[] {
-    return [...this.records.keys()];
+    return [...this.loads.keys()];
+  }
+
+  /** Forgets a module no other module has imported, and its syntax tree; a later import loads it again. */
+  release(absolutePath: string): void {
+    if (this.imported.has(absolutePath) || !this.records.delete(absolutePath)) return;
+    this.program.release(absolutePath);
   }
 
   /** The module for a file; undefined if the file cannot be read. */
@@ -166,8 +195,11 @@ export class ModuleLoader {
     const sf = this.program.file(absolutePath);
     if (!sf) return undefined;
     const syntax = this.program.syntaxDiagnostics(absolutePath);
-    this.syntaxDiagnostics.push(...syntax);
+    const loads = (this.loads.get(absolutePath) ?? 0) + 1;
+    this.loads.set(absolutePath, loads);
+    if (loads === 1) this.syntaxDiagnostics.push(...syntax);
     record = new ModuleRecord(sf, this, this.evaluator, syntax.length > 0);
+    record.replay = loads > 1;
     this.records.set(absolutePath, record);
     if (!record.hasSyntaxErrors) reportTopLevelStatements(record, this.evaluator);
     return record;
@@ -179,6 +211,7 @@ export class ModuleLoader {
       throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.");
     }
     const resolved = this.resolveLocal(path.resolve(path.dirname(from.fileName), specifier));
+    if (resolved) this.imported.add(resolved);
     const record = resolved && this.module(resolved);
     if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
 
@@ -295,13 +328,13 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         };
         for (const name of boundNames(decl.name)) {
           const binding = lazy(name, decl, (self) => {
-            record.initializing.push(index);
+            record.enter(index);
             try {
               const evaluated = evaluateDecl().lookup(name)!;
               self.origin = evaluated.origin;
               return freezeModuleValue(readBinding(evaluated, name, decl));
             } finally {
-              record.initializing.pop();
+              record.leave();
             }
           });
           binding.guard = (at) => {
@@ -330,11 +363,11 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
     } else if (ts.isExportAssignment(statement)) {
       // `export default <expression>`
       lazy("*default*", statement, () => {
-        record.initializing.push(index);
+        record.enter(index);
         try {
           return freezeModuleValue(ev.evaluate(statement.expression, scope));
         } finally {
-          record.initializing.pop();
+          record.leave();
         }
       });
       record.exports.set("default", { kind: "local", name: "*default*", node: statement });

@@ -7,11 +7,16 @@ import { ts } from "ts-morph";
 import type { Span } from "../../diagnostics/index.js";
 import type { SourceLocator } from "../3-validate/index.js";
 
+/** Where a property's value was written, and its name (for findings about the name: an unknown field). */
+interface PropertyOrigin {
+  value: ts.Node;
+  key?: ts.Node;
+}
+
 export class Origins implements SourceLocator {
   private readonly self = new WeakMap<object, ts.Node>();
-  private readonly props = new WeakMap<object, Map<PropertyKey, ts.Node>>();
-  /** Where a property's name was written, for findings about the name itself (an unknown field). */
-  private readonly keys = new WeakMap<object, Map<PropertyKey, ts.Node>>();
+  /** One table per object: recording is on the hot path of evaluation, so one lookup per property. */
+  private readonly props = new WeakMap<object, Map<PropertyKey, PropertyOrigin>>();
 
   constructor(private readonly relative: (fileName: string) => string) {}
 
@@ -21,20 +26,24 @@ export class Origins implements SourceLocator {
   }
 
   property(obj: object, key: PropertyKey, node: ts.Node, keyNode?: ts.Node): void {
-    setIn(this.props, obj, key, node);
-    if (keyNode) setIn(this.keys, obj, key, keyNode);
-    else this.keys.get(obj)?.delete(key);
+    this.propertiesOf(obj).set(key, keyNode ? { value: node, key: keyNode } : { value: node });
   }
 
   /** Spreading copies values, and with them where they were written. */
   copyProperty(from: object, fromKey: PropertyKey, to: object, toKey: PropertyKey): void {
-    const node = this.props.get(from)?.get(fromKey);
-    if (node) this.property(to, toKey, node, this.keys.get(from)?.get(fromKey));
+    const origin = this.props.get(from)?.get(fromKey);
+    if (origin) this.propertiesOf(to).set(toKey, origin);
+  }
+
+  private propertiesOf(obj: object): Map<PropertyKey, PropertyOrigin> {
+    let m = this.props.get(obj);
+    if (!m) this.props.set(obj, (m = new Map()));
+    return m;
   }
 
   /** Where `obj[key]` was written, if recorded. */
   propertyNode(obj: unknown, key: PropertyKey): ts.Node | undefined {
-    return isObject(obj) ? this.props.get(obj)?.get(key) : undefined;
+    return isObject(obj) ? this.props.get(obj)?.get(key)?.value : undefined;
   }
 
   nodeOf(obj: object): ts.Node | undefined {
@@ -46,7 +55,7 @@ export class Origins implements SourceLocator {
     let current: unknown = root;
     for (const key of path) {
       if (!isObject(current)) break;
-      node = this.props.get(current)?.get(key) ?? node;
+      node = this.props.get(current)?.get(key)?.value ?? node;
       current = (current as Record<PropertyKey, unknown>)[key];
     }
     return node && this.span(node);
@@ -55,7 +64,7 @@ export class Origins implements SourceLocator {
   keyAt(root: unknown, path: readonly PropertyKey[]): Span | undefined {
     const parent = this.walk(root, path.slice(0, -1));
     const key = path[path.length - 1];
-    const node = parent.exact && key !== undefined && isObject(parent.value) ? this.keys.get(parent.value)?.get(key) : undefined;
+    const node = parent.exact && key !== undefined && isObject(parent.value) ? this.props.get(parent.value)?.get(key)?.key : undefined;
     return node ? this.span(node) : this.valueAt(root, path);
   }
 
@@ -96,12 +105,6 @@ export class Origins implements SourceLocator {
 /** A declaration call is best pointed at by its first argument, the name. */
 function nameArgument(node: ts.Node): ts.Node {
   return ts.isCallExpression(node) && node.arguments[0] ? node.arguments[0] : node;
-}
-
-function setIn(map: WeakMap<object, Map<PropertyKey, ts.Node>>, obj: object, key: PropertyKey, node: ts.Node): void {
-  let m = map.get(obj);
-  if (!m) map.set(obj, (m = new Map()));
-  m.set(key, node);
 }
 
 const isObject = (v: unknown): v is object => (typeof v === "object" && v !== null) || typeof v === "function";

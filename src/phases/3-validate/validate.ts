@@ -24,10 +24,14 @@ export interface ValidationResult {
   diagnostics: Diagnostic[];
 }
 
-export function validate(units: readonly DeclarationUnit[]): ValidationResult {
+/**
+ * `names`: the pipeline names taken so far, with where (`file:line`); pass the same map to every
+ * call of a compile that validates entry by entry, so a name used twice is found across calls.
+ */
+export function validate(units: readonly DeclarationUnit[], names = new Map<string, string>()): ValidationResult {
   const bag = new DiagnosticBag();
   const pipelines: IR.Pipeline[] = [];
-  const seen = new Map<string, string>();
+  const seen = names;
   for (const unit of units) {
     const ir = validateOne(unit, bag);
     if (!ir) continue;

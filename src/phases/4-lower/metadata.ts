@@ -61,14 +61,17 @@ export function scopeChains(pipeline: IR.Pipeline, scopes: Scopes): Map<string, 
   );
 }
 
+/** A task as canonical JSON without its source position: what the pipeline hash is made of. */
+export const taskJson = (task: IR.Task): string => writeObject(task as unknown as Record<string, unknown>, "source");
+
 /**
  * `sha256:<hex>` of the IR as canonical JSON (keys sorted), without source positions: it changes
- * when what the pipeline does changes, not when its code moves down a line.
+ * when what the pipeline does changes, not when its code moves down a line. Written without copying
+ * the IR, from each task's `taskJson` when the caller has them: this runs over every field of every task.
  */
-export function pipelineHash(pipeline: IR.Pipeline): string {
-  const { source: _, tasks, ...rest } = pipeline;
-  const positionless = { ...rest, tasks: tasks.map(({ source: _s, ...t }) => t) };
-  return `sha256:${createHash("sha256").update(canonicalJson(positionless)).digest("hex")}`;
+export function pipelineHash(pipeline: IR.Pipeline, tasksJson: readonly string[] = pipeline.tasks.map(taskJson)): string {
+  const json = writeObject(pipeline as unknown as Record<string, unknown>, "source", "tasks", "[" + tasksJson.join(",") + "]");
+  return `sha256:${createHash("sha256").update(json).digest("hex")}`;
 }
 
 /**
@@ -88,6 +91,17 @@ const isIndex = (k: string) => {
 };
 const byNumber = (a: string, b: string) => Number(a) - Number(b);
 
+/** Keys repeat across every task of every pipeline: quote each once. */
+const quotedKeys = new Map<string, string>();
+const quoted = (k: string): string => {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
+  }
+  return q;
+};
+
 function write(v: unknown): string | undefined {
   switch (typeof v) {
     case "string":
@@ -103,19 +117,25 @@ function write(v: unknown): string | undefined {
         for (let i = 0; i < v.length; i++) out += (i > 0 ? "," : "") + (write(v[i]) ?? "null");
         return out + "]";
       }
-      const o = v as Record<string, unknown>;
-      let keys = Object.keys(o).sort();
-      if (keys.some(isIndex)) keys = [...keys.filter(isIndex).sort(byNumber), ...keys.filter((k) => !isIndex(k))];
-      let out = "{";
-      for (const k of keys) {
-        const s = write(o[k]);
-        if (s !== undefined) out += (out.length > 1 ? "," : "") + JSON.stringify(k) + ":" + s;
-      }
-      return out + "}";
+      return writeObject(v as Record<string, unknown>);
     }
     default:
       return undefined; // undefined and functions are left out, as JSON.stringify does
   }
+}
+
+/** An object, without the key `omit`, and with `replaced` written as the given JSON. */
+function writeObject(o: Record<string, unknown>, omit?: string, replaced?: string, replacement?: string): string {
+  let keys = Object.keys(o).sort();
+  if (keys.some(isIndex)) keys = [...keys.filter(isIndex).sort(byNumber), ...keys.filter((k) => !isIndex(k))];
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k === omit) continue;
+    const s = k === replaced ? replacement : write(o[k]);
+    if (s !== undefined) out += (out.length > 1 ? "," : "") + quoted(k) + ":" + s;
+  }
+  return out + "}";
 }
 
 export function ownershipAnnotations(o: IR.Ownership, keys: MetadataKeys): Record<string, string> {

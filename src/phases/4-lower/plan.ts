@@ -7,7 +7,8 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { checkScopes } from "./scope-checks.js";
 import { startCondition, successCondition, type Condition } from "./conditions.js";
-import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, retryAnnotation, scopeChains, type MetadataKeys } from "./metadata.js";
+import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, retryAnnotation, scopeChains, taskJson, type MetadataKeys } from "./metadata.js";
 import { runMetrics, taskMetrics, type MetricSpec } from "./metrics.js";
 import { computeScopes, type Scopes } from "./scopes.js";
 
@@ -64,11 +65,16 @@ export interface Lowered {
 export function lower(pipeline: IR.Pipeline, options: LowerOptions = {}): Lowered {
   const scopes = computeScopes(pipeline);
   const metrics = options.metrics !== false && pipeline.metrics;
-  return { plan: buildPlan(pipeline, scopes, metadataKeys(options.labelPrefix), metrics), diagnostics: checkScopes(pipeline, scopes) };
+  // Every task written out once, for the content hash and for finding `p.runStatus` in a task.
+  const tasksJson = pipeline.tasks.map(taskJson);
+  const readsRunStatus = new Set(pipeline.tasks.filter((_, i) => tasksJson[i]!.includes(RUN_STATUS_PLACEHOLDER)).map((t) => t.name));
+  return {
+    plan: buildPlan(pipeline, scopes, metadataKeys(options.labelPrefix), metrics, pipelineHash(pipeline, tasksJson)),
+    diagnostics: checkScopes(pipeline, scopes, readsRunStatus),
+  };
 }
 
-function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean): Plan {
-  const hash = pipelineHash(pipeline);
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string): Plan {
   const base = { [keys.name]: pipeline.name, [keys.partOf]: pipeline.partOf, [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const finals = pipeline.tasks.filter((t) => t.role === "finally");
@@ -119,7 +125,12 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
 
 /** Maps are emitted with sorted keys so output never depends on declaration or merge order. */
 export function sortKeys<T>(m: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(m).sort()) {
+    if (k === "__proto__") Object.defineProperty(out, k, { value: m[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = m[k]!;
+  }
+  return out;
 }
 
 const withCondition = (c: Condition | undefined) => (c ? { startsWhen: c } : {});

@@ -5,11 +5,11 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { findCycles } from "../../ir/cycles.js";
-import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { reach, waitsFor, type Scopes } from "./scopes.js";
 
 
-export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[] {
+/** `readsRunStatus`: the tasks with `p.runStatus` in any of their strings (found once, by `lower`). */
+export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatus: ReadonlySet<string>): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const at = (t: IR.Task) => ({ file: t.source.file, line: t.source.line, column: t.source.column });
@@ -24,7 +24,7 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes): Diagnostic[]
     if (t.role === "teardown" && (scopes.ofTeardown.get(t.name)?.size ?? 0) === 0) {
       report("GANTRY2023", "warning", t, `teardown "${t.name}" has an empty scope: it runs right after ${t.setups.map((s) => `"${s}"`).join(", ")}`, "Make the work depend on the setup (`after: [setup]`).");
     }
-    if (t.role !== "finally" && JSON.stringify(t).includes(RUN_STATUS_PLACEHOLDER)) {
+    if (t.role !== "finally" && readsRunStatus.has(t.name)) {
       report("GANTRY2026", "error", t, `task "${t.name}" reads p.runStatus, which is only known to finally tasks`, "Read the run's result in a `p.finally(...)` task.");
     }
     if (t.role === "finally" && t.dependencies.length > 0) {

@@ -4,14 +4,17 @@ import { propertyKey, unsupported } from "../evaluator.js";
 import type { ExpressionVisitor } from "./types.js";
 
 /**
- * Builds a plain object. Properties are defined, never assigned, so a key such as `__proto__`
- * is an ordinary property and cannot change the object's prototype.
+ * Builds a plain object. `__proto__` is defined, never assigned, so it is an ordinary property and
+ * cannot change the object's prototype; any other key is assigned, which on a plain object is the
+ * same and several times faster (Object.prototype has no other setters).
  */
 export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpression> = (node, scope, ev) => {
   const out: Record<PropertyKey, unknown> = {};
   ev.origins.object(out, node);
-  const put = (key: PropertyKey, value: unknown) =>
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  const put = (key: PropertyKey, value: unknown) => {
+    if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  };
   for (const prop of node.properties) {
     if (ts.isPropertyAssignment(prop)) {
       const key = propertyKey(prop.name, scope, ev);

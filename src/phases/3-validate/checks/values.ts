@@ -104,7 +104,7 @@ export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared:
 
 /** Visits every string in a value. `path` is one shared stack: copy it if you keep it. */
 function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, path: readonly PropertyKey[]) => void): void {
-  if (typeof value === "string") visit(value, [...path]);
+  if (typeof value === "string") visit(value, path);
   else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       path.push(i);

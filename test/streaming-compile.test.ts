@@ -1,0 +1,184 @@
+/**
+ * compile() reads entry files one at a time with one module cache (src/phases/2-analyze/analyze.ts
+ * `Analyzer`) and lets go of each entry's syntax tree once its pipelines are validated. These tests
+ * pin what that must not change: a pipeline reached from two entries is compiled once whichever is
+ * read first, a released module imported later is read again correctly, diagnostics are reported
+ * once, and the result equals analysing every entry at once. They also check that trees are released.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compile, emitPipelines, loadBackend, type CompileOptions } from "../src/compile.js";
+import { sortDiagnostics, type Diagnostic } from "../src/diagnostics/index.js";
+import { createSourceProgram, type SourceProgram } from "../src/phases/1-parse/index.js";
+import { analyze, Analyzer } from "../src/phases/2-analyze/index.js";
+import { validate } from "../src/phases/3-validate/index.js";
+import { tempProject } from "./support/cli.js";
+import { compileFiles, where, type Files } from "./support/positions.js";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+const defining = (name: string, task = "t") =>
+  `import { pipeline } from "gantry";\nexport default pipeline(${JSON.stringify(name)}, {}, (p) => {\n  p.task(${JSON.stringify(task)}, { image: "x" });\n});\n`;
+
+/** The pre-streaming compile: every entry analysed at once, then validated and emitted. */
+async function compileAtOnce(options: CompileOptions) {
+  const { expandPaths } = await import("../src/compile.js");
+  const diagnostics: Diagnostic[] = [];
+  const entries = await expandPaths(options, diagnostics);
+  const analysis = analyze(createSourceProgram(options.cwd), entries);
+  diagnostics.push(...analysis.diagnostics);
+  const validation = validate(analysis.units);
+  diagnostics.push(...validation.diagnostics);
+  const pipelines = emitPipelines(validation.pipelines, options, diagnostics, await loadBackend(options));
+  return { pipelines, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+const summary = (r: { pipelines: { name: string; source: string; yaml: string }[]; diagnostics: Diagnostic[] }) => ({
+  pipelines: r.pipelines.map((p) => [p.name, p.source, p.yaml]),
+  diagnostics: r.diagnostics.map((d) => `${where(d)} ${d.severity} ${d.message}`),
+});
+
+describe("a pipeline reached from two entry files", () => {
+  // Entries are read in path order: a.ts before z.ts.
+  it.each([
+    ["the defining file is read first, released, and imported again by a later entry", "a.ts", { "z.ts": `export { default } from "./a.js";\n` }],
+    ["the re-exporting file is read first", "z.ts", { "a.ts": `export { default as again } from "./z.js";\n` }],
+    ["both re-export it from a module outside the entries' order", "lib/p.ts", { "a.ts": `export { default } from "./lib/p.js";\n`, "b.ts": `import p from "./lib/p.js";\nexport const all = [p];\n` }],
+  ])("is compiled once when %s", async (_, definingFile: string, others: Files) => {
+    const r = await compileFiles({ [definingFile]: defining("shared"), ...others });
+    expect(r.diagnostics.map(where)).toEqual([]);
+    expect(r.pipelines.map((p) => [p.name, p.source])).toEqual([["shared", definingFile]]);
+    const alone = await compileFiles({ [definingFile]: defining("shared") });
+    expect(r.pipelines[0]!.yaml).toBe(alone.pipelines[0]!.yaml);
+  });
+
+  it("two different pipelines of the same name in two files are still GANTRY2009", async () => {
+    const r = await compileFiles({ "a.ts": defining("dup", "t"), "b.ts": defining("dup", "u") });
+    expect(r.diagnostics.map(where)).toEqual(["GANTRY2009 b.ts:2:25"]);
+  });
+
+  it("a factory that makes two pipelines of one name at one call site is still GANTRY2009, once", async () => {
+    const lib = `import { pipeline } from "gantry";\nexport const make = (n: string) => pipeline(n, {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const a = `import { make } from "./lib.js";\nexport const one = make("same");\nexport const two = make("same");\n`;
+    const z = `export { one, two } from "./a.js";\n`;
+    const r = await compileFiles({ "a.ts": a, "lib.ts": lib, "z.ts": z });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY2009"]);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["same"]);
+  });
+});
+
+describe("released modules read again", () => {
+  it("a helper module that is also an entry gives its values to later entries", async () => {
+    const files = {
+      "a-helpers.ts": `export const IMAGE = "ghcr.io/acme/etl:1";\nexport const step = (n: string) => ({ image: IMAGE, args: [n] });\n`,
+      "b.ts": `import { pipeline } from "gantry";\nimport { step } from "./a-helpers.js";\nexport default pipeline("b", {}, (p) => { p.task("t", step("go")); });\n`,
+    };
+    const r = await compileFiles(files);
+    expect(r.diagnostics.map(where)).toEqual([]);
+    expect(r.pipelines[0]!.yaml).toContain("image: ghcr.io/acme/etl:1");
+  });
+
+  it("a syntax error in an entry that a later entry imports is reported once", async () => {
+    const r = await compileFiles({ "a.ts": `export const x = {;\n`, "b.ts": `import { x } from "./a.js";\nexport const y = x;\n` });
+    expect(r.diagnostics.filter((d) => d.code === "GANTRY1002").map(where)).toEqual(["GANTRY1002 a.ts:1:19"]);
+  });
+
+  it("an evaluation error in an entry that a later entry imports is reported once", async () => {
+    const a = `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: String(Date.now()) }); });\n`;
+    const r = await compileFiles({ "a.ts": a, "b.ts": `export { default } from "./a.js";\n` });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY1105"]); // Date.now()
+  });
+
+  it("an unexported pipeline in an entry imported later is warned about once", async () => {
+    const a = `import { pipeline } from "gantry";\nexport const n = 1;\nconst hidden = pipeline("h", {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const r = await compileFiles({ "a.ts": a, "b.ts": `import { n } from "./a.js";\nexport const m = n;\n` });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY1120"]);
+  });
+
+  it("an import cycle between two entries is reported once", async () => {
+    const r = await compileFiles({ "a.ts": `import { b } from "./b.js";\nexport const a = 1;\nexport const c = b;\n`, "b.ts": `import { a } from "./a.js";\nexport const b = a;\n` });
+    expect(r.diagnostics.filter((d) => d.code === "GANTRY1110").map((d) => d.message)).toEqual(["import cycle: a.ts -> b.ts -> a.ts"]);
+  });
+
+  it("code frames still have the text of released files", async () => {
+    const a = `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: 5 as unknown as string }); });\n`;
+    const r = await compileFiles({ "a.ts": a, "b.ts": defining("b") });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY2001"]);
+    expect(r.sources.get("a.ts")).toBe(a);
+    expect(r.sources.get("b.ts")).toBe(defining("b"));
+  });
+});
+
+describe("streaming equals analysing every entry at once", () => {
+  it.each([
+    ["the bundled examples", path.join(ROOT, "examples")],
+    ["the static-analysis test pipelines (with their diagnostics)", path.join(ROOT, "test", "fixtures", "static")],
+  ])("%s", async (_, dir) => {
+    const options: CompileOptions = { cwd: dir, paths: ["."], target: "argo", kind: "auto" };
+    const streamed = await compile(options);
+    expect(streamed.pipelines.length).toBeGreaterThan(3);
+    expect(summary(streamed)).toEqual(summary(await compileAtOnce(options)));
+  });
+
+  it("a project whose entries import each other in every direction", async () => {
+    const files: Files = {
+      "lib/base.ts": `export const image = "x";\n`,
+      "a.ts": `import { pipeline } from "gantry";\nimport { image } from "./lib/base.js";\nexport const shared = { image, args: ["a"] };\nexport default pipeline("a", {}, (p) => { p.task("t", shared); });\n`,
+      "b.ts": `import { pipeline } from "gantry";\nimport { shared } from "./a.js";\nimport c from "./c.js";\nexport default pipeline("b", {}, (p) => { p.task("t", { ...shared, args: ["b"] }); });\nexport const again = c;\n`,
+      "c.ts": `import { pipeline } from "gantry";\nexport default pipeline("c", { description: "c" }, (p) => { p.task("t", { image: "y" }); });\n`,
+      "d.ts": `export { default as a } from "./a.js";\nexport { default as c } from "./c.js";\n`,
+    };
+    const cwd = tempProject(files);
+    const options: CompileOptions = { cwd, paths: ["."], target: "argo", kind: "auto" };
+    const streamed = await compile(options);
+    expect(streamed.diagnostics.map(where)).toEqual([]);
+    expect(streamed.pipelines.map((p) => p.name)).toEqual(["a", "b", "c"]);
+    expect(summary(streamed)).toEqual(summary(await compileAtOnce(options)));
+  });
+});
+
+describe("memory: syntax trees are released", () => {
+  /** A SourceProgram that counts the trees it holds. */
+  function counting(program: SourceProgram) {
+    const live = new Set<string>();
+    let peak = 0;
+    const wrapped: SourceProgram = {
+      ...program,
+      file(p) {
+        const sf = program.file(p);
+        if (sf) live.add(p), (peak = Math.max(peak, live.size));
+        return sf;
+      },
+      release(p) {
+        live.delete(p);
+        program.release(p);
+      },
+    };
+    return { wrapped, peak: () => peak, live };
+  }
+
+  it("an Analyzer holds the shared modules and one entry at a time", () => {
+    const files: Files = { "lib/steps.ts": `export const step = (n: string) => ({ image: "x", args: [n] });\n` };
+    for (let i = 0; i < 12; i++) {
+      files[`p${i}.ts`] = `import { pipeline } from "gantry";\nimport { step } from "./lib/steps.js";\nexport default pipeline("p${i}", {}, (p) => { p.task("t", step("${i}")); });\n`;
+    }
+    const cwd = tempProject(files);
+    const { wrapped, peak, live } = counting(createSourceProgram(cwd));
+    const analyzer = new Analyzer(wrapped);
+    const names = new Map<string, string>();
+    let compiled = 0;
+    for (let i = 0; i < 12; i++) {
+      const entry = path.join(cwd, `p${i}.ts`);
+      const { units, diagnostics } = analyzer.entry(entry);
+      expect(diagnostics).toEqual([]);
+      compiled += validate(units, names).pipelines.length;
+      analyzer.release(entry);
+    }
+    expect(compiled).toBe(12);
+    expect(peak()).toBe(2); // lib/steps.ts and the current entry
+    expect([...live].map((f) => path.relative(cwd, f))).toEqual([path.join("lib", "steps.ts")]);
+    expect(analyzer.loadedFiles()).toHaveLength(13);
+    expect(fs.existsSync(path.join(cwd, "lib", "steps.ts"))).toBe(true);
+  });
+});
