@@ -8,13 +8,13 @@ import { glob, isDynamicPattern } from "tinyglobby";
 import { parseAllDocuments } from "yaml";
 import { toArgo, type ArgoKind } from "./backends/argo/index.js";
 import type { JobsOptions } from "./backends/jobs/index.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
+import { hasErrors, sortDiagnostics, type Diagnostic, type Span } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
 import { headerFor, toYaml } from "./output/yaml.js";
 import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
 import { Analyzer } from "./phases/2-analyze/index.js";
-import { validate } from "./phases/3-validate/index.js";
+import { duplicateName, validate } from "./phases/3-validate/index.js";
 import { lower, type Plan } from "./phases/4-lower/index.js";
 
 export type Target = "argo" | "jobs";
@@ -64,31 +64,108 @@ export interface CompileResult {
 const SOURCE_GLOB = "**/*.{ts,mts,cts}";
 const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.d.cts", "**/*.test.*", "**/*.spec.*"];
 
-/**
- * Entry file by entry file: analyse, validate, lower, emit, then let go of the entry's syntax tree
- * and values. Shared modules are read once (one Analyzer); peak memory is the output and the IR,
- * not every file's syntax tree at once (about 130 MB at 1,000 pipelines).
- */
+/** Entry file by entry file (see `compileBatch`). */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
   const entries = await expandPaths(options, diagnostics);
-  const backend = await loadBackend(options);
-  const program = createSourceProgram(options.cwd);
+  const merged = mergeBatches([compileBatch(entries, options, await loadBackend(options))]);
+  diagnostics.push(...merged.diagnostics);
+  if (options.typecheck && entries.length > 0) {
+    const relative = (f: string) => path.relative(options.cwd, f).split(path.sep).join("/");
+    diagnostics.push(...typecheck(options.cwd, entries, relative));
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted) };
+}
+
+/**
+ * One validated pipeline of a batch of entries. Names are checked across batches (`mergeBatches`;
+ * a --watch session compiles each entry as its own batch), so a batch carries what that needs:
+ * where the pipeline was made, and its manifests and their diagnostics, kept only if the name is its own.
+ */
+export interface Claim {
+  name: string;
+  /** Where its definition was made (ModuleLoader.idOf): one pipeline reached from two batches has one id. */
+  id?: string;
+  /** `file:line` of the pipeline, for GANTRY2009's message. */
+  where: string;
+  /** Span of its name, where GANTRY2009 points. */
+  span?: Span;
+  /** Its manifests; none when lowering or the backend failed. */
+  pipeline?: CompiledPipeline;
+  /** Diagnostics of lowering and the backend. */
+  diagnostics: Diagnostic[];
+}
+
+export interface Batch {
+  claims: Claim[];
+  /** Diagnostics of analysis and validation. */
+  diagnostics: Diagnostic[];
+  /** Text of every file read, by relative path. */
+  sources: Map<string, string>;
+  /** Absolute paths of every module read. */
+  loadedFiles: string[];
+}
+
+/**
+ * Analyse, validate, lower and emit entry files one at a time, with one module cache, so shared
+ * helpers are read once; each entry's syntax tree and values are let go of once its pipelines are
+ * validated (`release`; a --watch session keeps its trees, passing its own program).
+ */
+export function compileBatch(entries: readonly string[], options: CompileOptions, backend: Backend, program = createSourceProgram(options.cwd), release = true): Batch {
   const analyzer = new Analyzer(program);
-  const names = new Map<string, string>();
-  const pipelines: CompiledPipeline[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const claims: Claim[] = [];
   for (const entry of entries) {
     const analysis = analyzer.entry(entry);
     diagnostics.push(...analysis.diagnostics);
-    const validation = validate(analysis.units, names);
-    diagnostics.push(...validation.diagnostics);
-    analyzer.release(entry);
-    pipelines.push(...emitPipelines(validation.pipelines, options, diagnostics, backend));
+    for (const unit of analysis.units) {
+      const validation = validate([unit]);
+      diagnostics.push(...validation.diagnostics);
+      const ir = validation.pipelines[0];
+      if (!ir) continue;
+      const span = unit.locator.pipeline(unit.definition);
+      const claim: Claim = { name: ir.name, where: `${unit.file}:${ir.source.line}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) };
+      const [pipeline] = emitPipelines([ir], options, claim.diagnostics, backend);
+      claims.push(pipeline ? { ...claim, pipeline } : claim);
+    }
+    if (release) analyzer.release(entry);
   }
   diagnostics.push(...analyzer.finish());
-  if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(options.cwd, entries, program.relative));
-  const sorted = sortDiagnostics(diagnostics);
-  return { pipelines: sortByName(pipelines), diagnostics: sorted, sources: program.texts(), ok: !hasErrors(sorted) };
+  return { claims, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles() };
+}
+
+/**
+ * Batches (in entry order) into one result: the first pipeline of a name keeps it, a later one is
+ * GANTRY2009 unless it is the same pipeline reached again; a diagnostic found by several batches (a
+ * shared module's) is reported once.
+ */
+export function mergeBatches(batches: readonly Batch[]): { pipelines: CompiledPipeline[]; diagnostics: Diagnostic[]; sources: Map<string, string> } {
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  const report = (d: Diagnostic) => {
+    const key = `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
+    if (!reported.has(key)) (reported.add(key), diagnostics.push(d));
+  };
+  const pipelines: CompiledPipeline[] = [];
+  const names = new Map<string, Claim>();
+  const sources = new Map<string, string>();
+  for (const batch of batches) {
+    batch.diagnostics.forEach(report);
+    for (const claim of batch.claims) {
+      const first = names.get(claim.name);
+      if (first && claim.id !== undefined && claim.id === first.id) continue;
+      if (first) {
+        report(duplicateName(claim.name, first.where, claim.span));
+        continue;
+      }
+      names.set(claim.name, claim);
+      claim.diagnostics.forEach(report);
+      if (claim.pipeline) pipelines.push(claim.pipeline);
+    }
+    for (const [file, text] of batch.sources) sources.set(file, text);
+  }
+  return { pipelines: sortByName(pipelines), diagnostics, sources };
 }
 
 const sortByName = (pipelines: CompiledPipeline[]) => pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

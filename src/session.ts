@@ -5,17 +5,14 @@
  * are analysed, validated and emitted again; everything else is reused.
  */
 import path from "node:path";
-import { emitPipelines, expandPaths, loadBackend, type Backend, type CompiledPipeline, type CompileOptions, type CompileResult } from "./compile.js";
+import { compileBatch, expandPaths, loadBackend, mergeBatches, type Backend, type Batch, type CompileOptions, type CompileResult } from "./compile.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
-import { analyze } from "./phases/2-analyze/index.js";
-import { validate } from "./phases/3-validate/index.js";
 
 interface EntryState {
   /** Absolute paths this entry's analysis read. */
   deps: Set<string>;
-  pipelines: CompiledPipeline[];
-  diagnostics: Diagnostic[];
+  batch: Batch;
 }
 
 export interface UpdateResult extends CompileResult {
@@ -61,39 +58,16 @@ export class CompileSession {
   }
 
   private compileEntry(entry: string): EntryState {
-    const diagnostics: Diagnostic[] = [];
-    const analysis = analyze(this.program, [entry]);
-    diagnostics.push(...analysis.diagnostics);
-    const validation = validate(analysis.units);
-    diagnostics.push(...validation.diagnostics);
-    const pipelines = emitPipelines(validation.pipelines, this.options, diagnostics, this.backend!);
-    return { deps: new Set(analysis.loadedFiles), pipelines, diagnostics };
+    // Its own batch, with the session's program: trees are kept for the next change, not released.
+    const batch = compileBatch([entry], this.options, this.backend!, this.program, false);
+    return { deps: new Set(batch.loadedFiles), batch };
   }
 
-  /** Every entry's results together, with the checks that span entries (duplicate pipeline names). */
+  /** Every entry's batch merged in entry order, as one compile would: names checked across entries. */
   private assemble(pathDiagnostics: Diagnostic[]): CompileResult {
-    const diagnostics: Diagnostic[] = [...pathDiagnostics];
-    const pipelines: CompiledPipeline[] = [];
-    const seen = new Map<string, CompiledPipeline>();
-    // A shared module's diagnostics are found by every entry that loads it; report each once.
-    const reported = new Set<string>();
-    for (const state of this.entries.values()) {
-      for (const d of state.diagnostics) {
-        const key = `${d.code}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
-        if (!reported.has(key)) (reported.add(key), diagnostics.push(d));
-      }
-      for (const p of state.pipelines) {
-        const first = seen.get(p.name);
-        if (first) {
-          diagnostics.push({ code: "GANTRY2009", severity: "error", message: `pipeline name "${p.name}" is already used by the pipeline at ${first.source}:${first.ir.source.line}`, span: { file: p.source, line: p.ir.source.line, column: p.ir.source.column }, hint: "Rename one of them; each pipeline becomes its own file and Kubernetes object." });
-          continue;
-        }
-        seen.set(p.name, p);
-        pipelines.push(p);
-      }
-    }
-    pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const sorted = sortDiagnostics(diagnostics);
-    return { pipelines, diagnostics: sorted, sources: this.program.texts(), ok: !hasErrors(sorted) };
+    const batches = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, state]) => state.batch);
+    const merged = mergeBatches(batches);
+    const sorted = sortDiagnostics([...pathDiagnostics, ...merged.diagnostics]);
+    return { pipelines: merged.pipelines, diagnostics: sorted, sources: this.program.texts(), ok: !hasErrors(sorted) };
   }
 }

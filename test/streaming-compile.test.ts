@@ -13,6 +13,7 @@ import { sortDiagnostics, type Diagnostic } from "../src/diagnostics/index.js";
 import { createSourceProgram, type SourceProgram } from "../src/phases/1-parse/index.js";
 import { analyze, Analyzer } from "../src/phases/2-analyze/index.js";
 import { validate } from "../src/phases/3-validate/index.js";
+import { CompileSession } from "../src/session.js";
 import { tempProject } from "./support/cli.js";
 import { compileFiles, where, type Files } from "./support/positions.js";
 
@@ -51,11 +52,16 @@ describe("a pipeline reached from two entry files", () => {
     expect(r.pipelines.map((p) => [p.name, p.source])).toEqual([["shared", definingFile]]);
     const alone = await compileFiles({ [definingFile]: defining("shared") });
     expect(r.pipelines[0]!.yaml).toBe(alone.pipelines[0]!.yaml);
+    // --watch analyses each entry on its own; it used to report this pipeline as its own duplicate (GANTRY2009).
+    const session = await new CompileSession({ cwd: r.cwd, paths: ["."], target: "argo", kind: "auto" }).full();
+    expect(summary(session)).toEqual(summary(r));
   });
 
   it("two different pipelines of the same name in two files are still GANTRY2009", async () => {
     const r = await compileFiles({ "a.ts": defining("dup", "t"), "b.ts": defining("dup", "u") });
     expect(r.diagnostics.map(where)).toEqual(["GANTRY2009 b.ts:2:25"]);
+    expect(r.diagnostics[0]!.message).toBe('pipeline name "dup" is already used by the pipeline at a.ts:2');
+    expect(r.pipelines.map((p) => p.source)).toEqual(["a.ts"]);
   });
 
   it("a factory that makes two pipelines of one name at one call site is still GANTRY2009, once", async () => {
@@ -65,6 +71,8 @@ describe("a pipeline reached from two entry files", () => {
     const r = await compileFiles({ "a.ts": a, "lib.ts": lib, "z.ts": z });
     expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY2009"]);
     expect(r.pipelines.map((p) => p.name)).toEqual(["same"]);
+    const session = await new CompileSession({ cwd: r.cwd, paths: ["."], target: "argo", kind: "auto" }).full();
+    expect(summary(session)).toEqual(summary(r));
   });
 });
 
@@ -121,6 +129,15 @@ describe("streaming equals analysing every entry at once", () => {
     expect(summary(streamed)).toEqual(summary(await compileAtOnce(options)));
   });
 
+  it("a pipeline made twice by one statement (two calls of a factory) is still GANTRY2009", async () => {
+    const lib = `import { pipeline } from "gantry";\nexport const make = (n: string) => pipeline(n, {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const files = { "lib.ts": lib, "a.ts": `import { make } from "./lib.js";\nexport const all = [make("twice"), make("twice")];\n`, "b.ts": `export { all } from "./a.js";\n` };
+    const r = await compileFiles(files);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY2009"]);
+    const options: CompileOptions = { cwd: r.cwd, paths: ["."], target: "argo", kind: "auto" };
+    expect(summary(r)).toEqual(summary(await compileAtOnce(options)));
+  });
+
   it("a project whose entries import each other in every direction", async () => {
     const files: Files = {
       "lib/base.ts": `export const image = "x";\n`,
@@ -166,13 +183,12 @@ describe("memory: syntax trees are released", () => {
     const cwd = tempProject(files);
     const { wrapped, peak, live } = counting(createSourceProgram(cwd));
     const analyzer = new Analyzer(wrapped);
-    const names = new Map<string, string>();
     let compiled = 0;
     for (let i = 0; i < 12; i++) {
       const entry = path.join(cwd, `p${i}.ts`);
       const { units, diagnostics } = analyzer.entry(entry);
       expect(diagnostics).toEqual([]);
-      compiled += validate(units, names).pipelines.length;
+      compiled += validate(units).pipelines.length;
       analyzer.release(entry);
     }
     expect(compiled).toBe(12);

@@ -42,13 +42,12 @@ export class Analyzer {
   private readonly origins: Origins;
   private readonly loader: ModuleLoader;
   private readonly ev: Evaluator;
-  /** Pipelines found so far, by identity: one exported from two entries is compiled once. */
-  private readonly found = new WeakSet<PipelineDefinition>();
   /**
-   * Where each pipeline found so far was made (file, position, name). A released module read again
-   * by a later import makes its pipelines anew (ModuleLoader.replayed): the same pipelines, not duplicates.
+   * Pipelines found so far, by identity and by where they were made: a pipeline reached from two
+   * entries is compiled once, also when its module was released and read again in between.
    */
-  private readonly foundAt = new Set<string>();
+  private readonly found = new WeakSet<PipelineDefinition>();
+  private readonly foundIds = new Set<string>();
   private reportedDiagnostics = 0;
   private reportedSyntax = 0;
 
@@ -85,12 +84,12 @@ export class Analyzer {
         for (const definition of Array.isArray(value) ? value : [value]) {
           if (!(definition instanceof PipelineDefinition) || this.found.has(definition)) continue;
           this.found.add(definition);
+          const id = loader.idOf(definition);
+          if (id !== undefined && this.foundIds.has(id)) continue;
+          if (id !== undefined) this.foundIds.add(id);
           const node = origins.nodeOf(definition);
           const sourceFile = node?.getSourceFile().fileName ?? file;
-          const at = `${sourceFile}\0${node?.pos}\0${String(definition.name)}`;
-          if (loader.replayed.has(definition) && this.foundAt.has(at)) continue;
-          this.foundAt.add(at);
-          units.push({ definition, file: program.relative(sourceFile), locator: origins });
+          units.push({ definition, file: program.relative(sourceFile), locator: origins, ...(id !== undefined && { id }) });
         }
       }
       diagnostics.push(...unexportedPipelines(record, ev, reached));

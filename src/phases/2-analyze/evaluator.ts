@@ -7,6 +7,7 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
 import { LimitError, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
+import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
@@ -225,7 +226,7 @@ export class Evaluator {
     }
     if (result !== null && typeof result === "object") {
       this.origins.object(result, node);
-      if (this.modules.replaying > 0) this.modules.replayed.add(result);
+      if (result instanceof PipelineDefinition) this.modules.noteMade(result);
     }
     return result;
   }

@@ -46,8 +46,6 @@ export class ModuleRecord {
   readonly starExports: { specifier: string; node: ts.Node }[] = [];
   /** Indices of the top-level statements whose initialisers are running, innermost last. */
   readonly initializing: number[] = [];
-  /** Loaded again after a `release`: its values are made a second time (see ModuleLoader.replayed). */
-  replay = false;
 
   constructor(
     readonly file: ts.SourceFile,
@@ -62,12 +60,12 @@ export class ModuleRecord {
 
   enter(statement: number): void {
     this.initializing.push(statement);
-    if (this.replay) this.loader.replaying++;
+    this.loader.running.push({ file: this.file.fileName, statement, made: 0 });
   }
 
   leave(): void {
     this.initializing.pop();
-    if (this.replay) this.loader.replaying--;
+    this.loader.running.pop();
   }
 
   /**
@@ -167,13 +165,23 @@ export class ModuleLoader {
   private readonly loads = new Map<string, number>();
   /** Files some module imports: never released, their values are shared. */
   private readonly imported = new Set<string>();
-  /** Initialisers of replayed modules running now. */
-  replaying = 0;
+  /** Top-level initialisers running now, innermost last, with how many pipelines each has made. */
+  readonly running: { file: string; statement: number; made: number }[] = [];
   /**
-   * Objects made while a replayed module's initialisers ran: a second making of values made before
-   * the module was released (a pipeline found then is the same pipeline now, not a duplicate).
+   * Where each pipeline was made: "<file>#<statement>#<n>", the n-th pipeline made by that top-level
+   * statement's initialiser. Evaluation is deterministic, so a module read again after a `release`,
+   * or by another compile thread, makes the same pipelines with the same ids.
    */
-  readonly replayed = new WeakSet<object>();
+  private readonly madeAt = new WeakMap<object, string>();
+
+  noteMade(definition: object): void {
+    const top = this.running.at(-1);
+    if (top && !this.madeAt.has(definition)) this.madeAt.set(definition, `${top.file}#${top.statement}#${top.made++}`);
+  }
+
+  idOf(definition: object): string | undefined {
+    return this.madeAt.get(definition);
+  }
 
   constructor(readonly program: SourceProgram) {}
 
@@ -199,7 +207,6 @@ export class ModuleLoader {
     this.loads.set(absolutePath, loads);
     if (loads === 1) this.syntaxDiagnostics.push(...syntax);
     record = new ModuleRecord(sf, this, this.evaluator, syntax.length > 0);
-    record.replay = loads > 1;
     this.records.set(absolutePath, record);
     if (!record.hasSyntaxErrors) reportTopLevelStatements(record, this.evaluator);
     return record;

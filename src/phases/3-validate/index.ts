@@ -1,2 +1,2 @@
-export { validate, type ValidationResult } from "./validate.js";
+export { duplicateName, validate, type ValidationResult } from "./validate.js";
 export { noLocations, type DeclarationUnit, type SourceLocator } from "./locator.js";

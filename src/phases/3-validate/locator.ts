@@ -31,4 +31,6 @@ export interface DeclarationUnit {
   definition: PipelineDefinition;
   file: string;
   locator: SourceLocator;
+  /** Where the definition was made, the same in every analysis that reaches it (ModuleLoader.idOf). */
+  id?: string;
 }

@@ -24,27 +24,28 @@ export interface ValidationResult {
   diagnostics: Diagnostic[];
 }
 
-/**
- * `names`: the pipeline names taken so far, with where (`file:line`); pass the same map to every
- * call of a compile that validates entry by entry, so a name used twice is found across calls.
- */
-export function validate(units: readonly DeclarationUnit[], names = new Map<string, string>()): ValidationResult {
+export function validate(units: readonly DeclarationUnit[]): ValidationResult {
   const bag = new DiagnosticBag();
   const pipelines: IR.Pipeline[] = [];
-  const seen = names;
+  const seen = new Map<string, string>();
   for (const unit of units) {
     const ir = validateOne(unit, bag);
     if (!ir) continue;
     const where = `${unit.file}:${ir.source.line}`;
     const first = seen.get(ir.name);
     if (first !== undefined) {
-      bag.error("GANTRY2009", `pipeline name "${ir.name}" is already used by the pipeline at ${first}`, unit.locator.pipeline(unit.definition), "Rename one of them; each pipeline becomes its own file and Kubernetes object.");
+      bag.report(duplicateName(ir.name, first, unit.locator.pipeline(unit.definition)));
       continue;
     }
     seen.set(ir.name, where);
     pipelines.push(ir);
   }
   return { pipelines, diagnostics: bag.items };
+}
+
+/** GANTRY2009 at a pipeline's name; `first` is where the pipeline that has the name is (`file:line`). */
+export function duplicateName(name: string, first: string, span: Span | undefined): Diagnostic {
+  return { code: "GANTRY2009", severity: "error", message: `pipeline name "${name}" is already used by the pipeline at ${first}`, ...(span && { span }), hint: "Rename one of them; each pipeline becomes its own file and Kubernetes object." };
 }
 
 function validateOne({ definition, file, locator }: DeclarationUnit, outer: DiagnosticBag): IR.Pipeline | undefined {
