@@ -25,6 +25,11 @@ export class Origins implements SourceLocator {
     if (!this.self.has(obj)) this.self.set(obj, node);
   }
 
+  /** Records where a literal just created was written (nothing can have recorded it before). */
+  created(obj: object, node: ts.Node): void {
+    this.self.set(obj, node);
+  }
+
   property(obj: object, key: PropertyKey, node: ts.Node, keyNode?: ts.Node): void {
     this.propertiesOf(obj).set(key, keyNode ? { value: node, key: keyNode } : { value: node });
   }
@@ -35,10 +40,15 @@ export class Origins implements SourceLocator {
     if (origin) this.propertiesOf(to).set(toKey, origin);
   }
 
+  /** The object recorded last, and its table: literals and spreads record property after property. */
+  private last: { obj: object; table: Map<PropertyKey, PropertyOrigin> } | undefined;
+
   private propertiesOf(obj: object): Map<PropertyKey, PropertyOrigin> {
-    let m = this.props.get(obj);
-    if (!m) this.props.set(obj, (m = new Map()));
-    return m;
+    if (this.last?.obj === obj) return this.last.table;
+    let table = this.props.get(obj);
+    if (!table) this.props.set(obj, (table = new Map()));
+    this.last = { obj, table };
+    return table;
   }
 
   /** Where `obj[key]` was written, if recorded. */

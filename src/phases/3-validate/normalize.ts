@@ -152,8 +152,20 @@ export function normalizeParameters(p: PipelineOptionsInput["parameters"]): IR.P
   );
 }
 
-/** Drops keys whose value is undefined, so the IR prints identically however it was built. */
+/**
+ * Without the keys whose value is undefined, so the IR prints identically however it was built.
+ * A copy, not `delete`: deleting a property turns an object into a slow dictionary for every later
+ * read (the hash, the backend and YAML read each IR object several times).
+ */
 export function stripUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  let some = false;
+  for (const k in o) if (o[k] === undefined) (some = true);
+  if (!some) return o;
+  const out = {} as T;
+  for (const k in o) {
+    if (o[k] === undefined) continue;
+    if (k === "__proto__") Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
+    else out[k] = o[k];
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import type { ExpressionVisitor } from "./types.js";
 
 export const ArrayLiteralExpression: ExpressionVisitor<ts.ArrayLiteralExpression> = (node, scope, ev) => {
   const out: unknown[] = [];
-  ev.origins.object(out, node);
+  ev.origins.created(out, node);
   for (const el of node.elements) {
     if (ts.isSpreadElement(el)) {
       const source = ev.evaluate(el.expression, scope);

@@ -10,7 +10,7 @@ import type { ExpressionVisitor } from "./types.js";
  */
 export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpression> = (node, scope, ev) => {
   const out: Record<PropertyKey, unknown> = {};
-  ev.origins.object(out, node);
+  ev.origins.created(out, node);
   const put = (key: PropertyKey, value: unknown) => {
     if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     else out[key] = value;
