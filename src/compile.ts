@@ -137,20 +137,24 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
 
 /**
  * Batches (in entry order) into one result: the first pipeline of a name keeps it, a later one is
- * GANTRY2009 unless it is the same pipeline reached again; a diagnostic found by several batches (a
- * shared module's) is reported once.
+ * GANTRY2009 unless it is the same pipeline reached again. A diagnostic that several batches find
+ * (a shared module's) is reported as often as the batch that found it most often did, so merging
+ * one batch changes nothing.
  */
 export function mergeBatches(batches: readonly Batch[]): { pipelines: CompiledPipeline[]; diagnostics: Diagnostic[]; sources: Map<string, string> } {
   const diagnostics: Diagnostic[] = [];
-  const reported = new Set<string>();
-  const report = (d: Diagnostic) => {
-    const key = `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
-    if (!reported.has(key)) (reported.add(key), diagnostics.push(d));
-  };
+  const reported = new Map<string, number>();
   const pipelines: CompiledPipeline[] = [];
   const names = new Map<string, Claim>();
   const sources = new Map<string, string>();
   for (const batch of batches) {
+    const found = new Map<string, number>();
+    const report = (d: Diagnostic) => {
+      const key = `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
+      const n = (found.get(key) ?? 0) + 1;
+      found.set(key, n);
+      if (n > (reported.get(key) ?? 0)) (reported.set(key, n), diagnostics.push(d));
+    };
     batch.diagnostics.forEach(report);
     for (const claim of batch.claims) {
       const first = names.get(claim.name);

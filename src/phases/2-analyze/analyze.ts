@@ -106,6 +106,7 @@ export class Analyzer {
    */
   release(file: string): void {
     this.loader.release(file);
+    this.origins.forgetLast();
   }
 
   /** The checks over every module read: import cycles. */
@@ -114,7 +115,7 @@ export class Analyzer {
       code: "GANTRY1110" as const,
       severity: "error" as const,
       message: `import cycle: ${cycle.path.join(" -> ")}`,
-      span: this.origins.span(cycle.at),
+      span: cycle.span,
       hint: "Move the values both modules need into a module that both import; in a cycle, which module initialises first depends on the entry point.",
     }));
   }

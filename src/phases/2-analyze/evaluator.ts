@@ -189,6 +189,17 @@ export class Evaluator {
   }
 
   /** Starts a fresh work budget: each exported value is evaluated within its own. */
+  /** The work spent so far, and a fresh budget from now on; `restoreBudget` gives the old one back. */
+  takeBudget(): number {
+    const spent = this.steps;
+    this.steps = 0;
+    return spent;
+  }
+
+  restoreBudget(spent: number): void {
+    this.steps = spent;
+  }
+
   resetBudget(): void {
     this.steps = 0;
   }

@@ -5,12 +5,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
-import type { Diagnostic } from "../../diagnostics/index.js";
+import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { pipeline as dslPipeline } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { dslModule, isDslSpecifier } from "./builtins.js";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
+import { nodeSpan } from "./origins.js";
 import { readBinding, Scope, type Binding } from "./scope.js";
 
 /**
@@ -58,14 +59,15 @@ export class ModuleRecord {
     declareTopLevel(this, ev);
   }
 
-  enter(statement: number): void {
+  /** A top-level initialiser starts: statement `statement`, its `declarator`-th declaration. */
+  enter(statement: number, declarator = 0): void {
     this.initializing.push(statement);
-    this.loader.running.push({ file: this.file.fileName, statement, made: 0 });
+    this.loader.enterInitializer(this, `${statement}.${declarator}`);
   }
 
   leave(): void {
     this.initializing.pop();
-    this.loader.running.pop();
+    this.loader.leaveInitializer();
   }
 
   /**
@@ -163,20 +165,37 @@ export class ModuleLoader {
   readonly syntaxDiagnostics: Diagnostic[] = [];
   /** How many times each file was loaded: more than once after a `release` and a later import. */
   private readonly loads = new Map<string, number>();
+  /** Import edges of released modules, for `importCycles`. */
+  private readonly releasedEdges = new Map<string, Map<string, Span>>();
   /** Files some module imports: never released, their values are shared. */
   private readonly imported = new Set<string>();
-  /** Top-level initialisers running now, innermost last, with how many pipelines each has made. */
-  readonly running: { file: string; statement: number; made: number }[] = [];
   /**
-   * Where each pipeline was made: "<file>#<statement>#<n>", the n-th pipeline made by that top-level
-   * statement's initialiser. Evaluation is deterministic, so a module read again after a `release`,
-   * or by another compile thread, makes the same pipelines with the same ids.
+   * Top-level initialisers running now, innermost last: where (`<file>#<statement>.<declarator>`),
+   * how many pipelines each has made, and the work budget to give back after a re-read one.
+   */
+  private readonly running: { site: string; made: number; budget?: number }[] = [];
+  /**
+   * Where each pipeline was made: "<site>#<n>", the n-th pipeline made by that top-level
+   * initialiser. Evaluation is deterministic, so a module read again after a `release` makes the
+   * same pipelines with the same ids.
    */
   private readonly madeAt = new WeakMap<object, string>();
 
+  enterInitializer(record: ModuleRecord, site: string): void {
+    // A module read again re-makes values its first reading made, each within the budget of the
+    // export being read then; it must not spend the budget of whichever export reads it now.
+    const again = (this.loads.get(record.file.fileName) ?? 0) > 1;
+    this.running.push({ site: `${record.file.fileName}#${site}`, made: 0, ...(again && { budget: this.evaluator.takeBudget() }) });
+  }
+
+  leaveInitializer(): void {
+    const frame = this.running.pop();
+    if (frame?.budget !== undefined) this.evaluator.restoreBudget(frame.budget);
+  }
+
   noteMade(definition: object): void {
     const top = this.running.at(-1);
-    if (top && !this.madeAt.has(definition)) this.madeAt.set(definition, `${top.file}#${top.statement}#${top.made++}`);
+    if (top && !this.madeAt.has(definition)) this.madeAt.set(definition, `${top.site}#${top.made++}`);
   }
 
   idOf(definition: object): string | undefined {
@@ -192,7 +211,11 @@ export class ModuleLoader {
 
   /** Forgets a module no other module has imported, and its syntax tree; a later import loads it again. */
   release(absolutePath: string): void {
-    if (this.imported.has(absolutePath) || !this.records.delete(absolutePath)) return;
+    const record = this.records.get(absolutePath);
+    if (!record || this.imported.has(absolutePath)) return;
+    // Its imports still count for the cycle check, which runs once every entry has been read.
+    this.releasedEdges.set(absolutePath, this.importEdges(record));
+    this.records.delete(absolutePath);
     this.program.release(absolutePath);
   }
 
@@ -208,7 +231,8 @@ export class ModuleLoader {
     if (loads === 1) this.syntaxDiagnostics.push(...syntax);
     record = new ModuleRecord(sf, this, this.evaluator, syntax.length > 0);
     this.records.set(absolutePath, record);
-    if (!record.hasSyntaxErrors) reportTopLevelStatements(record, this.evaluator);
+    // Reported on the first reading; a second would count its failures against the export reading it now.
+    if (!record.hasSyntaxErrors && loads === 1) reportTopLevelStatements(record, this.evaluator);
     return record;
   }
 
@@ -232,20 +256,11 @@ export class ModuleLoader {
    * alphabetically first file. In a cycle, which module initialises first depends on the entry point,
    * so the values Gantry reads could differ from a run's.
    */
-  importCycles(): { path: string[]; at: ts.Node }[] {
-    const graph = new Map<string, Map<string, ts.Node>>();
-    for (const [file, record] of this.records) {
-      const edges = new Map<string, ts.Node>();
-      for (const s of record.file.statements) {
-        const spec = (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier;
-        if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith(".")) continue;
-        if ((ts.isImportDeclaration(s) && isTypeOnlyImport(s)) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
-        const target = this.resolveLocal(path.resolve(path.dirname(file), spec.text));
-        if (target && this.records.has(target) && !edges.has(target)) edges.set(target, spec);
-      }
-      graph.set(file, edges);
-    }
-    const cycles: { path: string[]; at: ts.Node }[] = [];
+  importCycles(): { path: string[]; span: Span }[] {
+    const graph = new Map<string, Map<string, Span>>([...this.releasedEdges].map(([file, edges]) => [file, new Map(edges)]));
+    for (const [file, record] of this.records) graph.set(file, this.importEdges(record));
+    for (const edges of graph.values()) for (const target of edges.keys()) if (!this.loads.has(target)) edges.delete(target);
+    const cycles: { path: string[]; span: Span }[] = [];
     const seen = new Set<string>();
     const state = new Map<string, "open" | "done">();
     const stack: string[] = [];
@@ -260,8 +275,8 @@ export class ModuleLoader {
           const key = rotated.join("\n");
           if (seen.has(key)) continue;
           seen.add(key);
-          const at = graph.get(rotated[0]!)!.get(rotated[1] ?? rotated[0]!)!;
-          cycles.push({ path: [...rotated, rotated[0]!].map((f) => this.program.relative(f)), at });
+          const span = graph.get(rotated[0]!)!.get(rotated[1] ?? rotated[0]!)!;
+          cycles.push({ path: [...rotated, rotated[0]!].map((f) => this.program.relative(f)), span });
         } else if (!state.has(next)) visit(next);
       }
       stack.pop();
@@ -269,6 +284,19 @@ export class ModuleLoader {
     };
     for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
     return cycles;
+  }
+
+  /** A module's relative value imports and re-exports: the file each leads to, and where it is written. */
+  private importEdges(record: ModuleRecord): Map<string, Span> {
+    const edges = new Map<string, Span>();
+    for (const s of record.file.statements) {
+      const spec = (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier;
+      if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith(".")) continue;
+      if ((ts.isImportDeclaration(s) && isTypeOnlyImport(s)) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
+      const target = this.resolveLocal(path.resolve(path.dirname(record.file.fileName), spec.text));
+      if (target && !edges.has(target)) edges.set(target, nodeSpan(spec, this.program.relative));
+    }
+    return edges;
   }
 
   private resolveLocal(base: string): string | undefined {
@@ -322,7 +350,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
 
     if (ts.isVariableStatement(statement)) {
       if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) return;
-      for (const decl of statement.declarationList.declarations) {
+      statement.declarationList.declarations.forEach((decl, declarator) => {
         // A destructuring declaration is evaluated once and its names bound from that one value.
         let whole: Scope | undefined;
         const evaluateDecl = () => {
@@ -335,7 +363,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         };
         for (const name of boundNames(decl.name)) {
           const binding = lazy(name, decl, (self) => {
-            record.enter(index);
+            record.enter(index, declarator);
             try {
               const evaluated = evaluateDecl().lookup(name)!;
               self.origin = evaluated.origin;
@@ -353,7 +381,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
           };
           if (exported) record.exports.set(name, { kind: "local", name, node: decl });
         }
-      }
+      });
     } else if (ts.isFunctionDeclaration(statement)) {
       if (!statement.body) return; // overload signature
       const name = statement.name?.text ?? "default";

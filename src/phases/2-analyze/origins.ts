@@ -99,17 +99,27 @@ export class Origins implements SourceLocator {
   }
 
   span(node: ts.Node): Span {
-    const sf = node.getSourceFile();
-    const start = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    const end = sf.getLineAndCharacterOfPosition(node.getEnd());
-    return {
-      file: this.relative(sf.fileName),
-      line: start.line + 1,
-      column: start.character + 1,
-      endLine: end.line + 1,
-      endColumn: end.character + 1,
-    };
+    return nodeSpan(node, this.relative);
   }
+
+  /** Forgets the object recorded last, so that nothing here holds a released syntax tree. */
+  forgetLast(): void {
+    this.last = undefined;
+  }
+}
+
+/** Where a node is, 1-based, in the file named relative to the working directory. */
+export function nodeSpan(node: ts.Node, relative: (fileName: string) => string): Span {
+  const sf = node.getSourceFile();
+  const start = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+  const end = sf.getLineAndCharacterOfPosition(node.getEnd());
+  return {
+    file: relative(sf.fileName),
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+  };
 }
 
 /** A declaration call is best pointed at by its first argument, the name. */

@@ -83,7 +83,7 @@ export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput,
       serviceAccountName: spec.serviceAccountName,
       nodeSelector: { ...spec.nodeSelector },
       tolerations: (spec.tolerations ?? []).map((t) => stripUndefined({ ...t })),
-      affinity: spec.affinity ? stripUndefined({ ...spec.affinity }) : undefined,
+      affinity: spec.affinity ? stripUndefined(plainCopy(spec.affinity)) : undefined,
       imagePullSecrets: [...(spec.imagePullSecrets ?? [])],
       labels: { ...spec.labels },
       annotations: { ...spec.annotations },
@@ -150,6 +150,19 @@ export function normalizeParameters(p: PipelineOptionsInput["parameters"]): IR.P
   return Object.entries(p ?? {}).map(([name, spec]) =>
     stripUndefined({ name, default: spec.default === undefined ? undefined : String(spec.default), description: spec.description, enum: spec.enum && [...spec.enum] }),
   );
+}
+
+/**
+ * A deep copy of plain data. The schema passes affinity terms through as written (`z.unknown()`),
+ * and the IR must not share objects with the evaluated module: those are keys of its origin
+ * tables, which point into its syntax tree, and would keep the tree alive as long as the IR.
+ */
+function plainCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(plainCopy) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: plainCopy(v), enumerable: true, writable: true, configurable: true });
+  return out as T;
 }
 
 /**
