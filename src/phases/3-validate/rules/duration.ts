@@ -28,7 +28,19 @@ function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= "0" && c <= "9";
 }
 
+/** Results by text: every task of a repository repeats the same few durations (`30s`, `45m`). */
+const parsed = new Map<string, Parsed>();
+
 function parse(s: string): Parsed {
+  let r = parsed.get(s);
+  if (r === undefined) {
+    r = parseText(s);
+    if (parsed.size < 10_000) parsed.set(s, r);
+  }
+  return r;
+}
+
+function parseText(s: string): Parsed {
   const q = JSON.stringify(s);
   if (s.length === 0) return { ok: false, reason: "must not be empty" };
   if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(s)) {
