@@ -34,6 +34,11 @@ export interface CompileOptions {
   labelPrefix?: string;
   /** false: no default metrics for any pipeline (`--no-metrics`, configuration `metrics: false`). */
   metrics?: boolean;
+  /**
+   * false: do not keep each pipeline's IR after emitting it (`CompiledPipeline.ir` then throws).
+   * The CLI passes it unless it draws graphs: the IR of a large compile is as big as its YAML.
+   */
+  keepIr?: boolean;
   /** Also build each pipeline's `<pipeline>.metadata.json` (`--metadata`). */
   metadata?: boolean;
   /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`). */
@@ -198,7 +203,8 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
     diagnostics.push(...emitted.diagnostics);
     if (emitted.objects.length === 0) continue;
     const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
-    pipelines.push(withLazyObjects({ name: ir.name, source: ir.source.file, ir, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file)), ...metadata }));
+    const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file)), ...metadata };
+    pipelines.push(withLazyObjects(options.keepIr === false ? withoutIr(compiled) : { ...compiled, ir }));
   }
   return sortByName(pipelines);
 }
@@ -207,6 +213,16 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
  * The objects are read back from the YAML when first asked for, not kept: a large compile holds
  * only its text (about 50 MB less peak RSS at 1,000 x 20), and what a caller reads is what was written.
  */
+/** `ir` for a compile that does not keep it: reading it is a mistake in the caller, said plainly. */
+function withoutIr(p: Omit<CompiledPipeline, "objects" | "ir">): Omit<CompiledPipeline, "objects"> {
+  return Object.defineProperty(p as Omit<CompiledPipeline, "objects">, "ir", {
+    enumerable: false,
+    get: () => {
+      throw new Error(`the IR of pipeline "${p.name}" was not kept: compile with keepIr (the default) to read CompiledPipeline.ir`);
+    },
+  });
+}
+
 function withLazyObjects(p: Omit<CompiledPipeline, "objects">): CompiledPipeline {
   let objects: Record<string, unknown>[] | undefined;
   return Object.defineProperty(p as CompiledPipeline, "objects", {

@@ -278,4 +278,14 @@ describe("memory: syntax trees are released", () => {
     expect(checked).toBeGreaterThan(30);
     expect(affinities).toBeGreaterThan(0); // affinity terms are passed through by the schema: the case that leaked
   });
+
+  it("keepIr: false gives the same manifests without holding the IR, and says so if it is read", async () => {
+    const options: CompileOptions = { cwd: path.join(ROOT, "examples"), paths: ["."], target: "argo", kind: "auto" };
+    const kept = await compile(options);
+    const dropped = await compile({ ...options, keepIr: false });
+    expect(summary(dropped)).toEqual(summary(kept));
+    expect(dropped.pipelines[0]!.objects).toEqual(kept.pipelines[0]!.objects);
+    expect(() => dropped.pipelines[0]!.ir).toThrow(/was not kept: compile with keepIr/);
+    expect(kept.pipelines[0]!.ir.name).toBe(kept.pipelines[0]!.name);
+  });
 });

@@ -53,6 +53,8 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
     target: flags.target,
     kind: flags.kind,
     typecheck: flags.typecheck,
+    // The IR is read only to draw graphs; not keeping it makes a large compile much smaller.
+    ...(!flags.graph && { keepIr: false }),
     ...(flags.namespace !== undefined && { namespace: flags.namespace }),
     ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
     ...(flags.metrics === false && { metrics: false }),

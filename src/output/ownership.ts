@@ -33,10 +33,12 @@ export const isGenerated = (content: string): boolean => {
 
 export function planOutput(outDir: string, files: readonly OutputFile[]): OutputChanges {
   const changes: OutputChanges = { added: [], changed: [], unchanged: [], removed: [], diagnostics: [] };
+  // Read one file at a time and keep only what differs: a recompile of an unchanged repository
+  // must not hold its whole previous output in memory beside the new one.
   const existing = listFiles(outDir);
   const wanted = new Set(files.map((f) => f.path));
   for (const file of files) {
-    const before = existing.get(file.path);
+    const before = existing.has(file.path) ? readFile(outDir, file.path) : undefined;
     if (before === undefined) changes.added.push(file);
     else if (!isGenerated(before)) {
       changes.diagnostics.push({
@@ -51,15 +53,19 @@ export function planOutput(outDir: string, files: readonly OutputFile[]): Output
     } else if (before === file.content) changes.unchanged.push(file.path);
     else changes.changed.push({ file, before });
   }
-  for (const [p, before] of existing) if (!wanted.has(p) && isGenerated(before)) changes.removed.push({ path: p, before });
+  for (const p of existing) {
+    if (wanted.has(p)) continue;
+    const before = readFile(outDir, p);
+    if (before !== undefined && isGenerated(before)) changes.removed.push({ path: p, before });
+  }
   return changes;
 }
 
 export const hasChanges = (c: OutputChanges): boolean => c.added.length + c.changed.length + c.removed.length > 0;
 
-/** Top-level files of the output directory with their content (Gantry writes no subfolders). */
-function listFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
+/** Names of the top-level files of the output directory that Gantry could have written (it writes no subfolders). */
+function listFiles(dir: string): Set<string> {
+  const out = new Set<string>();
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -67,13 +73,16 @@ function listFiles(dir: string): Map<string, string> {
     return out;
   }
   for (const e of entries) {
-    if (!e.isFile() || e.name.startsWith(".")) continue;
-    if (!/\.(ya?ml|md|json)$/.test(e.name)) continue;
-    try {
-      out.set(e.name, fs.readFileSync(path.join(dir, e.name), "utf8"));
-    } catch {
-      // Unreadable files are not Gantry's to judge.
-    }
+    if (e.isFile() && !e.name.startsWith(".") && /\.(ya?ml|md|json)$/.test(e.name)) out.add(e.name);
   }
   return out;
+}
+
+/** A file's text; undefined if it cannot be read (unreadable files are not Gantry's to judge). */
+function readFile(dir: string, name: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(dir, name), "utf8");
+  } catch {
+    return undefined;
+  }
 }
