@@ -73,12 +73,10 @@ const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.d.cts", "
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
   const entries = await expandPaths(options, diagnostics);
-  const merged = mergeBatches([compileBatch(entries, options, await loadBackend(options))]);
+  const program = createSourceProgram(options.cwd);
+  const merged = mergeBatches([compileBatch(entries, options, await loadBackend(options), program)]);
   diagnostics.push(...merged.diagnostics);
-  if (options.typecheck && entries.length > 0) {
-    const relative = (f: string) => path.relative(options.cwd, f).split(path.sep).join("/");
-    diagnostics.push(...typecheck(options.cwd, entries, relative));
-  }
+  if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(options.cwd, entries, program.relative));
   const sorted = sortDiagnostics(diagnostics);
   return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted) };
 }

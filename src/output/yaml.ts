@@ -8,10 +8,12 @@
  * library exactly; a test checks the whole output against `yaml.stringify` byte for byte.
  */
 import { stringify } from "yaml";
+import { memoize } from "../util/memo.js";
 
 const OPTIONS = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
-const scalarCache = new Map<unknown, string>();
-const keyCache = new Map<string, string>();
+const renderScalar = memoize((value: string | number | boolean | null) => stringify({ k: value }, OPTIONS).slice(3, -1), 100_000);
+// Rendered nested: at column 0 a key such as `...` would need quotes that it does not need indented.
+const renderNestedKey = memoize((k: string) => stringify({ k: { [k]: 0 } }, OPTIONS).slice(5, -4), 100_000);
 
 /**
  * A scalar as `yaml` writes it as a map value: rendered in the context `k: <value>` so that a
@@ -19,24 +21,13 @@ const keyCache = new Map<string, string>();
  */
 function scalar(value: string | number | boolean | null, indent: string): string {
   if (typeof value === "string" && isPlainSafe(value)) return value;
-  let text = scalarCache.get(value);
-  if (text === undefined) {
-    text = stringify({ k: value }, OPTIONS).slice(3, -1);
-    if (scalarCache.size < 100_000) scalarCache.set(value, text);
-  }
+  const text = renderScalar(value);
   return text.includes("\n") ? text.replace(/\n(?=.)/g, `\n${indent}`) : text;
 }
 
 function key(k: string, indent: string): string {
   if (isPlainSafe(k)) return k;
-  if (indent === "") return topLevelKey(k);
-  let text = keyCache.get(k);
-  if (text === undefined) {
-    // Rendered nested: at column 0 a key such as `...` would need quotes that it does not need indented.
-    text = stringify({ k: { [k]: 0 } }, OPTIONS).slice(5, -4);
-    if (keyCache.size < 100_000) keyCache.set(k, text);
-  }
-  return text;
+  return indent === "" ? topLevelKey(k) : renderNestedKey(k);
 }
 
 function topLevelKey(k: string): string {

@@ -5,9 +5,9 @@
  */
 import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
+import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
 import { LimitError, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
-import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
@@ -188,7 +188,6 @@ export class Evaluator {
     }
   }
 
-  /** Starts a fresh work budget: each exported value is evaluated within its own. */
   /** The work spent so far, and a fresh budget from now on; `restoreBudget` gives the old one back. */
   takeBudget(): number {
     const spent = this.steps;
@@ -200,6 +199,7 @@ export class Evaluator {
     this.steps = spent;
   }
 
+  /** Starts a fresh work budget: each exported value is evaluated within its own. */
   resetBudget(): void {
     this.steps = 0;
   }

@@ -4,6 +4,7 @@
  */
 import type { TaskRole } from "../../dsl/handle.js";
 import type * as IR from "../../ir/index.js";
+import { setOwn } from "../../util/own-property.js";
 import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
 import { durationSeconds, normalizeQuantity } from "./rules/index.js";
 import type { PipelineOptionsInput, RetryInput, TaskDefaultsInput, TaskSpecInput } from "./input-schema.js";
@@ -161,7 +162,7 @@ function plainCopy<T>(value: T): T {
   if (Array.isArray(value)) return value.map(plainCopy) as T;
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: plainCopy(v), enumerable: true, writable: true, configurable: true });
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, plainCopy(v));
   return out as T;
 }
 
@@ -175,10 +176,6 @@ export function stripUndefined<T extends object>(o: T): T {
   for (const k in o) if (o[k] === undefined) (some = true);
   if (!some) return o;
   const out = {} as T;
-  for (const k in o) {
-    if (o[k] === undefined) continue;
-    if (k === "__proto__") Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });
-    else out[k] = o[k];
-  }
+  for (const k in o) if (o[k] !== undefined) setOwn(out, k, o[k]);
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as IR from "../../ir/index.js";
+import { memoize } from "../../util/memo.js";
 import { effectiveRetry } from "./retry.js";
 import type { Scopes } from "./scopes.js";
 
@@ -92,15 +93,7 @@ const isIndex = (k: string) => {
 const byNumber = (a: string, b: string) => Number(a) - Number(b);
 
 /** Keys repeat across every task of every pipeline: quote each once. */
-const quotedKeys = new Map<string, string>();
-const quoted = (k: string): string => {
-  let q = quotedKeys.get(k);
-  if (q === undefined) {
-    q = JSON.stringify(k);
-    if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
-  }
-  return q;
-};
+const quoted = memoize((k: string): string => JSON.stringify(k), 10_000);
 
 function write(v: unknown): string | undefined {
   switch (typeof v) {

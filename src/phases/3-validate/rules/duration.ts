@@ -7,6 +7,8 @@
  * durations are rejected, since neither makes sense for these fields.
  */
 
+import { memoize } from "../../../util/memo.js";
+
 const NANOS_PER_UNIT: Readonly<Record<string, number>> = {
   ns: 1,
   us: 1e3,
@@ -29,16 +31,7 @@ function isDigit(c: string | undefined): boolean {
 }
 
 /** Results by text: every task of a repository repeats the same few durations (`30s`, `45m`). */
-const parsed = new Map<string, Parsed>();
-
-function parse(s: string): Parsed {
-  let r = parsed.get(s);
-  if (r === undefined) {
-    r = parseText(s);
-    if (parsed.size < 10_000) parsed.set(s, r);
-  }
-  return r;
-}
+const parse = memoize(parseText, 10_000);
 
 function parseText(s: string): Parsed {
   const q = JSON.stringify(s);
