@@ -207,10 +207,6 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
   return sortByName(pipelines);
 }
 
-/**
- * The objects are read back from the YAML when first asked for, not kept: a large compile holds
- * only its text (about 50 MB less peak RSS at 1,000 x 20), and what a caller reads is what was written.
- */
 /** `ir` for a compile that does not keep it: reading it is a mistake in the caller, said plainly. */
 function withoutIr(p: Omit<CompiledPipeline, "objects" | "ir">): Omit<CompiledPipeline, "objects"> {
   return Object.defineProperty(p as Omit<CompiledPipeline, "objects">, "ir", {
@@ -221,6 +217,10 @@ function withoutIr(p: Omit<CompiledPipeline, "objects" | "ir">): Omit<CompiledPi
   });
 }
 
+/**
+ * The objects are read back from the YAML when first asked for, not kept: a large compile holds
+ * only its text (about 50 MB less peak RSS at 1,000 x 20), and what a caller reads is what was written.
+ */
 function withLazyObjects(p: Omit<CompiledPipeline, "objects">): CompiledPipeline {
   let objects: Record<string, unknown>[] | undefined;
   return Object.defineProperty(p as CompiledPipeline, "objects", {

@@ -107,7 +107,7 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   }
   if (flags.check) return reportCheck(changes, flags.out, io, (d) => diagnostics.push(d), report);
 
-  const written = await writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
+  const written = writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
   diagnostics.push(...written.diagnostics);
   if (hasErrors(written.diagnostics)) {
     report(`${summarize(diagnostics)}; nothing was written.\n`);

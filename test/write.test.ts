@@ -1,0 +1,44 @@
+/**
+ * The atomic writer on real files: everything is staged before anything is replaced, a failure part
+ * way through leaves the directory exactly as it was (no temporary file behind), and stale files are
+ * removed only after every write succeeded.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeAtomically } from "../src/output/write.js";
+import { snapshotDir, tempProject } from "./support/cli.js";
+
+describe("writeAtomically", () => {
+  it("writes new and changed files, removes stale ones, and leaves no temporary file", () => {
+    const dir = tempProject({ "out/a.yaml": "old a\n", "out/stale.yaml": "gone\n" });
+    const out = path.join(dir, "out");
+    const r = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "b.yaml", content: "b\n" }], ["stale.yaml"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.written).toEqual(["a.yaml", "b.yaml"]);
+    expect(r.removed).toEqual(["stale.yaml"]);
+    expect(snapshotDir(out)).toEqual({ "a.yaml": "new a\n", "b.yaml": "b\n" });
+  });
+
+  it("creates the output directory", () => {
+    const dir = tempProject({ "keep.txt": "x\n" });
+    const r = writeAtomically(path.join(dir, "deep", "out"), [{ path: "a.yaml", content: "a\n" }]);
+    expect(r.written).toEqual(["a.yaml"]);
+    expect(fs.readFileSync(path.join(dir, "deep", "out", "a.yaml"), "utf8")).toBe("a\n");
+  });
+
+  it("a failure after some files were staged changes nothing and removes what it staged", () => {
+    // "sub" is a file, so the second file's directory cannot be made: the first is already staged.
+    const dir = tempProject({ "out/a.yaml": "old a\n", "out/sub": "a file\n", "out/stale.yaml": "stays\n" });
+    const out = path.join(dir, "out");
+    const before = snapshotDir(out);
+    const r = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "sub/b.yaml", content: "b\n" }], ["stale.yaml"]);
+    expect(r.written).toEqual([]);
+    expect(r.removed).toEqual([]);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: "GANTRY5001", severity: "error", hint: expect.stringContaining("No file was changed") });
+    expect(r.diagnostics[0]!.message).toMatch(/^cannot write to .*out: (ENOTDIR|EEXIST) /);
+    expect(snapshotDir(out)).toEqual(before);
+    expect(fs.readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
