@@ -14,6 +14,9 @@
  *   3. compile: `compile({ cwd, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false })`
  *      from dist/, which includes YAML generation and writes nothing; it must report ok, with no
  *      diagnostics, every pipeline and every task;
+ *   4. output floor: one more compile with a backend that, besides returning the objects, times
+ *      `JSON.stringify` of them (V8's native serialiser) and Gantry's `toYaml` of them: the cost of
+ *      merely writing out what the compile produces, against the same bare parse;
  *
  * repeating 2 and 3 alternately (default 3 times, `gc()` before each) and reporting medians of
  * the wall-clock times. Peak RSS is `process.resourceUsage().maxRSS` after a compile, with the
@@ -48,6 +51,10 @@ const REPO = path.resolve(path.dirname(SELF), "..");
 const DIST_COMPILE = path.join(REPO, "dist", "compile.js");
 const DIST_SESSION = path.join(REPO, "dist", "session.js");
 const DIST_CLI = path.join(REPO, "dist", "cli", "main.js");
+const DIST_YAML = path.join(REPO, "dist", "output", "yaml.js");
+
+/** @typedef {{ cwd: string; paths: string[]; target: "argo"; kind: "auto"; typecheck: false }} CorpusOptions */
+/** @typedef {(plan: unknown) => { objects: unknown[]; diagnostics: unknown[] }} Backend */
 
 /** Pipelines in the warm-up corpus (numbered from WARMUP_FIRST, so its names and text differ). */
 const WARMUP_PIPELINES = 100;
@@ -72,6 +79,16 @@ const TARGET = { pipelines: 1000, tasks: 20, maxRatio: 2.0, maxRssMB: 512 };
  * @property {number} yamlBytes
  * @property {string} tsVersion
  * @property {CliResult} [cli] the real `gantry compile` in its own process, writing the output
+ * @property {OutputFloor} [floor] what merely serialising the compile's output costs
+ */
+
+/**
+ * The output floor: the emitted Kubernetes objects of every pipeline, serialised once by V8's
+ * native `JSON.stringify` and once by Gantry's YAML writer, each timed on its own (summed per pipeline).
+ * @typedef {object} OutputFloor
+ * @property {number} jsonMs
+ * @property {number} jsonBytes
+ * @property {number} yamlMs
  */
 
 /**
@@ -317,6 +334,20 @@ function report(results, reps, loadBefore) {
   }
   console.log("");
 
+  console.log("Output floor: the objects the compile emits, serialised alone in the same process (summed over pipelines), against");
+  console.log("the median bare parse. Any compile must at least parse its sources and write this output:");
+  for (const r of results) {
+    if (!r.floor) continue;
+    const parse = median(r.parseMs);
+    const f = r.floor;
+    console.log(
+      `  ${fmtInt(r.pipelines)} x ${r.tasks}: V8's native JSON.stringify ${fmtMs(f.jsonMs)} ms = ${(f.jsonMs / parse).toFixed(2)}x the parse ` +
+        `(${fmtInt(Math.round(f.jsonBytes / 2 ** 20))} MB of JSON); Gantry's YAML writer ${fmtMs(f.yamlMs)} ms = ${(f.yamlMs / parse).toFixed(2)}x ` +
+        `(${fmtInt(Math.round(r.yamlBytes / 2 ** 20))} MB of YAML)`,
+    );
+  }
+  console.log("");
+
   console.log("The real command, `gantry compile pipelines --out <dir>` in its own process (Node start-up, module loading,");
   console.log("compile, ownership check, atomic write), into an empty directory and then again with nothing changed:");
   for (const r of results) {
@@ -338,6 +369,10 @@ function report(results, reps, loadBefore) {
     if (at.cli) {
       const cliRss = Math.max(at.cli.freshRssMB, at.cli.againRssMB);
       console.log(`  ${cliRss < TARGET.maxRssMB ? "PASS" : "FAIL"}  the same for the whole \`gantry compile\` process, writing its output: ${Math.round(cliRss)} MB`);
+    }
+    if (at.floor) {
+      const floor = 1 + at.floor.jsonMs / median(at.parseMs);
+      console.log(`  INFO  floor of that ratio for this output: parse + native JSON.stringify of the emitted objects alone = ${floor.toFixed(2)}x`);
     }
     const incremental = median(at.incrementalMs ?? []) / median(at.compileMs);
     console.log(`  ${incremental < 0.1 ? "PASS" : "FAIL"}  one-file change (--watch) recompiles in under 10% of a full compile: ${fmtMs(median(at.incrementalMs ?? []))} ms = ${(incremental * 100).toFixed(2)}%`);
@@ -396,8 +431,10 @@ function gitRevision() {
 async function child(dir, warmDir, tasks, reps) {
   const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
   if (!gc) throw new Error("the measuring process needs --expose-gc");
-  /** @type {{ compile: (o: { cwd: string; paths: string[]; target: "argo"; kind: "auto"; typecheck: false }) => Promise<any> }} */
-  const { compile } = await import(pathToFileURL(DIST_COMPILE).href);
+  /** @type {{ compile: (o: CorpusOptions) => Promise<any>; compileBatch: (entries: string[], o: CorpusOptions, backend: Backend) => unknown; expandPaths: (o: CorpusOptions, d: unknown[]) => Promise<string[]>; loadBackend: (o: CorpusOptions) => Promise<Backend> }} */
+  const { compile, compileBatch, expandPaths, loadBackend } = await import(pathToFileURL(DIST_COMPILE).href);
+  /** @type {{ toYaml: (objects: unknown[], header: string) => string }} */
+  const { toYaml } = await import(pathToFileURL(DIST_YAML).href);
   const { ts } = await import("ts-morph");
 
   /** @param {string[]} files */
@@ -406,8 +443,10 @@ async function child(dir, warmDir, tasks, reps) {
     for (const file of files) trees.push(ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true));
     return trees.length;
   };
+  /** @param {string} cwd @returns {CorpusOptions} */
+  const corpusOptions = (cwd) => ({ cwd, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false });
   /** @param {string} cwd */
-  const compileCorpus = (cwd) => compile({ cwd, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false });
+  const compileCorpus = (cwd) => compile(corpusOptions(cwd));
 
   const files = listCorpusFiles(dir);
   const pipelines = fs.readdirSync(path.join(dir, "pipelines")).length;
@@ -483,6 +522,24 @@ async function child(dir, warmDir, tasks, reps) {
     if (updated.recompiled.length !== 1 || !updated.ok) throw new Error(`incremental recompile: expected 1 file, got ${updated.recompiled.length} (ok: ${updated.ok})`);
   }
   fs.writeFileSync(victim, original);
+
+  // 5. Output floor: the same objects the compile emits, serialised natively and by Gantry's YAML writer.
+  const options = corpusOptions(dir);
+  const argo = await loadBackend(options);
+  /** @type {OutputFloor} */
+  const floor = { jsonMs: 0, jsonBytes: 0, yamlMs: 0 };
+  gc();
+  compileBatch(await expandPaths(options, []), options, (plan) => {
+    const emitted = argo(plan);
+    let t0 = performance.now();
+    floor.jsonBytes += JSON.stringify(emitted.objects).length;
+    floor.jsonMs += performance.now() - t0;
+    t0 = performance.now();
+    toYaml(emitted.objects, "bench");
+    floor.yamlMs += performance.now() - t0;
+    return emitted;
+  });
+  result.floor = floor;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
