@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { documentYaml, isPlainSafe, prune } from "../src/output/yaml.js";
+import { documentYaml, isPlainKey, isPlainValue, prune } from "../src/output/yaml.js";
 import { compileExamples } from "./support/examples.js";
 import { rng } from "./support/rng.js";
 
@@ -48,8 +48,10 @@ describe("documentYaml equals yaml.stringify", () => {
   });
 });
 
-describe("the plain-string fast path", () => {
-  it("agrees with yaml on 20,000 random strings of its character class, and on keyword look-alikes", () => {
+describe("the plain-string fast paths", () => {
+  const viaYaml = (w: string) => stringify({ k: w }, { lineWidth: 0 }).slice(3, -1);
+
+  it("keys: agree with yaml on 20,000 random strings of their character class, and on keyword look-alikes", () => {
     const r = rng(7);
     const first = "abcdefxyzABCDEFXYZ_";
     const rest = "abcdefnotruelsxyzABCDEFNOTRUELS0123456789_-./";
@@ -59,11 +61,39 @@ describe("the plain-string fast path", () => {
       for (let j = Math.floor(r() * 8); j > 0; j--) s += rest[Math.floor(r() * rest.length)]!;
       words.push(s);
     }
+    let fast = 0;
     for (const w of words) {
-      const viaYaml = stringify({ k: w }, { lineWidth: 0 }).slice(3, -1);
-      if (isPlainSafe(w)) expect(viaYaml, w).toBe(w);
+      if (isPlainKey(w)) (fast++, expect(stringify({ [w]: 0 }, { lineWidth: 0 }), w).toBe(`${w}: 0\n`));
       expect(documentYaml({ [w]: w })).toBe(reference({ [w]: w }));
     }
+    expect(fast).toBeGreaterThan(15000); // the class is exercised, not just its rejections
+  });
+
+  // Every printable ASCII character, weighted towards YAML's indicators, in every position: a string
+  // the fast path passes must be one yaml writes unchanged, as a value and as a sequence item, at any depth.
+  it("values: agree with yaml on 40,000 random strings over all of printable ASCII, and on edge cases", () => {
+    const r = rng(11);
+    const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join("");
+    const special = " :#-./?,[]{}&*!|>'\"%@`~=+";
+    const letters = "abnoprstuyABNOTY_e019";
+    const pick = (set: string) => set[Math.floor(r() * set.length)]!;
+    const char = () => { const x = r(); return x < 0.35 ? pick(special) : x < 0.8 ? pick(letters) : pick(ascii); };
+    const cases = [
+      "--", "---", "--x", "---x", "-", "-x", "-1", "-.5", "-inf", "-.inf", "-_", "- x", "-- x", ".", "..", "...", "./", "../a", ".../a", ".5", ".inf",
+      "/", "/a", "/a:", "a:", "a: b", "a:b", "a #b", "a#b", "a ", "a  b", "sha256:0f", "img:1.2", "--date={{p}}", "x=1,y=[2]", "a'b", 'a"b', "k: v",
+      "true", "True", "yes", "null", "Null", "NULL", "on", "off", "n", "y", "nan", "inf", "e5", "_true", "trueish",
+    ];
+    for (let i = 0; i < 40000; i++) {
+      let s = "";
+      for (let j = 1 + Math.floor(r() * 7); j > 0; j--) s += char();
+      cases.push(s);
+    }
+    let fast = 0;
+    for (const w of cases) {
+      if (isPlainValue(w)) (fast++, expect(viaYaml(w), JSON.stringify(w)).toBe(w));
+      const doc = { k: w, nested: { list: [w, { deeper: w }] } };
+      expect(documentYaml(doc), JSON.stringify(w)).toBe(reference(doc));
+    }
+    expect(fast).toBeGreaterThan(10000);
   });
 });
-

@@ -20,13 +20,13 @@ const renderNestedKey = memoize((k: string) => stringify({ k: { [k]: 0 } }, OPTI
  * block scalar's indentation indicator is relative, then re-indented for where it goes.
  */
 function scalar(value: string | number | boolean | null, indent: string): string {
-  if (typeof value === "string" && isPlainSafe(value)) return value;
+  if (typeof value === "string" && isPlainValue(value)) return value;
   const text = renderScalar(value);
   return text.includes("\n") ? text.replace(/\n(?=.)/g, `\n${indent}`) : text;
 }
 
 function key(k: string, indent: string): string {
-  if (isPlainSafe(k)) return k;
+  if (isPlainKey(k)) return k;
   return indent === "" ? topLevelKey(k) : renderNestedKey(k);
 }
 
@@ -35,20 +35,56 @@ function topLevelKey(k: string): string {
 }
 
 /**
- * Strings `yaml` always writes as they are, without asking it: a letter or `_` first, then letters,
+ * Keys `yaml` always writes as they are, without asking it: a letter or `_` first, then letters,
  * digits, `_`, `-`, `.` and `/`, and not a word the YAML core schema reads as a boolean or null.
  * Everything else goes through the library. test/yaml.test.ts checks this class against `yaml`.
  */
 const CORE_WORDS = /^(true|false|null|y|n|yes|no|on|off)$/i;
-export function isPlainSafe(s: string): boolean {
-  // /^[A-Za-z_][A-Za-z0-9_./-]*$/ by character code: this runs for every key and string written.
+export function isPlainKey(s: string): boolean {
+  // /^[A-Za-z_][A-Za-z0-9_./-]*$/ by character code: this runs for every key written.
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    const letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-    if (!letter && (i === 0 || !((c >= 48 && c <= 57) || c === 45 || c === 46 || c === 47))) return false;
+    if (!isWordStart(c) && (i === 0 || !((c >= 48 && c <= 57) || c === 45 || c === 46 || c === 47))) return false;
   }
   return n > 0 && (n > 5 || !CORE_WORDS.test(s)); // the longest core word is "false"
+}
+
+/**
+ * String values `yaml` writes as they are (as a map value or sequence item in block style): the
+ * plain scalars of image references, paths, flags and `file:line` annotations, which are most
+ * strings of a manifest and often unique, so asking the library (and caching its answer) for each
+ * would cost more than the rest of the writer. The class, by YAML 1.2's plain-scalar rules as the
+ * library applies them (its `plainString`), kept narrow:
+ *   - printable ASCII only (control and non-ASCII characters are the library's to escape);
+ *   - first a letter or `_`; or `/`; or `-` followed by a letter, `_` or a second `-` (a flag,
+ *     never a number, and not the `---` document marker); or `./` or `..` (a relative path,
+ *     never a number like `.5` nor the `...` document marker);
+ *   - no `: ` or ` #` inside (a key or a comment), and not ending with a space or `:`;
+ *   - not a core-schema boolean or null word (a letter first rules out numbers).
+ * test/yaml.test.ts checks it against the library on random strings of a wider alphabet.
+ */
+export function isPlainValue(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || !startsPlainValue(s)) return false;
+  let prev = s.charCodeAt(0);
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || (c === 32 && prev === 58) || (c === 35 && prev === 32)) return false;
+    prev = c;
+  }
+  return prev !== 32 && prev !== 58 && (n > 5 || !CORE_WORDS.test(s));
+}
+
+const isWordStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+
+function startsPlainValue(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (isWordStart(c) || c === 47) return true;
+  const next = s.charCodeAt(1); // NaN past the end
+  if (c === 45) return isWordStart(next) || (next === 45 && s.charCodeAt(2) !== 45);
+  if (c === 46) return next === 47 || (next === 46 && s.charCodeAt(2) !== 46);
+  return false;
 }
 
 const INDENTS: string[] = [""];
