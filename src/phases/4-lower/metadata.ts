@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type * as IR from "../../ir/index.js";
 import { memoize } from "../../util/memo.js";
+import { sortedKeys } from "../../util/sorted-keys.js";
 import { effectiveRetry } from "./retry.js";
 import type { Scopes } from "./scopes.js";
 
@@ -92,24 +93,6 @@ const isIndex = (k: string) => {
 };
 const byNumber = (a: string, b: string) => Number(a) - Number(b);
 
-/**
- * Insertion sort, in place, by UTF-16 code units (as `Array.prototype.sort` with no comparator).
- * `sort()` allocates a work copy on every call, and this runs for every object of every task: it was
- * a seventh of all the memory a compile allocates. Objects have a few dozen keys at most.
- */
-function sortInPlace(keys: string[]): string[] {
-  for (let i = 1; i < keys.length; i++) {
-    const k = keys[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > k) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = k;
-  }
-  return keys;
-}
-
 /** Keys repeat across every task of every pipeline: quote each once. */
 const quoted = memoize((k: string): string => JSON.stringify(k), 10_000);
 
@@ -137,7 +120,7 @@ function write(v: unknown): string | undefined {
 
 /** An object, without the key `omit`, and with `replaced` written as the given JSON. */
 function writeObject(o: Record<string, unknown>, omit?: string, replaced?: string, replacement?: string): string {
-  let keys = sortInPlace(Object.keys(o));
+  let keys = sortedKeys(o);
   if (keys.some(isIndex)) keys = [...keys.filter(isIndex).sort(byNumber), ...keys.filter((k) => !isIndex(k))];
   let out = "{";
   for (let i = 0; i < keys.length; i++) {

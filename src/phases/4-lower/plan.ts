@@ -6,6 +6,7 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
+import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
 import { startCondition, successCondition, type Condition } from "./conditions.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
@@ -127,7 +128,7 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
 /** Maps are emitted with sorted keys so output never depends on declaration or merge order. */
 export function sortKeys<T>(m: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const k of Object.keys(m).sort()) setOwn(out, k, m[k]);
+  for (const k of sortedKeys(m)) setOwn(out, k, m[k]);
   return out;
 }
 
