@@ -18,6 +18,13 @@ describe("sortedKeys", () => {
     }
   });
 
+  it("large maps too (sorted by sort() past 32 keys, as insertion sort is quadratic)", () => {
+    const r = rng(5);
+    const o: Record<string, number> = {};
+    for (let i = 0; i < 2000; i++) o[`k${Math.floor(r() * 1e6)}-${i}`] = i;
+    expect(sortedKeys(o)).toEqual(Object.keys(o).sort());
+  });
+
   it("returns a new array and leaves the object alone", () => {
     const o = { b: 1, a: 2, 10: 3, 9: 4 };
     expect(sortedKeys(o)).toEqual(["10", "9", "a", "b"]);

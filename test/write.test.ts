@@ -41,4 +41,23 @@ describe("writeAtomically", () => {
     expect(snapshotDir(out)).toEqual(before);
     expect(fs.readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
+
+  // The temporary name is `.<file>.<pid>.tmp`: one that exists already is not this call's to remove.
+  it("never removes a temporary-named file it did not create, and reports instead of throwing", () => {
+    const dir = tempProject({ "out/a.yaml": "old a\n", [`out/.b.yaml.${process.pid}.tmp`]: "someone else's\n" });
+    const out = path.join(dir, "out");
+    const before = snapshotDir(out);
+    const r = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "b.yaml", content: "b\n" }]);
+    expect(r.written).toEqual([]);
+    expect(r.diagnostics[0]).toMatchObject({ code: "GANTRY5001", message: expect.stringContaining("EEXIST") });
+    expect(snapshotDir(out)).toEqual(before);
+
+    fs.rmSync(path.join(out, `.b.yaml.${process.pid}.tmp`));
+    fs.mkdirSync(path.join(out, `.b.yaml.${process.pid}.tmp`));
+    const again = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "b.yaml", content: "b\n" }]);
+    expect(again.diagnostics[0]).toMatchObject({ code: "GANTRY5001" });
+    expect(fs.readFileSync(path.join(out, "a.yaml"), "utf8")).toBe("old a\n");
+    expect(fs.statSync(path.join(out, `.b.yaml.${process.pid}.tmp`)).isDirectory()).toBe(true);
+    expect(fs.existsSync(path.join(out, `.a.yaml.${process.pid}.tmp`))).toBe(false);
+  });
 });

@@ -48,6 +48,20 @@ describe("documentYaml equals yaml.stringify", () => {
   });
 });
 
+describe("keys over YAML's 1,024-character limit for implicit keys", () => {
+  it("are written as the library writes them (explicit `? key` entries), at any depth", () => {
+    const plain = "a".repeat(1100);
+    const quoted = `${"b".repeat(1030)}: x`;
+    const edge = "c".repeat(1024);
+    for (const doc of [
+      { [plain]: "v" },
+      { spec: { [plain]: { n: 1, list: [1, { [quoted]: [] }] }, ok: "yes" } },
+      { items: [{ [quoted]: "multi\nline\n" }], [edge]: 1 },
+    ]) expect(documentYaml(doc)).toBe(reference(doc));
+    expect(documentYaml({ [edge]: 1 })).toBe(`${edge}: 1\n`);
+  });
+});
+
 describe("the plain-string fast paths", () => {
   const viaYaml = (w: string) => stringify({ k: w }, { lineWidth: 0 }).slice(3, -1);
 

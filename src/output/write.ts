@@ -4,7 +4,7 @@
  *
  * Synchronous on purpose: a compile writes up to thousands of small files one after the other with
  * nothing else to do meanwhile, and each asynchronous call is a thread-pool round trip (about 1.4 s
- * of waiting for 1,000 manifests; the synchronous calls take a fraction of that).
+ * of waiting for the 1,001 files of 1,000 pipelines; the synchronous calls take a fraction of that).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -38,8 +38,15 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
       const dir = path.dirname(target);
       if (!made.has(dir)) (fs.mkdirSync(dir, { recursive: true }), made.add(dir));
       const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
-      staged.push({ tmp, target, path: file.path }); // first, so that a half-written one is removed too
-      fs.writeFileSync(tmp, file.content, { flag: "wx" });
+      // Created exclusively before it is staged: a failure removes only files this call made,
+      // including a half-written one, never someone else's file of the same name.
+      const fd = fs.openSync(tmp, "wx");
+      staged.push({ tmp, target, path: file.path });
+      try {
+        fs.writeFileSync(fd, file.content);
+      } finally {
+        fs.closeSync(fd);
+      }
     }
     for (const s of staged) {
       fs.renameSync(s.tmp, s.target);
@@ -51,7 +58,7 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
       report.removed.push(p);
     }
   } catch (e) {
-    for (const s of staged) fs.rmSync(s.tmp, { force: true });
+    for (const s of staged) removeQuietly(s.tmp);
     const err = e as NodeJS.ErrnoException;
     report.diagnostics.push({
       code: "GANTRY5001",
@@ -66,4 +73,13 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
     report.written = [];
   }
   return report;
+}
+
+/** Cleanup after a failure must not fail in turn: the diagnostic about the first problem is what counts. */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Left behind; its name (`.<name>.<pid>.tmp`) says what it is.
+  }
 }

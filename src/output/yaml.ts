@@ -26,9 +26,15 @@ function scalar(value: string | number | boolean | null, indent: string): string
 }
 
 function key(k: string, indent: string): string {
-  if (isPlainKey(k)) return k;
-  return indent === "" ? topLevelKey(k) : renderNestedKey(k);
+  const text = isPlainKey(k) ? k : indent === "" ? topLevelKey(k) : renderNestedKey(k);
+  // Longer keys are written as explicit `? key` entries, which only the library lays out.
+  if (text.length > MAX_IMPLICIT_KEY) throw new LongKey();
+  return text;
 }
+
+/** YAML's limit for an implicit key (`yaml` switches to an explicit `? key` past it). */
+const MAX_IMPLICIT_KEY = 1024;
+class LongKey extends Error {}
 
 function topLevelKey(k: string): string {
   return stringify({ [k]: 0 }, OPTIONS).slice(0, -4);
@@ -136,9 +142,19 @@ function block(value: Record<string, unknown> | unknown[], depth: number, inline
   return out;
 }
 
-/** One YAML document for a map, as `yaml.stringify(value, OPTIONS)` would write it. */
+/**
+ * One YAML document for a map, as `yaml.stringify(value, OPTIONS)` would write it. A document with
+ * a key over YAML's 1,024-character limit for implicit keys (Kubernetes allows none that long) is
+ * written by the library as a whole.
+ */
 export function documentYaml(value: Record<string, unknown>): string {
-  return nonEmptyCollection(value) ? flat(block(value, 0, false)) : "{}\n";
+  if (!nonEmptyCollection(value)) return "{}\n";
+  try {
+    return flat(block(value, 0, false));
+  } catch (e) {
+    if (e instanceof LongKey) return stringify(prune(value), OPTIONS);
+    throw e;
+  }
 }
 
 /**

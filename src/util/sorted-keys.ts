@@ -6,6 +6,7 @@
  */
 export function sortedKeys(o: object): string[] {
   const keys = Object.keys(o);
+  if (keys.length > 32) return keys.sort(); // insertion sort is quadratic: a large user map pays the copy
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i]!;
     let j = i - 1;
