@@ -14,7 +14,7 @@ import { pipelineMetadata } from "./output/metadata.js";
 import { headerFor, toYaml } from "./output/yaml.js";
 import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
 import { Analyzer } from "./phases/2-analyze/index.js";
-import { duplicateName, validate } from "./phases/3-validate/index.js";
+import { duplicateName, validate, type DeclarationUnit } from "./phases/3-validate/index.js";
 import { lower, type Plan } from "./phases/4-lower/index.js";
 
 export type Target = "argo" | "jobs";
@@ -114,16 +114,30 @@ export interface Batch {
  * Analyse, validate, lower and emit entry files one at a time, with one module cache, so shared
  * helpers are read once; each entry's syntax tree and values are let go of once its pipelines are
  * validated (`release`; a --watch session keeps its trees, passing its own program).
+ *
+ * Entries are evaluated without recording where each property was written (a sixth of the
+ * compile). A pipeline whose validation reports anything is validated again from a second
+ * evaluation of its entry that records them (`locating`, with its own module cache), so its
+ * diagnostics point at the value the author wrote. Evaluation is deterministic: both evaluations
+ * make the same pipeline, found by its id.
  */
 export function compileBatch(entries: readonly string[], options: CompileOptions, backend: Backend, program = createSourceProgram(options.cwd), release = true): Batch {
-  const analyzer = new Analyzer(program);
+  const analyzer = new Analyzer(program, { properties: false });
+  let locating: Analyzer | undefined;
   const diagnostics: Diagnostic[] = [];
   const claims: Claim[] = [];
   for (const entry of entries) {
     const analysis = analyzer.entry(entry);
     diagnostics.push(...analysis.diagnostics);
-    for (const unit of analysis.units) {
-      const validation = validate([unit]);
+    /** The entry's pipelines from `locating`; its evaluation diagnostics are the ones reported above. */
+    let located: DeclarationUnit[] | undefined;
+    for (let unit of analysis.units) {
+      let validation = validate([unit]);
+      if (validation.diagnostics.length > 0 && unit.id !== undefined) {
+        located ??= (locating ??= new Analyzer(program)).entry(entry).units;
+        const exact = located.find((u) => u.id === unit.id);
+        if (exact) (unit = exact), (validation = validate([exact]));
+      }
       diagnostics.push(...validation.diagnostics);
       const ir = validation.pipelines[0];
       if (!ir) continue;
@@ -132,7 +146,7 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
       const [pipeline] = emitPipelines([ir], options, claim.diagnostics, backend);
       claims.push(pipeline ? { ...claim, pipeline } : claim);
     }
-    if (release) analyzer.release(entry);
+    if (release) analyzer.release(entry), locating?.release(entry);
   }
   diagnostics.push(...analyzer.finish());
   return { claims, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles() };

@@ -15,7 +15,7 @@ import { analyze, Analyzer } from "../src/phases/2-analyze/index.js";
 import { validate } from "../src/phases/3-validate/index.js";
 import { CompileSession } from "../src/session.js";
 import { tempProject } from "./support/cli.js";
-import { compileFiles, where, type Files } from "./support/positions.js";
+import { compileFiles, loc, where, type Files } from "./support/positions.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -169,6 +169,50 @@ describe("found by a second reading (cases from a review of the streaming compil
       "a.ts": `import { make } from "./lib.js";\nexport const all = [make("x"), make("x"), make("x")];\n`,
     });
     expect(three.diagnostics.map((d) => d.code)).toEqual(["GANTRY2009", "GANTRY2009"]);
+  });
+});
+
+describe("diagnostics of validation come from a second evaluation that records where values were written", () => {
+  // compileBatch evaluates without property origins and evaluates an entry again only when
+  // validating one of its pipelines reports something. These pin that the second evaluation finds
+  // the same pipeline, points into the module the value came from, and adds nothing of its own.
+  const lib = [
+    `export const bad = { image: "x", imagePullPolicy: "Sometimes" as "Always" };`,
+    `export const slow = { image: "x", timeout: "2h", retry: { limit: 1, backoff: { duration: "1s" }, totalTimeout: "1h" } };`,
+    `export const good = { image: "x" };`,
+  ].join("\n") + "\n";
+  const uses = (name: string, spec: string, extra = "") =>
+    `import { pipeline } from "gantry";\nimport { ${spec} } from "./lib.js";\n${extra}export default pipeline("${name}", {}, (p) => { p.task("t", { ...${spec}, args: ["${name}"] }); });\n`;
+
+  it("errors and warnings point into the helper module, for every pipeline that uses it", async () => {
+    const files: Files = { "lib.ts": lib, "a.ts": uses("a", "good"), "b.ts": uses("b", "bad"), "c.ts": uses("c", "bad"), "d.ts": uses("d", "slow") };
+    const r = await compileFiles(files);
+    const policy = loc("lib.ts", lib, `"Sometimes"`);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY2001 ${policy}`, `GANTRY2001 ${policy}`, `GANTRY2036 ${loc("lib.ts", lib, `"2h"`)}`]);
+    expect(r.diagnostics.map((d) => d.severity)).toEqual(["error", "error", "warning"]);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["a", "d"]);
+    const options: CompileOptions = { cwd: r.cwd, paths: ["."], target: "argo", kind: "auto" };
+    expect(summary(r)).toEqual(summary(await compileAtOnce(options)));
+    // --watch merges one batch per entry: the lib.ts error the two pipelines share is listed once.
+    const session = summary(await new CompileSession(options).full());
+    expect({ ...session, diagnostics: [...new Set(session.diagnostics)] }).toEqual({ ...summary(r), diagnostics: [...new Set(summary(r).diagnostics)] });
+  });
+
+  it("an entry's evaluation diagnostics are reported once, not again by the second evaluation", async () => {
+    const hidden = `const hidden = pipeline("h", {}, (p) => { p.task("t", { image: "x" }); });\nexport const n = String(Date.now());\n`;
+    const b = uses("b", "bad", hidden);
+    const r = await compileFiles({ "lib.ts": lib, "b.ts": b });
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1120 ${loc("b.ts", b, `"h"`)}`, `GANTRY1105 ${loc("b.ts", b, "Date.now")}`, `GANTRY2001 ${loc("lib.ts", lib, `"Sometimes"`)}`]);
+  });
+
+  it("finds the pipeline by where it was made when the second evaluation reaches more pipelines", async () => {
+    // z.ts reaches a's pipeline (compiled with a.ts) and its own bad one; only the bad one is located again.
+    const a = uses("a", "good");
+    const z = `export { default as first } from "./a.js";\n${uses("z", "bad").replace("export default", "export const second =")}`;
+    const r = await compileFiles({ "lib.ts": lib, "a.ts": a, "z.ts": z });
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY2001 ${loc("lib.ts", lib, `"Sometimes"`)}`]);
+    expect(r.diagnostics[0]!.message).toContain(`task "t"`);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["a"]);
   });
 });
 

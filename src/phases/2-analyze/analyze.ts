@@ -51,8 +51,15 @@ export class Analyzer {
   private reportedDiagnostics = 0;
   private reportedSyntax = 0;
 
-  constructor(private readonly program: SourceProgram) {
-    this.origins = new Origins(program.relative);
+  /**
+   * @param options.properties false: record where objects were made but not where each property
+   *   was written (see Origins); diagnostics of validation then point at the task or pipeline.
+   */
+  constructor(
+    private readonly program: SourceProgram,
+    options: { properties?: boolean } = {},
+  ) {
+    this.origins = new Origins(program.relative, options.properties ?? true);
     this.loader = new ModuleLoader(program);
     this.ev = new Evaluator(this.origins, this.loader);
     this.loader.evaluator = this.ev;

@@ -211,6 +211,7 @@ export class Evaluator {
    * parameter. Objects and handles keep the use site: their insides carry their own positions.
    */
   originOf(node: ts.Expression, scope: Scope): ts.Node {
+    if (!this.origins.properties) return node; // nothing would record it
     let n: ts.Expression = node;
     while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || ts.isNonNullExpression(n)) n = n.expression;
     if (!ts.isIdentifier(n)) return n;

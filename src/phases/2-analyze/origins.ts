@@ -2,6 +2,11 @@
  * Where each evaluated object and property was written. The model phase asks "where is
  * tasks[3].resources.limits.cpu?" through the SourceLocator interface; this answers from the syntax
  * nodes recorded during evaluation. Positions are computed only when asked for.
+ *
+ * Recording where every property was written is a sixth of a compile's time, and its answers are
+ * only read for a diagnostic. So a compile first records where objects were made (tasks, pipelines,
+ * functions: what lowering needs) and evaluates an entry again with properties only when validating
+ * it found something to report (`compileBatch`).
  */
 import { ts } from "ts-morph";
 import type { Span } from "../../diagnostics/index.js";
@@ -18,7 +23,14 @@ export class Origins implements SourceLocator {
   /** One table per object: recording is on the hot path of evaluation, so one lookup per property. */
   private readonly props = new WeakMap<object, Map<PropertyKey, PropertyOrigin>>();
 
-  constructor(private readonly relative: (fileName: string) => string) {}
+  /**
+   * @param properties false: record only where objects were made, not their properties; `valueAt`
+   *   and `keyAt` then answer undefined (the caller's fallback: the task or pipeline).
+   */
+  constructor(
+    private readonly relative: (fileName: string) => string,
+    readonly properties = true,
+  ) {}
 
   /** Records where an object was created (first record wins: the literal or call that made it). */
   object(obj: object, node: ts.Node): void {
@@ -27,15 +39,16 @@ export class Origins implements SourceLocator {
 
   /** Records where a literal just created was written (nothing can have recorded it before). */
   created(obj: object, node: ts.Node): void {
-    this.self.set(obj, node);
+    if (this.properties) this.self.set(obj, node);
   }
 
   property(obj: object, key: PropertyKey, node: ts.Node, keyNode?: ts.Node): void {
-    this.propertiesOf(obj).set(key, keyNode ? { value: node, key: keyNode } : { value: node });
+    if (this.properties) this.propertiesOf(obj).set(key, keyNode ? { value: node, key: keyNode } : { value: node });
   }
 
   /** Spreading copies values, and with them where they were written. */
   copyProperty(from: object, fromKey: PropertyKey, to: object, toKey: PropertyKey): void {
+    if (!this.properties) return;
     const origin = this.props.get(from)?.get(fromKey);
     if (origin) this.propertiesOf(to).set(toKey, origin);
   }
@@ -61,6 +74,7 @@ export class Origins implements SourceLocator {
   }
 
   valueAt(root: unknown, path: readonly PropertyKey[]): Span | undefined {
+    if (!this.properties) return undefined;
     let node = isObject(root) ? this.self.get(root) : undefined;
     let current: unknown = root;
     for (const key of path) {

@@ -9,15 +9,15 @@ export const CallExpression: ExpressionVisitor<ts.CallExpression> = (node, scope
   if (callee === SHORT_CIRCUIT || (node.questionDotToken && (callee === null || callee === undefined))) return SHORT_CIRCUIT;
   const args: unknown[] = [];
   // Where each argument was written, so a helper's parameter carries it into what the helper builds.
-  const origins: (ts.Node | undefined)[] = [];
+  const origins: (ts.Node | undefined)[] | undefined = ev.origins.properties ? [] : undefined;
   for (const arg of node.arguments) {
     if (ts.isSpreadElement(arg)) {
       const items = iterate(ev.evaluate(arg.expression, scope), arg, ev);
       args.push(...items);
-      origins.push(...items.map(() => undefined));
+      origins?.push(...items.map(() => undefined));
     } else {
       args.push(ev.evaluate(arg, scope));
-      origins.push(ev.originOf(arg, scope));
+      origins?.push(ev.originOf(arg, scope));
     }
   }
   return ev.call(callee, args, node, origins);
