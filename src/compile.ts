@@ -102,7 +102,13 @@ export interface Claim {
 
 export interface Batch {
   claims: Claim[];
-  /** Diagnostics of analysis and validation. */
+  /**
+   * Diagnostics of validating each pipeline that has any, valid or not, with where it was made: a
+   * pipeline's own, so listed once per pipeline (not merged with another's equal one, as a shared
+   * module's evaluation diagnostics are) and once however many batches reach it.
+   */
+  validations: { id?: string; diagnostics: Diagnostic[] }[];
+  /** Diagnostics of analysis. */
   diagnostics: Diagnostic[];
   /** Text of every file read, by relative path. */
   sources: Map<string, string>;
@@ -125,6 +131,7 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
   const analyzer = new Analyzer(program, { properties: false });
   let locating: Analyzer | undefined;
   const diagnostics: Diagnostic[] = [];
+  const validations: Batch["validations"] = [];
   const claims: Claim[] = [];
   for (const entry of entries) {
     const analysis = analyzer.entry(entry);
@@ -138,7 +145,7 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
         const exact = located.find((u) => u.id === unit.id);
         if (exact) (unit = exact), (validation = validate([exact]));
       }
-      diagnostics.push(...validation.diagnostics);
+      if (validation.diagnostics.length > 0) validations.push({ diagnostics: validation.diagnostics, ...(unit.id !== undefined && { id: unit.id }) });
       const ir = validation.pipelines[0];
       if (!ir) continue;
       const span = unit.locator.pipeline(unit.definition);
@@ -149,20 +156,22 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
     if (release) analyzer.release(entry), locating?.release(entry);
   }
   diagnostics.push(...analyzer.finish());
-  return { claims, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles() };
+  return { claims, validations, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles() };
 }
 
 /**
  * Batches (in entry order) into one result: the first pipeline of a name keeps it, a later one is
- * GANTRY2009 unless it is the same pipeline reached again. A diagnostic that several batches find
- * (a shared module's) is reported as often as the batch that found it most often did, so merging
- * one batch changes nothing.
+ * GANTRY2009 unless it is the same pipeline reached again. A pipeline's own diagnostics (validation,
+ * lowering) are reported once per pipeline. A diagnostic of analysis that several batches find (a
+ * shared module's) is reported as often as the batch that found it most often did, so merging one
+ * batch changes nothing.
  */
 export function mergeBatches(batches: readonly Batch[]): { pipelines: CompiledPipeline[]; diagnostics: Diagnostic[]; sources: Map<string, string> } {
   const diagnostics: Diagnostic[] = [];
   const reported = new Map<string, number>();
   const pipelines: CompiledPipeline[] = [];
   const names = new Map<string, Claim>();
+  const validated = new Set<string>();
   const sources = new Map<string, string>();
   for (const batch of batches) {
     const found = new Map<string, number>();
@@ -173,6 +182,11 @@ export function mergeBatches(batches: readonly Batch[]): { pipelines: CompiledPi
       if (n > (reported.get(key) ?? 0)) (reported.set(key, n), diagnostics.push(d));
     };
     batch.diagnostics.forEach(report);
+    for (const { id, diagnostics: own } of batch.validations) {
+      if (id !== undefined && validated.has(id)) continue;
+      if (id !== undefined) validated.add(id);
+      diagnostics.push(...own);
+    }
     for (const claim of batch.claims) {
       const first = names.get(claim.name);
       if (first && claim.id !== undefined && claim.id === first.id) continue;
@@ -181,7 +195,7 @@ export function mergeBatches(batches: readonly Batch[]): { pipelines: CompiledPi
         continue;
       }
       names.set(claim.name, claim);
-      claim.diagnostics.forEach(report);
+      diagnostics.push(...claim.diagnostics);
       if (claim.pipeline) pipelines.push(claim.pipeline);
     }
     for (const [file, text] of batch.sources) sources.set(file, text);
