@@ -12,9 +12,9 @@ import { hasErrors, sortDiagnostics, type Diagnostic, type Span } from "./diagno
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
 import { headerFor, toYaml } from "./output/yaml.js";
-import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
+import { createSourceProgram, typecheck, type SourceProgram } from "./phases/1-parse/index.js";
 import { Analyzer } from "./phases/2-analyze/index.js";
-import { duplicateName, validate, type DeclarationUnit } from "./phases/3-validate/index.js";
+import { duplicateName, validate } from "./phases/3-validate/index.js";
 import { lower, type Plan } from "./phases/4-lower/index.js";
 
 export type Target = "argo" | "jobs";
@@ -122,29 +122,30 @@ export interface Batch {
  * validated (`release`; a --watch session keeps its trees, passing its own program).
  *
  * Entries are evaluated without recording where each property was written (a sixth of the
- * compile). A pipeline whose validation reports anything is validated again from a second
- * evaluation of its entry that records them (`locating`, with its own module cache), so its
- * diagnostics point at the value the author wrote. Evaluation is deterministic: both evaluations
- * make the same pipeline, found by its id.
+ * compile), until validating a pipeline reports something, error or warning: its diagnostics must
+ * point at the value the author wrote. Then an Analyzer that records everything replays the entries
+ * before it (their results are already taken; only its module cache must come to the same state,
+ * since a shared module's initialisers, failures and closures depend on which entry reads it
+ * first), evaluates the entry again, and carries on in the fast one's place. Recording changes no
+ * value, so the result equals a compile that recorded from the start.
  */
 export function compileBatch(entries: readonly string[], options: CompileOptions, backend: Backend, program = createSourceProgram(options.cwd), release = true): Batch {
-  const analyzer = new Analyzer(program, { properties: false });
-  let locating: Analyzer | undefined;
+  let analyzer = new Analyzer(program, { properties: false });
+  let recording = false;
   const diagnostics: Diagnostic[] = [];
   const validations: Batch["validations"] = [];
   const claims: Claim[] = [];
-  for (const entry of entries) {
-    const analysis = analyzer.entry(entry);
+  entries.forEach((entry, index) => {
+    let analysis = analyzer.entry(entry);
+    let validated = analysis.units.map((unit) => ({ unit, validation: validate([unit]) }));
+    if (!recording && validated.some(({ validation }) => validation.diagnostics.length > 0)) {
+      analyzer = replay(program, entries.slice(0, index), release);
+      recording = true;
+      analysis = analyzer.entry(entry);
+      validated = analysis.units.map((unit) => ({ unit, validation: validate([unit]) }));
+    }
     diagnostics.push(...analysis.diagnostics);
-    /** The entry's pipelines from `locating`; its evaluation diagnostics are the ones reported above. */
-    let located: DeclarationUnit[] | undefined;
-    for (let unit of analysis.units) {
-      let validation = validate([unit]);
-      if (validation.diagnostics.length > 0 && unit.id !== undefined) {
-        located ??= (locating ??= new Analyzer(program)).entry(entry).units;
-        const exact = located.find((u) => u.id === unit.id);
-        if (exact) (unit = exact), (validation = validate([exact]));
-      }
+    for (const { unit, validation } of validated) {
       if (validation.diagnostics.length > 0) validations.push({ diagnostics: validation.diagnostics, ...(unit.id !== undefined && { id: unit.id }) });
       const ir = validation.pipelines[0];
       if (!ir) continue;
@@ -153,10 +154,20 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
       const [pipeline] = emitPipelines([ir], options, claim.diagnostics, backend);
       claims.push(pipeline ? { ...claim, pipeline } : claim);
     }
-    if (release) analyzer.release(entry), locating?.release(entry);
-  }
+    if (release) analyzer.release(entry);
+  });
   diagnostics.push(...analyzer.finish());
   return { claims, validations, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles() };
+}
+
+/** An Analyzer that records every origin, brought to the state of one that has read `entries` (their results dropped). */
+function replay(program: SourceProgram, entries: readonly string[], release: boolean): Analyzer {
+  const analyzer = new Analyzer(program);
+  for (const entry of entries) {
+    analyzer.entry(entry);
+    if (release) analyzer.release(entry);
+  }
+  return analyzer;
 }
 
 /**

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, emitPipelines, loadBackend, type CompileOptions } from "../src/compile.js";
+import { compile, compileBatch, emitPipelines, loadBackend, type CompileOptions } from "../src/compile.js";
 import { sortDiagnostics, type Diagnostic } from "../src/diagnostics/index.js";
 import { createSourceProgram, type SourceProgram } from "../src/phases/1-parse/index.js";
 import { analyze, Analyzer } from "../src/phases/2-analyze/index.js";
@@ -172,10 +172,11 @@ describe("found by a second reading (cases from a review of the streaming compil
   });
 });
 
-describe("diagnostics of validation come from a second evaluation that records where values were written", () => {
-  // compileBatch evaluates without property origins and evaluates an entry again only when
-  // validating one of its pipelines reports something. These pin that the second evaluation finds
-  // the same pipeline, points into the module the value came from, and adds nothing of its own.
+describe("evaluating without property origins until a pipeline has a finding", () => {
+  // compileBatch records where each property was written only from the first entry whose pipeline
+  // validation reports something: an Analyzer that records replays the entries before it and takes
+  // over. These pin that diagnostics still point into the module a value came from, that nothing is
+  // reported twice, and that the result equals a compile that recorded from the start.
   const lib = [
     `export const bad = { image: "x", imagePullPolicy: "Sometimes" as "Always" };`,
     `export const slow = { image: "x", timeout: "2h", retry: { limit: 1, backoff: { duration: "1s" }, totalTimeout: "1h" } };`,
@@ -213,14 +214,90 @@ describe("diagnostics of validation come from a second evaluation that records w
     expect(r.diagnostics.map(where)).toEqual([`GANTRY1120 ${loc("b.ts", b, `"h"`)}`, `GANTRY1105 ${loc("b.ts", b, "Date.now")}`, `GANTRY2001 ${loc("lib.ts", lib, `"Sometimes"`)}`]);
   });
 
-  it("finds the pipeline by where it was made when the second evaluation reaches more pipelines", async () => {
-    // z.ts reaches a's pipeline (compiled with a.ts) and its own bad one; only the bad one is located again.
+  it("an entry that reaches a pipeline compiled with an earlier entry, and a bad one of its own", async () => {
+    // z.ts reaches a's pipeline (compiled with a.ts) and its own bad one: a's is not compiled again.
     const a = uses("a", "good");
     const z = `export { default as first } from "./a.js";\n${uses("z", "bad").replace("export default", "export const second =")}`;
     const r = await compileFiles({ "lib.ts": lib, "a.ts": a, "z.ts": z });
     expect(r.diagnostics.map(where)).toEqual([`GANTRY2001 ${loc("lib.ts", lib, `"Sometimes"`)}`]);
     expect(r.diagnostics[0]!.message).toContain(`task "t"`);
     expect(r.pipelines.map((p) => p.name)).toEqual(["a"]);
+  });
+});
+
+/** compile() and the at-once path over `files`. */
+async function bothWays(files: Files) {
+  const options: CompileOptions = { cwd: tempProject(files), paths: ["."], target: "argo", kind: "auto" };
+  return { streamed: summary(await compile(options)), once: summary(await compileAtOnce(options)) };
+}
+const usesBad = (name: string) =>
+  `import { pipeline } from "gantry";\nimport { bad } from "./lib.js";\nexport default pipeline("${name}", {}, (p) => { p.task("t", { ...bad }); });\n`;
+const BAD = `export const bad = { image: "x", imagePullPolicy: "Sometimes" as "Always" };\n`;
+
+describe("the replay reaches the state of the first evaluation (cases from a review of the change above)", () => {
+  // A second evaluation of one entry with a fresh module cache would differ from the first: these
+  // are the ways a shared module's state depends on which entry read it first.
+  it("a helper module's failing top-level statement is charged to the entry that first reads it", async () => {
+    const { streamed, once } = await bothWays({ "lib.ts": `${BAD}const xs = [1];\nxs.push(2);\n`, "a.ts": usesBad("a"), "b.ts": usesBad("b") });
+    expect(streamed.diagnostics.map((d) => d.split(" ").slice(0, 2).join(" "))).toEqual(["GANTRY2001 lib.ts:1:51", "GANTRY1100 lib.ts:3:1"]);
+    expect(streamed).toEqual(once);
+  });
+
+  it("a released entry that a later entry imports is read again, not for the first time", async () => {
+    const a = `export const n = "x";\nconst xs = [1];\nxs.push(2);\n`;
+    const b = `import { pipeline } from "gantry";\nimport { n } from "./a.js";\nconst bad = { image: n, imagePullPolicy: "Sometimes" as "Always" };\nexport default pipeline("b", {}, (p) => { p.task("t", { ...bad }); });\n`;
+    const { streamed, once } = await bothWays({ "a.ts": a, "b.ts": b });
+    expect(streamed.diagnostics.some((d) => d.startsWith("GANTRY2001 b.ts:3:42"))).toBe(true);
+    expect(streamed).toEqual(once);
+  });
+
+  it("a shared initialiser's work counts against the budget of the export that first reads it", async () => {
+    const lib = [
+      `const xs = Array.from({ length: 1000 }, (_, i) => i);`,
+      `const ys = Array.from({ length: 600 }, (_, i) => i);`,
+      `const burn = () => { for (const x of xs) { for (const y of ys) { } } return 1; };`,
+      `export const table = burn();`,
+      `export { burn };`,
+      BAD,
+    ].join("\n");
+    const a = `import { pipeline } from "gantry";\nimport { table } from "./lib.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "x" + table }); });\n`;
+    const b = `import { pipeline } from "gantry";\nimport { table, bad, burn } from "./lib.js";\nconst more = burn();\nexport default pipeline("b", {}, (p) => { p.task("t", { ...bad, args: [String(table + more)] }); });\n`;
+    const { streamed, once } = await bothWays({ "lib.ts": lib, "a.ts": a, "b.ts": b });
+    expect(streamed.diagnostics.map((d) => d.split(" ").slice(0, 2).join(" "))).toEqual(["GANTRY2001 lib.ts:6:51"]);
+    expect(streamed).toEqual(once);
+  }, 60_000);
+
+  it("a closure's state, shared by the entries, is what the entries before left it", async () => {
+    const lib = `export const next = (() => { const seen: number[] = []; return () => { seen.push(1); return seen.length; }; })();\n`;
+    const a = `import { pipeline } from "gantry";\nimport { next } from "./lib.js";\nexport default pipeline("a", {}, (p) => { p.task("t" + next(), { image: "x" }); });\n`;
+    const b = `import { pipeline } from "gantry";\nimport { next } from "./lib.js";\nexport default pipeline("b", {}, (p) => { p.task("t" + next(), { image: "x", timeout: "2h", retry: { limit: 1, backoff: { duration: "1s" }, totalTimeout: "1h" } }); });\n`;
+    const { streamed, once } = await bothWays({ "lib.ts": lib, "a.ts": a, "b.ts": b });
+    expect(streamed.diagnostics).toHaveLength(1);
+    expect(streamed.diagnostics[0]).toContain(`task "t2"`);
+    expect(streamed).toEqual(once);
+  });
+
+  it("a module both evaluations read is parsed once", async () => {
+    const bad = `{ image: "x", imagePullPolicy: "Sometimes" as "Always" }`;
+    const cwd = tempProject({
+      "0.ts": `import { pipeline } from "gantry";\nimport { n } from "./a.js";\nexport default pipeline("zero", {}, (p) => { p.task("t", { image: n }); });\n`,
+      "a.ts": `import { pipeline } from "gantry";\nexport const n = "x";\nexport default pipeline("a", {}, (p) => { p.task("t", ${bad}); });\n`,
+      "z.ts": `import { pipeline } from "gantry";\nimport { n } from "./a.js";\nexport default pipeline("z", {}, (p) => { p.task("t", { ...${bad}, args: [n] }); });\n`,
+    });
+    const base = createSourceProgram(cwd);
+    const trees = new Map<string, Set<unknown>>();
+    const program: SourceProgram = {
+      ...base,
+      file(p) {
+        const sf = base.file(p);
+        if (sf) trees.set(path.basename(p), (trees.get(path.basename(p)) ?? new Set()).add(sf));
+        return sf;
+      },
+    };
+    const options: CompileOptions = { cwd, paths: ["."], target: "argo", kind: "auto" };
+    const batch = compileBatch(["0.ts", "a.ts", "z.ts"].map((f) => path.join(cwd, f)), options, await loadBackend(options), program);
+    expect(batch.validations).toHaveLength(2);
+    expect(trees.get("a.ts")?.size).toBe(1);
   });
 });
 

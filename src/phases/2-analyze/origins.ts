@@ -4,9 +4,9 @@
  * nodes recorded during evaluation. Positions are computed only when asked for.
  *
  * Recording where every property was written is a sixth of a compile's time, and its answers are
- * only read for a diagnostic. So a compile first records where objects were made (tasks, pipelines,
- * functions: what lowering needs) and evaluates an entry again with properties only when validating
- * it found something to report (`compileBatch`).
+ * only read for a diagnostic. So a compile starts without it (`properties: false`: only what calls
+ * return and functions are recorded, which covers tasks and pipelines, all lowering needs) and
+ * switches to a recording evaluation at the first pipeline with a finding (`compileBatch`).
  */
 import { ts } from "ts-morph";
 import type { Span } from "../../diagnostics/index.js";
