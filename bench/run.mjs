@@ -24,6 +24,11 @@
  *      merely writing out what the compile produces, against the same bare parse. The YAML
  *      writer's scalar caches are warm by then (the same corpus was compiled before), so its
  *      figure is a lower bound for a one-shot compile.
+ *   6. phases: the compile split where `compileBatch` splits it, entry by entry: the front end
+ *      (`Analyzer.entry`: read, parse and statically evaluate, the static analysis proper),
+ *      validation (`validate`: schemas, rules, normalisation into IR) and the back half
+ *      (`emitPipelines`: lowering, the Argo backend, YAML), each summed over entries and set
+ *      against a bare parse measured just before (reps times; medians of the ratios).
  *
  * Peak RSS is `process.resourceUsage().maxRSS` after a compile, with the
  * kernel's high-water mark reset just before it (/proc/self/clear_refs, Linux), so it is the peak
@@ -58,6 +63,9 @@ const DIST_COMPILE = path.join(REPO, "dist", "compile.js");
 const DIST_SESSION = path.join(REPO, "dist", "session.js");
 const DIST_CLI = path.join(REPO, "dist", "cli", "main.js");
 const DIST_YAML = path.join(REPO, "dist", "output", "yaml.js");
+const DIST_PARSE = path.join(REPO, "dist", "phases", "1-parse", "index.js");
+const DIST_ANALYZE = path.join(REPO, "dist", "phases", "2-analyze", "index.js");
+const DIST_VALIDATE = path.join(REPO, "dist", "phases", "3-validate", "index.js");
 
 /** @typedef {{ cwd: string; paths: string[]; target: "argo"; kind: "auto"; typecheck: false }} CorpusOptions */
 /** @typedef {(plan: unknown) => { objects: unknown[]; diagnostics: unknown[] }} Backend */
@@ -86,6 +94,16 @@ const TARGET = { pipelines: 1000, tasks: 20, maxRatio: 2.0, maxRssMB: 512 };
  * @property {string} tsVersion
  * @property {CliResult} [cli] the real `gantry compile` in its own process, writing the output
  * @property {OutputFloor} [floor] what merely serialising the compile's output costs
+ * @property {PhaseRun[]} [phases] the compile split by phase, each run against its own bare parse
+ */
+
+/**
+ * One compile split by phase (wall ms summed over entries), and the bare parse just before it.
+ * @typedef {object} PhaseRun
+ * @property {number} parseMs
+ * @property {number} analyzeMs  front end: read, parse, evaluate
+ * @property {number} validateMs schemas, rules, normalisation into IR
+ * @property {number} emitMs     lowering, Argo backend, YAML
  */
 
 /**
@@ -354,6 +372,18 @@ function report(results, reps, loadBefore) {
   }
   console.log("");
 
+  console.log("Phases: the compile split as compileBatch splits it, each summed over entries, against a bare parse just before");
+  console.log("(medians of the ratios over the runs). The front end is the static analysis proper: read, parse, evaluate:");
+  for (const r of results) {
+    if (!r.phases?.length) continue;
+    const ratio = (/** @type {(p: PhaseRun) => number} */ f) => median(r.phases?.map((p) => f(p) / p.parseMs) ?? []).toFixed(2);
+    console.log(
+      `  ${fmtInt(r.pipelines)} x ${r.tasks}: front end ${ratio((p) => p.analyzeMs)}x, validation ${ratio((p) => p.validateMs)}x, ` +
+        `lowering + Argo + YAML ${ratio((p) => p.emitMs)}x; sum ${ratio((p) => p.analyzeMs + p.validateMs + p.emitMs)}x`,
+    );
+  }
+  console.log("");
+
   console.log("The real command, `gantry compile pipelines --out <dir>` in its own process (Node start-up, module loading,");
   console.log("compile, ownership check, atomic write), into an empty directory and then again with nothing changed:");
   for (const r of results) {
@@ -379,6 +409,10 @@ function report(results, reps, loadBefore) {
     if (at.floor) {
       const floor = 1 + at.floor.jsonMs / median(at.parseMs);
       console.log(`  INFO  floor of that ratio for this output: parse + native JSON.stringify of the emitted objects alone = ${floor.toFixed(2)}x`);
+    }
+    if (at.phases?.length) {
+      const front = median(at.phases.map((p) => p.analyzeMs / p.parseMs));
+      console.log(`  INFO  the static analysis alone (front end: read, parse, evaluate) = ${front.toFixed(2)}x the bare parse`);
     }
     const incremental = median(at.incrementalMs ?? []) / median(at.compileMs);
     console.log(`  ${incremental < 0.1 ? "PASS" : "FAIL"}  one-file change (--watch) recompiles in under 10% of a full compile: ${fmtMs(median(at.incrementalMs ?? []))} ms = ${(incremental * 100).toFixed(2)}%`);
@@ -549,6 +583,48 @@ async function child(dir, warmDir, tasks, reps) {
     throw new Error(`the output-floor compile did not produce ${pipelines} pipelines cleanly (${batch.diagnostics.length} diagnostics)`);
   }
   result.floor = floor;
+
+  // 6. Phases, split as compileBatch splits them (with the same Analyzer options).
+  /** @type {{ createSourceProgram: (cwd: string) => unknown }} */
+  const { createSourceProgram } = await import(pathToFileURL(DIST_PARSE).href);
+  /** @type {{ Analyzer: new (program: unknown, options: { properties: boolean }) => { entry: (file: string) => { units: unknown[]; diagnostics: unknown[] }; release: (file: string) => void } }} */
+  const { Analyzer } = await import(pathToFileURL(DIST_ANALYZE).href);
+  /** @type {{ validate: (units: unknown[]) => { pipelines: unknown[]; diagnostics: unknown[] } }} */
+  const { validate } = await import(pathToFileURL(DIST_VALIDATE).href);
+  /** @type {{ emitPipelines: (irs: unknown[], o: CorpusOptions, diagnostics: unknown[], backend: Backend) => unknown[] }} */
+  const { emitPipelines } = await import(pathToFileURL(DIST_COMPILE).href);
+  const entries = await expandPaths(options, []);
+  result.phases = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    gc();
+    let t0 = performance.now();
+    bareParse(files);
+    const run = { parseMs: performance.now() - t0, analyzeMs: 0, validateMs: 0, emitMs: 0 };
+    gc();
+    const analyzer = new Analyzer(createSourceProgram(dir), { properties: false });
+    /** @type {unknown[]} */
+    const diagnostics = [];
+    let emitted = 0;
+    for (const entry of entries) {
+      t0 = performance.now();
+      const analysis = analyzer.entry(entry);
+      run.analyzeMs += performance.now() - t0;
+      t0 = performance.now();
+      const irs = analysis.units.flatMap((unit) => {
+        const v = validate([unit]);
+        diagnostics.push(...v.diagnostics);
+        return v.pipelines;
+      });
+      run.validateMs += performance.now() - t0;
+      t0 = performance.now();
+      emitted += emitPipelines(irs, options, diagnostics, argo).length;
+      run.emitMs += performance.now() - t0;
+      diagnostics.push(...analysis.diagnostics);
+      analyzer.release(entry);
+    }
+    if (diagnostics.length > 0 || emitted !== pipelines) throw new Error(`the phase-split compile did not produce ${pipelines} pipelines cleanly (${diagnostics.length} diagnostics)`);
+    result.phases.push(run);
+  }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
