@@ -161,6 +161,8 @@ export class ModuleLoader {
    * and the file-system probes were a fifth of evaluation time; files do not change mid-compile.
    */
   private readonly resolutions = new Map<string, string | undefined>();
+  /** The same, by importing file and specifier as written (`resolveFrom`). */
+  private readonly resolvedFrom = new Map<string, Map<string, string | undefined>>();
   /** Syntax errors of every module loaded, each file's reported once. */
   readonly syntaxDiagnostics: Diagnostic[] = [];
   /** How many times each file was loaded: more than once after a `release` and a later import. */
@@ -241,7 +243,7 @@ export class ModuleLoader {
     if (!specifier.startsWith(".") && !specifier.startsWith("/")) {
       throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.");
     }
-    const resolved = this.resolveLocal(path.resolve(path.dirname(from.fileName), specifier));
+    const resolved = this.resolveFrom(from.fileName, specifier);
     if (resolved) this.imported.add(resolved);
     const record = resolved && this.module(resolved);
     if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
@@ -297,6 +299,17 @@ export class ModuleLoader {
       if (target && !edges.has(target)) edges.set(target, nodeSpan(spec, this.program.relative));
     }
     return edges;
+  }
+
+  /**
+   * `resolveLocal` of a specifier as written in a file, remembered per file: a name read through an
+   * `export *` resolves the star's module again on every read.
+   */
+  private resolveFrom(fileName: string, specifier: string): string | undefined {
+    let bySpecifier = this.resolvedFrom.get(fileName);
+    if (!bySpecifier) this.resolvedFrom.set(fileName, (bySpecifier = new Map()));
+    if (!bySpecifier.has(specifier)) bySpecifier.set(specifier, this.resolveLocal(path.resolve(path.dirname(fileName), specifier)));
+    return bySpecifier.get(specifier);
   }
 
   private resolveLocal(base: string): string | undefined {

@@ -4,12 +4,14 @@
  * nodes recorded during evaluation. Positions are computed only when asked for.
  *
  * Recording where every property was written is a sixth of a compile's time, and its answers are
- * only read for a diagnostic. So a compile starts without it (`properties: false`: only what calls
- * return and functions are recorded, which covers tasks and pipelines, all lowering needs) and
- * switches to a recording evaluation at the first pipeline with a finding (`compileBatch`).
+ * only read for a diagnostic. So a compile starts without it (`properties: false`: only where tasks
+ * and pipelines were made is recorded, all that lowering needs) and switches to a recording
+ * evaluation at the first pipeline with a finding (`compileBatch`).
  */
 import { ts } from "ts-morph";
 import type { Span } from "../../diagnostics/index.js";
+import { TaskHandle } from "../../dsl/handle.js";
+import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceLocator } from "../3-validate/index.js";
 
 /** Where a property's value was written, and its name (for findings about the name: an unknown field). */
@@ -24,16 +26,20 @@ export class Origins implements SourceLocator {
   private readonly props = new WeakMap<object, Map<PropertyKey, PropertyOrigin>>();
 
   /**
-   * @param properties false: record only where objects were made, not their properties; `valueAt`
-   *   and `keyAt` then answer undefined (the caller's fallback: the task or pipeline).
+   * @param properties false: record only where tasks and pipelines were made; `valueAt` and `keyAt`
+   *   then answer undefined (the caller's fallback: the task or pipeline).
    */
   constructor(
     private readonly relative: (fileName: string) => string,
     readonly properties = true,
   ) {}
 
-  /** Records where an object was created (first record wins: the literal or call that made it). */
+  /**
+   * Records where an object was created (first record wins: the literal or call that made it).
+   * Without `properties`, only tasks and pipelines: nothing else's place is read then.
+   */
   object(obj: object, node: ts.Node): void {
+    if (!this.properties && !(obj instanceof TaskHandle || obj instanceof PipelineDefinition)) return;
     if (!this.self.has(obj)) this.self.set(obj, node);
   }
 
