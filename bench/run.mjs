@@ -373,7 +373,8 @@ function report(results, reps, loadBefore) {
   console.log("");
 
   console.log("Phases: the compile split as compileBatch splits it, each summed over entries, against a bare parse just before");
-  console.log("(medians of the ratios over the runs). The front end is the static analysis proper: read, parse, evaluate:");
+  console.log("(medians of the ratios over the runs). The front end is the static analysis proper: read, parse, evaluate. These");
+  console.log("runs come after the others in the same process, with a larger heap, so their sum runs above the compile ratio:");
   for (const r of results) {
     if (!r.phases?.length) continue;
     const ratio = (/** @type {(p: PhaseRun) => number} */ f) => median(r.phases?.map((p) => f(p) / p.parseMs) ?? []).toFixed(2);
