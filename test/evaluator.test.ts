@@ -499,6 +499,22 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(ds.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", source, "for (const c")}`]);
   });
 
+  it("GANTRY1108: expressions nested too deep for the evaluator's stack, not an internal error", async () => {
+    // A 30,000-term chain used to exhaust the JavaScript stack (RangeError, printed as an internal error).
+    const chain = (n: number) => Array.from({ length: n }, () => "1").join(" + ");
+    const source = body("  const small = short;\n  const big = long;", `const short = ${chain(1_900)};\nconst long = ${chain(30_000)};\n`);
+    const ds = await diagnose(source);
+    // At the chain's innermost `+`, which starts where the chain does.
+    const start = loc("main.ts", source, "const long = ").replace(/\d+$/, (c) => String(Number(c) + "const long = ".length));
+    expect(ds.map(where)).toEqual([`GANTRY1108 ${start}`]);
+    expect(ds[0]!.message).toBe("expressions nested more than 2,000 deep (calls included)");
+    expect(ds[0]!.hint).toContain("join");
+    // Recursion within the call depth, with a few nested expressions per call, stays below the bound.
+    const deep = `const f = (n: number): Record<string, unknown> => (n === 0 ? { leaf: "x" } : { a: [f(n - 1)].map((x) => ({ ...x }))[0]! });\n`;
+    const ok = await compileFiles({ "main.ts": body("  const d = f(195);", deep) }, ["main.ts"]);
+    expect(ok.diagnostics.map(where)).toEqual([]);
+  });
+
   it("GANTRY1109: reading a property of undefined, and a const read before its declaration", async () => {
     const source = body('  const cfg: { image?: { name: string } } = {};\n  const n = cfg.image.name;\n  const early = late;\n  const late = "x";', 'const late = "outer";\n');
     const ds = await diagnose(source);

@@ -24,8 +24,9 @@ export class LimitError extends StaticError {
     message: string,
     /** Call depth whose statements may recover; deeper frames rethrow. */
     readonly unwindTo: number,
+    hint = "Pipelines are finite data: look for recursion without a base case, or compute less at compile time.",
   ) {
-    super("GANTRY1108", node, message, "Pipelines are finite data: look for recursion without a base case, or compute less at compile time.");
+    super("GANTRY1108", node, message, hint);
   }
 }
 

@@ -23,13 +23,19 @@ export type Completion =
 
 export const NORMAL: Completion = Object.freeze({ kind: "normal" });
 
-export const LIMITS = { callDepth: 200, loopIterations: 10_000, steps: 1_000_000 } as const;
+/**
+ * `nesting` bounds expressions being evaluated inside one another, calls included: past a few
+ * thousand, the evaluator's own recursion would exhaust the JavaScript stack (a 6,000-term `+` chain did).
+ */
+export const LIMITS = { callDepth: 200, loopIterations: 10_000, steps: 1_000_000, nesting: 2_000 } as const;
 
 export class Evaluator {
   /** Functions being invoked, outermost first: the call depth, and where a runaway recursion began. */
   private readonly stack: ts.Node[] = [];
   /** Calls and loop iterations since the last `resetBudget()`: bounds total work, not just depth. */
   private steps = 0;
+  /** Expressions being evaluated now, one inside the other (LIMITS.nesting). */
+  private nesting = 0;
   /** Origins of the arguments of the closure about to be invoked (set by `call`, taken by `invoke`). */
   private pendingArgOrigins: readonly (ts.Node | undefined)[] | undefined;
   private readonly closures = new WeakSet<Function>();
@@ -49,7 +55,16 @@ export class Evaluator {
   evaluate(node: ts.Expression, scope: Scope): unknown {
     const visit = expressionVisitors[node.kind];
     if (!visit) throw unsupported(node);
-    const value = visit(node as never, scope, this);
+    if (this.nesting >= LIMITS.nesting) {
+      throw new LimitError(node, `expressions nested more than ${LIMITS.nesting.toLocaleString("en-US")} deep (calls included)`, 0, "Split it: collect the parts in an array and `.join(\"\")` them, or name intermediate values with `const`.");
+    }
+    this.nesting++;
+    let value: unknown;
+    try {
+      value = visit(node as never, scope, this);
+    } finally {
+      this.nesting--;
+    }
     if (value === POISON) throw new Poisoned();
     if (value === SHORT_CIRCUIT && !continuesOptionalChain(node)) return undefined;
     return value;
