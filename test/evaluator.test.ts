@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile } from "../src/compile.js";
 import type { Diagnostic } from "../src/diagnostics/index.js";
+import { createSourceProgram } from "../src/phases/1-parse/index.js";
 import { PipelineDefinition } from "../src/dsl/pipeline.js";
 import type * as IR from "../src/ir/index.js";
 import { tempProject } from "./support/cli.js";
@@ -582,6 +583,24 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     expect(ds.map(where)).toEqual([`GANTRY1111 ${loc("main.ts", source, '"./nope"')}`, `GANTRY1111 ${loc("main.ts", source, "Y }")}`]);
     expect(ds.map((d) => d.message)).toEqual(['cannot resolve "./nope" to a TypeScript file', 'module lib.ts has no export "Y"']);
     expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("GANTRY1001: a file TypeScript cannot parse (too deeply nested) or read, says why", async () => {
+    const deep = `export const n = ${"(".repeat(20_000)}1${")".repeat(20_000)};\n`;
+    const source = body("  const v = n;", 'import { n } from "./deep.js";\n');
+    const r = await compileFiles({ "main.ts": source, "deep.ts": deep });
+    const why = "it is nested too deeply to parse (the parser ran out of stack)";
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1001 - cannot read deep.ts: ${why}`,
+      `GANTRY1001 ${loc("main.ts", source, '"./deep.js"')} cannot read deep.ts: ${why}`,
+    ]);
+    // Why a read failed, without the absolute path Node's message has (compile output never holds one).
+    const cwd = tempProject({ "dir.ts/x.txt": "" });
+    const program = createSourceProgram(cwd);
+    expect(program.file(path.join(cwd, "dir.ts"))).toBeUndefined();
+    expect(program.failure(path.join(cwd, "dir.ts"))).toBe("it is a directory");
+    expect(program.file(path.join(cwd, "gone.ts"))).toBeUndefined();
+    expect(program.failure(path.join(cwd, "gone.ts"))).toBe("no such file");
   });
 
   it("reports every independent error of a file in one run (statement-level recovery)", async () => {

@@ -6,7 +6,7 @@
 export const codes = {
   GANTRY1001: {
     title: "Cannot read source file",
-    explain: "A path given to `gantry compile` does not exist or cannot be read.",
+    explain: "A path given to `gantry compile`, or a module a pipeline imports, does not exist or cannot be read, or TypeScript's parser gave up on it (a file nested thousands of levels deep). The message says which.",
   },
   GANTRY1002: {
     title: "Syntax error",

@@ -12,6 +12,8 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 export interface SourceProgram {
   /** The syntax tree of a file by absolute path, parsing it on first request; undefined if unreadable. */
   file(absolutePath: string): ts.SourceFile | undefined;
+  /** Why `file()` gave no tree ("permission denied", "nested too deeply to parse"...), if it did not. */
+  failure(absolutePath: string): string | undefined;
   /** Path relative to the working directory with POSIX separators: how files are named in output. */
   relative(absolutePath: string): string;
   /** Syntax errors of a file already read with `file()`. */
@@ -29,6 +31,7 @@ export function createSourceProgram(cwd: string): SourceProgram {
   /** Text of every file read, kept when its tree is released (code frames, a second parse). */
   const sources = new Map<string, string>();
   const syntax = new Map<string, Diagnostic[]>();
+  const failures = new Map<string, string>();
   const relatives = new Map<string, string>();
   const relative = (p: string) => {
     let r = relatives.get(p);
@@ -41,15 +44,20 @@ export function createSourceProgram(cwd: string): SourceProgram {
     file(absolutePath) {
       if (cache.has(absolutePath)) return cache.get(absolutePath);
       let sf: ts.SourceFile | undefined;
+      let text = sources.get(absolutePath);
       try {
-        let text = sources.get(absolutePath);
         if (text === undefined) sources.set(absolutePath, (text = fs.readFileSync(absolutePath, "utf8")));
         sf = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.Latest, true, scriptKind(absolutePath));
-      } catch {
+        failures.delete(absolutePath);
+      } catch (e) {
         sf = undefined;
+        failures.set(absolutePath, text === undefined ? readFailure(e) : parseFailure(e));
       }
       cache.set(absolutePath, sf);
       return sf;
+    },
+    failure(absolutePath) {
+      return failures.get(absolutePath);
     },
     texts() {
       const out = new Map<string, string>();
@@ -80,11 +88,24 @@ export function createSourceProgram(cwd: string): SourceProgram {
       cache.delete(absolutePath);
       sources.delete(absolutePath);
       syntax.delete(absolutePath);
+      failures.delete(absolutePath);
     },
     release(absolutePath) {
       cache.delete(absolutePath);
     },
   };
+}
+
+/** Why a file could not be read, without its absolute path (output never holds one). */
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "it is a directory", EPERM: "operation not permitted" };
+  return (code && known[code]) ?? (code ? `read failed (${code})` : "read failed");
+}
+
+/** Why TypeScript's parser gave up on a file it could read. */
+function parseFailure(e: unknown): string {
+  return e instanceof RangeError ? "it is nested too deeply to parse (the parser ran out of stack)" : `TypeScript could not parse it (${e instanceof Error ? e.message : String(e)})`;
 }
 
 const scriptKind = (p: string): ts.ScriptKind => (p.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);

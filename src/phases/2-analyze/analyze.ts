@@ -71,7 +71,7 @@ export class Analyzer {
     const units: DeclarationUnit[] = [];
     const diagnostics: Diagnostic[] = [];
     const record = loader.module(file);
-    if (!record) diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${program.relative(file)}` });
+    if (!record) diagnostics.push(unreadable(program, file));
     else if (!record.hasSyntaxErrors) {
       /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
       const reached = new Set<unknown>();
@@ -173,4 +173,10 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: Reado
     }
   }
   return out;
+}
+
+/** GANTRY1001 for a file `program.file()` gave no tree for, with why (the file name is in the message). */
+function unreadable(program: SourceProgram, file: string): Diagnostic {
+  const why = program.failure(file);
+  return { code: "GANTRY1001", severity: "error", message: `cannot read ${program.relative(file)}${why ? `: ${why}` : ""}` };
 }

@@ -246,6 +246,7 @@ export class ModuleLoader {
     const resolved = this.resolveFrom(from.fileName, specifier);
     if (resolved) this.imported.add(resolved);
     const record = resolved && this.module(resolved);
+    if (resolved && !record) throw new StaticError("GANTRY1001", at, `cannot read ${this.program.relative(resolved)}: ${this.program.failure(resolved) ?? "read failed"}`);
     if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
 
     // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
