@@ -355,7 +355,21 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     const source = body("  const name = track(\"one\");", 'import { track } from "./lib";\n');
     const ds = await diagnose(source, { "lib.ts": lib });
     expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("lib.ts", lib, "seen.push")}`]);
-    expect(ds[0]!.message).toMatch(/array declared at module level/);
+    expect(ds[0]!.message).toMatch(/fixed once made \(one declared at module level/);
+  });
+
+  it("GANTRY1104/1109: a pipeline's tasks are fixed once it is made: no pushing into them, no `p` kept past its body", async () => {
+    // Another entry may already have compiled the pipeline: adding to it would depend on compile order.
+    const lib = `import { pipeline } from "gantry";\nexport const shared = pipeline("shared", {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const source = body('  const h = p.task("u", { image: "y" });\n  (shared.tasks as unknown as unknown[]).push({ handle: h, spec: { image: "evil" } });', 'import { shared } from "./lib";\n');
+    const ds = await diagnose(source, { "lib.ts": lib });
+    expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, "(shared.tasks")}`]);
+    expect(ds[0]!.message).toMatch(/a pipeline's tasks/);
+    const late = `import { pipeline } from "gantry";\nexport const both = (() => {\n  const kept: { task: (n: string, s: { image: string }) => unknown }[] = [];\n  const c = pipeline("c", {}, (p) => { kept.push(p); p.task("v", { image: "y" }); });\n  const d = pipeline("d", {}, (p) => { p.task("w", { image: "y" }); kept[0]!.task("late", { image: "z" }); });\n  return [c, d];\n})();\n`;
+    const r = await compileFiles({ "main.ts": late }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1109 ${loc("main.ts", late, 'kept[0]!.task("late"')} \`kept[0]!.task\` failed: task "late" is declared after its pipeline's body returned; declare every task inside the body`,
+    ]);
   });
 
   it("String(fn) is GANTRY1102: its text at run time is transpiled JavaScript, never the compiler's", async () => {

@@ -39,7 +39,7 @@ export const codes = {
   GANTRY1104: {
     title: "Value is changed after it is declared",
     explain:
-      "A variable that is assigned again, or an array declared at module level that a helper pushes into, has no single static value: Gantry evaluates modules lazily and shares them between all the files of a compile, so the result would depend on evaluation order. Use `const` and build each value in one expression (spread, concat, map), or build arrays inside the pipeline body.",
+      "A variable that is assigned again, or an array declared at module level (or a pipeline's `tasks`) that code pushes into, has no single static value: Gantry evaluates modules lazily and shares them between all the files of a compile, so the result would depend on evaluation order. Use `const` and build each value in one expression (spread, concat, map), or build arrays inside the pipeline body.",
   },
   GANTRY1105: {
     title: "Value known only at run time",

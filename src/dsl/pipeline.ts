@@ -81,7 +81,10 @@ export function pipeline<const P extends Readonly<Record<string, ParameterSpec>>
 ): PipelineDefinition {
   const builder = new PipelineBuilderImpl(Object.keys(options?.parameters ?? {}));
   body(builder as unknown as PipelineBuilder<P>);
-  return new PipelineDefinition(name, options, builder.tasks);
+  // Fixed once made: a later module must not add tasks to a pipeline another one may already have
+  // compiled (nor may a `p` kept past its body).
+  for (const t of builder.tasks) Object.freeze(t);
+  return new PipelineDefinition(name, options, Object.freeze(builder.tasks));
 }
 
 /** @internal The object behind `p`. Its prototype methods are the builder calls static analysis may make. */
@@ -114,6 +117,7 @@ export class PipelineBuilderImpl {
   }
 
   private declare(name: string, role: TaskRole, spec: TaskSpec | TeardownSpec | FinallySpec): TaskHandle {
+    if (Object.isFrozen(this.tasks)) throw new Error(`task "${name}" is declared after its pipeline's body returned; declare every task inside the body`);
     const handle = new TaskHandle(name, role);
     this.tasks.push({ handle, spec });
     return handle;

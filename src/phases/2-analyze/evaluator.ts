@@ -266,7 +266,7 @@ export class Evaluator {
     }
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
     if (key === "push" && Array.isArray(obj) && Object.isFrozen(obj)) {
-      throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array declared at module level, which is fixed once declared`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
+      throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
     }
     const member = readMember(obj, key);
     if (member.found) return member.value;
