@@ -13,7 +13,7 @@ import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
 import { headerFor, toYaml } from "./output/yaml.js";
 import { createSourceProgram, typecheck, type SourceProgram } from "./phases/1-parse/index.js";
-import { Analyzer } from "./phases/2-analyze/index.js";
+import { Analyzer, cycleDiagnostics, type ImportGraph } from "./phases/2-analyze/index.js";
 import { duplicateName, validate } from "./phases/3-validate/index.js";
 import { lower, type Plan } from "./phases/4-lower/index.js";
 
@@ -74,7 +74,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
   const entries = await expandPaths(options, diagnostics);
   const program = createSourceProgram(options.cwd);
-  const merged = mergeBatches([compileBatch(entries, options, await loadBackend(options), program)]);
+  const merged = mergeBatches([compileBatch(entries, options, await loadBackend(options), program)], program.relative);
   diagnostics.push(...merged.diagnostics);
   if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(options.cwd, entries, program.relative));
   const sorted = sortDiagnostics(diagnostics);
@@ -114,6 +114,8 @@ export interface Batch {
   sources: Map<string, string>;
   /** Absolute paths of every module read. */
   loadedFiles: string[];
+  /** Their import graph: cycles are looked for once batches are merged (one may span entries). */
+  imports: ImportGraph;
 }
 
 /**
@@ -156,8 +158,7 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
     }
     if (release) analyzer.release(entry);
   });
-  diagnostics.push(...analyzer.finish());
-  return { claims, validations, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles() };
+  return { claims, validations, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles(), imports: analyzer.importGraph() };
 }
 
 /** An Analyzer that records every origin, brought to the state of one that has read `entries` (their results dropped). */
@@ -175,15 +176,17 @@ function replay(program: SourceProgram, entries: readonly string[], release: boo
  * GANTRY2009 unless it is the same pipeline reached again. A pipeline's own diagnostics (validation,
  * lowering) are reported once per pipeline. A diagnostic of analysis that several batches find (a
  * shared module's) is reported as often as the batch that found it most often did, so merging one
- * batch changes nothing.
+ * batch changes nothing. Import cycles are looked for in the batches' import graphs together: under
+ * --watch, the two files of a cycle may only ever be read by different entries.
  */
-export function mergeBatches(batches: readonly Batch[]): { pipelines: CompiledPipeline[]; diagnostics: Diagnostic[]; sources: Map<string, string> } {
+export function mergeBatches(batches: readonly Batch[], relative: (file: string) => string): { pipelines: CompiledPipeline[]; diagnostics: Diagnostic[]; sources: Map<string, string> } {
   const diagnostics: Diagnostic[] = [];
   const reported = new Map<string, number>();
   const pipelines: CompiledPipeline[] = [];
   const names = new Map<string, Claim>();
   const validated = new Set<string>();
   const sources = new Map<string, string>();
+  const imports = new Map<string, ReadonlyMap<string, Span>>();
   for (const batch of batches) {
     const found = new Map<string, number>();
     const report = (d: Diagnostic) => {
@@ -210,7 +213,10 @@ export function mergeBatches(batches: readonly Batch[]): { pipelines: CompiledPi
       if (claim.pipeline) pipelines.push(claim.pipeline);
     }
     for (const [file, text] of batch.sources) sources.set(file, text);
+    // A file's imports are the same whichever entry read it.
+    for (const [file, edges] of batch.imports) if (!imports.has(file)) imports.set(file, edges);
   }
+  diagnostics.push(...cycleDiagnostics(imports, relative));
   return { pipelines: sortByName(pipelines), diagnostics, sources };
 }
 

@@ -66,7 +66,7 @@ export class CompileSession {
   /** Every entry's batch merged in entry order, as one compile would: names checked across entries. */
   private assemble(pathDiagnostics: Diagnostic[]): CompileResult {
     const batches = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, state]) => state.batch);
-    const merged = mergeBatches(batches);
+    const merged = mergeBatches(batches, this.program.relative);
     const sorted = sortDiagnostics([...pathDiagnostics, ...merged.diagnostics]);
     return { pipelines: merged.pipelines, diagnostics: sorted, sources: this.program.texts(), ok: !hasErrors(sorted) };
   }

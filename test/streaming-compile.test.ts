@@ -139,6 +139,18 @@ describe("found by a second reading (cases from a review of the streaming compil
     expect(r.ok).toBe(false);
   });
 
+  it("--watch finds an import cycle between two entries that never read each other's values", async () => {
+    // Each entry is its own batch under --watch, and neither loads the other: the cycle is only in the merged graph.
+    const files: Files = {
+      "a.ts": `import { pipeline } from "gantry";\nimport { helper } from "./x.js";\nexport const pa = ${P("a")};\n`,
+      "x.ts": `import { pa } from "./a.js";\nexport const helper = 1;\nexport const other = () => pa;\n`,
+    };
+    const r = await compileFiles(files);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual(["GANTRY1110 a.ts:2:24 import cycle: a.ts -> x.ts -> a.ts"]);
+    const session = await new CompileSession({ cwd: r.cwd, paths: ["."], target: "argo", kind: "auto" }).full();
+    expect(summary(session)).toEqual(summary(r));
+  });
+
   it("reading a released entry again does not spend the work budget of the export that imports it", async () => {
     // Each of n and m costs about half of the budget (LIMITS.steps); together they would exceed it.
     const heavy = (v: string, exp = "export ") => `const r${v} = "x".repeat(740).split("");\n${exp}const ${v} = r${v}.map(() => r${v}.map(() => 1).length).length;\n`;

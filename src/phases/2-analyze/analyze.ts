@@ -9,7 +9,7 @@ import { pipeline as dslPipeline, PipelineDefinition } from "../../dsl/pipeline.
 import type { SourceProgram } from "../1-parse/index.js";
 import type { DeclarationUnit } from "../3-validate/index.js";
 import { Evaluator } from "./evaluator.js";
-import { ModuleLoader, boundNames, type ModuleRecord } from "./modules.js";
+import { importCycles, ModuleLoader, boundNames, type ImportGraph, type ModuleRecord } from "./modules.js";
 import { Origins } from "./origins.js";
 
 export interface AnalysisResult {
@@ -118,13 +118,12 @@ export class Analyzer {
 
   /** The checks over every module read: import cycles. */
   finish(): Diagnostic[] {
-    return this.loader.importCycles().map((cycle) => ({
-      code: "GANTRY1110" as const,
-      severity: "error" as const,
-      message: `import cycle: ${cycle.path.join(" -> ")}`,
-      span: cycle.span,
-      hint: "Move the values both modules need into a module that both import; in a cycle, which module initialises first depends on the entry point.",
-    }));
+    return cycleDiagnostics(this.importGraph(), this.program.relative);
+  }
+
+  /** The import graph of every module read so far (see ModuleLoader.importGraph). */
+  importGraph(): ImportGraph {
+    return this.loader.importGraph();
   }
 
   /** Absolute paths of every module read so far. */
@@ -179,4 +178,15 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: Reado
 function unreadable(program: SourceProgram, file: string): Diagnostic {
   const why = program.failure(file);
   return { code: "GANTRY1001", severity: "error", message: `cannot read ${program.relative(file)}${why ? `: ${why}` : ""}` };
+}
+
+/** GANTRY1110 for each import cycle of `graph` (the graphs of several analyses may be merged first). */
+export function cycleDiagnostics(graph: ImportGraph, relative: (file: string) => string): Diagnostic[] {
+  return importCycles(graph, relative).map((cycle) => ({
+    code: "GANTRY1110" as const,
+    severity: "error" as const,
+    message: `import cycle: ${cycle.path.join(" -> ")}`,
+    span: cycle.span,
+    hint: "Move the values both modules need into a module that both import; in a cycle, which module initialises first depends on the entry point.",
+  }));
 }

@@ -1,1 +1,2 @@
-export { analyze, Analyzer, type AnalysisResult } from "./analyze.js";
+export { analyze, Analyzer, cycleDiagnostics, type AnalysisResult } from "./analyze.js";
+export type { ImportGraph } from "./modules.js";

@@ -167,7 +167,7 @@ export class ModuleLoader {
   readonly syntaxDiagnostics: Diagnostic[] = [];
   /** How many times each file was loaded: more than once after a `release` and a later import. */
   private readonly loads = new Map<string, number>();
-  /** Import edges of released modules, for `importCycles`. */
+  /** Import edges of released modules, for `importGraph`. */
   private readonly releasedEdges = new Map<string, Map<string, Span>>();
   /** Files some module imports: never released, their values are shared. */
   private readonly imported = new Set<string>();
@@ -255,38 +255,13 @@ export class ModuleLoader {
   }
 
   /**
-   * Cycles in the import graph of the modules loaded, each reported once, at the import leaving its
-   * alphabetically first file. In a cycle, which module initialises first depends on the entry point,
-   * so the values Gantry reads could differ from a run's.
+   * The import graph of every module loaded so far (released ones included): for each, the files
+   * it imports or re-exports values from, and where, whether loaded or not. What `importCycles` walks.
    */
-  importCycles(): { path: string[]; span: Span }[] {
-    const graph = new Map<string, Map<string, Span>>([...this.releasedEdges].map(([file, edges]) => [file, new Map(edges)]));
+  importGraph(): ImportGraph {
+    const graph = new Map<string, ReadonlyMap<string, Span>>(this.releasedEdges);
     for (const [file, record] of this.records) graph.set(file, this.importEdges(record));
-    for (const edges of graph.values()) for (const target of edges.keys()) if (!this.loads.has(target)) edges.delete(target);
-    const cycles: { path: string[]; span: Span }[] = [];
-    const seen = new Set<string>();
-    const state = new Map<string, "open" | "done">();
-    const stack: string[] = [];
-    const visit = (file: string): void => {
-      state.set(file, "open");
-      stack.push(file);
-      for (const next of [...(graph.get(file)?.keys() ?? [])].sort()) {
-        if (state.get(next) === "open") {
-          const cycle = stack.slice(stack.indexOf(next));
-          const start = cycle.indexOf([...cycle].sort()[0]!);
-          const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
-          const key = rotated.join("\n");
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const span = graph.get(rotated[0]!)!.get(rotated[1] ?? rotated[0]!)!;
-          cycles.push({ path: [...rotated, rotated[0]!].map((f) => this.program.relative(f)), span });
-        } else if (!state.has(next)) visit(next);
-      }
-      stack.pop();
-      state.set(file, "done");
-    };
-    for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
-    return cycles;
+    return graph;
   }
 
   /** A module's relative value imports and re-exports: the file each leads to, and where it is written. */
@@ -591,4 +566,43 @@ function isTypeOnlyImport(s: ts.ImportDeclaration): boolean {
   if (clause.isTypeOnly) return true;
   const named = clause.namedBindings;
   return !clause.name && !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+}
+
+/**
+ * Each loaded file (absolute path) -> the files it imports values from, each with where the import
+ * is written. An edge to a file that is not a key (never loaded) is not part of the graph.
+ */
+export type ImportGraph = ReadonlyMap<string, ReadonlyMap<string, Span>>;
+
+/**
+ * Cycles in an import graph, each reported once, at the import leaving its alphabetically first
+ * file. In a cycle, which module initialises first depends on the entry point, so the values Gantry
+ * reads could differ from a run's. Graphs of several analyses (one per --watch entry) can be merged
+ * first: a file's edges do not depend on who read it.
+ */
+export function importCycles(graph: ImportGraph, relative: (file: string) => string): { path: string[]; span: Span }[] {
+  const cycles: { path: string[]; span: Span }[] = [];
+  const seen = new Set<string>();
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const next of [...(graph.get(file)?.keys() ?? [])].filter((f) => graph.has(f)).sort()) {
+      if (state.get(next) === "open") {
+        const cycle = stack.slice(stack.indexOf(next));
+        const start = cycle.indexOf([...cycle].sort()[0]!);
+        const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
+        const key = rotated.join("\n");
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const span = graph.get(rotated[0]!)!.get(rotated[1] ?? rotated[0]!)!;
+        cycles.push({ path: [...rotated, rotated[0]!].map(relative), span });
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+  return cycles;
 }
