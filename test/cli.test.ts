@@ -142,6 +142,24 @@ export default pipeline("dated", {}, (p) => {
     });
   }
 
+  it("cuts a code frame's long lines (generated or minified code) to a window around the column", () => {
+    const pad = "x".repeat(3000);
+    const source = `import { pipeline } from "gantry";\nconst pad = "${pad}"; export default pipeline("long", {}, (p) => { p.task("t", { image: pad, imagePullPolicy: "Sometimes" as "Always" }); });\n`;
+    const dir = tempProject({ "pipelines/long.ts": source });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    const column = source.split("\n")[1]!.indexOf('"Sometimes"') + 1;
+    expect(r.stderr).toContain(`pipelines/long.ts:2:${column}: error GANTRY2001`);
+    const frame = r.stderr.split("\n").filter((l) => /^[ >] +\d* \|/.test(l));
+    expect(frame.length).toBeGreaterThanOrEqual(3);
+    for (const line of frame) expect(line.length).toBeLessThan(200);
+    const shown = frame.find((l) => l.startsWith(">"))!;
+    const caret = frame[frame.indexOf(shown) + 1]!;
+    expect(shown).toMatch(/\| …[^…]*imagePullPolicy: "Sometimes"/);
+    // The caret is under the value, in the cut line.
+    expect(shown.slice(caret.indexOf("^"), caret.indexOf("^") + 11)).toBe('"Sometimes"');
+  });
+
   it("reports errors from every file in one run, in a stable order", () => {
     const dir = tempProject({
       "pipelines/one.ts": cases.duplicate.source,

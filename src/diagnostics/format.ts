@@ -34,10 +34,38 @@ function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): st
       // Underline the whole construct when it fits on one line; a multi-line block would bury the point.
       ...(d.span.endLine === d.span.line && d.span.endColumn !== undefined && { end: { line: d.span.line, column: d.span.endColumn } }),
     };
-    out += codeFrameColumns(source, loc, { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 }) + "\n";
+    const shown = cropLongLines(source, loc);
+    out += codeFrameColumns(shown.source, shown.loc, { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 }) + "\n";
   }
   if (d.hint) out += `  ${c.cyan("hint")}: ${d.hint}\n`;
   return out;
+}
+
+type FrameLocation = { start: { line: number; column: number }; end?: { line: number; column: number } };
+
+/** Lines a code frame shows in full; longer ones (generated or minified code) are cut around the column. */
+const MAX_FRAME_LINE = 160;
+
+/**
+ * The source and location for a code frame, with the lines it shows (the diagnostic's and one on
+ * each side) cut to a window around the column when one is longer than MAX_FRAME_LINE, marked `…`.
+ * Other sources are returned as they are.
+ */
+export function cropLongLines(source: string, loc: FrameLocation): { source: string; loc: FrameLocation } {
+  const lines = source.split("\n");
+  const shown = [loc.start.line - 1, loc.start.line, loc.start.line + 1].filter((n) => n >= 1 && n <= lines.length);
+  if (shown.every((n) => lines[n - 1]!.length <= MAX_FRAME_LINE)) return { source, loc };
+  const from = Math.max(0, loc.start.column - 1 - MAX_FRAME_LINE / 4);
+  const to = from + MAX_FRAME_LINE;
+  for (const n of shown) {
+    const line = lines[n - 1]!;
+    if (line.length <= MAX_FRAME_LINE && from === 0) continue;
+    lines[n - 1] = (from > 0 ? "…" : "") + line.slice(from, to) + (line.length > to ? "…" : "");
+  }
+  const column = (c: number) => Math.min(Math.max(1, c - from + (from > 0 ? 1 : 0)), MAX_FRAME_LINE + 2);
+  const cropped: FrameLocation = { start: { line: loc.start.line, column: column(loc.start.column) } };
+  if (loc.end) cropped.end = { line: loc.end.line, column: column(loc.end.column) };
+  return { source: lines.join("\n"), loc: cropped };
 }
 
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions#setting-an-error-message
