@@ -51,7 +51,7 @@ const MAX_FRAME_LINE = 160;
  * each side) cut to a window around the column when one is longer than MAX_FRAME_LINE, marked `…`.
  * Other sources are returned as they are.
  */
-export function cropLongLines(source: string, loc: FrameLocation): { source: string; loc: FrameLocation } {
+function cropLongLines(source: string, loc: FrameLocation): { source: string; loc: FrameLocation } {
   const lines = source.split("\n");
   const shown = [loc.start.line - 1, loc.start.line, loc.start.line + 1].filter((n) => n >= 1 && n <= lines.length);
   if (shown.every((n) => lines[n - 1]!.length <= MAX_FRAME_LINE)) return { source, loc };
