@@ -83,7 +83,6 @@ export function pipeline<const P extends Readonly<Record<string, ParameterSpec>>
   body(builder as unknown as PipelineBuilder<P>);
   // Fixed once made: a later module must not add tasks to a pipeline another one may already have
   // compiled (nor may a `p` kept past its body).
-  for (const t of builder.tasks) Object.freeze(t);
   return new PipelineDefinition(name, options, Object.freeze(builder.tasks));
 }
 
@@ -119,7 +118,7 @@ export class PipelineBuilderImpl {
   private declare(name: string, role: TaskRole, spec: TaskSpec | TeardownSpec | FinallySpec): TaskHandle {
     if (Object.isFrozen(this.tasks)) throw new Error(`task "${name}" is declared after its pipeline's body returned; declare every task inside the body`);
     const handle = new TaskHandle(name, role);
-    this.tasks.push({ handle, spec });
+    this.tasks.push(Object.freeze({ handle, spec }));
     return handle;
   }
 }

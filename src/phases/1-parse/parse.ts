@@ -48,7 +48,6 @@ export function createSourceProgram(cwd: string): SourceProgram {
       try {
         if (text === undefined) sources.set(absolutePath, (text = fs.readFileSync(absolutePath, "utf8")));
         sf = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.Latest, true, scriptKind(absolutePath));
-        failures.delete(absolutePath);
       } catch (e) {
         sf = undefined;
         failures.set(absolutePath, text === undefined ? readFailure(e) : parseFailure(e));

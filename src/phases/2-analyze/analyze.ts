@@ -9,7 +9,7 @@ import { pipeline as dslPipeline, PipelineDefinition } from "../../dsl/pipeline.
 import type { SourceProgram } from "../1-parse/index.js";
 import type { DeclarationUnit } from "../3-validate/index.js";
 import { Evaluator } from "./evaluator.js";
-import { importCycles, ModuleLoader, boundNames, type ImportGraph, type ModuleRecord } from "./modules.js";
+import { cannotRead, importCycles, ModuleLoader, boundNames, type ImportGraph, type ModuleRecord } from "./modules.js";
 import { Origins } from "./origins.js";
 
 export interface AnalysisResult {
@@ -52,8 +52,8 @@ export class Analyzer {
   private reportedSyntax = 0;
 
   /**
-   * @param options.properties false: record where objects were made but not where each property
-   *   was written (see Origins); diagnostics of validation then point at the task or pipeline.
+   * @param options.properties false: record only where tasks and pipelines were made, not where
+   *   each property was written (see Origins); diagnostics of validation then point at the task or pipeline.
    */
   constructor(
     private readonly program: SourceProgram,
@@ -71,7 +71,7 @@ export class Analyzer {
     const units: DeclarationUnit[] = [];
     const diagnostics: Diagnostic[] = [];
     const record = loader.module(file);
-    if (!record) diagnostics.push(unreadable(program, file));
+    if (!record) diagnostics.push({ code: "GANTRY1001", severity: "error", message: cannotRead(program, file) });
     else if (!record.hasSyntaxErrors) {
       /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
       const reached = new Set<unknown>();
@@ -172,12 +172,6 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: Reado
     }
   }
   return out;
-}
-
-/** GANTRY1001 for a file `program.file()` gave no tree for, with why (the file name is in the message). */
-function unreadable(program: SourceProgram, file: string): Diagnostic {
-  const why = program.failure(file);
-  return { code: "GANTRY1001", severity: "error", message: `cannot read ${program.relative(file)}${why ? `: ${why}` : ""}` };
 }
 
 /** GANTRY1110 for each import cycle of `graph` (the graphs of several analyses may be merged first). */

@@ -246,7 +246,7 @@ export class ModuleLoader {
     const resolved = this.resolveFrom(from.fileName, specifier);
     if (resolved) this.imported.add(resolved);
     const record = resolved && this.module(resolved);
-    if (resolved && !record) throw new StaticError("GANTRY1001", at, `cannot read ${this.program.relative(resolved)}: ${this.program.failure(resolved) ?? "read failed"}`);
+    if (resolved && !record) throw new StaticError("GANTRY1001", at, cannotRead(this.program, resolved));
     if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
 
     // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
@@ -566,6 +566,12 @@ function isTypeOnlyImport(s: ts.ImportDeclaration): boolean {
   if (clause.isTypeOnly) return true;
   const named = clause.namedBindings;
   return !clause.name && !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+}
+
+/** GANTRY1001's message for a file `program.file()` gave no tree for, with why. */
+export function cannotRead(program: SourceProgram, file: string): string {
+  const why = program.failure(file);
+  return `cannot read ${program.relative(file)}${why ? `: ${why}` : ""}`;
 }
 
 /**

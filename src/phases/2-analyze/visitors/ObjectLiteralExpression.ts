@@ -8,14 +8,13 @@ import type { ExpressionVisitor } from "./types.js";
 export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpression> = (node, scope, ev) => {
   const out: Record<PropertyKey, unknown> = {};
   ev.origins.created(out, node);
-  const put = (key: PropertyKey, value: unknown) => setOwn(out, key, value);
   for (const prop of node.properties) {
     if (ts.isPropertyAssignment(prop)) {
       const key = propertyKey(prop.name, scope, ev);
-      put(key, ev.evaluate(prop.initializer, scope));
+      setOwn(out, key, ev.evaluate(prop.initializer, scope));
       ev.origins.property(out, key, ev.originOf(prop.initializer, scope), prop.name);
     } else if (ts.isShorthandPropertyAssignment(prop)) {
-      put(prop.name.text, ev.evaluate(prop.name, scope));
+      setOwn(out, prop.name.text, ev.evaluate(prop.name, scope));
       ev.origins.property(out, prop.name.text, ev.originOf(prop.name, scope), prop.name);
     } else if (ts.isSpreadAssignment(prop)) {
       const source = ev.evaluate(prop.expression, scope);
@@ -24,12 +23,12 @@ export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpressi
       if (source === null || source === undefined || typeof source === "boolean" || typeof source === "number") continue;
       if (typeof source !== "object" && typeof source !== "string") throw new StaticError("GANTRY1109", prop, `cannot spread a ${typeof source} into an object`);
       for (const [k, v] of Object.entries(source)) {
-        put(k, v);
+        setOwn(out, k, v);
         if (typeof source === "object") ev.origins.copyProperty(source, k, out, k);
       }
     } else if (ts.isMethodDeclaration(prop)) {
       const key = propertyKey(prop.name, scope, ev);
-      put(key, ev.closure(prop, scope));
+      setOwn(out, key, ev.closure(prop, scope));
       ev.origins.property(out, key, prop, prop.name);
     } else {
       throw unsupported(prop, "Getters and setters are not evaluated; use a plain property.");
