@@ -530,6 +530,42 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(ok.diagnostics.map(where)).toEqual([]);
   });
 
+  it("GANTRY1108: a built-in that walks a value nested deeper than the stack, at the expression; such a module value is fine unwalked", async () => {
+    // `reduce` wrapping its accumulator nests one level per step: 20,000 levels, far past the JavaScript stack.
+    const prelude = "const deep = Array.from({ length: 20000 }, (_, i) => i).reduce((acc: unknown[]) => [acc], [] as unknown[]);\n";
+    const source = body("  const a = `${deep}`;\n  const b = String(deep);\n  const c = deep.join(\"-\");\n  const n = deep.length;", prelude);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1108 ${loc("main.ts", source, "`${deep}`")}`,
+      `GANTRY1108 ${loc("main.ts", source, "String(deep)")}`,
+      `GANTRY1108 ${loc("main.ts", source, "deep.join")}`,
+    ]);
+    expect(ds.map((d) => d.message)).toEqual([
+      "this expression walks a value nested too deeply for JavaScript's stack",
+      "`String` walks a value nested too deeply for JavaScript's stack",
+      "`deep.join` walks a value nested too deeply for JavaScript's stack",
+    ]);
+    expect(ds.every((d) => d.hint?.includes("reduce"))).toBe(true);
+    // Reading the module constant freezes it (module values are fixed), which used to recurse and
+    // fail as "`pipeline` failed: Maximum call stack size exceeded".
+    const ok = await compileFiles({ "main.ts": body('  p.task("n", { image: "x", args: [String(deep.length)] });', prelude) }, ["main.ts"]);
+    expect(ok.diagnostics.map(where)).toEqual([]);
+    expect(ok.pipelines[0]!.ir.tasks.find((t) => t.name === "n")!.args).toEqual(["1"]);
+  });
+
+  it("GANTRY2001: an affinity term nested past 32 levels is reported at the value, not walked until the stack runs out", async () => {
+    const affinity = (n: number) =>
+      body(`  const term = Array.from({ length: ${n} }, (_, i) => i).reduce((acc: unknown) => ({ a: acc }), {} as unknown);\n  p.task("aff", { image: "x", affinity: { nodeAffinity: term as Record<string, unknown> } });`);
+    const source = affinity(9000);
+    const ds = await diagnose(source);
+    // At the `acc` of the property the path ends in: the value that nests one level too many.
+    expect(ds.map(where)).toEqual([`GANTRY2001 ${loc("main.ts", source, "acc })")}`]);
+    expect(ds[0]!.message).toBe(`task "aff": affinity.nodeAffinity${".a".repeat(32)}: nested more than 32 levels deep`);
+    // 31 levels below nodeAffinity is accepted (Kubernetes' own terms go about eight deep).
+    const ok = await compileFiles({ "main.ts": affinity(31) }, ["main.ts"]);
+    expect(ok.diagnostics.map(where)).toEqual([]);
+  });
+
   it("GANTRY1109: reading a property of undefined, and a const read before its declaration", async () => {
     const source = body('  const cfg: { image?: { name: string } } = {};\n  const n = cfg.image.name;\n  const early = late;\n  const late = "x";', 'const late = "outer";\n');
     const ds = await diagnose(source);

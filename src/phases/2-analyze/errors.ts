@@ -30,6 +30,19 @@ export class LimitError extends StaticError {
   }
 }
 
+/** Whether `e` is JavaScript's own stack running out (V8 throws a RangeError). */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes("call stack");
+}
+
+/**
+ * A built-in ran out of stack walking a value at `node` (`${deep}`, `String(deep)`, `deep.flat(Infinity)`
+ * on an array nested thousands deep). Reported there, as a limit, not as a crash.
+ */
+export function nestedTooDeeply(node: ts.Node, subject: string): StaticError {
+  return new StaticError("GANTRY1108", node, `${subject} walks a value nested too deeply for JavaScript's stack`, "Build flatter values: a `reduce` that wraps its accumulator (`[acc]`, `{ a: acc }`) nests one level per step.");
+}
+
 /**
  * Thrown when a value that already produced a diagnostic is used again, to stop evaluation of the
  * statement without reporting the same root cause twice.

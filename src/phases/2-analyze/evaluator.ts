@@ -7,7 +7,7 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
-import { LimitError, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
+import { isStackOverflow, LimitError, nestedTooDeeply, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
@@ -62,6 +62,9 @@ export class Evaluator {
     let value: unknown;
     try {
       value = visit(node as never, scope, this);
+    } catch (e) {
+      // Below this node a built-in (String of a template, say) ran out of stack; here there is stack again.
+      throw isStackOverflow(e) ? nestedTooDeeply(node, "this expression") : e;
     } finally {
       this.nesting--;
     }
@@ -248,6 +251,7 @@ export class Evaluator {
       result = callee(...args);
     } catch (e) {
       if (e instanceof StaticError || e instanceof Poisoned) throw e;
+      if (isStackOverflow(e)) throw nestedTooDeeply(node, describe(node.expression));
       // A built-in rejected its arguments (e.g. Object.keys(undefined)); report it where the call is.
       throw new StaticError("GANTRY1109", node, `${describe(node.expression)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -446,14 +446,16 @@ function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, lo
  * depend on which others were compiled first. Freezing turns that into a diagnostic.
  */
 export function freezeModuleValue<T>(value: T): T {
-  const visit = (v: unknown): void => {
-    if (v === null || typeof v !== "object" || Object.isFrozen(v)) return;
+  // A work list, not recursion: a value built by `reduce` can be nested deeper than the stack.
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (v === null || typeof v !== "object" || Object.isFrozen(v)) continue;
     const proto = Object.getPrototypeOf(v);
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return;
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) continue;
     Object.freeze(v);
-    for (const child of Object.values(v)) visit(child);
-  };
-  visit(value);
+    for (const child of Object.values(v)) pending.push(child);
+  }
   return value;
 }
 

@@ -6,6 +6,31 @@ import { z } from "zod";
 import { TaskHandle } from "../../dsl/handle.js";
 
 const str = z.string();
+
+/**
+ * How deep a term passed through as written (`affinity`) may nest. Kubernetes' own terms go about
+ * eight levels down; a value built by `reduce` can go thousands, deeper than the JavaScript stack
+ * that every later phase (checks, copying, YAML) walks it with.
+ */
+export const MAX_TERM_DEPTH = 32;
+
+/** Plain data passed through unchecked, but bounded in depth (and so free of cycles). */
+const term = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const path = pathBelow(value, MAX_TERM_DEPTH);
+  if (path) ctx.addIssue({ code: "custom", message: `nested more than ${MAX_TERM_DEPTH} levels deep`, path });
+});
+
+/** The path to the first array or object `limit` levels below `value`, if there is one. Iterative: see MAX_TERM_DEPTH. */
+function pathBelow(value: unknown, limit: number): PropertyKey[] | undefined {
+  const pending: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
+  while (pending.length > 0) {
+    const { v, path } = pending.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (path.length >= limit) return path;
+    for (const [k, child] of Object.entries(v)) pending.push({ v: child, path: [...path, Array.isArray(v) ? Number(k) : k] });
+  }
+  return undefined;
+}
 const quantity = z.union([z.string(), z.number()]);
 const stringMap = z.record(z.string(), z.string());
 const keyToPath = z.strictObject({ key: str, path: str, mode: z.number().int().optional() });
@@ -73,9 +98,9 @@ const common = {
   tolerations: z.array(toleration).optional(),
   affinity: z
     .strictObject({
-      nodeAffinity: z.record(z.string(), z.unknown()).optional(),
-      podAffinity: z.record(z.string(), z.unknown()).optional(),
-      podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
+      nodeAffinity: term.optional(),
+      podAffinity: term.optional(),
+      podAntiAffinity: term.optional(),
     })
     .optional(),
   imagePullSecrets: z.array(str).optional(),
