@@ -1,7 +1,7 @@
 import path from "node:path";
 import { compile, type CompileOptions, type CompileResult, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
-import { formatDiagnostics, hasErrors, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
+import { formatDiagnostics, hasErrors, isDocumentFormat, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
 import { meaningChange, unifiedDiff } from "../output/changes.js";
 import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
@@ -76,8 +76,8 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
 export async function emitResult(result: CompileResult, flags: CompileFlags, io: Io): Promise<number> {
   const diagnostics: Diagnostic[] = [...result.diagnostics];
   const report = (extra: string) => {
-    // JSON consumers always get a document, even an empty one.
-    if (diagnostics.length > 0 || flags.format === "json") {
+    // JSON and SARIF consumers always get a document, even an empty one (an empty SARIF log closes fixed alerts).
+    if (diagnostics.length > 0 || isDocumentFormat(flags.format)) {
       io.stderr(formatDiagnostics(diagnostics, flags.format, { color: io.color, readSource: (f) => result.sources.get(f) }));
     }
     if (flags.format === "text") io.stderr(extra);

@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .addOption(new Option("--metadata", "also write <pipeline>.metadata.json beside each manifest: tasks, scopes, retry policies, labels, metric names").default(false).conflicts("stdout"))
     .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
     .addOption(new Option("-w, --watch", "keep running: recompile the changed files and the pipelines that import them").default(false).conflicts(["stdout", "check"]))
-    .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github", "sarif"]).default("text"))
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
     .addHelpText("after", `\nSettings can also come from ${CONFIG_FILE} (or a "gantry" key in package.json); flags given here win.`)
     .action(async (paths: string[], flags: CompileFlags, command: Command) => {

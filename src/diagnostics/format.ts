@@ -1,8 +1,12 @@
 import { codeFrameColumns } from "@babel/code-frame";
 import pc from "picocolors";
 import type { Diagnostic } from "./diagnostic.js";
+import { sarifLog } from "./sarif.js";
 
-export type DiagnosticFormat = "text" | "json" | "github";
+export type DiagnosticFormat = "text" | "json" | "github" | "sarif";
+
+/** Formats that are one document, printed even when there is nothing to report. */
+export const isDocumentFormat = (format: DiagnosticFormat): boolean => format === "json" || format === "sarif";
 
 export interface FormatOptions {
   /** Colour the text format. The CLI enables this only on a TTY without NO_COLOR. */
@@ -17,6 +21,8 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Di
       return JSON.stringify(diagnostics, null, 2) + "\n";
     case "github":
       return diagnostics.map(githubAnnotation).join("");
+    case "sarif":
+      return JSON.stringify(sarifLog(diagnostics), null, 2) + "\n";
     case "text":
       return diagnostics.map((d) => textDiagnostic(d, options)).join("\n");
   }

@@ -1,0 +1,104 @@
+/**
+ * Diagnostics as a SARIF 2.1.0 log (OASIS Static Analysis Results Interchange Format), for GitHub
+ * code scanning (`github/codeql-action/upload-sarif`), GitLab, Azure DevOps and other CI tools.
+ *
+ * Byte-stable like everything Gantry writes: no timestamps, no tool version, no absolute paths
+ * (locations are relative to the working directory, under `%SRCROOT%`).
+ *
+ * Code scanning rejects a whole upload when one result has no location, so a diagnostic without a
+ * span (no sources found, output not writable) is a tool execution notification instead of a result.
+ */
+import { codes, type DiagnosticCode } from "./codes.js";
+import type { Diagnostic, Span } from "./diagnostic.js";
+
+const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+interface Message {
+  text: string;
+}
+
+interface Location {
+  physicalLocation: {
+    artifactLocation: { uri: string; uriBaseId: string };
+    region: { startLine: number; startColumn: number; endLine?: number; endColumn?: number };
+  };
+}
+
+interface Rule {
+  id: DiagnosticCode;
+  shortDescription: Message;
+  fullDescription: Message;
+  help: Message;
+}
+
+interface Result {
+  ruleId: DiagnosticCode;
+  ruleIndex: number;
+  level: "error" | "warning";
+  message: Message;
+  locations: Location[];
+}
+
+interface Notification {
+  level: "error" | "warning";
+  message: Message;
+  associatedRule: { id: DiagnosticCode; index: number };
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: "2.1.0";
+  runs: {
+    tool: { driver: { name: string; rules: Rule[] } };
+    originalUriBaseIds: Record<string, { description: Message }>;
+    invocations: { executionSuccessful: boolean; toolExecutionNotifications: Notification[] }[];
+    results: Result[];
+    columnKind: "utf16CodeUnits";
+  }[];
+}
+
+export function sarifLog(diagnostics: readonly Diagnostic[]): SarifLog {
+  // Only the rules the log refers to, by code, so the log does not change when unrelated codes are added.
+  const ruleIds = [...new Set(diagnostics.map((d) => d.code))].sort();
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const results: Result[] = [];
+  const notifications: Notification[] = [];
+  for (const d of diagnostics) {
+    const index = ruleIndex.get(d.code)!;
+    const message = { text: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message };
+    if (d.span) results.push({ ruleId: d.code, ruleIndex: index, level: d.severity, message, locations: [location(d.span)] });
+    else notifications.push({ level: d.severity, message, associatedRule: { id: d.code, index } });
+  }
+  return {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "gantry", rules: ruleIds.map(rule) } },
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory gantry compile ran in." } } },
+        // Diagnostics about the code are results; the run itself went wrong only if a span-less error says so.
+        invocations: [{ executionSuccessful: !notifications.some((n) => n.level === "error"), toolExecutionNotifications: notifications }],
+        results,
+        columnKind: "utf16CodeUnits",
+      },
+    ],
+  };
+}
+
+function rule(id: DiagnosticCode): Rule {
+  const { title, explain } = codes[id];
+  return { id, shortDescription: { text: title }, fullDescription: { text: explain }, help: { text: explain } };
+}
+
+/** Spans are 1-based; Gantry's end column is one past the construct, as SARIF's is. */
+function location(span: Span): Location {
+  const region: Location["physicalLocation"]["region"] = { startLine: span.line, startColumn: span.column };
+  if (span.endLine !== undefined && span.endColumn !== undefined) {
+    region.endLine = span.endLine;
+    region.endColumn = span.endColumn;
+  }
+  return { physicalLocation: { artifactLocation: { uri: fileUri(span.file), uriBaseId: "%SRCROOT%" }, region } };
+}
+
+/** A relative POSIX path as a URI reference: each segment percent-encoded (spaces, `#`, `%`). */
+const fileUri = (file: string) => file.split("/").map(encodeURIComponent).join("/");

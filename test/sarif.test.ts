@@ -1,0 +1,145 @@
+/**
+ * `--format sarif`: the real CLI's diagnostics as a SARIF 2.1.0 log, validated against the SARIF
+ * JSON schema (the copy Microsoft's SARIF SDK ships), and held to what GitHub code scanning needs
+ * to accept an upload: every result has a location, rule indexes point at their rules, and paths
+ * are relative URIs. The log carries the same diagnostics as `--format json`, nothing lost.
+ */
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { SarifLog } from "../src/diagnostics/sarif.js";
+import { gantry, tempProject } from "./support/cli.js";
+
+const require = createRequire(import.meta.url);
+// CommonJS whose default export TypeScript's NodeNext interop types as the module: take it from require.
+const Ajv = require("ajv-draft-04") as typeof import("ajv-draft-04").default;
+// unicodeRegExp off: one pattern of the schema (a language tag) is invalid with the `u` flag.
+const validateSarif = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json") as object);
+
+function expectValid(log: unknown): asserts log is SarifLog {
+  const ok = validateSarif(log);
+  expect(validateSarif.errors ?? [], "SARIF schema errors").toEqual([]);
+  expect(ok).toBe(true);
+}
+
+interface JsonDiagnostic {
+  code: string;
+  severity: string;
+  message: string;
+  hint?: string;
+  span?: { file: string; line: number; column: number; endLine?: number; endColumn?: number };
+}
+
+const BROKEN = `import { pipeline } from "gantry";
+export default pipeline("broken", {}, (p) => {
+  const a = p.task("a", { image: "busybox:1.36", imagePullPolicy: "Sometimes" as never });
+  p.task("a", { image: "busybox:1.36", after: [a] });
+  p.task("when", { image: "busybox:1.36", args: [String(Date.now())] });
+});
+`;
+const WARNS = `import { pipeline } from "gantry";
+console.log("side effect");
+export default pipeline("warns", {}, (p) => {
+  p.task("a", { image: "busybox:1.36" });
+});
+`;
+
+describe("--format sarif", () => {
+  it("is a valid SARIF 2.1.0 log with the same diagnostics as --format json, each at its location", () => {
+    const dir = tempProject({ "pipelines/broken.ts": BROKEN, "pipelines/with space/warns.ts": WARNS });
+    const sarif = gantry(["compile", "pipelines", "--format", "sarif"], dir);
+    const json = gantry(["compile", "pipelines", "--format", "json"], dir);
+    expect(sarif.code).toBe(1);
+    expect(sarif.stdout).toBe("");
+    const log = JSON.parse(sarif.stderr) as unknown;
+    expectValid(log);
+    const diagnostics = JSON.parse(json.stderr) as JsonDiagnostic[];
+    expect(new Set(diagnostics.map((d) => d.severity))).toEqual(new Set(["error", "warning"]));
+    expect(diagnostics.every((d) => d.span)).toBe(true);
+
+    const [run] = log.runs;
+    expect(log.runs).toHaveLength(1);
+    expect(run!.tool.driver.name).toBe("gantry");
+    // Same order, codes, levels, messages (with the hint) and positions as the JSON format.
+    expect(
+      run!.results.map((r) => {
+        const { artifactLocation, region } = r.locations[0]!.physicalLocation;
+        return [r.ruleId, r.level, r.message.text, decodeURIComponent(artifactLocation.uri), region.startLine, region.startColumn, region.endLine, region.endColumn];
+      }),
+    ).toEqual(diagnostics.map((d) => [d.code, d.severity, d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, d.span!.file, d.span!.line, d.span!.column, d.span!.endLine, d.span!.endColumn]));
+    // GitHub code scanning rejects the whole upload if a result has no location.
+    expect(run!.results.every((r) => r.locations.length === 1)).toBe(true);
+    // Relative URIs under %SRCROOT%, percent-encoded, never absolute paths.
+    const uris = run!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
+    expect(uris.every((u) => u.uriBaseId === "%SRCROOT%" && !u.uri.startsWith("/") && !u.uri.includes(" "))).toBe(true);
+    expect(uris.map((u) => u.uri)).toContain("pipelines/with%20space/warns.ts");
+    expect(sarif.stderr).not.toContain(dir);
+    // One rule per code used, sorted, each with `gantry explain`'s title and text; indexes point at them.
+    const ruleIds = run!.tool.driver.rules.map((r) => r.id);
+    expect(ruleIds).toEqual([...new Set(diagnostics.map((d) => d.code))].sort());
+    for (const r of run!.results) expect(run!.tool.driver.rules[r.ruleIndex]!.id).toBe(r.ruleId);
+    const explain = gantry(["explain", "GANTRY1105"]);
+    const rule = run!.tool.driver.rules.find((r) => r.id === "GANTRY1105")!;
+    expect(explain.stdout).toContain(rule.shortDescription.text);
+    expect(explain.stdout.replace(/\s+/g, " ")).toContain(rule.fullDescription.text.replace(/\s+/g, " "));
+    expect(run!.invocations[0]!.executionSuccessful).toBe(true);
+  });
+
+  it("is byte-stable: the same sources give the same log, in any directory", () => {
+    const files = { "pipelines/broken.ts": BROKEN };
+    const a = gantry(["compile", "--format", "sarif"], tempProject(files));
+    const b = gantry(["compile", "--format", "sarif"], tempProject(files));
+    expect(a.stderr).toBe(b.stderr);
+    // No clock and no tool version (SARIF's own "version" is the format's, 2.1.0).
+    expect(a.stderr).not.toMatch(/\d{4}-\d\d-\d\dT|Time"|semanticVersion/);
+    const log = JSON.parse(a.stderr) as SarifLog;
+    expect(Object.keys(log.runs[0]!.tool.driver)).toEqual(["name", "rules"]);
+  });
+
+  it("a clean compile prints an empty log (so code scanning closes fixed alerts) and writes the output", () => {
+    const dir = tempProject({ "pipelines/ok.ts": WARNS.replace('console.log("side effect");\n', "") });
+    const r = gantry(["compile", "--format", "sarif", "--out", "out"], dir);
+    expect(r.code).toBe(0);
+    const log = JSON.parse(r.stderr) as unknown;
+    expectValid(log);
+    expect(log.runs[0]!.results).toEqual([]);
+    expect(log.runs[0]!.tool.driver.rules).toEqual([]);
+    expect(fs.existsSync(path.join(dir, "out/warns.yaml"))).toBe(true);
+  });
+
+  it("a diagnostic without a place is a tool notification, not a result code scanning would reject", () => {
+    const dir = tempProject({ "empty/.keep": "" });
+    const r = gantry(["compile", "empty", "--format", "sarif"], dir);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stderr) as unknown;
+    expectValid(log);
+    const [run] = log.runs;
+    expect(run!.results).toEqual([]);
+    const notes = run!.invocations[0]!.toolExecutionNotifications;
+    expect(notes.map((n) => [n.level, n.associatedRule.id])).toEqual([["error", "GANTRY1003"]]);
+    expect(run!.tool.driver.rules[notes[0]!.associatedRule.index]!.id).toBe("GANTRY1003");
+    expect(run!.invocations[0]!.executionSuccessful).toBe(false);
+  });
+
+  it("configuration errors are reported in SARIF too, at the configuration file", () => {
+    const dir = tempProject({ "gantry.config.json": '{\n  "target": "nomad"\n}\n', "pipelines/ok.ts": WARNS });
+    const r = gantry(["compile", "--format", "sarif"], dir);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stderr) as unknown;
+    expectValid(log);
+    const result = log.runs[0]!.results[0]!;
+    expect(result.ruleId).toBe("GANTRY5004");
+    expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toBe("gantry.config.json");
+    expect(result.locations[0]!.physicalLocation.region.startLine).toBe(2);
+  });
+
+  it("the schema check can fail: a log without its version or with a result lacking a message is rejected", () => {
+    const dir = tempProject({ "pipelines/broken.ts": BROKEN });
+    const log = JSON.parse(gantry(["compile", "--format", "sarif"], dir).stderr) as SarifLog;
+    expect(validateSarif({ ...log, version: undefined })).toBe(false);
+    const noMessage = structuredClone(log) as unknown as { runs: { results: Record<string, unknown>[] }[] };
+    delete noMessage.runs[0]!.results[0]!.message;
+    expect(validateSarif(noMessage)).toBe(false);
+  });
+});
