@@ -81,6 +81,13 @@ describe("constructs of the static subset", () => {
     ["function names are inferred from bindings, length counts required parameters", "const extract = () => 1; function two(a: number, b: number) { return a + b; } const obj = { m: () => 2 };", "", "[extract.name, String(two.length), obj.m.name, String(((a: number, b = 1) => a + b).length), two.name]", ["extract", "2", "m", "1", "two"]],
     ["spreading false, \"\", 0 or a string into an object, as in JavaScript", "const flag = false; const label = \"\";", "", "Object.keys({ ...(flag && { a: 1 }), ...(label && { b: 1 }), ...(0 && {}), ...\"xy\" })", ["0", "1"]],
     ["type-only declarations do nothing", "type Env = \"dev\" | \"prod\"; interface Opts { env: Env }; declare const ambient: string;", "type Local = string; const o: Opts = { env: \"prod\" };", "[o.env]", ["prod"]],
+    // Found by test/evaluator-fuzz.test.ts: each used to give a different value than JavaScript.
+    ["object rest keeps an own __proto__ key; spreads and array rest read holes as undefined", `const src = { ["__proto__"]: "p", a: "1" } as Record<string, string>; const holey = [1, , 3];`, "const { ...rest } = src; const [, ...tail] = holey;", "[Object.keys(rest).join(), String([...holey].length), String([...holey].indexOf(undefined)), String(tail.length), String(tail.indexOf(undefined))]", ["__proto__,a", "3", "1", "2", "0"]],
+    ["function names from computed, numeric and quoted keys, through parentheses and `as`", `const k = "dyn"; const o = { [k + "A"]: () => 1, [k + "B"]() { return 2; }, 1.50: () => 3, "a-b": () => 4 }; const f = (() => 1); const g = (() => 2) as () => number; const h = ((function () { return 3; }) satisfies () => number);`, "", `[o.dynA.name, o.dynB.name, o[1.5]!.name, o["a-b"].name, f.name, g.name, h.name]`, ["dynA", "dynB", "1.5", "a-b", "f", "g", "h"]],
+    ["a `this: T` declaration is a type, not a parameter", "function withThis(this: void, a: number, b = 2) { return a + b; }", "", "[String(withThis.length), String(withThis(5))]", ["1", "7"]],
+    ["built-in methods are read unbound and called with their object", "const s = \"abc\";", "", `[String(s.at === "xyz".at), s.slice.name, String([1, 2].map.length), ["x", "y"].map((c) => c.toUpperCase()).join(), (s.toUpperCase)(), s.toUpperCase!()]`, ["true", "slice", "1", "X,Y", "ABC", "ABC"]],
+    ["built-in namespaces look as JavaScript's do", "", "", "[typeof Object, typeof Math, typeof JSON, typeof Number, JSON.stringify(Math), String(Object.keys(JSON).length), String(Object.keys(Number).length), String(Number.length), String(JSON.stringify(Object)), `${Math}`, `${JSON}`, `${Object}`, Object.name, Array.name]", ["function", "object", "object", "function", "{}", "0", "0", "1", "undefined", "[object Math]", "[object JSON]", "function Object() { [native code] }", "Object", "Array"]],
+    ["keys that are not strings or numbers are converted as JavaScript converts them", "const o: Record<string, string> = { true: \"t\", null: \"n\", undefined: \"u\" };", "", "[o[true as unknown as string]!, o[null as unknown as string]!, o[undefined as unknown as string]!, Object.keys({ [false as unknown as string]: 1 }).join()]", ["t", "n", "u", "false"]],
   ];
 
   it.each(rows)("%s", async (_name, prelude, body, args, expected) => {
@@ -536,14 +543,14 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     const source = body("  const a = `${deep}`;\n  const b = String(deep);\n  const c = deep.join(\"-\");\n  const n = deep.length;", prelude);
     const ds = await diagnose(source);
     expect(ds.map(where)).toEqual([
-      `GANTRY1108 ${loc("main.ts", source, "`${deep}`")}`,
+      `GANTRY1108 ${loc("main.ts", source, "deep}`")}`, // the value the template converts
       `GANTRY1108 ${loc("main.ts", source, "String(deep)")}`,
       `GANTRY1108 ${loc("main.ts", source, "deep.join")}`,
     ]);
     expect(ds.map((d) => d.message)).toEqual([
-      "this expression walks a value nested too deeply for JavaScript's stack",
-      "`String` walks a value nested too deeply for JavaScript's stack",
-      "`deep.join` walks a value nested too deeply for JavaScript's stack",
+      "this expression runs out of JavaScript's stack",
+      "`String` runs out of JavaScript's stack",
+      "`deep.join` runs out of JavaScript's stack",
     ]);
     expect(ds.every((d) => d.hint?.includes("reduce"))).toBe(true);
     // Reading the module constant freezes it (module values are fixed), which used to recurse and
@@ -564,6 +571,59 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     // 31 levels below nodeAffinity is accepted (Kubernetes' own terms go about eight deep).
     const ok = await compileFiles({ "main.ts": affinity(31) }, ["main.ts"]);
     expect(ok.diagnostics.map(where)).toEqual([]);
+  });
+
+  // The next three were found by test/evaluator-fuzz.test.ts: each compiled to a value JavaScript
+  // would not give, or crashed the compiler.
+  it("GANTRY1100: `__proto__: value` (which sets the prototype) and `var` in a function or loop (scoped to the function)", async () => {
+    const prelude = 'function scoped(flag: boolean) { if (flag) { var v = "inner"; } return "x"; }\n';
+    const source = body('  const o = { __proto__: { x: 1 } };\n  const s = scoped(true);\n  for (var i of [1]) {}\n  const ok = { ["__proto__"]: 1 };', prelude);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1100 ${loc("main.ts", source, "var v")}`,
+      `GANTRY1100 ${loc("main.ts", source, "__proto__:")}`,
+      `GANTRY1100 ${loc("main.ts", source, "var i")}`,
+    ]);
+    expect(ds[1]!.message).toBe("`__proto__: value` sets the object's prototype, which is not evaluated at compile time");
+    expect(ds[1]!.hint).toContain('["__proto__"]');
+    expect(ds[0]!.message).toBe("`var` inside a function or block is not evaluated at compile time");
+    // At module level `var` scopes as `let` does, and is evaluated.
+    const ok = await compileFiles({ "main.ts": body('  p.task("v", { image: "x", args: [top] });', 'var top = "t";\n') }, ["main.ts"]);
+    expect(ok.diagnostics.map(where)).toEqual([]);
+  });
+
+  it("GANTRY1109/1108: a detached built-in method, a conversion JavaScript rejects, a string past its limit and a huge spread fail as when run, not as a crash", async () => {
+    const prelude = 'const up = "abc".toUpperCase;\nexport const tpl = `<${{ toString: 1 }}>`;\nexport const spread = ([] as number[]).concat(...Array.from({ length: 300000 }, () => [] as number[]));\n';
+    const source = body('  const u = up();\n  const t = tpl;\n  const plus = ({ valueOf: 1, toString: 1 } as unknown as number) + 1;\n  const s = "x".repeat(2 ** 28);\n  const long = s + s + s + s + s + s;\n  const n = spread.length;', prelude);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1109 ${loc("main.ts", source, "{ toString: 1 }}")}`,
+      `GANTRY1108 ${loc("main.ts", source, "([] as number[]).concat")}`,
+      `GANTRY1109 ${loc("main.ts", source, "up()")}`,
+      `GANTRY1109 ${loc("main.ts", source, "({ valueOf: 1")}`,
+      `GANTRY1109 ${loc("main.ts", source, "s + s + s")}`,
+    ]);
+    expect(ds.map((d) => d.message)).toEqual([
+      "this expression fails as it would when the module runs: Cannot convert object to primitive value",
+      "`([] as number[]).concat` runs out of JavaScript's stack",
+      "`up` failed: String.prototype.toUpperCase called on null or undefined",
+      "this expression fails as it would when the module runs: Cannot convert object to primitive value",
+      "this expression fails as it would when the module runs: Invalid string length",
+    ]);
+  });
+
+  it("GANTRY1109: a builder method taken off `p` fails as it does when the module runs (it used to compile)", async () => {
+    const source = body('  const { task } = p;\n  task("x", { image: "x" });');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, 'task("x"')}`]);
+    expect(ds[0]!.message).toMatch(/^`task` failed: Cannot read properties of undefined/);
+  });
+
+  it("GANTRY1002: `??` mixed with `||` or `&&` without parentheses, which TypeScript parses but JavaScript does not", async () => {
+    const source = body('  const a = true && "x" ?? "y";\n  const b = null ?? "x" || "y";\n  const fine = (true && "x") ?? ("y" || "z");');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1002 ${loc("main.ts", source, 'true && "x" ??')}`, `GANTRY1002 ${loc("main.ts", source, 'null ?? "x"')}`]);
+    expect(ds.map((d) => d.message)).toEqual(["'&&' and '??' operations cannot be mixed without parentheses.", "'??' and '||' operations cannot be mixed without parentheses."]);
   });
 
   it("GANTRY1109: reading a property of undefined, and a const read before its declaration", async () => {

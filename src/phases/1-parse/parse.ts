@@ -70,12 +70,13 @@ export function createSourceProgram(cwd: string): SourceProgram {
       if (!out) {
         // parseDiagnostics is internal to TypeScript but has been stable for years; it avoids building a Program.
         const found = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-        out = found.map((d) => {
+        const errors = [...found.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") })), ...unparenthesizedNullishMixes(sf)];
+        out = errors.map((d) => {
           const start = sf.getLineAndCharacterOfPosition(d.start);
           return {
             code: "GANTRY1002" as const,
             severity: "error" as const,
-            message: ts.flattenDiagnosticMessageText(d.messageText, "\n"),
+            message: d.message,
             span: { file: relative(sf.fileName), line: start.line + 1, column: start.character + 1 },
           };
         });
@@ -93,6 +94,37 @@ export function createSourceProgram(cwd: string): SourceProgram {
       cache.delete(absolutePath);
     },
   };
+}
+
+/**
+ * `a || b ?? c` and the like: JavaScript refuses to parse `??` mixed with `||` or `&&` without
+ * parentheses, but TypeScript's parser accepts it (its checker reports TS5076), so a module Gantry
+ * would read could not even load. Only files that contain `??` are walked.
+ */
+function unparenthesizedNullishMixes(sf: ts.SourceFile): { start: number; message: string }[] {
+  if (!sf.text.includes("??")) return [];
+  const out: { start: number; message: string }[] = [];
+  const K = ts.SyntaxKind;
+  const logical = (n: ts.Node): n is ts.BinaryExpression =>
+    ts.isBinaryExpression(n) && (n.operatorToken.kind === K.BarBarToken || n.operatorToken.kind === K.AmpersandAmpersandToken || n.operatorToken.kind === K.QuestionQuestionToken);
+  const visit = (node: ts.Node): void => {
+    if (logical(node)) {
+      const nullish = node.operatorToken.kind === K.QuestionQuestionToken;
+      for (const operand of [node.left, node.right]) {
+        if (logical(operand) && (operand.operatorToken.kind === K.QuestionQuestionToken) !== nullish) {
+          const [a, b] = [operand.operatorToken.getText(sf), node.operatorToken.getText(sf)];
+          out.push({ start: operand.getStart(sf), message: `'${a}' and '${b}' operations cannot be mixed without parentheses.` });
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  try {
+    visit(sf);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e; // nested deeper than this walk's stack: report what was found
+  }
+  return out;
 }
 
 /** Why a file could not be read, without its absolute path (output never holds one). */

@@ -29,20 +29,48 @@ const allowedMethods = {
   number: new Set<string>(NUMBER_METHODS),
 };
 
+/**
+ * The built-in methods themselves, unbound, as JavaScript reads them (`"a".at === "b".at`): a call
+ * through a member passes its object as `this` (`Evaluator.call`); one detached from it fails, as it
+ * would when the module runs.
+ */
+const prototypes = { array: Array.prototype, string: String.prototype, number: Number.prototype } as unknown as Record<keyof typeof allowedMethods, Record<string, Function>>;
+for (const kind of ["array", "string", "number"] as const) for (const m of allowedMethods[kind]) callable.add(prototypes[kind][m]!);
+
 /** Stand-ins for `Object`, `Math`, ...: only the members listed exist. */
 const namespaces = new WeakSet<object>();
 
-function namespace(entries: Record<string, Function | number>, base: object = Object.create(null)): Readonly<Record<string, unknown>> {
-  for (const v of Object.values(entries)) if (typeof v === "function") callable.add(v);
-  const ns = Object.freeze(Object.assign(base, entries));
+/** Members are non-enumerable, as on the built-ins (`Object.keys(Math)` is empty). */
+function namespace(entries: Record<string, Function | number>, base: object): Readonly<Record<string, unknown>> {
+  for (const [k, v] of Object.entries(entries)) {
+    if (typeof v === "function") callable.add(v);
+    Object.defineProperty(base, k, { value: v, writable: true, enumerable: false, configurable: true });
+  }
+  const ns = Object.freeze(base) as Readonly<Record<string, unknown>>;
   namespaces.add(ns);
   return ns;
 }
 
-/** `Number` is both a conversion function and a namespace: a fresh function, so the host's is never reachable. */
+/** A plain namespace object (`Math`, `JSON`), which converts to a string as the host's does: `[object Math]`. */
+const plainNamespace = (tag: string): object => Object.create(Object.prototype, { [Symbol.toStringTag]: { value: tag } }) as object;
+
+/**
+ * A stand-in for a constructor used as a namespace (`Object`, `Array`, `Number`): a fresh function,
+ * so the host's is never reachable, with the host's name, length and source text (as `typeof`,
+ * `JSON.stringify` and templates see it). `call` makes it callable (`Number(x)`); without, a call is GANTRY1102.
+ */
+function constructorLike(name: string, length: number, call: (...args: unknown[]) => unknown = () => undefined): Function {
+  const fn = (...args: unknown[]) => call(...args);
+  Object.defineProperty(fn, "name", { value: name });
+  Object.defineProperty(fn, "length", { value: length });
+  Object.defineProperty(fn, "toString", { value: () => `function ${name}() { [native code] }` });
+  return fn;
+}
+
+/** `Number` is both a conversion function and a namespace. */
 const numberNamespace = namespace(
   { isInteger: Number.isInteger, isFinite: Number.isFinite, parseInt: Number.parseInt, parseFloat: Number.parseFloat },
-  { Number: (...value: unknown[]) => globalThis.Number(...value) }.Number,
+  constructorLike("Number", 1, (...value) => globalThis.Number(...value)),
 );
 callable.add(numberNamespace as unknown as Function);
 
@@ -54,10 +82,10 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["undefined", undefined],
   ["NaN", NaN],
   ["Infinity", Infinity],
-  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze })],
-  ["Array", namespace({ isArray: Array.isArray, from: Array.from, of: Array.of })],
-  ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse })],
-  ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI })],
+  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze }, constructorLike("Object", 1))],
+  ["Array", namespace({ isArray: Array.isArray, from: Array.from, of: Array.of }, constructorLike("Array", 1))],
+  ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse }, plainNamespace("JSON"))],
+  ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI }, plainNamespace("Math"))],
   ["Number", numberNamespace],
   ["String", String],
   ["Boolean", Boolean],
@@ -102,8 +130,8 @@ export const isDslSpecifier = (s: string): boolean => s === "gantry";
 
 /**
  * Reads `obj[key]` for a static value: own data properties of objects, array/string length and
- * indices, and allowed methods, bound to their receiver. Returns `undefined` for anything else,
- * exactly as JavaScript would for a missing property; prototype members are never reachable.
+ * indices, and allowed methods (unbound, as JavaScript reads them). Returns `undefined` for anything
+ * else, exactly as JavaScript would for a missing property; other prototype members are never reachable.
  */
 export function readMember(obj: unknown, key: PropertyKey): { found: boolean; value: unknown } {
   if (typeof obj === "string" || Array.isArray(obj)) {
@@ -111,15 +139,15 @@ export function readMember(obj: unknown, key: PropertyKey): { found: boolean; va
     if (typeof key === "string" && /^(0|[1-9]\d*)$/.test(key)) return { found: true, value: obj[Number(key)] };
     if (typeof key === "number") return { found: true, value: obj[key] };
     const kind = typeof obj === "string" ? "string" : "array";
-    if (typeof key === "string" && allowedMethods[kind].has(key)) return { found: true, value: bindMethod(obj, key) };
+    if (typeof key === "string" && allowedMethods[kind].has(key)) return { found: true, value: prototypes[kind][key] };
     return { found: false, value: undefined };
   }
   if (typeof obj === "number") {
-    if (typeof key === "string" && allowedMethods.number.has(key)) return { found: true, value: bindMethod(obj, key) };
+    if (typeof key === "string" && allowedMethods.number.has(key)) return { found: true, value: prototypes.number[key] };
     return { found: false, value: undefined };
   }
   if (obj instanceof PipelineBuilderImpl && typeof key === "string" && callable.has((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[key]!)) {
-    return { found: true, value: bindMethod(obj, key) };
+    return { found: true, value: (PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[key] };
   }
   // A function's own properties (String.raw, pipeline.prototype, ...) lead into the host; only its name is data.
   if (typeof obj === "function" && !namespaces.has(obj)) {
@@ -153,11 +181,4 @@ export function inaccessibleMember(obj: unknown, key: PropertyKey): { why: strin
     why: "members inherited from JavaScript's built-in prototypes are not evaluated",
     hint: members ? `Gantry evaluates these members here: ${members.join(", ")}.` : "Only an object's own properties can be read; use Object.keys/values/entries to inspect it.",
   };
-}
-
-function bindMethod(receiver: unknown, key: string): Function {
-  const proto = Object(receiver) as Record<string, Function>;
-  const bound = proto[key]!.bind(receiver);
-  callable.add(bound);
-  return bound;
 }

@@ -36,11 +36,23 @@ export function isStackOverflow(e: unknown): boolean {
 }
 
 /**
- * A built-in ran out of stack walking a value at `node` (`${deep}`, `String(deep)`, `deep.flat(Infinity)`
- * on an array nested thousands deep). Reported there, as a limit, not as a crash.
+ * JavaScript's stack ran out below `node`, in a built-in: walking a value nested thousands of
+ * levels deep (`${deep}`, `String(deep)`, `deep.flat(Infinity)`) or spreading hundreds of thousands
+ * of arguments (`f(...xs)`). Running the module would fail the same way; reported there, as a limit.
  */
-export function nestedTooDeeply(node: ts.Node, subject: string): StaticError {
-  return new StaticError("GANTRY1108", node, `${subject} walks a value nested too deeply for JavaScript's stack`, "Build flatter values: a `reduce` that wraps its accumulator (`[acc]`, `{ a: acc }`) nests one level per step.");
+export function outOfStack(node: ts.Node, subject: string): StaticError {
+  return new StaticError("GANTRY1108", node, `${subject} runs out of JavaScript's stack`, "A value nested thousands of levels deep (a `reduce` that wraps its accumulator, `[acc]`) or a call with hundreds of thousands of arguments (`f(...xs)`) exhausts it. Build flatter values, and pass arrays instead of spreading them.");
+}
+
+/**
+ * What a host operation on static values threw (a conversion or an operator: `${{ toString: 1 }}`,
+ * a string grown past JavaScript's limit), as a diagnostic at the expression: running the module
+ * would fail there too. Errors of evaluation itself pass through unchanged.
+ */
+export function hostFailure(node: ts.Node, e: unknown): unknown {
+  if (!(e instanceof TypeError || e instanceof RangeError)) return e;
+  if (isStackOverflow(e)) return outOfStack(node, "this expression");
+  return new StaticError("GANTRY1109", node, `this expression fails as it would when the module runs: ${e.message}`, "Running the module would throw here; convert the value explicitly or build a smaller one.");
 }
 
 /**

@@ -7,11 +7,12 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
-import { isStackOverflow, LimitError, nestedTooDeeply, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
+import { isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
 import { Scope } from "./scope.js";
+import { setOwn } from "../../util/own-property.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
 
 /** How a statement finished. */
@@ -36,6 +37,12 @@ export class Evaluator {
   private steps = 0;
   /** Expressions being evaluated now, one inside the other (LIMITS.nesting). */
   private nesting = 0;
+  /**
+   * The object of the last member read (`member`). A call whose callee is a member (`a.b(...)`)
+   * takes it right after evaluating the callee and passes it as `this`, as JavaScript does: built-in
+   * methods are read unbound, so `"a".at === "b".at` and a detached method fails as when run.
+   */
+  receiver: unknown;
   /** Origins of the arguments of the closure about to be invoked (set by `call`, taken by `invoke`). */
   private pendingArgOrigins: readonly (ts.Node | undefined)[] | undefined;
   private readonly closures = new WeakSet<Function>();
@@ -64,7 +71,7 @@ export class Evaluator {
       value = visit(node as never, scope, this);
     } catch (e) {
       // Below this node a built-in (String of a template, say) ran out of stack; here there is stack again.
-      throw isStackOverflow(e) ? nestedTooDeeply(node, "this expression") : e;
+      throw isStackOverflow(e) ? outOfStack(node, "this expression") : e;
     } finally {
       this.nesting--;
     }
@@ -154,7 +161,7 @@ export class Evaluator {
     callable.add(fn);
     this.closures.add(fn);
     // What JavaScript would report for the function: its (inferred) name and arity.
-    Object.defineProperty(fn, "name", { value: functionName(node) });
+    Object.defineProperty(fn, "name", { value: functionName(node), configurable: true }); // configurable, as JavaScript's: see nameFunction
     Object.defineProperty(fn, "length", { value: arity(node) });
     // Its text when run is the transpiled JavaScript, which static analysis cannot reproduce exactly.
     Object.defineProperty(fn, "toString", {
@@ -164,6 +171,11 @@ export class Evaluator {
     });
     this.origins.object(fn, node);
     return fn;
+  }
+
+  /** Whether `value` is a user function this evaluator made. */
+  isClosure(value: unknown): value is Function {
+    return typeof value === "function" && this.closures.has(value);
   }
 
   private invoke(node: ts.FunctionLikeDeclaration, closureScope: Scope, args: unknown[]): unknown {
@@ -177,7 +189,10 @@ export class Evaluator {
     this.stack.push(node);
     try {
       const scope = new Scope(closureScope);
-      node.parameters.forEach((param, i) => {
+      const skip = thisParameter(node); // TypeScript's `this: T` is a type, not a parameter
+      node.parameters.forEach((param, p) => {
+        const i = p - skip;
+        if (i < 0) return;
         if (param.dotDotDotToken) this.bind(param.name, args.slice(i), scope, param);
         else {
           let value = args[i];
@@ -239,7 +254,7 @@ export class Evaluator {
   }
 
   /** Calls a value that static evaluation may call: closures, the DSL, and allowed built-ins. */
-  call(callee: unknown, args: unknown[], node: ts.CallExpression, argOrigins?: readonly (ts.Node | undefined)[]): unknown {
+  call(callee: unknown, args: unknown[], node: ts.CallExpression, argOrigins?: readonly (ts.Node | undefined)[], receiver?: unknown): unknown {
     if (numericBuiltins.has(callee as Function)) args.forEach((a, i) => requireStatic(a, node.arguments[i] ?? node, describe(node.expression)));
     if (typeof callee !== "function" || !callable.has(callee)) {
       throw new StaticError("GANTRY1102", node.expression, `${describe(node.expression)} is not a function Gantry can evaluate at compile time`, "Only your own helper functions, the gantry DSL and pure built-ins (array, string and Object methods) can be called.");
@@ -248,10 +263,10 @@ export class Evaluator {
     // Only a closure takes them, and at once: a host function (map, pipeline) calls with its own arguments.
     this.pendingArgOrigins = this.closures.has(callee) ? argOrigins : undefined;
     try {
-      result = callee(...args);
+      result = receiver === undefined ? callee(...args) : Reflect.apply(callee, receiver, args);
     } catch (e) {
       if (e instanceof StaticError || e instanceof Poisoned) throw e;
-      if (isStackOverflow(e)) throw nestedTooDeeply(node, describe(node.expression));
+      if (isStackOverflow(e)) throw outOfStack(node, describe(node.expression));
       // A built-in rejected its arguments (e.g. Object.keys(undefined)); report it where the call is.
       throw new StaticError("GANTRY1109", node, `${describe(node.expression)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -263,6 +278,12 @@ export class Evaluator {
   }
 
   member(obj: unknown, key: PropertyKey, node: ts.Node): unknown {
+    const value = this.memberOf(obj, key, node);
+    this.receiver = obj; // after reading: a module namespace's read may evaluate other members
+    return value;
+  }
+
+  private memberOf(obj: unknown, key: PropertyKey, node: ts.Node): unknown {
     // Only string-building members keep a placeholder intact; `length`, `split`, `toUpperCase`... would not.
     if (key !== "concat" && key !== "toString") requireStatic(obj, node, `\`.${String(key)}\``);
     if (obj === undefined || obj === null) {
@@ -297,7 +318,7 @@ export class Evaluator {
       for (const el of name.elements) {
         if (el.dotDotDotToken) {
           const rest: Record<string, unknown> = {};
-          for (const [k, v] of Object.entries(value as object)) if (!used.has(k)) rest[k] = v;
+          for (const [k, v] of Object.entries(value as object)) if (!used.has(k)) setOwn(rest, k, v);
           this.bind(el.name, rest, scope, el);
           continue;
         }
@@ -317,7 +338,7 @@ export class Evaluator {
     const items = iterate(value, name, this);
     name.elements.forEach((el, i) => {
       if (ts.isOmittedExpression(el)) return;
-      if (el.dotDotDotToken) return this.bind(el.name, items.slice(i), scope, el);
+      if (el.dotDotDotToken) return this.bind(el.name, Array.from(items.slice(i)), scope, el); // holes become undefined, as iterating gives them
       let v = items[i];
       let origin = this.origins.propertyNode(value, i);
       if (v === undefined && el.initializer) {
@@ -329,20 +350,52 @@ export class Evaluator {
   }
 }
 
-/** A function's name, inferred from where an anonymous one is bound (`const f = () => ...`), as JavaScript does. */
+/**
+ * A function's name, inferred from where an anonymous one is bound (`const f = () => ...`), as
+ * JavaScript does, through parentheses and type-only wrappers. A computed key's name is only known
+ * once the key is evaluated: the object literal sets it (`nameFunction`).
+ */
 function functionName(node: ts.FunctionLikeDeclaration): string {
-  if (node.name && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name))) return node.name.text;
-  const parent = node.parent;
-  if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isBindingElement(parent) || ts.isParameter(parent)) && parent.name && ts.isIdentifier(parent.name)) {
-    return parent.name.text;
+  if (node.name) return literalName(node.name) ?? "";
+  let child: ts.Node = node;
+  let parent = node.parent;
+  while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent) || ts.isTypeAssertionExpression(parent) || ts.isNonNullExpression(parent)) {
+    child = parent;
+    parent = parent.parent;
+  }
+  if (ts.isExportAssignment(parent) || ts.isFunctionDeclaration(node)) return "default"; // `export default () => ...`, `export default function () {}`
+  if ((ts.isVariableDeclaration(parent) || ts.isBindingElement(parent) || ts.isParameter(parent) || ts.isPropertyAssignment(parent)) && parent.initializer === child) {
+    return literalName(parent.name) ?? "";
   }
   return "";
 }
 
-/** `fn.length`: the parameters before the first optional or rest one. */
+/** A property or binding name written as an identifier or literal (`1` is "1", `1.50` is "1.5"). */
+function literalName(name: ts.PropertyName | ts.BindingName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isNumericLiteral(name)) return String(Number(name.text));
+  return undefined;
+}
+
+/** Gives a closure stored under a computed key that key as its name, as JavaScript does (`{ [k]: () => 1 }`). */
+export function nameFunction(value: unknown, initializer: ts.Node, key: PropertyKey, ev: Evaluator): void {
+  let n = initializer;
+  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || ts.isNonNullExpression(n)) n = n.expression;
+  const anonymous = ts.isArrowFunction(n) || ((ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) && (n.name === undefined || ts.isComputedPropertyName(n.name)));
+  if (anonymous && ev.isClosure(value)) Object.defineProperty(value, "name", { value: String(key) });
+}
+
+/** 1 when the first parameter is TypeScript's `this: T` declaration, which is no parameter at run time. */
+function thisParameter(node: ts.FunctionLikeDeclaration): number {
+  const first = node.parameters[0];
+  return first && ts.isIdentifier(first.name) && first.name.text === "this" ? 1 : 0;
+}
+
+/** `fn.length`: the parameters before the first optional or rest one (not counting `this: T`). */
 function arity(node: ts.FunctionLikeDeclaration): number {
-  const i = node.parameters.findIndex((p) => p.initializer || p.dotDotDotToken);
-  return i < 0 ? node.parameters.length : i;
+  const params = node.parameters.slice(thisParameter(node));
+  const i = params.findIndex((p) => p.initializer || p.dotDotDotToken);
+  return i < 0 ? params.length : i;
 }
 
 /** The key of a property name: identifiers and literals as written, computed names evaluated. */
@@ -351,7 +404,9 @@ export function propertyKey(node: ts.PropertyName | ts.BindingName, scope: Scope
   if (ts.isNumericLiteral(node)) return String(Number(node.text));
   if (ts.isComputedPropertyName(node)) {
     const k = ev.evaluate(node.expression, scope);
-    if (typeof k !== "string" && typeof k !== "number") throw new StaticError("GANTRY1109", node, "computed property keys must be strings or numbers");
+    // JavaScript converts primitives (`[true]` is "true"); an object would run its toString.
+    if (typeof k === "object" && k !== null) throw new StaticError("GANTRY1109", node, "computed property keys must be strings, numbers or other primitives, not objects");
+    if (typeof k === "function") throw new StaticError("GANTRY1109", node, "computed property keys must be strings, numbers or other primitives, not functions");
     return String(k);
   }
   throw unsupported(node);

@@ -9,10 +9,11 @@ export const ArrayLiteralExpression: ExpressionVisitor<ts.ArrayLiteralExpression
     if (ts.isSpreadElement(el)) {
       const source = ev.evaluate(el.expression, scope);
       const items = iterate(source, el, ev);
-      items.forEach((item, i) => {
+      // By index, not forEach: spreading reads a hole as undefined (`[...[1, , 3]]` has three items).
+      for (let i = 0; i < items.length; i++) {
         ev.origins.copyProperty(source as object, i, out, out.length);
-        out.push(item);
-      });
+        out.push(items[i]);
+      }
     } else if (ts.isOmittedExpression(el)) {
       out.length++; // a hole, as in JavaScript: skipped by map/filter/Object.keys
 

@@ -1,5 +1,5 @@
 import { ts } from "ts-morph";
-import { StaticError } from "../errors.js";
+import { hostFailure, StaticError } from "../errors.js";
 import { unsupported } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
 import type { ExpressionVisitor } from "./types.js";
@@ -35,6 +35,15 @@ export const BinaryExpression: ExpressionVisitor<ts.BinaryExpression> = (node, s
     requireStatic(l, node.left, `\`${node.getText()}\``);
     requireStatic(r, node.right, `\`${node.getText()}\``);
   }
+  try {
+    return operate(op, l, r, node);
+  } catch (e) {
+    // A conversion JavaScript rejects (an object without a callable toString), a string past its limit.
+    throw hostFailure(node, e);
+  }
+};
+
+function operate(op: ts.BinaryOperator, l: never, r: never, node: ts.BinaryExpression): unknown {
   switch (op) {
     case K.PlusToken: return (l as number) + (r as number);
     case K.MinusToken: return (l as number) - (r as number);
@@ -53,4 +62,4 @@ export const BinaryExpression: ExpressionVisitor<ts.BinaryExpression> = (node, s
     case K.CommaToken: return r;
     default: throw unsupported(node.operatorToken);
   }
-};
+}

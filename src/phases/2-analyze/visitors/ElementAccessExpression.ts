@@ -8,8 +8,9 @@ export const ElementAccessExpression: ExpressionVisitor<ts.ElementAccessExpressi
   if (obj === SHORT_CIRCUIT || (node.questionDotToken && (obj === null || obj === undefined))) return SHORT_CIRCUIT;
   const key = ev.evaluate(node.argumentExpression, scope);
   requireStatic(key, node.argumentExpression, "this index");
-  if (typeof key !== "string" && typeof key !== "number") {
-    throw new StaticError("GANTRY1109", node.argumentExpression, `cannot index with a ${key === null ? "null" : typeof key}`);
+  if ((typeof key === "object" && key !== null) || typeof key === "function") {
+    throw new StaticError("GANTRY1109", node.argumentExpression, `cannot index with a${typeof key === "object" ? "n object" : " function"}`, "Index with a string or a number.");
   }
-  return ev.member(obj, typeof key === "number" && !Array.isArray(obj) && typeof obj !== "string" ? String(key) : key, node);
+  // As JavaScript converts a key: `o[true]` reads "true", `a[undefined]` reads "undefined".
+  return ev.member(obj, typeof key === "number" && (Array.isArray(obj) || typeof obj === "string") ? key : String(key), node);
 };

@@ -3,12 +3,14 @@ import { StaticError } from "../errors.js";
 import { LIMITS, NORMAL, iterate, unsupported } from "../evaluator.js";
 import { Scope } from "../scope.js";
 import type { StatementVisitor } from "./types.js";
+import { rejectVar } from "./VariableStatement.js";
 
 /** `for (const x of items)`: bounded by the static array it walks. */
 export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope, ev) => {
   if (node.awaitModifier) throw new StaticError("GANTRY1107", node, "`for await` is not evaluated at compile time");
   const init = node.initializer;
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) throw unsupported(init, "Declare the loop variable with `const`.");
+  rejectVar(init);
   const decl = init.declarations[0]!;
   const items = iterate(ev.evaluate(node.expression, scope), node.expression, ev);
   if (items.length > LIMITS.loopIterations) {

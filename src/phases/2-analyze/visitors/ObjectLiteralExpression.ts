@@ -1,17 +1,26 @@
 import { ts } from "ts-morph";
 import { StaticError } from "../errors.js";
-import { propertyKey, unsupported } from "../evaluator.js";
+import { nameFunction, propertyKey, unsupported } from "../evaluator.js";
 import { setOwn } from "../../../util/own-property.js";
 import type { ExpressionVisitor } from "./types.js";
 
-/** Builds a plain object. `__proto__` is an ordinary property of it (`setOwn`), as in a literal. */
+/**
+ * Builds a plain object. A computed `["__proto__"]` key, a shorthand or a method of that name is an
+ * ordinary property (`setOwn`), as in JavaScript; `__proto__: value` written plainly sets the
+ * prototype in JavaScript, which Gantry does not model, so it is rejected.
+ */
 export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpression> = (node, scope, ev) => {
   const out: Record<PropertyKey, unknown> = {};
   ev.origins.created(out, node);
   for (const prop of node.properties) {
     if (ts.isPropertyAssignment(prop)) {
+      if ((ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) && prop.name.text === "__proto__") {
+        throw new StaticError("GANTRY1100", prop.name, "`__proto__: value` sets the object's prototype, which is not evaluated at compile time", 'Spread the other object in (`{ ...base, a: 1 }`); for a property named "__proto__", write the key computed: `["__proto__"]: value`.');
+      }
       const key = propertyKey(prop.name, scope, ev);
-      setOwn(out, key, ev.evaluate(prop.initializer, scope));
+      const value = ev.evaluate(prop.initializer, scope);
+      if (ts.isComputedPropertyName(prop.name)) nameFunction(value, prop.initializer, key, ev);
+      setOwn(out, key, value);
       ev.origins.property(out, key, ev.originOf(prop.initializer, scope), prop.name);
     } else if (ts.isShorthandPropertyAssignment(prop)) {
       setOwn(out, prop.name.text, ev.evaluate(prop.name, scope));
@@ -28,7 +37,9 @@ export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpressi
       }
     } else if (ts.isMethodDeclaration(prop)) {
       const key = propertyKey(prop.name, scope, ev);
-      setOwn(out, key, ev.closure(prop, scope));
+      const method = ev.closure(prop, scope);
+      if (ts.isComputedPropertyName(prop.name)) nameFunction(method, prop, key, ev);
+      setOwn(out, key, method);
       ev.origins.property(out, key, prop, prop.name);
     } else {
       throw unsupported(prop, "Getters and setters are not evaluated; use a plain property.");

@@ -1,5 +1,5 @@
 import { ts } from "ts-morph";
-import { StaticError } from "../errors.js";
+import { hostFailure, StaticError } from "../errors.js";
 import { unsupported } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
 import type { ExpressionVisitor } from "./types.js";
@@ -10,11 +10,12 @@ export const PrefixUnaryExpression: ExpressionVisitor<ts.PrefixUnaryExpression> 
   }
   const v = ev.evaluate(node.operand, scope) as number;
   requireStatic(v, node, `\`${node.getText()}\``);
-  switch (node.operator) {
-    case ts.SyntaxKind.ExclamationToken: return !v;
-    case ts.SyntaxKind.MinusToken: return -v;
-    case ts.SyntaxKind.PlusToken: return +v;
-    default: throw unsupported(node);
+  if (node.operator === ts.SyntaxKind.ExclamationToken) return !v;
+  if (node.operator !== ts.SyntaxKind.MinusToken && node.operator !== ts.SyntaxKind.PlusToken) throw unsupported(node);
+  try {
+    return node.operator === ts.SyntaxKind.MinusToken ? -v : +v;
+  } catch (e) {
+    throw hostFailure(node, e); // an object JavaScript cannot convert to a number
   }
 };
 
