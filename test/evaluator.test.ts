@@ -5,10 +5,12 @@
  * build the same task, so "supported" means "evaluated as JavaScript would".
  */
 import path from "node:path";
+import { ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
 import { compile } from "../src/compile.js";
 import type { Diagnostic } from "../src/diagnostics/index.js";
 import { createSourceProgram } from "../src/phases/1-parse/index.js";
+import { boundNames } from "../src/phases/2-analyze/modules.js";
 import { PipelineDefinition } from "../src/dsl/pipeline.js";
 import type * as IR from "../src/ir/index.js";
 import { tempProject } from "./support/cli.js";
@@ -594,7 +596,7 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
 
   it("GANTRY1109/1108: a detached built-in method, a conversion JavaScript rejects, a string past its limit and a huge spread fail as when run, not as a crash", async () => {
     const prelude = 'const up = "abc".toUpperCase;\nexport const tpl = `<${{ toString: 1 }}>`;\nexport const spread = ([] as number[]).concat(...Array.from({ length: 300000 }, () => [] as number[]));\n';
-    const source = body('  const u = up();\n  const t = tpl;\n  const plus = ({ valueOf: 1, toString: 1 } as unknown as number) + 1;\n  const s = "x".repeat(2 ** 28);\n  const long = s + s + s + s + s + s;\n  const n = spread.length;', prelude);
+    const source = body('  const u = up();\n  const t = tpl;\n  const plus = ({ valueOf: 1, toString: 1 } as unknown as number) + 1;\n  const s = "x".repeat(1e8);\n  const long = s + s + s + s + s + s;\n  const n = spread.length;', prelude);
     const ds = await diagnose(source);
     expect(ds.map(where)).toEqual([
       `GANTRY1109 ${loc("main.ts", source, "{ toString: 1 }}")}`,
@@ -610,6 +612,56 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
       "this expression fails as it would when the module runs: Cannot convert object to primitive value",
       "this expression fails as it would when the module runs: Invalid string length",
     ]);
+  });
+
+  // Found by test/crash-fuzz.test.ts: each crashed the compiler, exhausted its memory, or put
+  // Gantry's own source code into a manifest.
+  it("GANTRY1108: built-ins that build natively are bounded: Array.from, repeat, and a pipeline's task count", async () => {
+    const prelude = 'export const big = Array.from({ length: 1e9 }).length;\nexport const wide = "ab".repeat(1e8);\nexport const fine = "x".repeat(1e8).length + Array.from({ length: 1e6 }).length;\n';
+    const source = body('  const n = big;\n  const w = wide;\n  Array.from({ length: 10001 }, (_, i) => i).map((i) => p.task(`t${i}`, { image: "x" }));', prelude);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1108 ${loc("main.ts", source, "Array.from({ length: 1e9 })")}`,
+      `GANTRY1108 ${loc("main.ts", source, '"ab".repeat')}`,
+      `GANTRY1108 ${loc("main.ts", source, "p.task(`t${i}`")}`,
+      `GANTRY1108 ${loc("main.ts", source, 'p.task("t"')}`, // the body's own last task is one too many as well
+    ]);
+    expect(ds.map((d) => d.message)).toEqual([
+      "`Array.from`: would build 1,000,000,000 items, over the limit of 1,000,000",
+      '`"ab".repeat`: would build a string of 200,000,000 characters, over the limit of 100,000,000',
+      "`p.task`: a pipeline declares at most 10,000 tasks",
+      "`p.task`: a pipeline declares at most 10,000 tasks",
+    ]);
+  });
+
+  it("GANTRY1102: the source text of Gantry's own functions is never a value (it used to be copied into the manifest)", async () => {
+    const source = body('  const a = "" + pipeline;\n  const b = String(p.task);\n  const c = [secretEnv].join();\n  const d = `${pipeline.name}/${p.task.name}/${pipeline.length}`;\n  p.task("names", { image: "x", args: [d] });').replace('import { pipeline } from "gantry";', 'import { pipeline, secretEnv } from "gantry";');
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1102 ${loc("main.ts", source, '"" + pipeline')}`,
+      `GANTRY1102 ${loc("main.ts", source, "String(p.task)")}`,
+      `GANTRY1102 ${loc("main.ts", source, "[secretEnv].join()")}`,
+    ]);
+    expect(r.diagnostics[0]!.message).toBe("a function's source text is not evaluated at compile time");
+  });
+
+  it("names that are not strings are reported without converting them (an object's toString is never called)", async () => {
+    const source = 'import { pipeline } from "gantry";\nexport default pipeline({ toString: 1 } as unknown as string, {}, (p) => {\n  p.task({ toString: 1 } as unknown as string, { image: "x" });\n  p.task([[1]] as unknown as string, { image: "x" });\n});\n';
+    const ds = await diagnose(source);
+    expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY2001 ${loc("main.ts", source, "{ toString")} pipeline name must be a string`,
+      `GANTRY2005 ${loc("main.ts", source, "{ toString", 2)} task name "(an object)" must be a string`,
+      `GANTRY2005 ${loc("main.ts", source, "[[1]]")} task name "(an array)" must be a string`,
+    ]);
+  });
+
+  it("binding patterns nested deeper than the stack are walked without recursion", () => {
+    let pattern: ts.BindingName = ts.factory.createIdentifier("x");
+    for (let i = 0; i < 50_000; i++) pattern = ts.factory.createArrayBindingPattern([ts.factory.createBindingElement(undefined, undefined, pattern), ts.factory.createBindingElement(undefined, undefined, `y${i}`)]);
+    const names = boundNames(pattern);
+    expect(names).toHaveLength(50_001);
+    expect(names.slice(0, 3)).toEqual(["x", "y0", "y1"]);
+    expect(names.at(-1)).toBe("y49999");
   });
 
   it("GANTRY1109: a builder method taken off `p` fails as it does when the module runs (it used to compile)", async () => {
@@ -701,7 +753,8 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     const r = await compileFiles({ "main.ts": source, "deep.ts": deep });
     const why = "it is nested too deeply to parse (the parser ran out of stack)";
     expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
-      `GANTRY1001 - cannot read deep.ts: ${why}`,
+      // As an entry, at its start (a diagnostic without a place has no annotation in CI); as an import, at the import.
+      `GANTRY1001 deep.ts:1:1 cannot read deep.ts: ${why}`,
       `GANTRY1001 ${loc("main.ts", source, '"./deep.js"')} cannot read deep.ts: ${why}`,
     ]);
     // Why a read failed, without the absolute path Node's message has (compile output never holds one).

@@ -57,7 +57,7 @@ export const codes = {
   GANTRY1108: {
     title: "Evaluation limit reached",
     explain:
-      "Evaluation stopped because it exceeded one of Gantry's bounds: 10,000 iterations of one loop, a call depth of 200, 1,000,000 calls and loop iterations per exported value, or expressions nested 2,000 deep (a `+` chain of 2,000 terms; calls count too); or a built-in such as `String` or `.join` ran out of JavaScript's stack walking a value nested thousands of levels deep. Pipelines are finite data; look for unbounded loops or recursion, and build long strings with an array and `.join(\"\")`.",
+      "Evaluation stopped because it exceeded one of Gantry's bounds: 10,000 iterations of one loop, a call depth of 200, 1,000,000 calls and loop iterations per exported value, or expressions nested 2,000 deep (a `+` chain of 2,000 terms; calls count too); or a built-in such as `String` or `.join` ran out of JavaScript's stack walking a value nested thousands of levels deep; or a built-in would build more than 1,000,000 array items (`Array.from`, `Array.of`) or a string of more than 100,000,000 characters (`repeat`, `padStart`, `padEnd`), or a pipeline would have more than 10,000 tasks. Pipelines are finite data; look for unbounded loops or recursion, and build long strings with an array and `.join(\"\")`.",
   },
   GANTRY1109: {
     title: "Invalid operation on a static value",

@@ -5,7 +5,8 @@
  */
 import { ts } from "ts-morph";
 import type { Diagnostic } from "../../diagnostics/index.js";
-import { pipeline as dslPipeline, PipelineDefinition } from "../../dsl/pipeline.js";
+import { PipelineDefinition } from "../../dsl/pipeline.js";
+import { dslModule } from "./builtins.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import type { DeclarationUnit } from "../3-validate/index.js";
 import { Evaluator } from "./evaluator.js";
@@ -71,7 +72,8 @@ export class Analyzer {
     const units: DeclarationUnit[] = [];
     const diagnostics: Diagnostic[] = [];
     const record = loader.module(file);
-    if (!record) diagnostics.push({ code: "GANTRY1001", severity: "error", message: cannotRead(program, file) });
+    // At the file's start: the file is where the problem is (CI annotations and SARIF need a place).
+    if (!record) diagnostics.push({ code: "GANTRY1001", severity: "error", message: cannotRead(program, file), span: { file: program.relative(file), line: 1, column: 1 } });
     else if (!record.hasSyntaxErrors) {
       /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
       const reached = new Set<unknown>();
@@ -161,7 +163,7 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: Reado
       } catch {
         continue; // Not resolvable: not ours to judge here.
       }
-      if (callee !== dslPipeline) continue;
+      if (callee !== dslModule.pipeline) continue; // what `import { pipeline } from "gantry"` reads
       out.push({
         code: "GANTRY1120",
         severity: "warning",

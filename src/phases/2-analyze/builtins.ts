@@ -5,6 +5,7 @@
  */
 import * as dsl from "../../index.js";
 import { PipelineBuilderImpl } from "../../dsl/pipeline.js";
+import { BuiltLimitError, FunctionSourceError } from "./errors.js";
 
 /** The `p.params` objects of pipeline builders: reading an undeclared name there is a mistake, not `undefined`. */
 export const parameterObjects = new WeakSet<object>();
@@ -34,8 +35,55 @@ const allowedMethods = {
  * through a member passes its object as `this` (`Evaluator.call`); one detached from it fails, as it
  * would when the module runs.
  */
-const prototypes = { array: Array.prototype, string: String.prototype, number: Number.prototype } as unknown as Record<keyof typeof allowedMethods, Record<string, Function>>;
-for (const kind of ["array", "string", "number"] as const) for (const m of allowedMethods[kind]) callable.add(prototypes[kind][m]!);
+const hostMethods = (proto: object, names: ReadonlySet<string>): Record<string, Function> =>
+  Object.fromEntries([...names].map((m) => [m, (proto as Record<string, Function>)[m]!]));
+const methods: Record<keyof typeof allowedMethods, Record<string, Function>> = {
+  array: hostMethods(Array.prototype, allowedMethods.array),
+  string: { ...hostMethods(String.prototype, allowedMethods.string), repeat: boundedStringMethod("repeat"), padStart: boundedStringMethod("padStart"), padEnd: boundedStringMethod("padEnd") },
+  number: hostMethods(Number.prototype, allowedMethods.number),
+};
+for (const kind of ["array", "string", "number"] as const) for (const m of allowedMethods[kind]) callable.add(methods[kind][m]!);
+
+/**
+ * Bounds on what built-ins build natively, outside the step budget: items of one `Array.from` or
+ * `Array.of`, characters of one `repeat`/`padStart`/`padEnd` result, tasks of one pipeline. Far
+ * above any pipeline's needs; they stop a slip (`{ length: 1e9 }`) before it exhausts memory.
+ */
+export const BUILT_LIMITS = { items: 1_000_000, chars: 100_000_000, tasks: 10_000 } as const;
+
+const fmt = (n: number) => n.toLocaleString("en-US");
+
+/** `Array.from`/`Array.of` refusing to build more than BUILT_LIMITS.items (a mapping callback is bounded by the step budget, the copy is not). */
+function boundedArrayBuilder(build: (...args: never[]) => unknown[], count: (...args: unknown[]) => number): Function {
+  const fn = (...args: unknown[]) => {
+    const n = count(...args);
+    if (n > BUILT_LIMITS.items) throw new BuiltLimitError(`would build ${fmt(n)} items, over the limit of ${fmt(BUILT_LIMITS.items)}`);
+    return Reflect.apply(build, Array, args);
+  };
+  Object.defineProperty(fn, "name", { value: build.name });
+  Object.defineProperty(fn, "length", { value: build.length });
+  return fn;
+}
+const arrayFrom = boundedArrayBuilder(Array.from, (source) => {
+  if (source === null || source === undefined) return 0; // Array.from throws its own TypeError
+  const length = (source as { length?: unknown }).length;
+  return typeof source === "string" ? source.length : Array.isArray(source) ? source.length : typeof length === "number" ? length : 0;
+});
+const arrayOf = boundedArrayBuilder(Array.of, (...items) => items.length);
+
+/** String methods whose result length the caller chooses: checked before the host builds it. */
+function boundedStringMethod(method: "repeat" | "padStart" | "padEnd"): Function {
+  const host = String.prototype[method] as (this: string, ...args: unknown[]) => string;
+  const fn = function (this: unknown, ...args: unknown[]) {
+    const n = Number(args[0]);
+    const chars = method === "repeat" ? String(this).length * n : n;
+    if (chars > BUILT_LIMITS.chars && Number.isFinite(chars)) throw new BuiltLimitError(`would build a string of ${fmt(chars)} characters, over the limit of ${fmt(BUILT_LIMITS.chars)}`);
+    return Reflect.apply(host, this, args);
+  };
+  Object.defineProperty(fn, "name", { value: method });
+  Object.defineProperty(fn, "length", { value: host.length });
+  return fn;
+}
 
 /** Stand-ins for `Object`, `Math`, ...: only the members listed exist. */
 const namespaces = new WeakSet<object>();
@@ -83,7 +131,7 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["NaN", NaN],
   ["Infinity", Infinity],
   ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze }, constructorLike("Object", 1))],
-  ["Array", namespace({ isArray: Array.isArray, from: Array.from, of: Array.of }, constructorLike("Array", 1))],
+  ["Array", namespace({ isArray: Array.isArray, from: arrayFrom, of: arrayOf }, constructorLike("Array", 1))],
   ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse }, plainNamespace("JSON"))],
   ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI }, plainNamespace("Math"))],
   ["Number", numberNamespace],
@@ -118,12 +166,41 @@ export const runtimeOnly: ReadonlyMap<string, string> = new Map([
   ["Function", "code built at run time is never evaluated"],
 ]);
 
+/**
+ * One of Gantry's own functions as pipeline code sees it: a callable wrapper with its name and
+ * arity whose string form is refused, since the text is that of whichever build of Gantry runs.
+ */
+function opaque(fn: Function, check?: (self: unknown) => void): Function {
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    check?.(this);
+    return Reflect.apply(fn, this, args);
+  };
+  Object.defineProperty(wrapper, "name", { value: fn.name });
+  Object.defineProperty(wrapper, "length", { value: fn.length });
+  Object.defineProperty(wrapper, "toString", {
+    value: () => {
+      throw new FunctionSourceError();
+    },
+  });
+  callable.add(wrapper);
+  return wrapper;
+}
+
 /** DSL functions reachable through `import ... from "gantry"`. */
-export const dslModule: Readonly<Record<string, unknown>> = Object.freeze({ ...dsl });
-for (const v of Object.values(dsl)) if (typeof v === "function") callable.add(v);
+export const dslModule: Readonly<Record<string, unknown>> = Object.freeze(
+  Object.fromEntries(Object.entries(dsl).map(([name, v]) => [name, typeof v === "function" ? opaque(v) : v])),
+);
 /** The builder's public methods (the `p.` calls); anything else on its prototype is internal. */
-const BUILDER_METHODS = ["task", "setup", "teardown", "finally"] as const;
-for (const name of BUILDER_METHODS) callable.add((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[name]!);
+const builderMethods: Readonly<Record<string, Function>> = Object.freeze(
+  Object.fromEntries((["task", "setup", "teardown", "finally"] as const).map((name) => [name, opaque((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[name]!, boundTasks)])),
+);
+
+/** A pipeline of BUILT_LIMITS.tasks is far past any target's (Argo takes 199): stop before it costs minutes and gigabytes. */
+function boundTasks(builder: unknown): void {
+  if (builder instanceof PipelineBuilderImpl && builder.tasks.length >= BUILT_LIMITS.tasks) {
+    throw new BuiltLimitError(`a pipeline declares at most ${fmt(BUILT_LIMITS.tasks)} tasks`);
+  }
+}
 
 /** Module specifiers that mean the DSL itself. */
 export const isDslSpecifier = (s: string): boolean => s === "gantry";
@@ -139,15 +216,15 @@ export function readMember(obj: unknown, key: PropertyKey): { found: boolean; va
     if (typeof key === "string" && /^(0|[1-9]\d*)$/.test(key)) return { found: true, value: obj[Number(key)] };
     if (typeof key === "number") return { found: true, value: obj[key] };
     const kind = typeof obj === "string" ? "string" : "array";
-    if (typeof key === "string" && allowedMethods[kind].has(key)) return { found: true, value: prototypes[kind][key] };
+    if (typeof key === "string" && allowedMethods[kind].has(key)) return { found: true, value: methods[kind][key] };
     return { found: false, value: undefined };
   }
   if (typeof obj === "number") {
-    if (typeof key === "string" && allowedMethods.number.has(key)) return { found: true, value: prototypes.number[key] };
+    if (typeof key === "string" && allowedMethods.number.has(key)) return { found: true, value: methods.number[key] };
     return { found: false, value: undefined };
   }
-  if (obj instanceof PipelineBuilderImpl && typeof key === "string" && callable.has((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[key]!)) {
-    return { found: true, value: (PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[key] };
+  if (obj instanceof PipelineBuilderImpl && typeof key === "string" && Object.hasOwn(builderMethods, key)) {
+    return { found: true, value: builderMethods[key] };
   }
   // A function's own properties (String.raw, pipeline.prototype, ...) lead into the host; only its name is data.
   if (typeof obj === "function" && !namespaces.has(obj)) {

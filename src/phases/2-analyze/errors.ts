@@ -50,9 +50,32 @@ export function outOfStack(node: ts.Node, subject: string): StaticError {
  * would fail there too. Errors of evaluation itself pass through unchanged.
  */
 export function hostFailure(node: ts.Node, e: unknown): unknown {
+  if (e instanceof FunctionSourceError) return sourceTextError(node);
   if (!(e instanceof TypeError || e instanceof RangeError)) return e;
   if (isStackOverflow(e)) return outOfStack(node, "this expression");
   return new StaticError("GANTRY1109", node, `this expression fails as it would when the module runs: ${e.message}`, "Running the module would throw here; convert the value explicitly or build a smaller one.");
+}
+
+/**
+ * Thrown by the string form of Gantry's own functions (`String(pipeline)`): their text is that of
+ * whichever build of Gantry runs, not something a module's reader can reproduce. Becomes GANTRY1102
+ * where the conversion happens (`hostFailure`, `Evaluator.call`).
+ */
+export class FunctionSourceError extends Error {
+  constructor() {
+    super("the source text of Gantry's own functions is not evaluated at compile time");
+  }
+}
+
+/**
+ * Thrown by a built-in that would allocate past a bound (`Array.from({ length: 1e9 })`, a pipeline
+ * of 100,000 tasks): native work the step budget cannot see, stopped before it exhausts memory.
+ * Becomes GANTRY1108 at the call (`Evaluator.call`).
+ */
+export class BuiltLimitError extends Error {}
+
+export function sourceTextError(node: ts.Node): StaticError {
+  return new StaticError("GANTRY1102", node, "a function's source text is not evaluated at compile time", "Use a string constant instead of converting a function to a string.");
 }
 
 /**

@@ -7,13 +7,14 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
-import { isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, StaticError } from "./errors.js";
+import { BuiltLimitError, FunctionSourceError, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
 import { Scope } from "./scope.js";
 import { setOwn } from "../../util/own-property.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
+import { isTransparent, skipTransparent } from "./visitors/transparent.js";
 
 /** How a statement finished. */
 export type Completion =
@@ -166,7 +167,7 @@ export class Evaluator {
     // Its text when run is the transpiled JavaScript, which static analysis cannot reproduce exactly.
     Object.defineProperty(fn, "toString", {
       value: () => {
-        throw new StaticError("GANTRY1102", node, "a function's source text is not evaluated at compile time", "Use a string constant instead of converting a function to a string.");
+        throw sourceTextError(node);
       },
     });
     this.origins.object(fn, node);
@@ -245,8 +246,7 @@ export class Evaluator {
    */
   originOf(node: ts.Expression, scope: Scope): ts.Node {
     if (!this.origins.properties) return node; // nothing would record it
-    let n: ts.Expression = node;
-    while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || ts.isNonNullExpression(n)) n = n.expression;
+    const n = skipTransparent(node);
     if (!ts.isIdentifier(n)) return n;
     const binding = scope.lookup(n.text);
     const primitive = binding?.state === "ready" && (typeof binding.value !== "object" || binding.value === null) && typeof binding.value !== "function";
@@ -267,6 +267,8 @@ export class Evaluator {
     } catch (e) {
       if (e instanceof StaticError || e instanceof Poisoned) throw e;
       if (isStackOverflow(e)) throw outOfStack(node, describe(node.expression));
+      if (e instanceof FunctionSourceError) throw sourceTextError(node);
+      if (e instanceof BuiltLimitError) throw new StaticError("GANTRY1108", node, `${describe(node.expression)}: ${e.message}`, "Pipelines are finite data: compute less at compile time.");
       // A built-in rejected its arguments (e.g. Object.keys(undefined)); report it where the call is.
       throw new StaticError("GANTRY1109", node, `${describe(node.expression)} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -359,7 +361,7 @@ function functionName(node: ts.FunctionLikeDeclaration): string {
   if (node.name) return literalName(node.name) ?? "";
   let child: ts.Node = node;
   let parent = node.parent;
-  while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent) || ts.isTypeAssertionExpression(parent) || ts.isNonNullExpression(parent)) {
+  while (isTransparent(parent)) {
     child = parent;
     parent = parent.parent;
   }
@@ -378,9 +380,8 @@ function literalName(name: ts.PropertyName | ts.BindingName): string | undefined
 }
 
 /** Gives a closure stored under a computed key that key as its name, as JavaScript does (`{ [k]: () => 1 }`). */
-export function nameFunction(value: unknown, initializer: ts.Node, key: PropertyKey, ev: Evaluator): void {
-  let n = initializer;
-  while (ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isSatisfiesExpression(n) || ts.isTypeAssertionExpression(n) || ts.isNonNullExpression(n)) n = n.expression;
+export function nameFunction(value: unknown, initializer: ts.Expression | ts.MethodDeclaration, key: PropertyKey, ev: Evaluator): void {
+  const n = ts.isMethodDeclaration(initializer) ? initializer : skipTransparent(initializer);
   const anonymous = ts.isArrowFunction(n) || ((ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) && (n.name === undefined || ts.isComputedPropertyName(n.name)));
   if (anonymous && ev.isClosure(value)) Object.defineProperty(value, "name", { value: String(key) });
 }

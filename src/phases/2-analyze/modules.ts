@@ -6,7 +6,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
-import { pipeline as dslPipeline } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { dslModule, isDslSpecifier } from "./builtins.js";
 import { Poisoned, StaticError } from "./errors.js";
@@ -480,7 +479,7 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       if (ts.isExpressionStatement(statement)) {
         const e = statement.expression;
         if (isAssignment(e)) ev.evaluate(e, record.scope); // reports it as a reassignment
-        if (ts.isCallExpression(e) && calleeIs(e, dslPipeline, record, ev)) continue;
+        if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) continue;
       }
       const local = mayChangeLocalValue(statement, record);
       if (local) {
@@ -558,7 +557,18 @@ function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, e
 
 export function boundNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
-  return name.elements.flatMap((el) => (ts.isOmittedExpression(el) ? [] : boundNames(el.name)));
+  // A work list, in source order: a pattern can nest deeper than the stack (`[[[[...x]]]]`).
+  const names: string[] = [];
+  const pending: ts.BindingName[] = [name];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    if (ts.isIdentifier(n)) names.push(n.text);
+    else for (let i = n.elements.length - 1; i >= 0; i--) {
+      const el = n.elements[i]!;
+      if (!ts.isOmittedExpression(el)) pending.push(el.name);
+    }
+  }
+  return names;
 }
 
 /** `import type {...}` or `import { type A, type B }`: erased when the module runs, so no dependency. */

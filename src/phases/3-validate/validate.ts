@@ -43,6 +43,16 @@ export function validate(units: readonly DeclarationUnit[]): ValidationResult {
   return { pipelines, diagnostics: bag.items };
 }
 
+/**
+ * A name as messages show it. Names come from the author's code and may be any value: converting an
+ * object could call its own `toString`, throw, or print a whole nested array, so only primitives are shown as text.
+ */
+function display(name: unknown): string {
+  if (typeof name === "string") return name;
+  if (name === null || (typeof name !== "object" && typeof name !== "function")) return String(name);
+  return Array.isArray(name) ? "(an array)" : typeof name === "function" ? "(a function)" : "(an object)";
+}
+
 /** GANTRY2009 at a pipeline's name; `first` is where the pipeline that has the name is (`file:line`). */
 export function duplicateName(name: string, first: string, span: Span | undefined): Diagnostic {
   return { code: "GANTRY2009", severity: "error", message: `pipeline name "${name}" is already used by the pipeline at ${first}`, ...(span && { span }), hint: "Rename one of them; each pipeline becomes its own file and Kubernetes object." };
@@ -61,9 +71,10 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     value: (path) => locator.valueAt(definition.options, path) ?? pipelineSpan,
     key: (path) => locator.keyAt(definition.options, path) ?? pipelineSpan,
   };
-  if (!options.success) reportSchemaIssues(bag, options.error, `pipeline "${definition.name}"`, inOptions);
+  const pipelineName = display(definition.name);
+  if (!options.success) reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions);
   else {
-    checkPipelineValues(bag, String(definition.name), options.data, inOptions, pipelineSpan);
+    checkPipelineValues(bag, typeof definition.name === "string" ? definition.name : undefined, options.data, inOptions, pipelineSpan);
     if (options.data.defaults) {
       checkTaskValues(bag, options.data.defaults, "pipeline defaults", below(inOptions, ["defaults"]));
       checkRetryCombination(bag, options.data.defaults, undefined, "pipeline defaults", below(inOptions, ["defaults"]));
@@ -72,7 +83,7 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
   const declaredParams = new Set(Object.keys(options.data?.parameters ?? {}));
   checkParameterRefs(bag, options.data?.defaults, declaredParams, "pipeline defaults", below(inOptions, ["defaults"]));
 
-  if (definition.tasks.length === 0) bag.error("GANTRY2013", `pipeline "${definition.name}" declares no tasks`, pipelineSpan);
+  if (definition.tasks.length === 0) bag.error("GANTRY2013", `pipeline "${pipelineName}" declares no tasks`, pipelineSpan);
 
   // Per task: schema, values, name.
   const ownHandles = new Set<TaskHandle>(definition.tasks.map((t) => t.handle));
@@ -80,13 +91,14 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
   const parsed: { handle: TaskHandle; spec: TaskSpecInput; span: Span | undefined }[] = [];
   for (const { handle, spec } of definition.tasks) {
     const span = locator.task(handle);
-    const subject = `task "${handle.name}"`;
+    const taskName = display(handle.name);
+    const subject = `task "${taskName}"`;
     const inSpec: Where = {
       value: (path) => locator.valueAt(spec, path) ?? span,
       key: (path) => locator.keyAt(spec, path) ?? span,
     };
     const nameReason = typeof handle.name === "string" ? rules.dns1123Label(handle.name) ?? rules.argoTaskName(handle.name) : "must be a string";
-    if (nameReason) bag.error("GANTRY2005", `task name "${String(handle.name)}" ${nameReason}`, span, "Task names are lowercase letters, digits and '-', starting with a letter, at most 63 characters.");
+    if (nameReason) bag.error("GANTRY2005", `task name "${taskName}" ${nameReason}`, span, "Task names are lowercase letters, digits and '-', starting with a letter, at most 63 characters.");
     else if (RESERVED.test(handle.name)) bag.error("GANTRY2011", `task name "${handle.name}" is reserved`, span, "Gantry names its generated templates `main` and `gantry-*`; choose another name.");
     const previous = firstByName.get(handle.name);
     if (previous) {
@@ -107,14 +119,14 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     checkParameterRefs(bag, result.data, declaredParams, subject, inSpec);
     checkRunbookUrl(bag, result.data.runbookUrl, subject, inSpec);
     (result.data.after ?? []).forEach((dep, i) => {
-      if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${dep.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
+      if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${display(dep.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
     });
     const setups = "setups" in result.data ? (result.data.setups as TaskHandle[]) : [];
     if (handle.role === "teardown" && setups.length === 0) {
       bag.error("GANTRY2020", `${subject}: a teardown needs at least one setup`, inSpec.value(["setups"]), "List the setups whose resources it removes: `setups: [createCluster]`.");
     }
     setups.forEach((s, i) => {
-      if (!ownHandles.has(s)) bag.error("GANTRY2003", `${subject} tears down "${s.name}", which is not a task of pipeline "${definition.name}"`, inSpec.value(["setups", i]), "Use a handle returned by this pipeline's `p.setup(...)`.");
+      if (!ownHandles.has(s)) bag.error("GANTRY2003", `${subject} tears down "${display(s.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["setups", i]), "Use a handle returned by this pipeline's `p.setup(...)`.");
       else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${s.name}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
     });
     parsed.push({ handle, spec: result.data, span });

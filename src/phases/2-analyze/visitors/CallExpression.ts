@@ -1,6 +1,7 @@
 import { ts } from "ts-morph";
 import { SHORT_CIRCUIT } from "../errors.js";
 import { iterate, unsupported } from "../evaluator.js";
+import { skipTransparent } from "./transparent.js";
 import type { ExpressionVisitor } from "./types.js";
 
 export const CallExpression: ExpressionVisitor<ts.CallExpression> = (node, scope, ev) => {
@@ -30,7 +31,6 @@ export const CallExpression: ExpressionVisitor<ts.CallExpression> = (node, scope
 
 /** Whether a callee is a member access, through the wrappers that keep `this` (parentheses, type-only syntax). */
 function isMember(expression: ts.Expression): boolean {
-  let e = expression;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  const e = skipTransparent(expression);
   return ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
 }

@@ -49,11 +49,12 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
   }
 }
 
-export function checkPipelineValues(bag: DiagnosticBag, name: string, options: PipelineOptionsInput, where: Where, nameSpan: Span | undefined): void {
+/** `name` undefined: the pipeline has no string name (reported already), so only its options are checked. */
+export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined, options: PipelineOptionsInput, where: Where, nameSpan: Span | undefined): void {
   // Argo appends "-<unix seconds>" (11 chars) to a CronWorkflow's runs, so scheduled names are shorter.
   const max = options.schedule ? 52 : 63;
-  const reason = rules.resourceName(name, max) ?? rules.dns1123Label(name);
-  const tooLong = options.schedule && name.length > max;
+  const reason = name === undefined ? undefined : (rules.resourceName(name, max) ?? rules.dns1123Label(name));
+  const tooLong = options.schedule && name !== undefined && name.length > max;
   if (reason) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, tooLong ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
   if (options.namespace !== undefined) {
     const r = rules.dns1123Label(options.namespace);
