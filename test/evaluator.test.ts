@@ -655,6 +655,39 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     ]);
   });
 
+  it("holes a review found in those fixes: namespace machinery, string lengths, module namespaces", async () => {
+    const lib = 'export const up = "abc".toUpperCase;\nexport const n = 1;\n';
+    const source = body(
+      [
+        "  const a = String(Object.toString);", // the stand-in's string form is not a member
+        '  const b = Array.from({ length: "2e6" } as unknown as ArrayLike<number>).length;', // converted, as JavaScript does
+        "  const c = lib.up();", // called on the namespace, whose string form throws when run
+        "  const d = `${lib}`;",
+      ].join("\n"),
+      'import * as lib from "./lib.js";\n',
+    );
+    const r = await compileFiles({ "main.ts": source, "lib.ts": lib }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1102 ${loc("main.ts", source, "Object.toString")} \`Object.toString\` is not available at compile time: only a fixed set of built-in members can be used`,
+      `GANTRY1108 ${loc("main.ts", source, 'Array.from({ length: "2e6"')} \`Array.from\`: would build 2,000,000 items, over the limit of 1,000,000`,
+      `GANTRY1109 ${loc("main.ts", source, "lib.up()")} \`lib.up\` failed: Cannot convert object to primitive value`,
+      `GANTRY1109 ${loc("main.ts", source, "lib}`")} this expression fails as it would when the module runs: Cannot convert object to primitive value`,
+    ]);
+  });
+
+  it("names that are not strings stay unconverted in every message (duplicates, setups), even nested past the stack", async () => {
+    const prelude = 'const deep = Array.from({ length: 100000 }).reduce((acc: unknown) => [acc], [] as unknown) as string;\nconst sneaky = { toString: () => { throw new Error("ran"); } } as unknown as string;\n';
+    const source = body(['  const w = p.task(deep, { image: "x" });', '  p.task(deep, { image: "x" });', '  p.task(sneaky, { image: "x" });', '  p.teardown("td", { image: "x", setups: [w] });'].join("\n"), prelude);
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY2005 ${loc("main.ts", source, "deep, {")} task name "(an array)" must be a string`,
+      `GANTRY2002 ${loc("main.ts", source, "deep, {", 2)} duplicate task name "(an array)" (first declared at ${loc("main.ts", source, "deep, {")})`,
+      `GANTRY2005 ${loc("main.ts", source, "deep, {", 2)} task name "(an array)" must be a string`, // same place: sorted by code
+      `GANTRY2005 ${loc("main.ts", source, "sneaky, {")} task name "(an object)" must be a string`,
+      `GANTRY2020 ${loc("main.ts", source, "w] }")} task "td" lists "(an array)" in \`setups\`, but it is a work task`,
+    ]);
+  });
+
   it("binding patterns nested deeper than the stack are walked without recursion", () => {
     let pattern: ts.BindingName = ts.factory.createIdentifier("x");
     for (let i = 0; i < 50_000; i++) pattern = ts.factory.createArrayBindingPattern([ts.factory.createBindingElement(undefined, undefined, pattern), ts.factory.createBindingElement(undefined, undefined, `y${i}`)]);

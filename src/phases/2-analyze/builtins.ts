@@ -66,8 +66,10 @@ function boundedArrayBuilder(build: (...args: never[]) => unknown[], count: (...
 }
 const arrayFrom = boundedArrayBuilder(Array.from, (source) => {
   if (source === null || source === undefined) return 0; // Array.from throws its own TypeError
-  const length = (source as { length?: unknown }).length;
-  return typeof source === "string" ? source.length : Array.isArray(source) ? source.length : typeof length === "number" ? length : 0;
+  if (typeof source === "string" || Array.isArray(source)) return source.length;
+  // An array-like: JavaScript converts its length (`{ length: "2e6" }` is 2,000,000).
+  const length = Number((source as { length?: unknown }).length);
+  return Number.isNaN(length) ? 0 : length;
 });
 const arrayOf = boundedArrayBuilder(Array.of, (...items) => items.length);
 
@@ -75,10 +77,11 @@ const arrayOf = boundedArrayBuilder(Array.of, (...items) => items.length);
 function boundedStringMethod(method: "repeat" | "padStart" | "padEnd"): Function {
   const host = String.prototype[method] as (this: string, ...args: unknown[]) => string;
   const fn = function (this: unknown, ...args: unknown[]) {
+    // Converted once and passed on converted: a `valueOf` of the author's must not run twice (and answer differently).
     const n = Number(args[0]);
     const chars = method === "repeat" ? String(this).length * n : n;
     if (chars > BUILT_LIMITS.chars && Number.isFinite(chars)) throw new BuiltLimitError(`would build a string of ${fmt(chars)} characters, over the limit of ${fmt(BUILT_LIMITS.chars)}`);
-    return Reflect.apply(host, this, args);
+    return Reflect.apply(host, this, [n, ...args.slice(1)]);
   };
   Object.defineProperty(fn, "name", { value: method });
   Object.defineProperty(fn, "length", { value: host.length });
@@ -86,7 +89,7 @@ function boundedStringMethod(method: "repeat" | "padStart" | "padEnd"): Function
 }
 
 /** Stand-ins for `Object`, `Math`, ...: only the members listed exist. */
-const namespaces = new WeakSet<object>();
+const namespaces = new WeakMap<object, ReadonlySet<string>>();
 
 /** Members are non-enumerable, as on the built-ins (`Object.keys(Math)` is empty). */
 function namespace(entries: Record<string, Function | number>, base: object): Readonly<Record<string, unknown>> {
@@ -95,7 +98,7 @@ function namespace(entries: Record<string, Function | number>, base: object): Re
     Object.defineProperty(base, k, { value: v, writable: true, enumerable: false, configurable: true });
   }
   const ns = Object.freeze(base) as Readonly<Record<string, unknown>>;
-  namespaces.add(ns);
+  namespaces.set(ns, new Set(Object.keys(entries)));
   return ns;
 }
 
@@ -226,8 +229,15 @@ export function readMember(obj: unknown, key: PropertyKey): { found: boolean; va
   if (obj instanceof PipelineBuilderImpl && typeof key === "string" && Object.hasOwn(builderMethods, key)) {
     return { found: true, value: builderMethods[key] };
   }
+  // A namespace has its listed members, and a function stand-in (`Object`) its name and length;
+  // its other own properties (the stand-in's string form) are machinery, not data.
+  const members = namespaces.get(obj as object);
+  if (members) {
+    const own = typeof key === "string" && (members.has(key) || (typeof obj === "function" && (key === "name" || key === "length")));
+    return own ? { found: true, value: (obj as Record<string, unknown>)[key] } : { found: false, value: undefined };
+  }
   // A function's own properties (String.raw, pipeline.prototype, ...) lead into the host; only its name is data.
-  if (typeof obj === "function" && !namespaces.has(obj)) {
+  if (typeof obj === "function") {
     return key === "name" || key === "length" ? { found: true, value: obj[key] } : { found: false, value: undefined };
   }
   if ((typeof obj === "object" && obj !== null) || typeof obj === "function") {

@@ -32,6 +32,17 @@ export class ModuleNamespace {
   read(name: string, at: ts.Node): unknown {
     return this.#module.readExport(name, at);
   }
+
+  static {
+    // A real module namespace has a null prototype: it has no string or number form, so converting
+    // one (`${lib}`, a method called on it) throws, as it does when the module runs.
+    Object.defineProperty(this.prototype, Symbol.toPrimitive, {
+      value() {
+        throw new TypeError("Cannot convert object to primitive value");
+      },
+    });
+    Object.defineProperty(this.prototype, Symbol.toStringTag, { value: "Module" });
+  }
 }
 
 /** Where an export's value comes from. */

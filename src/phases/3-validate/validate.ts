@@ -99,11 +99,11 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     };
     const nameReason = typeof handle.name === "string" ? rules.dns1123Label(handle.name) ?? rules.argoTaskName(handle.name) : "must be a string";
     if (nameReason) bag.error("GANTRY2005", `task name "${taskName}" ${nameReason}`, span, "Task names are lowercase letters, digits and '-', starting with a letter, at most 63 characters.");
-    else if (RESERVED.test(handle.name)) bag.error("GANTRY2011", `task name "${handle.name}" is reserved`, span, "Gantry names its generated templates `main` and `gantry-*`; choose another name.");
+    else if (RESERVED.test(handle.name)) bag.error("GANTRY2011", `task name "${taskName}" is reserved`, span, "Gantry names its generated templates `main` and `gantry-*`; choose another name.");
     const previous = firstByName.get(handle.name);
     if (previous) {
       const first = locator.task(previous);
-      bag.error("GANTRY2002", `duplicate task name "${handle.name}"${first ? ` (first declared at ${first.file}:${first.line}:${first.column})` : ""}`, span);
+      bag.error("GANTRY2002", `duplicate task name "${taskName}"${first ? ` (first declared at ${first.file}:${first.line}:${first.column})` : ""}`, span);
     } else firstByName.set(handle.name, handle);
 
     const result = (handle.role === "teardown" ? teardownSpecSchema : taskSpecSchema).safeParse(spec);
@@ -127,7 +127,7 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     }
     setups.forEach((s, i) => {
       if (!ownHandles.has(s)) bag.error("GANTRY2003", `${subject} tears down "${display(s.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["setups", i]), "Use a handle returned by this pipeline's `p.setup(...)`.");
-      else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${s.name}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
+      else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${display(s.name)}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
     });
     parsed.push({ handle, spec: result.data, span });
   }
