@@ -53,6 +53,13 @@ export const BUILT_LIMITS = { items: 1_000_000, chars: 100_000_000, tasks: 10_00
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
+/** `fn` reporting the name and arity of the host function it stands in for. */
+function named<F extends Function>(fn: F, name: string, length: number): F {
+  Object.defineProperty(fn, "name", { value: name });
+  Object.defineProperty(fn, "length", { value: length });
+  return fn;
+}
+
 /** `Array.from`/`Array.of` refusing to build more than BUILT_LIMITS.items (a mapping callback is bounded by the step budget, the copy is not). */
 function boundedArrayBuilder(build: (...args: never[]) => unknown[], count: (...args: unknown[]) => number): Function {
   const fn = (...args: unknown[]) => {
@@ -60,9 +67,7 @@ function boundedArrayBuilder(build: (...args: never[]) => unknown[], count: (...
     if (n > BUILT_LIMITS.items) throw new BuiltLimitError(`would build ${fmt(n)} items, over the limit of ${fmt(BUILT_LIMITS.items)}`);
     return Reflect.apply(build, Array, args);
   };
-  Object.defineProperty(fn, "name", { value: build.name });
-  Object.defineProperty(fn, "length", { value: build.length });
-  return fn;
+  return named(fn, build.name, build.length);
 }
 const arrayFrom = boundedArrayBuilder(Array.from, (source) => {
   if (source === null || source === undefined) return 0; // Array.from throws its own TypeError
@@ -83,9 +88,7 @@ function boundedStringMethod(method: "repeat" | "padStart" | "padEnd"): Function
     if (chars > BUILT_LIMITS.chars && Number.isFinite(chars)) throw new BuiltLimitError(`would build a string of ${fmt(chars)} characters, over the limit of ${fmt(BUILT_LIMITS.chars)}`);
     return Reflect.apply(host, this, [n, ...args.slice(1)]);
   };
-  Object.defineProperty(fn, "name", { value: method });
-  Object.defineProperty(fn, "length", { value: host.length });
-  return fn;
+  return named(fn, method, host.length);
 }
 
 /** Stand-ins for `Object`, `Math`, ...: only the members listed exist. */
@@ -111,9 +114,7 @@ const plainNamespace = (tag: string): object => Object.create(Object.prototype, 
  * `JSON.stringify` and templates see it). `call` makes it callable (`Number(x)`); without, a call is GANTRY1102.
  */
 function constructorLike(name: string, length: number, call: (...args: unknown[]) => unknown = () => undefined): Function {
-  const fn = (...args: unknown[]) => call(...args);
-  Object.defineProperty(fn, "name", { value: name });
-  Object.defineProperty(fn, "length", { value: length });
+  const fn = named((...args: unknown[]) => call(...args), name, length);
   Object.defineProperty(fn, "toString", { value: () => `function ${name}() { [native code] }` });
   return fn;
 }
@@ -174,12 +175,14 @@ export const runtimeOnly: ReadonlyMap<string, string> = new Map([
  * arity whose string form is refused, since the text is that of whichever build of Gantry runs.
  */
 function opaque(fn: Function, check?: (self: unknown) => void): Function {
-  const wrapper = function (this: unknown, ...args: unknown[]) {
-    check?.(this);
-    return Reflect.apply(fn, this, args);
-  };
-  Object.defineProperty(wrapper, "name", { value: fn.name });
-  Object.defineProperty(wrapper, "length", { value: fn.length });
+  const wrapper = named(
+    function (this: unknown, ...args: unknown[]) {
+      check?.(this);
+      return Reflect.apply(fn, this, args);
+    },
+    fn.name,
+    fn.length,
+  );
   Object.defineProperty(wrapper, "toString", {
     value: () => {
       throw new FunctionSourceError();

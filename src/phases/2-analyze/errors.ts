@@ -45,15 +45,22 @@ export function outOfStack(node: ts.Node, subject: string): StaticError {
 }
 
 /**
- * What a host operation on static values threw (a conversion or an operator: `${{ toString: 1 }}`,
- * a string grown past JavaScript's limit), as a diagnostic at the expression: running the module
- * would fail there too. Errors of evaluation itself pass through unchanged.
+ * What host code threw while evaluating `node`, as a diagnostic there: running the module would fail
+ * there too. With `callee` (its source, for messages), `node` is a call of a host function (a
+ * built-in, the DSL), and anything it throws is reported. Without, `node` is a conversion or an
+ * operator (`${{ toString: 1 }}`, a string grown past JavaScript's limit), and only the host's
+ * TypeError and RangeError are; errors of evaluation itself pass through unchanged.
  */
-export function hostFailure(node: ts.Node, e: unknown): unknown {
+export function hostFailure(node: ts.Node, e: unknown, callee?: string): unknown {
+  if (e instanceof StaticError || e instanceof Poisoned) return e;
   if (e instanceof FunctionSourceError) return sourceTextError(node);
+  if (isStackOverflow(e)) return outOfStack(node, callee ?? "this expression");
+  if (e instanceof BuiltLimitError) return new StaticError("GANTRY1108", node, `${callee ?? "this expression"}: ${e.message}`, "Pipelines are finite data: compute less at compile time.");
+  const message = e instanceof Error ? e.message : String(e);
+  // A built-in rejected its arguments (e.g. Object.keys(undefined)).
+  if (callee !== undefined) return new StaticError("GANTRY1109", node, `${callee} failed: ${message}`);
   if (!(e instanceof TypeError || e instanceof RangeError)) return e;
-  if (isStackOverflow(e)) return outOfStack(node, "this expression");
-  return new StaticError("GANTRY1109", node, `this expression fails as it would when the module runs: ${e.message}`, "Running the module would throw here; convert the value explicitly or build a smaller one.");
+  return new StaticError("GANTRY1109", node, `this expression fails as it would when the module runs: ${message}`, "Running the module would throw here; convert the value explicitly or build a smaller one.");
 }
 
 /**

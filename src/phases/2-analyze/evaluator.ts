@@ -7,7 +7,7 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
-import { BuiltLimitError, FunctionSourceError, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError } from "./errors.js";
+import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
@@ -265,12 +265,7 @@ export class Evaluator {
     try {
       result = receiver === undefined ? callee(...args) : Reflect.apply(callee, receiver, args);
     } catch (e) {
-      if (e instanceof StaticError || e instanceof Poisoned) throw e;
-      if (isStackOverflow(e)) throw outOfStack(node, describe(node.expression));
-      if (e instanceof FunctionSourceError) throw sourceTextError(node);
-      if (e instanceof BuiltLimitError) throw new StaticError("GANTRY1108", node, `${describe(node.expression)}: ${e.message}`, "Pipelines are finite data: compute less at compile time.");
-      // A built-in rejected its arguments (e.g. Object.keys(undefined)); report it where the call is.
-      throw new StaticError("GANTRY1109", node, `${describe(node.expression)} failed: ${e instanceof Error ? e.message : String(e)}`);
+      throw hostFailure(node, e, describe(node.expression));
     }
     if (result !== null && typeof result === "object") {
       this.origins.object(result, node);
@@ -374,7 +369,7 @@ function functionName(node: ts.FunctionLikeDeclaration): string {
 
 /** A property or binding name written as an identifier or literal (`1` is "1", `1.50` is "1.5"). */
 function literalName(name: ts.PropertyName | ts.BindingName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
   if (ts.isNumericLiteral(name)) return String(Number(name.text));
   return undefined;
 }
@@ -401,8 +396,8 @@ function arity(node: ts.FunctionLikeDeclaration): number {
 
 /** The key of a property name: identifiers and literals as written, computed names evaluated. */
 export function propertyKey(node: ts.PropertyName | ts.BindingName, scope: Scope, ev: Evaluator): PropertyKey {
-  if (ts.isIdentifier(node) || ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isPrivateIdentifier(node)) return node.text;
-  if (ts.isNumericLiteral(node)) return String(Number(node.text));
+  const literal = literalName(node);
+  if (literal !== undefined) return literal;
   if (ts.isComputedPropertyName(node)) {
     const k = ev.evaluate(node.expression, scope);
     // JavaScript converts primitives (`[true]` is "true"); an object would run its toString.
