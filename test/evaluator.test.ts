@@ -842,6 +842,37 @@ export const b = pipeline("b", {}, (p) => { p.task("t", { image: String(stamp) }
     expect(r.diagnostics.map(where)).toEqual([`GANTRY1105 ${loc("main.ts", source, "Date")}`, `GANTRY1101 ${loc("main.ts", source, "nope")}`]);
     expect(r.pipelines).toEqual([]);
   });
+
+  it("a helper with a failed statement reports it and every other error in its body, and its callers add none", async () => {
+    // Before: the helper went on past its failed statement and returned undefined (or the other branch),
+    // so each caller added `cannot read "image" of undefined`.
+    const source = `import { pipeline } from "gantry";
+function cfg(): { image: string } {
+  const c = { image: process.env.IMAGE! };
+  const d = new Date();
+  return c;
+}
+function pick(env: string): string[] {
+  if (env === Date.now().toString()) return ["eu"];
+  return ["us", "eu"];
+}
+export default pipeline("helpers", {}, (p) => {
+  p.task("a", { image: cfg().image });
+  const wide = [1, 2].map((i) => cfg().image + i);
+  p.task("b", { image: "x", args: wide.map(String) });
+  p.task("c", { image: "x", args: pick("x") });
+  p.task("d", { image: undefinedName });
+});
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1105 ${loc("main.ts", source, "process")}`,
+      `GANTRY1105 ${loc("main.ts", source, "new Date()")}`,
+      `GANTRY1105 ${loc("main.ts", source, "Date.now")}`,
+      `GANTRY1101 ${loc("main.ts", source, "undefinedName")}`,
+    ]);
+    expect(r.pipelines).toEqual([]);
+  });
 });
 
 describe("the host is unreachable", () => {

@@ -208,7 +208,12 @@ export class Evaluator {
       const body = node.body;
       if (!body) throw unsupported(node);
       if (!ts.isBlock(body)) return this.evaluate(body, scope);
+      const failuresBefore = this.failures;
       const completion = this.executeBlock(body.statements, scope);
+      // A statement was skipped (and reported): the rest of the body still ran, so its independent
+      // errors are reported too, but what it returns is not what a run returns. The call fails
+      // silently, so its caller adds no second error ("cannot read "x" of undefined").
+      if (this.failures !== failuresBefore) throw new Poisoned();
       return completion.kind === "return" ? completion.value : undefined;
     } finally {
       this.stack.pop();
