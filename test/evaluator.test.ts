@@ -697,11 +697,15 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(names.at(-1)).toBe("y49999");
   });
 
-  it("GANTRY1109: a builder method taken off `p` fails as it does when the module runs (it used to compile)", async () => {
+  it("GANTRY1109: a builder method taken off `p` fails as it does when the module runs, saying why", async () => {
     const source = body('  const { task } = p;\n  task("x", { image: "x" });');
     const ds = await diagnose(source);
     expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, 'task("x"')}`]);
-    expect(ds[0]!.message).toMatch(/^`task` failed: Cannot read properties of undefined/);
+    const why = "task() must be called on the pipeline's builder, as p.task(...): a method taken off p has no pipeline to add to";
+    expect(ds[0]!.message).toBe(`\`task\` failed: ${why}`);
+    // Run, the module throws the same TypeError (not one about Gantry's internals).
+    const dir = tempProject({ "main.ts": source });
+    await expect(import(/* @vite-ignore */ path.join(dir, "main.ts"))).rejects.toThrow(new TypeError(why));
   });
 
   it("GANTRY1002: `??` mixed with `||` or `&&` without parentheses, which TypeScript parses but JavaScript does not", async () => {

@@ -86,6 +86,15 @@ export function pipeline<const P extends Readonly<Record<string, ParameterSpec>>
   return new PipelineDefinition(name, options, Object.freeze(builder.tasks));
 }
 
+/**
+ * `this` of a builder method. A method taken off `p` (`const { task } = p`) has none: say so, rather
+ * than fail inside with a message about Gantry's internals.
+ */
+function builderOf(self: unknown, method: string): PipelineBuilderImpl {
+  if (self instanceof PipelineBuilderImpl) return self;
+  throw new TypeError(`${method}() must be called on the pipeline's builder, as p.${method}(...): a method taken off p has no pipeline to add to`);
+}
+
 /** @internal The object behind `p`. Its prototype methods are the builder calls static analysis may make. */
 export class PipelineBuilderImpl {
   readonly params: Readonly<Record<string, string>>;
@@ -100,19 +109,19 @@ export class PipelineBuilderImpl {
   readonly runId = RUN_ID_PLACEHOLDER;
 
   task(name: string, spec: TaskSpec): TaskHandle {
-    return this.declare(name, "work", spec);
+    return builderOf(this, "task").declare(name, "work", spec);
   }
 
   setup(name: string, spec: TaskSpec): TaskHandle {
-    return this.declare(name, "setup", spec);
+    return builderOf(this, "setup").declare(name, "setup", spec);
   }
 
   teardown(name: string, spec: TeardownSpec): TaskHandle {
-    return this.declare(name, "teardown", spec);
+    return builderOf(this, "teardown").declare(name, "teardown", spec);
   }
 
   finally(name: string, spec: FinallySpec): TaskHandle {
-    return this.declare(name, "finally", spec);
+    return builderOf(this, "finally").declare(name, "finally", spec);
   }
 
   private declare(name: string, role: TaskRole, spec: TaskSpec | TeardownSpec | FinallySpec): TaskHandle {
