@@ -72,6 +72,7 @@ describe("constructs of the static subset", () => {
     ["Object.entries, keys, values, fromEntries", "const m = { b: \"2\", a: \"1\" };", "const inverted = Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k]));", "[...Object.keys(m), ...Object.values(m), Object.entries(inverted).flat().join()]", ["b", "a", "2", "1", "1,a,2,b"]],
     ["string methods", "const s = \"  Hello, World  \";", "", "[s.trim(), s.trim().toLowerCase(), s.trim().toUpperCase(), s.trim().split(\", \").join(\"|\"), \"a-b-c\".replace(\"-\", \"+\"), \"a-b-c\".replaceAll(\"-\", \"+\"), String(\"abc\".startsWith(\"ab\")), String(\"abc\".endsWith(\"bc\")), String(\"abc\".includes(\"d\")), \"7\".padStart(3, \"0\"), \"ab\".repeat(2), \"abcdef\".slice(1, 3), \"abcdef\".substring(4), \"x\".concat(\"y\"), String(\"abc\".indexOf(\"c\")), \"abc\".charAt(1), \"abc\".at(-1)!]", ["Hello, World", "hello, world", "HELLO, WORLD", "Hello|World", "a+b-c", "a+b+c", "true", "true", "false", "007", "abab", "bc", "ef", "xy", "2", "b", "c"]],
     ["number methods and conversions", "", "", "[(3.14159).toFixed(2), (255).toString(16), String(Number(\"5\") + 1), String(Number()), String(Number.isInteger(2.5)), String(parseInt(\"42px\", 10)), String(Boolean(\"\")), encodeURIComponent(\"a b\"), String(Math.max(1, 5, 3)), String(Math.round(2.5)), JSON.stringify({ a: [1] }), String(Array.isArray([]))]", ["3.14", "ff", "6", "0", "false", "42", "false", "a%20b", "5", "3", "{\"a\":[1]}", "true"]],
+    ["isNaN, isFinite and the URI functions", "", "", "[String(isNaN(\"x\")), String(isNaN(\"1\")), String(isFinite(\"1e3\")), String(isFinite(1 / 0)), decodeURIComponent(\"a%20b%2Fc\"), encodeURI(\"a b/c?d=é\"), decodeURI(\"a%20b%2F\")]", ["true", "false", "true", "false", "a b/c", "a%20b/c?d=%C3%A9", "a b%2F"]],
     ["conditional expressions", "const prod = true; const n = 0;", "", "[prod ? \"p\" : \"d\", n ? \"truthy\" : \"falsy\", prod ? (n ? \"a\" : \"b\") : \"c\"]", ["p", "falsy", "b"]],
     ["??, || and && with JavaScript's truthiness", "const none: string | undefined = undefined; const empty = \"\"; const zero = 0;", "", "[none ?? \"d1\", empty ?? \"d2\", empty || \"d3\", String(zero || 7), String(zero && 7), String(\"x\" && \"y\"), String(null ?? zero)]", ["d1", "", "d3", "7", "0", "y", "0"]],
     ["short-circuiting never evaluates the other side", "const flag = true;", "", "[String(flag || Date.now()), String(!flag && Math.random()), String(\"set\" ?? process.env.HOME), flag ? \"yes\" : new Date().toISOString()]", ["true", "false", "set", "yes"]],
@@ -341,6 +342,7 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
       ["a default with ||", 'p.params.env || "dev"', 'p.params.env || "dev"'],
       ["arithmetic", "String(p.params.n * 2)", "p.params.n * 2"],
       ["a number conversion", "String(Number(p.params.n))", "p.params.n))"],
+      ["isNaN", "String(isNaN(p.params.n))", "p.params.n))"],
       ["a string method", "p.params.env.toUpperCase()", "p.params.env.toUpperCase"],
       ["an index", '({ dev: "a" } as Record<string, string>)[p.params.env]', "p.params.env]"],
     ])("%s", async (_name, expr, needle) => {
@@ -421,6 +423,24 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(ds[0]!.hint).toBeTruthy();
   });
 
+  it.each([
+    ["structuredClone", "  const o = structuredClone({ a: 1 });", "structuredClone", /spreads/],
+    ["a Map used as a value", "  const M = Map;", "Map", /plain objects/],
+    ["Symbol", '  const k = Symbol("k");', "Symbol", /string keys/],
+    ["BigInt", "  const n = BigInt(1);", "BigInt", /numbers/],
+    ["RegExp", '  const r = RegExp("a+");', "RegExp", /replaceAll/],
+    ["Intl", "  const f = Intl.NumberFormat;", "Intl", /locale/],
+    ["URL", '  const u = URL.canParse("x");', "URL", /encodeURIComponent/],
+    ["btoa", '  const b = btoa("x");', "btoa", /string constant/],
+  ])("GANTRY1102: %s is a built-in Gantry does not evaluate (not an unknown name), with what to write instead", async (name, statements, needle, hint) => {
+    const source = body(statements);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, needle)}`]);
+    expect(ds[0]!.message).toBe(`\`${needle}\` is a JavaScript built-in Gantry does not evaluate at compile time`);
+    expect(ds[0]!.hint).toMatch(hint);
+    void name;
+  });
+
   it("GANTRY1103: a package other than gantry, used in a task", async () => {
     const source = body('  p.task("u", { image: _.trim(" x ") });', 'import _ from "lodash";\n');
     const ds = await diagnose(source);
@@ -454,6 +474,8 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     ["Math.random()", "  const r = Math.random();", "Math.random"],
     ["process.env.X", "  const v = process.env.HOME;", "process"],
     ["globalThis", "  const g = globalThis;", "globalThis"],
+    ["__dirname", "  const d = __dirname;", "__dirname"],
+    ["__filename", "  const f = `${__filename}`;", "__filename"],
   ])("GANTRY1105: %s", async (_name, statements, needle) => {
     const source = body(statements);
     const ds = await diagnose(source);
@@ -713,6 +735,13 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     const ds = await diagnose(source);
     expect(ds.map(where)).toEqual([`GANTRY1002 ${loc("main.ts", source, 'true && "x" ??')}`, `GANTRY1002 ${loc("main.ts", source, 'null ?? "x"')}`]);
     expect(ds.map((d) => d.message)).toEqual(["'&&' and '??' operations cannot be mixed without parentheses.", "'??' and '||' operations cannot be mixed without parentheses."]);
+  });
+
+  it("GANTRY1109: a URI function given a malformed escape fails as it does when the module runs", async () => {
+    const source = body('  const v = decodeURIComponent("%E0%A4%A");');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "decodeURIComponent(")}`]);
+    expect(ds[0]!.message).toBe("`decodeURIComponent` failed: URI malformed");
   });
 
   it("GANTRY1109: reading a property of undefined, and a const read before its declaration", async () => {

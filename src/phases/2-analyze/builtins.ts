@@ -143,13 +143,18 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["Boolean", Boolean],
   ["parseInt", parseInt],
   ["parseFloat", parseFloat],
+  ["isNaN", isNaN],
+  ["isFinite", isFinite],
   ["encodeURIComponent", encodeURIComponent],
+  ["decodeURIComponent", decodeURIComponent],
+  ["encodeURI", encodeURI],
+  ["decodeURI", decodeURI],
 ]);
-for (const fn of [String, Boolean, parseInt, parseFloat, encodeURIComponent]) callable.add(fn);
+for (const fn of [String, Boolean, parseInt, parseFloat, isNaN, isFinite, encodeURIComponent, decodeURIComponent, encodeURI, decodeURI]) callable.add(fn);
 
 /** Built-ins that compute with their arguments' values: a parameter placeholder there is a mistake. */
 export const numericBuiltins: ReadonlySet<Function> = new Set<Function>([
-  numberNamespace as unknown as Function, Boolean, parseInt, parseFloat, Number.parseInt, Number.parseFloat, Number.isInteger, Number.isFinite,
+  numberNamespace as unknown as Function, Boolean, parseInt, parseFloat, isNaN, isFinite, Number.parseInt, Number.parseFloat, Number.isInteger, Number.isFinite,
   Math.min, Math.max, Math.floor, Math.ceil, Math.round, Math.abs, Math.pow, Math.trunc, Math.sign,
 ]);
 
@@ -168,6 +173,26 @@ export const runtimeOnly: ReadonlyMap<string, string> = new Map([
   ["Promise", "asynchronous code is not evaluated at compile time"],
   ["eval", "code built at run time is never evaluated"],
   ["Function", "code built at run time is never evaluated"],
+  ["__dirname", "paths of the compiling machine must not leak into manifests"],
+  ["__filename", "paths of the compiling machine must not leak into manifests"],
+]);
+
+/**
+ * JavaScript built-ins that compute the same on every run but that Gantry does not evaluate, with
+ * what to write instead: "cannot find name" would wrongly suggest they do not exist.
+ */
+export const notEvaluated: ReadonlyMap<string, string> = new Map([
+  ...(["Map", "Set", "WeakMap", "WeakSet", "WeakRef"] as const).map((n) => [n, "Use plain objects (`Record<string, T>`) and arrays."] as const),
+  ["structuredClone", "Copy with spreads (`{ ...o }`, `[...a]`), or `JSON.parse(JSON.stringify(o))`."],
+  ["Symbol", "Use string keys."],
+  ["BigInt", "Use numbers, or strings for large values."],
+  ["RegExp", "Use string methods: `split`, `replaceAll`, `includes`, `startsWith`, `endsWith`."],
+  ["Intl", "Format with string methods (`padStart`, `toFixed`): locale formatting differs between machines."],
+  ["Reflect", "Read properties directly, or with `Object.keys`/`entries`."],
+  ["Proxy", "Use plain objects."],
+  ...(["URL", "URLSearchParams"] as const).map((n) => [n, "Build the string with a template literal and `encodeURIComponent`."] as const),
+  ...(["escape", "unescape"] as const).map((n) => [n, "Use `encodeURIComponent` / `decodeURIComponent`."] as const),
+  ...(["atob", "btoa", "Buffer", "TextEncoder", "TextDecoder", "ArrayBuffer", "DataView", "Uint8Array"] as const).map((n) => [n, "Binary data is not evaluated: keep the value as a string constant."] as const),
 ]);
 
 /**

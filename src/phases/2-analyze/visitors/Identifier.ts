@@ -1,5 +1,5 @@
 import type { ts } from "ts-morph";
-import { globals, runtimeOnly } from "../builtins.js";
+import { globals, notEvaluated, runtimeOnly } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { readBinding } from "../scope.js";
 import type { ExpressionVisitor } from "./types.js";
@@ -16,5 +16,7 @@ export const Identifier: ExpressionVisitor<ts.Identifier> = (node, scope) => {
   if (name === "console") {
     throw new StaticError("GANTRY1102", node, "`console` is not available at compile time", "Remove the logging; static evaluation does not print.");
   }
+  const instead = notEvaluated.get(name);
+  if (instead) throw new StaticError("GANTRY1102", node, `\`${name}\` is a JavaScript built-in Gantry does not evaluate at compile time`, instead);
   throw new StaticError("GANTRY1101", node, `cannot find name "${name}"`, "Declare it in this file with `const`, or import it from a local module or from \"gantry\".");
 };
