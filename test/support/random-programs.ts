@@ -434,7 +434,7 @@ class Generator {
       case 18: return `${e(this.pick<T>(["as", "an", "au"]))}.join(${this.chance(0.7) ? this.pick(this.strs) : ""})`;
       case 19: return `(JSON.stringify(${e(this.anyType())}) ?? "undef")`;
       case 20: return `typeof ${e(this.anyType())}`;
-      case 21: return `encodeURIComponent(${e("s")})`;
+      case 21: return `${this.pick(["encodeURIComponent", "encodeURI", "decodeURIComponent", "decodeURI"])}(${this.chance(0.3) ? this.pick([`"%"`, `"%E0%A4%A"`, `"a%20b%2F"`, `"\\uD800"`]) : e("s")})`;
       case 22: return `(${e("o")}[${e("s")}] ?? ${e("s")})`;
       case 23: return `String(${e("o")}.${this.pick(["a", "b", "z", "length"])})`;
       case 24: return `(${e("as")}[${n()}] ?? "missing")`;
@@ -502,7 +502,7 @@ class Generator {
       case 5: return `${e(this.pick<T>(["as", "an", "au"]))}.includes(${e("u")})`;
       case 6: return `${e("an")}.${this.pick(["some", "every"])}((x: any) => x ${this.pick(["<", ">", "===", "!=="])} ${e("n")})`;
       case 7: return `Array.isArray(${e("u")})`;
-      case 8: return `Number.${this.pick(["isInteger", "isFinite"])}(${e("u")})`;
+      case 8: return this.chance(0.5) ? `Number.${this.pick(["isInteger", "isFinite"])}(${e("u")})` : `${this.pick(["isNaN", "isFinite"])}(${e(this.pick<T>(["n", "s", "b", "u"]))} as any)`;
       case 9: return `(${e("b")} ${this.pick(["&&", "||"])} ${e("b")})`;
       case 10: return `(typeof ${e("u")} === ${this.pick([`"string"`, `"number"`, `"object"`, `"undefined"`, `"boolean"`])})`;
       default: return `(${e("u")} ?? ${e("b")}) ${this.pick(["===", "=="])} ${e("u")}`;
