@@ -737,6 +737,14 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(ds.map((d) => d.message)).toEqual(["'&&' and '??' operations cannot be mixed without parentheses.", "'??' and '||' operations cannot be mixed without parentheses."]);
   });
 
+  it("GANTRY1109: spreading a function (a forgotten call) into an object", async () => {
+    const source = body('  const defaults = () => ({ image: "x" });\n  const a = { ...defaults };\n  const b = { ...defaults() };');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "...defaults }")}`]);
+    expect(ds[0]!.message).toBe("spreading a function into an object copies nothing");
+    expect(ds[0]!.hint).toMatch(/Call it/);
+  });
+
   it("GANTRY1109: a URI function given a malformed escape fails as it does when the module runs", async () => {
     const source = body('  const v = decodeURIComponent("%E0%A4%A");');
     const ds = await diagnose(source);

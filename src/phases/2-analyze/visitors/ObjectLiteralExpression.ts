@@ -30,6 +30,10 @@ export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpressi
       // As in JavaScript: nullish and boolean/number values spread nothing (`...(flag && {...})`),
       // a string spreads its characters by index.
       if (source === null || source === undefined || typeof source === "boolean" || typeof source === "number") continue;
+      if (typeof source === "function") {
+        // A run would spread nothing ({}); far more likely the call was forgotten, so say so rather than drop it.
+        throw new StaticError("GANTRY1109", prop, "spreading a function into an object copies nothing", "Call it (`...f()`) to spread what it returns.");
+      }
       if (typeof source !== "object" && typeof source !== "string") throw new StaticError("GANTRY1109", prop, `cannot spread a ${typeof source} into an object`);
       for (const [k, v] of Object.entries(source)) {
         setOwn(out, k, v);
