@@ -468,6 +468,45 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, 'tag = "v2"')}`]);
   });
 
+  it("GANTRY1104: a declaration nothing reads still runs when it could change the module's values (it used to be skipped silently)", async () => {
+    // Run, `names` is ["a", "b", "c"] and `REGIONS` ["eu", "us"] by the time the pipeline reads them;
+    // Gantry read ["a"] and ["eu"] and compiled that, without a word.
+    const main = `import { pipeline } from "gantry";
+import { REGIONS } from "./regions";
+const names = ["a"];
+const added = names.push("b");
+const viaHelper = register("c");
+function register(n: string) { return names.push(n); }
+export default pipeline("unread", {}, (p) => {
+  for (const n of [...names, ...REGIONS]) p.task(\`t-\${n}\`, { image: "x" });
+});
+`;
+    const regions = `export const REGIONS = ["eu"];\nconst extra = ["us"].forEach((r) => REGIONS.push(r));\n`;
+    const r = await compileFiles({ "main.ts": main, "regions.ts": regions });
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1104 ${loc("main.ts", main, 'names.push("b")')}`,
+      `GANTRY1104 ${loc("main.ts", main, "names.push(n)")}`,
+      `GANTRY1104 ${loc("regions.ts", regions, "REGIONS.push")}`,
+    ]);
+  });
+
+  it("declarations nothing reads are not evaluated unless they call the module's code, and then add nothing if they change nothing", async () => {
+    const source = `import { pipeline } from "gantry";
+const stamp = new Date().toISOString();
+const label = \`built-\${Date.now()}\`;
+const copy = { ...{ a: 1 }, at: String(Math.random()) };
+const once = ((): string => String(new Date()))();
+export const made = pipeline("fine", {}, (p) => { p.task("t", { image: "x" }); });
+const helper = (s: string) => s.toUpperCase();
+const used = helper("x");
+const unexported = pipeline("skipped", {}, (p) => { p.task("t", { image: stamp }); });
+`;
+    const r = await compileFiles({ "main.ts": source });
+    // Only the warning that "skipped" is not exported: none of the run-time values above is evaluated.
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1120 ${loc("main.ts", source, '"skipped"')}`]);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["fine"]);
+  });
+
   it.each([
     ["Date.now()", "  const t = Date.now();", "Date"],
     ["new Date()", "  const t = new Date();", "new Date()"],

@@ -1,6 +1,8 @@
 /**
  * Modules as the evaluator sees them: a scope of lazily evaluated top-level bindings and a table of
- * exports. Nothing is evaluated until something reads it, so unused helpers cost nothing and cannot fail.
+ * exports. Nothing is evaluated until something reads it, so unused helpers cost nothing and cannot
+ * fail; the exception is an unread declaration that could change the module's values
+ * (`evaluateUnreadWithEffects`), which a run would execute.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -214,7 +216,24 @@ export class ModuleLoader {
     return this.madeAt.get(definition);
   }
 
+  /** Files whose unread declarations were checked (`evaluateUnreadWithEffects`): once per compile. */
+  private readonly checkedUnread = new Set<string>();
+
   constructor(readonly program: SourceProgram) {}
+
+  /**
+   * Call once an entry's exports are read: evaluates, in every module loaded so far, the top-level
+   * declarations nothing read but whose initialisers call the module's own code or `.push`. A run
+   * executes them, and what they change would otherwise silently differ from what Gantry read
+   * (`const added = names.push("b")`).
+   */
+  evaluateUnreadWithEffects(): void {
+    for (const [file, record] of this.records) {
+      if (this.checkedUnread.has(file) || record.hasSyntaxErrors) continue;
+      this.checkedUnread.add(file);
+      evaluateUnreadWithEffects(record, this.evaluator);
+    }
+  }
 
   /** Absolute paths of every module loaded so far: what the analysed entries depend on. */
   loadedFiles(): string[] {
@@ -501,6 +520,56 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       ev.recover(e);
     }
   }
+}
+
+/** See `ModuleLoader.evaluateUnreadWithEffects`. */
+function evaluateUnreadWithEffects(record: ModuleRecord, ev: Evaluator): void {
+  for (const statement of record.file.statements) {
+    if (!ts.isVariableStatement(statement) || hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      const init = decl.initializer;
+      const [first] = boundNames(decl.name);
+      const binding = first === undefined ? undefined : record.scope.lookup(first);
+      // A destructuring declaration is evaluated whole: its first name stands for all.
+      if (!init || binding?.state !== "pending" || !callsModuleCode(init, record)) continue;
+      // A `pipeline(...)` nothing exports is GANTRY1120's (not compiled), not evaluated.
+      if (ts.isCallExpression(init) && calleeIs(init, dslModule.pipeline as Function, record, ev)) continue;
+      ev.resetBudget();
+      try {
+        readBinding(binding, first!, decl);
+      } catch (e) {
+        ev.recover(e);
+      }
+    }
+  }
+}
+
+/**
+ * Whether evaluating `init` could change one of the module's values: it calls `.push`, or a call's
+ * callee or an argument is one of the module's own bindings (its functions, or values a method is
+ * called on). Calls inside callbacks count: `xs.forEach((x) => names.push(x))`.
+ */
+function callsModuleCode(init: ts.Expression, record: ModuleRecord): boolean {
+  const isLocal = (e: ts.Expression): boolean => {
+    let root = e;
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isParenthesizedExpression(root) || ts.isNonNullExpression(root) || ts.isAsExpression(root)) root = root.expression;
+    if (!ts.isIdentifier(root)) return false;
+    const binding = record.scope.lookup(root.text);
+    return binding !== undefined && !isExternalImport(binding.node);
+  };
+  // A work list: an initialiser can nest deeper than the stack.
+  const pending: ts.Node[] = [init];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === "push") return true;
+      if (isLocal(callee) || node.arguments.some((a) => ts.isIdentifier(a) && isLocal(a))) return true;
+    }
+    ts.forEachChild(node, (child) => {
+      pending.push(child);
+    });
+  }
+  return false;
 }
 
 /**
