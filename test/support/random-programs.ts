@@ -28,6 +28,7 @@ export const FOUND_BUGS = [
   "`Number.length`, `typeof Object`, `typeof Array`, enumerating `Math`/`JSON`/`Object`/`Number`",
   "object-to-primitive TypeErrors and RangeErrors thrown outside a call (top-level `export const`)",
   "an own `__proto__` key (`{ [\"__proto__\"]: v }`) copied by object rest destructuring `const { ...rest } = o`",
+  "a top-level declaration nothing reads that pushes into a module-level array (`const added = xs.push(v)`)",
 ] as const;
 
 const NUMS = [
@@ -77,6 +78,12 @@ class Generator {
     const prelude: string[] = [];
     const nHelpers = this.int(4);
     for (let i = 0; i < nHelpers; i++) prelude.push(this.topLevel());
+    // FOUND_BUGS: an unread declaration that changes a constant the pipeline reads (a run pushes).
+    const arrays = this.vars.filter((v) => v.type === "as" || v.type === "an" || v.type === "au");
+    if (arrays.length && this.chance(0.15)) {
+      const target = this.pick(arrays).name;
+      prelude.push(this.chance(0.5) ? `const ${this.fresh("pushed")} = ${target}.push(${this.expr("u", 1)} as never);` : `const ${this.fresh("pushed")} = [${this.expr("u", 1)}].forEach((x) => ${target}.push(x as never));`);
+    }
     // Gantry evaluates only the constants something reads, a run all of them (docs/dsl.md): read them all.
     const constants = this.vars.map((v) => v.name);
     const body: string[] = constants.length ? [`  const all = [${constants.join(", ")}];`] : [];
