@@ -73,6 +73,8 @@ describe("constructs of the static subset", () => {
     ["string methods", "const s = \"  Hello, World  \";", "", "[s.trim(), s.trim().toLowerCase(), s.trim().toUpperCase(), s.trim().split(\", \").join(\"|\"), \"a-b-c\".replace(\"-\", \"+\"), \"a-b-c\".replaceAll(\"-\", \"+\"), String(\"abc\".startsWith(\"ab\")), String(\"abc\".endsWith(\"bc\")), String(\"abc\".includes(\"d\")), \"7\".padStart(3, \"0\"), \"ab\".repeat(2), \"abcdef\".slice(1, 3), \"abcdef\".substring(4), \"x\".concat(\"y\"), String(\"abc\".indexOf(\"c\")), \"abc\".charAt(1), \"abc\".at(-1)!]", ["Hello, World", "hello, world", "HELLO, WORLD", "Hello|World", "a+b-c", "a+b+c", "true", "true", "false", "007", "abab", "bc", "ef", "xy", "2", "b", "c"]],
     ["number methods and conversions", "", "", "[(3.14159).toFixed(2), (255).toString(16), String(Number(\"5\") + 1), String(Number()), String(Number.isInteger(2.5)), String(parseInt(\"42px\", 10)), String(Boolean(\"\")), encodeURIComponent(\"a b\"), String(Math.max(1, 5, 3)), String(Math.round(2.5)), JSON.stringify({ a: [1] }), String(Array.isArray([]))]", ["3.14", "ff", "6", "0", "false", "42", "false", "a%20b", "5", "3", "{\"a\":[1]}", "true"]],
     ["isNaN, isFinite and the URI functions", "", "", "[String(isNaN(\"x\")), String(isNaN(\"1\")), String(isFinite(\"1e3\")), String(isFinite(1 / 0)), decodeURIComponent(\"a%20b%2Fc\"), encodeURI(\"a b/c?d=é\"), decodeURI(\"a%20b%2F\")]", ["true", "false", "true", "false", "a b/c", "a%20b/c?d=%C3%A9", "a b%2F"]],
+    ["sort and reverse of arrays built in the pipeline, in place", `const base = ["b", "c", "a"];`, `const sorted = [...base].sort(); const byLength = ["ccc", "a", "bb"].sort((x, y) => x.length - y.length); const nums = [10, 9, 1].sort(); const rev = [...base].reverse(); const same = rev.reverse() === rev;`, "[...sorted, ...byLength, nums.join(), ...rev, String(same)]", ["a", "b", "c", "a", "bb", "ccc", "1,10,9", "b", "c", "a", "true"]],
+    ["entries, keys and values of an array: for...of, spreads, Object.fromEntries and Array.from", `const regions = ["eu", "us"];`, "const tagged: string[] = []; for (const [i, r] of regions.entries()) tagged.push(`${i}:${r}`); const grown = [\"a\"]; for (const [i] of grown.entries()) if (i < 2) grown.push(`g${i}`);", "[...tagged, ...[...regions.keys()].map(String), ...regions.values(), Object.entries(Object.fromEntries(regions.entries())).join(\";\"), String(Array.from(regions.keys()).length), grown.join()]", ["0:eu", "1:us", "0", "1", "eu", "us", "0,eu;1,us", "2", "a,g0,g1"]],
     ["conditional expressions", "const prod = true; const n = 0;", "", "[prod ? \"p\" : \"d\", n ? \"truthy\" : \"falsy\", prod ? (n ? \"a\" : \"b\") : \"c\"]", ["p", "falsy", "b"]],
     ["??, || and && with JavaScript's truthiness", "const none: string | undefined = undefined; const empty = \"\"; const zero = 0;", "", "[none ?? \"d1\", empty ?? \"d2\", empty || \"d3\", String(zero || 7), String(zero && 7), String(\"x\" && \"y\"), String(null ?? zero)]", ["d1", "", "d3", "7", "0", "y", "0"]],
     ["short-circuiting never evaluates the other side", "const flag = true;", "", "[String(flag || Date.now()), String(!flag && Math.random()), String(\"set\" ?? process.env.HOME), flag ? \"yes\" : new Date().toISOString()]", ["true", "false", "set", "yes"]],
@@ -414,7 +416,7 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     ["console.log", '  console.log("hi");', "console"],
     ["calling a string", '  const s = "x" as unknown as () => string;\n  const v = s();', "s()"],
     ["calling a missing method", "  const xs = [3, 1];\n  const v = (xs as any).sortt();", "(xs as any).sortt"],
-    ["an array method outside the allowed set", "  const xs = [3, 1];\n  const v = xs.sort();", "xs.sort"],
+    ["an array method outside the allowed set", "  const xs = [3, 1];\n  const v = xs.splice(0, 1);", "xs.splice"],
     ["Object.assign", "  const o = Object.assign({}, { a: 1 });", "Object.assign"],
   ])("GANTRY1102: %s", async (_name, statements, needle) => {
     const source = body(statements);
@@ -782,6 +784,26 @@ const unexported = pipeline("skipped", {}, (p) => { p.task("t", { image: stamp }
     expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "...defaults }")}`]);
     expect(ds[0]!.message).toBe("spreading a function into an object copies nothing");
     expect(ds[0]!.hint).toMatch(/Call it/);
+  });
+
+  it("GANTRY1104: sort and reverse of a module-level array, as push", async () => {
+    const source = body("  const a = LIST.sort();\n  const b = LIST.reverse();\n  const c = [...LIST].sort();", 'const LIST = ["b", "a"];\n');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, "LIST.sort")}`, `GANTRY1104 ${loc("main.ts", source, "LIST.reverse")}`]);
+  });
+
+  it("an array's iterator is only walked: its members are GANTRY1102, and a loop that grows the array under it is bounded", async () => {
+    const source = body("  const it = [1].entries();\n  const n = (it as any).next();\n  const xs = [1];\n  for (const [i] of xs.entries()) xs.push(i);");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, "(it as any).next")}`, `GANTRY1108 ${loc("main.ts", source, "for (const [i]")}`]);
+    expect(ds[1]!.message).toBe("loop over more than 10000 items exceeds the limit");
+  });
+
+  it("after sort, a value's diagnostic points where the array is used, not at the literal that was at its index", async () => {
+    const source = body('  const cmd = ["z", 5 as unknown as string].sort();\n  p.task("u", { image: "x", command: cmd });');
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY2001 ${loc("main.ts", source, "cmd }")}`]);
+    expect(r.diagnostics[0]!.message).toMatch(/command\[0\]: .*expected string, received number/);
   });
 
   it("GANTRY1109: a URI function given a malformed escape fails as it does when the module runs", async () => {

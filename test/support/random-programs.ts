@@ -287,7 +287,9 @@ class Generator {
     const acc = this.fresh("v");
     const x = this.fresh("x");
     const elem: T = this.pick<T>(["s", "n", "u"]);
-    const source = this.expr(elem === "s" ? this.pick<T>(["as", "s"]) : elem === "n" ? "an" : "au", 2);
+    let source = this.expr(elem === "s" ? this.pick<T>(["as", "s"]) : elem === "n" ? "an" : "au", 2);
+    // An array's values() iterator, stepped by the loop (a string has none: only arrays').
+    if (elem !== "s" && this.chance(0.2)) source = `(${source}).values()`;
     this.level++;
     const saved = this.vars;
     this.vars = [...saved, { name: x, type: elem }];
@@ -461,7 +463,16 @@ class Generator {
       case 36: return this.chance(0.5) ? `String([${this.list(() => e("n"), 3)}].includes(NaN))` : `String([${this.list(() => e("n"), 3)}].indexOf(NaN))`;
       case 37: return `String((${this.fnExpr()}).${this.pick(["name", "length"])})`;
       case 38: return `(${e("s")}.${this.pick(["startsWith", "endsWith", "includes"])}(${e("s")}${this.chance(0.3) ? `, ${n()}` : ""}) ? "y" : "n")`;
-      default: return `${e("as")}.toSorted(${this.chance(0.5) ? "" : "(a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)"}).join()`;
+      default: {
+        const compare = this.chance(0.5) ? "" : "(a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)";
+        switch (this.int(5)) {
+          case 0: return `[...${e(this.pick<T>(["as", "an", "au"]))}].sort(${compare}).join()`;
+          case 1: return `[...${e("as")}].reverse().join()`;
+          case 2: return `[...${e(this.pick<T>(["as", "au"]))}.entries()].map(([i, v]: any) => i + ":" + v).join()`;
+          case 3: return `Array.from(${e("as")}.${this.pick(["keys", "values"])}()).join()`;
+          default: return `${e("as")}.toSorted(${compare}).join()`;
+        }
+      }
     }
   }
 

@@ -15,8 +15,12 @@ export const callable = new WeakSet<Function>();
 
 const ARRAY_METHODS = [
   "map", "filter", "flatMap", "forEach", "join", "concat", "includes", "indexOf", "lastIndexOf", "slice",
-  "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "flat", "at", "push", "toReversed", "toSorted",
+  "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "flat", "at", "push", "sort", "reverse",
+  "toReversed", "toSorted", "entries", "keys", "values",
 ] as const;
+
+/** Array methods that change the array they are called on: an array fixed once made refuses them (GANTRY1104). */
+export const MUTATING_ARRAY_METHODS: ReadonlySet<string> = new Set(["push", "sort", "reverse"]);
 const STRING_METHODS = [
   "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split", "replace", "replaceAll", "startsWith",
   "endsWith", "includes", "padStart", "padEnd", "slice", "substring", "repeat", "indexOf", "lastIndexOf", "at",
@@ -38,7 +42,7 @@ const allowedMethods = {
 const hostMethods = (proto: object, names: ReadonlySet<string>): Record<string, Function> =>
   Object.fromEntries([...names].map((m) => [m, (proto as Record<string, Function>)[m]!]));
 const methods: Record<keyof typeof allowedMethods, Record<string, Function>> = {
-  array: hostMethods(Array.prototype, allowedMethods.array),
+  array: { ...hostMethods(Array.prototype, allowedMethods.array), entries: iteratorMethod("entries"), keys: iteratorMethod("keys"), values: iteratorMethod("values") },
   string: { ...hostMethods(String.prototype, allowedMethods.string), repeat: boundedStringMethod("repeat"), padStart: boundedStringMethod("padStart"), padEnd: boundedStringMethod("padEnd") },
   number: hostMethods(Number.prototype, allowedMethods.number),
 };
@@ -90,6 +94,25 @@ function boundedStringMethod(method: "repeat" | "padStart" | "padEnd"): Function
   };
   return named(fn, method, host.length);
 }
+
+/**
+ * Iterators made by an array's `entries`/`keys`/`values`. `for...of`, spreads and built-ins that take
+ * an iterable (`Object.fromEntries`, `Array.from`) walk them; nothing else of theirs can be read.
+ */
+export const arrayIterators = new WeakSet<object>();
+
+function iteratorMethod(method: "entries" | "keys" | "values"): Function {
+  const host = Array.prototype[method] as (this: unknown) => object;
+  const fn = function (this: unknown) {
+    const iterator = Reflect.apply(host, this, []);
+    arrayIterators.add(iterator);
+    return iterator;
+  };
+  return named(fn, method, 0);
+}
+
+/** Whether `fn` is an array method that moves items (`sort`, `reverse`): their recorded origins no longer match. */
+export const reordersItems = (fn: unknown): boolean => fn === methods.array.sort || fn === methods.array.reverse;
 
 /** Stand-ins for `Object`, `Math`, ...: only the members listed exist. */
 const namespaces = new WeakMap<object, ReadonlySet<string>>();

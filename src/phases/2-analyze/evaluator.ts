@@ -6,7 +6,7 @@
 import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
-import { callable, inaccessibleMember, numericBuiltins, parameterObjects, readMember } from "./builtins.js";
+import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, parameterObjects, readMember, reordersItems } from "./builtins.js";
 import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
@@ -272,6 +272,7 @@ export class Evaluator {
     } catch (e) {
       throw hostFailure(node, e, describe(node.expression));
     }
+    if (reordersItems(callee) && Array.isArray(receiver)) this.origins.forgetProperties(receiver);
     if (result !== null && typeof result === "object") {
       this.origins.object(result, node);
       if (result instanceof PipelineDefinition) this.modules.noteMade(result);
@@ -292,7 +293,7 @@ export class Evaluator {
       throw new StaticError("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
     }
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
-    if (key === "push" && Array.isArray(obj) && Object.isFrozen(obj)) {
+    if (typeof key === "string" && MUTATING_ARRAY_METHODS.has(key) && Array.isArray(obj) && Object.isFrozen(obj)) {
       throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
     }
     const member = readMember(obj, key);
@@ -416,9 +417,10 @@ export function propertyKey(node: ts.PropertyName | ts.BindingName, scope: Scope
 /** The elements of an iterable static value (arrays and strings). */
 export function iterate(value: unknown, node: ts.Node, _ev: Evaluator): unknown[] {
   if (Array.isArray(value)) return value;
+  if (arrayIterators.has(value as object)) return [...(value as Iterable<unknown>)];
   requireStatic(value, node, "iterating over a string");
   if (typeof value === "string") return [...value];
-  throw new StaticError("GANTRY1109", node, `${value === null ? "null" : typeof value} is not iterable`, "Only arrays and strings can be spread or looped over.");
+  throw new StaticError("GANTRY1109", node, `${value === null ? "null" : typeof value} is not iterable`, "Only arrays, strings and an array's entries(), keys() and values() can be spread or looped over.");
 }
 
 export function unsupported(node: ts.Node, hint?: string): StaticError {

@@ -70,6 +70,12 @@ export class Origins implements SourceLocator {
     return table;
   }
 
+  /** The object's items moved (`sort`, `reverse`): where each index was written is no longer known. */
+  forgetProperties(obj: object): void {
+    this.props.delete(obj);
+    if (this.last?.obj === obj) this.last = undefined;
+  }
+
   /** Where `obj[key]` was written, if recorded. */
   propertyNode(obj: unknown, key: PropertyKey): ts.Node | undefined {
     return isObject(obj) ? this.props.get(obj)?.get(key)?.value : undefined;

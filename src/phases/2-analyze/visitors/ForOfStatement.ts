@@ -1,4 +1,5 @@
 import { ts } from "ts-morph";
+import { arrayIterators } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { LIMITS, NORMAL, iterate, unsupported } from "../evaluator.js";
 import { Scope } from "../scope.js";
@@ -12,17 +13,32 @@ export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope,
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) throw unsupported(init, "Declare the loop variable with `const`.");
   rejectVar(init);
   const decl = init.declarations[0]!;
-  const items = iterate(ev.evaluate(node.expression, scope), node.expression, ev);
-  if (items.length > LIMITS.loopIterations) {
+  const source = ev.evaluate(node.expression, scope);
+  // An array's entries()/keys()/values() are walked step by step, as JavaScript does: it sees the
+  // array grow under it, as a loop over the array itself does.
+  const iterator = arrayIterators.has(source as object) ? (source as Iterator<unknown>) : undefined;
+  const items = iterator ? undefined : iterate(source, node.expression, ev);
+  if (items && items.length > LIMITS.loopIterations) {
     throw new StaticError("GANTRY1108", node, `loop over ${items.length} items exceeds the limit of ${LIMITS.loopIterations}`, "A pipeline needs far fewer tasks than that; loop over a smaller list.");
   }
   // Live, as JavaScript iterates an array: the body may push to the array it walks. The limit still
   // bounds a loop that keeps growing it.
-  for (let i = 0; i < items.length; i++) {
-    if (i === LIMITS.loopIterations) throw new StaticError("GANTRY1108", node, `loop grew past the limit of ${LIMITS.loopIterations} items`, "The loop body adds to the array it iterates; build the list before the loop.");
+  for (let i = 0; ; i++) {
+    let item: unknown;
+    if (iterator) {
+      const step = iterator.next();
+      if (step.done) break;
+      item = step.value;
+    } else if (i < items!.length) item = items![i];
+    else break;
+    if (i === LIMITS.loopIterations) {
+      throw iterator
+        ? new StaticError("GANTRY1108", node, `loop over more than ${LIMITS.loopIterations} items exceeds the limit`, "Loop over a smaller list; if the loop body adds to the array it iterates, build the list before the loop.")
+        : new StaticError("GANTRY1108", node, `loop grew past the limit of ${LIMITS.loopIterations} items`, "The loop body adds to the array it iterates; build the list before the loop.");
+    }
     ev.tick(node);
     const inner = new Scope(scope);
-    ev.bind(decl.name, items[i], inner, decl, ev.origins.propertyNode(items, i));
+    ev.bind(decl.name, item, inner, decl, items && ev.origins.propertyNode(items, i));
     const completion = ev.executeBlock([node.statement], inner);
     if (completion.kind === "break") break;
     if (completion.kind === "return") return completion;
