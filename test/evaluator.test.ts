@@ -75,6 +75,9 @@ describe("constructs of the static subset", () => {
     ["isNaN, isFinite and the URI functions", "", "", "[String(isNaN(\"x\")), String(isNaN(\"1\")), String(isFinite(\"1e3\")), String(isFinite(1 / 0)), decodeURIComponent(\"a%20b%2Fc\"), encodeURI(\"a b/c?d=é\"), decodeURI(\"a%20b%2F\")]", ["true", "false", "true", "false", "a b/c", "a%20b/c?d=%C3%A9", "a b%2F"]],
     ["sort and reverse of arrays built in the pipeline, in place", `const base = ["b", "c", "a"];`, `const sorted = [...base].sort(); const byLength = ["ccc", "a", "bb"].sort((x, y) => x.length - y.length); const nums = [10, 9, 1].sort(); const rev = [...base].reverse(); const same = rev.reverse() === rev;`, "[...sorted, ...byLength, nums.join(), ...rev, String(same)]", ["a", "b", "c", "a", "bb", "ccc", "1,10,9", "b", "c", "a", "true"]],
     ["entries, keys and values of an array: for...of, spreads, Object.fromEntries and Array.from", `const regions = ["eu", "us"];`, "const tagged: string[] = []; for (const [i, r] of regions.entries()) tagged.push(`${i}:${r}`); const grown = [\"a\"]; for (const [i] of grown.entries()) if (i < 2) grown.push(`g${i}`);", "[...tagged, ...[...regions.keys()].map(String), ...regions.values(), Object.entries(Object.fromEntries(regions.entries())).join(\";\"), String(Array.from(regions.keys()).length), grown.join()]", ["0:eu", "1:us", "0", "1", "eu", "us", "0,eu;1,us", "2", "a,g0,g1"]],
+    ["switch: fall-through, default before a later case, break, continue in a loop, one block scope", `function size(env: string): string { switch (env) { case "prod": case "staging": { const s = "l"; return s; } default: return "s"; case "dev": return "m"; } }`, `const out: string[] = []; for (const e of ["prod", "dev", "qa", "staging", "none"]) { switch (e) { case "qa": continue; case "none": break; case "dev": out.push("d"); case "prod": const tag = "p"; out.push(tag); break; default: out.push("x"); } out.push("."); }`, "[size(\"prod\"), size(\"dev\"), size(\"qa\"), size(\"staging\"), out.join(\"\")]", ["l", "m", "s", "l", "p.dp.x.."]],
+    ["switch compares with ===, and evaluates case labels only until one matches", `const label = (n: unknown) => { switch (n) { case "1": return "string"; case 1: return "number"; case NaN: return "nan"; default: return "none"; } };`, "", "[label(1), label(\"1\"), label(NaN), label(true), label(-0 as unknown as number)]", ["number", "string", "none", "none", "none"]],
+    ["enums: numeric with reverse mapping, string, const, members read by name and through the enum, and one in a function", `enum Size { S, M = 4, L, XL = M * 4, Twice = Size.L * 2 }\nconst enum Env { Dev = "dev", Prod = "prod" }\nexport enum Tier { Gold = "gold", "with-dash" = "dash" }`, `enum Local { A = "a", B = A + "b" }`, "[String(Size.S), String(Size.L), Size[5]!, String(Size.XL), String(Size.Twice), Env.Prod, Local.B, Tier.Gold, Tier[\"with-dash\"], Object.keys(Size).join(), Object.keys(Tier).join()]", ["0", "5", "L", "16", "10", "prod", "ab", "gold", "dash", "0,4,5,10,16,S,M,L,XL,Twice", "Gold,with-dash"]],
     ["conditional expressions", "const prod = true; const n = 0;", "", "[prod ? \"p\" : \"d\", n ? \"truthy\" : \"falsy\", prod ? (n ? \"a\" : \"b\") : \"c\"]", ["p", "falsy", "b"]],
     ["??, || and && with JavaScript's truthiness", "const none: string | undefined = undefined; const empty = \"\"; const zero = 0;", "", "[none ?? \"d1\", empty ?? \"d2\", empty || \"d3\", String(zero || 7), String(zero && 7), String(\"x\" && \"y\"), String(null ?? zero)]", ["d1", "", "d3", "7", "0", "y", "0"]],
     ["short-circuiting never evaluates the other side", "const flag = true;", "", "[String(flag || Date.now()), String(!flag && Math.random()), String(\"set\" ?? process.env.HOME), flag ? \"yes\" : new Date().toISOString()]", ["true", "false", "set", "yes"]],
@@ -291,9 +294,8 @@ describe("diagnostics of the front end", () => {
     ["a regex literal", '  const r = /ab+c/.test("abc");', "/ab+c/"],
     ["a getter", "  const o = { get x() { return 1; } };", "get x"],
     ["a setter", "  const o = { set x(v: number) {} };", "set x"],
-    ["a switch", '  switch ("a") { default: }', "switch"],
+    ["a labelled statement", '  outer: for (const x of [1]) { break outer; }', "outer:"],
     ["try/catch", "  try {} catch {}", "try {"],
-    ["throw", '  throw "no";', "throw"],
     ["a tagged template", "  const tag = (s: TemplateStringsArray) => s[0]; const t = tag`x`;", "tag`x`"],
     ["`this`", "  const t = this;", "this"],
     ["`delete`", "  const o = { a: 1 }; const d = delete o.a;", "delete"],
@@ -804,6 +806,40 @@ const unexported = pipeline("skipped", {}, (p) => { p.task("t", { image: stamp }
     const r = await compileFiles({ "main.ts": source });
     expect(r.diagnostics.map(where)).toEqual([`GANTRY2001 ${loc("main.ts", source, "cmd }")}`]);
     expect(r.diagnostics[0]!.message).toMatch(/command\[0\]: .*expected string, received number/);
+  });
+
+  it("GANTRY1113: a throw that is reached fails the compile with its message; the helper's callers add nothing", async () => {
+    const source = body(
+      '  p.task("u", { image: region("ap") });\n  p.task("v", { image: region("eu") });\n  const s = pick("x");\n  const o = pick("o");',
+      'function region(r: string): string {\n  if (!["eu", "us"].includes(r)) throw new Error(`unknown region ${r}`);\n  return r;\n}\nfunction pick(k: string): string {\n  switch (k) {\n    case "x": throw "no x";\n    default: throw { code: 7 };\n  }\n}\n',
+    );
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1113 ${loc("main.ts", source, "throw new Error")}`,
+      `GANTRY1113 ${loc("main.ts", source, 'throw "no x"')}`,
+      `GANTRY1113 ${loc("main.ts", source, "throw { code")}`,
+    ]);
+    expect(ds.map((d) => d.message)).toEqual([
+      "the code throws here when the module runs: Error: unknown region ap",
+      "the code throws here when the module runs: no x",
+      'the code throws here when the module runs: {"code":7}',
+    ]);
+    expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it("switch and enum diagnostics: a parameter as the value, a case reading another case's const, merged and non-numeric enums", async () => {
+    const source = body(
+      '  switch (p.params.env) { default: }\n  switch (1) { case 0: const a = "a"; break; case 1: const b = a; }\n  const m = Merged.A;\n  const w = Wrong.A;',
+      'enum Merged { A }\nenum Merged { B = 1 }\nenum Wrong { A = true as unknown as number }\n',
+    ).replace('pipeline("diag", {}', 'pipeline("diag", { parameters: { env: { default: "dev" } } }');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1100 ${loc("main.ts", source, "Merged { B")}`,
+      `GANTRY1109 ${loc("main.ts", source, "true as unknown")}`,
+      `GANTRY1112 ${loc("main.ts", source, "p.params.env)")}`,
+      `GANTRY1109 ${loc("main.ts", source, "a; }")}`,
+    ]);
+    expect(ds[3]!.message).toBe('"a" is used before its declaration runs');
   });
 
   it("GANTRY1109: a URI function given a malformed escape fails as it does when the module runs", async () => {

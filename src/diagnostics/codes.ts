@@ -76,6 +76,11 @@ export const codes = {
     explain:
       "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. Decide at run time inside the task (for example a shell test in its command), or make the value a compile-time constant.",
   },
+  GANTRY1113: {
+    title: "The pipeline code throws",
+    explain:
+      "Evaluation reached a `throw` (typically a helper's own check of its input: `throw new Error(\"unknown region\")`). Running the module would fail at the same place, so the compile fails with the thrown message. Fix the value the check rejects, or the check.",
+  },
   GANTRY1120: {
     title: "Pipeline is not exported",
     explain: "A `pipeline(...)` value that is not exported from its module is not compiled. Export it (`export default pipeline(...)` or `export const nightly = pipeline(...)`).",

@@ -193,6 +193,7 @@ class Generator {
     }
     if (k < 6) return this.chance(0.7) ? this.destructuring(indent) : this.extraStatement(indent);
     if (k < 8 && this.level < 2) return this.loop(indent);
+    if (k < 9 && this.level < 2 && this.chance(0.4)) return this.switchStatement(indent);
     if (k < 9 && this.level < 2) {
       // if/else that pushes into a fresh array.
       const name = this.fresh("v");
@@ -204,6 +205,22 @@ class Generator {
     const s = `${indent}const ${name} = ${this.expr("as", 3)};`;
     this.vars.push({ name, type: "as" });
     return s;
+  }
+
+  /** switch over a value of any type: cases of several types, fall-through, `default` anywhere, break. */
+  private switchStatement(indent: string): string {
+    const name = this.fresh("v");
+    const subject = this.expr(this.pick<T>(["s", "n", "u", "b"]), 2);
+    const clauses: string[] = [];
+    const n = 1 + this.int(4);
+    const defaultAt = this.chance(0.6) ? this.int(n + 1) : -1;
+    for (let i = 0; i <= n; i++) {
+      const label = i === defaultAt ? "default:" : `case ${this.pick([this.pick(this.strs), this.pick(NUMS), "undefined", "null", "true", this.expr(this.pick<T>(["s", "n"]), 1)])}:`;
+      const body = this.chance(0.25) ? "" : ` ${name}.push(${this.expr(this.pick<T>(["s", "n", "u"]), 1)});${this.chance(0.6) ? " break;" : ""}`;
+      clauses.push(`${indent}  ${label}${body}`);
+    }
+    this.vars.push({ name, type: "au" });
+    return `${indent}const ${name}: any[] = [];\n${indent}switch (${subject}) {\n${clauses.join("\n")}\n${indent}}`;
   }
 
   private destructuring(indent: string): string {

@@ -89,9 +89,10 @@ export class Evaluator {
 
   /**
    * Runs statements in order, hoisting function declarations. A statement that fails is reported and
-   * skipped, so one run reports every independent error.
+   * skipped, so one run reports every independent error. `from`: where to start (a `switch` enters
+   * its block at the matching case), after declaring the whole block's names.
    */
-  executeBlock(statements: readonly ts.Statement[], scope: Scope): Completion {
+  executeBlock(statements: readonly ts.Statement[], scope: Scope, from = 0): Completion {
     for (const s of statements) {
       if (ts.isFunctionDeclaration(s) && s.name) scope.define(s.name.text, this.hoist(s, scope), s);
       // let/const exist from the block's start but cannot be read before their declaration runs (TDZ),
@@ -100,7 +101,8 @@ export class Evaluator {
         for (const d of s.declarationList.declarations) for (const name of boundNames(d.name)) scope.declare(name, { state: "uninitialized", value: undefined, node: s });
       }
     }
-    for (const s of statements) {
+    for (let i = from; i < statements.length; i++) {
+      const s = statements[i]!;
       let completion: Completion;
       try {
         completion = this.execute(s, scope);

@@ -14,6 +14,7 @@ import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { readBinding, Scope, type Binding } from "./scope.js";
+import { enumObject } from "./visitors/EnumDeclaration.js";
 
 /**
  * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
@@ -405,12 +406,27 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       const name = statement.name?.text ?? "default";
       lazy(name, statement, () => ev.closure(statement, scope));
       if (exported) record.exports.set(isDefault ? "default" : name, { kind: "local", name, node: statement });
-    } else if (ts.isClassDeclaration(statement) || ts.isEnumDeclaration(statement)) {
+    } else if (ts.isClassDeclaration(statement)) {
       const name = statement.name?.text ?? "default";
       lazy(name, statement, () => {
-        throw new StaticError(ts.isClassDeclaration(statement) ? "GANTRY1106" : "GANTRY1100", statement, `${ts.isClassDeclaration(statement) ? "classes" : "enums"} are not evaluated at compile time`, "Use a plain object (`as const`) instead.");
+        throw new StaticError("GANTRY1106", statement, "classes are not evaluated at compile time", "Use a plain object (`as const`) instead.");
       });
       if (exported) record.exports.set(isDefault ? "default" : name, { kind: "local", name, node: statement });
+    } else if (ts.isEnumDeclaration(statement)) {
+      if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) return;
+      const name = statement.name.text;
+      const merged = file.statements.some((other) => other !== statement && ts.isEnumDeclaration(other) && other.name.text === name);
+      lazy(name, statement, () => {
+        // Declarations of one enum add to one object, in an order that depends on the whole module.
+        if (merged) throw new StaticError("GANTRY1100", statement.name, `enum "${name}" is declared more than once; merged enums are not evaluated at compile time`, "Declare all its members in one `enum` declaration.");
+        record.enter(index);
+        try {
+          return freezeModuleValue(enumObject(statement, scope, ev));
+        } finally {
+          record.leave();
+        }
+      });
+      if (exported) record.exports.set(name, { kind: "local", name, node: statement });
     } else if (ts.isImportDeclaration(statement)) {
       declareImport(statement, record, loader, lazy);
     } else if (ts.isExportAssignment(statement)) {

@@ -6,6 +6,7 @@ import { Block, BreakStatement, ContinueStatement, NoOp } from "./Block.js";
 import { CallExpression } from "./CallExpression.js";
 import { ConditionalExpression } from "./ConditionalExpression.js";
 import { ElementAccessExpression } from "./ElementAccessExpression.js";
+import { EnumDeclaration } from "./EnumDeclaration.js";
 import { ExpressionStatement } from "./ExpressionStatement.js";
 import { ForOfStatement, UnboundedLoop } from "./ForOfStatement.js";
 import { FunctionLike } from "./functions.js";
@@ -17,6 +18,8 @@ import { PostfixUnaryExpression, PrefixUnaryExpression, TypeOfExpression } from 
 import { PropertyAccessExpression } from "./PropertyAccessExpression.js";
 import { AwaitExpression, NewExpression, RegularExpressionLiteral } from "./rejected.js";
 import { ReturnStatement } from "./ReturnStatement.js";
+import { SwitchStatement } from "./SwitchStatement.js";
+import { ThrowStatement } from "./ThrowStatement.js";
 import { TemplateExpression } from "./TemplateExpression.js";
 import { Transparent } from "./transparent.js";
 import type { ExpressionVisitor, StatementVisitor } from "./types.js";
@@ -60,6 +63,9 @@ export const statementVisitors: Partial<Record<ts.SyntaxKind, StatementVisitor<n
   [K.ExpressionStatement]: ExpressionStatement,
   [K.ReturnStatement]: ReturnStatement,
   [K.IfStatement]: IfStatement,
+  [K.SwitchStatement]: SwitchStatement,
+  [K.EnumDeclaration]: EnumDeclaration,
+  [K.ThrowStatement]: ThrowStatement,
   [K.Block]: Block,
   [K.ForOfStatement]: ForOfStatement,
   [K.ForStatement]: UnboundedLoop,
