@@ -640,6 +640,20 @@ const unexported = pipeline("skipped", {}, (p) => { p.task("t", { image: stamp }
     expect(ok.diagnostics.map(where)).toEqual([]);
   });
 
+  it("GANTRY2001: a function, NaN or an iterator inside an affinity term is reported, not handed to YAML (found by the crash fuzzer)", async () => {
+    const source = body(
+      '  const term = (v: unknown) => ({ nodeSelectorTerms: [{ matchExpressions: [{ key: "k", operator: "In", values: [v] }] }] }) as any;\n  p.task("f", { image: "x", affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term({ toString: () => "z" }) } } });\n  p.task("n", { image: "x", affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term(NaN) } } });\n  p.task("i", { image: "x", affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: term(["a"].values()) } } });',
+    );
+    const ds = await diagnose(source);
+    const at = "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values[0]";
+    expect(ds.map((d) => d.message).sort()).toEqual([
+      `task "f": ${at}.toString: must be plain data (strings, numbers, booleans, null, arrays and objects), not a function`,
+      `task "i": ${at}: must be plain data (strings, numbers, booleans, null, arrays and objects), not Array Iterator`,
+      `task "n": ${at}: must be plain data (strings, numbers, booleans, null, arrays and objects), not NaN`,
+    ]);
+    expect(ds.every((d) => d.code === "GANTRY2001" && d.span !== undefined)).toBe(true);
+  });
+
   // The next three were found by test/evaluator-fuzz.test.ts: each compiled to a value JavaScript
   // would not give, or crashed the compiler.
   it("GANTRY1100: `__proto__: value` (which sets the prototype) and `var` in a function or loop (scoped to the function)", async () => {

@@ -14,19 +14,28 @@ const str = z.string();
  */
 export const MAX_TERM_DEPTH = 32;
 
-/** Plain data passed through unchecked, but bounded in depth (and so free of cycles). */
+/** Plain data passed through unchecked, but bounded in depth (and so free of cycles) and free of anything YAML cannot carry. */
 const term = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  const path = pathBelow(value, MAX_TERM_DEPTH);
-  if (path) ctx.addIssue({ code: "custom", message: `nested more than ${MAX_TERM_DEPTH} levels deep`, path });
+  const problem = firstProblem(value, MAX_TERM_DEPTH);
+  if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
 });
 
-/** The path to the first array or object `limit` levels below `value`, if there is one. Iterative: see MAX_TERM_DEPTH. */
-function pathBelow(value: unknown, limit: number): PropertyKey[] | undefined {
+const PLAIN = "plain data (strings, numbers, booleans, null, arrays and objects)";
+
+/**
+ * The first value in `value` that is not plain data (a function, a symbol, NaN, an iterator), or the
+ * first array or object `limit` levels down. Iterative: see MAX_TERM_DEPTH.
+ */
+function firstProblem(value: unknown, limit: number): { path: PropertyKey[]; message: string } | undefined {
   const pending: { v: unknown; path: PropertyKey[] }[] = [{ v: value, path: [] }];
   while (pending.length > 0) {
     const { v, path } = pending.pop()!;
+    if (typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") return { path, message: `must be ${PLAIN}, not a ${typeof v}` };
+    if (typeof v === "number" && !Number.isFinite(v)) return { path, message: `must be ${PLAIN}, not ${v}` };
     if (v === null || typeof v !== "object") continue;
-    if (path.length >= limit) return path;
+    const proto = Object.getPrototypeOf(v);
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return { path, message: `must be ${PLAIN}, not ${String(Object.prototype.toString.call(v)).slice(8, -1)}` };
+    if (path.length >= limit) return { path, message: `nested more than ${limit} levels deep` };
     for (const [k, child] of Object.entries(v)) pending.push({ v: child, path: [...path, Array.isArray(v) ? Number(k) : k] });
   }
   return undefined;
