@@ -15,12 +15,12 @@ export const callable = new WeakSet<Function>();
 
 const ARRAY_METHODS = [
   "map", "filter", "flatMap", "forEach", "join", "concat", "includes", "indexOf", "lastIndexOf", "slice",
-  "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "flat", "at", "push", "sort", "reverse",
-  "toReversed", "toSorted", "entries", "keys", "values",
+  "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "reduceRight", "flat", "at",
+  "push", "pop", "shift", "unshift", "splice", "fill", "sort", "reverse", "toReversed", "toSorted", "entries", "keys", "values",
 ] as const;
 
 /** Array methods that change the array they are called on: an array fixed once made refuses them (GANTRY1104). */
-export const MUTATING_ARRAY_METHODS: ReadonlySet<string> = new Set(["push", "sort", "reverse"]);
+export const MUTATING_ARRAY_METHODS: ReadonlySet<string> = new Set(["push", "pop", "shift", "unshift", "splice", "fill", "sort", "reverse"]);
 const STRING_METHODS = [
   "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split", "replace", "replaceAll", "startsWith",
   "endsWith", "includes", "padStart", "padEnd", "slice", "substring", "repeat", "indexOf", "lastIndexOf", "at",
@@ -111,8 +111,13 @@ function iteratorMethod(method: "entries" | "keys" | "values"): Function {
   return named(fn, method, 0);
 }
 
-/** Whether `fn` is an array method that moves items (`sort`, `reverse`): their recorded origins no longer match. */
-export const reordersItems = (fn: unknown): boolean => fn === methods.array.sort || fn === methods.array.reverse;
+/** Array methods that move or overwrite items: the origins recorded by index no longer match. (`push` and `pop` leave the others in place.) */
+const REORDERING = ["shift", "unshift", "splice", "fill", "sort", "reverse"] as const;
+
+const reordering: ReadonlySet<unknown> = new Set(REORDERING.map((m) => methods.array[m]));
+
+/** Whether `fn` is one of REORDERING's methods. */
+export const reordersItems = (fn: unknown): boolean => reordering.has(fn);
 
 /** Stand-ins for `Object`, `Math`, ...: only the members listed exist. */
 const namespaces = new WeakMap<object, ReadonlySet<string>>();
@@ -313,6 +318,9 @@ export function inaccessibleMember(obj: unknown, key: PropertyKey): { why: strin
     return { why: "a function's members other than `name` and `length` are not evaluated", hint: "Call the function directly: `f(x)`." };
   }
   if (obj === null || obj === undefined || !(key in Object(obj))) return undefined;
+  if (typeof obj === "string" && (key === "localeCompare" || key === "toLocaleUpperCase" || key === "toLocaleLowerCase")) {
+    return { why: "its result depends on the compiling machine's locale", hint: key === "localeCompare" ? "Compare with < and > (a sort comparator: `(a, b) => (a < b ? -1 : a > b ? 1 : 0)`)." : "Use toUpperCase() or toLowerCase()." };
+  }
   const members =
     typeof obj === "string" ? ["length", ...STRING_METHODS] : Array.isArray(obj) ? ["length", ...ARRAY_METHODS] : typeof obj === "number" ? [...NUMBER_METHODS] : undefined;
   return {
