@@ -9,7 +9,7 @@ import path from "node:path";
 import { ts } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import type { SourceProgram } from "../1-parse/index.js";
-import { dslModule, isDslSpecifier } from "./builtins.js";
+import { dslModule, isDslSpecifier, MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
@@ -561,7 +561,8 @@ function evaluateUnreadWithEffects(record: ModuleRecord, ev: Evaluator): void {
 }
 
 /**
- * Whether evaluating `init` could change one of the module's values: it calls `.push`, or a call's
+ * Whether evaluating `init` could change one of the module's values: it calls `.push` (or another
+ * mutating array method, MUTATING_ARRAY_METHODS), or a call's
  * callee or an argument is one of the module's own bindings (its functions, or values a method is
  * called on). Calls inside callbacks count: `xs.forEach((x) => names.push(x))`.
  */
@@ -578,7 +579,7 @@ function callsModuleCode(init: ts.Expression, record: ModuleRecord): boolean {
   for (let node = pending.pop(); node; node = pending.pop()) {
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
-      if (ts.isPropertyAccessExpression(callee) && callee.name.text === "push") return true;
+      if (ts.isPropertyAccessExpression(callee) && MUTATING_ARRAY_METHODS.has(callee.name.text)) return true;
       if (isLocal(callee) || node.arguments.some((a) => ts.isIdentifier(a) && isLocal(a))) return true;
     }
     ts.forEachChild(node, (child) => {
