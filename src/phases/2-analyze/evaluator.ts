@@ -295,7 +295,7 @@ export class Evaluator {
       throw new StaticError("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
     }
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
-    if (typeof key === "string" && MUTATING_ARRAY_METHODS.has(key) && Array.isArray(obj) && Object.isFrozen(obj)) {
+    if (Array.isArray(obj) && typeof key === "string" && MUTATING_ARRAY_METHODS.has(key) && Object.isFrozen(obj)) {
       throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
     }
     const member = readMember(obj, key);
