@@ -870,6 +870,38 @@ const unexported = pipeline("skipped", {}, (p) => { p.task("t", { image: stamp }
     expect(ds[3]!.message).toBe('"a" is used before its declaration runs');
   });
 
+  it("JSON modules: the default export only, frozen like module values; a missing file, a named import and invalid JSON are diagnostics", async () => {
+    const main = `import { pipeline } from "gantry";
+import cfg from "./cfg.json" with { type: "json" };
+import * as ns from "./cfg.json";
+import { image } from "./cfg.json";
+import bad from "./bad.json";
+import missing from "./missing.json";
+export default pipeline("json", {}, (p) => {
+  p.task("t", { image: cfg.image, args: [...cfg.args, Object.keys(ns).join(), String(ns.default === cfg)] });
+  const a = cfg.args.push("more");
+  const b = image;
+  const c = bad;
+  const d = missing;
+});
+`;
+    const files = { "main.ts": main, "cfg.json": '\ufeff{ "image": "busybox:1.36", "args": ["a", "b"] }', "bad.json": '{\n  "a": [1, 2 3]\n}\n' };
+    const r = await compileFiles(files, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([
+      "GANTRY1002 bad.json:2:14",
+      `GANTRY1111 ${loc("main.ts", main, "image }")}`,
+      `GANTRY1111 ${loc("main.ts", main, '"./missing.json"')}`,
+      `GANTRY1104 ${loc("main.ts", main, "cfg.args.push")}`,
+    ]);
+    expect(r.diagnostics.find((d) => d.code === "GANTRY1002")!.message).toMatch(/^invalid JSON: /);
+    // Without the failing lines, the document's values compile (its BOM skipped, as Node does).
+    const fine = main.split("\n").filter((l) => !/push|image;|bad|missing|\{ image \}/.test(l)).join("\n");
+    const ok = await compileFiles({ ...files, "main.ts": fine }, ["main.ts"]);
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.pipelines[0]!.ir.tasks[0]!.image).toBe("busybox:1.36");
+    expect(ok.pipelines[0]!.ir.tasks[0]!.args).toEqual(["a", "b", "default", "true"]);
+  });
+
   it("GANTRY1109: a URI function given a malformed escape fails as it does when the module runs", async () => {
     const source = body('  const v = decodeURIComponent("%E0%A4%A");');
     const ds = await diagnose(source);

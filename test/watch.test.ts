@@ -61,6 +61,24 @@ describe("CompileSession", () => {
     expect(summary(fixed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
   });
 
+  it("a JSON document a pipeline imports is a dependency: changing it recompiles that pipeline, breaking it reports the file", async () => {
+    const dir = tempProject({
+      "lib/images.json": `{ "app": "busybox:1.36" }\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport images from "../lib/images.json";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: images.app }); });\n`,
+      "pipelines/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "alpine:3" }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).pipelines.find((p) => p.name === "a")!.yaml).toContain("busybox:1.36");
+    fs.writeFileSync(path.join(dir, "lib/images.json"), `{ "app": "busybox:1.37" }\n`);
+    const changed = await session.update([path.join(dir, "lib/images.json")]);
+    expect(changed.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(changed.pipelines.find((p) => p.name === "a")!.yaml).toContain("busybox:1.37");
+    expect(summary(changed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+    fs.writeFileSync(path.join(dir, "lib/images.json"), `{ "app": "busybox:1.37", }\n`);
+    const broken = await session.update([path.join(dir, "lib/images.json")]);
+    expect(broken.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}:${d.span?.column}`)).toEqual(["GANTRY1002 lib/images.json:1:26"]);
+  });
+
   it("duplicate pipeline names across files are still reported", async () => {
     const dir = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,

@@ -33,7 +33,8 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
     const abs = path.resolve(io.cwd, p);
     const dir = fs.statSync(abs).isDirectory() ? abs : path.dirname(abs);
     return fs.watch(dir, { recursive: true, signal }, (_event, name) => {
-      if (!name || !/\.(m|c)?tsx?$/.test(name)) return;
+      // Sources, and JSON documents they may import.
+      if (!name || !/\.((m|c)?tsx?|json)$/.test(name)) return;
       pending.add(path.join(dir, name.toString()));
       clearTimeout(timer);
       timer = setTimeout(flush, 100);

@@ -69,7 +69,7 @@ export const codes = {
   },
   GANTRY1111: {
     title: "Cannot resolve import",
-    explain: "A relative import does not resolve to a .ts file, or the imported name is not exported by that module.",
+    explain: "A relative import does not resolve to a .ts file (or, for a specifier ending in .json, to a JSON file), or the imported name is not exported by that module. A JSON module has only a default export, the parsed document, as in Node.",
   },
   GANTRY1112: {
     title: "Parameter value used where a static value is needed",

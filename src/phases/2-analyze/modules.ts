@@ -165,9 +165,30 @@ class DslModule {
   }
 }
 
+/**
+ * A JSON file imported as a module (`import regions from "./regions.json"`): data, read and parsed,
+ * never run. As in Node, its one export is `default`, the parsed document (frozen, as a module-level value).
+ */
+class JsonModule {
+  readonly values: Readonly<Record<string, unknown>>;
+
+  constructor(value: unknown) {
+    this.values = Object.freeze({ default: freezeModuleValue(value) });
+  }
+
+  readExport(name: string, at: ts.Node): unknown {
+    if (name !== "default") {
+      throw new StaticError("GANTRY1111", at, `a JSON module has only a default export, not "${name}"`, `Import the document and read the field: \`import data from "./file.json"\`, then \`data.${name}\`.`);
+    }
+    return this.values.default;
+  }
+}
+
 export class ModuleLoader {
   private readonly records = new Map<string, ModuleRecord>();
   private readonly dsl = new DslModule();
+  /** JSON modules read so far, by path; `null` for one that failed (reported once). */
+  private readonly json = new Map<string, JsonModule | null>();
   evaluator!: Evaluator;
   /**
    * Import resolutions of this compile. Every pipeline of a repository imports the same helpers,
@@ -268,11 +289,12 @@ export class ModuleLoader {
     return record;
   }
 
-  importFrom(from: ts.SourceFile, specifier: string, at: ts.Node): ModuleRecord | DslModule {
+  importFrom(from: ts.SourceFile, specifier: string, at: ts.Node): ModuleRecord | DslModule | JsonModule {
     if (isDslSpecifier(specifier)) return this.dsl;
     if (!specifier.startsWith(".") && !specifier.startsWith("/")) {
       throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.");
     }
+    if (specifier.endsWith(".json")) return this.jsonModule(path.resolve(path.dirname(from.fileName), specifier), specifier, at);
     const resolved = this.resolveFrom(from.fileName, specifier);
     if (resolved) this.imported.add(resolved);
     const record = resolved && this.module(resolved);
@@ -282,6 +304,33 @@ export class ModuleLoader {
     // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
     if (record.hasSyntaxErrors) throw new Poisoned();
     return record;
+  }
+
+  /** A JSON module: its file read and parsed once per compile; invalid JSON is GANTRY1002 in that file. */
+  private jsonModule(file: string, specifier: string, at: ts.Node): JsonModule {
+    const known = this.json.get(file);
+    if (known) return known;
+    if (known === null) throw new Poisoned(); // reported when it was first read
+    this.loads.set(file, (this.loads.get(file) ?? 0) + 1); // a dependency, for --watch
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "EISDIR") throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a JSON file`, "Check the path: JSON imports name the file with its extension, relative to the importing file.");
+      throw new StaticError("GANTRY1001", at, `cannot read ${this.program.relative(file)}: ${code ?? String(e)}`);
+    }
+    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // as Node's JSON loader
+    try {
+      const module = new JsonModule(JSON.parse(source));
+      this.json.set(file, module);
+      return module;
+    } catch (e) {
+      this.json.set(file, null);
+      const { message, offset } = jsonError(file, source, e);
+      this.syntaxDiagnostics.push({ code: "GANTRY1002", severity: "error", message: `invalid JSON: ${message}`, span: { file: this.program.relative(file), ...lineAndColumn(source, offset) } });
+      throw new Poisoned();
+    }
   }
 
   /**
@@ -327,6 +376,26 @@ export class ModuleLoader {
     const target = this.importFrom(from, specifier, at);
     return target instanceof ModuleRecord ? new ModuleNamespace(target, at) : target.values;
   }
+}
+
+/**
+ * What is wrong with a document JSON.parse rejected, and where. V8 gives "at position N" for some
+ * errors only, and may quote the whole document; TypeScript's JSON parser places most errors (it
+ * also accepts comments and trailing commas, which JSON.parse does not: those stay at the start).
+ */
+function jsonError(file: string, source: string, e: unknown): { message: string; offset: number } {
+  const v8 = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/, ".*$/, "");
+  const position = /at position (\d+)/.exec(v8);
+  if (position) return { message: v8, offset: Number(position[1]) };
+  const first = ts.parseConfigFileTextToJson(file, source).error; // public face of TypeScript's JSON parser
+  if (first?.start !== undefined) return { message: ts.flattenDiagnosticMessageText(first.messageText, " "), offset: first.start };
+  return { message: v8, offset: 0 };
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
 }
 
 const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
