@@ -101,8 +101,8 @@ export class Analyzer {
           units.push({ definition, file: program.relative(sourceFile), locator: origins, ...(id !== undefined && { id }) });
         }
       }
-      // What no export read but a run would execute with effect (`const added = names.push("b")`).
-      loader.evaluateUnreadWithEffects();
+      // What no export read but a run would execute, changing a module value (`const added = names.push("b")`).
+      loader.checkUnreadDeclarations();
       diagnostics.push(...unexportedPipelines(record, ev, reached));
     }
     diagnostics.push(...loader.syntaxDiagnostics.slice(this.reportedSyntax), ...ev.diagnostics.slice(this.reportedDiagnostics));

@@ -1,8 +1,8 @@
 /**
  * Modules as the evaluator sees them: a scope of lazily evaluated top-level bindings and a table of
  * exports. Nothing is evaluated until something reads it, so unused helpers cost nothing and cannot
- * fail; the exception is an unread declaration that could change the module's values
- * (`evaluateUnreadWithEffects`), which a run would execute.
+ * fail. (An unread declaration that visibly changes a module value is reported without being
+ * evaluated: `reportUnreadMutations`.)
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -238,22 +238,22 @@ export class ModuleLoader {
     return this.madeAt.get(definition);
   }
 
-  /** Files whose unread declarations were checked (`evaluateUnreadWithEffects`): once per compile. */
+  /** Files whose unread declarations were checked (`reportUnreadMutations`): once per compile. */
   private readonly checkedUnread = new Set<string>();
 
   constructor(readonly program: SourceProgram) {}
 
   /**
-   * Call once an entry's exports are read: evaluates, in every module loaded so far, the top-level
-   * declarations nothing read but whose initialisers call the module's own code or `.push`. A run
-   * executes them, and what they change would otherwise silently differ from what Gantry read
-   * (`const added = names.push("b")`).
+   * Call once an entry's exports are read. In every module loaded so far, a top-level declaration
+   * nothing read whose initialiser calls a mutating array method on one of the module's values
+   * (`const added = names.push("b")`) is GANTRY1104: a run executes it, Gantry does not, and the
+   * values Gantry read would silently differ. Found by reading the syntax, never by evaluating it.
    */
-  evaluateUnreadWithEffects(): void {
+  checkUnreadDeclarations(): void {
     for (const [file, record] of this.records) {
       if (this.checkedUnread.has(file) || record.hasSyntaxErrors) continue;
       this.checkedUnread.add(file);
-      evaluateUnreadWithEffects(record, this.evaluator);
+      reportUnreadMutations(record, this.evaluator);
     }
   }
 
@@ -607,53 +607,52 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
   }
 }
 
-/** See `ModuleLoader.evaluateUnreadWithEffects`. */
-function evaluateUnreadWithEffects(record: ModuleRecord, ev: Evaluator): void {
+/** See `ModuleLoader.checkUnreadDeclarations`. */
+function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
   for (const statement of record.file.statements) {
     if (!ts.isVariableStatement(statement) || hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
     for (const decl of statement.declarationList.declarations) {
-      const init = decl.initializer;
       const [first] = boundNames(decl.name);
       const binding = first === undefined ? undefined : record.scope.lookup(first);
-      // A destructuring declaration is evaluated whole: its first name stands for all.
-      if (!init || binding?.state !== "pending" || !callsModuleCode(init, record)) continue;
-      // A `pipeline(...)` nothing exports is GANTRY1120's (not compiled), not evaluated.
-      if (ts.isCallExpression(init) && calleeIs(init, dslModule.pipeline as Function, record, ev)) continue;
-      ev.resetBudget();
-      try {
-        readBinding(binding, first!, decl);
-      } catch (e) {
-        ev.recover(e);
-      }
+      if (!decl.initializer || binding?.state !== "pending") continue;
+      const call = mutationOfModuleValue(decl.initializer, record);
+      if (!call) continue;
+      ev.recover(
+        new StaticError("GANTRY1104", call.expression, `${call.expression.getText()} changes a module-level array when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the array unchanged)`, "Build the array complete in its own declaration (with a spread or concat), or change a copy."),
+      );
     }
   }
 }
 
 /**
- * Whether evaluating `init` could change one of the module's values: it calls `.push` (or another
- * mutating array method, MUTATING_ARRAY_METHODS), or a call's
- * callee or an argument is one of the module's own bindings (its functions, or values a method is
- * called on). Calls inside callbacks count: `xs.forEach((x) => names.push(x))`.
+ * The first call in `init` of a mutating array method (MUTATING_ARRAY_METHODS) whose receiver is
+ * rooted in one of the module's own bindings (`names.push(x)`, `cfg.list.sort()`), callbacks
+ * included, unless a function or block inside `init` declares that name itself.
  */
-function callsModuleCode(init: ts.Expression, record: ModuleRecord): boolean {
-  const isLocal = (e: ts.Expression): boolean => {
-    let root = e;
-    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isParenthesizedExpression(root) || ts.isNonNullExpression(root) || ts.isAsExpression(root)) root = root.expression;
-    if (!ts.isIdentifier(root)) return false;
-    const binding = record.scope.lookup(root.text);
-    return binding !== undefined && !isExternalImport(binding.node);
-  };
+function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.CallExpression | undefined {
   // A work list: an initialiser can nest deeper than the stack.
   const pending: ts.Node[] = [init];
   for (let node = pending.pop(); node; node = pending.pop()) {
-    if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      if (ts.isPropertyAccessExpression(callee) && MUTATING_ARRAY_METHODS.has(callee.name.text)) return true;
-      if (isLocal(callee) || node.arguments.some((a) => ts.isIdentifier(a) && isLocal(a))) return true;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && MUTATING_ARRAY_METHODS.has(node.expression.name.text)) {
+      let root: ts.Expression = node.expression.expression;
+      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isParenthesizedExpression(root) || ts.isNonNullExpression(root) || ts.isAsExpression(root)) root = root.expression;
+      if (ts.isIdentifier(root)) {
+        const binding = record.scope.lookup(root.text);
+        if (binding && !isExternalImport(binding.node) && !declaredWithin(root, init)) return node;
+      }
     }
     ts.forEachChild(node, (child) => {
       pending.push(child);
     });
+  }
+  return undefined;
+}
+
+/** Whether `name` is declared by a parameter or a `const`/`let` of a function or block between `id` and `top`. */
+function declaredWithin(id: ts.Identifier, top: ts.Node): boolean {
+  for (let n: ts.Node = id.parent; n !== top && n.parent; n = n.parent) {
+    if (ts.isFunctionLike(n) && n.parameters.some((p) => boundNames(p.name).includes(id.text))) return true;
+    if (ts.isBlock(n) && n.statements.some((st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => boundNames(d.name).includes(id.text)))) return true;
   }
   return false;
 }
