@@ -838,18 +838,21 @@ export const reg = makeRegistry();
 
   it("GANTRY1113: a throw that is reached fails the compile with its message; the helper's callers add nothing", async () => {
     const source = body(
-      '  p.task("u", { image: region("ap") });\n  p.task("v", { image: region("eu") });\n  const s = pick("x");\n  const o = pick("o");',
-      'function region(r: string): string {\n  if (!["eu", "us"].includes(r)) throw new Error(`unknown region ${r}`);\n  return r;\n}\nfunction pick(k: string): string {\n  switch (k) {\n    case "x": throw "no x";\n    default: throw { code: 7 };\n  }\n}\n',
+      '  p.task("u", { image: region("ap") });\n  p.task("v", { image: region("eu") });\n  const s = pick("x");\n  const o = pick("o");\n  const e = [1].map(() => pick("e"));',
+      'const lookup: Record<string, { name: string }> = { eu: { name: "Europe" }, us: { name: "US" } };\nfunction region(r: string): string {\n  if (!Object.keys(lookup).includes(r)) throw new Error(`unknown region ${r}`);\n  return lookup[r]!.name.toLowerCase();\n}\nfunction pick(k: string): string {\n  switch (k) {\n    case "x": throw "no x";\n    case "e": { throw Error("plain"); }\n    default: throw { code: 7 };\n  }\n}\n',
     );
     const ds = await diagnose(source);
+    // The throw ends its function, as the exception would: `lookup[r]!.name` after it is never read.
     expect(ds.map(where)).toEqual([
       `GANTRY1113 ${loc("main.ts", source, "throw new Error")}`,
       `GANTRY1113 ${loc("main.ts", source, 'throw "no x"')}`,
+      `GANTRY1113 ${loc("main.ts", source, 'throw Error("plain")')}`,
       `GANTRY1113 ${loc("main.ts", source, "throw { code")}`,
     ]);
     expect(ds.map((d) => d.message)).toEqual([
       "the code throws here when the module runs: Error: unknown region ap",
       "the code throws here when the module runs: no x",
+      "the code throws here when the module runs: Error: plain",
       'the code throws here when the module runs: {"code":7}',
     ]);
     expect(ds[0]!.hint).toBeTruthy();

@@ -14,6 +14,13 @@ export class StaticError extends Error {
 }
 
 /**
+ * A `throw` that was reached (GANTRY1113). Like the real exception, it ends the function it is in:
+ * statement-level recovery lets it pass, and the call reports it (`Evaluator.invoke`), so nothing
+ * after it runs and adds an error a run would never reach.
+ */
+export class Thrown extends StaticError {}
+
+/**
  * An evaluation limit (call depth, step budget). It unwinds to the frame that started the runaway
  * computation instead of being recovered statement by statement inside it, which would re-run the
  * runaway once per recovered statement (exponentially, for branching recursion).

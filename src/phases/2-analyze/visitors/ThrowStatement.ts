@@ -1,5 +1,5 @@
 import { ts } from "ts-morph";
-import { StaticError } from "../errors.js";
+import { StaticError, Thrown } from "../errors.js";
 import { skipTransparent } from "./transparent.js";
 import type { StatementVisitor } from "./types.js";
 
@@ -14,7 +14,8 @@ const ERROR_CLASSES = new Set(["Error", "TypeError", "RangeError", "SyntaxError"
 export const ThrowStatement: StatementVisitor<ts.ThrowStatement> = (node, scope, ev) => {
   const thrown = skipTransparent(node.expression);
   let message: string;
-  if (ts.isNewExpression(thrown) && ts.isIdentifier(thrown.expression) && ERROR_CLASSES.has(thrown.expression.text) && !scope.lookup(thrown.expression.text)) {
+  // `new Error(m)`, or `Error(m)`, which makes the same object.
+  if ((ts.isNewExpression(thrown) || ts.isCallExpression(thrown)) && ts.isIdentifier(thrown.expression) && ERROR_CLASSES.has(thrown.expression.text) && !scope.lookup(thrown.expression.text)) {
     // As the constructor does: the message is the first argument (the second for AggregateError) converted to a string.
     const at = thrown.expression.text === "AggregateError" ? 1 : 0;
     const arg = thrown.arguments?.[at];
@@ -24,7 +25,7 @@ export const ThrowStatement: StatementVisitor<ts.ThrowStatement> = (node, scope,
     const value = ev.evaluate(node.expression, scope);
     message = convert(value, node.expression, (v) => (typeof v === "object" && v !== null ? JSON.stringify(v) ?? String(v) : String(v)));
   }
-  throw new StaticError("GANTRY1113", node, `the code throws here when the module runs: ${message}`, "Running the module fails here too: fix the value the check rejects, or the check.");
+  throw new Thrown("GANTRY1113", node, `the code throws here when the module runs: ${message}`, "Running the module fails here too: fix the value the check rejects, or the check.");
 };
 
 /** The thrown value as a run would show it; one that cannot be converted still fails the compile here. */
