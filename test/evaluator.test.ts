@@ -822,6 +822,15 @@ export const reg = makeRegistry();
     expect(ds[0]!.hint).toMatch(/a < b \? -1/);
   });
 
+  it("array iterators: destructuring steps one per element and leaves the rest; one held at module level is GANTRY1104 (it would be shared)", async () => {
+    const source = body('  const it = ["a", "b", "c"].values();\n  const [first] = it;\n  const [, second] = ["x", "y", "z"].values();\n  p.task("u", { image: "x", args: [first!, second!, ...it] });', "export const shared = [1, 2].values();\n");
+    const r = await compileFiles({ "main.ts": source.replace("export const shared", "const shared") }, ["main.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks.find((t) => t.name === "u")!.args).toEqual(["a", "y", "b", "c"]);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, "shared = ")}`]);
+  });
+
   it("an array's iterator is only walked: its members are GANTRY1102, and a loop that grows the array under it is bounded", async () => {
     const source = body("  const it = [1].entries();\n  const n = (it as any).next();\n  const xs = [1];\n  for (const [i] of xs.entries()) xs.push(i);");
     const ds = await diagnose(source);

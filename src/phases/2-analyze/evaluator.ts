@@ -349,7 +349,10 @@ export class Evaluator {
       }
       return;
     }
-    const items = iterate(value, name, this);
+    // An iterator is stepped once per element (a hole too), and drained only by a rest element:
+    // what the pattern leaves stays in it, as in JavaScript (array iterators have no `return`).
+    const rest = name.elements.some((el) => !ts.isOmittedExpression(el) && el.dotDotDotToken);
+    const items = arrayIterators.has(value as object) && !rest ? steps(value as Iterator<unknown>, name.elements.length) : iterate(value, name, this);
     name.elements.forEach((el, i) => {
       if (ts.isOmittedExpression(el)) return;
       if (el.dotDotDotToken) return this.bind(el.name, Array.from(items.slice(i)), scope, el); // holes become undefined, as iterating gives them
@@ -425,7 +428,18 @@ export function propertyKey(node: ts.PropertyName | ts.BindingName, scope: Scope
   throw unsupported(node);
 }
 
-/** The elements of an iterable static value (arrays and strings). */
+/** The next `n` values of an iterator, fewer if it ends first. */
+function steps(iterator: Iterator<unknown>, n: number): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < n; i++) {
+    const step = iterator.next();
+    if (step.done) break;
+    out.push(step.value);
+  }
+  return out;
+}
+
+/** The elements of an iterable static value: arrays, strings and an array's iterators (drained). */
 export function iterate(value: unknown, node: ts.Node, _ev: Evaluator): unknown[] {
   if (Array.isArray(value)) return value;
   if (arrayIterators.has(value as object)) return [...(value as Iterable<unknown>)];

@@ -9,7 +9,7 @@ import path from "node:path";
 import { ts } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import type { SourceProgram } from "../1-parse/index.js";
-import { dslModule, isDslSpecifier, MUTATING_ARRAY_METHODS } from "./builtins.js";
+import { arrayIterators, dslModule, isDslSpecifier, MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
@@ -455,7 +455,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
             try {
               const evaluated = evaluateDecl().lookup(name)!;
               self.origin = evaluated.origin;
-              return freezeModuleValue(readBinding(evaluated, name, decl));
+              return freezeModuleValue(readBinding(evaluated, name, decl), decl);
             } finally {
               record.leave();
             }
@@ -503,7 +503,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       lazy("*default*", statement, () => {
         record.enter(index);
         try {
-          return freezeModuleValue(ev.evaluate(statement.expression, scope));
+          return freezeModuleValue(ev.evaluate(statement.expression, scope), statement);
         } finally {
           record.leave();
         }
@@ -559,14 +559,20 @@ function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, lo
  * of a compile; a helper that pushed into a module-level array would make one pipeline's output
  * depend on which others were compiled first. Freezing turns that into a diagnostic.
  */
-export function freezeModuleValue<T>(value: T): T {
+export function freezeModuleValue<T>(value: T, at?: ts.Node): T {
   // A work list, not recursion: a value built by `reduce` can be nested deeper than the stack.
   const pending: unknown[] = [value];
   while (pending.length > 0) {
     const v = pending.pop();
     if (v === null || typeof v !== "object" || Object.isFrozen(v)) continue;
     const proto = Object.getPrototypeOf(v);
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) continue;
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
+      // Freezing cannot stop an iterator advancing: every pipeline reading it would drain the same one.
+      if (at && arrayIterators.has(v)) {
+        throw new StaticError("GANTRY1104", at, "an array iterator (entries(), keys(), values()) held by a module-level value would be shared, and used up, by every pipeline that reads it", "Keep the array at module level, and call .entries(), .keys() or .values() where it is looped over.");
+      }
+      continue;
+    }
     Object.freeze(v);
     for (const child of Object.values(v)) pending.push(child);
   }
