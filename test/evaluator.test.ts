@@ -867,6 +867,21 @@ export const reg = makeRegistry();
     expect(ds[0]!.hint).toBeTruthy();
   });
 
+  it("enum edge cases fail where a run would: read before the declaration, a member read before it runs, __proto__, merged with a namespace", async () => {
+    const source = body(
+      '  const a = Early.A;\n  const b = Fwd.A;\n  const c = Proto.X;\n  const d = WithNs.A;\n  const e = local();',
+      'const B = 5;\nconst Late = Early.A;\nenum Early { A = 3 }\nenum Fwd { A = B, B = 1 }\nenum Proto { __proto__ = 1, X = 2 }\nenum WithNs { A = 3 }\nnamespace WithNs { export const extra = "ns"; }\nenum Outer { A = 1 }\nfunction local(): string { const v = String(Outer.A); enum Outer { A = 2 } return v; }\nexport const late = Late;\n',
+    );
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1109 ${loc("main.ts", source, "Early.A;\nenum")}`,
+      `GANTRY1109 ${loc("main.ts", source, "B, B = 1")}`,
+      `GANTRY1100 ${loc("main.ts", source, "__proto__ = 1")}`,
+      `GANTRY1100 ${loc("main.ts", source, "WithNs { A")}`,
+      `GANTRY1109 ${loc("main.ts", source, "Outer.A); enum")}`,
+    ]);
+  });
+
   it("switch and enum diagnostics: a parameter as the value, a case reading another case's const, merged and non-numeric enums", async () => {
     const source = body(
       '  switch (p.params.env) { default: }\n  switch (1) { case 0: const a = "a"; break; case 1: const b = a; }\n  const m = Merged.A;\n  const w = Wrong.A;',

@@ -99,7 +99,7 @@ export class Evaluator {
       // so an outer binding of the same name is not silently read instead.
       else if (ts.isVariableStatement(s) && s.declarationList.flags & ts.NodeFlags.BlockScoped) {
         for (const d of s.declarationList.declarations) for (const name of boundNames(d.name)) scope.declare(name, { state: "uninitialized", value: undefined, node: s });
-      }
+      } else if (ts.isEnumDeclaration(s)) scope.declare(s.name.text, { state: "uninitialized", value: undefined, node: s }); // block-scoped too
     }
     for (let i = from; i < statements.length; i++) {
       const s = statements[i]!;

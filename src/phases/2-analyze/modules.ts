@@ -460,13 +460,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
               record.leave();
             }
           });
-          binding.guard = (at) => {
-            // Run in order, a module's initialiser at statement i cannot see a const declared at or after it.
-            const current = record.initializing.at(-1);
-            if (current !== undefined && current <= index) {
-              throw new StaticError("GANTRY1109", at, `"${name}" is used before its declaration runs`, "Move the declaration above its first use: running the module would fail here.");
-            }
-          };
+          binding.guard = declarationOrderGuard(record, index, name);
           if (exported) record.exports.set(name, { kind: "local", name, node: decl });
         }
       });
@@ -484,8 +478,9 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
     } else if (ts.isEnumDeclaration(statement)) {
       if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) return;
       const name = statement.name.text;
-      const merged = file.statements.some((other) => other !== statement && ts.isEnumDeclaration(other) && other.name.text === name);
-      lazy(name, statement, () => {
+      // Another enum, or a namespace, of the same name adds to the same object.
+      const merged = file.statements.some((other) => other !== statement && (ts.isEnumDeclaration(other) || (ts.isModuleDeclaration(other) && !hasModifier(other, ts.SyntaxKind.DeclareKeyword))) && ts.isIdentifier(other.name) && other.name.text === name);
+      const binding = lazy(name, statement, () => {
         // Declarations of one enum add to one object, in an order that depends on the whole module.
         if (merged) throw new StaticError("GANTRY1100", statement.name, `enum "${name}" is declared more than once; merged enums are not evaluated at compile time`, "Declare all its members in one `enum` declaration.");
         record.enter(index);
@@ -495,6 +490,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
           record.leave();
         }
       });
+      binding.guard = declarationOrderGuard(record, index, name); // emitted as `var E; (function (E) {...})(E || (E = {}))` where it stands
       if (exported) record.exports.set(name, { kind: "local", name, node: statement });
     } else if (ts.isImportDeclaration(statement)) {
       declareImport(statement, record, loader, lazy);
@@ -527,6 +523,16 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       }
     }
   });
+}
+
+/** Run in order, a module's initialiser at statement `index` or before cannot see what that statement declares. */
+function declarationOrderGuard(record: ModuleRecord, index: number, name: string): (at: ts.Node) => void {
+  return (at) => {
+    const current = record.initializing.at(-1);
+    if (current !== undefined && current <= index) {
+      throw new StaticError("GANTRY1109", at, `"${name}" is used before its declaration runs`, "Move the declaration above its first use: running the module would fail here.");
+    }
+  };
 }
 
 function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, loader: ModuleLoader, lazy: (name: string, node: ts.Node, init: (self: Binding) => unknown) => void): void {

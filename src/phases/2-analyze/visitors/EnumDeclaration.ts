@@ -21,10 +21,16 @@ export function enumObject(node: ts.EnumDeclaration, scope: Scope, ev: Evaluator
   ev.origins.created(out, node);
   const members = new Scope(scope);
   members.define(node.name.text, out, node);
+  // Every member name shadows outer names from the start; one read before its own member runs is an error, as TypeScript says.
+  for (const member of node.members) {
+    if (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) members.declare(member.name.text, { state: "uninitialized", value: undefined, node: member });
+  }
   let next: number | undefined = 0;
   for (const member of node.members) {
     const name = ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : undefined;
     if (name === undefined) throw new StaticError("GANTRY1100", member.name, "a computed enum member name is not evaluated at compile time", "Name the member with an identifier or a string.");
+    // The emitted `E["__proto__"] = 1` sets E's prototype instead of a member.
+    if (name === "__proto__") throw new StaticError("GANTRY1100", member.name, "an enum member named __proto__ is not evaluated at compile time", "Give the member another name.");
     let value: unknown;
     if (member.initializer) value = ev.evaluate(member.initializer, members);
     else if (next === undefined) throw new StaticError("GANTRY1109", member, `enum member "${name}" needs an initializer: the member before it is a string`);
