@@ -348,6 +348,7 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
       ["arithmetic", "String(p.params.n * 2)", "p.params.n * 2"],
       ["a number conversion", "String(Number(p.params.n))", "p.params.n))"],
       ["isNaN", "String(isNaN(p.params.n))", "p.params.n))"],
+      ["URI escaping", "encodeURIComponent(p.params.env)", "p.params.env)"],
       ["a string method", "p.params.env.toUpperCase()", "p.params.env.toUpperCase"],
       ["an index", '({ dev: "a" } as Record<string, string>)[p.params.env]', "p.params.env]"],
     ])("%s", async (_name, expr, needle) => {

@@ -21,6 +21,8 @@ const ARRAY_METHODS = [
 
 /** Array methods that change the array they are called on: an array fixed once made refuses them (GANTRY1104). */
 export const MUTATING_ARRAY_METHODS: ReadonlySet<string> = new Set(["push", "pop", "shift", "unshift", "splice", "fill", "sort", "reverse"]);
+/** Of those, the ones that move, overwrite or remove items (all but push): origins recorded by index no longer match. */
+const REORDERING = [...MUTATING_ARRAY_METHODS].filter((m) => m !== "push");
 const STRING_METHODS = [
   "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split", "replace", "replaceAll", "startsWith",
   "endsWith", "includes", "padStart", "padEnd", "slice", "substring", "repeat", "indexOf", "lastIndexOf", "at",
@@ -111,9 +113,6 @@ function iteratorMethod(method: "entries" | "keys" | "values"): Function {
   return named(fn, method, 0);
 }
 
-/** Array methods that move or overwrite items: the origins recorded by index no longer match. (`push` and `pop` leave the others in place.) */
-const REORDERING = ["shift", "unshift", "splice", "fill", "sort", "reverse"] as const;
-
 const reordering: ReadonlySet<unknown> = new Set(REORDERING.map((m) => methods.array[m]));
 
 /** Whether `fn` is one of REORDERING's methods. */
@@ -183,6 +182,8 @@ for (const fn of [String, Boolean, parseInt, parseFloat, isNaN, isFinite, encode
 /** Built-ins that compute with their arguments' values: a parameter placeholder there is a mistake. */
 export const numericBuiltins: ReadonlySet<Function> = new Set<Function>([
   numberNamespace as unknown as Function, Boolean, parseInt, parseFloat, isNaN, isFinite, Number.parseInt, Number.parseFloat, Number.isInteger, Number.isFinite,
+  // Escaping a placeholder's braces would leave `%7B%7Bparams.x%7D%7D` in the manifest, never substituted.
+  encodeURIComponent, decodeURIComponent, encodeURI, decodeURI,
   Math.min, Math.max, Math.floor, Math.ceil, Math.round, Math.abs, Math.pow, Math.trunc, Math.sign,
 ]);
 

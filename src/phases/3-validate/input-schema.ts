@@ -22,8 +22,14 @@ const term = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
 
 const PLAIN = "plain data (strings, numbers, booleans, null, arrays and objects)";
 
+/** What a non-plain object is, for a message: its tag (`Array Iterator`) or its class (`TaskHandle`). */
+function kindOf(v: object): string {
+  const tag = Object.prototype.toString.call(v).slice(8, -1);
+  return tag !== "Object" ? tag : (v.constructor as { name?: string } | undefined)?.name || "an object with a prototype";
+}
+
 /**
- * The first value in `value` that is not plain data (a function, a symbol, NaN, an iterator), or the
+ * A value in `value` that is not plain data (a function, a symbol, NaN, an iterator), or the
  * first array or object `limit` levels down. Iterative: see MAX_TERM_DEPTH.
  */
 function firstProblem(value: unknown, limit: number): { path: PropertyKey[]; message: string } | undefined {
@@ -34,7 +40,7 @@ function firstProblem(value: unknown, limit: number): { path: PropertyKey[]; mes
     if (typeof v === "number" && !Number.isFinite(v)) return { path, message: `must be ${PLAIN}, not ${v}` };
     if (v === null || typeof v !== "object") continue;
     const proto = Object.getPrototypeOf(v);
-    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return { path, message: `must be ${PLAIN}, not ${String(Object.prototype.toString.call(v)).slice(8, -1)}` };
+    if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) return { path, message: `must be ${PLAIN}, not ${kindOf(v)}` };
     if (path.length >= limit) return { path, message: `nested more than ${limit} levels deep` };
     for (const [k, child] of Object.entries(v)) pending.push({ v: child, path: [...path, Array.isArray(v) ? Number(k) : k] });
   }
