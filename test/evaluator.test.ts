@@ -847,23 +847,30 @@ export const reg = makeRegistry();
   });
 
   it("GANTRY1113: a throw that is reached fails the compile with its message; the helper's callers add nothing", async () => {
-    const source = body(
-      '  p.task("u", { image: region("ap") });\n  p.task("v", { image: region("eu") });\n  const s = pick("x");\n  const o = pick("o");\n  const e = [1].map(() => pick("e"));',
-      'const lookup: Record<string, { name: string }> = { eu: { name: "Europe" }, us: { name: "US" } };\nfunction region(r: string): string {\n  if (!Object.keys(lookup).includes(r)) throw new Error(`unknown region ${r}`);\n  return lookup[r]!.name.toLowerCase();\n}\nfunction pick(k: string): string {\n  switch (k) {\n    case "x": throw "no x";\n    case "e": { throw Error("plain"); }\n    default: throw { code: 7 };\n  }\n}\n',
-    );
+    // One throw per pipeline: a run stops at the first one, and so does the compile of that pipeline.
+    const pipelines = ['p.task("u", { image: region("ap") });\n  p.task("v", { image: region("eu") });', 'const s = pick("x");', 'const o = pick("o");', 'const e = [1].map(() => pick("e"));', "checkAll();\n  const after: any = undefined;\n  const unreached = after.k;"]
+      .map((statements, i) => `export const p${i} = pipeline("t${i}", {}, (p) => {\n  ${statements}\n  p.task("t", { image: "x" });\n});\n`)
+      .join("");
+    const source = 'import { pipeline } from "gantry";\n' + (
+      
+      'const lookup: Record<string, { name: string }> = { eu: { name: "Europe" }, us: { name: "US" } };\nfunction region(r: string): string {\n  if (!Object.keys(lookup).includes(r)) throw new Error(`unknown region ${r}`);\n  return lookup[r]!.name.toLowerCase();\n}\nfunction pick(k: string): string {\n  switch (k) {\n    case "x": throw "no x";\n    case "e": { throw Error("plain"); }\n    default: throw { code: 7 };\n  }\n}\nfunction checkAll(): void {\n  [1].forEach(() => check(false));\n  const u: any = undefined;\n  const never = u.k;\n}\nfunction check(ok: boolean): void { if (!ok) throw new Error("not ok"); }\n'
+    ) + pipelines;
     const ds = await diagnose(source);
-    // The throw ends its function, as the exception would: `lookup[r]!.name` after it is never read.
+    // The throw ends its function and its callers, as the exception would: `lookup[r]!.name` after it,
+    // `u.k` in checkAll after the callback that threw, and `after.k` in the body, are never read.
     expect(ds.map(where)).toEqual([
       `GANTRY1113 ${loc("main.ts", source, "throw new Error")}`,
       `GANTRY1113 ${loc("main.ts", source, 'throw "no x"')}`,
       `GANTRY1113 ${loc("main.ts", source, 'throw Error("plain")')}`,
       `GANTRY1113 ${loc("main.ts", source, "throw { code")}`,
+      `GANTRY1113 ${loc("main.ts", source, 'throw new Error("not ok")')}`,
     ]);
     expect(ds.map((d) => d.message)).toEqual([
       "the code throws here when the module runs: Error: unknown region ap",
       "the code throws here when the module runs: no x",
       "the code throws here when the module runs: Error: plain",
       'the code throws here when the module runs: {"code":7}',
+      "the code throws here when the module runs: Error: not ok",
     ]);
     expect(ds[0]!.hint).toBeTruthy();
   });

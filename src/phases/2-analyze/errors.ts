@@ -102,6 +102,13 @@ export class Poisoned extends Error {
   }
 }
 
+/**
+ * A reported `throw` on its way out of every function it passes through: the callers' remaining
+ * statements do not run either, as with the real exception. Past the outermost function it is an
+ * ordinary failure (a `Poisoned` one: the diagnostic is out already).
+ */
+export class Unwinding extends Poisoned {}
+
 /** Marks the value of a binding whose initialiser failed. */
 export const POISON: unique symbol = Symbol("gantry.poison");
 

@@ -7,7 +7,7 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, parameterObjects, readMember, reordersItems } from "./builtins.js";
-import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown } from "./errors.js";
+import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
@@ -109,7 +109,7 @@ export class Evaluator {
       } catch (e) {
         // A runaway call unwinds to the frame that started it; recovering inside would re-run it.
         if (e instanceof LimitError && this.stack.length > e.unwindTo) throw e;
-        if (e instanceof Thrown && this.stack.length > 0) throw e; // ends the function, as the exception would
+        if ((e instanceof Thrown || e instanceof Unwinding) && this.stack.length > 0) throw e; // ends every function it leaves, as the exception would
 
         this.recover(e);
         markPoisoned(s, scope);
@@ -219,7 +219,7 @@ export class Evaluator {
       } catch (e) {
         if (!(e instanceof Thrown)) throw e;
         this.recover(e);
-        throw new Poisoned();
+        throw new Unwinding();
       }
       // A statement was skipped (and reported): the rest of the body still ran, so its independent
       // errors are reported too, but what it returns is not what a run returns. The call fails
