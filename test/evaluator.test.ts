@@ -493,6 +493,33 @@ export default pipeline("unread", {}, (p) => {
     expect(r.diagnostics[0]!.message).toMatch(/^names\.push changes a module-level array when the module runs/);
   });
 
+  it("unread declarations: only code a run executes counts, and only the module's own names", async () => {
+    const source = body(
+      "  const v = names.length;",
+      `const names = ["a", "b"];
+const cfg = { n: 1 };
+const f = (names: string[]) => names.push("x");
+const g = ({ names }: { names: string[] }) => names.sort();
+const h = () => { try { return 1; } catch (names) { return (names as any).pop(); } };
+const k = () => { for (const names of [[1]]) names.push(2); return 0; };
+const add = (x: string) => names.push(x);
+const o = { m() { return names.push("m"); } };
+const viaIndex = names["push"]("i");
+const viaSatisfies = (names satisfies string[]).reverse();
+const viaIife = (() => names.splice(0, 1))();
+const viaAssignment = (cfg.n = 5);
+`,
+    );
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1104 ${loc("main.ts", source, 'names["push"]')}`,
+      `GANTRY1104 ${loc("main.ts", source, "(names satisfies string[]).reverse")}`,
+      `GANTRY1104 ${loc("main.ts", source, "names.splice")}`,
+      `GANTRY1104 ${loc("main.ts", source, "cfg.n = 5")}`,
+    ]);
+    expect(ds[3]!.message).toMatch(/^cfg\.n = 5 changes a module-level value when the module runs/);
+  });
+
   it("declarations nothing reads are never evaluated: no errors from run-time values, and no effects through helpers on other entries", async () => {
     // A shared module with run-time code and a registry in a closure; entries import only what they use.
     const lib = `export const regions = ["eu", "us"];

@@ -627,32 +627,41 @@ function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
       const [first] = boundNames(decl.name);
       const binding = first === undefined ? undefined : record.scope.lookup(first);
       if (!decl.initializer || binding?.state !== "pending") continue;
-      const call = mutationOfModuleValue(decl.initializer, record);
-      if (!call) continue;
+      const change = mutationOfModuleValue(decl.initializer, record);
+      if (!change) continue;
+      const what = ts.isCallExpression(change) ? `${change.expression.getText()} changes a module-level array` : `${change.getText()} changes a module-level value`;
       ev.recover(
-        new StaticError("GANTRY1104", call.expression, `${call.expression.getText()} changes a module-level array when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the array unchanged)`, "Build the array complete in its own declaration (with a spread or concat), or change a copy."),
+        new StaticError("GANTRY1104", ts.isCallExpression(change) ? change.expression : change, `${what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
       );
     }
   }
 }
 
 /**
- * The first call in `init` of a mutating array method (MUTATING_ARRAY_METHODS) whose receiver is
- * rooted in one of the module's own bindings (`names.push(x)`, `cfg.list.sort()`), callbacks
- * included, unless a function or block inside `init` declares that name itself.
+ * The first change in `init`, as a run would execute it, to one of the module's own values: a
+ * mutating array method (MUTATING_ARRAY_METHODS) called on it (`names.push(x)`, `cfg.list["sort"]()`)
+ * or an assignment to a part of it. Only code that runs is looked at: the initialiser and the
+ * functions it calls on the spot (callbacks, an IIFE), not functions it merely defines. Names those
+ * functions or their blocks declare themselves are not the module's.
  */
-function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.CallExpression | undefined {
+function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.CallExpression | ts.BinaryExpression | undefined {
+  const isModuleValue = (target: ts.Expression): boolean => {
+    let root = target;
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparentWrapper(root)) root = root.expression;
+    if (!ts.isIdentifier(root)) return false;
+    const binding = record.scope.lookup(root.text);
+    return binding !== undefined && !isExternalImport(binding.node) && !declaredWithin(root, init);
+  };
   // A work list: an initialiser can nest deeper than the stack.
   const pending: ts.Node[] = [init];
   for (let node = pending.pop(); node; node = pending.pop()) {
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && MUTATING_ARRAY_METHODS.has(node.expression.name.text)) {
-      let root: ts.Expression = node.expression.expression;
-      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || ts.isParenthesizedExpression(root) || ts.isNonNullExpression(root) || ts.isAsExpression(root)) root = root.expression;
-      if (ts.isIdentifier(root)) {
-        const binding = record.scope.lookup(root.text);
-        if (binding && !isExternalImport(binding.node) && !declaredWithin(root, init)) return node;
-      }
+    if (ts.isCallExpression(node)) {
+      const callee = skipWrappers(node.expression);
+      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+      if (method !== undefined && MUTATING_ARRAY_METHODS.has(method) && isModuleValue((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression)) return node;
     }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isModuleValue(node.left)) return node;
+    if (ts.isFunctionLike(node) && !isCalledOnTheSpot(node)) continue;
     ts.forEachChild(node, (child) => {
       pending.push(child);
     });
@@ -660,13 +669,38 @@ function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.Ca
   return undefined;
 }
 
-/** Whether `name` is declared by a parameter or a `const`/`let` of a function or block between `id` and `top`. */
+const isTransparentWrapper = (e: ts.Expression): e is ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.SatisfiesExpression | ts.TypeAssertion =>
+  ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e);
+
+function skipWrappers(e: ts.Expression): ts.Expression {
+  while (isTransparentWrapper(e)) e = e.expression;
+  return e;
+}
+
+/** A function passed to a call (a callback) or called where it is written (an IIFE): its body runs. */
+function isCalledOnTheSpot(fn: ts.Node): boolean {
+  let child = fn;
+  while (ts.isExpression(child.parent) && isTransparentWrapper(child.parent)) child = child.parent;
+  const call = child.parent;
+  return ts.isCallExpression(call) && (call.expression === child || call.arguments.some((a) => a === child));
+}
+
+/**
+ * Whether `id` names something declared between it and `top` (inclusive): a parameter or the name
+ * of a function, a `const`/`let`/function of a block or `case`, a `catch` binding, or a loop variable.
+ */
 function declaredWithin(id: ts.Identifier, top: ts.Node): boolean {
-  for (let n: ts.Node = id.parent; n !== top && n.parent; n = n.parent) {
-    if (ts.isFunctionLike(n) && n.parameters.some((p) => boundNames(p.name).includes(id.text))) return true;
-    if (ts.isBlock(n) && n.statements.some((st) => ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => boundNames(d.name).includes(id.text)))) return true;
+  const declares = (name: ts.BindingName | undefined) => name !== undefined && boundNames(name).includes(id.text);
+  const statementDeclares = (st: ts.Statement) =>
+    (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => declares(d.name))) || ((ts.isFunctionDeclaration(st) || ts.isEnumDeclaration(st)) && st.name?.text === id.text);
+  for (let n: ts.Node = id.parent; ; n = n.parent) {
+    if (ts.isFunctionLike(n) && (n.parameters.some((p) => declares(p.name)) || (ts.isFunctionExpression(n) && n.name?.text === id.text))) return true;
+    if ((ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) && n.statements.some(statementDeclares)) return true;
+    if (ts.isCaseBlock(n) && n.clauses.some((c) => c.statements.some(statementDeclares))) return true;
+    if (ts.isCatchClause(n) && declares(n.variableDeclaration?.name)) return true;
+    if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations.some((d) => declares(d.name))) return true;
+    if (n === top || !n.parent) return false;
   }
-  return false;
 }
 
 /**
