@@ -493,6 +493,22 @@ export default pipeline("unread", {}, (p) => {
     expect(r.diagnostics[0]!.message).toMatch(/^names\.push changes a module-level array when the module runs/);
   });
 
+  it("top-level checks that throw are decided statically: a reached throw is GANTRY1113, a passing check is silent", async () => {
+    const passing = `import { pipeline } from "gantry";\nconst REGIONS = ["eu"];\nif (!REGIONS.length) throw new Error("no regions");\nif (REGIONS.includes("mars")) { throw new Error("unknown region"); }\nexport default pipeline("checks", {}, (p) => { p.task("t", { image: "x", args: REGIONS }); });\n`;
+    const ok = await compileFiles({ "main.ts": passing }, ["main.ts"]);
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.pipelines[0]!.ir.tasks[0]!.args).toEqual(["eu"]);
+    const failing = passing.replace('const REGIONS = ["eu"]', "const REGIONS: string[] = []") + 'throw new Error("always");\nif (process.env.CI) throw new Error("env");\n';
+    const ds = await diagnose(failing);
+    // The run-time condition has no static value: the statement is only not run (warning), as before.
+    expect(ds.map(where)).toEqual([
+      `GANTRY1113 ${loc("main.ts", failing, 'throw new Error("no regions")')}`,
+      `GANTRY1113 ${loc("main.ts", failing, 'throw new Error("always")')}`,
+      `GANTRY1121 ${loc("main.ts", failing, "if (process.env.CI)")}`,
+    ]);
+    expect(ds[0]!.message).toBe("the code throws here when the module runs: Error: no regions");
+  });
+
   it("unread declarations: only code a run executes counts, and only the module's own names", async () => {
     const source = body(
       "  const v = names.length;",

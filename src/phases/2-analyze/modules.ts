@@ -600,13 +600,14 @@ const DECLARATIONS = new Set([
  * not run. A bare `pipeline(...)` call is left to the "not exported" warning.
  */
 function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
-  for (const statement of record.file.statements) {
-    if (DECLARATIONS.has(statement.kind)) continue;
+  record.file.statements.forEach((statement, index) => {
+    if (DECLARATIONS.has(statement.kind)) return;
     try {
+      if (checkThatThrows(statement, index, record, ev)) return;
       if (ts.isExpressionStatement(statement)) {
         const e = statement.expression;
         if (isAssignment(e)) ev.evaluate(e, record.scope); // reports it as a reassignment
-        if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) continue;
+        if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) return;
       }
       const local = mayChangeLocalValue(statement, record);
       if (local) {
@@ -616,6 +617,36 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
     } catch (e) {
       ev.recover(e);
     }
+  });
+}
+
+/**
+ * A top-level `throw`, or a check `if (condition) throw ...` (no `else`): when the module runs, it
+ * fails to load if the throw is reached. Decided statically, in declaration order: the condition is
+ * evaluated like a declaration (it cannot change anything Gantry reads without being reported), and
+ * a reached throw is GANTRY1113. False when the statement is not such a check, or its condition has
+ * no static value (it is then treated like any other statement).
+ */
+function checkThatThrows(statement: ts.Statement, index: number, record: ModuleRecord, ev: Evaluator): boolean {
+  const onlyThrow = (s: ts.Statement) => ts.isThrowStatement(s) || (ts.isBlock(s) && s.statements.length === 1 && ts.isThrowStatement(s.statements[0]!));
+  const isCheck = ts.isIfStatement(statement) && !statement.elseStatement && onlyThrow(statement.thenStatement);
+  if (!ts.isThrowStatement(statement) && !isCheck) return false;
+  record.enter(index);
+  try {
+    if (ts.isIfStatement(statement)) {
+      let condition: unknown;
+      try {
+        condition = ev.evaluate(statement.expression, record.scope);
+      } catch (e) {
+        if (e instanceof StaticError) return false;
+        throw e;
+      }
+      if (!condition) return true; // the check passes
+      ev.execute(statement.thenStatement, record.scope);
+    } else ev.execute(statement, record.scope);
+    return true;
+  } finally {
+    record.leave();
   }
 }
 
