@@ -972,6 +972,10 @@ export default pipeline("json", {}, (p) => {
       `GANTRY1104 ${loc("main.ts", main, "cfg.args.push")}`,
     ]);
     expect(r.diagnostics.find((d) => d.code === "GANTRY1002")!.message).toMatch(/^invalid JSON: /);
+    // Only a regular file is a JSON module (a FIFO would block the read): a folder named *.json is not.
+    const folder = 'import { pipeline } from "gantry";\nimport d from "./dir.json";\nexport default pipeline("f", {}, (p) => { p.task("t", { image: String(d) }); });\n';
+    const notFile = await compileFiles({ "main.ts": folder, "dir.json/x.txt": "" }, ["main.ts"]);
+    expect(notFile.diagnostics.map(where)).toEqual([`GANTRY1111 ${loc("main.ts", folder, '"./dir.json"')}`]);
     // Without the failing lines, the document's values compile (its BOM skipped, as Node does).
     const fine = main.split("\n").filter((l) => !/push|image;|bad|missing|\{ image \}/.test(l)).join("\n");
     const ok = await compileFiles({ ...files, "main.ts": fine }, ["main.ts"]);

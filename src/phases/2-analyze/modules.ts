@@ -312,13 +312,13 @@ export class ModuleLoader {
     if (known) return known;
     if (known === null) throw new Poisoned(); // reported when it was first read
     this.loads.set(file, (this.loads.get(file) ?? 0) + 1); // a dependency, for --watch
+    // Not a regular file (a folder, a FIFO that would block the read): not a JSON module.
+    if (!isFile(file)) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a JSON file`, "Check the path: JSON imports name the file with its extension, relative to the importing file.");
     let text: string;
     try {
       text = fs.readFileSync(file, "utf8");
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "EISDIR") throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a JSON file`, "Check the path: JSON imports name the file with its extension, relative to the importing file.");
-      throw new StaticError("GANTRY1001", at, `cannot read ${this.program.relative(file)}: ${code ?? String(e)}`);
+      throw new StaticError("GANTRY1001", at, `cannot read ${this.program.relative(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
     const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // as Node's JSON loader
     try {
