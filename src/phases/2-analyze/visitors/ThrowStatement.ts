@@ -1,5 +1,5 @@
 import { ts } from "ts-morph";
-import { StaticError, Thrown } from "../errors.js";
+import { Thrown } from "../errors.js";
 import { skipTransparent } from "./transparent.js";
 import type { StatementVisitor } from "./types.js";
 
@@ -8,8 +8,8 @@ const ERROR_CLASSES = new Set(["Error", "TypeError", "RangeError", "SyntaxError"
 
 /**
  * `throw` reached: running the module would fail here, so the compile does, with the author's
- * message (a helper's input check: `throw new Error(`unknown region ${r}`)`). Nothing is thrown
- * across the evaluator: it is a diagnostic at the statement.
+ * message (a helper's input check: `throw new Error(`unknown region ${r}`)`). The diagnostic is a
+ * `Thrown`, which ends the function and its callers as the exception would (Evaluator.invoke).
  */
 export const ThrowStatement: StatementVisitor<ts.ThrowStatement> = (node, scope, ev) => {
   const thrown = skipTransparent(node.expression);
@@ -33,6 +33,6 @@ function convert(value: unknown, node: ts.Node, show: (value: unknown) => string
   try {
     return show(value);
   } catch {
-    throw new StaticError("GANTRY1113", node, "the code throws here when the module runs (a value that cannot be shown)");
+    throw new Thrown("GANTRY1113", node, "the code throws here when the module runs (a value that cannot be shown)");
   }
 }
