@@ -156,6 +156,10 @@ callable.add(numberNamespace as unknown as Function);
 /** `Object.freeze` for values built by the pipeline; host functions (String, the DSL) are left alone. */
 const freeze = <T>(o: T): T => (typeof o === "function" ? o : Object.freeze(o));
 
+/** Global functions pipeline code may call, under their own names. */
+const globalFunctions: readonly Function[] = [String, Boolean, parseInt, parseFloat, isNaN, isFinite, encodeURIComponent, decodeURIComponent, encodeURI, decodeURI];
+for (const fn of globalFunctions) callable.add(fn);
+
 /** Global names visible to pipeline code. */
 export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["undefined", undefined],
@@ -166,18 +170,8 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse }, plainNamespace("JSON"))],
   ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI }, plainNamespace("Math"))],
   ["Number", numberNamespace],
-  ["String", String],
-  ["Boolean", Boolean],
-  ["parseInt", parseInt],
-  ["parseFloat", parseFloat],
-  ["isNaN", isNaN],
-  ["isFinite", isFinite],
-  ["encodeURIComponent", encodeURIComponent],
-  ["decodeURIComponent", decodeURIComponent],
-  ["encodeURI", encodeURI],
-  ["decodeURI", decodeURI],
+  ...globalFunctions.map((fn) => [fn.name, fn] as const),
 ]);
-for (const fn of [String, Boolean, parseInt, parseFloat, isNaN, isFinite, encodeURIComponent, decodeURIComponent, encodeURI, decodeURI]) callable.add(fn);
 
 /** Built-ins that compute with their arguments' values: a parameter placeholder there is a mistake. */
 export const numericBuiltins: ReadonlySet<Function> = new Set<Function>([

@@ -15,6 +15,7 @@ import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { readBinding, Scope, type Binding } from "./scope.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
+import { isTransparent, skipTransparent } from "./visitors/transparent.js";
 
 /**
  * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
@@ -328,7 +329,8 @@ export class ModuleLoader {
     } catch (e) {
       this.json.set(file, null);
       const { message, offset } = jsonError(file, source, e);
-      this.syntaxDiagnostics.push({ code: "GANTRY1002", severity: "error", message: `invalid JSON: ${message}`, span: { file: this.program.relative(file), ...lineAndColumn(source, offset) } });
+      const { line, character } = ts.parseJsonText(file, source).getLineAndCharacterOfPosition(offset); // only for an invalid document
+      this.syntaxDiagnostics.push({ code: "GANTRY1002", severity: "error", message: `invalid JSON: ${message}`, span: { file: this.program.relative(file), line: line + 1, column: character + 1 } });
       throw new Poisoned();
     }
   }
@@ -390,12 +392,6 @@ function jsonError(file: string, source: string, e: unknown): { message: string;
   const first = ts.parseConfigFileTextToJson(file, source).error; // public face of TypeScript's JSON parser
   if (first?.start !== undefined) return { message: ts.flattenDiagnosticMessageText(first.messageText, " "), offset: first.start };
   return { message: v8, offset: 0 };
-}
-
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
 }
 
 const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
@@ -678,7 +674,7 @@ function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
 function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.CallExpression | ts.BinaryExpression | undefined {
   const isModuleValue = (target: ts.Expression): boolean => {
     let root = target;
-    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparentWrapper(root)) root = root.expression;
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
     if (!ts.isIdentifier(root)) return false;
     const binding = record.scope.lookup(root.text);
     return binding !== undefined && !isExternalImport(binding.node) && !declaredWithin(root, init);
@@ -687,11 +683,11 @@ function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.Ca
   const pending: ts.Node[] = [init];
   for (let node = pending.pop(); node; node = pending.pop()) {
     if (ts.isCallExpression(node)) {
-      const callee = skipWrappers(node.expression);
+      const callee = skipTransparent(node.expression);
       const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
       if (method !== undefined && MUTATING_ARRAY_METHODS.has(method) && isModuleValue((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression)) return node;
     }
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isModuleValue(node.left)) return node;
+    if (isBinaryAssignment(node) && isModuleValue(node.left)) return node;
     if (ts.isFunctionLike(node) && !isCalledOnTheSpot(node)) continue;
     ts.forEachChild(node, (child) => {
       pending.push(child);
@@ -700,18 +696,10 @@ function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.Ca
   return undefined;
 }
 
-const isTransparentWrapper = (e: ts.Expression): e is ts.ParenthesizedExpression | ts.NonNullExpression | ts.AsExpression | ts.SatisfiesExpression | ts.TypeAssertion =>
-  ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e);
-
-function skipWrappers(e: ts.Expression): ts.Expression {
-  while (isTransparentWrapper(e)) e = e.expression;
-  return e;
-}
-
 /** A function passed to a call (a callback) or called where it is written (an IIFE): its body runs. */
 function isCalledOnTheSpot(fn: ts.Node): boolean {
   let child = fn;
-  while (ts.isExpression(child.parent) && isTransparentWrapper(child.parent)) child = child.parent;
+  while (isTransparent(child.parent)) child = child.parent;
   const call = child.parent;
   return ts.isCallExpression(call) && (call.expression === child || call.arguments.some((a) => a === child));
 }
@@ -785,9 +773,11 @@ function isExternalImport(declaration: ts.Node): boolean {
   return !isDslSpecifier(specifier) && !specifier.startsWith(".") && !specifier.startsWith("/");
 }
 
+const isBinaryAssignment = (e: ts.Node): e is ts.BinaryExpression =>
+  ts.isBinaryExpression(e) && e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+
 const isAssignment = (e: ts.Expression): boolean =>
-  (ts.isBinaryExpression(e) && e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment) ||
-  ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken));
+  isBinaryAssignment(e) || ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken));
 
 function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean {
   try {

@@ -70,7 +70,7 @@ export class Origins implements SourceLocator {
     return table;
   }
 
-  /** The object's items moved (`sort`, `reverse`): where each index was written is no longer known. */
+  /** The array's items moved or changed (`sort`, `splice`, ...): where each index was written is no longer known. */
   forgetProperties(obj: object): void {
     this.props.delete(obj);
     if (this.last?.obj === obj) this.last = undefined;

@@ -23,11 +23,12 @@ export function enumObject(node: ts.EnumDeclaration, scope: Scope, ev: Evaluator
   members.define(node.name.text, out, node);
   // Every member name shadows outer names from the start; one read before its own member runs is an error, as TypeScript says.
   for (const member of node.members) {
-    if (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name)) members.declare(member.name.text, { state: "uninitialized", value: undefined, node: member });
+    const name = memberName(member);
+    if (name !== undefined) members.declare(name, { state: "uninitialized", value: undefined, node: member });
   }
   let next: number | undefined = 0;
   for (const member of node.members) {
-    const name = ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : undefined;
+    const name = memberName(member);
     if (name === undefined) throw new StaticError("GANTRY1100", member.name, "a computed enum member name is not evaluated at compile time", "Name the member with an identifier or a string.");
     // The emitted `E["__proto__"] = 1` sets E's prototype instead of a member.
     if (name === "__proto__") throw new StaticError("GANTRY1100", member.name, "an enum member named __proto__ is not evaluated at compile time", "Give the member another name.");
@@ -50,3 +51,6 @@ export function enumObject(node: ts.EnumDeclaration, scope: Scope, ev: Evaluator
   }
   return out;
 }
+
+/** A member named by an identifier or a string; a computed name has none here. */
+const memberName = (member: ts.EnumMember): string | undefined => (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : undefined);
