@@ -493,6 +493,13 @@ export default pipeline("unread", {}, (p) => {
     expect(r.diagnostics[0]!.message).toMatch(/^names\.push changes a module-level array when the module runs/);
   });
 
+  it("GANTRY1113: a thrown value that cannot be shown still fails where it is thrown, and ends its function", async () => {
+    const source = body("  const v = cyclic();", "function cyclic(): string {\n  const a: unknown[] = [];\n  a.push(a);\n  throw a;\n  const u: any = undefined;\n  return u.k;\n}\n");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1113 ${loc("main.ts", source, "a;\n  const u")}`]);
+    expect(ds[0]!.message).toBe("the code throws here when the module runs (a value that cannot be shown)");
+  });
+
   it("top-level checks that throw are decided statically: a reached throw is GANTRY1113, a passing check is silent", async () => {
     const passing = `import { pipeline } from "gantry";\nconst REGIONS = ["eu"];\nif (!REGIONS.length) throw new Error("no regions");\nif (REGIONS.includes("mars")) { throw new Error("unknown region"); }\nexport default pipeline("checks", {}, (p) => { p.task("t", { image: "x", args: REGIONS }); });\n`;
     const ok = await compileFiles({ "main.ts": passing }, ["main.ts"]);
