@@ -96,6 +96,9 @@ describe("constructs of the static subset", () => {
     ["a `this: T` declaration is a type, not a parameter", "function withThis(this: void, a: number, b = 2) { return a + b; }", "", "[String(withThis.length), String(withThis(5))]", ["1", "7"]],
     ["built-in methods are read unbound and called with their object", "const s = \"abc\";", "", `[String(s.at === "xyz".at), s.slice.name, String([1, 2].map.length), ["x", "y"].map((c) => c.toUpperCase()).join(), (s.toUpperCase)(), s.toUpperCase!()]`, ["true", "slice", "1", "X,Y", "ABC", "ABC"]],
     ["built-in namespaces look as JavaScript's do", "", "", "[typeof Object, typeof Math, typeof JSON, typeof Number, JSON.stringify(Math), String(Object.keys(JSON).length), String(Object.keys(Number).length), String(Number.length), String(JSON.stringify(Object)), `${Math}`, `${JSON}`, `${Object}`, Object.name, Array.name]", ["function", "object", "object", "function", "{}", "0", "0", "1", "undefined", "[object Math]", "[object JSON]", "function Object() { [native code] }", "Object", "Array"]],
+    ["Object.assign onto a new object, as a spread; strings spread their characters, and it returns its target", `const base = { a: "1" };`, `const t: Record<string, string> = {}; const o = Object.assign({}, base, { b: "2" }, null, undefined, "xy", 5, true); const same = Object.assign(t, { c: "3" }, { c: "4", d: "5" }) === t; const list = Object.assign(["a", "b"], ["z"]);`, "[...Object.entries(o).map(([k, v]) => `${k}=${v}`), String(same), Object.entries(t).join(), list.join()]", ["0=x", "1=y", "a=1", "b=2", "true", "c,4,d,5", "z,b"]],
+    ["`in` and Object.hasOwn: `in` sees the prototype chain, hasOwn only own properties", `const m: Record<string, string> = { eu: "x" }; const xs = ["a"]; const frozen = Object.freeze({ k: 1 });`, "", `[String("eu" in m), String("us" in m), String("toString" in m), String(0 in xs), String(1 in xs), String("length" in xs), String("map" in xs), String("k" in frozen), String(Object.hasOwn(m, "eu")), String(Object.hasOwn(m, "toString")), String(Object.hasOwn(xs, 0)), String(Object.hasOwn(xs, "length")), String(Object.hasOwn("ab", 1))]`, ["true", "false", "true", "true", "false", "true", "true", "true", "true", "false", "true", "true", "true"]],
+    ["Number's constants, isNaN and isSafeInteger", "", "", "[String(Number.MAX_SAFE_INTEGER), String(Number.MIN_SAFE_INTEGER), String(Number.EPSILON === 2 ** -52), String(Number.isNaN(\"x\")), String(Number.isNaN(NaN)), String(Number.isSafeInteger(2 ** 53)), String(Number.isSafeInteger(7))]", ["9007199254740991", "-9007199254740991", "true", "false", "true", "false", "true"]],
     ["keys that are not strings or numbers are converted as JavaScript converts them", "const o: Record<string, string> = { true: \"t\", null: \"n\", undefined: \"u\" };", "", "[o[true as unknown as string]!, o[null as unknown as string]!, o[undefined as unknown as string]!, Object.keys({ [false as unknown as string]: 1 }).join()]", ["t", "n", "u", "false"]],
   ];
 
@@ -207,6 +210,16 @@ export default pipeline("modules", {}, (p) => {
     expect(task(ir, "t").args).toEqual(["A", "B", "C", "default", "a", "b", "c", "D"]);
   });
 
+  it("`in` asks a namespace import for its exports only: a real module namespace has no prototype", async () => {
+    const files = {
+      "lib.ts": `export const A = "a";\nexport * from "./more";\n`,
+      "more.ts": `export const C = "c";\n`,
+      "main.ts": `import { pipeline } from "gantry";\nimport * as lib from "./lib";\nexport default pipeline("ns", {}, (p) => { p.task("t", { image: "x", args: ["A", "C", "B", "toString", "read", "constructor"].map((k) => \`\${k}:\${k in lib}:\${Object.hasOwn(lib, k)}\`) }); });\n`,
+    };
+    const ir = await onePipeline(files);
+    expect(task(ir, "t").args).toEqual(["A:true:true", "C:true:true", "B:false:false", "toString:false:false", "read:false:false", "constructor:false:false"]);
+  });
+
   it('import { pipeline as define } from "gantry" and import * as g from "gantry"', async () => {
     const r = await compileFiles({
       "main.ts": `import { pipeline as define, secretEnv as secret } from "gantry";
@@ -301,7 +314,7 @@ describe("diagnostics of the front end", () => {
     ["`this`", "  const t = this;", "this"],
     ["`delete`", "  const o = { a: 1 }; const d = delete o.a;", "delete"],
     ["a dynamic import()", '  const m = import("./x");', 'import("./x")'],
-    ["the `in` operator", '  const has = "a" in { a: 1 };', "in {"],
+    ["a bitwise operator", "  const b = 5 & 3;", "&"],
   ])("GANTRY1100: %s", async (_name, statements, needle) => {
     const source = body(statements);
     const ds = await diagnose(source);
@@ -421,7 +434,7 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     ["calling a string", '  const s = "x" as unknown as () => string;\n  const v = s();', "s()"],
     ["calling a missing method", "  const xs = [3, 1];\n  const v = (xs as any).sortt();", "(xs as any).sortt"],
     ["an array method outside the allowed set", "  const xs = [3, 1];\n  const v = xs.copyWithin(0, 1);", "xs.copyWithin"],
-    ["Object.assign", "  const o = Object.assign({}, { a: 1 });", "Object.assign"],
+    ["an Object member outside the allowed set", "  const o = Object.getOwnPropertyNames({ a: 1 });", "Object.getOwnPropertyNames"],
   ])("GANTRY1102: %s", async (_name, statements, needle) => {
     const source = body(statements);
     const ds = await diagnose(source);
@@ -487,10 +500,15 @@ export default pipeline("unread", {}, (p) => {
   for (const n of [...names, ...REGIONS]) p.task(\`t-\${n}\`, { image: "x" });
 });
 `;
-    const regions = `export const REGIONS = ["eu"];\nconst extra = ["us"].forEach((r) => REGIONS.push(r));\n`;
+    const regions = `export const REGIONS = ["eu"];\nconst extra = ["us"].forEach((r) => REGIONS.push(r));\nexport const DEFAULTS = { cpu: "1" };\nconst patched = Object.assign(DEFAULTS, { cpu: "2" });\nconst fresh = Object.assign({}, DEFAULTS, { cpu: "3" });\n`;
     const r = await compileFiles({ "main.ts": main, "regions.ts": regions });
-    expect(r.diagnostics.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", main, 'names.push("b")')}`, `GANTRY1104 ${loc("regions.ts", regions, "REGIONS.push")}`]);
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1104 ${loc("main.ts", main, 'names.push("b")')}`,
+      `GANTRY1104 ${loc("regions.ts", regions, "REGIONS.push")}`,
+      `GANTRY1104 ${loc("regions.ts", regions, "Object.assign(DEFAULTS")}`,
+    ]);
     expect(r.diagnostics[0]!.message).toMatch(/^names\.push changes a module-level array when the module runs/);
+    expect(r.diagnostics[2]!.message).toMatch(/^Object\.assign changes a module-level value when the module runs/);
   });
 
   it("GANTRY1113: a thrown value that cannot be shown still fails where it is thrown, and ends its function", async () => {
@@ -587,7 +605,46 @@ export const reg = makeRegistry();
       `GANTRY1106 ${loc("main.ts", source, "new Map()")}`,
     ]);
     expect(ds.map((d) => d.message)).toEqual(["classes are not evaluated at compile time", "`new Foo(...)` is not evaluated at compile time", "`new Map(...)` is not evaluated at compile time"]);
-    expect(ds.every((d) => d.hint)).toBe(true);
+    expect(ds.map((d) => d.hint)).toEqual(["Use a plain object (`as const`) instead.", "Use plain objects and functions instead of classes.", "Use plain objects (`Record<string, T>`) and arrays."]);
+  });
+
+  it("Array(n) and new Array(n) (empty slots, which map skips) are refused with the Array.from form that works", async () => {
+    const source = body("  const a = Array(3).fill(0);\n  const b = [...new Array(2).keys()];\n  const c = Array.from({ length: 2 }, (_, i) => i);");
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, "Array(3)")}`, `GANTRY1106 ${loc("main.ts", source, "new Array(2)")}`]);
+    expect(ds[0]!.message).toBe("`Array` makes an array of empty slots, which Gantry does not evaluate (`map` and `forEach` skip them)");
+    expect(ds.map((d) => d.hint)).toEqual([expect.stringContaining("Array.from({ length: n }, (_, i) => i)"), expect.stringContaining("Array.from({ length: n }, (_, i) => i)")]);
+  });
+
+  it("Object.assign onto a module-level object is GANTRY1104, as push is; onto a built-in, or copying a __proto__ key, is refused", async () => {
+    const source = body(
+      '  const a = Object.assign(CFG, { b: "2" });\n  const b = Object.assign(CFG, {}, null);\n  const c = Object.assign(Math, { x: 1 });\n  const d = Object.assign({}, JSON.parse(\'{"__proto__": {"x": 1}}\'));\n  const e = Object.assign(p.params, { y: "1" });',
+      'const CFG = { a: "1" };\n',
+    );
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1104 ${loc("main.ts", source, 'Object.assign(CFG, { b')}`,
+      `GANTRY1102 ${loc("main.ts", source, "Object.assign(Math")}`,
+      `GANTRY1100 ${loc("main.ts", source, "Object.assign({}, JSON")}`,
+      `GANTRY1104 ${loc("main.ts", source, "Object.assign(p.params")}`,
+    ]);
+    expect(ds[0]!.message).toBe("`Object.assign` changes an object that is fixed once made (one declared at module level)");
+    expect(ds[0]!.hint).toMatch(/\{ \.\.\.target, \.\.\.changes \}/);
+    expect(ds[2]!.message).toMatch(/would set its target's prototype/);
+  });
+
+  it("`in` and Object.hasOwn on a built-in or a function are refused (their stand-ins lack members); `in` on a string fails as in a run", async () => {
+    const source = body('  const a = "random" in Math;\n  const b = Object.hasOwn(Math, "max");\n  const c = "name" in ((x: number) => x);\n  const d = "a" in ("abc" as unknown as object);\n  const e = p.params.x in {};', "");
+    const ds = await diagnose(source.replace('"diag", {}', '"diag", { parameters: { x: { default: "1" } } }'));
+    const src = source.replace('"diag", {}', '"diag", { parameters: { x: { default: "1" } } }');
+    expect(ds.map(where)).toEqual([
+      `GANTRY1102 ${loc("main.ts", src, '"random" in Math')}`,
+      `GANTRY1102 ${loc("main.ts", src, "Object.hasOwn(Math")}`,
+      `GANTRY1102 ${loc("main.ts", src, '"name" in')}`,
+      `GANTRY1109 ${loc("main.ts", src, '"a" in')}`,
+      `GANTRY1112 ${loc("main.ts", src, "p.params.x in")}`,
+    ]);
+    expect(ds[3]!.message).toMatch(/Cannot use 'in' operator/);
   });
 
   it("GANTRY1107: await, an async helper, and an async function declaration", async () => {

@@ -29,7 +29,7 @@ export const codes = {
   GANTRY1102: {
     title: "Call to code Gantry cannot evaluate",
     explain:
-      "Only helper functions defined in your own files, the Gantry DSL and a fixed set of pure built-ins (array and string methods, Object.keys/values/entries) can be called at compile time.",
+      "Only helper functions defined in your own files, the Gantry DSL and a fixed set of pure built-ins (array and string methods, Object.keys/values/entries/assign/hasOwn, Array.from, JSON, Math without random, ...; docs/dsl.md lists them) can be called at compile time. Built-ins whose Gantry stand-ins differ from the real ones are refused rather than answered differently: `in` and `Object.hasOwn` asked of a built-in or a function, and `Array(n)`, whose empty slots `map` skips (write `Array.from({ length: n }, (_, i) => i)`).",
   },
   GANTRY1103: {
     title: "Import from a package other than gantry",
@@ -39,7 +39,7 @@ export const codes = {
   GANTRY1104: {
     title: "Value is changed after it is declared",
     explain:
-      "A variable that is assigned again, or an array declared at module level (or a pipeline's `tasks`) that code pushes into, has no single static value: Gantry evaluates modules lazily and shares them between all the files of a compile, so the result would depend on evaluation order. Use `const` and build each value in one expression (spread, concat, map), or build arrays inside the pipeline body.",
+      "A variable that is assigned again, or an array declared at module level (or a pipeline's `tasks`) that code pushes into (or sorts, splices, ...), or a module-level object changed with `Object.assign`, has no single static value: Gantry evaluates modules lazily and shares them between all the files of a compile, so the result would depend on evaluation order. Use `const` and build each value in one expression (spread, concat, map), or build arrays inside the pipeline body.",
   },
   GANTRY1105: {
     title: "Value known only at run time",

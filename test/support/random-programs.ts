@@ -482,7 +482,10 @@ class Generator {
       case 38: return `(${e("s")}.${this.pick(["startsWith", "endsWith", "includes"])}(${e("s")}${this.chance(0.3) ? `, ${n()}` : ""}) ? "y" : "n")`;
       default: {
         const compare = this.chance(0.5) ? "" : "(a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)";
-        switch (this.int(5)) {
+        switch (this.int(8)) {
+          case 5: return `String(${e(this.pick<T>(["s", "n"]))} in ${e(this.pick<T>(["o", "as"]))})`;
+          case 6: return `String(Object.hasOwn(${e(this.pick<T>(["o", "as", "s"]))}, ${e(this.pick<T>(["s", "n"]))}))`;
+          case 7: return `JSON.stringify(Object.assign({}, ${e("o")}, ${e(this.pick<T>(["o", "as", "s", "u"]))}))`;
           case 0: return `[...${e(this.pick<T>(["as", "an", "au"]))}].sort(${compare}).join()`;
           case 1: return `[...${e("as")}].reverse().join()`;
           case 2: return `[...${e(this.pick<T>(["as", "au"]))}.entries()].map(([i, v]: any) => i + ":" + v).join()`;

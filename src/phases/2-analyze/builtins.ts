@@ -5,7 +5,7 @@
  */
 import * as dsl from "../../index.js";
 import { PipelineBuilderImpl } from "../../dsl/pipeline.js";
-import { BuiltLimitError, FunctionSourceError } from "./errors.js";
+import { BuiltinRefusal, BuiltLimitError, FunctionSourceError } from "./errors.js";
 
 /** The `p.params` objects of pipeline builders: reading an undeclared name there is a mistake, not `undefined`. */
 export const parameterObjects = new WeakSet<object>();
@@ -148,13 +148,70 @@ function constructorLike(name: string, length: number, call: (...args: unknown[]
 
 /** `Number` is both a conversion function and a namespace. */
 const numberNamespace = namespace(
-  { isInteger: Number.isInteger, isFinite: Number.isFinite, parseInt: Number.parseInt, parseFloat: Number.parseFloat },
+  {
+    isInteger: Number.isInteger, isFinite: Number.isFinite, isNaN: Number.isNaN, isSafeInteger: Number.isSafeInteger, parseInt: Number.parseInt, parseFloat: Number.parseFloat,
+    MAX_SAFE_INTEGER: Number.MAX_SAFE_INTEGER, MIN_SAFE_INTEGER: Number.MIN_SAFE_INTEGER, EPSILON: Number.EPSILON,
+  },
   constructorLike("Number", 1, (...value) => globalThis.Number(...value)),
 );
 callable.add(numberNamespace as unknown as Function);
 
+/**
+ * `Array(n)` and `new Array(n)` make `n` empty slots, which `map` and `forEach` skip (so
+ * `Array(3).map((_, i) => i)` is three empty slots, not `[0, 1, 2]`): refused with the form that
+ * works, rather than modelled.
+ */
+export const ARRAY_CONSTRUCTOR_HINT = "For the numbers 0 to n-1 write `Array.from({ length: n }, (_, i) => i)`; for n copies of a value, `Array.from({ length: n }, () => value)`.";
+const arrayNamespace = namespace(
+  { isArray: Array.isArray, from: arrayFrom, of: arrayOf },
+  constructorLike("Array", 1, () => {
+    throw new BuiltinRefusal("GANTRY1102", "makes an array of empty slots, which Gantry does not evaluate (`map` and `forEach` skip them)", ARRAY_CONSTRUCTOR_HINT);
+  }),
+);
+callable.add(arrayNamespace as unknown as Function);
+
 /** `Object.freeze` for values built by the pipeline; host functions (String, the DSL) are left alone. */
 const freeze = <T>(o: T): T => (typeof o === "function" ? o : Object.freeze(o));
+
+/**
+ * Whether `value` is one of the host's built-ins as Gantry stands in for it (`Math`, `Object`, ...),
+ * or a function: their stand-ins have only the members Gantry evaluates, so asking which properties
+ * they have would answer differently from a run.
+ */
+export const isStandIn = (value: unknown): boolean => typeof value === "function" || namespaces.has(value as object);
+
+/** An object the pipeline's code built (or parsed): a plain object or an array, not a built-in or the DSL's. */
+function isPlainData(value: unknown): value is object {
+  if (value === null || typeof value !== "object" || namespaces.has(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return Array.isArray(value) || proto === Object.prototype || proto === null;
+}
+
+/**
+ * `Object.assign(target, ...sources)` as JavaScript runs it, onto a plain object or array. It
+ * changes its target, so one fixed once made (declared at module level) is GANTRY1104, as `push` is;
+ * a source with an own `__proto__` key would set the target's prototype, which Gantry does not model.
+ */
+function assign(target: unknown, ...sources: unknown[]): unknown {
+  if (!isPlainData(target)) {
+    throw new BuiltinRefusal("GANTRY1102", "is evaluated with a plain object or array as its target", "Copy into a new object with a spread: `{ ...a, ...b }`.");
+  }
+  const copies = (s: unknown) => s !== null && s !== undefined && Object.keys(Object(s)).length > 0;
+  if (sources.some((s) => typeof s === "object" && s !== null && Object.hasOwn(s, "__proto__"))) {
+    throw new BuiltinRefusal("GANTRY1100", "would set its target's prototype from a source's own `__proto__` key, which is not evaluated at compile time", "Copy the other keys with a spread and leave `__proto__` out.");
+  }
+  if (Object.isFrozen(target) && sources.some(copies)) {
+    throw new BuiltinRefusal("GANTRY1104", "changes an object that is fixed once made (one declared at module level)", "Copy into a new object instead: `{ ...target, ...changes }` or `Object.assign({}, target, changes)`.");
+  }
+  return Object.assign(target, ...sources);
+}
+export const objectAssign: Function = named(assign, "assign", 2);
+
+/** `Object.hasOwn`, for the objects whose own properties are the same in a run (see isStandIn). */
+export const objectHasOwn: Function = named((obj: unknown, key: PropertyKey) => {
+  if (isStandIn(obj)) throw new BuiltinRefusal("GANTRY1102", "is not evaluated on a built-in or a function", "Ask it of plain objects and arrays.");
+  return Object.hasOwn(obj as object, key);
+}, "hasOwn", 2);
 
 /** Global functions pipeline code may call, under their own names. */
 const globalFunctions: readonly Function[] = [String, Boolean, parseInt, parseFloat, isNaN, isFinite, encodeURIComponent, decodeURIComponent, encodeURI, decodeURI];
@@ -165,8 +222,8 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["undefined", undefined],
   ["NaN", NaN],
   ["Infinity", Infinity],
-  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze }, constructorLike("Object", 1))],
-  ["Array", namespace({ isArray: Array.isArray, from: arrayFrom, of: arrayOf }, constructorLike("Array", 1))],
+  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze, assign: objectAssign, hasOwn: objectHasOwn }, constructorLike("Object", 1))],
+  ["Array", arrayNamespace],
   ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse }, plainNamespace("JSON"))],
   ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI }, plainNamespace("Math"))],
   ["Number", numberNamespace],
@@ -175,7 +232,8 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
 
 /** Built-ins that compute with their arguments' values: a parameter placeholder there is a mistake. */
 export const numericBuiltins: ReadonlySet<Function> = new Set<Function>([
-  numberNamespace as unknown as Function, Boolean, parseInt, parseFloat, isNaN, isFinite, Number.parseInt, Number.parseFloat, Number.isInteger, Number.isFinite,
+  numberNamespace as unknown as Function, Boolean, parseInt, parseFloat, isNaN, isFinite, Number.parseInt, Number.parseFloat, Number.isInteger, Number.isFinite, Number.isNaN, Number.isSafeInteger,
+  objectHasOwn, // a property named by a placeholder's text is never the one a run asks for
   // Escaping a placeholder's braces would leave `%7B%7Bparams.x%7D%7D` in the manifest, never substituted.
   encodeURIComponent, decodeURIComponent, encodeURI, decodeURI,
   Math.min, Math.max, Math.floor, Math.ceil, Math.round, Math.abs, Math.pow, Math.trunc, Math.sign,

@@ -63,6 +63,7 @@ export function hostFailure(node: ts.Node, e: unknown, callee?: string): unknown
   if (e instanceof FunctionSourceError) return sourceTextError(node);
   if (isStackOverflow(e)) return outOfStack(node, callee ?? "this expression");
   if (e instanceof BuiltLimitError) return new StaticError("GANTRY1108", node, `${callee ?? "this expression"}: ${e.message}`, "Pipelines are finite data: compute less at compile time.");
+  if (e instanceof BuiltinRefusal) return new StaticError(e.code, node, `${callee ?? "this expression"} ${e.message}`, e.hint);
   const message = e instanceof Error ? e.message : String(e);
   // A built-in rejected its arguments (e.g. Object.keys(undefined)).
   if (callee !== undefined) return new StaticError("GANTRY1109", node, `${callee} failed: ${message}`);
@@ -87,6 +88,21 @@ export class FunctionSourceError extends Error {
  * Becomes GANTRY1108 at the call (`Evaluator.call`).
  */
 export class BuiltLimitError extends Error {}
+
+/**
+ * Thrown by a built-in's stand-in that will not evaluate what it was given (`Object.assign` onto a
+ * module-level object, `Array(3)`): becomes `code` at the call, its message following the callee's
+ * name (`hostFailure`).
+ */
+export class BuiltinRefusal extends Error {
+  constructor(
+    readonly code: "GANTRY1100" | "GANTRY1102" | "GANTRY1104",
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
 
 export function sourceTextError(node: ts.Node): StaticError {
   return new StaticError("GANTRY1102", node, "a function's source text is not evaluated at compile time", "Use a string constant instead of converting a function to a string.");

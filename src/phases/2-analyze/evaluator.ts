@@ -6,7 +6,7 @@
 import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
-import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, parameterObjects, readMember, reordersItems } from "./builtins.js";
+import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, objectAssign, parameterObjects, readMember, reordersItems } from "./builtins.js";
 import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
@@ -284,11 +284,21 @@ export class Evaluator {
       throw hostFailure(node, e, describe(node.expression));
     }
     if (reordersItems(callee) && Array.isArray(receiver)) this.origins.forgetProperties(receiver);
+    if (callee === objectAssign) this.copyOrigins(args);
     if (result !== null && typeof result === "object") {
       this.origins.object(result, node);
       if (result instanceof PipelineDefinition) this.modules.noteMade(result);
     }
     return result;
+  }
+
+  /** Where `Object.assign(target, ...sources)` copied each property from, as a spread records it. */
+  private copyOrigins([target, ...sources]: unknown[]): void {
+    if (!this.origins.properties) return;
+    for (const source of sources) {
+      if (source === null || typeof source !== "object") continue;
+      for (const k of Object.keys(source)) this.origins.copyProperty(source, k, target as object, k);
+    }
   }
 
   member(obj: unknown, key: PropertyKey, node: ts.Node): unknown {

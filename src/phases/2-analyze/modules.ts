@@ -656,9 +656,8 @@ function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
       if (!decl.initializer || binding?.state !== "pending") continue;
       const change = mutationOfModuleValue(decl.initializer, record);
       if (!change) continue;
-      const what = ts.isCallExpression(change) ? `${change.expression.getText()} changes a module-level array` : `${change.getText()} changes a module-level value`;
       ev.recover(
-        new StaticError("GANTRY1104", ts.isCallExpression(change) ? change.expression : change, `${what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
+        new StaticError("GANTRY1104", change.at, `${change.what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
       );
     }
   }
@@ -666,12 +665,12 @@ function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
 
 /**
  * The first change in `init`, as a run would execute it, to one of the module's own values: a
- * mutating array method (MUTATING_ARRAY_METHODS) called on it (`names.push(x)`, `cfg.list["sort"]()`)
- * or an assignment to a part of it. Only code that runs is looked at: the initialiser and the
+ * mutating array method (MUTATING_ARRAY_METHODS) called on it (`names.push(x)`, `cfg.list["sort"]()`),
+ * `Object.assign` onto it, or an assignment to a part of it; with what to say of it. Only code that runs is looked at: the initialiser and the
  * functions it calls on the spot (callbacks, an IIFE), not functions it merely defines. Names those
  * functions or their blocks declare themselves are not the module's.
  */
-function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.CallExpression | ts.BinaryExpression | undefined {
+function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): { at: ts.Node; what: string } | undefined {
   const isModuleValue = (target: ts.Expression): boolean => {
     let root = target;
     while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
@@ -679,15 +678,25 @@ function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): ts.Ca
     const binding = record.scope.lookup(root.text);
     return binding !== undefined && !isExternalImport(binding.node) && !declaredWithin(root, init);
   };
+  // `Object.assign(target, ...)`, with the global `Object`.
+  const isObjectAssign = (callee: ts.Expression): boolean => {
+    const object = ts.isPropertyAccessExpression(callee) && callee.name.text === "assign" ? skipTransparent(callee.expression) : undefined;
+    return object !== undefined && ts.isIdentifier(object) && object.text === "Object" && record.scope.lookup("Object") === undefined && !declaredWithin(object, init);
+  };
   // A work list: an initialiser can nest deeper than the stack.
   const pending: ts.Node[] = [init];
   for (let node = pending.pop(); node; node = pending.pop()) {
     if (ts.isCallExpression(node)) {
       const callee = skipTransparent(node.expression);
       const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
-      if (method !== undefined && MUTATING_ARRAY_METHODS.has(method) && isModuleValue((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression)) return node;
+      if (method !== undefined && MUTATING_ARRAY_METHODS.has(method) && isModuleValue((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression)) {
+        return { at: node.expression, what: `${node.expression.getText()} changes a module-level array` };
+      }
+      if (isObjectAssign(callee) && node.arguments[0] && isModuleValue(node.arguments[0])) {
+        return { at: node.expression, what: `${node.expression.getText()} changes a module-level value` };
+      }
     }
-    if (isBinaryAssignment(node) && isModuleValue(node.left)) return node;
+    if (isBinaryAssignment(node) && isModuleValue(node.left)) return { at: node, what: `${node.getText()} changes a module-level value` };
     if (ts.isFunctionLike(node) && !isCalledOnTheSpot(node)) continue;
     ts.forEachChild(node, (child) => {
       pending.push(child);

@@ -1,6 +1,8 @@
 import { ts } from "ts-morph";
+import { isStandIn } from "../builtins.js";
 import { hostFailure, StaticError } from "../errors.js";
 import { unsupported } from "../evaluator.js";
+import { ModuleNamespace } from "../modules.js";
 import { requireStatic } from "../runtime-values.js";
 import type { ExpressionVisitor } from "./types.js";
 
@@ -60,6 +62,21 @@ function operate(op: ts.BinaryOperator, l: never, r: never, node: ts.BinaryExpre
     case K.GreaterThanToken: return l > r;
     case K.GreaterThanEqualsToken: return l >= r;
     case K.CommaToken: return r;
+    case K.InKeyword: return has(r, l, node);
     default: throw unsupported(node.operatorToken);
   }
+}
+
+/**
+ * `key in obj`, prototype chain included (`"toString" in {}` is true), as JavaScript answers it. A
+ * module namespace has a null prototype in a run, so only its exports are in it. Built-ins and
+ * functions are refused: their stand-ins lack members the real ones have. A primitive on the
+ * right is JavaScript's own TypeError.
+ */
+function has(obj: object, key: PropertyKey, node: ts.BinaryExpression): boolean {
+  if (isStandIn(obj)) {
+    throw new StaticError("GANTRY1102", node, `\`${node.getText()}\` is not evaluated: \`in\` asks a built-in or a function, whose members Gantry does not model`, "Use `in` with plain objects and arrays.");
+  }
+  if (obj instanceof ModuleNamespace) return Object.hasOwn(obj, key);
+  return key in obj;
 }

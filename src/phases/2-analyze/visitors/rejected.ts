@@ -1,15 +1,21 @@
 import type { ts } from "ts-morph";
+import { ARRAY_CONSTRUCTOR_HINT, notEvaluated } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { unsupported } from "../evaluator.js";
 import type { ExpressionVisitor } from "./types.js";
 
-/** Constructs with a dedicated diagnostic, because users reach for them often. */
-export const NewExpression: ExpressionVisitor<ts.NewExpression> = (node) => {
+/**
+ * Constructs with a dedicated diagnostic, because users reach for them often. A built-in class
+ * (one the module does not declare itself) gets what to write instead.
+ */
+export const NewExpression: ExpressionVisitor<ts.NewExpression> = (node, scope) => {
   const name = node.expression.getText();
-  if (name === "Date") {
+  const builtin = scope.lookup(name) === undefined;
+  if (name === "Date" && builtin) {
     throw new StaticError("GANTRY1105", node, "`new Date()` has no value at compile time: the current date differs on every run", "Declare a pipeline parameter for the date, or use the target's runtime variables (e.g. Argo's `{{workflow.creationTimestamp}}`).");
   }
-  throw new StaticError("GANTRY1106", node, `\`new ${name}(...)\` is not evaluated at compile time`, "Use plain objects and functions instead of classes.");
+  const hint = !builtin ? undefined : name === "Array" ? ARRAY_CONSTRUCTOR_HINT : notEvaluated.get(name);
+  throw new StaticError("GANTRY1106", node, `\`new ${name}(...)\` is not evaluated at compile time`, hint ?? "Use plain objects and functions instead of classes.");
 };
 
 export const AwaitExpression: ExpressionVisitor<ts.AwaitExpression> = (node) => {
