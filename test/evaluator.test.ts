@@ -210,6 +210,18 @@ export default pipeline("modules", {}, (p) => {
     expect(task(ir, "t").args).toEqual(["A", "B", "C", "default", "a", "b", "c", "D"]);
   });
 
+  it("export * through several levels, and a named re-export of what a module gets through export * (two levels used to be GANTRY1111)", async () => {
+    const ir = await onePipeline({
+      "lib/a.ts": `export * from "./b";\n`,
+      "lib/b.ts": `export * from "./c";\n`,
+      "lib/c.ts": `export const x = "x";\nexport { y } from "./d";\n`,
+      "lib/d.ts": `export * from "./e";\n`,
+      "lib/e.ts": `export const y = "y";\n`,
+      "main.ts": `import { pipeline } from "gantry";\nimport { x, y } from "./lib/a";\nimport * as all from "./lib/a";\nexport default pipeline("deep", {}, (p) => { p.task("t", { image: "x", args: [x, y, ...Object.keys(all)] }); });\n`,
+    });
+    expect(task(ir, "t").args).toEqual(["x", "y", "x", "y"]);
+  });
+
   it("`in` asks a namespace import for its exports only: a real module namespace has no prototype", async () => {
     const files = {
       "lib.ts": `export const A = "a";\nexport * from "./more";\n`,
@@ -1108,6 +1120,22 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     const source = body("  const v = A + helper();", 'import { A } from "./a";\nimport { helper } from "./b";\n');
     const ds = await diagnose(source, { "a.ts": a, "b.ts": b });
     expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1110 ${loc("a.ts", a, '"./b"')} import cycle: a.ts -> b.ts -> a.ts`]);
+  });
+
+  it("GANTRY1110: an export that re-exports itself (an index file's `from \"./\"`, or two modules through `export *`) is an error, not a loop (found by the crash fuzzer)", async () => {
+    const index = `export { credentials } from "./";\n`;
+    const a = `export { x } from "./b";\n`;
+    const b = `export * from "./a";\n`;
+    const source = body("  const v = [credentials, x];", 'import { credentials } from "./lib";\nimport { x } from "./a";\n');
+    const ds = await diagnose(source, { "lib/index.ts": index, "a.ts": a, "b.ts": b });
+    // The pipeline stops at its first unresolvable import, as a run would; a.ts is never read.
+    expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1110 ${loc("lib/index.ts", index, "credentials")} export "credentials" resolves to itself: lib/index.ts ("credentials") -> lib/index.ts ("credentials")`,
+      `GANTRY1110 ${loc("lib/index.ts", index, '"./"')} import cycle: lib/index.ts -> lib/index.ts`,
+    ]);
+    const alone = body("  const v = x;", 'import { x } from "./a";\n');
+    const ds2 = await diagnose(alone, { "a.ts": a, "b.ts": b });
+    expect(ds2.map((d) => d.message)).toEqual(['export "x" resolves to itself: a.ts ("x") -> b.ts ("x") -> a.ts ("x")', "import cycle: a.ts -> b.ts -> a.ts"]);
   });
 
   it("GANTRY1109: a constant that reads itself", async () => {

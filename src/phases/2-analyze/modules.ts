@@ -98,21 +98,38 @@ export class ModuleRecord {
     return [...this.exports.keys()].sort((a, b) => position(a) - position(b));
   }
 
-  readExport(name: string, at: ts.Node, seen = new Set<ModuleRecord>()): unknown {
+  /**
+   * The value of export `name`. `chain` holds the exports already passed through on the way here
+   * (re-exports and `export *`), so that one resolving to itself (`export { x } from "./"` in an
+   * index file, or two modules re-exporting `x` from each other) is an error, as JavaScript
+   * reports when it links the modules, rather than a loop.
+   */
+  readExport(name: string, at: ts.Node, seen = new Set<ModuleRecord>(), chain: string[] = []): unknown {
     const source = this.exports.get(name);
     if (source?.kind === "local") {
       const binding = this.scope.lookup(source.name);
       if (!binding) throw new StaticError("GANTRY1111", source.node, `"${source.name}" is exported but not declared`);
       return readBinding(binding, source.name, at);
     }
-    if (source?.kind === "reexport") return this.loader.importFrom(this.file, source.specifier, source.node).readExport(source.name, source.node);
     if (source?.kind === "namespace") return this.loader.namespaceOf(this.file, source.specifier, source.node);
+    const link = `${this.loader.program.relative(this.file.fileName)} ("${name}")`;
+    if (source?.kind === "reexport" || (name !== "default" && !seen.has(this))) {
+      if (chain.includes(link)) {
+        throw new StaticError("GANTRY1110", at, `export "${name}" resolves to itself: ${[...chain.slice(chain.indexOf(link)), link].join(" -> ")}`, "Re-export the name from the module that declares it.");
+      }
+      chain = [...chain, link];
+    }
+    if (source?.kind === "reexport") {
+      const target = this.loader.importFrom(this.file, source.specifier, source.node);
+      return target instanceof ModuleRecord ? target.readExport(source.name, source.node, undefined, chain) : target.readExport(source.name, source.node);
+    }
     if (name !== "default" && !seen.has(this)) {
       seen.add(this);
       for (const star of this.starExports) {
         const target = this.loader.importFrom(this.file, star.specifier, star.node);
-        if (target instanceof ModuleRecord ? target.hasExport(name, seen) : Object.hasOwn(target.values, name)) {
-          return target.readExport(name, at, seen);
+        // A copy: what hasExport walks must not count as walked for the read, which walks it again.
+        if (target instanceof ModuleRecord ? target.hasExport(name, new Set(seen)) : Object.hasOwn(target.values, name)) {
+          return target instanceof ModuleRecord ? target.readExport(name, at, seen, chain) : target.readExport(name, at);
         }
       }
     }
