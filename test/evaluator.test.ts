@@ -99,6 +99,7 @@ describe("constructs of the static subset", () => {
     ["Object.assign onto a new object, as a spread; strings spread their characters, and it returns its target", `const base = { a: "1" };`, `const t: Record<string, string> = {}; const o = Object.assign({}, base, { b: "2" }, null, undefined, "xy", 5, true); const same = Object.assign(t, { c: "3" }, { c: "4", d: "5" }) === t; const list = Object.assign(["a", "b"], ["z"]);`, "[...Object.entries(o).map(([k, v]) => `${k}=${v}`), String(same), Object.entries(t).join(), list.join()]", ["0=x", "1=y", "a=1", "b=2", "true", "c,4,d,5", "z,b"]],
     ["`in` and Object.hasOwn: `in` sees the prototype chain, hasOwn only own properties", `const m: Record<string, string> = { eu: "x" }; const xs = ["a"]; const frozen = Object.freeze({ k: 1 });`, "", `[String("eu" in m), String("us" in m), String("toString" in m), String(0 in xs), String(1 in xs), String("length" in xs), String("map" in xs), String("k" in frozen), String(Object.hasOwn(m, "eu")), String(Object.hasOwn(m, "toString")), String(Object.hasOwn(xs, 0)), String(Object.hasOwn(xs, "length")), String(Object.hasOwn("ab", 1))]`, ["true", "false", "true", "true", "false", "true", "true", "true", "true", "false", "true", "true", "true"]],
     ["Number's constants, isNaN and isSafeInteger", "", "", "[String(Number.MAX_SAFE_INTEGER), String(Number.MIN_SAFE_INTEGER), String(Number.EPSILON === 2 ** -52), String(Number.isNaN(\"x\")), String(Number.isNaN(NaN)), String(Number.isSafeInteger(2 ** 53)), String(Number.isSafeInteger(7))]", ["9007199254740991", "-9007199254740991", "true", "false", "true", "false", "true"]],
+    ["assignment to properties of objects and arrays built in the code: =, compound and logical operators, ++ and --", "", `const out: Record<string, number> = {}; for (const [i, t] of ["a", "b"].entries()) out[t] = i; const counts: Record<string, number> = {}; for (const w of ["x", "y", "x"]) counts[w] = (counts[w] ?? 0) + 1; const c2: Record<string, number> = {}; for (const w of ["x", "y", "x"]) { c2[w] ??= 0; c2[w]++; } const o: { a?: string; n: number; s: string } = { n: 1, s: "a" }; o.a = "A"; o.n += 2; o.n *= 3; o.n **= 2; o.n %= 50; o.n /= 2; o.n -= 1; o.s += "b"; const pre = ++o.n; const post = o.n--; const arr = ["a"]; arr[2] = "c"; const chain = (o.a = "Z"); const kept = (o.s ||= "unused"); const and = (o.s &&= "and"); arr.length = 2; const nested = { a: { b: [1] } as Record<string, unknown> & { b: number[] } }; nested.a.b[0]! += 10; nested["a"]["c"] = "new";`, "[JSON.stringify(out), JSON.stringify(counts), JSON.stringify(c2), JSON.stringify(o), String(pre), String(post), String(arr.length), String(1 in arr), chain, kept, and, JSON.stringify(nested)]", ['{"a":0,"b":1}', '{"x":2,"y":1}', '{"x":2,"y":1}', '{"n":14.5,"s":"and","a":"Z"}', "15.5", "15.5", "2", "false", "Z", "ab", "and", '{"a":{"b":[11],"c":"new"}}']],
     ["keys that are not strings or numbers are converted as JavaScript converts them", "const o: Record<string, string> = { true: \"t\", null: \"n\", undefined: \"u\" };", "", "[o[true as unknown as string]!, o[null as unknown as string]!, o[undefined as unknown as string]!, Object.keys({ [false as unknown as string]: 1 }).join()]", ["t", "n", "u", "false"]],
   ];
 
@@ -485,9 +486,10 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     ["a compound assignment", "  let n = 1;\n  n += 2;", "n += 2"],
     ["i++", "  let i = 0;\n  i++;", "i++"],
     ["--i", "  let i = 0;\n  --i;", "--i"],
-    ["a property assignment", "  const o = { a: 1 };\n  o.a = 2;", "o.a = 2"],
+    ["a property assignment to a module-level object", "  O.a = 2;", "O.a"],
+    ["a property increment on a module-level object", "  O.a++;", "O.a"],
   ])("GANTRY1104: %s", async (_name, statements, needle) => {
-    const source = body(statements);
+    const source = body(statements, "const O = { a: 1 };\n");
     const ds = await diagnose(source);
     expect(ds.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, needle)}`]);
     expect(ds[0]!.hint).toBeTruthy();
@@ -512,12 +514,13 @@ export default pipeline("unread", {}, (p) => {
   for (const n of [...names, ...REGIONS]) p.task(\`t-\${n}\`, { image: "x" });
 });
 `;
-    const regions = `export const REGIONS = ["eu"];\nconst extra = ["us"].forEach((r) => REGIONS.push(r));\nexport const DEFAULTS = { cpu: "1" };\nconst patched = Object.assign(DEFAULTS, { cpu: "2" });\nconst fresh = Object.assign({}, DEFAULTS, { cpu: "3" });\n`;
+    const regions = `export const REGIONS = ["eu"];\nconst extra = ["us"].forEach((r) => REGIONS.push(r));\nexport const DEFAULTS = { cpu: "1" };\nconst patched = Object.assign(DEFAULTS, { cpu: "2" });\nconst fresh = Object.assign({}, DEFAULTS, { cpu: "3" });\nconst bumped = [1].map(() => DEFAULTS.cpu += "!");\nconst local = (() => { const o = { n: 0 }; o.n++; return o; })();\n`;
     const r = await compileFiles({ "main.ts": main, "regions.ts": regions });
     expect(r.diagnostics.map(where)).toEqual([
       `GANTRY1104 ${loc("main.ts", main, 'names.push("b")')}`,
       `GANTRY1104 ${loc("regions.ts", regions, "REGIONS.push")}`,
       `GANTRY1104 ${loc("regions.ts", regions, "Object.assign(DEFAULTS")}`,
+      `GANTRY1104 ${loc("regions.ts", regions, "DEFAULTS.cpu +=")}`,
     ]);
     expect(r.diagnostics[0]!.message).toMatch(/^names\.push changes a module-level array when the module runs/);
     expect(r.diagnostics[2]!.message).toMatch(/^Object\.assign changes a module-level value when the module runs/);
@@ -643,6 +646,56 @@ export const reg = makeRegistry();
     expect(ds[0]!.message).toBe("`Object.assign` changes an object that is fixed once made (one declared at module level)");
     expect(ds[0]!.hint).toMatch(/\{ \.\.\.target, \.\.\.changes \}/);
     expect(ds[2]!.message).toMatch(/would set its target's prototype/);
+  });
+
+  it("assignment: a variable is never reassigned (GANTRY1104); a fixed object, a DSL object, __proto__, a huge index and bitwise operators are refused where they are written", async () => {
+    const source = body(
+      [
+        "  let n = 1;",
+        "  n = 2;",
+        "  n++;",
+        "  const [a, b] = [1, 2];",
+        "  [a, b] = [b, a];",
+        '  CFG.image = "y";',
+        '  const h = p.task("u", { image: "x" });',
+        '  (h as any).name = "v";',
+        '  (p.params as any).x = "1";',
+        "  (p as any).extra = 1;",
+        "  const o: any = {};",
+        "  o.__proto__ = {};",
+        "  const xs: number[] = [];",
+        "  xs[2_000_000] = 1;",
+        "  o.k |= 1;",
+        "  (undefined as any).x = 1;",
+        '  ("abc" as any).x = 1;',
+        '  CFG.n ??= "kept, no write";',
+        "  CFG.n ||= 1;",
+      ].join("\n"),
+      'const CFG = { image: "x", n: 0 };\n',
+    );
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1104 ${loc("main.ts", source, "n = 2")}`,
+      `GANTRY1104 ${loc("main.ts", source, "n++")}`,
+      `GANTRY1104 ${loc("main.ts", source, "[a, b] = [b")}`,
+      `GANTRY1104 ${loc("main.ts", source, "CFG.image")}`,
+      `GANTRY1104 ${loc("main.ts", source, "(h as any).name")}`,
+      `GANTRY1104 ${loc("main.ts", source, "(p.params as any).x")}`,
+      `GANTRY1102 ${loc("main.ts", source, "(p as any).extra")}`,
+      `GANTRY1100 ${loc("main.ts", source, "o.__proto__")}`,
+      `GANTRY1108 ${loc("main.ts", source, "xs[2_000_000]")}`,
+      `GANTRY1100 ${loc("main.ts", source, "|=")}`,
+      `GANTRY1109 ${loc("main.ts", source, "(undefined as any).x")}`,
+      `GANTRY1109 ${loc("main.ts", source, '("abc" as any).x')}`,
+      `GANTRY1104 ${loc("main.ts", source, "CFG.n ||")}`,
+    ]);
+    expect(ds.map((d) => d.message).slice(0, 4)).toEqual([
+      '"n" is assigned again: a variable has one value at compile time',
+      "increments and decrements of a variable are not evaluated at compile time",
+      "destructuring assignments are not evaluated: a variable has one value at compile time",
+      "CFG.image changes an object that is fixed once made (one declared at module level, a pipeline's tasks or parameters, a task handle)",
+    ]);
+    expect(ds.every((d) => d.hint)).toBe(true);
   });
 
   it("`in` and Object.hasOwn on a built-in or a function are refused (their stand-ins lack members); `in` on a string fails as in a run", async () => {

@@ -39,7 +39,7 @@ export const codes = {
   GANTRY1104: {
     title: "Value is changed after it is declared",
     explain:
-      "A variable that is assigned again, or an array declared at module level (or a pipeline's `tasks`) that code pushes into (or sorts, splices, ...), or a module-level object changed with `Object.assign`, has no single static value: Gantry evaluates modules lazily and shares them between all the files of a compile, so the result would depend on evaluation order. Use `const` and build each value in one expression (spread, concat, map), or build arrays inside the pipeline body.",
+      "A variable that is assigned again, or a value declared at module level (or a pipeline's `tasks`) that code changes (pushing into or sorting an array, setting a property, `Object.assign`), has no single static value: Gantry evaluates modules lazily and shares them between all the files of a compile, so the result would depend on evaluation order. Use `const` and build each value in one expression (spread, concat, map), or build and change values inside the pipeline body or a helper.",
   },
   GANTRY1105: {
     title: "Value known only at run time",

@@ -482,7 +482,9 @@ class Generator {
       case 38: return `(${e("s")}.${this.pick(["startsWith", "endsWith", "includes"])}(${e("s")}${this.chance(0.3) ? `, ${n()}` : ""}) ? "y" : "n")`;
       default: {
         const compare = this.chance(0.5) ? "" : "(a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)";
-        switch (this.int(8)) {
+        switch (this.int(10)) {
+          case 8: return `(() => { const c: any = { ...${e("o")} }; c[${e(this.pick<T>(["s", "n"]))}] = ${e(this.anyType())}; c.n ??= ${e("n")}; c.n ${this.pick(["+=", "-=", "*=", "/=", "%=", "**="])} ${e(this.pick<T>(["n", "s", "b"]))}; c.k ${this.pick(["||=", "&&=", "??="])} ${e("s")}; c.m = c.m ?? 0; ${this.pick(["c.m++", "++c.m", "c.m--", "--c.m"])}; return JSON.stringify(c); })()`;
+          case 9: return `(() => { const a: any[] = [...${e("as")}]; a[${this.small()}] = ${e("s")}; a.length = ${this.pick(["0", "1", "2", "3", "5"])}; return a.join(); })()`;
           case 5: return `String(${e(this.pick<T>(["s", "n"]))} in ${e(this.pick<T>(["o", "as"]))})`;
           case 6: return `String(Object.hasOwn(${e(this.pick<T>(["o", "as", "s"]))}, ${e(this.pick<T>(["s", "n"]))}))`;
           case 7: return `JSON.stringify(Object.assign({}, ${e("o")}, ${e(this.pick<T>(["o", "as", "s", "u"]))}))`;

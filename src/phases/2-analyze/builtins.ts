@@ -181,7 +181,7 @@ const freeze = <T>(o: T): T => (typeof o === "function" ? o : Object.freeze(o));
 export const isStandIn = (value: unknown): boolean => typeof value === "function" || namespaces.has(value as object);
 
 /** An object the pipeline's code built (or parsed): a plain object or an array, not a built-in or the DSL's. */
-function isPlainData(value: unknown): value is object {
+export function isPlainData(value: unknown): value is object {
   if (value === null || typeof value !== "object" || namespaces.has(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return Array.isArray(value) || proto === Object.prototype || proto === null;

@@ -683,7 +683,7 @@ function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
 /**
  * The first change in `init`, as a run would execute it, to one of the module's own values: a
  * mutating array method (MUTATING_ARRAY_METHODS) called on it (`names.push(x)`, `cfg.list["sort"]()`),
- * `Object.assign` onto it, or an assignment to a part of it; with what to say of it. Only code that runs is looked at: the initialiser and the
+ * `Object.assign` onto it, or an assignment (`=`, `+=`, `++`, ...) to a part of it; with what to say of it. Only code that runs is looked at: the initialiser and the
  * functions it calls on the spot (callbacks, an IIFE), not functions it merely defines. Names those
  * functions or their blocks declare themselves are not the module's.
  */
@@ -713,7 +713,7 @@ function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): { at:
         return { at: node.expression, what: `${node.expression.getText()} changes a module-level value` };
       }
     }
-    if (isBinaryAssignment(node) && isModuleValue(node.left)) return { at: node, what: `${node.getText()} changes a module-level value` };
+    if ((isBinaryAssignment(node) && isModuleValue(node.left)) || (isIncrement(node) && isModuleValue(node.operand))) return { at: node, what: `${node.getText()} changes a module-level value` };
     if (ts.isFunctionLike(node) && !isCalledOnTheSpot(node)) continue;
     ts.forEachChild(node, (child) => {
       pending.push(child);
@@ -802,8 +802,10 @@ function isExternalImport(declaration: ts.Node): boolean {
 const isBinaryAssignment = (e: ts.Node): e is ts.BinaryExpression =>
   ts.isBinaryExpression(e) && e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
 
-const isAssignment = (e: ts.Expression): boolean =>
-  isBinaryAssignment(e) || ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken));
+const isIncrement = (e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression =>
+  (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
+
+const isAssignment = (e: ts.Expression): boolean => isBinaryAssignment(e) || isIncrement(e);
 
 function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean {
   try {

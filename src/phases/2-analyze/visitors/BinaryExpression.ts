@@ -3,16 +3,17 @@ import { isStandIn } from "../builtins.js";
 import { hostFailure, StaticError } from "../errors.js";
 import { unsupported } from "../evaluator.js";
 import { ModuleNamespace } from "../modules.js";
+import { assignment } from "./assignment.js";
 import { requireStatic } from "../runtime-values.js";
 import type { ExpressionVisitor } from "./types.js";
 
 const K = ts.SyntaxKind;
 
-/** Arithmetic, comparison and logical operators with JavaScript's semantics; no assignment. */
+/** Arithmetic, comparison and logical operators with JavaScript's semantics; assignment to properties (`./assignment.ts`). */
 export const BinaryExpression: ExpressionVisitor<ts.BinaryExpression> = (node, scope, ev) => {
   const op = node.operatorToken.kind;
   if (op >= K.FirstAssignment && op <= K.LastAssignment) {
-    throw new StaticError("GANTRY1104", node, "assignments are not evaluated at compile time", "Build a new value with an expression (spread, map, concat) and bind it with `const`.");
+    return assignment(node, scope, ev, (binary, l, r) => operate(binary, l as never, r as never, node));
   }
   // Short-circuiting operators evaluate the right side only when JavaScript would.
   if (op === K.AmpersandAmpersandToken) {
