@@ -643,7 +643,7 @@ export const reg = makeRegistry();
       `GANTRY1100 ${loc("main.ts", source, "Object.assign({}, JSON")}`,
       `GANTRY1104 ${loc("main.ts", source, "Object.assign(p.params")}`,
     ]);
-    expect(ds[0]!.message).toBe("`Object.assign` changes an object that is fixed once made (one declared at module level)");
+    expect(ds[0]!.message).toBe("`Object.assign` changes an object that is fixed once made (one declared at module level, or kept by a module-level function)");
     expect(ds[0]!.hint).toMatch(/\{ \.\.\.target, \.\.\.changes \}/);
     expect(ds[2]!.message).toMatch(/would set its target's prototype/);
   });
@@ -693,9 +693,35 @@ export const reg = makeRegistry();
       '"n" is assigned again: a variable has one value at compile time',
       "increments and decrements of a variable are not evaluated at compile time",
       "destructuring assignments are not evaluated: a variable has one value at compile time",
-      "CFG.image changes an object that is fixed once made (one declared at module level, a pipeline's tasks or parameters, a task handle)",
+      "CFG.image changes an object that is fixed once made (one declared at module level or kept by a module-level function, a pipeline's tasks or parameters, a task handle)",
     ]);
     expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("state a module-level function keeps in its closure is fixed too: a registry or counter would make one file's output depend on the others compiled with it", async () => {
+    const lib = `function makeRegistry() {
+  const names: string[] = [];
+  const counts: Record<string, number> = {};
+  return { add(n: string) { names.push(n); return names.length; }, count(n: string) { counts[n] = (counts[n] ?? 0) + 1; return counts[n]; }, peek: () => names.join() };
+}
+export const registry = makeRegistry();
+export const tag = ((base: Record<string, string>) => (extra: Record<string, string>) => ({ ...base, ...extra }))({ team: "data" });
+export const next = (() => { const i = [1, 2].values(); return () => i.next().value; })();
+export function fresh() { const seen: string[] = []; seen.push("local"); const o: Record<string, number> = {}; o.n = 1; return [...seen, String(o.n)]; }
+`;
+    const main = (body: string) => `import { pipeline } from "gantry";\nimport { registry, tag, next, fresh } from "./lib";\nexport default pipeline("m", {}, (p) => {\n${body}\n});\n`;
+    // What the closures only read, and state made per call, are fine.
+    const fine = main('  p.task("t", { image: "x", labels: tag({ x: "1" }), args: [registry.peek(), ...fresh()] });');
+    const ok = await compileFiles({ "main.ts": fine, "lib.ts": lib }, ["main.ts"]);
+    expect(ok.diagnostics.map(where)).toEqual([]);
+    expect(ok.pipelines[0]!.ir.tasks[0]!.args).toEqual(["", "local", "1"]);
+    const changing = main('  p.task("u", { image: "x", args: [String(registry.add("a"))] });\n  p.task("v", { image: "x", args: [String(registry.count("a"))] });\n  p.task("w", { image: "x", args: [String(next())] });');
+    const r = await compileFiles({ "main.ts": changing, "lib.ts": lib }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY1104 ${loc("lib.ts", lib, "names.push")}`,
+      `GANTRY1104 ${loc("lib.ts", lib, "counts[n] =")}`,
+      `GANTRY1104 ${loc("lib.ts", lib, "next = ")}`,
+    ]);
   });
 
   it("`in` and Object.hasOwn on a built-in or a function are refused (their stand-ins lack members); `in` on a string fails as in a run", async () => {

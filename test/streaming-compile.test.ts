@@ -279,13 +279,22 @@ describe("the replay reaches the state of the first evaluation (cases from a rev
     expect(streamed).toEqual(once);
   }, 60_000);
 
-  it("a closure's state, shared by the entries, is what the entries before left it", async () => {
+  it("state a closure shares between the entries is fixed with the module value: counting in it is GANTRY1104 both ways", async () => {
+    // It used to count across entries (b's task was "t2"): b's output depended on a being compiled too.
     const lib = `export const next = (() => { const seen: number[] = []; return () => { seen.push(1); return seen.length; }; })();\n`;
     const a = `import { pipeline } from "gantry";\nimport { next } from "./lib.js";\nexport default pipeline("a", {}, (p) => { p.task("t" + next(), { image: "x" }); });\n`;
     const b = `import { pipeline } from "gantry";\nimport { next } from "./lib.js";\nexport default pipeline("b", {}, (p) => { p.task("t" + next(), { image: "x", timeout: "2h", retry: { limit: 1, backoff: { duration: "1s" }, totalTimeout: "1h" } }); });\n`;
     const { streamed, once } = await bothWays({ "lib.ts": lib, "a.ts": a, "b.ts": b });
-    expect(streamed.diagnostics).toHaveLength(1);
-    expect(streamed.diagnostics[0]).toContain(`task "t2"`);
+    expect(streamed.diagnostics.map((d) => d.split(" ").slice(0, 2).join(" "))).toEqual(["GANTRY1104 lib.ts:1:72"]);
+    expect(streamed).toEqual(once);
+  });
+
+  it("another module's pipeline can be read but not changed: its specs are fixed like any module value", async () => {
+    // Compiling the folder gave pipeline a the args [one, two], compiling z.ts alone [one].
+    const z = `import { pipeline } from "gantry";\nexport const a = pipeline("a", {}, (p) => { p.task("t", { image: "x", args: ["one"], labels: { k: "v" } }); });\n`;
+    const b = `import { pipeline } from "gantry";\nimport { a } from "./z.js";\nexport default pipeline("b", {}, (p) => {\n  (a.tasks[0]!.spec.args as string[]).push("two");\n  (a.tasks[0]!.spec.labels as Record<string, string>).k = "w";\n  p.task("t", { image: "x", args: [String(a.tasks.length), a.tasks[0]!.spec.image] });\n});\n`;
+    const { streamed, once } = await bothWays({ "z.ts": z, "b.ts": b });
+    expect(streamed.diagnostics.map((d) => d.split(" ").slice(0, 2).join(" "))).toEqual(["GANTRY1104 b.ts:4:3", "GANTRY1104 b.ts:5:3"]);
     expect(streamed).toEqual(once);
   });
 

@@ -201,7 +201,7 @@ function assign(target: unknown, ...sources: unknown[]): unknown {
     throw new BuiltinRefusal("GANTRY1100", "would set its target's prototype from a source's own `__proto__` key, which is not evaluated at compile time", "Copy the other keys with a spread and leave `__proto__` out.");
   }
   if (Object.isFrozen(target) && sources.some(copies)) {
-    throw new BuiltinRefusal("GANTRY1104", "changes an object that is fixed once made (one declared at module level)", "Copy into a new object instead: `{ ...target, ...changes }` or `Object.assign({}, target, changes)`.");
+    throw new BuiltinRefusal("GANTRY1104", "changes an object that is fixed once made (one declared at module level, or kept by a module-level function)", "Copy into a new object instead: `{ ...target, ...changes }` or `Object.assign({}, target, changes)`.");
   }
   return Object.assign(target, ...sources);
 }

@@ -11,7 +11,7 @@ import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned,
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
-import { Scope } from "./scope.js";
+import { capturedScopes, Scope } from "./scope.js";
 import { setOwn } from "../../util/own-property.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
@@ -46,7 +46,7 @@ export class Evaluator {
   receiver: unknown;
   /** Origins of the arguments of the closure about to be invoked (set by `call`, taken by `invoke`). */
   private pendingArgOrigins: readonly (ts.Node | undefined)[] | undefined;
-  private readonly closures = new WeakSet<Function>();
+  private readonly closures = capturedScopes;
   private readonly reported = new Set<string>();
   readonly diagnostics: Diagnostic[] = [];
   /**
@@ -164,7 +164,7 @@ export class Evaluator {
     }
     const fn = (...args: unknown[]) => this.invoke(node, scope, args);
     callable.add(fn);
-    this.closures.add(fn);
+    this.closures.set(fn, scope);
     // What JavaScript would report for the function: its (inferred) name and arity.
     Object.defineProperty(fn, "name", { value: functionName(node), configurable: true }); // configurable, as JavaScript's: see nameFunction
     Object.defineProperty(fn, "length", { value: arity(node) });
@@ -315,7 +315,7 @@ export class Evaluator {
     }
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
     if (Array.isArray(obj) && typeof key === "string" && MUTATING_ARRAY_METHODS.has(key) && Object.isFrozen(obj)) {
-      throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
+      throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level or kept by a module-level function, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
     }
     const member = readMember(obj, key);
     if (member.found) return member.value;

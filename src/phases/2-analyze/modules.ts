@@ -8,12 +8,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
+import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { arrayIterators, dslModule, isDslSpecifier, MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
-import { readBinding, Scope, type Binding } from "./scope.js";
+import { capturedScopes, readBinding, Scope, type Binding } from "./scope.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
 
@@ -581,8 +582,24 @@ function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, lo
 export function freezeModuleValue<T>(value: T, at?: ts.Node): T {
   // A work list, not recursion: a value built by `reduce` can be nested deeper than the stack.
   const pending: unknown[] = [value];
+  const scopes = new Set<Scope>();
   while (pending.length > 0) {
     const v = pending.pop();
+    if (typeof v === "function") {
+      // What a closure captured lives as long as the value: a counter's object, a registry's array.
+      // Up to the module's own scope, whose bindings are module values frozen on their own.
+      for (let s = capturedScopes.get(v); s?.parent && !scopes.has(s); s = s.parent) {
+        scopes.add(s);
+        for (const captured of s.values()) pending.push(captured);
+      }
+      continue;
+    }
+    if (v instanceof PipelineDefinition) {
+      // Another module's pipeline is readable (`other.tasks[0].spec`); what it was declared with is
+      // data like any other. Validation reports what in it is not data (an iterator, a function).
+      for (const part of [v.options, ...v.tasks.map((t) => t.spec)]) freezeModuleValue(part);
+      continue;
+    }
     if (v === null || typeof v !== "object" || Object.isFrozen(v)) continue;
     const proto = Object.getPrototypeOf(v);
     if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {

@@ -30,6 +30,11 @@ export class Scope {
     this.bindings.set(name, { state: "ready", value, node, ...(origin && { origin }) });
   }
 
+  /** The values of this scope's own bindings that have one (not those still pending, or in their dead zone). */
+  *values(): Iterable<unknown> {
+    for (const b of this.bindings.values()) if (b.state === "ready") yield b.value;
+  }
+
   lookup(name: string): Binding | undefined {
     for (let s: Scope | undefined = this; s; s = s.parent) {
       const b = s.bindings.get(name);
@@ -38,6 +43,12 @@ export class Scope {
     return undefined;
   }
 }
+
+/**
+ * The scope each closure was made in. A closure held by a module-level value keeps what it captured
+ * alive across pipelines, so `freezeModuleValue` freezes that too.
+ */
+export const capturedScopes = new WeakMap<Function, Scope>();
 
 /** Reads a binding, computing it on first use and detecting initialisation cycles. */
 export function readBinding(binding: Binding, name: string, at: ts.Node): unknown {
