@@ -100,6 +100,7 @@ describe("constructs of the static subset", () => {
     ["`in` and Object.hasOwn: `in` sees the prototype chain, hasOwn only own properties", `const m: Record<string, string> = { eu: "x" }; const xs = ["a"]; const frozen = Object.freeze({ k: 1 });`, "", `[String("eu" in m), String("us" in m), String("toString" in m), String(0 in xs), String(1 in xs), String("length" in xs), String("map" in xs), String("k" in frozen), String(Object.hasOwn(m, "eu")), String(Object.hasOwn(m, "toString")), String(Object.hasOwn(xs, 0)), String(Object.hasOwn(xs, "length")), String(Object.hasOwn("ab", 1))]`, ["true", "false", "true", "true", "false", "true", "true", "true", "true", "false", "true", "true", "true"]],
     ["Number's constants, isNaN and isSafeInteger", "", "", "[String(Number.MAX_SAFE_INTEGER), String(Number.MIN_SAFE_INTEGER), String(Number.EPSILON === 2 ** -52), String(Number.isNaN(\"x\")), String(Number.isNaN(NaN)), String(Number.isSafeInteger(2 ** 53)), String(Number.isSafeInteger(7))]", ["9007199254740991", "-9007199254740991", "true", "false", "true", "false", "true"]],
     ["assignment to properties of objects and arrays built in the code: =, compound and logical operators, ++ and --", "", `const out: Record<string, number> = {}; for (const [i, t] of ["a", "b"].entries()) out[t] = i; const counts: Record<string, number> = {}; for (const w of ["x", "y", "x"]) counts[w] = (counts[w] ?? 0) + 1; const c2: Record<string, number> = {}; for (const w of ["x", "y", "x"]) { c2[w] ??= 0; c2[w]++; } const o: { a?: string; n: number; s: string } = { n: 1, s: "a" }; o.a = "A"; o.n += 2; o.n *= 3; o.n **= 2; o.n %= 50; o.n /= 2; o.n -= 1; o.s += "b"; const pre = ++o.n; const post = o.n--; const arr = ["a"]; arr[2] = "c"; const chain = (o.a = "Z"); const kept = (o.s ||= "unused"); const and = (o.s &&= "and"); arr.length = 2; const nested = { a: { b: [1] } as Record<string, unknown> & { b: number[] } }; nested.a.b[0]! += 10; nested["a"]["c"] = "new";`, "[JSON.stringify(out), JSON.stringify(counts), JSON.stringify(c2), JSON.stringify(o), String(pre), String(post), String(arr.length), String(1 in arr), chain, kept, and, JSON.stringify(nested)]", ['{"a":0,"b":1}', '{"x":2,"y":1}', '{"x":2,"y":1}', '{"n":14.5,"s":"and","a":"Z"}', "15.5", "15.5", "2", "false", "Z", "ab", "and", '{"a":{"b":[11],"c":"new"}}']],
+    ["`this`: the receiver of a method call, lexical in arrows, undefined in a plain call, a built-in's thisArg", `const env = { name: "prod", bucket() { return \`s3://\${this.name}-data\`; }, viaArrow: function () { return [1].map(() => this.name)[0]; }, nested() { return { name: "inner", get() { return this.name; } }.get(); }, self() { return this; } }; function plain(this: unknown) { return String(this); }`, `const made = { tag: "m", describe(this: { tag: string }, suffix = this.tag) { return this.tag + suffix; } };`, "[env.bucket(), String(env.viaArrow()), env.nested(), String(env.self() === env), plain(), [1].map(function (this: unknown) { return String(this); }, \"ctx\")[0]!, made.describe(), (env[\"bucket\"])()]", ["s3://prod-data", "prod", "inner", "true", "undefined", "ctx", "mm", "s3://prod-data"]],
     ["keys that are not strings or numbers are converted as JavaScript converts them", "const o: Record<string, string> = { true: \"t\", null: \"n\", undefined: \"u\" };", "", "[o[true as unknown as string]!, o[null as unknown as string]!, o[undefined as unknown as string]!, Object.keys({ [false as unknown as string]: 1 }).join()]", ["t", "n", "u", "false"]],
   ];
 
@@ -321,10 +322,10 @@ describe("diagnostics of the front end", () => {
     ["a regex literal", '  const r = /ab+c/.test("abc");', "/ab+c/"],
     ["a getter", "  const o = { get x() { return 1; } };", "get x"],
     ["a setter", "  const o = { set x(v: number) {} };", "set x"],
+    ["`this` outside any function (it depends on the module system)", "  const t = (() => this)();", "this"],
     ["a labelled statement", '  outer: for (const x of [1]) { break outer; }', "outer:"],
     ["try/catch", "  try {} catch {}", "try {"],
     ["a tagged template", "  const tag = (s: TemplateStringsArray) => s[0]; const t = tag`x`;", "tag`x`"],
-    ["`this`", "  const t = this;", "this"],
     ["`delete`", "  const o = { a: 1 }; const d = delete o.a;", "delete"],
     ["a dynamic import()", '  const m = import("./x");', 'import("./x")'],
     ["a bitwise operator", "  const b = 5 & 3;", "&"],
@@ -722,6 +723,12 @@ export function fresh() { const seen: string[] = []; seen.push("local"); const o
       `GANTRY1104 ${loc("lib.ts", lib, "counts[n] =")}`,
       `GANTRY1104 ${loc("lib.ts", lib, "next = ")}`,
     ]);
+  });
+
+  it("`this` in a method called without its object is undefined, so reading from it fails as in a run", async () => {
+    const source = body("  const o = { n: 1, get() { return this.n; } };\n  const detached = o.get;\n  const v = detached();");
+    const ds = await diagnose(source);
+    expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1109 ${loc("main.ts", source, "this.n")} cannot read "n" of undefined`]);
   });
 
   it("`in` and Object.hasOwn on a built-in or a function are refused (their stand-ins lack members); `in` on a string fails as in a run", async () => {

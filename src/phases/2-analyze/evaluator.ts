@@ -11,7 +11,7 @@ import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned,
 import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
-import { capturedScopes, Scope } from "./scope.js";
+import { capturedScopes, Scope, THIS } from "./scope.js";
 import { setOwn } from "../../util/own-property.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
@@ -162,7 +162,14 @@ export class Evaluator {
     if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || node.asteriskToken) {
       throw new StaticError("GANTRY1107", node, "async and generator functions are not evaluated at compile time", "Write the helper as a plain synchronous function that returns the value.");
     }
-    const fn = (...args: unknown[]) => this.invoke(node, scope, args);
+    // A function other than an arrow takes `this` from its call (`o.m()`, a built-in's thisArg), as in
+    // strict mode: undefined when called plainly. An arrow reads its surroundings' (`ThisKeyword`).
+    const ev = this;
+    const fn = ts.isArrowFunction(node)
+      ? (...args: unknown[]) => this.invoke(node, scope, args)
+      : function (this: unknown, ...args: unknown[]) {
+          return ev.invoke(node, scope, args, this);
+        };
     callable.add(fn);
     this.closures.set(fn, scope);
     // What JavaScript would report for the function: its (inferred) name and arity.
@@ -183,7 +190,7 @@ export class Evaluator {
     return typeof value === "function" && this.closures.has(value);
   }
 
-  private invoke(node: ts.FunctionLikeDeclaration, closureScope: Scope, args: unknown[]): unknown {
+  private invoke(node: ts.FunctionLikeDeclaration, closureScope: Scope, args: unknown[], self?: unknown): unknown {
     const argOrigins = this.pendingArgOrigins;
     this.pendingArgOrigins = undefined;
     if (this.stack.length >= LIMITS.callDepth) {
@@ -194,6 +201,7 @@ export class Evaluator {
     this.stack.push(node);
     try {
       const scope = new Scope(closureScope);
+      if (!ts.isArrowFunction(node)) scope.define(THIS, self, node);
       const skip = thisParameter(node); // TypeScript's `this: T` is a type, not a parameter
       node.parameters.forEach((param, p) => {
         const i = p - skip;

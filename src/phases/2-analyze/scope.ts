@@ -15,6 +15,9 @@ export interface Binding {
   guard?: (at: ts.Node) => void;
 }
 
+/** The binding of `this` in a function's scope: a reserved word, so no declaration can take the name. */
+export const THIS = "this";
+
 /** Lexical scope: a name-to-binding map chained to its parent. */
 export class Scope {
   private readonly bindings = new Map<string, Binding>();

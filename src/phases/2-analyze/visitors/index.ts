@@ -21,6 +21,7 @@ import { ReturnStatement } from "./ReturnStatement.js";
 import { SwitchStatement } from "./SwitchStatement.js";
 import { ThrowStatement } from "./ThrowStatement.js";
 import { TemplateExpression } from "./TemplateExpression.js";
+import { ThisKeyword } from "./ThisKeyword.js";
 import { Transparent } from "./transparent.js";
 import type { ExpressionVisitor, StatementVisitor } from "./types.js";
 import { VariableStatement } from "./VariableStatement.js";
@@ -48,6 +49,7 @@ export const expressionVisitors: Partial<Record<ts.SyntaxKind, ExpressionVisitor
   [K.PrefixUnaryExpression]: PrefixUnaryExpression,
   [K.PostfixUnaryExpression]: PostfixUnaryExpression,
   [K.TypeOfExpression]: TypeOfExpression,
+  [K.ThisKeyword]: ThisKeyword,
   [K.ParenthesizedExpression]: Transparent,
   [K.AsExpression]: Transparent,
   [K.SatisfiesExpression]: Transparent,
