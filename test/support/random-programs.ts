@@ -482,7 +482,10 @@ class Generator {
       case 38: return `(${e("s")}.${this.pick(["startsWith", "endsWith", "includes"])}(${e("s")}${this.chance(0.3) ? `, ${n()}` : ""}) ? "y" : "n")`;
       default: {
         const compare = this.chance(0.5) ? "" : "(a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)";
-        switch (this.int(10)) {
+        switch (this.int(11)) {
+          case 10: return this.chance(0.7)
+            ? `({ v: ${e(this.anyType())}, m() { return String(this.v) + [1].map(() => typeof this)[0]; } }).m()`
+            : `(() => { const o = { v: ${e("s")}, f(this: any) { return typeof this; } }; const g = o.f; return o.f() + g(); })()`;
           case 8: return `(() => { const c: any = { ...${e("o")} }; c[${e(this.pick<T>(["s", "n"]))}] = ${e(this.anyType())}; c.n ??= ${e("n")}; c.n ${this.pick(["+=", "-=", "*=", "/=", "%=", "**="])} ${e(this.pick<T>(["n", "s", "b"]))}; c.k ${this.pick(["||=", "&&=", "??="])} ${e("s")}; c.m = c.m ?? 0; ${this.pick(["c.m++", "++c.m", "c.m--", "--c.m"])}; return JSON.stringify(c); })()`;
           case 9: return `(() => { const a: any[] = [...${e("as")}]; a[${this.small()}] = ${e("s")}; a.length = ${this.pick(["0", "1", "2", "3", "5"])}; return a.join(); })()`;
           case 5: return `String(${e(this.pick<T>(["s", "n"]))} in ${e(this.pick<T>(["o", "as"]))})`;
