@@ -577,6 +577,47 @@ const viaAssignment = (cfg.n = 5);
     expect(ds[3]!.message).toMatch(/^cfg\.n = 5 changes a module-level value when the module runs/);
   });
 
+  it("GANTRY1104: an unread declaration calling a helper that changes a module-level value (a registry), found through imports without loading them", async () => {
+    // A run registers "extract" and "load" (and lib's names); Gantry, never running the
+    // declarations, used to compile a pipeline without those tasks, silently.
+    const lib = `export const registered: string[] = [];
+export function register(name: string) { registered.push(name); return name; }
+export const registry = { add(n: string) { registered.push(n); return n; }, pure: (n: string) => n.toUpperCase() };
+export default function addAll(...xs: string[]) { for (const x of xs) registered.push(x); return xs.length; }
+const local = (n: string) => { const mine: string[] = []; mine.push(n); return mine; };
+export { local as ownLocals };
+`;
+    const reexports = `export { register as reg2 } from "./lib";\n`;
+    const main = `import { pipeline } from "gantry";
+import addAll, { register, registry, ownLocals } from "./lib";
+import { reg2 } from "./re";
+const tasks: string[] = [];
+const add = (t: string) => { tasks.push(t); return t; };
+const a = add("extract");
+const b = register("x");
+const c = registry.add("y");
+const d = addAll("q");
+const e = reg2("r");
+const f = registry.pure("z");
+const g = ownLocals("w");
+const h = ((n: string) => add(n))("nested");
+export default pipeline("reg", {}, (p) => { for (const t of [...tasks, "t"]) p.task(t, { image: "x" }); });
+`;
+    const other = `import { pipeline } from "gantry";\nimport { registered } from "./lib";\nexport default pipeline("other", {}, (p) => { p.task("t", { image: "x", args: registered }); });\n`;
+    const alone = await compileFiles({ "main.ts": main, "lib.ts": lib, "re.ts": reexports }, ["main.ts"]);
+    expect(alone.diagnostics.map((d) => `${where(d)} ${d.message.replace(/ when the module runs.*/, "")}`)).toEqual([
+      `GANTRY1104 ${loc("main.ts", main, 'add("extract")')} add(...) changes a module-level array (tasks.push in main.ts:5)`,
+      `GANTRY1104 ${loc("main.ts", main, 'register("x")')} register(...) changes a module-level array (registered.push in lib.ts:2)`,
+      `GANTRY1104 ${loc("main.ts", main, "registry.add")} registry.add(...) changes a module-level array (registered.push in lib.ts:3)`,
+      `GANTRY1104 ${loc("main.ts", main, 'addAll("q")')} addAll(...) changes a module-level array (registered.push in lib.ts:4)`,
+      `GANTRY1104 ${loc("main.ts", main, 'reg2("r")')} reg2(...) changes a module-level array (registered.push in lib.ts:2)`,
+      `GANTRY1104 ${loc("main.ts", main, 'add(n))("nested")')} add(...) changes a module-level array (tasks.push in main.ts:5)`,
+    ]);
+    // The same whether or not another entry loads lib.ts: the helpers are read as syntax, never loaded.
+    const together = await compileFiles({ "main.ts": main, "lib.ts": lib, "re.ts": reexports, "other.ts": other }, ["other.ts", "main.ts"]);
+    expect(together.diagnostics.map(where)).toEqual(alone.diagnostics.map(where));
+  });
+
   it("declarations nothing reads are never evaluated: no errors from run-time values, and no effects through helpers on other entries", async () => {
     // A shared module with run-time code and a registry in a closure; entries import only what they use.
     const lib = `export const regions = ["eu", "us"];

@@ -220,6 +220,8 @@ export class ModuleLoader {
   readonly syntaxDiagnostics: Diagnostic[] = [];
   /** How many times each file was loaded: more than once after a `release` and a later import. */
   private readonly loads = new Map<string, number>();
+  /** Files whose syntax a check read without loading them as modules (`peek`): dependencies too. */
+  private readonly peeked = new Set<string>();
   /** Import edges of released modules, for `importGraph`. */
   private readonly releasedEdges = new Map<string, Map<string, Span>>();
   /** Files some module imports: never released, their values are shared. */
@@ -272,13 +274,13 @@ export class ModuleLoader {
     for (const [file, record] of this.records) {
       if (this.checkedUnread.has(file) || record.hasSyntaxErrors) continue;
       this.checkedUnread.add(file);
-      reportUnreadMutations(record, this.evaluator);
+      reportUnreadMutations(record, this.evaluator, this);
     }
   }
 
   /** Absolute paths of every module loaded so far: what the analysed entries depend on. */
   loadedFiles(): string[] {
-    return [...this.loads.keys()];
+    return [...new Set([...this.loads.keys(), ...this.peeked])];
   }
 
   /** Forgets a module no other module has imported, and its syntax tree; a later import loads it again. */
@@ -323,6 +325,19 @@ export class ModuleLoader {
     // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
     if (record.hasSyntaxErrors) throw new Poisoned();
     return record;
+  }
+
+  /**
+   * The syntax tree of the local module `specifier` names from `fileName`, parsed but not loaded as a
+   * module (no values, no diagnostics, no import edges), for checks that read syntax only. It
+   * counts as a dependency for --watch.
+   */
+  peek(fileName: string, specifier: string): ts.SourceFile | undefined {
+    if (!specifier.startsWith(".") || specifier.endsWith(".json")) return undefined;
+    const resolved = this.resolveFrom(fileName, specifier);
+    const file = resolved === undefined ? undefined : this.program.file(resolved);
+    if (file) this.peeked.add(resolved!);
+    return file;
   }
 
   /** A JSON module: its file read and parsed once per compile; invalid JSON is GANTRY1002 in that file. */
@@ -681,14 +696,14 @@ function checkThatThrows(statement: ts.Statement, index: number, record: ModuleR
 }
 
 /** See `ModuleLoader.checkUnreadDeclarations`. */
-function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
+function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: ModuleLoader): void {
   for (const statement of record.file.statements) {
     if (!ts.isVariableStatement(statement) || hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
     for (const decl of statement.declarationList.declarations) {
       const [first] = boundNames(decl.name);
       const binding = first === undefined ? undefined : record.scope.lookup(first);
       if (!decl.initializer || binding?.state !== "pending") continue;
-      const change = mutationOfModuleValue(decl.initializer, record);
+      const change = mutationOfModuleValue(decl.initializer, record.file, loader);
       if (!change) continue;
       ev.recover(
         new StaticError("GANTRY1104", change.at, `${change.what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
@@ -704,37 +719,142 @@ function reportUnreadMutations(record: ModuleRecord, ev: Evaluator): void {
  * functions it calls on the spot (callbacks, an IIFE), not functions it merely defines. Names those
  * functions or their blocks declare themselves are not the module's.
  */
-function mutationOfModuleValue(init: ts.Expression, record: ModuleRecord): { at: ts.Node; what: string } | undefined {
-  const isModuleValue = (target: ts.Expression): boolean => {
-    let root = target;
-    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
-    if (!ts.isIdentifier(root)) return false;
-    const binding = record.scope.lookup(root.text);
-    return binding !== undefined && !isExternalImport(binding.node) && !declaredWithin(root, init);
-  };
-  // `Object.assign(target, ...)`, with the global `Object`.
-  const isObjectAssign = (callee: ts.Expression): boolean => {
-    const object = ts.isPropertyAccessExpression(callee) && callee.name.text === "assign" ? skipTransparent(callee.expression) : undefined;
-    return object !== undefined && ts.isIdentifier(object) && object.text === "Object" && record.scope.lookup("Object") === undefined && !declaredWithin(object, init);
-  };
-  // A work list: an initialiser can nest deeper than the stack.
-  const pending: ts.Node[] = [init];
-  for (let node = pending.pop(); node; node = pending.pop()) {
+function mutationOfModuleValue(init: ts.Expression, file: ts.SourceFile, loader: ModuleLoader): { at: ts.Node; what: string } | undefined {
+  // A work list, not recursion: an initialiser can nest deeper than the stack. Each item is code a
+  // run executes, in the file it was written in, with the function it belongs to (`top`: names
+  // declared inside it are not the module's) and the call in `init` that leads there.
+  const pending: { node: ts.Node; top: ts.Node; file: ts.SourceFile; via?: ts.CallExpression }[] = [{ node: init, top: init, file }];
+  const entered = new Set<ts.Node>();
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { node, top, file: where, via } = item;
+    const names = topLevelNames(where);
+    const isModuleValue = (target: ts.Expression): boolean => {
+      let root = target;
+      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
+      if (!ts.isIdentifier(root)) return false;
+      const declaration = names.get(root.text);
+      return declaration !== undefined && !isExternalImport(declaration) && !declaredWithin(root, top);
+    };
+    const change = (at: ts.Node, text: string, kind: string) =>
+      via
+        ? { at: via.expression, what: `${via.expression.getText()}(...) changes a module-level ${kind} (${text} in ${loader.program.relative(where.fileName)}:${where.getLineAndCharacterOfPosition(at.getStart()).line + 1})` }
+        : { at, what: `${text} changes a module-level ${kind}` };
     if (ts.isCallExpression(node)) {
       const callee = skipTransparent(node.expression);
       const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
       if (method !== undefined && MUTATING_ARRAY_METHODS.has(method) && isModuleValue((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression)) {
-        return { at: node.expression, what: `${node.expression.getText()} changes a module-level array` };
+        return change(node.expression, node.expression.getText(), "array");
       }
-      if (isObjectAssign(callee) && node.arguments[0] && isModuleValue(node.arguments[0])) {
-        return { at: node.expression, what: `${node.expression.getText()} changes a module-level value` };
+      if (isObjectAssign(callee, top, names) && node.arguments[0] && isModuleValue(node.arguments[0])) return change(node.expression, node.expression.getText(), "value");
+      // A module-level helper the initialiser calls runs too (`const added = register("b")`).
+      const called = calledFunction(callee, top, where, loader);
+      if (called && !entered.has(called.fn) && called.fn.body) {
+        entered.add(called.fn);
+        pending.push({ node: called.fn.body, top: called.fn, file: called.fn.getSourceFile(), via: via ?? node });
       }
     }
-    if ((isBinaryAssignment(node) && isModuleValue(node.left)) || (isIncrement(node) && isModuleValue(node.operand))) return { at: node, what: `${node.getText()} changes a module-level value` };
+    if ((isBinaryAssignment(node) && isModuleValue(node.left)) || (isIncrement(node) && isModuleValue(node.operand))) return change(node, node.getText(), "value");
     if (ts.isFunctionLike(node) && !isCalledOnTheSpot(node)) continue;
     ts.forEachChild(node, (child) => {
-      pending.push(child);
+      pending.push({ node: child, top, file: where, via });
     });
+  }
+  return undefined;
+}
+
+/** `Object.assign`, with the global `Object`. */
+function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<string, ts.Node>): boolean {
+  const object = ts.isPropertyAccessExpression(callee) && callee.name.text === "assign" ? skipTransparent(callee.expression) : undefined;
+  return object !== undefined && ts.isIdentifier(object) && object.text === "Object" && !names.has("Object") && !declaredWithin(object, top);
+}
+
+const topLevelNameCache = new WeakMap<ts.SourceFile, ReadonlyMap<string, ts.Node>>();
+
+/** What each top-level name of a file is declared by (the last one, as a module scope holds it), from its syntax. */
+function topLevelNames(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
+  let names = topLevelNameCache.get(file);
+  if (names) return names;
+  const out = new Map<string, ts.Node>();
+  for (const st of file.statements) {
+    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const n of boundNames(d.name)) out.set(n, d);
+    else if ((ts.isFunctionDeclaration(st) && st.body) || ts.isEnumDeclaration(st) || ts.isClassDeclaration(st)) {
+      out.set(st.name?.text ?? "default", st);
+      if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) out.set("default", st);
+    }
+    else if (ts.isImportDeclaration(st) && st.importClause && !st.importClause.isTypeOnly) {
+      const clause = st.importClause;
+      if (clause.name) out.set(clause.name.text, clause);
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) out.set(bindings.name.text, bindings);
+      else if (bindings) for (const el of bindings.elements) if (!el.isTypeOnly) out.set(el.name.text, el);
+    }
+  }
+  topLevelNameCache.set(file, (names = out));
+  return names;
+}
+
+/**
+ * The module-level function a call names, from the syntax alone: a function declaration, a `const`
+ * bound to a function, or a method of a `const` object literal (`registry.add(...)`), in this file
+ * or, through its imports and exports, in another local module. Nothing is loaded as a module or
+ * evaluated, so the answer does not depend on what else is compiled.
+ */
+function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { fn: ts.FunctionLikeDeclaration } | undefined {
+  let name: ts.Identifier;
+  let member: string | undefined;
+  if (ts.isIdentifier(callee)) name = callee;
+  else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) [name, member] = [callee.expression, callee.name.text];
+  else return undefined;
+  if (declaredWithin(name, top)) return undefined;
+  let where = file;
+  let local = name.text;
+  for (let hops = 0; hops < 16; hops++) {
+    const decl = topLevelNames(where).get(local) ?? exportedLocally(where, local);
+    if (decl === undefined) return undefined;
+    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isExportSpecifier(decl)) {
+      const statement = ts.isImportClause(decl) ? decl.parent : ts.isExportSpecifier(decl) ? decl.parent.parent : decl.parent.parent.parent;
+      const from = (statement as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
+      const target = from && ts.isStringLiteral(from) ? loader.peek(where.fileName, from.text) : undefined;
+      if (!target) return undefined;
+      [where, local] = [target, ts.isImportClause(decl) ? "default" : (decl.propertyName ?? decl.name).text];
+      continue;
+    }
+    let fn: ts.Node | undefined = decl;
+    if (ts.isVariableDeclaration(decl)) fn = decl.initializer && skipTransparent(decl.initializer);
+    if (member !== undefined) fn = fn && ts.isObjectLiteralExpression(fn) ? methodOf(fn, member) : undefined;
+    return fn && (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) ? { fn } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Where an export of a file that is not a top-level name of that name comes from:
+ * `export { x } from "./y"`, `export { local as name }`, `export default <expression>`.
+ */
+function exportedLocally(file: ts.SourceFile, name: string): ts.Node | undefined {
+  for (const st of file.statements) {
+    if (ts.isExportAssignment(st) && !st.isExportEquals && name === "default") {
+      const e = skipTransparent(st.expression);
+      return ts.isIdentifier(e) ? topLevelNames(file).get(e.text) : e;
+    }
+    if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) {
+        if (el.name.text !== name || el.isTypeOnly) continue;
+        if (st.moduleSpecifier) return el;
+        return el.propertyName ? topLevelNames(file).get(el.propertyName.text) : undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The function an object literal holds under `name`: a method, or a property bound to a function. */
+function methodOf(literal: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
+  for (const prop of literal.properties) {
+    const key = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
+    if (key !== name) continue;
+    if (ts.isMethodDeclaration(prop)) return prop;
+    if (ts.isPropertyAssignment(prop)) return skipTransparent(prop.initializer);
   }
   return undefined;
 }
