@@ -157,15 +157,19 @@ const numberNamespace = namespace(
 callable.add(numberNamespace as unknown as Function);
 
 /**
- * `Array(n)` and `new Array(n)` make `n` empty slots, which `map` and `forEach` skip (so
+ * `Array(n)` and `new Array(n)` with one number make `n` empty slots, which `map` and `forEach` skip (so
  * `Array(3).map((_, i) => i)` is three empty slots, not `[0, 1, 2]`): refused with the form that
  * works, rather than modelled.
  */
 export const ARRAY_CONSTRUCTOR_HINT = "For the numbers 0 to n-1 write `Array.from({ length: n }, (_, i) => i)`; for n copies of a value, `Array.from({ length: n }, () => value)`.";
 const arrayNamespace = namespace(
   { isArray: Array.isArray, from: arrayFrom, of: arrayOf },
-  constructorLike("Array", 1, () => {
-    throw new BuiltinRefusal("GANTRY1102", "makes an array of empty slots, which Gantry does not evaluate (`map` and `forEach` skip them)", ARRAY_CONSTRUCTOR_HINT);
+  constructorLike("Array", 1, (...items) => {
+    // `Array(2, 3)` and `Array("a")` list their items, as `Array.of`; only a single number means a length.
+    if (items.length === 1 && typeof items[0] === "number") {
+      throw new BuiltinRefusal("GANTRY1102", "with one number makes an array of empty slots, which Gantry does not evaluate (`map` and `forEach` skip them)", ARRAY_CONSTRUCTOR_HINT);
+    }
+    return Reflect.apply(arrayOf, undefined, items);
   }),
 );
 callable.add(arrayNamespace as unknown as Function);
@@ -202,6 +206,16 @@ function assign(target: unknown, ...sources: unknown[]): unknown {
   }
   if (Object.isFrozen(target) && sources.some(copies)) {
     throw new BuiltinRefusal("GANTRY1104", "changes an object that is fixed once made (one declared at module level, or kept by a module-level function)", "Copy into a new object instead: `{ ...target, ...changes }` or `Object.assign({}, target, changes)`.");
+  }
+  if (Array.isArray(target)) {
+    // As assignment bounds an array's length: `Object.assign([], { length: 4294967295 })` would be one.
+    for (const s of sources) {
+      if (s === null || typeof s !== "object") continue;
+      const raw: unknown = Object.hasOwn(s, "length") ? (s as { length: unknown }).length : 0;
+      let last = typeof raw === "object" || typeof raw === "function" ? 0 : Number(raw); // an object's valueOf is not run twice
+      for (const k of Object.keys(s)) if (/^(0|[1-9]\d*)$/.test(k)) last = Math.max(last, Number(k) + 1);
+      if (last > BUILT_LIMITS.items && last < 2 ** 32) throw new BuiltLimitError(`would make an array of ${fmt(last)} items, over the limit of ${fmt(BUILT_LIMITS.items)}`);
+    }
   }
   return Object.assign(target, ...sources);
 }
@@ -300,7 +314,8 @@ function opaque(fn: Function, check?: (self: unknown) => void): Function {
 
 /** DSL functions reachable through `import ... from "gantry"`. */
 export const dslModule: Readonly<Record<string, unknown>> = Object.freeze(
-  Object.fromEntries(Object.entries(dsl).map(([name, v]) => [name, typeof v === "function" ? opaque(v) : v])),
+  // Null-prototype, as a module namespace (`import * as g from "gantry"`): `"toString" in g` is false.
+  Object.assign(Object.create(null) as Record<string, unknown>, Object.fromEntries(Object.entries(dsl).map(([name, v]) => [name, typeof v === "function" ? opaque(v) : v]))),
 );
 /** The builder's public methods (the `p.` calls); anything else on its prototype is internal. */
 const builderMethods: Readonly<Record<string, Function>> = Object.freeze(
@@ -325,6 +340,8 @@ export const isDslSpecifier = (s: string): boolean => s === "gantry";
 export function readMember(obj: unknown, key: PropertyKey): { found: boolean; value: unknown } {
   if (typeof obj === "string" || Array.isArray(obj)) {
     if (key === "length") return { found: true, value: obj.length };
+    // An array's own property set by the code (`a.tag = "t"`, even `a.join = f`) is read first, as JavaScript does.
+    if (typeof obj !== "string" && typeof key === "string" && Object.hasOwn(obj, key)) return { found: true, value: (obj as unknown as Record<string, unknown>)[key] };
     if (typeof key === "string" && /^(0|[1-9]\d*)$/.test(key)) return { found: true, value: obj[Number(key)] };
     if (typeof key === "number") return { found: true, value: obj[key] };
     const kind = typeof obj === "string" ? "string" : "array";

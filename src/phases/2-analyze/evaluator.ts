@@ -305,6 +305,8 @@ export class Evaluator {
     if (!this.origins.properties) return;
     for (const source of sources) {
       if (source === null || typeof source !== "object") continue;
+      // A new length moves where items end: where each index was written is no longer known.
+      if (Array.isArray(target) && Object.hasOwn(source, "length")) this.origins.forgetProperties(target);
       for (const k of Object.keys(source)) this.origins.copyProperty(source, k, target as object, k);
     }
   }

@@ -192,7 +192,8 @@ class JsonModule {
   readonly values: Readonly<Record<string, unknown>>;
 
   constructor(value: unknown) {
-    this.values = Object.freeze({ default: freezeModuleValue(value) });
+    // Null-prototype, as a module namespace (`import * as doc`): `"valueOf" in doc` is false.
+    this.values = Object.freeze(Object.assign(Object.create(null) as Record<string, unknown>, { default: freezeModuleValue(value) }));
   }
 
   readExport(name: string, at: ts.Node): unknown {
@@ -596,39 +597,44 @@ function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, lo
  */
 export function freezeModuleValue<T>(value: T, at?: ts.Node): T {
   // A work list, not recursion: a value built by `reduce` can be nested deeper than the stack.
-  const pending: unknown[] = [value];
-  const scopes = new Set<Scope>();
-  while (pending.length > 0) {
-    const v = pending.pop();
+  // `inPipeline`: part of a pipeline's declaration, where validation reports what is not data.
+  const pending: { v: unknown; inPipeline: boolean }[] = [{ v: value, inPipeline: false }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { v, inPipeline } = item;
+    // Frozen containers are walked too (the DSL freezes a pipeline's task list, an author may
+    // freeze shallowly): what they hold may not be.
+    if (v === null || (typeof v !== "object" && typeof v !== "function") || walked.has(v)) continue;
+    walked.add(v);
     if (typeof v === "function") {
       // What a closure captured lives as long as the value: a counter's object, a registry's array.
       // Up to the module's own scope, whose bindings are module values frozen on their own.
-      for (let s = capturedScopes.get(v); s?.parent && !scopes.has(s); s = s.parent) {
-        scopes.add(s);
-        for (const captured of s.values()) pending.push(captured);
+      for (let s = capturedScopes.get(v); s?.parent && !walked.has(s); s = s.parent) {
+        walked.add(s);
+        for (const captured of s.values()) pending.push({ v: captured, inPipeline });
       }
       continue;
     }
     if (v instanceof PipelineDefinition) {
-      // Another module's pipeline is readable (`other.tasks[0].spec`); what it was declared with is
-      // data like any other. Validation reports what in it is not data (an iterator, a function).
-      for (const part of [v.options, ...v.tasks.map((t) => t.spec)]) freezeModuleValue(part);
+      // Another module's pipeline is readable (`other.tasks[0].spec`): what it was declared with is data like any other.
+      pending.push({ v: v.options, inPipeline: true }, { v: v.tasks, inPipeline: true });
       continue;
     }
-    if (v === null || typeof v !== "object" || Object.isFrozen(v)) continue;
     const proto = Object.getPrototypeOf(v);
     if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
       // Freezing cannot stop an iterator advancing: every pipeline reading it would drain the same one.
-      if (at && arrayIterators.has(v)) {
+      if (at && !inPipeline && arrayIterators.has(v)) {
         throw new StaticError("GANTRY1104", at, "an array iterator (entries(), keys(), values()) held by a module-level value would be shared, and used up, by every pipeline that reads it", "Keep the array at module level, and call .entries(), .keys() or .values() where it is looped over.");
       }
       continue;
     }
     Object.freeze(v);
-    for (const child of Object.values(v)) pending.push(child);
+    for (const child of Object.values(v)) pending.push({ v: child, inPipeline });
   }
   return value;
 }
+
+/** Objects and closure scopes `freezeModuleValue` has walked (and frozen): each is walked once. */
+const walked = new WeakSet<object>();
 
 /** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
 const DECLARATIONS = new Set([
@@ -651,7 +657,9 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       if (checkThatThrows(statement, index, record, ev)) return;
       if (ts.isExpressionStatement(statement)) {
         const e = statement.expression;
-        if (isAssignment(e)) ev.evaluate(e, record.scope); // reports it as a reassignment
+        // Of one of the module's own values: evaluated, so it is reported as a reassignment or a
+        // change of a frozen value. Of anything else (`process.exitCode = 1`): a warning below.
+        if (isAssignment(e) && assignsModuleValue(e, record)) ev.evaluate(e, record.scope);
         if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) return;
       }
       const local = mayChangeLocalValue(statement, record);
@@ -698,18 +706,42 @@ function checkThatThrows(statement: ts.Statement, index: number, record: ModuleR
 /** See `ModuleLoader.checkUnreadDeclarations`. */
 function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: ModuleLoader): void {
   for (const statement of record.file.statements) {
-    if (!ts.isVariableStatement(statement) || hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
-    for (const decl of statement.declarationList.declarations) {
-      const [first] = boundNames(decl.name);
-      const binding = first === undefined ? undefined : record.scope.lookup(first);
-      if (!decl.initializer || binding?.state !== "pending") continue;
-      const change = mutationOfModuleValue(decl.initializer, record.file, loader);
-      if (!change) continue;
-      ev.recover(
-        new StaticError("GANTRY1104", change.at, `${change.what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
-      );
+    if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
+    for (const { name, runs } of declarationCode(statement)) {
+      if (name === undefined || record.scope.lookup(name)?.state !== "pending") continue;
+      for (const code of runs) {
+        const change = mutationOfModuleValue(code, record.file, loader);
+        if (!change) continue;
+        ev.recover(
+          new StaticError("GANTRY1104", change.at, `${change.what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
+        );
+        break;
+      }
     }
   }
+}
+
+/**
+ * What a top-level declaration runs when the module loads, by the name it binds: a variable's
+ * initialiser; an enum's member initialisers; a class's `extends` expression, computed member
+ * names, decorators, static field initialisers and static blocks (not its methods).
+ */
+function declarationCode(statement: ts.Statement): { name: string | undefined; runs: ts.Node[] }[] {
+  if (ts.isVariableStatement(statement)) {
+    return statement.declarationList.declarations.map((d) => ({ name: boundNames(d.name)[0], runs: d.initializer ? [d.initializer] : [] }));
+  }
+  if (ts.isEnumDeclaration(statement)) return [{ name: statement.name.text, runs: statement.members.flatMap((m) => (m.initializer ? [m.initializer] : [])) }];
+  if (ts.isClassDeclaration(statement)) {
+    const runs: ts.Node[] = [...(statement.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression)), ...(ts.getDecorators(statement) ?? [])];
+    for (const m of statement.members) {
+      if (m.name && ts.isComputedPropertyName(m.name)) runs.push(m.name.expression);
+      if (ts.canHaveDecorators(m)) runs.push(...(ts.getDecorators(m) ?? []));
+      if (ts.isClassStaticBlockDeclaration(m)) runs.push(m.body);
+      else if (ts.isPropertyDeclaration(m) && m.initializer && hasModifier(m, ts.SyntaxKind.StaticKeyword)) runs.push(m.initializer);
+    }
+    return [{ name: statement.name?.text ?? "default", runs }];
+  }
+  return [];
 }
 
 /**
@@ -719,7 +751,7 @@ function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: Modu
  * functions it calls on the spot (callbacks, an IIFE), not functions it merely defines. Names those
  * functions or their blocks declare themselves are not the module's.
  */
-function mutationOfModuleValue(init: ts.Expression, file: ts.SourceFile, loader: ModuleLoader): { at: ts.Node; what: string } | undefined {
+function mutationOfModuleValue(init: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { at: ts.Node; what: string } | undefined {
   // A work list, not recursion: an initialiser can nest deeper than the stack. Each item is code a
   // run executes, in the file it was written in, with the function it belongs to (`top`: names
   // declared inside it are not the module's) and the call in `init` that leads there.
@@ -764,7 +796,8 @@ function mutationOfModuleValue(init: ts.Expression, file: ts.SourceFile, loader:
 
 /** `Object.assign`, with the global `Object`. */
 function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<string, ts.Node>): boolean {
-  const object = ts.isPropertyAccessExpression(callee) && callee.name.text === "assign" ? skipTransparent(callee.expression) : undefined;
+  const assign = ts.isPropertyAccessExpression(callee) ? callee.name.text === "assign" : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) && callee.argumentExpression.text === "assign";
+  const object = assign ? skipTransparent((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression) : undefined;
   return object !== undefined && ts.isIdentifier(object) && object.text === "Object" && !names.has("Object") && !declaredWithin(object, top);
 }
 
@@ -943,6 +976,17 @@ const isIncrement = (e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnar
   (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
 
 const isAssignment = (e: ts.Expression): boolean => isBinaryAssignment(e) || isIncrement(e);
+
+/** Whether an assignment's target is rooted in one of the module's own bindings (`n = 2`, `cfg.a.b = 1`). */
+function assignsModuleValue(e: ts.Expression, record: ModuleRecord): boolean {
+  let target: ts.Expression = isBinaryAssignment(e) ? e.left : (e as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand;
+  // A destructuring assignment (`[a, b] = [b, a]`) may assign the module's names: evaluated, and so reported.
+  if (ts.isArrayLiteralExpression(skipTransparent(target)) || ts.isObjectLiteralExpression(skipTransparent(target))) return true;
+  while (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target) || isTransparent(target)) target = target.expression;
+  if (!ts.isIdentifier(target)) return false;
+  const binding = record.scope.lookup(target.text);
+  return binding !== undefined && !isExternalImport(binding.node);
+}
 
 function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean {
   try {

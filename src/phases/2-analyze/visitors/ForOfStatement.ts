@@ -47,6 +47,6 @@ export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope,
 };
 
 /** Counter loops have no static bound; they are rejected with a pointer to the bounded forms. */
-export const UnboundedLoop: StatementVisitor<ts.ForStatement | ts.WhileStatement | ts.DoStatement | ts.ForInStatement> = (node) => {
-  throw new StaticError("GANTRY1100", node, `${ts.isForInStatement(node) ? "`for...in`" : "this loop"} has no static bound and is not evaluated at compile time`, "Loop with `for (const x of items)` or `items.map(...)` over a static array.");
+export const UnboundedLoop: StatementVisitor<ts.ForStatement | ts.WhileStatement | ts.DoStatement> = (node) => {
+  throw new StaticError("GANTRY1100", node, "this loop has no static bound and is not evaluated at compile time", "Loop with `for (const x of items)` or `items.map(...)` over a static array.");
 };

@@ -1,10 +1,10 @@
 import { ts } from "ts-morph";
 import { BUILT_LIMITS, isPlainData } from "../builtins.js";
-import { hostFailure, StaticError } from "../errors.js";
+import { hostFailure, POISON, StaticError } from "../errors.js";
 import type { Evaluator } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
 import type { Scope } from "../scope.js";
-import { skipTransparent } from "./transparent.js";
+import { isTransparent, skipTransparent } from "./transparent.js";
 
 /**
  * Assignment to a property of an object or array the code built, as in
@@ -36,7 +36,7 @@ export function assignment(node: ts.BinaryExpression, scope: Scope, ev: Evaluato
   const op = node.operatorToken.kind;
   const place = placeOf(node.left, node, scope, ev);
   if (op === ts.SyntaxKind.EqualsToken) {
-    const value = ev.evaluate(node.right, scope);
+    const value = valueOf(node, place, scope, ev);
     write(place, value, ev, ev.originOf(node.right, scope));
     return value;
   }
@@ -46,13 +46,13 @@ export function assignment(node: ts.BinaryExpression, scope: Scope, ev: Evaluato
     requireStatic(old, node.left, `\`${node.getText()}\``);
     const stands = op === ts.SyntaxKind.QuestionQuestionEqualsToken ? old !== null && old !== undefined : op === ts.SyntaxKind.BarBarEqualsToken ? Boolean(old) : !old;
     if (stands) return old;
-    const value = ev.evaluate(node.right, scope);
+    const value = valueOf(node, place, scope, ev);
     write(place, value, ev, ev.originOf(node.right, scope));
     return value;
   }
   const binary = COMPOUND[op];
   if (binary === undefined) throw new StaticError("GANTRY1100", node.operatorToken, `\`${node.operatorToken.getText()}\` is not part of the static subset Gantry evaluates`, "Write the operation out: `o.k = o.k + 1`.");
-  const r = ev.evaluate(node.right, scope);
+  const r = valueOf(node, place, scope, ev);
   // `+=` appends a placeholder to a string, which is fine; the others compute with it.
   if (binary !== ts.SyntaxKind.PlusToken) {
     requireStatic(old, node.left, `\`${node.getText()}\``);
@@ -84,11 +84,31 @@ export function increment(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpres
   return ts.isPrefixUnaryExpression(node) ? after : before;
 }
 
+/**
+ * The right side. When it fails (reported there), the variable holding the object reads as
+ * poisoned for the rest of its block: the object is left without the property, and reading it
+ * (`o.k.length`) would add errors a run, stopped at the failure, never reaches.
+ */
+function valueOf(node: ts.BinaryExpression, place: Place, scope: Scope, ev: Evaluator): unknown {
+  try {
+    return ev.evaluate(node.right, scope);
+  } catch (e) {
+    let root: ts.Expression = place.node;
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
+    if (ts.isIdentifier(root) && isPlainData(place.obj) && !Object.isFrozen(place.obj)) scope.define(root.text, POISON, node);
+    throw e;
+  }
+}
+
 function placeOf(target: ts.Expression, assignment: ts.Expression, scope: Scope, ev: Evaluator): Place {
   const node = skipTransparent(target);
   if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) {
     const what = ts.isIdentifier(node) ? `"${node.text}" is assigned again` : "destructuring assignments are not evaluated";
     throw new StaticError("GANTRY1104", assignment, `${what}: a variable has one value at compile time`, "Bind each value once with `const` (build it with an expression: spread, map, concat, a conditional), or set a property of an object you built: `out[key] = value`.");
+  }
+  if (ts.isOptionalChain(node)) {
+    // TypeScript parses it (its checker reports TS2779); JavaScript rejects the module when it loads.
+    throw new StaticError("GANTRY1002", assignment, "Invalid left-hand side in assignment: an optional chain (`?.`) cannot be assigned to", "Check the object first: `if (o) o.x = v`.");
   }
   const obj = ev.evaluate(node.expression, scope);
   if (ts.isPropertyAccessExpression(node)) {
@@ -119,15 +139,18 @@ function write({ obj, key, node }: Place, value: unknown, ev: Evaluator, origin:
     throw new StaticError("GANTRY1100", node, "assigning `__proto__` sets the object's prototype, which is not evaluated at compile time", "Spread the other object in instead: `{ ...base, a: 1 }`.");
   }
   if (Object.isFrozen(obj)) {
-    throw new StaticError("GANTRY1104", node, `${node.getText()} changes ${Array.isArray(obj) ? "an array" : "an object"} that is fixed once made (one declared at module level or kept by a module-level function, a pipeline's tasks or parameters, a task handle)`, "Build a changed copy where it is used: `{ ...o, k: v }`, or `[...xs]` and change that.");
+    throw new StaticError("GANTRY1104", node, `${node.getText()} changes ${Array.isArray(obj) ? "an array" : "an object"} that is fixed once made (one declared at module level or kept by a module-level function, a pipeline's tasks or parameters, a task handle, or one frozen with Object.freeze)`, "Build a changed copy where it is used: `{ ...o, k: v }`, or `[...xs]` and change that.");
   }
   if (!isPlainData(obj)) {
     throw new StaticError("GANTRY1102", node, `${node.getText()}: only objects and arrays your code built can be changed`, "Assign to properties of your own objects; pass settings to Gantry's functions as arguments.");
   }
   if (Array.isArray(obj)) {
-    // Converted here once, so a `valueOf` of the author's is not run twice.
-    if (key === "length" && typeof value !== "number") throw new StaticError("GANTRY1109", node, "an array's length can only be set to a number");
-    const length = key === "length" ? (value as number) : typeof key === "number" ? key + 1 : /^(0|[1-9]\d*)$/.test(key as string) ? Number(key) + 1 : 0;
+    if (key === "length") {
+      // Converted here once, as JavaScript converts it, so an object's `valueOf` of the author's does not run twice.
+      if (typeof value === "object" || typeof value === "function") throw new StaticError("GANTRY1109", node, "an array's length is set from a number, not an object", "Set it to a number: `xs.length = n`.");
+      value = Number(value);
+    }
+    const length = key === "length" ? (value as number) : arrayIndex(key) + 1;
     if (length > BUILT_LIMITS.items) {
       throw new StaticError("GANTRY1108", node, `${node.getText()} would make an array of ${length.toLocaleString("en-US")} items, over the limit of ${BUILT_LIMITS.items.toLocaleString("en-US")}`, "Pipelines are finite data: compute less at compile time.");
     }
@@ -139,4 +162,10 @@ function write({ obj, key, node }: Place, value: unknown, ev: Evaluator, origin:
     throw hostFailure(node, e); // an array length JavaScript rejects (-1, 1.5)
   }
   ev.origins.property(obj, key, origin, node);
+}
+
+/** The array index a key names (`"3"`, `3`), or -1 for any other property (`"03"`, `1.5`, `4294967295`). */
+function arrayIndex(key: PropertyKey): number {
+  const n = typeof key === "number" ? key : typeof key === "string" && /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
+  return Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1 ? n : -1;
 }

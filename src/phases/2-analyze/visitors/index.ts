@@ -8,6 +8,7 @@ import { ConditionalExpression } from "./ConditionalExpression.js";
 import { ElementAccessExpression } from "./ElementAccessExpression.js";
 import { EnumDeclaration } from "./EnumDeclaration.js";
 import { ExpressionStatement } from "./ExpressionStatement.js";
+import { ForInStatement } from "./ForInStatement.js";
 import { ForOfStatement, UnboundedLoop } from "./ForOfStatement.js";
 import { FunctionLike } from "./functions.js";
 import { Identifier } from "./Identifier.js";
@@ -71,7 +72,7 @@ export const statementVisitors: Partial<Record<ts.SyntaxKind, StatementVisitor<n
   [K.Block]: Block,
   [K.ForOfStatement]: ForOfStatement,
   [K.ForStatement]: UnboundedLoop,
-  [K.ForInStatement]: UnboundedLoop,
+  [K.ForInStatement]: ForInStatement,
   [K.WhileStatement]: UnboundedLoop,
   [K.DoStatement]: UnboundedLoop,
   [K.BreakStatement]: BreakStatement,
