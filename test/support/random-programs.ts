@@ -482,7 +482,8 @@ class Generator {
       case 38: return `(${e("s")}.${this.pick(["startsWith", "endsWith", "includes"])}(${e("s")}${this.chance(0.3) ? `, ${n()}` : ""}) ? "y" : "n")`;
       default: {
         const compare = this.chance(0.5) ? "" : "(a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)";
-        switch (this.int(11)) {
+        switch (this.int(12)) {
+          case 11: return `(() => { const out: string[] = []; for (const k in ${e(this.pick<T>(["o", "as", "s"]))}) { if (k === ${e("s")}) continue; out.push(k); } return out.join(); })()`;
           case 10: return this.chance(0.7)
             ? `({ v: ${e(this.anyType())}, m() { return String(this.v) + [1].map(() => typeof this)[0]; } }).m()`
             : `(() => { const o = { v: ${e("s")}, f(this: any) { return typeof this; } }; const g = o.f; return o.f() + g(); })()`;
