@@ -46,6 +46,12 @@ describe("Job names", () => {
 });
 
 describe("jobs target: objects", () => {
+  it("a pipeline and a task named after an Object.prototype member compile (cdk8s used to throw: found by the crash fuzzer)", async () => {
+    const { r, job } = await jobs(src('  p.task("constructor", { image: "busybox:1.36" });').replace('"etl"', '"constructor"'));
+    expect(r.diagnostics).toEqual([]);
+    expect(job("constructor").metadata.name).toMatch(/^constructor-/);
+  });
+
   it("one Job per task plus a status Job, RBAC and the shim ConfigMap; no cdk8s names or labels", async () => {
     const { r, objects, job, awaitConfig } = await jobs(
       src(`  const a = p.task("extract", { image: "busybox:1.36", retry: { limit: 3 } });

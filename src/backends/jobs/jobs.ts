@@ -118,7 +118,10 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
   if (diagnostics.some((d) => d.severity === "error")) return [];
 
   const app = new App();
-  const chart = new Chart(app, pipeline.name, { disableResourceNameHashes: true });
+  // Every object is named explicitly, so the id only has to be unique in its App, which holds one
+  // chart. Not the pipeline's name: constructs keys children by id in a plain object, where a
+  // pipeline named "constructor" collided with Object.prototype's (found by the crash fuzzer).
+  const chart = new Chart(app, "pipeline", { disableResourceNameHashes: true });
   const ns = pipeline.namespace;
   const meta = (name: string) => ({ name, namespace: ns, labels: plan.labels, annotations: pod.nonEmptyMap({ ...plan.annotations, ...(hooks ? ARGOCD_BEFORE_HOOKS : {}) }) });
 
