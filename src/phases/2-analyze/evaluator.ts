@@ -8,7 +8,7 @@ import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, objectAssign, parameterObjects, readMember, reordersItems } from "./builtins.js";
 import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
-import { boundNames, ModuleNamespace, type ModuleLoader } from "./modules.js";
+import { boundNames, freezePipelineData, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
 import { capturedScopes, Scope, THIS } from "./scope.js";
@@ -283,6 +283,8 @@ export class Evaluator {
     if (typeof callee !== "function" || !callable.has(callee)) {
       throw new StaticError("GANTRY1102", node.expression, `${describe(node.expression)} is not a function Gantry can evaluate at compile time`, "Only your own helper functions, the gantry DSL and pure built-ins (array, string and Object methods) can be called.");
     }
+    // A built-in handed a pipeline (`Object.values(other)`, `Object.assign({}, other)`) reads into it.
+    if (!this.closures.has(callee)) for (const a of args) if (a instanceof PipelineDefinition) freezePipelineData(a);
     let result: unknown;
     // Only a closure takes them, and at once: a host function (map, pipeline) calls with its own arguments.
     this.pendingArgOrigins = this.closures.has(callee) ? argOrigins : undefined;
@@ -324,6 +326,7 @@ export class Evaluator {
       throw new StaticError("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
     }
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
+    if (obj instanceof PipelineDefinition) freezePipelineData(obj); // `other.tasks[0].spec` must not change other's manifest
     if (Array.isArray(obj) && typeof key === "string" && MUTATING_ARRAY_METHODS.has(key) && Object.isFrozen(obj)) {
       throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level or kept by a module-level function, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
     }
@@ -352,6 +355,7 @@ export class Evaluator {
       for (const el of name.elements) {
         if (el.dotDotDotToken) {
           const rest: Record<string, unknown> = {};
+          if (value instanceof PipelineDefinition) freezePipelineData(value);
           for (const [k, v] of Object.entries(value as object)) if (!used.has(k)) setOwn(rest, k, v);
           this.bind(el.name, rest, scope, el);
           continue;

@@ -597,10 +597,9 @@ function declareImport(statement: ts.ImportDeclaration, record: ModuleRecord, lo
  */
 export function freezeModuleValue<T>(value: T, at?: ts.Node): T {
   // A work list, not recursion: a value built by `reduce` can be nested deeper than the stack.
-  // `inPipeline`: part of a pipeline's declaration, where validation reports what is not data.
-  const pending: { v: unknown; inPipeline: boolean }[] = [{ v: value, inPipeline: false }];
-  for (let item = pending.pop(); item; item = pending.pop()) {
-    const { v, inPipeline } = item;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
     // Frozen containers are walked too (the DSL freezes a pipeline's task list, an author may
     // freeze shallowly): what they hold may not be.
     if (v === null || (typeof v !== "object" && typeof v !== "function") || walked.has(v)) continue;
@@ -610,31 +609,43 @@ export function freezeModuleValue<T>(value: T, at?: ts.Node): T {
       // Up to the module's own scope, whose bindings are module values frozen on their own.
       for (let s = capturedScopes.get(v); s?.parent && !walked.has(s); s = s.parent) {
         walked.add(s);
-        for (const captured of s.values()) pending.push({ v: captured, inPipeline });
+        for (const captured of s.values()) pending.push(captured);
       }
-      continue;
-    }
-    if (v instanceof PipelineDefinition) {
-      // Another module's pipeline is readable (`other.tasks[0].spec`): what it was declared with is data like any other.
-      pending.push({ v: v.options, inPipeline: true }, { v: v.tasks, inPipeline: true });
       continue;
     }
     const proto = Object.getPrototypeOf(v);
     if (!Array.isArray(v) && proto !== Object.prototype && proto !== null) {
       // Freezing cannot stop an iterator advancing: every pipeline reading it would drain the same one.
-      if (at && !inPipeline && arrayIterators.has(v)) {
+      if (at && arrayIterators.has(v)) {
         throw new StaticError("GANTRY1104", at, "an array iterator (entries(), keys(), values()) held by a module-level value would be shared, and used up, by every pipeline that reads it", "Keep the array at module level, and call .entries(), .keys() or .values() where it is looped over.");
       }
       continue;
     }
     Object.freeze(v);
-    for (const child of Object.values(v)) pending.push({ v: child, inPipeline });
+    for (const child of Object.values(v)) pending.push(child);
   }
   return value;
 }
 
 /** Objects and closure scopes `freezeModuleValue` has walked (and frozen): each is walked once. */
 const walked = new WeakSet<object>();
+/** Pipelines whose declaration `freezePipelineData` has frozen. */
+const frozenPipelines = new WeakSet<PipelineDefinition>();
+
+/**
+ * Freezes what a pipeline was declared with (its options, its tasks' specs) before code reads into
+ * it (`other.tasks[0].spec`, `{ ...other }`, `Object.values(other)`): changing another entry's
+ * pipeline would make its manifest depend on what else is compiled. Done when it is read, not when
+ * the pipeline is made: freezing every spec of a large compile would cost more than the rest of
+ * the evaluation (and the compiler itself only reads them).
+ */
+export function freezePipelineData(definition: PipelineDefinition): void {
+  if (frozenPipelines.has(definition)) return;
+  frozenPipelines.add(definition);
+  // Validation reports what in it is not data (an iterator, a function): no `at`, so no GANTRY1104 for iterators.
+  freezeModuleValue(definition.options);
+  freezeModuleValue(definition.tasks);
+}
 
 /** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
 const DECLARATIONS = new Set([

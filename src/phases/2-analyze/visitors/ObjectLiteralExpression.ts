@@ -2,6 +2,8 @@ import { ts } from "ts-morph";
 import { StaticError } from "../errors.js";
 import { nameFunction, propertyKey, unsupported } from "../evaluator.js";
 import { setOwn } from "../../../util/own-property.js";
+import { PipelineDefinition } from "../../../dsl/pipeline.js";
+import { freezePipelineData } from "../modules.js";
 import type { ExpressionVisitor } from "./types.js";
 
 /**
@@ -35,6 +37,7 @@ export const ObjectLiteralExpression: ExpressionVisitor<ts.ObjectLiteralExpressi
         throw new StaticError("GANTRY1109", prop, "spreading a function into an object copies nothing", "Call it (`...f()`) to spread what it returns.");
       }
       if (typeof source !== "object" && typeof source !== "string") throw new StaticError("GANTRY1109", prop, `cannot spread a ${typeof source} into an object`);
+      if (source instanceof PipelineDefinition) freezePipelineData(source); // its options and tasks, shared with its own manifest
       for (const [k, v] of Object.entries(source)) {
         setOwn(out, k, v);
         if (typeof source === "object") ev.origins.copyProperty(source, k, out, k);
