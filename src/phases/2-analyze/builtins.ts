@@ -210,6 +210,7 @@ function assign(target: unknown, ...sources: unknown[]): unknown {
   if (Array.isArray(target)) {
     // As assignment bounds an array's length: `Object.assign([], { length: 4294967295 })` would be one.
     for (const s of sources) {
+      if (typeof s === "string" && s.length > BUILT_LIMITS.items) throw new BuiltLimitError(`would make an array of ${fmt(s.length)} items, over the limit of ${fmt(BUILT_LIMITS.items)}`);
       if (s === null || typeof s !== "object") continue;
       const raw: unknown = Object.hasOwn(s, "length") ? (s as { length: unknown }).length : 0;
       let last = typeof raw === "object" || typeof raw === "function" ? 0 : Number(raw); // an object's valueOf is not run twice

@@ -221,6 +221,7 @@ export class ModuleLoader {
   readonly syntaxDiagnostics: Diagnostic[] = [];
   /** How many times each file was loaded: more than once after a `release` and a later import. */
   private readonly loads = new Map<string, number>();
+  private readonly namespaces = new WeakMap<ModuleRecord, ModuleNamespace>();
   /** Files whose syntax a check read without loading them as modules (`peek`): dependencies too. */
   private readonly peeked = new Set<string>();
   /** Import edges of released modules, for `importGraph`. */
@@ -336,9 +337,11 @@ export class ModuleLoader {
   peek(fileName: string, specifier: string): ts.SourceFile | undefined {
     if (!specifier.startsWith(".") || specifier.endsWith(".json")) return undefined;
     const resolved = this.resolveFrom(fileName, specifier);
-    const file = resolved === undefined ? undefined : this.program.file(resolved);
-    if (file) this.peeked.add(resolved!);
-    return file;
+    if (resolved === undefined) return undefined;
+    this.peeked.add(resolved);
+    // A tree the parser had to guess at says nothing reliable (its errors are reported when it is loaded).
+    const file = this.program.file(resolved);
+    return file && this.program.syntaxDiagnostics(resolved).length === 0 ? file : undefined;
   }
 
   /** A JSON module: its file read and parsed once per compile; invalid JSON is GANTRY1002 in that file. */
@@ -410,7 +413,11 @@ export class ModuleLoader {
 
   namespaceOf(from: ts.SourceFile, specifier: string, at: ts.Node): unknown {
     const target = this.importFrom(from, specifier, at);
-    return target instanceof ModuleRecord ? new ModuleNamespace(target, at) : target.values;
+    if (!(target instanceof ModuleRecord)) return target.values;
+    // One namespace object per module, as in JavaScript: `import * as a` twice gives the same object.
+    let ns = this.namespaces.get(target);
+    if (!ns) this.namespaces.set(target, (ns = new ModuleNamespace(target, at)));
+    return ns;
   }
 }
 
@@ -603,8 +610,8 @@ export function freezeModuleValue<T>(value: T, at?: ts.Node): T {
     // Frozen containers are walked too (the DSL freezes a pipeline's task list, an author may
     // freeze shallowly): what they hold may not be.
     if (v === null || (typeof v !== "object" && typeof v !== "function") || walked.has(v)) continue;
-    walked.add(v);
     if (typeof v === "function") {
+      walked.add(v);
       // What a closure captured lives as long as the value: a counter's object, a registry's array.
       // Up to the module's own scope, whose bindings are module values frozen on their own.
       for (let s = capturedScopes.get(v); s?.parent && !walked.has(s); s = s.parent) {
@@ -619,8 +626,9 @@ export function freezeModuleValue<T>(value: T, at?: ts.Node): T {
       if (at && arrayIterators.has(v)) {
         throw new StaticError("GANTRY1104", at, "an array iterator (entries(), keys(), values()) held by a module-level value would be shared, and used up, by every pipeline that reads it", "Keep the array at module level, and call .entries(), .keys() or .values() where it is looped over.");
       }
-      continue;
+      continue; // not marked walked: an iterator is checked wherever a module value holds it
     }
+    walked.add(v);
     Object.freeze(v);
     for (const child of Object.values(v)) pending.push(child);
   }
@@ -668,9 +676,9 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       if (checkThatThrows(statement, index, record, ev)) return;
       if (ts.isExpressionStatement(statement)) {
         const e = statement.expression;
-        // Of one of the module's own values: evaluated, so it is reported as a reassignment or a
-        // change of a frozen value. Of anything else (`process.exitCode = 1`): a warning below.
-        if (isAssignment(e) && assignsModuleValue(e, record)) ev.evaluate(e, record.scope);
+        // Evaluated, so it is reported (a reassignment, a change of a frozen value, a built-in, an
+        // undeclared name), except a setting of the process (`process.exitCode = 1`): a warning below.
+        if (isAssignment(e) && !setsProcess(e, record)) ev.evaluate(e, record.scope);
         if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) return;
       }
       const local = mayChangeLocalValue(statement, record);
@@ -742,70 +750,184 @@ function declarationCode(statement: ts.Statement): { name: string | undefined; r
     return statement.declarationList.declarations.map((d) => ({ name: boundNames(d.name)[0], runs: d.initializer ? [d.initializer] : [] }));
   }
   if (ts.isEnumDeclaration(statement)) return [{ name: statement.name.text, runs: statement.members.flatMap((m) => (m.initializer ? [m.initializer] : [])) }];
-  if (ts.isClassDeclaration(statement)) {
-    const runs: ts.Node[] = [...(statement.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression)), ...(ts.getDecorators(statement) ?? [])];
-    for (const m of statement.members) {
-      if (m.name && ts.isComputedPropertyName(m.name)) runs.push(m.name.expression);
-      if (ts.canHaveDecorators(m)) runs.push(...(ts.getDecorators(m) ?? []));
-      if (ts.isClassStaticBlockDeclaration(m)) runs.push(m.body);
-      else if (ts.isPropertyDeclaration(m) && m.initializer && hasModifier(m, ts.SyntaxKind.StaticKeyword)) runs.push(m.initializer);
-    }
-    return [{ name: statement.name?.text ?? "default", runs }];
-  }
+  if (ts.isExportAssignment(statement) && !statement.isExportEquals) return [{ name: "*default*", runs: [statement.expression] }];
+  if (ts.isClassDeclaration(statement)) return [{ name: statement.name?.text ?? "default", runs: classLoadCode(statement) }];
   return [];
 }
 
+/** What defining a class runs: its `extends` expression, computed member names, decorators, static field initialisers and static blocks (not its methods or instance fields). */
+function classLoadCode(node: ts.ClassLikeDeclaration): ts.Node[] {
+  const runs: ts.Node[] = [...(node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression)), ...(ts.getDecorators(node) ?? [])];
+  for (const m of node.members) {
+    if (m.name && ts.isComputedPropertyName(m.name)) runs.push(m.name.expression);
+    if (ts.canHaveDecorators(m)) runs.push(...(ts.getDecorators(m) ?? []));
+    if (ts.isClassStaticBlockDeclaration(m)) runs.push(m.body);
+    else if (ts.isPropertyDeclaration(m) && m.initializer && hasModifier(m, ts.SyntaxKind.StaticKeyword)) runs.push(m.initializer);
+  }
+  return runs;
+}
+
+/** A change to a module-level value found in code: the node that makes it, and what to call it. */
+interface Change {
+  node: ts.Node;
+  text: string;
+  kind: "array" | "value";
+}
+
 /**
- * The first change in `init`, as a run would execute it, to one of the module's own values: a
- * mutating array method (MUTATING_ARRAY_METHODS) called on it (`names.push(x)`, `cfg.list["sort"]()`),
- * `Object.assign` onto it, or an assignment (`=`, `+=`, `++`, ...) to a part of it; with what to say of it. Only code that runs is looked at: the initialiser and the
- * functions it calls on the spot (callbacks, an IIFE), not functions it merely defines. Names those
- * functions or their blocks declare themselves are not the module's.
+ * The first change in `init` (code a top-level declaration runs), as a run would execute it, to one
+ * of the module's own values: a mutating array method (MUTATING_ARRAY_METHODS) called on it
+ * (`names.push(x)`, `cfg.list["sort"]()`), `Object.assign` onto it, or an assignment (`=`, `+=`,
+ * `++`, ...) to a part of it; or a call of a module-level helper that makes one (`register("b")`,
+ * `registry.add("b")`, here or imported). With where to report it and what to say.
  */
 function mutationOfModuleValue(init: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { at: ts.Node; what: string } | undefined {
-  // A work list, not recursion: an initialiser can nest deeper than the stack. Each item is code a
-  // run executes, in the file it was written in, with the function it belongs to (`top`: names
-  // declared inside it are not the module's) and the call in `init` that leads there.
-  const pending: { node: ts.Node; top: ts.Node; file: ts.SourceFile; via?: ts.CallExpression }[] = [{ node: init, top: init, file }];
-  const entered = new Set<ts.Node>();
-  for (let item = pending.pop(); item; item = pending.pop()) {
-    const { node, top, file: where, via } = item;
-    const names = topLevelNames(where);
-    const isModuleValue = (target: ts.Expression): boolean => {
-      let root = target;
-      while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
-      if (!ts.isIdentifier(root)) return false;
-      const declaration = names.get(root.text);
-      return declaration !== undefined && !isExternalImport(declaration) && !declaredWithin(root, top);
-    };
-    const change = (at: ts.Node, text: string, kind: string) =>
-      via
-        ? { at: via.expression, what: `${via.expression.getText()}(...) changes a module-level ${kind} (${text} in ${loader.program.relative(where.fileName)}:${where.getLineAndCharacterOfPosition(at.getStart()).line + 1})` }
-        : { at, what: `${text} changes a module-level ${kind}` };
+  const found = scanForChange(init, { top: init, file, loader, inHelper: false, thisIsModule: false });
+  if (!found) return undefined;
+  if (!found.via) return { at: found.change.node, what: `${found.change.text} changes a module-level ${found.change.kind}` };
+  const { change, via } = found;
+  const where = `${loader.program.relative(change.node.getSourceFile().fileName)}:${change.node.getSourceFile().getLineAndCharacterOfPosition(change.node.getStart()).line + 1}`;
+  return { at: via.expression, what: `${via.expression.getText()}(...) changes a module-level ${change.kind} (${change.text} in ${where})` };
+}
+
+interface ScanContext {
+  /** The function (or initialiser) scanned: names declared inside it are not the module's. */
+  top: ts.Node;
+  file: ts.SourceFile;
+  loader: ModuleLoader;
+  /**
+   * Scanning a helper's body: only changes it makes on every call count (not under an `if`, a
+   * `?:`, `&&`, a loop, a callback, or after an early `return`), so a helper that changes a module
+   * value only when asked (`if (track) seen.push(x)`) is not reported where a run would not change it.
+   */
+  inHelper: boolean;
+  /** `this` is a module-level object: the helper is a method called on one (`registry.add(...)`). */
+  thisIsModule: boolean;
+}
+
+/** Array methods that call the function they are given (`names.map(register)` calls `register`). */
+const CALLING_METHODS = new Set(["map", "forEach", "flatMap", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]);
+
+function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?: ts.CallExpression } | undefined {
+  const { top, file, loader, inHelper } = ctx;
+  const names = topLevelNames(file);
+  const isModuleValue = (target: ts.Expression): boolean => {
+    let r = target;
+    while (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r) || isTransparent(r)) r = r.expression;
+    if (r.kind === ts.SyntaxKind.ThisKeyword) return ctx.thisIsModule && thisOf(r) === top;
+    if (!ts.isIdentifier(r)) return false;
+    const declaration = names.get(r.text);
+    return declaration !== undefined && !isExternalImport(declaration) && !declaredWithin(r, top);
+  };
+  const helperChange = (call: ts.CallExpression, callee: ts.Expression) => {
+    const called = calledFunction(callee, top, file, loader);
+    return called && changeInHelper(called.fn, called.thisIsModule, loader);
+  };
+  // A work list, not recursion: an initialiser can nest deeper than the stack.
+  const pending: ts.Node[] = [root];
+  for (let node = pending.pop(); node; node = pending.pop()) {
     if (ts.isCallExpression(node)) {
       const callee = skipTransparent(node.expression);
+      const own = helperChange(node, callee);
+      if (own) return { change: own, via: node };
       const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
-      if (method !== undefined && MUTATING_ARRAY_METHODS.has(method) && isModuleValue((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression)) {
-        return change(node.expression, node.expression.getText(), "array");
+      const receiver = method !== undefined ? (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression : undefined;
+      // Not when the callee is the module's own function of that name (`queue.push` of `const queue = { push(x) {...} }`).
+      if (receiver && MUTATING_ARRAY_METHODS.has(method!) && isModuleValue(receiver) && !calledFunction(callee, top, file, loader)) {
+        return { change: { node: node.expression, text: node.expression.getText(), kind: "array" } };
       }
-      if (isObjectAssign(callee, top, names) && node.arguments[0] && isModuleValue(node.arguments[0])) return change(node.expression, node.expression.getText(), "value");
-      // A module-level helper the initialiser calls runs too (`const added = register("b")`).
-      const called = calledFunction(callee, top, where, loader);
-      if (called && !entered.has(called.fn) && called.fn.body) {
-        entered.add(called.fn);
-        pending.push({ node: called.fn.body, top: called.fn, file: called.fn.getSourceFile(), via: via ?? node });
+      if (isObjectAssign(callee, top, names) && node.arguments[0] && isModuleValue(node.arguments[0])) {
+        return { change: { node: node.expression, text: node.expression.getText(), kind: "value" } };
+      }
+      // A module-level function handed to an array method that calls it (`["b"].forEach(register)`).
+      if (!inHelper && method !== undefined && CALLING_METHODS.has(method)) {
+        for (const arg of node.arguments) {
+          const passed = skipTransparent(arg);
+          const change = ts.isIdentifier(passed) || ts.isPropertyAccessExpression(passed) ? helperChange(node, passed) : undefined;
+          if (change) return { change, via: node };
+        }
       }
     }
-    if ((isBinaryAssignment(node) && isModuleValue(node.left)) || (isIncrement(node) && isModuleValue(node.operand))) return change(node, node.getText(), "value");
+    if ((isBinaryAssignment(node) && isModuleValue(node.left)) || (isIncrement(node) && isModuleValue(node.operand))) {
+      return { change: { node, text: node.getText(), kind: "value" } };
+    }
     if (ts.isFunctionLike(node) && !isCalledOnTheSpot(node)) continue;
-    ts.forEachChild(node, (child) => {
-      pending.push({ node: child, top, file: where, via });
-    });
+    for (const child of inHelper ? unconditionalChildren(node) : childrenOf(node)) pending.push(child);
   }
   return undefined;
 }
 
-/** `Object.assign`, with the global `Object`. */
+/** Memo of `changeInHelper`, by function and by whether `this` is a module object; `null`: none (or being scanned). */
+const helperChanges = [new WeakMap<ts.Node, Change | null>(), new WeakMap<ts.Node, Change | null>()] as const;
+
+/** The change a module-level helper makes on every call, scanned once per compile. */
+function changeInHelper(fn: ts.FunctionLikeDeclaration, thisIsModule: boolean, loader: ModuleLoader): Change | undefined {
+  const memo = helperChanges[thisIsModule ? 1 : 0];
+  const known = memo.get(fn);
+  if (known !== undefined) return known ?? undefined;
+  memo.set(fn, null); // recursion: a helper calling itself adds nothing
+  const body = fn.body;
+  const found = body && scanForChange(body, { top: fn, file: fn.getSourceFile(), loader, inHelper: true, thisIsModule: thisIsModule && !ts.isArrowFunction(fn) });
+  memo.set(fn, found?.change ?? null);
+  return found?.change;
+}
+
+/**
+ * The parts of `node` that run whenever it does: an `if`'s condition but not its branches, the left
+ * of `&&`, a loop's iterable but not its body, the statements of a block up to the first that may
+ * leave it early, a call's callee and arguments but not callbacks it may call zero times.
+ */
+function unconditionalChildren(node: ts.Node): ts.Node[] {
+  if (ts.isIfStatement(node) || ts.isSwitchStatement(node) || ts.isWhileStatement(node)) return [node.expression];
+  if (ts.isForOfStatement(node) || ts.isForInStatement(node)) return [node.initializer, node.expression];
+  if (ts.isForStatement(node)) return node.initializer ? [node.initializer] : [];
+  if (ts.isDoStatement(node) || ts.isTryStatement(node)) return [];
+  if (ts.isConditionalExpression(node)) return [node.condition];
+  if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) return [node.left];
+  if (ts.isBlock(node) || ts.isSourceFile(node)) {
+    const statements: ts.Node[] = [];
+    for (const st of node.statements) {
+      statements.push(st);
+      if (mayLeaveEarly(st)) break;
+    }
+    return statements;
+  }
+  if ((ts.isCallExpression(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.questionDotToken) return [];
+  if (ts.isCallExpression(node)) {
+    // Callbacks (`xs.forEach(x => names.push(x))`) may run zero times; a function called where it is written runs once.
+    return [node.expression, ...node.arguments.filter((a) => !ts.isFunctionLike(skipTransparent(a)))];
+  }
+  return childrenOf(node);
+}
+
+function childrenOf(node: ts.Node): ts.Node[] {
+  if (ts.isClassLike(node)) return classLoadCode(node); // instance fields and methods do not run when it is defined
+  const children: ts.Node[] = [];
+  ts.forEachChild(node, (child) => {
+    children.push(child);
+  });
+  return children;
+}
+
+/** Whether a statement may end its block before the next one runs: a `return`, `throw`, `break` or `continue` in it. */
+function mayLeaveEarly(statement: ts.Statement): boolean {
+  let leaves = false;
+  const visit = (n: ts.Node): void => {
+    if (leaves || ts.isFunctionLike(n)) return;
+    if (ts.isReturnStatement(n) || ts.isThrowStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n)) leaves = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(statement);
+  return leaves;
+}
+
+/** The function whose `this` a `this` expression is: the nearest enclosing function that is not an arrow. */
+function thisOf(node: ts.Node): ts.Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return n;
+  return undefined;
+}
+
+/** `Object.assign`, with the global `Object` (`Object.assign`, `Object["assign"]`). */
 function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<string, ts.Node>): boolean {
   const assign = ts.isPropertyAccessExpression(callee) ? callee.name.text === "assign" : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) && callee.argumentExpression.text === "assign";
   const object = assign ? skipTransparent((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression) : undefined;
@@ -814,18 +936,21 @@ function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<
 
 const topLevelNameCache = new WeakMap<ts.SourceFile, ReadonlyMap<string, ts.Node>>();
 
-/** What each top-level name of a file is declared by (the last one, as a module scope holds it), from its syntax. */
+/**
+ * What each top-level name of a file is declared by (the last one, as a module scope holds it),
+ * from its syntax; `declare`d names are not the module's.
+ */
 function topLevelNames(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
   let names = topLevelNameCache.get(file);
   if (names) return names;
   const out = new Map<string, ts.Node>();
   for (const st of file.statements) {
+    if (hasModifier(st, ts.SyntaxKind.DeclareKeyword)) continue;
     if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const n of boundNames(d.name)) out.set(n, d);
     else if ((ts.isFunctionDeclaration(st) && st.body) || ts.isEnumDeclaration(st) || ts.isClassDeclaration(st)) {
       out.set(st.name?.text ?? "default", st);
       if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) out.set("default", st);
-    }
-    else if (ts.isImportDeclaration(st) && st.importClause && !st.importClause.isTypeOnly) {
+    } else if (ts.isImportDeclaration(st) && st.importClause && !st.importClause.isTypeOnly) {
       const clause = st.importClause;
       if (clause.name) out.set(clause.name.text, clause);
       const bindings = clause.namedBindings;
@@ -839,66 +964,90 @@ function topLevelNames(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
 
 /**
  * The module-level function a call names, from the syntax alone: a function declaration, a `const`
- * bound to a function, or a method of a `const` object literal (`registry.add(...)`), in this file
- * or, through its imports and exports, in another local module. Nothing is loaded as a module or
- * evaluated, so the answer does not depend on what else is compiled.
+ * bound to a function, or a method (or function-valued property) of a `const` object literal
+ * (`registry.add(...)`, `registry["add"](...)`, `lib.register(...)` through `import * as lib`), in
+ * this file or, through imports and re-exports, in another local module (`ModuleLoader.peek`).
+ * Nothing is loaded as a module or evaluated, so the answer does not depend on what else is compiled.
  */
-function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { fn: ts.FunctionLikeDeclaration } | undefined {
+function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { fn: ts.FunctionLikeDeclaration; thisIsModule: boolean } | undefined {
   let name: ts.Identifier;
   let member: string | undefined;
   if (ts.isIdentifier(callee)) name = callee;
-  else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)) [name, member] = [callee.expression, callee.name.text];
-  else return undefined;
+  else if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && ts.isIdentifier(callee.expression)) {
+    name = callee.expression;
+    member = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
+    if (member === undefined) return undefined;
+  } else return undefined;
   if (declaredWithin(name, top)) return undefined;
+  const thisIsModule = member !== undefined;
   let where = file;
   let local = name.text;
   for (let hops = 0; hops < 16; hops++) {
-    const decl = topLevelNames(where).get(local) ?? exportedLocally(where, local);
+    const decl = topLevelNames(where).get(local) ?? localExports(where).get(local);
     if (decl === undefined) return undefined;
-    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isExportSpecifier(decl)) {
-      const statement = ts.isImportClause(decl) ? decl.parent : ts.isExportSpecifier(decl) ? decl.parent.parent : decl.parent.parent.parent;
+    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isExportSpecifier(decl) || ts.isNamespaceImport(decl)) {
+      const statement = ts.isImportClause(decl) ? decl.parent : ts.isExportSpecifier(decl) || ts.isNamespaceImport(decl) ? decl.parent.parent : decl.parent.parent.parent;
       const from = (statement as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
       const target = from && ts.isStringLiteral(from) ? loader.peek(where.fileName, from.text) : undefined;
       if (!target) return undefined;
-      [where, local] = [target, ts.isImportClause(decl) ? "default" : (decl.propertyName ?? decl.name).text];
+      if (ts.isNamespaceImport(decl)) {
+        if (member === undefined) return undefined;
+        [where, local, member] = [target, member, undefined];
+      } else [where, local] = [target, ts.isImportClause(decl) ? "default" : (decl.propertyName ?? decl.name).text];
       continue;
     }
     let fn: ts.Node | undefined = decl;
     if (ts.isVariableDeclaration(decl)) fn = decl.initializer && skipTransparent(decl.initializer);
-    if (member !== undefined) fn = fn && ts.isObjectLiteralExpression(fn) ? methodOf(fn, member) : undefined;
-    return fn && (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) ? { fn } : undefined;
+    if (member !== undefined) {
+      const prop = fn && ts.isObjectLiteralExpression(fn) ? propertyOf(fn, member) : undefined;
+      // `{ register }` or `{ add: register }`: the function of that name in the same file.
+      if (prop && ts.isIdentifier(prop)) {
+        [local, member] = [prop.text, undefined];
+        continue;
+      }
+      fn = prop;
+    }
+    return fn && (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) ? { fn, thisIsModule } : undefined;
   }
   return undefined;
 }
 
+const localExportCache = new WeakMap<ts.SourceFile, ReadonlyMap<string, ts.Node>>();
+
 /**
- * Where an export of a file that is not a top-level name of that name comes from:
- * `export { x } from "./y"`, `export { local as name }`, `export default <expression>`.
+ * Exports of a file that are not top-level names of the same name: `export { x } from "./y"` (the
+ * specifier), `export { local as name }` (the local's declaration), `export default <expression>`.
+ * Built once per file: every callee name that is not a top-level one (`Object.freeze`) asks.
  */
-function exportedLocally(file: ts.SourceFile, name: string): ts.Node | undefined {
+function localExports(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
+  let map = localExportCache.get(file);
+  if (map) return map;
+  const out = new Map<string, ts.Node>();
   for (const st of file.statements) {
-    if (ts.isExportAssignment(st) && !st.isExportEquals && name === "default") {
+    if (ts.isExportAssignment(st) && !st.isExportEquals) {
       const e = skipTransparent(st.expression);
-      return ts.isIdentifier(e) ? topLevelNames(file).get(e.text) : e;
-    }
-    if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      const target = ts.isIdentifier(e) ? topLevelNames(file).get(e.text) : e;
+      if (target) out.set("default", target);
+    } else if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.exportClause && ts.isNamedExports(st.exportClause)) {
       for (const el of st.exportClause.elements) {
-        if (el.name.text !== name || el.isTypeOnly) continue;
-        if (st.moduleSpecifier) return el;
-        return el.propertyName ? topLevelNames(file).get(el.propertyName.text) : undefined;
+        if (el.isTypeOnly) continue;
+        const target = st.moduleSpecifier ? el : el.propertyName ? topLevelNames(file).get(el.propertyName.text) : undefined;
+        if (target) out.set(el.name.text, target);
       }
     }
   }
-  return undefined;
+  localExportCache.set(file, (map = out));
+  return map;
 }
 
-/** The function an object literal holds under `name`: a method, or a property bound to a function. */
-function methodOf(literal: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
+/** What an object literal holds under `name`: a method, a property's value, or a shorthand's name. */
+function propertyOf(literal: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
   for (const prop of literal.properties) {
     const key = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
     if (key !== name) continue;
     if (ts.isMethodDeclaration(prop)) return prop;
     if (ts.isPropertyAssignment(prop)) return skipTransparent(prop.initializer);
+    if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
   }
   return undefined;
 }
@@ -988,15 +1137,16 @@ const isIncrement = (e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnar
 
 const isAssignment = (e: ts.Expression): boolean => isBinaryAssignment(e) || isIncrement(e);
 
-/** Whether an assignment's target is rooted in one of the module's own bindings (`n = 2`, `cfg.a.b = 1`). */
-function assignsModuleValue(e: ts.Expression, record: ModuleRecord): boolean {
+/**
+ * Whether an assignment sets something of the Node process (`process.exitCode = 1`): it cannot
+ * reach a value Gantry reads (`process.env` is refused wherever it is read). Anything else may:
+ * a module value, a built-in (`Math.max = ...` changes what every pipeline computes), a global.
+ */
+function setsProcess(e: ts.Expression, record: ModuleRecord): boolean {
   let target: ts.Expression = isBinaryAssignment(e) ? e.left : (e as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand;
-  // A destructuring assignment (`[a, b] = [b, a]`) may assign the module's names: evaluated, and so reported.
-  if (ts.isArrayLiteralExpression(skipTransparent(target)) || ts.isObjectLiteralExpression(skipTransparent(target))) return true;
+  if (!ts.isPropertyAccessExpression(skipTransparent(target)) && !ts.isElementAccessExpression(skipTransparent(target))) return false;
   while (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target) || isTransparent(target)) target = target.expression;
-  if (!ts.isIdentifier(target)) return false;
-  const binding = record.scope.lookup(target.text);
-  return binding !== undefined && !isExternalImport(binding.node);
+  return ts.isIdentifier(target) && target.text === "process" && record.scope.lookup("process") === undefined;
 }
 
 function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean {
