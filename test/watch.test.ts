@@ -79,6 +79,21 @@ describe("CompileSession", () => {
     expect(broken.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}:${d.span?.column}`)).toEqual(["GANTRY1002 lib/images.json:1:26"]);
   });
 
+  it("an unread declaration's helper check follows a change in a file it only peeked at (the helper's callee)", async () => {
+    const dir = tempProject({
+      "lib/reg.ts": `export const names: string[] = [];\nexport function reg(x: string) { names.push(x); return x; }\n`,
+      "lib/wrap.ts": `import { reg } from "./reg.js";\nexport function wrap(x: string) { return reg(x); }\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { wrap } from "../lib/wrap.js";\nconst unread = wrap("b");\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "x" }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).diagnostics.map((d) => d.message.replace(/ when .*/, ""))).toEqual(["wrap(...) changes a module-level array (names.push in lib/reg.ts:2)"]);
+    fs.writeFileSync(path.join(dir, "lib/reg.ts"), `export const names: string[] = [];\nexport function reg(x: string) { return x; }\n`);
+    const changed = await session.update([path.join(dir, "lib/reg.ts")]);
+    expect(changed.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(changed.diagnostics).toEqual([]);
+    expect(summary(changed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+  });
+
   it("duplicate pipeline names across files are still reported", async () => {
     const dir = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,

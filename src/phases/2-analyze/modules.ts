@@ -222,6 +222,8 @@ export class ModuleLoader {
   /** How many times each file was loaded: more than once after a `release` and a later import. */
   private readonly loads = new Map<string, number>();
   private readonly namespaces = new WeakMap<ModuleRecord, ModuleNamespace>();
+  /** Memo of `changeInHelper`, by function and by whether `this` is a module object; `null`: none (or being scanned). */
+  readonly helperChanges = [new WeakMap<ts.Node, Change | null>(), new WeakMap<ts.Node, Change | null>()] as const;
   /** Files whose syntax a check read without loading them as modules (`peek`): dependencies too. */
   private readonly peeked = new Set<string>();
   /** Import edges of released modules, for `importGraph`. */
@@ -857,12 +859,12 @@ function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?:
   return undefined;
 }
 
-/** Memo of `changeInHelper`, by function and by whether `this` is a module object; `null`: none (or being scanned). */
-const helperChanges = [new WeakMap<ts.Node, Change | null>(), new WeakMap<ts.Node, Change | null>()] as const;
-
-/** The change a module-level helper makes on every call, scanned once per compile. */
+/**
+ * The change a module-level helper makes on every call, scanned once per loader: not longer, since
+ * under --watch a helper's answer changes with the files it calls into, not only its own.
+ */
 function changeInHelper(fn: ts.FunctionLikeDeclaration, thisIsModule: boolean, loader: ModuleLoader): Change | undefined {
-  const memo = helperChanges[thisIsModule ? 1 : 0];
+  const memo = loader.helperChanges[thisIsModule ? 1 : 0];
   const known = memo.get(fn);
   if (known !== undefined) return known ?? undefined;
   memo.set(fn, null); // recursion: a helper calling itself adds nothing
