@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../src/compile.js";
 import type { Diagnostic } from "../src/diagnostics/index.js";
 import { createSourceProgram } from "../src/phases/1-parse/index.js";
-import { boundNames } from "../src/phases/2-analyze/modules.js";
+import { boundNames } from "../src/phases/2-analyze/syntax.js";
 import { PipelineDefinition } from "../src/dsl/pipeline.js";
 import type * as IR from "../src/ir/index.js";
 import { tempProject } from "./support/cli.js";

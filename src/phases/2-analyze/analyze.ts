@@ -10,7 +10,8 @@ import { dslModule } from "./builtins.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import type { DeclarationUnit } from "../3-validate/index.js";
 import { Evaluator } from "./evaluator.js";
-import { cannotRead, importCycles, ModuleLoader, boundNames, type ImportGraph, type ModuleRecord } from "./modules.js";
+import { cannotRead, importCycles, ModuleLoader, type ImportGraph, type ModuleRecord } from "./modules.js";
+import { boundNames } from "./syntax.js";
 import { Origins } from "./origins.js";
 
 export interface AnalysisResult {

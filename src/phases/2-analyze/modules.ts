@@ -10,12 +10,14 @@ import { ts } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
-import { arrayIterators, dslModule, isDslSpecifier, MUTATING_ARRAY_METHODS } from "./builtins.js";
+import { arrayIterators, dslModule, isDslSpecifier } from "./builtins.js";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, Scope, type Binding } from "./scope.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
+import { boundNames, hasModifier, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
+import { reportUnreadMutations, type Change } from "./unread-effects.js";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
 
 /**
@@ -457,9 +459,6 @@ function isFile(p: string): boolean {
   }
 }
 
-const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
-  ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
-
 /** Declares every top-level binding of a module lazily, and records its exports. */
 function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
   const { scope, file } = record;
@@ -724,362 +723,6 @@ function checkThatThrows(statement: ts.Statement, index: number, record: ModuleR
   }
 }
 
-/** See `ModuleLoader.checkUnreadDeclarations`. */
-function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: ModuleLoader): void {
-  for (const statement of record.file.statements) {
-    if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
-    for (const { name, runs } of declarationCode(statement)) {
-      if (name === undefined || record.scope.lookup(name)?.state !== "pending") continue;
-      for (const code of runs) {
-        const change = mutationOfModuleValue(code, record.file, loader);
-        if (!change) continue;
-        ev.recover(
-          new StaticError("GANTRY1104", change.at, `${change.what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
-        );
-        break;
-      }
-    }
-  }
-}
-
-/**
- * What a top-level declaration runs when the module loads, by the name it binds: a variable's
- * initialiser; an enum's member initialisers; a class's `extends` expression, computed member
- * names, decorators, static field initialisers and static blocks (not its methods).
- */
-function declarationCode(statement: ts.Statement): { name: string | undefined; runs: ts.Node[] }[] {
-  if (ts.isVariableStatement(statement)) {
-    return statement.declarationList.declarations.map((d) => ({ name: boundNames(d.name)[0], runs: d.initializer ? [d.initializer] : [] }));
-  }
-  if (ts.isEnumDeclaration(statement)) return [{ name: statement.name.text, runs: statement.members.flatMap((m) => (m.initializer ? [m.initializer] : [])) }];
-  if (ts.isExportAssignment(statement) && !statement.isExportEquals) return [{ name: "*default*", runs: [statement.expression] }];
-  if (ts.isClassDeclaration(statement)) return [{ name: statement.name?.text ?? "default", runs: classLoadCode(statement) }];
-  return [];
-}
-
-/** What defining a class runs: its `extends` expression, computed member names, decorators, static field initialisers and static blocks (not its methods or instance fields). */
-function classLoadCode(node: ts.ClassLikeDeclaration): ts.Node[] {
-  const runs: ts.Node[] = [...(node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.expression)), ...(ts.getDecorators(node) ?? [])];
-  for (const m of node.members) {
-    if (m.name && ts.isComputedPropertyName(m.name)) runs.push(m.name.expression);
-    if (ts.canHaveDecorators(m)) runs.push(...(ts.getDecorators(m) ?? []));
-    if (ts.isClassStaticBlockDeclaration(m)) runs.push(m.body);
-    else if (ts.isPropertyDeclaration(m) && m.initializer && hasModifier(m, ts.SyntaxKind.StaticKeyword)) runs.push(m.initializer);
-  }
-  return runs;
-}
-
-/** A change to a module-level value found in code: the node that makes it, and what to call it. */
-interface Change {
-  node: ts.Node;
-  text: string;
-  kind: "array" | "value";
-}
-
-/**
- * The first change in `init` (code a top-level declaration runs), as a run would execute it, to one
- * of the module's own values: a mutating array method (MUTATING_ARRAY_METHODS) called on it
- * (`names.push(x)`, `cfg.list["sort"]()`), `Object.assign` onto it, or an assignment (`=`, `+=`,
- * `++`, ...) to a part of it; or a call of a module-level helper that makes one (`register("b")`,
- * `registry.add("b")`, here or imported). With where to report it and what to say.
- */
-function mutationOfModuleValue(init: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { at: ts.Node; what: string } | undefined {
-  const found = scanForChange(init, { top: init, file, loader, inHelper: false, thisIsModule: false });
-  if (!found) return undefined;
-  if (!found.via) return { at: found.change.node, what: `${found.change.text} changes a module-level ${found.change.kind}` };
-  const { change, via } = found;
-  const where = `${loader.program.relative(change.node.getSourceFile().fileName)}:${change.node.getSourceFile().getLineAndCharacterOfPosition(change.node.getStart()).line + 1}`;
-  return { at: via.expression, what: `${via.expression.getText()}(...) changes a module-level ${change.kind} (${change.text} in ${where})` };
-}
-
-interface ScanContext {
-  /** The function (or initialiser) scanned: names declared inside it are not the module's. */
-  top: ts.Node;
-  file: ts.SourceFile;
-  loader: ModuleLoader;
-  /**
-   * Scanning a helper's body: only changes it makes on every call count (not under an `if`, a
-   * `?:`, `&&`, a loop, a callback, or after an early `return`), so a helper that changes a module
-   * value only when asked (`if (track) seen.push(x)`) is not reported where a run would not change it.
-   */
-  inHelper: boolean;
-  /** `this` is a module-level object: the helper is a method called on one (`registry.add(...)`). */
-  thisIsModule: boolean;
-}
-
-/** Array methods that call the function they are given (`names.map(register)` calls `register`). */
-const CALLING_METHODS = new Set(["map", "forEach", "flatMap", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]);
-
-function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?: ts.CallExpression } | undefined {
-  const { top, file, loader, inHelper } = ctx;
-  const names = topLevelNames(file);
-  const isModuleValue = (target: ts.Expression): boolean => {
-    let r = target;
-    while (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r) || isTransparent(r)) r = r.expression;
-    if (r.kind === ts.SyntaxKind.ThisKeyword) return ctx.thisIsModule && thisOf(r) === top;
-    if (!ts.isIdentifier(r)) return false;
-    const declaration = names.get(r.text);
-    return declaration !== undefined && !isExternalImport(declaration) && !declaredWithin(r, top);
-  };
-  const helperChange = (call: ts.CallExpression, callee: ts.Expression) => {
-    const called = calledFunction(callee, top, file, loader);
-    return called && changeInHelper(called.fn, called.thisIsModule, loader);
-  };
-  // A work list, not recursion: an initialiser can nest deeper than the stack.
-  const pending: ts.Node[] = [root];
-  for (let node = pending.pop(); node; node = pending.pop()) {
-    if (ts.isCallExpression(node)) {
-      const callee = skipTransparent(node.expression);
-      const own = helperChange(node, callee);
-      if (own) return { change: own, via: node };
-      const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
-      const receiver = method !== undefined ? (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression : undefined;
-      // Not when the callee is the module's own function of that name (`queue.push` of `const queue = { push(x) {...} }`).
-      if (receiver && MUTATING_ARRAY_METHODS.has(method!) && isModuleValue(receiver) && !calledFunction(callee, top, file, loader)) {
-        return { change: { node: node.expression, text: node.expression.getText(), kind: "array" } };
-      }
-      if (isObjectAssign(callee, top, names) && node.arguments[0] && isModuleValue(node.arguments[0])) {
-        return { change: { node: node.expression, text: node.expression.getText(), kind: "value" } };
-      }
-      // A module-level function handed to an array method that calls it (`["b"].forEach(register)`).
-      if (!inHelper && method !== undefined && CALLING_METHODS.has(method)) {
-        for (const arg of node.arguments) {
-          const passed = skipTransparent(arg);
-          const change = ts.isIdentifier(passed) || ts.isPropertyAccessExpression(passed) ? helperChange(node, passed) : undefined;
-          if (change) return { change, via: node };
-        }
-      }
-    }
-    if ((isBinaryAssignment(node) && isModuleValue(node.left)) || (isIncrement(node) && isModuleValue(node.operand))) {
-      return { change: { node, text: node.getText(), kind: "value" } };
-    }
-    if (ts.isFunctionLike(node) && !isCalledOnTheSpot(node)) continue;
-    for (const child of inHelper ? unconditionalChildren(node) : childrenOf(node)) pending.push(child);
-  }
-  return undefined;
-}
-
-/**
- * The change a module-level helper makes on every call, scanned once per loader: not longer, since
- * under --watch a helper's answer changes with the files it calls into, not only its own.
- */
-function changeInHelper(fn: ts.FunctionLikeDeclaration, thisIsModule: boolean, loader: ModuleLoader): Change | undefined {
-  const memo = loader.helperChanges[thisIsModule ? 1 : 0];
-  const known = memo.get(fn);
-  if (known !== undefined) return known ?? undefined;
-  memo.set(fn, null); // recursion: a helper calling itself adds nothing
-  const body = fn.body;
-  const found = body && scanForChange(body, { top: fn, file: fn.getSourceFile(), loader, inHelper: true, thisIsModule: thisIsModule && !ts.isArrowFunction(fn) });
-  memo.set(fn, found?.change ?? null);
-  return found?.change;
-}
-
-/**
- * The parts of `node` that run whenever it does: an `if`'s condition but not its branches, the left
- * of `&&`, a loop's iterable but not its body, the statements of a block up to the first that may
- * leave it early, a call's callee and arguments but not callbacks it may call zero times.
- */
-function unconditionalChildren(node: ts.Node): ts.Node[] {
-  if (ts.isIfStatement(node) || ts.isSwitchStatement(node) || ts.isWhileStatement(node)) return [node.expression];
-  if (ts.isForOfStatement(node) || ts.isForInStatement(node)) return [node.initializer, node.expression];
-  if (ts.isForStatement(node)) return node.initializer ? [node.initializer] : [];
-  if (ts.isDoStatement(node) || ts.isTryStatement(node)) return [];
-  if (ts.isConditionalExpression(node)) return [node.condition];
-  if (ts.isBinaryExpression(node) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(node.operatorToken.kind)) return [node.left];
-  if (ts.isBlock(node) || ts.isSourceFile(node)) {
-    const statements: ts.Node[] = [];
-    for (const st of node.statements) {
-      statements.push(st);
-      if (mayLeaveEarly(st)) break;
-    }
-    return statements;
-  }
-  if ((ts.isCallExpression(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && node.questionDotToken) return [];
-  if (ts.isCallExpression(node)) {
-    // Callbacks (`xs.forEach(x => names.push(x))`) may run zero times; a function called where it is written runs once.
-    return [node.expression, ...node.arguments.filter((a) => !ts.isFunctionLike(skipTransparent(a)))];
-  }
-  return childrenOf(node);
-}
-
-function childrenOf(node: ts.Node): ts.Node[] {
-  if (ts.isClassLike(node)) return classLoadCode(node); // instance fields and methods do not run when it is defined
-  const children: ts.Node[] = [];
-  ts.forEachChild(node, (child) => {
-    children.push(child);
-  });
-  return children;
-}
-
-/** Whether a statement may end its block before the next one runs: a `return`, `throw`, `break` or `continue` in it. */
-function mayLeaveEarly(statement: ts.Statement): boolean {
-  let leaves = false;
-  const visit = (n: ts.Node): void => {
-    if (leaves || ts.isFunctionLike(n)) return;
-    if (ts.isReturnStatement(n) || ts.isThrowStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n)) leaves = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(statement);
-  return leaves;
-}
-
-/** The function whose `this` a `this` expression is: the nearest enclosing function that is not an arrow. */
-function thisOf(node: ts.Node): ts.Node | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return n;
-  return undefined;
-}
-
-/** `Object.assign`, with the global `Object` (`Object.assign`, `Object["assign"]`). */
-function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<string, ts.Node>): boolean {
-  const assign = ts.isPropertyAccessExpression(callee) ? callee.name.text === "assign" : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) && callee.argumentExpression.text === "assign";
-  const object = assign ? skipTransparent((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression) : undefined;
-  return object !== undefined && ts.isIdentifier(object) && object.text === "Object" && !names.has("Object") && !declaredWithin(object, top);
-}
-
-const topLevelNameCache = new WeakMap<ts.SourceFile, ReadonlyMap<string, ts.Node>>();
-
-/**
- * What each top-level name of a file is declared by (the last one, as a module scope holds it),
- * from its syntax; `declare`d names are not the module's.
- */
-function topLevelNames(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
-  let names = topLevelNameCache.get(file);
-  if (names) return names;
-  const out = new Map<string, ts.Node>();
-  for (const st of file.statements) {
-    if (hasModifier(st, ts.SyntaxKind.DeclareKeyword)) continue;
-    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const n of boundNames(d.name)) out.set(n, d);
-    else if ((ts.isFunctionDeclaration(st) && st.body) || ts.isEnumDeclaration(st) || ts.isClassDeclaration(st)) {
-      out.set(st.name?.text ?? "default", st);
-      if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) out.set("default", st);
-    } else if (ts.isImportDeclaration(st) && st.importClause && !st.importClause.isTypeOnly) {
-      const clause = st.importClause;
-      if (clause.name) out.set(clause.name.text, clause);
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) out.set(bindings.name.text, bindings);
-      else if (bindings) for (const el of bindings.elements) if (!el.isTypeOnly) out.set(el.name.text, el);
-    }
-  }
-  topLevelNameCache.set(file, (names = out));
-  return names;
-}
-
-/**
- * The module-level function a call names, from the syntax alone: a function declaration, a `const`
- * bound to a function, or a method (or function-valued property) of a `const` object literal
- * (`registry.add(...)`, `registry["add"](...)`, `lib.register(...)` through `import * as lib`), in
- * this file or, through imports and re-exports, in another local module (`ModuleLoader.peek`).
- * Nothing is loaded as a module or evaluated, so the answer does not depend on what else is compiled.
- */
-function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { fn: ts.FunctionLikeDeclaration; thisIsModule: boolean } | undefined {
-  let name: ts.Identifier;
-  let member: string | undefined;
-  if (ts.isIdentifier(callee)) name = callee;
-  else if ((ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) && ts.isIdentifier(callee.expression)) {
-    name = callee.expression;
-    member = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isStringLiteralLike(callee.argumentExpression) ? callee.argumentExpression.text : undefined;
-    if (member === undefined) return undefined;
-  } else return undefined;
-  if (declaredWithin(name, top)) return undefined;
-  const thisIsModule = member !== undefined;
-  let where = file;
-  let local = name.text;
-  for (let hops = 0; hops < 16; hops++) {
-    const decl = topLevelNames(where).get(local) ?? localExports(where).get(local);
-    if (decl === undefined) return undefined;
-    if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isExportSpecifier(decl) || ts.isNamespaceImport(decl)) {
-      const statement = ts.isImportClause(decl) ? decl.parent : ts.isExportSpecifier(decl) || ts.isNamespaceImport(decl) ? decl.parent.parent : decl.parent.parent.parent;
-      const from = (statement as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
-      const target = from && ts.isStringLiteral(from) ? loader.peek(where.fileName, from.text) : undefined;
-      if (!target) return undefined;
-      if (ts.isNamespaceImport(decl)) {
-        if (member === undefined) return undefined;
-        [where, local, member] = [target, member, undefined];
-      } else [where, local] = [target, ts.isImportClause(decl) ? "default" : (decl.propertyName ?? decl.name).text];
-      continue;
-    }
-    let fn: ts.Node | undefined = decl;
-    if (ts.isVariableDeclaration(decl)) fn = decl.initializer && skipTransparent(decl.initializer);
-    if (member !== undefined) {
-      const prop = fn && ts.isObjectLiteralExpression(fn) ? propertyOf(fn, member) : undefined;
-      // `{ register }` or `{ add: register }`: the function of that name in the same file.
-      if (prop && ts.isIdentifier(prop)) {
-        [local, member] = [prop.text, undefined];
-        continue;
-      }
-      fn = prop;
-    }
-    return fn && (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) ? { fn, thisIsModule } : undefined;
-  }
-  return undefined;
-}
-
-const localExportCache = new WeakMap<ts.SourceFile, ReadonlyMap<string, ts.Node>>();
-
-/**
- * Exports of a file that are not top-level names of the same name: `export { x } from "./y"` (the
- * specifier), `export { local as name }` (the local's declaration), `export default <expression>`.
- * Built once per file: every callee name that is not a top-level one (`Object.freeze`) asks.
- */
-function localExports(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
-  let map = localExportCache.get(file);
-  if (map) return map;
-  const out = new Map<string, ts.Node>();
-  for (const st of file.statements) {
-    if (ts.isExportAssignment(st) && !st.isExportEquals) {
-      const e = skipTransparent(st.expression);
-      const target = ts.isIdentifier(e) ? topLevelNames(file).get(e.text) : e;
-      if (target) out.set("default", target);
-    } else if (ts.isExportDeclaration(st) && !st.isTypeOnly && st.exportClause && ts.isNamedExports(st.exportClause)) {
-      for (const el of st.exportClause.elements) {
-        if (el.isTypeOnly) continue;
-        const target = st.moduleSpecifier ? el : el.propertyName ? topLevelNames(file).get(el.propertyName.text) : undefined;
-        if (target) out.set(el.name.text, target);
-      }
-    }
-  }
-  localExportCache.set(file, (map = out));
-  return map;
-}
-
-/** What an object literal holds under `name`: a method, a property's value, or a shorthand's name. */
-function propertyOf(literal: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {
-  for (const prop of literal.properties) {
-    const key = prop.name && (ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name)) ? prop.name.text : undefined;
-    if (key !== name) continue;
-    if (ts.isMethodDeclaration(prop)) return prop;
-    if (ts.isPropertyAssignment(prop)) return skipTransparent(prop.initializer);
-    if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
-  }
-  return undefined;
-}
-
-/** A function passed to a call (a callback) or called where it is written (an IIFE): its body runs. */
-function isCalledOnTheSpot(fn: ts.Node): boolean {
-  let child = fn;
-  while (isTransparent(child.parent)) child = child.parent;
-  const call = child.parent;
-  return ts.isCallExpression(call) && (call.expression === child || call.arguments.some((a) => a === child));
-}
-
-/**
- * Whether `id` names something declared between it and `top` (inclusive): a parameter or the name
- * of a function, a `const`/`let`/function of a block or `case`, a `catch` binding, or a loop variable.
- */
-function declaredWithin(id: ts.Identifier, top: ts.Node): boolean {
-  const declares = (name: ts.BindingName | undefined) => name !== undefined && boundNames(name).includes(id.text);
-  const statementDeclares = (st: ts.Statement) =>
-    (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => declares(d.name))) || ((ts.isFunctionDeclaration(st) || ts.isEnumDeclaration(st)) && st.name?.text === id.text);
-  for (let n: ts.Node = id.parent; ; n = n.parent) {
-    if (ts.isFunctionLike(n) && (n.parameters.some((p) => declares(p.name)) || (ts.isFunctionExpression(n) && n.name?.text === id.text))) return true;
-    if ((ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) && n.statements.some(statementDeclares)) return true;
-    if (ts.isCaseBlock(n) && n.clauses.some((c) => c.statements.some(statementDeclares))) return true;
-    if (ts.isCatchClause(n) && declares(n.variableDeclaration?.name)) return true;
-    if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations.some((d) => declares(d.name))) return true;
-    if (n === top || !n.parent) return false;
-  }
-}
-
 /**
  * The first reference in `statement` to one of the module's own values (a declaration, or an import
  * from a local module or from gantry) that the statement could change: a local function it calls
@@ -1123,22 +766,6 @@ function isValueReference(id: ts.Identifier): boolean {
   return true;
 }
 
-function isExternalImport(declaration: ts.Node): boolean {
-  let node: ts.Node | undefined = declaration;
-  while (node && !ts.isImportDeclaration(node)) node = node.parent;
-  if (!node || !ts.isStringLiteral(node.moduleSpecifier)) return false;
-  const specifier = node.moduleSpecifier.text;
-  return !isDslSpecifier(specifier) && !specifier.startsWith(".") && !specifier.startsWith("/");
-}
-
-const isBinaryAssignment = (e: ts.Node): e is ts.BinaryExpression =>
-  ts.isBinaryExpression(e) && e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
-
-const isIncrement = (e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression =>
-  (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
-
-const isAssignment = (e: ts.Expression): boolean => isBinaryAssignment(e) || isIncrement(e);
-
 /**
  * Whether an assignment sets something of the Node process (`process.exitCode = 1`): it cannot
  * reach a value Gantry reads (`process.env` is refused wherever it is read). Anything else may:
@@ -1157,22 +784,6 @@ function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, e
   } catch {
     return false; // Not resolvable: reported as a statement like any other.
   }
-}
-
-export function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  // A work list, in source order: a pattern can nest deeper than the stack (`[[[[...x]]]]`).
-  const names: string[] = [];
-  const pending: ts.BindingName[] = [name];
-  while (pending.length > 0) {
-    const n = pending.pop()!;
-    if (ts.isIdentifier(n)) names.push(n.text);
-    else for (let i = n.elements.length - 1; i >= 0; i--) {
-      const el = n.elements[i]!;
-      if (!ts.isOmittedExpression(el)) pending.push(el.name);
-    }
-  }
-  return names;
 }
 
 /** `import type {...}` or `import { type A, type B }`: erased when the module runs, so no dependency. */
@@ -1228,3 +839,4 @@ export function importCycles(graph: ImportGraph, relative: (file: string) => str
   for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
   return cycles;
 }
+

@@ -1,0 +1,74 @@
+/**
+ * Questions about TypeScript syntax that the module loader and the checks of unread declarations
+ * both ask: what a declaration binds, where a name is declared, what counts as an assignment.
+ * Syntax only: nothing here evaluates or loads anything.
+ */
+import { ts } from "ts-morph";
+import { isDslSpecifier } from "./builtins.js";
+import { isTransparent } from "./visitors/transparent.js";
+
+/** Whether a declaration has a modifier (`export`, `default`, `declare`, `static`, ...). */
+export const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
+  ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
+
+/** Whether a declaration is an import from a package (not a local module, not "gantry"). */
+export function isExternalImport(declaration: ts.Node): boolean {
+  let node: ts.Node | undefined = declaration;
+  while (node && !ts.isImportDeclaration(node)) node = node.parent;
+  if (!node || !ts.isStringLiteral(node.moduleSpecifier)) return false;
+  const specifier = node.moduleSpecifier.text;
+  return !isDslSpecifier(specifier) && !specifier.startsWith(".") && !specifier.startsWith("/");
+}
+
+/** `a = b`, `a += b`, `a ??= b`, ... */
+export const isBinaryAssignment = (e: ts.Node): e is ts.BinaryExpression =>
+  ts.isBinaryExpression(e) && e.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && e.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+
+/** `++a`, `a--`, ... */
+export const isIncrement = (e: ts.Node): e is ts.PrefixUnaryExpression | ts.PostfixUnaryExpression =>
+  (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
+
+export const isAssignment = (e: ts.Expression): boolean => isBinaryAssignment(e) || isIncrement(e);
+
+/** The names a declaration binds, destructuring patterns included, in source order. */
+export function boundNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  // A work list, in source order: a pattern can nest deeper than the stack (`[[[[...x]]]]`).
+  const names: string[] = [];
+  const pending: ts.BindingName[] = [name];
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    if (ts.isIdentifier(n)) names.push(n.text);
+    else for (let i = n.elements.length - 1; i >= 0; i--) {
+      const el = n.elements[i]!;
+      if (!ts.isOmittedExpression(el)) pending.push(el.name);
+    }
+  }
+  return names;
+}
+
+/** A function passed to a call (a callback) or called where it is written (an IIFE): its body runs. */
+export function isCalledOnTheSpot(fn: ts.Node): boolean {
+  let child = fn;
+  while (isTransparent(child.parent)) child = child.parent;
+  const call = child.parent;
+  return ts.isCallExpression(call) && (call.expression === child || call.arguments.some((a) => a === child));
+}
+
+/**
+ * Whether `id` names something declared between it and `top` (inclusive): a parameter or the name
+ * of a function, a `const`/`let`/function of a block or `case`, a `catch` binding, or a loop variable.
+ */
+export function declaredWithin(id: ts.Identifier, top: ts.Node): boolean {
+  const declares = (name: ts.BindingName | undefined) => name !== undefined && boundNames(name).includes(id.text);
+  const statementDeclares = (st: ts.Statement) =>
+    (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => declares(d.name))) || ((ts.isFunctionDeclaration(st) || ts.isEnumDeclaration(st)) && st.name?.text === id.text);
+  for (let n: ts.Node = id.parent; ; n = n.parent) {
+    if (ts.isFunctionLike(n) && (n.parameters.some((p) => declares(p.name)) || (ts.isFunctionExpression(n) && n.name?.text === id.text))) return true;
+    if ((ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) && n.statements.some(statementDeclares)) return true;
+    if (ts.isCaseBlock(n) && n.clauses.some((c) => c.statements.some(statementDeclares))) return true;
+    if (ts.isCatchClause(n) && declares(n.variableDeclaration?.name)) return true;
+    if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations.some((d) => declares(d.name))) return true;
+    if (n === top || !n.parent) return false;
+  }
+}
