@@ -184,6 +184,12 @@ const freeze = <T>(o: T): T => (typeof o === "function" ? o : Object.freeze(o));
  */
 export const isStandIn = (value: unknown): boolean => typeof value === "function" || namespaces.has(value as object);
 
+/** The array index a key names (`"3"`, `3`), or -1 for any other property (`"03"`, `1.5`, `4294967295`). */
+export function arrayIndex(key: PropertyKey): number {
+  const n = typeof key === "number" ? key : typeof key === "string" && /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
+  return Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1 ? n : -1;
+}
+
 /** An object the pipeline's code built (or parsed): a plain object or an array, not a built-in or the DSL's. */
 export function isPlainData(value: unknown): value is object {
   if (value === null || typeof value !== "object" || namespaces.has(value)) return false;
@@ -214,7 +220,7 @@ function assign(target: unknown, ...sources: unknown[]): unknown {
       if (s === null || typeof s !== "object") continue;
       const raw: unknown = Object.hasOwn(s, "length") ? (s as { length: unknown }).length : 0;
       let last = typeof raw === "object" || typeof raw === "function" ? 0 : Number(raw); // an object's valueOf is not run twice
-      for (const k of Object.keys(s)) if (/^(0|[1-9]\d*)$/.test(k)) last = Math.max(last, Number(k) + 1);
+      for (const k of Object.keys(s)) last = Math.max(last, arrayIndex(k) + 1);
       if (last > BUILT_LIMITS.items && last < 2 ** 32) throw new BuiltLimitError(`would make an array of ${fmt(last)} items, over the limit of ${fmt(BUILT_LIMITS.items)}`);
     }
   }

@@ -16,9 +16,9 @@ import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, Scope, type Binding } from "./scope.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
-import { boundNames, hasModifier, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
+import { accessRoot, boundNames, hasModifier, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
 import { reportUnreadMutations, type Change } from "./unread-effects.js";
-import { isTransparent, skipTransparent } from "./visitors/transparent.js";
+import { skipTransparent } from "./visitors/transparent.js";
 
 /**
  * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
@@ -772,9 +772,9 @@ function isValueReference(id: ts.Identifier): boolean {
  * a module value, a built-in (`Math.max = ...` changes what every pipeline computes), a global.
  */
 function setsProcess(e: ts.Expression, record: ModuleRecord): boolean {
-  let target: ts.Expression = isBinaryAssignment(e) ? e.left : (e as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand;
-  if (!ts.isPropertyAccessExpression(skipTransparent(target)) && !ts.isElementAccessExpression(skipTransparent(target))) return false;
-  while (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target) || isTransparent(target)) target = target.expression;
+  const assigned = skipTransparent(isBinaryAssignment(e) ? e.left : (e as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression).operand);
+  if (!ts.isPropertyAccessExpression(assigned) && !ts.isElementAccessExpression(assigned)) return false;
+  const target = accessRoot(assigned);
   return ts.isIdentifier(target) && target.text === "process" && record.scope.lookup("process") === undefined;
 }
 

@@ -47,6 +47,13 @@ export function boundNames(name: ts.BindingName): string[] {
   return names;
 }
 
+/** What a property access chain starts from, through type-only wrappers: `cfg` of `(cfg as any).a["b"]`. */
+export function accessRoot(expression: ts.Expression): ts.Expression {
+  let root = expression;
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
+  return root;
+}
+
 /** A function passed to a call (a callback) or called where it is written (an IIFE): its body runs. */
 export function isCalledOnTheSpot(fn: ts.Node): boolean {
   let child = fn;

@@ -10,8 +10,8 @@ import { MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
-import { boundNames, declaredWithin, hasModifier, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
-import { isTransparent, skipTransparent } from "./visitors/transparent.js";
+import { accessRoot, boundNames, declaredWithin, hasModifier, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
+import { skipTransparent } from "./visitors/transparent.js";
 
 /** GANTRY1104 for each unread top-level declaration of `record` that would change a module value when run. See `ModuleLoader.checkUnreadDeclarations`. */
 export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: ModuleLoader): void {
@@ -103,8 +103,7 @@ function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?:
   const { top, file, loader, inHelper } = ctx;
   const names = topLevelNames(file);
   const isModuleValue = (target: ts.Expression): boolean => {
-    let r = target;
-    while (ts.isPropertyAccessExpression(r) || ts.isElementAccessExpression(r) || isTransparent(r)) r = r.expression;
+    const r = accessRoot(target);
     if (r.kind === ts.SyntaxKind.ThisKeyword) return ctx.thisIsModule && thisOf(r) === top;
     if (!ts.isIdentifier(r)) return false;
     const declaration = names.get(r.text);
@@ -225,15 +224,21 @@ function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<
   return object !== undefined && ts.isIdentifier(object) && object.text === "Object" && !names.has("Object") && !declaredWithin(object, top);
 }
 
-const topLevelNameCache = new WeakMap<ts.SourceFile, ReadonlyMap<string, ts.Node>>();
+/** `build`, run once per syntax tree: a file's answers are the same for every question asked of it. */
+function perFile<T>(build: (file: ts.SourceFile) => T): (file: ts.SourceFile) => T {
+  const cache = new WeakMap<ts.SourceFile, T>();
+  return (file) => {
+    let value = cache.get(file);
+    if (value === undefined) cache.set(file, (value = build(file)));
+    return value;
+  };
+}
 
 /**
  * What each top-level name of a file is declared by (the last one, as a module scope holds it),
  * from its syntax; `declare`d names are not the module's.
  */
-function topLevelNames(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
-  let names = topLevelNameCache.get(file);
-  if (names) return names;
+const topLevelNames = perFile((file): ReadonlyMap<string, ts.Node> => {
   const out = new Map<string, ts.Node>();
   for (const st of file.statements) {
     if (hasModifier(st, ts.SyntaxKind.DeclareKeyword)) continue;
@@ -249,9 +254,8 @@ function topLevelNames(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
       else if (bindings) for (const el of bindings.elements) if (!el.isTypeOnly) out.set(el.name.text, el);
     }
   }
-  topLevelNameCache.set(file, (names = out));
-  return names;
-}
+  return out;
+});
 
 /**
  * The module-level function a call names, from the syntax alone: a function declaration, a `const`
@@ -303,16 +307,12 @@ function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile
   return undefined;
 }
 
-const localExportCache = new WeakMap<ts.SourceFile, ReadonlyMap<string, ts.Node>>();
-
 /**
  * Exports of a file that are not top-level names of the same name: `export { x } from "./y"` (the
  * specifier), `export { local as name }` (the local's declaration), `export default <expression>`.
  * Built once per file: every callee name that is not a top-level one (`Object.freeze`) asks.
  */
-function localExports(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
-  let map = localExportCache.get(file);
-  if (map) return map;
+const localExports = perFile((file): ReadonlyMap<string, ts.Node> => {
   const out = new Map<string, ts.Node>();
   for (const st of file.statements) {
     if (ts.isExportAssignment(st) && !st.isExportEquals) {
@@ -327,9 +327,8 @@ function localExports(file: ts.SourceFile): ReadonlyMap<string, ts.Node> {
       }
     }
   }
-  localExportCache.set(file, (map = out));
-  return map;
-}
+  return out;
+});
 
 /** What an object literal holds under `name`: a method, a property's value, or a shorthand's name. */
 function propertyOf(literal: ts.ObjectLiteralExpression, name: string): ts.Node | undefined {

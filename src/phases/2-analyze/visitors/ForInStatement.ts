@@ -3,7 +3,7 @@ import { isStandIn } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { LIMITS, NORMAL, unsupported } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
-import { Scope } from "../scope.js";
+import { iteration } from "./ForOfStatement.js";
 import type { StatementVisitor } from "./types.js";
 import { rejectVar } from "./VariableStatement.js";
 
@@ -32,10 +32,7 @@ export const ForInStatement: StatementVisitor<ts.ForInStatement> = (node, scope,
   }
   for (const key of keys) {
     if (typeof source === "object" && !Object.hasOwn(source as object, key)) continue;
-    ev.tick(node);
-    const inner = new Scope(scope);
-    ev.bind(decl.name, key, inner, decl);
-    const completion = ev.executeBlock([node.statement], inner);
+    const completion = iteration(node, decl, key, scope, ev);
     if (completion.kind === "break") break;
     if (completion.kind === "return") return completion;
   }

@@ -3,6 +3,7 @@ import { arrayIterators } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { LIMITS, NORMAL, iterate, unsupported } from "../evaluator.js";
 import { Scope } from "../scope.js";
+import type { Completion, Evaluator } from "../evaluator.js";
 import type { StatementVisitor } from "./types.js";
 import { rejectVar } from "./VariableStatement.js";
 
@@ -36,15 +37,20 @@ export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope,
         ? new StaticError("GANTRY1108", node, `loop over more than ${LIMITS.loopIterations} items exceeds the limit`, "Loop over a smaller list; if the loop body adds to the array it iterates, build the list before the loop.")
         : new StaticError("GANTRY1108", node, `loop grew past the limit of ${LIMITS.loopIterations} items`, "The loop body adds to the array it iterates; build the list before the loop.");
     }
-    ev.tick(node);
-    const inner = new Scope(scope);
-    ev.bind(decl.name, item, inner, decl, items && ev.origins.propertyNode(items, i));
-    const completion = ev.executeBlock([node.statement], inner);
+    const completion = iteration(node, decl, item, scope, ev, items && ev.origins.propertyNode(items, i));
     if (completion.kind === "break") break;
     if (completion.kind === "return") return completion;
   }
   return NORMAL;
 };
+
+/** One pass of a `for...of` or `for...in` body, its variable bound to `item` in a scope of its own. */
+export function iteration(node: ts.ForOfStatement | ts.ForInStatement, decl: ts.VariableDeclaration, item: unknown, scope: Scope, ev: Evaluator, origin?: ts.Node): Completion {
+  ev.tick(node);
+  const inner = new Scope(scope);
+  ev.bind(decl.name, item, inner, decl, origin);
+  return ev.executeBlock([node.statement], inner);
+}
 
 /** Counter loops have no static bound; they are rejected with a pointer to the bounded forms. */
 export const UnboundedLoop: StatementVisitor<ts.ForStatement | ts.WhileStatement | ts.DoStatement> = (node) => {

@@ -1,10 +1,12 @@
 import { ts } from "ts-morph";
-import { BUILT_LIMITS, isPlainData } from "../builtins.js";
+import { arrayIndex, BUILT_LIMITS, isPlainData } from "../builtins.js";
 import { hostFailure, POISON, StaticError } from "../errors.js";
 import type { Evaluator } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
 import type { Scope } from "../scope.js";
-import { isTransparent, skipTransparent } from "./transparent.js";
+import { accessRoot } from "../syntax.js";
+import { elementKey } from "./ElementAccessExpression.js";
+import { skipTransparent } from "./transparent.js";
 
 /**
  * Assignment to a property of an object or array the code built, as in
@@ -93,8 +95,7 @@ function valueOf(node: ts.BinaryExpression, place: Place, scope: Scope, ev: Eval
   try {
     return ev.evaluate(node.right, scope);
   } catch (e) {
-    let root: ts.Expression = place.node;
-    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root) || isTransparent(root)) root = root.expression;
+    const root = accessRoot(place.node);
     if (ts.isIdentifier(root) && isPlainData(place.obj) && !Object.isFrozen(place.obj)) scope.define(root.text, POISON, node);
     throw e;
   }
@@ -115,12 +116,7 @@ function placeOf(target: ts.Expression, assignment: ts.Expression, scope: Scope,
     if (!ts.isIdentifier(node.name)) throw new StaticError("GANTRY1100", node.name, "private names are not part of the static subset Gantry evaluates");
     return { obj, key: node.name.text, node };
   }
-  const key = ev.evaluate(node.argumentExpression, scope);
-  requireStatic(key, node.argumentExpression, "this index");
-  if ((typeof key === "object" && key !== null) || typeof key === "function") {
-    throw new StaticError("GANTRY1109", node.argumentExpression, `cannot index with a${typeof key === "object" ? "n object" : " function"}`, "Index with a string or a number.");
-  }
-  return { obj, key: typeof key === "number" && Array.isArray(obj) ? key : String(key), node };
+  return { obj, key: elementKey(node, obj, scope, ev), node };
 }
 
 /**
@@ -162,10 +158,4 @@ function write({ obj, key, node }: Place, value: unknown, ev: Evaluator, origin:
     throw hostFailure(node, e); // an array length JavaScript rejects (-1, 1.5)
   }
   ev.origins.property(obj, key, origin, node);
-}
-
-/** The array index a key names (`"3"`, `3`), or -1 for any other property (`"03"`, `1.5`, `4294967295`). */
-function arrayIndex(key: PropertyKey): number {
-  const n = typeof key === "number" ? key : typeof key === "string" && /^(0|[1-9]\d*)$/.test(key) ? Number(key) : -1;
-  return Number.isInteger(n) && n >= 0 && n < 2 ** 32 - 1 ? n : -1;
 }
