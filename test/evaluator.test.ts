@@ -656,6 +656,59 @@ export default pipeline("reg", {}, (p) => { for (const t of [...tasks, "t"]) p.t
     expect(together.diagnostics.map(where)).toEqual(alone.diagnostics.map(where));
   });
 
+  it("GANTRY1104: an unread declaration handing a module-level value to a helper that changes it, or calling Object.assign by another name", async () => {
+    // Run, \`names\` gains "b", "c", "d" and CFG gains a, z, y, x before the pipeline reads them;
+    // Gantry, never running the declarations, used to compile without them, silently.
+    const lib = `export function put(o: Record<string, string>, k: string, v: string) { o[k] = v; return o; }\n`;
+    const main = `import { pipeline } from "gantry";
+import { put } from "./lib";
+const names: string[] = ["a"];
+const CFG: Record<string, string> & { list: string[] } = { list: [] };
+function addTo(list: string[], x: string) { list.push(x); return list.length; }
+function addVia(xs: string[], x: string) { return addTo(xs, x); }
+const { assign } = Object;
+const { assign: merge } = Object;
+const assign2 = Object.assign;
+const added = addTo(names, "b");
+const via = addVia(names, "c");
+const intoPart = addTo(CFG.list, "d");
+const across = put(CFG, "a", "1");
+const aliased = assign(CFG, { z: "1" });
+const renamed = merge(CFG, { y: "1" });
+const copied = assign2(CFG, { x: "1" });
+function count(list: string[]) { return list.length; }
+function maybeAdd(list: string[], x: string, track: boolean) { if (track) list.push(x); return x; }
+function shadow(list: string[]) { { const list: string[] = []; list.push("s"); } return 0; }
+function fresh(list: string[]) { list = [...list]; list.push("f"); return list; }
+const ownAssign = (a: object, b: object) => ({ ...a, ...b });
+const n1 = count(names);
+const n2 = addTo([...names], "e");
+const n3 = maybeAdd(names, "g", false);
+const n4 = shadow(names);
+const n5 = fresh(names);
+const n6 = assign({}, CFG);
+const n7 = ownAssign(CFG, { w: "1" });
+const n8 = addTo(["local"], names[0]!);
+export default pipeline("handed", {}, (p) => { for (const n of names) p.task(\`t-\${n}\`, { image: "x", env: { KEYS: Object.keys(CFG).join(), LIST: CFG.list.join() } }); });
+`;
+    const r = await compileFiles({ "main.ts": main, "lib.ts": lib }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message.replace(/ when the module runs.*/, "")}`)).toEqual([
+      `GANTRY1104 ${loc("main.ts", main, 'addTo(names, "b")')} addTo(...) changes a module-level array (list.push in main.ts:5)`,
+      `GANTRY1104 ${loc("main.ts", main, 'addVia(names, "c")')} addVia(...) changes a module-level array (list.push in main.ts:5)`,
+      `GANTRY1104 ${loc("main.ts", main, 'addTo(CFG.list, "d")')} addTo(...) changes a module-level array (list.push in main.ts:5)`,
+      `GANTRY1104 ${loc("main.ts", main, 'put(CFG, "a", "1")')} put(...) changes a module-level value (o[k] = v in lib.ts:1)`,
+      `GANTRY1104 ${loc("main.ts", main, 'assign(CFG, { z')} assign changes a module-level value`,
+      `GANTRY1104 ${loc("main.ts", main, "merge(CFG")} merge changes a module-level value`,
+      `GANTRY1104 ${loc("main.ts", main, "assign2(CFG")} assign2 changes a module-level value`,
+    ]);
+    // Without the declarations that change them, the compile is what a run gives: the others change nothing.
+    const kept = main.split("\n").filter((line) => !/^const (added|via|intoPart|across|aliased|renamed|copied) /.test(line)).join("\n");
+    const dir = tempProject({ "main.ts": kept, "lib.ts": lib });
+    const ok = await compile({ cwd: dir, paths: ["main.ts"], target: "argo", kind: "auto" });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.pipelines[0]!.ir.tasks.map((t) => [t.name, t.env])).toEqual([["t-a", [{ name: "KEYS", value: "list" }, { name: "LIST", value: "" }]]]);
+  });
+
   it("declarations nothing reads are never evaluated: no errors from run-time values, and no effects through helpers on other entries", async () => {
     // A shared module with run-time code and a registry in a closure; entries import only what they use.
     const lib = `export const regions = ["eu", "us"];

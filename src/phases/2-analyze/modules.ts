@@ -224,8 +224,8 @@ export class ModuleLoader {
   /** How many times each file was loaded: more than once after a `release` and a later import. */
   private readonly loads = new Map<string, number>();
   private readonly namespaces = new WeakMap<ModuleRecord, ModuleNamespace>();
-  /** Memo of `changeInHelper`, by function and by whether `this` is a module object; `null`: none (or being scanned). */
-  readonly helperChanges = [new WeakMap<ts.Node, Change | null>(), new WeakMap<ts.Node, Change | null>()] as const;
+  /** Memo of `changeInHelper`, by function, then by whether `this` and which parameters hold module values; `null`: none (or being scanned). */
+  readonly helperChanges = new WeakMap<ts.Node, Map<string, Change | null>>();
   /** Files whose syntax a check read without loading them as modules (`peek`): dependencies too. */
   private readonly peeked = new Set<string>();
   /** Import edges of released modules, for `importGraph`. */

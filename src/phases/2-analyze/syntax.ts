@@ -67,15 +67,20 @@ export function isCalledOnTheSpot(fn: ts.Node): boolean {
  * of a function, a `const`/`let`/function of a block or `case`, a `catch` binding, or a loop variable.
  */
 export function declaredWithin(id: ts.Identifier, top: ts.Node): boolean {
+  return declarationSite(id, top) !== undefined;
+}
+
+/** The node between `id` and `top` (inclusive) that declares what `id` names (see `declaredWithin`), if any. */
+export function declarationSite(id: ts.Identifier, top: ts.Node): ts.Node | undefined {
   const declares = (name: ts.BindingName | undefined) => name !== undefined && boundNames(name).includes(id.text);
   const statementDeclares = (st: ts.Statement) =>
     (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => declares(d.name))) || ((ts.isFunctionDeclaration(st) || ts.isEnumDeclaration(st)) && st.name?.text === id.text);
   for (let n: ts.Node = id.parent; ; n = n.parent) {
-    if (ts.isFunctionLike(n) && (n.parameters.some((p) => declares(p.name)) || (ts.isFunctionExpression(n) && n.name?.text === id.text))) return true;
-    if ((ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) && n.statements.some(statementDeclares)) return true;
-    if (ts.isCaseBlock(n) && n.clauses.some((c) => c.statements.some(statementDeclares))) return true;
-    if (ts.isCatchClause(n) && declares(n.variableDeclaration?.name)) return true;
-    if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations.some((d) => declares(d.name))) return true;
-    if (n === top || !n.parent) return false;
+    if (ts.isFunctionLike(n) && (n.parameters.some((p) => declares(p.name)) || (ts.isFunctionExpression(n) && n.name?.text === id.text))) return n;
+    if ((ts.isBlock(n) || ts.isCaseClause(n) || ts.isDefaultClause(n)) && n.statements.some(statementDeclares)) return n;
+    if (ts.isCaseBlock(n) && n.clauses.some((c) => c.statements.some(statementDeclares))) return n;
+    if (ts.isCatchClause(n) && declares(n.variableDeclaration?.name)) return n;
+    if ((ts.isForStatement(n) || ts.isForOfStatement(n) || ts.isForInStatement(n)) && n.initializer && ts.isVariableDeclarationList(n.initializer) && n.initializer.declarations.some((d) => declares(d.name))) return n;
+    if (n === top || !n.parent) return undefined;
   }
 }

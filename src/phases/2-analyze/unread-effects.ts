@@ -10,7 +10,7 @@ import { MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
-import { accessRoot, boundNames, declaredWithin, hasModifier, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
+import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
 /** GANTRY1104 for each unread top-level declaration of `record` that would change a module value when run. See `ModuleLoader.checkUnreadDeclarations`. */
@@ -73,7 +73,7 @@ export interface Change {
  * `registry.add("b")`, here or imported). With where to report it and what to say.
  */
 function mutationOfModuleValue(init: ts.Node, file: ts.SourceFile, loader: ModuleLoader): { at: ts.Node; what: string } | undefined {
-  const found = scanForChange(init, { top: init, file, loader, inHelper: false, thisIsModule: false });
+  const found = scanForChange(init, { top: init, file, loader, inHelper: false, thisIsModule: false, moduleParams: NONE });
   if (!found) return undefined;
   if (!found.via) return { at: found.change.node, what: `${found.change.text} changes a module-level ${found.change.kind}` };
   const { change, via } = found;
@@ -94,7 +94,11 @@ interface ScanContext {
   inHelper: boolean;
   /** `this` is a module-level object: the helper is a method called on one (`registry.add(...)`). */
   thisIsModule: boolean;
+  /** Parameters of the helper that were given a module-level value (`addTo(names, "b")`): changing one changes that value. */
+  moduleParams: ReadonlySet<string>;
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** Array methods that call the function they are given (`names.map(register)` calls `register`). */
 const CALLING_METHODS = new Set(["map", "forEach", "flatMap", "filter", "reduce", "reduceRight", "some", "every", "find", "findIndex", "findLast", "findLastIndex"]);
@@ -106,12 +110,21 @@ function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?:
     const r = accessRoot(target);
     if (r.kind === ts.SyntaxKind.ThisKeyword) return ctx.thisIsModule && thisOf(r) === top;
     if (!ts.isIdentifier(r)) return false;
+    const site = declarationSite(r, top);
+    if (site !== undefined) return site === top && ctx.moduleParams.has(r.text);
     const declaration = names.get(r.text);
-    return declaration !== undefined && !isExternalImport(declaration) && !declaredWithin(r, top);
+    return declaration !== undefined && !isExternalImport(declaration);
   };
-  const helperChange = (call: ts.CallExpression, callee: ts.Expression) => {
+  const helperChange = (call: ts.CallExpression | undefined, callee: ts.Expression) => {
     const called = calledFunction(callee, top, file, loader);
-    return called && changeInHelper(called.fn, called.thisIsModule, loader);
+    if (!called) return undefined;
+    // Parameters the call gives a module-level value to, by name (not rest or destructured ones).
+    const given = new Set<string>();
+    called.fn.parameters.forEach((param, i) => {
+      const arg = call?.arguments[i];
+      if (arg && !param.dotDotDotToken && ts.isIdentifier(param.name) && !ts.isSpreadElement(arg) && isModuleValue(arg) && !reassigned(param.name, called.fn)) given.add(param.name.text);
+    });
+    return changeInHelper(called.fn, called.thisIsModule, given, loader);
   };
   // A work list, not recursion: an initialiser can nest deeper than the stack.
   const pending: ts.Node[] = [root];
@@ -133,7 +146,7 @@ function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?:
       if (!inHelper && method !== undefined && CALLING_METHODS.has(method)) {
         for (const arg of node.arguments) {
           const passed = skipTransparent(arg);
-          const change = ts.isIdentifier(passed) || ts.isPropertyAccessExpression(passed) ? helperChange(node, passed) : undefined;
+          const change = ts.isIdentifier(passed) || ts.isPropertyAccessExpression(passed) ? helperChange(undefined, passed) : undefined;
           if (change) return { change, via: node };
         }
       }
@@ -148,17 +161,21 @@ function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?:
 }
 
 /**
- * The change a module-level helper makes on every call, scanned once per loader: not longer, since
- * under --watch a helper's answer changes with the files it calls into, not only its own.
+ * The change a module-level helper makes on every call, given whether `this` is a module value and
+ * which parameters are; scanned once per loader: not longer, since under --watch a helper's answer
+ * changes with the files it calls into, not only its own.
  */
-function changeInHelper(fn: ts.FunctionLikeDeclaration, thisIsModule: boolean, loader: ModuleLoader): Change | undefined {
-  const memo = loader.helperChanges[thisIsModule ? 1 : 0];
-  const known = memo.get(fn);
+function changeInHelper(fn: ts.FunctionLikeDeclaration, thisIsModule: boolean, moduleParams: ReadonlySet<string>, loader: ModuleLoader): Change | undefined {
+  const self = thisIsModule && !ts.isArrowFunction(fn);
+  const key = `${self ? "this," : ""}${[...moduleParams].join(",")}`;
+  let memo = loader.helperChanges.get(fn);
+  if (!memo) loader.helperChanges.set(fn, (memo = new Map()));
+  const known = memo.get(key);
   if (known !== undefined) return known ?? undefined;
-  memo.set(fn, null); // recursion: a helper calling itself adds nothing
+  memo.set(key, null); // recursion: a helper calling itself adds nothing
   const body = fn.body;
-  const found = body && scanForChange(body, { top: fn, file: fn.getSourceFile(), loader, inHelper: true, thisIsModule: thisIsModule && !ts.isArrowFunction(fn) });
-  memo.set(fn, found?.change ?? null);
+  const found = body && scanForChange(body, { top: fn, file: fn.getSourceFile(), loader, inHelper: true, thisIsModule: self, moduleParams });
+  memo.set(key, found?.change ?? null);
   return found?.change;
 }
 
@@ -211,18 +228,43 @@ function mayLeaveEarly(statement: ts.Statement): boolean {
   return leaves;
 }
 
+/** Whether the parameter `name` of `fn` is assigned anywhere in it (`list = [...list]`): then it may no longer hold what it was given. */
+function reassigned(name: ts.Identifier, fn: ts.FunctionLikeDeclaration): boolean {
+  const pending: ts.Node[] = fn.body ? [fn.body] : [];
+  for (let n = pending.pop(); n; n = pending.pop()) {
+    const target = isBinaryAssignment(n) ? n.left : isIncrement(n) ? n.operand : undefined;
+    if (target && ts.isIdentifier(target) && target.text === name.text && declarationSite(target, fn) === fn) return true;
+    pending.push(...childrenOf(n));
+  }
+  return false;
+}
+
 /** The function whose `this` a `this` expression is: the nearest enclosing function that is not an arrow. */
 function thisOf(node: ts.Node): ts.Node | undefined {
   for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return n;
   return undefined;
 }
 
-/** `Object.assign`, with the global `Object` (`Object.assign`, `Object["assign"]`). */
+/**
+ * `Object.assign`, with the global `Object`: `Object.assign`, `Object["assign"]`, or a module-level
+ * name bound to it (`const { assign } = Object`, `const assign = Object.assign`).
+ */
 function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<string, ts.Node>): boolean {
+  if (ts.isIdentifier(callee)) {
+    const declaration = declaredWithin(callee, top) ? undefined : names.get(callee.text);
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    const init = skipTransparent(declaration.initializer);
+    // `const assign = Object.assign`: the initialiser is itself the callee form.
+    if (ts.isIdentifier(declaration.name)) return !ts.isIdentifier(init) && isObjectAssign(init, declaration, names);
+    const element = ts.isObjectBindingPattern(declaration.name) ? declaration.name.elements.find((e) => ts.isIdentifier(e.name) && e.name.text === callee.text) : undefined;
+    const key = element && (element.propertyName ?? element.name);
+    return key !== undefined && ts.isIdentifier(key) && key.text === "assign" && !element!.dotDotDotToken && isGlobalObject(init, declaration, names);
+  }
   const assign = ts.isPropertyAccessExpression(callee) ? callee.name.text === "assign" : ts.isElementAccessExpression(callee) && ts.isStringLiteralLike(callee.argumentExpression) && callee.argumentExpression.text === "assign";
-  const object = assign ? skipTransparent((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression) : undefined;
-  return object !== undefined && ts.isIdentifier(object) && object.text === "Object" && !names.has("Object") && !declaredWithin(object, top);
+  return assign && isGlobalObject(skipTransparent((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression), top, names);
 }
+
+const isGlobalObject = (e: ts.Expression, top: ts.Node, names: ReadonlyMap<string, ts.Node>) => ts.isIdentifier(e) && e.text === "Object" && !names.has("Object") && !declaredWithin(e, top);
 
 /** `build`, run once per syntax tree: a file's answers are the same for every question asked of it. */
 function perFile<T>(build: (file: ts.SourceFile) => T): (file: ts.SourceFile) => T {
