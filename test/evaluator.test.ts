@@ -709,6 +709,27 @@ export default pipeline("handed", {}, (p) => { for (const n of names) p.task(\`t
     expect(ok.pipelines[0]!.ir.tasks.map((t) => [t.name, t.env])).toEqual([["t-a", [{ name: "KEYS", value: "list" }, { name: "LIST", value: "" }]]]);
   });
 
+  it("GANTRY1104: a changing helper reached through export * (nested), not through a default or a name the star's module only declares", async () => {
+    const impl = `export const registered: string[] = [];\nexport function register(n: string) { registered.push(n); return n; }\nexport default function addDefault(n: string) { registered.push(n); return n; }\n`;
+    const mid = `export * from "./impl";\n`;
+    const index = `export * from "./mid";\nexport { default as viaDefault } from "./impl";\n`;
+    const main = `import { pipeline } from "gantry";
+import { register, registered } from "./index";
+const a = register("x");
+export default pipeline("star", {}, (p) => { for (const n of ["t", ...registered]) p.task(n, { image: "x" }); });
+`;
+    const r = await compileFiles({ "main.ts": main, "index.ts": index, "mid.ts": mid, "impl.ts": impl }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message.replace(/ when the module runs.*/, "")}`)).toEqual([
+      `GANTRY1104 ${loc("main.ts", main, 'register("x")')} register(...) changes a module-level array (registered.push in impl.ts:2)`,
+    ]);
+    // A star never re-exports `default`, and a name the target declares without exporting is not its export.
+    const quiet = `export * from "./helpers";\n`;
+    const helpers = `export const registered: string[] = [];\nfunction hidden(n: string) { registered.push(n); return n; }\nexport const shown = (n: string) => hidden(n).toUpperCase();\n`;
+    const main2 = `import { pipeline } from "gantry";\nimport { registered } from "./quiet";\nimport * as q from "./quiet";\nconst b = (q as any).hidden?.("y");\nexport default pipeline("star2", {}, (p) => { p.task("t", { image: "x", args: registered }); });\n`;
+    const r2 = await compileFiles({ "main.ts": main2, "quiet.ts": quiet, "helpers.ts": helpers }, ["main.ts"]);
+    expect(r2.diagnostics).toEqual([]);
+  });
+
   it("declarations nothing reads are never evaluated: no errors from run-time values, and no effects through helpers on other entries", async () => {
     // A shared module with run-time code and a registry in a closure; entries import only what they use.
     const lib = `export const regions = ["eu", "us"];
@@ -1419,8 +1440,10 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     const b = `export * from "./a";\n`;
     const source = body("  const v = [credentials, x];", 'import { credentials } from "./lib";\nimport { x } from "./a";\n');
     const ds = await diagnose(source, { "lib/index.ts": index, "a.ts": a, "b.ts": b });
-    // The pipeline stops at its first unresolvable import, as a run would; a.ts is never read.
+    // The pipeline stops at its first unresolvable import; a.ts is never read, but it is linked
+    // (loaded, as a run loads it before anything runs), so its cycle with b.ts is reported too.
     expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1110 ${loc("a.ts", a, '"./b"')} import cycle: a.ts -> b.ts -> a.ts`,
       `GANTRY1110 ${loc("lib/index.ts", index, "credentials")} export "credentials" resolves to itself: lib/index.ts ("credentials") -> lib/index.ts ("credentials")`,
       `GANTRY1110 ${loc("lib/index.ts", index, '"./"')} import cycle: lib/index.ts -> lib/index.ts`,
     ]);
@@ -1441,6 +1464,50 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     expect(ds.map(where)).toEqual([`GANTRY1111 ${loc("main.ts", source, '"./nope"')}`, `GANTRY1111 ${loc("main.ts", source, "Y }")}`]);
     expect(ds.map((d) => d.message)).toEqual(['cannot resolve "./nope" to a TypeScript file', 'module lib.ts has no export "Y"']);
     expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("linking: what a run loads before anything runs is checked, though no value Gantry reads needs it", async () => {
+    // A registry filled by modules imported for their effects: a run has base, extract and load;
+    // Gantry, loading a module only when it reads a value of it, compiled base alone, silently.
+    const registry = `export const steps: string[] = ["base"];\n`;
+    const extract = `import { steps } from "../registry";\nsteps.push("extract");\n`;
+    const load = `import { steps } from "../registry";\nconst added = steps.push("load");\n`;
+    const index = `export * from "./load";\n`;
+    const main = `import { pipeline } from "gantry";
+import "./steps/extract";
+import { steps } from "./registry";
+import * as more from "./steps/index";
+import * as dropped from "./steps/load";
+const kept = more;
+export default pipeline("reg", {}, (p) => { for (const s of steps) p.task(s, { image: "x" }); });
+`;
+    const r = await compileFiles({ "main.ts": main, "registry.ts": registry, "steps/extract.ts": extract, "steps/load.ts": load, "steps/index.ts": index }, ["main.ts"]);
+    // steps/load.ts is reached through \`more\` (a value read by unread code) and steps/index.ts's \`export *\`, not through \`dropped\` (never used).
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1100 ${loc("steps/extract.ts", extract, "steps.push")}`, `GANTRY1104 ${loc("steps/load.ts", load, "steps.push")}`]);
+    const unused = await compileFiles({ "main.ts": main.replace("const kept = more;\n", ""), "registry.ts": registry, "steps/extract.ts": extract, "steps/load.ts": load, "steps/index.ts": index }, ["main.ts"]);
+    expect(unused.diagnostics.map(where)).toEqual([`GANTRY1100 ${loc("steps/extract.ts", extract, "steps.push")}`]);
+
+    // A module that throws when loaded fails a run, imported for effects or not; so does a name
+    // that code a run executes imports but the module lacks, or a module that does not exist.
+    const lib = `export const A = "a";\nexport interface Shape { a: string }\nif (A.length > 0) throw new Error("lib refuses to load");\n`;
+    const main2 = `import { pipeline } from "gantry";
+import { A, Missing, Shape, Unused } from "./lib";
+import { pipelin } from "gantry";
+import "./nope";
+import { Only } from "./types";
+const unread = [Missing, pipelin];
+const typed: Shape = { a: "x" } as Shape;
+export default pipeline("r2", {}, (p) => { p.task("t", { image: "x", args: [typed.a] }); });
+`;
+    const r2 = await compileFiles({ "main.ts": main2, "lib.ts": lib, "types.ts": "export type Only = string;\n" }, ["main.ts"]);
+    expect(r2.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1113 ${loc("lib.ts", lib, 'throw new Error("lib refuses to load")')} the code throws here when the module runs: Error: lib refuses to load`,
+      `GANTRY1111 ${loc("main.ts", main2, "Missing")} module lib.ts has no export "Missing"`,
+      `GANTRY1111 ${loc("main.ts", main2, "pipelin }")} "gantry" has no export "pipelin"`,
+      `GANTRY1111 ${loc("main.ts", main2, '"./nope"')} cannot resolve "./nope" to a TypeScript file`,
+    ]);
+    // \`Shape\`, used only as a type, and \`Unused\` and \`Only\`, not used as values at all, are dropped by a
+    // transpiler, so a run never asks lib.ts or types.ts for them: no diagnostic.
   });
 
   it("GANTRY1001: a file TypeScript cannot parse (too deeply nested) or read, says why", async () => {

@@ -102,7 +102,8 @@ export class Analyzer {
           units.push({ definition, file: program.relative(sourceFile), locator: origins, ...(id !== undefined && { id }) });
         }
       }
-      // What no export read but a run would execute, changing a module value (`const added = names.push("b")`).
+      // What a run loads that nothing read (`import "./steps"`), then what no export read but a run would execute.
+      loader.linkLoaded();
       loader.checkUnreadDeclarations();
       diagnostics.push(...unexportedPipelines(record, ev, reached));
     }

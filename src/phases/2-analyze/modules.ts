@@ -15,6 +15,7 @@ import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, Scope, type Binding } from "./scope.js";
+import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
 import { accessRoot, boundNames, hasModifier, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
 import { reportUnreadMutations, type Change } from "./unread-effects.js";
@@ -265,10 +266,26 @@ export class ModuleLoader {
     return this.madeAt.get(definition);
   }
 
+  /** Files whose imports were linked (`linkModule`): once per compile. */
+  private readonly linked = new Set<string>();
   /** Files whose unread declarations were checked (`reportUnreadMutations`): once per compile. */
   private readonly checkedUnread = new Set<string>();
 
   constructor(readonly program: SourceProgram) {}
+
+  /**
+   * Call once an entry's exports are read: loads what the imports of every module loaded so far
+   * name that no read needed (an `import "./x"` for its effects, a re-export, an import only unread
+   * code uses), as a run does before anything runs, and reports names they lack (`link.ts`).
+   */
+  linkLoaded(): void {
+    // Linking may load more modules, which are linked in turn (the map grows while it is iterated).
+    for (const [file, record] of this.records) {
+      if (this.linked.has(file) || record.hasSyntaxErrors) continue;
+      this.linked.add(file);
+      linkModule(record, this, this.evaluator);
+    }
+  }
 
   /**
    * Call once an entry's exports are read. In every module loaded so far, a top-level declaration

@@ -321,7 +321,13 @@ function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile
   let local = name.text;
   for (let hops = 0; hops < 16; hops++) {
     const decl = topLevelNames(where).get(local) ?? localExports(where).get(local);
-    if (decl === undefined) return undefined;
+    if (decl === undefined) {
+      // Maybe re-exported by an `export * from "./y"` (never `default`).
+      const next = local === "default" ? undefined : starSource(where, local, loader);
+      if (!next) return undefined;
+      where = next;
+      continue;
+    }
     if (ts.isImportSpecifier(decl) || ts.isImportClause(decl) || ts.isExportSpecifier(decl) || ts.isNamespaceImport(decl)) {
       const statement = ts.isImportClause(decl) ? decl.parent : ts.isExportSpecifier(decl) || ts.isNamespaceImport(decl) ? decl.parent.parent : decl.parent.parent.parent;
       const from = (statement as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier;
@@ -348,6 +354,36 @@ function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile
   }
   return undefined;
 }
+
+/** The file that `export * from` statements of `file` take `name` from, followed through further stars; the first in source order. */
+function starSource(file: ts.SourceFile, name: string, loader: ModuleLoader, seen = new Set<ts.SourceFile>()): ts.SourceFile | undefined {
+  seen.add(file);
+  for (const st of file.statements) {
+    if (!ts.isExportDeclaration(st) || st.exportClause || st.isTypeOnly || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    const target = loader.peek(file.fileName, st.moduleSpecifier.text);
+    if (!target || seen.has(target)) continue;
+    if (exportedNames(target).has(name)) return target;
+    const deeper = starSource(target, name, loader, seen);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
+/** The names a file exports itself (not through `export *`), from its syntax. */
+const exportedNames = perFile((file): ReadonlySet<string> => {
+  const out = new Set<string>();
+  for (const st of file.statements) {
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) for (const el of st.exportClause.elements) out.add(el.name.text);
+    else if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamespaceExport(st.exportClause)) out.add(st.exportClause.name.text); // export * as ns
+    else if (ts.isExportAssignment(st) && !st.isExportEquals) out.add("default");
+    else if (hasModifier(st, ts.SyntaxKind.ExportKeyword)) {
+      if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) out.add("default");
+      else if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const n of boundNames(d.name)) out.add(n);
+      else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) out.add(st.name.text);
+    }
+  }
+  return out;
+});
 
 /**
  * Exports of a file that are not top-level names of the same name: `export { x } from "./y"` (the
