@@ -94,6 +94,21 @@ describe("CompileSession", () => {
     expect(summary(changed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
   });
 
+  it("a module imported only for its effects is a dependency: changing it recompiles its importers", async () => {
+    const dir = tempProject({
+      "lib/registry.ts": `export const steps: string[] = ["base"];\n`,
+      "lib/extra.ts": `export const note = "nothing here changes the registry";\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport "../lib/extra.js";\nimport { steps } from "../lib/registry.js";\nexport default pipeline("a", {}, (p) => { for (const s of steps) p.task(s, { image: "x" }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).diagnostics).toEqual([]);
+    fs.writeFileSync(path.join(dir, "lib/extra.ts"), `import { steps } from "./registry.js";\nsteps.push("extra");\n`);
+    const changed = await session.update([path.join(dir, "lib/extra.ts")]);
+    expect(changed.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(changed.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY1100 lib/extra.ts:2"]);
+    expect(summary(changed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+  });
+
   it("duplicate pipeline names across files are still reported", async () => {
     const dir = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,
