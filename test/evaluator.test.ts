@@ -689,6 +689,18 @@ const n5 = fresh(names);
 const n6 = assign({}, CFG);
 const n7 = ownAssign(CFG, { w: "1" });
 const n8 = addTo(["local"], names[0]!);
+function fill(this: void, out: string[], from: string[]) { out.push(...from); return out; }
+function addThis(this: void, out: string[], x: string) { out.push(x); return 1; }
+function tail(a: string, list: string[]) { list.push(a); return 0; }
+function swapped(list: string[]) { [list] = [[...list]]; list.push("b"); return list; }
+function picked(list: string[]) { ({ list } = { list: [...list] }); list.push("b"); return list; }
+function looped(list: string[]) { for (list of [[...list]]) list.push("b"); return list; }
+const n9 = fill([], names);
+const n10 = tail(...(["a", []] as [string, string[]]), names);
+const n11 = swapped(names);
+const n12 = picked(names);
+const n13 = looped(names);
+const viaThisParam = addThis(names, "t");
 export default pipeline("handed", {}, (p) => { for (const n of names) p.task(\`t-\${n}\`, { image: "x", env: { KEYS: Object.keys(CFG).join(), LIST: CFG.list.join() } }); });
 `;
     const r = await compileFiles({ "main.ts": main, "lib.ts": lib }, ["main.ts"]);
@@ -700,9 +712,10 @@ export default pipeline("handed", {}, (p) => { for (const n of names) p.task(\`t
       `GANTRY1104 ${loc("main.ts", main, 'assign(CFG, { z')} assign changes a module-level value`,
       `GANTRY1104 ${loc("main.ts", main, "merge(CFG")} merge changes a module-level value`,
       `GANTRY1104 ${loc("main.ts", main, "assign2(CFG")} assign2 changes a module-level value`,
+      `GANTRY1104 ${loc("main.ts", main, 'addThis(names, "t")')} addThis(...) changes a module-level array (out.push in main.ts:31)`,
     ]);
     // Without the declarations that change them, the compile is what a run gives: the others change nothing.
-    const kept = main.split("\n").filter((line) => !/^const (added|via|intoPart|across|aliased|renamed|copied) /.test(line)).join("\n");
+    const kept = main.split("\n").filter((line) => !/^const (added|via|intoPart|across|aliased|renamed|copied|viaThisParam) /.test(line)).join("\n");
     const dir = tempProject({ "main.ts": kept, "lib.ts": lib });
     const ok = await compile({ cwd: dir, paths: ["main.ts"], target: "argo", kind: "auto" });
     expect(ok.diagnostics).toEqual([]);
@@ -1508,6 +1521,34 @@ export default pipeline("r2", {}, (p) => { p.task("t", { image: "x", args: [type
     ]);
     // \`Shape\`, used only as a type, and \`Unused\` and \`Only\`, not used as values at all, are dropped by a
     // transpiler, so a run never asks lib.ts or types.ts for them: no diagnostic.
+
+    // Also dropped, or not checked since transpilers disagree: a type re-exported, a name only a
+    // local of the same name uses. Kept: a namespace a run exports, a class's base class.
+    const types = `export interface Cfg { a: number }\nexport interface Other { b: number }\nexport type Alias = string;\nexport namespace NS { export const v = 1; }\n`;
+    const base = `import { steps } from "./registry";\nsteps.push("base-class");\nexport class Base {}\n`;
+    const main3 = `import { pipeline } from "gantry";
+import { Cfg, Other, Alias, NS } from "./types";
+import { Base } from "./base";
+import "./reexport";
+export type { Cfg };
+export { type Alias as A2 };
+function shadow() { const Cfg = 1; return Cfg; }
+function unusedNs() { return NS.v; }
+class Foo extends Base {}
+export default pipeline("r3", {}, (p) => { p.task("t", { image: "x" }); });
+`;
+    const reexport = `import { Other } from "./types";\nexport { Other };\n`;
+    const r3 = await compileFiles({ "main.ts": main3, "types.ts": types, "base.ts": base, "registry.ts": registry, "reexport.ts": reexport }, ["main.ts"]);
+    expect(r3.diagnostics.map(where)).toEqual([`GANTRY1100 ${loc("base.ts", base, "steps.push")}`]);
+  });
+
+  it("linking: a linked module's checks have a work budget of their own, whatever the entry's exports spent", async () => {
+    const fib = "function fib(n: number): number { return n < 2 ? n : fib(n - 1) + fib(n - 2); }\n";
+    const side = `${fib}const big = fib(26);\nif (big > 0) throw new Error("side refuses to load");\n`;
+    // fib(27) makes 635,621 calls and fib(26) 392,835: together over the budget of 1,000,000.
+    const main = `import { pipeline } from "gantry";\nimport "./side";\n${fib}const n = fib(27);\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "x", args: [String(n)] }); });\n`;
+    const r = await compileFiles({ "main.ts": main, "side.ts": side }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1113 ${loc("side.ts", side, "throw new Error")} the code throws here when the module runs: Error: side refuses to load`]);
   });
 
   it("GANTRY1001: a file TypeScript cannot parse (too deeply nested) or read, says why", async () => {

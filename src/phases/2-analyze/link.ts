@@ -8,14 +8,16 @@
  * check see them) and checks the names, without evaluating anything but their top-level checks.
  *
  * Which imports a run keeps is TypeScript's rule: a transpiler drops an import binding that is only
- * used as a type, or not at all, so only bindings referenced as values count.
+ * used as a type, or not at all, so only bindings referenced as values count. Where transpilers
+ * disagree (`import { T } from "./t"; export { T }`, `export { T } from "./t"` of a type), nothing is checked.
  */
 import { ts } from "ts-morph";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
-import type { ModuleLoader, ModuleRecord } from "./modules.js";
+import { ModuleRecord, type ModuleLoader } from "./modules.js";
+import { declaredWithin, hasModifier } from "./syntax.js";
 
-/** Loads what the imports and re-exports of `record` name, and checks that each name a value import reads is exported. */
+/** Loads what the imports and re-exports of `record` name, and checks that each name a kept import asks for is exported. */
 export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evaluator): void {
   const file = record.file;
   for (const statement of file.statements) {
@@ -23,29 +25,27 @@ export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evalu
       const clause = statement.importClause;
       if (clause?.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier) || !isLinked(statement.moduleSpecifier.text)) continue;
       const specifier = statement.moduleSpecifier;
-      if (!clause) {
-        attempt(ev, () => loader.importFrom(file, specifier.text, specifier));
-        continue;
-      }
-      // Bindings read already were resolved then; only pending ones a run still links are checked.
-      const names: [imported: string, at: ts.Node][] = [];
-      if (clause.name && isPendingValue(record, clause.name)) names.push(["default", clause.name]);
-      const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings) && isPendingValue(record, bindings.name)) names.push(["*", bindings.name]);
+      // Bindings read already were resolved then; only pending ones a run keeps are left to link.
+      let kept = !clause; // `import "./x"` is always kept
+      const named: [imported: string, at: ts.Node][] = [];
+      if (clause?.name && isPendingValue(record, clause.name)) named.push(["default", clause.name]);
+      const bindings = clause?.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings) && isPendingValue(record, bindings.name)) kept = true;
       if (bindings && ts.isNamedImports(bindings)) {
-        for (const el of bindings.elements) if (!el.isTypeOnly && isPendingValue(record, el.name)) names.push([(el.propertyName ?? el.name).text, el]);
+        for (const el of bindings.elements) if (!el.isTypeOnly && isPendingValue(record, el.name)) named.push([(el.propertyName ?? el.name).text, el]);
       }
-      if (names.length === 0) continue;
+      if (!kept && named.length === 0) continue;
       attempt(ev, () => {
         const target = loader.importFrom(file, specifier.text, specifier);
-        for (const [name, at] of names) {
-          if (name === "*") continue;
-          const has = "hasExport" in target ? target.hasExport(name) : Object.hasOwn(target.values, name);
+        for (const [name, at] of named) {
+          const has = target instanceof ModuleRecord ? target.hasExport(name) || exportsNamespace(target.file, name) : Object.hasOwn(target.values, name);
           if (!has) attempt(ev, () => target.readExport(name, at)); // its GANTRY1111, worded as for a read
         }
       });
     } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
       // Re-exported names are not checked: `export { T } from` of a type is dropped by some transpilers and kept by others.
+      const clause = statement.exportClause;
+      if (clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((el) => el.isTypeOnly)) continue;
       const specifier = statement.moduleSpecifier;
       if (isLinked(specifier.text)) attempt(ev, () => loader.importFrom(file, specifier.text, specifier));
     }
@@ -64,42 +64,57 @@ function attempt(ev: Evaluator, run: () => void): void {
   }
 }
 
-/** An import binding nothing has read yet that the file references as a value (so a run keeps the import). */
-function isPendingValue(record: ModuleRecord, name: ts.Identifier): boolean {
-  return record.scope.lookup(name.text)?.state === "pending" && valueReferences(record.file).has(name.text);
+/** `export namespace name { ... }`: an export of a run that Gantry's module records do not list (reading it is refused there). */
+function exportsNamespace(file: ts.SourceFile, name: string): boolean {
+  return file.statements.some((st) => ts.isModuleDeclaration(st) && ts.isIdentifier(st.name) && st.name.text === name && hasModifier(st, ts.SyntaxKind.ExportKeyword) && !hasModifier(st, ts.SyntaxKind.DeclareKeyword));
 }
 
-const references = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
+/** An import binding nothing has read yet that the file uses as a value (so a run keeps the import). */
+function isPendingValue(record: ModuleRecord, name: ts.Identifier): boolean {
+  return record.scope.lookup(name.text)?.state === "pending" && valueUses(record.file).has(name.text);
+}
+
+const uses = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
 
 /**
- * Names a file uses as values: identifiers outside types, declarations' own names, property names
- * and import specifiers. Shadowing is ignored, so a name only a local of the same name uses counts:
- * the check then asks a run's question of an import a transpiler would drop, never the other way.
+ * The import bindings a file uses as values: identifiers outside types that name one, not
+ * shadowed by a local declaration. Not a declaration's own name, a property name, or a local
+ * `export { x }` (transpilers disagree on whether that keeps a type's import).
  */
-function valueReferences(file: ts.SourceFile): ReadonlySet<string> {
-  let found = references.get(file);
+function valueUses(file: ts.SourceFile): ReadonlySet<string> {
+  let found = uses.get(file);
   if (found) return found;
+  const imported = new Set<string>();
+  for (const st of file.statements) {
+    const clause = ts.isImportDeclaration(st) ? st.importClause : undefined;
+    if (!clause || clause.isTypeOnly) continue;
+    if (clause.name) imported.add(clause.name.text);
+    const b = clause.namedBindings;
+    if (b && ts.isNamespaceImport(b)) imported.add(b.name.text);
+    else if (b) for (const el of b.elements) if (!el.isTypeOnly) imported.add(el.name.text);
+  }
   const out = new Set<string>();
-  const pending: ts.Node[] = [...file.statements];
+  const pending: ts.Node[] = imported.size > 0 ? [...file.statements] : [];
   for (let node = pending.pop(); node; node = pending.pop()) {
-    if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isImportDeclaration(node)) continue;
+    // A class's `extends Base` and an instantiation expression (`make<T>`) are values; `implements` is not.
+    if ((ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node)) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isImportDeclaration(node)) continue;
     if (ts.isHeritageClause(node) && node.token === ts.SyntaxKind.ImplementsKeyword) continue;
     if (ts.isIdentifier(node)) {
-      if (isValuePosition(node)) out.add(node.text);
+      if (imported.has(node.text) && !out.has(node.text) && isValuePosition(node) && !declaredWithin(node, file)) out.add(node.text);
       continue;
     }
     ts.forEachChild(node, (child) => {
       pending.push(child);
     });
   }
-  references.set(file, out);
+  uses.set(file, out);
   return out;
 }
 
 function isValuePosition(id: ts.Identifier): boolean {
   const parent = id.parent;
   if (ts.isShorthandPropertyAssignment(parent)) return true;
-  if (ts.isExportSpecifier(parent)) return !parent.parent.parent.moduleSpecifier && (parent.propertyName ?? parent.name) === id; // `export { x }`
+  if (ts.isExportSpecifier(parent)) return false;
   if (ts.isPropertyAccessExpression(parent)) return parent.expression === id;
   if (ts.isQualifiedName(parent)) return parent.left === id;
   if (ts.isBindingElement(parent)) return parent.initializer === id; // a default value, not a name or the property read

@@ -283,7 +283,13 @@ export class ModuleLoader {
     for (const [file, record] of this.records) {
       if (this.linked.has(file) || record.hasSyntaxErrors) continue;
       this.linked.add(file);
-      linkModule(record, this, this.evaluator);
+      // With a budget of its own: what the entry's exports spent must not decide what its imports' checks can do.
+      const spent = this.evaluator.takeBudget();
+      try {
+        linkModule(record, this, this.evaluator);
+      } finally {
+        this.evaluator.restoreBudget(spent);
+      }
     }
   }
 

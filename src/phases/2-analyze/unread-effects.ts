@@ -118,11 +118,15 @@ function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?:
   const helperChange = (call: ts.CallExpression | undefined, callee: ts.Expression) => {
     const called = calledFunction(callee, top, file, loader);
     if (!called) return undefined;
-    // Parameters the call gives a module-level value to, by name (not rest or destructured ones).
+    // Parameters the call gives a module-level value to, by name (not rest or destructured ones,
+    // nor any after a spread argument, whose position is unknown; TypeScript's `this` parameter is no parameter).
     const given = new Set<string>();
-    called.fn.parameters.forEach((param, i) => {
-      const arg = call?.arguments[i];
-      if (arg && !param.dotDotDotToken && ts.isIdentifier(param.name) && !ts.isSpreadElement(arg) && isModuleValue(arg) && !reassigned(param.name, called.fn)) given.add(param.name.text);
+    const params = called.fn.parameters.filter((param) => !(ts.isIdentifier(param.name) && param.name.text === "this"));
+    const args = call?.arguments ?? [];
+    const spread = args.findIndex((a) => ts.isSpreadElement(a));
+    params.forEach((param, i) => {
+      const arg = args[i];
+      if (arg && (spread < 0 || i < spread) && !param.dotDotDotToken && ts.isIdentifier(param.name) && isModuleValue(arg) && !reassigned(param.name, called.fn)) given.add(param.name.text);
     });
     return changeInHelper(called.fn, called.thisIsModule, given, loader);
   };
@@ -228,15 +232,32 @@ function mayLeaveEarly(statement: ts.Statement): boolean {
   return leaves;
 }
 
-/** Whether the parameter `name` of `fn` is assigned anywhere in it (`list = [...list]`): then it may no longer hold what it was given. */
+/**
+ * Whether the parameter `name` of `fn` is assigned anywhere in it (`list = [...list]`, `[list] = ...`,
+ * `for (list of ...)`): then it may no longer hold what it was given.
+ */
 function reassigned(name: ts.Identifier, fn: ts.FunctionLikeDeclaration): boolean {
   const pending: ts.Node[] = fn.body ? [fn.body] : [];
   for (let n = pending.pop(); n; n = pending.pop()) {
-    const target = isBinaryAssignment(n) ? n.left : isIncrement(n) ? n.operand : undefined;
-    if (target && ts.isIdentifier(target) && target.text === name.text && declarationSite(target, fn) === fn) return true;
+    const target = isBinaryAssignment(n) ? n.left : isIncrement(n) ? n.operand : (ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer) ? n.initializer : undefined;
+    if (target && assignsName(target, name.text) && declarationSite(name, fn) === fn) return true;
     pending.push(...childrenOf(n));
   }
   return false;
+}
+
+/** Whether an assignment target (a name, or an array or object pattern written as a literal) assigns the variable `name`. */
+function assignsName(target: ts.Expression, name: string): boolean {
+  const t = skipTransparent(target);
+  if (ts.isIdentifier(t)) return t.text === name;
+  if (ts.isArrayLiteralExpression(t)) return t.elements.some((e) => assignsName(ts.isSpreadElement(e) ? e.expression : e, name));
+  if (ts.isObjectLiteralExpression(t)) {
+    return t.properties.some((p) =>
+      ts.isShorthandPropertyAssignment(p) ? p.name.text === name : ts.isPropertyAssignment(p) ? assignsName(p.initializer, name) : ts.isSpreadAssignment(p) && assignsName(p.expression, name),
+    );
+  }
+  // `[x = 1] = ...`: a default.
+  return isBinaryAssignment(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken && assignsName(t.left, name);
 }
 
 /** The function whose `this` a `this` expression is: the nearest enclosing function that is not an arrow. */
@@ -322,8 +343,9 @@ function calledFunction(callee: ts.Expression, top: ts.Node, file: ts.SourceFile
   for (let hops = 0; hops < 16; hops++) {
     const decl = topLevelNames(where).get(local) ?? localExports(where).get(local);
     if (decl === undefined) {
-      // Maybe re-exported by an `export * from "./y"` (never `default`).
-      const next = local === "default" ? undefined : starSource(where, local, loader);
+      // Maybe re-exported by an `export * from "./y"` (never `default`): only in a module reached
+      // through an import, since a star binds no name in its own file.
+      const next = hops === 0 || local === "default" ? undefined : starSource(where, local, loader);
       if (!next) return undefined;
       where = next;
       continue;
@@ -373,10 +395,14 @@ function starSource(file: ts.SourceFile, name: string, loader: ModuleLoader, see
 const exportedNames = perFile((file): ReadonlySet<string> => {
   const out = new Set<string>();
   for (const st of file.statements) {
-    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) for (const el of st.exportClause.elements) out.add(el.name.text);
-    else if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamespaceExport(st.exportClause)) out.add(st.exportClause.name.text); // export * as ns
-    else if (ts.isExportAssignment(st) && !st.isExportEquals) out.add("default");
-    else if (hasModifier(st, ts.SyntaxKind.ExportKeyword)) {
+    if (ts.isExportDeclaration(st)) {
+      const clause = st.exportClause;
+      if (st.isTypeOnly || !clause) continue;
+      if (ts.isNamespaceExport(clause)) out.add(clause.name.text); // export * as ns
+      else for (const el of clause.elements) if (!el.isTypeOnly) out.add(el.name.text);
+    } else if (ts.isExportAssignment(st)) {
+      if (!st.isExportEquals) out.add("default");
+    } else if (hasModifier(st, ts.SyntaxKind.ExportKeyword) && !hasModifier(st, ts.SyntaxKind.DeclareKeyword)) {
       if (hasModifier(st, ts.SyntaxKind.DefaultKeyword)) out.add("default");
       else if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const n of boundNames(d.name)) out.add(n);
       else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) out.add(st.name.text);
