@@ -1532,6 +1532,8 @@ import { Base } from "./base";
 import "./reexport";
 export type { Cfg };
 export { type Alias as A2 };
+export { Other as O2 };
+export { Alias as A3, Cfg as C3 } from "./types";
 function shadow() { const Cfg = 1; return Cfg; }
 function unusedNs() { return NS.v; }
 class Foo extends Base {}
@@ -1540,6 +1542,11 @@ export default pipeline("r3", {}, (p) => { p.task("t", { image: "x" }); });
     const reexport = `import { Other } from "./types";\nexport { Other };\n`;
     const r3 = await compileFiles({ "main.ts": main3, "types.ts": types, "base.ts": base, "registry.ts": registry, "reexport.ts": reexport }, ["main.ts"]);
     expect(r3.diagnostics.map(where)).toEqual([`GANTRY1100 ${loc("base.ts", base, "steps.push")}`]);
+    // An entry's exports are all read, except those only passing on another module's type; a name
+    // the module has neither as a value nor as a type is still missing.
+    const main4 = `import { pipeline } from "gantry";\nexport { Nope } from "./types";\nexport default pipeline("r4", {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const r4 = await compileFiles({ "main.ts": main4, "types.ts": types }, ["main.ts"]);
+    expect(r4.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1111 ${loc("main.ts", main4, "Nope")} module types.ts has no export "Nope"`]);
   });
 
   it("linking: a linked module's checks have a work budget of their own, whatever the entry's exports spent", async () => {

@@ -79,6 +79,7 @@ export class Analyzer {
       /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
       const reached = new Set<unknown>();
       for (const name of record.exportNames) {
+        if (record.exportsOnlyAType(name)) continue;
         // Failures, not diagnostics: a value that failed before (a shared helper) fails again silently.
         const before = ev.failures;
         ev.resetBudget();

@@ -140,6 +140,32 @@ export class ModuleRecord {
     throw new StaticError("GANTRY1111", at, `module ${this.loader.program.relative(this.file.fileName)} has no export "${name}"`, `Check the name, and that ${this.loader.program.relative(this.file.fileName)} exports it (\`export const ${name} = ...\`).`);
   }
 
+  /**
+   * Whether export `name` only passes on a type of another module (`import { T } from "./t";
+   * export { T }`, `export { T } from "./t"`, where "./t" declares `interface T` or `type T` and
+   * exports no value T): TypeScript drops such an export, so a run never reads it.
+   */
+  exportsOnlyAType(name: string): boolean {
+    const source = this.exports.get(name);
+    let via: { specifier: string; imported: string; at: ts.Node } | undefined;
+    if (source?.kind === "reexport") via = { specifier: source.specifier, imported: source.name, at: source.node };
+    else if (source?.kind === "local") {
+      const node = this.scope.lookup(source.name)?.node;
+      const from = node && ts.isImportSpecifier(node) ? node.parent.parent.parent.moduleSpecifier : undefined;
+      if (from && ts.isStringLiteral(from)) via = { specifier: from.text, imported: (node as ts.ImportSpecifier).propertyName?.text ?? source.name, at: from };
+    }
+    if (!via || !via.specifier.startsWith(".")) return false;
+    const { imported } = via;
+    let target: ModuleRecord | DslModule | JsonModule;
+    try {
+      target = this.loader.importFrom(this.file, via.specifier, via.at);
+    } catch {
+      return false; // reported where the export is read
+    }
+    if (!(target instanceof ModuleRecord) || target.hasExport(imported)) return false;
+    return target.file.statements.some((st) => (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text === imported);
+  }
+
   /** Where an export's value was written, once it has been read. */
   exportOrigin(name: string): ts.Node | undefined {
     const source = this.exports.get(name);
