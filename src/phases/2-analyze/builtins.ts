@@ -16,7 +16,8 @@ export const callable = new WeakSet<Function>();
 const ARRAY_METHODS = [
   "map", "filter", "flatMap", "forEach", "join", "concat", "includes", "indexOf", "lastIndexOf", "slice",
   "some", "every", "find", "findIndex", "findLast", "findLastIndex", "reduce", "reduceRight", "flat", "at",
-  "push", "pop", "shift", "unshift", "splice", "fill", "sort", "reverse", "toReversed", "toSorted", "entries", "keys", "values",
+  "push", "pop", "shift", "unshift", "splice", "fill", "sort", "reverse", "toReversed", "toSorted", "toSpliced", "with", "toString",
+  "entries", "keys", "values",
 ] as const;
 
 /** Array methods that change the array they are called on: an array fixed once made refuses them (GANTRY1104). */
@@ -26,9 +27,10 @@ const REORDERING = [...MUTATING_ARRAY_METHODS].filter((m) => m !== "push");
 const STRING_METHODS = [
   "toUpperCase", "toLowerCase", "trim", "trimStart", "trimEnd", "split", "replace", "replaceAll", "startsWith",
   "endsWith", "includes", "padStart", "padEnd", "slice", "substring", "repeat", "indexOf", "lastIndexOf", "at",
-  "charAt", "concat", "toString", "normalize",
+  "charAt", "charCodeAt", "codePointAt", "concat", "toString", "normalize",
 ] as const;
-const NUMBER_METHODS = ["toString", "toFixed"] as const;
+/** Locale-free, so the same on every machine (not `toLocaleString`). */
+const NUMBER_METHODS = ["toString", "toFixed", "toPrecision", "toExponential"] as const;
 
 const allowedMethods = {
   array: new Set<string>(ARRAY_METHODS),
