@@ -696,12 +696,14 @@ function tail(a: string, list: string[]) { list.push(a); return 0; }
 function swapped(list: string[]) { [list] = [[...list]]; list.push("b"); return list; }
 function picked(list: string[]) { ({ list } = { list: [...list] }); list.push("b"); return list; }
 function looped(list: string[]) { for (list of [[...list]]) list.push("b"); return list; }
+function shadowedCopy(list: string[], x: string) { const fresh = (list: string[]) => { list = [...list]; return list; }; list.push(x); return fresh(list).length; }
 const n9 = fill([], names);
 const n10 = tail(...(["a", []] as [string, string[]]), names);
 const n11 = swapped(names);
 const n12 = picked(names);
 const n13 = looped(names);
 const viaThisParam = addThis(names, "t");
+const viaShadowedCopy = shadowedCopy(names, "s");
 export default pipeline("handed", {}, (p) => { for (const n of names) p.task(\`t-\${n}\`, { image: "x", env: { KEYS: Object.keys(CFG).join(), LIST: CFG.list.join() } }); });
 `;
     const r = await compileFiles({ "main.ts": main, "lib.ts": lib }, ["main.ts"]);
@@ -714,9 +716,10 @@ export default pipeline("handed", {}, (p) => { for (const n of names) p.task(\`t
       `GANTRY1104 ${loc("main.ts", main, "merge(CFG")} merge changes a module-level value`,
       `GANTRY1104 ${loc("main.ts", main, "assign2(CFG")} assign2 changes a module-level value`,
       `GANTRY1104 ${loc("main.ts", main, 'addThis(names, "t")')} addThis(...) changes a module-level array (out.push in main.ts:31)`,
+      `GANTRY1104 ${loc("main.ts", main, 'shadowedCopy(names, "s")')} shadowedCopy(...) changes a module-level array (list.push in main.ts:36)`,
     ]);
     // Without the declarations that change them, the compile is what a run gives: the others change nothing.
-    const kept = main.split("\n").filter((line) => !/^const (added|via|intoPart|across|aliased|renamed|copied|viaThisParam) /.test(line)).join("\n");
+    const kept = main.split("\n").filter((line) => !/^const (added|via|intoPart|across|aliased|renamed|copied|viaThisParam|viaShadowedCopy) /.test(line)).join("\n");
     const dir = tempProject({ "main.ts": kept, "lib.ts": lib });
     const ok = await compile({ cwd: dir, paths: ["main.ts"], target: "argo", kind: "auto" });
     expect(ok.diagnostics).toEqual([]);
@@ -1548,6 +1551,53 @@ export default pipeline("r3", {}, (p) => { p.task("t", { image: "x" }); });
     const main4 = `import { pipeline } from "gantry";\nexport { Nope } from "./types";\nexport default pipeline("r4", {}, (p) => { p.task("t", { image: "x" }); });\n`;
     const r4 = await compileFiles({ "main.ts": main4, "types.ts": types }, ["main.ts"]);
     expect(r4.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1111 ${loc("main.ts", main4, "Nope")} module types.ts has no export "Nope"`]);
+  });
+
+  it("an entry's exports that are types only are not read, however they are passed on; a missing name still is GANTRY1111, and a broken module no crash", async () => {
+    const files: Files = {
+      "b.ts": `export interface T { a: number }\nexport default interface D { d: string }\nexport type Alias = string;\n`,
+      "a.ts": `export { T } from "./b";\n`,
+      "star.ts": `export * from "./b";\nexport const v = 1;\n`,
+      "local.ts": `interface O { o: number }\nexport { O as Renamed };\nimport type { T } from "./b";\nexport { T };\nimport { type Alias } from "./b";\nexport { Alias };\n`,
+      "hidden.ts": `interface Job { j: number }\nexport const other = 1;\n`,
+      "broken.ts": `export const x = (;\n`,
+      "barrel.ts": `export * from "./broken";\nexport const fine = 1;\n`,
+    };
+    const main = `import { pipeline } from "gantry";
+import { T as ViaImport } from "./a";
+import D from "./b";
+export { T } from "./a";
+export { T as ThroughStar } from "./star";
+export { Renamed, T as T2, Alias } from "./local";
+export { default as Dflt } from "./b";
+export { ViaImport, D };
+export default pipeline("types", {}, (p) => { p.task("t", { image: "x" }); });
+`;
+    const r = await compileFiles({ ...files, "main.ts": main }, ["main.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["types"]);
+    // Not exported by hidden.ts (a run's link error), and a name a barrel with a broken member lacks: diagnostics, not a crash.
+    const main2 = `import { pipeline } from "gantry";\nexport { Job } from "./hidden";\nexport { Nope } from "./barrel";\nexport default pipeline("types2", {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const r2 = await compileFiles({ ...files, "main.ts": main2 }, ["main.ts"]);
+    expect(r2.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY1002 broken.ts:1", "GANTRY1111 main.ts:2"]);
+  });
+
+  it("linking: an export list that re-exports an import keeps it, so a name the module lacks is GANTRY1111 (a type is not)", async () => {
+    const lib = `import { missing, T } from "./c";\nexport { missing, T };\nexport const used = "u";\n`;
+    const main = `import { pipeline } from "gantry";\nimport { used } from "./lib";\nexport default pipeline("m", {}, (p) => { p.task("t", { image: "x", args: [used] }); });\n`;
+    const r = await compileFiles({ "main.ts": main, "lib.ts": lib, "c.ts": `export const present = 1;\nexport interface T { t: number }\n` }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1111 ${loc("lib.ts", lib, "missing")} module c.ts has no export "missing"`]);
+  });
+
+  it("Gantry's stand-ins for built-ins read as native functions, never as Gantry's own source", async () => {
+    const source = body("  const fns = [Array.from, Array.of, Object.freeze, Object.hasOwn, \"\".repeat, [].entries];", "");
+    const dir = tempProject({ "main.ts": source.replace('p.task("t", { image: "x" })', 'p.task("t", { image: "x", args: [String(fns), `${Array.from}`] })') });
+    const r = await compile({ cwd: dir, paths: ["main.ts"], target: "argo", kind: "auto" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual([
+      ["from", "of", "freeze", "hasOwn", "repeat", "entries"].map((n) => `function ${n}() { [native code] }`).join(),
+      "function from() { [native code] }",
+    ]);
   });
 
   it("linking: a linked module's checks have a work budget of their own, whatever the entry's exports spent", async () => {

@@ -61,10 +61,14 @@ export const BUILT_LIMITS = { items: 1_000_000, chars: 100_000_000, tasks: 10_00
 
 const fmt = (n: number) => n.toLocaleString("en-US");
 
-/** `fn` reporting the name and arity of the host function it stands in for. */
+/**
+ * `fn` reporting the name, arity and string form of the host function it stands in for: its own
+ * text is that of whichever build of Gantry runs (`String(Array.from)` is "function from() { [native code] }").
+ */
 function named<F extends Function>(fn: F, name: string, length: number): F {
   Object.defineProperty(fn, "name", { value: name });
   Object.defineProperty(fn, "length", { value: length });
+  Object.defineProperty(fn, "toString", { value: () => `function ${name}() { [native code] }`, configurable: true });
   return fn;
 }
 
@@ -143,9 +147,7 @@ const plainNamespace = (tag: string): object => Object.create(Object.prototype, 
  * `JSON.stringify` and templates see it). `call` makes it callable (`Number(x)`); without, a call is GANTRY1102.
  */
 function constructorLike(name: string, length: number, call: (...args: unknown[]) => unknown = () => undefined): Function {
-  const fn = named((...args: unknown[]) => call(...args), name, length);
-  Object.defineProperty(fn, "toString", { value: () => `function ${name}() { [native code] }` });
-  return fn;
+  return named((...args: unknown[]) => call(...args), name, length);
 }
 
 /** `Number` is both a conversion function and a namespace. */
@@ -177,7 +179,7 @@ const arrayNamespace = namespace(
 callable.add(arrayNamespace as unknown as Function);
 
 /** `Object.freeze` for values built by the pipeline; host functions (String, the DSL) are left alone. */
-const freeze = <T>(o: T): T => (typeof o === "function" ? o : Object.freeze(o));
+const freeze = named((o: unknown) => (typeof o === "function" ? o : Object.freeze(o)), "freeze", 1);
 
 /**
  * Whether `value` is one of the host's built-ins as Gantry stands in for it (`Math`, `Object`, ...),

@@ -8,8 +8,8 @@
  * check see them) and checks the names, without evaluating anything but their top-level checks.
  *
  * Which imports a run keeps is TypeScript's rule: a transpiler drops an import binding that is only
- * used as a type, or not at all, so only bindings referenced as values count. Where transpilers
- * disagree (`import { T } from "./t"; export { T }`, `export { T } from "./t"` of a type), nothing is checked.
+ * used as a type, or not at all, so only bindings referenced as values count, and a name that is
+ * a type (`import { T } from "./t"; export { T }`) is never a missing export.
  */
 import { ts } from "ts-morph";
 import { Poisoned, StaticError } from "./errors.js";
@@ -38,7 +38,8 @@ export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evalu
       attempt(ev, () => {
         const target = loader.importFrom(file, specifier.text, specifier);
         for (const [name, at] of named) {
-          const has = target instanceof ModuleRecord ? target.hasExport(name) || exportsNamespace(target.file, name) : Object.hasOwn(target.values, name);
+          // A type is dropped (or a type error, which --typecheck reports), not a run's link error.
+          const has = target instanceof ModuleRecord ? target.hasExport(name) || exportsNamespace(target.file, name) || target.exportsOnlyAType(name) : Object.hasOwn(target.values, name);
           if (!has) attempt(ev, () => target.readExport(name, at)); // its GANTRY1111, worded as for a read
         }
       });
@@ -78,8 +79,7 @@ const uses = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
 
 /**
  * The import bindings a file uses as values: identifiers outside types that name one, not
- * shadowed by a local declaration. Not a declaration's own name, a property name, or a local
- * `export { x }` (transpilers disagree on whether that keeps a type's import).
+ * shadowed by a local declaration (a local `export { x }` counts). Not a declaration's own name or a property name.
  */
 function valueUses(file: ts.SourceFile): ReadonlySet<string> {
   let found = uses.get(file);
@@ -114,7 +114,8 @@ function valueUses(file: ts.SourceFile): ReadonlySet<string> {
 function isValuePosition(id: ts.Identifier): boolean {
   const parent = id.parent;
   if (ts.isShorthandPropertyAssignment(parent)) return true;
-  if (ts.isExportSpecifier(parent)) return false;
+  // `export { x }`: tsc keeps the import when x is a value (a missing one is a link error); one of a type is skipped by the caller.
+  if (ts.isExportSpecifier(parent)) return !parent.parent.parent.moduleSpecifier && (parent.propertyName ?? parent.name) === id;
   if (ts.isPropertyAccessExpression(parent)) return parent.expression === id;
   if (ts.isQualifiedName(parent)) return parent.left === id;
   if (ts.isBindingElement(parent)) return parent.initializer === id; // a default value, not a name or the property read

@@ -141,29 +141,37 @@ export class ModuleRecord {
   }
 
   /**
-   * Whether export `name` only passes on a type of another module (`import { T } from "./t";
-   * export { T }`, `export { T } from "./t"`, where "./t" declares `interface T` or `type T` and
-   * exports no value T): TypeScript drops such an export, so a run never reads it.
+   * Whether export `name` is a type and nothing else: declared with `export interface`/`export
+   * type` (or `export default interface`), an interface, type alias or `import type` named in an
+   * export list, or passed on from another module's such export (a re-export, an imported binding
+   * re-exported, `export *`). TypeScript drops such exports, so a run never reads them.
    */
-  exportsOnlyAType(name: string): boolean {
-    const source = this.exports.get(name);
-    let via: { specifier: string; imported: string; at: ts.Node } | undefined;
-    if (source?.kind === "reexport") via = { specifier: source.specifier, imported: source.name, at: source.node };
-    else if (source?.kind === "local") {
-      const node = this.scope.lookup(source.name)?.node;
-      const from = node && ts.isImportSpecifier(node) ? node.parent.parent.parent.moduleSpecifier : undefined;
-      if (from && ts.isStringLiteral(from)) via = { specifier: from.text, imported: (node as ts.ImportSpecifier).propertyName?.text ?? source.name, at: from };
-    }
-    if (!via || !via.specifier.startsWith(".")) return false;
-    const { imported } = via;
-    let target: ModuleRecord | DslModule | JsonModule;
+  exportsOnlyAType(name: string, seen = new Set<ModuleRecord>()): boolean {
+    if (seen.has(this)) return false;
+    seen.add(this);
     try {
-      target = this.loader.importFrom(this.file, via.specifier, via.at);
-    } catch {
-      return false; // reported where the export is read
+      const source = this.exports.get(name);
+      if (source?.kind === "reexport") return this.typeIn(source.specifier, source.node, source.name, seen);
+      if (source?.kind === "local") {
+        const node = this.scope.lookup(source.name)?.node;
+        if (!node) return declaresType(this.file, source.name, false);
+        const from = ts.isImportSpecifier(node) ? node.parent.parent.parent.moduleSpecifier : ts.isImportClause(node) ? node.parent.moduleSpecifier : undefined;
+        if (!from || !ts.isStringLiteral(from)) return false;
+        return this.typeIn(from.text, from, ts.isImportSpecifier(node) ? (node.propertyName ?? node.name).text : "default", seen);
+      }
+      if (source) return false;
+      if (declaresType(this.file, name, true)) return true;
+      return name !== "default" && this.starExports.some((star) => this.typeIn(star.specifier, star.node, name, seen));
+    } catch (e) {
+      if (e instanceof StaticError || e instanceof Poisoned) return false; // reported where the export is read
+      throw e;
     }
-    if (!(target instanceof ModuleRecord) || target.hasExport(imported)) return false;
-    return target.file.statements.some((st) => (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text === imported);
+  }
+
+  private typeIn(specifier: string, at: ts.Node, name: string, seen: Set<ModuleRecord>): boolean {
+    if (!specifier.startsWith(".")) return false;
+    const target = this.loader.importFrom(this.file, specifier, at);
+    return target instanceof ModuleRecord && target.exportsOnlyAType(name, seen);
   }
 
   /** Where an export's value was written, once it has been read. */
@@ -610,6 +618,27 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       }
     }
   });
+}
+
+/**
+ * Whether `file` has a type named `name`: a top-level interface or type alias, or a type-only import
+ * binding; with `exported`, only one it exports (`export interface`, `export default interface` for
+ * "default", `export type { T }`, `export { type T }`, `export type { T } from`).
+ */
+function declaresType(file: ts.SourceFile, name: string, exported: boolean): boolean {
+  for (const st of file.statements) {
+    if (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) {
+      if (!exported ? st.name.text === name : hasModifier(st, ts.SyntaxKind.ExportKeyword) && (hasModifier(st, ts.SyntaxKind.DefaultKeyword) ? name === "default" : st.name.text === name)) return true;
+    } else if (exported && ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      if (st.exportClause.elements.some((el) => el.name.text === name && (st.isTypeOnly || el.isTypeOnly))) return true;
+    } else if (!exported && ts.isImportDeclaration(st) && st.importClause) {
+      const clause = st.importClause;
+      if (clause.isTypeOnly && clause.name?.text === name) return true;
+      const b = clause.namedBindings;
+      if (b && ts.isNamedImports(b) && b.elements.some((el) => el.name.text === name && (clause.isTypeOnly || el.isTypeOnly))) return true;
+    }
+  }
+  return false;
 }
 
 /** Run in order, a module's initialiser at statement `index` or before cannot see what that statement declares. */

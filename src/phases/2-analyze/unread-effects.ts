@@ -240,24 +240,25 @@ function reassigned(name: ts.Identifier, fn: ts.FunctionLikeDeclaration): boolea
   const pending: ts.Node[] = fn.body ? [fn.body] : [];
   for (let n = pending.pop(); n; n = pending.pop()) {
     const target = isBinaryAssignment(n) ? n.left : isIncrement(n) ? n.operand : (ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer) ? n.initializer : undefined;
-    if (target && assignsName(target, name.text) && declarationSite(name, fn) === fn) return true;
+    // The parameter itself, not a variable of the same name an inner function or block declares.
+    if (target && assignedNames(target).some((id) => id.text === name.text && declarationSite(id, fn) === fn)) return true;
     pending.push(...childrenOf(n));
   }
   return false;
 }
 
-/** Whether an assignment target (a name, or an array or object pattern written as a literal) assigns the variable `name`. */
-function assignsName(target: ts.Expression, name: string): boolean {
+/** The variables an assignment target assigns: a name, or the names of an array or object pattern written as a literal. */
+function assignedNames(target: ts.Expression): ts.Identifier[] {
   const t = skipTransparent(target);
-  if (ts.isIdentifier(t)) return t.text === name;
-  if (ts.isArrayLiteralExpression(t)) return t.elements.some((e) => assignsName(ts.isSpreadElement(e) ? e.expression : e, name));
+  if (ts.isIdentifier(t)) return [t];
+  if (ts.isArrayLiteralExpression(t)) return t.elements.flatMap((e) => assignedNames(ts.isSpreadElement(e) ? e.expression : e));
   if (ts.isObjectLiteralExpression(t)) {
-    return t.properties.some((p) =>
-      ts.isShorthandPropertyAssignment(p) ? p.name.text === name : ts.isPropertyAssignment(p) ? assignsName(p.initializer, name) : ts.isSpreadAssignment(p) && assignsName(p.expression, name),
+    return t.properties.flatMap((p) =>
+      ts.isShorthandPropertyAssignment(p) ? [p.name] : ts.isPropertyAssignment(p) ? assignedNames(p.initializer) : ts.isSpreadAssignment(p) ? assignedNames(p.expression) : [],
     );
   }
   // `[x = 1] = ...`: a default.
-  return isBinaryAssignment(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken && assignsName(t.left, name);
+  return isBinaryAssignment(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken ? assignedNames(t.left) : [];
 }
 
 /** The function whose `this` a `this` expression is: the nearest enclosing function that is not an arrow. */
