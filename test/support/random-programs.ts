@@ -482,7 +482,14 @@ class Generator {
       case 38: return `(${e("s")}.${this.pick(["startsWith", "endsWith", "includes"])}(${e("s")}${this.chance(0.3) ? `, ${n()}` : ""}) ? "y" : "n")`;
       default: {
         const compare = this.chance(0.5) ? "" : "(a: any, b: any) => (a < b ? 1 : a > b ? -1 : 0)";
-        switch (this.int(12)) {
+        switch (this.int(13)) {
+          case 12: return this.pick([
+            () => `${e("n")}.${this.pick(["toPrecision", "toExponential"])}(${this.pick(["", "0", "1", "3", "21", "101", "NaN"])})`,
+            () => `String(${e("s")}.${this.pick(["charCodeAt", "codePointAt"])}(${n()}))`,
+            () => `${e(this.pick<T>(["as", "an", "au"]))}.toString()`,
+            () => `${e(this.pick<T>(["as", "au"]))}.toSpliced(${n()}${this.chance(0.6) ? `, ${n()}` : ""}${this.chance(0.5) ? `, ${e("s")}` : ""}).join()`,
+            () => `${e(this.pick<T>(["as", "an"]))}.with(${n()}, ${e("s")}).join()`,
+          ])();
           case 11: return `(() => { const out: string[] = []; for (const k in ${e(this.pick<T>(["o", "as", "s"]))}) { if (k === ${e("s")}) continue; out.push(k); } return out.join(); })()`;
           case 10: return this.chance(0.7)
             ? `({ v: ${e(this.anyType())}, m() { return String(this.v) + [1].map(() => typeof this)[0]; } }).m()`
