@@ -1475,6 +1475,29 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     expect(ds.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "N + 1")}`]);
   });
 
+  it("GANTRY1111: a name two export * provide with different values is ambiguous, as a run says; one binding reached twice is not", async () => {
+    const files: Files = {
+      "a.ts": `export const x = "a";\nexport * from "./c";\nimport { z } from "./c";\nexport { z as zz };\n`,
+      "b.ts": `export const x = "b";\nexport * from "./c";\nexport { z as zz } from "./c";\n`,
+      "c.ts": `export const y = "c";\nexport const z = "z";\n`,
+      "index.ts": `export * from "./a";\nexport * from "./b";\nexport const own = "o";\n`,
+    };
+    // A run: importing x fails to link; the namespace leaves x out; y and zz are one binding each, reached twice.
+    const ok = `import { pipeline } from "gantry";\nimport { y, zz } from "./index";\nimport * as ns from "./index";\nexport default pipeline("amb", {}, (p) => { p.task("t", { image: "x", args: [y, zz, Object.keys(ns).join(), String("x" in ns)] }); });\n`;
+    const r = await compileFiles({ ...files, "main.ts": ok }, ["main.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual(["c", "z", "own,y,z,zz", "false"]);
+    const bad = `import { pipeline } from "gantry";\nimport { x } from "./index";\nexport default pipeline("amb2", {}, (p) => { p.task("t", { image: "x", args: [x] }); });\n`;
+    const r2 = await compileFiles({ ...files, "main.ts": bad }, ["main.ts"]);
+    expect(r2.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1111 ${loc("main.ts", bad, "x }")} export "x" of index.ts is ambiguous: two \`export *\` provide different values (from a.ts and b.ts)`,
+    ]);
+    // Imported only by code Gantry never runs: the run still fails to link, so linking reports it.
+    const unread = bad.replace("args: [x]", "args: []").replace("export default", "const never = [x];\nexport default");
+    const r3 = await compileFiles({ ...files, "main.ts": unread }, ["main.ts"]);
+    expect(r3.diagnostics.map(where)).toEqual([`GANTRY1111 ${loc("main.ts", unread, "x }")}`]);
+  });
+
   it("GANTRY1111: a missing relative module and a missing export", async () => {
     const source = body("  const v = X;\n  const w = Y;", 'import { X } from "./nope";\nimport { Y } from "./lib";\n');
     const ds = await diagnose(source, { "lib.ts": "export const Z = 1;\n" });

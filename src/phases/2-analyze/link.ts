@@ -40,7 +40,8 @@ export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evalu
         for (const [name, at] of named) {
           // A type is dropped (or a type error, which --typecheck reports), not a run's link error.
           const has = target instanceof ModuleRecord ? target.hasExport(name) || exportsNamespace(target.file, name) || target.exportsOnlyAType(name) : Object.hasOwn(target.values, name);
-          if (!has) attempt(ev, () => target.readExport(name, at)); // its GANTRY1111, worded as for a read
+          // Its GANTRY1111, worded as for a read (which throws before evaluating anything).
+          if (!has || (target instanceof ModuleRecord && target.isAmbiguous(name))) attempt(ev, () => target.readExport(name, at));
         }
       });
     } else if (ts.isExportDeclaration(statement) && !statement.isTypeOnly && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {

@@ -133,6 +133,11 @@ export class ModuleRecord {
         const target = this.loader.importFrom(this.file, star.specifier, star.node);
         // A copy: what hasExport walks must not count as walked for the read, which walks it again.
         if (target instanceof ModuleRecord ? target.hasExport(name, new Set(seen)) : Object.hasOwn(target.values, name)) {
+          const provided = this.starBindings(name);
+          if (provided.size > 1) {
+            const where = [...provided].map((key) => key.slice(0, key.lastIndexOf("#"))).map((file) => (path.isAbsolute(file) ? this.loader.program.relative(file) : file)).join(" and ");
+            throw new StaticError("GANTRY1111", at, `export "${name}" of ${this.loader.program.relative(this.file.fileName)} is ambiguous: two \`export *\` provide different values (from ${where})`, `Re-export the one you mean by name in ${this.loader.program.relative(this.file.fileName)}: \`export { ${name} } from "..."\`.`);
+          }
           return target instanceof ModuleRecord ? target.readExport(name, at, seen, chain) : target.readExport(name, at);
         }
       }
@@ -183,7 +188,10 @@ export class ModuleRecord {
     return target instanceof ModuleRecord ? target.exportOrigin(source.name) : undefined;
   }
 
-  /** Every name this module exports, star re-exports included (not their defaults). */
+  /**
+   * Every name this module exports, star re-exports included (not their defaults), less those two
+   * stars provide with different values: a run leaves an ambiguous name out of the namespace.
+   */
   allExportNames(seen = new Set<ModuleRecord>()): string[] {
     if (seen.has(this)) return [];
     seen.add(this);
@@ -191,9 +199,68 @@ export class ModuleRecord {
     for (const star of this.starExports) {
       const target = this.loader.importFrom(this.file, star.specifier, star.node);
       const more = target instanceof ModuleRecord ? target.allExportNames(seen) : Object.keys(target.values);
-      for (const n of more) if (n !== "default") names.add(n);
+      for (const n of more) if (n !== "default" && !this.isAmbiguous(n)) names.add(n);
     }
     return [...names];
+  }
+
+  /** Whether `name` is not this module's own export and two of its `export *` provide it with different values. */
+  isAmbiguous(name: string): boolean {
+    return name !== "default" && !this.exports.has(name) && this.starBindings(name).size > 1;
+  }
+
+  /**
+   * The distinct bindings this module's `export *` statements provide under `name` (`file#local`):
+   * one binding reached through two stars is one; two are an ambiguous name, which a run refuses to
+   * import and leaves out of the namespace.
+   */
+  private starBindings(name: string): Set<string> {
+    const keys = new Set<string>();
+    for (const star of this.starExports) {
+      try {
+        const target = this.loader.importFrom(this.file, star.specifier, star.node);
+        const key = target instanceof ModuleRecord ? target.bindingKey(name, new Set([this])) : Object.hasOwn(target.values, name) ? `${star.specifier}#${name}` : undefined;
+        if (key !== undefined) keys.add(key);
+      } catch (e) {
+        if (!(e instanceof StaticError || e instanceof Poisoned)) throw e; // reported where it is read
+      }
+    }
+    return keys;
+  }
+
+  /** Where export `name` is declared (`file#local`), through re-exports, re-exported imports and stars (the first that has it); undefined if none. */
+  private bindingKey(name: string, seen: Set<ModuleRecord>): string | undefined {
+    if (seen.has(this)) return undefined;
+    seen.add(this);
+    const source = this.exports.get(name);
+    const follow = (specifier: string, at: ts.Node, imported: string) => {
+      const target = this.loader.importFrom(this.file, specifier, at);
+      return target instanceof ModuleRecord ? target.bindingKey(imported, seen) : `${specifier}#${imported}`;
+    };
+    if (source?.kind === "reexport") return follow(source.specifier, source.node, source.name);
+    if (source?.kind === "local") {
+      // A re-exported import is the binding it imports: `import { x } from "./a"; export { x }` in two modules is one x.
+      const node = this.scope.lookup(source.name)?.node;
+      const declaration = node && (ts.isImportSpecifier(node) ? node.parent.parent.parent : ts.isImportClause(node) ? node.parent : ts.isNamespaceImport(node) ? node.parent.parent : undefined);
+      const from = declaration?.moduleSpecifier;
+      if (node && from && ts.isStringLiteral(from)) {
+        if (ts.isImportSpecifier(node)) return follow(from.text, from, (node.propertyName ?? node.name).text);
+        if (ts.isImportClause(node)) return follow(from.text, from, "default");
+        const target = this.loader.importFrom(this.file, from.text, from);
+        return `${target instanceof ModuleRecord ? target.file.fileName : from.text}#*`;
+      }
+      return `${this.file.fileName}#${source.name}`;
+    }
+    if (source) return `${this.file.fileName}#*${name}`;
+    if (name === "default") return undefined;
+    for (const star of this.starExports) {
+      const key = (() => {
+        const target = this.loader.importFrom(this.file, star.specifier, star.node);
+        return target instanceof ModuleRecord ? target.bindingKey(name, seen) : Object.hasOwn(target.values, name) ? `${star.specifier}#${name}` : undefined;
+      })();
+      if (key !== undefined) return key;
+    }
+    return undefined;
   }
 
   hasExport(name: string, seen = new Set<ModuleRecord>()): boolean {
