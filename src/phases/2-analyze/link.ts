@@ -15,7 +15,7 @@ import { ts } from "ts-morph";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { ModuleRecord, type ModuleLoader } from "./modules.js";
-import { declaredWithin, hasModifier } from "./syntax.js";
+import { declaredWithin, hasModifier, perFile } from "./syntax.js";
 
 /** Loads what the imports and re-exports of `record` name, and checks that each name a kept import asks for is exported. */
 export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evaluator): void {
@@ -76,15 +76,11 @@ function isPendingValue(record: ModuleRecord, name: ts.Identifier): boolean {
   return record.scope.lookup(name.text)?.state === "pending" && valueUses(record.file).has(name.text);
 }
 
-const uses = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
-
 /**
  * The import bindings a file uses as values: identifiers outside types that name one, not
  * shadowed by a local declaration (a local `export { x }` counts). Not a declaration's own name or a property name.
  */
-function valueUses(file: ts.SourceFile): ReadonlySet<string> {
-  let found = uses.get(file);
-  if (found) return found;
+const valueUses = perFile((file): ReadonlySet<string> => {
   const imported = new Set<string>();
   for (const st of file.statements) {
     const clause = ts.isImportDeclaration(st) ? st.importClause : undefined;
@@ -108,9 +104,8 @@ function valueUses(file: ts.SourceFile): ReadonlySet<string> {
       pending.push(child);
     });
   }
-  uses.set(file, out);
   return out;
-}
+});
 
 function isValuePosition(id: ts.Identifier): boolean {
   const parent = id.parent;

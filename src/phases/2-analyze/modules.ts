@@ -17,7 +17,7 @@ import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, Scope, type Binding } from "./scope.js";
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
-import { accessRoot, boundNames, hasModifier, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
+import { accessRoot, boundNames, hasModifier, importedBinding, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
 import { reportUnreadMutations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
@@ -160,9 +160,8 @@ export class ModuleRecord {
       if (source?.kind === "local") {
         const node = this.scope.lookup(source.name)?.node;
         if (!node) return declaresType(this.file, source.name, false);
-        const from = ts.isImportSpecifier(node) ? node.parent.parent.parent.moduleSpecifier : ts.isImportClause(node) ? node.parent.moduleSpecifier : undefined;
-        if (!from || !ts.isStringLiteral(from)) return false;
-        return this.typeIn(from.text, from, ts.isImportSpecifier(node) ? (node.propertyName ?? node.name).text : "default", seen);
+        const binding = importedBinding(node);
+        return binding?.imported !== undefined && this.typeIn(binding.from.text, binding.from, binding.imported, seen);
       }
       if (source) return false;
       if (declaresType(this.file, name, true)) return true;
@@ -214,18 +213,29 @@ export class ModuleRecord {
    * one binding reached through two stars is one; two are an ambiguous name, which a run refuses to
    * import and leaves out of the namespace.
    */
-  private starBindings(name: string): Set<string> {
+  private starBindings(name: string): ReadonlySet<string> {
+    // Asked on every read through a star (a namespace's member in a loop): the module graph does not change within a compile.
+    const known = this.starBindingsByName.get(name);
+    if (known) return known;
     const keys = new Set<string>();
     for (const star of this.starExports) {
       try {
-        const target = this.loader.importFrom(this.file, star.specifier, star.node);
-        const key = target instanceof ModuleRecord ? target.bindingKey(name, new Set([this])) : Object.hasOwn(target.values, name) ? `${star.specifier}#${name}` : undefined;
+        const key = this.bindingKeyThrough(star, name, new Set([this]));
         if (key !== undefined) keys.add(key);
       } catch (e) {
         if (!(e instanceof StaticError || e instanceof Poisoned)) throw e; // reported where it is read
       }
     }
+    this.starBindingsByName.set(name, keys);
     return keys;
+  }
+
+  /** Memo of `starBindings`. */
+  private readonly starBindingsByName = new Map<string, ReadonlySet<string>>();
+
+  private bindingKeyThrough(star: { specifier: string; node: ts.Node }, name: string, seen: Set<ModuleRecord>): string | undefined {
+    const target = this.loader.importFrom(this.file, star.specifier, star.node);
+    return target instanceof ModuleRecord ? target.bindingKey(name, seen) : Object.hasOwn(target.values, name) ? `${star.specifier}#${name}` : undefined;
   }
 
   /** Where export `name` is declared (`file#local`), through re-exports, re-exported imports and stars (the first that has it); undefined if none. */
@@ -241,23 +251,17 @@ export class ModuleRecord {
     if (source?.kind === "local") {
       // A re-exported import is the binding it imports: `import { x } from "./a"; export { x }` in two modules is one x.
       const node = this.scope.lookup(source.name)?.node;
-      const declaration = node && (ts.isImportSpecifier(node) ? node.parent.parent.parent : ts.isImportClause(node) ? node.parent : ts.isNamespaceImport(node) ? node.parent.parent : undefined);
-      const from = declaration?.moduleSpecifier;
-      if (node && from && ts.isStringLiteral(from)) {
-        if (ts.isImportSpecifier(node)) return follow(from.text, from, (node.propertyName ?? node.name).text);
-        if (ts.isImportClause(node)) return follow(from.text, from, "default");
-        const target = this.loader.importFrom(this.file, from.text, from);
-        return `${target instanceof ModuleRecord ? target.file.fileName : from.text}#*`;
-      }
-      return `${this.file.fileName}#${source.name}`;
+      const binding = node && importedBinding(node);
+      if (!binding) return `${this.file.fileName}#${source.name}`;
+      const { from, imported } = binding;
+      if (imported !== undefined) return follow(from.text, from, imported);
+      const target = this.loader.importFrom(this.file, from.text, from);
+      return `${target instanceof ModuleRecord ? target.file.fileName : from.text}#*`;
     }
     if (source) return `${this.file.fileName}#*${name}`;
     if (name === "default") return undefined;
     for (const star of this.starExports) {
-      const key = (() => {
-        const target = this.loader.importFrom(this.file, star.specifier, star.node);
-        return target instanceof ModuleRecord ? target.bindingKey(name, seen) : Object.hasOwn(target.values, name) ? `${star.specifier}#${name}` : undefined;
-      })();
+      const key = this.bindingKeyThrough(star, name, seen);
       if (key !== undefined) return key;
     }
     return undefined;

@@ -84,3 +84,24 @@ export function declarationSite(id: ts.Identifier, top: ts.Node): ts.Node | unde
     if (n === top || !n.parent) return undefined;
   }
 }
+
+/** `build`, run once per syntax tree: a file's answers are the same for every question asked of it. */
+export function perFile<T>(build: (file: ts.SourceFile) => T): (file: ts.SourceFile) => T {
+  const cache = new WeakMap<ts.SourceFile, T>();
+  return (file) => {
+    let value = cache.get(file);
+    if (value === undefined) cache.set(file, (value = build(file)));
+    return value;
+  };
+}
+
+/**
+ * The import a binding's declaration node makes, if it is one: the module specifier and the name
+ * it imports (`"default"` for a default import, undefined for `import * as ns`).
+ */
+export function importedBinding(node: ts.Node): { from: ts.StringLiteral; imported: string | undefined } | undefined {
+  const declaration = ts.isImportSpecifier(node) ? node.parent.parent.parent : ts.isImportClause(node) ? node.parent : ts.isNamespaceImport(node) ? node.parent.parent : undefined;
+  const from = declaration?.moduleSpecifier;
+  if (!from || !ts.isStringLiteral(from)) return undefined;
+  return { from, imported: ts.isImportSpecifier(node) ? (node.propertyName ?? node.name).text : ts.isImportClause(node) ? "default" : undefined };
+}

@@ -10,7 +10,7 @@ import { MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
-import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
+import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, perFile, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
 /** GANTRY1104 for each unread top-level declaration of `record` that would change a module value when run. See `ModuleLoader.checkUnreadDeclarations`. */
@@ -287,16 +287,6 @@ function isObjectAssign(callee: ts.Expression, top: ts.Node, names: ReadonlyMap<
 }
 
 const isGlobalObject = (e: ts.Expression, top: ts.Node, names: ReadonlyMap<string, ts.Node>) => ts.isIdentifier(e) && e.text === "Object" && !names.has("Object") && !declaredWithin(e, top);
-
-/** `build`, run once per syntax tree: a file's answers are the same for every question asked of it. */
-function perFile<T>(build: (file: ts.SourceFile) => T): (file: ts.SourceFile) => T {
-  const cache = new WeakMap<ts.SourceFile, T>();
-  return (file) => {
-    let value = cache.get(file);
-    if (value === undefined) cache.set(file, (value = build(file)));
-    return value;
-  };
-}
 
 /**
  * What each top-level name of a file is declared by (the last one, as a module scope holds it),
