@@ -10,7 +10,8 @@ export const codes = {
   },
   GANTRY1002: {
     title: "Syntax error",
-    explain: "TypeScript could not parse the file. Fix the syntax error; Gantry reports the parser's message.",
+    explain:
+      "The module would not load: TypeScript could not parse it, or it breaks one of JavaScript's early-error rules that TypeScript's parser leaves to its type checker (a name declared twice, a duplicate export, `break` outside a loop, a reserved word as a name, `??` mixed with `||`). Node refuses such a module before running any of it. Fix the syntax; Gantry reports the parser's message, or V8's.",
   },
   GANTRY1003: {
     title: "No pipeline sources found",

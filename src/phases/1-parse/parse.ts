@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
 import type { Diagnostic } from "../../diagnostics/index.js";
+import { earlyErrors } from "./early-errors.js";
 
 export interface SourceProgram {
   /** The syntax tree of a file by absolute path, parsing it on first request; undefined if unreadable. */
@@ -70,7 +71,7 @@ export function createSourceProgram(cwd: string): SourceProgram {
       if (!out) {
         // parseDiagnostics is internal to TypeScript but has been stable for years; it avoids building a Program.
         const found = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-        const errors = [...found.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") })), ...unparenthesizedNullishMixes(sf)];
+        const errors = [...found.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") })), ...unparenthesizedNullishMixes(sf), ...earlyErrors(sf)].sort((a, b) => a.start - b.start);
         out = errors.map((d) => {
           const start = sf.getLineAndCharacterOfPosition(d.start);
           return {

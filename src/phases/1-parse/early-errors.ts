@@ -1,0 +1,340 @@
+/**
+ * JavaScript's early errors that TypeScript's parser leaves to its binder and checker, which a plain
+ * compile never runs: a name declared twice, a duplicate export, `break` outside a loop, a strict
+ * mode reserved word as a name, and the like. A run refuses to load such a module (a SyntaxError
+ * before any of it executes), so Gantry must not read it either: it used to take the last
+ * declaration, or let a callback's `break` end the callback. Messages are V8's.
+ *
+ * Only what survives TypeScript's emit counts: types, `declare`, overload signatures and type-only
+ * imports and exports are erased, so they never clash. Modules are strict-mode code.
+ */
+import { ts } from "ts-morph";
+
+// Read once: the `ts` namespace's members are getters, too slow to ask for every node.
+const K = ts.SyntaxKind;
+const NodeFlags = ts.NodeFlags;
+const { forEachChild, isBlock, isClassDeclaration, isClassLike, isClassStaticBlockDeclaration, isDoStatement, isEnumDeclaration, isExportAssignment, isExportDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isIdentifier, isImportDeclaration, isInterfaceDeclaration, isLabeledStatement, isModuleDeclaration, isNamespaceExport, isNamespaceImport, isOmittedExpression, isTypeAliasDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
+
+export interface EarlyError {
+  start: number;
+  message: string;
+}
+
+/** Reserved in strict mode (all module code), so not a name a module can declare. */
+const STRICT_RESERVED = new Set(["implements", "interface", "let", "package", "private", "protected", "public", "static", "yield"]);
+
+/** Jump targets in reach of a `break` or `continue`: they do not cross a function. */
+interface Jumps {
+  breakable: boolean;
+  iteration: boolean;
+  labels: readonly { name: string; iteration: boolean }[];
+}
+
+const NO_JUMPS: Jumps = { breakable: false, iteration: false, labels: [] };
+
+export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
+  const out: EarlyError[] = [];
+  const report = (node: ts.Node, message: string) => out.push({ start: node.getStart(sf), message });
+  // `var` and enums (emitted as `var`) are rare in pipeline code: look for var-scoped clashes only where they can occur.
+  const mayHaveVars = /\b(var|enum)\b/.test(sf.text);
+
+  /** Names a list of statements declares in one scope; with their clashes reported. */
+  const declareScope = (statements: readonly ts.Statement[], kind: "module" | "function" | "block", outer: ReadonlyMap<string, ts.Node> = new Map()) => {
+    const lexical = new Map<string, ts.Node>();
+    const declare = (id: ts.Identifier) => {
+      const earlier = lexical.get(id.text) ?? outer.get(id.text);
+      if (earlier) report(id, `Identifier '${id.text}' has already been declared`);
+      else lexical.set(id.text, id);
+    };
+    for (const st of statements) {
+      if (isErased(st)) continue;
+      if (isVariableStatement(st) && st.declarationList.flags & NodeFlags.BlockScoped) {
+        for (const d of st.declarationList.declarations) bindingIdentifiers(d.name).forEach(declare);
+      } else if (isClassDeclaration(st) && st.name) declare(st.name);
+      else if (isFunctionDeclaration(st) && st.name && st.body && kind !== "function") declare(st.name); // lexical at module and block level in strict code
+      else if (isImportDeclaration(st)) importedNames(st).forEach(declare);
+    }
+    if (mayHaveVars && lexical.size > 0) {
+      for (const id of varNames(statements, kind)) {
+        const clash = lexical.get(id.text);
+        if (clash) report(clash.pos > id.pos ? clash : id, `Identifier '${id.text}' has already been declared`);
+      }
+    }
+    return lexical;
+  };
+
+  const checkFunction = (fn: ts.SignatureDeclaration & { body?: ts.Node }) => {
+    const params = new Map<string, ts.Node>();
+    for (const p of fn.parameters) {
+      if (isIdentifier(p.name) && p.name.text === "this") continue; // TypeScript's `this` type, erased
+      for (const id of bindingIdentifiers(p.name)) {
+        if (params.has(id.text)) report(id, "Duplicate parameter name not allowed in this context");
+        else params.set(id.text, id);
+      }
+    }
+    if (fn.body && isBlock(fn.body)) declareScope(fn.body.statements, "function", params);
+  };
+
+  // The walk's context, saved and restored around a subtree that changes it: one callback for
+  // every node, rather than a closure per node, since this walks every file a compile reads.
+  let jumps = NO_JUMPS;
+  let inFunction = false;
+  const within = (node: ts.Node | undefined, j: Jumps, f: boolean) => {
+    if (!node) return;
+    const saved = [jumps, inFunction] as const;
+    [jumps, inFunction] = [j, f];
+    visit(node);
+    [jumps, inFunction] = saved;
+  };
+  const visitChildren = (node: ts.Node) => forEachChild(node, visit);
+
+  const visit = (node: ts.Node): void => {
+    // Tokens, names and literals (most of a tree) hold nothing to check: leave them first.
+    if (node.kind < K.FirstNode || isErased(node)) return;
+    switch (node.kind) {
+      case K.SourceFile:
+        declareScope((node as ts.SourceFile).statements, "module");
+        checkExports(node as ts.SourceFile, report);
+        break;
+      case K.Block:
+        if (!isFunctionBody(node)) declareScope((node as ts.Block).statements, "block");
+        break;
+      case K.CaseBlock:
+        declareScope((node as ts.CaseBlock).clauses.flatMap((c) => c.statements), "block");
+        break;
+      case K.CatchClause: {
+        const c = node as ts.CatchClause;
+        const param = new Map<string, ts.Node>();
+        for (const id of c.variableDeclaration ? bindingIdentifiers(c.variableDeclaration.name) : []) {
+          if (param.has(id.text)) report(id, `Identifier '${id.text}' has already been declared`);
+          param.set(id.text, id);
+          checkBindingName(id, report);
+        }
+        declareScope(c.block.statements, "block", param);
+        if (c.variableDeclaration) visitChildren(c.variableDeclaration);
+        c.block.statements.forEach(visit);
+        return;
+      }
+      case K.VariableDeclarationList: {
+        const list = node as ts.VariableDeclarationList;
+        const head = isForStatement(list.parent) || isForInStatement(list.parent) || isForOfStatement(list.parent);
+        if (head && list.flags & NodeFlags.BlockScoped) {
+          const seen = new Set<string>();
+          for (const id of list.declarations.flatMap((d) => bindingIdentifiers(d.name))) {
+            if (seen.has(id.text)) report(id, `Identifier '${id.text}' has already been declared`);
+            seen.add(id.text);
+          }
+        }
+        for (const d of list.declarations) {
+          for (const id of bindingIdentifiers(d.name)) checkBindingName(id, report);
+          if (list.flags & NodeFlags.Const && !d.initializer && !head) report(d, "Missing initializer in const declaration");
+        }
+        break;
+      }
+      case K.ReturnStatement:
+        if (!inFunction) report(node, "Illegal return statement");
+        break;
+      case K.WithStatement:
+        report(node, "Strict mode code may not include a with statement");
+        break;
+      case K.BreakStatement:
+      case K.ContinueStatement:
+        checkJump(node as ts.BreakOrContinueStatement, jumps, report);
+        return;
+      case K.LabeledStatement: {
+        const l = node as ts.LabeledStatement;
+        const labels = [...jumps.labels, { name: l.label.text, iteration: isIteration(unlabelled(l.statement)) }];
+        within(l.statement, { ...jumps, labels }, inFunction);
+        return;
+      }
+      case K.SwitchStatement: {
+        const s = node as ts.SwitchStatement;
+        visit(s.expression);
+        within(s.caseBlock, { ...jumps, breakable: true }, inFunction);
+        return;
+      }
+      case K.ImportDeclaration:
+        importedNames(node as ts.ImportDeclaration).forEach((id) => checkBindingName(id, report));
+        return;
+      case K.ClassStaticBlockDeclaration:
+        // A function-like boundary where `return` is illegal too.
+        declareScope((node as ts.ClassStaticBlockDeclaration).body.statements, "function");
+        within((node as ts.ClassStaticBlockDeclaration).body, NO_JUMPS, false);
+        return;
+    }
+    if (isIteration(node)) {
+      const saved = jumps;
+      jumps = { ...jumps, breakable: true, iteration: true };
+      visitChildren(node);
+      jumps = saved;
+      return;
+    }
+    if (isFunctionLike(node)) {
+      if (!("body" in node) || !node.body) return; // an overload or abstract signature: erased
+      checkFunction(node as ts.SignatureDeclaration & { body?: ts.Node });
+      if ((isFunctionDeclaration(node) || isFunctionExpression(node)) && node.name) checkBindingName(node.name, report);
+      for (const p of (node as ts.SignatureDeclaration).parameters) for (const id of bindingIdentifiers(p.name)) checkBindingName(id, report);
+      const saved = [jumps, inFunction] as const;
+      [jumps, inFunction] = [NO_JUMPS, true];
+      visitChildren(node);
+      [jumps, inFunction] = saved;
+      return;
+    }
+    if (isClassLike(node) && node.name) checkBindingName(node.name, report);
+    visitChildren(node);
+  };
+
+  try {
+    visit(sf);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e; // nested deeper than this walk's stack: report what was found
+  }
+  return out;
+}
+
+/** What TypeScript's emit drops: types, `declare`d things, const enums, namespaces (Gantry does not read them). */
+function isErased(node: ts.Node): boolean {
+  switch (node.kind) {
+    case K.InterfaceDeclaration:
+    case K.TypeAliasDeclaration:
+    case K.ModuleDeclaration:
+      return true;
+    case K.EnumDeclaration:
+      return hasModifier(node, K.ConstKeyword) || hasModifier(node, K.DeclareKeyword);
+    case K.VariableStatement:
+    case K.FunctionDeclaration:
+    case K.ClassDeclaration:
+      return hasModifier(node, K.DeclareKeyword);
+    default:
+      return node.kind >= K.FirstTypeNode && node.kind <= K.LastTypeNode;
+  }
+}
+
+/** By the modifiers array itself: `ts.getModifiers` copies it, and this runs for every statement. */
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers?.some((m) => m.kind === kind) ?? false;
+}
+
+const isFunctionBody = (block: ts.Node) => isFunctionLike(block.parent) || isClassStaticBlockDeclaration(block.parent);
+
+const isIteration = (n: ts.Node) => isForStatement(n) || isForOfStatement(n) || isForInStatement(n) || isWhileStatement(n) || isDoStatement(n);
+
+const unlabelled = (s: ts.Statement): ts.Statement => (isLabeledStatement(s) ? unlabelled(s.statement) : s);
+
+function checkJump(jump: ts.BreakOrContinueStatement, jumps: Jumps, report: (node: ts.Node, message: string) => void): void {
+  const isBreak = jump.kind === K.BreakStatement;
+  if (jump.label) {
+    const target = jumps.labels.findLast((l) => l.name === jump.label!.text);
+    if (!target) report(jump.label, `Undefined label '${jump.label.text}'`);
+    else if (!isBreak && !target.iteration) report(jump.label, `Illegal continue statement: '${jump.label.text}' does not denote an iteration statement`);
+  } else if (isBreak ? !jumps.breakable : !jumps.iteration) {
+    report(jump, isBreak ? "Illegal break statement" : "Illegal continue statement: no surrounding iteration statement");
+  }
+}
+
+/** A declared name that strict mode (all module code) refuses. */
+function checkBindingName(id: ts.Identifier, report: (node: ts.Node, message: string) => void): void {
+  if (id.text === "eval" || id.text === "arguments") report(id, "Unexpected eval or arguments in strict mode");
+  else if (STRICT_RESERVED.has(id.text)) report(id, "Unexpected strict mode reserved word");
+}
+
+/** The identifiers a binding name declares, in source order. */
+function bindingIdentifiers(name: ts.BindingName): ts.Identifier[] {
+  if (isIdentifier(name)) return [name];
+  const out: ts.Identifier[] = [];
+  for (const el of name.elements) if (!isOmittedExpression(el)) out.push(...bindingIdentifiers(el.name));
+  return out;
+}
+
+/** The local names a value import binds (not `import type`, nor `{ type X }`). */
+function importedNames(st: ts.ImportDeclaration): ts.Identifier[] {
+  const clause = st.importClause;
+  if (!clause || clause.isTypeOnly) return [];
+  const out: ts.Identifier[] = clause.name ? [clause.name] : [];
+  const bindings = clause.namedBindings;
+  if (bindings && isNamespaceImport(bindings)) out.push(bindings.name);
+  else if (bindings) for (const el of bindings.elements) if (!el.isTypeOnly) out.push(el.name);
+  return out;
+}
+
+/**
+ * Var-scoped names declared in a scope's statements: `var` anywhere in them outside nested
+ * functions, enums (emitted as `var`), and in a function body its own function declarations.
+ */
+function varNames(statements: readonly ts.Statement[], kind: "module" | "function" | "block"): ts.Identifier[] {
+  const out: ts.Identifier[] = [];
+  const visit = (node: ts.Node, top: boolean): void => {
+    if (isErased(node) || isFunctionLike(node) || isClassLike(node)) {
+      if (top && kind === "function" && isFunctionDeclaration(node) && node.name && node.body) out.push(node.name);
+      return;
+    }
+    if (isEnumDeclaration(node)) out.push(node.name);
+    else if (isVariableDeclarationList(node) && !(node.flags & NodeFlags.BlockScoped)) for (const d of node.declarations) out.push(...bindingIdentifiers(d.name));
+    forEachChild(node, (child) => visit(child, false));
+  };
+  for (const st of statements) visit(st, true);
+  return out;
+}
+
+/** A module exports each name once, and only names it declares (types and `declare`d names are erased). */
+function checkExports(sf: ts.SourceFile, report: (node: ts.Node, message: string) => void): void {
+  const exported = new Set<string>();
+  const add = (name: string, at: ts.Node) => {
+    if (exported.has(name)) report(at, `Duplicate export of '${name}'`);
+    exported.add(name);
+  };
+  const declared = new Set<string>();
+  const types = new Set<string>();
+  for (const st of sf.statements) {
+    for (const name of topLevelNames(st)) (isErased(st) && !isModuleDeclaration(st) && !hasModifier(st, K.DeclareKeyword) ? types : declared).add(name);
+    if (isImportDeclaration(st) && st.importClause) {
+      const values = new Set(importedNames(st).map((id) => id.text));
+      for (const id of allImportedNames(st)) (values.has(id.text) ? declared : types).add(id.text);
+    }
+  }
+  for (const st of sf.statements) {
+    const isExport = hasModifier(st, K.ExportKeyword);
+    if (isErased(st)) continue;
+    if (isExportAssignment(st)) {
+      if (!st.isExportEquals) add("default", st);
+    } else if (isExport && hasModifier(st, K.DefaultKeyword)) {
+      if (!isFunctionDeclaration(st) || st.body) add("default", st);
+    } else if (isExport) {
+      if (isFunctionDeclaration(st) && !st.body) continue; // an overload signature
+      const name = isVariableStatement(st) ? undefined : (st as ts.DeclarationStatement).name;
+      if (isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const id of bindingIdentifiers(d.name)) add(id.text, id);
+      else if (name) add(name.getText(sf), name);
+    } else if (isExportDeclaration(st) && !st.isTypeOnly) {
+      const clause = st.exportClause;
+      if (clause && isNamespaceExport(clause)) add(clause.name.text, clause.name);
+      else if (clause) {
+        for (const el of clause.elements) {
+          if (el.isTypeOnly) continue;
+          const local = (el.propertyName ?? el.name).text;
+          if (!st.moduleSpecifier) {
+            if (types.has(local) && !declared.has(local)) continue; // a type: the specifier is erased
+            if (!declared.has(local)) report(el.propertyName ?? el.name, `Export '${local}' is not defined in module`);
+          }
+          add(el.name.text, el.name);
+        }
+      }
+    }
+  }
+}
+
+/** The names a top-level statement declares, values and types alike. */
+function topLevelNames(st: ts.Statement): string[] {
+  if (isVariableStatement(st)) return st.declarationList.declarations.flatMap((d) => bindingIdentifiers(d.name).map((id) => id.text));
+  if ((isFunctionDeclaration(st) || isClassDeclaration(st) || isEnumDeclaration(st) || isInterfaceDeclaration(st) || isTypeAliasDeclaration(st)) && st.name) return [st.name.text];
+  if (isModuleDeclaration(st) && isIdentifier(st.name)) return [st.name.text];
+  return [];
+}
+
+function allImportedNames(st: ts.ImportDeclaration): ts.Identifier[] {
+  const clause = st.importClause!;
+  const out: ts.Identifier[] = clause.name ? [clause.name] : [];
+  const bindings = clause.namedBindings;
+  if (bindings && isNamespaceImport(bindings)) out.push(bindings.name);
+  else if (bindings) for (const el of bindings.elements) out.push(el.name);
+  return out;
+}
