@@ -895,6 +895,20 @@ export function fresh() { const seen: string[] = []; seen.push("local"); const o
     ]);
   });
 
+  it("a parameter's default cannot read a later parameter (its dead zone, as in a run), nor the same name from around the function", async () => {
+    const prelude = `const region = "eu";\nfunction f(a = region, region = "us") { return a + region; }\nfunction g({ x = y }: { x?: string }, y = "y") { return x + y; }\n`;
+    const source = body("  const ok = [f(\"a\"), g({ x: \"x\" })];\n  const late = f();\n  const alsoLate = g({});", prelude);
+    const ds = await diagnose(source);
+    expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1109 ${loc("main.ts", source, "region, region")} "region" is used before its declaration runs`,
+      `GANTRY1109 ${loc("main.ts", source, "y }")} "y" is used before its declaration runs`,
+    ]);
+    const fine = `import { pipeline } from "gantry";\nconst region = "eu";\nfunction f(a = region, b = a + "!") { return a + b; }\nexport default pipeline("fine", {}, (p) => { p.task("t", { image: "x", args: [f(), f("a")] }); });\n`;
+    const r = await compileFiles({ "main.ts": fine }, ["main.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual(["eueu!", "aa!"]);
+  });
+
   it("`this` in a method called without its object is undefined, so reading from it fails as in a run", async () => {
     const source = body("  const o = { n: 1, get() { return this.n; } };\n  const detached = o.get;\n  const v = detached();");
     const ds = await diagnose(source);

@@ -204,6 +204,11 @@ export class Evaluator {
       const scope = new Scope(closureScope);
       if (!ts.isArrowFunction(node)) scope.define(THIS, self, node);
       const skip = thisParameter(node); // TypeScript's `this: T` is a type, not a parameter
+      // A default runs before the parameters after it exist (`(a = b, b) => ...` throws in a run),
+      // so those are in their dead zone, not read from around the function.
+      if (node.parameters.some((param) => param.initializer || !ts.isIdentifier(param.name))) {
+        for (const param of node.parameters.slice(skip)) for (const name of boundNames(param.name)) scope.declare(name, { state: "uninitialized", value: undefined, node: param });
+      }
       node.parameters.forEach((param, p) => {
         const i = p - skip;
         if (i < 0) return;
