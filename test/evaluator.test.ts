@@ -347,25 +347,30 @@ describe("diagnostics of the front end", () => {
     expect(ds[0]!.hint).toBeTruthy();
   });
 
-  it("GANTRY1100: statements at module top level (they would never run)", async () => {
+  it("GANTRY1100: statements at module top level that change a module value (Gantry runs them to find out; one that only reads, like the empty if, is silent)", async () => {
     const source = `import { pipeline } from "gantry";
 export const xs = ["a"];
 xs.push("b");
 if (xs.length) {}
+if (xs.length) xs.pop();
 export default pipeline("top", {}, (p) => { p.task("t", { image: "x", args: xs }); });
 `;
     const ds = await diagnose(source);
-    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, "xs.push")}`, `GANTRY1100 ${loc("main.ts", source, "xs.length")}`]);
+    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, "xs.push")}`, `GANTRY1100 ${loc("main.ts", source, "xs.length) xs.pop")}`]);
     expect(ds.every((d) => d.hint)).toBe(true);
   });
 
   it("top-level statements: changing local values is an error, anything else a warning that it is not run", async () => {
+    // register() is run (as the module would) and changes nothing, so it is silent; record() pushes into a module value.
     const source = `import { pipeline } from "gantry";
 const config = { image: "x" };
 const NAME = "n";
+const seen: string[] = [];
 function register() { return 1; }
+function record(x: string) { if (x) seen.push(x); }
 Object.assign(config, { image: "y" });
 register();
+record(NAME);
 console.log(NAME);
 process.exitCode = 1;
 (Math as any).max = () => 0;
@@ -374,7 +379,7 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
     expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
       `error GANTRY1100 ${loc("main.ts", source, "config, {")}`,
-      `error GANTRY1100 ${loc("main.ts", source, "register();")}`,
+      `error GANTRY1100 ${loc("main.ts", source, "record(NAME)")}`,
       `warning GANTRY1121 ${loc("main.ts", source, "console.log")}`,
       `warning GANTRY1121 ${loc("main.ts", source, "process.exitCode")}`,
       `error GANTRY1104 ${loc("main.ts", source, "(Math as any).max")}`,
@@ -565,6 +570,70 @@ export default pipeline("unread", {}, (p) => {
     expect(ds[0]!.message).toBe("the code throws here when the module runs: Error: no regions");
   });
 
+  it("validation calls a run makes when the module loads are run: at top level or in a declaration nothing reads, a check that fails is GANTRY1113, one that passes is silent (from dogfooding)", async () => {
+    const lib = `export function assertUnique(xs: readonly string[]) {\n  const dup = xs.find((x, i) => xs.indexOf(x) !== i);\n  if (dup !== undefined) throw new Error(\`duplicate: \${dup}\`);\n  return xs;\n}\n`;
+    const main = (tables: string) => `import { pipeline } from "gantry";
+import { assertUnique } from "./lib";
+const TABLES = ${tables};
+const CFG = { retries: 2 };
+assertUnique(TABLES);
+Object.freeze(CFG);
+const _checked = assertUnique([...TABLES, "extra"]);
+export default pipeline("checked", {}, (p) => { p.task("load", { image: "x", args: TABLES, retry: { limit: CFG.retries } }); });
+`;
+    const ok = await compileFiles({ "main.ts": main('["a", "b"]'), "lib.ts": lib }, ["main.ts"]);
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.pipelines[0]!.ir.tasks[0]!.args).toEqual(["a", "b"]);
+    const dup = main('["a", "b", "a"]');
+    const bad = await compileFiles({ "main.ts": dup, "lib.ts": lib }, ["main.ts"]);
+    // Both the statement and the unread declaration throw when the module loads: one error each, at the throw, once.
+    expect(bad.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1113 ${loc("lib.ts", lib, "throw new Error")} the code throws here when the module runs: Error: duplicate: a`]);
+    const extraDup = await compileFiles({ "main.ts": main('["a", "extra"]'), "lib.ts": lib }, ["main.ts"]);
+    expect(extraDup.diagnostics.map((d) => d.message)).toEqual(["the code throws here when the module runs: Error: duplicate: extra"]);
+  });
+
+  it("declarations nothing reads are run to see what a run changes: values handed inside others, rest parameters, callbacks, a condition that holds; a later declaration read too early is GANTRY1109; what Gantry cannot evaluate there stays silent", async () => {
+    const source = `import { pipeline } from "gantry";
+const names = ["a"];
+const addTo = (o: { list: string[] }, x: string) => o.list.push(x);
+const addAll = (...lists: string[][]) => { for (const l of lists) l.push("r"); return 0; };
+const apply = (xs: string[], f: (xs: string[]) => unknown) => f(xs);
+const maybe = (x: string, track: boolean) => { if (track) names.push(x); return x; };
+const a = addTo({ list: names }, "b");
+const b = addAll([], names);
+const c = apply(names, (xs) => xs.push("c"));
+const d = maybe("d", true);
+const quiet = maybe("q", false);
+const early = LATER + 1;
+const LATER = 1;
+const home = process.env.HOME;
+const slug = "A b".replace(/ /g, "-");
+export default pipeline("unread", {}, (p) => { p.task("t", { image: "x", args: names }); });
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    const changed = (needle: string, change: string) => `GANTRY1104 ${loc("main.ts", source, needle)} this declaration changes a value fixed once made when the module runs (\`${change}\` in main.ts:${loc("main.ts", source, change).split(":")[1]})`;
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message.replace(/, but nothing reads it.*/, "")}`)).toEqual([
+      changed('addTo({ list', "o.list.push"),
+      changed("addAll([], names)", "l.push"),
+      changed("apply(names", "xs.push"),
+      changed('maybe("d", true)', "names.push"),
+      `GANTRY1109 ${loc("main.ts", source, "LATER + 1")} "LATER" is used before its declaration runs`,
+    ]);
+  });
+
+  it("what running an unread declaration computes is never kept: a pipeline it made is compiled afresh by the entry that exports it, as when compiled alone", async () => {
+    const lib = `import { pipeline } from "gantry";\nexport const IMAGE = "busybox:1.36";\nexport const extra = pipeline("extra", {}, (p) => { p.task("t", { image: IMAGE, args: ["x"] }); });\n`;
+    const a = `import { pipeline } from "gantry";\nimport { IMAGE } from "./lib";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`;
+    const b = `export { extra as default } from "./lib";\n`;
+    const both = await compileFiles({ "lib.ts": lib, "a.ts": a, "b.ts": b }, ["a.ts", "b.ts"]);
+    const alone = await compileFiles({ "lib.ts": lib, "b.ts": b }, ["b.ts"]);
+    expect(both.diagnostics).toEqual([]);
+    expect(both.pipelines.map((p) => p.name)).toEqual(["a", "extra"]);
+    const extra = both.pipelines.find((p) => p.name === "extra")!;
+    expect(extra.ir).toEqual(alone.pipelines[0]!.ir);
+    expect(extra.yaml).toBe(alone.pipelines[0]!.yaml);
+  });
+
   it("unread declarations: only code a run executes counts, and only the module's own names", async () => {
     const source = body(
       "  const v = names.length;",
@@ -644,6 +713,8 @@ export default pipeline("reg", {}, (p) => { for (const t of [...tasks, "t"]) p.t
       `GANTRY1104 ${loc("main.ts", main, 'add("extract")')} add(...) changes a module-level array (tasks.push in main.ts:7)`,
       `GANTRY1104 ${loc("main.ts", main, 'register("x")')} register(...) changes a module-level array (registered.push in lib.ts:2)`,
       `GANTRY1104 ${loc("main.ts", main, "registry.add")} registry.add(...) changes a module-level array (registered.push in lib.ts:3)`,
+      // In a loop, so not seen in the syntax; found by running the declaration as the module would.
+      `GANTRY1104 ${loc("main.ts", main, 'addAll("q")')} this declaration changes a value fixed once made`,
       `GANTRY1104 ${loc("main.ts", main, 'reg2("r")')} reg2(...) changes a module-level array (registered.push in lib.ts:2)`,
       `GANTRY1104 ${loc("main.ts", main, 'add(n))("nested")')} add(...) changes a module-level array (tasks.push in main.ts:7)`,
       `GANTRY1104 ${loc("main.ts", main, 'store.add("s")')} store.add(...) changes a module-level array (this.items.push in lib.ts:7)`,
@@ -652,7 +723,7 @@ export default pipeline("reg", {}, (p) => { for (const t of [...tasks, "t"]) p.t
       `GANTRY1104 ${loc("main.ts", main, 'api["renamed"]')} api["renamed"](...) changes a module-level array (registered.push in lib.ts:2)`,
       `GANTRY1104 ${loc("main.ts", main, '["cb"].map')} ["cb"].map(...) changes a module-level array (registered.push in lib.ts:2)`,
     ]);
-    // The same whether or not another entry loads lib.ts: the helpers are read as syntax, never loaded.
+    // The same whether or not another entry loads lib.ts: what the declarations compute is never kept.
     const together = await compileFiles({ "main.ts": main, "lib.ts": lib, "re.ts": reexports, "other.ts": other }, ["other.ts", "main.ts"]);
     expect(together.diagnostics.map(where)).toEqual(alone.diagnostics.map(where));
   });
@@ -747,7 +818,7 @@ export default pipeline("star", {}, (p) => { for (const n of ["t", ...registered
     expect(r2.diagnostics).toEqual([]);
   });
 
-  it("declarations nothing reads are never evaluated: no errors from run-time values, and no effects through helpers on other entries", async () => {
+  it("declarations nothing reads are run as loading the module would, their results never kept: run-time values stay silent, a change to a registry another entry reads is GANTRY1104", async () => {
     // A shared module with run-time code and a registry in a closure; entries import only what they use.
     const lib = `export const regions = ["eu", "us"];
 function buildInfo() { return { at: new Date().toISOString() }; }
@@ -759,10 +830,13 @@ export const reg = makeRegistry();
     const a = `import { pipeline } from "gantry";\nimport { reg } from "./lib";\nconst registered = reg.add("from-a");\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "x" }); });\n`;
     const b = `import { pipeline } from "gantry";\nimport { reg, regions } from "./lib";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "x", args: [...regions, ...reg.all()] }); });\n`;
     const both = await compileFiles({ "lib.ts": lib, "a.ts": a, "b.ts": b }, ["a.ts", "b.ts"]);
-    expect(both.diagnostics).toEqual([]);
+    // A run of a changes the registry b reads (a closure's array); Gantry holds it fixed, so says so.
+    expect(both.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1104 ${loc("a.ts", a, 'reg.add("from-a")')} this declaration changes a value fixed once made when the module runs (\`items.push\` in lib.ts:5), but nothing reads it (so Gantry never keeps what it computes, and reads the value unchanged)`,
+    ]);
     const alone = await compileFiles({ "lib.ts": lib, "b.ts": b }, ["b.ts"]);
     expect(alone.diagnostics).toEqual([]);
-    // As a run of b gives: a's unread declaration never ran, whether or not a was compiled too.
+    // As a run of b gives, whether or not a was compiled too: what a's declaration computed was not kept.
     expect(both.pipelines.find((p) => p.name === "b")!.ir.tasks[0]!.args).toEqual(["eu", "us"]);
     expect(alone.pipelines[0]!.ir.tasks[0]!.args).toEqual(["eu", "us"]);
   });

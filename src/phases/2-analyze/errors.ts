@@ -21,6 +21,15 @@ export class StaticError extends Error {
 export class Thrown extends StaticError {}
 
 /**
+ * A change to a value Gantry holds fixed (GANTRY1104): one declared at module level (a run would
+ * change it, where Gantry reads it unchanged), or one the author froze (a run throws).
+ */
+export class FixedValueChange extends StaticError {}
+
+/** Failures a run meets too, at the same place: a reached `throw`, or an operation JavaScript rejects (GANTRY1109). */
+export const runFailsHere = (e: StaticError): boolean => e instanceof Thrown || e.code === "GANTRY1109";
+
+/**
  * An evaluation limit (call depth, step budget). It unwinds to the frame that started the runaway
  * computation instead of being recovered statement by statement inside it, which would re-run the
  * runaway once per recovered statement (exponentially, for branching recursion).
@@ -63,7 +72,7 @@ export function hostFailure(node: ts.Node, e: unknown, callee?: string): unknown
   if (e instanceof FunctionSourceError) return sourceTextError(node);
   if (isStackOverflow(e)) return outOfStack(node, callee ?? "this expression");
   if (e instanceof BuiltLimitError) return new StaticError("GANTRY1108", node, `${callee ?? "this expression"}: ${e.message}`, "Pipelines are finite data: compute less at compile time.");
-  if (e instanceof BuiltinRefusal) return new StaticError(e.code, node, `${callee ?? "this expression"} ${e.message}`, e.hint);
+  if (e instanceof BuiltinRefusal) return new (e.code === "GANTRY1104" ? FixedValueChange : StaticError)(e.code, node, `${callee ?? "this expression"} ${e.message}`, e.hint);
   const message = e instanceof Error ? e.message : String(e);
   // A built-in rejected its arguments (e.g. Object.keys(undefined)).
   if (callee !== undefined) return new StaticError("GANTRY1109", node, `${callee} failed: ${message}`);

@@ -7,12 +7,12 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, objectAssign, parameterObjects, readMember, reordersItems } from "./builtins.js";
-import { hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
+import { FixedValueChange, hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
 import { freezePipelineData, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import { boundNames } from "./syntax.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
-import { capturedScopes, Scope, THIS } from "./scope.js";
+import { capturedScopes, Scope, THIS, withUndo } from "./scope.js";
 import { setOwn } from "../../util/own-property.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
@@ -133,6 +133,11 @@ export class Evaluator {
 
   /** Turns an evaluation failure into a diagnostic (once per location); rethrows anything else. */
   recover(e: unknown): void {
+    if (this.deferred && (e instanceof StaticError || e instanceof Poisoned)) {
+      if (e instanceof StaticError) this.deferred.push(e);
+      this.failures++;
+      return;
+    }
     if (e instanceof Poisoned) {
       this.failures++;
       return;
@@ -147,6 +152,54 @@ export class Evaluator {
       return;
     }
     throw e;
+  }
+
+  /** Failures met while speculating (`speculate`), in order, instead of diagnostics; undefined otherwise. */
+  private deferred: StaticError[] | undefined;
+
+  /**
+   * Runs `run`, code a run executes but no export needs (a top-level statement, a declaration
+   * nothing reads), to learn what the run does there, and then undoes it: the bindings it
+   * initialised return to pending (a later read evaluates them afresh, with its own budget and
+   * origins), its failures are neither counted nor reported, and it has a budget of its own.
+   * `ran`: it completed, so it changed nothing Gantry reads (module values are frozen: a change
+   * fails). Otherwise `first` is its first failure, which the caller may report: evaluation is
+   * exact up to that point, so a failure a run meets too (`runFailsHere`, FixedValueChange) is
+   * where the run fails or changes a value; any other says only that Gantry cannot tell.
+   */
+  speculate(run: () => unknown): { ran: true } | { ran: false; first: StaticError | undefined } {
+    const outer = this.deferred;
+    const deferred: StaticError[] = [];
+    const undo: (() => void)[] = [];
+    const failures = this.failures;
+    const spent = this.takeBudget();
+    this.deferred = deferred;
+    let failed: unknown;
+    try {
+      withUndo(undo, run);
+    } catch (e) {
+      if (!(e instanceof StaticError) && !(e instanceof Poisoned)) throw e;
+      failed = e;
+    } finally {
+      this.deferred = outer;
+      this.restoreBudget(spent);
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+    }
+    if (failed instanceof StaticError) deferred.push(failed);
+    const ran = failed === undefined && this.failures === failures;
+    this.failures = failures;
+    return ran ? { ran } : { ran, first: deferred[0] };
+  }
+
+  /** Runs `fn` as real evaluation even inside a speculation: loading a module reports its own checks. */
+  outsideSpeculation<T>(fn: () => T): T {
+    const outer = this.deferred;
+    this.deferred = undefined;
+    try {
+      return withUndo(undefined, fn);
+    } finally {
+      this.deferred = outer;
+    }
   }
 
   /** Reports a warning: evaluation goes on, nothing fails. */
@@ -334,7 +387,7 @@ export class Evaluator {
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
     if (obj instanceof PipelineDefinition) freezePipelineData(obj); // `other.tasks[0].spec` must not change other's manifest
     if (Array.isArray(obj) && typeof key === "string" && MUTATING_ARRAY_METHODS.has(key) && Object.isFrozen(obj)) {
-      throw new StaticError("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level or kept by a module-level function, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
+      throw new FixedValueChange("GANTRY1104", node, `${describe(node)} changes an array that is fixed once made (one declared at module level or kept by a module-level function, or a pipeline's tasks)`, "Build the array where it is used (inside the pipeline body or a helper's call), or derive a new one with concat/spread.");
     }
     const member = readMember(obj, key);
     if (member.found) return member.value;

@@ -1,8 +1,10 @@
 /**
  * Modules as the evaluator sees them: a scope of lazily evaluated top-level bindings and a table of
- * exports. Nothing is evaluated until something reads it, so unused helpers cost nothing and cannot
- * fail. (An unread declaration that visibly changes a module value is reported without being
- * evaluated: `reportUnreadMutations`.)
+ * exports. Nothing is evaluated until something reads it, so a helper no export needs cannot fail
+ * the compile. Once an entry's exports are read, the declarations nothing read are run as loading
+ * the module would, their results thrown away, and only what a run meets too is reported: a throw,
+ * an operation JavaScript rejects, a change to a module value (`runUnreadDeclarations`, after
+ * `reportUnreadMutations` finds such changes from the syntax).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,14 +13,14 @@ import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { arrayIterators, dslModule, isDslSpecifier } from "./builtins.js";
-import { Poisoned, StaticError } from "./errors.js";
+import { Poisoned, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
-import { capturedScopes, readBinding, Scope, type Binding } from "./scope.js";
+import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
 import { accessRoot, boundNames, hasModifier, importedBinding, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
-import { reportUnreadMutations, type Change } from "./unread-effects.js";
+import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
 /**
@@ -408,7 +410,8 @@ export class ModuleLoader {
     for (const [file, record] of this.records) {
       if (this.checkedUnread.has(file) || record.hasSyntaxErrors) continue;
       this.checkedUnread.add(file);
-      reportUnreadMutations(record, this.evaluator, this);
+      const reported = reportUnreadMutations(record, this.evaluator, this);
+      runUnreadDeclarations(record, this.evaluator, reported);
     }
   }
 
@@ -440,7 +443,7 @@ export class ModuleLoader {
     record = new ModuleRecord(sf, this, this.evaluator, syntax.length > 0);
     this.records.set(absolutePath, record);
     // Reported on the first reading; a second would count its failures against the export reading it now.
-    if (!record.hasSyntaxErrors && loads === 1) reportTopLevelStatements(record, this.evaluator);
+    if (!record.hasSyntaxErrors && loads === 1) this.evaluator.outsideSpeculation(() => reportTopLevelStatements(record, this.evaluator));
     return record;
   }
 
@@ -609,6 +612,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         let whole: Scope | undefined;
         const evaluateDecl = () => {
           if (!whole) {
+            recordUndo(() => (whole = undefined));
             whole = new Scope(scope);
             const value = decl.initializer ? ev.evaluate(decl.initializer, scope) : undefined;
             ev.bind(decl.name, value, whole, decl, decl.initializer && ev.originOf(decl.initializer, scope));
@@ -833,6 +837,17 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       }
       const local = mayChangeLocalValue(statement, record);
       if (local) {
+        // Run it, as the module would: a check that passes (`assertUnique(TABLES)`) changes nothing
+        // Gantry reads, since module values are frozen; one that fails fails the run too.
+        record.enter(index);
+        let result;
+        try {
+          result = ev.speculate(() => ev.execute(statement, record.scope));
+        } finally {
+          record.leave();
+        }
+        if (result.ran) return;
+        if (result.first && runFailsHere(result.first)) throw result.first;
         throw new StaticError("GANTRY1100", local, `this top-level statement could change "${local.getText()}", but Gantry never runs top-level statements, so the values it reads would differ from the module's when executed`, "Build the value in its declaration (with a spread, concat or map instead of changing it), or compute it inside the pipeline body.");
       }
       ev.warn("GANTRY1121", statement, "this top-level statement is not run by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");

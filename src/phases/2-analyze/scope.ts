@@ -53,6 +53,29 @@ export class Scope {
  */
 export const capturedScopes = new WeakMap<Function, Scope>();
 
+/**
+ * Steps that undo what the running speculation (`Evaluator.speculate`) did to lazily initialised
+ * bindings, in the order done; undefined outside one. Module-level because bindings are read far
+ * from any evaluator; evaluation is synchronous, so one is active at a time.
+ */
+let undoLog: (() => void)[] | undefined;
+
+/** Runs `fn` with `log` collecting undo steps (undefined: none). */
+export function withUndo<T>(log: (() => void)[] | undefined, fn: () => T): T {
+  const outer = undoLog;
+  undoLog = log;
+  try {
+    return fn();
+  } finally {
+    undoLog = outer;
+  }
+}
+
+/** Records how to undo a change to lazily initialised state, if a speculation is running. */
+export function recordUndo(step: () => void): void {
+  undoLog?.push(step);
+}
+
 /** Reads a binding, computing it on first use and detecting initialisation cycles. */
 export function readBinding(binding: Binding, name: string, at: ts.Node): unknown {
   binding.guard?.(at);
@@ -66,6 +89,11 @@ export function readBinding(binding: Binding, name: string, at: ts.Node): unknow
       // import cycle, which the analyzer reports with its whole path.
       throw new Poisoned();
     case "pending": {
+      recordUndo(() => {
+        binding.state = "pending";
+        binding.value = undefined;
+        delete binding.origin;
+      });
       binding.state = "evaluating";
       try {
         binding.value = binding.init!();

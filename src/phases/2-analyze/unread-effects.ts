@@ -7,14 +7,19 @@
  */
 import { ts } from "ts-morph";
 import { MUTATING_ARRAY_METHODS } from "./builtins.js";
-import { StaticError } from "./errors.js";
+import { FixedValueChange, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
+import { readBinding } from "./scope.js";
 import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, perFile, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
-/** GANTRY1104 for each unread top-level declaration of `record` that would change a module value when run. See `ModuleLoader.checkUnreadDeclarations`. */
-export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: ModuleLoader): void {
+/**
+ * GANTRY1104 for each unread top-level declaration of `record` that would change a module value when
+ * run, found from its syntax; returns the names reported. See `ModuleLoader.checkUnreadDeclarations`.
+ */
+export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: ModuleLoader): Set<string> {
+  const reported = new Set<string>();
   for (const statement of record.file.statements) {
     if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
     for (const { name, runs } of declarationCode(statement)) {
@@ -25,8 +30,35 @@ export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loade
         ev.recover(
           new StaticError("GANTRY1104", change.at, `${change.what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
         );
+        reported.add(name);
         break;
       }
+    }
+  }
+  return reported;
+}
+
+/**
+ * Runs each top-level declaration of `record` that nothing read, in order, as loading the module
+ * does (`Evaluator.speculate`, so nothing it computes is kept), and reports what would make the
+ * run differ: a check that throws (`const checked = assertUnique(TABLES)`: the module fails to
+ * load), an operation JavaScript rejects, a change to a module value the syntax did not show
+ * (handed inside another value, a rest parameter, a helper's condition that holds). Anything
+ * Gantry cannot evaluate there (`const home = process.env.HOME`) stays silent, as before: no export
+ * needs it. `skip`: names `reportUnreadMutations` reported already.
+ */
+export function runUnreadDeclarations(record: ModuleRecord, ev: Evaluator, skip: ReadonlySet<string>): void {
+  for (const statement of record.file.statements) {
+    if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword) || ts.isClassDeclaration(statement)) continue; // classes are never evaluated
+    for (const { name, runs } of declarationCode(statement)) {
+      if (name === undefined || runs.length === 0 || skip.has(name)) continue;
+      const binding = record.scope.lookup(name);
+      if (binding?.state !== "pending") continue;
+      const result = ev.speculate(() => readBinding(binding, name, statement));
+      if (result.ran || !result.first) continue;
+      const { first } = result;
+      if (runFailsHere(first)) ev.recover(first); // where the run fails, as for a declaration that is read
+      else if (first instanceof FixedValueChange) ev.recover(unreadChange(runs[0]!, first, ev.modules));
     }
   }
 }
@@ -44,6 +76,19 @@ function declarationCode(statement: ts.Statement): { name: string | undefined; r
   if (ts.isExportAssignment(statement) && !statement.isExportEquals) return [{ name: "*default*", runs: [statement.expression] }];
   if (ts.isClassDeclaration(statement)) return [{ name: statement.name?.text ?? "default", runs: classLoadCode(statement) }];
   return [];
+}
+
+/** GANTRY1104 at an unread declaration whose code, run, changes a fixed value somewhere (`change`). */
+function unreadChange(init: ts.Node, change: StaticError, loader: ModuleLoader): StaticError {
+  const at = change.node.getSourceFile();
+  const text = change.node.getText();
+  const what = `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` in ${loader.program.relative(at.fileName)}:${at.getLineAndCharacterOfPosition(change.node.getStart()).line + 1}`;
+  return new StaticError(
+    "GANTRY1104",
+    init,
+    `this declaration changes a value fixed once made when the module runs (${what}), but nothing reads it (so Gantry never keeps what it computes, and reads the value unchanged)`,
+    "Build the value complete in its own declaration (with a spread or concat), or change a copy.",
+  );
 }
 
 /** What defining a class runs: its `extends` expression, computed member names, decorators, static field initialisers and static blocks (not its methods or instance fields). */

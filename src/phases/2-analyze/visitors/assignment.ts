@@ -1,6 +1,6 @@
 import { ts } from "ts-morph";
 import { arrayIndex, BUILT_LIMITS, isPlainData } from "../builtins.js";
-import { hostFailure, POISON, StaticError } from "../errors.js";
+import { FixedValueChange, hostFailure, POISON, StaticError } from "../errors.js";
 import type { Evaluator } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
 import type { Scope } from "../scope.js";
@@ -135,7 +135,7 @@ function write({ obj, key, node }: Place, value: unknown, ev: Evaluator, origin:
     throw new StaticError("GANTRY1100", node, "assigning `__proto__` sets the object's prototype, which is not evaluated at compile time", "Spread the other object in instead: `{ ...base, a: 1 }`.");
   }
   if (Object.isFrozen(obj)) {
-    throw new StaticError("GANTRY1104", node, `${node.getText()} changes ${Array.isArray(obj) ? "an array" : "an object"} that is fixed once made (one declared at module level or kept by a module-level function, a pipeline's tasks or parameters, a task handle, or one frozen with Object.freeze)`, "Build a changed copy where it is used: `{ ...o, k: v }`, or `[...xs]` and change that.");
+    throw new FixedValueChange("GANTRY1104", node, `${node.getText()} changes ${Array.isArray(obj) ? "an array" : "an object"} that is fixed once made (one declared at module level or kept by a module-level function, a pipeline's tasks or parameters, a task handle, or one frozen with Object.freeze)`, "Build a changed copy where it is used: `{ ...o, k: v }`, or `[...xs]` and change that.");
   }
   if (!isPlainData(obj)) {
     throw new StaticError("GANTRY1102", node, `${node.getText()}: only objects and arrays your code built can be changed`, "Assign to properties of your own objects; pass settings to Gantry's functions as arguments.");
