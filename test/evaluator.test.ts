@@ -464,7 +464,7 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
   });
 
   it.each([
-    ["console.log", '  console.log("hi");', "console"],
+    ["console as a value", "  const log = console.log;", "console"],
     ["calling a string", '  const s = "x" as unknown as () => string;\n  const v = s();', "s()"],
     ["calling a missing method", "  const xs = [3, 1];\n  const v = (xs as any).sortt();", "(xs as any).sortt"],
     ["an array method outside the allowed set", "  const xs = [3, 1];\n  const v = xs.copyWithin(0, 1);", "xs.copyWithin"],
@@ -1739,8 +1739,31 @@ export default pipeline("types", {}, (p) => { p.task("t", { image: "x" }); });
     expect(program.failure(path.join(cwd, "gone.ts"))).toBe("no such file");
   });
 
+  it("GANTRY1122: console logging is evaluated and prints nothing, a warning once per place, in helpers, the body and at top level; its arguments' errors are still errors", async () => {
+    const source = `import { pipeline } from "gantry";
+const config = { image: "busybox:1.36" };
+console.log(config);
+function tag(t: string) { console.debug("tagging", t); return \`load-\${t}\`; }
+export default pipeline("logs", {}, (p) => {
+  for (const t of ["a", "b"]) p.task(tag(t), { image: config.image });
+  console.info(\`\${p.params}\`);
+});
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
+      `warning GANTRY1122 ${loc("main.ts", source, "console.log")}`,
+      `warning GANTRY1122 ${loc("main.ts", source, "console.debug")}`,
+      `warning GANTRY1122 ${loc("main.ts", source, "console.info")}`,
+    ]);
+    expect(r.diagnostics[0]!.message).toBe("`console.log` prints nothing at compile time: Gantry reads the module without running it");
+    expect(r.pipelines[0]!.ir.tasks.map((t) => t.name)).toEqual(["load-a", "load-b"]);
+    const bad = body("  console.warn(nope);\n  const shadow = ((console: { log: (x: string) => string }) => console.log(\"x\"))({ log: (x) => x });");
+    const rb = await compileFiles({ "main.ts": bad });
+    expect(rb.diagnostics.map(where)).toEqual([`GANTRY1101 ${loc("main.ts", bad, "nope")}`]);
+  });
+
   it("reports every independent error of a file in one run (statement-level recovery)", async () => {
-    const source = body('  const a = Date.now();\n  const b = nope;\n  let c = 1;\n  c++;\n  p.task("u", { image: a });\n  p.task("v", { image: undefined as any as string });\n  console.log(b);', "const top = Math.random();\nexport const alsoBad = top;\n");
+    const source = body('  const a = Date.now();\n  const b = nope;\n  let c = 1;\n  c++;\n  p.task("u", { image: a });\n  p.task("v", { image: undefined as any as string });\n  const log = console.log;', "const top = Math.random();\nexport const alsoBad = top;\n");
     const r = await compileFiles({ "main.ts": source });
     expect(r.diagnostics.map(where)).toEqual([
       `GANTRY1105 ${loc("main.ts", source, "Math.random")}`,

@@ -91,6 +91,11 @@ export const codes = {
     explain:
       "Gantry reads a module's declarations and never runs its statements. A top-level statement that does not touch the module's own values (writing a file, calling process.exit, logging) cannot change the compiled pipelines, so it is reported as a warning and skipped.",
   },
+  GANTRY1122: {
+    title: "Logging does not print at compile time",
+    explain:
+      "A `console.log` (or `info`, `warn`, `error`, `debug`) call in code Gantry evaluates: its arguments are evaluated, as when the module runs, but nothing is printed, since Gantry reads the module without running it. What it would print cannot change the compiled pipelines. Other uses of `console` (`const log = console.log`) are GANTRY1102.",
+  },
   GANTRY1130: {
     title: "Type error",
     explain:

@@ -14,7 +14,7 @@ export const Identifier: ExpressionVisitor<ts.Identifier> = (node, scope) => {
     throw new StaticError("GANTRY1105", node, `\`${name}\` has no value at compile time: ${why}`, "Declare a pipeline parameter (`parameters: { x: { default: ... } }`, read as `p.params.x`) or use a runtime expression of the target.");
   }
   if (name === "console") {
-    throw new StaticError("GANTRY1102", node, "`console` is not available at compile time", "Remove the logging; static evaluation does not print.");
+    throw new StaticError("GANTRY1102", node, "`console` is not available at compile time, except to call its logging methods directly", "Call it as `console.log(x)` (evaluated, printing nothing), or remove it.");
   }
   const instead = notEvaluated.get(name);
   if (instead) throw new StaticError("GANTRY1102", node, `\`${name}\` is a JavaScript built-in Gantry does not evaluate at compile time`, instead);
