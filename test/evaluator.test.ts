@@ -308,6 +308,26 @@ export { renamed as other };
     expect(r.ok).toBe(true);
     expect(r.pipelines.map((p) => p.name)).toEqual(["in-array", "renamed", "via-default"]);
   });
+
+  it("pipelines held inside an exported object or nested arrays are warning GANTRY1120 at the export, naming where; one also exported directly is not (from dogfooding)", async () => {
+    const source = `import { pipeline } from "gantry";
+const make = (r: string) => pipeline(\`sync-\${r}\`, {}, (p) => { p.task("t", { image: "x", args: [r] }); });
+const eu = make("eu");
+export const byRegion = { eu, us: make("us"), "ap-south": make("ap") };
+export { eu };
+export const groups = [[make("g1"), make("g2")], make("g3")];
+export default { nested: { deep: [make("d")] }, label: "x" };
+export const config = { retries: 2, regions: ["eu"] };
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message}`)).toEqual([
+      `warning GANTRY1120 ${loc("main.ts", source, "byRegion =")} export "byRegion" holds pipelines inside an object (byRegion.us, byRegion["ap-south"]), which are not compiled: only an exported pipeline, or an array of them, is`,
+      `warning GANTRY1120 ${loc("main.ts", source, "groups =")} export "groups" holds pipelines inside nested arrays (groups[0][0], groups[0][1]), which are not compiled: only an exported pipeline, or an array of them, is`,
+      `warning GANTRY1120 ${loc("main.ts", source, "export default {")} export "default" holds pipelines inside an object (default.nested.deep[0]), which are not compiled: only an exported pipeline, or an array of them, is`,
+    ]);
+    expect(r.ok).toBe(true);
+    expect(r.pipelines.map((p) => p.name).sort()).toEqual(["sync-eu", "sync-g3"]);
+  });
 });
 
 describe("diagnostics of the front end", () => {

@@ -78,6 +78,7 @@ export class Analyzer {
     else if (!record.hasSyntaxErrors) {
       /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
       const reached = new Set<unknown>();
+      const exported = new Map<string, unknown>();
       for (const name of record.exportNames) {
         if (record.exportsOnlyAType(name)) continue;
         // Failures, not diagnostics: a value that failed before (a shared helper) fails again silently.
@@ -90,6 +91,7 @@ export class Analyzer {
           ev.recover(e);
         }
         for (const v of Array.isArray(value) ? value : [value]) reached.add(v);
+        exported.set(name, value);
         // A pipeline whose evaluation failed anywhere is incomplete: validating it would only add noise.
         if (ev.failures > before) continue;
         for (const definition of Array.isArray(value) ? value : [value]) {
@@ -106,7 +108,7 @@ export class Analyzer {
       // What a run loads that nothing read (`import "./steps"`), then what no export read but a run would execute.
       loader.linkLoaded();
       loader.checkUnreadDeclarations();
-      diagnostics.push(...unexportedPipelines(record, ev, reached));
+      diagnostics.push(...unexportedPipelines(record, ev, reached), ...nestedPipelines(record, ev, exported, reached));
     }
     diagnostics.push(...loader.syntaxDiagnostics.slice(this.reportedSyntax), ...ev.diagnostics.slice(this.reportedDiagnostics));
     this.reportedSyntax = loader.syntaxDiagnostics.length;
@@ -179,6 +181,53 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: Reado
     }
   }
   return out;
+}
+
+/**
+ * Warns about exports that hold pipelines deeper than Gantry looks (`export const byRegion = { eu:
+ * make("eu") }`, an array of arrays): only an exported pipeline, or an array of them, is compiled,
+ * so these would be skipped without a word. Pipelines also exported directly are not mentioned.
+ */
+function nestedPipelines(record: ModuleRecord, ev: Evaluator, exported: ReadonlyMap<string, unknown>, reached: ReadonlySet<unknown>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [name, value] of exported) {
+    const paths = pipelinePaths(value, name, reached);
+    const node = record.exports.get(name)?.node;
+    if (paths.length === 0 || !node) continue;
+    const shown = paths.length > 3 ? `${paths.slice(0, 3).join(", ")} and ${paths.length - 3} more` : paths.join(", ");
+    out.push({
+      code: "GANTRY1120",
+      severity: "warning",
+      message: `export "${name}" holds pipelines inside ${Array.isArray(value) ? "nested arrays" : "an object"} (${shown}), which are not compiled: only an exported pipeline, or an array of them, is`,
+      span: ev.origins.span(node),
+      hint: `Export each one (\`export const x = ${paths[0]}\`), or an array of them (\`export const all = [...]\`, \`Object.values(...)\`).`,
+    });
+  }
+  return out;
+}
+
+/** Where `value` holds pipelines below its top (an array's items are its top), through plain objects and arrays, a few levels deep. */
+function pipelinePaths(value: unknown, name: string, reached: ReadonlySet<unknown>): string[] {
+  const paths: string[] = [];
+  const seen = new Set<unknown>();
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (v instanceof PipelineDefinition) {
+      if (depth >= 1 && !reached.has(v)) paths.push(path);
+      return;
+    }
+    if (depth > 4 || paths.length > 20 || v === null || typeof v !== "object" || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
+    else if (isPlainObject(v)) for (const [k, item] of Object.entries(v)) walk(item, /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, depth + 1);
+  };
+  if (Array.isArray(value)) value.forEach((item, i) => (item instanceof PipelineDefinition ? undefined : walk(item, `${name}[${i}]`, 1)));
+  else walk(value, name, 0);
+  return paths;
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 /** GANTRY1110 for each import cycle of `graph` (the graphs of several analyses may be merged first). */
