@@ -47,6 +47,9 @@ const CASES: Record<string, string> = {
   "return at top level": `return;`,
   "return in a static block": `class A { static { return; } }`,
   "a with statement": `with (Math) {}`,
+  "an export of a declared-only const": `declare const x: number; export { x };`,
+  "a function declared as an if's body": `const c = 1; if (c) function f() {}`,
+  "a let and a function of one name in a function": `function outer() { let q = 1; function q() {} return q; } export { outer };`,
   // Fine in a run: these must stay silent.
   "a type-only import and a const of one name": `import type { T } from "./lib.js"; const T = 1; export { T };`,
   "{ type x } and a const of one name": `import { type x } from "./lib.js"; const x = 1; export { x };`,
@@ -71,6 +74,9 @@ const CASES: Record<string, string> = {
   "duplicate parameters in a function type": `type F = (a: number, a: string) => void; export const x = 1;`,
   "a declared function and a const of one name": `declare function f(): void; const f = 1; export { f };`,
   "public as an object key and a method name": `export const o = { public: 1, package() { return 2; } };`,
+  "an export of a var declared in a block": `const c = true; if (c) { var legacy = 1; } for (var i = 0; i < 1; i++) {} export { legacy, i };`,
+  "an export of an import-equals alias": `namespace Regions { export const EU = "eu-west-1"; } import EU = Regions.EU; export { EU };`,
+  "an exported enum in two declarations": `export enum Tier { Gold } export enum Tier { Silver = 1 }`,
 };
 
 /**

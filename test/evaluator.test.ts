@@ -522,6 +522,15 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(ds[0]!.hint).toBeTruthy();
   });
 
+  it("GANTRY1103: a tsconfig `paths` alias is not applied, and the hint says so (from dogfooding)", async () => {
+    const source = body('  p.task("u", { image: IMAGE });', 'import { IMAGE } from "@lib/images";\n');
+    const tsconfig = JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["lib/*"] } } });
+    const ds = await diagnose(source, { "tsconfig.json": tsconfig, "lib/images.ts": 'export const IMAGE = "busybox:1.36";\n' });
+    expect(ds.map((d) => `${where(d)} ${d.hint}`)).toEqual([
+      `GANTRY1103 ${loc("main.ts", source, '"@lib/images"')} "@lib/*" is a \`paths\` alias of ./tsconfig.json, which Gantry does not apply: import the module by its relative path ("./lib/x.js").`,
+    ]);
+  });
+
   it.each([
     ["an assignment", "  let n = 1;\n  n = 2;", "n = 2"],
     ["a compound assignment", "  let n = 1;\n  n += 2;", "n += 2"],
@@ -652,6 +661,61 @@ export default pipeline("unread", {}, (p) => { p.task("t", { image: "x", args: n
     const extra = both.pipelines.find((p) => p.name === "extra")!;
     expect(extra.ir).toEqual(alone.pipelines[0]!.ir);
     expect(extra.yaml).toBe(alone.pipelines[0]!.yaml);
+  });
+
+  it("speculation leaves one copy of every module value: a module first loaded while a top-level statement is run has its checks after, so what an entry compiles does not depend on the others (from a review)", async () => {
+    const files = {
+      "K.ts": `export const Y = { name: "y" };\n`,
+      "N.ts": `import { Y } from "./K";\nexport const W = { ref: Y };\nObject.freeze(W);\nexport function validate(x: unknown) { return x !== undefined; }\n`,
+      "M.ts": `import { Y } from "./K";\nimport { validate } from "./N";\nfunction check() { const y = Y; validate(y); }\ncheck();\nexport const V = 1;\n`,
+      "E.ts": `import { pipeline } from "gantry";\nimport { V } from "./M";\nimport { Y } from "./K";\nimport { W } from "./N";\nconst v = V;\nexport default pipeline("e", {}, (p) => { p.task(\`t\${v}-same-\${Y === W.ref}\`, { image: "busybox" }); });\n`,
+      "A.ts": `import { pipeline } from "gantry";\nimport { W } from "./N";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox", args: [W.ref.name] }); });\n`,
+    };
+    const alone = await compileFiles(files, ["E.ts"]);
+    const both = await compileFiles(files, ["A.ts", "E.ts"]);
+    expect(alone.diagnostics).toEqual([]);
+    expect(alone.pipelines[0]!.ir.tasks.map((t) => t.name)).toEqual(["t1-same-true"]); // as Node runs it
+    expect(both.pipelines.find((p) => p.name === "e")!.yaml).toBe(alone.pipelines[0]!.yaml);
+  });
+
+  it("speculation: a pipeline it made is made again, with its failure reported, when read; nested modules' own errors stay theirs (from a review)", async () => {
+    const failing = {
+      "K.ts": `import { pipeline } from "gantry";\nexport const Y = pipeline("y", {}, (p) => {\n  p.task("b", { image: process.env.IMG ?? "busybox" });\n});\n`,
+      "N.ts": `import { Y } from "./K";\nexport const W = [Y];\nexport function validate(x: unknown) { return x !== undefined; }\n`,
+      "M.ts": `import { Y } from "./K";\nimport { validate } from "./N";\nfunction check() { validate(Y); }\ncheck();\nexport const V = 1;\n`,
+      "E.ts": `import { V } from "./M";\nimport { W } from "./N";\nconst v = V;\nexport const all = v ? W : [];\n`,
+    };
+    const r = await compileFiles(failing, ["E.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1105 ${loc("K.ts", failing["K.ts"], "process")}`, `GANTRY1100 ${loc("M.ts", failing["M.ts"], "check();")}`]);
+    const nested = {
+      "util.ts": `export const LIST = ["a"];\nLIST.push("b");\nexport function verify(xs: readonly string[]) { return xs.length > 0; }\n`,
+      "lib.ts": `import { verify } from "./util";\nexport const T = ["x", "y"];\nfunction check() { verify(T); }\ncheck();\nexport const V = 1;\n`,
+      "a.ts": `import { pipeline } from "gantry";\nimport { V } from "./lib";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "x", args: [String(V)] }); });\n`,
+      "b.ts": `import { pipeline } from "gantry";\nimport { LIST } from "./util";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "x", args: LIST }); });\n`,
+    };
+    const utilOnly = [`GANTRY1100 ${loc("util.ts", nested["util.ts"], "LIST.push")}`];
+    expect((await compileFiles(nested, ["a.ts"])).diagnostics.map(where)).toEqual(utilOnly);
+    expect((await compileFiles(nested, ["b.ts"])).diagnostics.map(where)).toEqual(utilOnly);
+  });
+
+  it("unread declarations a run loads fine stay silent: a var or an enum read early (a run reads undefined), Gantry's own refusals; one change is reported once, not by each declaration reading it (from a review)", async () => {
+    const source = `import { pipeline } from "gantry";
+const fallback = region ?? "eu-west-1";
+var region = "us-east-1";
+const kind = typeof Tier;
+enum Tier { Gold }
+const fn = () => 1;
+const spread = { ...fn };
+const LIST = ["a"];
+const added = LIST.push("b");
+const n = added + 1;
+const m = n * 2;
+const TABLE = Array.from({ length: 20000 }, (_, i) => i);
+${Array.from({ length: 60 }, (_, i) => `const c${i} = TABLE.length + ${i};`).join("\n")}
+export default pipeline("quiet", {}, (p) => { p.task("t", { image: "x" }); });
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, "LIST.push")}`]);
   });
 
   it("unread declarations: only code a run executes counts, and only the module's own names", async () => {

@@ -13,7 +13,7 @@ import { ts } from "ts-morph";
 // Read once: the `ts` namespace's members are getters, too slow to ask for every node.
 const K = ts.SyntaxKind;
 const NodeFlags = ts.NodeFlags;
-const { forEachChild, isBlock, isClassDeclaration, isClassLike, isClassStaticBlockDeclaration, isDoStatement, isEnumDeclaration, isExportAssignment, isExportDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isIdentifier, isImportDeclaration, isInterfaceDeclaration, isLabeledStatement, isModuleDeclaration, isNamespaceExport, isNamespaceImport, isOmittedExpression, isTypeAliasDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
+const { forEachChild, isBlock, isImportEqualsDeclaration, isClassDeclaration, isClassLike, isClassStaticBlockDeclaration, isDoStatement, isEnumDeclaration, isExportAssignment, isExportDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isIdentifier, isImportDeclaration, isInterfaceDeclaration, isLabeledStatement, isModuleDeclaration, isNamespaceExport, isNamespaceImport, isOmittedExpression, isTypeAliasDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
 
 export interface EarlyError {
   start: number;
@@ -54,8 +54,10 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
       else if (isFunctionDeclaration(st) && st.name && st.body && kind !== "function") declare(st.name); // lexical at module and block level in strict code
       else if (isImportDeclaration(st)) importedNames(st).forEach(declare);
     }
-    if (mayHaveVars && lexical.size > 0) {
-      for (const id of varNames(statements, kind)) {
+    // A function body's own function declarations are var-scoped, and need no `var` in the file to clash.
+    const varScoped = mayHaveVars ? varNames(statements, kind) : kind === "function" ? statements.flatMap((st) => (isFunctionDeclaration(st) && st.name && st.body ? [st.name] : [])) : [];
+    if (lexical.size > 0) {
+      for (const id of varScoped) {
         const clash = lexical.get(id.text);
         if (clash) report(clash.pos > id.pos ? clash : id, `Identifier '${id.text}' has already been declared`);
       }
@@ -169,6 +171,7 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
       jumps = saved;
       return;
     }
+    if (isFunctionDeclaration(node) && !isBlockLike(node.parent)) report(node, "In strict mode code, functions can only be declared at top level or inside a block.");
     if (isFunctionLike(node)) {
       if (!("body" in node) || !node.body) return; // an overload or abstract signature: erased
       checkFunction(node as ts.SignatureDeclaration & { body?: ts.Node });
@@ -214,6 +217,9 @@ function isErased(node: ts.Node): boolean {
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return (node as { modifiers?: ts.NodeArray<ts.ModifierLike> }).modifiers?.some((m) => m.kind === kind) ?? false;
 }
+
+/** Where a statement list is: a function declaration anywhere else (`if (c) function f() {}`) is refused in strict code. */
+const isBlockLike = (n: ts.Node) => n.kind === K.SourceFile || n.kind === K.Block || n.kind === K.ModuleBlock || n.kind === K.CaseClause || n.kind === K.DefaultClause;
 
 const isFunctionBody = (block: ts.Node) => isFunctionLike(block.parent) || isClassStaticBlockDeclaration(block.parent);
 
@@ -283,18 +289,24 @@ function checkExports(sf: ts.SourceFile, report: (node: ts.Node, message: string
     if (exported.has(name)) report(at, `Duplicate export of '${name}'`);
     exported.add(name);
   };
-  const declared = new Set<string>();
+  const declared = new Set(/\bvar\b/.test(sf.text) ? varNames(sf.statements, "module").map((id) => id.text) : []); // a `var` in a block is the module's too
   const types = new Set<string>();
   for (const st of sf.statements) {
-    for (const name of topLevelNames(st)) (isErased(st) && !isModuleDeclaration(st) && !hasModifier(st, K.DeclareKeyword) ? types : declared).add(name);
+    // A `declare`d name has no value when the module runs: exporting it is the same error as an undeclared one.
+    if (hasModifier(st, K.DeclareKeyword)) continue;
+    for (const name of topLevelNames(st)) (isErased(st) && !isModuleDeclaration(st) ? types : declared).add(name);
     if (isImportDeclaration(st) && st.importClause) {
       const values = new Set(importedNames(st).map((id) => id.text));
       for (const id of allImportedNames(st)) (values.has(id.text) ? declared : types).add(id.text);
     }
   }
+  const enums = new Set<string>();
   for (const st of sf.statements) {
     const isExport = hasModifier(st, K.ExportKeyword);
     if (isErased(st)) continue;
+    // Declarations of one enum merge into one binding, exported once.
+    if (isEnumDeclaration(st) && isExport && enums.has(st.name.text)) continue;
+    if (isEnumDeclaration(st)) enums.add(st.name.text);
     if (isExportAssignment(st)) {
       if (!st.isExportEquals) add("default", st);
     } else if (isExport && hasModifier(st, K.DefaultKeyword)) {
@@ -327,6 +339,7 @@ function topLevelNames(st: ts.Statement): string[] {
   if (isVariableStatement(st)) return st.declarationList.declarations.flatMap((d) => bindingIdentifiers(d.name).map((id) => id.text));
   if ((isFunctionDeclaration(st) || isClassDeclaration(st) || isEnumDeclaration(st) || isInterfaceDeclaration(st) || isTypeAliasDeclaration(st)) && st.name) return [st.name.text];
   if (isModuleDeclaration(st) && isIdentifier(st.name)) return [st.name.text];
+  if (isImportEqualsDeclaration(st) && !st.isTypeOnly) return [st.name.text]; // `import EU = Regions.EU` is a value alias
   return [];
 }
 

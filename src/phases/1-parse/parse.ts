@@ -11,6 +11,8 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import { earlyErrors } from "./early-errors.js";
 
 export interface SourceProgram {
+  /** The working directory: where relative paths in output start, and where ./tsconfig.json is. */
+  readonly cwd: string;
   /** The syntax tree of a file by absolute path, parsing it on first request; undefined if unreadable. */
   file(absolutePath: string): ts.SourceFile | undefined;
   /** Why `file()` gave no tree ("permission denied", "nested too deeply to parse"...), if it did not. */
@@ -41,6 +43,7 @@ export function createSourceProgram(cwd: string): SourceProgram {
   };
 
   return {
+    cwd,
     relative,
     file(absolutePath) {
       if (cache.has(absolutePath)) return cache.get(absolutePath);

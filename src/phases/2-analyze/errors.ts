@@ -26,8 +26,15 @@ export class Thrown extends StaticError {}
  */
 export class FixedValueChange extends StaticError {}
 
-/** Failures a run meets too, at the same place: a reached `throw`, or an operation JavaScript rejects (GANTRY1109). */
-export const runFailsHere = (e: StaticError): boolean => e instanceof Thrown || e.code === "GANTRY1109";
+/**
+ * An operation JavaScript rejects when the module runs (GANTRY1109: reading a property of
+ * `undefined`, a `let` in its dead zone, a built-in that throws): the run fails at the same place.
+ * Other GANTRY1109s are Gantry's own refusals of what a run accepts (`{ ...fn }`, an object as a key).
+ */
+export class RunFailure extends StaticError {}
+
+/** Failures a run meets too, at the same place: a reached `throw`, or an operation JavaScript rejects. */
+export const runFailsHere = (e: StaticError): boolean => e instanceof Thrown || e instanceof RunFailure;
 
 /**
  * An evaluation limit (call depth, step budget). It unwinds to the frame that started the runaway
@@ -75,9 +82,9 @@ export function hostFailure(node: ts.Node, e: unknown, callee?: string): unknown
   if (e instanceof BuiltinRefusal) return new (e.code === "GANTRY1104" ? FixedValueChange : StaticError)(e.code, node, `${callee ?? "this expression"} ${e.message}`, e.hint);
   const message = e instanceof Error ? e.message : String(e);
   // A built-in rejected its arguments (e.g. Object.keys(undefined)).
-  if (callee !== undefined) return new StaticError("GANTRY1109", node, `${callee} failed: ${message}`);
+  if (callee !== undefined) return new RunFailure("GANTRY1109", node, `${callee} failed: ${message}`);
   if (!(e instanceof TypeError || e instanceof RangeError)) return e;
-  return new StaticError("GANTRY1109", node, `this expression fails as it would when the module runs: ${message}`, "Running the module would throw here; convert the value explicitly or build a smaller one.");
+  return new RunFailure("GANTRY1109", node, `this expression fails as it would when the module runs: ${message}`, "Running the module would throw here; convert the value explicitly or build a smaller one.");
 }
 
 /**

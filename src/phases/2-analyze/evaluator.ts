@@ -7,12 +7,12 @@ import { ts } from "ts-morph";
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, objectAssign, parameterObjects, readMember, reordersItems } from "./builtins.js";
-import { FixedValueChange, hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
+import { FixedValueChange, RunFailure, hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
 import { freezePipelineData, ModuleNamespace, type ModuleLoader } from "./modules.js";
 import { boundNames } from "./syntax.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
-import { capturedScopes, Scope, THIS, withUndo } from "./scope.js";
+import { capturedScopes, Scope, THIS, withUndo, type UndoStep } from "./scope.js";
 import { setOwn } from "../../util/own-property.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
@@ -156,50 +156,69 @@ export class Evaluator {
 
   /** Failures met while speculating (`speculate`), in order, instead of diagnostics; undefined otherwise. */
   private deferred: StaticError[] | undefined;
+  /** How many speculations (`withinSpeculation`) are running; what they did is undone when the outermost ends. */
+  private speculating = 0;
+  private readonly undo: UndoStep[] = [];
+  /** Work that must see no speculation's state (a module's load checks), run once the outermost ends. */
+  private readonly afterSpeculation: (() => void)[] = [];
+
+  /**
+   * Runs `body`, in which `speculate` calls share one undo log: when the outermost ends, a binding
+   * initialised meanwhile returns to pending if its value failed or holds a pipeline (a later read
+   * makes it afresh, reporting its failure, with its own origins and budget); values of plain data
+   * are kept, since evaluation is exact. A module first loaded meanwhile has its load checks run
+   * only then, so they never read a value about to be undone.
+   */
+  withinSpeculation<T>(body: () => T): T {
+    this.speculating++;
+    try {
+      return withUndo(this.undo, body);
+    } finally {
+      if (--this.speculating === 0) {
+        const steps = this.undo.splice(0);
+        for (let i = steps.length - 1; i >= 0; i--) steps[i]!(keepsValue);
+        for (let next = this.afterSpeculation.shift(); next; next = this.afterSpeculation.shift()) next();
+      }
+    }
+  }
+
+  /** Runs `fn` now, or, during a speculation, once the outermost one has ended and been undone. */
+  whenNotSpeculating(fn: () => void): void {
+    if (this.speculating > 0) this.afterSpeculation.push(fn);
+    else fn();
+  }
 
   /**
    * Runs `run`, code a run executes but no export needs (a top-level statement, a declaration
-   * nothing reads), to learn what the run does there, and then undoes it: the bindings it
-   * initialised return to pending (a later read evaluates them afresh, with its own budget and
-   * origins), its failures are neither counted nor reported, and it has a budget of its own.
+   * nothing reads), to learn what the run does there (`withinSpeculation` says what is undone).
+   * Its failures are neither counted nor reported, and it has a budget of its own.
    * `ran`: it completed, so it changed nothing Gantry reads (module values are frozen: a change
    * fails). Otherwise `first` is its first failure, which the caller may report: evaluation is
    * exact up to that point, so a failure a run meets too (`runFailsHere`, FixedValueChange) is
    * where the run fails or changes a value; any other says only that Gantry cannot tell.
    */
   speculate(run: () => unknown): { ran: true } | { ran: false; first: StaticError | undefined } {
-    const outer = this.deferred;
-    const deferred: StaticError[] = [];
-    const undo: (() => void)[] = [];
-    const failures = this.failures;
-    const spent = this.takeBudget();
-    this.deferred = deferred;
-    let failed: unknown;
-    try {
-      withUndo(undo, run);
-    } catch (e) {
-      if (!(e instanceof StaticError) && !(e instanceof Poisoned)) throw e;
-      failed = e;
-    } finally {
-      this.deferred = outer;
-      this.restoreBudget(spent);
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
-    }
-    if (failed instanceof StaticError) deferred.push(failed);
-    const ran = failed === undefined && this.failures === failures;
-    this.failures = failures;
-    return ran ? { ran } : { ran, first: deferred[0] };
-  }
-
-  /** Runs `fn` as real evaluation even inside a speculation: loading a module reports its own checks. */
-  outsideSpeculation<T>(fn: () => T): T {
-    const outer = this.deferred;
-    this.deferred = undefined;
-    try {
-      return withUndo(undefined, fn);
-    } finally {
-      this.deferred = outer;
-    }
+    return this.withinSpeculation(() => {
+      const outer = this.deferred;
+      const deferred: StaticError[] = [];
+      const failures = this.failures;
+      const spent = this.takeBudget();
+      this.deferred = deferred;
+      let failed: unknown;
+      try {
+        run();
+      } catch (e) {
+        if (!(e instanceof StaticError) && !(e instanceof Poisoned)) throw e;
+        failed = e;
+      } finally {
+        this.deferred = outer;
+        this.restoreBudget(spent);
+      }
+      if (failed instanceof StaticError) deferred.push(failed);
+      const ran = failed === undefined && this.failures === failures;
+      this.failures = failures;
+      return ran ? { ran } : { ran, first: deferred[0] };
+    });
   }
 
   /** Reports a warning: evaluation goes on, nothing fails. */
@@ -382,7 +401,7 @@ export class Evaluator {
     // Only string-building members keep a placeholder intact; `length`, `split`, `toUpperCase`... would not.
     if (key !== "concat" && key !== "toString") requireStatic(obj, node, `\`.${String(key)}\``);
     if (obj === undefined || obj === null) {
-      throw new StaticError("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
+      throw new RunFailure("GANTRY1109", node, `cannot read "${String(key)}" of ${obj}`, "Use optional chaining (`?.`) or a default (`??`) if the value may be missing.");
     }
     if (obj instanceof ModuleNamespace) return obj.read(String(key), node);
     if (obj instanceof PipelineDefinition) freezePipelineData(obj); // `other.tasks[0].spec` must not change other's manifest
@@ -409,7 +428,7 @@ export class Evaluator {
       return;
     }
     if (ts.isObjectBindingPattern(name)) {
-      if (value === null || value === undefined) throw new StaticError("GANTRY1109", name, `cannot destructure ${value}`);
+      if (value === null || value === undefined) throw new RunFailure("GANTRY1109", name, `cannot destructure ${value}`);
       const used = new Set<PropertyKey>();
       for (const el of name.elements) {
         if (el.dotDotDotToken) {
@@ -528,7 +547,7 @@ export function iterate(value: unknown, node: ts.Node, _ev: Evaluator): unknown[
   if (arrayIterators.has(value as object)) return [...(value as Iterable<unknown>)];
   requireStatic(value, node, "iterating over a string");
   if (typeof value === "string") return [...value];
-  throw new StaticError("GANTRY1109", node, `${value === null ? "null" : typeof value} is not iterable`, "Only arrays, strings and an array's entries(), keys() and values() can be spread or looped over.");
+  throw new RunFailure("GANTRY1109", node, `${value === null ? "null" : typeof value} is not iterable`, "Only arrays, strings and an array's entries(), keys() and values() can be spread or looped over.");
 }
 
 export function unsupported(node: ts.Node, hint?: string): StaticError {
@@ -561,4 +580,28 @@ function continuesOptionalChain(node: ts.Node): boolean {
 function markPoisoned(statement: ts.Statement, scope: Scope): void {
   if (!ts.isVariableStatement(statement)) return;
   for (const d of statement.declarationList.declarations) for (const name of boundNames(d.name)) scope.define(name, POISON, statement);
+}
+
+/**
+ * Whether a value a speculation computed may stay: not a failure, and no pipeline in it (a pipeline
+ * records where it was made for the entry compiling it). Plain data is walked a little way; past
+ * that, or in a function's captured scope, it is assumed to hold one.
+ */
+function keepsValue(value: unknown): boolean {
+  let budget = 10_000;
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (v === POISON || v instanceof PipelineDefinition || --budget < 0) return false;
+    if (typeof v === "function") {
+      if (capturedScopes.has(v)) return false;
+      continue;
+    }
+    if (v === null || typeof v !== "object" || seen.has(v)) continue;
+    seen.add(v);
+    if (v instanceof ModuleNamespace) continue; // its values are bindings, undone on their own
+    for (const child of Object.values(v)) pending.push(child);
+  }
+  return true;
 }

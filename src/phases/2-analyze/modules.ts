@@ -13,7 +13,7 @@ import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { arrayIterators, dslModule, isDslSpecifier } from "./builtins.js";
-import { Poisoned, runFailsHere, StaticError } from "./errors.js";
+import { Poisoned, RunFailure, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
@@ -443,14 +443,19 @@ export class ModuleLoader {
     record = new ModuleRecord(sf, this, this.evaluator, syntax.length > 0);
     this.records.set(absolutePath, record);
     // Reported on the first reading; a second would count its failures against the export reading it now.
-    if (!record.hasSyntaxErrors && loads === 1) this.evaluator.outsideSpeculation(() => reportTopLevelStatements(record, this.evaluator));
+    // During a speculation, after it: the checks read module values, which must not be ones about to be undone.
+    if (!record.hasSyntaxErrors && loads === 1) this.evaluator.whenNotSpeculating(() => reportTopLevelStatements(record, this.evaluator));
     return record;
   }
 
   importFrom(from: ts.SourceFile, specifier: string, at: ts.Node): ModuleRecord | DslModule | JsonModule {
     if (isDslSpecifier(specifier)) return this.dsl;
     if (!specifier.startsWith(".") && !specifier.startsWith("/")) {
-      throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.");
+      const alias = pathAlias(this.program.cwd, specifier);
+      const hint = alias
+        ? `"${alias}" is a \`paths\` alias of ./tsconfig.json, which Gantry does not apply: import the module by its relative path ("./lib/x.js").`
+        : "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.";
+      throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, hint);
     }
     if (specifier.endsWith(".json")) return this.jsonModule(path.resolve(path.dirname(from.fileName), specifier), specifier, at);
     const resolved = this.resolveFrom(from.fileName, specifier);
@@ -570,6 +575,23 @@ function jsonError(file: string, source: string, e: unknown): { message: string;
   return { message: v8, offset: 0 };
 }
 
+/**
+ * The `compilerOptions.paths` pattern of `<cwd>/tsconfig.json` (its own, not an extended one's)
+ * that `specifier` matches, if any: for a hint only, since resolving aliases would make local
+ * modules out of bare specifiers everywhere Gantry tells them apart by a leading ".".
+ */
+function pathAlias(cwd: string, specifier: string): string | undefined {
+  const file = path.join(cwd, "tsconfig.json");
+  if (!fs.existsSync(file)) return undefined;
+  const { config } = ts.readConfigFile(file, (f) => fs.readFileSync(f, "utf8"));
+  const paths: unknown = config?.compilerOptions?.paths;
+  if (!paths || typeof paths !== "object") return undefined;
+  return Object.keys(paths).find((pattern) => {
+    const star = pattern.indexOf("*");
+    return star < 0 ? pattern === specifier : specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1));
+  });
+}
+
 const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
 
 /** Node16-style resolution for TypeScript sources: `./x.js` means `./x.ts`; folders mean index files. */
@@ -612,7 +634,10 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         let whole: Scope | undefined;
         const evaluateDecl = () => {
           if (!whole) {
-            recordUndo(() => (whole = undefined));
+            recordUndo((keep) => {
+              const values = whole ? [...whole.values()] : [];
+              if (values.length === 0 || !values.every(keep)) whole = undefined;
+            });
             whole = new Scope(scope);
             const value = decl.initializer ? ev.evaluate(decl.initializer, scope) : undefined;
             ev.bind(decl.name, value, whole, decl, decl.initializer && ev.originOf(decl.initializer, scope));
@@ -630,7 +655,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
               record.leave();
             }
           });
-          binding.guard = declarationOrderGuard(record, index, name);
+          binding.guard = declarationOrderGuard(record, index, name, Boolean(statement.declarationList.flags & ts.NodeFlags.BlockScoped));
           if (exported) record.exports.set(name, { kind: "local", name, node: decl });
         }
       });
@@ -660,7 +685,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
           record.leave();
         }
       });
-      binding.guard = declarationOrderGuard(record, index, name); // emitted as `var E; (function (E) {...})(E || (E = {}))` where it stands
+      binding.guard = declarationOrderGuard(record, index, name, false); // emitted as `var E; (function (E) {...})(E || (E = {}))` where it stands
       if (exported) record.exports.set(name, { kind: "local", name, node: statement });
     } else if (ts.isImportDeclaration(statement)) {
       declareImport(statement, record, loader, lazy);
@@ -716,12 +741,16 @@ function declaresType(file: ts.SourceFile, name: string, exported: boolean): boo
   return false;
 }
 
-/** Run in order, a module's initialiser at statement `index` or before cannot see what that statement declares. */
-function declarationOrderGuard(record: ModuleRecord, index: number, name: string): (at: ts.Node) => void {
+/**
+ * Run in order, a module's initialiser at statement `index` or before cannot see what that statement
+ * declares. For a `let`/`const` (`lexical`) a run fails there too (its dead zone); a `var` or an
+ * enum would read `undefined`, which Gantry refuses rather than computes.
+ */
+function declarationOrderGuard(record: ModuleRecord, index: number, name: string, lexical: boolean): (at: ts.Node) => void {
   return (at) => {
     const current = record.initializing.at(-1);
     if (current !== undefined && current <= index) {
-      throw new StaticError("GANTRY1109", at, `"${name}" is used before its declaration runs`, "Move the declaration above its first use: running the module would fail here.");
+      throw new (lexical ? RunFailure : StaticError)("GANTRY1109", at, `"${name}" is used before its declaration runs`, "Move the declaration above its first use: running the module would fail here.");
     }
   };
 }

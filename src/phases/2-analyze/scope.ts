@@ -1,5 +1,5 @@
 import type { ts } from "ts-morph";
-import { POISON, Poisoned, StaticError } from "./errors.js";
+import { POISON, Poisoned, RunFailure } from "./errors.js";
 
 /** A binding's value is computed on first read (module top level and imports) or when its declaration runs. */
 export interface Binding {
@@ -53,15 +53,18 @@ export class Scope {
  */
 export const capturedScopes = new WeakMap<Function, Scope>();
 
+/** Undoes one change a speculation made, unless `keep` says its value may stay. */
+export type UndoStep = (keep: (value: unknown) => boolean) => void;
+
 /**
- * Steps that undo what the running speculation (`Evaluator.speculate`) did to lazily initialised
- * bindings, in the order done; undefined outside one. Module-level because bindings are read far
- * from any evaluator; evaluation is synchronous, so one is active at a time.
+ * Where the running speculation (`Evaluator.withinSpeculation`) logs how to undo what it did to
+ * lazily initialised bindings, in order; undefined outside one. Module-level because bindings are
+ * read far from any evaluator; evaluation is synchronous, so one log is active at a time.
  */
-let undoLog: (() => void)[] | undefined;
+let undoLog: UndoStep[] | undefined;
 
 /** Runs `fn` with `log` collecting undo steps (undefined: none). */
-export function withUndo<T>(log: (() => void)[] | undefined, fn: () => T): T {
+export function withUndo<T>(log: UndoStep[] | undefined, fn: () => T): T {
   const outer = undoLog;
   undoLog = log;
   try {
@@ -72,7 +75,7 @@ export function withUndo<T>(log: (() => void)[] | undefined, fn: () => T): T {
 }
 
 /** Records how to undo a change to lazily initialised state, if a speculation is running. */
-export function recordUndo(step: () => void): void {
+export function recordUndo(step: UndoStep): void {
   undoLog?.push(step);
 }
 
@@ -83,13 +86,14 @@ export function readBinding(binding: Binding, name: string, at: ts.Node): unknow
     case "ready":
       return binding.value;
     case "uninitialized":
-      throw new StaticError("GANTRY1109", at, `"${name}" is used before its declaration runs`);
+      throw new RunFailure("GANTRY1109", at, `"${name}" is used before its declaration runs`);
     case "evaluating":
       // Within a module the guard reports this first (as JavaScript would); across modules it means an
       // import cycle, which the analyzer reports with its whole path.
       throw new Poisoned();
     case "pending": {
-      recordUndo(() => {
+      recordUndo((keep) => {
+        if (binding.state === "ready" && keep(binding.value)) return;
         binding.state = "pending";
         binding.value = undefined;
         delete binding.origin;

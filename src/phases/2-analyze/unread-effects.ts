@@ -48,19 +48,33 @@ export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loade
  * needs it. `skip`: names `reportUnreadMutations` reported already.
  */
 export function runUnreadDeclarations(record: ModuleRecord, ev: Evaluator, skip: ReadonlySet<string>): void {
-  for (const statement of record.file.statements) {
-    if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword) || ts.isClassDeclaration(statement)) continue; // classes are never evaluated
-    for (const { name, runs } of declarationCode(statement)) {
-      if (name === undefined || runs.length === 0 || skip.has(name)) continue;
-      const binding = record.scope.lookup(name);
-      if (binding?.state !== "pending") continue;
-      const result = ev.speculate(() => readBinding(binding, name, statement));
-      if (result.ran || !result.first) continue;
-      const { first } = result;
-      if (runFailsHere(first)) ev.recover(first); // where the run fails, as for a declaration that is read
-      else if (first instanceof FixedValueChange) ev.recover(unreadChange(runs[0]!, first, ev.modules));
+  // One speculation for the module: a declaration that failed stays failed for the ones after it
+  // (which then stop at once) rather than being computed again for each, until all are undone.
+  ev.withinSpeculation(() => {
+    for (const statement of record.file.statements) {
+      if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword) || ts.isClassDeclaration(statement)) continue; // classes are never evaluated
+      for (const { name, runs } of declarationCode(statement)) {
+        if (name === undefined || runs.length === 0 || skip.has(name)) continue;
+        const binding = record.scope.lookup(name);
+        if (binding?.state !== "pending") continue;
+        const result = ev.speculate(() => readBinding(binding, name, statement));
+        if (result.ran || !result.first) continue;
+        const { first } = result;
+        if (runFailsHere(first)) ev.recover(first); // where the run fails, as for a declaration that is read
+        // A change another declaration's own code makes is that declaration's to report (`const n = added + 1` reads `added`).
+        else if (first instanceof FixedValueChange && !ranByAnotherDeclaration(first.node, statement)) ev.recover(unreadChange(runs[0]!, first, ev.modules));
+      }
     }
+  });
+}
+
+/** Whether `node` is top-level code of a module declaration other than `current` (not inside a function it defines). */
+function ranByAnotherDeclaration(node: ts.Node, current: ts.Statement): boolean {
+  for (let n = node; n.parent; n = n.parent) {
+    if (ts.isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n)) return false;
+    if (ts.isSourceFile(n.parent)) return n !== current;
   }
+  return false;
 }
 
 /**

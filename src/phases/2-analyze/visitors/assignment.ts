@@ -1,6 +1,6 @@
 import { ts } from "ts-morph";
 import { arrayIndex, BUILT_LIMITS, isPlainData } from "../builtins.js";
-import { FixedValueChange, hostFailure, POISON, StaticError } from "../errors.js";
+import { FixedValueChange, hostFailure, POISON, RunFailure, StaticError } from "../errors.js";
 import type { Evaluator } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
 import type { Scope } from "../scope.js";
@@ -126,10 +126,10 @@ function placeOf(target: ts.Expression, assignment: ts.Expression, scope: Scope,
  */
 function write({ obj, key, node }: Place, value: unknown, ev: Evaluator, origin: ts.Node): void {
   if (obj === null || obj === undefined) {
-    throw new StaticError("GANTRY1109", node, `cannot set "${String(key)}" of ${obj}`, "Check that the object exists first (`if (o) o.k = v`), or build it with the property: `{ ...o, k: v }`.");
+    throw new RunFailure("GANTRY1109", node, `cannot set "${String(key)}" of ${obj}`, "Check that the object exists first (`if (o) o.k = v`), or build it with the property: `{ ...o, k: v }`.");
   }
   if (typeof obj !== "object" && typeof obj !== "function") {
-    throw new StaticError("GANTRY1109", node, `cannot set "${String(key)}" on a ${typeof obj}: only objects have properties`, "Running the module would throw here too.");
+    throw new RunFailure("GANTRY1109", node, `cannot set "${String(key)}" on a ${typeof obj}: only objects have properties`, "Running the module would throw here too.");
   }
   if (key === "__proto__") {
     throw new StaticError("GANTRY1100", node, "assigning `__proto__` sets the object's prototype, which is not evaluated at compile time", "Spread the other object in instead: `{ ...base, a: 1 }`.");
@@ -143,7 +143,7 @@ function write({ obj, key, node }: Place, value: unknown, ev: Evaluator, origin:
   if (Array.isArray(obj)) {
     if (key === "length") {
       // Converted here once, as JavaScript converts it, so an object's `valueOf` of the author's does not run twice.
-      if (typeof value === "object" || typeof value === "function") throw new StaticError("GANTRY1109", node, "an array's length is set from a number, not an object", "Set it to a number: `xs.length = n`.");
+      if (typeof value === "object" || typeof value === "function") throw new RunFailure("GANTRY1109", node, "an array's length is set from a number, not an object", "Set it to a number: `xs.length = n`.");
       value = Number(value);
     }
     const length = key === "length" ? (value as number) : arrayIndex(key) + 1;
