@@ -71,6 +71,7 @@ describe("constructs of the static subset", () => {
     ["other array methods: some, every, find, reduce, slice, indexOf, at, flat, toSorted", "", "const xs = [3, 1, 2];", "[String(xs.some((x) => x > 2)), String(xs.every((x) => x > 2)), String(xs.find((x) => x < 3)), String(xs.reduce((a, b) => a + b, 0)), xs.slice(1).join(), String(xs.indexOf(2)), String(xs.at(-1)), [[1], [2, [3]]].flat().join(), xs.toSorted().join(), xs.join()]", ["true", "false", "1", "6", "1,2", "2", "2", "1,2,3", "1,2,3", "3,1,2"]],
     ["Object.entries, keys, values, fromEntries", "const m = { b: \"2\", a: \"1\" };", "const inverted = Object.fromEntries(Object.entries(m).map(([k, v]) => [v, k]));", "[...Object.keys(m), ...Object.values(m), Object.entries(inverted).flat().join()]", ["b", "a", "2", "1", "1,a,2,b"]],
     ["string methods", "const s = \"  Hello, World  \";", "", "[s.trim(), s.trim().toLowerCase(), s.trim().toUpperCase(), s.trim().split(\", \").join(\"|\"), \"a-b-c\".replace(\"-\", \"+\"), \"a-b-c\".replaceAll(\"-\", \"+\"), String(\"abc\".startsWith(\"ab\")), String(\"abc\".endsWith(\"bc\")), String(\"abc\".includes(\"d\")), \"7\".padStart(3, \"0\"), \"ab\".repeat(2), \"abcdef\".slice(1, 3), \"abcdef\".substring(4), \"x\".concat(\"y\"), String(\"abc\".indexOf(\"c\")), \"abc\".charAt(1), \"abc\".at(-1)!]", ["Hello, World", "hello, world", "HELLO, WORLD", "Hello|World", "a+b-c", "a+b+c", "true", "true", "false", "007", "abab", "bc", "ef", "xy", "2", "b", "c"]],
+    ["Math.sqrt (correctly rounded everywhere, unlike log or cbrt) and Object.is", "", "", "[String(Math.sqrt(2)), String(Math.sqrt(-1)), String(Object.is(NaN, 0 / 0)), String(Object.is(0, -0)), String(Object.is(\"a\", \"a\"))]", ["1.4142135623730951", "NaN", "true", "false", "true"]],
     ["more locale-free methods: toPrecision, toExponential, charCodeAt, codePointAt, array toString, toSpliced, with", "const xs = [1, [2, 3]] as const;", "", "[(123.456).toPrecision(4), (0.000123).toExponential(1), String(\"A\".charCodeAt(0)), String(\"😀\".codePointAt(0)), xs.toString(), [1, 2, 3].toSpliced(1, 1, 9).join(), [1, 2, 3].with(-1, 0).join(), String(xs)]", ["123.5", "1.2e-4", "65", "128512", "1,2,3", "1,9,3", "1,2,0", "1,2,3"]],
     ["number methods and conversions", "", "", "[(3.14159).toFixed(2), (255).toString(16), String(Number(\"5\") + 1), String(Number()), String(Number.isInteger(2.5)), String(parseInt(\"42px\", 10)), String(Boolean(\"\")), encodeURIComponent(\"a b\"), String(Math.max(1, 5, 3)), String(Math.round(2.5)), JSON.stringify({ a: [1] }), String(Array.isArray([]))]", ["3.14", "ff", "6", "0", "false", "42", "false", "a%20b", "5", "3", "{\"a\":[1]}", "true"]],
     ["isNaN, isFinite and the URI functions", "", "", "[String(isNaN(\"x\")), String(isNaN(\"1\")), String(isFinite(\"1e3\")), String(isFinite(1 / 0)), decodeURIComponent(\"a%20b%2Fc\"), encodeURI(\"a b/c?d=é\"), decodeURI(\"a%20b%2F\")]", ["true", "false", "true", "false", "a b/c", "a%20b/c?d=%C3%A9", "a b%2F"]],
@@ -494,6 +495,16 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     const ds = await diagnose(source);
     expect(ds.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, needle)}`]);
     expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it.each([
+    ["hasOwnProperty", "  const o = { a: 1 };\n  const h = o.hasOwnProperty(\"a\");", "o.hasOwnProperty", /Object\.hasOwn\(obj, key\)/],
+    ["a boolean's toString", "  const flag = true;\n  const s = flag.toString();", "flag.toString", /String\(flag\)/],
+  ])("GANTRY1102: %s, with what works instead as the hint (from dogfooding)", async (_name, statements, needle, hint) => {
+    const source = body(statements);
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, needle)}`]);
+    expect(ds[0]!.hint).toMatch(hint);
   });
 
   it.each([

@@ -247,10 +247,10 @@ export const globals: ReadonlyMap<string, unknown> = new Map<string, unknown>([
   ["undefined", undefined],
   ["NaN", NaN],
   ["Infinity", Infinity],
-  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze, assign: objectAssign, hasOwn: objectHasOwn }, constructorLike("Object", 1))],
+  ["Object", namespace({ keys: Object.keys, values: Object.values, entries: Object.entries, fromEntries: Object.fromEntries, freeze, assign: objectAssign, hasOwn: objectHasOwn, is: Object.is }, constructorLike("Object", 1))],
   ["Array", arrayNamespace],
   ["JSON", namespace({ stringify: JSON.stringify, parse: JSON.parse }, plainNamespace("JSON"))],
-  ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, PI: Math.PI }, plainNamespace("Math"))],
+  ["Math", namespace({ min: Math.min, max: Math.max, floor: Math.floor, ceil: Math.ceil, round: Math.round, abs: Math.abs, pow: Math.pow, trunc: Math.trunc, sign: Math.sign, sqrt: Math.sqrt, PI: Math.PI }, plainNamespace("Math"))],
   ["Number", numberNamespace],
   ...globalFunctions.map((fn) => [fn.name, fn] as const),
 ]);
@@ -261,7 +261,8 @@ export const numericBuiltins: ReadonlySet<Function> = new Set<Function>([
   objectHasOwn, // a property named by a placeholder's text is never the one a run asks for
   // Escaping a placeholder's braces would leave `%7B%7Bparams.x%7D%7D` in the manifest, never substituted.
   encodeURIComponent, decodeURIComponent, encodeURI, decodeURI,
-  Math.min, Math.max, Math.floor, Math.ceil, Math.round, Math.abs, Math.pow, Math.trunc, Math.sign,
+  Math.min, Math.max, Math.floor, Math.ceil, Math.round, Math.abs, Math.pow, Math.trunc, Math.sign, Math.sqrt,
+  Object.is, // compares like ===
 ]);
 
 /** Names that exist at run time but have no static value, with why and what to do instead. */
@@ -402,6 +403,8 @@ export function inaccessibleMember(obj: unknown, key: PropertyKey): { why: strin
   if (typeof obj === "string" && (key === "localeCompare" || key === "toLocaleUpperCase" || key === "toLocaleLowerCase")) {
     return { why: "its result depends on the compiling machine's locale", hint: key === "localeCompare" ? "Compare with < and > (a sort comparator: `(a, b) => (a < b ? -1 : a > b ? 1 : 0)`)." : "Use toUpperCase() or toLowerCase()." };
   }
+  if (key === "hasOwnProperty") return { why: "members inherited from JavaScript's built-in prototypes are not evaluated", hint: "Use `Object.hasOwn(obj, key)`, which Gantry evaluates." };
+  if (typeof obj === "boolean") return { why: "a boolean's methods are not evaluated", hint: "Use `String(flag)` or a template literal." };
   const members =
     typeof obj === "string" ? ["length", ...STRING_METHODS] : Array.isArray(obj) ? ["length", ...ARRAY_METHODS] : typeof obj === "number" ? [...NUMBER_METHODS] : undefined;
   return {
