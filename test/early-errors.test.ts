@@ -77,6 +77,9 @@ const CASES: Record<string, string> = {
   "an export of a var declared in a block": `const c = true; if (c) { var legacy = 1; } for (var i = 0; i < 1; i++) {} export { legacy, i };`,
   "an export of an import-equals alias": `namespace Regions { export const EU = "eu-west-1"; } import EU = Regions.EU; export { EU };`,
   "an exported enum in two declarations": `export enum Tier { Gold } export enum Tier { Silver = 1 }`,
+  "an enum in a block shadowing a const": `const E = 1;\n{ enum E { A } }\nexport const x = E;`,
+  "an enum in two declarations in a block": `{ enum E { A } enum E { B = 1 } }`,
+  "an enum in a block clashing with a let": `{ let E = 1; enum E { A } }`,
 };
 
 /**

@@ -729,6 +729,81 @@ export default pipeline("quiet", {}, (p) => { p.task("t", { image: "x" }); });
     expect(r.diagnostics.map(where)).toEqual([`GANTRY1104 ${loc("main.ts", source, "LIST.push")}`]);
   });
 
+  it("what an entry compiles does not depend on another entry compiled with it, whatever speculation computed for that one: values referring into others, destructuring, budgets, call depth (from a second review)", async () => {
+    const cases: { name: string; files: Record<string, string>; entry: string; expect: string[] | RegExp }[] = [
+      {
+        name: "a value that refers into a large or closure-held one",
+        files: {
+          "lib.ts": `export const ROWS = Array.from({ length: 12000 }, (_, i) => ({ id: i }));\nexport const FIRST = ROWS[0];\nexport const K = "k";\nconst reg = (() => { const s = { n: 1 }; return { get: () => s }; })();\nexport const STORE = reg.get();\nexport const current = () => reg.get();\n`,
+          "x.ts": `import { pipeline } from "gantry";\nimport { ROWS, FIRST, STORE, current } from "./lib";\nexport default pipeline("x", {}, (p) => { p.task(ROWS.includes(FIRST) && STORE === current() ? "found" : "missing", { image: "x" }); });\n`,
+        },
+        entry: "x.ts",
+        expect: ["found"],
+      },
+      {
+        name: "a destructuring whose second name fails",
+        files: {
+          "lib.ts": `const CFG: { a: string; b?: string } = { a: "1" };\nexport const { a, b = process.env.B ?? "x" } = CFG;\nexport const K = "k";\n`,
+          "x.ts": `import { pipeline } from "gantry";\nimport { b } from "./lib";\nexport default pipeline("x", {}, (p) => { p.task("t", { image: b }); });\n`,
+        },
+        entry: "x.ts",
+        expect: /GANTRY1105 lib.ts:2:23/,
+      },
+      {
+        name: "a work budget spent on a value another entry's check made",
+        files: {
+          "lib.ts": `export const COUNT = Array.from({ length: 600000 }, () => 1).map((x) => x).length;\nexport const K = "k";\n`,
+          "x.ts": `import { pipeline } from "gantry";\nimport { COUNT } from "./lib";\nconst more = Array.from({ length: 500000 }, () => 1).map((x) => x).length;\nexport default pipeline("x", {}, (p) => { p.task(\`t-\${COUNT + more}\`, { image: "x" }); });\n`,
+        },
+        entry: "x.ts",
+        expect: /GANTRY1108/,
+      },
+      {
+        name: "a module's check first run deep inside another entry's recursion",
+        files: {
+          "lib.ts": `export const TABLES = ["a"];\nfunction check(xs: readonly string[], n = 30): number { return n === 0 ? xs.length : check(xs, n - 1); }\ncheck(TABLES);\nexport const K = "k";\n`,
+          "x.ts": `import { pipeline } from "gantry";\nimport { TABLES } from "./lib";\nconst deep = (n: number): number => (n === 0 ? TABLES.length : deep(n - 1));\nexport default pipeline("x", {}, (p) => { p.task(\`t-\${deep(180)}\`, { image: "x" }); });\n`,
+        },
+        entry: "x.ts",
+        expect: ["t-1"],
+      },
+    ];
+    for (const c of cases) {
+      const other = { "a.ts": `import { pipeline } from "gantry";\nimport { K } from "./lib";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: K }); });\n` };
+      const alone = await compileFiles(c.files, [c.entry]);
+      const both = await compileFiles({ ...c.files, ...other }, ["a.ts", c.entry]);
+      const summary = (r: typeof alone) => ({
+        diagnostics: r.diagnostics.filter((d) => d.span?.file !== "a.ts").map((d) => `${where(d)} ${d.message}`),
+        yaml: r.pipelines.find((p) => p.name === "x")?.yaml,
+      });
+      expect(summary(both), c.name).toEqual(summary(alone));
+      if (Array.isArray(c.expect)) expect(alone.pipelines[0]!.ir.tasks.map((t) => t.name), c.name).toEqual(c.expect);
+      else expect(alone.diagnostics.map((d) => `${where(d)} ${d.message}`).join("\n"), c.name).toMatch(c.expect);
+    }
+  });
+
+  it("declarators of one statement run in order, a top-level statement reads in its place, one change is reported once, and a pipeline helper that fails is not poisoned by the not-exported check (from a second review)", async () => {
+    const source = `import { pipeline } from "gantry";
+const IMAGE = "busybox", TAG = "1.36", REF = \`\${IMAGE}:\${TAG}\`;
+console.log(\`building \${NAME}\`);
+const NAME = "x";
+const LIST = ["a"];
+const add = (x: string) => LIST.push(x);
+const a = add("b");
+const b = a + 1;
+export default pipeline("order", {}, (p) => { p.task("t", { image: IMAGE }); });
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1109 ${loc("main.ts", source, "NAME}")}`, `GANTRY1104 ${loc("main.ts", source, 'add("b")')}`]);
+    const files = {
+      "a.ts": `import { pipeline } from "gantry";\nconst build = ((img: string) => (n: string) => pipeline(n, {}, (p) => { p.task("t", { image: img }); }))(process.env.IMG ?? "busybox");\nconst unused = build("u");\nexport function getBuild() { return build; }\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "x" }); });\n`,
+      "b.ts": `import { getBuild } from "./a";\nexport default getBuild()("b");\n`,
+      "0.ts": `import a from "./a";\nexport default a;\n`,
+    };
+    const all = await compileFiles(files, ["0.ts", "a.ts", "b.ts"]);
+    expect(all.diagnostics.map(where)).toContain(`GANTRY1105 ${loc("a.ts", files["a.ts"], "process")}`);
+  });
+
   it("unread declarations: only code a run executes counts, and only the module's own names", async () => {
     const source = body(
       "  const v = names.length;",

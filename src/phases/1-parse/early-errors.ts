@@ -41,6 +41,7 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
   /** Names a list of statements declares in one scope; with their clashes reported. */
   const declareScope = (statements: readonly ts.Statement[], kind: "module" | "function" | "block", outer: ReadonlyMap<string, ts.Node> = new Map()) => {
     const lexical = new Map<string, ts.Node>();
+    const enums = new Set<string>();
     const declare = (id: ts.Identifier) => {
       const earlier = lexical.get(id.text) ?? outer.get(id.text);
       if (earlier) report(id, `Identifier '${id.text}' has already been declared`);
@@ -53,6 +54,11 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
       } else if (isClassDeclaration(st) && st.name) declare(st.name);
       else if (isFunctionDeclaration(st) && st.name && st.body && kind !== "function") declare(st.name); // lexical at module and block level in strict code
       else if (isImportDeclaration(st)) importedNames(st).forEach(declare);
+      // Below the module's top level TypeScript emits an enum as one `let` (its declarations merge).
+      else if (isEnumDeclaration(st) && kind !== "module" && !enums.has(st.name.text)) {
+        enums.add(st.name.text);
+        declare(st.name);
+      }
     }
     // A function body's own function declarations are var-scoped, and need no `var` in the file to clash.
     const varScoped = mayHaveVars ? varNames(statements, kind) : kind === "function" ? statements.flatMap((st) => (isFunctionDeclaration(st) && st.name && st.body ? [st.name] : [])) : [];
@@ -274,8 +280,9 @@ function varNames(statements: readonly ts.Statement[], kind: "module" | "functio
       if (top && kind === "function" && isFunctionDeclaration(node) && node.name && node.body) out.push(node.name);
       return;
     }
-    if (isEnumDeclaration(node)) out.push(node.name);
-    else if (isVariableDeclarationList(node) && !(node.flags & NodeFlags.BlockScoped)) for (const d of node.declarations) out.push(...bindingIdentifiers(d.name));
+    if (isEnumDeclaration(node)) {
+      if (kind === "module" && top) out.push(node.name); // `var` only at the module's top level
+    } else if (isVariableDeclarationList(node) && !(node.flags & NodeFlags.BlockScoped)) for (const d of node.declarations) out.push(...bindingIdentifiers(d.name));
     forEachChild(node, (child) => visit(child, false));
   };
   for (const st of statements) visit(st, true);

@@ -164,12 +164,9 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: Reado
     }
     for (const { call, names } of calls) {
       if (names.some(reachesExport)) continue;
+      // Speculated: a callee that fails is not ours to judge here, and must not stay failed for a later read.
       let callee: unknown;
-      try {
-        callee = ev.evaluate(call.expression, record.scope);
-      } catch {
-        continue; // Not resolvable: not ours to judge here.
-      }
+      ev.speculate(() => (callee = ev.evaluate(call.expression, record.scope)));
       if (callee !== dslModule.pipeline) continue; // what `import { pipeline } from "gantry"` reads
       out.push({
         code: "GANTRY1120",

@@ -12,7 +12,7 @@ import { freezePipelineData, ModuleNamespace, type ModuleLoader } from "./module
 import { boundNames } from "./syntax.js";
 import type { Origins } from "./origins.js";
 import { requireStatic } from "./runtime-values.js";
-import { capturedScopes, Scope, THIS, withUndo, type UndoStep } from "./scope.js";
+import { capturedScopes, noteFailedIn, Scope, THIS, withUndo, type UndoStep } from "./scope.js";
 import { setOwn } from "../../util/own-property.js";
 import { expressionVisitors, statementVisitors } from "./visitors/index.js";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
@@ -34,7 +34,7 @@ export const LIMITS = { callDepth: 200, loopIterations: 10_000, steps: 1_000_000
 
 export class Evaluator {
   /** Functions being invoked, outermost first: the call depth, and where a runaway recursion began. */
-  private readonly stack: ts.Node[] = [];
+  private stack: ts.Node[] = [];
   /** Calls and loop iterations since the last `resetBudget()`: bounds total work, not just depth. */
   private steps = 0;
   /** Expressions being evaluated now, one inside the other (LIMITS.nesting). */
@@ -134,7 +134,10 @@ export class Evaluator {
   /** Turns an evaluation failure into a diagnostic (once per location); rethrows anything else. */
   recover(e: unknown): void {
     if (this.deferred && (e instanceof StaticError || e instanceof Poisoned)) {
-      if (e instanceof StaticError) this.deferred.push(e);
+      if (e instanceof StaticError) {
+        noteFailedIn(e);
+        this.deferred.push(e);
+      }
       this.failures++;
       return;
     }
@@ -163,11 +166,12 @@ export class Evaluator {
   private readonly afterSpeculation: (() => void)[] = [];
 
   /**
-   * Runs `body`, in which `speculate` calls share one undo log: when the outermost ends, a binding
-   * initialised meanwhile returns to pending if its value failed or holds a pipeline (a later read
-   * makes it afresh, reporting its failure, with its own origins and budget); values of plain data
-   * are kept, since evaluation is exact. A module first loaded meanwhile has its load checks run
-   * only then, so they never read a value about to be undone.
+   * Runs `body`, in which `speculate` calls share one undo log: when the outermost ends, every
+   * binding initialised meanwhile returns to pending, so a later read makes it afresh, with its own
+   * budget, origins and failures, and nothing an entry compiles depends on what was speculated for
+   * another. (Keeping some values would leave others pointing into copies that were undone.) Within
+   * it, a value is made once, so a module's unread declarations share what they read. A module
+   * first loaded meanwhile has its load checks run only then, so they never read an undone value.
    */
   withinSpeculation<T>(body: () => T): T {
     this.speculating++;
@@ -176,7 +180,7 @@ export class Evaluator {
     } finally {
       if (--this.speculating === 0) {
         const steps = this.undo.splice(0);
-        for (let i = steps.length - 1; i >= 0; i--) steps[i]!(keepsValue);
+        for (let i = steps.length - 1; i >= 0; i--) steps[i]!();
         for (let next = this.afterSpeculation.shift(); next; next = this.afterSpeculation.shift()) next();
       }
     }
@@ -203,6 +207,9 @@ export class Evaluator {
       const deferred: StaticError[] = [];
       const failures = this.failures;
       const spent = this.takeBudget();
+      // From the top, as loading the module runs it: not on top of whatever call loaded it.
+      const [stack, nesting] = [this.stack, this.nesting];
+      [this.stack, this.nesting] = [[], 0];
       this.deferred = deferred;
       let failed: unknown;
       try {
@@ -212,6 +219,7 @@ export class Evaluator {
         failed = e;
       } finally {
         this.deferred = outer;
+        [this.stack, this.nesting] = [stack, nesting];
         this.restoreBudget(spent);
       }
       if (failed instanceof StaticError) deferred.push(failed);
@@ -582,26 +590,3 @@ function markPoisoned(statement: ts.Statement, scope: Scope): void {
   for (const d of statement.declarationList.declarations) for (const name of boundNames(d.name)) scope.define(name, POISON, statement);
 }
 
-/**
- * Whether a value a speculation computed may stay: not a failure, and no pipeline in it (a pipeline
- * records where it was made for the entry compiling it). Plain data is walked a little way; past
- * that, or in a function's captured scope, it is assumed to hold one.
- */
-function keepsValue(value: unknown): boolean {
-  let budget = 10_000;
-  const seen = new Set<unknown>();
-  const pending: unknown[] = [value];
-  while (pending.length > 0) {
-    const v = pending.pop();
-    if (v === POISON || v instanceof PipelineDefinition || --budget < 0) return false;
-    if (typeof v === "function") {
-      if (capturedScopes.has(v)) return false;
-      continue;
-    }
-    if (v === null || typeof v !== "object" || seen.has(v)) continue;
-    seen.add(v);
-    if (v instanceof ModuleNamespace) continue; // its values are bindings, undone on their own
-    for (const child of Object.values(v)) pending.push(child);
-  }
-  return true;
-}

@@ -65,7 +65,7 @@ export class ModuleRecord {
   readonly scope: Scope;
   readonly exports = new Map<string, ExportSource>();
   readonly starExports: { specifier: string; node: ts.Node }[] = [];
-  /** Indices of the top-level statements whose initialisers are running, innermost last. */
+  /** Positions of the top-level initialisers running now (statement index, plus declarator / MAX_DECLARATORS), innermost last. */
   readonly initializing: number[] = [];
 
   constructor(
@@ -81,7 +81,7 @@ export class ModuleRecord {
 
   /** A top-level initialiser starts: statement `statement`, its `declarator`-th declaration. */
   enter(statement: number, declarator = 0): void {
-    this.initializing.push(statement);
+    this.initializing.push(statement + declarator / MAX_DECLARATORS);
     this.loader.enterInitializer(this, `${statement}.${declarator}`);
   }
 
@@ -634,10 +634,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         let whole: Scope | undefined;
         const evaluateDecl = () => {
           if (!whole) {
-            recordUndo((keep) => {
-              const values = whole ? [...whole.values()] : [];
-              if (values.length === 0 || !values.every(keep)) whole = undefined;
-            });
+            recordUndo(() => (whole = undefined));
             whole = new Scope(scope);
             const value = decl.initializer ? ev.evaluate(decl.initializer, scope) : undefined;
             ev.bind(decl.name, value, whole, decl, decl.initializer && ev.originOf(decl.initializer, scope));
@@ -655,7 +652,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
               record.leave();
             }
           });
-          binding.guard = declarationOrderGuard(record, index, name, Boolean(statement.declarationList.flags & ts.NodeFlags.BlockScoped));
+          binding.guard = declarationOrderGuard(record, index + declarator / MAX_DECLARATORS, name, Boolean(statement.declarationList.flags & ts.NodeFlags.BlockScoped));
           if (exported) record.exports.set(name, { kind: "local", name, node: decl });
         }
       });
@@ -741,9 +738,12 @@ function declaresType(file: ts.SourceFile, name: string, exported: boolean): boo
   return false;
 }
 
+/** Declarators of one statement are ordered within it: the n-th runs at `statement + n / MAX_DECLARATORS`. */
+const MAX_DECLARATORS = 1 << 20;
+
 /**
- * Run in order, a module's initialiser at statement `index` or before cannot see what that statement
- * declares. For a `let`/`const` (`lexical`) a run fails there too (its dead zone); a `var` or an
+ * Run in order, a module's initialiser at position `index` or before cannot see what that position
+ * declares (`const a = 1, b = a` reads `a` after it ran). For a `let`/`const` (`lexical`) a run fails there too (its dead zone); a `var` or an
  * enum would read `undefined`, which Gantry refuses rather than computes.
  */
 function declarationOrderGuard(record: ModuleRecord, index: number, name: string, lexical: boolean): (at: ts.Node) => void {
@@ -864,7 +864,14 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         if (isAssignment(e) && !setsProcess(e, record)) ev.evaluate(e, record.scope);
         if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) return;
       }
-      const local = mayChangeLocalValue(statement, record);
+      // In its place in the module: reading a `const` declared below it fails as in a run (GANTRY1109).
+      record.enter(index);
+      let local: ts.Identifier | undefined;
+      try {
+        local = mayChangeLocalValue(statement, record);
+      } finally {
+        record.leave();
+      }
       if (local) {
         // Run it, as the module would: a check that passes (`assertUnique(TABLES)`) changes nothing
         // Gantry reads, since module values are frozen; one that fails fails the run too.
@@ -972,11 +979,10 @@ function setsProcess(e: ts.Expression, record: ModuleRecord): boolean {
 }
 
 function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean {
-  try {
-    return ev.evaluate(call.expression, record.scope) === fn;
-  } catch {
-    return false; // Not resolvable: reported as a statement like any other.
-  }
+  // Speculated: a callee that fails (reported as a statement like any other) must not stay failed for a later read.
+  let callee: unknown;
+  ev.speculate(() => (callee = ev.evaluate(call.expression, record.scope)));
+  return callee === fn;
 }
 
 /** `import type {...}` or `import { type A, type B }`: erased when the module runs, so no dependency. */

@@ -53,8 +53,8 @@ export class Scope {
  */
 export const capturedScopes = new WeakMap<Function, Scope>();
 
-/** Undoes one change a speculation made, unless `keep` says its value may stay. */
-export type UndoStep = (keep: (value: unknown) => boolean) => void;
+/** Undoes one change a speculation made. */
+export type UndoStep = () => void;
 
 /**
  * Where the running speculation (`Evaluator.withinSpeculation`) logs how to undo what it did to
@@ -79,6 +79,17 @@ export function recordUndo(step: UndoStep): void {
   undoLog?.push(step);
 }
 
+/** Bindings whose initialiser is running now, innermost last. */
+const initializing: Binding[] = [];
+/** For a failure: the binding whose initialiser it happened in (innermost), if any. */
+export const failedIn = new WeakMap<Error, Binding>();
+
+/** Notes where a failure recovered inside a function happened (it never passes through `readBinding`). */
+export function noteFailedIn(e: Error): void {
+  const current = initializing.at(-1);
+  if (current && !failedIn.has(e)) failedIn.set(e, current);
+}
+
 /** Reads a binding, computing it on first use and detecting initialisation cycles. */
 export function readBinding(binding: Binding, name: string, at: ts.Node): unknown {
   binding.guard?.(at);
@@ -92,20 +103,23 @@ export function readBinding(binding: Binding, name: string, at: ts.Node): unknow
       // import cycle, which the analyzer reports with its whole path.
       throw new Poisoned();
     case "pending": {
-      recordUndo((keep) => {
-        if (binding.state === "ready" && keep(binding.value)) return;
+      recordUndo(() => {
         binding.state = "pending";
         binding.value = undefined;
         delete binding.origin;
       });
       binding.state = "evaluating";
+      initializing.push(binding);
       try {
         binding.value = binding.init!();
         binding.state = "ready";
       } catch (e) {
         binding.value = POISON;
         binding.state = "ready";
+        if (e instanceof Error && !failedIn.has(e)) failedIn.set(e, binding);
         throw e;
+      } finally {
+        initializing.pop();
       }
       return binding.value;
     }

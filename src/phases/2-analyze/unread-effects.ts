@@ -10,7 +10,7 @@ import { MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { FixedValueChange, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
-import { readBinding } from "./scope.js";
+import { failedIn, readBinding } from "./scope.js";
 import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, perFile, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
@@ -60,21 +60,13 @@ export function runUnreadDeclarations(record: ModuleRecord, ev: Evaluator, skip:
         const result = ev.speculate(() => readBinding(binding, name, statement));
         if (result.ran || !result.first) continue;
         const { first } = result;
+        // A failure while another declaration was being made (`const n = added + 1` reads `added`) is that one's to report.
+        if (failedIn.get(first) !== binding) continue;
         if (runFailsHere(first)) ev.recover(first); // where the run fails, as for a declaration that is read
-        // A change another declaration's own code makes is that declaration's to report (`const n = added + 1` reads `added`).
-        else if (first instanceof FixedValueChange && !ranByAnotherDeclaration(first.node, statement)) ev.recover(unreadChange(runs[0]!, first, ev.modules));
+        else if (first instanceof FixedValueChange) ev.recover(unreadChange(runs[0]!, first, ev.modules));
       }
     }
   });
-}
-
-/** Whether `node` is top-level code of a module declaration other than `current` (not inside a function it defines). */
-function ranByAnotherDeclaration(node: ts.Node, current: ts.Statement): boolean {
-  for (let n = node; n.parent; n = n.parent) {
-    if (ts.isFunctionLike(n) || ts.isClassStaticBlockDeclaration(n)) return false;
-    if (ts.isSourceFile(n.parent)) return n !== current;
-  }
-  return false;
 }
 
 /**
