@@ -1647,6 +1647,13 @@ export default pipeline("json", {}, (p) => {
     expect(ok.pipelines[0]!.ir.tasks[0]!.args).toEqual(["a", "b", "default", "true"]);
   });
 
+  it("invalid JSON nested deeper than TypeScript's parser can go is GANTRY1002 at the start of the document, not a crash (from the crash fuzzer)", async () => {
+    const main = `import { pipeline } from "gantry";\nimport deep from "./deep.json";\nexport default pipeline("json", {}, (p) => { p.task("t", { image: String(deep) }); });\n`;
+    const r = await compileFiles({ "main.ts": main, "deep.json": "[".repeat(200_000) }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual(["GANTRY1002 deep.json:1:1"]);
+    expect(r.diagnostics[0]!.message).toMatch(/^invalid JSON: /);
+  });
+
   it("GANTRY1109: a URI function given a malformed escape fails as it does when the module runs", async () => {
     const source = body('  const v = decodeURIComponent("%E0%A4%A");');
     const ds = await diagnose(source);

@@ -506,8 +506,9 @@ export class ModuleLoader {
     } catch (e) {
       this.json.set(file, null);
       const { message, offset } = jsonError(file, source, e);
-      const { line, character } = ts.parseJsonText(file, source).getLineAndCharacterOfPosition(offset); // only for an invalid document
-      this.syntaxDiagnostics.push({ code: "GANTRY1002", severity: "error", message: `invalid JSON: ${message}`, span: { file: this.program.relative(file), line: line + 1, column: character + 1 } });
+      // Counted, not parsed: a document nested deeper than the stack must not break the report of it.
+      const before = source.slice(0, offset).split("\n");
+      this.syntaxDiagnostics.push({ code: "GANTRY1002", severity: "error", message: `invalid JSON: ${message}`, span: { file: this.program.relative(file), line: before.length, column: before.at(-1)!.length + 1 } });
       throw new Poisoned();
     }
   }
@@ -570,7 +571,12 @@ function jsonError(file: string, source: string, e: unknown): { message: string;
   const v8 = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/, ".*$/, "");
   const position = /at position (\d+)/.exec(v8);
   if (position) return { message: v8, offset: Number(position[1]) };
-  const first = ts.parseConfigFileTextToJson(file, source).error; // public face of TypeScript's JSON parser
+  let first: ts.Diagnostic | undefined;
+  try {
+    first = ts.parseConfigFileTextToJson(file, source).error; // public face of TypeScript's JSON parser
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err; // nested deeper than its stack: V8's message, at the start
+  }
   if (first?.start !== undefined) return { message: ts.flattenDiagnosticMessageText(first.messageText, " "), offset: first.start };
   return { message: v8, offset: 0 };
 }
