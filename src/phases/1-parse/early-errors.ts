@@ -9,11 +9,12 @@
  * imports and exports are erased, so they never clash. Modules are strict-mode code.
  */
 import { ts } from "ts-morph";
+import { bindingIdentifiers } from "./binding-names.js";
 
 // Read once: the `ts` namespace's members are getters, too slow to ask for every node.
 const K = ts.SyntaxKind;
 const NodeFlags = ts.NodeFlags;
-const { forEachChild, isBlock, isImportEqualsDeclaration, isClassDeclaration, isClassLike, isClassStaticBlockDeclaration, isDoStatement, isEnumDeclaration, isExportAssignment, isExportDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isIdentifier, isImportDeclaration, isInterfaceDeclaration, isLabeledStatement, isModuleDeclaration, isNamespaceExport, isNamespaceImport, isOmittedExpression, isTypeAliasDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
+const { forEachChild, isBlock, isImportEqualsDeclaration, isClassDeclaration, isClassLike, isClassStaticBlockDeclaration, isDoStatement, isEnumDeclaration, isExportAssignment, isExportDeclaration, isForInStatement, isForOfStatement, isForStatement, isFunctionDeclaration, isFunctionExpression, isFunctionLike, isIdentifier, isImportDeclaration, isInterfaceDeclaration, isLabeledStatement, isModuleDeclaration, isNamespaceExport, isNamespaceImport, isTypeAliasDeclaration, isVariableDeclarationList, isVariableStatement, isWhileStatement } = ts;
 
 export interface EarlyError {
   start: number;
@@ -36,7 +37,8 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
   const out: EarlyError[] = [];
   const report = (node: ts.Node, message: string) => out.push({ start: node.getStart(sf), message });
   // `var` and enums (emitted as `var`) are rare in pipeline code: look for var-scoped clashes only where they can occur.
-  const mayHaveVars = /\b(var|enum)\b/.test(sf.text);
+  const hasVar = /\bvar\b/.test(sf.text);
+  const mayHaveVars = hasVar || /\benum\b/.test(sf.text);
 
   /** Names a list of statements declares in one scope; with their clashes reported. */
   const declareScope = (statements: readonly ts.Statement[], kind: "module" | "function" | "block", outer: ReadonlyMap<string, ts.Node> = new Map()) => {
@@ -102,7 +104,7 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
     switch (node.kind) {
       case K.SourceFile:
         declareScope((node as ts.SourceFile).statements, "module");
-        checkExports(node as ts.SourceFile, report);
+        checkExports(node as ts.SourceFile, hasVar, report);
         break;
       case K.Block:
         if (!isFunctionBody(node)) declareScope((node as ts.Block).statements, "block");
@@ -250,24 +252,19 @@ function checkBindingName(id: ts.Identifier, report: (node: ts.Node, message: st
   else if (STRICT_RESERVED.has(id.text)) report(id, "Unexpected strict mode reserved word");
 }
 
-/** The identifiers a binding name declares, in source order. */
-function bindingIdentifiers(name: ts.BindingName): ts.Identifier[] {
-  if (isIdentifier(name)) return [name];
-  const out: ts.Identifier[] = [];
-  for (const el of name.elements) if (!isOmittedExpression(el)) out.push(...bindingIdentifiers(el.name));
+/** The local names an import binds, each with whether it is a type only (`import type`, `{ type X }`), which TypeScript erases. */
+function importBindings(st: ts.ImportDeclaration): { id: ts.Identifier; typeOnly: boolean }[] {
+  const clause = st.importClause;
+  if (!clause) return [];
+  const out = clause.name ? [{ id: clause.name, typeOnly: clause.isTypeOnly }] : [];
+  const bindings = clause.namedBindings;
+  if (bindings && isNamespaceImport(bindings)) out.push({ id: bindings.name, typeOnly: clause.isTypeOnly });
+  else if (bindings) for (const el of bindings.elements) out.push({ id: el.name, typeOnly: clause.isTypeOnly || el.isTypeOnly });
   return out;
 }
 
-/** The local names a value import binds (not `import type`, nor `{ type X }`). */
-function importedNames(st: ts.ImportDeclaration): ts.Identifier[] {
-  const clause = st.importClause;
-  if (!clause || clause.isTypeOnly) return [];
-  const out: ts.Identifier[] = clause.name ? [clause.name] : [];
-  const bindings = clause.namedBindings;
-  if (bindings && isNamespaceImport(bindings)) out.push(bindings.name);
-  else if (bindings) for (const el of bindings.elements) if (!el.isTypeOnly) out.push(el.name);
-  return out;
-}
+/** The local names a value import binds. */
+const importedNames = (st: ts.ImportDeclaration): ts.Identifier[] => importBindings(st).flatMap((b) => (b.typeOnly ? [] : [b.id]));
 
 /**
  * Var-scoped names declared in a scope's statements: `var` anywhere in them outside nested
@@ -290,22 +287,19 @@ function varNames(statements: readonly ts.Statement[], kind: "module" | "functio
 }
 
 /** A module exports each name once, and only names it declares (types and `declare`d names are erased). */
-function checkExports(sf: ts.SourceFile, report: (node: ts.Node, message: string) => void): void {
+function checkExports(sf: ts.SourceFile, hasVar: boolean, report: (node: ts.Node, message: string) => void): void {
   const exported = new Set<string>();
   const add = (name: string, at: ts.Node) => {
     if (exported.has(name)) report(at, `Duplicate export of '${name}'`);
     exported.add(name);
   };
-  const declared = new Set(/\bvar\b/.test(sf.text) ? varNames(sf.statements, "module").map((id) => id.text) : []); // a `var` in a block is the module's too
+  const declared = new Set(hasVar ? varNames(sf.statements, "module").map((id) => id.text) : []); // a `var` in a block is the module's too
   const types = new Set<string>();
   for (const st of sf.statements) {
     // A `declare`d name has no value when the module runs: exporting it is the same error as an undeclared one.
     if (hasModifier(st, K.DeclareKeyword)) continue;
     for (const name of topLevelNames(st)) (isErased(st) && !isModuleDeclaration(st) ? types : declared).add(name);
-    if (isImportDeclaration(st) && st.importClause) {
-      const values = new Set(importedNames(st).map((id) => id.text));
-      for (const id of allImportedNames(st)) (values.has(id.text) ? declared : types).add(id.text);
-    }
+    if (isImportDeclaration(st)) for (const { id, typeOnly } of importBindings(st)) (typeOnly ? types : declared).add(id.text);
   }
   const enums = new Set<string>();
   for (const st of sf.statements) {
@@ -348,13 +342,4 @@ function topLevelNames(st: ts.Statement): string[] {
   if (isModuleDeclaration(st) && isIdentifier(st.name)) return [st.name.text];
   if (isImportEqualsDeclaration(st) && !st.isTypeOnly) return [st.name.text]; // `import EU = Regions.EU` is a value alias
   return [];
-}
-
-function allImportedNames(st: ts.ImportDeclaration): ts.Identifier[] {
-  const clause = st.importClause!;
-  const out: ts.Identifier[] = clause.name ? [clause.name] : [];
-  const bindings = clause.namedBindings;
-  if (bindings && isNamespaceImport(bindings)) out.push(bindings.name);
-  else if (bindings) for (const el of bindings.elements) out.push(el.name);
-  return out;
 }

@@ -6,7 +6,7 @@
 import { ts } from "ts-morph";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
-import { dslModule } from "./builtins.js";
+import { dslModule, isPlainData } from "./builtins.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import type { DeclarationUnit } from "../3-validate/index.js";
 import { Evaluator } from "./evaluator.js";
@@ -164,10 +164,8 @@ function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: Reado
     }
     for (const { call, names } of calls) {
       if (names.some(reachesExport)) continue;
-      // Speculated: a callee that fails is not ours to judge here, and must not stay failed for a later read.
-      let callee: unknown;
-      ev.speculate(() => (callee = ev.evaluate(call.expression, record.scope)));
-      if (callee !== dslModule.pipeline) continue; // what `import { pipeline } from "gantry"` reads
+      // A callee that fails is not ours to judge here.
+      if (ev.peek(call.expression, record.scope) !== dslModule.pipeline) continue; // what `import { pipeline } from "gantry"` reads
       out.push({
         code: "GANTRY1120",
         severity: "warning",
@@ -215,16 +213,11 @@ function pipelinePaths(value: unknown, name: string, reached: ReadonlySet<unknow
     if (depth > 4 || paths.length > 20 || v === null || typeof v !== "object" || seen.has(v)) return;
     seen.add(v);
     if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1));
-    else if (isPlainObject(v)) for (const [k, item] of Object.entries(v)) walk(item, /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, depth + 1);
+    else if (isPlainData(v)) for (const [k, item] of Object.entries(v)) walk(item, /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`, depth + 1);
   };
   if (Array.isArray(value)) value.forEach((item, i) => (item instanceof PipelineDefinition ? undefined : walk(item, `${name}[${i}]`, 1)));
   else walk(value, name, 0);
   return paths;
-}
-
-function isPlainObject(v: object): boolean {
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 /** GANTRY1110 for each import cycle of `graph` (the graphs of several analyses may be merged first). */

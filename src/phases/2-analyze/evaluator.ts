@@ -229,6 +229,13 @@ export class Evaluator {
     });
   }
 
+  /** The value of `node`, read speculatively: undefined if it fails, and nothing it made stays (a failed binding is not left failed). */
+  peek(node: ts.Expression, scope: Scope): unknown {
+    let value: unknown;
+    this.speculate(() => (value = this.evaluate(node, scope)));
+    return value;
+  }
+
   /** Reports a warning: evaluation goes on, nothing fails. */
   warn(code: DiagnosticCode, node: ts.Node, message: string, hint?: string): void {
     const span = this.origins.span(node);

@@ -448,10 +448,13 @@ export class ModuleLoader {
     return record;
   }
 
+  /** The `paths` patterns of ./tsconfig.json, read on the first import of a package (for its hint). */
+  private aliases: string[] | undefined;
+
   importFrom(from: ts.SourceFile, specifier: string, at: ts.Node): ModuleRecord | DslModule | JsonModule {
     if (isDslSpecifier(specifier)) return this.dsl;
     if (!specifier.startsWith(".") && !specifier.startsWith("/")) {
-      const alias = pathAlias(this.program.cwd, specifier);
+      const alias = (this.aliases ??= pathAliases(this.program.cwd)).find((pattern) => matchesAlias(pattern, specifier));
       const hint = alias
         ? `"${alias}" is a \`paths\` alias of ./tsconfig.json, which Gantry does not apply: import the module by its relative path ("./lib/x.js").`
         : "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.";
@@ -582,20 +585,22 @@ function jsonError(file: string, source: string, e: unknown): { message: string;
 }
 
 /**
- * The `compilerOptions.paths` pattern of `<cwd>/tsconfig.json` (its own, not an extended one's)
- * that `specifier` matches, if any: for a hint only, since resolving aliases would make local
- * modules out of bare specifiers everywhere Gantry tells them apart by a leading ".".
+ * The `compilerOptions.paths` patterns of `<cwd>/tsconfig.json` (its own, not an extended one's):
+ * for a hint only, since resolving aliases would make local modules out of bare specifiers
+ * everywhere Gantry tells them apart by a leading ".".
  */
-function pathAlias(cwd: string, specifier: string): string | undefined {
+function pathAliases(cwd: string): string[] {
   const file = path.join(cwd, "tsconfig.json");
-  if (!fs.existsSync(file)) return undefined;
+  if (!fs.existsSync(file)) return [];
   const { config } = ts.readConfigFile(file, (f) => fs.readFileSync(f, "utf8"));
   const paths: unknown = config?.compilerOptions?.paths;
-  if (!paths || typeof paths !== "object") return undefined;
-  return Object.keys(paths).find((pattern) => {
-    const star = pattern.indexOf("*");
-    return star < 0 ? pattern === specifier : specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1));
-  });
+  return paths && typeof paths === "object" ? Object.keys(paths) : [];
+}
+
+/** Whether `specifier` matches a `paths` pattern (exact, or one `*` standing for anything). */
+function matchesAlias(pattern: string, specifier: string): boolean {
+  const star = pattern.indexOf("*");
+  return star < 0 ? pattern === specifier : specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1));
 }
 
 const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
@@ -873,21 +878,16 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       // In its place in the module: reading a `const` declared below it fails as in a run (GANTRY1109).
       record.enter(index);
       let local: ts.Identifier | undefined;
+      let result: ReturnType<Evaluator["speculate"]> | undefined;
       try {
         local = mayChangeLocalValue(statement, record);
+        // Run it, as the module would: a check that passes (`assertUnique(TABLES)`) changes nothing
+        // Gantry reads, since module values are frozen; one that fails fails the run too.
+        if (local) result = ev.speculate(() => ev.execute(statement, record.scope));
       } finally {
         record.leave();
       }
-      if (local) {
-        // Run it, as the module would: a check that passes (`assertUnique(TABLES)`) changes nothing
-        // Gantry reads, since module values are frozen; one that fails fails the run too.
-        record.enter(index);
-        let result;
-        try {
-          result = ev.speculate(() => ev.execute(statement, record.scope));
-        } finally {
-          record.leave();
-        }
+      if (local && result) {
         if (result.ran) return;
         if (result.first && runFailsHere(result.first)) throw result.first;
         throw new StaticError("GANTRY1100", local, `this top-level statement could change "${local.getText()}", but Gantry never runs top-level statements, so the values it reads would differ from the module's when executed`, "Build the value in its declaration (with a spread, concat or map instead of changing it), or compute it inside the pipeline body.");
@@ -984,12 +984,8 @@ function setsProcess(e: ts.Expression, record: ModuleRecord): boolean {
   return ts.isIdentifier(target) && target.text === "process" && record.scope.lookup("process") === undefined;
 }
 
-function calleeIs(call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean {
-  // Speculated: a callee that fails (reported as a statement like any other) must not stay failed for a later read.
-  let callee: unknown;
-  ev.speculate(() => (callee = ev.evaluate(call.expression, record.scope)));
-  return callee === fn;
-}
+/** A callee that fails is not this one (and is reported as a statement like any other). */
+const calleeIs = (call: ts.CallExpression, fn: Function, record: ModuleRecord, ev: Evaluator): boolean => ev.peek(call.expression, record.scope) === fn;
 
 /** `import type {...}` or `import { type A, type B }`: erased when the module runs, so no dependency. */
 function isTypeOnlyImport(s: ts.ImportDeclaration): boolean {

@@ -3,6 +3,7 @@
  * both ask: what a declaration binds, where a name is declared, what counts as an assignment.
  * Syntax only: nothing here evaluates or loads anything.
  */
+import { bindingIdentifiers } from "../1-parse/index.js";
 import { ts } from "ts-morph";
 import { isDslSpecifier } from "./builtins.js";
 import { isTransparent } from "./visitors/transparent.js";
@@ -32,19 +33,7 @@ export const isAssignment = (e: ts.Expression): boolean => isBinaryAssignment(e)
 
 /** The names a declaration binds, destructuring patterns included, in source order. */
 export function boundNames(name: ts.BindingName): string[] {
-  if (ts.isIdentifier(name)) return [name.text];
-  // A work list, in source order: a pattern can nest deeper than the stack (`[[[[...x]]]]`).
-  const names: string[] = [];
-  const pending: ts.BindingName[] = [name];
-  while (pending.length > 0) {
-    const n = pending.pop()!;
-    if (ts.isIdentifier(n)) names.push(n.text);
-    else for (let i = n.elements.length - 1; i >= 0; i--) {
-      const el = n.elements[i]!;
-      if (!ts.isOmittedExpression(el)) pending.push(el.name);
-    }
-  }
-  return names;
+  return ts.isIdentifier(name) ? [name.text] : bindingIdentifiers(name).map((id) => id.text);
 }
 
 /** What a property access chain starts from, through type-only wrappers: `cfg` of `(cfg as any).a["b"]`. */

@@ -86,9 +86,8 @@ function declarationCode(statement: ts.Statement): { name: string | undefined; r
 
 /** GANTRY1104 at an unread declaration whose code, run, changes a fixed value somewhere (`change`). */
 function unreadChange(init: ts.Node, change: StaticError, loader: ModuleLoader): StaticError {
-  const at = change.node.getSourceFile();
   const text = change.node.getText();
-  const what = `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` in ${loader.program.relative(at.fileName)}:${at.getLineAndCharacterOfPosition(change.node.getStart()).line + 1}`;
+  const what = `\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` in ${fileAndLine(change.node, loader)}`;
   return new StaticError(
     "GANTRY1104",
     init,
@@ -128,8 +127,13 @@ function mutationOfModuleValue(init: ts.Node, file: ts.SourceFile, loader: Modul
   if (!found) return undefined;
   if (!found.via) return { at: found.change.node, what: `${found.change.text} changes a module-level ${found.change.kind}` };
   const { change, via } = found;
-  const where = `${loader.program.relative(change.node.getSourceFile().fileName)}:${change.node.getSourceFile().getLineAndCharacterOfPosition(change.node.getStart()).line + 1}`;
-  return { at: via.expression, what: `${via.expression.getText()}(...) changes a module-level ${change.kind} (${change.text} in ${where})` };
+  return { at: via.expression, what: `${via.expression.getText()}(...) changes a module-level ${change.kind} (${change.text} in ${fileAndLine(change.node, loader)})` };
+}
+
+/** `lib.ts:4`: where a node is, for a message that points into another place. */
+function fileAndLine(node: ts.Node, loader: ModuleLoader): string {
+  const sf = node.getSourceFile();
+  return `${loader.program.relative(sf.fileName)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
 }
 
 interface ScanContext {
