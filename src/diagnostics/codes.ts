@@ -35,7 +35,7 @@ export const codes = {
   GANTRY1103: {
     title: "Import from a package other than gantry",
     explain:
-      "Only local modules and `gantry` itself can be imported by a pipeline: Gantry never loads or runs other packages while compiling.",
+      "Only local modules and `gantry` itself can be imported by a pipeline: Gantry never loads or runs other packages while compiling. A local module is named by a relative path, or by a bare specifier that the `paths` or `baseUrl` of ./tsconfig.json map to a file of the project (as TypeScript resolves it; a mapping into node_modules still names a package). When a `paths` pattern matched but led to no file, the hint names the pattern and the paths it tried.",
   },
   GANTRY1104: {
     title: "Value is changed after it is declared",
@@ -70,7 +70,7 @@ export const codes = {
   },
   GANTRY1111: {
     title: "Cannot resolve import",
-    explain: "A relative import does not resolve to a .ts file (or, for a specifier ending in .json, to a JSON file), or the imported name is not exported by that module. A JSON module has only a default export, the parsed document, as in Node.",
+    explain: "A relative import does not resolve to a .ts file (or, for a specifier ending in .json, to a JSON file), or the imported name is not exported by that module. A JSON module has only a default export, the parsed document, as in Node. (A `paths` alias of ./tsconfig.json that leads to no file is GANTRY1103: TypeScript then looks for a package.)",
   },
   GANTRY1112: {
     title: "Parameter value used where a static value is needed",

@@ -23,7 +23,7 @@ export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evalu
   for (const statement of file.statements) {
     if (ts.isImportDeclaration(statement)) {
       const clause = statement.importClause;
-      if (clause?.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier) || !isLinked(statement.moduleSpecifier.text)) continue;
+      if (clause?.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier) || !loader.resolver.isLinked(file.fileName, statement.moduleSpecifier.text)) continue;
       const specifier = statement.moduleSpecifier;
       // Bindings read already were resolved then; only pending ones a run keeps are left to link.
       let kept = !clause; // `import "./x"` is always kept
@@ -49,13 +49,10 @@ export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evalu
       const clause = statement.exportClause;
       if (clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((el) => el.isTypeOnly)) continue;
       const specifier = statement.moduleSpecifier;
-      if (isLinked(specifier.text)) attempt(ev, () => loader.importFrom(file, specifier.text, specifier));
+      if (loader.resolver.isLinked(file.fileName, specifier.text)) attempt(ev, () => loader.importFrom(file, specifier.text, specifier));
     }
   }
 }
-
-/** Local modules and the DSL: other packages are never loaded (reading one of their values is GANTRY1103). */
-const isLinked = (specifier: string) => specifier.startsWith(".") || specifier.startsWith("/") || specifier === "gantry";
 
 function attempt(ev: Evaluator, run: () => void): void {
   try {

@@ -19,7 +19,8 @@ import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
-import { accessRoot, boundNames, hasModifier, importedBinding, isAssignment, isBinaryAssignment, isExternalImport } from "./syntax.js";
+import { accessRoot, boundNames, hasModifier, importedBinding, isAssignment, isBinaryAssignment, importSpecifierOf } from "./syntax.js";
+import { isFile, ModuleResolver } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
@@ -70,7 +71,7 @@ export class ModuleRecord {
 
   constructor(
     readonly file: ts.SourceFile,
-    private readonly loader: ModuleLoader,
+    readonly loader: ModuleLoader,
     ev: Evaluator,
     /** The parser reported errors: its syntax tree is a guess, so no value of it is trusted. */
     readonly hasSyntaxErrors = false,
@@ -175,7 +176,7 @@ export class ModuleRecord {
   }
 
   private typeIn(specifier: string, at: ts.Node, name: string, seen: Set<ModuleRecord>): boolean {
-    if (!specifier.startsWith(".")) return false;
+    if (this.loader.resolver.moduleFile(this.file.fileName, specifier) === undefined) return false;
     const target = this.loader.importFrom(this.file, specifier, at);
     return target instanceof ModuleRecord && target.exportsOnlyAType(name, seen);
   }
@@ -321,12 +322,10 @@ export class ModuleLoader {
   private readonly json = new Map<string, JsonModule | null>();
   evaluator!: Evaluator;
   /**
-   * Import resolutions of this compile. Every pipeline of a repository imports the same helpers,
-   * and the file-system probes were a fifth of evaluation time; files do not change mid-compile.
+   * Import resolutions of this compile, remembered: every pipeline of a repository imports the same
+   * helpers, and the file-system probes were a fifth of evaluation time.
    */
-  private readonly resolutions = new Map<string, string | undefined>();
-  /** The same, by importing file and specifier as written (`resolveFrom`). */
-  private readonly resolvedFrom = new Map<string, Map<string, string | undefined>>();
+  readonly resolver: ModuleResolver;
   /** Syntax errors of every module loaded, each file's reported once. */
   readonly syntaxDiagnostics: Diagnostic[] = [];
   /** How many times each file was loaded: more than once after a `release` and a later import. */
@@ -378,7 +377,9 @@ export class ModuleLoader {
   /** Files whose unread declarations were checked (`reportUnreadMutations`): once per compile. */
   private readonly checkedUnread = new Set<string>();
 
-  constructor(readonly program: SourceProgram) {}
+  constructor(readonly program: SourceProgram) {
+    this.resolver = new ModuleResolver(program.cwd);
+  }
 
   /**
    * Call once an entry's exports are read: loads what the imports of every module loaded so far
@@ -415,9 +416,13 @@ export class ModuleLoader {
     }
   }
 
-  /** Absolute paths of every module loaded so far: what the analysed entries depend on. */
+  /**
+   * Absolute paths of every module loaded so far, and of the files whose appearance would change
+   * what an import names (paths probed in vain, ./tsconfig.json once a bare import was resolved):
+   * what the analysed entries depend on.
+   */
   loadedFiles(): string[] {
-    return [...new Set([...this.loads.keys(), ...this.peeked])];
+    return [...new Set([...this.loads.keys(), ...this.peeked, ...this.resolver.lookups, ...(this.resolver.config()?.files ?? [])])];
   }
 
   /** Forgets a module no other module has imported, and its syntax tree; a later import loads it again. */
@@ -448,28 +453,30 @@ export class ModuleLoader {
     return record;
   }
 
-  /** The `paths` patterns of ./tsconfig.json, read on the first import of a package (for its hint). */
-  private aliases: string[] | undefined;
-
   importFrom(from: ts.SourceFile, specifier: string, at: ts.Node): ModuleRecord | DslModule | JsonModule {
-    if (isDslSpecifier(specifier)) return this.dsl;
-    if (!specifier.startsWith(".") && !specifier.startsWith("/")) {
-      const alias = (this.aliases ??= pathAliases(this.program.cwd)).find((pattern) => matchesAlias(pattern, specifier));
-      const hint = alias
-        ? `"${alias}" is a \`paths\` alias of ./tsconfig.json, which Gantry does not apply: import the module by its relative path ("./lib/x.js").`
-        : "Pipelines may import local modules and \"gantry\" only; Gantry never loads other packages while compiling.";
-      throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, hint);
-    }
-    if (specifier.endsWith(".json")) return this.jsonModule(path.resolve(path.dirname(from.fileName), specifier), specifier, at);
-    const resolved = this.resolveFrom(from.fileName, specifier);
-    if (resolved) this.imported.add(resolved);
-    const record = resolved && this.module(resolved);
-    if (resolved && !record) throw new StaticError("GANTRY1001", at, cannotRead(this.program, resolved));
+    const resolved = this.resolver.resolve(from.fileName, specifier);
+    if (resolved.kind === "dsl") return this.dsl;
+    if (resolved.kind === "package") throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, this.packageHint(resolved.alias));
+    if (resolved.kind === "json") return this.jsonModule(resolved.file, specifier, at);
+    const file = resolved.file;
+    if (file) this.imported.add(file);
+    const record = file && this.module(file);
+    if (file && !record) throw new StaticError("GANTRY1001", at, cannotRead(this.program, file));
     if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
 
     // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
     if (record.hasSyntaxErrors) throw new Poisoned();
     return record;
+  }
+
+  private packageHint(alias: { pattern: string; tried: string[] } | undefined): string {
+    const config = this.resolver.config();
+    const problem = config?.problem ? ` (./tsconfig.json has a problem, ${config.problem})` : "";
+    if (alias) {
+      const tried = alias.tried.map((t) => `"${t}"`).join(", ");
+      return `The \`paths\` pattern "${alias.pattern}" of ./tsconfig.json maps it to ${tried || "nothing"}, where there is no .ts file or folder with index.ts${problem}; so it names a package, and Gantry never loads packages while compiling.`;
+    }
+    return `Pipelines may import local modules (by relative path or a \`paths\` alias of ./tsconfig.json) and "gantry" only; Gantry never loads other packages while compiling${problem}.`;
   }
 
   /**
@@ -478,13 +485,18 @@ export class ModuleLoader {
    * counts as a dependency for --watch.
    */
   peek(fileName: string, specifier: string): ts.SourceFile | undefined {
-    if (!specifier.startsWith(".") || specifier.endsWith(".json")) return undefined;
-    const resolved = this.resolveFrom(fileName, specifier);
+    const resolved = this.resolver.moduleFile(fileName, specifier);
     if (resolved === undefined) return undefined;
     this.peeked.add(resolved);
     // A tree the parser had to guess at says nothing reliable (its errors are reported when it is loaded).
     const file = this.program.file(resolved);
     return file && this.program.syntaxDiagnostics(resolved).length === 0 ? file : undefined;
+  }
+
+  /** Whether a declaration is an import from a package (not a local module, not "gantry"): such values cannot reach what Gantry reads. */
+  isPackageImport(declaration: ts.Node): boolean {
+    const specifier = importSpecifierOf(declaration);
+    return specifier !== undefined && !this.resolver.isLinked(declaration.getSourceFile().fileName, specifier);
   }
 
   /** A JSON module: its file read and parsed once per compile; invalid JSON is GANTRY1002 in that file. */
@@ -531,28 +543,12 @@ export class ModuleLoader {
     const edges = new Map<string, Span>();
     for (const s of record.file.statements) {
       const spec = (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier;
-      if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith(".")) continue;
+      if (!spec || !ts.isStringLiteral(spec)) continue;
       if ((ts.isImportDeclaration(s) && isTypeOnlyImport(s)) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
-      const target = this.resolveLocal(path.resolve(path.dirname(record.file.fileName), spec.text));
+      const target = this.resolver.moduleFile(record.file.fileName, spec.text);
       if (target && !edges.has(target)) edges.set(target, nodeSpan(spec, this.program.relative));
     }
     return edges;
-  }
-
-  /**
-   * `resolveLocal` of a specifier as written in a file, remembered per file: a name read through an
-   * `export *` resolves the star's module again on every read.
-   */
-  private resolveFrom(fileName: string, specifier: string): string | undefined {
-    let bySpecifier = this.resolvedFrom.get(fileName);
-    if (!bySpecifier) this.resolvedFrom.set(fileName, (bySpecifier = new Map()));
-    if (!bySpecifier.has(specifier)) bySpecifier.set(specifier, this.resolveLocal(path.resolve(path.dirname(fileName), specifier)));
-    return bySpecifier.get(specifier);
-  }
-
-  private resolveLocal(base: string): string | undefined {
-    if (!this.resolutions.has(base)) this.resolutions.set(base, probe(base));
-    return this.resolutions.get(base);
   }
 
   namespaceOf(from: ts.SourceFile, specifier: string, at: ts.Node): unknown {
@@ -584,44 +580,6 @@ function jsonError(file: string, source: string, e: unknown): { message: string;
   return { message: v8, offset: 0 };
 }
 
-/**
- * The `compilerOptions.paths` patterns of `<cwd>/tsconfig.json` (its own, not an extended one's):
- * for a hint only, since resolving aliases would make local modules out of bare specifiers
- * everywhere Gantry tells them apart by a leading ".".
- */
-function pathAliases(cwd: string): string[] {
-  const file = path.join(cwd, "tsconfig.json");
-  if (!fs.existsSync(file)) return [];
-  const { config } = ts.readConfigFile(file, (f) => fs.readFileSync(f, "utf8"));
-  const paths: unknown = config?.compilerOptions?.paths;
-  return paths && typeof paths === "object" ? Object.keys(paths) : [];
-}
-
-/** Whether `specifier` matches a `paths` pattern (exact, or one `*` standing for anything). */
-function matchesAlias(pattern: string, specifier: string): boolean {
-  const star = pattern.indexOf("*");
-  return star < 0 ? pattern === specifier : specifier.startsWith(pattern.slice(0, star)) && specifier.endsWith(pattern.slice(star + 1));
-}
-
-const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
-
-/** Node16-style resolution for TypeScript sources: `./x.js` means `./x.ts`; folders mean index files. */
-function probe(base: string): string | undefined {
-  const candidates = [base];
-  const js = /\.(m|c)?js$/.exec(base);
-  if (js) candidates.unshift(base.slice(0, -js[0].length) + js[0].replace("js", "ts"));
-  for (const ext of EXTENSIONS) candidates.push(base + ext);
-  for (const ext of EXTENSIONS) candidates.push(path.join(base, "index" + ext));
-  return candidates.find((c) => /\.(m|c)?tsx?$/.test(c) && isFile(c));
-}
-
-function isFile(p: string): boolean {
-  try {
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Declares every top-level binding of a module lazily, and records its exports. */
 function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
@@ -942,7 +900,7 @@ function mayChangeLocalValue(statement: ts.Statement, record: ModuleRecord): ts.
     if (found) return;
     if (ts.isIdentifier(node) && isValueReference(node)) {
       const binding = record.scope.lookup(node.text);
-      if (binding && !isExternalImport(binding.node) && !isPrimitiveRead(node, binding)) {
+      if (binding && !record.loader.isPackageImport(binding.node) && !isPrimitiveRead(node, binding)) {
         found = node;
         return;
       }

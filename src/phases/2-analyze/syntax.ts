@@ -5,20 +5,17 @@
  */
 import { bindingIdentifiers } from "../1-parse/index.js";
 import { ts } from "ts-morph";
-import { isDslSpecifier } from "./builtins.js";
 import { isTransparent } from "./visitors/transparent.js";
 
 /** Whether a declaration has a modifier (`export`, `default`, `declare`, `static`, ...). */
 export const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
   ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
 
-/** Whether a declaration is an import from a package (not a local module, not "gantry"). */
-export function isExternalImport(declaration: ts.Node): boolean {
+/** The specifier of the import a declaration belongs to (`"./lib"` for `x` of `import { x } from "./lib"`), if it is part of one. */
+export function importSpecifierOf(declaration: ts.Node): string | undefined {
   let node: ts.Node | undefined = declaration;
   while (node && !ts.isImportDeclaration(node)) node = node.parent;
-  if (!node || !ts.isStringLiteral(node.moduleSpecifier)) return false;
-  const specifier = node.moduleSpecifier.text;
-  return !isDslSpecifier(specifier) && !specifier.startsWith(".") && !specifier.startsWith("/");
+  return node && ts.isStringLiteral(node.moduleSpecifier) ? node.moduleSpecifier.text : undefined;
 }
 
 /** `a = b`, `a += b`, `a ??= b`, ... */

@@ -11,7 +11,7 @@ import { FixedValueChange, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
 import { failedIn, readBinding } from "./scope.js";
-import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, perFile, isBinaryAssignment, isCalledOnTheSpot, isExternalImport, isIncrement } from "./syntax.js";
+import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, perFile, isBinaryAssignment, isCalledOnTheSpot, isIncrement } from "./syntax.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
 /**
@@ -168,7 +168,7 @@ function scanForChange(root: ts.Node, ctx: ScanContext): { change: Change; via?:
     const site = declarationSite(r, top);
     if (site !== undefined) return site === top && ctx.moduleParams.has(r.text);
     const declaration = names.get(r.text);
-    return declaration !== undefined && !isExternalImport(declaration);
+    return declaration !== undefined && !loader.isPackageImport(declaration);
   };
   const helperChange = (call: ts.CallExpression | undefined, callee: ts.Expression) => {
     const called = calledFunction(callee, top, file, loader);

@@ -1,0 +1,155 @@
+/**
+ * Which file an import names: relative paths, and the `paths` and `baseUrl` of ./tsconfig.json.
+ * TypeScript's own resolver (`ts.resolveModuleName`) is the oracle for which file each specifier
+ * names; the static-analysis corpus rewritten to alias imports must compile to the same manifests.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { ts } from "ts-morph";
+import { describe, expect, it } from "vitest";
+import { compile } from "../src/compile.js";
+import { ModuleResolver } from "../src/phases/2-analyze/resolve.js";
+import { gantry, repoRoot, tempProject } from "./support/cli.js";
+import { compileFiles, loc, where } from "./support/positions.js";
+
+const main = (imports: string, image = "IMAGE") =>
+  `import { pipeline } from "gantry";\n${imports}\nexport default pipeline("p", {}, (p) => { p.task("t", { image: ${image} }); });\n`;
+const images = `export const IMAGE = "busybox:1.36";\n`;
+
+describe("tsconfig paths and baseUrl", () => {
+  /** [name, tsconfig files, specifier in main.ts, the file it must name] */
+  const cases: [string, Record<string, string>, string, string][] = [
+    ["a `*` pattern with baseUrl", { "tsconfig.json": JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["lib/*"] } } }) }, "@lib/images", "lib/images.ts"],
+    ["a `*` pattern without baseUrl (from the config's folder)", { "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } }) }, "@lib/images.js", "lib/images.ts"],
+    ["an exact pattern", { "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { images: ["./lib/images.ts"] } } }) }, "images", "lib/images.ts"],
+    ["a folder with index.ts", { "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "#shared": ["./lib/shared"] } } }), "lib/shared/index.ts": images }, "#shared", "lib/shared/index.ts"],
+    ["the second target when the first has no file", { "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./generated/*", "./lib/*"] } } }) }, "@lib/images", "lib/images.ts"],
+    [
+      "the longest prefix wins",
+      { "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@/*": ["./nowhere/*"], "@/lib/*": ["./lib/*"] } } }) },
+      "@/lib/images",
+      "lib/images.ts",
+    ],
+    [
+      "paths of an extended config, from that config's folder",
+      { "config/base.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["../lib/*"] } } }), "tsconfig.json": JSON.stringify({ extends: "./config/base.json" }) },
+      "@lib/images",
+      "lib/images.ts",
+    ],
+    ["baseUrl alone", { "tsconfig.json": JSON.stringify({ compilerOptions: { baseUrl: "." } }) }, "lib/images", "lib/images.ts"],
+    ["baseUrl in a sub-folder", { "tsconfig.json": JSON.stringify({ compilerOptions: { baseUrl: "./lib" } }) }, "images", "lib/images.ts"],
+    ["a tsconfig with comments and trailing commas", { "tsconfig.json": `{\n  // aliases\n  "compilerOptions": { "paths": { "@lib/*": ["./lib/*"], }, },\n}\n` }, "@lib/images", "lib/images.ts"],
+  ];
+
+  it.each(cases)("%s: names the file TypeScript names, and compiles as the relative import does", async (_name, config, specifier, expected) => {
+    const files = { ...config, "lib/images.ts": images, "main.ts": main(`import { IMAGE } from "${specifier}";`) };
+    const cwd = tempProject(files);
+    // The oracle: TypeScript's resolver with the same tsconfig.
+    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(cwd, "tsconfig.json"), { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const byTs = ts.resolveModuleName(specifier, path.join(cwd, "main.ts"), parsed.options, ts.sys).resolvedModule?.resolvedFileName;
+    expect(byTs && path.relative(cwd, byTs)).toBe(expected);
+    expect(new ModuleResolver(cwd).moduleFile(path.join(cwd, "main.ts"), specifier)).toBe(path.join(cwd, expected));
+
+    const viaAlias = await compile({ cwd, paths: ["main.ts"], target: "argo", kind: "auto" });
+    expect(viaAlias.diagnostics).toEqual([]);
+    const relative = await compileFiles({ ...files, "tsconfig.json": "{}", "main.ts": main(`import { IMAGE } from "./${expected}";`) }, ["main.ts"]);
+    expect(viaAlias.pipelines.map((p) => p.yaml)).toEqual(relative.pipelines.map((p) => p.yaml));
+  });
+
+  it("an alias to a JSON document reads it as a JSON module", async () => {
+    const r = await compileFiles({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@data/*": ["./data/*"] } } }),
+      "data/images.json": JSON.stringify({ image: "busybox:1.36" }),
+      "main.ts": main(`import data from "@data/images.json";`, "data.image"),
+    }, ["main.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.image).toBe("busybox:1.36");
+  });
+
+  it("GANTRY1103 when a pattern matches but leads to no file: the hint names the pattern and where it looked", async () => {
+    const source = main(`import { IMAGE } from "@lib/imagez";`);
+    const r = await compileFiles({ "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*", "./vendor/*"] } } }), "lib/images.ts": images, "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1103 ${loc("main.ts", source, '"@lib/imagez"')}`]);
+    expect(r.diagnostics[0]!.hint).toBe(
+      'The `paths` pattern "@lib/*" of ./tsconfig.json maps it to "lib/imagez", "vendor/imagez", where there is no .ts file or folder with index.ts; so it names a package, and Gantry never loads packages while compiling.',
+    );
+  });
+
+  it("a catch-all pattern does not make packages local; an alias into node_modules is still a package", async () => {
+    const source = main(`import _ from "lodash";\nimport { IMAGE } from "vendored/images";\nexport const a = _;\nexport const b = IMAGE;`, '"x"');
+    const r = await compileFiles({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "*": ["./types/*"], "vendored/*": ["./node_modules/vendored/*"] } } }),
+      "node_modules/vendored/images.ts": images,
+      "main.ts": source,
+    }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1103 ${loc("main.ts", source, '"lodash"')}`, `GANTRY1103 ${loc("main.ts", source, '"vendored/images"')}`]);
+    expect(r.diagnostics[0]!.hint).toContain('"*" of ./tsconfig.json maps it to "types/lodash"');
+  });
+
+  it("a tsconfig TypeScript cannot read fully is named in the hint of a package import", async () => {
+    const source = main(`import { IMAGE } from "@lib/images";`);
+    const r = await compileFiles({ "tsconfig.json": `{ "extends": "./missing.json" }`, "lib/images.ts": images, "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1103 ${loc("main.ts", source, '"@lib/images"')}`]);
+    expect(r.diagnostics[0]!.hint).toMatch(/\(\.\/tsconfig\.json has a problem, TS\d+: .*missing\.json/);
+  });
+
+  it("alias imports take part in linking, the unread checks and the cycle check as relative ones do", async () => {
+    const tsconfig = JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } });
+    const files = (fromLib: (name: string) => string, fromMain: (name: string) => string) => ({
+      "tsconfig.json": tsconfig,
+      // imported for its effects only: its failing check must be reported
+      "lib/register.ts": `import { TABLES } from "${fromLib("tables")}";\nif (TABLES.length > 1) throw new Error("too many tables");\n`,
+      "lib/tables.ts": `export const TABLES = ["a", "b"];\n`,
+      // an unread declaration that changes an imported value
+      "lib/extra.ts": `import { TABLES } from "${fromLib("tables")}";\nconst added = TABLES.push("c");\n`,
+      "lib/ping.ts": `import { PONG } from "${fromLib("pong")}";\nexport const PING = "ping";\nexport const both = () => PING + PONG;\n`,
+      "lib/pong.ts": `import { PING } from "${fromLib("ping")}";\nexport const PONG = "pong";\nexport const again = () => PING;\n`,
+      "main.ts": `import { pipeline } from "gantry";\nimport "${fromMain("register")}";\nimport "${fromMain("extra")}";\nimport { TABLES } from "${fromMain("tables")}";\nimport { both } from "${fromMain("ping")}";\nexport default pipeline("p", {}, (p) => { for (const t of TABLES) p.task(t, { image: both() }); });\n`,
+    });
+    const alias = (name: string) => `@lib/${name}`;
+    const viaAlias = await compileFiles(files(alias, alias), ["main.ts"]);
+    const relative = await compileFiles(files((name) => `./${name}.js`, (name) => `./lib/${name}.js`), ["main.ts"]);
+    // Columns after a specifier move with its length, and messages may quote it.
+    const summary = (r: typeof viaAlias) =>
+      r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.span?.file}:${d.span?.line} ${d.message.replace(/"(?:@lib\/|\.\/lib\/|\.\/)(\w+)(?:\.js)?"/g, '"<$1>"')}`);
+    expect(summary(viaAlias)).toEqual(summary(relative));
+    expect(viaAlias.diagnostics.map((d) => d.code).sort()).toEqual(["GANTRY1104", "GANTRY1110", "GANTRY1113"]);
+  });
+
+  it("the static-analysis corpus with every lib/ import written as an alias compiles to the same manifests", async () => {
+    const fixtures = path.join(repoRoot, "test/fixtures/static");
+    // The same relative place as in the repository, so that source annotations are equal too.
+    const cwd = tempProject({ "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./test/fixtures/static/lib/*"] } } }) });
+    const copy = path.join(cwd, "test/fixtures/static");
+    fs.cpSync(fixtures, copy, { recursive: true });
+    let rewritten = 0;
+    for (const entry of fs.readdirSync(copy, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !/\.(m|c)?ts$/.test(entry.name)) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      const text = fs.readFileSync(file, "utf8").replace(/(from |import )"(\.{1,2}\/[^"]+)"/g, (whole, lead: string, spec: string) => {
+        const target = path.relative(path.join(copy, "lib"), path.resolve(path.dirname(file), spec));
+        if (target.startsWith("..")) return whole;
+        rewritten++;
+        return `${lead}"@lib/${target.split(path.sep).join("/")}"`;
+      });
+      fs.writeFileSync(file, text);
+    }
+    expect(rewritten).toBeGreaterThan(40);
+    const viaAlias = await compile({ cwd, paths: ["test/fixtures/static"], target: "argo", kind: "auto" });
+    const original = await compile({ cwd: repoRoot, paths: ["test/fixtures/static"], target: "argo", kind: "auto" });
+    expect(viaAlias.diagnostics).toEqual([]);
+    expect(viaAlias.pipelines.map((p) => [p.name, p.yaml])).toEqual(original.pipelines.map((p) => [p.name, p.yaml]));
+  });
+
+  it("gantry compile applies the aliases (the CLI, as a subprocess)", () => {
+    const cwd = tempProject({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["lib/*"] } } }),
+      "lib/images.ts": images,
+      "pipelines/a.ts": main(`import { IMAGE } from "@lib/images";`),
+    });
+    const r = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(r.stderr).toBe("compiled 1 pipeline into out: 2 written, 0 unchanged.\n");
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(cwd, "out/p.yaml"), "utf8")).toContain("image: busybox:1.36");
+  });
+});
