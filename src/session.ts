@@ -10,7 +10,7 @@ import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
 
 interface EntryState {
-  /** Absolute paths this entry's analysis read. */
+  /** Absolute paths this entry's analysis read, and those it looked for in vain (a file created there could change it). */
   deps: Set<string>;
   batch: Batch;
 }
@@ -47,14 +47,23 @@ export class CompileSession {
     const current = await expandPaths(this.options, pathDiagnostics);
     for (const gone of [...this.entries.keys()].filter((e) => !current.includes(e))) this.entries.delete(gone);
 
+    // A folder created or removed touches every path under it (`mkdir lib` before `lib/x.ts`).
+    const affects = (dep: string) => touched.has(dep) || [...touched].some((t) => dep.startsWith(t + path.sep));
     const recompiled: string[] = [];
     for (const entry of current) {
       const state = this.entries.get(entry);
-      if (state && ![...state.deps].some((d) => touched.has(d))) continue;
+      if (state && ![...state.deps].some(affects)) continue;
       this.entries.set(entry, this.compileEntry(entry));
       recompiled.push(this.program.relative(entry));
     }
     return { ...this.assemble(pathDiagnostics), recompiled };
+  }
+
+  /** Every path some entry depends on (see `EntryState.deps`): what `--watch` must watch besides its inputs. */
+  dependencies(): Set<string> {
+    const all = new Set<string>();
+    for (const state of this.entries.values()) for (const d of state.deps) all.add(d);
+    return all;
   }
 
   private compileEntry(entry: string): EntryState {

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, type CompileOptions } from "../src/compile.js";
+import { watchPlan } from "../src/cli/watch-plan.js";
 import { CompileSession } from "../src/session.js";
 import { gantryBin, repoRoot, tempProject } from "./support/cli.js";
 
@@ -109,6 +110,38 @@ describe("CompileSession", () => {
     expect(summary(changed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
   });
 
+  it("a module an import looked for in vain is a dependency: creating it (or its folder) recompiles the importer", async () => {
+    const dir = tempProject({
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/later/images.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+      "pipelines/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "alpine:3" }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).diagnostics.map((d) => d.code)).toEqual(["GANTRY1111"]);
+    expect(session.dependencies()).toContain(path.join(dir, "lib/later/images.ts"));
+    // Only the folder's event may arrive before the compile runs (`mkdir -p` and a write in one burst).
+    fs.mkdirSync(path.join(dir, "lib/later"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "lib/later/images.ts"), `export const IMAGE = "busybox:1.36";\n`);
+    const created = await session.update([path.join(dir, "lib")]);
+    expect(created.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(created.ok).toBe(true);
+    expect(summary(created)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+  });
+
+  it("tsconfig.json is a dependency of a bare import: adding the alias it needs recompiles the importer", async () => {
+    const dir = tempProject({
+      "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "@lib/images";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+      "pipelines/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "alpine:3" }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).diagnostics.map((d) => d.code)).toEqual(["GANTRY1103"]);
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } }));
+    const aliased = await session.update([path.join(dir, "tsconfig.json")]);
+    expect(aliased.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(aliased.ok).toBe(true);
+    expect(summary(aliased)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+  });
+
   it("duplicate pipeline names across files are still reported", async () => {
     const dir = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,
@@ -119,7 +152,55 @@ describe("CompileSession", () => {
   });
 });
 
+describe("watchPlan", () => {
+  it("watches inputs recursively (a glob by its static part), and the nearest existing folder of each dependency outside them", () => {
+    const dir = tempProject({ "pipelines/a.ts": "", "teams/x/flows/b.ts": "", "lib/images.ts": "", "tsconfig.json": "{}" });
+    const deps = [path.join(dir, "pipelines/a.ts"), path.join(dir, "lib/images.ts"), path.join(dir, "lib/later/deep/x.ts"), path.join(dir, "tsconfig.json")];
+    const plan = watchPlan(dir, ["pipelines", "teams/*/flows/**/*.ts", "missing/input"], deps);
+    expect(plan.recursive).toEqual([path.join(dir, "pipelines"), path.join(dir, "teams")]);
+    expect(plan.flat).toEqual([dir, path.join(dir, "lib")]);
+    // The folders on the way to a missing file, and a missing input, matter when they appear.
+    for (const p of ["lib/later", "lib/later/deep", "lib/later/deep/x.ts", "lib/images.ts", "tsconfig.json", "missing", "missing/input"]) expect(plan.relevant).toContain(path.join(dir, p));
+    expect(plan.relevant).not.toContain(path.join(dir, "pipelines/a.ts")); // under a recursive watch already
+  });
+});
+
 describe("gantry compile --watch", () => {
+  it("follows dependencies outside its inputs: a shared module beside them, a module created after an import failed, and a glob input", async () => {
+    const dir = tempProject({
+      "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/images.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+    });
+    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines/*.ts", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const waitFor = async (pattern: RegExp, from = 0) => {
+      for (let i = 0; i < 200 && !pattern.test(stderr.slice(from)); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(stderr.slice(from)).toMatch(pattern);
+    };
+    try {
+      await waitFor(/watching pipelines\/\*\.ts/);
+      let mark = stderr.length;
+      fs.writeFileSync(path.join(dir, "lib/images.ts"), `export const IMAGE = "busybox:1.37";\n`);
+      await waitFor(/recompiled 1 file in \d+ ms: pipelines\/a\.ts/, mark);
+      expect(fs.readFileSync(path.join(dir, "out/a.yaml"), "utf8")).toContain("busybox:1.37");
+
+      mark = stderr.length;
+      fs.writeFileSync(path.join(dir, "pipelines/b.ts"), `import { pipeline } from "gantry";\nimport { X } from "../shared/later/x.js";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: X }); });\n`);
+      await waitFor(/GANTRY1111[\s\S]*recompiled 1 file in \d+ ms: pipelines\/b\.ts/, mark);
+      mark = stderr.length;
+      fs.mkdirSync(path.join(dir, "shared/later"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "shared/later/x.ts"), `export const X = "alpine:3";\n`);
+      await waitFor(/recompiled 1 file in \d+ ms: pipelines\/b\.ts/, mark);
+      expect(fs.readFileSync(path.join(dir, "out/b.yaml"), "utf8")).toContain("image: alpine:3");
+    } finally {
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+    }
+  }, 60_000);
+
+
   it("writes, then rewrites the manifest when a pipeline changes, and stops on SIGINT", async () => {
     const dir = tempProject({ "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n` });
     const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
