@@ -1572,6 +1572,36 @@ export default pipeline("m", {}, (p) => {
     expect(ds[0]!.hint).toBeTruthy();
   });
 
+  it("a failure in a helper of another file says where it was called from; one per message, so each failing argument is reported", async () => {
+    const checks = `export function region(r: string): string {\n  if (r !== "eu" && r !== "us") throw new Error(\`unknown region \${r}\`);\n  return r;\n}\nexport function noop(): void {\n  console.log("checked");\n}\n`;
+    const tasks = `import { region } from "./checks.js";\nexport function regional(r: string) {\n  return { image: \`etl-\${region(r)}:1\` };\n}\n`;
+    const a = `import { pipeline } from "gantry";\nimport { regional } from "./lib/tasks.js";\nimport { noop } from "./lib/checks.js";\nexport default pipeline("a", {}, (p) => {\n  noop();\n  p.task("t", regional("ap"));\n  p.task("u", regional("ap"));\n});\n`;
+    const b = `import { pipeline } from "gantry";\nimport { region } from "./lib/checks.js";\nexport default pipeline("b", {}, (p) => {\n  p.task("t", { image: region("sa") });\n  p.task("u", { image: region("ap") });\n});\n`;
+    const c = `import { pipeline } from "gantry";\nconst own = (x: string): string => { throw new Error(x); };\nexport default pipeline("c", {}, (p) => {\n  p.task("t", { image: own("local") });\n});\n`;
+    const r = await compileFiles({ "lib/checks.ts": checks, "lib/tasks.ts": tasks, "a.ts": a, "b.ts": b, "c.ts": c }, ["a.ts", "b.ts", "c.ts"]);
+    const shown = r.diagnostics.map((d) => [where(d), d.message.replace("the code throws here when the module runs: ", ""), (d.calledFrom ?? []).map((s) => `${s.file}:${s.line}:${s.column}`)]);
+    expect(shown).toEqual([
+      // In the pipeline's own file: the frame says all.
+      [`GANTRY1113 ${loc("c.ts", c, "throw")}`, "Error: local", []],
+      // Through a helper of a third file: both calls, innermost first; "ap" again in a.ts and b.ts adds nothing.
+      [`GANTRY1113 ${loc("lib/checks.ts", checks, "throw")}`, "Error: unknown region ap", [loc("lib/tasks.ts", tasks, "region(r)"), loc("a.ts", a, 'regional("ap")')]],
+      // Another argument, another message: reported too, at its own call.
+      [`GANTRY1113 ${loc("lib/checks.ts", checks, "throw")}`, "Error: unknown region sa", [loc("b.ts", b, 'region("sa")')]],
+      // A warning too, once (pipeline a's call), with its caller.
+      [`GANTRY1122 ${loc("lib/checks.ts", checks, "console.log")}`, expect.any(String), [loc("a.ts", a, "noop()")]],
+    ]);
+  });
+
+  it("a failure in a module's top-level code has no caller: the module's load is not the doing of the pipeline that read it first", async () => {
+    const checks = `export function region(r: string): string {\n  if (r !== "eu") throw new Error(\`unknown region \${r}\`);\n  return r;\n}\n`;
+    const config = `import { region } from "./checks.js";\nexport const REGION = region("ap");\n`;
+    const a = `import { pipeline } from "gantry";\nimport { REGION } from "./lib/config.js";\nexport default pipeline("a", {}, (p) => {\n  p.task("t", { image: REGION });\n});\n`;
+    const r = await compileFiles({ "lib/checks.ts": checks, "lib/config.ts": config, "a.ts": a }, ["a.ts"]);
+    expect(r.diagnostics.map((d) => [where(d), (d.calledFrom ?? []).map((s) => `${s.file}:${s.line}:${s.column}`)])).toEqual([
+      [`GANTRY1113 ${loc("lib/checks.ts", checks, "throw")}`, [loc("lib/config.ts", config, 'region("ap")')]],
+    ]);
+  });
+
   it("enum edge cases fail where a run would: read before the declaration, a member read before it runs, __proto__, merged with a namespace", async () => {
     const source = body(
       '  const a = Early.A;\n  const b = Fwd.A;\n  const c = Proto.X;\n  const d = WithNs.A;\n  const e = local();',

@@ -86,6 +86,29 @@ describe("--format sarif", () => {
     expect(run!.invocations[0]!.executionSuccessful).toBe(true);
   });
 
+  it("a failure in a helper of another file carries its call sites: the same in every format, linked in SARIF", () => {
+    const dir = tempProject({
+      "lib/checks.ts": `export function region(r: string): string {\n  if (r !== "eu") throw new Error(\`unknown [region] \${r}\`);\n  return r;\n}\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { region } from "../lib/checks.js";\nexport default pipeline("a", {}, (p) => {\n  p.task("t", { image: region("ap") });\n});\n`,
+    });
+    const [json, sarif, github, text] = ["json", "sarif", "github", "text"].map((format) => gantry(["compile", "pipelines", "--format", format], dir));
+    const [d] = JSON.parse(json!.stderr) as (JsonDiagnostic & { calledFrom?: { file: string; line: number; column: number }[] })[];
+    expect(d!.span).toMatchObject({ file: "lib/checks.ts", line: 2, column: 19 });
+    expect(d!.calledFrom).toEqual([{ file: "pipelines/a.ts", line: 4, column: 24, endLine: 4, endColumn: 36 }]);
+
+    const log = JSON.parse(sarif!.stderr) as unknown;
+    expectValid(log);
+    const [result] = log.runs[0]!.results;
+    // Brackets of the message are escaped once it has an embedded link.
+    expect(result!.message.text).toBe(`the code throws here when the module runs: Error: unknown \\[region\\] ap\ncalled from [pipelines/a.ts:4:24](0)\nhint: ${d!.hint!.replace(/[[\]]/g, "\\$&")}`);
+    expect(result!.relatedLocations).toEqual([
+      { id: 0, message: { text: "called from here" }, physicalLocation: { artifactLocation: { uri: "pipelines/a.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 4, startColumn: 24, endLine: 4, endColumn: 36 } } },
+    ]);
+
+    expect(github!.stderr).toContain(`::error file=lib/checks.ts,line=2,col=19,title=GANTRY1113::the code throws here when the module runs: Error: unknown [region] ap%0Acalled from pipelines/a.ts:4:24%0A`);
+    expect(text!.stderr).toMatch(/\n {2}called from pipelines\/a\.ts:4:24\n {2}hint: /);
+  });
+
   it("is byte-stable: the same sources give the same log, in any directory", () => {
     const files = { "pipelines/broken.ts": BROKEN };
     const a = gantry(["compile", "--format", "sarif"], tempProject(files));

@@ -20,6 +20,11 @@ export interface Diagnostic {
   span?: Span;
   /** What to do about it, in one sentence. */
   hint?: string;
+  /**
+   * For a finding in a helper another file called: the calls that led there, innermost first (one
+   * per file in a row), up to the pipeline or module code that made them.
+   */
+  calledFrom?: Span[];
 }
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>

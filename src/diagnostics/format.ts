@@ -43,6 +43,7 @@ function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): st
     const shown = cropLongLines(source, loc);
     out += codeFrameColumns(shown.source, shown.loc, { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 }) + "\n";
   }
+  for (const call of d.calledFrom ?? []) out += `  ${c.dim("called from")} ${call.file}:${call.line}:${call.column}\n`;
   if (d.hint) out += `  ${c.cyan("hint")}: ${d.hint}\n`;
   return out;
 }
@@ -77,7 +78,8 @@ function cropLongLines(source: string, loc: FrameLocation): { source: string; lo
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions#setting-an-error-message
 function githubAnnotation(d: Diagnostic): string {
   const props = d.span ? `file=${prop(d.span.file)},line=${d.span.line},col=${d.span.column},` : "";
-  const body = d.hint ? `${d.message}\n${d.hint}` : d.message;
+  const calls = (d.calledFrom ?? []).map((call) => `\ncalled from ${call.file}:${call.line}:${call.column}`).join("");
+  const body = `${d.message}${calls}${d.hint ? `\n${d.hint}` : ""}`;
   return `::${d.severity} ${props}title=${prop(d.code)}::${data(body)}\n`;
 }
 

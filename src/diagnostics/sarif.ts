@@ -37,6 +37,8 @@ interface Result {
   level: "error" | "warning";
   message: Message;
   locations: Location[];
+  /** The calls that led to a finding in a helper (`Diagnostic.calledFrom`), linked from the message as `[text](id)`. */
+  relatedLocations?: (Location & { id: number; message: Message })[];
 }
 
 interface Notification {
@@ -65,8 +67,14 @@ export function sarifLog(diagnostics: readonly Diagnostic[]): SarifLog {
   const notifications: Notification[] = [];
   for (const d of diagnostics) {
     const index = ruleIndex.get(d.code)!;
-    const message = { text: d.hint ? `${d.message}\nhint: ${d.hint}` : d.message };
-    if (d.span) results.push({ ruleId: d.code, ruleIndex: index, level: d.severity, message, locations: [location(d.span)] });
+    const calls = (d.calledFrom ?? []).map((span, id) => ({ id, text: `${span.file}:${span.line}:${span.column}`, span }));
+    // SARIF's embedded links: "[text](id)" names a related location, and in a message that has
+    // them, a literal bracket (or backslash) is escaped (SARIF 2.1.0, 3.11.6).
+    const plain = calls.length > 0 ? (t: string) => t.replace(/[\\[\]]/g, "\\$&") : (t: string) => t;
+    const callLines = calls.map((c) => `\ncalled from [${plain(c.text)}](${c.id})`).join("");
+    const message = { text: `${plain(d.message)}${callLines}${d.hint ? `\nhint: ${plain(d.hint)}` : ""}` };
+    const relatedLocations = calls.map((c) => ({ id: c.id, ...location(c.span), message: { text: "called from here" } }));
+    if (d.span) results.push({ ruleId: d.code, ruleIndex: index, level: d.severity, message, locations: [location(d.span)], ...(relatedLocations.length > 0 && { relatedLocations }) });
     else notifications.push({ level: d.severity, message, associatedRule: { id: d.code, index } });
   }
   return {

@@ -3,6 +3,9 @@ import type { DiagnosticCode } from "../../diagnostics/index.js";
 
 /** Thrown when an expression is outside the static subset or fails on its values. Becomes a diagnostic. */
 export class StaticError extends Error {
+  /** The calls it was met under, outermost first (`Evaluator.callSites` when it left the innermost call). */
+  callSites: readonly (ts.Node | null)[] | undefined;
+
   constructor(
     readonly code: DiagnosticCode,
     readonly node: ts.Node,

@@ -4,7 +4,7 @@
  * dispatch, calls and closures, member access, limits, and diagnostics with statement-level recovery.
  */
 import { ts } from "ts-morph";
-import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
+import type { Diagnostic, DiagnosticCode, Severity, Span } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import { arrayIterators, callable, inaccessibleMember, MUTATING_ARRAY_METHODS, numericBuiltins, objectAssign, parameterObjects, readMember, reordersItems } from "./builtins.js";
 import { FixedValueChange, RunFailure, hostFailure, isStackOverflow, LimitError, outOfStack, POISON, Poisoned, SHORT_CIRCUIT, sourceTextError, StaticError, Thrown, Unwinding } from "./errors.js";
@@ -35,6 +35,11 @@ export const LIMITS = { callDepth: 200, loopIterations: 10_000, steps: 1_000_000
 export class Evaluator {
   /** Functions being invoked, outermost first: the call depth, and where a runaway recursion began. */
   private stack: ts.Node[] = [];
+  /**
+   * Calls being evaluated, outermost first, for the "called from" of a diagnostic in a helper; a
+   * `null` marks where a module's top-level code starts running (its load is not the caller's doing).
+   */
+  readonly callSites: (ts.Node | null)[] = [];
   /** Calls and loop iterations since the last `resetBudget()`: bounds total work, not just depth. */
   private steps = 0;
   /** Expressions being evaluated now, one inside the other (LIMITS.nesting). */
@@ -136,6 +141,7 @@ export class Evaluator {
     if (this.deferred && (e instanceof StaticError || e instanceof Poisoned)) {
       if (e instanceof StaticError) {
         noteFailedIn(e);
+        e.callSites ??= this.callSites.slice();
         this.deferred.push(e);
       }
       this.failures++;
@@ -147,14 +153,44 @@ export class Evaluator {
     }
     if (e instanceof StaticError) {
       this.failures++;
-      const span = this.origins.span(e.node);
-      const key = `${e.code}@${span.file}:${span.line}:${span.column}`;
-      if (this.reported.has(key)) return;
-      this.reported.add(key);
-      this.diagnostics.push({ code: e.code, severity: "error", message: e.message, span, ...(e.hint && { hint: e.hint }) });
+      this.report("error", e.code, e.node, e.message, e.hint, e.callSites ?? this.callSites);
       return;
     }
     throw e;
+  }
+
+  /**
+   * A diagnostic, once per place and message: a shared helper that fails the same way for every
+   * pipeline is reported once (with the first call site), one whose message depends on its
+   * arguments (a thrown "unknown region eu-west-9") once per message.
+   */
+  private report(severity: Severity, code: DiagnosticCode, node: ts.Node, message: string, hint: string | undefined, sites: readonly (ts.Node | null)[]): void {
+    const span = this.origins.span(node);
+    const key = `${code}@${span.file}:${span.line}:${span.column}|${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    const calledFrom = this.calledFrom(span.file, sites);
+    this.diagnostics.push({ code, severity, message, span, ...(hint && { hint }), ...(calledFrom.length > 0 && { calledFrom }) });
+  }
+
+  /**
+   * Where the code of `file` that failed was called from, innermost first, as far as the module
+   * code running started: one call per file in a row (a helper's own inner calls, recursion and the
+   * pipeline body's `pipeline(...)` add nothing the frame does not show), none in `file` itself at
+   * the innermost end.
+   */
+  private calledFrom(file: string, sites: readonly (ts.Node | null)[]): Span[] {
+    const out: Span[] = [];
+    let last = file;
+    for (let i = sites.length - 1; i >= 0; i--) {
+      const site = sites[i];
+      if (!site) break;
+      const span = this.origins.span(site);
+      if (span.file === last) continue;
+      last = span.file;
+      out.push(span);
+    }
+    return out;
   }
 
   /** Failures met while speculating (`speculate`), in order, instead of diagnostics; undefined otherwise. */
@@ -210,6 +246,7 @@ export class Evaluator {
       // From the top, as loading the module runs it: not on top of whatever call loaded it.
       const [stack, nesting] = [this.stack, this.nesting];
       [this.stack, this.nesting] = [[], 0];
+      this.callSites.push(null);
       this.deferred = deferred;
       let failed: unknown;
       try {
@@ -220,6 +257,7 @@ export class Evaluator {
       } finally {
         this.deferred = outer;
         [this.stack, this.nesting] = [stack, nesting];
+        this.callSites.pop();
         this.restoreBudget(spent);
       }
       if (failed instanceof StaticError) deferred.push(failed);
@@ -238,11 +276,7 @@ export class Evaluator {
 
   /** Reports a warning: evaluation goes on, nothing fails. */
   warn(code: DiagnosticCode, node: ts.Node, message: string, hint?: string): void {
-    const span = this.origins.span(node);
-    const key = `${code}@${span.file}:${span.line}:${span.column}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.diagnostics.push({ code, severity: "warning", message, span, ...(hint && { hint }) });
+    this.report("warning", code, node, message, hint, this.callSites);
   }
 
   /** A user function as a real JavaScript function that interprets its body when called. */
@@ -381,10 +415,15 @@ export class Evaluator {
     let result: unknown;
     // Only a closure takes them, and at once: a host function (map, pipeline) calls with its own arguments.
     this.pendingArgOrigins = this.closures.has(callee) ? argOrigins : undefined;
+    this.callSites.push(node);
     try {
       result = receiver === undefined ? callee(...args) : Reflect.apply(callee, receiver, args);
     } catch (e) {
-      throw hostFailure(node, e, describe(node.expression));
+      const failure = hostFailure(node, e, describe(node.expression));
+      if (failure instanceof StaticError) failure.callSites ??= this.callSites.slice();
+      throw failure;
+    } finally {
+      this.callSites.pop();
     }
     if (reordersItems(callee) && Array.isArray(receiver)) this.origins.forgetProperties(receiver);
     if (callee === objectAssign) this.copyOrigins(args);

@@ -356,9 +356,11 @@ export class ModuleLoader {
     // export being read then; it must not spend the budget of whichever export reads it now.
     const again = (this.loads.get(record.file.fileName) ?? 0) > 1;
     this.running.push({ site: `${record.file.fileName}#${site}`, made: 0, ...(again && { budget: this.evaluator.takeBudget() }) });
+    this.evaluator.callSites.push(null); // a module's code runs on its own, not called by whatever read it first
   }
 
   leaveInitializer(): void {
+    this.evaluator.callSites.pop();
     const frame = this.running.pop();
     if (frame?.budget !== undefined) this.evaluator.restoreBudget(frame.budget);
   }
