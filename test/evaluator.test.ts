@@ -4,6 +4,8 @@
  * with its exact position. Where a construct is supported, the same module is also executed and must
  * build the same task, so "supported" means "evaluated as JavaScript would".
  */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
 import { describe, expect, it } from "vitest";
@@ -214,6 +216,29 @@ export default pipeline("modules", {}, (p) => {
     };
     const ir = await onePipeline(files);
     expect(task(ir, "t").args).toEqual(["A", "B", "C", "default", "a", "b", "c", "D"]);
+  });
+
+  it("a namespace has no key for an export that is only a type, also passed on by a re-export, as tsc's emit runs", async () => {
+    // tsc drops a re-export, or an exported import, of a type; esbuild-style transpilers keep it and
+    // the run fails to link. Either way no run's namespace has the name: the reference is tsc's output run by Node.
+    const files: Files = {
+      "types.ts": `export interface Cfg { a: string }\nexport type Alias = string;\nexport const real = 1;\n`,
+      "only-types.ts": `export interface Only { a: string }\nexport type OnlyAlias = number;\n`,
+      "local.ts": `interface L { a: string }\ntype LA = string;\nexport { L, LA };\nexport const v = 1;\n`,
+      "mod.ts": `export { Cfg, real } from "./types.js";\nexport * from "./only-types.js";\nimport { Alias } from "./types.js";\nexport { Alias };\nimport type { Cfg as C2 } from "./types.js";\nexport { C2 };\nexport * from "./local.js";\nexport * as sub from "./only-types.js";\nexport const own = "o";\n`,
+    };
+    const probe = `const forIn: string[] = [];\n  for (const k in ns) forIn.push(k);\n  const seen = [Object.keys(ns).join(), Object.keys({ ...ns }).join(), Object.entries(ns).map(([k]) => k).join(), String(Object.values(ns).length), forIn.join(), String("Cfg" in ns), String("Alias" in ns)];`;
+    const r = await compileFiles({ ...files, "main.ts": `import { pipeline } from "gantry";\nimport * as ns from "./mod.js";\nexport default pipeline("ns", {}, (p) => {\n  ${probe}\n  p.task("t", { image: "x", args: seen });\n});\n` }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([]);
+    const run = tempProject({ ...files, "main.ts": `import * as ns from "./mod.js";\n${probe}\nconsole.log(JSON.stringify(seen));\n` });
+    const program = ts.createProgram(Object.keys(files).concat("main.ts").map((f) => path.join(run, f)), { noLib: true, types: [], module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, outDir: path.join(run, "out") });
+    expect(program.emit().emitSkipped).toBe(false);
+    fs.writeFileSync(path.join(run, "out/package.json"), `{ "type": "module" }\n`);
+    const node = spawnSync(process.execPath, [path.join(run, "out/main.js")], { encoding: "utf8" });
+    expect(node.stderr).toBe("");
+    const executed = JSON.parse(node.stdout) as string[];
+    expect(executed).toEqual(["own,real,sub,v", "own,real,sub,v", "own,real,sub,v", "4", "own,real,sub,v", "false", "false"]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.args).toEqual(executed);
   });
 
   it("export * through several levels, and a named re-export of what a module gets through export * (two levels used to be GANTRY1111)", async () => {

@@ -193,11 +193,15 @@ export class ModuleRecord {
   /**
    * Every name this module exports, star re-exports included (not their defaults), less those two
    * stars provide with different values: a run leaves an ambiguous name out of the namespace.
+   * Less those that are only a type (`exportsOnlyAType`), also when passed on (`export { T } from`,
+   * `import { T } ...; export { T }`): tsc's emit drops them, so a run's namespace never has them.
+   * (A transpiler that sees one file at a time keeps such a re-export, and the run then fails to
+   * link; Gantry follows tsc, and no run has the name either way.)
    */
   allExportNames(seen = new Set<ModuleRecord>()): string[] {
     if (seen.has(this)) return [];
     seen.add(this);
-    const names = new Set(this.exports.keys());
+    const names = new Set([...this.exports.keys()].filter((n) => !this.exportsOnlyAType(n)));
     for (const star of this.starExports) {
       const target = this.loader.importFrom(this.file, star.specifier, star.node);
       const more = target instanceof ModuleRecord ? target.allExportNames(seen) : Object.keys(target.values);
