@@ -603,6 +603,29 @@ export default pipeline("unread", {}, (p) => {
     expect(r.diagnostics[2]!.message).toMatch(/^Object\.assign changes a module-level value when the module runs/);
   });
 
+  it("GANTRY1104 for an unread declaration only where a run changes the value: a change in a branch the run does not take is silent, one it takes is reported", async () => {
+    const main = (extra: boolean) => `import { pipeline } from "gantry";
+const EXTRA = ${extra};
+export const LIST: string[] = ["a"];
+const viaConditional = EXTRA ? LIST.push("b") : 0;
+const viaAnd = EXTRA && LIST.push("c");
+const viaIf = (() => { if (EXTRA) LIST.push("d"); return 1; })();
+const viaCallback = [1].filter(() => EXTRA).forEach(() => LIST.push("e"));
+enum ViaEnum { A = EXTRA ? LIST.push("f") : 0 }
+export default pipeline("branches", {}, (p) => { p.task("t", { image: "x", args: LIST }); });
+`;
+    // The syntax sees a push in each; a run with EXTRA false takes none, and LIST stays ["a"].
+    const quiet = await compileFiles({ "main.ts": main(false) }, ["main.ts"]);
+    expect(quiet.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([]);
+    expect(quiet.pipelines[0]!.ir.tasks[0]!.args).toEqual(["a"]);
+    expect((await executedArgs(path.join(quiet.cwd, "main.ts"))).t).toEqual(["a"]);
+    // With EXTRA true a run pushes in every one, and each is reported where it pushes.
+    const source = main(true);
+    const changed = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(changed.diagnostics.map(where)).toEqual([1, 2, 3, 4, 5].map((nth) => `GANTRY1104 ${loc("main.ts", source, "LIST.push", nth)}`));
+    expect((await executedArgs(path.join(changed.cwd, "main.ts"))).t).toEqual(["a", "b", "c", "d", "e", "f"]);
+  });
+
   it("GANTRY1113: a thrown value that cannot be shown still fails where it is thrown, and ends its function", async () => {
     const source = body("  const v = cyclic();", "function cyclic(): string {\n  const a: unknown[] = [];\n  a.push(a);\n  throw a;\n  const u: any = undefined;\n  return u.k;\n}\n");
     const ds = await diagnose(source);

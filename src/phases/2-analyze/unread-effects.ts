@@ -16,17 +16,24 @@ import { skipTransparent } from "./visitors/transparent.js";
 
 /**
  * GANTRY1104 for each unread top-level declaration of `record` that would change a module value when
- * run, found from its syntax; returns the names reported. See `ModuleLoader.checkUnreadDeclarations`.
+ * run, found from its syntax and not ruled out by running it (a branch not taken); returns the names
+ * reported. See `ModuleLoader.checkUnreadDeclarations`.
  */
 export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loader: ModuleLoader): Set<string> {
   const reported = new Set<string>();
   for (const statement of record.file.statements) {
     if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
     for (const { name, runs } of declarationCode(statement)) {
-      if (name === undefined || record.scope.lookup(name)?.state !== "pending") continue;
+      if (name === undefined) continue;
+      const binding = record.scope.lookup(name);
+      if (binding?.state !== "pending") continue;
       for (const code of runs) {
         const change = mutationOfModuleValue(code, record.file, loader);
         if (!change) continue;
+        // The syntax sees every branch, a run takes one: if the declaration, run, completes, it changed
+        // nothing (module values are frozen: a change fails), so the change is in code a run does not
+        // reach (`EXTRA ? LIST.push("b") : 0` with EXTRA false). Classes are never evaluated.
+        if (!ts.isClassDeclaration(statement) && ev.speculate(() => readBinding(binding, name, statement)).ran) break;
         ev.recover(
           new StaticError("GANTRY1104", change.at, `${change.what} when the module runs, in a declaration nothing reads (so Gantry never runs it, and would read the value unchanged)`, "Build the value complete in its own declaration (with a spread or concat), or change a copy."),
         );
