@@ -91,3 +91,27 @@ export function importedBinding(node: ts.Node): { from: ts.StringLiteral; import
   if (!from || !ts.isStringLiteral(from)) return undefined;
   return { from, imported: ts.isImportSpecifier(node) ? (node.propertyName ?? node.name).text : ts.isImportClause(node) ? "default" : undefined };
 }
+
+/**
+ * Why a name no scope binds is still declared around `id`: a TypeScript `namespace` (which Gantry
+ * does not evaluate), or a `declare`d name (whose value a run takes from elsewhere). Asked only on
+ * the way to "cannot find name", for a better message.
+ */
+export function unboundDeclaration(id: ts.Identifier): "namespace" | "ambient" | undefined {
+  for (let node: ts.Node | undefined = id.parent; node; node = node.parent) {
+    if (!ts.isSourceFile(node) && !ts.isBlock(node) && !ts.isModuleBlock(node)) continue;
+    for (const st of node.statements) {
+      if (!statementNames(st).includes(id.text)) continue;
+      if (hasModifier(st, ts.SyntaxKind.DeclareKeyword)) return "ambient";
+      if (ts.isModuleDeclaration(st)) return "namespace";
+    }
+  }
+  return undefined;
+}
+
+/** The names a statement declares: a variable statement's bindings, or a declaration's own name. */
+function statementNames(st: ts.Statement): string[] {
+  if (ts.isVariableStatement(st)) return st.declarationList.declarations.flatMap((d) => boundNames(d.name));
+  const name = (st as { name?: ts.Node }).name;
+  return name && ts.isIdentifier(name) ? [name.text] : [];
+}

@@ -11,8 +11,12 @@ import type { ExpressionVisitor } from "./types.js";
 export const NewExpression: ExpressionVisitor<ts.NewExpression> = (node, scope) => {
   const name = node.expression.getText();
   const builtin = scope.lookup(name) === undefined;
-  if (name === "Date" && builtin) {
+  if (name === "Date" && builtin && !node.arguments?.length) {
     throw new StaticError("GANTRY1105", node, "`new Date()` has no value at compile time: the current date differs on every run", "Declare a pipeline parameter for the date, or use the target's runtime variables (e.g. Argo's `{{workflow.creationTimestamp}}`).");
+  }
+  if (name === "Date" && builtin) {
+    // A fixed date is the same on every run, but Gantry keeps no Date objects, and most of their methods read the machine's time zone.
+    throw new StaticError("GANTRY1106", node, "`new Date(...)` is not evaluated at compile time, even of a fixed date", "Write the date as the string you need (\"2024-01-01T00:00:00Z\"), or declare a pipeline parameter for it.");
   }
   const hint = !builtin ? undefined : name === "Array" ? ARRAY_CONSTRUCTOR_HINT : notEvaluated.get(name);
   throw new StaticError("GANTRY1106", node, `\`new ${name}(...)\` is not evaluated at compile time`, hint ?? "Use plain objects and functions instead of classes.");
