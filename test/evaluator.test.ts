@@ -1853,7 +1853,7 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     const source = body("  const v = X;\n  const w = Y;", 'import { X } from "./nope";\nimport { Y } from "./lib";\n');
     const ds = await diagnose(source, { "lib.ts": "export const Z = 1;\n" });
     expect(ds.map(where)).toEqual([`GANTRY1111 ${loc("main.ts", source, '"./nope"')}`, `GANTRY1111 ${loc("main.ts", source, "Y }")}`]);
-    expect(ds.map((d) => d.message)).toEqual(['cannot resolve "./nope" to a TypeScript file', 'module lib.ts has no export "Y"']);
+    expect(ds.map((d) => d.message)).toEqual(['cannot resolve "./nope" to a TypeScript or JavaScript module', 'module lib.ts has no export "Y"']);
     expect(ds.every((d) => d.hint)).toBe(true);
   });
 
@@ -1895,7 +1895,7 @@ export default pipeline("r2", {}, (p) => { p.task("t", { image: "x", args: [type
       `GANTRY1113 ${loc("lib.ts", lib, 'throw new Error("lib refuses to load")')} the code throws here when the module runs: Error: lib refuses to load`,
       `GANTRY1111 ${loc("main.ts", main2, "Missing")} module lib.ts has no export "Missing"`,
       `GANTRY1111 ${loc("main.ts", main2, "pipelin }")} "gantry" has no export "pipelin"`,
-      `GANTRY1111 ${loc("main.ts", main2, '"./nope"')} cannot resolve "./nope" to a TypeScript file`,
+      `GANTRY1111 ${loc("main.ts", main2, '"./nope"')} cannot resolve "./nope" to a TypeScript or JavaScript module`,
     ]);
     // \`Shape\`, used only as a type, and \`Unused\` and \`Only\`, not used as values at all, are dropped by a
     // transpiler, so a run never asks lib.ts or types.ts for them: no diagnostic.

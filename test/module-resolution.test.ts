@@ -16,6 +16,39 @@ const main = (imports: string, image = "IMAGE") =>
   `import { pipeline } from "gantry";\n${imports}\nexport default pipeline("p", {}, (p) => { p.task("t", { image: ${image} }); });\n`;
 const images = `export const IMAGE = "busybox:1.36";\n`;
 
+describe("JavaScript helper modules", () => {
+  it("an ES module in .js or .mjs is read like a TypeScript one; `./x.js` is x.ts when both exist, as TypeScript resolves it", async () => {
+    const files = {
+      "lib/names.js": `export const PREFIX = "js";\n`,
+      "lib/names.ts": `export const PREFIX = "ts";\n`,
+      "lib/only.js": `import { PREFIX } from "./names.js";\nexport const tag = (x) => \`\${PREFIX}-\${x}\`;\n`,
+      "lib/more.mjs": `export default { image: "busybox:1.36" };\n`,
+      "main.ts": main(`import { tag } from "./lib/only.js";\nimport more from "./lib/more.mjs";`, "`${more.image}-${tag(\"a\")}`"),
+    };
+    const cwd = tempProject(files);
+    const options: ts.CompilerOptions = { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext, allowJs: true };
+    for (const [from, specifier, expected] of [["lib/only.js", "./names.js", "lib/names.ts"], ["main.ts", "./lib/only.js", "lib/only.js"], ["main.ts", "./lib/more.mjs", "lib/more.mjs"]] as const) {
+      const byTs = ts.resolveModuleName(specifier, path.join(cwd, from), options, ts.sys).resolvedModule?.resolvedFileName;
+      expect(byTs && path.relative(cwd, byTs)).toBe(expected);
+      expect(new ModuleResolver(cwd).moduleFile(path.join(cwd, from), specifier)).toBe(path.join(cwd, expected));
+    }
+    const r = await compile({ cwd, paths: ["main.ts"], target: "argo", kind: "auto" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.image).toBe("busybox:1.36-ts-a");
+  });
+
+  it("TypeScript syntax in a .js module is GANTRY1002, as Node refuses it; a CommonJS .cjs module is not read (GANTRY1111)", async () => {
+    const typed = `export const X: string = "a";\n`;
+    const source = main(`import { X } from "./lib/typed.js";\nimport { A } from "./lib/old.cjs";\nexport const a = A;`, "X");
+    const r = await compileFiles({ "lib/typed.js": typed, "lib/old.cjs": `module.exports = { A: 1 };\n`, "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1002 ${loc("lib/typed.js", typed, "string")} Type annotations can only be used in TypeScript files.`,
+      `GANTRY1111 ${loc("main.ts", source, '"./lib/old.cjs"')} cannot resolve "./lib/old.cjs" to a TypeScript or JavaScript module`,
+    ]);
+    expect(r.diagnostics[1]!.hint).toContain("CommonJS .cjs modules are not read");
+  });
+});
+
 describe("tsconfig paths and baseUrl", () => {
   /** [name, tsconfig files, specifier in main.ts, the file it must name] */
   const cases: [string, Record<string, string>, string, string][] = [

@@ -26,8 +26,8 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
   const onEvent = (dir: string, recursive: boolean) => (_event: string, name: string | Buffer | null) => {
     if (!name) return;
     const changed = path.join(dir, name.toString());
-    // Sources and JSON documents they may import under the inputs; elsewhere, what the pipelines depend on.
-    if (!(recursive && /\.((m|c)?tsx?|json)$/.test(changed)) && !plan.relevant.has(changed)) return;
+    // Sources, and JavaScript and JSON modules they may import, under the inputs; elsewhere, what the pipelines depend on.
+    if (!(recursive && /\.((m|c)?tsx?|m?js|json)$/.test(changed)) && !plan.relevant.has(changed)) return;
     pending.add(changed);
     clearTimeout(timer);
     timer = setTimeout(flush, 100);

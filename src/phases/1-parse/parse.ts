@@ -73,7 +73,7 @@ export function createSourceProgram(cwd: string): SourceProgram {
       let out = syntax.get(absolutePath);
       if (!out) {
         // parseDiagnostics is internal to TypeScript but has been stable for years; it avoids building a Program.
-        const found = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+        const found = isJavaScript(sf.fileName) ? javaScriptSyntaxErrors(sf) : ((sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? []);
         const errors = [...found.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") })), ...unparenthesizedNullishMixes(sf), ...earlyErrors(sf)].sort((a, b) => a.start - b.start);
         out = errors.map((d) => {
           const start = sf.getLineAndCharacterOfPosition(d.start);
@@ -143,4 +143,19 @@ function parseFailure(e: unknown): string {
   return e instanceof RangeError ? "it is nested too deeply to parse (the parser ran out of stack)" : `TypeScript could not parse it (${e instanceof Error ? e.message : String(e)})`;
 }
 
-const scriptKind = (p: string): ts.ScriptKind => (p.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+const isJavaScript = (p: string) => /\.m?js$/.test(p);
+const scriptKind = (p: string): ts.ScriptKind => (isJavaScript(p) ? ts.ScriptKind.JS : p.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+
+/**
+ * A JavaScript module's syntax errors, TypeScript-only syntax among them (a type annotation or an
+ * `interface` in a .js file, which Node refuses), as TypeScript reports them: that takes a program,
+ * here one of this file alone that reads and resolves nothing else.
+ */
+function javaScriptSyntaxErrors(sf: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  const options: ts.CompilerOptions = { allowJs: true, noLib: true, noResolve: true, types: [] };
+  const host = ts.createCompilerHost(options);
+  host.getSourceFile = (f) => (f === sf.fileName ? sf : undefined);
+  host.fileExists = (f) => f === sf.fileName;
+  host.readFile = (f) => (f === sf.fileName ? sf.text : undefined);
+  return ts.createProgram({ rootNames: [sf.fileName], options, host }).getSyntacticDiagnostics(sf);
+}

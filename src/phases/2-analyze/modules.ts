@@ -468,7 +468,7 @@ export class ModuleLoader {
     if (file) this.imported.add(file);
     const record = file && this.module(file);
     if (file && !record) throw new StaticError("GANTRY1001", at, cannotRead(this.program, file));
-    if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript file`, "Relative imports must point at a .ts/.mts/.cts file or a folder with index.ts.");
+    if (!record) throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}" to a TypeScript or JavaScript module`, "Relative imports must point at a .ts/.mts/.cts file, an ES module in .js/.mjs, or a folder with an index file (CommonJS .cjs modules are not read).");
 
     // Its syntax errors are reported already; values read from a mis-parsed file would be guesses.
     if (record.hasSyntaxErrors) throw new Poisoned();

@@ -31,7 +31,10 @@ interface PathMapping {
   problem: string | undefined;
 }
 
-const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx"];
+/** TypeScript first, then JavaScript modules (`./x.js` is `x.ts` when there is one, as TypeScript resolves it). */
+const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx", ".js", ".mjs"];
+/** Files Gantry reads as modules: TypeScript, and JavaScript written as ES modules (not `.cjs`). */
+const MODULE_FILE = /\.((m|c)?tsx?|m?js)$/;
 
 export class ModuleResolver {
   /** Probes of this compile, by absolute base path: files do not change mid-compile. */
@@ -117,7 +120,7 @@ export class ModuleResolver {
     return file === undefined ? undefined : { kind: "module", file };
   }
 
-  /** Node16-style resolution for TypeScript sources: `./x.js` means `./x.ts`; folders mean index files. */
+  /** Node16-style resolution for TypeScript sources: `./x.js` means `./x.ts` if there is one; folders mean index files. */
   private probe(base: string): string | undefined {
     if (this.probes.has(base)) return this.probes.get(base);
     const candidates = [base];
@@ -127,7 +130,7 @@ export class ModuleResolver {
     for (const ext of EXTENSIONS) candidates.push(path.join(base, "index" + ext));
     let found: string | undefined;
     for (const c of candidates) {
-      if (!/\.(m|c)?tsx?$/.test(c)) continue;
+      if (!MODULE_FILE.test(c)) continue;
       if (isFile(c)) {
         found = c;
         break;
