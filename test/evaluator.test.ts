@@ -68,6 +68,8 @@ describe("constructs of the static subset", () => {
     ["if / else if / else and return", "function size(n: number) { if (n > 100) { return \"big\"; } else if (n > 10) return \"medium\"; else { return \"small\"; } }", "", "[size(1000), size(50), size(1)]", ["big", "medium", "small"]],
     ["for...of with break and continue", "function pick(xs: number[]) { const out: string[] = []; for (const x of xs) { if (x === 2) continue; if (x === 5) break; out.push(String(x)); } return out; }", "", "pick([1, 2, 3, 4, 5, 6])", ["1", "3", "4"]],
     ["for...of returning from a helper, over strings and with destructuring", "function find(xs: string[], c: string) { for (const x of xs) { if (x.startsWith(c)) return x; } return \"none\"; }", "const pairs: string[] = []; for (const [k, v] of Object.entries({ a: 1, b: 2 })) pairs.push(k + v); for (const ch of \"xy\") pairs.push(ch);", "[find([\"apple\", \"banana\"], \"b\"), find([\"a\"], \"z\"), ...pairs]", ["banana", "none", "a1", "b2", "x", "y"]],
+    ["counted for loops: steps, commas, continue and break, nested, no condition", "function shards(n: number) { const out: string[] = []; for (let i = 0; i < n; i++) out.push(`s${i}`); return out; }", "const pairs: string[] = []; for (let i = 0, j = 10; i < j; i += 3, j--) { if (i === 3) continue; pairs.push(`${i}:${j}`); } for (let a = 1; a <= 2; a++) for (let b = a; b <= 2; b = b * 2) pairs.push(`${a}${b}`); for (let k = 0; ; ++k) { if (k > 2) break; pairs.push(`k${k}`); }", "[...shards(3), ...pairs]", ["s0", "s1", "s2", "0:10", "6:8", "11", "12", "22", "k0", "k1", "k2"]],
+    ["counted for loops give each pass its own variables, as closures see them", "", "const fns: (() => string)[] = []; for (let i = 0; i < 3; i++) fns.push(() => `f${i}`); let total = 0; for (let n = 5, s = `${n}`; n > 3; n--) fns.push(() => s + n);", "fns.map((f) => f())", ["f0", "f1", "f2", "55", "54"]],
     ["for...of sees items pushed while it runs, as JavaScript does", "", "const queue = [\"a\"]; const seen: string[] = []; for (const q of queue) { seen.push(q); if (q.length < 3) queue.push(q + \"a\"); }", "seen", ["a", "aa", "aaa"]],
     ["map, filter, flatMap, forEach, join, concat, includes, push", "", "const seen: string[] = []; [1, 2, 3].forEach((n) => { seen.push(`s${n}`); });", "[[1, 2, 3, 4].map((n) => n * 2).filter((n) => n > 2).join(\"|\"), ...[\"a\", \"b\"].flatMap((s) => [s, s.toUpperCase()]), ...[\"c\"].concat([\"d\"], \"e\"), String([1, 2].includes(2)), String([1, 2].includes(3)), ...seen]", ["4|6|8", "a", "A", "b", "B", "c", "d", "e", "true", "false", "s1", "s2", "s3"]],
     ["other array methods: some, every, find, reduce, slice, indexOf, at, flat, toSorted", "", "const xs = [3, 1, 2];", "[String(xs.some((x) => x > 2)), String(xs.every((x) => x > 2)), String(xs.find((x) => x < 3)), String(xs.reduce((a, b) => a + b, 0)), xs.slice(1).join(), String(xs.indexOf(2)), String(xs.at(-1)), [[1], [2, [3]]].flat().join(), xs.toSorted().join(), xs.join()]", ["true", "false", "1", "6", "1,2", "2", "2", "1,2,3", "1,2,3", "3,1,2"]],
@@ -375,7 +377,7 @@ describe("diagnostics of the front end", () => {
 
   it.each([
     ["a while loop", "  let i = 0;\n  while (i < 3) {}", "while"],
-    ["a classic for loop", "  for (let i = 0; i < 3; i++) {}", "for"],
+    ["a do loop", "  do {} while (false);", "do"],
     ["a regex literal", '  const r = /ab+c/.test("abc");', "/ab+c/"],
     ["a getter", "  const o = { get x() { return 1; } };", "get x"],
     ["a setter", "  const o = { set x(v: number) {} };", "set x"],
@@ -1080,6 +1082,24 @@ export const reg = makeRegistry();
       `GANTRY1105 ${loc("main.ts", source, "Date.now")} \`Date\` has no value at compile time: the current date and time differ on every run`,
     ]);
     expect(ds.every((d) => d.hint)).toBe(true);
+  });
+
+  it("counted for loops: the body may not change the loop's variables, the update may change nothing else, and the loop is bounded", async () => {
+    const source = body(
+      '  for (let i = 0; i < 3; i++) { i = 5; }\n  const o = { n: 0 };\n  for (let i = 0; i < 3; o.n++) {}\n  for (i = 0; i < 3; i++) {}\n  for (var v = 0; v < 3; v++) {}\n  for (const c = 0; c < 3; c++) {}\n  for (let r = 0; r < 1e9; r++) {}\n  for (let q = 0; q < p.params.n; q++) {}\n  for (let t = j, j = 0; t < 1; t++) {}',
+    ).replace('pipeline("diag", {}', 'pipeline("diag", { parameters: { n: { default: "3" } } }');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1104 ${loc("main.ts", source, "i = 5")}`,
+      `GANTRY1100 ${loc("main.ts", source, "o.n++")}`,
+      `GANTRY1100 ${loc("main.ts", source, "i = 0; i < 3; i++) {}")}`,
+      `GANTRY1100 ${loc("main.ts", source, "var v")}`,
+      `GANTRY1100 ${loc("main.ts", source, "c++")}`,
+      `GANTRY1108 ${loc("main.ts", source, "for (let r")}`,
+      `GANTRY1112 ${loc("main.ts", source, "p.params.n")}`,
+      `GANTRY1109 ${loc("main.ts", source, "j, j = 0")}`,
+    ]);
+    expect(ds.find((d) => d.code === "GANTRY1108")!.message).toBe("loop ran more than 10000 times");
   });
 
   it("GANTRY1106: new Foo(), a built-in class, and a class used as a value", async () => {

@@ -46,7 +46,7 @@ export const BinaryExpression: ExpressionVisitor<ts.BinaryExpression> = (node, s
   }
 };
 
-function operate(op: ts.BinaryOperator, l: never, r: never, node: ts.BinaryExpression): unknown {
+export function operate(op: ts.BinaryOperator, l: never, r: never, node: ts.BinaryExpression): unknown {
   switch (op) {
     case K.PlusToken: return (l as number) + (r as number);
     case K.MinusToken: return (l as number) - (r as number);

@@ -52,7 +52,7 @@ export function iteration(node: ts.ForOfStatement | ts.ForInStatement, decl: ts.
   return ev.executeBlock([node.statement], inner);
 }
 
-/** Counter loops have no static bound; they are rejected with a pointer to the bounded forms. */
-export const UnboundedLoop: StatementVisitor<ts.ForStatement | ts.WhileStatement | ts.DoStatement> = (node) => {
-  throw new StaticError("GANTRY1100", node, "this loop has no static bound and is not evaluated at compile time", "Loop with `for (const x of items)` or `items.map(...)` over a static array.");
+/** `while` and `do` loops could only end through a changed variable, which Gantry never has: refused with a pointer to the loops it runs. */
+export const UnboundedLoop: StatementVisitor<ts.WhileStatement | ts.DoStatement> = (node) => {
+  throw new StaticError("GANTRY1100", node, "this loop has no static bound and is not evaluated at compile time", "Loop with `for (const x of items)`, `items.map(...)` or a counted `for (let i = 0; i < n; i++)`.");
 };

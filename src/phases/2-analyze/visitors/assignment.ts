@@ -24,7 +24,7 @@ interface Place {
   node: ts.PropertyAccessExpression | ts.ElementAccessExpression;
 }
 
-const COMPOUND: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
+export const COMPOUND: Partial<Record<ts.SyntaxKind, ts.BinaryOperator>> = {
   [ts.SyntaxKind.PlusEqualsToken]: ts.SyntaxKind.PlusToken,
   [ts.SyntaxKind.MinusEqualsToken]: ts.SyntaxKind.MinusToken,
   [ts.SyntaxKind.AsteriskEqualsToken]: ts.SyntaxKind.AsteriskToken,

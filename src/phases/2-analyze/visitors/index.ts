@@ -10,6 +10,7 @@ import { EnumDeclaration } from "./EnumDeclaration.js";
 import { ExpressionStatement } from "./ExpressionStatement.js";
 import { ForInStatement } from "./ForInStatement.js";
 import { ForOfStatement, UnboundedLoop } from "./ForOfStatement.js";
+import { ForStatement } from "./ForStatement.js";
 import { FunctionLike } from "./functions.js";
 import { Identifier } from "./Identifier.js";
 import { IfStatement } from "./IfStatement.js";
@@ -71,7 +72,7 @@ export const statementVisitors: Partial<Record<ts.SyntaxKind, StatementVisitor<n
   [K.ThrowStatement]: ThrowStatement,
   [K.Block]: Block,
   [K.ForOfStatement]: ForOfStatement,
-  [K.ForStatement]: UnboundedLoop,
+  [K.ForStatement]: ForStatement,
   [K.ForInStatement]: ForInStatement,
   [K.WhileStatement]: UnboundedLoop,
   [K.DoStatement]: UnboundedLoop,
