@@ -121,6 +121,10 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
           checkBindingName(id, report);
         }
         declareScope(c.block.statements, "block", param);
+        // `catch (e) { var e }` is allowed (web legacy), but not a `var` of a name a destructured parameter binds.
+        if (hasVar && c.variableDeclaration && !isIdentifier(c.variableDeclaration.name)) {
+          for (const id of varNames(c.block.statements, "block")) if (param.has(id.text)) report(id, `Identifier '${id.text}' has already been declared`);
+        }
         if (c.variableDeclaration) visitChildren(c.variableDeclaration);
         c.block.statements.forEach(visit);
         return;
@@ -153,6 +157,7 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         return;
       case K.LabeledStatement: {
         const l = node as ts.LabeledStatement;
+        if (jumps.labels.some((outer) => outer.name === l.label.text)) report(l.label, `Label '${l.label.text}' has already been declared`);
         const labels = [...jumps.labels, { name: l.label.text, iteration: isIteration(unlabelled(l.statement)) }];
         within(l.statement, { ...jumps, labels }, inFunction);
         return;
@@ -162,6 +167,22 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         visit(s.expression);
         within(s.caseBlock, { ...jumps, breakable: true }, inFunction);
         return;
+      }
+      case K.ObjectLiteralExpression: {
+        // One `__proto__: value` sets the prototype; a second is an early error (not a computed, shorthand or method one).
+        let protos = 0;
+        for (const p of (node as ts.ObjectLiteralExpression).properties) {
+          if (p.kind === K.PropertyAssignment && p.name.kind !== K.ComputedPropertyName && (p.name as ts.Identifier | ts.StringLiteral).text === "__proto__" && ++protos === 2) {
+            report(p.name, "Duplicate __proto__ fields are not allowed in object literals");
+          }
+        }
+        break;
+      }
+      case K.DeleteExpression: {
+        let operand: ts.Expression = (node as ts.DeleteExpression).expression;
+        while (operand.kind === K.ParenthesizedExpression) operand = (operand as ts.ParenthesizedExpression).expression;
+        if (isIdentifier(operand)) report(node, "Delete of an unqualified identifier in strict mode.");
+        break;
       }
       case K.ImportDeclaration:
         importedNames(node as ts.ImportDeclaration).forEach((id) => checkBindingName(id, report));
@@ -249,6 +270,7 @@ function checkJump(jump: ts.BreakOrContinueStatement, jumps: Jumps, report: (nod
 /** A declared name that strict mode (all module code) refuses. */
 function checkBindingName(id: ts.Identifier, report: (node: ts.Node, message: string) => void): void {
   if (id.text === "eval" || id.text === "arguments") report(id, "Unexpected eval or arguments in strict mode");
+  else if (id.text === "await") report(id, "Unexpected reserved word"); // reserved in module code
   else if (STRICT_RESERVED.has(id.text)) report(id, "Unexpected strict mode reserved word");
 }
 
