@@ -181,7 +181,10 @@ function readPathMapping(cwd: string): PathMapping {
       return undefined;
     }
   };
-  const json = ts.readJsonConfigFile(file, readFile);
+  const text = readFile(file);
+  // TypeScript's config parser fails on a file it could not read: say so instead.
+  if (text === undefined) return { ...none, problem: "it cannot be read" };
+  const json = ts.parseJsonText(file, text) as ts.TsConfigSourceFile;
   const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory: () => [], fileExists: isFile, readFile };
   const parsed = ts.parseJsonSourceFileConfigFileContent(json, host, cwd, undefined, file);
   // 18003: "No inputs were found", since no folder is read here.
