@@ -1681,9 +1681,23 @@ export default pipeline("m", {}, (p) => {
     const checks = `export function region(r: string): string {\n  if (r !== "eu") throw new Error(\`unknown region \${r}\`);\n  return r;\n}\n`;
     const config = `import { region } from "./checks.js";\nexport const REGION = region("ap");\n`;
     const a = `import { pipeline } from "gantry";\nimport { REGION } from "./lib/config.js";\nexport default pipeline("a", {}, (p) => {\n  p.task("t", { image: REGION });\n});\n`;
-    const r = await compileFiles({ "lib/checks.ts": checks, "lib/config.ts": config, "a.ts": a }, ["a.ts"]);
+    // Failing in the module's own code, read directly or through a helper (from review): no caller either.
+    const env = `export const TAG = process.env.TAG;\nexport const helper = () => TAG;\nexport const cfg = { get image() { return "x"; } };\n`;
+    const b = `import { pipeline } from "gantry";\nimport { TAG, helper, cfg } from "./lib/env.js";\nexport const b1 = pipeline("b1", {}, (p) => {\n  p.task("t", { image: String(TAG) });\n});\nexport const b2 = pipeline("b2", {}, (p) => {\n  p.task("t", { image: helper() });\n  p.task("u", { image: cfg.image });\n});\n`;
+    const r = await compileFiles({ "lib/checks.ts": checks, "lib/config.ts": config, "lib/env.ts": env, "a.ts": a, "b.ts": b }, ["a.ts", "b.ts"]);
     expect(r.diagnostics.map((d) => [where(d), (d.calledFrom ?? []).map((s) => `${s.file}:${s.line}:${s.column}`)])).toEqual([
       [`GANTRY1113 ${loc("lib/checks.ts", checks, "throw")}`, [loc("lib/config.ts", config, 'region("ap")')]],
+      [`GANTRY1105 ${loc("lib/env.ts", env, "process")}`, []],
+      [`GANTRY1100 ${loc("lib/env.ts", env, "get image")}`, []],
+    ]);
+  });
+
+  it("a recursion through two files lists each call once", async () => {
+    const lib = `export function down(n: number, back: (n: number) => string): string {\n  if (n === 0) throw new Error("bottom");\n  return back(n - 1);\n}\n`;
+    const a = `import { pipeline } from "gantry";\nimport { down } from "./lib.js";\nconst up = (n: number): string => down(n, up);\nexport default pipeline("a", {}, (p) => {\n  p.task("t", { image: up(20) });\n});\n`;
+    const r = await compileFiles({ "lib.ts": lib, "a.ts": a }, ["a.ts"]);
+    expect(r.diagnostics.map((d) => [where(d), (d.calledFrom ?? []).map((s) => `${s.file}:${s.line}:${s.column}`)])).toEqual([
+      [`GANTRY1113 ${loc("lib.ts", lib, "throw")}`, [loc("a.ts", a, "down(n, up)"), loc("lib.ts", lib, "back(n - 1)"), loc("a.ts", a, "up(20)")]],
     ]);
   });
 

@@ -177,17 +177,20 @@ export class Evaluator {
    * Where the code of `file` that failed was called from, innermost first, as far as the module
    * code running started: one call per file in a row (a helper's own inner calls, recursion and the
    * pipeline body's `pipeline(...)` add nothing the frame does not show), none in `file` itself at
-   * the innermost end.
+   * the innermost end, and each call once (a recursion through two files would repeat them).
    */
   private calledFrom(file: string, sites: readonly (ts.Node | null)[]): Span[] {
     const out: Span[] = [];
+    const listed = new Set<ts.Node>();
     let last = file;
     for (let i = sites.length - 1; i >= 0; i--) {
       const site = sites[i];
       if (!site) break;
+      if (listed.has(site)) continue;
       const span = this.origins.span(site);
       if (span.file === last) continue;
       last = span.file;
+      listed.add(site);
       out.push(span);
     }
     return out;

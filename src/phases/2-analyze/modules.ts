@@ -80,15 +80,23 @@ export class ModuleRecord {
     declareTopLevel(this, ev);
   }
 
-  /** A top-level initialiser starts: statement `statement`, its `declarator`-th declaration. */
-  enter(statement: number, declarator = 0): void {
+  /**
+   * Runs top-level code of this module: statement `statement`, its `declarator`-th declaration. A
+   * failure leaving it is marked as met in module code, so its diagnostic names no caller: loading
+   * the module is not the doing of whichever code read it first.
+   */
+  running<T>(statement: number, declarator: number, run: () => T): T {
     this.initializing.push(statement + declarator / MAX_DECLARATORS);
     this.loader.enterInitializer(this, `${statement}.${declarator}`);
-  }
-
-  leave(): void {
-    this.initializing.pop();
-    this.loader.leaveInitializer();
+    try {
+      return run();
+    } catch (e) {
+      if (e instanceof StaticError) e.callSites ??= this.loader.evaluator.callSites.slice();
+      throw e;
+    } finally {
+      this.initializing.pop();
+      this.loader.leaveInitializer();
+    }
   }
 
   /**
@@ -618,14 +626,11 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
         };
         for (const name of boundNames(decl.name)) {
           const binding = lazy(name, decl, (self) => {
-            record.enter(index, declarator);
-            try {
+            return record.running(index, declarator, () => {
               const evaluated = evaluateDecl().lookup(name)!;
               self.origin = evaluated.origin;
               return freezeModuleValue(readBinding(evaluated, name, decl), decl);
-            } finally {
-              record.leave();
-            }
+            });
           });
           binding.guard = declarationOrderGuard(record, index + declarator / MAX_DECLARATORS, name, Boolean(statement.declarationList.flags & ts.NodeFlags.BlockScoped));
           if (exported) record.exports.set(name, { kind: "local", name, node: decl });
@@ -650,12 +655,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       const binding = lazy(name, statement, () => {
         // Declarations of one enum add to one object, in an order that depends on the whole module.
         if (merged) throw new StaticError("GANTRY1100", statement.name, `enum "${name}" is declared more than once; merged enums are not evaluated at compile time`, "Declare all its members in one `enum` declaration.");
-        record.enter(index);
-        try {
-          return freezeModuleValue(enumObject(statement, scope, ev));
-        } finally {
-          record.leave();
-        }
+        return record.running(index, 0, () => freezeModuleValue(enumObject(statement, scope, ev)));
       });
       binding.guard = declarationOrderGuard(record, index, name, false); // emitted as `var E; (function (E) {...})(E || (E = {}))` where it stands
       if (exported) record.exports.set(name, { kind: "local", name, node: statement });
@@ -664,12 +664,7 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
     } else if (ts.isExportAssignment(statement)) {
       // `export default <expression>`
       lazy("*default*", statement, () => {
-        record.enter(index);
-        try {
-          return freezeModuleValue(ev.evaluate(statement.expression, scope), statement);
-        } finally {
-          record.leave();
-        }
+        return record.running(index, 0, () => freezeModuleValue(ev.evaluate(statement.expression, scope), statement));
       });
       record.exports.set("default", { kind: "local", name: "*default*", node: statement });
     } else if (ts.isExportDeclaration(statement)) {
@@ -840,17 +835,14 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) return;
       }
       // In its place in the module: reading a `const` declared below it fails as in a run (GANTRY1109).
-      record.enter(index);
-      let local: ts.Identifier | undefined;
       let result: ReturnType<Evaluator["speculate"]> | undefined;
-      try {
-        local = mayChangeLocalValue(statement, record);
+      const local = record.running(index, 0, () => {
+        const changed = mayChangeLocalValue(statement, record);
         // Run it, as the module would: a check that passes (`assertUnique(TABLES)`) changes nothing
         // Gantry reads, since module values are frozen; one that fails fails the run too.
-        if (local) result = ev.speculate(() => ev.execute(statement, record.scope));
-      } finally {
-        record.leave();
-      }
+        if (changed) result = ev.speculate(() => ev.execute(statement, record.scope));
+        return changed;
+      });
       if (local && result) {
         if (result.ran) return;
         if (result.first && runFailsHere(result.first)) throw result.first;
@@ -874,8 +866,7 @@ function checkThatThrows(statement: ts.Statement, index: number, record: ModuleR
   const onlyThrow = (s: ts.Statement) => ts.isThrowStatement(s) || (ts.isBlock(s) && s.statements.length === 1 && ts.isThrowStatement(s.statements[0]!));
   const isCheck = ts.isIfStatement(statement) && !statement.elseStatement && onlyThrow(statement.thenStatement);
   if (!ts.isThrowStatement(statement) && !isCheck) return false;
-  record.enter(index);
-  try {
+  return record.running(index, 0, () => {
     if (ts.isIfStatement(statement)) {
       let condition: unknown;
       try {
@@ -888,9 +879,7 @@ function checkThatThrows(statement: ts.Statement, index: number, record: ModuleR
       ev.execute(statement.thenStatement, record.scope);
     } else ev.execute(statement, record.scope);
     return true;
-  } finally {
-    record.leave();
-  }
+  });
 }
 
 /**
