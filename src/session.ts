@@ -42,13 +42,14 @@ export class CompileSession {
   async update(changed: readonly string[]): Promise<UpdateResult> {
     this.backend ??= await loadBackend(this.options);
     const touched = new Set(changed.map((f) => path.resolve(this.options.cwd, f)));
+    // A folder created or removed touches every path under it (`mkdir lib` before `lib/x.ts`).
+    const affects = (dep: string) => touched.has(dep) || [...touched].some((t) => dep.startsWith(t + path.sep));
     for (const f of touched) this.program.invalidate(f);
+    for (const dep of this.dependencies()) if (affects(dep)) this.program.invalidate(dep);
     const pathDiagnostics: Diagnostic[] = [];
     const current = await expandPaths(this.options, pathDiagnostics);
     for (const gone of [...this.entries.keys()].filter((e) => !current.includes(e))) this.entries.delete(gone);
 
-    // A folder created or removed touches every path under it (`mkdir lib` before `lib/x.ts`).
-    const affects = (dep: string) => touched.has(dep) || [...touched].some((t) => dep.startsWith(t + path.sep));
     const recompiled: string[] = [];
     for (const entry of current) {
       const state = this.entries.get(entry);

@@ -201,6 +201,62 @@ describe("gantry compile --watch", () => {
   }, 60_000);
 
 
+  it("keeps up with folders removed, renamed and made again (inodes reused), inputs included, and many watched folders (from review)", async () => {
+    const image = (tag: string) => `export const IMAGE = "busybox:${tag}";\n`;
+    const dir = tempProject({
+      "lib/x.ts": image("1"),
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/x.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+    });
+    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const at = (p: string) => path.join(dir, p);
+    const shown = () => /busybox:\d+/.exec(fs.readFileSync(at("out/a.yaml"), "utf8"))?.[0];
+    const until = async (check: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(check(), `${what}\n${stderr}`).toBe(true);
+    };
+    try {
+      await until(() => stderr.includes("watching pipelines"), "started");
+      // Removed and made again at once: the new folder (likely with the old inode) is watched.
+      fs.rmSync(at("lib"), { recursive: true });
+      fs.mkdirSync(at("lib"));
+      fs.writeFileSync(at("lib/x.ts"), image("2"));
+      await until(() => shown() === "busybox:2", "recreated folder");
+      for (const tag of ["3", "4"]) {
+        fs.writeFileSync(at("lib/x.ts"), image(tag));
+        await until(() => shown() === `busybox:${tag}`, `edit ${tag} after recreating`);
+      }
+      // Renamed away: the import breaks; made again: it is found.
+      fs.renameSync(at("lib"), at("lib-old"));
+      await until(() => stderr.includes("GANTRY1111"), "renamed away");
+      fs.mkdirSync(at("lib"));
+      fs.writeFileSync(at("lib/x.ts"), image("5"));
+      await until(() => shown() === "busybox:5", "made again after a rename");
+      // The input folder itself, removed and made again, then edited.
+      const pipeline = fs.readFileSync(at("pipelines/a.ts"), "utf8");
+      fs.rmSync(at("pipelines"), { recursive: true });
+      fs.mkdirSync(at("pipelines"));
+      fs.writeFileSync(at("pipelines/a.ts"), pipeline.replace("image: IMAGE", "image: IMAGE + \"-b\""));
+      await until(() => fs.readFileSync(at("out/a.yaml"), "utf8").includes("busybox:5-b"), "input folder made again");
+      fs.writeFileSync(at("pipelines/a.ts"), pipeline.replace("image: IMAGE", "image: IMAGE + \"-c\""));
+      await until(() => fs.readFileSync(at("out/a.yaml"), "utf8").includes("busybox:5-c"), "input edited after");
+      // Twelve more folders watched: no listener warning.
+      const imports = Array.from({ length: 12 }, (_, i) => `import { V${i} } from "../s${i}/m.js";\nexport const v${i} = V${i};`);
+      for (let i = 0; i < 12; i++) fs.mkdirSync(at(`s${i}`)), fs.writeFileSync(at(`s${i}/m.ts`), `export const V${i} = "x";\n`);
+      fs.writeFileSync(at("pipelines/b.ts"), `import { pipeline } from "gantry";\n${imports.join("\n")}\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "x" }); });\n`);
+      await until(() => fs.existsSync(at("out/b.yaml")), "twelve folders");
+      fs.writeFileSync(at("s11/m.ts"), `export const V11 = "y";\nexport const extra = 1;\n`);
+      await until(() => /recompiled 1 file in \d+ ms: pipelines\/b\.ts\n[\s\S]*recompiled 1 file in \d+ ms: pipelines\/b\.ts/.test(stderr), "a change in the twelfth folder");
+      expect(stderr).not.toContain("MaxListeners");
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL"); // after a failed step (a no-op once it exited)
+    }
+  }, 90_000);
+
   it("writes, then rewrites the manifest when a pipeline changes, and stops on SIGINT", async () => {
     const dir = tempProject({ "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n` });
     const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });

@@ -21,32 +21,53 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
   // Recursive fs.watch works on Linux from Node 20; editors save in bursts, so changes are batched.
-  const watchers = new Map<string, fs.FSWatcher>();
+  // Each watcher remembers which folder it watches: one removed, renamed or made again is another.
+  const watchers = new Map<string, { watcher: fs.FSWatcher; dir: string; id: string | undefined }>();
   let plan = watchPlan(io.cwd, options.paths, session.dependencies());
-  const onEvent = (dir: string, recursive: boolean) => (_event: string, name: string | Buffer | null) => {
-    if (!name) return;
-    const changed = path.join(dir, name.toString());
-    // Sources, and JavaScript and JSON modules they may import, under the inputs; elsewhere, what the pipelines depend on.
-    if (!(recursive && /\.((m|c)?tsx?|m?js|json)$/.test(changed)) && !plan.relevant.has(changed)) return;
+  const queue = (changed: string) => {
     pending.add(changed);
     clearTimeout(timer);
     timer = setTimeout(flush, 100);
   };
-  /** Watches what the plan of the last compile names, and stops watching what it no longer does. */
-  const reconcile = () => {
+  const onEvent = (key: string, dir: string, recursive: boolean) => (_event: string, name: string | Buffer | null) => {
+    // The folder itself went (Linux reports that without an error, under its own name): everything under it changed.
+    if (identity(dir) !== watchers.get(key)?.id) return queue(dir);
+    if (!name) return;
+    const changed = path.join(dir, name.toString());
+    // Sources, and JavaScript and JSON modules they may import, under the inputs; elsewhere, what the pipelines depend on.
+    if ((recursive && /\.((m|c)?tsx?|m?js|json)$/.test(changed)) || plan.relevant.has(changed)) queue(changed);
+  };
+  const unwatch = (key: string) => {
+    watchers.get(key)?.watcher.close();
+    watchers.delete(key);
+  };
+  const warned = new Set<string>();
+  /**
+   * Watches what the plan of the last compile names, and stops watching what it no longer does or
+   * what is gone. A watcher started after a compile may have missed a change made in between (a
+   * file written into a folder just made again): what it watches is looked at once more.
+   */
+  const reconcile = (catchUp: boolean) => {
     plan = watchPlan(io.cwd, options.paths, session.dependencies());
     const wanted = new Map<string, string>([...plan.recursive.map((d) => [`r ${d}`, d] as const), ...plan.flat.map((d) => [`f ${d}`, d] as const)]);
-    for (const [key, w] of watchers) if (!wanted.has(key)) (w.close(), watchers.delete(key));
+    for (const [key, w] of watchers) if (!wanted.has(key) || identity(w.dir) !== w.id) unwatch(key);
     for (const [key, dir] of wanted) {
       if (watchers.has(key)) continue;
       const recursive = key.startsWith("r");
       try {
-        const w = fs.watch(dir, { recursive, signal }, onEvent(dir, recursive));
-        // A watched folder that is removed ends its watcher; the next plan watches its parent.
-        w.on("error", () => (w.close(), watchers.delete(key)));
-        watchers.set(key, w);
-      } catch {
-        // Gone between the plan and now: the next compile plans again.
+        // Closed on exit below: an abort signal per watcher would add a listener Node never removes.
+        const watcher = fs.watch(dir, { recursive }, onEvent(key, dir, recursive));
+        watcher.on("error", () => unwatch(key));
+        watchers.set(key, { watcher, dir, id: identity(dir) });
+        if (catchUp && recursive) queue(dir);
+        else if (catchUp) for (const p of plan.relevant) if (path.dirname(p) === dir) queue(p);
+      } catch (e) {
+        // Gone since the plan: the next compile plans again. Anything else (no inotify watches left) is said once.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "ENOENT" && !warned.has(dir)) {
+          warned.add(dir);
+          io.stderr(`warning: cannot watch ${path.relative(io.cwd, dir) || "."}: ${code ?? String(e)}; changes there are not seen\n`);
+        }
       }
     }
   };
@@ -58,13 +79,23 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
       const result = await session.update(changed);
       code = await emitResult(result, flags, io);
       io.stderr(`recompiled ${result.recompiled.length} file${result.recompiled.length === 1 ? "" : "s"} in ${Math.round(performance.now() - t)} ms${result.recompiled.length ? `: ${result.recompiled.join(", ")}` : ""}\n`);
-      reconcile();
+      reconcile(true);
     });
   };
-  reconcile();
+  reconcile(false);
   await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   clearTimeout(timer);
-  for (const w of watchers.values()) w.close();
+  for (const key of [...watchers.keys()]) unwatch(key);
   await running;
   return code;
+}
+
+/** A folder's identity: its inode, which a folder made again may reuse at once, and its birth time. */
+function identity(dir: string): string | undefined {
+  try {
+    const stat = fs.statSync(dir);
+    return `${stat.ino}:${stat.birthtimeMs}`;
+  } catch {
+    return undefined;
+  }
 }
