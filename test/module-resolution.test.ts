@@ -90,6 +90,43 @@ describe("tsconfig paths and baseUrl", () => {
     expect(viaAlias.pipelines.map((p) => p.yaml)).toEqual(relative.pipelines.map((p) => p.yaml));
   });
 
+  /** [name, files, importing file, specifier, the file it must name] */
+  const folders: [string, Record<string, string>, string, string, string][] = [
+    ["`.` is the folder's index, not a file beside it", { "lib/index.ts": images, "lib.ts": images, "lib/main.ts": "" }, "lib/main.ts", ".", "lib/index.ts"],
+    ["`..` likewise", { "lib/index.ts": images, "lib.ts": images, "lib/sub/main.ts": "" }, "lib/sub/main.ts", "..", "lib/index.ts"],
+    ["a trailing slash names the folder", { "lib/dir/index.ts": images, "lib/dir.ts": images, "main.ts": "" }, "main.ts", "./lib/dir/", "lib/dir/index.ts"],
+    ["a folder's package.json main", { "packages/foo/package.json": JSON.stringify({ name: "@org/foo", main: "./src/index.ts" }), "packages/foo/src/index.ts": images, "packages/foo/index.ts": "", "main.ts": "" }, "main.ts", "./packages/foo", "packages/foo/src/index.ts"],
+    [
+      "a monorepo alias to package folders (types before main, a declaration file skipped)",
+      {
+        "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@org/*": ["./packages/*"] } } }),
+        "packages/foo/package.json": JSON.stringify({ name: "@org/foo", types: "./src/index.ts", main: "./dist/index.js" }),
+        "packages/foo/src/index.ts": images,
+        "main.ts": "",
+      },
+      "main.ts",
+      "@org/foo",
+      "packages/foo/src/index.ts",
+    ],
+    [
+      "package.json imports: a pattern, with conditions",
+      { "package.json": JSON.stringify({ name: "app", type: "module", imports: { "#lib/*": { types: "./types/*", import: "./lib/*", default: "./nope/*" }, "#images": "./lib/images.js" } }), "lib/images.ts": images, "lib/sub/a.ts": images, "pipelines/main.ts": "" },
+      "pipelines/main.ts",
+      "#lib/sub/a.js",
+      "lib/sub/a.ts",
+    ],
+    ["package.json imports: an exact key", { "package.json": JSON.stringify({ name: "app", type: "module", imports: { "#images": "./lib/images.js" } }), "lib/images.ts": images, "pipelines/main.ts": "" }, "pipelines/main.ts", "#images", "lib/images.ts"],
+  ];
+
+  it.each(folders)("%s, as TypeScript resolves it", (_name, files, from, specifier, expected) => {
+    const cwd = tempProject(files);
+    const config = path.join(cwd, "tsconfig.json");
+    const options = fs.existsSync(config) ? ts.getParsedCommandLineOfConfigFile(config, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!.options : {};
+    const byTs = ts.resolveModuleName(specifier, path.join(cwd, from), { ...options, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }, ts.sys).resolvedModule?.resolvedFileName;
+    expect(byTs && path.relative(cwd, byTs)).toBe(expected);
+    expect(new ModuleResolver(cwd).moduleFile(path.join(cwd, from), specifier)).toBe(path.join(cwd, expected));
+  });
+
   it("an alias to a JSON document reads it as a JSON module", async () => {
     const r = await compileFiles({
       "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@data/*": ["./data/*"] } } }),
@@ -105,7 +142,7 @@ describe("tsconfig paths and baseUrl", () => {
     const r = await compileFiles({ "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*", "./vendor/*"] } } }), "lib/images.ts": images, "main.ts": source }, ["main.ts"]);
     expect(r.diagnostics.map(where)).toEqual([`GANTRY1103 ${loc("main.ts", source, '"@lib/imagez"')}`]);
     expect(r.diagnostics[0]!.hint).toBe(
-      'The `paths` pattern "@lib/*" of ./tsconfig.json maps it to "lib/imagez", "vendor/imagez", where there is no .ts file or folder with index.ts; so it names a package, and Gantry never loads packages while compiling.',
+      'The `paths` pattern "@lib/*" of ./tsconfig.json maps it to "lib/imagez", "vendor/imagez", where there is no module of the project (a .ts or .js file, or a folder with one, outside node_modules); so it names a package, and Gantry never loads packages while compiling.',
     );
   });
 

@@ -488,7 +488,7 @@ export class ModuleLoader {
     const problem = config?.problem ? ` (./tsconfig.json has a problem, ${config.problem})` : "";
     if (alias) {
       const tried = alias.tried.map((t) => `"${t}"`).join(", ");
-      return `The \`paths\` pattern "${alias.pattern}" of ./tsconfig.json maps it to ${tried || "nothing"}, where there is no .ts file or folder with index.ts${problem}; so it names a package, and Gantry never loads packages while compiling.`;
+      return `The \`paths\` pattern "${alias.pattern}" of ./tsconfig.json maps it to ${tried || "nothing"}, where there is no module of the project (a .ts or .js file, or a folder with one, outside node_modules)${problem}; so it names a package, and Gantry never loads packages while compiling.`;
     }
     return `Pipelines may import local modules (by relative path or a \`paths\` alias of ./tsconfig.json) and "gantry" only; Gantry never loads other packages while compiling${problem}.`;
   }

@@ -53,7 +53,8 @@ export class ModuleResolver {
 
   resolve(fromFile: string, specifier: string): Resolution {
     if (isDslSpecifier(specifier)) return { kind: "dsl" };
-    if (!isPathSpecifier(specifier)) {
+    // `#name` is a subpath import of the nearest package.json, so it depends on where it is written.
+    if (!isPathSpecifier(specifier) && !specifier.startsWith("#")) {
       let known = this.bare.get(specifier);
       if (!known) this.bare.set(specifier, (known = this.resolveBare(specifier)));
       return known;
@@ -62,7 +63,10 @@ export class ModuleResolver {
     let bySpecifier = this.byDir.get(dir);
     if (!bySpecifier) this.byDir.set(dir, (bySpecifier = new Map()));
     let known = bySpecifier.get(specifier);
-    if (!known) bySpecifier.set(specifier, (known = this.local(path.resolve(dir, specifier))));
+    if (!known) {
+      known = specifier.startsWith("#") ? (this.subpathImport(dir, specifier) ?? this.resolveBare(specifier)) : this.local(path.resolve(dir, specifier), /(^|\/)\.{0,2}$|\/$/.test(specifier));
+      bySpecifier.set(specifier, known);
+    }
     return known;
   }
 
@@ -83,9 +87,33 @@ export class ModuleResolver {
     return m && { files: m.files, problem: m.problem, patterns: m.patterns.map((p) => p.pattern) };
   }
 
-  private local(base: string): Resolution {
-    if (base.endsWith(".json")) return { kind: "json", file: base };
-    return { kind: "module", file: this.probe(base) };
+  /** A relative or absolute specifier; one naming a folder (`./lib/`, `.`, `..`) means its index, never a file beside it. */
+  private local(base: string, folderOnly: boolean): Resolution {
+    if (base.endsWith(".json") && !folderOnly) return { kind: "json", file: base };
+    return { kind: "module", file: folderOnly ? this.folder(base) : this.probe(base) };
+  }
+
+  /**
+   * `#name` through the `imports` of the nearest package.json, as Node resolves it (conditions
+   * `node`, `import`, `default`, in the order the file lists them); undefined when that file does
+   * not define it (then `paths` may). A target that is not a path of the package names a package.
+   */
+  private subpathImport(dir: string, specifier: string): Resolution | undefined {
+    for (let d = dir; ; d = path.dirname(d)) {
+      const file = path.join(d, "package.json");
+      this.lookups.add(file);
+      const json = readJson(file);
+      if (json !== undefined) {
+        const imports = (json as { imports?: unknown }).imports;
+        if (!imports || typeof imports !== "object") return undefined;
+        const [target, captured] = matchImport(imports as Record<string, unknown>, specifier);
+        const chosen = chooseTarget(target);
+        if (chosen === undefined) return undefined;
+        if (!chosen.startsWith("./")) return { kind: "package" };
+        return this.inProject(path.resolve(d, chosen.replaceAll("*", captured))) ?? { kind: "module", file: undefined };
+      }
+      if (path.dirname(d) === d) return undefined;
+    }
   }
 
   /** TypeScript's order: the best `paths` pattern's targets, then `baseUrl`; else the package it names. */
@@ -108,9 +136,9 @@ export class ModuleResolver {
     return { kind: "package", ...(match && { alias: { pattern: match.pattern, tried: tried.map((t) => path.relative(this.cwd, t).split(path.sep).join("/")) } }) };
   }
 
-  /** A mapped path that leads to a file of the project (not into node_modules, which holds packages). */
+  /** A mapped path that leads to a file of the project (not into its node_modules, which holds packages). */
   private inProject(base: string): Resolution | undefined {
-    if (base.split(path.sep).includes("node_modules")) return undefined;
+    if (path.relative(this.cwd, base).split(path.sep).includes("node_modules")) return undefined;
     if (base.endsWith(".json")) {
       if (isFile(base)) return { kind: "json", file: base };
       this.lookups.add(base);
@@ -123,22 +151,44 @@ export class ModuleResolver {
   /** Node16-style resolution for TypeScript sources: `./x.js` means `./x.ts` if there is one; folders mean index files. */
   private probe(base: string): string | undefined {
     if (this.probes.has(base)) return this.probes.get(base);
+    const found = this.file(base) ?? this.folder(base);
+    this.probes.set(base, found);
+    return found;
+  }
+
+  /** `base` as a file: itself (`.js` meaning `.ts` first), or with an extension added. */
+  private file(base: string): string | undefined {
     const candidates = [base];
     const js = /\.(m|c)?js$/.exec(base);
     if (js) candidates.unshift(base.slice(0, -js[0].length) + js[0].replace("js", "ts"));
     for (const ext of EXTENSIONS) candidates.push(base + ext);
-    for (const ext of EXTENSIONS) candidates.push(path.join(base, "index" + ext));
-    let found: string | undefined;
+    return this.first(candidates);
+  }
+
+  /**
+   * `base` as a folder: the module its package.json names (`types`, then `main`, as TypeScript
+   * reads a folder; a declaration file is skipped, since it has no values), else its index file.
+   */
+  private folder(base: string): string | undefined {
+    const manifest = path.join(base, "package.json");
+    const json = readJson(manifest) as { types?: unknown; typings?: unknown; main?: unknown } | undefined;
+    if (json === undefined) this.lookups.add(manifest);
+    for (const entry of [json?.types, json?.typings, json?.main]) {
+      if (typeof entry !== "string" || /\.d\.[mc]?ts$/.test(entry)) continue;
+      const found = this.file(path.resolve(base, entry));
+      if (found) return found;
+    }
+    return this.first(EXTENSIONS.map((ext) => path.join(base, "index" + ext)));
+  }
+
+  /** The first candidate that is a module file; the others looked at are lookups. */
+  private first(candidates: readonly string[]): string | undefined {
     for (const c of candidates) {
       if (!MODULE_FILE.test(c)) continue;
-      if (isFile(c)) {
-        found = c;
-        break;
-      }
+      if (isFile(c)) return c;
       this.lookups.add(c);
     }
-    this.probes.set(base, found);
-    return found;
+    return undefined;
   }
 }
 
@@ -150,6 +200,44 @@ export function isFile(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A JSON file's value; undefined if it is missing or not valid JSON. */
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Node's match of `imports` keys: the exact key, else the `*` key with the longest prefix; and what `*` stands for. */
+function matchImport(imports: Record<string, unknown>, specifier: string): [target: unknown, captured: string] {
+  if (Object.hasOwn(imports, specifier) && !specifier.includes("*")) return [imports[specifier], ""];
+  let best: string | undefined;
+  for (const key of Object.keys(imports)) {
+    const star = key.indexOf("*");
+    if (star < 0 || key.indexOf("*", star + 1) >= 0) continue;
+    const [prefix, suffix] = [key.slice(0, star), key.slice(star + 1)];
+    if (specifier.length >= key.length && specifier.startsWith(prefix) && specifier.endsWith(suffix) && (!best || prefix.length > best.indexOf("*"))) best = key;
+  }
+  return best === undefined ? [undefined, ""] : [imports[best], specifier.slice(best.indexOf("*"), specifier.length - (best.length - best.indexOf("*") - 1))];
+}
+
+/** A conditional target as Node picks it: a string; the first of an array that gives one; an object's first active condition. */
+function chooseTarget(target: unknown): string | undefined {
+  if (typeof target === "string") return target;
+  if (Array.isArray(target)) {
+    for (const t of target) {
+      const chosen = chooseTarget(t);
+      if (chosen !== undefined) return chosen;
+    }
+    return undefined;
+  }
+  if (target && typeof target === "object") {
+    for (const [condition, value] of Object.entries(target)) if (condition === "node" || condition === "import" || condition === "default") return chooseTarget(value);
+  }
+  return undefined;
 }
 
 /** TypeScript's choice: an exact pattern first, else the `*` pattern with the longest prefix (the first of equals). */
