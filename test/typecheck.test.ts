@@ -33,6 +33,18 @@ describe("gantry compile --typecheck", () => {
     expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
   });
 
+  it("a message TypeScript builds as a chain is reported whole (a deprecated option, a nested type error), never as `undefined`", () => {
+    const dir = userProject();
+    fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { baseUrl: ".", strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [] } }));
+    fs.writeFileSync(path.join(dir, "pipelines/typed.ts"), SOURCE.replace('const retries: number = "three";', 'const spec: { a: { b: number } } = { a: { b: "x" } };'));
+    const r = gantry(["compile", "--typecheck", "--format", "json"], dir);
+    expect(r.code).toBe(1);
+    const messages = (JSON.parse(r.stderr) as { message: string }[]).map((d) => d.message);
+    expect(messages.some((m) => m.startsWith("TS5101: Option 'baseUrl' is deprecated"))).toBe(true);
+    expect(messages.some((m) => m.startsWith("TS2322: Type 'string' is not assignable to type 'number'."))).toBe(true);
+    expect(messages.join("\n")).not.toContain("undefined");
+  });
+
   it("without --typecheck the same project compiles", () => {
     const dir = userProject();
     const r = gantry(["compile"], dir);

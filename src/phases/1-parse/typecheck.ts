@@ -34,7 +34,8 @@ export function typecheck(cwd: string, files: readonly string[], relative: (p: s
     if (sf && !own.has(sf.getFilePath())) continue;
     const category = d.getCategory();
     if (category !== ts.DiagnosticCategory.Error && category !== ts.DiagnosticCategory.Warning) continue;
-    const message = ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, "\n");
+    // The compiler's own text: ts-morph wraps a message chain in a class of its own that TypeScript cannot flatten.
+    const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n");
     const start = d.getStart();
     const pos = sf && start !== undefined ? sf.getLineAndColumnAtPos(start) : undefined;
     out.push({
