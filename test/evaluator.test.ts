@@ -1084,6 +1084,31 @@ export const reg = makeRegistry();
     expect(ds.every((d) => d.hint)).toBe(true);
   });
 
+  it("a namespace whose code could change a module value or throw is GANTRY1100; one of constants is not; `using` in a loop's head is refused (from review)", async () => {
+    const source = body(
+      '  for (using r = { [Symbol.dispose]() {} } as any; false; ) {}',
+      'const REGIONS = ["eu"];\nnamespace Setup { REGIONS.push("us"); }\nnamespace Fails { throw new Error("no"); }\nnamespace Consts { export const v = 1; export function f() { throw new Error("later"); } }\nnamespace Types { export interface T { a: number } }\n',
+    );
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([
+      `GANTRY1100 ${loc("main.ts", source, "Setup")}`,
+      `GANTRY1100 ${loc("main.ts", source, "Fails")}`,
+      `GANTRY1100 ${loc("main.ts", source, "using r")}`,
+    ]);
+  });
+
+  it("every import of a JavaScript helper is linked, used or not: nothing transpiles it, so a run loads them all (from review)", async () => {
+    const files = {
+      "regions.js": `export const REGIONS = ["eu"];\n`,
+      "extra.js": `import { REGIONS } from "./regions.js";\nREGIONS.push("us");\nexport const loaded = true;\n`,
+      "lib.js": `import { loaded } from "./extra.js";\nimport { missing } from "./regions.js";\nexport { REGIONS } from "./regions.js";\n`,
+      "main.ts": `import { pipeline } from "gantry";\nimport { REGIONS } from "./lib.js";\nexport default pipeline("js", {}, (p) => { for (const r of REGIONS) p.task(\`sync-\${r}\`, { image: "x" }); });\n`,
+    };
+    const r = await compileFiles(files, ["main.ts"]);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}`)).toEqual(["GANTRY1100 extra.js", "GANTRY1111 lib.js"]);
+  });
+
   it("counted for loops: the body may not change the loop's variables, the update may change nothing else, and the loop is bounded", async () => {
     const source = body(
       '  for (let i = 0; i < 3; i++) { i = 5; }\n  const o = { n: 0 };\n  for (let i = 0; i < 3; o.n++) {}\n  for (i = 0; i < 3; i++) {}\n  for (var v = 0; v < 3; v++) {}\n  for (const c = 0; c < 3; c++) {}\n  for (let r = 0; r < 1e9; r++) {}\n  for (let q = 0; q < p.params.n; q++) {}\n  for (let t = j, j = 0; t < 1; t++) {}',

@@ -68,10 +68,15 @@ function exportsNamespace(file: ts.SourceFile, name: string): boolean {
   return file.statements.some((st) => ts.isModuleDeclaration(st) && ts.isIdentifier(st.name) && st.name.text === name && hasModifier(st, ts.SyntaxKind.ExportKeyword) && !hasModifier(st, ts.SyntaxKind.DeclareKeyword));
 }
 
-/** An import binding nothing has read yet that the file uses as a value (so a run keeps the import). */
+/**
+ * An import binding nothing has read yet that a run keeps: one the file uses as a value, or any in
+ * a JavaScript module, which nothing transpiles (Node loads and links every import it names).
+ */
 function isPendingValue(record: ModuleRecord, name: ts.Identifier): boolean {
-  return record.scope.lookup(name.text)?.state === "pending" && valueUses(record.file).has(name.text);
+  return record.scope.lookup(name.text)?.state === "pending" && (isJavaScript(record.file) || valueUses(record.file).has(name.text));
 }
+
+const isJavaScript = (file: ts.SourceFile) => /\.m?js$/.test(file.fileName);
 
 /**
  * The import bindings a file uses as values: identifiers outside types that name one, not

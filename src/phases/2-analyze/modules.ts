@@ -809,6 +809,23 @@ export function freezePipelineData(definition: PipelineDefinition): void {
 }
 
 /** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
+/** Whether a `throw` runs with the node's code, not only inside a function it defines. */
+function throwsAtLoad(node: ts.Node): boolean {
+  if (ts.isThrowStatement(node)) return true;
+  if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+  return ts.forEachChild(node, throwsAtLoad) ?? false;
+}
+
+/** Whether TypeScript emits code for a namespace: it is not `declare`d and holds more than types (and namespaces of types). */
+function isInstantiated(ns: ts.ModuleDeclaration): boolean {
+  if (hasModifier(ns, ts.SyntaxKind.DeclareKeyword) || !ts.isIdentifier(ns.name)) return false;
+  const body = ns.body;
+  if (!body) return false;
+  if (ts.isModuleDeclaration(body)) return isInstantiated(body); // namespace A.B { ... }
+  if (!ts.isModuleBlock(body)) return false;
+  return body.statements.some((st) => (ts.isModuleDeclaration(st) ? isInstantiated(st) : !ts.isInterfaceDeclaration(st) && !ts.isTypeAliasDeclaration(st) && !hasModifier(st, ts.SyntaxKind.DeclareKeyword) && !(ts.isImportDeclaration(st) && st.importClause?.isTypeOnly)));
+}
+
 const DECLARATIONS = new Set([
   ts.SyntaxKind.VariableStatement, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.EnumDeclaration,
   ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ImportEqualsDeclaration, ts.SyntaxKind.ExportAssignment, ts.SyntaxKind.ExportDeclaration,
@@ -824,8 +841,17 @@ const DECLARATIONS = new Set([
  */
 function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
   record.file.statements.forEach((statement, index) => {
-    if (DECLARATIONS.has(statement.kind)) return;
+    const namespace = ts.isModuleDeclaration(statement) && isInstantiated(statement);
+    if (DECLARATIONS.has(statement.kind) && !namespace) return;
     try {
+      // A namespace with code runs it when the module loads (TypeScript emits a function called on the
+      // spot): one that could change a module value, or throw, makes the run differ from what Gantry reads.
+      if (namespace) {
+        if (throwsAtLoad(statement) || record.running(index, 0, () => mayChangeLocalValue(statement, record))) {
+          throw new StaticError("GANTRY1100", statement.name, "this TypeScript namespace runs code when the module loads that could change a module value or throw, and Gantry does not evaluate namespaces", "Use a plain object (`export const Cfg = { ... } as const`) or a module of its own, and build values in their declarations.");
+        }
+        return;
+      }
       if (checkThatThrows(statement, index, record, ev)) return;
       if (ts.isExpressionStatement(statement)) {
         const e = statement.expression;
