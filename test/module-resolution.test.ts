@@ -115,6 +115,22 @@ describe("tsconfig paths and baseUrl", () => {
       "#lib/sub/a.js",
       "lib/sub/a.ts",
     ],
+    ["a package.json main naming a folder means its index", { "src/d2/package.json": JSON.stringify({ main: "./lib" }), "src/d2/lib/index.ts": images, "src/d2/index.ts": images, "main.ts": "" }, "main.ts", "./src/d2", "src/d2/lib/index.ts"],
+    ["no .mjs is added to a name without an extension", { "y.mjs": images, "y/index.ts": images, "main.ts": "" }, "main.ts", "./y", "y/index.ts"],
+    [
+      "package.json imports: the longest key wins among equal prefixes",
+      { "package.json": JSON.stringify({ name: "app", type: "module", imports: { "#p/*": "./lib/p-*.js", "#p/*.js": "./lib/q-*.js" } }), "lib/q-x.ts": images, "lib/p-x.js.ts": images, "main.ts": "" },
+      "main.ts",
+      "#p/x.js",
+      "lib/q-x.ts",
+    ],
+    [
+      "package.json imports: a condition that gives nothing falls through, an array skips what is no target",
+      { "package.json": JSON.stringify({ name: "app", type: "module", imports: { "#c": { node: { require: "./lib/r.js" }, default: ["../outside.js", "./lib/images.js"] } } }), "lib/images.ts": images, "lib/r.ts": images, "main.ts": "" },
+      "main.ts",
+      "#c",
+      "lib/images.ts",
+    ],
     ["package.json imports: an exact key", { "package.json": JSON.stringify({ name: "app", type: "module", imports: { "#images": "./lib/images.js" } }), "lib/images.ts": images, "pipelines/main.ts": "" }, "pipelines/main.ts", "#images", "lib/images.ts"],
   ];
 

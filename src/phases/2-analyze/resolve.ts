@@ -31,8 +31,11 @@ interface PathMapping {
   problem: string | undefined;
 }
 
-/** TypeScript first, then JavaScript modules (`./x.js` is `x.ts` when there is one, as TypeScript resolves it). */
-const EXTENSIONS = [".ts", ".mts", ".cts", ".tsx", ".js", ".mjs"];
+/**
+ * What TypeScript adds to a name without an extension, TypeScript first (`.mts`, `.mjs` and the
+ * like are only ever named in full). `./x.js` is `x.ts` when there is one, as TypeScript resolves it.
+ */
+const EXTENSIONS = [".ts", ".tsx", ".js"];
 /** Files Gantry reads as modules: TypeScript, and JavaScript written as ES modules (not `.cjs`). */
 const MODULE_FILE = /\.((m|c)?tsx?|m?js)$/;
 
@@ -110,7 +113,11 @@ export class ModuleResolver {
         const chosen = chooseTarget(target);
         if (chosen === undefined) return undefined;
         if (!chosen.startsWith("./")) return { kind: "package" };
-        return this.inProject(path.resolve(d, chosen.replaceAll("*", captured))) ?? { kind: "module", file: undefined };
+        // Node takes the target as written (a TypeScript-aware run reads `x.ts` for `x.js`): no extension added, no folder.
+        const file = path.resolve(d, chosen.replaceAll("*", captured));
+        if (path.relative(this.cwd, file).split(path.sep).includes("node_modules")) return { kind: "package" };
+        if (file.endsWith(".json")) return isFile(file) ? { kind: "json", file } : { kind: "module", file: undefined };
+        return { kind: "module", file: this.exact(file) };
       }
       if (path.dirname(d) === d) return undefined;
     }
@@ -158,11 +165,13 @@ export class ModuleResolver {
 
   /** `base` as a file: itself (`.js` meaning `.ts` first), or with an extension added. */
   private file(base: string): string | undefined {
-    const candidates = [base];
+    return this.exact(base) ?? this.first(EXTENSIONS.map((ext) => base + ext));
+  }
+
+  /** `base` as the file it names: `x.js` is `x.ts` when there is one (`.mjs` `.mts`, `.cjs` `.cts`). */
+  private exact(base: string): string | undefined {
     const js = /\.(m|c)?js$/.exec(base);
-    if (js) candidates.unshift(base.slice(0, -js[0].length) + js[0].replace("js", "ts"));
-    for (const ext of EXTENSIONS) candidates.push(base + ext);
-    return this.first(candidates);
+    return this.first(js ? [base.slice(0, -js[0].length) + js[0].replace("js", "ts"), base] : [base]);
   }
 
   /**
@@ -175,10 +184,16 @@ export class ModuleResolver {
     if (json === undefined) this.lookups.add(manifest);
     for (const entry of [json?.types, json?.typings, json?.main]) {
       if (typeof entry !== "string" || /\.d\.[mc]?ts$/.test(entry)) continue;
-      const found = this.file(path.resolve(base, entry));
+      const named = path.resolve(base, entry);
+      // A file, or a folder's index (`"main": "./lib"`), as TypeScript reads it.
+      const found = this.file(named) ?? this.index(named);
       if (found) return found;
     }
-    return this.first(EXTENSIONS.map((ext) => path.join(base, "index" + ext)));
+    return this.index(base);
+  }
+
+  private index(dir: string): string | undefined {
+    return this.first(EXTENSIONS.map((ext) => path.join(dir, "index" + ext)));
   }
 
   /** The first candidate that is a module file; the others looked at are lookups. */
@@ -211,7 +226,10 @@ function readJson(file: string): unknown {
   }
 }
 
-/** Node's match of `imports` keys: the exact key, else the `*` key with the longest prefix; and what `*` stands for. */
+/**
+ * Node's match of `imports` keys: the exact key, else among `*` keys the longest prefix, then the
+ * longest key (PATTERN_KEY_COMPARE); and what `*` stands for.
+ */
 function matchImport(imports: Record<string, unknown>, specifier: string): [target: unknown, captured: string] {
   if (Object.hasOwn(imports, specifier) && !specifier.includes("*")) return [imports[specifier], ""];
   let best: string | undefined;
@@ -219,23 +237,36 @@ function matchImport(imports: Record<string, unknown>, specifier: string): [targ
     const star = key.indexOf("*");
     if (star < 0 || key.indexOf("*", star + 1) >= 0) continue;
     const [prefix, suffix] = [key.slice(0, star), key.slice(star + 1)];
-    if (specifier.length >= key.length && specifier.startsWith(prefix) && specifier.endsWith(suffix) && (!best || prefix.length > best.indexOf("*"))) best = key;
+    if (specifier.length < key.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) continue;
+    const bestPrefix = best?.indexOf("*") ?? -1;
+    if (!best || star > bestPrefix || (star === bestPrefix && key.length > best.length)) best = key;
   }
   return best === undefined ? [undefined, ""] : [imports[best], specifier.slice(best.indexOf("*"), specifier.length - (best.length - best.indexOf("*") - 1))];
 }
 
-/** A conditional target as Node picks it: a string; the first of an array that gives one; an object's first active condition. */
+/** The conditions a Node 20 run of an ES module matches. */
+const CONDITIONS = new Set(["node", "import", "default", "node-addons", "module-sync"]);
+
+/**
+ * A conditional target as Node picks it: a string; the first entry of an array that is valid; an
+ * object's first matching condition whose value gives a target (one that gives none falls through).
+ */
 function chooseTarget(target: unknown): string | undefined {
   if (typeof target === "string") return target;
   if (Array.isArray(target)) {
     for (const t of target) {
       const chosen = chooseTarget(t);
-      if (chosen !== undefined) return chosen;
+      // A fallback skips what is not a target at all (a path outside the package).
+      if (chosen !== undefined && !chosen.startsWith("../") && !chosen.startsWith("/")) return chosen;
     }
     return undefined;
   }
   if (target && typeof target === "object") {
-    for (const [condition, value] of Object.entries(target)) if (condition === "node" || condition === "import" || condition === "default") return chooseTarget(value);
+    for (const [condition, value] of Object.entries(target)) {
+      if (!CONDITIONS.has(condition)) continue;
+      const chosen = chooseTarget(value);
+      if (chosen !== undefined) return chosen;
+    }
   }
   return undefined;
 }
