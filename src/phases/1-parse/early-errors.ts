@@ -98,8 +98,19 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
   };
   const visitChildren = (node: ts.Node) => forEachChild(node, visit);
 
+  /** V8 compiles every regular expression literal when it parses the module: an invalid one stops it loading. */
+  const checkRegularExpression = (node: ts.RegularExpressionLiteral) => {
+    const end = node.text.lastIndexOf("/");
+    try {
+      new RegExp(node.text.slice(1, end), node.text.slice(end + 1));
+    } catch (e) {
+      report(node, /^Invalid flags/.test((e as Error).message) ? "Invalid regular expression flags" : (e as Error).message);
+    }
+  };
+
   const visit = (node: ts.Node): void => {
     // Tokens, names and literals (most of a tree) hold nothing to check: leave them first.
+    if (node.kind === K.RegularExpressionLiteral) return checkRegularExpression(node as ts.RegularExpressionLiteral);
     if (node.kind < K.FirstNode || isErased(node)) return;
     switch (node.kind) {
       case K.SourceFile:
@@ -169,7 +180,9 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         return;
       }
       case K.ObjectLiteralExpression: {
-        // One `__proto__: value` sets the prototype; a second is an early error (not a computed, shorthand or method one).
+        // One `__proto__: value` sets the prototype; a second is an early error (not a computed,
+        // shorthand or method one, nor in a destructuring assignment's pattern, where it is a plain key).
+        if (isAssignmentPattern(node)) break;
         let protos = 0;
         for (const p of (node as ts.ObjectLiteralExpression).properties) {
           if (p.kind === K.PropertyAssignment && p.name.kind !== K.ComputedPropertyName && (p.name as ts.Identifier | ts.StringLiteral).text === "__proto__" && ++protos === 2) {
@@ -179,11 +192,13 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         break;
       }
       case K.DeleteExpression: {
+        // Through what TypeScript's emit removes (`x!`, `x as T`, `<T>x`, `x satisfies T`) or keeps (parentheses).
         let operand: ts.Expression = (node as ts.DeleteExpression).expression;
-        while (operand.kind === K.ParenthesizedExpression) operand = (operand as ts.ParenthesizedExpression).expression;
+        while (TRANSPARENT.has(operand.kind)) operand = (operand as ts.ParenthesizedExpression).expression;
         if (isIdentifier(operand)) report(node, "Delete of an unqualified identifier in strict mode.");
         break;
       }
+
       case K.ImportDeclaration:
         importedNames(node as ts.ImportDeclaration).forEach((id) => checkBindingName(id, report));
         return;
@@ -222,6 +237,19 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
     if (!(e instanceof RangeError)) throw e; // nested deeper than this walk's stack: report what was found
   }
   return out;
+}
+
+const TRANSPARENT = new Set([K.ParenthesizedExpression, K.NonNullExpression, K.AsExpression, K.SatisfiesExpression, K.TypeAssertionExpression]);
+
+/** Whether an object or array literal is (part of) the target of a destructuring assignment: `({ a } = o)`, `for ({ a } of xs)`. */
+function isAssignmentPattern(node: ts.Node): boolean {
+  let child = node;
+  for (let p = node.parent; p; child = p, p = p.parent) {
+    if (p.kind === K.BinaryExpression) return (p as ts.BinaryExpression).operatorToken.kind === K.EqualsToken && (p as ts.BinaryExpression).left === child;
+    if (p.kind === K.ForOfStatement || p.kind === K.ForInStatement) return (p as ts.ForOfStatement).initializer === child;
+    if (![K.ObjectLiteralExpression, K.ArrayLiteralExpression, K.PropertyAssignment, K.ShorthandPropertyAssignment, K.SpreadAssignment, K.SpreadElement, K.ParenthesizedExpression].includes(p.kind)) return false;
+  }
+  return false;
 }
 
 /** What TypeScript's emit drops: types, `declare`d things, const enums, namespaces (Gantry does not read them). */
