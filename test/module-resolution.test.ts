@@ -38,6 +38,20 @@ describe("JavaScript helper modules", () => {
     expect(r.pipelines[0]!.ir.tasks[0]!.image).toBe("busybox:1.36-ts-a");
   });
 
+  it("syntax TypeScript accepts in a .js file but Node does not parse is GANTRY1002 with V8's message (from review)", async () => {
+    const js = `export const a = () => <b>hi</b>;\n@dec class A {}\nclass B { accessor y = 1; }\nexport function f() { using r = null; }\nfunction dec() {}\n`;
+    const r = await compileFiles({ "lib/x.js": js, "main.ts": main(`import { a } from "./lib/x.js";\nexport const b = a;`, '"x"') }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1002 ${loc("lib/x.js", js, "<b>")} Unexpected token '<'`,
+      `GANTRY1002 ${loc("lib/x.js", js, "@dec")} Invalid or unexpected token`,
+      `GANTRY1002 ${loc("lib/x.js", js, "y = 1")} Unexpected identifier 'y'`,
+      `GANTRY1002 ${loc("lib/x.js", js, "r = null")} Unexpected identifier 'r'`,
+    ]);
+    // Node agrees that the module does not load.
+    const cwd = tempProject({ "x.mjs": js });
+    expect(spawnSync(process.execPath, ["--check", path.join(cwd, "x.mjs")], { encoding: "utf8" }).status).toBe(1);
+  });
+
   it("TypeScript syntax in a .js module is GANTRY1002, as Node refuses it; a CommonJS .cjs module is not read (GANTRY1111)", async () => {
     const typed = `export const X: string = "a";\n`;
     const source = main(`import { X } from "./lib/typed.js";\nimport { A } from "./lib/old.cjs";\nexport const a = A;`, "X");

@@ -157,5 +157,25 @@ function javaScriptSyntaxErrors(sf: ts.SourceFile): readonly ts.DiagnosticWithLo
   host.getSourceFile = (f) => (f === sf.fileName ? sf : undefined);
   host.fileExists = (f) => f === sf.fileName;
   host.readFile = (f) => (f === sf.fileName ? sf.text : undefined);
-  return ts.createProgram({ rootNames: [sf.fileName], options, host }).getSyntacticDiagnostics(sf);
+  return [...ts.createProgram({ rootNames: [sf.fileName], options, host }).getSyntacticDiagnostics(sf), ...beyondNode(sf)];
+}
+
+/**
+ * Syntax TypeScript accepts in a .js file but Node 20 does not parse (JSX, decorators, `accessor`
+ * fields, `using`), with V8's message; TypeScript would have compiled it away in a .ts file.
+ */
+function beyondNode(sf: ts.SourceFile): ts.DiagnosticWithLocation[] {
+  const out: ts.DiagnosticWithLocation[] = [];
+  const report = (node: ts.Node, messageText: string): void => void out.push({ file: sf, start: node.getStart(sf), length: node.getWidth(sf), messageText, category: ts.DiagnosticCategory.Error, code: 0 });
+  const visit = (node: ts.Node): void => {
+    if (ts.isJsxElement(node) || ts.isJsxSelfClosingElement(node) || ts.isJsxFragment(node)) return report(node, "Unexpected token '<'");
+    if (ts.isDecorator(node)) report(node, "Invalid or unexpected token");
+    else if (node.kind === ts.SyntaxKind.AccessorKeyword && ts.isPropertyDeclaration(node.parent)) report(node.parent.name, `Unexpected identifier '${node.parent.name.getText(sf)}'`);
+    else if (ts.isVariableDeclarationList(node) && [ts.NodeFlags.Using, ts.NodeFlags.AwaitUsing].includes(node.flags & ts.NodeFlags.BlockScoped) && node.declarations[0]) {
+      report(node.declarations[0].name, `Unexpected identifier '${node.declarations[0].name.getText(sf)}'`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return out;
 }

@@ -21,6 +21,7 @@ export function typecheck(cwd: string, files: readonly string[], relative: (p: s
           noEmit: true,
           skipLibCheck: true,
           types: [],
+          allowJs: true, // JavaScript helpers a pipeline imports resolve, typed by inference (not checked)
         },
       });
   for (const f of files) project.addSourceFileAtPath(f);
