@@ -1109,6 +1109,15 @@ export const reg = makeRegistry();
     expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}`)).toEqual(["GANTRY1100 extra.js", "GANTRY1111 lib.js"]);
   });
 
+  it("a top-level loop that reaches a throw fails as the module's load would, though it touches no module value; one that does not is a warning (from review)", async () => {
+    const source = `import { pipeline } from "gantry";\nfor (let i = 0; i < 5; i++) { if (i === 3) throw new Error(\`bad \${i}\`); }\nfor (const x of ["a"]) { if (x === "b") throw new Error("never"); }\nexport default pipeline("l", {}, (p) => { p.task("t", { image: "x" }); });\n`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message}`)).toEqual([
+      `error GANTRY1113 ${loc("main.ts", source, "throw new Error(`bad")} the code throws here when the module runs: Error: bad 3`,
+      `warning GANTRY1121 ${loc("main.ts", source, 'for (const x of ["a"])')} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
+    ]);
+  });
+
   it("counted for loops: the body may not change the loop's variables, the update may change nothing else, and the loop is bounded", async () => {
     const source = body(
       '  for (let i = 0; i < 3; i++) { i = 5; }\n  const o = { n: 0 };\n  for (let i = 0; i < 3; o.n++) {}\n  for (i = 0; i < 3; i++) {}\n  for (var v = 0; v < 3; v++) {}\n  for (const c = 0; c < 3; c++) {}\n  for (let r = 0; r < 1e9; r++) {}\n  for (let q = 0; q < p.params.n; q++) {}\n  for (let t = j, j = 0; t < 1; t++) {}',

@@ -13,7 +13,7 @@ import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { arrayIterators, dslModule, isDslSpecifier } from "./builtins.js";
-import { Poisoned, RunFailure, runFailsHere, StaticError } from "./errors.js";
+import { Poisoned, RunFailure, runFailsHere, StaticError, Thrown } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
@@ -866,7 +866,8 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         const changed = mayChangeLocalValue(statement, record);
         // Run it, as the module would: a check that passes (`assertUnique(TABLES)`) changes nothing
         // Gantry reads, since module values are frozen; one that fails fails the run too.
-        if (changed) result = ev.speculate(() => ev.execute(statement, record.scope));
+        // One that could throw (`for (...) { if (bad) throw ... }`) is run too: a throw it reaches stops the module loading.
+        if (changed || throwsAtLoad(statement)) result = ev.speculate(() => ev.execute(statement, record.scope));
         return changed;
       });
       if (local && result) {
@@ -874,6 +875,8 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         if (result.first && runFailsHere(result.first)) throw result.first;
         throw new StaticError("GANTRY1100", local, `this top-level statement could change "${local.getText()}", but Gantry never runs top-level statements, so the values it reads would differ from the module's when executed`, "Build the value in its declaration (with a spread, concat or map instead of changing it), or compute it inside the pipeline body.");
       }
+      // Touching no module value, it fails a run only through a throw it reaches (anything else Gantry refuses may be its own limit).
+      if (result && !result.ran && result.first instanceof Thrown) throw result.first;
       ev.warn("GANTRY1121", statement, "this top-level statement is not run by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
     } catch (e) {
       ev.recover(e);
