@@ -11,7 +11,11 @@ export const Identifier: ExpressionVisitor<ts.Identifier> = (node, scope) => {
   if (binding) return readBinding(binding, name, node);
   if (globals.has(name)) return globals.get(name);
   const why = runtimeOnly.get(name);
-  const member = ts.isPropertyAccessExpression(node.parent) && node.parent.expression === node ? node.parent.name.text : undefined;
+  const parent = node.parent;
+  const member =
+    ts.isPropertyAccessExpression(parent) && parent.expression === node ? parent.name.text
+    : ts.isElementAccessExpression(parent) && parent.expression === node && ts.isStringLiteralLike(parent.argumentExpression) ? parent.argumentExpression.text
+    : undefined;
   if (name === "Date" && member !== undefined && member !== "now") {
     // Date.UTC(2024, 0, 1) and Date.parse("...") of fixed values are the same on every run: refused as not evaluated, not as a run-time value.
     throw new StaticError("GANTRY1102", node.parent, `\`Date.${member}\` is not evaluated at compile time`, "Write the timestamp or date string you need as a literal, or declare a pipeline parameter for it.");
