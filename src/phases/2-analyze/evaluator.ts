@@ -543,6 +543,13 @@ function functionName(node: ts.FunctionLikeDeclaration): string {
   if ((ts.isVariableDeclaration(parent) || ts.isBindingElement(parent) || ts.isParameter(parent) || ts.isPropertyAssignment(parent)) && parent.initializer === child) {
     return literalName(parent.name) ?? "";
   }
+  // `f = () => ...` to a name (a counted loop's update is the one place Gantry evaluates such an assignment); not `o.f = ...`.
+  const op = ts.isBinaryExpression(parent) ? parent.operatorToken.kind : undefined;
+  const naming = op === ts.SyntaxKind.EqualsToken || op === ts.SyntaxKind.BarBarEqualsToken || op === ts.SyntaxKind.AmpersandAmpersandEqualsToken || op === ts.SyntaxKind.QuestionQuestionEqualsToken;
+  if (naming && (parent as ts.BinaryExpression).right === child) {
+    const target = skipTransparent((parent as ts.BinaryExpression).left);
+    if (ts.isIdentifier(target)) return target.text;
+  }
   return "";
 }
 
