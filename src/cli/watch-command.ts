@@ -15,7 +15,6 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
   const session = new CompileSession(options);
   const start = performance.now();
   let code = await emitResult(await session.full(), flags, io);
-  io.stderr(`watching ${options.paths.join(", ")} (compiled in ${Math.round(performance.now() - start)} ms; Ctrl-C to stop)\n`);
 
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -76,13 +75,20 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
     pending.clear();
     running = running.then(async () => {
       const t = performance.now();
-      const result = await session.update(changed);
-      code = await emitResult(result, flags, io);
-      io.stderr(`recompiled ${result.recompiled.length} file${result.recompiled.length === 1 ? "" : "s"} in ${Math.round(performance.now() - t)} ms${result.recompiled.length ? `: ${result.recompiled.join(", ")}` : ""}\n`);
+      try {
+        const result = await session.update(changed);
+        code = await emitResult(result, flags, io);
+        io.stderr(`recompiled ${result.recompiled.length} file${result.recompiled.length === 1 ? "" : "s"} in ${Math.round(performance.now() - t)} ms${result.recompiled.length ? `: ${result.recompiled.join(", ")}` : ""}\n`);
+      } catch (e) {
+        // Said, and the session goes on: one failed recompile must not stop every later one.
+        io.stderr(`internal error while recompiling: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      }
       reconcile(true);
     });
   };
   reconcile(false);
+  // Only once the watchers are in place: a change made right after this line is seen.
+  io.stderr(`watching ${options.paths.join(", ")} (compiled in ${Math.round(performance.now() - start)} ms; Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   clearTimeout(timer);
   for (const key of [...watchers.keys()]) unwatch(key);
