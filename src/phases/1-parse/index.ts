@@ -1,3 +1,3 @@
-export { createSourceProgram, type SourceProgram } from "./parse.js";
+export { createSourceProgram, isJavaScript, type SourceProgram } from "./parse.js";
 export { typecheck } from "./typecheck.js";
 export { bindingIdentifiers } from "./binding-names.js";

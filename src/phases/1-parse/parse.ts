@@ -143,7 +143,8 @@ function parseFailure(e: unknown): string {
   return e instanceof RangeError ? "it is nested too deeply to parse (the parser ran out of stack)" : `TypeScript could not parse it (${e instanceof Error ? e.message : String(e)})`;
 }
 
-const isJavaScript = (p: string) => /\.m?js$/.test(p);
+/** A JavaScript module (read as JavaScript, and never transpiled by a run). */
+export const isJavaScript = (p: string) => /\.m?js$/.test(p);
 const scriptKind = (p: string): ts.ScriptKind => (isJavaScript(p) ? ts.ScriptKind.JS : p.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
 
 /**

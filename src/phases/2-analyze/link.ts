@@ -12,6 +12,7 @@
  * a type (`import { T } from "./t"; export { T }`) is never a missing export.
  */
 import { ts } from "ts-morph";
+import { isJavaScript } from "../1-parse/index.js";
 import { Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { ModuleRecord, type ModuleLoader } from "./modules.js";
@@ -73,10 +74,9 @@ function exportsNamespace(file: ts.SourceFile, name: string): boolean {
  * a JavaScript module, which nothing transpiles (Node loads and links every import it names).
  */
 function isPendingValue(record: ModuleRecord, name: ts.Identifier): boolean {
-  return record.scope.lookup(name.text)?.state === "pending" && (isJavaScript(record.file) || valueUses(record.file).has(name.text));
+  return record.scope.lookup(name.text)?.state === "pending" && (isJavaScript(record.file.fileName) || valueUses(record.file).has(name.text));
 }
 
-const isJavaScript = (file: ts.SourceFile) => /\.m?js$/.test(file.fileName);
 
 /**
  * The import bindings a file uses as values: identifiers outside types that name one, not

@@ -1,10 +1,10 @@
 import { ts } from "ts-morph";
-import { hostFailure, StaticError } from "../errors.js";
+import { StaticError } from "../errors.js";
 import { LIMITS, NORMAL, unsupported } from "../evaluator.js";
 import type { Evaluator } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
 import { Scope } from "../scope.js";
-import { COMPOUND } from "./assignment.js";
+import { COMPOUND, compound, stepped } from "./assignment.js";
 import { operate } from "./BinaryExpression.js";
 import { skipTransparent } from "./transparent.js";
 import type { StatementVisitor } from "./types.js";
@@ -75,17 +75,10 @@ function update(expression: ts.Expression, names: ReadonlySet<string>, scope: Sc
     return ts.isIdentifier(t) && names.has(t.text) ? t : undefined;
   };
   const step = (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken) ? e : undefined;
-  const stepped = step && own(step.operand);
-  if (step && stepped) {
-    const old = scope.lookup(stepped.text)!.value;
-    requireStatic(old, step, `\`${step.getText()}\``);
-    let before: number;
-    try {
-      before = Number(old); // ToNumeric, as `++` does; an object that cannot convert throws as in a run
-    } catch (err) {
-      throw hostFailure(step, err);
-    }
-    scope.define(stepped.text, step.operator === ts.SyntaxKind.PlusPlusToken ? before + 1 : before - 1, scope.lookup(stepped.text)!.node, step);
+  const target = step && own(step.operand);
+  if (step && target) {
+    const binding = scope.lookup(target.text)!;
+    scope.define(target.text, stepped(step, binding.value).after, binding.node, step);
     return;
   }
   const assigned = ts.isBinaryExpression(e) ? own(e.left) : undefined;
@@ -98,18 +91,7 @@ function update(expression: ts.Expression, names: ReadonlySet<string>, scope: Sc
     }
     const binary = COMPOUND[op];
     if (binary !== undefined) {
-      const r = ev.evaluate(e.right, scope);
-      // `+=` appends a placeholder to a string, which is fine; the others compute with it.
-      if (binary !== ts.SyntaxKind.PlusToken) {
-        requireStatic(binding.value, e.left, `\`${e.getText()}\``);
-        requireStatic(r, e.right, `\`${e.getText()}\``);
-      }
-      let value: unknown;
-      try {
-        value = operate(binary, binding.value as never, r as never, e);
-      } catch (err) {
-        throw hostFailure(e, err);
-      }
+      const value = compound(e, binary, binding.value, ev.evaluate(e.right, scope), (b, l, r) => operate(b, l as never, r as never, e));
       scope.define(assigned.text, value, binding.node, e);
       return;
     }

@@ -54,26 +54,35 @@ export function assignment(node: ts.BinaryExpression, scope: Scope, ev: Evaluato
   }
   const binary = COMPOUND[op];
   if (binary === undefined) throw new StaticError("GANTRY1100", node.operatorToken, `\`${node.operatorToken.getText()}\` is not part of the static subset Gantry evaluates`, "Write the operation out: `o.k = o.k + 1`.");
-  const r = valueOf(node, place, scope, ev);
+  const value = compound(node, binary, old, valueOf(node, place, scope, ev), operate);
+  write(place, value, ev, node);
+  return value;
+}
+
+/** The value `old op= r` gives (`op` its binary operator), as JavaScript computes it; also a counted loop's update. */
+export function compound(node: ts.BinaryExpression, binary: ts.BinaryOperator, old: unknown, r: unknown, operate: (op: ts.BinaryOperator, l: unknown, r: unknown) => unknown): unknown {
   // `+=` appends a placeholder to a string, which is fine; the others compute with it.
   if (binary !== ts.SyntaxKind.PlusToken) {
     requireStatic(old, node.left, `\`${node.getText()}\``);
     requireStatic(r, node.right, `\`${node.getText()}\``);
   }
-  let value: unknown;
   try {
-    value = operate(binary, old, r);
+    return operate(binary, old, r);
   } catch (e) {
     throw hostFailure(node, e);
   }
-  write(place, value, ev, node);
-  return value;
 }
 
 /** `o.k++`, `--o[k]`: the number before (postfix) or after (prefix), as JavaScript. */
 export function increment(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, scope: Scope, ev: Evaluator): unknown {
   const place = placeOf(node.operand, node, scope, ev);
-  const old = ev.member(place.obj, place.key, place.node);
+  const { before, after } = stepped(node, ev.member(place.obj, place.key, place.node));
+  write(place, after, ev, node);
+  return ts.isPrefixUnaryExpression(node) ? after : before;
+}
+
+/** The number `old` is, and the one `++`/`--` makes of it; also a counted loop's update. */
+export function stepped(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression, old: unknown): { before: number; after: number } {
   requireStatic(old, node, `\`${node.getText()}\``);
   let before: number;
   try {
@@ -81,9 +90,7 @@ export function increment(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpres
   } catch (e) {
     throw hostFailure(node, e);
   }
-  const after = node.operator === ts.SyntaxKind.PlusPlusToken ? before + 1 : before - 1;
-  write(place, after, ev, node);
-  return ts.isPrefixUnaryExpression(node) ? after : before;
+  return { before, after: node.operator === ts.SyntaxKind.PlusPlusToken ? before + 1 : before - 1 };
 }
 
 /**
