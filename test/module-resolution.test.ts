@@ -271,3 +271,72 @@ describe("tsconfig paths and baseUrl", () => {
     expect(fs.readFileSync(path.join(cwd, "out/p.yaml"), "utf8")).toContain("image: busybox:1.36");
   });
 });
+
+describe("the nearest tsconfig of each file", () => {
+  /** A monorepo compiled from its root: each package's own tsconfig maps `@lib/*` to its own lib. */
+  const monorepo = {
+    // solution-style root config: no paths of its own
+    "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./packages/a" }, { path: "./packages/b" }] }),
+    "tsconfig.base.json": JSON.stringify({ compilerOptions: { strict: true, paths: { "@shared/*": ["./shared/*"], "@b/*": ["./packages/b/lib/*"] } } }),
+    "shared/tags.ts": `export const TAG = "1.36";\n`,
+    "packages/a/tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } }),
+    "packages/a/lib/images.ts": `import { TAG } from "../../../shared/tags.js";\nexport const IMAGE = "busybox:" + TAG;\n`,
+    "packages/a/pipelines/a.ts": main(`import { IMAGE } from "@lib/images";`),
+    // paths from an extended config resolve from that config's folder; the package's own lib imports through them too
+    "packages/b/tsconfig.json": JSON.stringify({ extends: "../../tsconfig.base.json" }),
+    "packages/b/lib/images.ts": `import { TAG } from "@shared/tags";\nexport const IMAGE = "alpine:" + TAG;\n`,
+    "packages/b/pipelines/b.ts": main(`import { IMAGE } from "@b/images";`).replace('"p"', '"q"'),
+  };
+
+  it("names the file TypeScript names with the config it finds for that file (ts.findConfigFile)", () => {
+    const cwd = tempProject(monorepo);
+    const resolver = new ModuleResolver(cwd);
+    for (const [from, specifier, expected] of [
+      ["packages/a/pipelines/a.ts", "@lib/images", "packages/a/lib/images.ts"],
+      ["packages/b/pipelines/b.ts", "@b/images", "packages/b/lib/images.ts"],
+      ["packages/b/lib/images.ts", "@shared/tags", "shared/tags.ts"],
+      // the root config has no paths, and package a's are not b's
+      ["packages/b/pipelines/b.ts", "@lib/images", undefined],
+    ] as const) {
+      const configFile = ts.findConfigFile(path.join(cwd, path.dirname(from)), ts.sys.fileExists)!;
+      const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+      const byTs = ts.resolveModuleName(specifier, path.join(cwd, from), parsed.options, ts.sys).resolvedModule?.resolvedFileName;
+      expect(byTs && path.relative(cwd, byTs), `${from} ${specifier}`).toBe(expected);
+      expect(resolver.moduleFile(path.join(cwd, from), specifier), `${from} ${specifier}`).toBe(expected && path.join(cwd, expected));
+    }
+  });
+
+  it("gantry compile from a monorepo's root applies each package's aliases (the CLI, as a subprocess)", () => {
+    const cwd = tempProject(monorepo);
+    const r = gantry(["compile", "packages", "--out", "out"], cwd);
+    expect(r.stderr).toBe("compiled 2 pipelines into out: 3 written, 0 unchanged.\n");
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(cwd, "out/p.yaml"), "utf8")).toContain("image: busybox:1.36\n");
+    expect(fs.readFileSync(path.join(cwd, "out/q.yaml"), "utf8")).toContain("image: alpine:1.36\n");
+  });
+
+  it("a nearer tsconfig without the alias hides the one above, as in TypeScript; the hint names the config asked", async () => {
+    const source = main(`import { IMAGE } from "@lib/images";`);
+    const r = await compileFiles({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } }),
+      "lib/images.ts": images,
+      "teams/x/tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@x/*": ["./x/*"] } } }),
+      "teams/x/main.ts": source,
+      "teams/y/tsconfig.json": `{ "extends": "./missing.json" }`,
+      "teams/y/main.ts": source.replace('"p"', '"q"'),
+      "main.ts": source.replace('"p"', '"r"'),
+    }, ["main.ts", "teams"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1103 ${loc("teams/x/main.ts", source, '"@lib/images"')}`, `GANTRY1103 ${loc("teams/y/main.ts", source, '"@lib/images"')}`]);
+    expect(r.diagnostics[0]!.hint).toBe('Pipelines may import local modules (by relative path or a `paths` alias of ./teams/x/tsconfig.json) and "gantry" only; Gantry never loads other packages while compiling.');
+    expect(r.diagnostics[1]!.hint).toMatch(/\(\.\/teams\/y\/tsconfig\.json has a problem, TS\d+: .*missing\.json/);
+    // main.ts at the root still uses the root's alias
+    expect(r.pipelines.map((p) => p.name)).toEqual(["r"]);
+  });
+
+  it("with no tsconfig in the file's folder or above it, a bare import names a package", async () => {
+    const source = main(`import { IMAGE } from "lib/images";`);
+    const r = await compileFiles({ "lib/images.ts": images, "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1103 ${loc("main.ts", source, '"lib/images"')}`]);
+    expect(r.diagnostics[0]!.hint).toBe('Pipelines may import local modules (by relative path or a `paths` alias of the nearest tsconfig.json) and "gantry" only; Gantry never loads other packages while compiling.');
+  });
+});

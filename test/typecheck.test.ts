@@ -51,6 +51,31 @@ describe("gantry compile --typecheck", () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
+  it("checks each file with its nearest tsconfig (a monorepo from its root); an error in a module both programs share is reported once", () => {
+    const typed = (name: string) => `import { pipeline } from "gantry";\nimport { IMAGE } from "@lib/images";\nexport const loose = (x) => x;\nexport default pipeline("${name}", {}, (p) => {\n  p.task("t", { image: IMAGE });\n});\n`;
+    const options = (strict: boolean) => JSON.stringify({ compilerOptions: { strict, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [], paths: { "@lib/*": ["./lib/*"] } } });
+    const dir = tempProject({
+      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./packages/a" }, { path: "./packages/b" }] }),
+      "shared/count.ts": `export const COUNT: number = "2";\n`,
+      "packages/a/tsconfig.json": options(false),
+      "packages/a/lib/images.ts": `import { COUNT } from "../../../shared/count.js";\nexport const IMAGE = "busybox:1." + COUNT;\n`,
+      "packages/a/pipelines/a.ts": typed("a"),
+      "packages/b/tsconfig.json": options(true),
+      "packages/b/lib/images.ts": `import { COUNT } from "../../../shared/count.js";\nexport const IMAGE = "alpine:3." + COUNT;\n`,
+      "packages/b/pipelines/b.ts": typed("b"),
+    });
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    const r = gantry(["compile", "packages", "--typecheck", "--format", "json"], dir);
+    expect(r.code).toBe(1);
+    const found = (JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message}`);
+    // the aliases resolve (no TS2307), only strict b has an implicit any, the shared error comes once
+    expect(found).toEqual([
+      "packages/b/pipelines/b.ts:3 TS7006: Parameter 'x' implicitly has an 'any' type.",
+      "shared/count.ts:1 TS2322: Type 'string' is not assignable to type 'number'.",
+    ]);
+  });
+
   it("the bundled examples type-check clean (with this repository's tsconfig)", () => {
     const r = gantry(["compile", "examples", "--typecheck", "--stdout"]);
     expect(r.code, r.stderr).toBe(0);

@@ -142,6 +142,24 @@ describe("CompileSession", () => {
     expect(summary(aliased)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
   });
 
+  it("a tsconfig.json made nearer to an importer than the one it used recompiles that importer, and only it", async () => {
+    const dir = tempProject({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } }),
+      "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,
+      "teams/x/alt/images.ts": `export const IMAGE = "alpine:3";\n`,
+      "teams/x/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "@lib/images";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+      "b.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "@lib/images";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["teams", "b.ts"]));
+    expect((await session.full()).pipelines.map((p) => p.yaml.match(/image: (.*)/)![1])).toEqual(["busybox:1.36", "busybox:1.36"]);
+    fs.writeFileSync(path.join(dir, "teams/x/tsconfig.json"), JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./alt/*"] } } }));
+    const nearer = await session.update([path.join(dir, "teams/x/tsconfig.json")]);
+    expect(nearer.recompiled).toEqual(["teams/x/a.ts"]);
+    expect(nearer.ok).toBe(true);
+    expect(summary(nearer)).toEqual(summary(await compile(options(dir, ["teams", "b.ts"]))));
+    expect(nearer.pipelines.find((p) => p.name === "a")!.yaml).toContain("image: alpine:3\n");
+  });
+
   it("duplicate pipeline names across files are still reported", async () => {
     const dir = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,

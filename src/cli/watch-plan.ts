@@ -1,6 +1,6 @@
 /**
  * What `gantry compile --watch` watches: the input folders recursively, and the folder of every
- * file the pipelines depend on outside them (a shared `lib/` beside `pipelines/`, ./tsconfig.json,
+ * file the pipelines depend on outside them (a shared `lib/` beside `pipelines/`, a tsconfig.json,
  * a module an import looked for in vain). A path that does not exist yet is watched through its
  * nearest existing folder, so creating it (or a folder on the way) is seen.
  */

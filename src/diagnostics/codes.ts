@@ -35,7 +35,7 @@ export const codes = {
   GANTRY1103: {
     title: "Import from a package other than gantry",
     explain:
-      "Only local modules and `gantry` itself can be imported by a pipeline: Gantry never loads or runs other packages while compiling. A local module is named by a relative path, or by a bare specifier that the `paths` or `baseUrl` of ./tsconfig.json map to a file of the project (as TypeScript resolves it; a mapping into node_modules still names a package). When a `paths` pattern matched but led to no file, the hint names the pattern and the paths it tried.",
+      "Only local modules and `gantry` itself can be imported by a pipeline: Gantry never loads or runs other packages while compiling. A local module is named by a relative path, or by a bare specifier that the `paths` or `baseUrl` of the importing file's nearest tsconfig.json map to a file of the project (as TypeScript resolves it; a mapping into node_modules still names a package). When a `paths` pattern matched but led to no file, the hint names the pattern and the paths it tried.",
   },
   GANTRY1104: {
     title: "Value is changed after it is declared",
@@ -70,7 +70,7 @@ export const codes = {
   },
   GANTRY1111: {
     title: "Cannot resolve import",
-    explain: "A relative import does not resolve to a .ts file (or, for a specifier ending in .json, to a JSON file), or the imported name is not exported by that module. A JSON module has only a default export, the parsed document, as in Node. (A `paths` alias of ./tsconfig.json that leads to no file is GANTRY1103: TypeScript then looks for a package.)",
+    explain: "A relative import does not resolve to a .ts file (or, for a specifier ending in .json, to a JSON file), or the imported name is not exported by that module. A JSON module has only a default export, the parsed document, as in Node. (A tsconfig `paths` alias that leads to no file is GANTRY1103: TypeScript then looks for a package.)",
   },
   GANTRY1112: {
     title: "Parameter value used where a static value is needed",
@@ -99,7 +99,7 @@ export const codes = {
   GANTRY1130: {
     title: "Type error",
     explain:
-      "`gantry compile --typecheck` runs the TypeScript type checker over the pipeline files and the local modules they import, using ./tsconfig.json when present, and reports its errors with the TypeScript code in the message. Without --typecheck Gantry does not type-check.",
+      "`gantry compile --typecheck` runs the TypeScript type checker over the pipeline files and the local modules they import, each file with the compiler options of its nearest tsconfig.json, and reports its errors with the TypeScript code in the message. Without --typecheck Gantry does not type-check.",
   },
   GANTRY2001: {
     title: "Invalid pipeline or task option",

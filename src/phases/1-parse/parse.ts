@@ -11,7 +11,7 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import { earlyErrors } from "./early-errors.js";
 
 export interface SourceProgram {
-  /** The working directory: where relative paths in output start, and where ./tsconfig.json is. */
+  /** The working directory: where relative paths in output start. */
   readonly cwd: string;
   /** The syntax tree of a file by absolute path, parsing it on first request; undefined if unreadable. */
   file(absolutePath: string): ts.SourceFile | undefined;

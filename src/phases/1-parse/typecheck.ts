@@ -2,15 +2,37 @@
  * Opt-in type checking (`gantry compile --typecheck`): builds a TypeScript program over the pipeline
  * files and reports its errors as GANTRY1130. Only here is a Program built; a plain compile parses
  * files one by one and never pays for type checking.
+ *
+ * Each file is checked with the compiler options of its nearest tsconfig.json, as an editor checks
+ * it (and as the analysis resolves its aliases): one program per tsconfig, so a monorepo's packages
+ * are each checked with their own options from its root.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
 import type { Diagnostic } from "../../diagnostics/index.js";
 
-export function typecheck(cwd: string, files: readonly string[], relative: (p: string) => string): Diagnostic[] {
-  const tsconfig = path.join(cwd, "tsconfig.json");
-  const project = fs.existsSync(tsconfig)
+export function typecheck(files: readonly string[], relative: (p: string) => string): Diagnostic[] {
+  const byConfig = new Map<string | undefined, string[]>();
+  for (const f of files) {
+    const config = ts.findConfigFile(path.dirname(f), ts.sys.fileExists);
+    byConfig.set(config, [...(byConfig.get(config) ?? []), f]);
+  }
+  const out: Diagnostic[] = [];
+  // A module shared by two programs reports its errors once.
+  const seen = new Set<string>();
+  for (const [config, group] of byConfig) {
+    for (const d of check(config, group, relative)) {
+      const key = `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+function check(tsconfig: string | undefined, files: readonly string[], relative: (p: string) => string): Diagnostic[] {
+  const project = tsconfig
     ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
     : new Project({
         compilerOptions: {

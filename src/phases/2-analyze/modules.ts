@@ -20,7 +20,7 @@ import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
 import { accessRoot, boundNames, hasModifier, importedBinding, isAssignment, isBinaryAssignment, importSpecifierOf } from "./syntax.js";
-import { isFile, ModuleResolver } from "./resolve.js";
+import { isFile, ModuleResolver, type Resolution } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
@@ -431,12 +431,12 @@ export class ModuleLoader {
   }
 
   /**
-   * Absolute paths of every module loaded so far, and of the files whose appearance would change
-   * what an import names (paths probed in vain, ./tsconfig.json once a bare import was resolved):
-   * what the analysed entries depend on.
+   * Absolute paths of every module loaded so far, of the tsconfig files bare imports were resolved
+   * with, and of the files whose appearance would change what an import names (paths probed in
+   * vain, a nearer tsconfig.json): what the analysed entries depend on.
    */
   loadedFiles(): string[] {
-    return [...new Set([...this.loads.keys(), ...this.peeked, ...this.resolver.lookups, ...(this.resolver.config()?.files ?? [])])];
+    return [...new Set([...this.loads.keys(), ...this.peeked, ...this.resolver.lookups, ...this.resolver.configFiles()])];
   }
 
   /** Forgets a module no other module has imported, and its syntax tree; a later import loads it again. */
@@ -470,7 +470,7 @@ export class ModuleLoader {
   importFrom(from: ts.SourceFile, specifier: string, at: ts.Node): ModuleRecord | DslModule | JsonModule {
     const resolved = this.resolver.resolve(from.fileName, specifier);
     if (resolved.kind === "dsl") return this.dsl;
-    if (resolved.kind === "package") throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, this.packageHint(resolved.alias));
+    if (resolved.kind === "package") throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, this.packageHint(resolved));
     if (resolved.kind === "json") return this.jsonModule(resolved.file, specifier, at);
     const file = resolved.file;
     if (file) this.imported.add(file);
@@ -483,14 +483,15 @@ export class ModuleLoader {
     return record;
   }
 
-  private packageHint(alias: { pattern: string; tried: string[] } | undefined): string {
-    const config = this.resolver.config();
-    const problem = config?.problem ? ` (./tsconfig.json has a problem, ${config.problem})` : "";
+  private packageHint({ config, alias }: Extract<Resolution, { kind: "package" }>): string {
+    // Written as a path from the working directory: `./tsconfig.json`, `./packages/a/tsconfig.json`, `../tsconfig.json`.
+    const name = config && (config.file.startsWith("../") ? config.file : `./${config.file}`);
+    const problem = config?.problem ? ` (${name} has a problem, ${config.problem})` : "";
     if (alias) {
       const tried = alias.tried.map((t) => `"${t}"`).join(", ");
-      return `The \`paths\` pattern "${alias.pattern}" of ./tsconfig.json maps it to ${tried || "nothing"}, where there is no module of the project (a .ts or .js file, or a folder with one, outside node_modules)${problem}; so it names a package, and Gantry never loads packages while compiling.`;
+      return `The \`paths\` pattern "${alias.pattern}" of ${name} maps it to ${tried || "nothing"}, where there is no module of the project (a .ts or .js file, or a folder with one, outside node_modules)${problem}; so it names a package, and Gantry never loads packages while compiling.`;
     }
-    return `Pipelines may import local modules (by relative path or a \`paths\` alias of ./tsconfig.json) and "gantry" only; Gantry never loads other packages while compiling${problem}.`;
+    return `Pipelines may import local modules (by relative path or a \`paths\` alias of ${name ?? "the nearest tsconfig.json"}) and "gantry" only; Gantry never loads other packages while compiling${problem}.`;
   }
 
   /**

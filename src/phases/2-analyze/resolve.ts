@@ -1,9 +1,10 @@
 /**
  * Which file an import names. Relative and absolute specifiers name local modules; bare ones are
- * packages unless ./tsconfig.json's `paths` (or `baseUrl`) map them to a local file, as TypeScript
- * and runners that honour tsconfig (tsx, ts-node with tsconfig-paths, bundlers) do. The loader asks
- * this module only, so "local" means the same thing when loading, linking, peeking and drawing
- * the import graph.
+ * packages unless the `paths` (or `baseUrl`) of the importing file's nearest tsconfig.json map
+ * them to a local file, as TypeScript (an editor, `tsc -p` in that folder) and runners that honour
+ * tsconfig (tsx, ts-node, bundlers' tsconfig-paths plugins) do. Nearest, so that a monorepo whose
+ * packages each have their own tsconfig compiles from its root. The loader asks this module only,
+ * so "local" means the same thing when loading, linking, peeking and drawing the import graph.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -16,10 +17,19 @@ export type Resolution =
   | { kind: "module"; file: string | undefined }
   /** A JSON document, by the path written (whether it exists is the JSON loader's question). */
   | { kind: "json"; file: string }
-  /** A package: never loaded. `alias` when a `paths` pattern matched but led to no file. */
-  | { kind: "package"; alias?: { pattern: string; tried: string[] } };
+  /**
+   * A package: never loaded. `config` is the tsconfig.json that was asked (none found: undefined);
+   * `alias` when one of its `paths` patterns matched but led to no file.
+   */
+  | { kind: "package"; config?: ConfigSummary; alias?: { pattern: string; tried: string[] } };
 
-/** `paths` and `baseUrl` of ./tsconfig.json (its `extends` chain applied), with absolute bases. */
+/** The tsconfig.json a bare specifier was resolved with, for hints: its path from the working directory, and its first problem. */
+export interface ConfigSummary {
+  file: string;
+  problem: string | undefined;
+}
+
+/** `paths` and `baseUrl` of one tsconfig.json (its `extends` chain applied), with absolute bases. */
 interface PathMapping {
   /** Patterns in their declared order: exact ones have no `*`. */
   patterns: { pattern: string; prefix: string; suffix: string; star: boolean; targets: string[] }[];
@@ -30,6 +40,9 @@ interface PathMapping {
   files: string[];
   problem: string | undefined;
 }
+
+/** No tsconfig.json in the importing file's folder or any above it: bare specifiers name packages. */
+const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined };
 
 /**
  * What TypeScript adds to a name without an extension, TypeScript first (`.mts`, `.mjs` and the
@@ -44,11 +57,13 @@ export class ModuleResolver {
   private readonly probes = new Map<string, string | undefined>();
   /** Resolutions by importing folder and specifier (bare specifiers resolve the same from anywhere). */
   private readonly byDir = new Map<string, Map<string, Resolution>>();
-  private readonly bare = new Map<string, Resolution>();
-  private mapping: PathMapping | undefined;
+  /** Bare specifiers resolve the same for every file that shares a tsconfig. */
+  private readonly bare = new Map<PathMapping, Map<string, Resolution>>();
+  /** The nearest tsconfig of each folder asked about, read once per compile. */
+  private readonly mappings = new Map<string, PathMapping>();
   /**
    * Paths a resolution looked at and found no file: creating one could change what an import
-   * names (`./x` gains `x.ts`, or ./tsconfig.json appears). `--watch` watches them.
+   * names (`./x` gains `x.ts`, or a nearer tsconfig.json appears). `--watch` watches them.
    */
   readonly lookups = new Set<string>();
 
@@ -56,18 +71,21 @@ export class ModuleResolver {
 
   resolve(fromFile: string, specifier: string): Resolution {
     if (isDslSpecifier(specifier)) return { kind: "dsl" };
+    const dir = path.dirname(fromFile);
     // `#name` is a subpath import of the nearest package.json, so it depends on where it is written.
     if (!isPathSpecifier(specifier) && !specifier.startsWith("#")) {
-      let known = this.bare.get(specifier);
-      if (!known) this.bare.set(specifier, (known = this.resolveBare(specifier)));
+      const mapping = this.mappingFor(dir);
+      let bySpecifier = this.bare.get(mapping);
+      if (!bySpecifier) this.bare.set(mapping, (bySpecifier = new Map()));
+      let known = bySpecifier.get(specifier);
+      if (!known) bySpecifier.set(specifier, (known = this.resolveBare(mapping, specifier)));
       return known;
     }
-    const dir = path.dirname(fromFile);
     let bySpecifier = this.byDir.get(dir);
     if (!bySpecifier) this.byDir.set(dir, (bySpecifier = new Map()));
     let known = bySpecifier.get(specifier);
     if (!known) {
-      known = specifier.startsWith("#") ? (this.subpathImport(dir, specifier) ?? this.resolveBare(specifier)) : this.local(path.resolve(dir, specifier), /(^|\/)\.{0,2}$|\/$/.test(specifier));
+      known = specifier.startsWith("#") ? (this.subpathImport(dir, specifier) ?? this.resolveBare(this.mappingFor(dir), specifier)) : this.local(path.resolve(dir, specifier), /(^|\/)\.{0,2}$|\/$/.test(specifier));
       bySpecifier.set(specifier, known);
     }
     return known;
@@ -84,10 +102,27 @@ export class ModuleResolver {
     return this.resolve(fromFile, specifier).kind !== "package";
   }
 
-  /** Config files read, and the first problem in them, for hints; undefined until a bare specifier was resolved. */
-  config(): { files: string[]; problem: string | undefined; patterns: string[] } | undefined {
-    const m = this.mapping;
-    return m && { files: m.files, problem: m.problem, patterns: m.patterns.map((p) => p.pattern) };
+  /** Every tsconfig file read so far, extended ones included (for --watch: editing one can change what an import names). */
+  configFiles(): string[] {
+    return [...new Set([...this.mappings.values()].flatMap((m) => m.files))];
+  }
+
+  /**
+   * The tsconfig.json in `dir` or the nearest folder above it, as TypeScript finds a file's
+   * project; the folders looked at in vain are lookups (a tsconfig made there would be nearer).
+   */
+  private mappingFor(dir: string): PathMapping {
+    let known = this.mappings.get(dir);
+    if (known) return known;
+    const file = path.join(dir, "tsconfig.json");
+    if (isFile(file)) known = readPathMapping(file);
+    else {
+      this.lookups.add(file);
+      const parent = path.dirname(dir);
+      known = parent === dir ? NO_MAPPING : this.mappingFor(parent);
+    }
+    this.mappings.set(dir, known);
+    return known;
   }
 
   /** A relative or absolute specifier; one naming a folder (`./lib/`, `.`, `..`) means its index, never a file beside it. */
@@ -124,8 +159,7 @@ export class ModuleResolver {
   }
 
   /** TypeScript's order: the best `paths` pattern's targets, then `baseUrl`; else the package it names. */
-  private resolveBare(specifier: string): Resolution {
-    const m = (this.mapping ??= readPathMapping(this.cwd));
+  private resolveBare(m: PathMapping, specifier: string): Resolution {
     const match = bestMatch(m, specifier);
     const tried: string[] = [];
     if (match) {
@@ -140,7 +174,12 @@ export class ModuleResolver {
       const found = this.inProject(path.resolve(m.baseUrl, specifier));
       if (found) return found;
     }
-    return { kind: "package", ...(match && { alias: { pattern: match.pattern, tried: tried.map((t) => path.relative(this.cwd, t).split(path.sep).join("/")) } }) };
+    const config = m.files[0] === undefined ? undefined : { file: this.relative(m.files[0]), problem: m.problem };
+    return { kind: "package", ...(config && { config }), ...(match && { alias: { pattern: match.pattern, tried: tried.map((t) => this.relative(t)) } }) };
+  }
+
+  private relative(file: string): string {
+    return path.relative(this.cwd, file).split(path.sep).join("/");
   }
 
   /** A mapped path that leads to a file of the project (not into its node_modules, which holds packages). */
@@ -286,13 +325,12 @@ function bestMatch(m: PathMapping, specifier: string): { pattern: string; target
 }
 
 /**
- * `<cwd>/tsconfig.json` as TypeScript reads it (extended configs applied). Its file list is never
- * expanded: only `paths` and `baseUrl` matter here. No file, no mapping.
+ * A tsconfig.json as TypeScript reads it (extended configs applied). Its file list is never
+ * expanded: only `paths` and `baseUrl` matter here.
  */
-function readPathMapping(cwd: string): PathMapping {
-  const file = path.join(cwd, "tsconfig.json");
-  const none: PathMapping = { patterns: [], pathsBase: cwd, baseUrl: undefined, files: [file], problem: undefined };
-  if (!isFile(file)) return none;
+function readPathMapping(file: string): PathMapping {
+  const dir = path.dirname(file);
+  const none: PathMapping = { ...NO_MAPPING, pathsBase: dir, files: [file] };
   const readFile = (f: string) => {
     try {
       return fs.readFileSync(f, "utf8");
@@ -305,7 +343,7 @@ function readPathMapping(cwd: string): PathMapping {
   if (text === undefined) return { ...none, problem: "it cannot be read" };
   const json = ts.parseJsonText(file, text) as ts.TsConfigSourceFile;
   const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory: () => [], fileExists: isFile, readFile };
-  const parsed = ts.parseJsonSourceFileConfigFileContent(json, host, cwd, undefined, file);
+  const parsed = ts.parseJsonSourceFileConfigFileContent(json, host, dir, undefined, file);
   // 18003: "No inputs were found", since no folder is read here.
   // A JSON syntax error is only in the parse diagnostics, which TypeScript's typings leave out.
   const syntax = (json as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
@@ -314,7 +352,7 @@ function readPathMapping(cwd: string): PathMapping {
   const files = [file, ...(json.extendedSourceFiles ?? [])];
   const { paths, baseUrl } = parsed.options;
   // TypeScript resolves `paths` targets from `baseUrl`, else from the config that declared them (an internal option it records).
-  const pathsBase = baseUrl ?? (parsed.options as { pathsBasePath?: string }).pathsBasePath ?? cwd;
+  const pathsBase = baseUrl ?? (parsed.options as { pathsBasePath?: string }).pathsBasePath ?? dir;
   const patterns = Object.entries(paths ?? {})
     .filter(([pattern, targets]) => pattern.split("*").length <= 2 && Array.isArray(targets)) // more than one `*` is TypeScript's error 5061
     .map(([pattern, targets]) => {
