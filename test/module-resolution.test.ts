@@ -157,6 +157,24 @@ describe("tsconfig paths and baseUrl", () => {
     expect(new ModuleResolver(cwd).moduleFile(path.join(cwd, from), specifier)).toBe(path.join(cwd, expected));
   });
 
+  /** [name, tsconfig compilerOptions, files, specifier from main.ts, the file TypeScript names (none: a package)] */
+  const edges: [string, object, Record<string, string>, string, string | undefined][] = [
+    ["a pattern that matched but led to no file is a package, never tried under baseUrl (from review)", { baseUrl: ".", paths: { "@lib/*": ["./src/lib/*"] } }, { "@lib/images.ts": images }, "@lib/images", undefined],
+    ["baseUrl when no pattern matches", { baseUrl: ".", paths: { "@lib/*": ["./src/lib/*"] } }, { "other/images.ts": images }, "other/images", "other/images.ts"],
+    ["an empty capture is not substituted (from review)", { paths: { "@l/*": ["./lib/*"] } }, { "lib/index.ts": images }, "@l/", undefined],
+    ["a target with an extension names that file first: x.js itself beside x.ts (from review)", { paths: { both: ["./lib/both.js"] } }, { "lib/both.ts": images, "lib/both.js": images }, "both", "lib/both.js"],
+    ["a .js target without its file is the .ts beside it", { paths: { only: ["./lib/only.js"] } }, { "lib/only.ts": images }, "only", "lib/only.ts"],
+  ];
+
+  it.each(edges)("%s", (_name, compilerOptions, files, specifier, expected) => {
+    const cwd = tempProject({ ...files, "tsconfig.json": JSON.stringify({ compilerOptions }), "main.ts": "" });
+    const parsed = ts.getParsedCommandLineOfConfigFile(path.join(cwd, "tsconfig.json"), { moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext, allowJs: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const byTs = ts.resolveModuleName(specifier, path.join(cwd, "main.ts"), parsed.options, ts.sys).resolvedModule?.resolvedFileName;
+    expect(byTs && path.relative(cwd, byTs)).toBe(expected);
+    const resolution = new ModuleResolver(cwd).resolve(path.join(cwd, "main.ts"), specifier);
+    expect(resolution.kind === "module" ? path.relative(cwd, resolution.file!) : resolution.kind).toBe(expected ?? "package");
+  });
+
   it("an alias to a JSON document reads it as a JSON module", async () => {
     const r = await compileFiles({
       "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@data/*": ["./data/*"] } } }),

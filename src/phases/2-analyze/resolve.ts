@@ -51,6 +51,9 @@ const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefine
 const EXTENSIONS = [".ts", ".tsx", ".js"];
 /** Files Gantry reads as modules: TypeScript, and JavaScript written as ES modules (not `.cjs`). */
 const MODULE_FILE = /\.((m|c)?tsx?|m?js)$/;
+const DECLARATION_FILE = /\.d\.[mc]?ts$/;
+/** Extensions with which TypeScript takes a `paths` target as a file name first (its `tryGetExtensionFromPath`). */
+const TARGET_EXTENSION = /\.(d\.[mc]?ts|[mc]?tsx?|[mc]?jsx?|json)$/;
 
 export class ModuleResolver {
   /** Probes of this compile, by absolute base path: files do not change mid-compile. */
@@ -158,24 +161,37 @@ export class ModuleResolver {
     }
   }
 
-  /** TypeScript's order: the best `paths` pattern's targets, then `baseUrl`; else the package it names. */
+  /**
+   * TypeScript's order: the best `paths` pattern's targets; only when no pattern matches, `baseUrl`
+   * (a pattern that matched but led to no file names a package); else the package it names.
+   */
   private resolveBare(m: PathMapping, specifier: string): Resolution {
     const match = bestMatch(m, specifier);
-    const tried: string[] = [];
+    const config = m.files[0] === undefined ? undefined : { file: this.relative(m.files[0]), problem: m.problem };
     if (match) {
+      const tried: string[] = [];
       for (const target of match.targets) {
-        const base = path.resolve(m.pathsBase, target.replace("*", match.captured));
+        // An empty capture is not substituted: TypeScript then looks for the target as written (`*` and all).
+        const base = path.resolve(m.pathsBase, match.captured ? target.replace("*", match.captured) : target);
         tried.push(base);
-        const found = this.inProject(base);
+        // A target with an extension names that very file first (`./x.js` is x.js when it exists), then as any path.
+        const found = (TARGET_EXTENSION.test(target) ? this.exactTarget(base) : undefined) ?? this.inProject(base);
         if (found) return found;
       }
+      return { kind: "package", ...(config && { config }), alias: { pattern: match.pattern, tried: tried.map((t) => this.relative(t)) } };
     }
     if (m.baseUrl !== undefined) {
       const found = this.inProject(path.resolve(m.baseUrl, specifier));
       if (found) return found;
     }
-    const config = m.files[0] === undefined ? undefined : { file: this.relative(m.files[0]), problem: m.problem };
-    return { kind: "package", ...(config && { config }), ...(match && { alias: { pattern: match.pattern, tried: tried.map((t) => this.relative(t)) } }) };
+    return { kind: "package", ...(config && { config }) };
+  }
+
+  /** A `paths` target's file as written, if it is one Gantry reads and is not in node_modules. */
+  private exactTarget(file: string): Resolution | undefined {
+    if (path.relative(this.cwd, file).split(path.sep).includes("node_modules") || !isFile(file)) return undefined;
+    if (file.endsWith(".json")) return { kind: "json", file };
+    return MODULE_FILE.test(file) && !DECLARATION_FILE.test(file) ? { kind: "module", file } : undefined;
   }
 
   private relative(file: string): string {
@@ -222,7 +238,7 @@ export class ModuleResolver {
     const json = readJson(manifest) as { types?: unknown; typings?: unknown; main?: unknown } | undefined;
     if (json === undefined) this.lookups.add(manifest);
     for (const entry of [json?.types, json?.typings, json?.main]) {
-      if (typeof entry !== "string" || /\.d\.[mc]?ts$/.test(entry)) continue;
+      if (typeof entry !== "string" || DECLARATION_FILE.test(entry)) continue;
       const named = path.resolve(base, entry);
       // A file, or a folder's index (`"main": "./lib"`), as TypeScript reads it.
       const found = this.file(named) ?? this.index(named);
