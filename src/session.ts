@@ -2,12 +2,13 @@
  * An incremental compile for `gantry compile --watch`. Each entry file is analysed on its own, so
  * the session knows which files it depends on (the modules its analysis loaded); syntax trees are
  * cached across compiles. After a change, only entries that depend on a changed file (or are new)
- * are analysed, validated and emitted again; everything else is reused.
+ * are analysed, validated and emitted again; everything else is reused. With `typecheck`, every
+ * entry is type-checked again after each change, as a one-shot compile would.
  */
 import path from "node:path";
 import { compileBatch, expandPaths, loadBackend, mergeBatches, type Backend, type Batch, type CompileOptions, type CompileResult } from "./compile.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
-import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
+import { createSourceProgram, typecheck, type SourceProgram } from "./phases/1-parse/index.js";
 
 interface EntryState {
   /** Absolute paths this entry's analysis read, and those it looked for in vain (a file created there could change it). */
@@ -46,8 +47,8 @@ export class CompileSession {
     const affects = (dep: string) => touched.has(dep) || [...touched].some((t) => dep.startsWith(t + path.sep));
     for (const f of touched) this.program.invalidate(f);
     for (const dep of this.dependencies()) if (affects(dep)) this.program.invalidate(dep);
-    const pathDiagnostics: Diagnostic[] = [];
-    const current = await expandPaths(this.options, pathDiagnostics);
+    const sessionDiagnostics: Diagnostic[] = [];
+    const current = await expandPaths(this.options, sessionDiagnostics);
     for (const gone of [...this.entries.keys()].filter((e) => !current.includes(e))) this.entries.delete(gone);
 
     const recompiled: string[] = [];
@@ -57,7 +58,9 @@ export class CompileSession {
       this.entries.set(entry, this.compileEntry(entry));
       recompiled.push(this.program.relative(entry));
     }
-    return { ...this.assemble(pathDiagnostics), recompiled };
+    // Type errors can follow any change (a type-only import is no dependency of the analysis), so every entry is checked again.
+    if (this.options.typecheck && current.length > 0) sessionDiagnostics.push(...typecheck(current, this.program.relative));
+    return { ...this.assemble(sessionDiagnostics), recompiled };
   }
 
   /** Every path some entry depends on (see `EntryState.deps`): what `--watch` must watch besides its inputs. */
@@ -74,10 +77,10 @@ export class CompileSession {
   }
 
   /** Every entry's batch merged in entry order, as one compile would: names checked across entries. */
-  private assemble(pathDiagnostics: Diagnostic[]): CompileResult {
+  private assemble(sessionDiagnostics: Diagnostic[]): CompileResult {
     const batches = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, state]) => state.batch);
     const merged = mergeBatches(batches, this.program.relative);
-    const sorted = sortDiagnostics([...pathDiagnostics, ...merged.diagnostics]);
+    const sorted = sortDiagnostics([...sessionDiagnostics, ...merged.diagnostics]);
     return { pipelines: merged.pipelines, diagnostics: sorted, sources: this.program.texts(), ok: !hasErrors(sorted) };
   }
 }

@@ -76,6 +76,44 @@ describe("gantry compile --typecheck", () => {
     ]);
   });
 
+  it("a module is checked with its own nearest tsconfig, not its importer's: package b's aliases and strictness for b's files (from review)", () => {
+    const options = (strict: boolean, alias: string) => JSON.stringify({ compilerOptions: { strict, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [], paths: { [alias]: ["./lib/*"] } } });
+    const dir = tempProject({
+      "packages/a/tsconfig.json": options(false, "@a/*"),
+      "packages/a/lib/loose.ts": `export const loose = (x) => x;\n`,
+      "packages/a/pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../../b/lib/images.js";\nimport { loose } from "@a/loose.js";\nexport default pipeline("a", {}, (p) => {\n  p.task("t", { image: loose(IMAGE) });\n});\n`,
+      "packages/b/tsconfig.json": options(true, "@b/*"),
+      "packages/b/lib/tag.ts": `export const TAG = "1.36";\nexport const strictly = (x) => x;\n`,
+      "packages/b/lib/images.ts": `import { TAG } from "@b/tag.js";\nexport const IMAGE = "busybox:" + TAG;\n`,
+    });
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    const r = gantry(["compile", "packages/a/pipelines", "--typecheck", "--format", "json"], dir);
+    const found = (JSON.parse(r.stderr || "[]") as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message}`);
+    // "@b/tag.js" resolves (b's paths), a's implicit any is allowed (a is not strict), b's is not
+    expect(found).toEqual(["packages/b/lib/tag.ts:2 TS7006: Parameter 'x' implicitly has an 'any' type."]);
+    expect(r.code).toBe(1);
+  });
+
+  it("a tsconfig TypeScript cannot read is a diagnostic at the place it fails, not a crash; its problems of options name it (from review)", () => {
+    const dir = userProject();
+    fs.writeFileSync(path.join(dir, "pipelines/tsconfig.json"), `{\n  "compilerOptions": { "strict": true },,\n}\n`);
+    fs.mkdirSync(path.join(dir, "other"));
+    fs.writeFileSync(path.join(dir, "other/ok.ts"), SOURCE.replace('"typed"', '"other"').replace('const retries: number = "three";\n', ""));
+    fs.writeFileSync(path.join(dir, "other/tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", types: [], paths: { "@lib/*": "./lib/*" } } }));
+    const r = gantry(["compile", "pipelines", "other", "--typecheck", "--format", "json"], dir);
+    expect(r.code, r.stderr).toBe(1);
+    const found = (JSON.parse(r.stderr) as { code: string; message: string; span: { file: string; line: number; column: number } }[]).map((d) => `${d.code} ${d.span.file}:${d.span.line}:${d.span.column} ${d.message.split("\n")[0]}`);
+    expect(found).toEqual([
+      "GANTRY1130 other/tsconfig.json:1:1 TS5063: Substitutions for pattern '@lib/*' should be an array.",
+      "GANTRY1130 pipelines/tsconfig.json:2:41 TS1136: Property assignment expected.",
+    ]);
+    fs.writeFileSync(path.join(dir, "pipelines/tsconfig.json"), "[1]\n");
+    const array = gantry(["compile", "pipelines", "--typecheck", "--format", "json"], dir);
+    expect(array.code, array.stderr).toBe(1);
+    expect((JSON.parse(array.stderr) as { message: string; span: { file: string } }[]).map((d) => `${d.span.file} ${d.message}`)).toEqual(["pipelines/tsconfig.json TS5092: The root value of a 'tsconfig.json' file must be an object."]);
+  });
+
   it("the bundled examples type-check clean (with this repository's tsconfig)", () => {
     const r = gantry(["compile", "examples", "--typecheck", "--stdout"]);
     expect(r.code, r.stderr).toBe(0);

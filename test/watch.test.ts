@@ -160,6 +160,24 @@ describe("CompileSession", () => {
     expect(nearer.pipelines.find((p) => p.name === "a")!.yaml).toContain("image: alpine:3\n");
   });
 
+  it("with typecheck, every update is type-checked as a one-shot compile is (from review: --watch ignored --typecheck)", async () => {
+    const typed = `import { pipeline } from "gantry";\nimport { RETRIES } from "./limits.js";\nexport const retries: number = RETRIES;\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox" }); });\n`;
+    const dir = tempProject({ "pipelines/a.ts": typed, "pipelines/limits.ts": `export const RETRIES = "2" as unknown as string;\n` });
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    const checked = { ...options(dir, ["pipelines/a.ts"]), typecheck: true };
+    const session = new CompileSession(checked);
+    const first = await session.full();
+    expect(first.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line} ${d.message}`)).toEqual(["GANTRY1130 pipelines/a.ts:3 TS2322: Type 'string' is not assignable to type 'number'."]);
+    expect(first.ok).toBe(false);
+    // A change to a module the pipeline imports re-checks it.
+    fs.writeFileSync(path.join(dir, "pipelines/limits.ts"), `export const RETRIES = 2;\n`);
+    const fixed = await session.update([path.join(dir, "pipelines/limits.ts")]);
+    expect(fixed.diagnostics).toEqual([]);
+    expect(fixed.ok).toBe(true);
+    expect(summary(fixed)).toEqual(summary(await compile(checked)));
+  });
+
   it("duplicate pipeline names across files are still reported", async () => {
     const dir = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,
