@@ -95,6 +95,21 @@ describe("gantry compile --typecheck", () => {
     expect(r.code).toBe(1);
   });
 
+  it("a JavaScript helper of another package is read where it is imported, not handed to a program that does not allow JavaScript", () => {
+    const dir = tempProject({
+      "packages/a/tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, allowJs: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [] } }),
+      "packages/a/pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../../b/lib/images.js";\nexport default pipeline("a", {}, (p) => {\n  p.task("t", { image: IMAGE });\n});\n`,
+      "packages/b/tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [] } }),
+      "packages/b/package.json": JSON.stringify({ type: "module" }),
+      "packages/b/lib/images.js": `export const IMAGE = "busybox:1.36";\n`,
+    });
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    const r = gantry(["compile", "packages/a/pipelines", "--typecheck", "--stdout"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
   it("a tsconfig TypeScript cannot read is a diagnostic at the place it fails, not a crash; its problems of options name it (from review)", () => {
     const dir = userProject();
     fs.writeFileSync(path.join(dir, "pipelines/tsconfig.json"), `{\n  "compilerOptions": { "strict": true },,\n}\n`);

@@ -13,6 +13,8 @@ import path from "node:path";
 import { Project, ts, type Diagnostic as TsDiagnostic } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
 
+const TYPESCRIPT = /\.[mc]?tsx?$/;
+
 /** Entry files with no tsconfig.json in their folder or above it. */
 const NO_CONFIG = "";
 
@@ -59,13 +61,14 @@ export function typecheck(files: readonly string[], relative: (p: string) => str
       program.project.addSourceFileAtPath(f);
     }
     program.project.resolveSourceFileDependencies();
-    for (const f of ownFiles(program.project)) if (nearest(f) !== config) give(f);
+    // JavaScript and JSON modules are not checked (no checkJs), only read for their types: they stay where they were found.
+    for (const f of ownFiles(program.project)) if (TYPESCRIPT.test(f) && nearest(f) !== config) give(f);
   }
 
   // A diagnostic reported twice (a config problem every program sees) is kept once.
   const seen = new Set<string>();
   for (const [config, { project }] of programs) {
-    const own = new Set(ownFiles(project).filter((f) => nearest(f) === config));
+    const own = new Set(ownFiles(project).filter((f) => !TYPESCRIPT.test(f) || nearest(f) === config));
     for (const d of project.getPreEmitDiagnostics()) {
       const diagnostic = fromTypeScript(d, own, config, relative);
       if (!diagnostic) continue;
