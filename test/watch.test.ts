@@ -178,6 +178,25 @@ describe("CompileSession", () => {
     expect(summary(fixed)).toEqual(summary(await compile(checked)));
   });
 
+  it("installing the package a tsconfig extends recompiles the importers of its aliases (from review)", async () => {
+    const dir = tempProject({
+      "tsconfig.json": JSON.stringify({ extends: "@org/tsconfig/base.json" }),
+      "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "@lib/images";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).diagnostics.map((d) => d.code)).toEqual(["GANTRY1103"]);
+    // `npm install` makes node_modules, the package, its files.
+    const pkg = path.join(dir, "node_modules/@org/tsconfig");
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "@org/tsconfig", version: "1.0.0" }));
+    fs.writeFileSync(path.join(pkg, "base.json"), JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["../../../lib/*"] } } }));
+    const installed = await session.update([path.join(dir, "node_modules")]);
+    expect(installed.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(installed.ok).toBe(true);
+    expect(summary(installed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+  });
+
   it("duplicate pipeline names across files are still reported", async () => {
     const dir = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("same", {}, (p) => { p.task("t", { image: "x" }); });\n`,

@@ -39,10 +39,12 @@ interface PathMapping {
   /** The config files read (for --watch), and the first problem TypeScript found in them. */
   files: string[];
   problem: string | undefined;
+  /** Paths TypeScript looked for an extended config at in vain (an `extends` package not installed yet). */
+  missed: string[];
 }
 
 /** No tsconfig.json in the importing file's folder or any above it: bare specifiers name packages. */
-const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined };
+const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, missed: [] };
 
 /**
  * What TypeScript adds to a name without an extension, TypeScript first (`.mts`, `.mjs` and the
@@ -118,8 +120,10 @@ export class ModuleResolver {
     let known = this.mappings.get(dir);
     if (known) return known;
     const file = path.join(dir, "tsconfig.json");
-    if (isFile(file)) known = readPathMapping(file);
-    else {
+    if (isFile(file)) {
+      known = readPathMapping(file);
+      for (const missed of known.missed) this.lookups.add(missed);
+    } else {
       this.lookups.add(file);
       const parent = path.dirname(dir);
       known = parent === dir ? NO_MAPPING : this.mappingFor(parent);
@@ -358,7 +362,14 @@ function readPathMapping(file: string): PathMapping {
   // TypeScript's config parser fails on a file it could not read: say so instead.
   if (text === undefined) return { ...none, problem: "it cannot be read" };
   const json = ts.parseJsonText(file, text) as ts.TsConfigSourceFile;
-  const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory: () => [], fileExists: isFile, readFile };
+  // What TypeScript probes for `extends` and finds nothing at: installing the package there changes the mapping.
+  const missed: string[] = [];
+  const fileExists = (f: string) => {
+    if (isFile(f)) return true;
+    missed.push(f);
+    return false;
+  };
+  const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory: () => [], fileExists, readFile };
   const parsed = ts.parseJsonSourceFileConfigFileContent(json, host, dir, undefined, file);
   // 18003: "No inputs were found", since no folder is read here.
   // A JSON syntax error is only in the parse diagnostics, which TypeScript's typings leave out.
@@ -375,5 +386,5 @@ function readPathMapping(file: string): PathMapping {
       const star = pattern.indexOf("*");
       return { pattern, prefix: star < 0 ? pattern : pattern.slice(0, star), suffix: star < 0 ? "" : pattern.slice(star + 1), star: star >= 0, targets: targets.filter((t) => typeof t === "string") };
     });
-  return { patterns, pathsBase, baseUrl, files, problem };
+  return { patterns, pathsBase, baseUrl, files, problem, missed };
 }
