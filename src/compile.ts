@@ -76,7 +76,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const program = createSourceProgram(options.cwd);
   const merged = mergeBatches([compileBatch(entries, options, await loadBackend(options), program)], program.relative);
   diagnostics.push(...merged.diagnostics);
-  if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(entries, program.relative));
+  if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(entries, program.relative).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted) };
 }

@@ -25,6 +25,8 @@ export class CompileSession {
   private readonly program: SourceProgram;
   private readonly entries = new Map<string, EntryState>();
   private backend: Backend | undefined;
+  /** With `typecheck`: every file the last type check read (modules, type-only imports, tsconfig files). */
+  private typeDependencies = new Set<string>();
 
   constructor(private readonly options: CompileOptions) {
     this.program = createSourceProgram(options.cwd);
@@ -58,14 +60,18 @@ export class CompileSession {
       this.entries.set(entry, this.compileEntry(entry));
       recompiled.push(this.program.relative(entry));
     }
-    // Type errors can follow any change (a type-only import is no dependency of the analysis), so every entry is checked again.
-    if (this.options.typecheck && current.length > 0) sessionDiagnostics.push(...typecheck(current, this.program.relative));
+    // Type errors can follow any change to what the checker read (a type-only import, a tsconfig), so every entry is checked again.
+    if (this.options.typecheck && current.length > 0) {
+      const checked = typecheck(current, this.program.relative);
+      sessionDiagnostics.push(...checked.diagnostics);
+      this.typeDependencies = new Set(checked.files);
+    }
     return { ...this.assemble(sessionDiagnostics), recompiled };
   }
 
-  /** Every path some entry depends on (see `EntryState.deps`): what `--watch` must watch besides its inputs. */
+  /** Every path some entry depends on (see `EntryState.deps`), and what the last type check read: what `--watch` must watch besides its inputs. */
   dependencies(): Set<string> {
-    const all = new Set<string>();
+    const all = new Set<string>(this.typeDependencies);
     for (const state of this.entries.values()) for (const d of state.deps) all.add(d);
     return all;
   }

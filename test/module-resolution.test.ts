@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../src/compile.js";
 import { ModuleResolver } from "../src/phases/2-analyze/resolve.js";
 import { spawnSync } from "node:child_process";
-import { gantry, gantryBin, repoRoot, tempProject } from "./support/cli.js";
+import { gantry, gantryAsOtherUser, repoRoot, tempProject } from "./support/cli.js";
 import { compileFiles, loc, where } from "./support/positions.js";
 
 const main = (imports: string, image = "IMAGE") =>
@@ -212,18 +212,13 @@ describe("tsconfig paths and baseUrl", () => {
     expect(r.diagnostics[0]!.hint).toMatch(/\(\.\/tsconfig\.json has a problem, TS\d+: .*missing\.json/);
   });
 
-  // Unreadable to the compile: as root, only a compile run as another user sees chmod 000.
-  const setpriv = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
-  // (and only where that user can read this checkout)
-  const canRunAs = (pre: string[]) => fs.existsSync(pre[0]!) && spawnSync(pre[0]!, [...pre.slice(1), process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(gantryBin)}, require("fs").constants.R_OK)`]).status === 0;
-  const asOtherUser = process.getuid?.() !== 0 ? [] : canRunAs(setpriv) ? setpriv : undefined;
+  const asOtherUser = gantryAsOtherUser();
   it.skipIf(asOtherUser === undefined)("an unreadable tsconfig is named in the hint, not a crash", () => {
     const cwd = tempProject({ "tsconfig.json": "{}", "pipelines/a.ts": main(`import { IMAGE } from "lodash";`) });
     fs.chmodSync(path.join(cwd, "tsconfig.json"), 0o000);
     fs.chmodSync(cwd, 0o777);
-    const [cmd, ...pre] = [...asOtherUser!, process.execPath];
-    const r = spawnSync(cmd!, [...pre, gantryBin, "compile", "pipelines", "--stdout", "--format", "json"], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-    expect(r.status).toBe(1);
+    const r = asOtherUser!(["compile", "pipelines", "--stdout", "--format", "json"], cwd);
+    expect(r.code).toBe(1);
     const [d] = JSON.parse(r.stderr) as { code: string; hint: string }[];
     expect(d!.code).toBe("GANTRY1103");
     expect(d!.hint).toContain("(./tsconfig.json has a problem, it cannot be read)");

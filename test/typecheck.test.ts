@@ -2,12 +2,13 @@
  * `--typecheck` reports TypeScript's type errors as GANTRY1130; without it no Program or type
  * checker is ever built (parsing alone is the cost of a compile).
  */
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Project } from "ts-morph";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { compile } from "../src/compile.js";
-import { gantry, repoRoot, tempProject } from "./support/cli.js";
+import { gantry, gantryAsOtherUser, repoRoot, tempProject } from "./support/cli.js";
 
 const SOURCE = `import { pipeline } from "gantry";
 const retries: number = "three";
@@ -108,6 +109,58 @@ describe("gantry compile --typecheck", () => {
     const r = gantry(["compile", "packages/a/pipelines", "--typecheck", "--stdout"], dir);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
+  });
+
+  /** A project of the given files where "gantry" resolves to this checkout. */
+  const linked = (files: Record<string, string>) => {
+    const dir = tempProject(files);
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    return dir;
+  };
+  const plain = (extra: object = {}) => JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [], ...extra } });
+  const importing = (specifier: string, name = "IMAGE") => `import { pipeline } from "gantry";\nimport { ${name} } from "${specifier}";\nexport default pipeline("p", {}, (p) => {\n  p.task("t", { image: ${name} });\n});\n`;
+
+  it("what tsc -p reads is read as tsc reads it (from review): a module its nearest config does not include stays with its importer; the config's .d.ts globals; composite roots", () => {
+    const dir = linked({
+      // b names only src/ under rootDir: scripts/x.ts is not b's (tsc -p b would not see it), so a's program checks it
+      "b/tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", types: [], rootDir: "src", outDir: "dist", declaration: true }, include: ["src"] }),
+      "b/scripts/x.ts": `export const IMAGE = "busybox:1.36";\n`,
+      "b/src/index.ts": `export const B = 1;\n`,
+      "a/tsconfig.json": plain(),
+      "a/p.ts": importing("../b/scripts/x.js"),
+      // c's ambient declaration file declares a global type its module uses
+      "c/tsconfig.json": plain(),
+      "c/env.d.ts": `type ImageRef = \`\${string}:\${string}\`;\n`,
+      "c/lib.ts": `export const IMAGE: ImageRef = "busybox:1.36";\n`,
+      "c/p.ts": importing("./lib.js").replace('"p"', '"c"'),
+      // a composite project lists every file it reaches: its helpers are roots, as under tsc -p
+      "d/tsconfig.json": plain({ composite: true }),
+      "d/helper.ts": `export const IMAGE = "alpine:3";\n`,
+      "d/p.ts": importing("./helper.js").replace('"p"', '"d"'),
+    });
+    for (const project of ["a", "b", "c", "d"]) expect(spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", project, "--noEmit"], { cwd: dir, encoding: "utf8" }).stdout).toBe("");
+    const r = gantry(["compile", "a/p.ts", "c/p.ts", "d/p.ts", "--typecheck", "--stdout"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  it("a JavaScript entry is compiled but not type-checked (no checkJs), so a config without allowJs does not refuse it (from review)", () => {
+    const dir = linked({ "package.json": JSON.stringify({ type: "module" }), "tsconfig.json": plain(), "p.mjs": `import { pipeline } from "gantry";\nexport default pipeline("j", {}, (p) => { p.task("t", { image: "busybox" }); });\n` });
+    const r = gantry(["compile", "p.mjs", "--typecheck", "--stdout"], dir);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
+  const asOtherUser = gantryAsOtherUser();
+  it.skipIf(asOtherUser === undefined)("a module TypeScript cannot read is a diagnostic, not a crash (from review)", () => {
+    const dir = linked({ "tsconfig.json": plain(), "lib.ts": `export const IMAGE = "busybox";\n`, "p.ts": importing("./lib.js") });
+    fs.chmodSync(path.join(dir, "lib.ts"), 0o000);
+    fs.chmodSync(dir, 0o777);
+    const r = asOtherUser!(["compile", "p.ts", "--typecheck", "--stdout", "--format", "json"], dir);
+    expect(r.code, r.stderr).toBe(1);
+    const found = (JSON.parse(r.stderr) as { code: string; message: string }[]).map((d) => `${d.code} ${d.message}`);
+    expect(found).toEqual([expect.stringMatching(/^GANTRY1001 /), expect.stringMatching(/^GANTRY1130 TypeScript cannot read a module: .*EACCES.*lib\.ts/)]);
   });
 
   it("a tsconfig TypeScript cannot read is a diagnostic at the place it fails, not a crash; its problems of options name it (from review)", () => {

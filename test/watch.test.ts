@@ -178,6 +178,23 @@ describe("CompileSession", () => {
     expect(summary(fixed)).toEqual(summary(await compile(checked)));
   });
 
+  it("with typecheck, what only the checker reads is a dependency: a type-only import outside the inputs, the tsconfig (from review)", async () => {
+    const dir = tempProject({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [] } }),
+      "types/t.ts": `export type Img = number;\n`,
+      "pipelines/p.ts": `import { pipeline } from "gantry";\nimport type { Img } from "../types/t.js";\nexport const i: Img = "busybox";\nexport default pipeline("p", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
+    });
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    const session = new CompileSession({ ...options(dir, ["pipelines"]), typecheck: true });
+    expect((await session.full()).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["GANTRY1130 TS2322: Type 'string' is not assignable to type 'number'."]);
+    expect([...session.dependencies()]).toEqual(expect.arrayContaining([path.join(dir, "types/t.ts"), path.join(dir, "tsconfig.json")]));
+    fs.writeFileSync(path.join(dir, "types/t.ts"), `export type Img = string;\n`);
+    const fixed = await session.update([path.join(dir, "types/t.ts")]);
+    expect(fixed.recompiled).toEqual([]);
+    expect(fixed.ok).toBe(true);
+  });
+
   it("installing the package a tsconfig extends recompiles the importers of its aliases (from review)", async () => {
     const dir = tempProject({
       "tsconfig.json": JSON.stringify({ extends: "@org/tsconfig/base.json" }),

@@ -24,6 +24,24 @@ export function gantry(args: readonly string[], cwd = repoRoot, env: NodeJS.Proc
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * For tests of files the compile cannot read: as root, only a process of another user sees
+ * chmod 000. `gantry` run as nobody (through setpriv) when this runs as root; as itself otherwise;
+ * undefined where neither works (no setpriv, or that user cannot read this checkout, as in a CI
+ * clone under a private temporary folder). The project folder must be readable by that user.
+ */
+export function gantryAsOtherUser(): ((args: readonly string[], cwd: string) => CliResult) | undefined {
+  const setpriv = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+  const canRun = () => fs.existsSync(setpriv[0]!) && spawnSync(setpriv[0]!, [...setpriv.slice(1), process.execPath, "-e", `require("fs").accessSync(${JSON.stringify(gantryBin)}, require("fs").constants.R_OK)`]).status === 0;
+  const prefix = process.getuid?.() !== 0 ? [] : canRun() ? setpriv : undefined;
+  if (!prefix) return undefined;
+  return (args, cwd) => {
+    const [cmd, ...pre] = [...prefix, process.execPath];
+    const r = spawnSync(cmd!, [...pre, gantryBin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+}
+
 /** A fresh temporary directory holding the given files (paths relative to it). */
 export function tempProject(files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gantry-test-"));
