@@ -145,7 +145,66 @@ describe("gantry compile --typecheck", () => {
     expect(r.code).toBe(0);
   });
 
-  it("a JavaScript entry is compiled but not type-checked (no checkJs), so a config without allowJs does not refuse it (from review)", () => {
+  it("project references: a composite package importing a referenced one has no layout errors that tsc -b would not give (from review)", () => {
+    const composite = (refs: string[]) => JSON.stringify({ compilerOptions: { composite: true, strict: true, module: "NodeNext", moduleResolution: "NodeNext", types: [], skipLibCheck: true, outDir: "out" }, include: ["*.ts"], references: refs.map((path) => ({ path })) });
+    const dir = linked({
+      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./a" }, { path: "./b" }] }),
+      "a/tsconfig.json": composite(["../b"]),
+      "a/p.ts": importing("../b/lib.js"),
+      "b/tsconfig.json": composite([]),
+      "b/lib.ts": `export const IMAGE: string = "busybox";\nexport const n: number = "x";\n`,
+    });
+    const tscBuild = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-b"], { cwd: dir, encoding: "utf8" });
+    // tsc -b finds b's own error and nothing in a
+    expect(tscBuild.stdout).toMatch(/^b\/lib\.ts\(2,14\): error TS2322/);
+    expect(tscBuild.stdout).not.toContain("a/p.ts");
+    const r = gantry(["compile", "a/p.ts", "--typecheck", "--stdout", "--format", "json"], dir);
+    const found = (JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message}`);
+    expect(found).toEqual(["b/lib.ts:2 TS2322: Type 'string' is not assignable to type 'number'."]);
+  });
+
+  it("a file is checked by the nearest tsconfig that names it, whether it is given as an entry or imported (from review)", () => {
+    const dir = linked({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: false, module: "NodeNext", moduleResolution: "NodeNext", types: [], noEmit: true } }),
+      "pkg/tsconfig.json": plain({ noEmit: true }).replace("}}", '}, "exclude": ["gen.ts"]}'),
+      "pkg/gen.ts": `export function f(x) { return x; }\n`,
+      "pkg/strict.ts": `export function g(y) { return y; }\n`,
+      "q.ts": `import { pipeline } from "gantry";\nimport { f } from "./pkg/gen.js";\nimport { g } from "./pkg/strict.js";\nexport const z = f(1) + g(2);\nexport default pipeline("q", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
+    });
+    const found = (args: string[]) => (JSON.parse(gantry(["compile", ...args, "--typecheck", "--stdout", "--format", "json"], dir).stderr || "[]") as { message: string; span: { file: string } }[]).map((d) => `${d.span.file} ${d.message}`);
+    // pkg's strict config excludes gen.ts, so the root's (not strict) checks it; strict.ts is pkg's
+    const expected = ["pkg/strict.ts TS7006: Parameter 'y' implicitly has an 'any' type."];
+    expect(found(["q.ts"])).toEqual(expected);
+    expect(found(["q.ts", "pkg/gen.ts", "pkg/strict.ts"])).toEqual(expected);
+  });
+
+  it("declaration files, named by the config or only imported, are checked as tsc -p checks them without skipLibCheck (from review)", () => {
+    const dir = linked({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", types: [], noEmit: true, skipLibCheck: false }, include: ["src", "types/globals.d.ts"] }),
+      "types/globals.d.ts": `type GlobalTag = string;\ndeclare const bad1: Missing1;\n`,
+      "types/img.d.ts": `export type Img = Missing2;\n`,
+      "other/o.d.ts": `export type O = Missing3;\n`,
+      "src/p.ts": `import { pipeline } from "gantry";\nimport type { Img } from "../types/img.js";\nimport type { O } from "../other/o.js";\nexport const t: GlobalTag = "x";\nexport type Both = [Img, O];\nexport default pipeline("p", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
+    });
+    const tsc = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: dir, encoding: "utf8" });
+    const byTsc = tsc.stdout.trim().split("\n").map((l) => l.replace(/^(\S+)\((\d+),\d+\): error (TS\d+):.*$/, "$1:$2 $3")).sort();
+    expect(byTsc).toHaveLength(3);
+    const r = gantry(["compile", "src", "--typecheck", "--stdout", "--format", "json"], dir);
+    const found = (JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message.split(":")[0]}`).sort();
+    expect(found).toEqual(byTsc);
+  });
+
+  it("with checkJs (or // @ts-check), a JavaScript entry is checked as tsc checks it (from review)", () => {
+    const dir = linked({
+      "package.json": JSON.stringify({ type: "module" }),
+      "tsconfig.json": plain({ allowJs: true, checkJs: true, noEmit: true }),
+      "q.mjs": `import { pipeline } from "gantry";\n/** @type {number} */\nexport const z = "bad";\nexport default pipeline("j", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
+    });
+    const r = gantry(["compile", "q.mjs", "--typecheck", "--stdout", "--format", "json"], dir);
+    expect((JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message}`)).toEqual(["q.mjs:3 TS2322: Type 'string' is not assignable to type 'number'."]);
+  });
+
+  it("a JavaScript entry of a config without allowJs is compiled but not type-checked (that config would refuse it) (from review)", () => {
     const dir = linked({ "package.json": JSON.stringify({ type: "module" }), "tsconfig.json": plain(), "p.mjs": `import { pipeline } from "gantry";\nexport default pipeline("j", {}, (p) => { p.task("t", { image: "busybox" }); });\n` });
     const r = gantry(["compile", "p.mjs", "--typecheck", "--stdout"], dir);
     expect(r.stderr).toBe("");

@@ -180,19 +180,24 @@ describe("CompileSession", () => {
 
   it("with typecheck, what only the checker reads is a dependency: a type-only import outside the inputs, the tsconfig (from review)", async () => {
     const dir = tempProject({
-      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [] } }),
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [] }, include: ["pipelines"] }),
       "types/t.ts": `export type Img = number;\n`,
-      "pipelines/p.ts": `import { pipeline } from "gantry";\nimport type { Img } from "../types/t.js";\nexport const i: Img = "busybox";\nexport default pipeline("p", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
+      // a declaration file no config names, imported for a type only
+      "shared/s.d.ts": `export type Tag = string;\n`,
+      "pipelines/p.ts": `import { pipeline } from "gantry";\nimport type { Img } from "../types/t.js";\nimport type { Tag } from "../shared/s.js";\nexport const i: Img = "busybox";\nexport const tag: Tag = "1.36";\nexport default pipeline("p", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
     });
     fs.mkdirSync(path.join(dir, "node_modules"));
     fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
     const session = new CompileSession({ ...options(dir, ["pipelines"]), typecheck: true });
     expect((await session.full()).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["GANTRY1130 TS2322: Type 'string' is not assignable to type 'number'."]);
-    expect([...session.dependencies()]).toEqual(expect.arrayContaining([path.join(dir, "types/t.ts"), path.join(dir, "tsconfig.json")]));
+    expect([...session.dependencies()]).toEqual(expect.arrayContaining([path.join(dir, "types/t.ts"), path.join(dir, "shared/s.d.ts"), path.join(dir, "tsconfig.json")]));
     fs.writeFileSync(path.join(dir, "types/t.ts"), `export type Img = string;\n`);
     const fixed = await session.update([path.join(dir, "types/t.ts")]);
     expect(fixed.recompiled).toEqual([]);
     expect(fixed.ok).toBe(true);
+    fs.writeFileSync(path.join(dir, "shared/s.d.ts"), `export type Tag = number;\n`);
+    const broken = await session.update([path.join(dir, "shared/s.d.ts")]);
+    expect(broken.diagnostics.map((d) => `${d.span?.file}:${d.span?.line} ${d.message}`)).toEqual(["pipelines/p.ts:5 TS2322: Type 'string' is not assignable to type 'number'."]);
   });
 
   it("installing the package a tsconfig extends recompiles the importers of its aliases (from review)", async () => {

@@ -99,7 +99,7 @@ export const codes = {
   GANTRY1130: {
     title: "Type error",
     explain:
-      "`gantry compile --typecheck` runs the TypeScript type checker over the pipeline files and the local modules they import, each file with the compiler options of its own nearest tsconfig.json (one program per tsconfig), and reports its errors with the TypeScript code in the message. Without --typecheck Gantry does not type-check.",
+      "`gantry compile --typecheck` runs the TypeScript type checker over the pipeline files and the local modules they import, each file with the compiler options of its project, the nearest tsconfig.json that names it (one program per tsconfig), and reports its errors with the TypeScript code in the message. Without --typecheck Gantry does not type-check.",
   },
   GANTRY2001: {
     title: "Invalid pipeline or task option",

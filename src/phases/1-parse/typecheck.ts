@@ -3,12 +3,13 @@
  * files and reports their errors as GANTRY1130. Only here is a Program built; a plain compile parses
  * files one by one and never pays for type checking.
  *
- * Every file is checked with the compiler options of its own nearest tsconfig.json, as an editor
- * checks it and as the analysis resolves its aliases. Entries are the roots of their nearest
- * config's program; a module a program reaches whose nearest config is another one that includes
- * it is handed to that config's program (checked with its options and aliases, not the importer's);
- * one that no nearer config includes is checked where it was reached, as `tsc -p` would. Programs
- * are built and checked one at a time, so memory does not grow with the number of configs.
+ * Every file is checked by the program of the tsconfig.json that owns it, as an editor picks a
+ * file's project: the nearest one that names it in its `files`/`include`. Entries are the roots of
+ * their owner's program (an entry no config names: of its nearest config's); a module a program
+ * reaches that another config owns is handed to that config's program, so it is checked with its
+ * own options, and one no config names is checked where it was reached, as `tsc -p` would.
+ * Programs are built, checked and dropped one at a time, so memory does not grow with the number of
+ * configs. Aliases follow the nearest tsconfig in the analysis (resolve.ts), named or not.
  */
 import path from "node:path";
 import { Project, ts } from "ts-morph";
@@ -21,7 +22,10 @@ export interface TypecheckResult {
 }
 
 const TYPESCRIPT = /\.[mc]?tsx?$/;
+const MODULE = /\.[mc]?[tj]sx?$/;
 const DECLARATION = /\.d\.[mc]?ts$/;
+/** Errors about how `tsc -p` would lay out its output (`rootDir`, the file list of a `composite` project), which name the file. */
+const LAYOUT = new Set([6059, 6307]);
 
 /** What a program is built from: its tsconfig (none: strict `NodeNext` defaults) as TypeScript reads it. */
 interface Config {
@@ -73,8 +77,11 @@ export function typecheck(entries: readonly string[], relative: (p: string) => s
   const give = (file: string, config: Config) => {
     if (!checked.get(config)?.has(file)) pending.set(config, (pending.get(config) ?? new Set()).add(file));
   };
-  // JavaScript entries are not type-checked (no checkJs); a config without allowJs would refuse them.
-  for (const f of entries) if (TYPESCRIPT.test(f)) give(f, configs.nearest(f));
+  for (const f of entries) {
+    const config = configs.owner(f) ?? configs.nearest(f);
+    // A config without allowJs refuses a JavaScript root; with it, TypeScript checks what checkJs or `// @ts-check` asks.
+    if (TYPESCRIPT.test(f) || config.options.allowJs) give(f, config);
+  }
 
   while (pending.size > 0) {
     const [config, roots] = pending.entries().next().value!;
@@ -96,13 +103,14 @@ export function typecheck(entries: readonly string[], relative: (p: string) => s
 
 /**
  * The config whose program checks `file`, reached by `config`'s program, if it is another: the
- * file's nearest config, when that config names it (TypeScript modules only: JavaScript and JSON
- * are read for their types, not checked, and declaration files are each config's own).
+ * nearest config that names the file (JavaScript only to one that allows it; declaration files and
+ * JSON stay with every program that reads them). A module no config names stays with its importer.
  */
 function handedTo(file: string, config: Config, configs: ConfigReader): Config | undefined {
-  if (!TYPESCRIPT.test(file) || DECLARATION.test(file)) return undefined;
-  const nearest = configs.nearest(file);
-  return nearest !== config && nearest.includes.has(file) ? nearest : undefined;
+  if (!MODULE.test(file) || DECLARATION.test(file)) return undefined;
+  const owner = configs.owner(file);
+  if (!owner || owner === config || (!TYPESCRIPT.test(file) && !owner.options.allowJs)) return undefined;
+  return owner;
 }
 
 /**
@@ -129,7 +137,7 @@ function check(config: Config, roots: readonly string[], configs: ConfigReader, 
   }
   const reached = project
     .getSourceFiles()
-    .filter((sf) => !sf.isInNodeModules() && (!sf.isDeclarationFile() || config.includes.has(sf.getFilePath())))
+    .filter((sf) => !sf.isInNodeModules())
     .map((sf) => sf.getFilePath() as string);
   const own = new Set(reached.filter((f) => !handedTo(f, config, configs)));
   for (const d of project.getPreEmitDiagnostics()) {
@@ -138,6 +146,9 @@ function check(config: Config, roots: readonly string[], configs: ConfigReader, 
     if (sf && !own.has(sf.getFilePath())) continue;
     const category = d.getCategory();
     if (category !== ts.DiagnosticCategory.Error && category !== ts.DiagnosticCategory.Warning) continue;
+    // A module of another tsconfig is in this program only because Gantry checks programs alone: `tsc -b` would take it
+    // from that project's `references` output, so where `tsc -p` would lay it out is not this program's problem.
+    if (LAYOUT.has(d.getCode()) && isOthers(d, config, configs)) continue;
     // The compiler's own text: ts-morph wraps a message chain in a class of its own that TypeScript cannot flatten.
     const message = `TS${d.getCode()}: ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n")}`;
     const start = d.getStart();
@@ -147,6 +158,12 @@ function check(config: Config, roots: readonly string[], configs: ConfigReader, 
     report({ code: "GANTRY1130", severity: category === ts.DiagnosticCategory.Error ? "error" : "warning", message, ...(span && { span }) });
   }
   return reached;
+}
+
+/** Whether a layout error names a file another config's program checks. */
+function isOthers(d: { compilerObject: ts.Diagnostic }, config: Config, configs: ConfigReader): boolean {
+  const named = /'([^']+)'/.exec(ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n"))?.[1];
+  return named !== undefined && handedTo(path.resolve(named), config, configs) !== undefined;
 }
 
 /** A project of `config`'s options with `roots` and the modules they import. */
@@ -163,7 +180,21 @@ class ConfigReader {
   private readonly byDir = new Map<string, Config>();
 
   nearest(file: string): Config {
-    const dir = path.dirname(file);
+    return this.nearestFrom(path.dirname(file));
+  }
+
+  /** The nearest config that names `file` in its `files`/`include`, as an editor picks a file's project; undefined if none does. */
+  owner(file: string): Config | undefined {
+    for (let config = this.nearest(file); config !== DEFAULTS; config = this.above(config)) if (config.includes.has(file)) return config;
+    return undefined;
+  }
+
+  private above(config: Config): Config {
+    const dir = path.dirname(config.file);
+    return path.dirname(dir) === dir ? DEFAULTS : this.nearestFrom(path.dirname(dir));
+  }
+
+  private nearestFrom(dir: string): Config {
     let config = this.byDir.get(dir);
     if (!config) {
       const found = ts.findConfigFile(dir, ts.sys.fileExists);
@@ -201,7 +232,9 @@ function readConfig(file: string): Config {
   // Not JSON, or not an object: its options would be guesses (ts-morph refuses such a config too).
   const syntax = (parsed.options.configFile as { parseDiagnostics?: ts.Diagnostic[] } | undefined)?.parseDiagnostics ?? [];
   const fatal = syntax.length > 0 || problems.some((d) => d.code === 5092);
-  return { file, options: parsed.options, includes: new Set(parsed.fileNames.map((f) => path.resolve(f))), problems, fatal, read: [...new Set(read)] };
+  // A config TypeScript cannot read names nothing: its modules stay with their importers.
+  const includes = new Set(fatal ? [] : parsed.fileNames.map((f) => path.resolve(f)));
+  return { file, options: parsed.options, includes, problems, fatal, read: [...new Set(read)] };
 }
 
 function fromConfigProblem(d: ts.Diagnostic, config: Config, relative: (p: string) => string): Diagnostic {
