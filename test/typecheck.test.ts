@@ -161,6 +161,25 @@ describe("gantry compile --typecheck", () => {
     const r = gantry(["compile", "a/p.ts", "--typecheck", "--stdout", "--format", "json"], dir);
     const found = (JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message}`);
     expect(found).toEqual(["b/lib.ts:2 TS2322: Type 'string' is not assignable to type 'number'."]);
+
+    // Without the reference, tsc -p a reports both layout errors, and so does Gantry (from the fourth review).
+    fs.writeFileSync(path.join(dir, "a/tsconfig.json"), composite([]));
+    const unreferenced = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "a", "--noEmit"], { cwd: dir, encoding: "utf8" });
+    const byTsc = [...unreferenced.stdout.matchAll(/^a\/p\.ts\((\d+),\d+\): error (TS6059|TS6307)/gm)].map((m) => `a/p.ts:${m[1]} ${m[2]}`).sort();
+    expect(byTsc).toEqual(["a/p.ts:2 TS6059", "a/p.ts:2 TS6307"]);
+    const again = gantry(["compile", "a/p.ts", "--typecheck", "--stdout", "--format", "json"], dir);
+    const layout = (JSON.parse(again.stderr) as { message: string; span: { file: string; line: number } }[]).filter((d) => /^TS(6059|6307)/.test(d.message)).map((d) => `${d.span.file}:${d.span.line} ${d.message.slice(0, 6)}`).sort();
+    expect(layout).toEqual(byTsc);
+  });
+
+  it("a broken tsconfig nearer than one that names the file is reported, and its files are not checked (from the fourth review)", () => {
+    const dir = linked({
+      "tsconfig.json": plain({ noEmit: true }),
+      "pkg/tsconfig.json": `{ "compilerOptions": {\n`,
+      "pkg/p.ts": `import { pipeline } from "gantry";\nexport const n: number = "x";\nexport default pipeline("p", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
+    });
+    const r = gantry(["compile", "pkg/p.ts", "--typecheck", "--stdout", "--format", "json"], dir);
+    expect((JSON.parse(r.stderr) as { message: string; span: { file: string } }[]).map((d) => `${d.span.file} ${d.message}`)).toEqual(["pkg/tsconfig.json TS1005: '}' expected."]);
   });
 
   it("a file is checked by the nearest tsconfig that names it, whether it is given as an entry or imported (from review)", () => {

@@ -39,6 +39,8 @@ interface Config {
   fatal: boolean;
   /** Config files read: it, and what it extends. */
   read: string[];
+  /** The tsconfig files of the projects its `references` name. */
+  references: Set<string>;
 }
 
 const DEFAULTS: Config = {
@@ -57,6 +59,7 @@ const DEFAULTS: Config = {
   problems: [],
   fatal: false,
   read: [],
+  references: new Set(),
 };
 
 export function typecheck(entries: readonly string[], relative: (p: string) => string): TypecheckResult {
@@ -146,9 +149,9 @@ function check(config: Config, roots: readonly string[], configs: ConfigReader, 
     if (sf && !own.has(sf.getFilePath())) continue;
     const category = d.getCategory();
     if (category !== ts.DiagnosticCategory.Error && category !== ts.DiagnosticCategory.Warning) continue;
-    // A module of another tsconfig is in this program only because Gantry checks programs alone: `tsc -b` would take it
-    // from that project's `references` output, so where `tsc -p` would lay it out is not this program's problem.
-    if (LAYOUT.has(d.getCode()) && isOthers(d, config, configs)) continue;
+    // A module of a project this config references is in this program only because Gantry does not give programs their
+    // references: `tsc -b` would take it from that project's build, so where `tsc -p` would lay it out is not a problem.
+    if (LAYOUT.has(d.getCode()) && isReferenced(d, config, configs)) continue;
     // The compiler's own text: ts-morph wraps a message chain in a class of its own that TypeScript cannot flatten.
     const message = `TS${d.getCode()}: ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n")}`;
     const start = d.getStart();
@@ -160,10 +163,11 @@ function check(config: Config, roots: readonly string[], configs: ConfigReader, 
   return reached;
 }
 
-/** Whether a layout error names a file another config's program checks. */
-function isOthers(d: { compilerObject: ts.Diagnostic }, config: Config, configs: ConfigReader): boolean {
+/** Whether a layout error names a file that a project `config` references checks. */
+function isReferenced(d: { compilerObject: ts.Diagnostic }, config: Config, configs: ConfigReader): boolean {
   const named = /'([^']+)'/.exec(ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n"))?.[1];
-  return named !== undefined && handedTo(path.resolve(named), config, configs) !== undefined;
+  const owner = named === undefined ? undefined : handedTo(path.resolve(named), config, configs);
+  return owner !== undefined && config.references.has(owner.file);
 }
 
 /** A project of `config`'s options with `roots` and the modules they import. */
@@ -185,7 +189,8 @@ class ConfigReader {
 
   /** The nearest config that names `file` in its `files`/`include`, as an editor picks a file's project; undefined if none does. */
   owner(file: string): Config | undefined {
-    for (let config = this.nearest(file); config !== DEFAULTS; config = this.above(config)) if (config.includes.has(file)) return config;
+    // A config TypeScript cannot read might have named it: the file goes to it, and stays unchecked, its problem reported.
+    for (let config = this.nearest(file); config !== DEFAULTS; config = this.above(config)) if (config.fatal || config.includes.has(file)) return config;
     return undefined;
   }
 
@@ -226,7 +231,7 @@ function readConfig(file: string): Config {
     onUnRecoverableConfigFileDiagnostic: (d) => (unrecoverable = d),
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(file, undefined, host);
-  if (!parsed) return { ...DEFAULTS, file, problems: unrecoverable ? [unrecoverable] : [], fatal: true, read: [file] };
+  if (!parsed) return { ...DEFAULTS, file, problems: unrecoverable ? [unrecoverable] : [], fatal: true, read: [file], references: new Set() };
   // 18003 "No inputs were found": Gantry checks the files it compiles, not the config's list.
   const problems = ts.getConfigFileParsingDiagnostics(parsed).filter((d) => d.code !== 18003);
   // Not JSON, or not an object: its options would be guesses (ts-morph refuses such a config too).
@@ -234,7 +239,8 @@ function readConfig(file: string): Config {
   const fatal = syntax.length > 0 || problems.some((d) => d.code === 5092);
   // A config TypeScript cannot read names nothing: its modules stay with their importers.
   const includes = new Set(fatal ? [] : parsed.fileNames.map((f) => path.resolve(f)));
-  return { file, options: parsed.options, includes, problems, fatal, read: [...new Set(read)] };
+  const references = new Set((parsed.projectReferences ?? []).map((r) => path.resolve(ts.resolveProjectReferencePath(r))));
+  return { file, options: parsed.options, includes, problems, fatal, read: [...new Set(read)], references };
 }
 
 function fromConfigProblem(d: ts.Diagnostic, config: Config, relative: (p: string) => string): Diagnostic {
