@@ -145,6 +145,8 @@ function parseFailure(e: unknown): string {
 
 /** A JavaScript module (read as JavaScript, and never transpiled by a run). */
 export const isJavaScript = (p: string) => /\.m?js$/.test(p);
+/** A declaration file (`.d.ts`, `.d.mts`, `.d.cts`): types only, no values. */
+export const isDeclarationFile = (p: string) => /\.d\.[mc]?ts$/.test(p);
 const scriptKind = (p: string): ts.ScriptKind => (isJavaScript(p) ? ts.ScriptKind.JS : p.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
 
 /**

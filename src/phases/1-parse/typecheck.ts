@@ -14,6 +14,7 @@
 import path from "node:path";
 import { Project, ts } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
+import { isDeclarationFile } from "./parse.js";
 
 export interface TypecheckResult {
   diagnostics: Diagnostic[];
@@ -23,7 +24,6 @@ export interface TypecheckResult {
 
 const TYPESCRIPT = /\.[mc]?tsx?$/;
 const MODULE = /\.[mc]?[tj]sx?$/;
-const DECLARATION = /\.d\.[mc]?ts$/;
 /** Errors about how `tsc -p` would lay out its output (`rootDir`, the file list of a `composite` project), which name the file. */
 const LAYOUT = new Set([6059, 6307]);
 
@@ -94,9 +94,8 @@ export function typecheck(entries: readonly string[], relative: (p: string) => s
     const done = checked.get(config) ?? new Set<string>();
     checked.set(config, done);
     if (config.fatal) continue;
-    for (const f of check(config, [...roots], configs, relative, report)) {
+    for (const [f, owner] of check(config, [...roots], configs, relative, report)) {
       files.add(f);
-      const owner = handedTo(f, config, configs);
       if (owner) give(f, owner);
       else done.add(f);
     }
@@ -110,7 +109,7 @@ export function typecheck(entries: readonly string[], relative: (p: string) => s
  * JSON stay with every program that reads them). A module no config names stays with its importer.
  */
 function handedTo(file: string, config: Config, configs: ConfigReader): Config | undefined {
-  if (!MODULE.test(file) || DECLARATION.test(file)) return undefined;
+  if (!MODULE.test(file) || isDeclarationFile(file)) return undefined;
   const owner = configs.owner(file);
   if (!owner || owner === config || (!TYPESCRIPT.test(file) && !owner.options.allowJs)) return undefined;
   return owner;
@@ -119,10 +118,10 @@ function handedTo(file: string, config: Config, configs: ConfigReader): Config |
 /**
  * One program of `config` over `roots` and the declaration files the config names (its ambient
  * globals); reports the errors of the files that are its to check, and returns every file of the
- * project it reached (not in node_modules).
+ * project it reached (not in node_modules), with the config each one is handed to (none: its own).
  */
-function check(config: Config, roots: readonly string[], configs: ConfigReader, relative: (p: string) => string, report: (d: Diagnostic) => void): string[] {
-  const declarations = [...config.includes].filter((f) => DECLARATION.test(f));
+function check(config: Config, roots: readonly string[], configs: ConfigReader, relative: (p: string) => string, report: (d: Diagnostic) => void): Map<string, Config | undefined> {
+  const declarations = [...config.includes].filter((f) => isDeclarationFile(f));
   let project: Project;
   try {
     project = open(config, [...roots, ...declarations]);
@@ -136,17 +135,14 @@ function check(config: Config, roots: readonly string[], configs: ConfigReader, 
     // A module TypeScript cannot read (the analysis reports it too, GANTRY1001).
     const message = `TypeScript cannot read a module: ${e instanceof Error ? e.message : String(e)}`;
     report({ code: "GANTRY1130", severity: "error", message, ...(config.file && { span: configSpan(config.file, relative) }) });
-    return [];
+    return new Map();
   }
-  const reached = project
-    .getSourceFiles()
-    .filter((sf) => !sf.isInNodeModules())
-    .map((sf) => sf.getFilePath() as string);
-  const own = new Set(reached.filter((f) => !handedTo(f, config, configs)));
+  const reached = new Map<string, Config | undefined>();
+  for (const sf of project.getSourceFiles()) if (!sf.isInNodeModules()) reached.set(sf.getFilePath(), handedTo(sf.getFilePath(), config, configs));
   for (const d of project.getPreEmitDiagnostics()) {
     const sf = d.getSourceFile();
     // Errors inside dependencies are theirs (skipLibCheck, but for .ts in node_modules); another program checks another config's files.
-    if (sf && !own.has(sf.getFilePath())) continue;
+    if (sf && (!reached.has(sf.getFilePath()) || reached.get(sf.getFilePath()))) continue;
     const category = d.getCategory();
     if (category !== ts.DiagnosticCategory.Error && category !== ts.DiagnosticCategory.Warning) continue;
     // A module of a project this config references is in this program only because Gantry does not give programs their
@@ -231,7 +227,7 @@ function readConfig(file: string): Config {
     onUnRecoverableConfigFileDiagnostic: (d) => (unrecoverable = d),
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(file, undefined, host);
-  if (!parsed) return { ...DEFAULTS, file, problems: unrecoverable ? [unrecoverable] : [], fatal: true, read: [file], references: new Set() };
+  if (!parsed) return { ...DEFAULTS, file, problems: unrecoverable ? [unrecoverable] : [], fatal: true, read: [file] };
   // 18003 "No inputs were found": Gantry checks the files it compiles, not the config's list.
   const problems = ts.getConfigFileParsingDiagnostics(parsed).filter((d) => d.code !== 18003);
   // Not JSON, or not an object: its options would be guesses (ts-morph refuses such a config too).

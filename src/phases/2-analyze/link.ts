@@ -77,7 +77,6 @@ function isPendingValue(record: ModuleRecord, name: ts.Identifier): boolean {
   return record.scope.lookup(name.text)?.state === "pending" && (isJavaScript(record.file.fileName) || valueUses(record.file).has(name.text));
 }
 
-
 /**
  * The import bindings a file uses as values: identifiers outside types that name one, not
  * shadowed by a local declaration (a local `export { x }` counts). Not a declaration's own name or a property name.

@@ -809,7 +809,6 @@ export function freezePipelineData(definition: PipelineDefinition): void {
   freezeModuleValue(definition.tasks);
 }
 
-/** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
 /** Whether a `throw` runs with the node's code, not only inside a function it defines. */
 function throwsAtLoad(node: ts.Node): boolean {
   if (ts.isThrowStatement(node)) return true;
@@ -827,6 +826,7 @@ function isInstantiated(ns: ts.ModuleDeclaration): boolean {
   return body.statements.some((st) => (ts.isModuleDeclaration(st) ? isInstantiated(st) : !ts.isInterfaceDeclaration(st) && !ts.isTypeAliasDeclaration(st) && !hasModifier(st, ts.SyntaxKind.DeclareKeyword) && !(ts.isImportDeclaration(st) && st.importClause?.isTypeOnly)));
 }
 
+/** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
 const DECLARATIONS = new Set([
   ts.SyntaxKind.VariableStatement, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.EnumDeclaration,
   ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ImportEqualsDeclaration, ts.SyntaxKind.ExportAssignment, ts.SyntaxKind.ExportDeclaration,

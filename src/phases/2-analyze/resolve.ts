@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import { isDeclarationFile } from "../1-parse/index.js";
 import { isDslSpecifier } from "./builtins.js";
 
 export type Resolution =
@@ -53,7 +54,6 @@ const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefine
 const EXTENSIONS = [".ts", ".tsx", ".js"];
 /** Files Gantry reads as modules: TypeScript, and JavaScript written as ES modules (not `.cjs`). */
 const MODULE_FILE = /\.((m|c)?tsx?|m?js)$/;
-const DECLARATION_FILE = /\.d\.[mc]?ts$/;
 /** Extensions with which TypeScript takes a `paths` target as a file name first (its `tryGetExtensionFromPath`). */
 const TARGET_EXTENSION = /\.(d\.[mc]?ts|[mc]?tsx?|[mc]?jsx?|json)$/;
 
@@ -157,7 +157,7 @@ export class ModuleResolver {
         if (!chosen.startsWith("./")) return { kind: "package" };
         // Node takes the target as written (a TypeScript-aware run reads `x.ts` for `x.js`): no extension added, no folder.
         const file = path.resolve(d, chosen.replaceAll("*", captured));
-        if (path.relative(this.cwd, file).split(path.sep).includes("node_modules")) return { kind: "package" };
+        if (this.inNodeModules(file)) return { kind: "package" };
         if (file.endsWith(".json")) return isFile(file) ? { kind: "json", file } : { kind: "module", file: undefined };
         return { kind: "module", file: this.exact(file) };
       }
@@ -193,18 +193,23 @@ export class ModuleResolver {
 
   /** A `paths` target's file as written, if it is one Gantry reads and is not in node_modules. */
   private exactTarget(file: string): Resolution | undefined {
-    if (path.relative(this.cwd, file).split(path.sep).includes("node_modules") || !isFile(file)) return undefined;
+    if (this.inNodeModules(file) || !isFile(file)) return undefined;
     if (file.endsWith(".json")) return { kind: "json", file };
-    return MODULE_FILE.test(file) && !DECLARATION_FILE.test(file) ? { kind: "module", file } : undefined;
+    return MODULE_FILE.test(file) && !isDeclarationFile(file) ? { kind: "module", file } : undefined;
   }
 
   private relative(file: string): string {
     return path.relative(this.cwd, file).split(path.sep).join("/");
   }
 
+  /** Whether a path is inside the project's node_modules, which holds packages, never modules of the project. */
+  private inNodeModules(file: string): boolean {
+    return this.relative(file).split("/").includes("node_modules");
+  }
+
   /** A mapped path that leads to a file of the project (not into its node_modules, which holds packages). */
   private inProject(base: string): Resolution | undefined {
-    if (path.relative(this.cwd, base).split(path.sep).includes("node_modules")) return undefined;
+    if (this.inNodeModules(base)) return undefined;
     if (base.endsWith(".json")) {
       if (isFile(base)) return { kind: "json", file: base };
       this.lookups.add(base);
@@ -242,7 +247,7 @@ export class ModuleResolver {
     const json = readJson(manifest) as { types?: unknown; typings?: unknown; main?: unknown } | undefined;
     if (json === undefined) this.lookups.add(manifest);
     for (const entry of [json?.types, json?.typings, json?.main]) {
-      if (typeof entry !== "string" || DECLARATION_FILE.test(entry)) continue;
+      if (typeof entry !== "string" || isDeclarationFile(entry)) continue;
       const named = path.resolve(base, entry);
       // A file, or a folder's index (`"main": "./lib"`), as TypeScript reads it.
       const found = this.file(named) ?? this.index(named);
