@@ -127,6 +127,22 @@ describe("CompileSession", () => {
     expect(summary(created)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
   });
 
+  it("a module that could not be parsed is a dependency: fixing it recompiles its importer", async () => {
+    const dir = tempProject({
+      "lib/deep.ts": `export const depth = ${"[".repeat(50_000)}${"]".repeat(50_000)}.length;\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { depth } from "../lib/deep.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "x", args: [String(depth)] }); });\n`,
+      "pipelines/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "alpine:3" }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(["GANTRY1001 cannot read lib/deep.ts: it is nested too deeply to parse (the parser ran out of stack)"]);
+    expect(session.dependencies()).toContain(path.join(dir, "lib/deep.ts"));
+    fs.writeFileSync(path.join(dir, "lib/deep.ts"), `export const depth = 1;\n`);
+    const fixed = await session.update([path.join(dir, "lib/deep.ts")]);
+    expect(fixed.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(fixed.ok).toBe(true);
+    expect(summary(fixed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+  });
+
   it("tsconfig.json is a dependency of a bare import: adding the alias it needs recompiles the importer", async () => {
     const dir = tempProject({
       "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,

@@ -347,6 +347,8 @@ export class ModuleLoader {
   readonly helperChanges = new WeakMap<ts.Node, Map<string, Change | null>>();
   /** Files whose syntax a check read without loading them as modules (`peek`): dependencies too. */
   private readonly peeked = new Set<string>();
+  /** Modules that could not be read or parsed (see `module`). */
+  private readonly unreadable = new Set<string>();
   /** Import edges of released modules, for `importGraph`. */
   private readonly releasedEdges = new Map<string, Map<string, Span>>();
   /** Files some module imports: never released, their values are shared. */
@@ -358,8 +360,9 @@ export class ModuleLoader {
   private readonly running: { site: string; made: number; budget?: number }[] = [];
   /**
    * Where each pipeline was made: "<site>#<n>", the n-th pipeline made by that top-level
-   * initialiser. Evaluation is deterministic, so a module read again after a `release` makes the
-   * same pipelines with the same ids.
+   * initialiser, its file named relative to cwd (the compile cache keeps ids, and a project may move).
+   * Evaluation is deterministic, so a module read again after a `release` makes the same pipelines
+   * with the same ids.
    */
   private readonly madeAt = new WeakMap<object, string>();
 
@@ -367,7 +370,7 @@ export class ModuleLoader {
     // A module read again re-makes values its first reading made, each within the budget of the
     // export being read then; it must not spend the budget of whichever export reads it now.
     const again = (this.loads.get(record.file.fileName) ?? 0) > 1;
-    this.running.push({ site: `${record.file.fileName}#${site}`, made: 0, ...(again && { budget: this.evaluator.takeBudget() }) });
+    this.running.push({ site: `${this.program.relative(record.file.fileName)}#${site}`, made: 0, ...(again && { budget: this.evaluator.takeBudget() }) });
     this.evaluator.callSites.push(null); // a module's code runs on its own, not called by whatever read it first
   }
 
@@ -431,12 +434,12 @@ export class ModuleLoader {
   }
 
   /**
-   * Absolute paths of every module loaded so far, of the tsconfig files bare imports were resolved
+   * Absolute paths of every module loaded (or found unreadable) so far, of the tsconfig files bare imports were resolved
    * with, and of the files whose appearance would change what an import names (paths probed in
    * vain, a nearer tsconfig.json): what the analysed entries depend on.
    */
   loadedFiles(): string[] {
-    return [...new Set([...this.loads.keys(), ...this.peeked, ...this.resolver.lookups, ...this.resolver.configFiles()])];
+    return [...new Set([...this.loads.keys(), ...this.peeked, ...this.unreadable, ...this.resolver.lookups, ...this.resolver.configFiles()])];
   }
 
   /** Forgets a module no other module has imported, and its syntax tree; a later import loads it again. */
@@ -454,7 +457,10 @@ export class ModuleLoader {
     let record = this.records.get(absolutePath);
     if (record) return record;
     const sf = this.program.file(absolutePath);
-    if (!sf) return undefined;
+    if (!sf) {
+      this.unreadable.add(absolutePath); // a dependency still: once it can be read, its importers change
+      return undefined;
+    }
     const syntax = this.program.syntaxDiagnostics(absolutePath);
     const loads = (this.loads.get(absolutePath) ?? 0) + 1;
     this.loads.set(absolutePath, loads);
