@@ -29,6 +29,9 @@
  *      validation (`validate`: schemas, rules, normalisation into IR) and the back half
  *      (`emitPipelines`: lowering, the Argo backend, YAML), each summed over entries and set
  *      against a bare parse measured just before (reps times; medians of the ratios).
+ *   7. --cache: a compile into an empty cache folder, again with nothing changed, and again after
+ *      one pipeline file changed (reps times): what `gantry compile --cache` costs the first time
+ *      and saves after. The target above is a compile from nothing, so these are information only.
  *
  * Peak RSS is `process.resourceUsage().maxRSS` after a compile, with the
  * kernel's high-water mark reset just before it (/proc/self/clear_refs, Linux), so it is the peak
@@ -95,6 +98,16 @@ const TARGET = { pipelines: 1000, tasks: 20, maxRatio: 2.0, maxRssMB: 512 };
  * @property {CliResult} [cli] the real `gantry compile` in its own process, writing the output
  * @property {OutputFloor} [floor] what merely serialising the compile's output costs
  * @property {PhaseRun[]} [phases] the compile split by phase, each run against its own bare parse
+ * @property {CacheRun[]} [cache] compiles with `--cache`: into an empty cache, again unchanged, again after one edit
+ */
+
+/**
+ * One round of compiles with the compile cache (wall ms), and the size of the records.
+ * @typedef {object} CacheRun
+ * @property {number} coldMs    into an empty cache: every entry compiled and recorded
+ * @property {number} warmMs    nothing changed: every entry reused
+ * @property {number} oneMs     one pipeline file changed: it compiled, the rest reused
+ * @property {number} bytes     the cache folder's records on disk
  */
 
 /**
@@ -385,6 +398,19 @@ function report(results, reps, loadBefore) {
   }
   console.log("");
 
+  console.log("With the compile cache (`--cache`, records gzipped on disk): into an empty cache (against the compile without it), then");
+  console.log("again with nothing changed and after one pipeline file changed (against the bare parse); medians:");
+  for (const r of results) {
+    if (!r.cache?.length) continue;
+    const c = r.cache;
+    const parse = median(r.parseMs);
+    const [cold, warm, one] = [median(c.map((x) => x.coldMs)), median(c.map((x) => x.warmMs)), median(c.map((x) => x.oneMs))];
+    console.log(
+      `  ${fmtInt(r.pipelines)} x ${r.tasks}: empty cache ${fmtMs(cold)} ms = ${(cold / median(r.compileMs)).toFixed(2)}x the compile; unchanged ${fmtMs(warm)} ms = ${(warm / parse).toFixed(2)}x the parse; one file changed ${fmtMs(one)} ms = ${(one / parse).toFixed(2)}x; records ${fmtInt(Math.round((c.at(-1)?.bytes ?? 0) / 1024))} KB`,
+    );
+  }
+  console.log("");
+
   console.log("The real command, `gantry compile pipelines --out <dir>` in its own process (Node start-up, module loading,");
   console.log("compile, ownership check, atomic write), into an empty directory and then again with nothing changed:");
   for (const r of results) {
@@ -417,6 +443,11 @@ function report(results, reps, loadBefore) {
     }
     const incremental = median(at.incrementalMs ?? []) / median(at.compileMs);
     console.log(`  ${incremental < 0.1 ? "PASS" : "FAIL"}  one-file change (--watch) recompiles in under 10% of a full compile: ${fmtMs(median(at.incrementalMs ?? []))} ms = ${(incremental * 100).toFixed(2)}%`);
+    if (at.cache?.length) {
+      const warm = median(at.cache.map((x) => x.warmMs)) / median(at.parseMs);
+      const cold = median(at.cache.map((x) => x.coldMs)) / median(at.compileMs);
+      console.log(`  INFO  with --cache and no change since the last compile: ${warm.toFixed(2)}x the bare parse (not the target, which is a compile from nothing); an empty cache costs ${cold.toFixed(2)}x the compile`);
+    }
   }
   if (results.length > 1) {
     const perTask = (/** @type {SizeResult} */ r) => median(r.compileMs) / (r.pipelines * r.tasks);
@@ -626,6 +657,31 @@ async function child(dir, warmDir, tasks, reps) {
     if (diagnostics.length > 0 || emitted !== pipelines) throw new Error(`the phase-split compile did not produce ${pipelines} pipelines cleanly (${diagnostics.length} diagnostics)`);
     result.phases.push(run);
   }
+
+  // 7. The compile cache (`--cache`): cold, warm, and after one edit, in a cache folder of its own.
+  const cacheDir = `${dir}-cache`;
+  /** @param {number} expectCompiled */
+  const cachedCompile = async (expectCompiled) => {
+    gc();
+    const t0 = performance.now();
+    const compiled = await compile({ ...corpusOptions(dir), cache: cacheDir });
+    const ms = performance.now() - t0;
+    check(compiled, pipelines, tasks, dir);
+    if (compiled.cache?.compiled !== expectCompiled) throw new Error(`cache: expected ${expectCompiled} entries compiled, got ${JSON.stringify(compiled.cache)}`);
+    return ms;
+  };
+  result.cache = [];
+  for (let rep = 1; rep <= reps; rep++) {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    const coldMs = await cachedCompile(pipelines);
+    const warmMs = await cachedCompile(0);
+    fs.writeFileSync(victim, `${original}\n// cache edit ${rep}\n`);
+    const oneMs = await cachedCompile(1);
+    fs.writeFileSync(victim, original);
+    const records = fs.readdirSync(cacheDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    result.cache.push({ coldMs, warmMs, oneMs, bytes: records.reduce((sum, e) => sum + fs.statSync(path.join(e.parentPath, e.name)).size, 0) });
+  }
+  fs.rmSync(cacheDir, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

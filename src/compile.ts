@@ -1,21 +1,20 @@
 /**
- * The compiler as a library: source paths in, manifest files and diagnostics out, nothing written.
- * Phases run in one direction: parse -> analyze -> validate -> lower -> backend -> YAML.
+ * The compiler as a library: source paths in, manifest files and diagnostics out, nothing written
+ * but the compile cache, when asked for. Phases run in one direction: parse -> analyze -> validate
+ * -> lower -> backend -> YAML (src/batch.ts runs them entry by entry).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { glob, isDynamicPattern } from "tinyglobby";
-import { parseAllDocuments } from "yaml";
 import { toArgo, type ArgoKind } from "./backends/argo/index.js";
 import type { JobsOptions } from "./backends/jobs/index.js";
-import { hasErrors, sortDiagnostics, type Diagnostic, type Span } from "./diagnostics/index.js";
+import { compileBatch, mergeBatches, type Backend } from "./batch.js";
+import { cachedBatches, type CacheUse } from "./cache/index.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
-import { pipelineMetadata } from "./output/metadata.js";
-import { headerFor, toYaml } from "./output/yaml.js";
-import { createSourceProgram, typecheck, type SourceProgram } from "./phases/1-parse/index.js";
-import { Analyzer, cycleDiagnostics, type ImportGraph } from "./phases/2-analyze/index.js";
-import { duplicateName, validate } from "./phases/3-validate/index.js";
-import { lower, type Plan } from "./phases/4-lower/index.js";
+import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
+
+export { compileBatch, emitPipelines, mergeBatches, type Backend, type Batch, type Claim } from "./batch.js";
 
 export type Target = "argo" | "jobs";
 
@@ -43,6 +42,12 @@ export interface CompileOptions {
   metadata?: boolean;
   /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`). */
   jobs?: Pick<JobsOptions, "runId" | "gitops" | "runtimeImage">;
+  /**
+   * Directory of the compile cache (absolute, or relative to cwd; `--cache`): an entry file whose
+   * own text and every file its compile read are unchanged since the last compile of the same
+   * Gantry and options is not compiled again (src/cache/). Off by default.
+   */
+  cache?: string;
 }
 
 export interface CompiledPipeline {
@@ -64,6 +69,8 @@ export interface CompileResult {
   /** Text of every file read, by relative path, for code frames. */
   sources: Map<string, string>;
   ok: boolean;
+  /** With `CompileOptions.cache`: how many entry files were reused and how many compiled. */
+  cache?: CacheUse;
 }
 
 const SOURCE_GLOB = "**/*.{ts,mts,cts}";
@@ -74,157 +81,14 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
   const entries = await expandPaths(options, diagnostics);
   const program = createSourceProgram(options.cwd);
-  const merged = mergeBatches([compileBatch(entries, options, await loadBackend(options), program)], program.relative);
-  diagnostics.push(...merged.diagnostics);
+  const backend = await loadBackend(options);
+  const cached = options.cache === undefined ? undefined : cachedBatches(entries, { ...options, cache: options.cache }, backend, program);
+  const merged = mergeBatches(cached?.batches ?? [compileBatch(entries, options, backend, program)], program.relative);
+  diagnostics.push(...(cached?.diagnostics ?? []), ...merged.diagnostics);
   if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(entries, program.relative).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
-  return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted) };
+  return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted), ...(cached && { cache: cached.use }) };
 }
-
-/**
- * One validated pipeline of a batch of entries. Names are checked across batches (`mergeBatches`;
- * a --watch session compiles each entry as its own batch), so a batch carries what that needs:
- * where the pipeline was made, and its manifests and their diagnostics, kept only if the name is its own.
- */
-export interface Claim {
-  name: string;
-  /** Where its definition was made (ModuleLoader.idOf): one pipeline reached from two batches has one id. */
-  id?: string;
-  /** `file:line` of the pipeline, for GANTRY2009's message. */
-  where: string;
-  /** Span of its name, where GANTRY2009 points. */
-  span?: Span;
-  /** Its manifests; none when lowering or the backend failed. */
-  pipeline?: CompiledPipeline;
-  /** Diagnostics of lowering and the backend. */
-  diagnostics: Diagnostic[];
-}
-
-export interface Batch {
-  claims: Claim[];
-  /**
-   * Diagnostics of validating each pipeline that has any, valid or not, with where it was made: a
-   * pipeline's own, so listed once per pipeline (not merged with another's equal one, as a shared
-   * module's evaluation diagnostics are) and once however many batches reach it.
-   */
-  validations: { id?: string; diagnostics: Diagnostic[] }[];
-  /** Diagnostics of analysis. */
-  diagnostics: Diagnostic[];
-  /** Text of every file read, by relative path. */
-  sources: Map<string, string>;
-  /** Absolute paths of every module read. */
-  loadedFiles: string[];
-  /** Their import graph: cycles are looked for once batches are merged (one may span entries). */
-  imports: ImportGraph;
-}
-
-/**
- * Analyse, validate, lower and emit entry files one at a time, with one module cache, so shared
- * helpers are read once; each entry's syntax tree and values are let go of once its pipelines are
- * validated (`release`; a --watch session keeps its trees, passing its own program).
- *
- * Entries are evaluated without recording where each property was written (a sixth of the
- * compile), until validating a pipeline reports something, error or warning: its diagnostics must
- * point at the value the author wrote. Then an Analyzer that records everything replays the entries
- * before it (their results are already taken; only its module cache must come to the same state,
- * since a shared module's initialisers, failures and closures depend on which entry reads it
- * first), evaluates the entry again, and carries on in the fast one's place. Recording changes no
- * value, so the result equals a compile that recorded from the start.
- */
-export function compileBatch(entries: readonly string[], options: CompileOptions, backend: Backend, program = createSourceProgram(options.cwd), release = true): Batch {
-  let analyzer = new Analyzer(program, { properties: false });
-  let recording = false;
-  const diagnostics: Diagnostic[] = [];
-  const validations: Batch["validations"] = [];
-  const claims: Claim[] = [];
-  entries.forEach((entry, index) => {
-    let analysis = analyzer.entry(entry);
-    let validated = analysis.units.map((unit) => ({ unit, validation: validate([unit]) }));
-    if (!recording && validated.some(({ validation }) => validation.diagnostics.length > 0)) {
-      analyzer = replay(program, entries.slice(0, index), release);
-      recording = true;
-      analysis = analyzer.entry(entry);
-      validated = analysis.units.map((unit) => ({ unit, validation: validate([unit]) }));
-    }
-    diagnostics.push(...analysis.diagnostics);
-    for (const { unit, validation } of validated) {
-      if (validation.diagnostics.length > 0) validations.push({ diagnostics: validation.diagnostics, ...(unit.id !== undefined && { id: unit.id }) });
-      const ir = validation.pipelines[0];
-      if (!ir) continue;
-      const span = unit.locator.pipeline(unit.definition);
-      const claim: Claim = { name: ir.name, where: `${unit.file}:${ir.source.line}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) };
-      const [pipeline] = emitPipelines([ir], options, claim.diagnostics, backend);
-      claims.push(pipeline ? { ...claim, pipeline } : claim);
-    }
-    if (release) analyzer.release(entry);
-  });
-  return { claims, validations, diagnostics, sources: program.texts(), loadedFiles: analyzer.loadedFiles(), imports: analyzer.importGraph() };
-}
-
-/** An Analyzer that records every origin, brought to the state of one that has read `entries` (their results dropped). */
-function replay(program: SourceProgram, entries: readonly string[], release: boolean): Analyzer {
-  const analyzer = new Analyzer(program);
-  for (const entry of entries) {
-    analyzer.entry(entry);
-    if (release) analyzer.release(entry);
-  }
-  return analyzer;
-}
-
-/**
- * Batches (in entry order) into one result: the first pipeline of a name keeps it, a later one is
- * GANTRY2009 unless it is the same pipeline reached again. A pipeline's own diagnostics (validation,
- * lowering) are reported once per pipeline. A diagnostic of analysis that several batches find (a
- * shared module's) is reported as often as the batch that found it most often did, so merging one
- * batch changes nothing. Import cycles are looked for in the batches' import graphs together: under
- * --watch, the two files of a cycle may only ever be read by different entries.
- */
-export function mergeBatches(batches: readonly Batch[], relative: (file: string) => string): { pipelines: CompiledPipeline[]; diagnostics: Diagnostic[]; sources: Map<string, string> } {
-  const diagnostics: Diagnostic[] = [];
-  const reported = new Map<string, number>();
-  const pipelines: CompiledPipeline[] = [];
-  const names = new Map<string, Claim>();
-  const validated = new Set<string>();
-  const sources = new Map<string, string>();
-  const imports = new Map<string, ReadonlyMap<string, Span>>();
-  for (const batch of batches) {
-    const found = new Map<string, number>();
-    const report = (d: Diagnostic) => {
-      const key = `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
-      const n = (found.get(key) ?? 0) + 1;
-      found.set(key, n);
-      if (n > (reported.get(key) ?? 0)) (reported.set(key, n), diagnostics.push(d));
-    };
-    batch.diagnostics.forEach(report);
-    for (const { id, diagnostics: own } of batch.validations) {
-      if (id !== undefined && validated.has(id)) continue;
-      if (id !== undefined) validated.add(id);
-      diagnostics.push(...own);
-    }
-    for (const claim of batch.claims) {
-      const first = names.get(claim.name);
-      if (first && claim.id !== undefined && claim.id === first.id) continue;
-      if (first) {
-        report(duplicateName(claim.name, first.where, claim.span));
-        continue;
-      }
-      names.set(claim.name, claim);
-      diagnostics.push(...claim.diagnostics);
-      if (claim.pipeline) pipelines.push(claim.pipeline);
-    }
-    for (const [file, text] of batch.sources) sources.set(file, text);
-    // A file's imports are the same whichever entry read it.
-    for (const [file, edges] of batch.imports) if (!imports.has(file)) imports.set(file, edges);
-  }
-  diagnostics.push(...cycleDiagnostics(imports, relative));
-  return { pipelines: sortByName(pipelines), diagnostics, sources };
-}
-
-const sortByName = (pipelines: CompiledPipeline[]) => pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-
-/** A target's backend: a plan in, Kubernetes objects and diagnostics out. */
-export type Backend = (plan: Plan) => { objects: Record<string, unknown>[]; diagnostics: Diagnostic[] };
-
 /** The jobs backend (cdk8s) is loaded only when asked for: its import alone costs a third of a second. */
 export async function loadBackend(options: CompileOptions): Promise<Backend> {
   if (options.target === "jobs") {
@@ -233,47 +97,6 @@ export async function loadBackend(options: CompileOptions): Promise<Backend> {
   }
   return (plan) => toArgo(plan, { kind: options.kind });
 }
-
-/** The back half: validated IR to manifests (lowering, backend, YAML), sorted by pipeline name. */
-export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): CompiledPipeline[] {
-  const pipelines: CompiledPipeline[] = [];
-  for (const declared of irs) {
-    const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
-    const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics });
-    diagnostics.push(...lowered.diagnostics);
-    if (hasErrors(lowered.diagnostics)) continue;
-    const emitted = backend(lowered.plan);
-    diagnostics.push(...emitted.diagnostics);
-    if (emitted.objects.length === 0) continue;
-    const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
-    const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file)), ...metadata };
-    pipelines.push(withLazyObjects(options.keepIr === false ? withoutIr(compiled) : { ...compiled, ir }));
-  }
-  return sortByName(pipelines);
-}
-
-/** `ir` for a compile that does not keep it: reading it is a mistake in the caller, said plainly. */
-function withoutIr(p: Omit<CompiledPipeline, "objects" | "ir">): Omit<CompiledPipeline, "objects"> {
-  return Object.defineProperty(p as Omit<CompiledPipeline, "objects">, "ir", {
-    enumerable: false,
-    get: () => {
-      throw new Error(`the IR of pipeline "${p.name}" was not kept: compile with keepIr (the default) to read CompiledPipeline.ir`);
-    },
-  });
-}
-
-/**
- * The objects are read back from the YAML when first asked for, not kept: a large compile holds
- * only its text (about 50 MB less peak RSS at 1,000 x 20), and what a caller reads is what was written.
- */
-function withLazyObjects(p: Omit<CompiledPipeline, "objects">): CompiledPipeline {
-  let objects: Record<string, unknown>[] | undefined;
-  return Object.defineProperty(p as CompiledPipeline, "objects", {
-    enumerable: true,
-    get: () => (objects ??= parseAllDocuments(p.yaml).map((d) => d.toJS() as Record<string, unknown>)),
-  });
-}
-
 export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
   const files = new Set<string>();
   for (const p of options.paths) {

@@ -37,7 +37,14 @@ export interface CompileFlags {
   gitops?: "none" | "argocd";
   /** Jobs target: image of the shim containers. */
   runtimeImage?: string;
+  /** Reuse the results of entry files whose sources and dependencies are unchanged (`--cache`). */
+  cache?: boolean;
+  /** Folder of that cache, relative to cwd (`--cache-location`; default DEFAULT_CACHE_LOCATION). */
+  cacheLocation?: string;
 }
+
+/** Where `--cache` keeps its records unless told otherwise: where Babel, ESLint's loader and others keep theirs, ignored wherever node_modules is. */
+export const DEFAULT_CACHE_LOCATION = "node_modules/.cache/gantry";
 
 export interface Io {
   cwd: string;
@@ -59,6 +66,7 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
     ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
     ...(flags.metrics === false && { metrics: false }),
     ...(flags.metadata && { metadata: true }),
+    ...(flags.cache && { cache: flags.cacheLocation ?? DEFAULT_CACHE_LOCATION }),
     jobs: {
       ...(flags.runId !== undefined && { runId: flags.runId }),
       ...(flags.gitops === "argocd" && { gitops: "argocd" as const }),
@@ -75,16 +83,18 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
 /** Reports a compile's diagnostics and writes (or, with --check, compares) its output. */
 export async function emitResult(result: CompileResult, flags: CompileFlags, io: Io): Promise<number> {
   const diagnostics: Diagnostic[] = [...result.diagnostics];
-  const report = (extra: string) => {
+  const note = cacheNote(result);
+  /** Prints the diagnostics, then (text format) `closing`, the last line, with the cache's count. */
+  const report = (closing: string) => {
     // JSON and SARIF consumers always get a document, even an empty one (an empty SARIF log closes fixed alerts).
     if (diagnostics.length > 0 || isDocumentFormat(flags.format)) {
       io.stderr(formatDiagnostics(diagnostics, flags.format, { color: io.color, readSource: (f) => result.sources.get(f) }));
     }
-    if (flags.format === "text") io.stderr(extra);
+    if (flags.format === "text" && closing !== "") io.stderr(`${closing}${note}\n`);
   };
 
   if (!result.ok) {
-    report(`${summarize(diagnostics)}; nothing was written.\n`);
+    report(`${summarize(diagnostics)}; nothing was written.`);
     return 1;
   }
   if (flags.stdout) {
@@ -102,7 +112,7 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const changes = planOutput(outDir, files);
   diagnostics.push(...changes.diagnostics);
   if (hasErrors(changes.diagnostics)) {
-    report(`${summarize(diagnostics)}; nothing was written.\n`);
+    report(`${summarize(diagnostics)}; nothing was written.`);
     return 1;
   }
   if (flags.check) return reportCheck(changes, flags.out, io, (d) => diagnostics.push(d), report);
@@ -110,13 +120,21 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const written = writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
   diagnostics.push(...written.diagnostics);
   if (hasErrors(written.diagnostics)) {
-    report(`${summarize(diagnostics)}; nothing was written.\n`);
+    report(`${summarize(diagnostics)}; nothing was written.`);
     return 1;
   }
   const n = result.pipelines.length;
   const removed = written.removed.length ? `, ${written.removed.length} removed (${written.removed.join(", ")})` : "";
-  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.\n`);
+  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.`);
   return 0;
+}
+
+/** " 3 of 40 source files compiled, 37 reused from the cache." with --cache, else nothing. */
+function cacheNote(result: CompileResult): string {
+  if (!result.cache) return "";
+  const { reused, compiled } = result.cache;
+  const all = reused + compiled;
+  return ` ${compiled} of ${all} source file${all === 1 ? "" : "s"} compiled, ${reused} reused from the cache.`;
 }
 
 /**
@@ -125,7 +143,7 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
  */
 function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: Diagnostic) => void, report: (s: string) => void): number {
   if (!hasChanges(changes)) {
-    report(`${out} is up to date (${changes.unchanged.length} files).\n`);
+    report(`${out} is up to date (${changes.unchanged.length} files).`);
     return 0;
   }
   const lines: string[] = [`${out} differs from what the sources compile to:`];
@@ -145,6 +163,6 @@ function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: 
   for (const r of changes.removed) io.stdout(unifiedDiff(r.path, r.before, ""));
   const count = changes.added.length + changes.changed.length + changes.removed.length;
   diagnose({ code: "GANTRY5003", severity: "error", message: `${count} file${count === 1 ? "" : "s"} in ${out} differ from what the sources compile to`, hint: "Run `gantry compile` and commit the result." });
-  report("nothing was written (--check).\n");
+  report("nothing was written (--check).");
   return 1;
 }

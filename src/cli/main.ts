@@ -8,7 +8,7 @@ import path from "node:path";
 import v8 from "node:v8";
 import { CONFIG_FILE, loadConfig } from "../config/load.js";
 import { codes, formatDiagnostics, isDiagnosticCode } from "../diagnostics/index.js";
-import { runCompile, type CompileFlags } from "./compile-command.js";
+import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile-command.js";
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
 import { runWatch } from "./watch-command.js";
@@ -48,6 +48,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
     .option("--no-metrics", "do not emit the default Prometheus metrics (docs/monitoring.md)")
+    .option("--cache", "reuse the result of each file whose text, and every file it reads, are unchanged since the last compile (docs/configuration.md)")
+    .option("--no-cache", "compile every file, whatever the configuration says")
+    .option("--cache-location <dir>", `folder of the --cache records (default ${DEFAULT_CACHE_LOCATION})`)
     .addOption(new Option("--metadata", "also write <pipeline>.metadata.json beside each manifest: tasks, scopes, retry policies, labels, metric names").default(false).conflicts("stdout"))
     .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
     .addOption(new Option("-w, --watch", "keep running: recompile the changed files and the pipelines that import them").default(false).conflicts(["stdout", "check"]))
@@ -77,6 +80,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         metadata: given("metadata") ? flags.metadata : (c.metadata ?? flags.metadata),
         gitops: flags.gitops ?? c.gitops,
         runtimeImage: flags.runtimeImage ?? c.runtimeImage,
+        cache: given("cache") ? flags.cache : (c.cache ?? false),
+        ...((flags.cacheLocation ?? c.cacheLocation) !== undefined && { cacheLocation: flags.cacheLocation ?? c.cacheLocation }),
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
       };
@@ -84,6 +89,11 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       if (settings.target !== "jobs" && jobsOnly.length > 0) {
         // Typed on the command line for a target that ignores them: surely a mistake.
         io.stderr(`gantry compile: ${jobsOnly.join(", ")} appl${jobsOnly.length === 1 ? "ies" : "y"} to --target jobs only\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      if (given("cacheLocation") && !settings.cache) {
+        io.stderr("gantry compile: --cache-location needs --cache (or \"cache\": true in the configuration)\n");
         exitCode = EXIT_USAGE;
         return;
       }

@@ -26,6 +26,8 @@ export const configSchema = z
     metadata: z.boolean().optional().describe("Also write <pipeline>.metadata.json (tasks, scopes, retry policies, labels, metric names; schema gantry.metadata.schema.json) beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the files exist."),
     metrics: z.boolean().optional().describe("Emit the default Prometheus metrics (docs/monitoring.md); false is --no-metrics. Default: true."),
     typecheck: z.boolean().optional().describe("Run the TypeScript type checker on every compile. Default: false."),
+    cache: z.boolean().optional().describe("Reuse the result of each file whose text, and every file it reads, are unchanged since the last compile (--cache; docs/configuration.md). Default: false."),
+    cacheLocation: z.string().min(1).optional().describe("Folder of the cache, relative to this file. Default: \"node_modules/.cache/gantry\"."),
   })
   .describe("Gantry configuration; see docs/configuration.md. Command-line flags override it.");
 

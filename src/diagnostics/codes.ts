@@ -318,6 +318,10 @@ export const codes = {
     title: "Invalid configuration",
     explain: "gantry.config.json (or the \"gantry\" key of package.json) has an unknown setting or a value of the wrong kind. The message points at it; gantry.config.schema.json lists every setting.",
   },
+  GANTRY5005: {
+    title: "Compile cache not usable",
+    explain: "`gantry compile --cache` could not create, read or write its cache folder (by default node_modules/.cache/gantry; --cache-location chooses another). The compile went on without the cache and its result is complete; only the reuse of unchanged files was lost. Make the folder writable or choose another.",
+  },
   GANTRY5001: {
     title: "Cannot write output",
     explain: "The output directory or a file in it could not be written. Nothing was changed.",

@@ -27,6 +27,8 @@ export interface SourceProgram {
   release(absolutePath: string): void;
   /** The text of every file parsed, by relative path, for code frames. */
   texts(): Map<string, string>;
+  /** The text a file was parsed from (what the compile saw), if it was read. */
+  text(absolutePath: string): string | undefined;
 }
 
 export function createSourceProgram(cwd: string): SourceProgram {
@@ -61,6 +63,9 @@ export function createSourceProgram(cwd: string): SourceProgram {
     },
     failure(absolutePath) {
       return failures.get(absolutePath);
+    },
+    text(absolutePath) {
+      return sources.get(absolutePath);
     },
     texts() {
       const out = new Map<string, string>();

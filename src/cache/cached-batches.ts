@@ -1,0 +1,81 @@
+/**
+ * `compile` with a cache: one batch per entry file (as a --watch session compiles), each reused
+ * from the cache when every file its last compile read, or looked for in vain, is as it was then.
+ * What spans entries (pipeline names, import cycles) is checked after, on every compile, by
+ * `mergeBatches`, so a result from the cache is merged exactly as a fresh one.
+ */
+import path from "node:path";
+import { compileBatch, compiledPipeline, type Backend, type Batch } from "../batch.js";
+import type { CompileOptions } from "../compile.js";
+import type { Diagnostic } from "../diagnostics/index.js";
+import type { SourceProgram } from "../phases/1-parse/index.js";
+import { FileStates, hashText, type FileState } from "./file-states.js";
+import { cacheGeneration } from "./generation.js";
+import { fromRecord, toRecord } from "./record.js";
+import { CacheStore } from "./store.js";
+
+/** How a compile used the cache, counted in entry files. */
+export interface CacheUse {
+  reused: number;
+  compiled: number;
+}
+
+export function cachedBatches(entries: readonly string[], options: CompileOptions & { cache: string }, backend: Backend, program: SourceProgram): { batches: Batch[]; diagnostics: Diagnostic[]; use: CacheUse } {
+  const dir = path.resolve(options.cwd, options.cache);
+  const opened = CacheStore.open(dir, cacheGeneration(options));
+  if (!(opened instanceof CacheStore)) {
+    return { batches: [compileBatch(entries, options, backend, program)], diagnostics: [cacheProblem(options.cache, opened.problem)], use: { reused: 0, compiled: entries.length } };
+  }
+  const store = opened;
+  const states = new FileStates();
+  const diagnostics: Diagnostic[] = [];
+  const batches: Batch[] = [];
+  const use: CacheUse = { reused: 0, compiled: 0 };
+  let problem: string | undefined;
+  for (const entry of entries) {
+    const name = program.relative(entry);
+    const record = store.read(name);
+    const unchanged = record !== undefined && record.deps.every(([file, state]) => states.current(path.resolve(options.cwd, file)) === state);
+    // keepIr is part of the generation, so a record of one that keeps the IR has it; checked all the same.
+    const complete = options.keepIr === false || (record?.claims ?? []).every((c) => !c.pipeline || c.pipeline.ir !== undefined);
+    if (record && unchanged && complete) {
+      batches.push(fromRecord(record, options.cwd, (file) => states.text(file), (p, kept) => compiledPipeline(p, kept, options)));
+      use.reused++;
+      continue;
+    }
+    const started = Date.now();
+    const batch = compileBatch([entry], options, backend, program);
+    batches.push(batch);
+    use.compiled++;
+    const deps = dependencyStates(batch.loadedFiles, program, states, started);
+    // After one write fails, the others are not tried: one report, not one per record.
+    if (deps && problem === undefined) problem = store.write(name, toRecord(name, batch, deps, program.relative, options.keepIr !== false));
+  }
+  if (problem !== undefined) diagnostics.push(cacheProblem(options.cache, problem));
+  return { batches, diagnostics, use };
+}
+
+/**
+ * The state of each file a compile read, as it read it: the hash of the text it parsed, else the
+ * file's state now. undefined (nothing to record) if a file cannot be read, or changed while the
+ * compile ran, so the state now may not be what it saw.
+ */
+function dependencyStates(files: readonly string[], program: SourceProgram, states: FileStates, started: number): [string, FileState][] | undefined {
+  const deps: [string, FileState][] = [];
+  for (const file of files) {
+    const parsed = program.text(file);
+    const state = parsed !== undefined ? hashText(parsed) : states.current(file);
+    if (state === undefined || (parsed === undefined && states.changedSince(file, started))) return undefined;
+    deps.push([program.relative(file), state]);
+  }
+  return deps;
+}
+
+function cacheProblem(location: string, problem: string): Diagnostic {
+  return {
+    code: "GANTRY5005",
+    severity: "warning",
+    message: `cannot use the compile cache at ${location}: ${problem}; compiled without it`,
+    hint: "Choose a writable folder with --cache-location, or remove what is in the way.",
+  };
+}

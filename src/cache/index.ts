@@ -1,0 +1,1 @@
+export { cachedBatches, type CacheUse } from "./cached-batches.js";

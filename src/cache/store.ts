@@ -1,0 +1,97 @@
+/**
+ * The cache folder: one folder per generation (generation.ts), one gzipped JSON record per entry
+ * file in it (`zcat` shows one). Compressed, a record is about a sixteenth of its manifests' size:
+ * what a CI cache uploads and downloads. Records are written to a temporary name and renamed, so a reader (another
+ * compile at the same time) sees a whole record or none. Only the folders Gantry made there are
+ * ever deleted.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { parseRecord, type EntryRecord } from "./record.js";
+
+/** Generations kept besides the current one: a repository compiled for two targets, or by two Gantry versions, keeps both warm. */
+const KEEP_GENERATIONS = 4;
+const GENERATION = /^gen-[0-9a-f]{24}$/;
+/** The Cache Directory Tagging Specification's tag: backup tools skip a folder holding it. */
+const TAG = "CACHEDIR.TAG";
+const TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache tag created by gantry compile --cache.\n# For information about cache directory tags see https://bford.info/cachedir/\n";
+
+export class CacheStore {
+  private writes = 0;
+
+  /** The records there when the store was opened: a compile reads no other (the rest would be misses, each a failed open). */
+  private constructor(
+    private readonly folder: string,
+    private readonly present: ReadonlySet<string>,
+  ) {}
+
+  /**
+   * The store of `generation` under `dir`, created if missing; older generations beyond the few kept
+   * are removed. A problem (not a folder, not writable) is returned, to be reported, not thrown.
+   */
+  static open(dir: string, generation: string): CacheStore | { problem: string } {
+    const folder = path.join(dir, generation);
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      if (!fs.existsSync(path.join(dir, TAG))) fs.writeFileSync(path.join(dir, TAG), TAG_TEXT);
+      const now = new Date();
+      fs.utimesSync(folder, now, now); // most recently used: kept by the next prune
+      prune(dir, generation);
+      return new CacheStore(folder, new Set(fs.readdirSync(folder)));
+    } catch (e) {
+      return { problem: describe(e) };
+    }
+  }
+
+  /** The record of `entry` (relative to cwd), if there is a readable, well-formed one. */
+  read(entry: string): EntryRecord | undefined {
+    const name = this.name(entry);
+    if (!this.present.has(name)) return undefined;
+    let text: string;
+    try {
+      text = zlib.gunzipSync(fs.readFileSync(path.join(this.folder, name))).toString("utf8");
+    } catch {
+      return undefined; // none yet, or unreadable, or damaged (gzip checks its CRC)
+    }
+    const record = parseRecord(text);
+    return record?.entry === entry ? record : undefined;
+  }
+
+  /** Stores the record of `entry`; a problem is returned, to be reported, not thrown. */
+  write(entry: string, record: EntryRecord): string | undefined {
+    const file = path.join(this.folder, this.name(entry));
+    const temporary = `${file}.${process.pid}.${this.writes++}.tmp`;
+    try {
+      // Level 1: most of the size gone (the manifests repeat themselves) for a fraction of the time of the default.
+      fs.writeFileSync(temporary, zlib.gzipSync(JSON.stringify(record), { level: 1 }));
+      fs.renameSync(temporary, file);
+      return undefined;
+    } catch (e) {
+      fs.rmSync(temporary, { force: true });
+      return describe(e);
+    }
+  }
+
+  private name(entry: string): string {
+    return `${crypto.createHash("sha256").update(entry).digest("hex").slice(0, 32)}.json.gz`;
+  }
+}
+
+/** Removes the generations least recently used beyond KEEP_GENERATIONS (never `current`, never anything else). */
+function prune(dir: string, current: string): void {
+  const generations = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && GENERATION.test(d.name) && d.name !== current)
+    .map((d) => ({ name: d.name, used: fs.statSync(path.join(dir, d.name)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const old of generations.slice(KEEP_GENERATIONS)) fs.rmSync(path.join(dir, old.name), { recursive: true, force: true });
+}
+
+/** An error as a reason, without a stack. */
+function describe(e: unknown): string {
+  const error = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = { EACCES: "permission denied", EPERM: "operation not permitted", ENOTDIR: "a file is in the way", EEXIST: "a file is in the way", EROFS: "read-only file system", ENOSPC: "no space left on the device" };
+  return (error.code && known[error.code]) ?? error.message ?? String(e);
+}

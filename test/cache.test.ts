@@ -1,0 +1,375 @@
+/**
+ * `gantry compile --cache` (src/cache/): an entry file is reused only while its text and every file
+ * its compile read, or looked for in vain, are unchanged, under the same Gantry and options. These
+ * tests run the real CLI on real projects and hold every reused result to the same standard: byte
+ * for byte what a compile without the cache writes, diagnostics included.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { cacheGeneration } from "../src/cache/generation.js";
+import { compile, type CompileOptions, type CompileResult } from "../src/compile.js";
+import { gantry, gantryBin, repoRoot, snapshotDir, tempProject, type CliResult } from "./support/cli.js";
+import { where } from "./support/positions.js";
+
+const STEPS = `export const step = (name: string, args: string[] = []) => ({ image: "ghcr.io/acme/etl:1.0", args: [name, ...args] });\n`;
+const uses = (name: string, from = "../lib/steps.js") =>
+  `import { pipeline } from "gantry";\nimport { step } from "${from}";\nexport default pipeline("${name}", {}, (p) => {\n  p.task("extract", step("extract", ["--of=${name}"]));\n});\n`;
+const own = (name: string, image = "busybox:1.36") => `import { pipeline } from "gantry";\nexport default pipeline("${name}", {}, (p) => {\n  p.task("only", { image: "${image}" });\n});\n`;
+
+const project = () =>
+  tempProject({
+    "lib/steps.ts": STEPS,
+    "pipelines/alpha.ts": uses("alpha"),
+    "pipelines/beta.ts": uses("beta"),
+    "pipelines/gamma.ts": own("gamma"),
+  });
+
+/** `compile --cache` (and any other flags) into ./manifests. */
+const cached = (cwd: string, ...flags: string[]) => gantry(["compile", "--cache", ...flags], cwd);
+
+/** How many entry files the last line of a --cache run says were compiled and reused. */
+function use(r: CliResult): { compiled: number; reused: number } {
+  const m = /(\d+) of (\d+) source files? compiled, (\d+) reused from the cache\./.exec(r.stderr);
+  if (!m) throw new Error(`no cache figures in: ${r.stderr}`);
+  return { compiled: Number(m[1]), reused: Number(m[3]) };
+}
+
+/** What a compile without the cache writes for the project as it is now (in a scratch output folder). */
+function uncached(cwd: string, ...flags: string[]): Record<string, string> {
+  const out = fs.mkdtempSync(path.join(cwd, ".fresh-"));
+  const r = gantry(["compile", "--out", out, ...flags], cwd);
+  expect(r.code, r.stderr).toBe(0);
+  const files = snapshotDir(out);
+  fs.rmSync(out, { recursive: true });
+  return files;
+}
+
+/** Diagnostics as printed, without the closing line (which counts the cache's use). */
+const printed = (r: CliResult) => r.stderr.replace(/^.*(nothing was written|compiled \d+ pipeline).*\n$/m, "");
+
+/** Sets the modified time of every file and folder under `dir` a minute back (see FileStates.changedSince). */
+function age(dir: string): void {
+  const then = new Date(Date.now() - 60_000);
+  for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) fs.utimesSync(path.join(e.parentPath, e.name), then, then);
+  fs.utimesSync(dir, then, then);
+}
+
+describe("gantry compile --cache", () => {
+  it("reuses every file the second time, and writes the same bytes as a compile without it", () => {
+    const cwd = project();
+    const first = cached(cwd);
+    expect(first.code, first.stderr).toBe(0);
+    expect(use(first)).toEqual({ compiled: 3, reused: 0 });
+    const second = cached(cwd);
+    expect(second.code, second.stderr).toBe(0);
+    expect(use(second)).toEqual({ compiled: 0, reused: 3 });
+    expect(second.stderr).toContain("0 written, 4 unchanged");
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+    // Its folder: tagged for backup tools, one generation, one gzipped record per entry.
+    const dir = path.join(cwd, "node_modules/.cache/gantry");
+    expect(fs.readFileSync(path.join(dir, "CACHEDIR.TAG"), "utf8")).toMatch(/^Signature: 8a477f597d28d172789f06886806bc55\n/);
+    const generations = fs.readdirSync(dir).filter((f) => f !== "CACHEDIR.TAG");
+    expect(generations).toHaveLength(1);
+    expect(fs.readdirSync(path.join(dir, generations[0]!)).filter((f) => f.endsWith(".json.gz"))).toHaveLength(3);
+  });
+
+  it("compiles again exactly the files that import a changed module, and the result is a fresh compile's", () => {
+    const cwd = project();
+    cached(cwd);
+    fs.writeFileSync(path.join(cwd, "lib/steps.ts"), STEPS.replace("etl:1.0", "etl:2.0"));
+    const r = cached(cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(use(r)).toEqual({ compiled: 2, reused: 1 });
+    expect(r.stderr).toContain("2 written, 2 unchanged");
+    const files = snapshotDir(path.join(cwd, "manifests"));
+    expect(files["alpha.yaml"]).toContain("ghcr.io/acme/etl:2.0");
+    expect(files).toEqual(uncached(cwd));
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 3 });
+  });
+
+  it("compiles an entry again when its own text changes, and drops the pipelines of a deleted entry", () => {
+    const cwd = project();
+    cached(cwd);
+    fs.writeFileSync(path.join(cwd, "pipelines/gamma.ts"), own("gamma", "busybox:1.37"));
+    fs.rmSync(path.join(cwd, "pipelines/beta.ts"));
+    const r = cached(cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(use(r)).toEqual({ compiled: 1, reused: 1 });
+    expect(r.stderr).toContain("removed (beta.yaml)");
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+  });
+
+  it("compiles an entry again when a file appears where one of its imports looked in vain", () => {
+    // "./lib/steps.js" names lib/steps.ts if it exists, else lib/steps/index.ts.
+    const cwd = tempProject({ "lib/steps/index.ts": STEPS, "pipelines/alpha.ts": uses("alpha"), "pipelines/gamma.ts": own("gamma") });
+    cached(cwd);
+    fs.writeFileSync(path.join(cwd, "lib/steps.ts"), STEPS.replace("etl:1.0", "etl:3.0"));
+    const r = cached(cwd);
+    expect(use(r)).toEqual({ compiled: 1, reused: 1 });
+    expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("etl:3.0");
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+  });
+
+  it("compiles an entry again when the tsconfig its alias came from maps it elsewhere", () => {
+    const tsconfig = (target: string) => JSON.stringify({ compilerOptions: { paths: { "#steps": [target] } } });
+    const cwd = tempProject({
+      "tsconfig.json": tsconfig("./lib/steps.ts"),
+      "lib/steps.ts": STEPS,
+      "lib/steps-next.ts": STEPS.replace("etl:1.0", "etl:4.0"),
+      "pipelines/alpha.ts": uses("alpha", "#steps"),
+      "pipelines/gamma.ts": own("gamma"),
+    });
+    age(cwd);
+    expect(use(cached(cwd))).toEqual({ compiled: 2, reused: 0 });
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 2 });
+    fs.writeFileSync(path.join(cwd, "tsconfig.json"), tsconfig("./lib/steps-next.ts"));
+    const r = cached(cwd);
+    expect(use(r)).toEqual({ compiled: 1, reused: 1 });
+    expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("etl:4.0");
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+  });
+
+  it("does not record a compile that read a file changed moments before (its time may be too coarse to tell a change during the compile)", () => {
+    const cwd = tempProject({ "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "#steps": ["./lib/steps.ts"] } } }), "lib/steps.ts": STEPS, "pipelines/alpha.ts": uses("alpha", "#steps"), "pipelines/gamma.ts": own("gamma") });
+    age(cwd);
+    const now = new Date();
+    fs.utimesSync(path.join(cwd, "tsconfig.json"), now, now);
+    expect(use(cached(cwd))).toEqual({ compiled: 2, reused: 0 });
+    // alpha read the just-changed tsconfig: not recorded. gamma read no tsconfig: recorded.
+    expect(use(cached(cwd))).toEqual({ compiled: 1, reused: 1 });
+    age(cwd);
+    expect(use(cached(cwd))).toEqual({ compiled: 1, reused: 1 });
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 2 });
+  });
+
+  it("compiles an importer again once a module it could not parse is fixed", () => {
+    const deep = `export const depth = ${"[".repeat(50_000)}${"]".repeat(50_000)}.length;\n`;
+    const cwd = tempProject({ "lib/deep.ts": deep, "pipelines/alpha.ts": `import { pipeline } from "gantry";\nimport { depth } from "../lib/deep.js";\nexport default pipeline("alpha", {}, (p) => { p.task("t", { image: "x", args: [String(depth)] }); });\n` });
+    const broken = cached(cwd);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain("cannot read lib/deep.ts: it is nested too deeply to parse");
+    expect(printed(cached(cwd))).toBe(printed(broken));
+    fs.writeFileSync(path.join(cwd, "lib/deep.ts"), `export const depth = 1;\n`);
+    const fixed = cached(cwd);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(use(fixed)).toEqual({ compiled: 1, reused: 0 });
+  });
+
+  it("reports a reused file's diagnostics as its compile did: warnings with code frames, errors with exit 1 and nothing written", () => {
+    const cwd = project();
+    // A warning: a setup nothing tears down...
+    fs.writeFileSync(path.join(cwd, "pipelines/gamma.ts"), `import { pipeline } from "gantry";\nexport default pipeline("gamma", {}, (p) => {\n  const make = p.setup("make", { image: "busybox:1.36" });\n  p.task("only", { image: "busybox:1.36", after: [make] });\n});\n`);
+    const warned = [cached(cwd), cached(cwd)];
+    expect(warned.map((r) => r.code)).toEqual([0, 0]);
+    expect(warned[0]!.stderr).toContain("warning GANTRY2021");
+    expect(warned[0]!.stderr).toContain("> 3 |");
+    expect(use(warned[1]!)).toEqual({ compiled: 0, reused: 3 });
+    expect(printed(warned[1]!)).toBe(printed(warned[0]!));
+    // ...and an error.
+    fs.writeFileSync(path.join(cwd, "pipelines/beta.ts"), uses("beta").replace(`p.task("extract"`, `p.task("Extract!"`));
+    const before = snapshotDir(path.join(cwd, "manifests"));
+    const failed = [cached(cwd), cached(cwd)];
+    expect(failed.map((r) => r.code)).toEqual([1, 1]);
+    expect(failed[0]!.stderr).toContain("error GANTRY2005");
+    expect(failed[0]!.stderr).toContain("> 3 |");
+    expect(use(failed[1]!)).toEqual({ compiled: 0, reused: 3 });
+    expect(printed(failed[1]!)).toBe(printed(failed[0]!));
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(before);
+  });
+
+  it("checks pipeline names and import cycles across files on every compile, reused or not", () => {
+    const cwd = tempProject({
+      "pipelines/one.ts": own("same"),
+      "pipelines/two.ts": own("same", "busybox:1.37"),
+      "pipelines/a.ts": `import { b } from "./b.js";\nexport const a = 1;\nexport const both = () => a + b;\n`,
+      "pipelines/b.ts": `import { a } from "./a.js";\nexport const b = 2;\nexport const both = () => a + b;\n`,
+    });
+    const runs = [cached(cwd), cached(cwd)];
+    expect(runs.map((r) => r.code)).toEqual([1, 1]);
+    expect(runs[0]!.stderr).toContain("GANTRY2009");
+    expect(runs[0]!.stderr).toMatch(/import cycle/i);
+    expect(use(runs[1]!)).toEqual({ compiled: 0, reused: 4 });
+    expect(printed(runs[1]!)).toBe(printed(runs[0]!));
+    // One of the two recompiled, the other reused: still a clash.
+    fs.writeFileSync(path.join(cwd, "pipelines/two.ts"), own("same", "busybox:1.38"));
+    const again = cached(cwd);
+    expect(use(again)).toEqual({ compiled: 1, reused: 3 });
+    expect(printed(again)).toBe(printed(runs[0]!).replace("busybox:1.37", "busybox:1.38"));
+  });
+
+  it("keeps a generation per set of options, and per Gantry build", () => {
+    const cwd = project();
+    expect(use(cached(cwd))).toEqual({ compiled: 3, reused: 0 });
+    expect(use(cached(cwd, "--no-metrics"))).toEqual({ compiled: 3, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd, "--no-metrics"));
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 3 });
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+    // The same version of Gantry with one module changed is another build: nothing of the old one is read.
+    const copy = path.join(repoRoot, ".vitest-tmp", `dist-${process.pid}`);
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.cpSync(path.dirname(path.dirname(gantryBin)), copy, { recursive: true });
+    try {
+      fs.appendFileSync(path.join(copy, "output/yaml.js"), "\n// rebuilt\n");
+      const r = spawnSync(process.execPath, [path.join(copy, "cli/main.js"), "compile", "--cache"], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(use({ code: r.status, stdout: r.stdout, stderr: r.stderr })).toEqual({ compiled: 3, reused: 0 });
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it("treats a damaged record as missing, and writes it again", () => {
+    const cwd = project();
+    cached(cwd);
+    const dir = path.join(cwd, "node_modules/.cache/gantry");
+    const records = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".json.gz"));
+    expect(records).toHaveLength(3);
+    const [a, b, c] = records.map((f) => path.join(dir, f));
+    fs.writeFileSync(a!, "not gzip");
+    fs.truncateSync(b!, 20); // gzip's check of its length and CRC fails
+    fs.writeFileSync(c!, zlib.gzipSync(`{"entry":"pipelines/gamma.ts","deps":"none"}`)); // gzip, but not a record
+    const r = cached(cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(use(r)).toEqual({ compiled: 3, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 3 });
+  });
+
+  it("warns (GANTRY5005) and compiles without it where the cache cannot be written", () => {
+    const cwd = project();
+    fs.writeFileSync(path.join(cwd, "in-the-way"), "a file, not a folder\n");
+    const r = cached(cwd, "--cache-location", "in-the-way");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning GANTRY5005: cannot use the compile cache at in-the-way: a file is in the way; compiled without it");
+    expect(use(r)).toEqual({ compiled: 3, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+    expect(fs.readFileSync(path.join(cwd, "in-the-way"), "utf8")).toBe("a file, not a folder\n");
+
+    // A record that cannot be written (a folder where it goes): one warning, the compile complete.
+    const ok = cached(cwd, "--cache-location", ".cache");
+    expect(use(ok)).toEqual({ compiled: 3, reused: 0 });
+    const generation = fs.readdirSync(path.join(cwd, ".cache")).find((f) => f.startsWith("gen-"))!;
+    const record = fs.readdirSync(path.join(cwd, ".cache", generation)).find((f) => f.endsWith(".json.gz"))!;
+    fs.rmSync(path.join(cwd, ".cache", generation, record));
+    fs.mkdirSync(path.join(cwd, ".cache", generation, record, "x"), { recursive: true });
+    const blocked = cached(cwd, "--cache-location", ".cache");
+    expect(blocked.code, blocked.stderr).toBe(0);
+    expect(blocked.stderr.match(/GANTRY5005/g)).toHaveLength(1);
+    expect(use(blocked)).toEqual({ compiled: 1, reused: 2 });
+  });
+
+  it("is relocatable: a project moved with its cache reuses every file", () => {
+    const cwd = project();
+    // One pipeline reached from two entries: the two must agree that it is one, whichever was reused.
+    fs.writeFileSync(path.join(cwd, "pipelines/again.ts"), `export { default } from "./gamma.js";\n`);
+    expect(cached(cwd).code).toBe(0);
+    const moved = `${cwd}-moved`;
+    fs.cpSync(cwd, moved, { recursive: true });
+    const r = cached(moved);
+    expect(use(r)).toEqual({ compiled: 0, reused: 4 });
+    expect(snapshotDir(path.join(moved, "manifests"))).toEqual(uncached(moved));
+    fs.appendFileSync(path.join(moved, "pipelines/again.ts"), "// the same pipeline\n");
+    const one = cached(moved);
+    expect(one.code, one.stderr).toBe(0);
+    expect(use(one)).toEqual({ compiled: 1, reused: 3 });
+    const records = fs.readdirSync(path.join(moved, "node_modules/.cache/gantry"), { recursive: true }).map(String).filter((f) => f.endsWith(".json.gz"));
+    for (const f of records) {
+      const text = zlib.gunzipSync(fs.readFileSync(path.join(moved, "node_modules/.cache/gantry", f))).toString("utf8");
+      expect(text).toContain('"entry":"pipelines/');
+      expect(text).not.toContain(cwd);
+    }
+  });
+
+  it("reuses --graph and --metadata output too", () => {
+    const cwd = project();
+    cached(cwd, "--graph", "--metadata");
+    const r = cached(cwd, "--graph", "--metadata");
+    expect(use(r)).toEqual({ compiled: 0, reused: 3 });
+    const files = snapshotDir(path.join(cwd, "manifests"));
+    expect(Object.keys(files).filter((f) => f.endsWith(".md") || f.endsWith(".metadata.json"))).toHaveLength(6);
+    expect(files).toEqual(uncached(cwd, "--graph", "--metadata"));
+  });
+
+  it("works with --check and --stdout, and with the configuration's cache settings", () => {
+    const cwd = project();
+    expect(cached(cwd).code).toBe(0);
+    const check = cached(cwd, "--check");
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toContain("manifests is up to date (4 files). 0 of 3 source files compiled, 3 reused from the cache.");
+    const stdout = cached(cwd, "--stdout");
+    expect(stdout.stdout).toBe(gantry(["compile", "--stdout"], cwd).stdout);
+
+    fs.writeFileSync(path.join(cwd, "gantry.config.json"), JSON.stringify({ cache: true, cacheLocation: "build/gantry-cache" }));
+    const configured = gantry(["compile"], cwd);
+    expect(use(configured)).toEqual({ compiled: 3, reused: 0 });
+    expect(fs.existsSync(path.join(cwd, "build/gantry-cache/CACHEDIR.TAG"))).toBe(true);
+    expect(use(gantry(["compile"], cwd))).toEqual({ compiled: 0, reused: 3 });
+    const off = gantry(["compile", "--no-cache"], cwd);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).not.toContain("from the cache");
+  });
+
+  it("refuses --cache-location without --cache (exit 2)", () => {
+    const cwd = project();
+    const r = gantry(["compile", "--cache-location", "x"], cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--cache-location needs --cache");
+    expect(fs.existsSync(path.join(cwd, "x"))).toBe(false);
+  });
+});
+
+describe("compile({ cache }) equals compile() without it", () => {
+  const summary = (r: CompileResult) => ({
+    pipelines: r.pipelines.map((p) => [p.name, p.source, p.file, p.yaml, p.metadata]),
+    diagnostics: r.diagnostics.map((d) => `${where(d)} ${d.severity} ${d.code} ${d.message} ${d.hint ?? ""} ${(d.calledFrom ?? []).map((s) => `${s.file}:${s.line}:${s.column}`).join(",")}`),
+    sources: [...r.sources].sort(),
+    ok: r.ok,
+  });
+
+  it.each([
+    ["the bundled examples", path.join(repoRoot, "examples")],
+    ["the static-analysis test pipelines (with their diagnostics)", path.join(repoRoot, "test", "fixtures", "static")],
+  ])("%s, cold and warm", async (_, dir) => {
+    const cacheDir = fs.mkdtempSync(path.join(repoRoot, ".vitest-tmp", "cache-"));
+    try {
+      const options: CompileOptions = { cwd: dir, paths: ["."], target: "argo", kind: "auto", metadata: true };
+      const plain = await compile(options);
+      expect(plain.pipelines.length).toBeGreaterThan(3);
+      const cold = await compile({ ...options, cache: cacheDir });
+      const warm = await compile({ ...options, cache: cacheDir });
+      expect(cold.cache).toEqual({ reused: 0, compiled: expect.any(Number) });
+      expect(warm.cache).toEqual({ reused: cold.cache!.compiled, compiled: 0 });
+      expect(summary(cold)).toEqual(summary(plain));
+      expect(summary(warm)).toEqual(summary(plain));
+      // The IR (kept by default) and the objects come back as they were.
+      expect(warm.pipelines.map((p) => p.ir)).toEqual(plain.pipelines.map((p) => p.ir));
+      expect(warm.pipelines.map((p) => p.objects)).toEqual(plain.pipelines.map((p) => p.objects));
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it("the generation changes with every option that shapes the output, and only with those", () => {
+    const base: CompileOptions = { cwd: "/a", paths: ["x"], target: "argo", kind: "auto" };
+    const g = cacheGeneration(base);
+    expect(g).toMatch(/^gen-[0-9a-f]{24}$/);
+    expect(cacheGeneration({ ...base, cwd: "/b", paths: ["y"], typecheck: true, cache: "elsewhere" })).toBe(g);
+    expect(cacheGeneration({ ...base, metrics: true, keepIr: true })).toBe(g);
+    const variants: Partial<CompileOptions>[] = [
+      { target: "jobs" },
+      { kind: "workflow" },
+      { namespace: "data" },
+      { labelPrefix: "acme.io" },
+      { metrics: false },
+      { metadata: true },
+      { keepIr: false },
+    ];
+    const all = variants.map((v) => cacheGeneration({ ...base, ...v }));
+    expect(new Set([g, ...all]).size).toBe(variants.length + 1);
+    const jobs: CompileOptions = { ...base, target: "jobs" };
+    expect(new Set([cacheGeneration(jobs), cacheGeneration({ ...jobs, jobs: { runId: "r1" } }), cacheGeneration({ ...jobs, jobs: { gitops: "argocd" } }), cacheGeneration({ ...jobs, jobs: { runtimeImage: "node:20" } })]).size).toBe(4);
+  });
+});
