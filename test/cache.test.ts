@@ -9,8 +9,10 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { cachedBatches } from "../src/cache/cached-batches.js";
 import { cacheGeneration } from "../src/cache/generation.js";
-import { compile, type CompileOptions, type CompileResult } from "../src/compile.js";
+import { compile, loadBackend, type CompileOptions, type CompileResult } from "../src/compile.js";
+import { createSourceProgram, type SourceProgram } from "../src/phases/1-parse/index.js";
 import { gantry, gantryBin, repoRoot, snapshotDir, tempProject, type CliResult } from "./support/cli.js";
 import { where } from "./support/positions.js";
 
@@ -103,9 +105,9 @@ describe("gantry compile --cache", () => {
   });
 
   it("compiles an entry again when a file appears where one of its imports looked in vain", () => {
-    // "./lib/steps.js" names lib/steps.ts if it exists, else lib/steps/index.ts.
-    const cwd = tempProject({ "lib/steps/index.ts": STEPS, "pipelines/alpha.ts": uses("alpha"), "pipelines/gamma.ts": own("gamma") });
-    cached(cwd);
+    // "../lib/steps" names lib/steps.ts if it exists, else lib/steps/index.ts.
+    const cwd = tempProject({ "lib/steps/index.ts": STEPS, "pipelines/alpha.ts": uses("alpha", "../lib/steps"), "pipelines/gamma.ts": own("gamma") });
+    expect(cached(cwd).code).toBe(0);
     fs.writeFileSync(path.join(cwd, "lib/steps.ts"), STEPS.replace("etl:1.0", "etl:3.0"));
     const r = cached(cwd);
     expect(use(r)).toEqual({ compiled: 1, reused: 1 });
@@ -129,6 +131,77 @@ describe("gantry compile --cache", () => {
     const r = cached(cwd);
     expect(use(r)).toEqual({ compiled: 1, reused: 1 });
     expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("etl:4.0");
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+  });
+
+  it("compiles an entry again when the package.json of a folder it imports names another module", () => {
+    const cwd = tempProject({
+      "lib/steps/package.json": JSON.stringify({ main: "one.ts" }),
+      "lib/steps/one.ts": STEPS,
+      "lib/steps/two.ts": STEPS.replace("etl:1.0", "etl:2.0"),
+      "lib/steps/index.ts": STEPS.replace("etl:1.0", "etl:0.0"),
+      "pipelines/alpha.ts": uses("alpha", "../lib/steps"),
+    });
+    age(cwd);
+    expect(use(cached(cwd))).toEqual({ compiled: 1, reused: 0 });
+    fs.writeFileSync(path.join(cwd, "lib/steps/package.json"), JSON.stringify({ main: "two.ts" }));
+    age(cwd);
+    expect(use(cached(cwd))).toEqual({ compiled: 1, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("etl:2.0");
+    fs.rmSync(path.join(cwd, "lib/steps/package.json"));
+    expect(use(cached(cwd))).toEqual({ compiled: 1, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+    expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("etl:0.0");
+  });
+
+  it("compiles an entry again when the JSON document a #subpath import looked for appears", () => {
+    const cwd = tempProject({
+      "package.json": JSON.stringify({ imports: { "#data/*": "./data/*" } }),
+      "pipelines/alpha.ts": `import { pipeline } from "gantry";\nimport tag from "#data/tag.json";\nexport default pipeline("alpha", {}, (p) => { p.task("t", { image: \`busybox:\${tag.version}\` }); });\n`,
+    });
+    age(cwd);
+    const missing = cached(cwd);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("GANTRY1111");
+    fs.mkdirSync(path.join(cwd, "data"));
+    fs.writeFileSync(path.join(cwd, "data/tag.json"), JSON.stringify({ version: "1.36" }));
+    age(cwd);
+    const found = cached(cwd);
+    expect(found.code, found.stderr).toBe(0);
+    expect(use(found)).toEqual({ compiled: 1, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("busybox:1.36");
+  });
+
+  it("compiles an entry again when the package a tsconfig extends points at another config", () => {
+    const config = (dir: string) => JSON.stringify({ compilerOptions: { paths: { "#steps": [`../../../lib/${dir}/steps.ts`] } } });
+    const cwd = tempProject({
+      "tsconfig.json": JSON.stringify({ extends: "@acme/tsconfig" }),
+      "node_modules/@acme/tsconfig/package.json": JSON.stringify({ name: "@acme/tsconfig", version: "1.0.0", tsconfig: "./a.json" }),
+      "node_modules/@acme/tsconfig/a.json": config("one"),
+      "node_modules/@acme/tsconfig/b.json": config("two"),
+      "lib/one/steps.ts": STEPS,
+      "lib/two/steps.ts": STEPS.replace("etl:1.0", "etl:2.0"),
+      "pipelines/alpha.ts": uses("alpha", "#steps"),
+    });
+    age(cwd);
+    const first = cached(cwd);
+    expect(first.code, first.stderr).toBe(0);
+    expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("etl:1.0");
+    fs.writeFileSync(path.join(cwd, "node_modules/@acme/tsconfig/package.json"), JSON.stringify({ name: "@acme/tsconfig", version: "1.0.0", tsconfig: "./b.json" }));
+    age(cwd);
+    expect(use(cached(cwd))).toEqual({ compiled: 1, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))["alpha.yaml"]).toContain("etl:2.0");
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+  });
+
+  it("never reads what is not a file: a FIFO where an import looked in vain is a change, not a hang", () => {
+    const cwd = tempProject({ "lib/steps/index.ts": STEPS, "pipelines/alpha.ts": uses("alpha", "../lib/steps") });
+    expect(cached(cwd).code).toBe(0);
+    const fifo = spawnSync("mkfifo", [path.join(cwd, "lib/steps.ts")]);
+    if (fifo.status !== 0) return; // no mkfifo here
+    const r = cached(cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(use(r)).toEqual({ compiled: 1, reused: 0 });
     expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
   });
 
@@ -258,7 +331,13 @@ describe("gantry compile --cache", () => {
     const blocked = cached(cwd, "--cache-location", ".cache");
     expect(blocked.code, blocked.stderr).toBe(0);
     expect(blocked.stderr.match(/GANTRY5005/g)).toHaveLength(1);
+    // Said without Node's message, which names the temporary file by its absolute path.
+    expect(blocked.stderr).toContain("warning GANTRY5005: cannot write to the compile cache at .cache: a folder is in the way; the files not recorded will be compiled again next time");
     expect(use(blocked)).toEqual({ compiled: 1, reused: 2 });
+    // A folder Gantry did not make is not tagged for backup tools to skip.
+    expect(fs.existsSync(path.join(cwd, ".cache", "CACHEDIR.TAG"))).toBe(true);
+    expect(cached(cwd, "--cache-location", ".").code).toBe(0);
+    expect(fs.existsSync(path.join(cwd, "CACHEDIR.TAG"))).toBe(false);
   });
 
   it("is relocatable: a project moved with its cache reuses every file", () => {
@@ -281,6 +360,22 @@ describe("gantry compile --cache", () => {
       expect(text).toContain('"entry":"pipelines/');
       expect(text).not.toContain(cwd);
     }
+  });
+
+  it("holds a record that read files outside the working directory only where the project was", () => {
+    // What lies outside cwd (here a module; or the folders above it searched for a tsconfig.json)
+    // depends on where the project is: a moved copy compiles such an entry again.
+    const top = tempProject({ "shared/steps.ts": STEPS, "app/pipelines/alpha.ts": uses("alpha", "../../shared/steps.js"), "app/pipelines/gamma.ts": own("gamma") });
+    const cwd = path.join(top, "app");
+    expect(use(cached(cwd))).toEqual({ compiled: 2, reused: 0 });
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 2 });
+    const moved = `${top}-moved`;
+    fs.cpSync(top, moved, { recursive: true });
+    fs.writeFileSync(path.join(moved, "shared/steps.ts"), STEPS.replace("etl:1.0", "etl:5.0"));
+    const r = cached(path.join(moved, "app"));
+    expect(use(r)).toEqual({ compiled: 1, reused: 1 });
+    expect(snapshotDir(path.join(moved, "app/manifests"))["alpha.yaml"]).toContain("etl:5.0");
+    expect(snapshotDir(path.join(moved, "app/manifests"))).toEqual(uncached(path.join(moved, "app")));
   });
 
   it("reuses --graph and --metadata output too", () => {
@@ -318,6 +413,46 @@ describe("gantry compile --cache", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--cache-location needs --cache");
     expect(fs.existsSync(path.join(cwd, "x"))).toBe(false);
+  });
+});
+
+describe("what a compile records", () => {
+  it("a file other than a module is recorded as the compile read it, not as it was when the compile began (from review: a race)", async () => {
+    // a.ts is reused and its check reads data.json first; data.json then changes while b.ts
+    // compiles (long enough before c.ts starts that its modified time gives nothing away); c.ts
+    // reads the new text and must be recorded with it.
+    const entry = (name: string, suffix = "") => `import { pipeline } from "gantry";\nimport data from "../lib/data.json";\nexport default pipeline("${name}", {}, (p) => { p.task("t", { image: data.image }); });\n${suffix}`;
+    const cwd = tempProject({ "lib/data.json": JSON.stringify({ image: "busybox:1" }), "pipelines/a.ts": entry("a"), "pipelines/b.ts": own("b"), "pipelines/c.ts": entry("c") });
+    age(cwd);
+    const options: CompileOptions = { cwd, paths: ["pipelines"], target: "argo", kind: "auto", cache: ".cache" };
+    expect((await compile(options)).cache).toEqual({ reused: 0, compiled: 3 });
+    fs.writeFileSync(path.join(cwd, "pipelines/b.ts"), own("b", "busybox:2"));
+    fs.writeFileSync(path.join(cwd, "pipelines/c.ts"), entry("c", "// changed\n"));
+    age(cwd);
+
+    const setData = (image: string) => {
+      const file = path.join(cwd, "lib/data.json");
+      fs.writeFileSync(file, JSON.stringify({ image }));
+      const then = new Date(Date.now() - 60_000);
+      fs.utimesSync(file, then, then);
+    };
+    const base = createSourceProgram(cwd);
+    const program: SourceProgram = {
+      ...base,
+      file(p) {
+        if (p.endsWith("b.ts")) setData("busybox:2");
+        return base.file(p);
+      },
+    };
+    const entries = ["a", "b", "c"].map((n) => path.join(cwd, `pipelines/${n}.ts`));
+    const run = cachedBatches(entries, { ...options, cache: ".cache" }, await loadBackend(options), program);
+    expect(run.use).toEqual({ reused: 1, compiled: 2 });
+    expect(run.batches[2]!.claims[0]!.pipeline!.yaml).toContain("busybox:2");
+
+    setData("busybox:1");
+    const after = await compile(options);
+    expect(after.cache).toEqual({ reused: 2, compiled: 1 });
+    expect(after.pipelines.find((p) => p.name === "c")!.yaml).toContain("busybox:1");
   });
 });
 

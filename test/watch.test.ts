@@ -143,6 +143,22 @@ describe("CompileSession", () => {
     expect(summary(fixed)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
   });
 
+  it("the package.json of a folder an import names is a dependency even when it reads fine: changing its main recompiles the importer (from review)", async () => {
+    const dir = tempProject({
+      "lib/images/package.json": JSON.stringify({ main: "one.ts" }),
+      "lib/images/one.ts": `export const IMAGE = "busybox:1";\n`,
+      "lib/images/two.ts": `export const IMAGE = "busybox:2";\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/images";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).pipelines[0]!.yaml).toContain("busybox:1");
+    expect(session.dependencies()).toContain(path.join(dir, "lib/images/package.json"));
+    fs.writeFileSync(path.join(dir, "lib/images/package.json"), JSON.stringify({ main: "two.ts" }));
+    const changed = await session.update([path.join(dir, "lib/images/package.json")]);
+    expect(changed.recompiled).toEqual(["pipelines/a.ts"]);
+    expect(changed.pipelines[0]!.yaml).toContain("busybox:2");
+  });
+
   it("tsconfig.json is a dependency of a bare import: adding the alias it needs recompiles the importer", async () => {
     const dir = tempProject({
       "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,

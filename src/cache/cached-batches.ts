@@ -35,7 +35,8 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
   for (const entry of entries) {
     const name = program.relative(entry);
     const record = store.read(name);
-    const unchanged = record !== undefined && record.deps.every(([file, state]) => states.current(path.resolve(options.cwd, file)) === state);
+    const here = record?.root === undefined || record.root === path.resolve(options.cwd);
+    const unchanged = record !== undefined && here && record.deps.every(([file, state]) => states.current(path.resolve(options.cwd, file)) === state);
     // keepIr is part of the generation, so a record of one that keeps the IR has it; checked all the same.
     const complete = options.keepIr === false || (record?.claims ?? []).every((c) => !c.pipeline || c.pipeline.ir !== undefined);
     if (record && unchanged && complete) {
@@ -49,33 +50,37 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
     use.compiled++;
     const deps = dependencyStates(batch.loadedFiles, program, states, started);
     // After one write fails, the others are not tried: one report, not one per record.
-    if (deps && problem === undefined) problem = store.write(name, toRecord(name, batch, deps, program.relative, options.keepIr !== false));
+    if (deps && problem === undefined) problem = store.write(name, toRecord(name, batch, deps, program.relative, options.keepIr !== false, options.cwd));
   }
-  if (problem !== undefined) diagnostics.push(cacheProblem(options.cache, problem));
+  if (problem !== undefined) diagnostics.push(recordProblem(options.cache, problem));
   return { batches, diagnostics, use };
 }
 
 /**
- * The state of each file a compile read, as it read it: the hash of the text it parsed, else the
- * file's state now. undefined (nothing to record) if a file cannot be read, or changed while the
- * compile ran, so the state now may not be what it saw.
+ * The state of each file a compile read, as it read it: the hash of the text it parsed; for other
+ * files (tsconfig, JSON, package.json, paths found empty) their state read again now, not the one
+ * read before the compile started. undefined (nothing to record) if a file cannot be read, or may
+ * have changed since the compile started, so the state now may not be what it saw.
  */
 function dependencyStates(files: readonly string[], program: SourceProgram, states: FileStates, started: number): [string, FileState][] | undefined {
   const deps: [string, FileState][] = [];
   for (const file of files) {
     const parsed = program.text(file);
-    const state = parsed !== undefined ? hashText(parsed) : states.current(file);
+    const state = parsed !== undefined ? hashText(parsed) : states.now(file);
     if (state === undefined || (parsed === undefined && states.changedSince(file, started))) return undefined;
     deps.push([program.relative(file), state]);
   }
   return deps;
 }
 
+const HINT = "Choose a writable folder with --cache-location, or remove what is in the way.";
+
+/** The cache folder could not be made or read: nothing was reused. */
 function cacheProblem(location: string, problem: string): Diagnostic {
-  return {
-    code: "GANTRY5005",
-    severity: "warning",
-    message: `cannot use the compile cache at ${location}: ${problem}; compiled without it`,
-    hint: "Choose a writable folder with --cache-location, or remove what is in the way.",
-  };
+  return { code: "GANTRY5005", severity: "warning", message: `cannot use the compile cache at ${location}: ${problem}; compiled without it`, hint: HINT };
+}
+
+/** A record could not be written: the compile is complete, but the next one compiles those files again. */
+function recordProblem(location: string, problem: string): Diagnostic {
+  return { code: "GANTRY5005", severity: "warning", message: `cannot write to the compile cache at ${location}: ${problem}; the files not recorded will be compiled again next time`, hint: HINT };
 }

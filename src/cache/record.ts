@@ -29,6 +29,11 @@ const recordSchema = z.object({
   entry: z.string(),
   /** Every file the compile read or looked for in vain, relative to cwd, and its state then. */
   deps: z.array(z.tuple([z.string(), z.string()])),
+  /**
+   * The absolute cwd, only when some dependency lies outside it: which folders above a file are
+   * searched (for a tsconfig.json, say) depends on where the project is, so such a record holds only there.
+   */
+  root: z.string().optional(),
   /** The files whose texts code frames need (the modules among deps). */
   sources: z.array(z.string()),
   claims: z.array(
@@ -55,10 +60,12 @@ export function parseRecord(text: string): EntryRecord | undefined {
 }
 
 /** The record of `entry`'s batch; `deps` holds the state of each of `batch.loadedFiles`, relative to cwd. */
-export function toRecord(entry: string, batch: Batch, deps: [string, FileState][], relative: (file: string) => string, keepIr: boolean): EntryRecord {
+export function toRecord(entry: string, batch: Batch, deps: [string, FileState][], relative: (file: string) => string, keepIr: boolean, cwd: string): EntryRecord {
+  const outside = deps.some(([file]) => file === ".." || file.startsWith("../") || path.isAbsolute(file));
   return {
     entry,
     deps,
+    ...(outside && { root: path.resolve(cwd) }),
     sources: [...batch.sources.keys()],
     claims: batch.claims.map(({ pipeline, ...claim }) => ({ ...claim, ...(pipeline && { pipeline: pipelineFields(pipeline, keepIr) }) })),
     validations: batch.validations,

@@ -34,8 +34,10 @@ export class CacheStore {
   static open(dir: string, generation: string): CacheStore | { problem: string } {
     const folder = path.join(dir, generation);
     try {
+      // Only a folder Gantry makes is tagged: `--cache-location .` must not hide a project from backups.
+      const made = fs.mkdirSync(dir, { recursive: true }) !== undefined;
+      if (made) fs.writeFileSync(path.join(dir, TAG), TAG_TEXT);
       fs.mkdirSync(folder, { recursive: true });
-      if (!fs.existsSync(path.join(dir, TAG))) fs.writeFileSync(path.join(dir, TAG), TAG_TEXT);
       const now = new Date();
       fs.utimesSync(folder, now, now); // most recently used: kept by the next prune
       prune(dir, generation);
@@ -89,9 +91,18 @@ function prune(dir: string, current: string): void {
   for (const old of generations.slice(KEEP_GENERATIONS)) fs.rmSync(path.join(dir, old.name), { recursive: true, force: true });
 }
 
-/** An error as a reason, without a stack. */
+/** An error as a reason: no stack, and no path (Node's messages name temporary files by absolute path). */
 function describe(e: unknown): string {
-  const error = e as NodeJS.ErrnoException;
-  const known: Record<string, string> = { EACCES: "permission denied", EPERM: "operation not permitted", ENOTDIR: "a file is in the way", EEXIST: "a file is in the way", EROFS: "read-only file system", ENOSPC: "no space left on the device" };
-  return (error.code && known[error.code]) ?? error.message ?? String(e);
+  const code = (e as NodeJS.ErrnoException).code;
+  const known: Record<string, string> = {
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    ENOTDIR: "a file is in the way",
+    EEXIST: "a file is in the way",
+    EISDIR: "a folder is in the way",
+    ENOTEMPTY: "a folder is in the way",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+  };
+  return (code && known[code]) ?? (code ? `failed (${code})` : "failed");
 }

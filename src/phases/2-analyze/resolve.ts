@@ -40,12 +40,15 @@ interface PathMapping {
   /** The config files read (for --watch), and the first problem TypeScript found in them. */
   files: string[];
   problem: string | undefined;
-  /** Paths TypeScript looked for an extended config at in vain (an `extends` package not installed yet). */
-  missed: string[];
+  /**
+   * Every other path TypeScript read or looked for while reading the config: an `extends`
+   * package's package.json, and where it looked for one in vain (a package not installed yet).
+   */
+  consulted: string[];
 }
 
 /** No tsconfig.json in the importing file's folder or any above it: bare specifiers name packages. */
-const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, missed: [] };
+const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, consulted: [] };
 
 /**
  * What TypeScript adds to a name without an extension, TypeScript first (`.mts`, `.mjs` and the
@@ -67,8 +70,10 @@ export class ModuleResolver {
   /** The nearest tsconfig of each folder asked about, read once per compile. */
   private readonly mappings = new Map<string, PathMapping>();
   /**
-   * Paths a resolution looked at and found no file: creating one could change what an import
-   * names (`./x` gains `x.ts`, or a nearer tsconfig.json appears). `--watch` watches them.
+   * Paths a resolution looked at besides the module it found: ones where it found no file
+   * (creating one could change what an import names: `./x` gains `x.ts`, a nearer tsconfig.json
+   * appears), and files it read to decide (a folder's package.json, an `extends` package's
+   * manifest). `--watch` watches them; the compile cache compares them.
    */
   readonly lookups = new Set<string>();
 
@@ -122,7 +127,7 @@ export class ModuleResolver {
     const file = path.join(dir, "tsconfig.json");
     if (isFile(file)) {
       known = readPathMapping(file);
-      for (const missed of known.missed) this.lookups.add(missed);
+      for (const consulted of known.consulted) this.lookups.add(consulted);
     } else {
       this.lookups.add(file);
       const parent = path.dirname(dir);
@@ -158,7 +163,11 @@ export class ModuleResolver {
         // Node takes the target as written (a TypeScript-aware run reads `x.ts` for `x.js`): no extension added, no folder.
         const file = path.resolve(d, chosen.replaceAll("*", captured));
         if (this.inNodeModules(file)) return { kind: "package" };
-        if (file.endsWith(".json")) return isFile(file) ? { kind: "json", file } : { kind: "module", file: undefined };
+        if (file.endsWith(".json")) {
+          if (isFile(file)) return { kind: "json", file };
+          this.lookups.add(file); // creating it makes the import resolve
+          return { kind: "module", file: undefined };
+        }
         return { kind: "module", file: this.exact(file) };
       }
       if (path.dirname(d) === d) return undefined;
@@ -244,8 +253,9 @@ export class ModuleResolver {
    */
   private folder(base: string): string | undefined {
     const manifest = path.join(base, "package.json");
+    // A dependency whether or not it exists: its `types` or `main` decides what the folder names.
+    this.lookups.add(manifest);
     const json = readJson(manifest) as { types?: unknown; typings?: unknown; main?: unknown } | undefined;
-    if (json === undefined) this.lookups.add(manifest);
     for (const entry of [json?.types, json?.typings, json?.main]) {
       if (typeof entry !== "string" || isDeclarationFile(entry)) continue;
       const named = path.resolve(base, entry);
@@ -356,7 +366,10 @@ function bestMatch(m: PathMapping, specifier: string): { pattern: string; target
 function readPathMapping(file: string): PathMapping {
   const dir = path.dirname(file);
   const none: PathMapping = { ...NO_MAPPING, pathsBase: dir, files: [file] };
+  // What TypeScript reads or probes for `extends` besides config files: editing, removing or installing it changes the mapping.
+  const consulted: string[] = [];
   const readFile = (f: string) => {
+    if (f !== file) consulted.push(f);
     try {
       return fs.readFileSync(f, "utf8");
     } catch {
@@ -367,12 +380,9 @@ function readPathMapping(file: string): PathMapping {
   // TypeScript's config parser fails on a file it could not read: say so instead.
   if (text === undefined) return { ...none, problem: "it cannot be read" };
   const json = ts.parseJsonText(file, text) as ts.TsConfigSourceFile;
-  // What TypeScript probes for `extends` and finds nothing at: installing the package there changes the mapping.
-  const missed: string[] = [];
   const fileExists = (f: string) => {
-    if (isFile(f)) return true;
-    missed.push(f);
-    return false;
+    consulted.push(f);
+    return isFile(f);
   };
   const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory: () => [], fileExists, readFile };
   const parsed = ts.parseJsonSourceFileConfigFileContent(json, host, dir, undefined, file);
@@ -391,5 +401,5 @@ function readPathMapping(file: string): PathMapping {
       const star = pattern.indexOf("*");
       return { pattern, prefix: star < 0 ? pattern : pattern.slice(0, star), suffix: star < 0 ? "" : pattern.slice(star + 1), star: star >= 0, targets: targets.filter((t) => typeof t === "string") };
     });
-  return { patterns, pathsBase, baseUrl, files, problem, missed };
+  return { patterns, pathsBase, baseUrl, files, problem, consulted };
 }
