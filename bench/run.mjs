@@ -580,7 +580,8 @@ async function child(dir, warmDir, tasks, reps) {
   // 4. --watch: after a full session compile, change one pipeline file and time the recompile
   // (what `gantry compile --watch` does on save; nothing written). The file is restored after.
   const { CompileSession } = await import(pathToFileURL(DIST_SESSION).href);
-  const session = new CompileSession({ cwd: dir, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false });
+  // The session holds every syntax tree; only this step keeps it (a larger heap slows what follows).
+  let session = new CompileSession({ cwd: dir, paths: ["pipelines"], target: "argo", kind: "auto", typecheck: false });
   check(await session.full(), pipelines, tasks, dir);
   const victim = path.join(dir, "pipelines", fs.readdirSync(path.join(dir, "pipelines")).sort()[0]);
   const original = fs.readFileSync(victim, "utf8");
@@ -594,6 +595,7 @@ async function child(dir, warmDir, tasks, reps) {
     if (updated.recompiled.length !== 1 || !updated.ok) throw new Error(`incremental recompile: expected 1 file, got ${updated.recompiled.length} (ok: ${updated.ok})`);
   }
   fs.writeFileSync(victim, original);
+  session = undefined;
 
   // 5. Output floor: the same objects the compile emits, serialised natively and by Gantry's YAML writer.
   const options = corpusOptions(dir);

@@ -11,7 +11,7 @@ import type { Diagnostic } from "../diagnostics/index.js";
 import type { SourceProgram } from "../phases/1-parse/index.js";
 import { FileStates, hashText, type FileState } from "./file-states.js";
 import { cacheGeneration } from "./generation.js";
-import { fromRecord, toRecord } from "./record.js";
+import { fromRecord, toRecord, type EntryRecord } from "./record.js";
 import { CacheStore } from "./store.js";
 
 /** How a compile used the cache, counted in entry files. */
@@ -35,11 +35,7 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
   for (const entry of entries) {
     const name = program.relative(entry);
     const record = store.read(name);
-    const here = record?.root === undefined || record.root === path.resolve(options.cwd);
-    const unchanged = record !== undefined && here && record.deps.every(([file, state]) => states.current(path.resolve(options.cwd, file)) === state);
-    // keepIr is part of the generation, so a record of one that keeps the IR has it; checked all the same.
-    const complete = options.keepIr === false || (record?.claims ?? []).every((c) => !c.pipeline || c.pipeline.ir !== undefined);
-    if (record && unchanged && complete) {
+    if (record && holds(record, options, states)) {
       batches.push(fromRecord(record, options.cwd, (file) => states.text(file), (p, kept) => compiledPipeline(p, kept, options)));
       use.reused++;
       continue;
@@ -54,6 +50,15 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
   }
   if (problem !== undefined) diagnostics.push(recordProblem(options.cache, problem));
   return { batches, diagnostics, use };
+}
+
+/** Whether a record still holds here and now: where it was made, if that mattered; every dependency as it was; the IR, if kept. */
+function holds(record: EntryRecord, options: CompileOptions, states: FileStates): boolean {
+  const cwd = path.resolve(options.cwd);
+  if (record.root !== undefined && record.root !== cwd) return false;
+  if (!record.deps.every(([file, state]) => states.current(path.resolve(cwd, file)) === state)) return false;
+  // keepIr is part of the generation, so a record of one that keeps the IR has it; checked all the same.
+  return options.keepIr === false || record.claims.every((c) => !c.pipeline || c.pipeline.ir !== undefined);
 }
 
 /**
