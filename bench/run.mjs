@@ -134,6 +134,8 @@ const TARGET = { pipelines: 1000, tasks: 20, maxRatio: 2.0, maxRssMB: 512 };
  * @property {number} freshRssMB  its peak RSS
  * @property {number} againMs     the same command again: every file unchanged, nothing written
  * @property {number} againRssMB
+ * @property {number} cachedMs    `gantry compile --cache` with its cache filled and nothing changed, nothing written
+ * @property {number} cachedRssMB
  */
 
 const USAGE = `usage: npm run bench -- [--sizes 100,1000,5000] [--tasks 20] [--reps 3]`;
@@ -290,9 +292,11 @@ function measureCli(dir, root, pipelines) {
   const preload = path.join(root, "rss-on-exit.mjs");
   fs.writeFileSync(preload, `import fs from "node:fs";\nprocess.on("exit", () => fs.writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
   fs.rmSync(out, { recursive: true, force: true });
-  const run = () => {
+  const cache = path.join(root, "cli-cache");
+  /** @param {string[]} flags */
+  const run = (...flags) => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ["--import", pathToFileURL(preload).href, DIST_CLI, "compile", "pipelines", "--out", out], { cwd: dir, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["--import", pathToFileURL(preload).href, DIST_CLI, "compile", "pipelines", "--out", out, ...flags], { cwd: dir, encoding: "utf8" });
     const ms = performance.now() - t0;
     if (r.status !== 0) throw new Error(`gantry compile exited with ${r.signal ?? r.status}:\n${r.stderr}`);
     const written = fs.readdirSync(out).filter((f) => f.endsWith(".yaml")).length;
@@ -302,9 +306,13 @@ function measureCli(dir, root, pipelines) {
   const fresh = run();
   const again = run();
   if (!/ 0 written/.test(again.stderr)) throw new Error(`recompiling unchanged sources wrote files: ${again.stderr}`);
+  run("--cache", "--cache-location", cache); // fills the cache
+  const cached = run("--cache", "--cache-location", cache);
+  if (!/ 0 written/.test(cached.stderr) || !/ 0 of \S+ source files compiled/.test(cached.stderr)) throw new Error(`the cached compile of unchanged sources compiled or wrote files: ${cached.stderr}`);
   fs.rmSync(out, { recursive: true, force: true });
-  process.stderr.write(`bench:   gantry compile: ${fmtMs(fresh.ms)} ms, peak RSS ${Math.round(fresh.rssMB)} MB; again, unchanged: ${fmtMs(again.ms)} ms, ${Math.round(again.rssMB)} MB\n`);
-  return { freshMs: fresh.ms, freshRssMB: fresh.rssMB, againMs: again.ms, againRssMB: again.rssMB };
+  fs.rmSync(cache, { recursive: true, force: true });
+  process.stderr.write(`bench:   gantry compile: ${fmtMs(fresh.ms)} ms, peak RSS ${Math.round(fresh.rssMB)} MB; again, unchanged: ${fmtMs(again.ms)} ms, ${Math.round(again.rssMB)} MB; --cache, unchanged: ${fmtMs(cached.ms)} ms, ${Math.round(cached.rssMB)} MB\n`);
+  return { freshMs: fresh.ms, freshRssMB: fresh.rssMB, againMs: again.ms, againRssMB: again.rssMB, cachedMs: cached.ms, cachedRssMB: cached.rssMB };
 }
 
 /** @param {SizeResult[]} results @param {number} reps @param {number[]} loadBefore */
@@ -412,11 +420,11 @@ function report(results, reps, loadBefore) {
   console.log("");
 
   console.log("The real command, `gantry compile pipelines --out <dir>` in its own process (Node start-up, module loading,");
-  console.log("compile, ownership check, atomic write), into an empty directory and then again with nothing changed:");
+  console.log("compile, ownership check, atomic write), into an empty directory, then again with nothing changed, without and with a filled --cache:");
   for (const r of results) {
     if (!r.cli) continue;
     const c = r.cli;
-    console.log(`  ${fmtInt(r.pipelines)} x ${r.tasks}: ${fmtMs(c.freshMs)} ms, peak RSS ${fmtInt(Math.round(c.freshRssMB))} MB; unchanged: ${fmtMs(c.againMs)} ms, peak RSS ${fmtInt(Math.round(c.againRssMB))} MB`);
+    console.log(`  ${fmtInt(r.pipelines)} x ${r.tasks}: ${fmtMs(c.freshMs)} ms, peak RSS ${fmtInt(Math.round(c.freshRssMB))} MB; unchanged: ${fmtMs(c.againMs)} ms, peak RSS ${fmtInt(Math.round(c.againRssMB))} MB; unchanged with --cache: ${fmtMs(c.cachedMs)} ms, peak RSS ${fmtInt(Math.round(c.cachedRssMB))} MB`);
   }
   console.log("");
 

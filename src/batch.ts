@@ -44,9 +44,12 @@ export interface Batch {
   validations: { id?: string; diagnostics: Diagnostic[] }[];
   /** Diagnostics of analysis. */
   diagnostics: Diagnostic[];
-  /** Text of every file read, by relative path. */
+  /** Text of every module read, by relative path (for code frames). */
   sources: Map<string, string>;
-  /** Absolute paths of every module read. */
+  /**
+   * Absolute paths of every file the batch read or looked for in vain: modules, JSON, tsconfig and
+   * package.json files, paths probed (its dependencies, which --watch watches and --cache records).
+   */
   loadedFiles: string[];
   /** Their import graph: cycles are looked for once batches are merged (one may span entries). */
   imports: ImportGraph;
@@ -92,8 +95,10 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
     }
     if (release) analyzer.release(entry);
   });
+  // The graph first: drawing it resolves imports nothing loaded, and where they lead are dependencies too.
+  const imports = analyzer.importGraph();
   const loadedFiles = analyzer.loadedFiles();
-  return { claims, validations, diagnostics, sources: textsOf(program, loadedFiles), loadedFiles, imports: analyzer.importGraph() };
+  return { claims, validations, diagnostics, sources: textsOf(program, loadedFiles), loadedFiles, imports };
 }
 
 /** The texts of the modules among `files`, by relative path: a batch's own, not every file its program holds. */

@@ -13,7 +13,7 @@ import { cachedBatches } from "../src/cache/cached-batches.js";
 import { cacheGeneration } from "../src/cache/generation.js";
 import { compile, loadBackend, type CompileOptions, type CompileResult } from "../src/compile.js";
 import { createSourceProgram, type SourceProgram } from "../src/phases/1-parse/index.js";
-import { gantry, gantryBin, repoRoot, snapshotDir, tempProject, type CliResult } from "./support/cli.js";
+import { gantry, gantryAsOtherUser, gantryBin, repoRoot, snapshotDir, tempProject, type CliResult } from "./support/cli.js";
 import { where } from "./support/positions.js";
 
 const STEPS = `export const step = (name: string, args: string[] = []) => ({ image: "ghcr.io/acme/etl:1.0", args: [name, ...args] });\n`;
@@ -203,6 +203,52 @@ describe("gantry compile --cache", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(use(r)).toEqual({ compiled: 1, reused: 0 });
     expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+  });
+
+  it("compiles an entry again when a module its import graph leads to moves, though nothing loaded it: a cycle through it is still found (from review)", () => {
+    // c.ts imports d but reads nothing of it, so d is never loaded for c; the cycle c -> d -> c counts all the same.
+    const cwd = tempProject({
+      "lib/d.ts": `import { c } from "../pipelines/c.js";\nexport const dval = 1;\nexport const both = () => c + dval;\n`,
+      "pipelines/c.ts": `import { dval } from "../lib/d";\nexport const c = 2;\n`,
+      "pipelines/e.ts": `import { pipeline } from "gantry";\nimport { dval } from "../lib/d";\nexport default pipeline("e", {}, (p) => { p.task("t", { image: \`busybox:\${dval}\` }); });\n`,
+    });
+    const first = cached(cwd);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("GANTRY1110");
+    fs.mkdirSync(path.join(cwd, "lib/d"));
+    fs.renameSync(path.join(cwd, "lib/d.ts"), path.join(cwd, "lib/d/index.ts"));
+    fs.writeFileSync(path.join(cwd, "lib/d/index.ts"), fs.readFileSync(path.join(cwd, "lib/d/index.ts"), "utf8").replace("../pipelines/c.js", "../../pipelines/c.js"));
+    const moved = cached(cwd);
+    expect(use(moved)).toEqual({ compiled: 2, reused: 0 });
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toContain("error GANTRY1110: import cycle: lib/d/index.ts -> pipelines/c.ts -> lib/d/index.ts");
+  });
+
+  it("warns that what reads a file dated in the future cannot be recorded, and compiles it every time (from review)", () => {
+    const cwd = tempProject({ "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "#steps": ["./lib/steps.ts"] } } }), "lib/steps.ts": STEPS, "pipelines/alpha.ts": uses("alpha", "#steps"), "pipelines/gamma.ts": own("gamma") });
+    age(cwd);
+    const later = new Date(Date.now() + 3_600_000);
+    fs.utimesSync(path.join(cwd, "tsconfig.json"), later, later);
+    for (let run = 0; run < 2; run++) {
+      const r = cached(cwd);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain("warning GANTRY5005: cannot record in the compile cache what reads tsconfig.json: modified in the future");
+      expect(use(r)).toEqual(run === 0 ? { compiled: 2, reused: 0 } : { compiled: 1, reused: 1 });
+    }
+    age(cwd);
+    expect(use(cached(cwd))).toEqual({ compiled: 1, reused: 1 });
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 2 });
+  });
+
+  const asOtherUser = gantryAsOtherUser();
+  it.skipIf(asOtherUser === undefined)("reads a cache it cannot write (restored read-only)", () => {
+    const cwd = project();
+    expect(cached(cwd).code).toBe(0);
+    spawnSync("chmod", ["-R", "a+rX,a-w", path.join(cwd, "node_modules")]);
+    spawnSync("chmod", ["-R", "a+rX", cwd]);
+    const r = asOtherUser!(["compile", "--cache", "--check"], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("manifests is up to date (4 files). 0 of 3 source files compiled, 3 reused from the cache.");
   });
 
   it("does not record a compile that read a file changed moments before (its time may be too coarse to tell a change during the compile)", () => {

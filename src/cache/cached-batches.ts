@@ -9,7 +9,7 @@ import { compileBatch, compiledPipeline, type Backend, type Batch } from "../bat
 import type { CompileOptions } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { SourceProgram } from "../phases/1-parse/index.js";
-import { FileStates, hashText, type FileState } from "./file-states.js";
+import { FileStates, hashText, modifiedSince, stateNow, type FileState } from "./file-states.js";
 import { cacheGeneration } from "./generation.js";
 import { fromRecord, toRecord, type EntryRecord } from "./record.js";
 import { CacheStore } from "./store.js";
@@ -24,6 +24,7 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
   const dir = path.resolve(options.cwd, options.cache);
   const opened = CacheStore.open(dir, cacheGeneration(options));
   if (!(opened instanceof CacheStore)) {
+    // Without a cache, exactly a compile without one: all entries in one batch.
     return { batches: [compileBatch(entries, options, backend, program)], diagnostics: [cacheProblem(options.cache, opened.problem)], use: { reused: 0, compiled: entries.length } };
   }
   const store = opened;
@@ -32,6 +33,8 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
   const batches: Batch[] = [];
   const use: CacheUse = { reused: 0, compiled: 0 };
   let problem: string | undefined;
+  /** Dependencies dated in the future: what reads them cannot be recorded (see `modifiedSince`). */
+  const future = new Set<string>();
   for (const entry of entries) {
     const name = program.relative(entry);
     const record = store.read(name);
@@ -44,11 +47,12 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
     const batch = compileBatch([entry], options, backend, program);
     batches.push(batch);
     use.compiled++;
-    const deps = dependencyStates(batch.loadedFiles, program, states, started);
+    const deps = dependencyStates(batch.loadedFiles, program, started, future);
     // After one write fails, the others are not tried: one report, not one per record.
-    if (deps && problem === undefined) problem = store.write(name, toRecord(name, batch, deps, program.relative, options.keepIr !== false, options.cwd));
+    if (deps && problem === undefined) problem = store.write(name, toRecord({ entry: name, batch, deps, cwd: options.cwd, keepIr: options.keepIr !== false }));
   }
   if (problem !== undefined) diagnostics.push(recordProblem(options.cache, problem));
+  if (future.size > 0) diagnostics.push(futureProblem([...future].map(program.relative)));
   return { batches, diagnostics, use };
 }
 
@@ -67,12 +71,17 @@ function holds(record: EntryRecord, options: CompileOptions, states: FileStates)
  * read before the compile started. undefined (nothing to record) if a file cannot be read, or may
  * have changed since the compile started, so the state now may not be what it saw.
  */
-function dependencyStates(files: readonly string[], program: SourceProgram, states: FileStates, started: number): [string, FileState][] | undefined {
+function dependencyStates(files: readonly string[], program: SourceProgram, started: number, future: Set<string>): [string, FileState][] | undefined {
   const deps: [string, FileState][] = [];
   for (const file of files) {
     const parsed = program.text(file);
-    const state = parsed !== undefined ? hashText(parsed) : states.now(file);
-    if (state === undefined || (parsed === undefined && states.changedSince(file, started))) return undefined;
+    const state = parsed !== undefined ? hashText(parsed) : stateNow(file);
+    if (state === undefined) return undefined;
+    if (parsed === undefined) {
+      const modified = modifiedSince(file, started);
+      if (modified === "future") future.add(file);
+      if (modified !== "no") return undefined;
+    }
     deps.push([program.relative(file), state]);
   }
   return deps;
@@ -83,6 +92,17 @@ const HINT = "Choose a writable folder with --cache-location, or remove what is 
 /** The cache folder could not be made or read: nothing was reused. */
 function cacheProblem(location: string, problem: string): Diagnostic {
   return { code: "GANTRY5005", severity: "warning", message: `cannot use the compile cache at ${location}: ${problem}; compiled without it`, hint: HINT };
+}
+
+/** Files dated in the future: what reads them is compiled on every run, and the author should know why. */
+function futureProblem(files: string[]): Diagnostic {
+  const named = files.length > 3 ? `${files.slice(0, 3).join(", ")} and ${files.length - 3} more` : files.join(", ");
+  return {
+    code: "GANTRY5005",
+    severity: "warning",
+    message: `cannot record in the compile cache what reads ${named}: modified in the future, so a change during the compile could not be told apart; those files are compiled on every run`,
+    hint: "Check the clock, or give the file a modified time in the past (`touch` it).",
+  };
 }
 
 /** A record could not be written: the compile is complete, but the next one compiles those files again. */

@@ -16,16 +16,18 @@ const TIMESTAMP_MARGIN_MS = 2000;
 
 export const hashText = (text: string): FileState => crypto.createHash("sha256").update(text, "utf8").digest("base64url");
 
+/** The states of the paths a compile asks about, each read once, with the texts of the files among them. */
 export class FileStates {
   /** undefined: the path exists but cannot be read, a state that matches nothing. */
   private readonly states = new Map<string, FileState | undefined>();
   private readonly texts = new Map<string, string>();
 
-  /** The state of `file` when this compile first asked (each path is read once per compile). */
+  /** The state of `file` when this compile first asked. */
   current(file: string): FileState | undefined {
     if (this.states.has(file)) return this.states.get(file);
-    const state = this.read(file);
+    const { state, text } = readState(file);
     this.states.set(file, state);
+    if (text !== undefined) this.texts.set(file, text);
     return state;
   }
 
@@ -33,39 +35,35 @@ export class FileStates {
   text(file: string): string | undefined {
     return this.texts.get(file);
   }
+}
 
-  /**
-   * The state of `file` now, read again: what a compile that has just read it saw, unless it
-   * changed meanwhile (see `changedSince`).
-   */
-  now(file: string): FileState | undefined {
-    return this.read(file);
-  }
+/** The state of `file` now, read again: what a compile that has just read it saw, unless it changed meanwhile (see `modifiedSince`). */
+export const stateNow = (file: string): FileState | undefined => readState(file).state;
 
-  /**
-   * Whether `file` may have changed since `since` (ms since the epoch): what a compile that started
-   * then read of it may not be what `now` reads, so that compile must not be recorded. Modified
-   * times are compared with a margin for file systems that keep them in whole seconds (or two): a
-   * file changed just before a compile is only recorded by the next one, as git treats racily clean files.
-   */
-  changedSince(file: string, since: number): boolean {
+/**
+ * Whether `file` may have changed since `since` (ms since the epoch), so that what a compile that
+ * started then read of it may not be what `stateNow` reads: "no"; "yes"; or "future", a modified
+ * time ahead of the clock (clock skew, an unpacked archive), which tells nothing. Times are compared
+ * with a margin for file systems that keep them in whole seconds (or two): a file changed just
+ * before a compile is recorded only by the next one, as git treats racily clean files.
+ */
+export function modifiedSince(file: string, since: number): "no" | "yes" | "future" {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined || stat.mtimeMs < since - TIMESTAMP_MARGIN_MS) return "no";
+  return stat.mtimeMs > Date.now() + TIMESTAMP_MARGIN_MS ? "future" : "yes";
+}
+
+function readState(file: string): { state: FileState | undefined; text?: string } {
+  try {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    return stat !== undefined && stat.mtimeMs >= since - TIMESTAMP_MARGIN_MS;
-  }
-
-  private read(file: string): FileState | undefined {
-    try {
-      const stat = fs.statSync(file, { throwIfNoEntry: false });
-      if (stat === undefined) return ABSENT;
-      if (stat.isDirectory()) return FOLDER;
-      if (!stat.isFile()) return SPECIAL;
-      // The text as the compile reads it (UTF-8), so a hash of the text it parsed compares equal.
-      const text = fs.readFileSync(file, "utf8");
-      this.texts.set(file, text);
-      return hashText(text);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return code === "ENOENT" || code === "ENOTDIR" ? ABSENT : undefined;
-    }
+    if (stat === undefined) return { state: ABSENT };
+    if (stat.isDirectory()) return { state: FOLDER };
+    if (!stat.isFile()) return { state: SPECIAL };
+    // The text as the compile reads it (UTF-8), so a hash of the text it parsed compares equal.
+    const text = fs.readFileSync(file, "utf8");
+    return { state: hashText(text), text };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { state: code === "ENOENT" || code === "ENOTDIR" ? ABSENT : undefined };
   }
 }

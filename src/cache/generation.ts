@@ -31,7 +31,7 @@ export function cacheGeneration(options: CompileOptions): string {
     typescript: ts.version,
     options: {
       target: options.target,
-      kind: options.kind,
+      kind: options.target === "argo" ? options.kind : null, // the jobs target has no kinds
       namespace: options.namespace ?? null,
       labelPrefix: options.labelPrefix ?? null,
       metrics: options.metrics !== false,
@@ -49,7 +49,7 @@ let fingerprint: string | undefined;
  * A hash of Gantry's own code, not its version: a rebuilt checkout of the same version must not
  * read records its old code wrote. Reading the ~120 modules takes a few milliseconds, once per process.
  */
-export function compilerFingerprint(): string {
+function compilerFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const hash = crypto.createHash("sha256");
   for (const root of [CODE_ROOT, SHIM_ROOT]) {

@@ -59,8 +59,12 @@ export function parseRecord(text: string): EntryRecord | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** The record of `entry`'s batch; `deps` holds the state of each of `batch.loadedFiles`, relative to cwd. */
-export function toRecord(entry: string, batch: Batch, deps: [string, FileState][], relative: (file: string) => string, keepIr: boolean, cwd: string): EntryRecord {
+/**
+ * The record of `entry`'s batch: `deps` holds the state of each of `batch.loadedFiles`, relative to
+ * cwd; the IR is kept when the compile keeps it (`keepIr` is part of the generation).
+ */
+export function toRecord({ entry, batch, deps, cwd, keepIr }: { entry: string; batch: Batch; deps: [string, FileState][]; cwd: string; keepIr: boolean }): EntryRecord {
+  const relative = (file: string) => path.relative(cwd, file).split(path.sep).join("/");
   const outside = deps.some(([file]) => file === ".." || file.startsWith("../") || path.isAbsolute(file));
   return {
     entry,

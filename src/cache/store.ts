@@ -21,9 +21,9 @@ const TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a 
 export class CacheStore {
   private writes = 0;
 
-  /** The records there when the store was opened: a compile reads no other (the rest would be misses, each a failed open). */
   private constructor(
     private readonly folder: string,
+    /** The records there when the store was opened: a compile reads no other (the rest would be misses, each a failed open). */
     private readonly present: ReadonlySet<string>,
   ) {}
 
@@ -38,9 +38,13 @@ export class CacheStore {
       const made = fs.mkdirSync(dir, { recursive: true }) !== undefined;
       if (made) fs.writeFileSync(path.join(dir, TAG), TAG_TEXT);
       fs.mkdirSync(folder, { recursive: true });
-      const now = new Date();
-      fs.utimesSync(folder, now, now); // most recently used: kept by the next prune
-      prune(dir, generation);
+      try {
+        const now = new Date();
+        fs.utimesSync(folder, now, now); // most recently used: kept by the next prune
+        prune(dir, generation);
+      } catch {
+        // A cache restored read-only is still read; its writes fail, and say so.
+      }
       return new CacheStore(folder, new Set(fs.readdirSync(folder)));
     } catch (e) {
       return { problem: describe(e) };

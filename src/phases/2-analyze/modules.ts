@@ -349,6 +349,8 @@ export class ModuleLoader {
   private readonly peeked = new Set<string>();
   /** Modules that could not be read or parsed (see `module`). */
   private readonly unreadable = new Set<string>();
+  /** Files the import graph leads to (`importEdges`), loaded or not. */
+  private readonly edgeTargets = new Set<string>();
   /** Import edges of released modules, for `importGraph`. */
   private readonly releasedEdges = new Map<string, Map<string, Span>>();
   /** Files some module imports: never released, their values are shared. */
@@ -434,12 +436,12 @@ export class ModuleLoader {
   }
 
   /**
-   * Absolute paths of every module loaded (or found unreadable) so far, of the tsconfig files bare imports were resolved
+   * Absolute paths of every module loaded (or found unreadable, or only imported: see `importGraph`) so far, of the tsconfig files bare imports were resolved
    * with, and of the files whose appearance would change what an import names (paths probed in
    * vain, a nearer tsconfig.json): what the analysed entries depend on.
    */
   loadedFiles(): string[] {
-    return [...new Set([...this.loads.keys(), ...this.peeked, ...this.unreadable, ...this.resolver.lookups, ...this.resolver.configFiles()])];
+    return [...new Set([...this.loads.keys(), ...this.peeked, ...this.unreadable, ...this.edgeTargets, ...this.resolver.lookups, ...this.resolver.configFiles()])];
   }
 
   /** Forgets a module no other module has imported, and its syntax tree; a later import loads it again. */
@@ -567,7 +569,10 @@ export class ModuleLoader {
       if (!spec || !ts.isStringLiteral(spec)) continue;
       if ((ts.isImportDeclaration(s) && isTypeOnlyImport(s)) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
       const target = this.resolver.moduleFile(record.file.fileName, spec.text);
-      if (target && !edges.has(target)) edges.set(target, nodeSpan(spec, this.program.relative));
+      if (target === undefined) continue;
+      // An edge to a module that was never loaded still makes a cycle: where it leads is a dependency.
+      this.edgeTargets.add(target);
+      if (!edges.has(target)) edges.set(target, nodeSpan(spec, this.program.relative));
     }
     return edges;
   }
