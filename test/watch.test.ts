@@ -159,6 +159,23 @@ describe("CompileSession", () => {
     expect(changed.pipelines[0]!.yaml).toContain("busybox:2");
   });
 
+  it("a module an import names but nothing reads is a dependency: moving it recompiles the importer, whose cycle through it still counts (from review)", async () => {
+    const dir = tempProject({
+      "lib/d.ts": `import { c } from "../pipelines/c.js";\nexport const dval = 1;\nexport const both = () => c + dval;\n`,
+      "pipelines/c.ts": `import { dval } from "../lib/d";\nexport const c = 2;\n`,
+      "pipelines/e.ts": `import { pipeline } from "gantry";\nimport { dval } from "../lib/d";\nexport default pipeline("e", {}, (p) => { p.task("t", { image: \`busybox:\${dval}\` }); });\n`,
+    });
+    const session = new CompileSession(options(dir, ["pipelines"]));
+    expect((await session.full()).diagnostics.map((d) => d.code)).toEqual(["GANTRY1110"]);
+    fs.mkdirSync(path.join(dir, "lib/d"));
+    fs.writeFileSync(path.join(dir, "lib/d/index.ts"), fs.readFileSync(path.join(dir, "lib/d.ts"), "utf8").replace("../pipelines/c.js", "../../pipelines/c.js"));
+    fs.rmSync(path.join(dir, "lib/d.ts"));
+    const moved = await session.update([path.join(dir, "lib/d.ts"), path.join(dir, "lib/d")]);
+    expect(moved.recompiled).toEqual(["pipelines/c.ts", "pipelines/e.ts"]);
+    expect(summary(moved)).toEqual(summary(await compile(options(dir, ["pipelines"]))));
+    expect(moved.diagnostics.map((d) => d.message)).toEqual(["import cycle: lib/d/index.ts -> pipelines/c.ts -> lib/d/index.ts"]);
+  });
+
   it("tsconfig.json is a dependency of a bare import: adding the alias it needs recompiles the importer", async () => {
     const dir = tempProject({
       "lib/images.ts": `export const IMAGE = "busybox:1.36";\n`,
