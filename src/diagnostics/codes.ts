@@ -320,7 +320,7 @@ export const codes = {
   },
   GANTRY5005: {
     title: "Compile cache not usable",
-    explain: "`gantry compile --cache` could not create, read or write its cache folder (by default node_modules/.cache/gantry; --cache-location chooses another). The compile went on without the cache and its result is complete; only the reuse of unchanged files was lost. Make the folder writable or choose another.",
+    explain: "`gantry compile --cache` could not create, read or write its cache folder (by default node_modules/.cache/gantry; --cache-location chooses another), or could not record files that read a file dated in the future (whose modified time cannot tell whether it changed during the compile). The compile's result is complete either way; only the reuse of unchanged files is lost. Make the folder writable or choose another; give a future-dated file a modified time in the past.",
   },
   GANTRY5001: {
     title: "Cannot write output",
