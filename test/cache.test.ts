@@ -52,6 +52,14 @@ function uncached(cwd: string, ...flags: string[]): Record<string, string> {
 /** Diagnostics as printed, without the closing line (which counts the cache's use). */
 const printed = (r: CliResult) => r.stderr.replace(/^.*(nothing was written|compiled \d+ pipeline).*\n$/m, "");
 
+/** Two --cache compiles in a row: the second reuses all `files` and prints the first's diagnostics. */
+function twice(cwd: string, files: number): [CliResult, CliResult] {
+  const runs: [CliResult, CliResult] = [cached(cwd), cached(cwd)];
+  expect(use(runs[1])).toEqual({ compiled: 0, reused: files });
+  expect(printed(runs[1])).toBe(printed(runs[0]));
+  return runs;
+}
+
 /** Sets the modified time of every file and folder under `dir` a minute back (see FileStates.changedSince). */
 function age(dir: string): void {
   const then = new Date(Date.now() - 60_000);
@@ -281,21 +289,17 @@ describe("gantry compile --cache", () => {
     const cwd = project();
     // A warning: a setup nothing tears down...
     fs.writeFileSync(path.join(cwd, "pipelines/gamma.ts"), `import { pipeline } from "gantry";\nexport default pipeline("gamma", {}, (p) => {\n  const make = p.setup("make", { image: "busybox:1.36" });\n  p.task("only", { image: "busybox:1.36", after: [make] });\n});\n`);
-    const warned = [cached(cwd), cached(cwd)];
+    const warned = twice(cwd, 3);
     expect(warned.map((r) => r.code)).toEqual([0, 0]);
-    expect(warned[0]!.stderr).toContain("warning GANTRY2021");
-    expect(warned[0]!.stderr).toContain("> 3 |");
-    expect(use(warned[1]!)).toEqual({ compiled: 0, reused: 3 });
-    expect(printed(warned[1]!)).toBe(printed(warned[0]!));
+    expect(warned[0].stderr).toContain("warning GANTRY2021");
+    expect(warned[0].stderr).toContain("> 3 |");
     // ...and an error.
     fs.writeFileSync(path.join(cwd, "pipelines/beta.ts"), uses("beta").replace(`p.task("extract"`, `p.task("Extract!"`));
     const before = snapshotDir(path.join(cwd, "manifests"));
-    const failed = [cached(cwd), cached(cwd)];
+    const failed = twice(cwd, 3);
     expect(failed.map((r) => r.code)).toEqual([1, 1]);
-    expect(failed[0]!.stderr).toContain("error GANTRY2005");
-    expect(failed[0]!.stderr).toContain("> 3 |");
-    expect(use(failed[1]!)).toEqual({ compiled: 0, reused: 3 });
-    expect(printed(failed[1]!)).toBe(printed(failed[0]!));
+    expect(failed[0].stderr).toContain("error GANTRY2005");
+    expect(failed[0].stderr).toContain("> 3 |");
     expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(before);
   });
 
@@ -306,17 +310,15 @@ describe("gantry compile --cache", () => {
       "pipelines/a.ts": `import { b } from "./b.js";\nexport const a = 1;\nexport const both = () => a + b;\n`,
       "pipelines/b.ts": `import { a } from "./a.js";\nexport const b = 2;\nexport const both = () => a + b;\n`,
     });
-    const runs = [cached(cwd), cached(cwd)];
+    const runs = twice(cwd, 4);
     expect(runs.map((r) => r.code)).toEqual([1, 1]);
-    expect(runs[0]!.stderr).toContain("GANTRY2009");
-    expect(runs[0]!.stderr).toMatch(/import cycle/i);
-    expect(use(runs[1]!)).toEqual({ compiled: 0, reused: 4 });
-    expect(printed(runs[1]!)).toBe(printed(runs[0]!));
+    expect(runs[0].stderr).toContain("GANTRY2009");
+    expect(runs[0].stderr).toMatch(/import cycle/i);
     // One of the two recompiled, the other reused: still a clash.
     fs.writeFileSync(path.join(cwd, "pipelines/two.ts"), own("same", "busybox:1.38"));
     const again = cached(cwd);
     expect(use(again)).toEqual({ compiled: 1, reused: 3 });
-    expect(printed(again)).toBe(printed(runs[0]!).replace("busybox:1.37", "busybox:1.38"));
+    expect(printed(again)).toBe(printed(runs[0]).replace("busybox:1.37", "busybox:1.38"));
   });
 
   it("keeps a generation per set of options, and per Gantry build", () => {

@@ -49,7 +49,7 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
     use.compiled++;
     const deps = dependencyStates(batch.loadedFiles, program, started, future);
     // After one write fails, the others are not tried: one report, not one per record.
-    if (deps && problem === undefined) problem = store.write(name, toRecord({ entry: name, batch, deps, cwd: options.cwd, keepIr: options.keepIr !== false }));
+    if (deps && problem === undefined) problem = store.write(name, toRecord({ entry: name, batch, deps, cwd: options.cwd, relative: program.relative, keepIr: options.keepIr !== false }));
   }
   if (problem !== undefined) diagnostics.push(recordProblem(options.cache, problem));
   if (future.size > 0) diagnostics.push(futureProblem([...future].map(program.relative)));

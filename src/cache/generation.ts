@@ -8,6 +8,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { globSync } from "tinyglobby";
 import { ts } from "ts-morph";
 import type { CompileOptions } from "../compile.js";
 
@@ -53,25 +54,10 @@ function compilerFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const hash = crypto.createHash("sha256");
   for (const root of [CODE_ROOT, SHIM_ROOT]) {
-    for (const file of codeFiles(root)) hash.update(`${path.relative(root, file)}\0`).update(fs.readFileSync(file)).update("\0");
+    const files = globSync("**/*.{js,mjs,ts}", { cwd: root, ignore: ["**/*.d.ts"] }).sort();
+    for (const file of files) hash.update(`${file}\0`).update(fs.readFileSync(path.join(root, file))).update("\0");
   }
   return (fingerprint = hash.digest("hex"));
-}
-
-function codeFiles(dir: string): string[] {
-  let names: fs.Dirent[];
-  try {
-    names = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const files: string[] = [];
-  for (const d of names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const full = path.join(dir, d.name);
-    if (d.isDirectory()) files.push(...codeFiles(full));
-    else if (/\.(m?js|ts)$/.test(d.name) && !/\.d\.ts$/.test(d.name)) files.push(full);
-  }
-  return files;
 }
 
 /** `name@version` of each library, as installed where Gantry resolves it from. */

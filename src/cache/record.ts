@@ -63,8 +63,7 @@ export function parseRecord(text: string): EntryRecord | undefined {
  * The record of `entry`'s batch: `deps` holds the state of each of `batch.loadedFiles`, relative to
  * cwd; the IR is kept when the compile keeps it (`keepIr` is part of the generation).
  */
-export function toRecord({ entry, batch, deps, cwd, keepIr }: { entry: string; batch: Batch; deps: [string, FileState][]; cwd: string; keepIr: boolean }): EntryRecord {
-  const relative = (file: string) => path.relative(cwd, file).split(path.sep).join("/");
+export function toRecord({ entry, batch, deps, cwd, relative, keepIr }: { entry: string; batch: Batch; deps: [string, FileState][]; cwd: string; relative: (file: string) => string; keepIr: boolean }): EntryRecord {
   const outside = deps.some(([file]) => file === ".." || file.startsWith("../") || path.isAbsolute(file));
   return {
     entry,
