@@ -7,7 +7,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { CompileSession } from "../session.js";
 import { compileOptions, emitResult, type CompileFlags, type Io } from "./compile-command.js";
-import { watchPlan } from "./watch-plan.js";
+import { skippedFolder, watchPlan } from "./watch-plan.js";
+
+const SOURCE = /\.((m|c)?tsx?|m?js|json)$/;
 
 /** Runs until `signal` aborts (SIGINT in the CLI); returns the last compile's exit code. */
 export async function runWatch(paths: string[], flags: CompileFlags, io: Io, signal: AbortSignal): Promise<number> {
@@ -19,7 +21,7 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
-  // Recursive fs.watch works on Linux from Node 20; editors save in bursts, so changes are batched.
+  // Each folder is watched on its own (see watchPlan); editors save in bursts, so changes are batched.
   // Each watcher remembers which folder it watches: one removed, renamed or made again is another.
   const watchers = new Map<string, { watcher: fs.FSWatcher; dir: string; id: string | undefined }>();
   let plan = watchPlan(io.cwd, options.paths, session.dependencies());
@@ -28,13 +30,16 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
     clearTimeout(timer);
     timer = setTimeout(flush, 100);
   };
-  const onEvent = (key: string, dir: string, recursive: boolean) => (_event: string, name: string | Buffer | null) => {
+  const onEvent = (key: string, dir: string, tree: boolean) => (_event: string, name: string | Buffer | null) => {
     // The folder itself went (Linux reports that without an error, under its own name): everything under it changed.
     if (identity(dir) !== watchers.get(key)?.id) return queue(dir);
     if (!name) return;
-    const changed = path.join(dir, name.toString());
-    // Sources, and JavaScript and JSON modules they may import, under the inputs; elsewhere, what the pipelines depend on.
-    if ((recursive && /\.((m|c)?tsx?|m?js|json)$/.test(changed)) || plan.relevant.has(changed)) queue(changed);
+    const entry = name.toString();
+    const changed = path.join(dir, entry);
+    // Sources, and JavaScript and JSON modules they may import, in input folders; a folder made
+    // or removed there (the recompile watches a new one and looks into it); elsewhere, what the pipelines depend on.
+    if (tree && (SOURCE.test(entry) || (!skippedFolder(entry) && (watchers.has(`t ${changed}`) || isFolder(changed))))) queue(changed);
+    else if (plan.relevant.has(changed)) queue(changed);
   };
   const unwatch = (key: string) => {
     watchers.get(key)?.watcher.close();
@@ -48,17 +53,17 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
    */
   const reconcile = (catchUp: boolean) => {
     plan = watchPlan(io.cwd, options.paths, session.dependencies());
-    const wanted = new Map<string, string>([...plan.recursive.map((d) => [`r ${d}`, d] as const), ...plan.flat.map((d) => [`f ${d}`, d] as const)]);
+    const wanted = new Map<string, string>([...plan.tree.map((d) => [`t ${d}`, d] as const), ...plan.flat.map((d) => [`f ${d}`, d] as const)]);
     for (const [key, w] of watchers) if (!wanted.has(key) || identity(w.dir) !== w.id) unwatch(key);
     for (const [key, dir] of wanted) {
       if (watchers.has(key)) continue;
-      const recursive = key.startsWith("r");
+      const tree = key.startsWith("t");
       try {
         // Closed on exit below: an abort signal per watcher would add a listener Node never removes.
-        const watcher = fs.watch(dir, { recursive }, onEvent(key, dir, recursive));
+        const watcher = fs.watch(dir, onEvent(key, dir, tree));
         watcher.on("error", () => unwatch(key));
         watchers.set(key, { watcher, dir, id: identity(dir) });
-        if (catchUp && recursive) queue(dir);
+        if (catchUp && tree) queue(dir);
         else if (catchUp) for (const p of plan.relevant) if (path.dirname(p) === dir) queue(p);
       } catch (e) {
         // Gone since the plan: the next compile plans again. Anything else (no inotify watches left) is said once.
@@ -94,6 +99,14 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
   for (const key of [...watchers.keys()]) unwatch(key);
   await running;
   return code;
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A folder's identity: its inode, which a folder made again may reuse at once, and its birth time. */

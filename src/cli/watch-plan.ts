@@ -1,50 +1,62 @@
 /**
- * What `gantry compile --watch` watches: the input folders recursively, and the folder of every
+ * What `gantry compile --watch` watches: every folder under the inputs, and the folder of every
  * file the pipelines depend on outside them (a shared `lib/` beside `pipelines/`, a tsconfig.json,
  * a module an import looked for in vain). A path that does not exist yet is watched through its
  * nearest existing folder, so creating it (or a folder on the way) is seen.
+ *
+ * Each folder is watched on its own, never with `recursive: true`: on Linux, Node 20 emulates that
+ * with a watch per file, which loses a file for good once an editor saves it by renaming a
+ * temporary file over it. A folder's own watch sees that rename.
  */
 import fs from "node:fs";
 import path from "node:path";
-import { isDynamicPattern } from "tinyglobby";
+import { globSync, isDynamicPattern } from "tinyglobby";
 
 export interface WatchPlan {
-  /** Folders watched with everything below them. */
-  recursive: string[];
-  /** Folders watched for their own entries only. */
+  /** The input folders and every folder under them that a compile looks in for sources. */
+  tree: string[];
+  /** Other folders, watched for the dependencies among their entries. */
   flat: string[];
-  /** Paths whose events matter besides sources under `recursive`: dependencies, missing inputs, and the folders on their way. */
+  /** Paths whose events matter besides sources in `tree` folders: dependencies, missing inputs, and the folders on their way. */
   relevant: Set<string>;
 }
 
+/** Folders the compile never looks in for sources (`expandPaths` ignores them), so neither does the watch. */
+export const skippedFolder = (name: string) => name === "node_modules" || name.startsWith(".");
+
 /** The plan for input `paths` (relative to `cwd`, globs allowed) and the absolute `dependencies` of the last compile. */
 export function watchPlan(cwd: string, paths: readonly string[], dependencies: Iterable<string>): WatchPlan {
-  const recursive = new Set<string>();
+  const roots = new Set<string>();
   const missing: string[] = [];
   for (const p of paths) {
     const base = path.resolve(cwd, staticBase(p));
     const kind = statKind(base);
-    if (kind === "dir") recursive.add(base);
-    else if (kind === "file") recursive.add(path.dirname(base));
+    if (kind === "dir") roots.add(base);
+    else if (kind === "file") roots.add(path.dirname(base));
     else missing.push(base);
   }
-  const roots = [...recursive];
-  const under = (p: string) => roots.some((r) => p === r || p.startsWith(r + path.sep));
+  const tree = new Set<string>();
+  for (const root of roots) {
+    tree.add(root);
+    // Symbolic links are not followed: a link's target is not where its files change.
+    const below = globSync("**", { cwd: root, onlyDirectories: true, followSymbolicLinks: false, ignore: ["**/node_modules/**"] });
+    // (Dot folders are skipped by default, as in `expandPaths`.)
+    for (const d of below) tree.add(path.join(root, d.replace(/\/$/, "")));
+  }
   const flat = new Set<string>();
   const relevant = new Set<string>();
   for (const target of [...missing, ...dependencies]) {
-    if (under(target)) continue;
     // The target, and every folder on its way that a creation could be reported for.
     for (let p = target; !relevant.has(p); p = path.dirname(p)) {
       relevant.add(p);
       if (p !== target && statKind(p) === "dir") {
-        if (!under(p)) flat.add(p);
+        if (!tree.has(p)) flat.add(p);
         break;
       }
       if (path.dirname(p) === p) break;
     }
   }
-  return { recursive: roots.sort(), flat: [...flat].sort(), relevant };
+  return { tree: [...tree].sort(), flat: [...flat].sort(), relevant };
 }
 
 /** The part of a path or glob before its first pattern segment: `teams` of `teams/*\/flows/**\/*.ts`. */
