@@ -405,7 +405,7 @@ if (xs.length) xs.pop();
 export default pipeline("top", {}, (p) => { p.task("t", { image: "x", args: xs }); });
 `;
     const ds = await diagnose(source);
-    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, "xs.push")}`, `GANTRY1100 ${loc("main.ts", source, "xs.length) xs.pop")}`]);
+    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, "xs.push")}`, `GANTRY1100 ${loc("main.ts", source, "xs.pop()")}`]); // the use that changes it, not the first use
     expect(ds.every((d) => d.hint)).toBe(true);
   });
 
@@ -432,6 +432,39 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
       `warning GANTRY1121 ${loc("main.ts", source, "console.log")}`,
       `warning GANTRY1121 ${loc("main.ts", source, "process.exitCode")}`,
       `error GANTRY1104 ${loc("main.ts", source, "(Math as any).max")}`,
+    ]);
+  });
+
+  it("top-level statements: a module variable assigned anywhere in one (a branch, a loop, a block, a pattern) is an error naming it (from review: a wrong image, with only a warning)", async () => {
+    const source = `import { pipeline } from "gantry";
+const MIRROR = true;
+const REGIONS = ["eu", "us"];
+const out: string[] = [];
+let registry = "ghcr.io/acme";
+let shards = 1;
+if (MIRROR) registry = "mirror.example/acme";
+if (!MIRROR) registry = "never.example/acme";
+while (shards < 4) shards++;
+for (let i = 0; i < 3; i++) shards += i;
+{ shards = 4; }
+try { ({ shards } = { shards: 5 }); } catch {}
+for (const r of REGIONS) out.push(r);
+function bump() { shards = 6; }
+bump();
+for (let shards = 0; shards < 3; shards++) {}
+export default pipeline("lets", {}, (p) => { p.task("t", { image: \`\${registry}/etl:\${shards}\`, args: out }); });
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message.split(",")[0]}`)).toEqual([
+      `error GANTRY1100 ${loc("main.ts", source, "registry = \"mirror")} this top-level statement assigns "registry"`,
+      `error GANTRY1100 ${loc("main.ts", source, "shards++")} this top-level statement assigns "shards"`,
+      `error GANTRY1100 ${loc("main.ts", source, "shards += i")} this top-level statement assigns "shards"`,
+      `error GANTRY1100 ${loc("main.ts", source, "shards = 4")} this top-level statement assigns "shards"`,
+      `error GANTRY1100 ${loc("main.ts", source, "shards } = { shards: 5")} this top-level statement assigns "shards"`,
+      `error GANTRY1100 ${loc("main.ts", source, "out.push")} this top-level statement changes "out"`,
+      `error GANTRY1100 ${loc("main.ts", source, "bump();")} this top-level statement calls "bump"`,
+      // The loop's own \`shards\` shadows the module's: it changes nothing Gantry reads.
+      `warning GANTRY1121 ${loc("main.ts", source, "for (let shards")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
     ]);
   });
 

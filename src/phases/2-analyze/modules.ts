@@ -19,7 +19,7 @@ import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
-import { accessRoot, boundNames, hasModifier, importedBinding, isAssignment, isBinaryAssignment, importSpecifierOf } from "./syntax.js";
+import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin, hasModifier, importedBinding, isAssignment, isBinaryAssignment, importSpecifierOf } from "./syntax.js";
 import { isFile, ModuleResolver, type Resolution } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
@@ -885,7 +885,7 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       if (local && result) {
         if (result.ran) return;
         if (result.first && runFailsHere(result.first)) throw result.first;
-        throw new StaticError("GANTRY1100", local, `this top-level statement could change "${local.getText()}", but Gantry never runs top-level statements, so the values it reads would differ from the module's when executed`, "Build the value in its declaration (with a spread, concat or map instead of changing it), or compute it inside the pipeline body.");
+        throw changeError(local);
       }
       // Touching no module value, it fails a run only through a throw it reaches (anything else Gantry refuses may be its own limit).
       if (result && !result.ran && result.first instanceof Thrown) throw result.first;
@@ -923,38 +923,64 @@ function checkThatThrows(statement: ts.Statement, index: number, record: ModuleR
   });
 }
 
+/** How a top-level statement may change one of the module's values, most certain first. */
+type LocalChange = { id: ts.Identifier; how: "assigns" | "calls" | "changes" | "hands" };
+
 /**
- * The first reference in `statement` to one of the module's own values (a declaration, or an import
- * from a local module or from gantry) that the statement could change: a local function it calls
- * (which may mutate module state), a local used as a receiver or assigned to, or a local object
- * handed to any call. Reading a local string or number cannot change anything. Imports from other
- * packages and globals cannot reach values Gantry reads.
+ * A reference in `statement` to one of the module's own values (a declaration, or an import from a
+ * local module or from gantry) that the statement could change: a name it assigns anywhere
+ * (`if (c) n = 2`, `while (n < 4) n++`), a local function it calls (which may mutate module state),
+ * a local used as a receiver, or a local object handed to any call. Reading a local string or number
+ * cannot change anything. Imports from other packages and globals cannot reach values Gantry reads.
+ * Of several, the most certain change is named (`out` of `for (const r of REGIONS) out.push(r)`).
  */
-function mayChangeLocalValue(statement: ts.Statement, record: ModuleRecord): ts.Identifier | undefined {
-  let found: ts.Identifier | undefined;
+function mayChangeLocalValue(statement: ts.Statement, record: ModuleRecord): LocalChange | undefined {
+  let best: LocalChange | undefined;
+  const rank = { assigns: 0, changes: 1, calls: 2, hands: 3 } as const;
+  // Names assigned in it, the statement's own variables aside.
+  const assigned = new Set<ts.Identifier>();
   const visit = (node: ts.Node): void => {
-    if (found) return;
+    const target = assignmentTarget(node);
+    if (target) for (const id of assignedNames(target)) if (!declaredWithin(id, statement)) assigned.add(id);
     if (ts.isIdentifier(node) && isValueReference(node)) {
       const binding = record.scope.lookup(node.text);
-      if (binding && !record.loader.isPackageImport(binding.node) && !isPrimitiveRead(node, binding)) {
-        found = node;
-        return;
+      if (binding && !record.loader.isPackageImport(binding.node)) {
+        const how = assigned.has(node) ? "assigns" : changeBy(node, binding);
+        if (how && (!best || rank[how] < rank[best.how])) best = { id: node, how };
       }
     }
-    ts.forEachChild(node, visit);
+    if (best?.how !== "assigns") ts.forEachChild(node, visit);
   };
   visit(statement);
-  return found;
+  return best;
 }
 
-function isPrimitiveRead(id: ts.Identifier, binding: Binding): boolean {
+/** How a reference to a module value may change it, if it may (see `mayChangeLocalValue`). */
+function changeBy(id: ts.Identifier, binding: Binding): LocalChange["how"] | undefined {
   const parent = id.parent;
-  const usedAsReceiver = (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === id;
-  const called = ts.isCallExpression(parent) && parent.expression === id;
-  if (usedAsReceiver || called) return false;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === id) {
+    // `xs.push(4)`, `cfg.a = 1`: the chain it starts is called or assigned.
+    let top: ts.Node = parent;
+    while ((ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent)) && top.parent.expression === top) top = top.parent;
+    const used = top.parent;
+    return (ts.isCallExpression(used) && used.expression === top) || assignmentTarget(used) === top || ts.isDeleteExpression(used) ? "changes" : "hands";
+  }
+  if (ts.isCallExpression(parent) && parent.expression === id) return "calls";
   // If the value itself cannot be evaluated (say `new Date()`), that is the error to report.
   const value = readBinding(binding, id.text, id);
-  return value === null || (typeof value !== "object" && typeof value !== "function");
+  return value === null || (typeof value !== "object" && typeof value !== "function") ? undefined : "hands";
+}
+
+/** The error for a top-level statement that could change a module value, in the words of how. */
+function changeError(change: LocalChange): StaticError {
+  const name = change.id.text;
+  const what = {
+    assigns: `assigns "${name}"`,
+    changes: `changes "${name}"`,
+    calls: `calls "${name}", which could change the module's values`,
+    hands: `could change "${name}"`,
+  }[change.how];
+  return new StaticError("GANTRY1100", change.id, `this top-level statement ${what}, but Gantry reads declarations only, so the values it reads would differ from the module's when executed`, "Build the value in its declaration (with a spread, concat or map instead of changing it), or compute it inside the pipeline body.");
 }
 
 /** An identifier used as a value (not a property name after `.`, nor a declared name). */

@@ -5,7 +5,7 @@
  */
 import { bindingIdentifiers } from "../1-parse/index.js";
 import { ts } from "ts-morph";
-import { isTransparent } from "./visitors/transparent.js";
+import { isTransparent, skipTransparent } from "./visitors/transparent.js";
 
 /** Whether a declaration has a modifier (`export`, `default`, `declare`, `static`, ...). */
 export const hasModifier = (node: ts.Node, kind: ts.SyntaxKind) =>
@@ -27,6 +27,28 @@ export const isIncrement = (e: ts.Node): e is ts.PrefixUnaryExpression | ts.Post
   (ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && (e.operator === ts.SyntaxKind.PlusPlusToken || e.operator === ts.SyntaxKind.MinusMinusToken);
 
 export const isAssignment = (e: ts.Expression): boolean => isBinaryAssignment(e) || isIncrement(e);
+
+/** What `node` assigns to, if it assigns: the left of `a = b` (or `+=`, ...), the operand of `a++`, the target of `for (a of ...)`. */
+export function assignmentTarget(node: ts.Node): ts.Expression | undefined {
+  if (isBinaryAssignment(node)) return node.left;
+  if (isIncrement(node)) return node.operand;
+  if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) return node.initializer;
+  return undefined;
+}
+
+/** The variables an assignment target assigns: a name, or the names of an array or object pattern written as a literal. */
+export function assignedNames(target: ts.Expression): ts.Identifier[] {
+  const t = skipTransparent(target);
+  if (ts.isIdentifier(t)) return [t];
+  if (ts.isArrayLiteralExpression(t)) return t.elements.flatMap((e) => assignedNames(ts.isSpreadElement(e) ? e.expression : e));
+  if (ts.isObjectLiteralExpression(t)) {
+    return t.properties.flatMap((p) =>
+      ts.isShorthandPropertyAssignment(p) ? [p.name] : ts.isPropertyAssignment(p) ? assignedNames(p.initializer) : ts.isSpreadAssignment(p) ? assignedNames(p.expression) : [],
+    );
+  }
+  // `[x = 1] = ...`: a default.
+  return isBinaryAssignment(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken ? assignedNames(t.left) : [];
+}
 
 /** The names a declaration binds, destructuring patterns included, in source order. */
 export function boundNames(name: ts.BindingName): string[] {

@@ -11,7 +11,7 @@ import { FixedValueChange, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
 import { failedIn, readBinding } from "./scope.js";
-import { accessRoot, boundNames, declarationSite, declaredWithin, hasModifier, perFile, isBinaryAssignment, isCalledOnTheSpot, isIncrement } from "./syntax.js";
+import { accessRoot, assignedNames, assignmentTarget, boundNames, declarationSite, declaredWithin, hasModifier, perFile, isBinaryAssignment, isCalledOnTheSpot, isIncrement } from "./syntax.js";
 import { skipTransparent } from "./visitors/transparent.js";
 
 /**
@@ -301,26 +301,12 @@ function mayLeaveEarly(statement: ts.Statement): boolean {
 function reassigned(name: ts.Identifier, fn: ts.FunctionLikeDeclaration): boolean {
   const pending: ts.Node[] = fn.body ? [fn.body] : [];
   for (let n = pending.pop(); n; n = pending.pop()) {
-    const target = isBinaryAssignment(n) ? n.left : isIncrement(n) ? n.operand : (ts.isForOfStatement(n) || ts.isForInStatement(n)) && !ts.isVariableDeclarationList(n.initializer) ? n.initializer : undefined;
+    const target = assignmentTarget(n);
     // The parameter itself, not a variable of the same name an inner function or block declares.
     if (target && assignedNames(target).some((id) => id.text === name.text && declarationSite(id, fn) === fn)) return true;
     pending.push(...childrenOf(n));
   }
   return false;
-}
-
-/** The variables an assignment target assigns: a name, or the names of an array or object pattern written as a literal. */
-function assignedNames(target: ts.Expression): ts.Identifier[] {
-  const t = skipTransparent(target);
-  if (ts.isIdentifier(t)) return [t];
-  if (ts.isArrayLiteralExpression(t)) return t.elements.flatMap((e) => assignedNames(ts.isSpreadElement(e) ? e.expression : e));
-  if (ts.isObjectLiteralExpression(t)) {
-    return t.properties.flatMap((p) =>
-      ts.isShorthandPropertyAssignment(p) ? [p.name] : ts.isPropertyAssignment(p) ? assignedNames(p.initializer) : ts.isSpreadAssignment(p) ? assignedNames(p.expression) : [],
-    );
-  }
-  // `[x = 1] = ...`: a default.
-  return isBinaryAssignment(t) && t.operatorToken.kind === ts.SyntaxKind.EqualsToken ? assignedNames(t.left) : [];
 }
 
 /** The function whose `this` a `this` expression is: the nearest enclosing function that is not an arrow. */
