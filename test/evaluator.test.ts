@@ -468,6 +468,34 @@ export default pipeline("lets", {}, (p) => { p.task("t", { image: \`\${registry}
     ]);
   });
 
+  it("decorators that name the module's own values are GANTRY1100 wherever a class defines them; package decorators are not (from review: a registering decorator was ignored)", async () => {
+    const source = `import { pipeline } from "gantry";
+import { Injectable, Inject } from "some-di-package";
+const registry: string[] = [];
+function register(target: any, _ctx?: any) { registry.push("from-decorator"); return target; }
+function track(xs: string[]) { return (t: any) => t; }
+@register
+class StepA {}
+@Injectable()
+class Service {
+  constructor(@Inject("db") db: unknown, @track(registry) other: unknown) {}
+  @track(registry) method() {}
+}
+const Anonymous = @register class {};
+function later() { @register class Inner {} return 1; }
+export default pipeline("registry", {}, (p) => {
+  for (const r of ["base", ...registry]) p.task(\`t-\${r}\`, { image: "busybox:1.36" });
+});
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message.split(" runs")[0]}`)).toEqual([
+      `error GANTRY1100 ${loc("main.ts", source, "@register\nclass StepA")} decorator @register`,
+      `error GANTRY1100 ${loc("main.ts", source, "@track(registry) other")} decorator @track`,
+      `error GANTRY1100 ${loc("main.ts", source, "@track(registry) method")} decorator @track`,
+      `error GANTRY1100 ${loc("main.ts", source, "@register class {}")} decorator @register`,
+    ]);
+  });
+
   describe("GANTRY1112: a parameter placeholder used as a static value", () => {
     const opts = '{ parameters: { env: { default: "dev" }, n: { default: 3 } } }';
     it.each([

@@ -471,7 +471,12 @@ export class ModuleLoader {
     this.records.set(absolutePath, record);
     // Reported on the first reading; a second would count its failures against the export reading it now.
     // During a speculation, after it: the checks read module values, which must not be ones about to be undone.
-    if (!record.hasSyntaxErrors && loads === 1) this.evaluator.whenNotSpeculating(() => reportTopLevelStatements(record, this.evaluator));
+    if (!record.hasSyntaxErrors && loads === 1) {
+      this.evaluator.whenNotSpeculating(() => {
+        reportTopLevelStatements(record, this.evaluator);
+        reportDecorators(record, this.evaluator);
+      });
+    }
     return record;
   }
 
@@ -894,6 +899,48 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       ev.recover(e);
     }
   });
+}
+
+/**
+ * Decorators are called when the class they decorate is defined, which for a class at top level is
+ * when the module loads, but Gantry never evaluates classes. One that names the module's own values
+ * (`@register`, `@track(LIST)`) could change them or throw, so the values Gantry reads could differ
+ * from a run's: GANTRY1100. Decorators from packages cannot reach what Gantry reads.
+ */
+function reportDecorators(record: ModuleRecord, ev: Evaluator): void {
+  const visit = (node: ts.Node): void => {
+    if (ts.isDecorator(node)) {
+      const local = firstLocalReference(node.expression, record);
+      if (local) {
+        ev.recover(new StaticError("GANTRY1100", node, `decorator @${local.text} runs when the class is defined and could change the module's values or throw, but Gantry does not evaluate classes`, "Register or build values in plain declarations (`const registry = [StepA, ...]`); keep decorated classes out of modules that pipelines import."));
+      }
+      return;
+    }
+    // A function's body runs only when it is called, and Gantry refuses classes there (GANTRY1106);
+    // a method's decorators, and its parameters', run when its class is defined.
+    if (ts.isFunctionLike(node) && !ts.isClassLike(node)) {
+      if (ts.isClassElement(node)) for (const d of [node, ...node.parameters].flatMap((n) => (ts.canHaveDecorators(n) && ts.getDecorators(n)) || [])) visit(d);
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const statement of record.file.statements) if (!hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) visit(statement);
+}
+
+/** The first identifier in `expression` that names one of the module's own values (not a package import, nor a global). */
+function firstLocalReference(expression: ts.Node, record: ModuleRecord): ts.Identifier | undefined {
+  let found: ts.Identifier | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(node) && isValueReference(node)) {
+      const binding = record.scope.lookup(node.text);
+      if (binding && !record.loader.isPackageImport(binding.node)) found = node;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(expression);
+  return found;
 }
 
 /**
