@@ -290,13 +290,16 @@ export class Evaluator {
     // A function other than an arrow takes `this` from its call (`o.m()`, a built-in's thisArg), as in
     // strict mode: undefined when called plainly. An arrow reads its surroundings' (`ThisKeyword`).
     const ev = this;
+    // A named function expression sees its own name (`function f(n) { ... f(n - 1) }`), in a scope between it and its surroundings.
+    const own = ts.isFunctionExpression(node) && node.name ? new Scope(scope) : scope;
     const fn = ts.isArrowFunction(node)
-      ? (...args: unknown[]) => this.invoke(node, scope, args)
+      ? (...args: unknown[]) => this.invoke(node, own, args)
       : function (this: unknown, ...args: unknown[]) {
-          return ev.invoke(node, scope, args, this);
+          return ev.invoke(node, own, args, this);
         };
+    if (own !== scope) own.define((node.name as ts.Identifier).text, fn, node);
     callable.add(fn);
-    this.closures.set(fn, scope);
+    this.closures.set(fn, own);
     // What JavaScript would report for the function: its (inferred) name and arity.
     Object.defineProperty(fn, "name", { value: functionName(node), configurable: true }); // configurable, as JavaScript's: see nameFunction
     Object.defineProperty(fn, "length", { value: arity(node) });
@@ -330,7 +333,8 @@ export class Evaluator {
       const skip = thisParameter(node); // TypeScript's `this: T` is a type, not a parameter
       // A default runs before the parameters after it exist (`(a = b, b) => ...` throws in a run),
       // so those are in their dead zone, not read from around the function.
-      if (node.parameters.some((param) => param.initializer || !ts.isIdentifier(param.name))) {
+      const parameterExpressions = node.parameters.some((param) => param.initializer || !ts.isIdentifier(param.name));
+      if (parameterExpressions) {
         for (const param of node.parameters.slice(skip)) for (const name of boundNames(param.name)) scope.declare(name, { state: "uninitialized", value: undefined, node: param });
       }
       node.parameters.forEach((param, p) => {
@@ -353,7 +357,9 @@ export class Evaluator {
       const failuresBefore = this.failures;
       let completion: Completion;
       try {
-        completion = this.executeBlock(body.statements, scope);
+        // With defaults or patterns, the body's declarations live in a scope of their own, as in
+        // JavaScript: a closure in a default does not see them (`(f = () => x) => { const x = 1; ... }`).
+        completion = this.executeBlock(body.statements, parameterExpressions ? new Scope(scope) : scope);
       } catch (e) {
         if (!(e instanceof Thrown)) throw e;
         this.recover(e);

@@ -908,23 +908,22 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
  * from a run's: GANTRY1100. Decorators from packages cannot reach what Gantry reads.
  */
 function reportDecorators(record: ModuleRecord, ev: Evaluator): void {
-  const visit = (node: ts.Node): void => {
+  if (!record.file.text.includes("@")) return; // most modules: no decorator, no walk
+  // A walk with a list, not recursion: an expression nested thousands deep is GANTRY1108 elsewhere, not a crash here.
+  const pending: ts.Node[] = record.file.statements.filter((st) => !hasModifier(st, ts.SyntaxKind.DeclareKeyword)).reverse();
+  const push = (node: ts.Node) => void pending.push(node);
+  for (let node = pending.pop(); node; node = pending.pop()) {
     if (ts.isDecorator(node)) {
       const local = firstLocalReference(node.expression, record);
       if (local) {
         ev.recover(new StaticError("GANTRY1100", node, `decorator @${local.text} runs when the class is defined and could change the module's values or throw, but Gantry does not evaluate classes`, "Register or build values in plain declarations (`const registry = [StepA, ...]`); keep decorated classes out of modules that pipelines import."));
       }
-      return;
-    }
-    // A function's body runs only when it is called, and Gantry refuses classes there (GANTRY1106);
-    // a method's decorators, and its parameters', run when its class is defined.
-    if (ts.isFunctionLike(node) && !ts.isClassLike(node)) {
-      if (ts.isClassElement(node)) for (const d of [node, ...node.parameters].flatMap((n) => (ts.canHaveDecorators(n) && ts.getDecorators(n)) || [])) visit(d);
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  for (const statement of record.file.statements) if (!hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) visit(statement);
+    } else if (ts.isFunctionLike(node) && !ts.isClassLike(node)) {
+      // A function's body runs only when it is called, and Gantry refuses classes there (GANTRY1106);
+      // a method's decorators, and its parameters', run when its class is defined.
+      if (ts.isClassElement(node)) for (const d of [node, ...node.parameters].flatMap((n) => (ts.canHaveDecorators(n) && ts.getDecorators(n)) || [])) push(d);
+    } else ts.forEachChild(node, push);
+  }
 }
 
 /** The first identifier in `expression` that names one of the module's own values (not a package import, nor a global). */
