@@ -1418,8 +1418,8 @@ export default pipeline("m", {}, (p) => {
     expect(ds[3]!.message).toMatch(/Cannot use 'in' operator/);
   });
 
-  it("GANTRY1107: await, an async helper, and an async function declaration", async () => {
-    const source = body("  const v = await 1;\n  const load = async () => 1;\n  async function later() {}", "");
+  it("GANTRY1107: await, an async helper, and an async function declaration, when called", async () => {
+    const source = body("  const v = await 1;\n  const load = async () => 1;\n  async function later() {}\n  load();\n  later();", "");
     const ds = await diagnose(source.replace("(p) =>", "async (p) =>"));
     const shifted = source.replace("(p) =>", "async (p) =>");
     expect(ds.map(where)).toEqual([
@@ -1433,6 +1433,21 @@ export default pipeline("m", {}, (p) => {
       `GANTRY1107 ${loc("main.ts", source, "async function later")}`,
     ]);
     expect(ds2.every((d) => d.hint)).toBe(true);
+  });
+
+  it("GANTRY1107 only when an async or generator function is called: declaring or exporting one computes nothing (from review)", async () => {
+    const source = `import { pipeline } from "gantry";
+export default pipeline("asyncexp", {}, (p) => {
+  const poll = async () => 1;
+  p.task("x", { image: "busybox" });
+});
+export async function waitForCompletion(name: string) { return name; }
+export function* names() { yield "a"; }
+export const later = async () => 1;
+`;
+    const r = await compileFiles({ "main.ts": source, "lib/util.ts": "export async function unused() {}\nexport function* gen() {}\n" }, ["."]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => p.name)).toEqual(["asyncexp"]);
   });
 
   it("GANTRY1108: unbounded recursion, linear and branching, is reported once and quickly", async () => {

@@ -284,19 +284,22 @@ export class Evaluator {
 
   /** A user function as a real JavaScript function that interprets its body when called. */
   closure(node: ts.FunctionLikeDeclaration, scope: Scope): Function {
-    if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || node.asteriskToken) {
-      throw new StaticError("GANTRY1107", node, "async and generator functions are not evaluated at compile time", "Write the helper as a plain synchronous function that returns the value.");
-    }
+    // Declaring one computes nothing (an exported helper no pipeline calls is fine); calling one is the error.
+    const unsupported = node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) || node.asteriskToken;
     // A function other than an arrow takes `this` from its call (`o.m()`, a built-in's thisArg), as in
     // strict mode: undefined when called plainly. An arrow reads its surroundings' (`ThisKeyword`).
     const ev = this;
     // A named function expression sees its own name (`function f(n) { ... f(n - 1) }`), in a scope between it and its surroundings.
     const own = ts.isFunctionExpression(node) && node.name ? new Scope(scope) : scope;
-    const fn = ts.isArrowFunction(node)
-      ? (...args: unknown[]) => this.invoke(node, own, args)
-      : function (this: unknown, ...args: unknown[]) {
-          return ev.invoke(node, own, args, this);
-        };
+    const fn = unsupported
+      ? () => {
+          throw new StaticError("GANTRY1107", node, "async and generator functions are not evaluated at compile time", "Write the helper as a plain synchronous function that returns the value.");
+        }
+      : ts.isArrowFunction(node)
+        ? (...args: unknown[]) => this.invoke(node, own, args)
+        : function (this: unknown, ...args: unknown[]) {
+            return ev.invoke(node, own, args, this);
+          };
     if (own !== scope) own.define((node.name as ts.Identifier).text, fn, node);
     callable.add(fn);
     this.closures.set(fn, own);
