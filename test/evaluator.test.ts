@@ -1435,6 +1435,13 @@ export default pipeline("m", {}, (p) => {
     expect(ds2.every((d) => d.hint)).toBe(true);
   });
 
+  it("a byte-order mark is not a column: positions on line 1 are TypeScript's, and code frames do not show it (from review)", async () => {
+    const source = `import { pipeline } from "gantry"; const x = Math.random();\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "x" + x }); });\n`;
+    const r = await compileFiles({ "main.ts": "\ufeff" + source }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1105 ${loc("main.ts", source, "Math.random")}`]);
+    expect(r.sources.get("main.ts")).toBe(source);
+  });
+
   it("GANTRY1107 only when an async or generator function is called: declaring or exporting one computes nothing (from review)", async () => {
     const source = `import { pipeline } from "gantry";
 export default pipeline("asyncexp", {}, (p) => {

@@ -52,7 +52,8 @@ export function createSourceProgram(cwd: string): SourceProgram {
       let sf: ts.SourceFile | undefined;
       let text = sources.get(absolutePath);
       try {
-        if (text === undefined) sources.set(absolutePath, (text = fs.readFileSync(absolutePath, "utf8")));
+        // Without a byte-order mark, as TypeScript reads files: it would count as a column of line 1 and show in code frames.
+        if (text === undefined) sources.set(absolutePath, (text = withoutBom(fs.readFileSync(absolutePath, "utf8"))));
         sf = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.Latest, true, scriptKind(absolutePath));
       } catch (e) {
         sf = undefined;
@@ -187,3 +188,5 @@ function beyondNode(sf: ts.SourceFile): ts.DiagnosticWithLocation[] {
   visit(sf);
   return out;
 }
+
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
