@@ -12,7 +12,7 @@ import { compileBatch, mergeBatches, type Backend } from "./batch.js";
 import { cachedBatches, type CacheUse } from "./cache/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
-import { createSourceProgram, typecheck } from "./phases/1-parse/index.js";
+import { createSourceProgram, readFailure, typecheck } from "./phases/1-parse/index.js";
 
 export { compileBatch, emitPipelines, mergeBatches, type Backend, type Batch, type Claim } from "./batch.js";
 
@@ -99,12 +99,17 @@ export async function loadBackend(options: CompileOptions): Promise<Backend> {
 }
 export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
   const files = new Set<string>();
+  const unreadable = new Map<string, string>();
+  // The globbing library skips a folder it cannot read; told, a compile fails rather than drop its
+  // pipelines (and the CLI prune their manifests).
+  const noting = { readdir: readdirNoting(unreadable) };
+  const walk = (pattern: string, cwd: string) => glob(pattern, { cwd, absolute: true, ignore: IGNORE, fs: noting });
   for (const p of options.paths) {
     // A glob (`pipelines/**/*.ts`, `teams/*/flows`) selects files relative to cwd, same ignores.
     if (isDynamicPattern(p)) {
-      const matched = await glob(p, { cwd: options.cwd, absolute: true, ignore: IGNORE });
+      const matched = await walk(p, options.cwd);
       const sources = matched.filter((f) => /\.(m|c)?ts$/.test(f));
-      if (sources.length === 0) diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources match ${p}` });
+      if (sources.length === 0 && unreadable.size === 0) diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources match ${p}` });
       for (const f of sources) files.add(path.normalize(f));
       continue;
     }
@@ -112,16 +117,52 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     let stat: fs.Stats;
     try {
       stat = fs.statSync(abs);
-    } catch {
-      diagnostics.push({ code: "GANTRY1001", severity: "error", message: `no such file or directory: ${p}` });
+    } catch (e) {
+      const reason = readFailure(e);
+      diagnostics.push({ code: "GANTRY1001", severity: "error", message: reason === "no such file" ? `no such file or directory: ${p}` : `cannot read ${p}: ${reason}` });
       continue;
     }
     if (stat.isDirectory()) {
-      for (const f of await glob(SOURCE_GLOB, { cwd: abs, absolute: true, ignore: IGNORE })) files.add(path.normalize(f));
-    } else files.add(abs);
+      for (const f of await walk(SOURCE_GLOB, abs)) files.add(path.normalize(f));
+    } else if (stat.isFile()) files.add(abs);
+    // A FIFO would block the read for ever, a device never end.
+    else diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${p}: not a regular file` });
+  }
+  for (const [folder, reason] of [...unreadable].sort()) {
+    diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read folder ${path.relative(options.cwd, folder).split(path.sep).join("/") || "."}: ${reason}` });
   }
   if (files.size === 0 && diagnostics.length === 0) {
     diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources found in ${options.paths.join(", ")}` });
   }
-  return [...files].sort();
+  return regularFilesOnce([...files].sort());
+}
+
+/** `fs.readdir` for the globbing library that notes each folder it cannot read, and why (a folder gone meanwhile is no loss). */
+function readdirNoting(unreadable: Map<string, string>): typeof fs.readdir {
+  return ((dir: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
+    fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
+      if (err && err.code !== "ENOENT" && err.code !== "ENOTDIR") unreadable.set(path.resolve(String(dir)), readFailure(err));
+      callback(err, entries);
+    });
+  }) as unknown as typeof fs.readdir;
+}
+
+/**
+ * Each source once, by the file it is (a folder linked into another, `team/up -> ..`, shows the same
+ * files under two paths: the first in order is kept), and regular files only: a link in a folder to
+ * a FIFO or a device would block or never end the read.
+ */
+function regularFilesOnce(sorted: string[]): string[] {
+  const seen = new Set<string>();
+  return sorted.filter((f) => {
+    try {
+      if (!fs.statSync(f).isFile()) return false;
+      const real = fs.realpathSync.native(f);
+      if (seen.has(real)) return false;
+      seen.add(real);
+      return true;
+    } catch {
+      return true; // gone or unreadable since the walk: reading it reports why
+    }
+  });
 }

@@ -1,3 +1,3 @@
-export { createSourceProgram, isDeclarationFile, isJavaScript, type SourceProgram } from "./parse.js";
+export { createSourceProgram, isDeclarationFile, isJavaScript, readFailure, type SourceProgram } from "./parse.js";
 export { typecheck } from "./typecheck.js";
 export { bindingIdentifiers } from "./binding-names.js";

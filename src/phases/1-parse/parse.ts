@@ -138,9 +138,17 @@ function unparenthesizedNullishMixes(sf: ts.SourceFile): { start: number; messag
 }
 
 /** Why a file could not be read, without its absolute path (output never holds one). */
-function readFailure(e: unknown): string {
+/** Why a file or folder could not be read, in words (an errno code as such otherwise). */
+export function readFailure(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
-  const known: Record<string, string> = { ENOENT: "no such file", EACCES: "permission denied", EISDIR: "it is a directory", EPERM: "operation not permitted" };
+  const known: Record<string, string> = {
+    ENOENT: "no such file",
+    EACCES: "permission denied",
+    EISDIR: "it is a directory",
+    EPERM: "operation not permitted",
+    ELOOP: "too many levels of symbolic links",
+    ENOTDIR: "a folder on its path is a file",
+  };
   return (code && known[code]) ?? (code ? `read failed (${code})` : "read failed");
 }
 

@@ -1,0 +1,75 @@
+/**
+ * What `gantry compile <paths>` reads: a folder it cannot read fails the compile (rather than drop
+ * its pipelines and prune their manifests), what is not a regular file is refused or skipped without
+ * blocking, and a file reached twice through a linked folder is compiled once. The real CLI on real
+ * folders, links and FIFOs.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { gantry, gantryAsOtherUser, snapshotDir, tempProject } from "./support/cli.js";
+
+const pipelineFile = (name: string) => `import { pipeline } from "gantry";\nexport default pipeline("${name}", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+/** The pipeline manifests in an output folder (its kustomization.yaml aside). */
+const manifests = (dir: string) => Object.keys(snapshotDir(dir)).filter((f) => f !== "kustomization.yaml").sort();
+const team = () => tempProject({ "pipelines/team-a/alpha.ts": pipelineFile("alpha"), "pipelines/team-b/beta.ts": pipelineFile("beta") });
+
+describe("compile inputs", () => {
+  const asOtherUser = gantryAsOtherUser();
+  it.skipIf(asOtherUser === undefined)("a folder under the inputs that cannot be read fails the compile and leaves the output as it was (from review: its manifests were pruned, exit 0)", () => {
+    const cwd = team();
+    spawnSync("chmod", ["-R", "a+rwX", cwd]);
+    const first = asOtherUser!(["compile", "pipelines", "--out", "out"], cwd);
+    expect(first.code, first.stderr).toBe(0);
+    const before = snapshotDir(path.join(cwd, "out"));
+    expect(manifests(path.join(cwd, "out"))).toEqual(["alpha.yaml", "beta.yaml"]);
+    fs.chmodSync(path.join(cwd, "pipelines/team-b"), 0o000);
+    try {
+      for (const input of ["pipelines", "pipelines/**/*.ts"]) {
+        const r = asOtherUser!(["compile", input, "--out", "out"], cwd);
+        expect(r.code, r.stderr).toBe(1);
+        expect(r.stderr).toContain("error GANTRY1001: cannot read folder pipelines/team-b: permission denied");
+        expect(r.stderr).not.toContain("GANTRY1003");
+        expect(snapshotDir(path.join(cwd, "out"))).toEqual(before);
+      }
+    } finally {
+      fs.chmodSync(path.join(cwd, "pipelines/team-b"), 0o755);
+    }
+  });
+
+  it("a named input that is not a regular file is refused at once, not read (a FIFO would block for ever)", () => {
+    const cwd = tempProject({ "pipelines/alpha.ts": pipelineFile("alpha") });
+    spawnSync("mkfifo", [path.join(cwd, "f.ts")]);
+    const r = gantry(["compile", "f.ts", "pipelines", "--stdout"], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY1001: cannot read f.ts: not a regular file");
+  });
+
+  it("a link in an input folder to something not a regular file is skipped, and a link loop named is reported as one", () => {
+    const cwd = tempProject({ "pipelines/alpha.ts": pipelineFile("alpha") });
+    fs.symlinkSync("/dev/zero", path.join(cwd, "pipelines/zero.ts"));
+    const r = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(manifests(path.join(cwd, "out"))).toEqual(["alpha.yaml"]);
+    fs.symlinkSync("loop2.ts", path.join(cwd, "loop1.ts"));
+    fs.symlinkSync("loop1.ts", path.join(cwd, "loop2.ts"));
+    const loop = gantry(["compile", "loop1.ts", "--stdout"], cwd);
+    expect(loop.code).toBe(1);
+    expect(loop.stderr).toContain("error GANTRY1001: cannot read loop1.ts: too many levels of symbolic links");
+  });
+
+  it("a file reached twice through a linked folder is compiled once, not reported as a duplicate of itself (from review)", () => {
+    const cwd = team();
+    fs.symlinkSync("..", path.join(cwd, "pipelines/team-a/up"));
+    const r = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("GANTRY2009");
+    expect(manifests(path.join(cwd, "out"))).toEqual(["alpha.yaml", "beta.yaml"]);
+    // Named twice, once through a link: once.
+    fs.symlinkSync("pipelines/team-a/alpha.ts", path.join(cwd, "alpha-link.ts"));
+    const twice = gantry(["compile", "pipelines/team-a/alpha.ts", "alpha-link.ts", "--stdout"], cwd);
+    expect(twice.code, twice.stderr).toBe(0);
+    expect(twice.stdout.match(/^kind: WorkflowTemplate$/gm)).toHaveLength(1);
+  });
+});
