@@ -1442,6 +1442,20 @@ export default pipeline("m", {}, (p) => {
     expect(r.sources.get("main.ts")).toBe(source);
   });
 
+  it.each([
+    ["arguments.length", "GANTRY1102", "rest parameter"],
+    ['require("os")', "GANTRY1105", "static `import"],
+    ['eval("1")', "GANTRY1105", "code built from strings"],
+    ["setTimeout(() => 1)", "GANTRY1105", "Remove the timer"],
+    ["globalThis.x", "GANTRY1105", "local module"],
+  ])("%s gets %s with a hint that fits it, not the pipeline-parameter one (from review)", async (expression, code, hint) => {
+    const source = `import { pipeline } from "gantry";\nexport default pipeline("x", {}, (p) => { const v = ${expression}; p.task("t", { image: "busybox", args: [String(v)] }); });\n`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`${code} ${loc("main.ts", source, expression.slice(0, 4))}`]);
+    expect(r.diagnostics[0]!.hint).toContain(hint);
+    expect(r.diagnostics[0]!.hint).not.toContain("pipeline parameter");
+  });
+
   it("GANTRY1107 only when an async or generator function is called: declaring or exporting one computes nothing (from review)", async () => {
     const source = `import { pipeline } from "gantry";
 export default pipeline("asyncexp", {}, (p) => {

@@ -284,12 +284,22 @@ export const runtimeOnly: ReadonlyMap<string, string> = new Map([
   ["__filename", "paths of the compiling machine must not leak into manifests"],
 ]);
 
+/** What to do instead, for the names of `runtimeOnly` a pipeline parameter would not replace. */
+export const runtimeOnlyHints: ReadonlyMap<string, string> = new Map([
+  ["require", "Import local modules with a static `import ... from \"./lib.js\"`; packages other than \"gantry\" are not evaluated."],
+  ...(["eval", "Function"] as const).map((n) => [n, "Write the code itself in the module: code built from strings is never evaluated."] as const),
+  ...(["globalThis", "window"] as const).map((n) => [n, "Declare the value with `const` in a local module and import it."] as const),
+  ...(["setTimeout", "setInterval"] as const).map((n) => [n, "Remove the timer: a pipeline is built once, at compile time. For timing at run time, use a task's `timeout` or the pipeline's schedule."] as const),
+  ["Promise", "Write the helper as a plain synchronous function that returns the value."],
+]);
+
 /**
  * JavaScript built-ins that compute the same on every run but that Gantry does not evaluate, with
  * what to write instead: "cannot find name" would wrongly suggest they do not exist.
  */
 export const notEvaluated: ReadonlyMap<string, string> = new Map([
   ...(["Map", "Set", "WeakMap", "WeakSet", "WeakRef"] as const).map((n) => [n, "Use plain objects (`Record<string, T>`) and arrays."] as const),
+  ["arguments", "Use a rest parameter (`function f(...args: string[])`)."],
   ["structuredClone", "Copy with spreads (`{ ...o }`, `[...a]`), or `JSON.parse(JSON.stringify(o))`."],
   ["Symbol", "Use string keys."],
   ["BigInt", "Use numbers, or strings for large values."],

@@ -1,5 +1,5 @@
 import { ts } from "ts-morph";
-import { globals, notEvaluated, runtimeOnly } from "../builtins.js";
+import { globals, notEvaluated, runtimeOnly, runtimeOnlyHints } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { readBinding } from "../scope.js";
 import { unboundDeclaration } from "../syntax.js";
@@ -21,7 +21,8 @@ export const Identifier: ExpressionVisitor<ts.Identifier> = (node, scope) => {
     throw new StaticError("GANTRY1102", node.parent, `\`Date.${member}\` is not evaluated at compile time`, "Write the timestamp or date string you need as a literal, or declare a pipeline parameter for it.");
   }
   if (why) {
-    throw new StaticError("GANTRY1105", node, `\`${name}\` has no value at compile time: ${why}`, "Declare a pipeline parameter (`parameters: { x: { default: ... } }`, read as `p.params.x`) or use a runtime expression of the target.");
+    const hint = runtimeOnlyHints.get(name) ?? "Declare a pipeline parameter (`parameters: { x: { default: ... } }`, read as `p.params.x`) or use a runtime expression of the target.";
+    throw new StaticError("GANTRY1105", node, `\`${name}\` has no value at compile time: ${why}`, hint);
   }
   if (name === "console") {
     throw new StaticError("GANTRY1102", node, "`console` is not available at compile time, except to call its logging methods directly", "Call it as `console.log(x)` (evaluated, printing nothing), or remove it.");
