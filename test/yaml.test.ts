@@ -1,14 +1,19 @@
 /**
- * Gantry's YAML writer must produce exactly what the `yaml` library produces (the library renders
- * every scalar; Gantry only lays out the blocks). Checked on the examples and on random documents.
+ * Gantry's YAML writer must produce exactly what the `yaml` library produces with the writer's
+ * options (the library renders every scalar; Gantry only lays out the blocks). Checked on the
+ * examples and on random documents. And what it writes must read back the same in YAML 1.1 (go-yaml
+ * v2 under sigs.k8s.io/yaml, PyYAML, `yaml` in 1.1 mode) as in YAML 1.2.
  */
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
-import { documentYaml, isPlainKey, isPlainValue, prune } from "../src/output/yaml.js";
+import { parse, parseAllDocuments, stringify } from "yaml";
+import { documentYaml, isPlainKey, isPlainValue, prune, YAML_OPTIONS, yaml11NonString } from "../src/output/yaml.js";
+import { gantry, tempProject } from "./support/cli.js";
 import { compileExamples } from "./support/examples.js";
 import { rng } from "./support/rng.js";
 
-const reference = (v: unknown) => stringify(prune(v), { lineWidth: 0, indent: 2, aliasDuplicateObjects: false });
+const reference = (v: unknown) => stringify(prune(v), YAML_OPTIONS);
+/** What the writer wrote before it quoted for YAML 1.1 readers: `yaml`'s YAML 1.2 core schema alone. */
+const coreOnly = (v: unknown) => stringify(prune(v), { lineWidth: 0, indent: 2, aliasDuplicateObjects: false });
 
 
 const STRINGS = [
@@ -63,13 +68,13 @@ describe("keys over YAML's 1,024-character limit for implicit keys", () => {
 });
 
 describe("the plain-string fast paths", () => {
-  const viaYaml = (w: string) => stringify({ k: w }, { lineWidth: 0 }).slice(3, -1);
+  const viaYaml = (w: string) => stringify({ k: w }, YAML_OPTIONS).slice(3, -1);
 
   it("keys: agree with yaml on 20,000 random strings of their character class, and on keyword look-alikes", () => {
     const r = rng(7);
     const first = "abcdefxyzABCDEFXYZ_";
     const rest = "abcdefnotruelsxyzABCDEFNOTRUELS0123456789_-./";
-    const words = ["True", "TRUE", "False", "NULL", "Null", "nULL", "yes", "No", "ON", "off", "y", "N", "Inf", "inf", "NaN", "nan", "e5", "E10", "x_", "_", "a.", "a/", "a-", "_1", "tRUE"];
+    const words = ["True", "TRUE", "False", "NULL", "Null", "nULL", "yes", "No", "ON", "off", "y", "N", "Inf", "inf", "NaN", "nan", "e5", "E10", "e-5", "e5x", "e2e", "eta", "e", "x_", "_", "a.", "a/", "a-", "_1", "tRUE"];
     for (let i = 0; i < 20000; i++) {
       let s = first[Math.floor(r() * first.length)]!;
       for (let j = Math.floor(r() * 8); j > 0; j--) s += rest[Math.floor(r() * rest.length)]!;
@@ -77,7 +82,7 @@ describe("the plain-string fast paths", () => {
     }
     let fast = 0;
     for (const w of words) {
-      if (isPlainKey(w)) (fast++, expect(stringify({ [w]: 0 }, { lineWidth: 0 }), w).toBe(`${w}: 0\n`));
+      if (isPlainKey(w)) (fast++, expect(stringify({ [w]: 0 }, YAML_OPTIONS), w).toBe(`${w}: 0\n`));
       expect(documentYaml({ [w]: w })).toBe(reference({ [w]: w }));
     }
     expect(fast).toBeGreaterThan(15000); // the class is exercised, not just its rejections
@@ -96,6 +101,7 @@ describe("the plain-string fast paths", () => {
       "--", "---", "--x", "---x", "-", "-x", "-1", "-.5", "-inf", "-.inf", "-_", "- x", "-- x", ".", "..", "...", "./", "../a", ".../a", ".5", ".inf",
       "/", "/a", "/a:", "a:", "a: b", "a:b", "a #b", "a#b", "a ", "a  b", "sha256:0f", "img:1.2", "--date={{p}}", "x=1,y=[2]", "a'b", 'a"b', "k: v",
       "true", "True", "yes", "null", "Null", "NULL", "on", "off", "n", "y", "nan", "inf", "e5", "_true", "trueish",
+      "E+5", "e-5", "-e5", "-E5", "-e", "-ex", "e2e", "-_1", "-_", "-_x", "-__0x1f", "=", "<<",
     ];
     for (let i = 0; i < 40000; i++) {
       let s = "";
@@ -109,5 +115,138 @@ describe("the plain-string fast paths", () => {
       expect(documentYaml(doc), JSON.stringify(w)).toBe(reference(doc));
     }
     expect(fast).toBeGreaterThan(10000);
+  });
+});
+
+/**
+ * Strings a YAML 1.1 reader takes for something else when written plain. Kubernetes tooling reads
+ * manifests with sigs.k8s.io/yaml, a fork of go-yaml v2 (YAML 1.1): a plain `on: yes` label is the
+ * map {true: true} there, and `value: 1_000` the number 1000.
+ */
+describe("strings YAML 1.1 reads as something else", () => {
+  // go-yaml v2.4.0 (gopkg.in/yaml.v2, Debian's golang-gopkg-yaml.v2-dev) decoding `k: <s>` into
+  // interface{}, as sigs.k8s.io/yaml does: these came back as booleans, nulls, ints or floats...
+  const GO_YAML_V2_NON_STRINGS = [
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+    "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+    "0", "-0", "+1", "12", "007", "08", "09", "0_8", "1_000", "10_000", "8_8", "-1_0", "+_1", "-_1", "1__", "-__0x1f", "0b101", "0B101", "-0b1", "+0b1",
+    "0b_1", "0b-1", "0b+1", "0x1F", "0X1F", "+0x1f", "0x_1F", "0_x1F", "0o17", "0O17", "-0o17", "0777", "07_7", "9223372036854775808",
+    "18446744073709551616", "-9223372036854775809", "1.", "1.5", "-1.5", "+.5", "1_000.5", "1e5", "1E5", "1e+5", "1e-5", "1.e5", "1_e5", "1e_5",
+    "-1_0e1_0", ".5", ".5e3", ".5E+3", ".5_0", ".5e1_0",
+  ];
+  // ...and these as themselves (go-yaml ignores base 60, hands dates to interface{} as strings, and
+  // its `<<` is a merge key only as a key; those and `=` are quoted for the other YAML 1.1 readers).
+  const GO_YAML_V2_STRINGS = [
+    "yes!", "yess", "oN", "nO", "y_", "NULLs", "nil", "None", "NaN", "nan", "inf", "+inf", "-Infinity", ".nAn", ".5.", "._5", "._", ".", "..", "...",
+    "-.", "+.", "+", "-_", "+_", "_1", "__1", "0b", "0o", "0x", "+0b-1", "-0b+1", "0x1p3", "1e", "e5", "-e5", "E+5", "e2e", "1:20", "190:20:30",
+    "-1:20", "1:20.5", "12:30", "1.2.3", "v1.2", "1,000", "1 000", "0x1G", "0b102", "0o18",
+  ];
+  // Others' YAML 1.1 readings: base 60, dates, `yaml`'s loose floats, the value and merge keys.
+  const OTHER_1_1 = ["1:20", "190:20:30", "-1:20", "1:20.5", "12:30", "2001-12-14", "2001-1-2", "2001-12-14t21:59:43.10-05:00",
+    "2001-12-14 21:59:43.10 -5", "2001-12-14T21:59:43Z", ".", "-.", "+.", "._", "e5", "E5", "-e5", "E+5", "e-5", "=", "<<", ""];
+  const AMBIGUOUS = [...GO_YAML_V2_NON_STRINGS, ...OTHER_1_1];
+
+  /** `s` as a key and a value at the top level, nested in maps, and in sequences. */
+  const everywhere = (s: string) => ({ [s]: s, k: s, list: [s, { [s]: [s] }], nested: { deeper: { [s]: s, list: [s] } } });
+
+  it("yaml11NonString follows go-yaml v2.4.0: true for what it decodes as a non-string, false for the rest", () => {
+    for (const s of GO_YAML_V2_NON_STRINGS) expect(yaml11NonString(s), s).toBe(true);
+    for (const s of GO_YAML_V2_STRINGS) expect(yaml11NonString(s), s).toBe(false);
+  });
+
+  it("are quoted as keys and values at any depth, and read back as themselves in YAML 1.1 and 1.2", () => {
+    for (const s of AMBIGUOUS) {
+      const doc = everywhere(s);
+      const text = documentYaml(doc);
+      expect(text, s).toBe(reference(doc));
+      expect(parse(text, { version: "1.1" }), `${s}\n${text}`).toEqual(doc);
+      expect(parse(text), `${s}\n${text}`).toEqual(doc);
+      // Quoted the way the library quotes `"true"` and `"123"` (none of these needs escaping).
+      expect(documentYaml({ [s]: s, list: [s] }), s).toBe(`"${s}": "${s}"\nlist:\n  - "${s}"\n`);
+    }
+    expect(documentYaml({ "true": "123" })).toBe(`"true": "123"\n`);
+  });
+
+  it("the reviewer's case: labels, args, env and a node selector", () => {
+    const task = { args: ["--dry-run", "no"], env: [{ name: "FEATURE_X", value: "on" }, { name: "LIMIT", value: "10_000" }], labels: { on: "yes", n: "y" }, nodeSelector: { no: "off" } };
+    expect(documentYaml(task)).toBe(
+      'args:\n  - --dry-run\n  - "no"\nenv:\n  - name: FEATURE_X\n    value: "on"\n  - name: LIMIT\n    value: "10_000"\n' +
+        'labels:\n  "on": "yes"\n  "n": "y"\nnodeSelector:\n  "no": "off"\n',
+    );
+    expect(parse(documentYaml(task), { version: "1.1" })).toEqual(task);
+  });
+
+  // Strings over the characters YAML 1.1's numbers, words and dates are made of. Each must read back
+  // as itself in both versions, and be quoted only where `yaml`'s 1.2 core schema alone would have
+  // written it plain yet some YAML 1.1 reader takes it for something else: every other string is
+  // written byte for byte as before.
+  it("on 6,000 random strings of numbers, words and dates: read back in 1.1 and 1.2, quoted only when needed", () => {
+    const r = rng(1_1);
+    const alphabets = ["0123456789_", "019_.eE+-", "0xXbBoO17fF_+-", "12:05_.-", "2001-12 tTZ:.5+", "yYnNoOfFeEsS~.<=", "0123456789_+-.:eExXbBoOyYnN~<= /"];
+    const strings = new Set<string>();
+    for (let i = 0; strings.size < 6000; i++) {
+      const set = alphabets[i % alphabets.length]!;
+      let s = "";
+      for (let j = 1 + Math.floor(r() * 7); j > 0; j--) s += set[Math.floor(r() * set.length)]!;
+      strings.add(s);
+    }
+    let requoted = 0;
+    let plain = 0;
+    for (const s of strings) {
+      const doc = { [s]: s, list: [s], nested: { [s]: s } };
+      const text = documentYaml(doc);
+      expect(parse(text, { version: "1.1" }), JSON.stringify(s)).toEqual(doc);
+      expect(parse(text), JSON.stringify(s)).toEqual(doc);
+      const before = coreOnly(doc);
+      if (text === before) {
+        if (!/"/.test(text)) plain++;
+        continue;
+      }
+      requoted++;
+      let readBefore: unknown;
+      try {
+        readBefore = parse(before, { version: "1.1" });
+      } catch {
+        readBefore = undefined; // e.g. `<<: x`, a merge key that is not a map
+      }
+      expect(yaml11NonString(s) || JSON.stringify(readBefore) !== JSON.stringify(doc), JSON.stringify(s)).toBe(true);
+    }
+    expect(requoted).toBeGreaterThan(300); // both branches are exercised
+    expect(plain).toBeGreaterThan(3000);
+  });
+
+  it("through the CLI, on --target argo and --target jobs, read the same in YAML 1.1 as in 1.2", () => {
+    const dir = tempProject({
+      "p.ts": `import { pipeline } from "gantry";
+export default pipeline("yaml-keys", { parameters: { confirm: { default: "yes" }, batch: { default: "1_000" } } }, (p) => {
+  p.task("x", { image: "busybox:1.36", args: ["--dry-run", "no"], env: { FEATURE_X: "on", LIMIT: "10_000" },
+    labels: { on: "yes", n: "y" }, nodeSelector: { no: "off" } });
+});
+`,
+    });
+    for (const target of ["argo", "jobs"]) {
+      const r = gantry(["compile", "p.ts", "--stdout", "--target", target], dir);
+      expect(r.code, r.stderr).toBe(0);
+      const read = (version: "1.1" | "1.2") => parseAllDocuments(r.stdout, { version }).map((d) => d.toJS() as unknown);
+      const docs = read("1.1");
+      expect(docs).toEqual(read("1.2"));
+      const objects: Record<string, unknown>[] = [];
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v !== null && typeof v === "object") (objects.push(v as Record<string, unknown>), Object.values(v).forEach(walk));
+      };
+      walk(docs);
+      const has = (want: Record<string, unknown>) => objects.some((o) => Object.entries(want).every(([k, v]) => JSON.stringify(o[k]) === JSON.stringify(v)));
+      expect(has({ on: "yes", n: "y" }), target).toBe(true);
+      expect(has({ no: "off" }), target).toBe(true);
+      expect(has({ name: "FEATURE_X", value: "on" }), target).toBe(true);
+      expect(has({ name: "LIMIT", value: "10_000" }), target).toBe(true);
+      expect(has({ args: ["--dry-run", "no"] }), target).toBe(true);
+      if (target === "argo") {
+        expect(has({ name: "confirm", value: "yes" })).toBe(true);
+        expect(has({ name: "batch", value: "1_000" })).toBe(true);
+      }
+      expect(r.stdout, target).toMatch(/\n +"on": "yes"\n/);
+    }
   });
 });

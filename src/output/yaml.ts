@@ -6,14 +6,87 @@
  * document model dominated compile time (DESIGN §6: compiling should cost about a parse). Every
  * scalar and key is still rendered by `yaml` itself, so quoting and block scalars follow the
  * library exactly; a test checks the whole output against `yaml.stringify` byte for byte.
+ *
+ * The output is YAML 1.2, but much of the tooling that reads manifests is YAML 1.1: Kubernetes'
+ * sigs.k8s.io/yaml is go-yaml v2, which reads plain `yes`, `on`, `y`, `1_000`, `0b101` or `0x1F`
+ * as booleans and numbers, and PyYAML and `yaml`'s own 1.1 mode add base 60 (`1:20`) and dates. So
+ * the library is also told (its `compat` option) to quote every string that such a reader would
+ * not read back as that string; it quotes them the way it quotes `"true"` or `"123"`.
  */
-import { stringify } from "yaml";
+import { Schema, stringify, type ScalarTag } from "yaml";
 import { memoize } from "../util/memo.js";
 
-const OPTIONS = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
-const renderScalar = memoize((value: string | number | boolean | null) => stringify({ k: value }, OPTIONS).slice(3, -1), 100_000);
+const GO_YAML_V2_WORDS = new Set([
+  ...["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE"],
+  ...["on", "On", "ON", "off", "Off", "OFF", "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN"],
+  ...[".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", "<<", "="],
+]);
+const GO_DOT_FLOAT = /^\.[0-9]+(?:_[0-9]+)*(?:[eE][-+]?[0-9]+(?:_[0-9]+)*)?$/;
+const GO_NUMBER = /^(?:[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)|0b[-+][01]+)$/;
+const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/;
+
+/**
+ * Whether go-yaml v2 reads the plain scalar `s` as something other than the string `s`: its
+ * `resolve` for an untagged scalar (resolve.go of v2.4.0, the version sigs.k8s.io/yaml forks), which
+ * picks a rule by the first character:
+ *   - its table of words: the booleans y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|
+ *     FALSE|on|On|ON|off|Off|OFF, the nulls ~|null|Null|NULL and the empty string, .nan and .inf
+ *     in three casings, +-.inf, and `<<` (the merge key);
+ *   - `.` first: whatever Go's ParseFloat takes (`.5`, `.5e3`, `_` between digits);
+ *   - a digit, `+` or `-` first: with every `_` removed, whatever Go's ParseInt/ParseUint take in
+ *     base 0 (decimal, leading-0 octal, `0x`/`0o`/`0b` in either case, a sign first), or what its
+ *     yamlStyleFloat regex matches, or `0b` and a signed binary number; and dates (`2006-1-2`,
+ *     optionally with a time), which go-yaml v2 only hands to interface{} as strings but PyYAML and
+ *     `yaml` in 1.1 mode read as dates: matched here by the union of go-yaml's formats and the YAML
+ *     1.1 timestamp regex.
+ * Plus `=`, YAML 1.1's value key, on which PyYAML fails (it has no constructor for !!value). Numbers
+ * too large for Go, which go-yaml leaves as strings, match too: that only adds quotes.
+ * test/yaml.test.ts checks this against what go-yaml v2.4.0 itself decodes.
+ */
+export function yaml11NonString(s: string): boolean {
+  if (GO_YAML_V2_WORDS.has(s)) return true;
+  const c = s.charCodeAt(0);
+  if (c === 46) return GO_DOT_FLOAT.test(s);
+  if (c !== 43 && c !== 45 && !(c >= 48 && c <= 57)) return false;
+  return GO_NUMBER.test(s.includes("_") ? s.replaceAll("_", "") : s) || TIMESTAMP.test(s);
+}
+
+/** A tag's `test` that runs a function: `yaml` only ever calls `test()` on it. */
+class Predicate extends RegExp {
+  constructor(private readonly matches: (s: string) => boolean) {
+    super("(?!)");
+  }
+  override test(s: string): boolean {
+    return this.matches(s);
+  }
+}
+
+/**
+ * `yaml`'s own YAML 1.1 schema, as the regexes by which its scalar tags claim a plain string:
+ * booleans, nulls, numbers with `_`, base 60 such as `1:20`, dates, `<<`, and its loose floats `.`,
+ * `-.` and `e5`. (Given to the library as one tag rather than as its 1.1 schema: the library sets up
+ * a `compat` list on every call, which for ~15 tags cost more than the tests themselves.)
+ */
+const YAML_LIB_1_1 = new Schema({ schema: "yaml-1.1" }).tags.flatMap((t) => (t.default && t.test ? [t.test] : []));
+
+/**
+ * Besides its own (YAML 1.2 core) schema, `yaml` checks a string against its `compat` tags before
+ * writing it plain, and quotes it if one claims it: here one tag for every YAML 1.1 reading above.
+ */
+const YAML_1_1_READERS: ScalarTag[] = [
+  {
+    tag: "!yaml-1.1-non-string",
+    default: true,
+    test: new Predicate((s) => yaml11NonString(s) || YAML_LIB_1_1.some((re) => re.test(s))),
+    resolve: (s) => s,
+  },
+];
+
+/** The options of every `yaml` call here; tests compare the writer against `stringify` with them. */
+export const YAML_OPTIONS = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false, compat: YAML_1_1_READERS } as const;
+const renderScalar = memoize((value: string | number | boolean | null) => stringify({ k: value }, YAML_OPTIONS).slice(3, -1), 100_000);
 // Rendered nested: at column 0 a key such as `...` would need quotes that it does not need indented.
-const renderNestedKey = memoize((k: string) => stringify({ k: { [k]: 0 } }, OPTIONS).slice(5, -4), 100_000);
+const renderNestedKey = memoize((k: string) => stringify({ k: { [k]: 0 } }, YAML_OPTIONS).slice(5, -4), 100_000);
 
 /**
  * A scalar as `yaml` writes it as a map value: rendered in the context `k: <value>` so that a
@@ -37,13 +110,15 @@ const MAX_IMPLICIT_KEY = 1024;
 class LongKey extends Error {}
 
 function topLevelKey(k: string): string {
-  return stringify({ [k]: 0 }, OPTIONS).slice(0, -4);
+  return stringify({ [k]: 0 }, YAML_OPTIONS).slice(0, -4);
 }
 
 /**
  * Keys `yaml` always writes as they are, without asking it: a letter or `_` first, then letters,
- * digits, `_`, `-`, `.` and `/`, and not a word the YAML core schema reads as a boolean or null.
- * Everything else goes through the library. test/yaml.test.ts checks this class against `yaml`.
+ * digits, `_`, `-`, `.` and `/`; not a word YAML 1.1 or 1.2 reads as a boolean or null, nor an
+ * exponent such as `e5` (a float to `yaml` in 1.1 mode). A letter or `_` first rules out every
+ * other YAML 1.1 or 1.2 reading (see YAML_1_1_READERS). Everything else goes through the library.
+ * test/yaml.test.ts checks this class against `yaml`.
  */
 const CORE_WORDS = /^(true|false|null|y|n|yes|no|on|off)$/i;
 export function isPlainKey(s: string): boolean {
@@ -53,7 +128,7 @@ export function isPlainKey(s: string): boolean {
     const c = s.charCodeAt(i);
     if (!isWordStart(c) && (i === 0 || !((c >= 48 && c <= 57) || c === 45 || c === 46 || c === 47))) return false;
   }
-  return n > 0 && (n > 5 || !CORE_WORDS.test(s)); // the longest core word is "false"
+  return n > 0 && (n > 5 || !CORE_WORDS.test(s)) && !exponentAt(s, 0); // the longest core word is "false"
 }
 
 /**
@@ -63,11 +138,14 @@ export function isPlainKey(s: string): boolean {
  * would cost more than the rest of the writer. The class, by YAML 1.2's plain-scalar rules as the
  * library applies them (its `plainString`), kept narrow:
  *   - printable ASCII only (control and non-ASCII characters are the library's to escape);
- *   - first a letter or `_`; or `/`; or `-` followed by a letter, `_` or a second `-` (a flag,
- *     never a number, and not the `---` document marker); or `./` or `..` (a relative path,
- *     never a number like `.5` nor the `...` document marker);
+ *   - first a letter or `_`; or `/`; or `-` followed by a letter or a second `-` (a flag, never a
+ *     number, and not the `---` document marker; not `-_`, as go-yaml v2 drops `_` from `-_1`
+ *     and reads -1); or `./` or `..` (a relative path, never a number like `.5` nor the `...`
+ *     document marker);
  *   - no `: ` or ` #` inside (a key or a comment), and not ending with a space or `:`;
- *   - not a core-schema boolean or null word (a letter first rules out numbers).
+ *   - not a word YAML 1.1 or 1.2 reads as a boolean or null, nor an exponent such as `e5` or `-e5`
+ *     (floats to `yaml` in 1.1 mode); with the first character, that rules out every other
+ *     YAML 1.1 or 1.2 reading (see YAML_1_1_READERS).
  * test/yaml.test.ts checks it against the library on random strings of a wider alphabet.
  */
 export function isPlainValue(s: string): boolean {
@@ -82,13 +160,26 @@ export function isPlainValue(s: string): boolean {
   return prev !== 32 && prev !== 58 && (n > 5 || !CORE_WORDS.test(s));
 }
 
-const isWordStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+const isWordStart = (c: number) => isLetter(c) || c === 95;
+
+/**
+ * `e` or `E` at `i` followed by a digit or sign: the start of an exponent, which `yaml`'s YAML 1.1
+ * schema reads as a float even with no digits before it (`e5`, `E+1`). Also true of words such as
+ * `e2e`, which then only take the library's slower, cached path.
+ */
+function exponentAt(s: string, i: number): boolean {
+  if ((s.charCodeAt(i) | 32) !== 101) return false;
+  const c = s.charCodeAt(i + 1);
+  return (c >= 48 && c <= 57) || c === 43 || c === 45;
+}
 
 function startsPlainValue(s: string): boolean {
   const c = s.charCodeAt(0);
-  if (isWordStart(c) || c === 47) return true;
+  if (isWordStart(c)) return !exponentAt(s, 0);
+  if (c === 47) return true;
   const next = s.charCodeAt(1); // NaN past the end
-  if (c === 45) return isWordStart(next) || (next === 45 && s.charCodeAt(2) !== 45);
+  if (c === 45) return isLetter(next) ? !exponentAt(s, 1) : next === 45 && s.charCodeAt(2) !== 45;
   if (c === 46) return next === 47 || (next === 46 && s.charCodeAt(2) !== 46);
   return false;
 }
@@ -143,7 +234,7 @@ function block(value: Record<string, unknown> | unknown[], depth: number, inline
 }
 
 /**
- * One YAML document for a map, as `yaml.stringify(value, OPTIONS)` would write it. A document with
+ * One YAML document for a map, as `yaml.stringify(value, YAML_OPTIONS)` would write it. A document with
  * a key over YAML's 1,024-character limit for implicit keys (Kubernetes allows none that long) is
  * written by the library as a whole.
  */
@@ -152,7 +243,7 @@ export function documentYaml(value: Record<string, unknown>): string {
   try {
     return flat(block(value, 0, false));
   } catch (e) {
-    if (e instanceof LongKey) return stringify(prune(value), OPTIONS);
+    if (e instanceof LongKey) return stringify(prune(value), YAML_OPTIONS);
     throw e;
   }
 }
