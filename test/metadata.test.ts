@@ -175,7 +175,8 @@ describe("model checks", () => {
   it("GANTRY2012: partOf must be a valid label value; GANTRY2001: an empty owner", async () => {
     const src = source('{ partOf: "billing platform", owner: "" }', '  p.task("a", { image: "x" });');
     const r = await compileFiles({ "main.ts": src });
-    expect(r.diagnostics.map(where)).toEqual([`GANTRY2001 ${loc("main.ts", src, '""')}`]);
+    // Both: an invalid field no longer hides the checks of the others.
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY2012 ${loc("main.ts", src, '"billing platform"')}`, `GANTRY2001 ${loc("main.ts", src, '""')}`]);
     const src2 = source('{ partOf: "billing platform" }', '  p.task("a", { image: "x" });');
     const r2 = await compileFiles({ "main.ts": src2 });
     expect(r2.diagnostics.map(where)).toEqual([`GANTRY2012 ${loc("main.ts", src2, '"billing platform"')}`]);

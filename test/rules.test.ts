@@ -12,6 +12,7 @@ import {
   labelKey,
   labelValue,
   normalizeQuantity,
+  podSecurityAnnotation,
   quantity,
   resourceName,
   timeZone,
@@ -491,5 +492,35 @@ describe("timeZone", () => {
     [" UTC", "must not have leading or trailing whitespace"],
   ])("rejects %j", (s, reason) => {
     expectReason(timeZone(s), reason);
+  });
+});
+
+describe("podSecurityAnnotation", () => {
+  const APPARMOR = "container.apparmor.security.beta.kubernetes.io/main";
+  const SECCOMP_POD = "seccomp.security.alpha.kubernetes.io/pod";
+  const SECCOMP_MAIN = "container.seccomp.security.alpha.kubernetes.io/main";
+
+  it.each([
+    [APPARMOR, "runtime/default"],
+    [APPARMOR, "localhost/k8s-apparmor-example-deny-write"],
+    [SECCOMP_POD, "runtime/default"],
+    [SECCOMP_POD, "docker/default"],
+    [SECCOMP_MAIN, "localhost/profiles/audit.json"],
+    ["example.com/unconfined", "unconfined"],
+    ["container.example.com/x", "unconfined"],
+    ["seccomp.example.com/pod", "unconfined"],
+  ])("%s: %s is allowed", (key, value) => {
+    expect(podSecurityAnnotation(key, value)).toBeUndefined();
+  });
+
+  it.each([
+    [APPARMOR, "unconfined"],
+    [APPARMOR, ""],
+    [APPARMOR, "Runtime/Default"],
+    [SECCOMP_POD, "unconfined"],
+    [SECCOMP_MAIN, "unconfined"],
+    [SECCOMP_MAIN, "Unconfined"],
+  ])("%s: %j is rejected", (key, value) => {
+    expect(podSecurityAnnotation(key, value)).toMatch(/Pod Security Standards restricted profile/);
   });
 });

@@ -154,20 +154,27 @@ const taskFields = {
   ...ownership,
 };
 
-const noArgsWithScript = (t: { source?: string | undefined; args?: string[] | undefined }) => !(t.source !== undefined && t.args !== undefined);
-const noArgsWithScriptError = { error: "a script task (with `source`) cannot also have `args`", path: ["args"] };
+/** The one rule between a task's fields the schema has. Zod skips it when another field was rejected; validate.ts then applies it to the fields that validated. */
+export const noArgsWithScript = (t: { source?: string | undefined; args?: string[] | undefined }) => !(t.source !== undefined && t.args !== undefined);
+export const noArgsWithScriptError = { error: "a script task (with `source`) cannot also have `args`", path: ["args"] };
 
 export const taskSpecSchema = z.strictObject(taskFields).refine(noArgsWithScript, noArgsWithScriptError);
 
 /** A teardown names its setups; its trigger is fixed by the scope rules, so it takes none. */
-export const teardownSpecSchema = z
-  .strictObject({
-    ...taskFields,
-    trigger: z.never({ error: "a teardown's trigger is fixed: it runs once its scope has finished, if one of its setups succeeded" }).optional(),
-    setups: z.array(handle("`setups` takes handles returned by p.setup(...)")),
-    failsRun: z.boolean().optional(),
-  })
-  .refine(noArgsWithScript, noArgsWithScriptError);
+const teardownFields = {
+  ...taskFields,
+  trigger: z.never({ error: "a teardown's trigger is fixed: it runs once its scope has finished, if one of its setups succeeded" }).optional(),
+  setups: z.array(handle("`setups` takes handles returned by p.setup(...)")),
+  failsRun: z.boolean().optional(),
+};
+export const teardownSpecSchema = z.strictObject(teardownFields).refine(noArgsWithScript, noArgsWithScriptError);
+
+/**
+ * Every field optional, and no rule between fields: for the fields of a task that did validate
+ * when others did not (validate.ts), so their own checks still run in the same compile.
+ */
+export const taskPartSchema = z.strictObject(taskFields).partial();
+export const teardownPartSchema = z.strictObject(teardownFields).partial();
 
 export const taskDefaultsSchema = z.strictObject(common);
 
@@ -200,6 +207,8 @@ export const pipelineOptionsSchema = z.strictObject({
 });
 
 export type TaskSpecInput = z.infer<typeof taskSpecSchema> & { setups?: TaskHandle[]; failsRun?: boolean };
+/** What of a task validated: all of it, or the fields no schema issue was about. */
+export type TaskPartInput = Partial<TaskSpecInput>;
 export type TaskDefaultsInput = z.infer<typeof taskDefaultsSchema>;
 export type RetryInput = z.infer<typeof retry>;
 export type PipelineOptionsInput = z.infer<typeof pipelineOptionsSchema>;

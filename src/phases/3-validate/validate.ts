@@ -6,15 +6,32 @@
 import { DiagnosticBag, type Diagnostic, type Span } from "../../diagnostics/index.js";
 import type { TaskHandle } from "../../dsl/handle.js";
 import type * as IR from "../../ir/index.js";
+import { setOwn } from "../../util/own-property.js";
+import type { z } from "zod";
 import { checkCycles } from "./checks/graph.js";
 import { checkRetryCombination } from "./checks/retry.js";
 import { reportSchemaIssues } from "./checks/schema-issues.js";
 import { checkDefaultVolumes, checkParameterRefs, checkPipelineValues, checkRunbookUrl, checkTaskValues } from "./checks/values.js";
 import { below, type Where } from "./checks/where.js";
-import { pipelineOptionsSchema, taskSpecSchema, teardownSpecSchema, type TaskSpecInput } from "./input-schema.js";
+import { reportRuntimeParameter } from "./checks/runtime-parameters.js";
+import { invalidFields, validPart, without } from "./checks/valid-part.js";
+import {
+  noArgsWithScript,
+  noArgsWithScriptError,
+  pipelineOptionsSchema,
+  taskPartSchema,
+  taskSpecSchema,
+  teardownPartSchema,
+  teardownSpecSchema,
+  type PipelineOptionsInput,
+  type TaskPartInput,
+  type TaskSpecInput,
+} from "./input-schema.js";
 import type { DeclarationUnit } from "./locator.js";
 import { mergeDefaults, normalizeOwnership, normalizeParameters, normalizeSchedule, normalizeTask, stripUndefined } from "./normalize.js";
 import * as rules from "./rules/index.js";
+
+const NONE: ReadonlySet<PropertyKey> = new Set();
 
 /** Names used by templates Gantry generates. */
 const RESERVED = /^(main|gantry-.*)$/;
@@ -66,22 +83,37 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
   if (typeof definition.name !== "string") {
     bag.error("GANTRY2001", "pipeline name must be a string", pipelineSpan);
   }
-  const options = pipelineOptionsSchema.safeParse(definition.options ?? {});
+  const rawOptions: unknown = definition.options ?? {};
+  const options = pipelineOptionsSchema.safeParse(rawOptions);
   const inOptions: Where = {
     value: (path) => locator.valueAt(definition.options, path) ?? pipelineSpan,
     key: (path) => locator.keyAt(definition.options, path) ?? pipelineSpan,
   };
   const pipelineName = display(definition.name);
-  if (!options.success) reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions);
+  // The options that validated: all of them, or after a schema error the fields no issue is about,
+  // whose own checks still run (checks/valid-part.ts).
+  let checked: PipelineOptionsInput | undefined;
+  // Whether the retry policy and timeout of `defaults` are known, which the rules between a task's
+  // retry and the defaults' need: a rule run without them would report what a fix of the defaults undoes.
+  let defaultsRetryKnown = true;
+  if (options.success) checked = options.data;
   else {
-    checkPipelineValues(bag, typeof definition.name === "string" ? definition.name : undefined, options.data, inOptions, pipelineSpan);
-    if (options.data.defaults) {
-      checkTaskValues(bag, options.data.defaults, "pipeline defaults", below(inOptions, ["defaults"]));
-      checkRetryCombination(bag, options.data.defaults, undefined, "pipeline defaults", below(inOptions, ["defaults"]));
+    reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions);
+    const part = validOptions(rawOptions, options.error.issues);
+    checked = part?.options;
+    defaultsRetryKnown = part?.defaultsRetryKnown ?? false;
+  }
+  const defaults = checked?.defaults;
+  if (checked) {
+    checkPipelineValues(bag, typeof definition.name === "string" ? definition.name : undefined, checked, inOptions, pipelineSpan);
+    if (defaults) {
+      checkTaskValues(bag, defaults, "pipeline defaults", below(inOptions, ["defaults"]));
+      checkRetryCombination(bag, defaults, undefined, "pipeline defaults", below(inOptions, ["defaults"]));
     }
   }
-  const declaredParams = new Set(Object.keys(options.data?.parameters ?? {}));
-  checkParameterRefs(bag, options.data?.defaults, declaredParams, "pipeline defaults", below(inOptions, ["defaults"]));
+  // Undefined when the parameters are not known (the options are not an object): then references are not checked.
+  const declaredParams = declaredParameters(rawOptions, checked);
+  if (declaredParams) checkParameterRefs(bag, defaults, declaredParams, "pipeline defaults", below(inOptions, ["defaults"]));
 
   if (definition.tasks.length === 0) bag.error("GANTRY2013", `pipeline "${pipelineName}" declares no tasks`, pipelineSpan);
 
@@ -98,44 +130,58 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
       key: (path) => locator.keyAt(spec, path) ?? span,
     };
     const nameReason = typeof handle.name === "string" ? rules.dns1123Label(handle.name) ?? rules.argoTaskName(handle.name) : "must be a string";
-    if (nameReason) bag.error("GANTRY2005", `task name "${taskName}" ${nameReason}`, span, "Task names are lowercase letters, digits and '-', starting with a letter, at most 63 characters.");
-    else if (RESERVED.test(handle.name)) bag.error("GANTRY2011", `task name "${taskName}" is reserved`, span, "Gantry names its generated templates `main` and `gantry-*`; choose another name.");
+    if (nameReason) {
+      if (!(typeof handle.name === "string" && reportRuntimeParameter(bag, handle.name, `task name "${taskName}"`, "a task name", span))) {
+        bag.error("GANTRY2005", `task name "${taskName}" ${nameReason}`, span, "Task names are lowercase letters, digits and '-', starting with a letter, at most 63 characters.");
+      }
+    } else if (RESERVED.test(handle.name)) bag.error("GANTRY2011", `task name "${taskName}" is reserved`, span, "Gantry names its generated templates `main` and `gantry-*`; choose another name.");
     const previous = firstByName.get(handle.name);
     if (previous) {
       const first = locator.task(previous);
       bag.error("GANTRY2002", `duplicate task name "${taskName}"${first ? ` (first declared at ${first.file}:${first.line}:${first.column})` : ""}`, span);
     } else firstByName.set(handle.name, handle);
 
-    const result = (handle.role === "teardown" ? teardownSpecSchema : taskSpecSchema).safeParse(spec);
-    if (!result.success) {
+    const teardown = handle.role === "teardown";
+    const result = (teardown ? teardownSpecSchema : taskSpecSchema).safeParse(spec);
+    // What of the spec validated, and the fields a schema issue left out of it.
+    let data: TaskPartInput;
+    let invalid: ReadonlySet<PropertyKey> = NONE;
+    if (result.success) data = result.data;
+    else {
       reportSchemaIssues(bag, result.error, subject, inSpec);
-      continue;
+      const part = validPart<TaskPartInput>(spec, result.error.issues, teardown ? teardownPartSchema : taskPartSchema);
+      if (!part) continue;
+      ({ data, invalid } = part);
+      // Zod checks this rule only when every field validated; when it did, `args` was left out above.
+      if (!noArgsWithScript(data)) bag.error("GANTRY2001", `${subject}: args: ${noArgsWithScriptError.error}`, inSpec.value(noArgsWithScriptError.path));
     }
-    checkTaskValues(bag, result.data, subject, inSpec);
-    if (options.success) {
-      checkDefaultVolumes(bag, options.data.defaults, result.data, subject, inSpec);
-      checkRetryCombination(bag, options.data.defaults, result.data, subject, inSpec);
+    checkTaskValues(bag, data, subject, inSpec);
+    if (checked) {
+      checkDefaultVolumes(bag, defaults, data, subject, inSpec);
+      if (defaultsRetryKnown && !invalid.has("retry") && !invalid.has("timeout")) checkRetryCombination(bag, defaults, data, subject, inSpec);
     }
-    checkParameterRefs(bag, result.data, declaredParams, subject, inSpec);
-    checkRunbookUrl(bag, result.data.runbookUrl, subject, inSpec);
-    (result.data.after ?? []).forEach((dep, i) => {
+    if (declaredParams) checkParameterRefs(bag, data, declaredParams, subject, inSpec);
+    checkRunbookUrl(bag, data.runbookUrl, subject, inSpec);
+    (data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${display(dep.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
     });
-    const setups = "setups" in result.data ? (result.data.setups as TaskHandle[]) : [];
-    if (handle.role === "teardown" && setups.length === 0) {
+    // A valid teardown always has `setups`; a teardown whose `setups` the schema rejected has none here, and that issue is its report.
+    const setups = data.setups ?? [];
+    if (teardown && data.setups !== undefined && setups.length === 0) {
       bag.error("GANTRY2020", `${subject}: a teardown needs at least one setup`, inSpec.value(["setups"]), "List the setups whose resources it removes: `setups: [createCluster]`.");
     }
     setups.forEach((s, i) => {
       if (!ownHandles.has(s)) bag.error("GANTRY2003", `${subject} tears down "${display(s.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["setups", i]), "Use a handle returned by this pipeline's `p.setup(...)`.");
       else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${display(s.name)}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
     });
-    parsed.push({ handle, spec: result.data, span });
+    if (result.success) parsed.push({ handle, spec: result.data, span });
   }
 
   if (bag.hasErrors) {
     outer.items.push(...bag.items);
     return undefined;
   }
+  // No error so far: the options validated whole.
   const opts = options.data!;
   const ownership = normalizeOwnership(opts);
   const tasks = parsed.map(({ handle, spec, span }) => {
@@ -164,4 +210,37 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
   // Typed as the IR; test/ir-contract.test.ts checks real output against the IR schema at run time,
   // which here, on every compile, cost a sixth of validation.
   return ir;
+}
+
+/**
+ * The pipeline options that validated when the schema rejected some (checks/valid-part.ts). Within
+ * `defaults`, only its rejected fields are left out: a task's checks against the defaults need the
+ * rest. `defaultsRetryKnown`: neither `defaults` as a whole nor its `retry` or `timeout` was left out.
+ */
+function validOptions(raw: unknown, issues: readonly z.core.$ZodIssue[]): { options: PipelineOptionsInput; defaultsRetryKnown: boolean } | undefined {
+  const invalid = invalidFields(issues);
+  const kept = invalid && without(raw, invalid);
+  if (!invalid || !kept) return undefined;
+  let defaultsRetryKnown = true;
+  if (invalid.has("defaults")) {
+    const inDefaults = invalidFields(issues, ["defaults"]);
+    const defaults = inDefaults && without((raw as Record<string, unknown>)["defaults"], inDefaults);
+    if (defaults) setOwn(kept, "defaults", defaults);
+    defaultsRetryKnown = defaults !== undefined && !inDefaults!.has("retry") && !inDefaults!.has("timeout");
+  }
+  const parsed = pipelineOptionsSchema.safeParse(kept);
+  return parsed.success ? { options: parsed.data, defaultsRetryKnown } : undefined;
+}
+
+/**
+ * The names of the declared parameters, for `{{params.X}}` references. A parameter whose spec the
+ * schema rejected is still declared. `undefined` when they are not known: no options validated,
+ * or `parameters` is not an object.
+ */
+function declaredParameters(raw: unknown, checked: PipelineOptionsInput | undefined): ReadonlySet<string> | undefined {
+  if (checked === undefined) return undefined;
+  if (checked.parameters) return new Set(Object.keys(checked.parameters));
+  const params = (raw as Record<string, unknown>)["parameters"];
+  if (params === undefined) return new Set();
+  return params !== null && typeof params === "object" && !Array.isArray(params) ? new Set(Object.keys(params)) : undefined;
 }

@@ -8,6 +8,7 @@ import type { DiagnosticBag, Span } from "../../../diagnostics/index.js";
 import type { RetryInput, TaskDefaultsInput } from "../input-schema.js";
 import { mergeRetry } from "../normalize.js";
 import * as rules from "../rules/index.js";
+import { reportRuntimeParameter } from "./runtime-parameters.js";
 import type { Where } from "./where.js";
 
 type Path = readonly PropertyKey[];
@@ -172,7 +173,7 @@ function report(bag: DiagnosticBag, f: Finding, subject: string, where: Where): 
 function duration_(bag: DiagnosticBag, value: string, subject: string, span: Span | undefined): number | undefined {
   const r = rules.goDuration(value);
   if (r) {
-    bag.error("GANTRY2015", `${subject}: ${r}`, span);
+    if (!reportRuntimeParameter(bag, value, `${subject} "${value}"`, "a duration", span)) bag.error("GANTRY2015", `${subject}: ${r}`, span);
     return undefined;
   }
   return rules.durationSeconds(value);

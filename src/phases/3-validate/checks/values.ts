@@ -9,34 +9,47 @@ import type { PipelineOptionsInput, TaskDefaultsInput } from "../input-schema.js
 import { checkRetryValues, wholeSeconds } from "./retry.js";
 import type { Where } from "./where.js";
 import { PARAMETER_PATTERN } from "../../../ir/placeholders.js";
+import { reportRuntimeParameter } from "./runtime-parameters.js";
 
 /** Checks the fields shared by tasks and pipeline defaults. `subject` prefixes messages. */
 export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, subject: string, where: Where): void {
   for (const kind of ["requests", "limits"] as const) {
     for (const [resource, value] of Object.entries(spec.resources?.[kind] ?? {})) {
       const reason = rules.quantity(value);
-      if (reason) bag.error("GANTRY2006", `${subject}: resources.${kind}.${resource}: ${reason}`, where.value(["resources", kind, resource]));
+      if (!reason) continue;
+      const span = where.value(["resources", kind, resource]);
+      if (typeof value === "string" && reportRuntimeParameter(bag, value, `${subject}: resources.${kind}.${resource} "${value}"`, "a resource quantity", span)) continue;
+      bag.error("GANTRY2006", `${subject}: resources.${kind}.${resource}: ${reason}`, span);
     }
   }
   checkLabels(bag, spec.labels, `${subject}: labels`, where, ["labels"]);
   checkAnnotations(bag, spec.annotations, `${subject}: annotations`, where, ["annotations"]);
+  checkPodSecurityAnnotations(bag, spec.annotations, subject, where);
   for (const name of Object.keys(spec.env ?? {})) {
     const reason = rules.envVarName(name);
-    if (reason) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, where.key(["env", name]));
+    if (!reason) continue;
+    const span = where.key(["env", name]);
+    if (!reportRuntimeParameter(bag, name, `${subject}: environment variable name "${name}"`, "an environment variable's name", span)) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, span);
   }
   if (spec.timeout !== undefined) wholeSeconds(bag, spec.timeout, `${subject}: timeout`, where.value(["timeout"]));
   checkRetryValues(bag, spec, subject, where);
   const seenMounts = new Map<string, string>();
   (spec.volumes ?? []).forEach((v, i) => {
     const reason = rules.dns1123Label(v.name);
-    if (reason) bag.error("GANTRY2005", `${subject}: volume name "${v.name}" ${reason}`, where.value(["volumes", i, "name"]));
+    if (reason && !reportRuntimeParameter(bag, v.name, `${subject}: volume name "${v.name}"`, "a volume name", where.value(["volumes", i, "name"]))) {
+      bag.error("GANTRY2005", `${subject}: volume name "${v.name}" ${reason}`, where.value(["volumes", i, "name"]));
+    }
     if (!v.mountPath.startsWith("/")) bag.error("GANTRY2001", `${subject}: volume "${v.name}": mountPath must be absolute (got "${v.mountPath}")`, where.value(["volumes", i, "mountPath"]));
     const other = seenMounts.get(v.mountPath);
     if (other !== undefined) bag.error("GANTRY2014", `${subject}: volumes "${other}" and "${v.name}" are both mounted at ${v.mountPath}`, where.value(["volumes", i, "mountPath"]));
     seenMounts.set(v.mountPath, v.name);
     if ("emptyDir" in v && v.emptyDir.sizeLimit !== undefined) {
-      const q = rules.quantity(v.emptyDir.sizeLimit);
-      if (q) bag.error("GANTRY2006", `${subject}: volume "${v.name}": emptyDir.sizeLimit: ${q}`, where.value(["volumes", i, "emptyDir", "sizeLimit"]));
+      const limit = v.emptyDir.sizeLimit;
+      const q = rules.quantity(limit);
+      const span = where.value(["volumes", i, "emptyDir", "sizeLimit"]);
+      if (q && !(typeof limit === "string" && reportRuntimeParameter(bag, limit, `${subject}: volume "${v.name}": emptyDir.sizeLimit "${limit}"`, "a resource quantity", span))) {
+        bag.error("GANTRY2006", `${subject}: volume "${v.name}": emptyDir.sizeLimit: ${q}`, span);
+      }
     }
   });
   const names = new Set<string>();
@@ -55,23 +68,25 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
   const max = options.schedule ? 52 : 63;
   const reason = name === undefined ? undefined : (rules.resourceName(name, max) ?? rules.dns1123Label(name));
   const tooLong = options.schedule && name !== undefined && name.length > max;
-  if (reason) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, tooLong ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
+  if (reason && !reportRuntimeParameter(bag, name ?? "", `pipeline name "${name}"`, "a pipeline name", nameSpan)) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, tooLong ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
   if (options.namespace !== undefined) {
     const r = rules.dns1123Label(options.namespace);
-    if (r) bag.error("GANTRY2005", `namespace "${options.namespace}" ${r}`, where.value(["namespace"]));
+    if (r && !reportRuntimeParameter(bag, options.namespace, `namespace "${options.namespace}"`, "a namespace", where.value(["namespace"]))) {
+      bag.error("GANTRY2005", `namespace "${options.namespace}" ${r}`, where.value(["namespace"]));
+    }
   }
   checkLabels(bag, options.labels, "pipeline labels", where, ["labels"]);
   checkAnnotations(bag, options.annotations, "pipeline annotations", where, ["annotations"]);
   for (const [param, spec] of Object.entries(options.parameters ?? {})) {
     const r = rules.argoParameterName(param);
-    if (r) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, where.key(["parameters", param]));
+    if (r && !reportRuntimeParameter(bag, param, `parameter name "${param}"`, "a parameter's name", where.key(["parameters", param]))) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, where.key(["parameters", param]));
     if (spec.enum && spec.default !== undefined && !spec.enum.includes(String(spec.default))) {
       bag.error("GANTRY2016", `parameter "${param}": default "${String(spec.default)}" is not one of its enum values (${spec.enum.map((e) => `"${e}"`).join(", ")})`, where.value(["parameters", param, "default"]));
     }
   }
   if (options.partOf !== undefined) {
     const r = rules.labelValue(options.partOf);
-    if (r) bag.error("GANTRY2012", `partOf "${options.partOf}" is the value of the label app.kubernetes.io/part-of and ${r}`, where.value(["partOf"]));
+    if (r && !reportRuntimeParameter(bag, options.partOf, `partOf "${options.partOf}"`, "a label value", where.value(["partOf"]))) bag.error("GANTRY2012", `partOf "${options.partOf}" is the value of the label app.kubernetes.io/part-of and ${r}`, where.value(["partOf"]));
   }
   checkRunbookUrl(bag, options.runbookUrl, "pipeline", where);
   const schedule = options.schedule;
@@ -80,11 +95,13 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
     crons.forEach((cron, i) => {
       const r = rules.cronExpression(cron);
       const path = typeof schedule.cron === "string" ? ["schedule", "cron"] : ["schedule", "cron", i];
-      if (r) bag.error("GANTRY2007", `schedule "${cron}": ${r}`, where.value(path));
+      if (r && !reportRuntimeParameter(bag, cron, `schedule "${cron}"`, "a schedule", where.value(path))) bag.error("GANTRY2007", `schedule "${cron}": ${r}`, where.value(path));
     });
     if (schedule.timezone !== undefined) {
       const r = rules.timeZone(schedule.timezone);
-      if (r) bag.error("GANTRY2008", `time zone "${schedule.timezone}": ${r}`, where.value(["schedule", "timezone"]));
+      if (r && !reportRuntimeParameter(bag, schedule.timezone, `time zone "${schedule.timezone}"`, "a time zone", where.value(["schedule", "timezone"]))) {
+        bag.error("GANTRY2008", `time zone "${schedule.timezone}": ${r}`, where.value(["schedule", "timezone"]));
+      }
     }
   }
 }
@@ -124,16 +141,31 @@ function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, pat
 function checkLabels(bag: DiagnosticBag, labels: Record<string, string> | undefined, subject: string, where: Where, base: PropertyKey[]): void {
   for (const [k, v] of Object.entries(labels ?? {})) {
     const rk = rules.labelKey(k);
-    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, where.key([...base, k]));
+    if (rk && !reportRuntimeParameter(bag, k, `${subject}: key "${k}"`, "a label's key", where.key([...base, k]))) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, where.key([...base, k]));
     const rv = rules.labelValue(v);
-    if (rv) bag.error("GANTRY2012", `${subject}: value of "${k}" ${rv}`, where.value([...base, k]));
+    if (rv && !reportRuntimeParameter(bag, v, `${subject}: value "${v}" of "${k}"`, "a label value", where.value([...base, k]))) bag.error("GANTRY2012", `${subject}: value of "${k}" ${rv}`, where.value([...base, k]));
+  }
+}
+
+/**
+ * Pod annotations that would loosen the Pod Security Standards restricted profile (AppArmor,
+ * seccomp), as the `runAsUser: 0` rule above: GANTRY2001 at the annotation's value. Tasks and
+ * `defaults` only: the pipeline's own annotations go on the Workflow objects, not on pods.
+ */
+function checkPodSecurityAnnotations(bag: DiagnosticBag, annotations: Record<string, string> | undefined, subject: string, where: Where): void {
+  if (annotations === undefined) return;
+  for (const k in annotations) {
+    const reason = rules.podSecurityAnnotation(k, annotations[k]!);
+    if (reason) {
+      bag.error("GANTRY2001", `${subject}: annotation "${k}" ${reason}`, where.value(["annotations", k]), "Leave the annotation out: Gantry's pods already run with the runtime's default seccomp and AppArmor profiles, which the restricted profile allows.");
+    }
   }
 }
 
 function checkAnnotations(bag: DiagnosticBag, annotations: Record<string, string> | undefined, subject: string, where: Where, base: PropertyKey[]): void {
   for (const k of Object.keys(annotations ?? {})) {
     const rk = rules.annotationKey(k);
-    if (rk) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, where.key([...base, k]));
+    if (rk && !reportRuntimeParameter(bag, k, `${subject}: key "${k}"`, "an annotation's key", where.key([...base, k]))) bag.error("GANTRY2012", `${subject}: key "${k}" ${rk}`, where.key([...base, k]));
   }
 }
 

@@ -3,3 +3,4 @@ export * from "./quantity.js";
 export * from "./cron.js";
 export * from "./duration.js";
 export * from "./url.js";
+export * from "./pod-security.js";
