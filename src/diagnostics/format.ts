@@ -1,6 +1,7 @@
-import { codeFrameColumns } from "@babel/code-frame";
+import { highlight } from "@babel/code-frame";
 import pc from "picocolors";
-import type { Diagnostic } from "./diagnostic.js";
+import stringWidth from "string-width";
+import type { Diagnostic, Span } from "./diagnostic.js";
 import { sarifLog } from "./sarif.js";
 
 export type DiagnosticFormat = "text" | "json" | "github" | "sarif";
@@ -30,50 +31,136 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Di
 
 function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): string {
   const c = pc.createColors(color);
-  const where = d.span ? `${d.span.file}:${d.span.line}:${d.span.column}: ` : "";
+  const where = d.span ? `${escapeControls(d.span.file)}:${d.span.line}:${d.span.column}: ` : "";
   const sev = d.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
-  let out = `${c.bold(where)}${sev} ${c.dim(d.code)}: ${d.message}\n`;
+  let out = `${c.bold(where)}${sev} ${c.dim(d.code)}: ${textOf(d.message)}\n`;
   const source = d.span && readSource?.(d.span.file);
   if (d.span && source !== undefined) {
-    const loc = {
-      start: { line: d.span.line, column: d.span.column },
-      // Underline the whole construct when it fits on one line; a multi-line block would bury the point.
-      ...(d.span.endLine === d.span.line && d.span.endColumn !== undefined && { end: { line: d.span.line, column: d.span.endColumn } }),
-    };
-    const shown = cropLongLines(source, loc);
-    out += codeFrameColumns(shown.source, shown.loc, { highlightCode: color, forceColor: color, linesAbove: 1, linesBelow: 1 }) + "\n";
+    const frame = codeFrame(source, d.span, color);
+    if (frame !== undefined) out += frame + "\n";
   }
-  for (const call of d.calledFrom ?? []) out += `  ${c.dim("called from")} ${call.file}:${call.line}:${call.column}\n`;
-  if (d.hint) out += `  ${c.cyan("hint")}: ${d.hint}\n`;
+  for (const call of d.calledFrom ?? []) out += `  ${c.dim("called from")} ${escapeControls(call.file)}:${call.line}:${call.column}\n`;
+  if (d.hint) out += `  ${c.cyan("hint")}: ${textOf(d.hint)}\n`;
   return out;
 }
 
-type FrameLocation = { start: { line: number; column: number }; end?: { line: number; column: number } };
+/*
+ * Control characters in the text format. Messages and hints quote what the author wrote (task
+ * names, values, file names), which may hold any character: a raw line break would let a name
+ * start a line of its own, which GitHub Actions reads from a log as a workflow command
+ * (`::error file=...::`, even after leading spaces) and which looks like a diagnostic of its own;
+ * ESC and the C1 controls drive the terminal. The `json`, `github` and `sarif` formats escape them
+ * already. Here they are shown escaped as in JSON (`\n`, `\u001b`), where the text is printed,
+ * because the strings come from every phase: escaping where each name enters a message would
+ * need every message of every phase to get it right. Backslashes are left as they are: this makes
+ * the text safe to print, it is not an encoding to read back.
+ */
+
+/** C0 controls (tab and line breaks included), DEL and the C1 controls. */
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+/** The same without the tab, which a code frame shows as it is, to keep the source's indentation. */
+const FRAME_CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r" };
+const escapeControl = (ch: string): string => SHORT_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/** `s` with every control character escaped: for text that is one line (file names). */
+function escapeControls(s: string): string {
+  return CONTROL.test(s) ? s.replace(CONTROLS, escapeControl) : s;
+}
+
+/**
+ * A message or hint as the text format prints it: control characters escaped, but for the line
+ * breaks of a message that continues on indented lines, as TypeScript lays out the chain of a type
+ * error (`TS2322: ...\n  Types of property 'a' are incompatible.`). A line break before anything
+ * else is escaped, and so is one before an indented `::`, which the GitHub runner would still read
+ * as a command: message text starts a line of output only indented, under its diagnostic.
+ */
+function textOf(s: string): string {
+  if (!CONTROL.test(s)) return s;
+  const lines = s.split("\n");
+  let out = escapeControls(lines[0]!);
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    out += (CONTINUATION.test(line) ? "\n" : "\\n") + escapeControls(line);
+  }
+  return out;
+}
+const CONTINUATION = /^ +(?! |::)/;
 
 /** Lines a code frame shows in full; longer ones (generated or minified code) are cut around the column. */
 const MAX_FRAME_LINE = 160;
+/** Line breaks as TypeScript (which counts the lines of a span) and @babel/code-frame count them. */
+const NEWLINE = /\r\n|[\n\r\u2028\u2029]/;
 
 /**
- * The source and location for a code frame, with the lines it shows (the diagnostic's and one on
- * each side) cut to a window around the column when one is longer than MAX_FRAME_LINE, marked `…`.
- * Other sources are returned as they are.
+ * The code frame under a diagnostic: the span's line with one line on each side, the span
+ * underlined with carets, as @babel/code-frame draws it (and with its syntax colours). Drawn here
+ * because the caret is placed by what the terminal shows before it, not by UTF-16 units: an emoji
+ * or a CJK character takes two columns, a combining accent none. When one of these lines is longer
+ * than MAX_FRAME_LINE, each is cut to the same window around the column (on whole characters),
+ * marked `…`; an empty line stays empty. Control characters in the source but tabs are shown
+ * escaped, as in messages. `undefined` when the span's line is not in the source.
  */
-function cropLongLines(source: string, loc: FrameLocation): { source: string; loc: FrameLocation } {
-  const lines = source.split("\n");
-  const shown = [loc.start.line - 1, loc.start.line, loc.start.line + 1].filter((n) => n >= 1 && n <= lines.length);
-  if (shown.every((n) => lines[n - 1]!.length <= MAX_FRAME_LINE)) return { source, loc };
-  const from = Math.max(0, loc.start.column - 1 - MAX_FRAME_LINE / 4);
-  const to = from + MAX_FRAME_LINE;
-  for (const n of shown) {
-    const line = lines[n - 1]!;
-    if (line.length <= MAX_FRAME_LINE && from === 0) continue;
-    lines[n - 1] = (from > 0 ? "…" : "") + line.slice(from, to) + (line.length > to ? "…" : "");
+function codeFrame(source: string, span: Span, color: boolean): string | undefined {
+  const lines = source.split(NEWLINE);
+  const at = span.line;
+  if (!(at >= 1 && at <= lines.length)) return undefined;
+  const first = Math.max(1, at - 1);
+  const last = Math.min(lines.length, at + 1);
+  let long = false;
+  for (let n = first; n <= last; n++) if (lines[n - 1]!.length > MAX_FRAME_LINE) long = true;
+  const from = long ? Math.max(0, span.column - 1 - MAX_FRAME_LINE / 4) : 0;
+  const to = long ? from + MAX_FRAME_LINE : Infinity;
+
+  const shown: string[] = [];
+  let caret: { pad: string; count: number } | undefined;
+  for (let n = first; n <= last; n++) {
+    const text = lines[n - 1]!;
+    const f = pointStart(text, Math.min(from, text.length));
+    const t = pointEnd(text, Math.min(to, text.length));
+    const head = f > 0 && text.length > 0 ? "…" : "";
+    const tail = t < text.length ? "…" : "";
+    shown.push(head + escapeFrame(text.slice(f, t)) + tail);
+    if (n !== at || span.column < 1) continue;
+    const start = clamp(span.column - 1, f, t);
+    const end = span.endLine === span.line && span.endColumn !== undefined ? clamp(span.endColumn - 1, start, t) : start;
+    caret = { pad: padding(head + escapeFrame(text.slice(f, start))), count: Math.max(1, stringWidth(escapeFrame(text.slice(start, end)))) };
   }
-  const column = (c: number) => Math.min(Math.max(1, c - from + (from > 0 ? 1 : 0)), MAX_FRAME_LINE + 2);
-  const cropped: FrameLocation = { start: { line: loc.start.line, column: column(loc.start.column) } };
-  if (loc.end) cropped.end = { line: loc.end.line, column: column(loc.end.column) };
-  return { source: lines.join("\n"), loc: cropped };
+
+  const c = pc.createColors(color);
+  const marker = (s: string) => c.red(c.bold(s));
+  const digits = String(last).length;
+  const code = color ? highlight(shown.join("\n")).split("\n") : shown;
+  const frame = shown
+    .map((text, i) => {
+      const n = first + i;
+      const gutter = ` ${String(n).padStart(digits)} |`;
+      const line = text.length > 0 ? ` ${code[i]}` : "";
+      if (n !== at) return ` ${c.gray(gutter)}${line}`;
+      const under = caret ? `\n ${c.gray(gutter.replace(/\d/g, " "))} ${caret.pad}${marker("^").repeat(caret.count)}` : "";
+      return `${marker(">")}${c.gray(gutter)}${line}${under}`;
+    })
+    .join("\n");
+  return color ? c.reset(frame) : frame;
 }
+
+const clamp = (n: number, lo: number, hi: number) => Math.min(Math.max(n, lo), hi);
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLow = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+/** `i`, or one back when it would split a surrogate pair: a cut's start keeps the whole character. */
+const pointStart = (s: string, i: number) => (i > 0 && i < s.length && isLow(s.charCodeAt(i)) && isHigh(s.charCodeAt(i - 1)) ? i - 1 : i);
+/** `i`, or one back when it would split a surrogate pair: a cut's end leaves the whole character out. */
+const pointEnd = pointStart;
+
+const escapeFrame = (s: string): string => (CONTROL.test(s) ? s.replace(FRAME_CONTROLS, escapeControl) : s);
+
+/**
+ * The blanks that put a caret under the character after `prefix`: its tabs as tabs (the terminal's
+ * tab stops), the rest as wide as a terminal shows it (string-width: East Asian wide characters and
+ * emoji take two columns, combining marks none).
+ */
+const padding = (prefix: string): string => prefix.split("\t").map((part) => " ".repeat(stringWidth(part))).join("\t");
 
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions#setting-an-error-message
 function githubAnnotation(d: Diagnostic): string {

@@ -1,0 +1,124 @@
+/**
+ * The `text` diagnostics format prints what the author wrote (names, values, file names, source
+ * lines) without its control characters: a name cannot start a line of its own (a GitHub workflow
+ * command, a fake diagnostic) nor drive the terminal. And the code frame's caret sits under the
+ * span however wide the characters before it are.
+ */
+import { codeFrameColumns } from "@babel/code-frame";
+import { describe, expect, it } from "vitest";
+import { formatDiagnostics, type Diagnostic } from "../src/diagnostics/index.js";
+import { gantry, tempProject } from "./support/cli.js";
+
+/** Every C0 control, DEL and every C1 control. */
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+/** A line the GitHub runner reads as a workflow command: `::name ...::` after leading whitespace. */
+const isWorkflowCommand = (line: string) => /^::[a-z-]+( [^:]*)?::/i.test(line.trimStart());
+
+const text = (d: Diagnostic, source?: string) => formatDiagnostics([d], "text", { color: false, readSource: () => source });
+
+describe("text format: control characters from the source", () => {
+  const forged = "e\\n::error file=README.md,line=1::forged \\u001b[2J\\u009b2J\\r::warning::x";
+  const source = [`import { pipeline } from "gantry";`, `export default pipeline("forge", {}, (p) => {`, `  p.task("${forged}", { image: "busybox:1.36" });`, `});`, ``].join("\n");
+
+  it("a task name cannot forge a workflow command or reach the terminal (gantry compile, text format)", () => {
+    const dir = tempProject({ "pipelines/forge.ts": source });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY2005");
+    for (const line of r.stderr.split(/\r\n|[\n\r]/)) expect(isWorkflowCommand(line), line).toBe(false);
+    expect(r.stderr).not.toMatch(RAW_CONTROL);
+    expect(r.stderr).not.toContain("\r");
+    // Shown escaped, as JSON would: the whole name in the message's one line.
+    expect(r.stderr).toContain('pipelines/forge.ts:3:10: error GANTRY2005: task name "e\\n::error file=README.md,line=1::forged \\u001b[2J\\u009b2J\\r::warning::x" must be lowercase');
+  });
+
+  it("the github and json formats are unchanged: escaped their own way", () => {
+    const dir = tempProject({ "pipelines/forge.ts": source });
+    const github = gantry(["compile", "--format", "github"], dir);
+    expect(github.stderr.split("\n").filter((l) => l.startsWith("::"))).toHaveLength(1);
+    expect(github.stderr).toContain("e%0A::error file=README.md");
+    const json = JSON.parse(gantry(["compile", "--format", "json"], dir).stderr) as Diagnostic[];
+    expect(json[0]!.message).toContain('task name "e\n::error file=README.md,line=1::forged \u001b[2J\u009b2J\r::warning::x"');
+  });
+
+  it("escapes messages, hints and file names; keeps the indented lines of a TypeScript message chain", () => {
+    const d: Diagnostic = {
+      code: "GANTRY1130",
+      severity: "error",
+      message: "TS2322: Type '(a: string) => number' is not assignable to type '(a: number) => string'.\n  Types of parameters 'a' and 'a' are incompatible.\n    Type 'number' is not assignable to type 'string'.",
+      span: { file: "p/a\n::error::b.ts", line: 1, column: 1 },
+      hint: "fix\u001b[31m it\nnow",
+      calledFrom: [{ file: "lib/\u001b]0;title\u0007.ts", line: 2, column: 3 }],
+    };
+    expect(text(d)).toBe(
+      [
+        "p/a\\n::error::b.ts:1:1: error GANTRY1130: TS2322: Type '(a: string) => number' is not assignable to type '(a: number) => string'.",
+        "  Types of parameters 'a' and 'a' are incompatible.",
+        "    Type 'number' is not assignable to type 'string'.",
+        "  called from lib/\\u001b]0;title\\u0007.ts:2:3",
+        "  hint: fix\\u001b[31m it\\nnow",
+        "",
+      ].join("\n"),
+    );
+    // An indented line that a runner would still read as a command is not a line of its own.
+    const indented = text({ code: "GANTRY1130", severity: "error", message: "TS2307: Cannot find module './a\n  ::error::x'\n\t::warning::y\r\n::notice::z" });
+    for (const line of indented.split("\n")) expect(isWorkflowCommand(line), line).toBe(false);
+    expect(indented).toBe("error GANTRY1130: TS2307: Cannot find module './a\\n  ::error::x'\\n\\t::warning::y\\r\\n::notice::z\n");
+  });
+
+  it("escapes control characters in code frames, tabs kept, the caret still under the span", () => {
+    const source = "const a = 1;\nx(\"\u001b[2J\u0085\", \tBAD);\n";
+    const column = source.split("\n")[1]!.indexOf("BAD") + 1;
+    const out = text({ code: "GANTRY2001", severity: "error", message: "m", span: { file: "f.ts", line: 2, column, endLine: 2, endColumn: column + 3 } }, source);
+    expect(out).not.toMatch(RAW_CONTROL);
+    const lines = out.split("\n");
+    expect(lines[2]).toBe('> 2 | x("\\u001b[2J\\u0085", \tBAD);');
+    expect(lines[3]).toBe(`    | ${" ".repeat('x("\\u001b[2J\\u0085", '.length)}\t^^^`);
+  });
+});
+
+describe("text format: code frames", () => {
+  const frame = (source: string, line: number, needle: string, length = needle.length) => {
+    const column = source.split("\n")[line - 1]!.indexOf(needle) + 1;
+    expect(column).toBeGreaterThan(0);
+    return text({ code: "GANTRY2001", severity: "error", message: "m", span: { file: "f.ts", line, column, endLine: line, endColumn: column + length } }, source)
+      .split("\n")
+      .slice(1, -1);
+  };
+  /** Where the first caret is on the line under the span's line. */
+  const caretColumn = (lines: string[]) => lines[lines.findIndex((l) => l.startsWith(">")) + 1]!.indexOf("^");
+
+  it("is the frame @babel/code-frame draws, for plain lines", () => {
+    const source = "const a = 1;\n\nconst b = { image: \"x\", imagePullPolicy: \"Sometimes\" };\n\tindented();\n";
+    const column = source.split("\n")[2]!.indexOf('"Sometimes"') + 1;
+    const ours = text({ code: "GANTRY2001", severity: "error", message: "m", span: { file: "f.ts", line: 3, column, endLine: 3, endColumn: column + 11 } }, source);
+    const babel = codeFrameColumns(source, { start: { line: 3, column }, end: { line: 3, column: column + 11 } }, { linesAbove: 1, linesBelow: 1 });
+    expect(ours).toBe(`f.ts:3:${column}: error GANTRY2001: m\n${babel}\n`);
+  });
+
+  it("puts the caret under the span after emoji, CJK and combining characters (display width)", () => {
+    const source = 'const a = "😀😀"; const b = "日本語"; const c = "e\u0301"; x(BAD);';
+    const lines = frame(source, 1, "BAD");
+    const shown = lines[0]!;
+    expect(shown).toBe(`> 1 | ${source}`);
+    // "😀" and each CJK ideograph take two columns, "e" with its combining accent one.
+    const before = 'const a = "'.length + 4 + '"; const b = "'.length + 6 + '"; const c = "'.length + 1 + '"; x('.length;
+    expect(caretColumn(lines)).toBe("    | ".length + before);
+    expect(lines[1]).toBe(`    | ${" ".repeat(before)}^^^`);
+  });
+
+  it("cuts a long line on whole characters, and keeps empty lines beside it empty", () => {
+    const source = `a\n\nconst z = "${"😀".repeat(100)}"; y(BAD); ${"日".repeat(150)}\n\nb`;
+    const lines = frame(source, 3, "BAD");
+    expect(lines.join("\n")).not.toContain("\uFFFD");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe("  2 |");
+    expect(lines[3]).toBe("  4 |");
+    const shown = lines[1]!;
+    expect(shown).toMatch(/^> 3 \| …😀+"; y\(BAD\); 日+…$/u);
+    // The caret is under BAD: "…", the emoji (two columns each), then `"; y(`.
+    const emoji = [...shown.slice(shown.indexOf("…") + 1, shown.indexOf('"'))].length;
+    expect(caretColumn(lines)).toBe("    | ".length + 1 + 2 * emoji + '"; y('.length);
+  });
+});
