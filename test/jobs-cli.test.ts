@@ -50,13 +50,13 @@ describe("gantry compile --target jobs", () => {
     expect(argo.stdout).toContain("kind: WorkflowTemplate");
   });
 
-  it("jobs-only flags with the Argo target are a usage error; a bad --run-id a coded diagnostic", () => {
+  it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toBe("gantry compile: --run-id, --gitops apply to --target jobs only\n");
     const bad = gantry(["compile", "--target", "jobs", "--run-id", "R_1"], dir);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("error GANTRY4016");
     expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
     expect(gantry(["explain", "GANTRY4012"]).stdout).toMatch(/run-status/);

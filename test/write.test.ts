@@ -1,7 +1,8 @@
 /**
  * The atomic writer on real files: everything is staged before anything is replaced, a failure part
- * way through leaves the directory exactly as it was (no temporary file behind), and stale files are
- * removed only after every write succeeded.
+ * way through staging leaves the directory exactly as it was (no temporary file behind), one during
+ * the renames reports what was already replaced, and stale files are removed only after every write
+ * succeeded.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -39,6 +40,20 @@ describe("writeAtomically", () => {
     expect(r.diagnostics[0]).toMatchObject({ code: "GANTRY5001", severity: "error", hint: expect.stringContaining("No file was changed") });
     expect(r.diagnostics[0]!.message).toMatch(/^cannot write to .*out: (ENOTDIR|EEXIST) /);
     expect(snapshotDir(out)).toEqual(before);
+    expect(fs.readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("a rename failing after others succeeded reports the files already replaced, and removes nothing", () => {
+    // A folder where b.yaml goes: both are staged, a.yaml is renamed into place, b.yaml's rename fails.
+    const dir = tempProject({ "out/a.yaml": "old a\n", "out/b.yaml/.keep": "", "out/stale.yaml": "stays\n" });
+    const out = path.join(dir, "out");
+    const r = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "b.yaml", content: "b\n" }], ["stale.yaml"]);
+    expect(r.written).toEqual(["a.yaml"]);
+    expect(r.removed).toEqual([]);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ code: "GANTRY5001", severity: "error", hint: expect.stringContaining("1 file was already changed: a.yaml.") });
+    expect(fs.readFileSync(path.join(out, "a.yaml"), "utf8")).toBe("new a\n");
+    expect(fs.readFileSync(path.join(out, "stale.yaml"), "utf8")).toBe("stays\n");
     expect(fs.readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 

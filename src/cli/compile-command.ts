@@ -1,14 +1,22 @@
 import path from "node:path";
-import { compile, type CompileOptions, type CompileResult, type Target } from "../compile.js";
+import { compile, expandPaths, type CompileOptions, type CompileResult, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
 import { formatDiagnostics, hasErrors, isDocumentFormat, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
 import { meaningChange, unifiedDiff } from "../output/changes.js";
 import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
-import { hasChanges, planOutput, type OutputChanges } from "../output/ownership.js";
+import { hasChanges, planOutput, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
 
 export interface CompileFlags {
+  /**
+   * The paths compiled (files, folders, globs; empty for the default). With `projectPaths`, it
+   * decides which generated files of the output directory this run answers for (`ownedSources`).
+   * Unset, a compile removes only generated files whose source no longer exists.
+   */
+  paths?: string[];
+  /** The project's inputs: the configuration's `include`, or empty for the default (`pipelines`). */
+  projectPaths?: string[];
   out: string;
   target: Target;
   kind: ArgoKind;
@@ -103,13 +111,23 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
     return 0;
   }
   const outDir = path.resolve(io.cwd, flags.out);
-  const files: OutputFile[] = result.pipelines.map((p) => ({ path: p.file, content: p.yaml }));
-  if (flags.kustomization) files.push({ path: KUSTOMIZATION, content: kustomization(files.map((f) => f.path)) });
-  // After the kustomization, which lists manifests only. Same ownership rules, --check and atomic
-  // writer as the YAML: a failure writes neither.
-  if (flags.graph) files.push(...result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".md"), content: graphMarkdown(p.ir, p.source) })));
-  if (flags.metadata) files.push(...result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".metadata.json"), content: p.metadata ?? "" })));
-  const changes = planOutput(outDir, files);
+  const manifests: OutputFile[] = result.pipelines.map((p) => ({ path: p.file, content: p.yaml }));
+  // Same ownership rules, --check and atomic writer as the YAML: a failure writes none of them.
+  const graphs: OutputFile[] = flags.graph ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".md"), content: graphMarkdown(p.ir, p.source) })) : [];
+  const metadata: OutputFile[] = flags.metadata ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".metadata.json"), content: p.metadata ?? "" })) : [];
+  const names = [...manifests, ...(flags.kustomization ? [{ path: KUSTOMIZATION }] : []), ...graphs, ...metadata].map((f) => f.path);
+  // Generated files this run does not write are removed only if their source was compiled in it
+  // or is gone; the manifests of sources not compiled now stay, and the kustomization lists them too.
+  const owned = await ownedSources(result, flags, io);
+  const survey = surveyOutput(outDir, new Set(names), { cwd: io.cwd, ...(owned && { owned }) });
+  const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);
+  const files: OutputFile[] = [
+    ...manifests,
+    ...(flags.kustomization ? [{ path: KUSTOMIZATION, content: kustomization([...manifests.map((f) => f.path), ...keptManifests]) }] : []),
+    ...graphs,
+    ...metadata,
+  ];
+  const changes = planOutput(outDir, files, survey);
   diagnostics.push(...changes.diagnostics);
   if (hasErrors(changes.diagnostics)) {
     report(`${summarize(diagnostics)}; nothing was written.`);
@@ -120,13 +138,56 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const written = writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
   diagnostics.push(...written.diagnostics);
   if (hasErrors(written.diagnostics)) {
-    report(`${summarize(diagnostics)}; nothing was written.`);
+    // Staging failures change nothing; a rename or removal failing after others succeeded does.
+    const done = [...written.written, ...written.removed.map((p) => `${p} (removed)`)];
+    report(`${summarize(diagnostics)}; ${done.length === 0 ? "nothing was written." : `${files_(done.length)} changed before the failure: ${done.join(", ")}.`}`);
     return 1;
   }
   const n = result.pipelines.length;
   const removed = written.removed.length ? `, ${written.removed.length} removed (${written.removed.join(", ")})` : "";
-  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.`);
+  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${keptNote(changes.kept)}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.`);
   return 0;
+}
+
+/** "1 file was" / "3 files were". */
+const files_ = (n: number): string => (n === 1 ? "1 file was" : `${n} files were`);
+
+/**
+ * The sources whose generated files this run answers for (relative to cwd with `/`, as headers name
+ * them): a generated file naming one that the run does not write is stale and removed. The entry
+ * files compiled, whose every pipeline the run produced; and when the run compiled every input of
+ * the project (no paths given, or paths that cover the configured ones), also every module it read,
+ * since a pipeline made by a helper (a factory in lib/) names that module, which other entries may
+ * share: only a compile of all of them knows it produces that pipeline no more.
+ */
+async function ownedSources(result: CompileResult, flags: CompileFlags, io: Io): Promise<Set<string> | undefined> {
+  if (flags.paths === undefined) return undefined;
+  // The same expansion compile() made (a problem with the paths was reported by it already).
+  const relative = (e: string) => path.relative(io.cwd, e).split(path.sep).join("/");
+  const project = flags.projectPaths ?? [];
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((p, i) => p === b[i]);
+  if (same(flags.paths, project)) return new Set(result.sources.keys());
+  const compiled = new Set((await expandPaths(compileOptions(flags.paths, flags, io), [])).map(relative));
+  // Configured inputs that do not exist make no project to be complete about.
+  const problems: Diagnostic[] = [];
+  const all = (await expandPaths(compileOptions(project, flags, io), problems)).map(relative);
+  return problems.length === 0 && all.every((e) => compiled.has(e)) ? new Set([...compiled, ...result.sources.keys()]) : compiled;
+}
+
+/**
+ * ", kept 4 generated files of pipelines not compiled in this run" (and those whose header names no
+ * source), or nothing. `--check` says "left unchecked" instead: it keeps and writes nothing.
+ */
+function keptNote(kept: readonly KeptFile[], check = false): string {
+  const count = (n: number) => `${n} generated file${n === 1 ? "" : "s"}`;
+  const notCompiled = kept.filter((k) => k.why === "not-compiled").length;
+  const unknown = kept.filter((k) => k.why === "unknown-source").map((k) => k.path);
+  const parts = [
+    ...(notCompiled > 0 ? [`${count(notCompiled)} of pipelines not compiled in this run`] : []),
+    ...(unknown.length > 0 ? [`${count(unknown.length)} whose header names no source (${unknown.join(", ")})`] : []),
+  ];
+  if (parts.length === 0) return "";
+  return check ? `; left unchecked: ${parts.join(" and ")}` : `, kept ${parts.join(" and ")}`;
 }
 
 /** " 3 of 40 source files compiled, 37 reused from the cache." with --cache, else nothing. */
@@ -142,8 +203,9 @@ function cacheNote(result: CompileResult): string {
  * meaning, and a unified diff per changed file, on stdout; exit 1 if anything differs. Writes nothing.
  */
 function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: Diagnostic) => void, report: (s: string) => void): number {
+  const kept = keptNote(changes.kept, true);
   if (!hasChanges(changes)) {
-    report(`${out} is up to date (${changes.unchanged.length} files).`);
+    report(`${out} is up to date (${changes.unchanged.length} file${changes.unchanged.length === 1 ? "" : "s"}${kept}).`);
     return 0;
   }
   const lines: string[] = [`${out} differs from what the sources compile to:`];
@@ -162,7 +224,7 @@ function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: 
   for (const f of changes.added) io.stdout(unifiedDiff(f.path, "", f.content));
   for (const r of changes.removed) io.stdout(unifiedDiff(r.path, r.before, ""));
   const count = changes.added.length + changes.changed.length + changes.removed.length;
-  diagnose({ code: "GANTRY5003", severity: "error", message: `${count} file${count === 1 ? "" : "s"} in ${out} differ from what the sources compile to`, hint: "Run `gantry compile` and commit the result." });
-  report("nothing was written (--check).");
+  diagnose({ code: "GANTRY5003", severity: "error", message: `${count} file${count === 1 ? "" : "s"} in ${out} ${count === 1 ? "differs" : "differ"} from what the sources compile to`, hint: "Run `gantry compile` and commit the result." });
+  report(`nothing was written (--check)${kept}.`);
   return 1;
 }

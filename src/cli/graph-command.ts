@@ -2,7 +2,7 @@
  * `gantry graph <file>`: the task graph of every pipeline in a file, as Mermaid or DOT, on stdout.
  * Diagnostics go to stderr in the text format, as `gantry compile` prints them.
  */
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { compile } from "../compile.js";
 import { formatDiagnostics, summarize } from "../diagnostics/index.js";
 import { toDot, toMermaid } from "../output/graph.js";
@@ -39,7 +39,11 @@ export function registerGraph(program: Command, io: Io, setExit: (code: number) 
   program
     .command("graph")
     .description("Print the task graph of the pipelines in a file: roles, setup/teardown scopes and finally tasks.")
-    .argument("<file>", "file holding pipelines")
+    .argument("<file>", "file holding pipelines", (file: string) => {
+      // "" would be the working directory: every pipeline under it.
+      if (file === "") throw new InvalidArgumentError("It must not be empty.");
+      return file;
+    })
     .addOption(new Option("--format <format>", "graph language").choices(["mermaid", "dot"]).default("mermaid"))
     .addHelpText("after", "\nExit codes: 0 printed, 1 diagnostics reported (nothing printed), 2 usage error.")
     .action(async (file: string, flags: GraphFlags) => {

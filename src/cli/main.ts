@@ -2,18 +2,40 @@
 /**
  * The `gantry` command. Exit codes: 0 success, 1 diagnostics (bad pipelines), 2 usage errors.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import fs from "node:fs";
-import path from "node:path";
 import v8 from "node:v8";
 import { CONFIG_FILE, loadConfig } from "../config/load.js";
-import { codes, formatDiagnostics, isDiagnosticCode } from "../diagnostics/index.js";
+import { codes, formatDiagnostics, isDiagnosticCode, type Diagnostic } from "../diagnostics/index.js";
 import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile-command.js";
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
 import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
+
+/** This package's version, from its package.json (beside dist/ and src/ alike). */
+function gantryVersion(): string {
+  try {
+    const manifest = JSON.parse(fs.readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+    return typeof manifest.version === "string" ? manifest.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * An option value that must not be empty: `--out ""` would write into the working directory,
+ * `--runtime-image ""` emit `image: ""`. The configuration refuses the same (`min(1)`); here it is
+ * a usage error (exit 2), as commander reports an invalid choice.
+ */
+function nonEmpty(value: string): string {
+  if (value === "") throw new InvalidArgumentError("It must not be empty.");
+  return value;
+}
+
+/** What the jobs backend accepts as a run id (src/backends/jobs/jobs.ts, GANTRY4016): a part of every Job name. */
+const RUN_ID = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
 
 export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const io = {
@@ -27,13 +49,14 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .description("Compile TypeScript pipelines into Kubernetes manifests, without running them.")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .version(gantryVersion(), "-V, --version", "print Gantry's version");
 
   program
     .command("compile")
     .description("Compile pipelines into manifests, one YAML file per pipeline.")
     .argument("[paths...]", "files or folders holding pipelines", [])
-    .option("-o, --out <dir>", "output directory", "manifests")
+    .addOption(new Option("-o, --out <dir>", "output directory").default("manifests").argParser(nonEmpty))
     .addOption(new Option("-t, --target <target>", "what to emit: Argo Workflows objects, or plain Kubernetes Jobs (docs/targets.md)").choices(["argo", "jobs"]).default("argo"))
     .addOption(
       new Option("-k, --kind <kind>", "Argo object kind: auto = CronWorkflow if scheduled, else WorkflowTemplate")
@@ -42,26 +65,44 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     )
     .option("--run-id <id>", "jobs target: the run id in every Job name (default: a hash of the compiled pipeline)")
     .addOption(new Option("--gitops <tool>", "jobs target: annotate for a GitOps tool (Argo CD sync waves and hooks)").choices(["none", "argocd"]))
-    .option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)")
+    .addOption(new Option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)").argParser(nonEmpty))
     .option("--stdout", "print the manifests instead of writing files", false)
     .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
-    .option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date", false)
+    .addOption(new Option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date").default(false).conflicts("stdout"))
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
     .option("--no-metrics", "do not emit the default Prometheus metrics (docs/monitoring.md)")
     .option("--cache", "reuse the result of each file whose text, and every file it reads, are unchanged since the last compile (docs/configuration.md)")
     .option("--no-cache", "compile every file, whatever the configuration says")
-    .option("--cache-location <dir>", `folder of the --cache records (default ${DEFAULT_CACHE_LOCATION})`)
+    .addOption(new Option("--cache-location <dir>", `folder of the --cache records (default ${DEFAULT_CACHE_LOCATION})`).argParser(nonEmpty))
     .addOption(new Option("--metadata", "also write <pipeline>.metadata.json beside each manifest: tasks, scopes, retry policies, labels, metric names").default(false).conflicts("stdout"))
     .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
     .addOption(new Option("-w, --watch", "keep running: recompile the changed files and the pipelines that import them").default(false).conflicts(["stdout", "check"]))
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github", "sarif"]).default("text"))
-    .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported (nothing written), 2 usage error.")
+    .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported or output not writable, 2 usage error (including an invalid option value).")
     .addHelpText("after", `\nSettings can also come from ${CONFIG_FILE} (or a "gantry" key in package.json); flags given here win.`)
     .action(async (paths: string[], flags: CompileFlags, command: Command) => {
+      // Usage errors first, as commander reports its own before any action runs.
+      if (paths.includes("")) {
+        // path.resolve(cwd, "") is the working directory: every source under it would be compiled.
+        io.stderr("gantry compile: a path must not be empty\n");
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      if (flags.runId !== undefined && !RUN_ID.test(flags.runId)) {
+        // An invalid option value: exit 2 like an invalid choice, with the code `gantry explain` knows.
+        const diagnostic: Diagnostic = {
+          code: "GANTRY4016",
+          severity: "error",
+          message: `--run-id "${flags.runId}" must be 1-20 lowercase letters, digits or "-", starting and ending with a letter or digit`,
+          hint: "It becomes part of every Job name, e.g. --run-id 2026-11-21.",
+        };
+        io.stderr(formatDiagnostics([diagnostic], flags.format, { color: io.color, readSource: () => undefined }));
+        exitCode = EXIT_USAGE;
+        return;
+      }
       const loaded = loadConfig(io.cwd);
       if (loaded.diagnostics.length > 0) {
-        const source = loaded.file && fs.readFileSync(path.join(io.cwd, loaded.file), "utf8");
-        io.stderr(formatDiagnostics(loaded.diagnostics, flags.format, { color: io.color, readSource: (f) => (f === loaded.file ? source : undefined) }));
+        io.stderr(formatDiagnostics(loaded.diagnostics, flags.format, { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
         exitCode = 1;
         return;
       }
@@ -98,6 +139,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         return;
       }
       const inputs = paths.length > 0 ? paths : (c.include ?? []);
+      // What this run compiles decides which generated files in the output it may remove (emitResult).
+      settings.paths = inputs;
+      settings.projectPaths = c.include ?? [];
       if (settings.watch) {
         const stop = new AbortController();
         process.once("SIGINT", () => stop.abort());
@@ -134,7 +178,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version exit through here with code 0.
+      // --help and --version exit through here with code 0; every other commander error is a usage error.
       return e.exitCode === 0 ? 0 : EXIT_USAGE;
     }
     throw e;

@@ -13,8 +13,10 @@ export const CONFIG_FILE = "gantry.config.json";
 
 export interface LoadedConfig {
   config: GantryConfig;
-  /** The file it came from, relative to cwd, if any. */
+  /** The file it came from, relative to cwd, if any (set when its text could be read). */
   file?: string;
+  /** That file's text as read (a leading byte order mark removed), for code frames: never read twice. */
+  text?: string;
   diagnostics: Diagnostic[];
 }
 
@@ -29,8 +31,33 @@ export function loadConfig(cwd: string): LoadedConfig {
   return { config: {}, diagnostics: [] };
 }
 
+/** Why a file could not be read, in words: `is a directory`, `permission denied`, ... */
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    EISDIR: "it is a directory",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    ENOENT: "it no longer exists",
+    ELOOP: "too many symbolic links",
+    ENAMETOOLONG: "its name is too long",
+  };
+  return (code && reasons[code]) ?? (e instanceof Error ? e.message : String(e));
+}
+
 function fromFile(absolute: string, file: string, base: readonly string[]): LoadedConfig {
-  const text = fs.readFileSync(absolute, "utf8");
+  // No span when it cannot be read: there is no text to point into. The message names the file and the reason.
+  const unreadable = (reason: string): LoadedConfig => ({ config: {}, diagnostics: [{ ...problem(`${file} cannot be read: ${reason}`), hint: readHint(file) }] });
+  let text: string;
+  try {
+    // A FIFO would block the read for ever, a device never end it.
+    const stat = fs.statSync(absolute);
+    if (!stat.isFile()) return unreadable(stat.isDirectory() ? "it is a directory" : "it is not a regular file");
+    // Editors on Windows may save UTF-8 with a byte order mark; JSON.parse would reject it.
+    text = fs.readFileSync(absolute, "utf8").replace(/^\uFEFF/, "");
+  } catch (e) {
+    return unreadable(readFailure(e));
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (node: Node | undefined | null): Span => {
@@ -42,16 +69,17 @@ function fromFile(absolute: string, file: string, base: readonly string[]): Load
   try {
     JSON.parse(text);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const offset = Number(/position (\d+)/.exec(message)?.[1] ?? doc.errors[0]?.pos[0] ?? 0);
+    // V8 quotes the text around an unexpected token, line breaks and all: the code frame shows it better.
+    const message = (e instanceof Error ? e.message : String(e)).replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");
+    const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? jsonErrorOffset(text));
     const pos = lines.linePos(offset);
-    return { config: {}, diagnostics: [problem(`${file} is not valid JSON: ${message}`, { file, line: pos.line, column: pos.col })] };
+    return { config: {}, file, text, diagnostics: [problem(`${file} is not valid JSON: ${message}`, { file, line: pos.line, column: pos.col })] };
   }
   const whole = doc.toJS() as unknown;
   const value = base.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), whole);
   if (value === undefined) return { config: {}, diagnostics: [] }; // package.json without a "gantry" key
   const result = configSchema.safeParse(value);
-  if (result.success) return { config: result.data, file, diagnostics: [] };
+  if (result.success) return { config: result.data, file, text, diagnostics: [] };
   const diagnostics = result.error.issues.flatMap((issue) => {
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
     return keys.map((key) => {
@@ -61,7 +89,106 @@ function fromFile(absolute: string, file: string, base: readonly string[]): Load
       return problem(key !== undefined ? `${file}: unknown setting "${field}"` : `${file}: ${field}: ${issue.message}`, where);
     });
   });
-  return { config: {}, file, diagnostics };
+  return { config: {}, file, text, diagnostics };
+}
+
+const readHint = (file: string): string =>
+  file === CONFIG_FILE
+    ? `Make ${CONFIG_FILE} a readable JSON file, or remove it to use package.json's "gantry" key or the defaults.`
+    : "Make package.json readable: without gantry.config.json, Gantry reads its \"gantry\" key.";
+
+/**
+ * Offset of the first place where `text` stops being JSON (RFC 8259), for messages of JSON.parse
+ * without a position ("Unexpected end of JSON input", "Unexpected token ..."). Only called on text
+ * JSON.parse rejected; the end of the text if this scanner finds nothing wrong.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = () => {
+    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
+  };
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i++;
+    }
+  };
+  const string = () => {
+    i++; // the opening quote
+    for (;;) {
+      if (i >= text.length) fail();
+      const ch = text.charCodeAt(i);
+      if (ch === 0x22) return void i++;
+      if (ch < 0x20) fail();
+      if (ch === 0x5c) {
+        i++;
+        if (text[i] === "u") {
+          i++;
+          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? "")) fail();
+        } else if (i < text.length && "\"\\/bfnrt".includes(text[i]!)) i++;
+        else fail();
+      } else i++;
+    }
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m) fail();
+    i += m![0].length;
+    // "1." or "1e": a digit must follow.
+    if (/^[.eE]/.test(text[i] ?? "")) fail();
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === "{") {
+      i++;
+      ws();
+      if (text[i] === "}") return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ":") fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "}") return void i++;
+        else fail();
+      }
+    }
+    if (ch === "[") {
+      i++;
+      ws();
+      if (text[i] === "]") return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ",") i++;
+        else if (text[i] === "]") return void i++;
+        else fail();
+      }
+    }
+    if (ch === '"') return string();
+    if (ch === "t") return literal("true");
+    if (ch === "f") return literal("false");
+    if (ch === "n") return literal("null");
+    if (ch === "-" || (ch !== undefined && ch >= "0" && ch <= "9")) return number();
+    fail();
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail();
+  } catch (at) {
+    if (typeof at === "number") return Math.min(at, text.length);
+    throw at;
+  }
+  return text.length;
 }
 
 /** The node at `keys` (or, for an unknown key, the key itself); the nearest existing ancestor otherwise. */
@@ -81,10 +208,10 @@ function nodeAt(root: Node | null, keys: readonly string[], wantKey: boolean): N
   return found;
 }
 
-const problem = (message: string, span: Span): Diagnostic => ({
+const problem = (message: string, span?: Span): Diagnostic => ({
   code: "GANTRY5004",
   severity: "error",
   message,
-  span,
+  ...(span && { span }),
   hint: "See docs/configuration.md; gantry.config.schema.json gives completion in editors.",
 });

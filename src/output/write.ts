@@ -17,7 +17,9 @@ export interface OutputFile {
 }
 
 export interface WriteReport {
+  /** Files replaced or created, also when a later step failed (then the diagnostic says so). */
   written: string[];
+  /** Files removed, likewise. */
   removed: string[];
   diagnostics: Diagnostic[];
 }
@@ -26,12 +28,16 @@ export interface WriteReport {
  * Writes `files` and then deletes `remove` (paths relative to `outDir`, generated files no pipeline
  * produces any more). Deletions happen only after every write succeeded. The caller passes only the
  * files that differ from what is on disk (`planOutput` in ./ownership.ts decides that).
+ *
+ * On a failure, `written` and `removed` still list what was done before it: all-or-nothing holds
+ * while staging (the usual failures: a full disk, a read-only or missing directory), but a rename
+ * can fail after others succeeded (a target made immutable, a folder where a file was), and the
+ * report must then say which files already changed.
  */
 export function writeAtomically(outDir: string, files: readonly OutputFile[], remove: readonly string[] = []): WriteReport {
   const report: WriteReport = { written: [], removed: [], diagnostics: [] };
   const staged: { tmp: string; target: string; path: string }[] = [];
   const made = new Set<string>();
-  let renamed = 0;
   try {
     for (const file of files) {
       const target = path.join(outDir, file.path);
@@ -50,7 +56,6 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
     }
     for (const s of staged) {
       fs.renameSync(s.tmp, s.target);
-      renamed++;
       report.written.push(s.path);
     }
     for (const p of remove) {
@@ -60,17 +65,17 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
   } catch (e) {
     for (const s of staged) removeQuietly(s.tmp);
     const err = e as NodeJS.ErrnoException;
+    const done = [...report.written, ...report.removed.map((p) => `${p} (removed)`)];
     report.diagnostics.push({
       code: "GANTRY5001",
       severity: "error",
       message: `cannot write to ${outDir}: ${err.code ?? ""} ${err.message}`.replace(/\s+/g, " "),
-      // Renames within one directory only fail in extraordinary cases (disk yanked); say so honestly.
+      // Renames within one directory only fail in extraordinary cases; say so honestly.
       hint:
-        renamed === 0
+        done.length === 0
           ? "Check that the output directory is writable. No file was changed."
-          : `Check that the output directory is writable. ${renamed} file(s) were already replaced: ${report.written.join(", ")}.`,
+          : `Check that the output directory and its files are writable, then compile again. ${done.length === 1 ? "1 file was" : `${done.length} files were`} already changed: ${done.join(", ")}.`,
     });
-    report.written = [];
   }
   return report;
 }

@@ -1,0 +1,328 @@
+/**
+ * The CLI on awkward input, through the real binary on real temporary files: conflicting and empty
+ * flags (usage errors, exit 2), configuration files that cannot be read or carry a byte order mark,
+ * a write that fails part way, `--version`, the grammar of `--check`, and which generated files a
+ * compile of some of the sources may remove (only those of the sources it compiled, or of sources
+ * that are gone), in `--check` and the kustomization too.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { gantry, gantryAsOtherUser, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
+
+const PIPELINE = (name: string, image = "busybox:1.36") => `import { pipeline } from "gantry";
+export default pipeline("${name}", {}, (p) => {
+  p.task("only", { image: "${image}" });
+});
+`;
+
+/** No stack trace, no internal error: what every failure here must look like. */
+function expectNoCrash(stderr: string): void {
+  expect(stderr).not.toContain("internal error");
+  expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+const manifestsOf = (dir: string, out = "manifests") => Object.keys(snapshotDir(path.join(dir, out))).sort();
+const kustomizationOf = (dir: string) => (parse(fs.readFileSync(path.join(dir, "manifests/kustomization.yaml"), "utf8")) as { resources: string[] }).resources;
+
+describe("usage errors: conflicting and invalid option values exit 2 before anything is compiled", () => {
+  it("--check --stdout is a usage error, not a check that checks nothing", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/a.ts"), PIPELINE("alpha", "busybox:1.37")); // out of date now
+    for (const args of [["compile", "--check", "--stdout"], ["compile", "--stdout", "--check"]]) {
+      const r = gantry(args, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/'--check' cannot be used with option '--stdout'|'--stdout' cannot be used with option '--check'/);
+      expect(r.stdout).toBe("");
+    }
+  });
+
+  it.each([
+    [["compile", "--out", ""], "--out <dir>"],
+    [["compile", "--target", "jobs", "--runtime-image", ""], "--runtime-image <image>"],
+    [["compile", "--cache", "--cache-location", ""], "--cache-location <dir>"],
+  ])("%j is a usage error: an empty value", (args, flag) => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    const r = gantry(args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${flag}' argument '' is invalid. It must not be empty.`);
+    expect(fs.readdirSync(dir).sort()).toEqual(["pipelines"]); // nothing written, into the cwd least of all
+  });
+
+  it("an empty path is a usage error, not the whole working directory", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha"), "other/b.ts": PIPELINE("beta") });
+    const r = gantry(["compile", ""], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("gantry compile: a path must not be empty\n");
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+    const graph = gantry(["graph", ""], dir);
+    expect(graph.code).toBe(2);
+    expect(graph.stdout).toBe("");
+    expect(graph.stderr).toContain("It must not be empty.");
+  });
+
+  it("an invalid --run-id is a usage error with its code, in the format asked for", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    const r = gantry(["compile", "--target", "jobs", "--run-id", "R_1"], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error GANTRY4016: --run-id "R_1" must be 1-20 lowercase letters');
+    expectNoCrash(r.stderr);
+    const json = gantry(["compile", "--target", "jobs", "--run-id", "x".repeat(21), "--format", "json"], dir);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr)).toMatchObject([{ code: "GANTRY4016", severity: "error" }]);
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+    expect(gantry(["compile", "--target", "jobs", "--run-id", "2026-11-21"], dir).code).toBe(0);
+    expect(gantry(["explain", "GANTRY4016"]).stdout).toContain("usage error (exit code 2)");
+  });
+
+  it("README's exit codes name invalid option values and conflicts as usage errors", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8").replace(/\s+/g, " ");
+    expect(readme).toMatch(/`2`: usage error \(unknown option, invalid option value: .*an invalid `--run-id`; conflicting options such as `--check --stdout`/);
+  });
+});
+
+describe("--version", () => {
+  it("prints package.json's version, and the version appears in no manifest", () => {
+    const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string }).version;
+    for (const flag of ["--version", "-V"]) {
+      const r = gantry([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${version}\n`);
+    }
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    expect(gantry(["compile", "--metadata", "--graph"], dir).code).toBe(0);
+    for (const text of Object.values(snapshotDir(path.join(dir, "manifests")))) expect(text).not.toContain(version);
+  });
+});
+
+describe("configuration files that cannot be read", () => {
+  it("a gantry.config.json that is a directory is GANTRY5004 naming it and why, exit 1", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha"), "gantry.config.json/.keep": "" });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY5004: gantry.config.json cannot be read: it is a directory");
+    expectNoCrash(r.stderr);
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+    const json = gantry(["compile", "--format", "json"], dir);
+    expect(JSON.parse(json.stderr)).toMatchObject([{ code: "GANTRY5004", message: "gantry.config.json cannot be read: it is a directory" }]);
+  });
+
+  it("a package.json that is a directory, without gantry.config.json, likewise", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha"), "package.json/.keep": "" });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY5004: package.json cannot be read: it is a directory");
+    expectNoCrash(r.stderr);
+  });
+
+  it.skipIf(spawnSync("mkfifo", ["--version"]).status !== 0)("a gantry.config.json that is a FIFO is GANTRY5004 at once, not a read that never returns", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    expect(spawnSync("mkfifo", [path.join(dir, "gantry.config.json")]).status).toBe(0);
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY5004: gantry.config.json cannot be read: it is not a regular file");
+  });
+
+  const asOtherUser = gantryAsOtherUser();
+  it.skipIf(asOtherUser === undefined)("an unreadable gantry.config.json or package.json says permission denied, exit 1", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha"), "gantry.config.json": '{ "out": "deploy" }\n' });
+    spawnSync("chmod", ["-R", "a+rwX", dir]);
+    fs.chmodSync(path.join(dir, "gantry.config.json"), 0o000);
+    const r = asOtherUser!(["compile"], dir);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("error GANTRY5004: gantry.config.json cannot be read: permission denied");
+    expectNoCrash(r.stderr);
+
+    fs.rmSync(path.join(dir, "gantry.config.json"));
+    fs.writeFileSync(path.join(dir, "package.json"), '{ "name": "x" }\n');
+    fs.chmodSync(path.join(dir, "package.json"), 0o000);
+    const pkg = asOtherUser!(["compile"], dir);
+    expect(pkg.code, pkg.stderr).toBe(1);
+    expect(pkg.stderr).toContain("error GANTRY5004: package.json cannot be read: permission denied");
+    expectNoCrash(pkg.stderr);
+  });
+
+  it("a byte order mark at the start is accepted, and positions of problems stay right", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha"), "gantry.config.json": '\uFEFF{ "out": "deploy" }\n' });
+    const r = gantry(["compile"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(manifestsOf(dir, "deploy")).toEqual(["alpha.yaml", "kustomization.yaml"]);
+    fs.writeFileSync(path.join(dir, "gantry.config.json"), '\uFEFF{\n  "outt": "deploy"\n}\n');
+    expect(gantry(["compile"], dir).stderr).toContain('gantry.config.json:2:3: error GANTRY5004: gantry.config.json: unknown setting "outt"');
+  });
+
+  it.each([
+    ["unterminated", '{\n  "out": "deploy"\n', 3, 1],
+    ["an unterminated string", '{\n  "out": "deploy\n}\n', 2, 17],
+    ["a value missing", '{\n  "kind": "auto",\n  "out": }\n', 3, 10],
+    ["a trailing comma", '{\n  "out": "deploy",\n}\n', 3, 1],
+  ])("invalid JSON (%s) is GANTRY5004 at its real place, with a code frame", (_, text, line, column) => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha"), "gantry.config.json": text });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`gantry.config.json:${line}:${column}: error GANTRY5004: gantry.config.json is not valid JSON`);
+    expect(r.stderr).toMatch(new RegExp(`\\n> *${line} \\|`)); // the code frame
+    expect(r.stderr.split("\n")[1]).toMatch(/^[ >] +\d+ \|/); // a one-line message (V8 quotes the text around a token, line breaks and all)
+    expectNoCrash(r.stderr);
+  });
+});
+
+describe("a write that fails part way", () => {
+  it("says which files were changed before the failure instead of `nothing was written`", () => {
+    // A folder where bbb.yaml goes: staging succeeds, aaa.yaml is renamed into place, bbb.yaml's rename fails.
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("aaa"), "pipelines/b.ts": PIPELINE("bbb"), "manifests/bbb.yaml/.keep": "" });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY5001: cannot write to");
+    expect(r.stderr).toContain("1 file was already changed: aaa.yaml.");
+    expect(r.stderr).toMatch(/1 error, 0 warnings; 1 file was changed before the failure: aaa\.yaml\.\n$/);
+    expect(r.stderr).not.toContain("nothing was written");
+    expect(fs.readFileSync(path.join(dir, "manifests/aaa.yaml"), "utf8")).toMatch(/^# Generated by gantry from pipelines\/a\.ts/);
+    expect(fs.readdirSync(path.join(dir, "manifests")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("--check's messages", () => {
+  it("one file differs; two files differ; up to date (1 file)", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha"), "pipelines/b.ts": PIPELINE("beta") });
+    expect(gantry(["compile", "--no-kustomization"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/a.ts"), PIPELINE("alpha", "busybox:1.37"));
+    expect(gantry(["compile", "--check", "--no-kustomization"], dir).stderr).toContain("error GANTRY5003: 1 file in manifests differs from what the sources compile to");
+    fs.writeFileSync(path.join(dir, "pipelines/b.ts"), PIPELINE("beta", "busybox:1.37"));
+    expect(gantry(["compile", "--check", "--no-kustomization"], dir).stderr).toContain("error GANTRY5003: 2 files in manifests differ from what the sources compile to");
+    const one = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    expect(gantry(["compile", "--no-kustomization"], one).code).toBe(0);
+    expect(gantry(["compile", "--check", "--no-kustomization"], one).stderr).toBe("manifests is up to date (1 file).\n");
+  });
+});
+
+describe("which generated files a compile removes", () => {
+  const project = () =>
+    tempProject({
+      "pipelines/a.ts": PIPELINE("alpha"),
+      "pipelines/b.ts": PIPELINE("beta"),
+      "pipelines/c.ts": PIPELINE("gamma"),
+      "lib/steps.ts": "export const image = \"busybox:1.36\";\n",
+    });
+  const ALL = ["alpha.yaml", "beta.yaml", "gamma.yaml", "kustomization.yaml"];
+
+  it("a compile of one file keeps the other pipelines' manifests, says so, and the kustomization still lists them", () => {
+    const dir = project();
+    expect(gantry(["compile"], dir).code).toBe(0);
+    const r = gantry(["compile", "pipelines/a.ts"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("compiled 1 pipeline into manifests: 0 written, 2 unchanged, kept 2 generated files of pipelines not compiled in this run.\n");
+    expect(manifestsOf(dir)).toEqual(ALL);
+    expect(kustomizationOf(dir)).toEqual(["alpha.yaml", "beta.yaml", "gamma.yaml"]);
+    const check = gantry(["compile", "pipelines/a.ts", "--check"], dir);
+    expect(check.code).toBe(0);
+    expect(check.stderr).toBe("manifests is up to date (2 files; left unchecked: 2 generated files of pipelines not compiled in this run).\n");
+  });
+
+  it("a compile of a folder without pipelines removes nothing", () => {
+    const dir = project();
+    expect(gantry(["compile", "--graph", "--metadata"], dir).code).toBe(0);
+    const before = snapshotDir(path.join(dir, "manifests"));
+    const r = gantry(["compile", "lib", "--graph", "--metadata"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("compiled 0 pipelines into manifests: 0 written, 1 unchanged, kept 9 generated files of pipelines not compiled in this run.");
+    expect(snapshotDir(path.join(dir, "manifests"))).toEqual(before);
+    expect(gantry(["compile", "lib", "--check", "--graph", "--metadata"], dir).code).toBe(0);
+  });
+
+  it("the files of a deleted source go, also in a compile of another file; --check agrees", () => {
+    const dir = project();
+    expect(gantry(["compile", "--graph", "--metadata"], dir).code).toBe(0);
+    fs.rmSync(path.join(dir, "pipelines/b.ts"));
+    const check = gantry(["compile", "pipelines/a.ts", "--graph", "--metadata", "--check"], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("  removed  beta.yaml\n");
+    expect(check.stdout).toContain("  removed  beta.md\n");
+    expect(check.stdout).toContain("  removed  beta.metadata.json\n");
+    expect(check.stdout).toContain("  changed  kustomization.yaml\n");
+    expect(check.stdout).not.toMatch(/removed {2}gamma/);
+    const r = gantry(["compile", "pipelines/a.ts", "--graph", "--metadata"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("3 removed (beta.md, beta.metadata.json, beta.yaml), kept 3 generated files of pipelines not compiled in this run.");
+    expect(manifestsOf(dir)).toEqual(["alpha.md", "alpha.metadata.json", "alpha.yaml", "gamma.md", "gamma.metadata.json", "gamma.yaml", "kustomization.yaml"]);
+    expect(kustomizationOf(dir)).toEqual(["alpha.yaml", "gamma.yaml"]);
+    expect(gantry(["compile", "--check", "--graph", "--metadata"], dir).code).toBe(0);
+  });
+
+  it("a pipeline renamed in a compiled file loses its old files; --check agrees", () => {
+    const dir = project();
+    expect(gantry(["compile", "--graph", "--metadata"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/b.ts"), PIPELINE("delta"));
+    const check = gantry(["compile", "pipelines/b.ts", "--graph", "--metadata", "--check"], dir);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("  added    delta.yaml\n");
+    expect(check.stdout).toContain("  removed  beta.yaml\n");
+    expect(check.stdout).not.toMatch(/removed {2}(alpha|gamma)/);
+    const r = gantry(["compile", "pipelines/b.ts", "--graph", "--metadata"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("3 removed (beta.md, beta.metadata.json, beta.yaml), kept 6 generated files of pipelines not compiled in this run.");
+    expect(kustomizationOf(dir)).toEqual(["alpha.yaml", "delta.yaml", "gamma.yaml"]);
+    expect(gantry(["compile", "--check", "--graph", "--metadata"], dir).code).toBe(0);
+  });
+
+  it("pipelines made by a shared helper: a compile of some entries keeps the others' files, a compile of all removes stale ones", () => {
+    const make = `import { pipeline } from "gantry";\nexport const make = (name: string) => pipeline(name, {}, (p) => { p.task("only", { image: "busybox:1.36" }); });\n`;
+    const dir = tempProject({
+      "lib/make.ts": make,
+      "pipelines/a.ts": `import { make } from "../lib/make";\nexport default make("alpha");\n`,
+      "pipelines/b.ts": `import { make } from "../lib/make";\nexport default make("beta");\n`,
+    });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "manifests/beta.yaml"), "utf8")).toMatch(/^# Generated by gantry from lib\/make\.ts\./);
+    fs.writeFileSync(path.join(dir, "pipelines/a.ts"), `import { make } from "../lib/make";\nexport default make("omega");\n`);
+    // Only a.ts: beta.yaml (also "from lib/make.ts") may be b.ts's still, and alpha.yaml too as far as this run knows.
+    const some = gantry(["compile", "pipelines/a.ts"], dir);
+    expect(some.code, some.stderr).toBe(0);
+    expect(manifestsOf(dir)).toEqual(["alpha.yaml", "beta.yaml", "kustomization.yaml", "omega.yaml"]);
+    // Every input: lib/make.ts was read and makes no "alpha" any more.
+    expect(gantry(["compile", "--check"], dir).stdout).toContain("  removed  alpha.yaml\n");
+    const all = gantry(["compile", "pipelines"], dir);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toContain("1 removed (alpha.yaml)");
+    expect(manifestsOf(dir)).toEqual(["beta.yaml", "kustomization.yaml", "omega.yaml"]);
+  });
+
+  it("a generated file whose header names no readable source is kept and named", () => {
+    const dir = project();
+    expect(gantry(["compile"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "manifests/legacy.yaml"), "# Generated by gantry\napiVersion: v1\nkind: ConfigMap\n");
+    const r = gantry(["compile"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("kept 1 generated file whose header names no source (legacy.yaml)");
+    expect(fs.existsSync(path.join(dir, "manifests/legacy.yaml"))).toBe(true);
+    expect(kustomizationOf(dir)).toEqual(["alpha.yaml", "beta.yaml", "gamma.yaml", "legacy.yaml"]);
+  });
+
+  it("Markdown headers, whose `--` is written `- -`, are matched to their source", () => {
+    const dir = tempProject({ "pipelines/x--y.ts": PIPELINE("alpha"), "pipelines/keep.ts": PIPELINE("kept") });
+    expect(gantry(["compile", "--graph"], dir).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "manifests/alpha.md"), "utf8")).toMatch(/^<!-- Generated by gantry from pipelines\/x- -y\.ts\./);
+    // Compiled without --graph, its own source compiled: the graph goes.
+    const r = gantry(["compile", "pipelines/x--y.ts"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(manifestsOf(dir)).toEqual(["alpha.yaml", "kept.md", "kept.yaml", "kustomization.yaml"]);
+    // And when the source is gone, from a compile of another file.
+    expect(gantry(["compile", "--graph"], dir).code).toBe(0);
+    fs.rmSync(path.join(dir, "pipelines/x--y.ts"));
+    expect(gantry(["compile", "pipelines/keep.ts", "--graph"], dir).code).toBe(0);
+    expect(manifestsOf(dir)).toEqual(["kept.md", "kept.yaml", "kustomization.yaml"]);
+  });
+});
+
+describe("colour", () => {
+  it("README says what the code does: colour is off when NO_COLOR is set to a non-empty value", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8").replace(/\s+/g, " ");
+    expect(readme).not.toContain("`NO_COLOR` is unset");
+    expect(readme).toContain("Colour is used only when stderr is a terminal and `NO_COLOR` is not set to a non-empty value");
+    // The code: main.ts turns colour off for a non-empty NO_COLOR only (test/cli.test.ts runs it on a terminal).
+    expect(fs.readFileSync(path.join(repoRoot, "src/cli/main.ts"), "utf8")).toContain("Boolean(process.stderr.isTTY) && !process.env.NO_COLOR");
+  });
+});
