@@ -1456,6 +1456,22 @@ export default pipeline("m", {}, (p) => {
     expect(r.diagnostics[0]!.hint).not.toContain("pipeline parameter");
   });
 
+  it("GANTRY1123: a number added to a parameter joins as text, a warning (from review); text joined to one is silent", async () => {
+    const source = `import { pipeline } from "gantry";
+export default pipeline("pp", { parameters: { n: { default: 3 }, env: { default: "dev" } } }, (p) => {
+  p.task("t", { image: "busybox", args: [p.params.n + 1, 2 + p.params.n, p.params.env + "-x", "--n=" + p.params.n, \`\${p.params.n}1\`] });
+});
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
+      `warning GANTRY1123 ${loc("main.ts", source, "p.params.n + 1")}`,
+      `warning GANTRY1123 ${loc("main.ts", source, "2 + p.params.n")}`,
+    ]);
+    expect(r.diagnostics[0]!.message).toBe('`p.params.n + 1` joins a number to parameter "n" as text ("{{params.n}}1"), since the parameter\'s value is only known when a run starts');
+    expect(r.ok).toBe(true);
+    expect(r.pipelines[0]!.yaml).toContain("- \"{{workflow.parameters.n}}1\"");
+  });
+
   it("GANTRY1107 only when an async or generator function is called: declaring or exporting one computes nothing (from review)", async () => {
     const source = `import { pipeline } from "gantry";
 export default pipeline("asyncexp", {}, (p) => {

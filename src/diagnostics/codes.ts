@@ -75,7 +75,7 @@ export const codes = {
   GANTRY1112: {
     title: "Parameter value used where a static value is needed",
     explain:
-      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. Decide at run time inside the task (for example a shell test in its command), or make the value a compile-time constant.",
+      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. Decide at run time inside the task (for example a shell test in its command), or make the value a compile-time constant. Nor can it be part of a value Gantry checks or needs when it compiles: the pipeline's name and namespace, a schedule or time zone, a task, volume or parameter name, a label, an annotation key, an environment variable's name, a resource quantity or a duration. Use a constant there, or declare one pipeline per value (a function that returns the pipeline for one environment, called for each).",
   },
   GANTRY1113: {
     title: "The pipeline code throws",
@@ -96,6 +96,11 @@ export const codes = {
     explain:
       "A `console.log` (or `info`, `warn`, `error`, `debug`) call in code Gantry evaluates: its arguments are evaluated, as when the module runs, but nothing is printed, since Gantry reads the module without running it. What it would print cannot change the compiled pipelines. Other uses of `console` (`const log = console.log`) are GANTRY1102.",
   },
+  GANTRY1123: {
+    title: "A number added to a parameter joins as text",
+    explain:
+      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. `+` with a number joins the number to the placeholder's text, as a run of the module does (`p.params.n + 1` is `{{params.n}}1`, so \"31\" for 3), which is almost never what was meant. A warning: to add at run time, do it inside the task (a shell's `$((n + 1))`); to join text, write a template literal so the intent is clear.",
+  },
   GANTRY1130: {
     title: "Type error",
     explain:
@@ -103,7 +108,8 @@ export const codes = {
   },
   GANTRY2001: {
     title: "Invalid pipeline or task option",
-    explain: "A value does not match what the DSL accepts (a wrong type, a missing required field, an unknown field).",
+    explain:
+      "A value does not match what the DSL accepts (a wrong type, a missing required field, an unknown field), or breaks the Pod Security Standards `restricted` profile that every pod meets: `securityContext.runAsUser: 0`, or a pod annotation of a task or `defaults` that loosens the profile (`container.apparmor.security.beta.kubernetes.io/*` other than `runtime/default` or `localhost/<profile>`; `seccomp.security.alpha.kubernetes.io/pod` or `container.seccomp.security.alpha.kubernetes.io/*` other than `runtime/default`, `docker/default` or `localhost/<profile>`). The other fields of the task are still checked in the same run.",
   },
   GANTRY2002: {
     title: "Duplicate task name",
@@ -289,7 +295,7 @@ export const codes = {
   GANTRY4016: {
     title: "Invalid or ignored --run-id",
     explain:
-      "The run id becomes part of every Job name, so it must be 1-20 lowercase letters, digits or '-', starting and ending with a letter or digit. Scheduled pipelines ignore it: each scheduled run gets its own id from its driver Job.",
+      "The run id becomes part of every Job name, so it must be 1-20 lowercase letters, digits or '-', starting and ending with a letter or digit. `gantry compile --run-id` checks it before compiling: an invalid one is a usage error (exit code 2). Scheduled pipelines ignore it (a warning): each scheduled run gets its own id from its driver Job.",
   },
   GANTRY4017: {
     title: "Total retry timeout not enforceable on the jobs target",
@@ -316,7 +322,8 @@ export const codes = {
   },
   GANTRY5004: {
     title: "Invalid configuration",
-    explain: "gantry.config.json (or the \"gantry\" key of package.json) has an unknown setting or a value of the wrong kind. The message points at it; gantry.config.schema.json lists every setting.",
+    explain:
+      "gantry.config.json (or, without it, package.json with its \"gantry\" key) cannot be read (it is a directory, or permission is denied: the message names the file and the reason), is not valid JSON (a byte order mark at the start is allowed), or has an unknown setting or a value of the wrong kind. The message points at the place; gantry.config.schema.json lists every setting. Nothing is compiled.",
   },
   GANTRY5005: {
     title: "Compile cache not usable",
@@ -324,7 +331,8 @@ export const codes = {
   },
   GANTRY5001: {
     title: "Cannot write output",
-    explain: "The output directory or a file in it could not be written. Nothing was changed.",
+    explain:
+      "The output directory or a file in it could not be written. Every file is first written to a temporary file beside its target, so a failure then (a full disk, a read-only directory) changes nothing. Replacing the targets comes after: if one of them cannot be replaced (a file made immutable, a folder in its place) once others were, the hint and the summary name the files already changed. Fix the cause and compile again.",
   },
 } as const satisfies Record<string, { title: string; explain: string }>;
 

@@ -9,10 +9,13 @@ import { StaticError } from "./errors.js";
 
 export const holdsParameter = (v: unknown): v is string => typeof v === "string" && v.includes(PARAMETER_MARK);
 
+/** The name of the first parameter a string's placeholders name. */
+export const parameterName = (value: string): string => [...value.matchAll(PARAMETER_PATTERN)][0]?.[1] ?? "?";
+
 /** Throws GANTRY1112 if `value` holds a parameter placeholder; `use` says what was attempted. */
 export function requireStatic(value: unknown, node: ts.Node, use: string): void {
   if (!holdsParameter(value)) return;
-  const name = [...value.matchAll(PARAMETER_PATTERN)][0]?.[1] ?? "?";
+  const name = parameterName(value);
   throw new StaticError(
     "GANTRY1112",
     node,

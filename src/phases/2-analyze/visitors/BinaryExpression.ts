@@ -1,10 +1,10 @@
 import { ts } from "ts-morph";
 import { isStandIn } from "../builtins.js";
 import { hostFailure, StaticError } from "../errors.js";
-import { unsupported } from "../evaluator.js";
+import { unsupported, type Evaluator } from "../evaluator.js";
 import { ModuleNamespace } from "../modules.js";
 import { assignment } from "./assignment.js";
-import { requireStatic } from "../runtime-values.js";
+import { holdsParameter, parameterName, requireStatic } from "../runtime-values.js";
 import type { ExpressionVisitor } from "./types.js";
 
 const K = ts.SyntaxKind;
@@ -37,7 +37,7 @@ export const BinaryExpression: ExpressionVisitor<ts.BinaryExpression> = (node, s
   if (op !== K.PlusToken && op !== K.CommaToken) {
     requireStatic(l, node.left, `\`${node.getText()}\``);
     requireStatic(r, node.right, `\`${node.getText()}\``);
-  }
+  } else if (op === K.PlusToken) warnNumberJoined(l, r, node, ev);
   try {
     return operate(op, l, r, node);
   } catch (e) {
@@ -80,4 +80,19 @@ function has(obj: object, key: PropertyKey, node: ts.BinaryExpression): boolean 
   }
   if (obj instanceof ModuleNamespace) return Object.hasOwn(obj, key);
   return key in obj;
+}
+
+/**
+ * `p.params.n + 1` joins the number to the placeholder's text, as a run does (`"{{n}}1"`, so "31"
+ * for 3): almost certainly meant as arithmetic, which a parameter cannot take at compile time.
+ */
+function warnNumberJoined(l: unknown, r: unknown, node: ts.BinaryExpression, ev: Evaluator): void {
+  const parameter = holdsParameter(l) && typeof r === "number" ? l : holdsParameter(r) && typeof l === "number" ? r : undefined;
+  if (parameter === undefined) return;
+  ev.warn(
+    "GANTRY1123",
+    node,
+    `\`${node.getText()}\` joins a number to parameter "${parameterName(parameter)}" as text ("${String(l)}${String(r)}"), since the parameter's value is only known when a run starts`,
+    "To add at run time, do it inside the task (e.g. `$((n + 1))` in a shell command); to join text, write a template literal (`${...}`) so the intent is clear.",
+  );
 }
