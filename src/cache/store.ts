@@ -9,6 +9,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
+import { fsFailure } from "../util/fs-errors.js";
 import { parseRecord, type EntryRecord } from "./record.js";
 
 /** Generations kept besides the current one: a repository compiled for two targets, or by two Gantry versions, keeps both warm. */
@@ -97,16 +98,6 @@ function prune(dir: string, current: string): void {
 
 /** An error as a reason: no stack, and no path (Node's messages name temporary files by absolute path). */
 function describe(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const known: Record<string, string> = {
-    EACCES: "permission denied",
-    EPERM: "operation not permitted",
-    ENOTDIR: "a file is in the way",
-    EEXIST: "a file is in the way",
-    EISDIR: "a folder is in the way",
-    ENOTEMPTY: "a folder is in the way",
-    EROFS: "read-only file system",
-    ENOSPC: "no space left on the device",
-  };
-  return (code && known[code]) ?? (code ? `failed (${code})` : "failed");
+  // Writes: a file or folder where the cache needs the other is "in the way".
+  return fsFailure(e, "writing", { ENOTDIR: "a file is in the way", EEXIST: "a file is in the way", EISDIR: "a folder is in the way", ENOTEMPTY: "a folder is in the way" });
 }

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Diagnostic, Span } from "../diagnostics/index.js";
+import { fsFailure } from "../util/fs-errors.js";
 import { configSchema, type GantryConfig } from "./schema.js";
 
 export const CONFIG_FILE = "gantry.config.json";
@@ -32,18 +33,7 @@ export function loadConfig(cwd: string): LoadedConfig {
 }
 
 /** Why a file could not be read, in words: `is a directory`, `permission denied`, ... */
-function readFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    EISDIR: "it is a directory",
-    EACCES: "permission denied",
-    EPERM: "operation not permitted",
-    ENOENT: "it no longer exists",
-    ELOOP: "too many symbolic links",
-    ENAMETOOLONG: "its name is too long",
-  };
-  return (code && reasons[code]) ?? (e instanceof Error ? e.message : String(e));
-}
+const readFailure = (e: unknown): string => fsFailure(e, "read", { ENOENT: "it no longer exists" });
 
 function fromFile(absolute: string, file: string, base: readonly string[]): LoadedConfig {
   // No span when it cannot be read: there is no text to point into. The message names the file and the reason.

@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import { fsFailure } from "../../util/fs-errors.js";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import { earlyErrors } from "./early-errors.js";
 
@@ -139,18 +140,7 @@ function unparenthesizedNullishMixes(sf: ts.SourceFile): { start: number; messag
 
 /** Why a file could not be read, without its absolute path (output never holds one). */
 /** Why a file or folder could not be read, in words (an errno code as such otherwise). */
-export function readFailure(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const known: Record<string, string> = {
-    ENOENT: "no such file",
-    EACCES: "permission denied",
-    EISDIR: "it is a directory",
-    EPERM: "operation not permitted",
-    ELOOP: "too many levels of symbolic links",
-    ENOTDIR: "a folder on its path is a file",
-  };
-  return (code && known[code]) ?? (code ? `read failed (${code})` : "read failed");
-}
+export const readFailure = (e: unknown): string => fsFailure(e, "read");
 
 /** Why TypeScript's parser gave up on a file it could read. */
 function parseFailure(e: unknown): string {
