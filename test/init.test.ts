@@ -60,6 +60,14 @@ describe("templates/init", () => {
 });
 
 describe("runInit", () => {
+  it("an empty folder argument is a usage error, not a scaffold into the working directory (from review)", () => {
+    const dir = tempProject({});
+    const r = gantry(["init", ""], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("It must not be empty.");
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
   it("creates exactly the template files, with their contents, and prints them and the next steps", async () => {
     const dir = project();
     const io = fakeIo(dir);

@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { Io } from "./compile-command.js";
+import { nonEmpty } from "./non-empty.js";
 
 /** The scaffold, shipped as data (package.json "files": "templates"). Same relative path from src/cli and dist/cli. */
 const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/init", import.meta.url));
@@ -139,7 +140,7 @@ export function registerInit(program: Command, io: Io, setExit: (code: number) =
   program
     .command("init")
     .description("Scaffold a project: an example pipeline, gantry.config.json, a snapshot test and a GitHub Actions workflow.")
-    .argument("[dir]", "folder to scaffold into (created if missing)", ".")
+    .argument("[dir]", "folder to scaffold into (created if missing)", nonEmpty, ".")
     .addHelpText(
       "after",
       () =>

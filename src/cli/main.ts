@@ -2,7 +2,7 @@
 /**
  * The `gantry` command. Exit codes: 0 success, 1 diagnostics (bad pipelines), 2 usage errors.
  */
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import fs from "node:fs";
 import v8 from "node:v8";
 import { CONFIG_FILE, loadConfig } from "../config/load.js";
@@ -10,6 +10,7 @@ import { codes, formatDiagnostics, isDiagnosticCode, type Diagnostic } from "../
 import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile-command.js";
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
+import { nonEmpty } from "./non-empty.js";
 import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
@@ -24,15 +25,6 @@ function gantryVersion(): string {
   }
 }
 
-/**
- * An option value that must not be empty: `--out ""` would write into the working directory,
- * `--runtime-image ""` emit `image: ""`. The configuration refuses the same (`min(1)`); here it is
- * a usage error (exit 2), as commander reports an invalid choice.
- */
-function nonEmpty(value: string): string {
-  if (value === "") throw new InvalidArgumentError("It must not be empty.");
-  return value;
-}
 
 /** What the jobs backend accepts as a run id (src/backends/jobs/jobs.ts, GANTRY4016): a part of every Job name. */
 const RUN_ID = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
