@@ -172,8 +172,17 @@ export function planOutput(outDir: string, files: readonly OutputFile[], survey:
   // Read one file at a time and keep only what differs: a recompile of an unchanged repository
   // must not hold its whole previous output in memory beside the new one.
   for (const file of files) {
-    const before = survey.existing.has(file.path) ? readFile(outDir, file.path) : undefined;
-    if (before === undefined) changes.added.push(file);
+    const listed = survey.existing.has(file.path);
+    const before = listed ? readFile(outDir, file.path) : undefined;
+    // A folder (or link, FIFO) by that name would fail the rename only after other files were replaced: refused up front.
+    if (!listed && fs.existsSync(path.join(outDir, file.path))) {
+      changes.diagnostics.push({
+        code: "GANTRY5002",
+        severity: "error",
+        message: `${path.join(outDir, file.path)} exists and is not a regular file; it is in the way of the manifest Gantry writes there`,
+        hint: "Move or rename it, or choose another --out directory.",
+      });
+    } else if (before === undefined) changes.added.push(file);
     else if (!isGenerated(before)) {
       changes.diagnostics.push({
         code: "GANTRY5002",

@@ -69,7 +69,8 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
     report.diagnostics.push({
       code: "GANTRY5001",
       severity: "error",
-      message: `cannot write to ${outDir}: ${err.code ?? ""} ${err.message}`.replace(/\s+/g, " "),
+      // Node's message starts with the code already ("EACCES: permission denied, mkdir ...").
+      message: `cannot write to ${outDir}: ${err.code && !err.message.startsWith(err.code) ? `${err.code} ` : ""}${err.message}`.replace(/\s+/g, " "),
       // Renames within one directory only fail in extraordinary cases; say so honestly.
       hint:
         done.length === 0
