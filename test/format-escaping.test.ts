@@ -33,6 +33,15 @@ describe("text format: control characters from the source", () => {
     expect(r.stderr).toContain('pipelines/forge.ts:3:10: error GANTRY2005: task name "e\\n::error file=README.md,line=1::forged \\u001b[2J\\u009b2J\\r::warning::x" must be lowercase');
   });
 
+  it("nor issue the runner's older `##[command]`, which it reads anywhere in a line: not from a name, nor from a source line in the frame", () => {
+    const legacy = [`import { pipeline } from "gantry";`, `// ##[error]forged in a comment`, `export default pipeline("x", {}, (p) => { p.task("a ##[error]forged", { image: "busybox" }); });`, ``].join("\n");
+    const r = gantry(["compile", "g.ts", "--stdout"], tempProject({ "g.ts": legacy }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('task name "a ##\\u005berror]forged"');
+    expect(r.stderr).toContain("// ##\\u005berror]forged in a comment");
+    expect(r.stderr).not.toContain("##[");
+  });
+
   it("the github and json formats are unchanged: escaped their own way", () => {
     const dir = tempProject({ "pipelines/forge.ts": source });
     const github = gantry(["compile", "--format", "github"], dir);

@@ -66,8 +66,14 @@ const escapeControl = (ch: string): string => SHORT_ESCAPES[ch] ?? `\\u${ch.char
 
 /** `s` with every control character escaped: for text that is one line (file names). */
 function escapeControls(s: string): string {
-  return CONTROL.test(s) ? s.replace(CONTROLS, escapeControl) : s;
+  return defuseLegacyCommand(CONTROL.test(s) ? s.replace(CONTROLS, escapeControl) : s);
 }
+
+/**
+ * The GitHub runner also reads its older command syntax, `##[error]...`, anywhere in a line (its
+ * ActionCommand.TryParse): `[` after `##` is shown escaped, so quoted source cannot issue one.
+ */
+const defuseLegacyCommand = (s: string): string => (s.includes("##[") ? s.replaceAll("##[", "##\\u005b") : s);
 
 /**
  * A message or hint as the text format prints it: control characters escaped, but for the line
@@ -77,7 +83,7 @@ function escapeControls(s: string): string {
  * as a command: message text starts a line of output only indented, under its diagnostic.
  */
 function textOf(s: string): string {
-  if (!CONTROL.test(s)) return s;
+  if (!CONTROL.test(s)) return defuseLegacyCommand(s);
   const lines = s.split("\n");
   let out = escapeControls(lines[0]!);
   for (let i = 1; i < lines.length; i++) {
@@ -153,7 +159,7 @@ const pointStart = (s: string, i: number) => (i > 0 && i < s.length && isLow(s.c
 /** `i`, or one back when it would split a surrogate pair: a cut's end leaves the whole character out. */
 const pointEnd = pointStart;
 
-const escapeFrame = (s: string): string => (CONTROL.test(s) ? s.replace(FRAME_CONTROLS, escapeControl) : s);
+const escapeFrame = (s: string): string => defuseLegacyCommand(CONTROL.test(s) ? s.replace(FRAME_CONTROLS, escapeControl) : s);
 
 /**
  * The blanks that put a caret under the character after `prefix`: its tabs as tabs (the terminal's
