@@ -42,6 +42,13 @@ describe("text format: control characters from the source", () => {
     expect(r.stderr).not.toContain("##[");
   });
 
+  it("bidirectional overrides and isolates, which reorder what a terminal shows, are escaped too", () => {
+    const out = text({ code: "GANTRY2005", severity: "error", message: 'task name "a\u202eb\u2066c" is invalid', span: { file: "x.ts", line: 1, column: 1 } }, 'const x = "a\u202eb";\n');
+    expect(out).toContain('task name "a\\u202eb\\u2066c" is invalid');
+    expect(out).toContain('const x = "a\\u202eb";');
+    expect(out).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it("the github and json formats are unchanged: escaped their own way", () => {
     const dir = tempProject({ "pipelines/forge.ts": source });
     const github = gantry(["compile", "--format", "github"], dir);

@@ -56,11 +56,14 @@ function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): st
  * the text safe to print, it is not an encoding to read back.
  */
 
-/** C0 controls (tab and line breaks included), DEL and the C1 controls. */
-const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
-const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
+/**
+ * C0 controls (tab and line breaks included), DEL, the C1 controls, and the bidirectional
+ * overrides and isolates, which reorder what a terminal shows ("Trojan Source").
+ */
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 /** The same without the tab, which a code frame shows as it is, to keep the source's indentation. */
-const FRAME_CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
+const FRAME_CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r" };
 const escapeControl = (ch: string): string => SHORT_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
