@@ -11,8 +11,8 @@ import { writeAtomically, type OutputFile } from "../output/write.js";
 export interface CompileFlags {
   /**
    * The paths compiled (files, folders, globs; empty for the default). With `projectPaths`, it
-   * decides which generated files of the output directory this run answers for (`ownedSources`).
-   * Unset, a compile removes only generated files whose source no longer exists.
+   * decides whether this run compiles the whole project (`coversProject`), which alone removes the
+   * generated files it does not write. Unset, a compile counts as one of the whole project.
    */
   paths?: string[];
   /** The project's inputs: the configuration's `include`, or empty for the default (`pipelines`). */
@@ -116,10 +116,9 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const graphs: OutputFile[] = flags.graph ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".md"), content: graphMarkdown(p.ir, p.source) })) : [];
   const metadata: OutputFile[] = flags.metadata ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".metadata.json"), content: p.metadata ?? "" })) : [];
   const names = [...manifests, ...(flags.kustomization ? [{ path: KUSTOMIZATION }] : []), ...graphs, ...metadata].map((f) => f.path);
-  // Generated files this run does not write are removed only if their source was compiled in it
-  // or is gone; the manifests of sources not compiled now stay, and the kustomization lists them too.
-  const owned = await ownedSources(result, flags, io);
-  const survey = surveyOutput(outDir, new Set(names), { cwd: io.cwd, ...(owned && { owned }) });
+  // Generated files this run does not write are removed only by a compile of the whole project;
+  // one of some of its files keeps them, and the kustomization lists them too.
+  const survey = surveyOutput(outDir, new Set(names), await coversProject(flags, io));
   const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);
   const files: OutputFile[] = [
     ...manifests,
@@ -153,41 +152,33 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
 const files_ = (n: number): string => (n === 1 ? "1 file was" : `${n} files were`);
 
 /**
- * The sources whose generated files this run answers for (relative to cwd with `/`, as headers name
- * them): a generated file naming one that the run does not write is stale and removed. The entry
- * files compiled, whose every pipeline the run produced; and when the run compiled every input of
- * the project (no paths given, or paths that cover the configured ones), also every module it read,
- * since a pipeline made by a helper (a factory in lib/) names that module, which other entries may
- * share: only a compile of all of them knows it produces that pipeline no more.
+ * Whether this run compiles the whole project, so that a generated file it does not write is stale:
+ * no paths given (the project's inputs are compiled), or paths whose files include every file of
+ * the project's inputs (the configuration's `include`, else `pipelines/`). When those inputs do not
+ * exist here (no `include`, and no `pipelines/`; or a run from a subfolder), nothing says what the
+ * project is, and the run counts as a compile of part of it: it removes nothing.
  */
-async function ownedSources(result: CompileResult, flags: CompileFlags, io: Io): Promise<Set<string> | undefined> {
-  if (flags.paths === undefined) return undefined;
-  // The same expansion compile() made (a problem with the paths was reported by it already).
-  const relative = (e: string) => path.relative(io.cwd, e).split(path.sep).join("/");
+async function coversProject(flags: CompileFlags, io: Io): Promise<boolean> {
+  if (flags.paths === undefined) return true;
   const project = flags.projectPaths ?? [];
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((p, i) => p === b[i]);
-  if (same(flags.paths, project)) return new Set(result.sources.keys());
-  const compiled = new Set((await expandPaths(compileOptions(flags.paths, flags, io), [])).map(relative));
-  // Configured inputs that do not exist make no project to be complete about.
+  if (same(flags.paths, project)) return true;
   const problems: Diagnostic[] = [];
-  const all = (await expandPaths(compileOptions(project, flags, io), problems)).map(relative);
-  return problems.length === 0 && all.every((e) => compiled.has(e)) ? new Set([...compiled, ...result.sources.keys()]) : compiled;
+  const all = await expandPaths(compileOptions(project, flags, io), problems);
+  if (problems.length > 0 || all.length === 0) return false;
+  // The same expansion compile() made (a problem with the paths was reported by it already).
+  const compiled = new Set(await expandPaths(compileOptions(flags.paths, flags, io), []));
+  return all.every((e) => compiled.has(e));
 }
 
 /**
- * ", kept 4 generated files of pipelines not compiled in this run" (and those whose header names no
- * source), or nothing. `--check` says "left unchecked" instead: it keeps and writes nothing.
+ * ", kept 4 generated files this run did not write (...)", or nothing. `--check` says "left
+ * unchecked" instead: it keeps and writes nothing.
  */
 function keptNote(kept: readonly KeptFile[], check = false): string {
-  const count = (n: number) => `${n} generated file${n === 1 ? "" : "s"}`;
-  const notCompiled = kept.filter((k) => k.why === "not-compiled").length;
-  const unknown = kept.filter((k) => k.why === "unknown-source").map((k) => k.path);
-  const parts = [
-    ...(notCompiled > 0 ? [`${count(notCompiled)} of pipelines not compiled in this run`] : []),
-    ...(unknown.length > 0 ? [`${count(unknown.length)} whose header names no source (${unknown.join(", ")})`] : []),
-  ];
-  if (parts.length === 0) return "";
-  return check ? `; left unchecked: ${parts.join(" and ")}` : `, kept ${parts.join(" and ")}`;
+  if (kept.length === 0) return "";
+  const what = `${kept.length} generated file${kept.length === 1 ? "" : "s"} this run did not write (a compile of part of the project removes none; compile every input to remove stale ones)`;
+  return check ? `; left unchecked: ${what}` : `, kept ${what}`;
 }
 
 /** " 3 of 40 source files compiled, 37 reused from the cache." with --cache, else nothing. */

@@ -1,12 +1,12 @@
 /**
  * What Gantry owns in an output directory: files whose first line carries its header. Compiling
  * compares the files it would write with what is there: new and changed files, and generated files
- * this compile does not write. Of those, a file is removed only when the source its header names is
- * one this run answers for (`OwnershipRule.owned`: it no longer defines that pipeline, which was
- * deleted or renamed) or no longer exists; the files of sources that exist but were not compiled
- * (`gantry compile pipelines/one.ts`) are kept, as are generated files whose header names no source
- * this version can read. Files without the header are never touched; a generated file's name taken
- * by one of them is an error.
+ * this compile does not write. A compile of the whole project (`prune`) removes those: their
+ * pipelines were deleted or renamed. A compile of some of its files cannot tell a stale file from
+ * one of a pipeline it did not compile (the header names where `pipeline()` was called, which may
+ * be a helper other entries share, relative to the working directory of the compile that wrote
+ * it), so it keeps them all: deleting a live manifest is the worse mistake. Files without the header
+ * are never touched; a generated file's name taken by one of them is an error.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -25,28 +25,9 @@ export interface OutputChanges {
   diagnostics: Diagnostic[];
 }
 
-/**
- * A generated file left in place: `not-compiled`, its source exists and this run does not answer for
- * it; `unknown-source`, its header names no source Gantry can read (an older or edited header),
- * so nothing says whether it is stale, and deleting what might be a live manifest is the worse mistake.
- */
+/** A generated file a compile of part of the project does not write, and leaves in place. */
 export interface KeptFile {
   path: string;
-  why: "not-compiled" | "unknown-source";
-}
-
-/** Which generated files a compile answers for (see the file comment). */
-export interface OwnershipRule {
-  /** The working directory, which the headers' source paths are relative to. */
-  cwd: string;
-  /**
-   * The sources this run answers for, relative to `cwd` with `/` separators, as headers name them:
-   * a generated file naming one of them that the run does not write is stale. The CLI passes the
-   * entry files compiled, and, when it compiled every input of the project, every module it read
-   * (a pipeline made by a helper module, a factory, names that module). Undefined when unknown: then
-   * only files whose source no longer exists are removed.
-   */
-  owned?: ReadonlySet<string>;
 }
 
 /** What is in the output directory besides the files a compile writes: what to remove and what to keep. */
@@ -70,102 +51,27 @@ export const isGenerated = (content: string): boolean => {
 };
 
 /**
- * The source a generated file's header names, as written there: `yaml.ts`'s `headerFor` in a YAML
- * comment or (graph.ts) a Markdown comment, `metadata.ts`'s `$comment` in JSON. `directory` for
- * the kustomization, which is the whole directory's; undefined when the header is not one this
- * version writes.
- *
- * In a Markdown comment `--` is written `- -` and `<!` `< !` (graph.ts' `htmlCommentText`), so such a
- * path has several possible originals: `candidates` lists them (at most 64; more is unreadable).
+ * Looks at the files of `outDir` that a compile does not write (`wanted` are those it does): with
+ * `prune` (a compile of the whole project), the generated ones are to be removed; without, kept.
+ * Only those files are read.
  */
-export function headerSource(content: string): { candidates: string[] } | "directory" | undefined {
-  const lines = content.split("\n", 2);
-  const first = lines[0] ?? "";
-  const tail = "\\. Do not edit: change the source and run `gantry compile[^`]*`\\.";
-  if (first.startsWith("# ")) {
-    if (first.startsWith(`# ${GENERATED_MARKER} for the manifests in this directory.`)) return "directory";
-    const m = new RegExp(`^# ${GENERATED_MARKER} from (.+)${tail}$`).exec(first);
-    return m ? { candidates: [m[1]!] } : undefined;
-  }
-  if (first.startsWith("<!-- ")) {
-    const m = new RegExp(`^<!-- ${GENERATED_MARKER} from (.+)${tail} -->$`).exec(first);
-    return m ? markdownOriginals(m[1]!) : undefined;
-  }
-  if (first === "{") {
-    const m = /^ {2}"\$comment": ("(?:[^"\\]|\\.)*"),?$/.exec(lines[1] ?? "");
-    if (!m) return undefined;
-    let comment: unknown;
-    try {
-      comment = JSON.parse(m[1]!);
-    } catch {
-      return undefined;
-    }
-    const c = typeof comment === "string" ? new RegExp(`^${GENERATED_MARKER} from (.+)${tail}$`).exec(comment) : null;
-    return c ? { candidates: [c[1]!] } : undefined;
-  }
-  return undefined;
-}
-
-/**
- * Every path whose Markdown comment text is `text` (see `headerSource`): a space between `-` and
- * `-`, or between `<` and `!`, may have been put there or been in the path, so each such space is
- * dropped or kept, and only the paths that are written as `text` again count.
- */
-function markdownOriginals(text: string): { candidates: string[] } | undefined {
-  const optional: number[] = [];
-  for (let i = 1; i < text.length - 1; i++) {
-    if (text[i] === " " && ((text[i - 1] === "-" && text[i + 1] === "-") || (text[i - 1] === "<" && text[i + 1] === "!"))) optional.push(i);
-  }
-  if (optional.length > 6) return undefined;
-  const candidates: string[] = [];
-  for (let mask = 0; mask < 1 << optional.length; mask++) {
-    const drop = new Set(optional.filter((_, k) => mask & (1 << k)));
-    const candidate = text.split("").filter((_, i) => !drop.has(i)).join("");
-    if (htmlCommentText(candidate) === text) candidates.push(candidate);
-  }
-  return candidates.length > 0 ? { candidates } : undefined;
-}
-
-/** How graph.ts writes text into an HTML comment (its `htmlCommentText`, which it does not export). */
-const htmlCommentText = (s: string): string =>
-  s
-    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ")
-    .replace(/-(?=-)/g, "- ")
-    .replace(/<!/g, "< !");
-
-/**
- * Looks at the files of `outDir` that a compile does not write (`wanted` are those it does): which
- * generated ones to remove and which to keep, by `rule` (see the file comment); without a rule, every
- * generated file not wanted is removed. Only those files are read.
- */
-export function surveyOutput(outDir: string, wanted: ReadonlySet<string>, rule?: OwnershipRule): OutputSurvey {
+export function surveyOutput(outDir: string, wanted: ReadonlySet<string>, prune = true): OutputSurvey {
   const existing = listFiles(outDir);
   const survey: OutputSurvey = { existing, removed: [], kept: [] };
   for (const p of existing) {
     if (wanted.has(p)) continue;
     const before = readFile(outDir, p);
     if (before === undefined || !isGenerated(before)) continue;
-    const why = rule && keepReason(before, rule);
-    if (why) survey.kept.push({ path: p, why });
-    else survey.removed.push({ path: p, before });
+    if (prune) survey.removed.push({ path: p, before });
+    else survey.kept.push({ path: p });
   }
   return survey;
 }
 
-/** Why a generated file this compile does not write stays, or undefined if it goes. */
-function keepReason(content: string, rule: OwnershipRule): KeptFile["why"] | undefined {
-  const source = headerSource(content);
-  if (source === "directory") return undefined; // kustomization.yaml with --no-kustomization
-  if (source === undefined) return "unknown-source";
-  const normalized = source.candidates.map((c) => path.posix.normalize(c));
-  if (rule.owned && normalized.some((c) => rule.owned!.has(c))) return undefined;
-  return normalized.some((c) => fs.existsSync(path.resolve(rule.cwd, c))) ? "not-compiled" : undefined;
-}
-
 /**
  * Compares the files a compile would write with `outDir`. `survey` is what `surveyOutput` found
- * there for these files' names; by default one without a rule (every generated file not among
- * `files` is removed).
+ * there for these files' names; by default that of a whole-project compile (every generated file
+ * not among `files` is removed).
  */
 export function planOutput(outDir: string, files: readonly OutputFile[], survey: OutputSurvey = surveyOutput(outDir, new Set(files.map((f) => f.path)))): OutputChanges {
   const changes: OutputChanges = { added: [], changed: [], unchanged: [], removed: survey.removed, kept: survey.kept, diagnostics: [] };
