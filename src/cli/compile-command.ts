@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { compile, expandPaths, type CompileOptions, type CompileResult, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
@@ -7,6 +8,7 @@ import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
 import { hasChanges, planOutput, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
+import { manifestSource } from "../output/yaml.js";
 
 export interface CompileFlags {
   /**
@@ -118,7 +120,16 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const names = [...manifests, ...(flags.kustomization ? [{ path: KUSTOMIZATION }] : []), ...graphs, ...metadata].map((f) => f.path);
   // Generated files this run does not write are removed only by a compile of the whole project;
   // one of some of its files keeps them, and the kustomization lists them too.
-  const survey = surveyOutput(outDir, new Set(names), await coversProject(flags, io));
+  const whole = await coversProject(flags, io);
+  const survey = surveyOutput(outDir, new Set(names), whole);
+  // A whole-project compile reports two sources of one pipeline name (GANTRY2009); part of it
+  // sees only one of them, and would silently replace the other's manifest.
+  const duplicates = whole ? [] : takenOver(outDir, result.pipelines, io.cwd);
+  if (duplicates.length > 0) {
+    diagnostics.push(...duplicates);
+    report(`${summarize(diagnostics)}; nothing was written.`);
+    return 1;
+  }
   const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);
   const files: OutputFile[] = [
     ...manifests,
@@ -169,6 +180,33 @@ async function coversProject(flags: CompileFlags, io: Io): Promise<boolean> {
   // The same expansion compile() made (a problem with the paths was reported by it already).
   const compiled = new Set(await expandPaths(compileOptions(flags.paths, flags, io), []));
   return all.every((e) => compiled.has(e));
+}
+
+/**
+ * GANTRY2009 for each pipeline whose manifest exists with a header naming another source that this
+ * run did not compile and that still exists: in a compile of part of the project, the same name
+ * made in two files.
+ */
+function takenOver(outDir: string, pipelines: CompileResult["pipelines"], cwd: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const compiled = new Set(pipelines.map((p) => p.source));
+  for (const p of pipelines) {
+    let before: string;
+    try {
+      before = fs.readFileSync(path.join(outDir, p.file), "utf8");
+    } catch {
+      continue;
+    }
+    const other = manifestSource(before);
+    if (other === undefined || other === p.source || compiled.has(other) || !fs.existsSync(path.resolve(cwd, other))) continue;
+    out.push({
+      code: "GANTRY2009",
+      severity: "error",
+      message: `pipeline "${p.name}" of ${p.source} would replace ${p.file}, which ${other} made and this run did not compile`,
+      hint: `Two files make a pipeline of that name: rename one, or compile both (a compile of every input reports such duplicates).`,
+    });
+  }
+  return out;
 }
 
 /**
