@@ -87,12 +87,14 @@ function has(obj: object, key: PropertyKey, node: ts.BinaryExpression): boolean 
  * for 3): almost certainly meant as arithmetic, which a parameter cannot take at compile time.
  */
 function warnNumberJoined(l: unknown, r: unknown, node: ts.BinaryExpression, ev: Evaluator): void {
-  const parameter = holdsParameter(l) && typeof r === "number" ? l : holdsParameter(r) && typeof l === "number" ? r : undefined;
+  // The cheap test first: this runs on every `+`.
+  const parameter = typeof r === "number" && holdsParameter(l) ? l : typeof l === "number" && holdsParameter(r) ? r : undefined;
   if (parameter === undefined) return;
+  // No value in the message: reported once per place, not once per loop pass.
   ev.warn(
     "GANTRY1123",
     node,
-    `\`${node.getText()}\` joins a number to parameter "${parameterName(parameter)}" as text ("${String(l)}${String(r)}"), since the parameter's value is only known when a run starts`,
+    `\`${node.getText()}\` joins a number to parameter "${parameterName(parameter)}" as text rather than adding it, since the parameter's value is only known when a run starts`,
     "To add at run time, do it inside the task (e.g. `$((n + 1))` in a shell command); to join text, write a template literal (`${...}`) so the intent is clear.",
   );
 }
