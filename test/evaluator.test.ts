@@ -468,6 +468,29 @@ export default pipeline("lets", {}, (p) => { p.task("t", { image: \`\${registry}
     ]);
   });
 
+  it("top-level statements: an assignment in a callback run on the spot counts, one in a function run after loading (timers, process events, promises) does not (from review)", async () => {
+    const source = `import { pipeline } from "gantry";
+let done = false;
+let shards = 1;
+const handlers: (() => void)[] = [];
+process.on("exit", () => { done = true; });
+setTimeout(() => { shards = 2; });
+Promise.resolve().then(() => { shards = 3; });
+if (handlers) { handlers.push(() => { shards++; }); }
+[1, 2].forEach(() => { shards++; });
+export default pipeline("m", {}, (p) => { p.task("t", { image: \`busybox:\${shards}\${done}\` }); });
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message.split(", but")[0]}`)).toEqual([
+      `warning GANTRY1121 ${loc("main.ts", source, "process.on")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
+      `warning GANTRY1121 ${loc("main.ts", source, "setTimeout")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
+      `warning GANTRY1121 ${loc("main.ts", source, "Promise.resolve")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
+      // The push is the change; the callback it stores is never called here.
+      `error GANTRY1100 ${loc("main.ts", source, "handlers.push")} this top-level statement changes "handlers"`,
+      `error GANTRY1100 ${loc("main.ts", source, "shards++; });\nexport")} this top-level statement assigns "shards" in a function it passes to a call`,
+    ]);
+  });
+
   it("decorators that name the module's own values are GANTRY1100 wherever a class defines them; package decorators are not (from review: a registering decorator was ignored)", async () => {
     const source = `import { pipeline } from "gantry";
 import { Injectable, Inject } from "some-di-package";

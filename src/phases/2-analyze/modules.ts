@@ -19,10 +19,10 @@ import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
-import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin, hasModifier, importedBinding, isAssignment, isBinaryAssignment, importSpecifierOf } from "./syntax.js";
+import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin, hasModifier, importedBinding, isAssignment, isBinaryAssignment, isCalledOnTheSpot, importSpecifierOf } from "./syntax.js";
 import { isFile, ModuleResolver, type Resolution } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
-import { skipTransparent } from "./visitors/transparent.js";
+import { isTransparent, skipTransparent } from "./visitors/transparent.js";
 
 /**
  * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
@@ -970,35 +970,63 @@ function checkThatThrows(statement: ts.Statement, index: number, record: ModuleR
 }
 
 /** How a top-level statement may change one of the module's values, most certain first. */
-type LocalChange = { id: ts.Identifier; how: "assigns" | "calls" | "changes" | "hands" };
+type LocalChange = { id: ts.Identifier; how: "assigns" | "changes" | "assigns in a callback" | "calls" | "hands" };
 
 /**
  * A reference in `statement` to one of the module's own values (a declaration, or an import from a
  * local module or from gantry) that the statement could change: a name it assigns anywhere
- * (`if (c) n = 2`, `while (n < 4) n++`), a local function it calls (which may mutate module state),
- * a local used as a receiver, or a local object handed to any call. Reading a local string or number
- * cannot change anything. Imports from other packages and globals cannot reach values Gantry reads.
- * Of several, the most certain change is named (`out` of `for (const r of REGIONS) out.push(r)`).
+ * (`if (c) n = 2`, `while (n < 4) n++`, in a callback it passes: `xs.forEach(() => n++)`), a local
+ * function it calls (which may mutate module state), a local used as a receiver, or a local object
+ * handed to any call. Reading a local string or number cannot change anything, nor can a function
+ * it only defines or hands to what runs it after the module has loaded (`process.on("exit", ...)`,
+ * timers). Imports from other packages and globals cannot reach values Gantry reads. Of several,
+ * the most certain change is named (`out` of `for (const r of REGIONS) out.push(r)`).
  */
 function mayChangeLocalValue(statement: ts.Statement, record: ModuleRecord): LocalChange | undefined {
   let best: LocalChange | undefined;
-  const rank = { assigns: 0, changes: 1, calls: 2, hands: 3 } as const;
-  // Names assigned in it, the statement's own variables aside.
-  const assigned = new Set<ts.Identifier>();
+  const rank = { assigns: 0, changes: 1, "assigns in a callback": 2, calls: 3, hands: 4 } as const;
+  // Names assigned in it, the statement's own variables aside: directly, or in a callback it passes.
+  const assigned = new Map<ts.Identifier, LocalChange["how"]>();
+  let callbacks = 0;
+  let later = 0;
   const visit = (node: ts.Node): void => {
-    const target = assignmentTarget(node);
-    if (target) for (const id of assignedNames(target)) if (!declaredWithin(id, statement)) assigned.add(id);
+    const fn = ts.isFunctionLike(node);
+    const runsLater = fn && (!isCalledOnTheSpot(node) || runsAfterLoading(node));
+    if (runsLater) later++;
+    else if (fn) callbacks++;
+    const target = later === 0 ? assignmentTarget(node) : undefined;
+    if (target) for (const id of assignedNames(target)) if (!declaredWithin(id, statement)) assigned.set(id, callbacks === 0 ? "assigns" : "assigns in a callback");
     if (ts.isIdentifier(node) && isValueReference(node)) {
       const binding = record.scope.lookup(node.text);
       if (binding && !record.loader.isPackageImport(binding.node)) {
-        const how = assigned.has(node) ? "assigns" : changeBy(node, binding);
+        const how = assigned.get(node) ?? changeBy(node, binding);
         if (how && (!best || rank[how] < rank[best.how])) best = { id: node, how };
       }
     }
     if (best?.how !== "assigns") ts.forEachChild(node, visit);
+    if (runsLater) later--;
+    else if (fn) callbacks--;
   };
   visit(statement);
   return best;
+}
+
+/**
+ * A callback handed to what runs it only after the module has loaded, if ever: a timer, a process
+ * event, a promise's continuation. Anything else that takes a callback may run it on the spot.
+ */
+function runsAfterLoading(fn: ts.Node): boolean {
+  let child = fn;
+  while (isTransparent(child.parent)) child = child.parent;
+  const call = child.parent;
+  if (!ts.isCallExpression(call) || call.expression === child) return false;
+  const callee = skipTransparent(call.expression);
+  if (ts.isIdentifier(callee)) return ["setTimeout", "setInterval", "setImmediate", "queueMicrotask"].includes(callee.text);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const method = callee.name.text;
+  if (["then", "catch", "finally"].includes(method)) return true;
+  const receiver = skipTransparent(callee.expression);
+  return ts.isIdentifier(receiver) && receiver.text === "process" && ["on", "once", "addListener", "prependListener", "prependOnceListener", "nextTick"].includes(method);
 }
 
 /** How a reference to a module value may change it, if it may (see `mayChangeLocalValue`). */
@@ -1023,6 +1051,7 @@ function changeError(change: LocalChange): StaticError {
   const what = {
     assigns: `assigns "${name}"`,
     changes: `changes "${name}"`,
+    "assigns in a callback": `assigns "${name}" in a function it passes to a call`,
     calls: `calls "${name}", which could change the module's values`,
     hands: `could change "${name}"`,
   }[change.how];
