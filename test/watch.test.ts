@@ -288,6 +288,14 @@ describe("watchPlan", () => {
     // The folders on the way to a missing file, and a missing input, matter when they appear.
     for (const p of ["lib/later", "lib/later/deep", "lib/later/deep/x.ts", "lib/images.ts", "tsconfig.json", "missing", "missing/input", "pipelines/later"]) expect(plan.relevant).toContain(path.join(dir, p));
   });
+
+  it("an input file is watched through its own folder, not every folder under it (from review: a file at the root watched the whole tree)", () => {
+    const dir = tempProject({ "main.ts": "", "pipelines/a.ts": "", "deep/er/x.ts": "" });
+    const plan = watchPlan(dir, ["main.ts"], []);
+    expect(plan.tree).toEqual([]);
+    expect(plan.flat).toEqual([dir]);
+    expect(plan.relevant).toContain(path.join(dir, "main.ts"));
+  });
 });
 
 describe("gantry compile --watch", () => {

@@ -1,6 +1,6 @@
 /**
- * What `gantry compile --watch` watches: every folder under the inputs, and the folder of every
- * file the pipelines depend on outside them (a shared `lib/` beside `pipelines/`, a tsconfig.json,
+ * What `gantry compile --watch` watches: every folder under the input folders, and the folder of
+ * each input file and of every file the pipelines depend on outside them (a shared `lib/` beside `pipelines/`, a tsconfig.json,
  * a module an import looked for in vain). A path that does not exist yet is watched through its
  * nearest existing folder, so creating it (or a folder on the way) is seen.
  *
@@ -27,18 +27,21 @@ export const skippedFolder = (name: string) => name === "node_modules" || name.s
 /** The plan for input `paths` (relative to `cwd`, globs allowed) and the absolute `dependencies` of the last compile. */
 export function watchPlan(cwd: string, paths: readonly string[], dependencies: Iterable<string>): WatchPlan {
   const roots = new Set<string>();
+  /** Files named, and paths that do not exist yet: watched through their folder. */
   const missing: string[] = [];
   for (const p of paths) {
     const base = path.resolve(cwd, staticBase(p));
     const kind = statKind(base);
     if (kind === "dir") roots.add(base);
-    else if (kind === "file") roots.add(path.dirname(base));
+    // A file, as a dependency is: its folder, for its own events (not every folder under that one).
     else missing.push(base);
   }
   const tree = new Set<string>();
   for (const root of roots) {
     tree.add(root);
-    // Symbolic links are not followed: a link's target is not where its files change.
+    // Symbolic links are not followed (the compile follows them): a file added under a linked
+    // folder is seen at the next change elsewhere. Following them would need each folder once by
+    // its real path, and events mapped back to the paths the compile uses.
     const below = globSync("**", { cwd: root, onlyDirectories: true, followSymbolicLinks: false, ignore: ["**/node_modules/**"] });
     // (Dot folders are skipped by default, as in `expandPaths`.)
     for (const d of below) tree.add(path.join(root, d.replace(/\/$/, "")));
