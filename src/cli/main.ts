@@ -11,6 +11,7 @@ import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
 import { nonEmpty } from "./non-empty.js";
+import { runIdProblem } from "../backends/jobs/names.js";
 import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
@@ -26,8 +27,6 @@ function gantryVersion(): string {
 }
 
 
-/** What the jobs backend accepts as a run id (src/backends/jobs/jobs.ts, GANTRY4016): a part of every Job name. */
-const RUN_ID = /^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/;
 
 export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const io = {
@@ -80,18 +79,6 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         exitCode = EXIT_USAGE;
         return;
       }
-      if (flags.runId !== undefined && !RUN_ID.test(flags.runId)) {
-        // An invalid option value: exit 2 like an invalid choice, with the code `gantry explain` knows.
-        const diagnostic: Diagnostic = {
-          code: "GANTRY4016",
-          severity: "error",
-          message: `--run-id "${flags.runId}" must be 1-20 lowercase letters, digits or "-", starting and ending with a letter or digit`,
-          hint: "It becomes part of every Job name, e.g. --run-id 2026-11-21.",
-        };
-        io.stderr(formatDiagnostics([diagnostic], flags.format, { color: io.color, readSource: () => undefined }));
-        exitCode = EXIT_USAGE;
-        return;
-      }
       const loaded = loadConfig(io.cwd);
       if (loaded.diagnostics.length > 0) {
         io.stderr(formatDiagnostics(loaded.diagnostics, flags.format, { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
@@ -122,6 +109,15 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       if (settings.target !== "jobs" && jobsOnly.length > 0) {
         // Typed on the command line for a target that ignores them: surely a mistake.
         io.stderr(`gantry compile: ${jobsOnly.join(", ")} appl${jobsOnly.length === 1 ? "ies" : "y"} to --target jobs only\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      // After the target is known: for the Argo target, --run-id is the mistake, whatever its value.
+      const badRunId = flags.runId === undefined ? undefined : runIdProblem(flags.runId);
+      if (badRunId) {
+        // An invalid option value: exit 2 like an invalid choice, with the code `gantry explain` knows.
+        const diagnostic: Diagnostic = { code: "GANTRY4016", severity: "error", message: `--run-id "${flags.runId}" ${badRunId.message}`, hint: badRunId.hint };
+        io.stderr(formatDiagnostics([diagnostic], flags.format, { color: io.color, readSource: () => undefined }));
         exitCode = EXIT_USAGE;
         return;
       }

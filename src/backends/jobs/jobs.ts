@@ -20,7 +20,7 @@ import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, typ
 import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
 import * as pod from "../common/pod.js";
 import * as c from "./containers.js";
-import { MAX_CRONJOB_NAME, fitName, runNames, shortHash, type RunNames } from "./names.js";
+import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
 import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
@@ -63,8 +63,9 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   const diagnostics: Diagnostic[] = [];
   const span = { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column };
   const scheduled = pipeline.schedule !== undefined;
-  if (options.runId !== undefined && !/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/.test(options.runId)) {
-    diagnostics.push({ code: "GANTRY4016", severity: "error", message: `run id "${options.runId}" must be 1-20 lowercase letters, digits or "-", starting and ending with a letter or digit`, hint: "It becomes part of every Job name, e.g. --run-id 2026-11-21." });
+  const badRunId = options.runId === undefined ? undefined : runIdProblem(options.runId);
+  if (badRunId) {
+    diagnostics.push({ code: "GANTRY4016", severity: "error", message: `run id "${options.runId}" ${badRunId.message}`, hint: badRunId.hint });
     return { objects: [], diagnostics };
   }
   if (options.runId !== undefined && scheduled) {

@@ -58,3 +58,12 @@ export function runNames(pipeline: string, runId: string): RunNames {
     object: (what, max = MAX_NAME) => fitName([pipeline, "gantry", what], max),
   };
 }
+
+/**
+ * Why a run id cannot be one (GANTRY4016), or undefined: it becomes part of every Job name. Here,
+ * apart from the backend (which loads cdk8s), so that the CLI checks `--run-id` before compiling.
+ */
+export function runIdProblem(runId: string): { message: string; hint: string } | undefined {
+  if (/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/.test(runId)) return undefined;
+  return { message: `must be 1-20 lowercase letters, digits or "-", starting and ending with a letter or digit`, hint: "It becomes part of every Job name, e.g. --run-id 2026-11-21." };
+}
