@@ -60,7 +60,8 @@ export function surveyOutput(outDir: string, wanted: ReadonlySet<string>, prune 
   const survey: OutputSurvey = { existing, removed: [], kept: [] };
   for (const p of existing) {
     if (wanted.has(p)) continue;
-    const before = readFile(outDir, p);
+    // A file to remove is read whole (for --check's diff); one to keep, only as far as its header.
+    const before = prune ? readFile(outDir, p) : readHead(outDir, p);
     if (before === undefined || !isGenerated(before)) continue;
     if (prune) survey.removed.push({ path: p, before });
     else survey.kept.push({ path: p });
@@ -120,6 +121,20 @@ function listFiles(dir: string): Set<string> {
     if (e.isFile() && !e.name.startsWith(".") && /\.(ya?ml|md|json)$/.test(e.name)) out.add(e.name);
   }
   return out;
+}
+
+/** The first few kilobytes of a file, which hold its header (`isGenerated` reads two lines); undefined if it cannot be read. */
+function readHead(dir: string, name: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path.join(dir, name), "r");
+    const buffer = Buffer.alloc(4096);
+    return buffer.toString("utf8", 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** A file's text; undefined if it cannot be read (unreadable files are not Gantry's to judge). */

@@ -138,8 +138,7 @@ function unparenthesizedNullishMixes(sf: ts.SourceFile): { start: number; messag
   return out;
 }
 
-/** Why a file could not be read, without its absolute path (output never holds one). */
-/** Why a file or folder could not be read, in words (an errno code as such otherwise). */
+/** Why a file or folder could not be read, in words, without its absolute path (output never holds one). */
 export const readFailure = (e: unknown): string => fsFailure(e, "read");
 
 /** Why TypeScript's parser gave up on a file it could read. */

@@ -126,7 +126,7 @@ export class Evaluator {
     return NORMAL;
   }
 
-  /** A hoisted function declaration; one that cannot be a closure (async) is reported where it is declared. */
+  /** A hoisted function declaration as a closure; a failure making it is reported where it is declared. */
   private hoist(node: ts.FunctionDeclaration, scope: Scope): unknown {
     try {
       return this.closure(node, scope);

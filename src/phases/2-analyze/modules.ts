@@ -908,7 +908,9 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
  * from a run's: GANTRY1100. Decorators from packages cannot reach what Gantry reads.
  */
 function reportDecorators(record: ModuleRecord, ev: Evaluator): void {
-  if (!record.file.text.includes("@")) return; // most modules: no decorator, no walk
+  // Most modules: no decorator, no walk (an `@` alone is common: image digests, JSDoc tags).
+  const text = record.file.text;
+  if (!text.includes("@") || !text.includes("class")) return;
   // A walk with a list, not recursion: an expression nested thousands deep is GANTRY1108 elsewhere, not a crash here.
   const pending: ts.Node[] = record.file.statements.filter((st) => !hasModifier(st, ts.SyntaxKind.DeclareKeyword)).reverse();
   const push = (node: ts.Node) => void pending.push(node);
