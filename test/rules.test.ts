@@ -114,8 +114,12 @@ describe("resourceName", () => {
 });
 
 describe("argoTaskName", () => {
-  it.each(["a", "A", "build", "Build-Image", "step-1", "a-", "x".repeat(128)])("accepts %j", (s) => {
+  it.each(["a", "A", "build", "Build-Image", "step-1", "a-", "x".repeat(128), "not-ready", "In", "index", "orders"])("accepts %j", (s) => {
     expect(argoTaskName(s)).toBeUndefined();
+  });
+  // From review: `depends: s.Succeeded && in.Succeeded` is an expression error at run time, so every task after it, teardowns included, errors.
+  it.each(["in", "not", "and", "or", "true", "false", "nil", "matches", "contains", "startsWith", "endsWith", "let", "if", "else"])("rejects the expression-language word %j", (s) => {
+    expectReason(argoTaskName(s), /^is a word of the expression language Argo evaluates "depends" with/);
   });
   it.each<Invalid>([
     ["", "must not be empty"],

@@ -122,6 +122,12 @@ export function resourceName(s: string, maxLength: number): string | undefined {
  * Argo template, step and DAG task names: `^[a-zA-Z0-9][-a-zA-Z0-9]*$`, at most 128
  * characters, and (because we emit `depends`) not starting with a digit.
  */
+/**
+ * Operators and literals of expr-lang, which evaluates Argo's `depends` after `-` becomes `_`
+ * (shared/reference/argo.md §2.1): a task by one of these names cannot be referred to there.
+ */
+const EXPR_WORDS: ReadonlySet<string> = new Set(["in", "not", "and", "or", "matches", "contains", "startsWith", "endsWith", "true", "false", "nil", "let", "if", "else"]);
+
 export function argoTaskName(s: string): string | undefined {
   if (s.length === 0) return "must not be empty";
   const long = tooLong(s, ARGO_TASK_NAME_MAX_LENGTH);
@@ -134,6 +140,9 @@ export function argoTaskName(s: string): string | undefined {
   if (first === "-") return `must start with a letter (got "-")`;
   if (/^[0-9]$/.test(first)) {
     return `must start with a letter (got ${show(first)}); Argo rejects task names starting with a digit when "depends" is used`;
+  }
+  if (EXPR_WORDS.has(s)) {
+    return `is a word of the expression language Argo evaluates "depends" with, where it is not read as a task name: every task after it would fail with an error at run time, its teardowns included`;
   }
   return undefined;
 }
