@@ -525,6 +525,20 @@ describe("scope diagnostics", () => {
     expect(ds[0]!.message).toBe('teardown "t" has an empty scope: it runs right after "s"');
   });
 
+  it('GANTRY2027 (warning): a schedule whose concurrencyPolicy "Replace" would end a run without its teardown, at the first cleanup task (from review)', () => {
+    const body = `
+  const s = p.setup("s", { ...img });
+  const w = p.task("w", { ...img, after: [s] });
+  p.teardown("t", { ...img, setups: [s] });
+  p.finally("f", { ...img });`;
+    const withPolicy = (policy: string) => main(body).replace("pipeline(\"checks\", {}", `pipeline("checks", { schedule: { cron: "@hourly", concurrencyPolicy: "${policy}" } }`);
+    const src = withPolicy("Replace");
+    const ds = diagnose(src);
+    expect(show(ds)).toEqual([`GANTRY2027 ${decl(src, "t")} warning`]);
+    expect(ds[0]!.message).toBe('schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: teardown "t" and the other teardown and finally tasks do not run then');
+    for (const policy of ["Forbid", "Allow"]) expect(show(diagnose(withPolicy(policy)))).toEqual([]);
+  });
+
   it('GANTRY2024: trigger "allDone" right after a setup, at the task', () => {
     const src = main(`
   const s = p.setup("s", { ...img });

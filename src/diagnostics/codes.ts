@@ -200,6 +200,11 @@ export const codes = {
     title: "Run status read outside a finally task",
     explain: "`p.runStatus` is the run's result, known only once everything else has finished; only `p.finally(...)` tasks can read it.",
   },
+  GANTRY2027: {
+    title: "A schedule that replaces a running run skips its cleanup",
+    explain:
+      "With `schedule.concurrencyPolicy: \"Replace\"`, a run still going when the next one is due is ended: on Argo the CronWorkflow terminates it, which runs nothing more, not even the exit handler; with --target jobs the CronJob deletes the run's driver Job, and the run's Jobs, which it owns, go with it. Its teardowns and finally tasks do not run, so what its setups created stays. Use \"Forbid\" (the default) to let each run finish, cleanup included, or make each setup clean up what an earlier run left.",
+  },
   GANTRY2030: {
     title: "Retry without a limit",
     explain:

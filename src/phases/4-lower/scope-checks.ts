@@ -62,5 +62,18 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   if (cycle) {
     report("GANTRY2004", "error", byName.get(cycle[0]!)!, `dependency cycle through setup/teardown scopes: ${cycle.join(" -> ")}`, "A teardown waits for every task in its scope; one of these tasks waits, through `after`, for that teardown.");
   }
+
+  // "Replace" ends a run still going when the next is due: Argo terminates it (no exit handler
+  // runs), and a CronJob deletes its driver Job, whose Jobs go with it. No cleanup runs.
+  const cleanup = pipeline.schedule?.concurrencyPolicy === "Replace" ? pipeline.tasks.find((t) => t.role === "teardown" || t.role === "finally") : undefined;
+  if (cleanup) {
+    report(
+      "GANTRY2027",
+      "warning",
+      cleanup,
+      `schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: ${cleanup.role} "${cleanup.name}" and the other teardown and finally tasks do not run then`,
+      "Use \"Forbid\" (the default), which lets a run finish, cleanup included, before the next starts; or make each setup clean up what an earlier run left.",
+    );
+  }
   return out;
 }
