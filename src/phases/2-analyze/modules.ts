@@ -19,10 +19,10 @@ import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
-import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin, hasModifier, importedBinding, isAssignment, isBinaryAssignment, isCalledOnTheSpot, importSpecifierOf } from "./syntax.js";
+import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin, hasModifier, importedBinding, isAssignment, isBinaryAssignment, callOf, isCalledOnTheSpot, importSpecifierOf } from "./syntax.js";
 import { isFile, ModuleResolver, type Resolution } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
-import { isTransparent, skipTransparent } from "./visitors/transparent.js";
+import { skipTransparent } from "./visitors/transparent.js";
 
 /**
  * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
@@ -933,15 +933,21 @@ function firstLocalReference(expression: ts.Node, record: ModuleRecord): ts.Iden
   let found: ts.Identifier | undefined;
   const visit = (node: ts.Node): void => {
     if (found) return;
-    if (ts.isIdentifier(node) && isValueReference(node)) {
-      const binding = record.scope.lookup(node.text);
-      if (binding && !record.loader.isPackageImport(binding.node)) found = node;
+    if (ts.isIdentifier(node)) {
+      if (localBinding(node, record)) found = node;
       return;
     }
     ts.forEachChild(node, visit);
   };
   visit(expression);
   return found;
+}
+
+/** The binding of one of the module's own values (a declaration, or an import from a local module or from gantry) that `id` refers to, if it does. */
+function localBinding(id: ts.Identifier, record: ModuleRecord): Binding | undefined {
+  if (!isValueReference(id)) return undefined;
+  const binding = record.scope.lookup(id.text);
+  return binding && !record.loader.isPackageImport(binding.node) ? binding : undefined;
 }
 
 /**
@@ -998,12 +1004,10 @@ function mayChangeLocalValue(statement: ts.Statement, record: ModuleRecord): Loc
     else if (fn) callbacks++;
     const target = later === 0 ? assignmentTarget(node) : undefined;
     if (target) for (const id of assignedNames(target)) if (!declaredWithin(id, statement)) assigned.set(id, callbacks === 0 ? "assigns" : "assigns in a callback");
-    if (ts.isIdentifier(node) && isValueReference(node)) {
-      const binding = record.scope.lookup(node.text);
-      if (binding && !record.loader.isPackageImport(binding.node)) {
-        const how = assigned.get(node) ?? changeBy(node, binding);
-        if (how && (!best || rank[how] < rank[best.how])) best = { id: node, how };
-      }
+    if (ts.isIdentifier(node)) {
+      const binding = localBinding(node, record);
+      const how = binding && (assigned.get(node) ?? changeBy(node, binding));
+      if (how && (!best || rank[how] < rank[best.how])) best = { id: node, how };
     }
     if (best?.how !== "assigns") ts.forEachChild(node, visit);
     if (runsLater) later--;
@@ -1018,11 +1022,9 @@ function mayChangeLocalValue(statement: ts.Statement, record: ModuleRecord): Loc
  * event, a promise's continuation. Anything else that takes a callback may run it on the spot.
  */
 function runsAfterLoading(fn: ts.Node): boolean {
-  let child = fn;
-  while (isTransparent(child.parent)) child = child.parent;
-  const call = child.parent;
-  if (!ts.isCallExpression(call) || call.expression === child) return false;
-  const callee = skipTransparent(call.expression);
+  const handed = callOf(fn);
+  if (!handed || handed.callee) return false;
+  const callee = skipTransparent(handed.call.expression);
   if (ts.isIdentifier(callee)) return ["setTimeout", "setInterval", "setImmediate", "queueMicrotask"].includes(callee.text);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const method = callee.name.text;

@@ -62,13 +62,18 @@ export function accessRoot(expression: ts.Expression): ts.Expression {
   return root;
 }
 
-/** A function passed to a call (a callback) or called where it is written (an IIFE): its body runs. */
-export function isCalledOnTheSpot(fn: ts.Node): boolean {
+/** The call a function is handed to as an argument (`callee: false`) or called by where it is written (`callee: true`, an IIFE), through type-only wrappers. */
+export function callOf(fn: ts.Node): { call: ts.CallExpression; callee: boolean } | undefined {
   let child = fn;
   while (isTransparent(child.parent)) child = child.parent;
   const call = child.parent;
-  return ts.isCallExpression(call) && (call.expression === child || call.arguments.some((a) => a === child));
+  if (!ts.isCallExpression(call)) return undefined;
+  if (call.expression === child) return { call, callee: true };
+  return call.arguments.some((a) => a === child) ? { call, callee: false } : undefined;
 }
+
+/** A function passed to a call (a callback) or called where it is written (an IIFE): its body runs. */
+export const isCalledOnTheSpot = (fn: ts.Node): boolean => callOf(fn) !== undefined;
 
 /**
  * Whether `id` names something declared between it and `top` (inclusive): a parameter or the name
