@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { CompileSession } from "../session.js";
 import { compileOptions, emitResult, type CompileFlags, type Io } from "./compile-command.js";
-import { skippedFolder, watchPlan } from "./watch-plan.js";
+import { skippedFolder, statKind, watchPlan } from "./watch-plan.js";
 
 const SOURCE = /\.((m|c)?tsx?|m?js|json)$/;
 
@@ -38,7 +38,7 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
     const changed = path.join(dir, entry);
     // Sources, and JavaScript and JSON modules they may import, in input folders; a folder made
     // or removed there (the recompile watches a new one and looks into it); elsewhere, what the pipelines depend on.
-    if (tree && (SOURCE.test(entry) || (!skippedFolder(entry) && (watchers.has(`t ${changed}`) || isFolder(changed))))) queue(changed);
+    if (tree && (SOURCE.test(entry) || (!skippedFolder(entry) && (watchers.has(`t ${changed}`) || statKind(changed) === "dir")))) queue(changed);
     else if (plan.relevant.has(changed)) queue(changed);
   };
   const unwatch = (key: string) => {
@@ -99,14 +99,6 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
   for (const key of [...watchers.keys()]) unwatch(key);
   await running;
   return code;
-}
-
-function isFolder(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** A folder's identity: its inode, which a folder made again may reuse at once, and its birth time. */

@@ -70,7 +70,8 @@ function staticBase(p: string): string {
   return segments.slice(0, stop).join("/") || ".";
 }
 
-function statKind(p: string): "dir" | "file" | undefined {
+/** What is at a path: a folder, something else, or nothing. */
+export function statKind(p: string): "dir" | "file" | undefined {
   try {
     const stat = fs.statSync(p);
     return stat.isDirectory() ? "dir" : "file";
