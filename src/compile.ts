@@ -69,6 +69,8 @@ export interface CompileResult {
   /** Text of every file read, by relative path, for code frames. */
   sources: Map<string, string>;
   ok: boolean;
+  /** The entry files the paths expanded to (absolute, sorted): what was compiled. */
+  entries: string[];
   /** With `CompileOptions.cache`: how many entry files were reused and how many compiled. */
   cache?: CacheUse;
 }
@@ -87,7 +89,7 @@ export async function compile(options: CompileOptions): Promise<CompileResult> {
   diagnostics.push(...(cached?.diagnostics ?? []), ...merged.diagnostics);
   if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(entries, program.relative).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
-  return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted), ...(cached && { cache: cached.use }) };
+  return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted), entries, ...(cached && { cache: cached.use }) };
 }
 /** The jobs backend (cdk8s) is loaded only when asked for: its import alone costs a third of a second. */
 export async function loadBackend(options: CompileOptions): Promise<Backend> {

@@ -84,9 +84,9 @@ export class CompileSession {
 
   /** Every entry's batch merged in entry order, as one compile would: names checked across entries. */
   private assemble(sessionDiagnostics: Diagnostic[]): CompileResult {
-    const batches = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, state]) => state.batch);
-    const merged = mergeBatches(batches, this.program.relative);
+    const sortedEntries = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const merged = mergeBatches(sortedEntries.map(([, state]) => state.batch), this.program.relative);
     const sorted = sortDiagnostics([...sessionDiagnostics, ...merged.diagnostics]);
-    return { pipelines: merged.pipelines, diagnostics: sorted, sources: this.program.texts(), ok: !hasErrors(sorted) };
+    return { pipelines: merged.pipelines, diagnostics: sorted, sources: this.program.texts(), ok: !hasErrors(sorted), entries: sortedEntries.map(([entry]) => entry) };
   }
 }

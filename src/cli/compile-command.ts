@@ -120,7 +120,7 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const names = [...manifests, ...(flags.kustomization ? [{ path: KUSTOMIZATION }] : []), ...graphs, ...metadata].map((f) => f.path);
   // Generated files this run does not write are removed only by a compile of the whole project;
   // one of some of its files keeps them, and the kustomization lists them too.
-  const whole = await coversProject(flags, io);
+  const whole = await coversProject(result, flags, io);
   const survey = surveyOutput(outDir, new Set(names), whole);
   // A whole-project compile reports two sources of one pipeline name (GANTRY2009); part of it
   // sees only one of them, and would silently replace the other's manifest.
@@ -169,7 +169,7 @@ const files_ = (n: number): string => (n === 1 ? "1 file was" : `${n} files were
  * exist here (no `include`, and no `pipelines/`; or a run from a subfolder), nothing says what the
  * project is, and the run counts as a compile of part of it: it removes nothing.
  */
-async function coversProject(flags: CompileFlags, io: Io): Promise<boolean> {
+async function coversProject(result: CompileResult, flags: CompileFlags, io: Io): Promise<boolean> {
   if (flags.paths === undefined) return true;
   const project = flags.projectPaths ?? [];
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((p, i) => p === b[i]);
@@ -177,8 +177,7 @@ async function coversProject(flags: CompileFlags, io: Io): Promise<boolean> {
   const problems: Diagnostic[] = [];
   const all = await expandPaths(compileOptions(project, flags, io), problems);
   if (problems.length > 0 || all.length === 0) return false;
-  // The same expansion compile() made (a problem with the paths was reported by it already).
-  const compiled = new Set(await expandPaths(compileOptions(flags.paths, flags, io), []));
+  const compiled = new Set(result.entries);
   return all.every((e) => compiled.has(e));
 }
 
