@@ -133,6 +133,42 @@ describe("emitted Jobs + the real shim against a fake API server", () => {
     }
   });
 
+  it("a teardown whose Job was deleted after its setup succeeded is reported failed; a waiter is not held by the status Job's Ready pod", async () => {
+    const objects = await emitted("spark-on-k8s");
+    const ns = "data-platform";
+    const api = await FakeKubeApi.start({ namespace: ns });
+    const withConfig = (container: Json, variable: string, change: (config: Json) => void) => {
+      const config = JSON.parse(container.env.find((e: Json) => e.name === variable).value);
+      change(config);
+      return { [variable]: JSON.stringify(config) };
+    };
+    try {
+      // The status Job is Ready (it follows the run); the work waits, not Ready: the run is stuck,
+      // so the teardown's wait ends at its (shortened) timeout, and it runs since its setup succeeded.
+      const status = statusJob(objects);
+      api.putJob(makeJob(status.metadata.name, "running", { labels: status.metadata.labels, namespace: ns, ready: 1 }));
+      api.putJob(live(objects, "create-cluster", "complete"));
+      for (const t of ["aggregate-sessions", "aggregate-orders", "report"]) api.putJob(live(objects, t, "running"));
+      const init = jobOf(objects, "delete-cluster").spec.template.spec.initContainers[0];
+      const teardown = await runContainer(init, api, ns, withConfig(init, "GANTRY_AWAIT", (c) => (c.timeoutSeconds = 0.5))).done;
+      expect(teardown.code).toBe(0);
+      expect(teardown.stderr).toContain("so delete-cluster runs anyway");
+
+      // Later the work ends and the teardown's Job is deleted before it ran: the resource remains.
+      for (const t of ["aggregate-sessions", "aggregate-orders", "report"]) api.putJob(live(objects, t, "complete"));
+      const container = status.spec.template.spec.containers[0];
+      const r = await runContainer(container, api, ns, withConfig(container, "GANTRY_STATUS", (c) => (c.missingGraceSeconds = 0))).done;
+      const summary = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as Json;
+      expect(summary.tasks["delete-cluster"]).toBe("failed");
+      expect(summary.failed).toEqual(["delete-cluster"]);
+      // Without failsRun a failed teardown does not fail the run (as on Argo).
+      expect(summary.result).toBe("Succeeded");
+      expect(r.stderr).toContain("teardown delete-cluster did not run (missing) although create-cluster succeeded: counted as failed");
+    } finally {
+      await api.close();
+    }
+  });
+
   it("nightly-etl (scheduled): the driver creates the run's Jobs from the emitted ConfigMap, under its own run id", async () => {
     const objects = await emitted("nightly-etl");
     const ns = "data";

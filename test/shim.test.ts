@@ -13,10 +13,13 @@ import {
   EXIT,
   apiBaseUrl,
   classifyJob,
+  cleanupOutcomes,
   decide,
   evaluate,
   fitSummary,
+  hasReadyPod,
   main as shimMain,
+  progressKey,
   runIdFor,
   taskStates,
   tasksIn,
@@ -140,6 +143,48 @@ describe("shim decision logic", () => {
     expect(tasksIn(all(any(leaf("a", "ran"), leaf("b", "ran")), leaf("a", "settled")))).toEqual(["a", "b"]);
   });
 
+  it("progressKey: changes when a Job's state or pod counts change, not with its other fields or the map's order", () => {
+    const a = makeJob("j-a", "running");
+    const b = makeJob("j-b", "pending");
+    const key = progressKey(new Map([["j-a", a], ["j-b", b]]));
+    expect(progressKey(new Map([["j-b", b], ["j-a", a]]))).toBe(key);
+    const relabelled = { ...a, metadata: { ...a.metadata, resourceVersion: "9999", labels: { x: "y" } } };
+    expect(progressKey(new Map([["j-a", relabelled], ["j-b", b]]))).toBe(key);
+    for (const moved of [makeJob("j-a", "running", { ready: 1 }), makeJob("j-a", "complete"), makeJob("j-a", "failing"), { ...a, status: { ...a.status, failed: 1 } }]) {
+      expect(progressKey(new Map([["j-a", moved], ["j-b", b]]))).not.toBe(key);
+    }
+    expect(progressKey(new Map([["j-a", a]]))).not.toBe(key); // a Job deleted
+  });
+
+  it("hasReadyPod: a Ready pod of a Job that counts; waiting (active, not Ready) pods and other Jobs do not", () => {
+    const jobs = new Map([
+      ["j-wait", makeJob("j-wait", "running")],
+      ["j-status", makeJob("j-status", "running", { ready: 1 })],
+    ]);
+    expect(hasReadyPod(jobs, () => true)).toBe(true);
+    expect(hasReadyPod(jobs, (n) => n !== "j-status")).toBe(false);
+    jobs.set("j-work", makeJob("j-work", "running", { ready: 1 }));
+    expect(hasReadyPod(jobs, (n) => n !== "j-status")).toBe(true);
+    expect(hasReadyPod(new Map(), () => true)).toBe(false);
+  });
+
+  it("cleanupOutcomes: a cleanup task that should have run but did not counts as failed; one rightly skipped stays not-run", () => {
+    const tasks = [
+      { name: "setup" },
+      { name: "work" },
+      { name: "drop", mustRunWhen: any(leaf("setup", "succeeded")) },
+      { name: "notify", mustRunWhen: all() },
+    ];
+    const states = (setup: TaskState, drop: TaskState, notify: TaskState = "succeeded") => ({ setup, work: "failed" as TaskState, drop, notify });
+    expect(cleanupOutcomes(tasks, states("succeeded", "not-run"))).toEqual(states("succeeded", "failed"));
+    expect(cleanupOutcomes(tasks, states("succeeded", "missing"))).toEqual(states("succeeded", "failed"));
+    expect(cleanupOutcomes(tasks, states("failed", "not-run"))).toEqual(states("failed", "not-run"));
+    expect(cleanupOutcomes(tasks, states("succeeded", "succeeded", "missing"))).toEqual(states("succeeded", "succeeded", "failed"));
+    // Ran and failed, or succeeded: unchanged. Tasks without mustRunWhen: unchanged.
+    expect(cleanupOutcomes(tasks, states("succeeded", "failed"))).toEqual(states("succeeded", "failed"));
+    expect(cleanupOutcomes([{ name: "work" }], { work: "not-run" })).toEqual({ work: "not-run" });
+  });
+
   it("apiBaseUrl: the in-cluster address, IPv6 in brackets, GANTRY_API_URL first", () => {
     expect(apiBaseUrl({ KUBERNETES_SERVICE_HOST: "10.0.0.1", KUBERNETES_SERVICE_PORT: "443" })).toBe("https://10.0.0.1:443");
     expect(apiBaseUrl({ KUBERNETES_SERVICE_HOST: "fd00::1", KUBERNETES_SERVICE_PORT: "6443" })).toBe("https://[fd00::1]:6443");
@@ -230,11 +275,14 @@ function shim(command: string, env: Record<string, string | undefined>): Running
   return { done, exited: () => child.exitCode !== null || child.signalCode !== null };
 }
 
+const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const jobName = (task: string) => `${RUN}-${task}`;
-const job = (task: string, state: JobStateName) => makeJob(jobName(task), state, { labels: LABELS });
+/** `ready`: pods with the Ready condition, for a running Job (a task at work). */
+const job = (task: string, state: JobStateName, ready?: number) => makeJob(jobName(task), state, { labels: LABELS, ...(ready !== undefined && { ready }) });
 
 interface AwaitOptions {
   timeoutSeconds?: number;
+  statusJob?: string;
   missingGraceSeconds?: number;
   attemptTimeoutSeconds?: number;
   runStatus?: { when: Condition; file: string };
@@ -460,6 +508,61 @@ describe("shim await", () => {
     expect(r.code).toBe(EXIT.WAIT_TIMEOUT);
     expect(r.ms).toBeGreaterThanOrEqual(500);
     expect(r.stderr).toContain("gave up after 0.5s");
+  });
+
+  it("the timeout is an idle clock: an upstream with a Ready pod holds the wait past timeoutSeconds; it counts from when the run stopped moving", async () => {
+    api.putJob(job("extract", "running", 1));
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 0.5 }));
+    await api.waitForWatches(1);
+    await sleepMs(1300); // more than twice the timeout, while extract works
+    expect(run.exited()).toBe(false);
+    const stalled = Date.now();
+    api.putJob(job("extract", "running", 0)); // its pod is no longer Ready (say, evicted and pending again)
+    const r = await run.done;
+    expect(r.code).toBe(EXIT.WAIT_TIMEOUT);
+    expect(Date.now() - stalled).toBeGreaterThanOrEqual(450);
+    expect(r.stderr).toContain("gave up after 0.5s in which no task of the run changed or had a Ready pod");
+  });
+
+  it("the idle clock starts again when any Job of the run changes", async () => {
+    api.putJob(job("extract", "running"));
+    api.putJob(job("audit", "running"));
+    const started = Date.now();
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 0.8 }));
+    await api.waitForWatches(1);
+    await sleepMs(500);
+    expect(run.exited()).toBe(false);
+    api.putJob(job("audit", "complete")); // a task outside the condition finished: the run moved
+    const r = await run.done;
+    expect(r.code).toBe(EXIT.WAIT_TIMEOUT);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1250);
+  });
+
+  it("the status Job's Ready pod (it only waits) does not hold the wait", async () => {
+    api.putJob(job("extract", "running"));
+    api.putJob(job("gantry-status", "running", 1));
+    const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 0.5, statusJob: jobName("gantry-status") })).done;
+    expect(r.code).toBe(EXIT.WAIT_TIMEOUT);
+    // Without statusJob it would count as a task at work.
+    const held = shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 0.5 }));
+    await sleepMs(1200);
+    expect(held.exited()).toBe(false);
+  });
+
+  it("teardown: a work task longer than timeoutSeconds does not make its teardown run early; it runs once the work ends", async () => {
+    api.putJob(job("setup", "complete"));
+    api.putJob(job("work", "running", 1));
+    const when: Condition = { all: [{ any: [leaf("setup", "succeeded")] }, leaf("work", "settled")] };
+    const config = { task: "drop", selector: SELECTOR, jobs: { setup: jobName("setup"), work: jobName("work") }, when, timeoutWhen: any(leaf("setup", "succeeded")), timeoutSeconds: 0.4, missingGraceSeconds: 30 };
+    const run = shim("await", { GANTRY_AWAIT: JSON.stringify(config) });
+    await api.waitForWatches(1);
+    await sleepMs(1200);
+    expect(run.exited()).toBe(false);
+    api.putJob(job("work", "complete"));
+    const r = await run.done;
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stderr).not.toContain("runs anyway");
+    expect(r.stderr).toContain("task drop may start");
   });
 
   it("timeoutWhen: a teardown whose scope never finishes still runs at the timeout when one of its setups succeeded", async () => {
@@ -757,6 +860,45 @@ describe("shim status", () => {
     expect(lines(r.stdout)[0]).toMatchObject({ attempt: 1, pod: `${RUN}-extract-aaaaa`, reason: "Completed" });
   });
 
+  it("a teardown that did not run although its setup succeeded counts as failed (with failsRun the run fails); one rightly skipped does not", async () => {
+    const run: Array<[string, Role]> = [["setup", "setup"], ["work", "work"], ["drop", "teardown"]];
+    const cleanup = (name: string) => (name === "drop" ? { mustRunWhen: any(leaf("setup", "succeeded")) } : {});
+    const env = (when: Condition) => ({
+      GANTRY_STATUS: JSON.stringify({
+        pipeline: "etl", runId: "1a2b3c4d", selector: SELECTOR, when, timeoutSeconds: 20, missingGraceSeconds: 0,
+        tasks: run.map(([name, role]) => ({ name, job: jobName(name), role, ...cleanup(name) })),
+      }),
+    });
+    const failsRun = all(leaf("setup", "succeeded"), leaf("work", "succeeded"), leaf("drop", "succeededOrNotRun"));
+    api.putJob(job("setup", "complete"));
+    api.putJob(job("work", "complete"));
+    api.putJob(makeJob(jobName("drop"), "not-run", { labels: LABELS, exitCode: 93 })); // its await-deps could not use the API
+    const r = await shim("status", env(failsRun)).done;
+    expect(r.code).toBe(EXIT.RUN_FAILED);
+    const summary = lines(r.stdout).at(-1) as unknown as RunSummary;
+    expect(summary).toMatchObject({ result: "Failed", tasks: { setup: "succeeded", work: "succeeded", drop: "failed" }, failed: ["drop"] });
+    expect(r.stderr).toContain("teardown drop did not run (not-run) although setup succeeded: counted as failed");
+    // Without failsRun the result stands, but the teardown is still reported failed.
+    const lenient = await shim("status", env(all(leaf("setup", "succeeded"), leaf("work", "succeeded"), leaf("drop", "settled")))).done;
+    expect(lenient.code).toBe(EXIT.OK);
+    expect((lines(lenient.stdout).at(-1) as unknown as RunSummary).failed).toEqual(["drop"]);
+    // Its setup failed: the teardown was rightly skipped.
+    api.putJob(job("setup", "failed"));
+    const skipped = await shim("status", env(failsRun)).done;
+    expect((lines(skipped.stdout).at(-1) as unknown as RunSummary).tasks.drop).toBe("not-run");
+    expect(skipped.stderr).not.toContain("did not run");
+  });
+
+  it("the idle clock: a task with a Ready pod holds the status Job past timeoutSeconds", async () => {
+    api.putJob(job("extract", "running", 1));
+    const run = shim("status", statusEnv([["extract", "work"]], leaf("extract", "succeeded"), { timeoutSeconds: 0.4 }));
+    await api.waitForWatches(1);
+    await sleepMs(1000);
+    expect(run.exited()).toBe(false);
+    api.putJob(job("extract", "complete"));
+    expect((await run.done).code).toBe(EXIT.OK);
+  });
+
   it("exit 92 when tasks are still pending at timeoutSeconds", async () => {
     api.putJob(job("extract", "running"));
     const r = await shim("status", statusEnv([["extract", "work"]], leaf("extract", "succeeded"), { timeoutSeconds: 0.4 })).done;
@@ -849,6 +991,16 @@ describe("shim drive", () => {
     expect(r.code).toBe(EXIT.API_UNUSABLE);
     expect(r.stderr).toContain(message);
     expect(api.requests.filter(isPost)).toHaveLength(1);
+  });
+
+  it("waits for a status Job whose pod is Ready (following the run) past timeoutSeconds", async () => {
+    const run = shim("drive", driveEnv(0.5));
+    await api.waitForWatches(1);
+    api.putJob(makeJob(`etl-${runId}-gantry-status`, "running", { labels: { "gantry.dev/run": `etl-${runId}` }, ready: 1 }));
+    await sleepMs(1300);
+    expect(run.exited()).toBe(false);
+    api.putJob(statusJob("complete"));
+    expect((await run.done).code).toBe(EXIT.OK);
   });
 
   it("exit 92 when the status Job does not finish in time", async () => {

@@ -30,6 +30,11 @@ export interface JobLike {
     conditions?: ReadonlyArray<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
     startTime?: string;
     completionTime?: string;
+    active?: number;
+    /** Pods with the Ready condition (Kubernetes 1.24+, on by default). */
+    ready?: number;
+    succeeded?: number;
+    failed?: number;
     [key: string]: unknown;
   };
 }
@@ -88,6 +93,24 @@ export declare function falseLeaves(
   condition: Condition,
   states: Readonly<Record<string, TaskState>>,
 ): Array<{ task: string; is: Predicate; state: TaskState | undefined }>;
+
+/**
+ * Each Job's conditions (those with status True) and pod counts (active, ready, succeeded, failed), as one string that
+ * changes whenever the run moves: the idle clock of every wait starts again then.
+ */
+export declare function progressKey(jobsByName: ReadonlyMap<string, JobLike>): string;
+
+/** Whether a Job that `counts` (by name) has a Ready pod (`status.ready` > 0): work in progress. */
+export declare function hasReadyPod(jobsByName: ReadonlyMap<string, JobLike>, counts: (jobName: string) => boolean): boolean;
+
+/**
+ * The states a run's result is judged on: a teardown or finally task that is not-run or missing
+ * while its `mustRunWhen` holds (it should have run) counts as failed.
+ */
+export declare function cleanupOutcomes(
+  tasks: ReadonlyArray<{ name: string; mustRunWhen?: Condition }>,
+  states: Readonly<Record<string, TaskState>>,
+): Record<string, TaskState>;
 
 /** First 8 hex characters of sha256(driver Job name). */
 export declare function runIdFor(jobName: string): string;

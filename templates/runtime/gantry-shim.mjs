@@ -111,6 +111,30 @@ export function falseLeaves(condition, states) {
   return [{ ...condition, state: states[condition.task] }];
 }
 
+/**
+ * What the wait's idle clock compares: each Job's conditions and pod counts. Any change means
+ * the run moved (a pod started, an attempt failed, a task finished), so the clock starts again.
+ */
+export function progressKey(jobsByName) {
+  const parts = [];
+  for (const [name, job] of jobsByName) {
+    const s = job?.status ?? {};
+    const holding = (Array.isArray(s.conditions) ? s.conditions : []).filter((c) => c?.status === "True").map((c) => c.type);
+    parts.push(`${name}:${holding.sort().join("+")}:${s.active ?? 0}:${s.ready ?? 0}:${s.succeeded ?? 0}:${s.failed ?? 0}`);
+  }
+  return parts.sort().join("\n");
+}
+
+/**
+ * Whether one of the Jobs `counts` (by name) has a Ready pod: a task doing its work. A pod waiting in
+ * its await-deps init container is not Ready, and the status Job, which only waits, is not counted,
+ * so a run that is stuck (a pod that cannot be scheduled) does not look busy.
+ */
+export function hasReadyPod(jobsByName, counts) {
+  for (const [name, job] of jobsByName) if (counts(name) && (job?.status?.ready ?? 0) > 0) return true;
+  return false;
+}
+
 /** The driver's run id: stable per driver Job, so a restarted driver recreates the same names. */
 export function runIdFor(jobName) {
   return crypto.createHash("sha256").update(jobName).digest("hex").slice(0, 8);
@@ -131,6 +155,21 @@ export function prepareDriverObjects(text, runId, owner) {
     const ref = { apiVersion: "batch/v1", kind: "Job", name: owner.name, uid: owner.uid, blockOwnerDeletion: false };
     return { ...obj, metadata: { ...obj.metadata, ownerReferences: [ref] } };
   });
+}
+
+/**
+ * The states the run's result is judged on. A cleanup task (teardown, finally) that should have run
+ * (`mustRunWhen`: one of its setups succeeded; always) but did not (its Job deleted or refused, or
+ * its await-deps unable to use the API) is counted as failed, as Argo counts a cleanup node that
+ * could not start, rather than as a task that was rightly skipped.
+ */
+export function cleanupOutcomes(tasks, states) {
+  const outcomes = { ...states };
+  for (const t of tasks) {
+    const state = states[t.name];
+    if ((state === "not-run" || state === "missing") && t.mustRunWhen && evaluate(t.mustRunWhen, states) === true) outcomes[t.name] = "failed";
+  }
+  return outcomes;
 }
 
 const AWAIT_DEPS_REASONS = { 90: "upstream-failed", 91: "upstream-missing", 92: "wait-timeout", 93: "api-unusable" };
@@ -445,22 +484,39 @@ async function watchStream(ctx, pathAndQuery, signal, idleMs, onEvent) {
 /**
  * Keeps a map of the Jobs matching `query` up to date with list + watch and calls `check(jobs)`
  * after every change and at each `wakeAt` (ms from now). Returns check's first non-undefined
- * value, or undefined when `deadline` (epoch ms) passes first.
+ * value, or undefined when the run has been idle for `idleSeconds`: no Job changed (progressKey)
+ * and none of them had a Ready pod (`busy`). An idle clock rather than a deadline, so a long task
+ * never makes a waiting teardown give up and run while that task still works.
  */
-async function followJobs(ctx, { query, deadline, wakeAt = [], check }) {
+async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check }) {
   const jobs = new Map();
   const stop = new AbortController();
   let outcome;
   let listed = false; // before the first list, every Job would look absent
+  let idleSince = Date.now();
+  let lastKey;
   const recheck = () => {
     if (!listed || outcome !== undefined || stop.signal.aborted) return;
+    const key = progressKey(jobs);
+    if (key !== lastKey || busy(jobs)) idleSince = Date.now();
+    lastKey = key;
     const value = check(jobs);
     if (value !== undefined) {
       outcome = value;
       stop.abort();
     }
   };
-  const timers = [setTimeout(() => stop.abort(), Math.max(0, deadline - Date.now()))];
+  const idleLeft = () => idleSince + idleSeconds * 1000 - Date.now();
+  const timers = [];
+  // A Ready pod sends no events while it works: look again whenever the idle time would run out.
+  const armIdle = () => {
+    timers[0] = setTimeout(() => {
+      if (listed && busy(jobs)) idleSince = Date.now();
+      if (idleLeft() <= 0) stop.abort();
+      else armIdle();
+    }, Math.max(0, idleLeft()));
+  };
+  armIdle();
   for (const ms of wakeAt) if (ms > 0) timers.push(setTimeout(recheck, ms));
   const collection = `/apis/batch/v1/namespaces/${encodeURIComponent(ctx.namespace)}/jobs?${query}`;
   const denied = { list: 0, watch: 0 }; // per verb: a list that works must not hide a watch that never does
@@ -480,7 +536,7 @@ async function followJobs(ctx, { query, deadline, wakeAt = [], check }) {
           continue;
         }
         // The server ends a watch after timeoutSeconds; the idle limit catches half-open connections.
-        const watchSeconds = Math.max(1, Math.min(300, Math.ceil((deadline - Date.now()) / 1000)));
+        const watchSeconds = Math.max(1, Math.min(300, Math.ceil(idleLeft() / 1000)));
         const url = `${collection}&watch=1&resourceVersion=${encodeURIComponent(resourceVersion)}&allowWatchBookmarks=true&timeoutSeconds=${watchSeconds}`;
         const began = Date.now();
         if (failures === 0) ctx.log(`watching jobs from resourceVersion ${resourceVersion}`);
@@ -539,6 +595,7 @@ function stateLogger(ctx, jobsByTask) {
   };
 }
 
+const IDLE = "in which no task of the run changed or had a Ready pod";
 const elapsedSeconds = (ctx) => (Date.now() - ctx.started) / 1000;
 const selectorQuery = (selector) => `labelSelector=${encodeURIComponent(selector)}`;
 
@@ -556,6 +613,7 @@ async function commandAwait(env, log) {
   checkSeconds(cfg.timeoutSeconds, "timeoutSeconds");
   checkSeconds(cfg.missingGraceSeconds, "missingGraceSeconds", { zero: true });
   checkSeconds(cfg.attemptTimeoutSeconds, "attemptTimeoutSeconds", { optional: true });
+  expect(cfg.statusJob === undefined || nonEmpty(cfg.statusJob), "statusJob", "must be the status Job's name");
   if (cfg.timeoutWhen !== undefined) checkCondition(cfg.timeoutWhen, "timeoutWhen", known);
   if (cfg.runStatus !== undefined) {
     expect(isObject(cfg.runStatus) && nonEmpty(cfg.runStatus.file), "runStatus", "must be { when, file }");
@@ -572,7 +630,9 @@ async function commandAwait(env, log) {
   let lastStates = {};
   let decision = await followJobs(ctx, {
     query: selectorQuery(cfg.selector),
-    deadline: ctx.started + cfg.timeoutSeconds * 1000,
+    idleSeconds: cfg.timeoutSeconds,
+    // Every Job of the run but the status Job, which only waits.
+    busy: (jobs) => hasReadyPod(jobs, (name) => name !== cfg.statusJob),
     // Absent Jobs turn "missing" when the grace period ends, with or without an event then.
     wakeAt: [cfg.missingGraceSeconds * 1000 + 10],
     check: (jobs) => {
@@ -587,9 +647,9 @@ async function commandAwait(env, log) {
     // Teardowns and finally tasks still run after the wait times out (DESIGN §5 rule 7): a teardown if
     // one of its setups succeeded, a finally task always.
     if (cfg.timeoutWhen === undefined || evaluate(cfg.timeoutWhen, lastStates) !== true) {
-      throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: the start condition of ${cfg.task} is still undecided`);
+      throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s ${IDLE}: the start condition of ${cfg.task} is still undecided`);
     }
-    log(`gave up waiting after ${cfg.timeoutSeconds}s; ${describeCondition(cfg.timeoutWhen)} holds, so ${cfg.task} runs anyway`);
+    log(`gave up waiting after ${cfg.timeoutSeconds}s ${IDLE}; ${describeCondition(cfg.timeoutWhen)} holds, so ${cfg.task} runs anyway`);
     decision = { action: "proceed", exitCode: EXIT.OK, states: lastStates };
   }
   const { states } = decision;
@@ -653,7 +713,9 @@ async function commandStatus(env, log) {
     expect(ROLES.includes(t.role), `tasks[${i}].role`, `must be one of ${ROLES.join(", ")}`);
   });
   const jobsByTask = Object.fromEntries(cfg.tasks.map((t) => [t.name, t.job]));
-  checkCondition(cfg.when, "when", new Set(Object.keys(jobsByTask)));
+  const known = new Set(Object.keys(jobsByTask));
+  checkCondition(cfg.when, "when", known);
+  cfg.tasks.forEach((t, i) => t.mustRunWhen !== undefined && checkCondition(t.mustRunWhen, `tasks[${i}].mustRunWhen`, known));
   checkSeconds(cfg.timeoutSeconds, "timeoutSeconds");
   checkSeconds(cfg.missingGraceSeconds, "missingGraceSeconds", { zero: true });
   const ctx = context(env, log);
@@ -661,9 +723,11 @@ async function commandStatus(env, log) {
   log(`run ${cfg.runId} of ${cfg.pipeline}: waiting for ${cfg.tasks.length} tasks to finish`);
   const logStates = stateLogger(ctx, jobsByTask);
   let jobsSeen = new Map();
+  const taskJobs = new Set(Object.values(jobsByTask));
   const states = await followJobs(ctx, {
     query: selectorQuery(cfg.selector),
-    deadline: ctx.started + cfg.timeoutSeconds * 1000,
+    idleSeconds: cfg.timeoutSeconds,
+    busy: (jobs) => hasReadyPod(jobs, (name) => taskJobs.has(name)),
     wakeAt: [cfg.missingGraceSeconds * 1000 + 10],
     check: (jobs) => {
       const s = taskStates(jobsByTask, jobs, elapsedSeconds(ctx), cfg.missingGraceSeconds);
@@ -673,8 +737,14 @@ async function commandStatus(env, log) {
       return s;
     },
   });
-  if (!states) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: some tasks are still pending`);
-  const result = evaluate(cfg.when, states) === true ? "Succeeded" : "Failed";
+  if (!states) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s ${IDLE}: some tasks are still pending`);
+  const outcomes = cleanupOutcomes(cfg.tasks, states);
+  for (const t of cfg.tasks) {
+    if (outcomes[t.name] !== states[t.name]) {
+      log(`${t.role} ${t.name} did not run (${states[t.name]}) although ${describeCondition(t.mustRunWhen)}: counted as failed, and what it cleans up may remain`);
+    }
+  }
+  const result = evaluate(cfg.when, outcomes) === true ? "Succeeded" : "Failed";
   log(`run ${cfg.runId}: ${result}`);
 
   // The result is already known: the pods only add per-attempt detail, so failing to list them
@@ -692,8 +762,8 @@ async function commandStatus(env, log) {
     pipeline: cfg.pipeline,
     runId: cfg.runId,
     result,
-    tasks: states,
-    failed: Object.keys(states).filter((t) => states[t] === "failed"),
+    tasks: outcomes,
+    failed: Object.keys(outcomes).filter((t) => outcomes[t] === "failed"),
     attempts: pods === undefined ? null : records.filter((r) => r.attempt > 0).length,
   };
   const logFile = env.GANTRY_TERMINATION_LOG || "/dev/termination-log";
@@ -722,6 +792,7 @@ async function commandDrive(env, log) {
   const runId = runIdFor(owner.name);
   const objects = prepareDriverObjects(text, runId, owner);
   const ctx = context(env, log);
+  // Creating the Jobs is quick: a plain deadline. The wait for the run below is an idle clock.
   const deadline = ctx.started + cfg.timeoutSeconds * 1000;
   log(`run id ${runId} (driver job ${owner.name}): creating ${objects.length} jobs`);
 
@@ -742,13 +813,16 @@ async function commandDrive(env, log) {
   log(`waiting for the run's status job ${statusJob}`);
   const state = await followJobs(ctx, {
     query: `fieldSelector=${encodeURIComponent(`metadata.name=${statusJob}`)}`,
-    deadline,
+    // The status Job's pod is Ready for as long as it follows a run that is not stuck (its own idle
+    // clock ends it when the run is).
+    idleSeconds: cfg.timeoutSeconds,
+    busy: (jobs) => hasReadyPod(jobs, (name) => name === statusJob),
     check: (jobs) => {
       const s = classifyJob(jobs.get(statusJob));
       return s === "pending" ? undefined : s;
     },
   });
-  if (!state) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: status job ${statusJob} has not finished`);
+  if (!state) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: status job ${statusJob} has not finished, and for that long it neither changed nor had a Ready pod`);
   log(`run ${runId}: ${state === "succeeded" ? "Succeeded" : "Failed"} (status job ${statusJob} ${state})`);
   return state === "succeeded" ? EXIT.OK : EXIT.RUN_FAILED;
 }

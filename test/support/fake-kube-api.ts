@@ -38,6 +38,7 @@ export interface JobObject {
   status?: {
     conditions?: JobCondition[];
     active?: number;
+    ready?: number;
     succeeded?: number;
     failed?: number;
     startTime?: string;
@@ -590,7 +591,8 @@ const AT = "2024-05-01T10:00:00Z";
  * `failing` has only FailureTarget (pods still terminating), `not-run` is FailJob on the task's own
  * await-deps exit code, `failjob-main` is FailJob on the main container's, `deadline` is DeadlineExceeded.
  */
-export function makeJob(name: string, state: JobStateName = "running", options: { labels?: Record<string, string>; namespace?: string; exitCode?: number } = {}): JobObject {
+/** `ready`: pods with the Ready condition (a task at work; a pod waiting in await-deps is not Ready). */
+export function makeJob(name: string, state: JobStateName = "running", options: { labels?: Record<string, string>; namespace?: string; exitCode?: number; ready?: number } = {}): JobObject {
   const metadata: ObjectMeta = { name, labels: { ...(options.labels ?? {}) } };
   if (options.namespace) metadata.namespace = options.namespace;
   const cond = (type: string, reason: string, message = ""): JobCondition => ({ type, status: "True", reason, message, lastTransitionTime: "2024-05-01T10:05:00Z" });
@@ -601,6 +603,7 @@ export function makeJob(name: string, state: JobStateName = "running", options: 
   switch (state) {
     case "running":
       status.active = 1;
+      if (options.ready !== undefined) status.ready = options.ready;
       break;
     case "failing":
       status.conditions = [cond("FailureTarget", "BackoffLimitExceeded", "Job has reached the specified backoff limit")];

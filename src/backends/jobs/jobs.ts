@@ -266,7 +266,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   ctx.diagnostics.push(...retryCapabilities(declared, waits), ...reservedNames(declared));
   // After a wait that timed out, a teardown still runs if one of its setups succeeded, a finally
   // task always (DESIGN §5 rule 7); other tasks give up.
-  const timeoutWhen: Condition | undefined = task.role === "teardown" ? { any: task.setups.map((s) => ({ task: s, is: "succeeded" as const })) } : task.role === "finally" ? { all: [] } : undefined;
+  const timeoutWhen = cleanupRunsWhen(task);
 
   const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus)])];
   const init = waits
@@ -282,6 +282,8 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
             when,
             timeoutSeconds: ctx.awaitTimeout,
             missingGraceSeconds: ctx.missingGrace,
+            // Its pod is Ready while it only waits: not a sign that the run is moving.
+            statusJob: names.job(STATUS_TASK),
             ...(attemptTimeout && { attemptTimeoutSeconds: task.timeoutSeconds }),
             ...(timeoutWhen && { timeoutWhen }),
             ...(runStatus && { runStatus: { when: runStatus, file: RUN_STATUS_FILE } }),
@@ -333,6 +335,12 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   };
 }
 
+/** When a cleanup task must run whatever else happened: a teardown once one of its setups succeeded, a finally task always. */
+function cleanupRunsWhen(task: IR.Task): Condition | undefined {
+  if (task.role === "teardown") return { any: task.setups.map((s) => ({ task: s, is: "succeeded" as const })) };
+  return task.role === "finally" ? { all: [] } : undefined;
+}
+
 /** The run's last Job: succeeds iff the run succeeded (DESIGN §5 rule 5), so `kubectl wait` on it tells CI. */
 function statusJob(ctx: Context): JobParts {
   const { plan, names } = ctx;
@@ -363,7 +371,11 @@ function statusJob(ctx: Context): JobParts {
                 pipeline: pipeline.name,
                 runId: ctx.runId,
                 selector: ctx.selector,
-                tasks: pipeline.tasks.map((t) => ({ name: t.name, job: names.job(t.name), role: t.role })),
+                // A cleanup task that should have run but did not counts as failed (its Job deleted or refused).
+                tasks: pipeline.tasks.map((t) => {
+                  const mustRunWhen = cleanupRunsWhen(t);
+                  return { name: t.name, job: names.job(t.name), role: t.role, ...(mustRunWhen && { mustRunWhen }) };
+                }),
                 when,
                 timeoutSeconds: ctx.awaitTimeout,
                 missingGraceSeconds: ctx.missingGrace,
