@@ -40,8 +40,8 @@ export interface CompileOptions {
   keepIr?: boolean;
   /** Also build each pipeline's `<pipeline>.metadata.json` (`--metadata`). */
   metadata?: boolean;
-  /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`). */
-  jobs?: Pick<JobsOptions, "runId" | "gitops" | "runtimeImage">;
+  /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`, `--idle-timeout`). */
+  jobs?: Pick<JobsOptions, "runId" | "gitops" | "runtimeImage" | "idleTimeoutSeconds">;
   /**
    * Directory of the compile cache (absolute, or relative to cwd; `--cache`): an entry file whose
    * own text and every file its compile read are unchanged since the last compile of the same

@@ -559,6 +559,6 @@ describe("compile({ cache }) equals compile() without it", () => {
     const all = variants.map((v) => cacheGeneration({ ...base, ...v }));
     expect(new Set([g, ...all]).size).toBe(variants.length + 1);
     const jobs: CompileOptions = { ...base, target: "jobs" };
-    expect(new Set([cacheGeneration(jobs), cacheGeneration({ ...jobs, jobs: { runId: "r1" } }), cacheGeneration({ ...jobs, jobs: { gitops: "argocd" } }), cacheGeneration({ ...jobs, jobs: { runtimeImage: "node:20" } })]).size).toBe(4);
+    expect(new Set([cacheGeneration(jobs), cacheGeneration({ ...jobs, jobs: { runId: "r1" } }), cacheGeneration({ ...jobs, jobs: { gitops: "argocd" } }), cacheGeneration({ ...jobs, jobs: { runtimeImage: "node:20" } }), cacheGeneration({ ...jobs, jobs: { idleTimeoutSeconds: 7200 } })]).size).toBe(5);
   });
 });

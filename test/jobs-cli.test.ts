@@ -50,6 +50,39 @@ describe("gantry compile --target jobs", () => {
     expect(argo.stdout).toContain("kind: WorkflowTemplate");
   });
 
+  it("idleTimeout (config) and --idle-timeout (flag, wins) set every wait's idle limit: await-deps, the status Job, the driver", () => {
+    const scheduled = source.replace(`{ namespace: "data" }`, `{ namespace: "data", schedule: { cron: "0 3 * * *" } }`);
+    const dir = tempProject({ "pipelines/etl.ts": source, "pipelines/nightly.ts": scheduled.replace(`"etl"`, `"nightly"`), "gantry.config.json": JSON.stringify({ target: "jobs", idleTimeout: "36h" }) });
+    /** Every timeoutSeconds in the shim configurations of the emitted objects (and of the driver's Jobs). */
+    const limits = (stdout: string): number[] => [...stdout.matchAll(/\\?"timeoutSeconds\\?":\s*(\d+)/g)].map((m) => Number(m[1]));
+    const fromConfig = gantry(["compile", "--stdout"], dir);
+    expect(fromConfig.code).toBe(0);
+    const seen = limits(fromConfig.stdout);
+    // etl: load's await-deps and the status Job; nightly: the same two inside the driver's objects, and the driver.
+    expect(seen.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(seen)).toEqual(new Set([36 * 3600]));
+    const fromFlag = gantry(["compile", "--stdout", "--idle-timeout", "90m"], dir);
+    expect(new Set(limits(fromFlag.stdout))).toEqual(new Set([5400]));
+    const byDefault = gantry(["compile", "--stdout", "--target", "jobs"], tempProject({ "pipelines/etl.ts": source }));
+    expect(new Set(limits(byDefault.stdout))).toEqual(new Set([86400]));
+  });
+
+  it("an unusable idle limit: a usage error on the command line, a located config error in the file; argo refuses the flag", () => {
+    const dir = tempProject({ "pipelines/etl.ts": source });
+    for (const [value, why] of [["5m", /"5m" is too short: at least 10m/], ["2d", /no day unit, use hours/], ["36", /has no unit/], ["", /must not be empty/]] as const) {
+      const r = gantry(["compile", "--target", "jobs", "--idle-timeout", value], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(why);
+    }
+    expect(gantry(["compile", "--idle-timeout", "36h"], dir).stderr).toBe("gantry compile: --idle-timeout applies to --target jobs only\n");
+    fs.writeFileSync(path.join(dir, "gantry.config.json"), `{\n  "target": "jobs",\n  "idleTimeout": "1m"\n}\n`);
+    const config = gantry(["compile"], dir);
+    expect(config.code).toBe(1);
+    expect(config.stderr).toMatch(/gantry\.config\.json:3:\d+/);
+    expect(config.stderr).toContain(`"1m" is too short`);
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+  });
+
   it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);

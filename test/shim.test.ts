@@ -524,6 +524,17 @@ describe("shim await", () => {
     expect(r.stderr).toContain("gave up after 0.5s in which no task of the run changed or had a Ready pod");
   });
 
+  it("an idle limit beyond setTimeout's range (about 24.8 days) waits normally instead of overflowing into a busy loop", async () => {
+    api.putJob(job("extract", "running"));
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 40 * 86400 }));
+    await api.waitForWatches(1);
+    await sleepMs(300);
+    api.putJob(job("extract", "complete"));
+    const r = await run.done;
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stderr).not.toContain("TimeoutOverflowWarning");
+  });
+
   it("the idle clock starts again when any Job of the run changes", async () => {
     api.putJob(job("extract", "running"));
     api.putJob(job("audit", "running"));

@@ -38,7 +38,10 @@ export function cacheGeneration(options: CompileOptions): string {
       metrics: options.metrics !== false,
       metadata: options.metadata === true,
       keepIr: options.keepIr !== false,
-      jobs: options.target === "jobs" ? { runId: options.jobs?.runId ?? null, gitops: options.jobs?.gitops ?? null, runtimeImage: options.jobs?.runtimeImage ?? null } : null,
+      jobs:
+        options.target === "jobs"
+          ? { runId: options.jobs?.runId ?? null, gitops: options.jobs?.gitops ?? null, runtimeImage: options.jobs?.runtimeImage ?? null, idleTimeoutSeconds: options.jobs?.idleTimeoutSeconds ?? null }
+          : null,
     },
   };
   return `gen-${crypto.createHash("sha256").update(JSON.stringify(identity)).digest("hex").slice(0, 24)}`;

@@ -9,6 +9,7 @@ import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
 import { hasChanges, planOutput, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
 import { manifestSource } from "../output/yaml.js";
+import { idleTimeoutSeconds } from "../backends/jobs/idle-timeout.js";
 
 export interface CompileFlags {
   /**
@@ -47,6 +48,8 @@ export interface CompileFlags {
   gitops?: "none" | "argocd";
   /** Jobs target: image of the shim containers. */
   runtimeImage?: string;
+  /** Jobs target: how long a run may be idle before its waits give up, a duration such as "36h". */
+  idleTimeout?: string;
   /** Reuse the results of entry files whose sources and dependencies are unchanged (`--cache`). */
   cache?: boolean;
   /** Folder of that cache, relative to cwd (`--cache-location`; default DEFAULT_CACHE_LOCATION). */
@@ -81,6 +84,7 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
       ...(flags.runId !== undefined && { runId: flags.runId }),
       ...(flags.gitops === "argocd" && { gitops: "argocd" as const }),
       ...(flags.runtimeImage !== undefined && { runtimeImage: flags.runtimeImage }),
+      ...(flags.idleTimeout !== undefined && { idleTimeoutSeconds: idleTimeoutSeconds(flags.idleTimeout) }),
     },
   };
 }

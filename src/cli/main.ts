@@ -2,7 +2,7 @@
 /**
  * The `gantry` command. Exit codes: 0 success, 1 diagnostics (bad pipelines), 2 usage errors.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import fs from "node:fs";
 import v8 from "node:v8";
 import { CONFIG_FILE, loadConfig } from "../config/load.js";
@@ -11,10 +11,18 @@ import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
 import { nonEmpty } from "./non-empty.js";
+import { idleTimeoutProblem } from "../backends/jobs/idle-timeout.js";
 import { runIdProblem } from "../backends/jobs/names.js";
 import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
+
+/** `--idle-timeout`: an unusable value is a usage error (exit 2), as an invalid choice is. */
+function idleTimeoutArgument(value: string): string {
+  const problem = idleTimeoutProblem(value);
+  if (problem) throw new InvalidArgumentError(`${problem}.`);
+  return value;
+}
 
 /** This package's version, from its package.json (beside dist/ and src/ alike). */
 function gantryVersion(): string {
@@ -57,6 +65,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .option("--run-id <id>", "jobs target: the run id in every Job name (default: a hash of the compiled pipeline)")
     .addOption(new Option("--gitops <tool>", "jobs target: annotate for a GitOps tool (Argo CD sync waves and hooks)").choices(["none", "argocd"]))
     .addOption(new Option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)").argParser(nonEmpty))
+    .addOption(new Option("--idle-timeout <duration>", "jobs target: how long a run may be idle (no Job changed, no task at work) before its waits give up (default 24h)").argParser(idleTimeoutArgument))
     .option("--stdout", "print the manifests instead of writing files", false)
     .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
     .addOption(new Option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date").default(false).conflicts("stdout"))
@@ -100,12 +109,13 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         metadata: given("metadata") ? flags.metadata : (c.metadata ?? flags.metadata),
         gitops: flags.gitops ?? c.gitops,
         runtimeImage: flags.runtimeImage ?? c.runtimeImage,
+        idleTimeout: flags.idleTimeout ?? c.idleTimeout,
         cache: given("cache") ? flags.cache : (c.cache ?? false),
         ...((flags.cacheLocation ?? c.cacheLocation) !== undefined && { cacheLocation: flags.cacheLocation ?? c.cacheLocation }),
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
       };
-      const jobsOnly = (["runId", "gitops", "runtimeImage"] as const).filter((k) => given(k)).map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`);
+      const jobsOnly = (["runId", "gitops", "runtimeImage", "idleTimeout"] as const).filter((k) => given(k)).map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`);
       if (settings.target !== "jobs" && jobsOnly.length > 0) {
         // Typed on the command line for a target that ignores them: surely a mistake.
         io.stderr(`gantry compile: ${jobsOnly.join(", ")} appl${jobsOnly.length === 1 ? "ies" : "y"} to --target jobs only\n`);

@@ -4,6 +4,7 @@
  * gantry.config.schema.json for editor completion (`npm run schema`).
  */
 import { z } from "zod";
+import { idleTimeoutProblem } from "../backends/jobs/idle-timeout.js";
 import * as rules from "../phases/3-validate/rules/index.js";
 
 export const configSchema = z
@@ -23,6 +24,14 @@ export const configSchema = z
     graph: z.boolean().optional().describe("Also write <pipeline>.md with the task graph as a Mermaid picture beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the .md files exist."),
     gitops: z.enum(["none", "argocd"]).optional().describe("Jobs target: \"argocd\" adds Argo CD sync waves and hook annotations. Default: \"none\"."),
     runtimeImage: z.string().min(1).optional().describe("Jobs target: image of the runtime shim's containers, which needs Node 18 or later. Default: \"node:22-alpine\"."),
+    idleTimeout: z
+      .string()
+      .superRefine((s, ctx) => {
+        const problem = idleTimeoutProblem(s);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional()
+      .describe("Jobs target: how long a run may go without any of its Jobs changing and without any task at work before its waits give up (teardowns and finally tasks then run anyway; docs/targets.md). A duration of at least 10m, such as \"36h\". Default: \"24h\"."),
     metadata: z.boolean().optional().describe("Also write <pipeline>.metadata.json (tasks, scopes, retry policies, labels, metric names; schema gantry.metadata.schema.json) beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the files exist."),
     metrics: z.boolean().optional().describe("Emit the default Prometheus metrics (docs/monitoring.md); false is --no-metrics. Default: true."),
     typecheck: z.boolean().optional().describe("Run the TypeScript type checker on every compile. Default: false."),

@@ -514,7 +514,7 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
       if (listed && busy(jobs)) idleSince = Date.now();
       if (idleLeft() <= 0) stop.abort();
       else armIdle();
-    }, Math.max(0, idleLeft()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, idleLeft())));
   };
   armIdle();
   for (const ms of wakeAt) if (ms > 0) timers.push(setTimeout(recheck, ms));
@@ -595,6 +595,8 @@ function stateLogger(ctx, jobsByTask) {
   };
 }
 
+/** setTimeout fires at once for longer delays (about 24.8 days): wake earlier and look again. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const IDLE = "in which no task of the run changed or had a Ready pod";
 const elapsedSeconds = (ctx) => (Date.now() - ctx.started) / 1000;
 const selectorQuery = (selector) => `labelSelector=${encodeURIComponent(selector)}`;

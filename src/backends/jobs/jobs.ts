@@ -23,6 +23,7 @@ import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
 import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
+import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "./idle-timeout.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
 
 export interface JobsOptions {
@@ -34,8 +35,8 @@ export interface JobsOptions {
   runtimeImage?: string;
   /** Prefix of Gantry's labels, as given to the lowering. */
   labelPrefix?: string;
-  /** How long a task waits for its upstream Jobs before giving up (shim exit 92). Default 24 h. */
-  awaitTimeoutSeconds?: number;
+  /** How long the run may be idle (no Job changed, no task at work) before waits give up (shim exit 92; idle-timeout.ts). */
+  idleTimeoutSeconds?: number;
 }
 
 export interface BackendResult {
@@ -46,7 +47,6 @@ export interface BackendResult {
 /** Stands for the run id in a scheduled pipeline's Job templates; the driver replaces it (same length as a run id). */
 export const RUN_ID_TOKEN = "@RUN_ID@";
 const STATUS_TASK = "gantry-status";
-const DEFAULT_AWAIT_TIMEOUT = 24 * 3600;
 /** An upstream Job absent this long will never exist (deleted, or never applied). */
 const MISSING_GRACE = 300;
 /** Under Argo CD hooks, Jobs of waves that never synced are absent for good: give up on them sooner. */
@@ -106,7 +106,7 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
     roleLabel: labels.role,
     shimConfigMap: names.object(`runtime-${shim.hash}`),
     accounts: { await: names.object("await"), status: names.object("status"), driver: names.object("driver") },
-    awaitTimeout: options.awaitTimeoutSeconds ?? DEFAULT_AWAIT_TIMEOUT,
+    awaitTimeout: options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS,
     missingGrace: hooks ? MISSING_GRACE_HOOKS : MISSING_GRACE,
     diagnostics,
   };
