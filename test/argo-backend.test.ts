@@ -20,6 +20,21 @@ describe("Argo backend diagnostics", () => {
     }
   });
 
+  it("GANTRY4005: one warning per pipeline, at its first teardown, naming every teardown", async () => {
+    const withTeardowns = (n: number) => `import { pipeline } from "gantry";
+export default pipeline("infra", {}, (p) => {
+  const s = p.setup("create", { image: "busybox:1.36" });
+  p.task("work", { image: "busybox:1.36", after: [s] });
+  for (const i of Array.from({ length: ${n} }, (_, k) => k)) p.teardown(\`drop-\${i}\`, { image: "busybox:1.36", setups: [s] });
+});
+`;
+    const warnings = async (n: number) => (await compile({ cwd: tempProject({ "p.ts": withTeardowns(n) }), paths: ["p.ts"], target: "argo", kind: "auto" })).diagnostics.filter((d) => d.code === "GANTRY4005");
+    const one = await warnings(1);
+    expect(one.map((d) => [d.span?.line, d.message.replace(/.*\(/, "(")])).toEqual([[5, '(teardown "drop-0")']]);
+    const three = await warnings(3);
+    expect(three.map((d) => [d.span?.line, d.message.replace(/.*\(/, "(")])).toEqual([[5, '(teardowns "drop-0", "drop-1" and "drop-2")']]);
+  });
+
   it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
     const withTasks = (n: number) => `import { pipeline } from "gantry";
 export default pipeline("wide", {}, (p) => {

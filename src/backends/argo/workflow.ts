@@ -38,12 +38,16 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
   for (const task of pipeline.tasks) diagnostics.push(...retryDiagnostics(task));
-  const teardown = pipeline.tasks.find((t) => t.role === "teardown");
+  const teardowns = pipeline.tasks.filter((t) => t.role === "teardown");
+  const teardown = teardowns[0];
   if (teardown) {
+    // One warning per pipeline, at its first teardown, naming them all.
+    const names = teardowns.map((t) => `"${t.name}"`);
+    const named = names.length === 1 ? `teardown ${names[0]}` : `teardowns ${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
     diagnostics.push({
       code: "GANTRY4005",
       severity: "warning",
-      message: `on Argo, teardowns that have not started when the workflow is stopped (argo stop) or hits its deadline do not run (teardown "${teardown.name}")`,
+      message: `on Argo, teardowns that have not started when the workflow is stopped (argo stop) or hits its deadline do not run (${named})`,
       span: { file: teardown.source.file, line: teardown.source.line, column: teardown.source.column },
       hint: "finally tasks do run then (they are the workflow's exit handler); make cleanup that must survive a stop idempotent and also run it from p.finally(...).",
     });
