@@ -83,6 +83,21 @@ describe("gantry compile --target jobs", () => {
     expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
   });
 
+  it("GANTRY4020: compile() refuses an idle limit under 10 minutes or not a number from a library caller", async () => {
+    const { compile } = await import("../src/compile.js");
+    const dir = tempProject({ "pipelines/etl.ts": source });
+    const run = (idleTimeoutSeconds: number) => compile({ cwd: dir, paths: ["pipelines"], target: "jobs", kind: "auto", jobs: { idleTimeoutSeconds } });
+    for (const bad of [0, -5, 599, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const r = await run(bad);
+      expect(r.ok).toBe(false);
+      expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([["GANTRY4020", "error"]]);
+    }
+    expect((await run(5)).diagnostics[0]!.message).toBe("idle timeout 5 seconds is too short: at least 10m, since scheduling, image pulls and node scale-up take minutes and a run still starting would look idle");
+    const ok = await run(600);
+    expect(ok.ok).toBe(true);
+    expect(JSON.stringify(ok.pipelines[0]!.objects)).toContain('\\"timeoutSeconds\\":600');
+  });
+
   it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);

@@ -166,6 +166,12 @@ describe("shim decision logic", () => {
     jobs.set("j-work", makeJob("j-work", "running", { ready: 1 }));
     expect(hasReadyPod(jobs, (n) => n !== "j-status")).toBe(true);
     expect(hasReadyPod(new Map(), () => true)).toBe(false);
+    // A finished or failing Job whose ready count was left above 0 (kubernetes/kubernetes#123775) is not at work.
+    for (const ending of ["complete", "failed", "failing"] as const) {
+      const stale = makeJob("j-x", ending);
+      stale.status = { ...stale.status, ready: 1 };
+      expect(hasReadyPod(new Map([["j-x", stale]]), () => true)).toBe(false);
+    }
   });
 
   it("cleanupOutcomes: a cleanup task that should have run but did not counts as failed; one rightly skipped stays not-run", () => {
@@ -538,15 +544,25 @@ describe("shim await", () => {
   it("the idle clock starts again when any Job of the run changes", async () => {
     api.putJob(job("extract", "running"));
     api.putJob(job("audit", "running"));
-    const started = Date.now();
     const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 0.8 }));
     await api.waitForWatches(1);
     await sleepMs(500);
     expect(run.exited()).toBe(false);
+    const moved = Date.now();
     api.putJob(job("audit", "complete")); // a task outside the condition finished: the run moved
     const r = await run.done;
     expect(r.code).toBe(EXIT.WAIT_TIMEOUT);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1250);
+    expect(Date.now() - moved).toBeGreaterThanOrEqual(750);
+  });
+
+  it("a Ready pod seen before an API outage does not keep the wait alive through it", async () => {
+    api.putJob(job("extract", "running", 1));
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 0.5 }));
+    await api.waitForWatches(1);
+    api.failNext(100_000, 503);
+    api.dropWatches();
+    const r = await run.done;
+    expect(r.code).toBe(EXIT.WAIT_TIMEOUT);
   });
 
   it("the status Job's Ready pod (it only waits) does not hold the wait", async () => {
@@ -898,6 +914,22 @@ describe("shim status", () => {
     const skipped = await shim("status", env(failsRun)).done;
     expect((lines(skipped.stdout).at(-1) as unknown as RunSummary).tasks.drop).toBe("not-run");
     expect(skipped.stderr).not.toContain("did not run");
+  });
+
+  it("a finally task with allowFailure that did not run still fails the run (counting it failed never improves the result)", async () => {
+    api.putJob(job("work", "complete"));
+    // notify: never created (missing)
+    const env = {
+      GANTRY_STATUS: JSON.stringify({
+        pipeline: "etl", runId: "1a2b3c4d", selector: SELECTOR, timeoutSeconds: 20, missingGraceSeconds: 0,
+        tasks: [{ name: "work", job: jobName("work"), role: "work" }, { name: "notify", job: jobName("notify"), role: "finally", mustRunWhen: all() }],
+        when: all(leaf("work", "succeeded"), leaf("notify", "ran")),
+      }),
+    };
+    const r = await shim("status", env).done;
+    expect(r.code).toBe(EXIT.RUN_FAILED);
+    expect(lines(r.stdout).at(-1)).toMatchObject({ result: "Failed", tasks: { work: "succeeded", notify: "failed" }, failed: ["notify"] });
+    expect(r.stderr).toContain("finally notify did not run (missing) although finally tasks always run: counted as failed");
   });
 
   it("the idle clock: a task with a Ready pod holds the status Job past timeoutSeconds", async () => {

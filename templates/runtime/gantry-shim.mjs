@@ -128,12 +128,20 @@ export function progressKey(jobsByName) {
 /**
  * Whether one of the Jobs `counts` (by name) has a Ready pod: a task doing its work. A pod waiting in
  * its await-deps init container is not Ready, and the status Job, which only waits, is not counted,
- * so a run that is stuck (a pod that cannot be scheduled) does not look busy.
+ * so a run that is stuck (a pod that cannot be scheduled) does not look busy. A Job that has finished
+ * or is failing does not count either: the controller stops updating a finished Job, whose `ready`
+ * can stay above 0 for good when its pods were still terminating (kubernetes/kubernetes#123775).
  */
 export function hasReadyPod(jobsByName, counts) {
-  for (const [name, job] of jobsByName) if (counts(name) && (job?.status?.ready ?? 0) > 0) return true;
+  for (const [name, job] of jobsByName) {
+    if (!counts(name) || (job?.status?.ready ?? 0) <= 0) continue;
+    const conditions = Array.isArray(job.status.conditions) ? job.status.conditions : [];
+    if (!conditions.some((c) => c?.status === "True" && ENDING.has(c.type))) return true;
+  }
   return false;
 }
+/** Job conditions that mean it has finished or is about to (its pods terminating). */
+const ENDING = new Set(["Complete", "Failed", "FailureTarget", "SuccessCriteriaMet"]);
 
 /** The driver's run id: stable per driver Job, so a restarted driver recreates the same names. */
 export function runIdFor(jobName) {
@@ -493,12 +501,15 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
   const stop = new AbortController();
   let outcome;
   let listed = false; // before the first list, every Job would look absent
+  // Whether `jobs` is current: after a failed request it may be old, and a Ready pod seen before an
+  // API outage must not keep the wait alive through it.
+  let synced = false;
   let idleSince = Date.now();
   let lastKey;
   const recheck = () => {
     if (!listed || outcome !== undefined || stop.signal.aborted) return;
     const key = progressKey(jobs);
-    if (key !== lastKey || busy(jobs)) idleSince = Date.now();
+    if (key !== lastKey || (synced && busy(jobs))) idleSince = Date.now();
     lastKey = key;
     const value = check(jobs);
     if (value !== undefined) {
@@ -511,7 +522,7 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
   // A Ready pod sends no events while it works: look again whenever the idle time would run out.
   const armIdle = () => {
     timers[0] = setTimeout(() => {
-      if (listed && busy(jobs)) idleSince = Date.now();
+      if (listed && synced && busy(jobs)) idleSince = Date.now();
       if (idleLeft() <= 0) stop.abort();
       else armIdle();
     }, Math.min(MAX_TIMER_MS, Math.max(0, idleLeft())));
@@ -532,6 +543,7 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
           for (const job of list?.items ?? []) jobs.set(job.metadata?.name, job);
           resourceVersion = list?.metadata?.resourceVersion ?? "0";
           listed = true;
+          synced = true;
           recheck();
           continue;
         }
@@ -550,6 +562,7 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
         });
         denied.watch = 0;
         if (stop.signal.aborted) break;
+        if (result.gone || result.error) synced = false;
         if (result.gone) {
           ctx.log("the watch's resourceVersion expired (410 Gone); listing again");
           resourceVersion = undefined;
@@ -563,6 +576,7 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
       } catch (e) {
         if (stop.signal.aborted) break;
         if (!(e instanceof ApiError)) throw e;
+        synced = false;
         if (e.status === 410) {
           ctx.log("resourceVersion expired (410 Gone); listing again");
           resourceVersion = undefined;
@@ -743,10 +757,13 @@ async function commandStatus(env, log) {
   const outcomes = cleanupOutcomes(cfg.tasks, states);
   for (const t of cfg.tasks) {
     if (outcomes[t.name] !== states[t.name]) {
-      log(`${t.role} ${t.name} did not run (${states[t.name]}) although ${describeCondition(t.mustRunWhen)}: counted as failed, and what it cleans up may remain`);
+      const should = t.role === "finally" ? "finally tasks always run" : describeCondition(t.mustRunWhen);
+      log(`${t.role} ${t.name} did not run (${states[t.name]}) although ${should}: counted as failed, and what it cleans up may remain`);
     }
   }
-  const result = evaluate(cfg.when, outcomes) === true ? "Succeeded" : "Failed";
+  // Counting a task as failed may only make the result worse: for a finally task with allowFailure
+  // ("ran"), not running already fails the run, and "failed" would pass.
+  const result = evaluate(cfg.when, states) === true && evaluate(cfg.when, outcomes) === true ? "Succeeded" : "Failed";
   log(`run ${cfg.runId}: ${result}`);
 
   // The result is already known: the pods only add per-attempt detail, so failing to list them

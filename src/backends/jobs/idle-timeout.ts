@@ -10,12 +10,20 @@ export const DEFAULT_IDLE_TIMEOUT_SECONDS = 24 * 3600;
 /** Scheduling, image pulls and node scale-up take minutes: less would give up on runs still starting. */
 const MIN_SECONDS = 600;
 
+const TOO_SHORT = "at least 10m, since scheduling, image pulls and node scale-up take minutes and a run still starting would look idle";
+
 /** Why `text` is not a usable idle limit, or undefined when it is. */
 export function idleTimeoutProblem(text: string): string | undefined {
   const invalid = goDuration(text);
   if (invalid) return `${invalid}; write a duration such as "36h" or "90m"`;
-  if (durationSeconds(text) < MIN_SECONDS) return `"${text}" is too short: at least 10m, since scheduling, image pulls and node scale-up take minutes and a run still starting would look idle`;
+  if (durationSeconds(text) < MIN_SECONDS) return `"${text}" is too short: ${TOO_SHORT}`;
   return undefined;
+}
+
+/** The same rule for the seconds a library caller passes to toJobs (`idleTimeoutSeconds`). */
+export function idleSecondsProblem(seconds: number): string | undefined {
+  if (!Number.isFinite(seconds)) return `${seconds} is not a number of seconds`;
+  return seconds < MIN_SECONDS ? `${seconds} seconds is too short: ${TOO_SHORT}` : undefined;
 }
 
 /** Whole seconds of a valid idle limit. */

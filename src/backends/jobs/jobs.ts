@@ -23,7 +23,7 @@ import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
 import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
-import { DEFAULT_IDLE_TIMEOUT_SECONDS } from "./idle-timeout.js";
+import { DEFAULT_IDLE_TIMEOUT_SECONDS, idleSecondsProblem } from "./idle-timeout.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
 
 export interface JobsOptions {
@@ -66,6 +66,11 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   const badRunId = options.runId === undefined ? undefined : runIdProblem(options.runId);
   if (badRunId) {
     diagnostics.push({ code: "GANTRY4016", severity: "error", message: `run id "${options.runId}" ${badRunId.message}`, hint: badRunId.hint });
+    return { objects: [], diagnostics };
+  }
+  const badIdle = options.idleTimeoutSeconds === undefined ? undefined : idleSecondsProblem(options.idleTimeoutSeconds);
+  if (badIdle) {
+    diagnostics.push({ code: "GANTRY4020", severity: "error", message: `idle timeout ${badIdle}`, hint: "Set idleTimeout in gantry.config.json or --idle-timeout to a duration such as \"36h\"." });
     return { objects: [], diagnostics };
   }
   if (options.runId !== undefined && scheduled) {
