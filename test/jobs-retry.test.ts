@@ -80,6 +80,19 @@ describe("jobs target retries", () => {
     expect(mainContainerRules({ ...base, limit: 0, on: "error" })).toEqual([]);
   });
 
+  it("every rule stays within the API's 255 values: all of 1-255 as onExitCodes is no filter; 254 codes plus 0 fit", () => {
+    const base = { limit: 2, on: "failure" as const, exceptExitCodes: [] };
+    const all = Array.from({ length: 255 }, (_, i) => i + 1);
+    expect(mainContainerRules({ ...base, onExitCodes: all })).toEqual([]);
+    const most = all.filter((c) => c !== 42);
+    const [rule] = mainContainerRules({ ...base, onExitCodes: most });
+    expect(rule).toMatchObject({ action: "FailJob", onExitCodes: { operator: "NotIn" } });
+    expect((rule as { onExitCodes: { values: number[] } }).onExitCodes.values).toHaveLength(255);
+    // Same attempts as the reference for both.
+    const ends: AttemptEnd[] = [{ result: "failed", exitCode: 42 }, { result: "failed", exitCode: 255 }, { result: "succeeded" }];
+    for (const onExitCodes of [all, most]) expect(jobAttempts({ ...base, onExitCodes }, ends)).toBe(referenceAttempts({ ...base, onExitCodes }, ends));
+  });
+
   it("GANTRY4017: a waiting task's total timeout cannot be enforced; a task that waits for nothing gets it as its Job's deadline", async () => {
     const r = await compile({
       cwd: tempProject({

@@ -84,6 +84,24 @@ describe("model: retry rules at the field they are about", () => {
     const ds = await diagnostics(src);
     expect(ds.map(where)).toEqual([`GANTRY2033 ${loc("main.ts", src, '"error"')}`]);
     expect(ds[0]!.message).toMatch(/^task "a": retry.exceptExitCodes filters failures by exit code, but retry.on "error" retries only errors/);
+    expect(ds[0]!.hint).toContain("cleared with `exceptExitCodes: []`");
+  });
+
+  it("GANTRY2033: a task switching to on: \"error\" clears the exit code lists it would inherit with empty ones", async () => {
+    const r = await compiled(
+      source(
+        "{ defaults: { retry: { limit: 2, onExitCodes: [137], exceptExitCodes: [2] } } }",
+        '  p.task("a", { image: "x", retry: { on: "error", onExitCodes: [], exceptExitCodes: [] } });\n  p.task("b", { image: "x" });',
+      ),
+    );
+    expect(r.diagnostics).toEqual([]);
+    const [a, b] = r.pipelines[0]!.ir.tasks;
+    expect(a!.retry).toMatchObject({ limit: 2, on: "error", onExitCodes: [], exceptExitCodes: [] });
+    expect(b!.retry).toMatchObject({ on: "failure", onExitCodes: [137], exceptExitCodes: [2] });
+    expect(templates(r.pipelines[0]!.objects)["a"]!["retryStrategy"]).toEqual({ limit: "2", retryPolicy: "OnError" });
+    // An empty onExitCodes still means "retry no failure" where failures are retried.
+    const ds = await diagnostics(source("{}", '  p.task("c", { image: "x", retry: { limit: 1, on: "any", onExitCodes: [] } });'));
+    expect(ds.map((d) => d.code)).toEqual(["GANTRY2031"]);
   });
 
   it("GANTRY2034: a factor below 1, a cap shorter than the first wait", async () => {

@@ -21,6 +21,9 @@ export const failJobOn = (containerName: string, values: readonly number[], oper
 /** Evictions and preemptions are not the task's fault: retried without spending its retries. */
 export const IGNORE_DISRUPTION: PolicyRule = { action: "Ignore", onPodConditions: [{ type: "DisruptionTarget", status: "True" }] };
 
+/** Exit codes of a failed container are 1-255 (IR: sorted, unique, in range). */
+const MAX_EXIT_CODE = 255;
+
 /** The shim's exit codes that mean "this task does not run". */
 export const CASCADE_CODES = [SHIM_EXIT.upstreamFailed, SHIM_EXIT.upstreamMissing, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable];
 
@@ -42,7 +45,8 @@ export function mainContainerRules(retry: IR.Retry | undefined): PolicyRule[] {
   return [
     ...(retry.exceptExitCodes.length > 0 ? [failJobOn("main", retry.exceptExitCodes)] : []),
     // Only these codes are retried: every other non-zero code fails the Job (0 never matches a failure).
-    ...(retry.onExitCodes.length > 0 ? [failJobOn("main", [0, ...retry.onExitCodes], "NotIn")] : []),
+    // All of 1-255 is no filter, and 256 values would pass the API's limit of 255.
+    ...(retry.onExitCodes.length > 0 && retry.onExitCodes.length < MAX_EXIT_CODE ? [failJobOn("main", [0, ...retry.onExitCodes], "NotIn")] : []),
   ];
 }
 

@@ -47,7 +47,8 @@ export function checkRetryValues(bag: DiagnosticBag, spec: TaskDefaultsInput, su
   for (const key of ["onExitCodes", "exceptExitCodes"] as const) {
     const codes = retry[key];
     if (!codes) continue;
-    if (key === "onExitCodes" && codes.length === 0) {
+    // Under on: "error" an empty list is how a task clears one it inherits (GANTRY2033 otherwise).
+    if (key === "onExitCodes" && codes.length === 0 && retry.on !== "error") {
       bag.error("GANTRY2031", `${subject}: retry.onExitCodes is empty, so no failure would be retried`, at(key), "List the exit codes to retry, or leave onExitCodes out to retry any.");
     }
     codes.forEach((c, i) => {
@@ -108,13 +109,14 @@ function findings(retry: RetryInput | undefined, timeout: string | undefined): F
   });
   if (retry.on === "error") {
     for (const key of ["onExitCodes", "exceptExitCodes"] as const) {
-      if (retry[key] === undefined) continue;
+      // An empty list filters nothing: it is how a task clears a list it would inherit.
+      if (retry[key] === undefined || retry[key].length === 0) continue;
       out.push({
         code: "GANTRY2033",
         severity: "error",
         message: `retry.${key} filters failures by exit code, but retry.on "error" retries only errors, which have no exit code of the task`,
         fields: [["retry", key], ["retry", "on"]],
-        hint: 'Use on: "failure" (or "any") to retry failures with these exit codes, or drop the list.',
+        hint: `Use on: "failure" (or "any") to retry failures with these exit codes, or drop the list; a list from the pipeline's defaults is cleared with \`${key}: []\`.`,
       });
     }
   }
