@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { goDuration, retryExpression, retryStrategy } from "../src/backends/argo/retry.js";
+import { durationSeconds } from "../src/phases/3-validate/rules/duration.js";
 import type { Diagnostic } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
 import { isRetried, type AttemptEnd } from "../src/phases/4-lower/index.js";
@@ -104,6 +105,13 @@ describe("model: retry rules at the field they are about", () => {
     expect(ds.map((d) => d.code)).toEqual(["GANTRY2031"]);
   });
 
+  it("GANTRY2001: a limit or factor past 32 bits, which Argo would wrap around (no retries, a constant wait) and Kubernetes refuse", async () => {
+    const src = source("{}", '  p.task("a", { image: "x", retry: { limit: 2147483648 } });\n  p.task("b", { image: "x", retry: { limit: 2, backoff: { duration: "1s", factor: 1e12 } } });\n  p.task("c", { image: "x", retry: { limit: 2147483647, backoff: { duration: "1s", factor: 2147483647 } } });');
+    const ds = await diagnostics(src);
+    expect(ds.filter((d) => d.severity === "error").map(where)).toEqual([`GANTRY2001 ${loc("main.ts", src, "2147483648")}`, `GANTRY2001 ${loc("main.ts", src, "1e12")}`]);
+    expect(ds.map((d) => d.message)).toContain('task "a": retry.limit: at most 2147483647 (Argo and Kubernetes read it as a 32-bit number)');
+  });
+
   it("GANTRY2034: a factor below 1, a cap shorter than the first wait", async () => {
     const src = source("{}", '  p.task("a", { image: "x", retry: { limit: 2, backoff: { duration: "1m", factor: 0.5, cap: "30s" } } });');
     const ds = await diagnostics(src);
@@ -177,6 +185,10 @@ describe("Argo mapping", () => {
     expect(retryStrategy(retryOf(3, { totalTimeoutSeconds: 7200 }))!.backoff).toEqual({ duration: "0s", maxDuration: "2h" });
     expect(retryStrategy(retryOf(3, { backoff: { durationSeconds: 10, factor: 2, maxDurationSeconds: 1800 }, totalTimeoutSeconds: 3600 }))!.backoff).toEqual({ duration: "10s", factor: "2", maxDuration: "30m" });
     expect([0, 1, 59, 60, 61, 3600, 3661, 86400].map(goDuration)).toEqual(["0s", "1s", "59s", "1m", "1m1s", "1h", "1h1m1s", "24h"]);
+    // Fractions as Go parses them, never with an exponent: every one reads back as the same duration.
+    const fractions = [0.5, 1.25, 1e-7, 2.5e-6, 3e-9, 1.5e-7];
+    expect(fractions.map(goDuration)).toEqual(["0.5s", "1.25s", "100ns", "0.0000025s", "3ns", "150ns"]);
+    expect(fractions.map((f) => durationSeconds(goDuration(f)))).toEqual(fractions);
   });
 
   it("exit codes → expression over lastRetry.exitCode; errors pass when the policy retries them", () => {

@@ -88,9 +88,15 @@ export function retryDiagnostics(task: IR.Task): Diagnostic[] {
   return out;
 }
 
-/** Seconds as a Go duration string, the way Argo's duration fields read best: 90 -> "1m30s". */
+/** Seconds as a Go duration string, the way Argo's duration fields read best: 90 -> "1m30s", 0.25 -> "250ms". */
 export function goDuration(seconds: number): string {
-  if (!Number.isInteger(seconds)) return `${seconds}s`;
+  if (!Number.isInteger(seconds)) {
+    const text = String(seconds);
+    if (!text.includes("e")) return `${text}s`; // "0.5s"
+    // JavaScript writes tiny numbers with an exponent ("1e-7s"), which Go cannot parse: whole units.
+    const nanos = Math.round(seconds * 1e9);
+    return nanos % 1e6 === 0 ? `${nanos / 1e6}ms` : nanos % 1e3 === 0 ? `${nanos / 1e3}us` : `${nanos}ns`;
+  }
   if (seconds === 0) return "0s";
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);

@@ -84,13 +84,15 @@ const toleration = z.strictObject({
 
 const exitCodes = z.array(z.number().int({ error: "exit codes are whole numbers" }));
 /** Only shapes here; the rules between fields (limit, overlaps, ranges, timings) are in checks/retry.ts. */
+/** Argo reads `limit` and `factor` as 32-bit integers (larger ones wrap around), Kubernetes `backoffLimit` too. */
+const INT32_MAX = 2_147_483_647;
 const retry = z.strictObject({
-  limit: z.number().int().nonnegative().optional(),
+  limit: z.number().int().nonnegative().max(INT32_MAX, { error: `at most ${INT32_MAX} (Argo and Kubernetes read it as a 32-bit number)` }).optional(),
   on: z.enum(["failure", "error", "transient", "any"]).optional(),
   backoff: z
     .strictObject({
       duration: str,
-      factor: z.number().finite().optional(),
+      factor: z.number().finite().max(INT32_MAX, { error: `at most ${INT32_MAX} (Argo reads it as a 32-bit number)` }).optional(),
       cap: str.optional(),
       maxDuration: str.optional(),
     })
