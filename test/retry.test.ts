@@ -112,6 +112,13 @@ describe("model: retry rules at the field they are about", () => {
     expect(ds.map((d) => d.message)).toContain('task "a": retry.limit: at most 2147483647 (Argo and Kubernetes read it as a 32-bit number)');
   });
 
+  it("GANTRY2036: a task's timeout written as undefined keeps the default's, for the check as in the output", async () => {
+    const src = source('{ defaults: { timeout: "2h" } }', '  p.task("a", { image: "x", timeout: undefined, retry: { limit: 1, totalTimeout: "1h" } });');
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY2036"]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.timeoutSeconds).toBe(7200);
+  });
+
   it("GANTRY2034: a factor below 1, a cap shorter than the first wait", async () => {
     const src = source("{}", '  p.task("a", { image: "x", retry: { limit: 2, backoff: { duration: "1m", factor: 0.5, cap: "30s" } } });');
     const ds = await diagnostics(src);

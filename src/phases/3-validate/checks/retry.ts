@@ -71,7 +71,8 @@ export function checkRetryCombination(bag: DiagnosticBag, defaults: TaskDefaults
     return;
   }
   const retry = mergeRetry(defaults?.retry, own.retry);
-  const timeout = "timeout" in own ? own.timeout : defaults?.timeout;
+  // As mergeDefaults: a timeout written as `undefined` keeps the default.
+  const timeout = own.timeout ?? defaults?.timeout;
   // Only findings about a field the task wrote itself; the rest were reported at the defaults.
   const writtenByTask = (path: Path) =>
     path[0] === "timeout" ? own.timeout !== undefined : own.retry !== undefined && (path.length === 1 || (own.retry as Record<PropertyKey, unknown>)[path[1]!] !== undefined);
