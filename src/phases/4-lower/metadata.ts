@@ -39,6 +39,27 @@ export function metadataKeys(prefix = GANTRY_PREFIX) {
 
 export type MetadataKeys = ReturnType<typeof metadataKeys>;
 
+/**
+ * Label keys under Gantry's prefix that Gantry sets, or leaves out on purpose (`scope` outside
+ * scopes, `task` on the pipeline's objects; `run` on the jobs target): selectors rely on them, so a
+ * pipeline's or task's own value for one is never used (GANTRY2028).
+ */
+export function reservedLabelKeys(keys: MetadataKeys): ReadonlySet<string> {
+  const prefix = keys.pipeline.slice(0, -"/pipeline".length);
+  return new Set([keys.pipeline, keys.task, keys.role, keys.scope, `${prefix}/run`]);
+}
+
+/** `labels` without the reserved keys; the same object when it has none. */
+export function withoutReserved(labels: Record<string, string>, reserved: ReadonlySet<string>): Record<string, string> {
+  let out: Record<string, string> | undefined;
+  for (const k in labels) {
+    if (!reserved.has(k)) continue;
+    out ??= { ...labels };
+    delete out[k];
+  }
+  return out ?? labels;
+}
+
 /** `app.kubernetes.io/component` of the pipeline's own objects; a task's pod has the task's name. */
 export const PIPELINE_COMPONENT = "pipeline";
 

@@ -10,7 +10,8 @@ import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
 import { startCondition, successCondition, type Condition } from "./conditions.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
-import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, retryAnnotation, scopeChains, taskJson, type MetadataKeys } from "./metadata.js";
+import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
+import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
 import { runMetrics, taskMetrics, type MetricSpec } from "./metrics.js";
 import { computeScopes, type Scopes } from "./scopes.js";
 
@@ -70,9 +71,11 @@ export function lower(pipeline: IR.Pipeline, options: LowerOptions = {}): Lowere
   // Every task written out once, for the content hash and for finding `p.runStatus` in a task.
   const tasksJson = pipeline.tasks.map(taskJson);
   const readsRunStatus = new Set(pipeline.tasks.filter((_, i) => tasksJson[i]!.includes(RUN_STATUS_PLACEHOLDER)).map((t) => t.name));
+  const keys = metadataKeys(options.labelPrefix);
+  const plan = buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson));
   return {
-    plan: buildPlan(pipeline, scopes, metadataKeys(options.labelPrefix), metrics, pipelineHash(pipeline, tasksJson)),
-    diagnostics: checkScopes(pipeline, scopes, readsRunStatus),
+    plan,
+    diagnostics: [...checkScopes(pipeline, scopes, readsRunStatus), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
   };
 }
 
@@ -81,13 +84,14 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const finals = pipeline.tasks.filter((t) => t.role === "finally");
   const chains = scopeChains(pipeline, scopes);
+  const reserved = reservedLabelKeys(keys);
   return {
     pipeline,
     scopes,
     keys,
     hash,
     runMetrics: metrics ? runMetrics(pipeline) : [],
-    labels: sortKeys({ ...pipeline.labels, ...base, [keys.component]: PIPELINE_COMPONENT }),
+    labels: sortKeys({ ...withoutReserved(pipeline.labels, reserved), ...base, [keys.component]: PIPELINE_COMPONENT }),
     annotations: sortKeys({
       ...pipeline.annotations,
       [keys.source]: `${pipeline.source.file}:${pipeline.source.line}`,
@@ -105,7 +109,7 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
         metrics: metrics ? taskMetrics(pipeline, task) : [],
         ...(scope !== undefined && { scope }),
         labels: sortKeys({
-          ...task.pod.labels,
+          ...withoutReserved(task.pod.labels, reserved),
           ...base,
           [keys.component]: task.name,
           [keys.task]: task.name,

@@ -1,0 +1,49 @@
+/**
+ * Checks of the metadata a plan puts on objects: labels a pipeline or task sets that Gantry owns
+ * (`reservedLabelKeys`), which are left out of the output, so say so where they were written rather
+ * than drop them silently; and annotations past Kubernetes' size limit.
+ */
+import type { Diagnostic } from "../../diagnostics/index.js";
+import type * as IR from "../../ir/index.js";
+import type { Plan } from "./plan.js";
+
+export function checkReservedLabels(pipeline: IR.Pipeline, reserved: ReadonlySet<string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const report = (labels: Record<string, string>, owner: string, source: IR.SourceRef) => {
+    for (const key in labels) {
+      if (!reserved.has(key)) continue;
+      out.push({
+        code: "GANTRY2028",
+        severity: "warning",
+        message: `${owner}: label "${key}" is Gantry's own, so its value "${labels[key]}" is not used`,
+        span: { file: source.file, line: source.line, column: source.column },
+        hint: "Gantry sets this label itself (or leaves it out where it does not apply), and selectors rely on it; use a key of your own.",
+      });
+    }
+  };
+  report(pipeline.labels, `pipeline "${pipeline.name}"`, pipeline.source);
+  for (const t of pipeline.tasks) report(t.pod.labels, `task "${t.name}"`, t.source);
+  return out;
+}
+
+/** The API server refuses an object whose annotations (keys and values) pass 256 KiB. */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+export function checkAnnotationSizes(plan: Plan): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const check = (annotations: Record<string, string>, owner: string, source: IR.SourceRef) => {
+    let bytes = 0;
+    for (const k in annotations) bytes += Buffer.byteLength(k) + Buffer.byteLength(annotations[k]!);
+    if (bytes <= MAX_ANNOTATION_BYTES) return;
+    out.push({
+      code: "GANTRY2012",
+      severity: "error",
+      message: `${owner}: its annotations, Gantry's included, are ${bytes} bytes; Kubernetes refuses objects whose annotations pass ${MAX_ANNOTATION_BYTES} bytes (256 KiB)`,
+      span: { file: source.file, line: source.line, column: source.column },
+      hint: "Annotations are for short metadata: keep large text (owner, team, descriptions) in a ConfigMap or a linked document.",
+    });
+  };
+  check(plan.annotations, `pipeline "${plan.pipeline.name}"`, plan.pipeline.source);
+  for (const p of plan.tasks) check(p.annotations, `task "${p.task.name}"`, p.task.source);
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * Labels Gantry owns (GANTRY2028), labels the Job controller owns (GANTRY4021) and the annotation
+ * size limit (GANTRY2012), through compile() on real files, checked in the emitted objects.
+ */
+import { describe, expect, it } from "vitest";
+import { compile, type Target } from "../src/compile.js";
+import { tempProject } from "./support/cli.js";
+
+type Json = Record<string, any>;
+
+const source = (pipelineLabels: string, taskLabels: string, extra = "") => `import { pipeline } from "gantry";
+export default pipeline("etl", { namespace: "data", labels: ${pipelineLabels} }, (p) => {
+  const db = p.setup("create-db", { image: "busybox:1.36" });
+  p.task("load", { image: "busybox:1.36", after: [db], labels: { "gantry.dev/scope": "mine", team: "data" } });
+  p.teardown("drop-db", { image: "busybox:1.36", setups: [db], after: [] });
+  p.task("report", { image: "busybox:1.36", labels: ${taskLabels}${extra} });
+});
+`;
+
+async function run(src: string, target: Target, labelPrefix?: string) {
+  return compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r1" }, ...(labelPrefix && { labelPrefix }) });
+}
+
+/** Every pod template's labels, by the task label Gantry gave it (status Job: "status"). */
+function podLabels(objects: Json[]): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const o of objects) {
+    if (o.kind === "Job") out[o.metadata.labels["gantry.dev/task"] ?? o.metadata.labels["gantry.dev/role"]] = o.spec.template.metadata.labels;
+    if (o.kind === "WorkflowTemplate") for (const t of o.spec.templates) if (t.metadata?.labels) out[t.name] = t.metadata.labels;
+  }
+  return out;
+}
+
+describe("labels Gantry owns", () => {
+  it.each(["argo", "jobs"] as const)("%s: a scope label outside any scope and a pipeline's task/role/run labels are left out, with GANTRY2028 where written", async (target) => {
+    const r = await run(source(`{ "gantry.dev/task": "t", "gantry.dev/run": "mine", tier: "gold" }`, `{ "gantry.dev/scope": "s", "gantry.dev/role": "x", "app.kubernetes.io/name": "mine" }`), target);
+    expect(r.ok).toBe(true);
+    const warnings = r.diagnostics.filter((d) => d.code === "GANTRY2028").map((d) => `${d.span?.line} ${d.message}`);
+    expect(warnings).toEqual([
+      '2 pipeline "etl": label "gantry.dev/task" is Gantry\'s own, so its value "t" is not used',
+      '2 pipeline "etl": label "gantry.dev/run" is Gantry\'s own, so its value "mine" is not used',
+      '4 task "load": label "gantry.dev/scope" is Gantry\'s own, so its value "mine" is not used',
+      '6 task "report": label "gantry.dev/scope" is Gantry\'s own, so its value "s" is not used',
+      '6 task "report": label "gantry.dev/role" is Gantry\'s own, so its value "x" is not used',
+    ]);
+    const objects = r.pipelines[0]!.objects as Json[];
+    const pods = podLabels(objects);
+    // Outside any scope: no scope label at all. Inside one: Gantry's value.
+    expect(pods["report"]!["gantry.dev/scope"]).toBeUndefined();
+    expect(pods["report"]!["gantry.dev/role"]).toBe("work");
+    expect(pods["load"]!["gantry.dev/scope"]).toBe("create-db");
+    expect(pods["load"]!["team"]).toBe("data");
+    // The Kubernetes recommended labels: Gantry's value wins, as documented, without a warning.
+    expect(pods["report"]!["app.kubernetes.io/name"]).toBe("etl");
+    // The pipeline's own objects never carry a task label; their other user labels stay.
+    for (const o of objects.filter((o) => o.kind !== "Job" || o.metadata.labels["gantry.dev/role"] === "status")) {
+      expect(o.metadata.labels["gantry.dev/task"], `${o.kind} ${o.metadata.name}`).toBeUndefined();
+      expect(o.metadata.labels["tier"]).toBe("gold");
+    }
+    if (target === "jobs") {
+      expect(pods["status"]!["gantry.dev/run"]).toBe("etl-r1");
+      expect(objects.filter((o) => o.metadata.labels?.["gantry.dev/run"] === "mine")).toEqual([]);
+    }
+  });
+
+  it("under a custom labelPrefix the reserved keys move with it; gantry.dev keys are then the user's own", async () => {
+    const r = await run(source(`{}`, `{ "acme.io/scope": "s", "gantry.dev/scope": "kept" }`), "argo", "acme.io");
+    // load's "gantry.dev/scope" is an ordinary label now.
+    expect(r.diagnostics.filter((d) => d.code === "GANTRY2028").map((d) => d.message)).toEqual(['task "report": label "acme.io/scope" is Gantry\'s own, so its value "s" is not used']);
+    const pods = podLabels(r.pipelines[0]!.objects as Json[]);
+    expect(pods["report"]!["acme.io/scope"]).toBeUndefined();
+    expect(pods["report"]!["gantry.dev/scope"]).toBe("kept");
+  });
+});
+
+describe("labels the Job controller owns (jobs target)", () => {
+  it("GANTRY4021 for a task's or the pipeline's job-name / controller-uid labels; Argo accepts them", async () => {
+    const src = source(`{ "controller-uid": "u" }`, `{ "batch.kubernetes.io/job-name": "q", "job-name": "zz" }`);
+    const jobs = await run(src, "jobs");
+    expect(jobs.ok).toBe(false);
+    expect(jobs.diagnostics.filter((d) => d.code === "GANTRY4021").map((d) => `${d.span?.line} ${d.message.split(":")[0]} ${d.message.match(/"([^"]+)" belongs/)![1]}`)).toEqual([
+      '2 pipeline "etl" controller-uid',
+      '6 task "report" job-name',
+      '6 task "report" batch.kubernetes.io/job-name',
+    ]);
+    expect((await run(src, "argo")).ok).toBe(true);
+  });
+});
+
+describe("annotation size", () => {
+  it("GANTRY2012 when a task's annotations pass 256 KiB; just under it compiles", async () => {
+    const withOwner = (n: number) => source(`{}`, `{}`, `, owner: "${"x".repeat(n)}"`);
+    const big = await run(withOwner(270_000), "argo");
+    expect(big.ok).toBe(false);
+    const [d] = big.diagnostics.filter((x) => x.code === "GANTRY2012");
+    expect(d!.span?.line).toBe(6);
+    expect(d!.message).toMatch(/^task "report": its annotations, Gantry's included, are \d+ bytes; Kubernetes refuses objects whose annotations pass 262144 bytes/);
+    expect((await run(withOwner(200_000), "argo")).ok).toBe(true);
+  });
+});
