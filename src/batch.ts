@@ -30,6 +30,8 @@ export interface Claim {
   span?: Span;
   /** Its manifests; none when lowering or the backend failed. */
   pipeline?: CompiledPipeline;
+  /** `Kind namespace/name` of each object in them: two pipelines must not emit the same object (GANTRY4022). */
+  objects?: string[];
   /** Diagnostics of lowering and the backend. */
   diagnostics: Diagnostic[];
 }
@@ -90,8 +92,8 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
       if (!ir) continue;
       const span = unit.locator.pipeline(unit.definition);
       const claim: Claim = { name: ir.name, where: `${unit.file}:${ir.source.line}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) };
-      const [pipeline] = emitPipelines([ir], options, claim.diagnostics, backend);
-      claims.push(pipeline ? { ...claim, pipeline } : claim);
+      const emitted = emitPipeline(ir, options, claim.diagnostics, backend);
+      claims.push(emitted ? { ...claim, ...emitted } : claim);
     }
     if (release) analyzer.release(entry);
   });
@@ -134,6 +136,7 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   const reported = new Map<string, number>();
   const pipelines: CompiledPipeline[] = [];
   const names = new Map<string, Claim>();
+  const objects = new Map<string, Claim>();
   const validated = new Set<string>();
   const sources = new Map<string, string>();
   const imports = new Map<string, ReadonlyMap<string, Span>>();
@@ -161,6 +164,11 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
       names.set(claim.name, claim);
       diagnostics.push(...claim.diagnostics);
       if (claim.pipeline) pipelines.push(claim.pipeline);
+      for (const object of claim.objects ?? []) {
+        const owner = objects.get(object);
+        if (owner) diagnostics.push(sameObject(object, claim, owner));
+        else objects.set(object, claim);
+      }
     }
     for (const [file, text] of batch.sources) sources.set(file, text);
     // A file's imports are the same whichever entry read it.
@@ -170,6 +178,17 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   return { pipelines: sortByName(pipelines), diagnostics, sources };
 }
 
+/** Two pipelines whose names differ can still emit one object: `foo` with two crons and `foo-1`, say. */
+function sameObject(object: string, claim: Claim, owner: Claim): Diagnostic {
+  return {
+    code: "GANTRY4022",
+    severity: "error",
+    message: `pipeline "${claim.name}" would emit ${object}, which pipeline "${owner.name}" (${owner.where}) emits too; applying both, one would replace the other`,
+    ...(claim.span && { span: claim.span }),
+    hint: "Rename one of the pipelines (or put them in different namespaces).",
+  };
+}
+
 const sortByName = (pipelines: CompiledPipeline[]) => pipelines.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
 /** A target's backend: a plan in, Kubernetes objects and diagnostics out. */
@@ -177,20 +196,27 @@ export type Backend = (plan: Plan) => { objects: Record<string, unknown>[]; diag
 
 /** The back half: validated IR to manifests (lowering, backend, YAML), sorted by pipeline name. */
 export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): CompiledPipeline[] {
-  const pipelines: CompiledPipeline[] = [];
-  for (const declared of irs) {
-    const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
-    const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics });
-    diagnostics.push(...lowered.diagnostics);
-    if (hasErrors(lowered.diagnostics)) continue;
-    const emitted = backend(lowered.plan);
-    diagnostics.push(...emitted.diagnostics);
-    if (emitted.objects.length === 0) continue;
-    const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
-    const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file)), ...metadata };
-    pipelines.push(compiledPipeline(compiled, ir, options));
-  }
-  return sortByName(pipelines);
+  return sortByName(irs.flatMap((ir) => emitPipeline(ir, options, diagnostics, backend)?.pipeline ?? []));
+}
+
+/** One pipeline's manifests, and the objects they hold (`Claim.objects`); undefined when lowering or the backend failed. */
+function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): { pipeline: CompiledPipeline; objects: string[] } | undefined {
+  const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
+  const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics });
+  diagnostics.push(...lowered.diagnostics);
+  if (hasErrors(lowered.diagnostics)) return undefined;
+  const emitted = backend(lowered.plan);
+  diagnostics.push(...emitted.diagnostics);
+  if (emitted.objects.length === 0) return undefined;
+  const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
+  const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file)), ...metadata };
+  return { pipeline: compiledPipeline(compiled, ir, options), objects: emitted.objects.flatMap(objectId) };
+}
+
+/** `Kind namespace/name`; none for an object named by the server (`generateName`). */
+function objectId(o: Record<string, unknown>): string[] {
+  const m = o["metadata"] as { name?: string; namespace?: string } | undefined;
+  return m?.name === undefined ? [] : [`${String(o["kind"])} ${m.namespace ?? "(default namespace)"}/${m.name}`];
 }
 
 /** What a caller gets for an emitted pipeline, or one the compile cache kept (`ir` only when the options keep it). */

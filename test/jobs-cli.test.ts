@@ -98,6 +98,36 @@ describe("gantry compile --target jobs", () => {
     expect(JSON.stringify(ok.pipelines[0]!.objects)).toContain('\\"timeoutSeconds\\":600');
   });
 
+  it("GANTRY4022: two pipelines that would emit the same object (CronJob foo-1; Job a-r-r-b under --run-id r), also from the cache", () => {
+    const dir = tempProject({
+      "pipelines/foo.ts": `import { pipeline } from "gantry";
+export default pipeline("foo", { namespace: "data", schedule: { cron: ["0 1 * * *", "0 2 * * *"] } }, (p) => { p.task("a", { image: "busybox:1.36" }); });
+`,
+      "pipelines/foo-1.ts": `import { pipeline } from "gantry";
+export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * * *" } }, (p) => { p.task("a", { image: "busybox:1.36" }); });
+`,
+    });
+    for (const run of [1, 2]) {
+      const r = gantry(["compile", "--target", "jobs", "--cache"], dir);
+      expect(r.code, `run ${run}`).toBe(1);
+      expect(r.stderr).toContain('pipelines/foo.ts:2:25: error GANTRY4022: pipeline "foo" would emit CronJob data/foo-1, which pipeline "foo-1" (pipelines/foo-1.ts:2) emits too');
+      expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+    }
+    // On Argo each pipeline is one object named after it: no clash.
+    expect(gantry(["compile"], dir).code).toBe(0);
+
+    const jobs = tempProject({
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", { namespace: "data" }, (p) => { p.task("r-b", { image: "busybox:1.36" }); });\n`,
+      "pipelines/a-r.ts": `import { pipeline } from "gantry";\nexport default pipeline("a-r", { namespace: "data" }, (p) => { p.task("b", { image: "busybox:1.36" }); });\n`,
+    });
+    const clash = gantry(["compile", "--target", "jobs", "--run-id", "r"], jobs);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toMatch(/error GANTRY4022: pipeline "a(-r)?" would emit Job data\/a-r-r-b, which pipeline "a(-r)?" \(pipelines\/a(-r)?\.ts:2\) emits too/);
+    // In different namespaces they are different objects.
+    fs.writeFileSync(path.join(jobs, "pipelines/a-r.ts"), fs.readFileSync(path.join(jobs, "pipelines/a-r.ts"), "utf8").replace(`namespace: "data"`, `namespace: "other"`));
+    expect(gantry(["compile", "--target", "jobs", "--run-id", "r"], jobs).code).toBe(0);
+  });
+
   it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);

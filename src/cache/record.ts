@@ -37,7 +37,7 @@ const recordSchema = z.object({
   /** The files whose texts code frames need (the modules among deps). */
   sources: z.array(z.string()),
   claims: z.array(
-    z.object({ name: z.string(), id: z.string().optional(), where: z.string(), span: span.optional(), pipeline: pipeline.optional(), diagnostics: z.array(diagnostic) }),
+    z.object({ name: z.string(), id: z.string().optional(), where: z.string(), span: span.optional(), pipeline: pipeline.optional(), objects: z.array(z.string()).optional(), diagnostics: z.array(diagnostic) }),
   ),
   validations: z.array(z.object({ id: z.string().optional(), diagnostics: z.array(diagnostic) })),
   diagnostics: z.array(diagnostic),
