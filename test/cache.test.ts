@@ -68,6 +68,43 @@ function age(dir: string): void {
 }
 
 describe("gantry compile --cache", () => {
+  it("a record whose diagnostic quotes the absolute project path (TypeScript's TS5083) is not reused after the project moves", () => {
+    const cwd = tempProject({
+      "tsconfig.json": `{ "extends": "./missing-base.json" }\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { x } from "lodash";\nexport default pipeline("p-a", {}, (p) => { p.task("t", { image: "busybox:1", command: [String(x)] }); });\n`,
+    });
+    age(cwd);
+    const first = cached(cwd);
+    expect(first.stderr).toContain(`Cannot read file '${path.join(cwd, "missing-base.json")}'`);
+    expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 1 });
+    const moved = `${cwd}-moved`;
+    fs.cpSync(cwd, moved, { recursive: true, verbatimSymlinks: true });
+    const there = cached(moved);
+    expect(use(there)).toEqual({ compiled: 1, reused: 0 });
+    expect(there.stderr).toContain(`Cannot read file '${path.join(moved, "missing-base.json")}'`);
+    expect(there.stderr).not.toContain(`'${path.join(cwd, "missing-base.json")}'`);
+    fs.rmSync(moved, { recursive: true, force: true });
+  });
+
+  it("reuses files saved with a UTF-8 byte order mark (module, JSON, package.json), and sees a real change under one", () => {
+    const BOM = "\uFEFF";
+    const cwd = tempProject({
+      "lib/steps.ts": BOM + STEPS,
+      "lib/tables.json": `${BOM}["orders"]\n`,
+      "pipelines/alpha.ts": `import tables from "../lib/tables.json";\n` + uses("alpha").replace(`["--of=alpha"]`, "tables"),
+    });
+    fs.writeFileSync(path.join(cwd, "package.json"), `${BOM}{ "name": "bom-project", "type": "module" }\n`);
+    age(cwd);
+    const first = cached(cwd);
+    expect(first.code, first.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(cwd, "manifests/alpha.yaml"), "utf8")).toContain("- orders");
+    twice(cwd, 1);
+    fs.writeFileSync(path.join(cwd, "lib/tables.json"), `${BOM}["customers"]\n`);
+    const changed = cached(cwd);
+    expect(use(changed)).toEqual({ compiled: 1, reused: 0 });
+    expect(snapshotDir(path.join(cwd, "manifests"))).toEqual(uncached(cwd));
+  });
+
   it("reuses every file the second time, and writes the same bytes as a compile without it", () => {
     const cwd = project();
     const first = cached(cwd);

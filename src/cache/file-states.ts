@@ -4,6 +4,7 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import { withoutBom } from "../util/bom.js";
 
 /** A SHA-256 of the text (base64url), "absent", "folder" or "special". */
 export type FileState = string;
@@ -59,8 +60,8 @@ function readState(file: string): { state: FileState | undefined; text?: string 
     if (stat === undefined) return { state: ABSENT };
     if (stat.isDirectory()) return { state: FOLDER };
     if (!stat.isFile()) return { state: SPECIAL };
-    // The text as the compile reads it (UTF-8), so a hash of the text it parsed compares equal.
-    const text = fs.readFileSync(file, "utf8");
+    // The text as the compile reads it (UTF-8, no byte order mark), so a hash of the text it parsed compares equal.
+    const text = withoutBom(fs.readFileSync(file, "utf8"));
     return { state: hashText(text), text };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

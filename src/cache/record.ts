@@ -65,16 +65,24 @@ export function parseRecord(text: string): EntryRecord | undefined {
  */
 export function toRecord({ entry, batch, deps, cwd, relative, keepIr }: { entry: string; batch: Batch; deps: [string, FileState][]; cwd: string; relative: (file: string) => string; keepIr: boolean }): EntryRecord {
   const outside = deps.some(([file]) => file === ".." || file.startsWith("../") || path.isAbsolute(file));
+  // A message that quotes an absolute path (TypeScript's "Cannot read file '/abs/...'") holds only here too.
+  const absolute = outside || mentions(path.resolve(cwd), batch);
   return {
     entry,
     deps,
-    ...(outside && { root: path.resolve(cwd) }),
+    ...(absolute && { root: path.resolve(cwd) }),
     sources: [...batch.sources.keys()],
     claims: batch.claims.map(({ pipeline, ...claim }) => ({ ...claim, ...(pipeline && { pipeline: pipelineFields(pipeline, keepIr) }) })),
     validations: batch.validations,
     diagnostics: batch.diagnostics,
     imports: [...batch.imports].map(([file, edges]) => [relative(file), [...edges].map(([target, at]) => [relative(target), at])]),
   };
+}
+
+/** Whether any diagnostic of `batch` quotes `text`. */
+function mentions(text: string, batch: Batch): boolean {
+  const all = [...batch.diagnostics, ...batch.validations.flatMap((v) => v.diagnostics), ...batch.claims.flatMap((c) => c.diagnostics)];
+  return all.some((d) => `${d.message}\n${d.hint ?? ""}`.includes(text));
 }
 
 /** What a cached pipeline keeps: `ir` only when the compile keeps it (`keepIr` is part of the cache generation). */

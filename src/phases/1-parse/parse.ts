@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import { withoutBom } from "../../util/bom.js";
 import { fsFailure } from "../../util/fs-errors.js";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import { earlyErrors } from "./early-errors.js";
@@ -185,5 +186,3 @@ function beyondNode(sf: ts.SourceFile): ts.DiagnosticWithLocation[] {
   visit(sf);
   return out;
 }
-
-const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);

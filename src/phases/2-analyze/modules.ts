@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import { withoutBom } from "../../util/bom.js";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
@@ -541,7 +542,7 @@ export class ModuleLoader {
     } catch (e) {
       throw new StaticError("GANTRY1001", at, `cannot read ${this.program.relative(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
-    const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // as Node's JSON loader
+    const source = withoutBom(text); // as Node's JSON loader
     try {
       const module = new JsonModule(JSON.parse(source));
       this.json.set(file, module);

@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import { withoutBom } from "../../util/bom.js";
 import { isDeclarationFile } from "../1-parse/index.js";
 import { isDslSpecifier } from "./builtins.js";
 
@@ -294,7 +295,7 @@ export function isFile(p: string): boolean {
 /** A JSON file's value; undefined if it is missing or not valid JSON. */
 function readJson(file: string): unknown {
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
+    return JSON.parse(withoutBom(fs.readFileSync(file, "utf8"))) as unknown;
   } catch {
     return undefined;
   }
@@ -371,7 +372,7 @@ function readPathMapping(file: string): PathMapping {
   const readFile = (f: string) => {
     if (f !== file) consulted.push(f);
     try {
-      return fs.readFileSync(f, "utf8");
+      return withoutBom(fs.readFileSync(f, "utf8"));
     } catch {
       return undefined;
     }
