@@ -432,6 +432,40 @@ describe("gantry compile --watch", () => {
     }
   }, 90_000);
 
+  it("sees edits to files reached through symbolic links: a linked module and a linked entry, both outside the inputs (from review)", async () => {
+    const dir = tempProject({
+      "shared/real.ts": `export const IMAGE = "real:1";\n`,
+      "elsewhere/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "b:1" }); });\n`,
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/link.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+    });
+    const at = (p: string) => path.join(dir, p);
+    fs.mkdirSync(at("lib"));
+    fs.symlinkSync("../shared/real.ts", at("lib/link.ts"));
+    fs.symlinkSync("../elsewhere/b.ts", at("pipelines/b.ts"));
+    const plan = watchPlan(dir, ["pipelines"], [at("lib/link.ts"), at("pipelines/b.ts")]);
+    expect(plan.aliases).toEqual(new Map([[fs.realpathSync(at("shared/real.ts")), [at("lib/link.ts")]], [fs.realpathSync(at("elsewhere/b.ts")), [at("pipelines/b.ts")]]]));
+    expect(plan.flat).toEqual(expect.arrayContaining([fs.realpathSync(at("shared")), fs.realpathSync(at("elsewhere"))]));
+
+    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const until = async (check: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(check(), `${what}\n${stderr}`).toBe(true);
+    };
+    const image = (file: string) => (fs.existsSync(at(file)) ? /image: (\S+)/.exec(fs.readFileSync(at(file), "utf8"))?.[1] : undefined);
+    try {
+      await until(() => stderr.includes("watching pipelines"), "started");
+      expect([image("out/a.yaml"), image("out/b.yaml")]).toEqual(["real:1", "b:1"]);
+      fs.writeFileSync(at("shared/real.ts"), `export const IMAGE = "real:2";\n`);
+      await until(() => image("out/a.yaml") === "real:2", "the linked module's edit");
+      fs.writeFileSync(at("elsewhere/b.ts"), fs.readFileSync(at("elsewhere/b.ts"), "utf8").replace("b:1", "b:2"));
+      await until(() => image("out/b.yaml") === "b:2", "the linked entry's edit");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 90_000);
+
   it("writes, then rewrites the manifest when a pipeline changes, and stops on SIGINT", async () => {
     const dir = tempProject({ "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n` });
     const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });

@@ -36,6 +36,8 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
     if (!name) return;
     const entry = name.toString();
     const changed = path.join(dir, entry);
+    // The real file behind linked dependencies: the compile reads it by the links' paths.
+    for (const link of plan.aliases.get(changed) ?? []) queue(link);
     // Sources, and JavaScript and JSON modules they may import, in input folders; a folder made
     // or removed there (the recompile watches a new one and looks into it); elsewhere, what the pipelines depend on.
     if (tree && (SOURCE.test(entry) || (!skippedFolder(entry) && (watchers.has(`t ${changed}`) || statKind(changed) === "dir")))) queue(changed);

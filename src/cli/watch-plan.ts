@@ -2,7 +2,8 @@
  * What `gantry compile --watch` watches: every folder under the input folders, and the folder of
  * each input file and of every file the pipelines depend on outside them (a shared `lib/` beside `pipelines/`, a tsconfig.json,
  * a module an import looked for in vain). A path that does not exist yet is watched through its
- * nearest existing folder, so creating it (or a folder on the way) is seen.
+ * nearest existing folder, so creating it (or a folder on the way) is seen. A dependency that is a
+ * symbolic link to a file is also watched by its real file's folder: editing it changes that file.
  *
  * Each folder is watched on its own, never with `recursive: true`: on Linux, Node 20 emulates that
  * with a watch per file, which loses a file for good once an editor saves it by renaming a
@@ -19,6 +20,11 @@ export interface WatchPlan {
   flat: string[];
   /** Paths whose events matter besides sources in `tree` folders: dependencies, missing inputs, and the folders on their way. */
   relevant: Set<string>;
+  /**
+   * The real file behind each dependency that is a symbolic link, and the paths the compile reads it
+   * by: an edit changes the real file, whose folder is watched, not the link's.
+   */
+  aliases: Map<string, string[]>;
 }
 
 /** Folders the compile never looks in for sources (`expandPaths` ignores them), so neither does the watch. */
@@ -48,7 +54,15 @@ export function watchPlan(cwd: string, paths: readonly string[], dependencies: I
   }
   const flat = new Set<string>();
   const relevant = new Set<string>();
-  for (const target of [...missing, ...dependencies]) {
+  const aliases = new Map<string, string[]>();
+  const targets = [...missing, ...dependencies];
+  for (const link of targets) {
+    const real = linkTarget(link);
+    if (real === undefined) continue;
+    aliases.set(real, [...(aliases.get(real) ?? []), link]);
+    targets.push(real);
+  }
+  for (const target of targets) {
     // The target, and every folder on its way that a creation could be reported for.
     for (let p = target; !relevant.has(p); p = path.dirname(p)) {
       relevant.add(p);
@@ -59,7 +73,16 @@ export function watchPlan(cwd: string, paths: readonly string[], dependencies: I
       if (path.dirname(p) === p) break;
     }
   }
-  return { tree: [...tree].sort(), flat: [...flat].sort(), relevant };
+  return { tree: [...tree].sort(), flat: [...flat].sort(), relevant, aliases };
+}
+
+/** The real path behind `p` when `p` itself is a symbolic link (to anything that exists), else undefined. */
+function linkTarget(p: string): string | undefined {
+  try {
+    return fs.lstatSync(p).isSymbolicLink() ? fs.realpathSync(p) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The part of a path or glob before its first pattern segment: `teams` of `teams/*\/flows/**\/*.ts`. */
