@@ -8,7 +8,7 @@ import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
 import { hasChanges, planOutput, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
-import { manifestSource } from "../output/yaml.js";
+import { manifestOrigin } from "../output/yaml.js";
 import { idleTimeoutSeconds } from "../backends/jobs/idle-timeout.js";
 
 export interface CompileFlags {
@@ -128,7 +128,7 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const survey = surveyOutput(outDir, new Set(names), whole);
   // A whole-project compile reports two sources of one pipeline name (GANTRY2009); part of it
   // sees only one of them, and would silently replace the other's manifest.
-  const duplicates = whole ? [] : takenOver(outDir, result.pipelines, io.cwd);
+  const duplicates = whole ? [] : takenOver(outDir, result, io.cwd);
   if (duplicates.length > 0) {
     diagnostics.push(...duplicates);
     report(`${summarize(diagnostics)}; nothing was written.`);
@@ -186,22 +186,24 @@ async function coversProject(result: CompileResult, flags: CompileFlags, io: Io)
 }
 
 /**
- * GANTRY2009 for each pipeline whose manifest exists with a header naming another source that this
- * run did not compile and that still exists: in a compile of part of the project, the same name
- * made in two files.
+ * GANTRY2009 for each pipeline whose manifest exists with a header naming another entry file that
+ * this run did not compile and that still exists: in a compile of part of the project, the same
+ * name made in two files (directly, or by one factory both call).
  */
-function takenOver(outDir: string, pipelines: CompileResult["pipelines"], cwd: string): Diagnostic[] {
+function takenOver(outDir: string, result: CompileResult, cwd: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const compiled = new Set(pipelines.map((p) => p.source));
-  for (const p of pipelines) {
+  // By the entry files compiled: a pipeline made by a shared factory names the factory as its source.
+  const compiled = new Set([...result.entries.map((e) => path.relative(cwd, e).split(path.sep).join("/")), ...result.pipelines.map((p) => p.source)]);
+  for (const p of result.pipelines) {
     let before: string;
     try {
       before = fs.readFileSync(path.join(outDir, p.file), "utf8");
     } catch {
       continue;
     }
-    const other = manifestSource(before);
-    if (other === undefined || other === p.source || compiled.has(other) || !fs.existsSync(path.resolve(cwd, other))) continue;
+    // Made in the entry itself (or by an older Gantry, which named no entry): the entry is its source.
+    const other = manifestOrigin(before)?.entry;
+    if (other === undefined || compiled.has(other) || !fs.existsSync(path.resolve(cwd, other))) continue;
     out.push({
       code: "GANTRY2009",
       severity: "error",
