@@ -22,7 +22,9 @@
  */
 import path from "node:path";
 import type { ArgoKind } from "./backends/argo/index.js";
-import { compile, type CompileResult, type Target } from "./compile.js";
+import { idleTimeoutSeconds } from "./backends/jobs/idle-timeout.js";
+import { compile, type CompileOptions, type CompileResult, type Target } from "./compile.js";
+import { loadConfig } from "./config/load.js";
 import { formatDiagnostics, summarize, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 
@@ -46,6 +48,13 @@ export interface CompilePipelinesOptions {
   metrics?: boolean;
   /** Same as `gantry compile --typecheck`: also run the TypeScript type checker. Default `false`. */
   typecheck?: boolean;
+  /**
+   * Read the project configuration (`gantry.config.json` in `cwd`, else the `"gantry"` key of its
+   * package.json) as `gantry compile` does, so a snapshot equals what it writes: `target`, `kind`,
+   * `namespace`, `labelPrefix`, `metrics`, `typecheck`, `gitops`, `runtimeImage`, `idleTimeout`.
+   * The options above win over it. Default `true`.
+   */
+  config?: boolean;
 }
 
 export interface CompilePipelineOptions extends CompilePipelinesOptions {
@@ -128,14 +137,33 @@ export async function compilePipeline(file: string, options: CompilePipelineOpti
  */
 export async function compilePipelines(file: string, options: CompilePipelinesOptions = {}): Promise<CompiledManifests[]> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
+  for (const [key, allowed] of [["target", TARGETS], ["kind", KINDS]] as const) {
+    const value = options[key];
+    if (value !== undefined && !(allowed as readonly string[]).includes(value)) throw new Error(`gantry: options.${key} must be one of ${allowed.map((a) => `"${a}"`).join(", ")}, not ${JSON.stringify(value)}`);
+  }
+  const loaded = options.config === false ? { config: {}, diagnostics: [] } : loadConfig(cwd);
+  if (loaded.diagnostics.length > 0) {
+    const text = formatDiagnostics(loaded.diagnostics, "text", { color: false, readSource: (f) => (f === loaded.file ? loaded.text : undefined) });
+    throw new GantryCompileError(`gantry: the configuration in ${cwd} is invalid (${summarize(loaded.diagnostics)}):\n\n${text.trimEnd()}`, loaded.diagnostics);
+  }
+  const c = loaded.config;
+  const metrics = options.metrics ?? c.metrics;
+  const jobs: NonNullable<CompileOptions["jobs"]> = {
+    ...(options.runId !== undefined && { runId: options.runId }),
+    ...(c.gitops === "argocd" && { gitops: "argocd" as const }),
+    ...(c.runtimeImage !== undefined && { runtimeImage: c.runtimeImage }),
+    ...(c.idleTimeout !== undefined && { idleTimeoutSeconds: idleTimeoutSeconds(c.idleTimeout) }),
+  };
   const result = await compile({
     cwd,
     paths: [path.resolve(cwd, file)],
-    target: options.target ?? "argo",
-    kind: options.kind ?? "auto",
-    ...(options.runId !== undefined && { jobs: { runId: options.runId } }),
-    ...(options.metrics !== undefined && { metrics: options.metrics }),
-    typecheck: options.typecheck ?? false,
+    target: options.target ?? c.target ?? "argo",
+    kind: options.kind ?? c.kind ?? "auto",
+    ...(Object.keys(jobs).length > 0 && { jobs }),
+    ...(metrics !== undefined && { metrics }),
+    ...(c.namespace !== undefined && { namespace: c.namespace }),
+    ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+    typecheck: options.typecheck ?? c.typecheck ?? false,
   });
   if (!result.ok) throw new GantryCompileError(errorMessage(file, result), result.diagnostics);
   if (result.pipelines.length === 0) {
@@ -160,5 +188,8 @@ function errorMessage(file: string, result: CompileResult): string {
   });
   return `gantry: ${file} does not compile (${summarize(result.diagnostics)}):\n\n${text.trimEnd()}`;
 }
+
+const TARGETS = ["argo", "jobs"] as const;
+const KINDS = ["auto", "template", "workflow", "cron"] as const;
 
 const listNames = (all: readonly CompiledManifests[]): string => all.map((m) => `"${m.name}"`).join(", ") || "none";

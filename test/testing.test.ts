@@ -155,6 +155,45 @@ describe("compilePipeline", () => {
   });
 });
 
+describe("the project configuration", () => {
+  const single = `import { pipeline } from "gantry";\nexport default pipeline("etl", { schedule: { cron: "@daily" } }, (p) => {\n  p.task("extract", { image: "busybox:1.36" });\n});\n`;
+
+  it("is read as gantry compile reads it, so the snapshot equals the manifest the CLI writes (from review: init's scaffolded test failed once a config was set)", async () => {
+    const config = { namespace: "data", labelPrefix: "acme.io", metrics: false, kind: "template" };
+    const dir = project({ "pipelines/etl.ts": single, "gantry.config.json": JSON.stringify(config) });
+    const cli = spawnSync(process.execPath, [path.join(repoRoot, "dist/cli/main.js"), "compile"], { cwd: dir, encoding: "utf8" });
+    expect(cli.status, cli.stderr).toBe(0);
+    const written = fs.readFileSync(path.join(dir, "manifests/etl.yaml"), "utf8");
+    const m = await compilePipeline("pipelines/etl.ts", { cwd: dir });
+    expect(m.yaml).toBe(written);
+    expect(m.objects[0]).toMatchObject({ kind: "WorkflowTemplate", metadata: { namespace: "data", labels: { "acme.io/pipeline": "etl" } } });
+    expect(m.yaml).not.toContain("prometheus");
+    // Options win; config: false ignores the file.
+    expect((await compilePipeline("pipelines/etl.ts", { cwd: dir, kind: "cron" })).objects[0]!["kind"]).toBe("CronWorkflow");
+    const plain = await compilePipeline("pipelines/etl.ts", { cwd: dir, config: false });
+    expect(plain.objects[0]).toMatchObject({ kind: "CronWorkflow", metadata: { labels: { "gantry.dev/pipeline": "etl" } } });
+    expect(plain.yaml).toContain("prometheus");
+  });
+
+  it("the jobs settings too, and from package.json's \"gantry\" key", async () => {
+    const dir = project({ "pipelines/etl.ts": single, "package.json": JSON.stringify({ name: "x", gantry: { target: "jobs", runtimeImage: "mirror.example/node:22", idleTimeout: "36h" } }) });
+    const m = await compilePipeline("pipelines/etl.ts", { cwd: dir, runId: "r1" });
+    const text = JSON.stringify(m.objects);
+    expect(text).toContain('"image":"mirror.example/node:22"');
+    expect(text).toContain('\\"timeoutSeconds\\":129600');
+  });
+
+  it("an invalid configuration throws GantryCompileError with its located diagnostic; unknown option values throw", async () => {
+    const dir = project({ "pipelines/etl.ts": single, "gantry.config.json": `{\n  "target": "kubeflow"\n}\n` });
+    const error = await compilePipeline("pipelines/etl.ts", { cwd: dir }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GantryCompileError);
+    expect((error as GantryCompileError).diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY5004 gantry.config.json:2"]);
+    expect((error as Error).message).toContain("gantry.config.json:2:");
+    await expect(compilePipeline("pipelines/etl.ts", { cwd: dir, config: false, kind: "bogus" as never })).rejects.toThrow('options.kind must be one of "auto", "template", "workflow", "cron", not "bogus"');
+    await expect(compilePipeline("pipelines/etl.ts", { cwd: dir, config: false, target: "x" as never })).rejects.toThrow('options.target must be one of "argo", "jobs"');
+  });
+});
+
 describe('a user project importing "gantry/testing"', () => {
   // node_modules/gantry is this checkout, as after `npm install gantry`; dist/ is built by the global setup.
   const userProject = () => {
