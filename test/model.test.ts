@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
+import { compile } from "../src/compile.js";
+import { tempProject } from "./support/cli.js";
 import { compileFiles, loc, where, type Files } from "./support/positions.js";
 
 
@@ -455,7 +457,7 @@ describe("the IR of a valid declaration", () => {
   it("parameters: numeric and boolean defaults become strings; schedule defaults are filled in", async () => {
     const ir = await irOf(
       pipelineSource(
-        '{ parameters: { "batch-size": { default: 5000 }, dry_run: { default: false }, env: { default: "prod", enum: ["prod", "dev"], description: "target" }, free: {} }, schedule: { cron: "0 3 * * *" } }',
+        '{ parameters: { "batch-size": { default: 5000 }, dry_run: { default: false }, env: { default: "prod", enum: ["prod", "dev"], description: "target" }, free: {} } }',
         '  p.task("t", { image: "x", args: [p.params["batch-size"], p.params.dry_run] });',
       ),
     );
@@ -466,7 +468,19 @@ describe("the IR of a valid declaration", () => {
       { name: "free" },
     ]);
     expect(ir.tasks[0]!.args).toEqual(["{{params.batch-size}}", "{{params.dry_run}}"]);
-    expect(ir.schedule).toEqual({ crons: ["0 3 * * *"], timezone: "UTC", concurrencyPolicy: "Forbid", suspend: false });
+    const scheduled = await irOf(pipelineSource('{ schedule: { cron: "0 3 * * *" } }', '  p.task("t", { image: "x" });'));
+    expect(scheduled.schedule).toEqual({ crons: ["0 3 * * *"], timezone: "UTC", concurrencyPolicy: "Forbid", suspend: false });
+  });
+
+  it("GANTRY4011: a scheduled pipeline compiled as a CronWorkflow needs a default for every parameter; as a template it does not. GANTRY2016: an empty enum", async () => {
+    const src = pipelineSource('{ parameters: { free: {}, set: { default: "x" } }, schedule: { cron: "0 3 * * *" } }', '  p.task("t", { image: "x" });');
+    const cron = await compileFiles({ "main.ts": src });
+    expect(cron.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(["GANTRY4011 error"]);
+    expect(cron.diagnostics[0]!.message).toContain('parameter "free" of the scheduled pipeline "model" has no default');
+    expect((await compile({ cwd: tempProject({ "main.ts": src }), paths: ["."], target: "argo", kind: "template" })).diagnostics.map((d) => d.code)).toEqual(["GANTRY4002"]);
+    const empty = pipelineSource("{ parameters: { e: { enum: [] } } }", '  p.task("t", { image: "x" });');
+    const r = await compileFiles({ "main.ts": empty });
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY2016 ${loc("main.ts", empty, "[] }")} parameter "e": enum is empty, so no value could be given`]);
   });
 
   it("a script task runs sh over its source unless a command is given; sources point at the declarations", async () => {

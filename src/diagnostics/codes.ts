@@ -169,8 +169,8 @@ export const codes = {
     explain: "Durations are strings with a unit, such as `30s`, `10m` or `1h30m`.",
   },
   GANTRY2016: {
-    title: "Parameter default outside its enum",
-    explain: "A parameter with `enum` must have a default that is one of the enum values, or Argo rejects the submitted run.",
+    title: "Parameter enum problem",
+    explain: "A parameter's `enum` lists the values a run may give it: it must not be empty (Argo refuses an empty list), and a default, if there is one, must be one of the values, or Argo rejects the submitted run.",
   },
   GANTRY2020: {
     title: "Teardown without a setup",
@@ -278,9 +278,9 @@ export const codes = {
       "On the jobs target every task becomes a Job named `<pipeline>-<run>-<task>`, a DNS label of at most 63 characters, cut with a hash when longer. A task named `gantry-status` would collide with the run's status Job. Rename the task.",
   },
   GANTRY4011: {
-    title: "Parameter without a default on the jobs target",
+    title: "Parameter without a default where nobody can give a value",
     explain:
-      "Plain Jobs have no run-time parameters: Gantry writes each parameter's default into the Jobs. A parameter without a default cannot be filled in. Give it a default, or compile for the Argo target.",
+      "Plain Jobs have no run-time parameters: Gantry writes each parameter's default into the Jobs, so a parameter a task uses without a default cannot be filled in; give it a default, or compile for the Argo target. On Argo, the runs of a CronWorkflow are started by the schedule, not submitted by someone who could pass `-p name=value`, and Argo fails a run whose parameter has no value: every parameter of a scheduled pipeline compiled as a CronWorkflow needs a default (or compile it as a WorkflowTemplate and submit runs from it).",
   },
   GANTRY4012: {
     title: "p.runStatus outside a shell on the jobs target",

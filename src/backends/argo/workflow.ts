@@ -58,6 +58,18 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     diagnostics.push({ code: "GANTRY4001", severity: "error", message: `--kind cron needs a schedule, and pipeline "${pipeline.name}" has none`, span, hint: "Add `schedule: { cron: \"@daily\" }` to the pipeline options, or choose another --kind." });
     return { objects: [], diagnostics };
   }
+  if (kind === "cron") {
+    // Nobody submits a scheduled run, so nobody can give a value: Argo fails every run of it.
+    for (const p of pipeline.parameters.filter((p) => p.default === undefined)) {
+      diagnostics.push({
+        code: "GANTRY4011",
+        severity: "error",
+        message: `parameter "${p.name}" of the scheduled pipeline "${pipeline.name}" has no default; a CronWorkflow's runs are not submitted by anyone who could give one, so Argo would fail each run`,
+        span,
+        hint: `Give it a default (parameters: { ${p.name}: { default: "..." } }), or emit a WorkflowTemplate (--kind template) that runs are submitted from.`,
+      });
+    }
+  }
   if (kind !== "cron" && pipeline.schedule) {
     diagnostics.push({ code: "GANTRY4002", severity: "warning", message: `pipeline "${pipeline.name}" has a schedule, which a ${kind === "workflow" ? "Workflow" : "WorkflowTemplate"} cannot carry; it is left out`, span, hint: "Omit --kind (or use --kind cron) to emit a CronWorkflow." });
   }

@@ -80,7 +80,9 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
   for (const [param, spec] of Object.entries(options.parameters ?? {})) {
     const r = rules.argoParameterName(param);
     if (r && !reportRuntimeParameter(bag, param, `parameter name "${param}"`, "a parameter's name", where.key(["parameters", param]))) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, where.key(["parameters", param]));
-    if (spec.enum && spec.default !== undefined && !spec.enum.includes(String(spec.default))) {
+    if (spec.enum && spec.enum.length === 0) {
+      bag.error("GANTRY2016", `parameter "${param}": enum is empty, so no value could be given`, where.value(["parameters", param, "enum"]), "List the allowed values, or leave enum out to allow any.");
+    } else if (spec.enum && spec.default !== undefined && !spec.enum.includes(String(spec.default))) {
       bag.error("GANTRY2016", `parameter "${param}": default "${String(spec.default)}" is not one of its enum values (${spec.enum.map((e) => `"${e}"`).join(", ")})`, where.value(["parameters", param, "default"]));
     }
   }
