@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   annotationKey,
@@ -479,7 +481,7 @@ describe("cronExpression", () => {
 });
 
 describe("timeZone", () => {
-  it.each(["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Asia/Tokyo", "America/New_York", "Etc/UTC", "Etc/GMT+5"])(
+  it.each(["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Asia/Tokyo", "America/New_York", "Etc/UTC", "Etc/GMT+5", "EST", "MST", "HST", "CET", "PRC", "US/Pacific"])(
     "accepts %j",
     (s) => {
       expect(timeZone(s)).toBeUndefined();
@@ -494,8 +496,27 @@ describe("timeZone", () => {
     ["utc", 'time zone names are case-sensitive; did you mean "UTC"?'],
     ["+01:00", /^"\+01:00" is a UTC offset, not an IANA time zone name/],
     [" UTC", "must not have leading or trailing whitespace"],
+    // Node's ICU resolves these; the tz database (Go's time.LoadLocation) has no such zone.
+    ["PST", '"PST" is known to ICU but not to the tz database that Argo and Kubernetes read (Go\'s time.LoadLocation); use "America/Los_Angeles"'],
+    ["IST", /^"IST" is known to ICU but not to the tz database/],
+    ["SystemV/AST4", /^"SystemV\/AST4" is known to ICU but not to the tz database/],
+    ["US/Pacific-New", /^"US\/Pacific-New" is known to ICU but not to the tz database/],
+    ["Canada/East-Saskatchewan", /^"Canada\/East-Saskatchewan" is known to ICU/],
   ])("rejects %j", (s, reason) => {
     expectReason(timeZone(s), reason);
+  });
+});
+
+describe("timeZone against the tz database, where the machine has one (/usr/share/zoneinfo)", () => {
+  const ZONEINFO = "/usr/share/zoneinfo";
+  const here = fs.existsSync(path.join(ZONEINFO, "Europe/Berlin"));
+  it.skipIf(!here)("every zone Node lists and Gantry accepts is a tz database file; every name Gantry refuses as ICU-only is not", () => {
+    const accepted = Intl.supportedValuesOf("timeZone").filter((z) => timeZone(z) === undefined);
+    expect(accepted.length).toBeGreaterThan(300);
+    expect(accepted.filter((z) => !fs.existsSync(path.join(ZONEINFO, z)))).toEqual([]);
+    const icuOnly = ["PST", "IST", "CST", "BST", "JST", "SystemV/AST4", "US/Pacific-New", "Canada/East-Saskatchewan"];
+    for (const z of icuOnly) expect(timeZone(z), z).toMatch(/known to ICU but not to the tz database/);
+    expect(icuOnly.filter((z) => fs.existsSync(path.join(ZONEINFO, z)))).toEqual([]);
   });
 });
 

@@ -197,5 +197,20 @@ function checkTimeZone(s: string): string | undefined {
   if (resolved !== undefined && resolved !== s && resolved.toLowerCase() === s.toLowerCase()) {
     return `time zone names are case-sensitive; did you mean ${q(resolved)}?`;
   }
+  // ICU (behind Intl) also knows names the tz database never had or has dropped; Go does not.
+  if (ICU_ONLY.has(s) || s.startsWith("SystemV/")) {
+    return `${q(s)} is known to ICU but not to the tz database that Argo and Kubernetes read (Go's time.LoadLocation); use ${q(resolved ?? "an IANA name")}`;
+  }
   return undefined;
 }
+
+/**
+ * Java's three-letter zone ids, and names the tz database removed (US/Pacific-New in 2020b,
+ * Canada/East-Saskatchewan in 2017c), which Node's ICU still resolves. EST, MST, HST, CET and the
+ * like are in the tz database and stay valid.
+ */
+const ICU_ONLY = new Set([
+  ..."ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST".split(" "),
+  "US/Pacific-New",
+  "Canada/East-Saskatchewan",
+]);
