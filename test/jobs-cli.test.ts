@@ -128,6 +128,25 @@ export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * *
     expect(gantry(["compile", "--target", "jobs", "--run-id", "r"], jobs).code).toBe(0);
   });
 
+  it("GANTRY4023: several crons under Forbid, or a startingDeadlineSeconds under 10, on the jobs target; GANTRY2007 warns of a schedule listed twice", async () => {
+    const { compile } = await import("../src/compile.js");
+    const src = (schedule: string) => `import { pipeline } from "gantry";\nexport default pipeline("etl", { namespace: "data", schedule: ${schedule} }, (p) => { p.task("a", { image: "busybox:1.36" }); });\n`;
+    const run = async (schedule: string, target: "jobs" | "argo" = "jobs") => {
+      const r = await compile({ cwd: tempProject({ "pipelines/etl.ts": src(schedule) }), paths: ["pipelines"], target, kind: "auto" });
+      return r.diagnostics.map((d) => `${d.code} ${d.severity} ${d.span?.line}: ${d.message}`);
+    };
+    expect(await run(`{ cron: ["0 1 * * *", "0 13 * * *"] }`)).toEqual([
+      'GANTRY4023 warning 2: the jobs target makes a CronJob per schedule of "etl", so concurrencyPolicy "Forbid" holds within each: runs of different schedules can overlap',
+    ]);
+    expect(await run(`{ cron: ["0 1 * * *", "0 13 * * *"], concurrencyPolicy: "Allow" }`)).toEqual([]);
+    expect(await run(`{ cron: ["0 1 * * *", "0 13 * * *"] }`, "argo")).toEqual([]);
+    expect(await run(`{ cron: "0 1 * * *", startingDeadlineSeconds: 5 }`)).toEqual([
+      'GANTRY4023 warning 2: startingDeadlineSeconds 5 of "etl" is under 10: the CronJob controller checks schedules about every 10 seconds, so runs may never be started',
+    ]);
+    expect(await run(`{ cron: "0 1 * * *", startingDeadlineSeconds: 10 }`)).toEqual([]);
+    expect((await run(`{ cron: ["@daily", "0 1 * * *", "@daily"], concurrencyPolicy: "Allow" }`, "argo"))).toEqual(['GANTRY2007 warning 2: schedule "@daily" is listed twice']);
+  });
+
   it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);

@@ -412,6 +412,25 @@ function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: str
     });
     return;
   }
+  const at = { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column };
+  if (s.crons.length > 1 && s.concurrencyPolicy !== "Allow") {
+    ctx.diagnostics.push({
+      code: "GANTRY4023",
+      severity: "warning",
+      message: `the jobs target makes a CronJob per schedule of "${pipeline.name}", so concurrencyPolicy "${s.concurrencyPolicy}" holds within each: runs of different schedules can overlap`,
+      span: at,
+      hint: "Use one cron expression (a list in one field, e.g. \"0 1,13 * * *\"), or compile for --target argo, whose CronWorkflow applies the policy across all its schedules.",
+    });
+  }
+  if (s.startingDeadlineSeconds !== undefined && s.startingDeadlineSeconds < 10) {
+    ctx.diagnostics.push({
+      code: "GANTRY4023",
+      severity: "warning",
+      message: `startingDeadlineSeconds ${s.startingDeadlineSeconds} of "${pipeline.name}" is under 10: the CronJob controller checks schedules about every 10 seconds, so runs may never be started`,
+      span: at,
+      hint: "Use at least 10 seconds (Kubernetes' CronJob documentation), or leave it out.",
+    });
+  }
   const objectsConfigMap = names.object(`run-${shortHash(objects, 10)}`);
   new k8s.KubeConfigMap(chart, "run-objects", { metadata: meta(objectsConfigMap), data: { "objects.json": objects } });
   const labels = sortKeys({ ...plan.labels, [ctx.roleLabel]: "driver" });

@@ -98,6 +98,7 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
       const r = rules.cronExpression(cron);
       const path = typeof schedule.cron === "string" ? ["schedule", "cron"] : ["schedule", "cron", i];
       if (r && !reportRuntimeParameter(bag, cron, `schedule "${cron}"`, "a schedule", where.value(path))) bag.error("GANTRY2007", `schedule "${cron}": ${r}`, where.value(path));
+      else if (!r && crons.indexOf(cron) < i) bag.warning("GANTRY2007", `schedule "${cron}" is listed twice`, where.value(path), "Each listed schedule starts runs of its own (on the jobs target, a CronJob each): drop the repeat.");
     });
     if (schedule.timezone !== undefined) {
       const r = rules.timeZone(schedule.timezone);
