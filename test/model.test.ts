@@ -472,6 +472,22 @@ describe("the IR of a valid declaration", () => {
     expect(scheduled.schedule).toEqual({ crons: ["0 3 * * *"], timezone: "UTC", concurrencyPolicy: "Forbid", suspend: false });
   });
 
+  it("names a pod refers to and node selectors follow Kubernetes' rules: serviceAccountName, imagePullSecrets (GANTRY2005), nodeSelector (GANTRY2012); a parameter in them is left to run time", async () => {
+    const src = pipelineSource(
+      '{ serviceAccountName: "Runner_SA", parameters: { sa: { default: "runner" } } }',
+      '  p.task("a", { image: "x", serviceAccountName: "bad_sa!", imagePullSecrets: ["ok-secret", "Bad Secret"], nodeSelector: { pool: "has space", "bad key!": "x" } });\n  p.task("b", { image: "x", serviceAccountName: p.params.sa, nodeSelector: { pool: p.params.sa } });',
+    );
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message.replace(/ (must|is|contains) .*/, "")}`)).toEqual([
+      `GANTRY2005 ${loc("main.ts", src, '"Runner_SA"')} pipeline serviceAccountName "Runner_SA"`,
+      `GANTRY2005 ${loc("main.ts", src, '"bad_sa!"')} task "a": serviceAccountName "bad_sa!"`,
+      `GANTRY2005 ${loc("main.ts", src, '"Bad Secret"')} task "a": imagePullSecrets "Bad Secret"`,
+      `GANTRY2012 ${loc("main.ts", src, '"has space"')} task "a": nodeSelector: value of "pool"`,
+      `GANTRY2012 ${loc("main.ts", src, '"bad key!"')} task "a": nodeSelector: key "bad key!"`,
+    ]);
+    expect(r.diagnostics.find((d) => d.message.includes("bad_sa!"))!.message).toContain('contains invalid character "_"');
+  });
+
   it("GANTRY4011: a scheduled pipeline compiled as a CronWorkflow needs a default for every parameter; as a template it does not. GANTRY2016: an empty enum", async () => {
     const src = pipelineSource('{ parameters: { free: {}, set: { default: "x" } }, schedule: { cron: "0 3 * * *" } }', '  p.task("t", { image: "x" });');
     const cron = await compileFiles({ "main.ts": src });

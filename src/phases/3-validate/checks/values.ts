@@ -9,7 +9,7 @@ import type { PipelineOptionsInput, TaskDefaultsInput } from "../input-schema.js
 import { checkRetryValues, wholeSeconds } from "./retry.js";
 import type { Where } from "./where.js";
 import { PARAMETER_PATTERN } from "../../../ir/placeholders.js";
-import { reportRuntimeParameter } from "./runtime-parameters.js";
+import { parameterIn, reportRuntimeParameter } from "./runtime-parameters.js";
 
 /** Checks the fields shared by tasks and pipeline defaults. `subject` prefixes messages. */
 export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, subject: string, where: Where): void {
@@ -25,6 +25,10 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
   checkLabels(bag, spec.labels, `${subject}: labels`, where, ["labels"]);
   checkAnnotations(bag, spec.annotations, `${subject}: annotations`, where, ["annotations"]);
   checkPodSecurityAnnotations(bag, spec.annotations, subject, where);
+  // A node's labels: the same rules as any label (a parameter is substituted at run time, so left alone).
+  checkLabels(bag, staticOnly(spec.nodeSelector), `${subject}: nodeSelector`, where, ["nodeSelector"]);
+  checkObjectName(bag, spec.serviceAccountName, `${subject}: serviceAccountName`, where, ["serviceAccountName"]);
+  (spec.imagePullSecrets ?? []).forEach((s, i) => checkObjectName(bag, s, `${subject}: imagePullSecrets`, where, ["imagePullSecrets", i]));
   for (const name of Object.keys(spec.env ?? {})) {
     const reason = rules.envVarName(name);
     if (!reason) continue;
@@ -76,6 +80,7 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
     }
   }
   checkLabels(bag, options.labels, "pipeline labels", where, ["labels"]);
+  checkObjectName(bag, options.serviceAccountName, "pipeline serviceAccountName", where, ["serviceAccountName"]);
   checkAnnotations(bag, options.annotations, "pipeline annotations", where, ["annotations"]);
   for (const [param, spec] of Object.entries(options.parameters ?? {})) {
     const r = rules.argoParameterName(param);
@@ -139,6 +144,22 @@ function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, pat
       path.pop();
     }
   }
+}
+
+/**
+ * The name of a Kubernetes object a pod refers to (a ServiceAccount, a Secret): a DNS subdomain, or
+ * the API refuses the pod. One holding a pipeline parameter is filled in when a run starts.
+ */
+function checkObjectName(bag: DiagnosticBag, name: string | undefined, subject: string, where: Where, path: PropertyKey[]): void {
+  if (name === undefined || parameterIn(name) !== undefined) return;
+  const reason = rules.dns1123Subdomain(name);
+  if (reason) bag.error("GANTRY2005", `${subject} "${name}" ${reason}`, where.value(path));
+}
+
+/** The entries of a map whose keys and values hold no pipeline parameter. */
+function staticOnly(map: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (map === undefined) return undefined;
+  return Object.fromEntries(Object.entries(map).filter(([k, v]) => parameterIn(k) === undefined && parameterIn(v) === undefined));
 }
 
 function checkLabels(bag: DiagnosticBag, labels: Record<string, string> | undefined, subject: string, where: Where, base: PropertyKey[]): void {
