@@ -238,7 +238,7 @@ describe("value rules", () => {
     const src = pipelineSource('{ schedule: { cron: ["0 3 * * *", "0 0 3 * * *"] } }', '  p.task("t", { image: "x" });');
     const ds = await modelDiagnostics(src);
     expect(ds.map(where)).toEqual([`GANTRY2007 ${loc("main.ts", src, '"0 0 3 * * *"')}`]);
-    expect(ds[0]!.message).toBe('schedule "0 0 3 * * *": has 6 fields, but Argo cron schedules have 5 (minute hour day-of-month month day-of-week); a seconds field is not supported');
+    expect(ds[0]!.message).toBe('schedule "0 0 3 * * *": has 6 fields, but schedules (Argo CronWorkflows and Kubernetes CronJobs alike) have 5 (minute hour day-of-month month day-of-week); a seconds field is not supported');
   });
 
   it("GANTRY2008: an unknown time zone, and a wrongly cased one", async () => {

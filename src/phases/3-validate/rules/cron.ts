@@ -157,7 +157,7 @@ export function cronExpression(s: string): string | undefined {
   }
   const fields = s.split(/\s+/);
   if (fields.length === 6) {
-    return `has 6 fields, but Argo cron schedules have 5 (${FIELD_LIST}); a seconds field is not supported`;
+    return `has 6 fields, but schedules (Argo CronWorkflows and Kubernetes CronJobs alike) have 5 (${FIELD_LIST}); a seconds field is not supported`;
   }
   if (fields.length !== 5) {
     return `must have 5 fields (${FIELD_LIST}), got ${fields.length}`;
