@@ -407,8 +407,8 @@ describe("cronExpression", () => {
     ["   ", "must not be empty"],
     [" 0 0 * * *", "must not have leading or trailing whitespace"],
     // field counts
-    ["0 0 0 * * *", /^has 6 fields, but schedules (Argo CronWorkflows and Kubernetes CronJobs alike) have 5 \(minute hour day-of-month month day-of-week\)/],
-    ["*/5 * * * * *", /^has 6 fields, but schedules (Argo CronWorkflows and Kubernetes CronJobs alike) have 5/],
+    ["0 0 0 * * *", /^has 6 fields, but schedules \(Argo CronWorkflows and Kubernetes CronJobs alike\) have 5 \(minute hour day-of-month month day-of-week\)/],
+    ["*/5 * * * * *", /^has 6 fields, but schedules \(Argo CronWorkflows and Kubernetes CronJobs alike\) have 5/],
     ["* * * *", "must have 5 fields (minute hour day-of-month month day-of-week), got 4"],
     ["0 0 12 * * ? 2025", "must have 5 fields (minute hour day-of-month month day-of-week), got 7"],
     ["0", "must have 5 fields (minute hour day-of-month month day-of-week), got 1"],
