@@ -92,7 +92,7 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
       if (!ir) continue;
       const span = unit.locator.pipeline(unit.definition);
       const claim: Claim = { name: ir.name, where: `${unit.file}:${ir.source.line}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) };
-      const emitted = emitPipeline(ir, options, claim.diagnostics, backend, program.relative(entry));
+      const emitted = emitPipeline(ir, options, claim.diagnostics, backend);
       claims.push(emitted ? { ...claim, ...emitted } : claim);
     }
     if (release) analyzer.release(entry);
@@ -200,7 +200,7 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
 }
 
 /** One pipeline's manifests, and the objects they hold (`Claim.objects`); undefined when lowering or the backend failed. */
-function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostics: Diagnostic[], backend: Backend, entry?: string): { pipeline: CompiledPipeline; objects: string[] } | undefined {
+function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): { pipeline: CompiledPipeline; objects: string[] } | undefined {
   const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
   const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics });
   diagnostics.push(...lowered.diagnostics);
@@ -209,7 +209,7 @@ function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostic
   diagnostics.push(...emitted.diagnostics);
   if (emitted.objects.length === 0) return undefined;
   const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
-  const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file, entry)), ...metadata };
+  const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file, ir.source.madeIn)), ...metadata };
   return { pipeline: compiledPipeline(compiled, ir, options), objects: emitted.objects.flatMap(objectId) };
 }
 

@@ -186,14 +186,17 @@ async function coversProject(result: CompileResult, flags: CompileFlags, io: Io)
 }
 
 /**
- * GANTRY2009 for each pipeline whose manifest exists with a header naming another entry file that
- * this run did not compile and that still exists: in a compile of part of the project, the same
- * name made in two files (directly, or by one factory both call).
+ * GANTRY2009 for each pipeline whose manifest exists with a header naming another file that made
+ * it, one this run did not compile and that still exists: in a compile of part of the project, the
+ * same name made in two files (directly, or by one factory both call).
  */
 function takenOver(outDir: string, result: CompileResult, cwd: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  // By the entry files compiled: a pipeline made by a shared factory names the factory as its source.
-  const compiled = new Set([...result.entries.map((e) => path.relative(cwd, e).split(path.sep).join("/")), ...result.pipelines.map((p) => p.source)]);
+  // The modules whose pipelines this run made (a pipeline made by a shared factory names the factory as its source, and its caller).
+  const compiled = new Set([
+    ...result.entries.map((e) => path.relative(cwd, e).split(path.sep).join("/")),
+    ...result.pipelines.flatMap((p) => [p.source, manifestOrigin(p.yaml)?.madeIn ?? p.source]),
+  ]);
   for (const p of result.pipelines) {
     let before: string;
     try {
@@ -202,7 +205,7 @@ function takenOver(outDir: string, result: CompileResult, cwd: string): Diagnost
       continue;
     }
     // Made in the entry itself (or by an older Gantry, which named no entry): the entry is its source.
-    const other = manifestOrigin(before)?.entry;
+    const other = manifestOrigin(before)?.madeIn;
     if (other === undefined || compiled.has(other) || !fs.existsSync(path.resolve(cwd, other))) continue;
     out.push({
       code: "GANTRY2009",

@@ -12,6 +12,12 @@ export const SourceRef = z.object({
   file: z.string(),
   line: z.number().int(),
   column: z.number().int(),
+  /**
+   * A pipeline's only: the module whose top-level code made it, when that is not `file` (a factory
+   * in `file` called from it). Manifest headers name it, so a compile of part of the project can
+   * tell two entries' pipelines apart. Not part of the pipeline hash (nothing under `source` is).
+   */
+  madeIn: z.string().optional(),
 });
 
 export const EnvVar = z.object({

@@ -70,12 +70,20 @@ function display(name: unknown): string {
   return Array.isArray(name) ? "(an array)" : typeof name === "function" ? "(a function)" : "(an object)";
 }
 
+/** `madeIn` of a pipeline's source: the file of its id (`<file>#<statement>.<declarator>#<n>`, ModuleLoader.idOf) when another than where `pipeline()` is. */
+function madeIn(id: string | undefined, file: string): { madeIn?: string } {
+  if (id === undefined) return {};
+  const site = id.lastIndexOf("#", id.lastIndexOf("#") - 1);
+  const maker = site > 0 ? id.slice(0, site) : undefined;
+  return maker !== undefined && maker !== file ? { madeIn: maker } : {};
+}
+
 /** GANTRY2009 at a pipeline's name; `first` is where the pipeline that has the name is (`file:line`). */
 export function duplicateName(name: string, first: string, span: Span | undefined): Diagnostic {
   return { code: "GANTRY2009", severity: "error", message: `pipeline name "${name}" is already used by the pipeline at ${first}`, ...(span && { span }), hint: "Rename one of them; each pipeline becomes its own file and Kubernetes object." };
 }
 
-function validateOne({ definition, file, locator }: DeclarationUnit, outer: DiagnosticBag): IR.Pipeline | undefined {
+function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: DiagnosticBag): IR.Pipeline | undefined {
   const bag = new DiagnosticBag();
   const pipelineSpan = locator.pipeline(definition);
   const sourceOf = (span: Span | undefined): IR.SourceRef => ({ file, line: span?.line ?? 0, column: span?.column ?? 0 });
@@ -205,7 +213,7 @@ function validateOne({ definition, file, locator }: DeclarationUnit, outer: Diag
     ownership,
     partOf: opts.partOf ?? definition.name,
     metrics: opts.metrics ?? true,
-    source: sourceOf(pipelineSpan),
+    source: { ...sourceOf(pipelineSpan), ...madeIn(id, file) },
   });
   // Typed as the IR; test/ir-contract.test.ts checks real output against the IR schema at run time,
   // which here, on every compile, cost a sixth of validation.
