@@ -145,6 +145,7 @@ export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * *
     ]);
     expect(await run(`{ cron: "0 1 * * *", startingDeadlineSeconds: 10 }`)).toEqual([]);
     expect((await run(`{ cron: ["@daily", "0 1 * * *", "@daily"], concurrencyPolicy: "Allow" }`, "argo"))).toEqual(['GANTRY2007 warning 2: schedule "@daily" is listed twice']);
+    expect(await run(`{ cron: "0 0 31 feb *" }`, "argo")).toEqual(['GANTRY2007 warning 2: schedule "0 0 31 feb *" never fires: no month it names (feb) has a day 31']);
   });
 
   it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {

@@ -18,6 +18,7 @@ import {
   quantity,
   resourceName,
   timeZone,
+  cronNeverFires,
 } from "../src/phases/3-validate/rules/index.js";
 
 const a = (n: number): string => "a".repeat(n);
@@ -477,6 +478,15 @@ describe("cronExpression", () => {
     ["TZ=UTC @daily", 'must not start with "TZ=UTC"; set the time zone with the separate timezone field instead'],
   ])("rejects %j", (s, reason) => {
     expectReason(cronExpression(s), reason);
+  });
+});
+
+describe("cronNeverFires", () => {
+  it.each(["0 0 31 2 *", "0 0 30 feb *", "0 0 30,31 2 ?", "0 0 31 4,6,9,11 *", "0 0 31 apr-apr *", "*/5 * 30-31 2 *"])("%j never fires", (s) => {
+    expect(cronNeverFires(s)).toMatch(/^never fires: no month it names \(.+\) has a day .+$/);
+  });
+  it.each(["0 0 29 2 *", "0 0 31 1-2 *", "0 0 31 2 MON", "0 0 31 */2 *", "0 0 30 2/3 *", "@daily", "0 0 31 2,3 *", "0 0 * 2 *", "not a cron"])("%j fires (or is not checked)", (s) => {
+    expect(cronNeverFires(s)).toBeUndefined();
   });
 });
 

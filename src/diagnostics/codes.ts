@@ -134,7 +134,7 @@ export const codes = {
   },
   GANTRY2007: {
     title: "Invalid cron expression",
-    explain: "Schedules use five fields (minute hour day-of-month month day-of-week) or a descriptor such as `@daily` or `@every 1h`, as Argo's cron parser does. A schedule listed twice is a warning: each listed schedule starts runs of its own.",
+    explain: "Schedules use five fields (minute hour day-of-month month day-of-week) or a descriptor such as `@daily` or `@every 1h`, as Argo's cron parser does. A schedule listed twice is a warning (each listed schedule starts runs of its own), and so is one that can never fire, such as `0 0 31 2 *` (robfig finds no next time and nothing runs, without an error).",
   },
   GANTRY2008: {
     title: "Invalid time zone",

@@ -104,6 +104,8 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
       const path = typeof schedule.cron === "string" ? ["schedule", "cron"] : ["schedule", "cron", i];
       if (r && !reportRuntimeParameter(bag, cron, `schedule "${cron}"`, "a schedule", where.value(path))) bag.error("GANTRY2007", `schedule "${cron}": ${r}`, where.value(path));
       else if (!r && crons.indexOf(cron) < i) bag.warning("GANTRY2007", `schedule "${cron}" is listed twice`, where.value(path), "Each listed schedule starts runs of its own (on the jobs target, a CronJob each): drop the repeat.");
+      const never = r ? undefined : rules.cronNeverFires(cron);
+      if (never) bag.warning("GANTRY2007", `schedule "${cron}" ${never}`, where.value(path), "Check the day and month; to pause a schedule, set suspend: true.");
     });
     if (schedule.timezone !== undefined) {
       const r = rules.timeZone(schedule.timezone);

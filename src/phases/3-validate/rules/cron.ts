@@ -169,6 +169,43 @@ export function cronExpression(s: string): string | undefined {
   return undefined;
 }
 
+/** Days each month can have (February: 29, in leap years). */
+const MONTH_DAYS = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * For a valid 5-field schedule: why it can never fire, or undefined. robfig matches a day when the
+ * day-of-month AND the day-of-week match if either is `*` or `?`, else when either does; so only a
+ * day-of-month that no chosen month has, with day-of-week `*`, never comes (`0 0 31 2 *`, `0 0 30 feb *`).
+ * robfig then finds no next time, and nothing runs, without any error.
+ */
+export function cronNeverFires(s: string): string | undefined {
+  const fields = s.split(/\s+/);
+  if (s.startsWith("@") || fields.length !== 5 || cronExpression(s) !== undefined) return undefined;
+  const [, , dom = "", month = "", dow = ""] = fields;
+  if (dow !== "*" && dow !== "?") return undefined;
+  const days = expand(dom, FIELDS[2]!);
+  const months = expand(month, FIELDS[3]!);
+  if (months.some((m) => days.some((d) => d <= MONTH_DAYS[m]!))) return undefined;
+  return `never fires: no month it names (${month}) has a day ${dom}`;
+}
+
+/** The values a valid field stands for. */
+function expand(text: string, field: CronField): number[] {
+  const out = new Set<number>();
+  for (const item of text.split(",")) {
+    const [range = "", step] = item.split("/");
+    let low = field.min;
+    let high = field.max;
+    if (range !== "*" && range !== "?") {
+      const [a = "", b] = range.split("-");
+      low = bound(a, field) as number;
+      high = b !== undefined ? (bound(b, field) as number) : step !== undefined ? field.max : low;
+    }
+    for (let v = low; v <= high; v += step !== undefined ? Number(step) : 1) out.add(v);
+  }
+  return [...out];
+}
+
 /** An IANA time zone name such as "UTC" or "Europe/Berlin" (as Go's time.LoadLocation accepts it). */
 const zoneVerdicts = new Map<string, string | undefined>();
 
