@@ -512,6 +512,11 @@ describe("timeZone", () => {
     ["SystemV/AST4", /^"SystemV\/AST4" is known to ICU but not to the tz database/],
     ["US/Pacific-New", /^"US\/Pacific-New" is known to ICU but not to the tz database/],
     ["Canada/East-Saskatchewan", /^"Canada\/East-Saskatchewan" is known to ICU/],
+    // Intl matches them case-insensitively; so does this check. A SystemV name has no one-to-one IANA name to offer.
+    ["pst", '"pst" is known to ICU but not to the tz database that Argo and Kubernetes read (Go\'s time.LoadLocation); use "America/Los_Angeles"'],
+    ["us/pacific-new", /^"us\/pacific-new" is known to ICU/],
+    ["systemv/est5", /^"systemv\/est5" is known to ICU but not to the tz database .*; use an IANA name such as "America\/New_York" or "Etc\/GMT\+5"$/],
+    ["SystemV/EST5", /; use an IANA name such as "America\/New_York" or "Etc\/GMT\+5"$/],
   ])("rejects %j", (s, reason) => {
     expectReason(timeZone(s), reason);
   });

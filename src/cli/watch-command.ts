@@ -67,6 +67,8 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
         watchers.set(key, { watcher, dir, id: identity(dir) });
         if (catchUp && tree) queue(dir);
         else if (catchUp) for (const p of plan.relevant) if (path.dirname(p) === dir) queue(p);
+        // And the links whose real files are there: the compile reads those by the links' paths.
+        if (catchUp) for (const [real, links] of plan.aliases) if (path.dirname(real) === dir || (tree && real.startsWith(dir + path.sep))) links.forEach(queue);
       } catch (e) {
         // Gone since the plan: the next compile plans again. Anything else (no inotify watches left) is said once.
         const code = (e as NodeJS.ErrnoException).code;

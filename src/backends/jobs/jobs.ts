@@ -117,7 +117,7 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
   };
 
   checkNames(plan, names, diagnostics);
-  diagnostics.push(...controllerLabels(pipeline));
+  diagnostics.push(...controllerLabels(pipeline, prefix));
   if (hooks) argoCdCaveats(pipeline, diagnostics);
 
   const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, p.annotations, p.startsWhen));
@@ -532,7 +532,7 @@ function reservedNames(task: IR.Task): Diagnostic[] {
 const CONTROLLER_LABELS = ["job-name", "controller-uid", "batch.kubernetes.io/job-name", "batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-completion-index"];
 
 /** Labels the pipeline (on the status Job's pod) or a task (on its pod) sets that belong to the Job controller. */
-function controllerLabels(pipeline: IR.Pipeline): Diagnostic[] {
+function controllerLabels(pipeline: IR.Pipeline, prefix: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const [owner, labels, source] of [[`pipeline "${pipeline.name}"`, pipeline.labels, pipeline.source] as const, ...pipeline.tasks.map((t) => [`task "${t.name}"`, t.pod.labels, t.source] as const)]) {
     for (const key of CONTROLLER_LABELS.filter((k) => k in labels)) {
@@ -541,7 +541,7 @@ function controllerLabels(pipeline: IR.Pipeline): Diagnostic[] {
         severity: "error",
         message: `${owner}: the label "${key}" belongs to the Job controller, which sets it on every pod to the Job's name or uid; the API refuses a Job whose pods carry another value`,
         span: { file: source.file, line: source.line, column: source.column },
-        hint: "Drop the label for the jobs target: select a task's pods with gantry.dev/task, a run's with gantry.dev/run.",
+        hint: `Drop the label for the jobs target: select a task's pods with ${prefix}/task, a run's with ${prefix}/run.`,
       });
     }
   }

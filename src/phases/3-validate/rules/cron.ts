@@ -230,13 +230,15 @@ function checkTimeZone(s: string): string | undefined {
   } catch {
     return `${q(s)} is not a known IANA time zone (examples: UTC, Europe/Berlin, America/New_York)`;
   }
+  // ICU (behind Intl) also knows names the tz database never had or has dropped; Go does not. In
+  // any case: Intl matches names case-insensitively.
+  if (ICU_ONLY.has(s.toLowerCase()) || /^systemv\//i.test(s)) {
+    const instead = resolved !== undefined && !ICU_ONLY.has(resolved.toLowerCase()) && !/^systemv\//i.test(resolved) ? q(resolved) : "an IANA name such as \"America/New_York\" or \"Etc/GMT+5\"";
+    return `${q(s)} is known to ICU but not to the tz database that Argo and Kubernetes read (Go's time.LoadLocation); use ${instead}`;
+  }
   // Intl is case-insensitive, Go's time.LoadLocation (what the Argo controller uses) is not.
   if (resolved !== undefined && resolved !== s && resolved.toLowerCase() === s.toLowerCase()) {
     return `time zone names are case-sensitive; did you mean ${q(resolved)}?`;
-  }
-  // ICU (behind Intl) also knows names the tz database never had or has dropped; Go does not.
-  if (ICU_ONLY.has(s) || s.startsWith("SystemV/")) {
-    return `${q(s)} is known to ICU but not to the tz database that Argo and Kubernetes read (Go's time.LoadLocation); use ${q(resolved ?? "an IANA name")}`;
   }
   return undefined;
 }
@@ -246,8 +248,6 @@ function checkTimeZone(s: string): string | undefined {
  * Canada/East-Saskatchewan in 2017c), which Node's ICU still resolves. EST, MST, HST, CET and the
  * like are in the tz database and stay valid.
  */
-const ICU_ONLY = new Set([
-  ..."ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST".split(" "),
-  "US/Pacific-New",
-  "Canada/East-Saskatchewan",
-]);
+const ICU_ONLY = new Set(
+  [..."ACT AET AGT ART AST BET BST CAT CNT CST CTT EAT ECT IET IST JST MIT NET NST PLT PNT PRT PST SST VST".split(" "), "US/Pacific-New", "Canada/East-Saskatchewan"].map((z) => z.toLowerCase()),
+);
