@@ -9,7 +9,7 @@ import type { CompiledPipeline, CompileOptions } from "./compile.js";
 import { hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
-import { headerFor, toYaml } from "./output/yaml.js";
+import { headerFor, objectKey, toYaml } from "./output/yaml.js";
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
 import { Analyzer, cycleDiagnostics, type ImportGraph } from "./phases/2-analyze/index.js";
 import { duplicateName, validate } from "./phases/3-validate/index.js";
@@ -216,7 +216,7 @@ function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostic
 /** `Kind namespace/name`; none for an object named by the server (`generateName`). */
 function objectId(o: Record<string, unknown>): string[] {
   const m = o["metadata"] as { name?: string; namespace?: string } | undefined;
-  return m?.name === undefined ? [] : [`${String(o["kind"])} ${m.namespace ?? "(default namespace)"}/${m.name}`];
+  return m?.name === undefined ? [] : [objectKey(String(o["kind"]), m.namespace, m.name)];
 }
 
 /** What a caller gets for an emitted pipeline, or one the compile cache kept (`ir` only when the options keep it). */

@@ -116,6 +116,16 @@ export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * *
     // On Argo each pipeline is one object named after it: no clash.
     expect(gantry(["compile"], dir).code).toBe(0);
 
+    // A compile of part of the project finds it against the manifests it keeps (from review).
+    const parts = tempProject({ "pipelines/foo.ts": fs.readFileSync(path.join(dir, "pipelines/foo.ts"), "utf8") });
+    expect(gantry(["compile", "--target", "jobs"], parts).code).toBe(0);
+    fs.writeFileSync(path.join(parts, "pipelines/foo-1.ts"), fs.readFileSync(path.join(dir, "pipelines/foo-1.ts"), "utf8"));
+    const before = fs.readdirSync(path.join(parts, "manifests")).sort();
+    const part = gantry(["compile", "pipelines/foo-1.ts", "--target", "jobs"], parts);
+    expect(part.code).toBe(1);
+    expect(part.stderr).toContain('error GANTRY4022: pipeline "foo-1" of pipelines/foo-1.ts would emit CronJob data/foo-1, which foo.yaml (kept from an earlier compile) holds too');
+    expect(fs.readdirSync(path.join(parts, "manifests")).sort()).toEqual(before);
+
     const jobs = tempProject({
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", { namespace: "data" }, (p) => { p.task("r-b", { image: "busybox:1.36" }); });\n`,
       "pipelines/a-r.ts": `import { pipeline } from "gantry";\nexport default pipeline("a-r", { namespace: "data" }, (p) => { p.task("b", { image: "busybox:1.36" }); });\n`,

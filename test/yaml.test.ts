@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments, stringify } from "yaml";
-import { documentYaml, isPlainKey, isPlainValue, prune, YAML_OPTIONS, yaml11NonString } from "../src/output/yaml.js";
+import { documentYaml, isPlainKey, isPlainValue, manifestObjects, objectKey, prune, YAML_OPTIONS, yaml11NonString } from "../src/output/yaml.js";
 import { gantry, tempProject } from "./support/cli.js";
 import { compileExamples } from "./support/examples.js";
 import { rng } from "./support/rng.js";
@@ -248,5 +248,33 @@ export default pipeline("yaml-keys", { parameters: { confirm: { default: "yes" }
       }
       expect(r.stdout, target).toMatch(/\n +"on": "yes"\n/);
     }
+  });
+});
+
+describe("manifestObjects: the objects of a manifest read from its layout", () => {
+  const parsed = (yaml: string) =>
+    parseAllDocuments(yaml)
+      .map((d) => d.toJS() as { kind: string; metadata: { name?: string; namespace?: string } })
+      .filter((o) => o.metadata.name !== undefined)
+      .map((o) => objectKey(o.kind, o.metadata.namespace, o.metadata.name!));
+
+  it("equals what parsing finds, for every example on both targets (Workflow's generateName has none)", async () => {
+    let objects = 0;
+    for (const [target, kind] of [["argo", "auto"], ["argo", "workflow"], ["jobs", "auto"]] as const) {
+      for (const p of (await compileExamples(kind, { target, jobs: { runId: "r1" } })).pipelines) {
+        expect(manifestObjects(p.yaml), `${target} ${kind} ${p.name}`).toEqual(parsed(p.yaml));
+        objects += manifestObjects(p.yaml).length;
+      }
+    }
+    expect(objects).toBeGreaterThan(40);
+  });
+
+  it("reads quoted names (a pipeline named like a YAML 1.1 boolean) and CRLF files", async () => {
+    const dir = tempProject({ "p.ts": `import { pipeline } from "gantry";\nexport default pipeline("on", { namespace: "y" }, (p) => { p.task("t", { image: "busybox:1.36" }); });\n` });
+    const r = gantry(["compile", "p.ts", "--stdout", "--target", "jobs", "--run-id", "r1"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('namespace: "y"');
+    expect(manifestObjects(r.stdout)).toEqual(parsed(r.stdout));
+    expect(manifestObjects(r.stdout.replaceAll("\n", "\r\n"))).toEqual(parsed(r.stdout));
   });
 });

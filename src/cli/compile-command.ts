@@ -8,7 +8,7 @@ import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
 import { hasChanges, planOutput, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
-import { manifestOrigin } from "../output/yaml.js";
+import { manifestObjects, manifestOrigin } from "../output/yaml.js";
 import { idleTimeoutSeconds } from "../backends/jobs/idle-timeout.js";
 
 export interface CompileFlags {
@@ -128,13 +128,13 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const survey = surveyOutput(outDir, new Set(names), whole);
   // A whole-project compile reports two sources of one pipeline name (GANTRY2009); part of it
   // sees only one of them, and would silently replace the other's manifest.
-  const duplicates = whole ? [] : takenOver(outDir, result, io.cwd);
+  const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);
+  const duplicates = whole ? [] : [...takenOver(outDir, result, io.cwd), ...(flags.target === "jobs" ? sameObjectsAsKept(outDir, result, keptManifests) : [])];
   if (duplicates.length > 0) {
     diagnostics.push(...duplicates);
     report(`${summarize(diagnostics)}; nothing was written.`);
     return 1;
   }
-  const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);
   const files: OutputFile[] = [
     ...manifests,
     ...(flags.kustomization ? [{ path: KUSTOMIZATION, content: kustomization([...manifests.map((f) => f.path), ...keptManifests]) }] : []),
@@ -215,6 +215,38 @@ function takenOver(outDir: string, result: CompileResult, cwd: string): Diagnost
     });
   }
   return out;
+}
+
+/**
+ * GANTRY4022 for an object a compiled pipeline emits that a kept manifest (another pipeline's, not
+ * compiled in this part of the project) holds too: a whole compile finds it in mergeBatches. Only on
+ * the jobs target, whose object names are more than a pipeline's name (`foo`'s CronJob `foo-1`).
+ */
+function sameObjectsAsKept(outDir: string, result: CompileResult, kept: readonly string[]): Diagnostic[] {
+  const owners = new Map<string, string>();
+  for (const file of kept) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(outDir, file), "utf8");
+    } catch {
+      continue;
+    }
+    for (const object of manifestObjects(text)) owners.set(object, file);
+  }
+  return result.pipelines.flatMap((p) =>
+    manifestObjects(p.yaml).flatMap((object): Diagnostic[] => {
+      const other = owners.get(object);
+      if (other === undefined) return [];
+      return [
+        {
+          code: "GANTRY4022",
+          severity: "error",
+          message: `pipeline "${p.name}" of ${p.source} would emit ${object}, which ${other} (kept from an earlier compile) holds too; applying both, one would replace the other`,
+          hint: "Rename one of the pipelines (or put them in different namespaces).",
+        },
+      ];
+    }),
+  );
 }
 
 /**
