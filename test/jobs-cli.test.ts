@@ -158,6 +158,27 @@ export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * *
     expect(await run(`{ cron: "0 0 31 feb *" }`, "argo")).toEqual(['GANTRY2007 warning 2: schedule "0 0 31 feb *" never fires: no month it names (feb) has a day 31']);
   });
 
+  it("GANTRY4024: a parameter default that is not valid where the jobs target writes it in (image, serviceAccountName, imagePullSecrets, nodeSelector); Argo leaves it to the run", async () => {
+    const { compile } = await import("../src/compile.js");
+    const src = (defaults: Record<string, string>) => `import { pipeline } from "gantry";
+export default pipeline("etl", { namespace: "data", parameters: ${JSON.stringify(Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { default: v }])))} }, (p) => {
+  p.task("a", { image: p.params.img, serviceAccountName: p.params.sa, imagePullSecrets: [p.params.pull], nodeSelector: { pool: p.params.pool } });
+});
+`;
+    const run = async (defaults: Record<string, string>, target: "jobs" | "argo" = "jobs") =>
+      (await compile({ cwd: tempProject({ "pipelines/etl.ts": src(defaults) }), paths: ["pipelines"], target, kind: "auto", jobs: { runId: "r1" } })).diagnostics.map((d) => `${d.code} ${d.span?.line}: ${d.message}`);
+    const good = { img: "busybox:1.36", sa: "runner", pull: "ghcr-pull", pool: "batch" };
+    expect(await run(good)).toEqual([]);
+    const bad = { img: "", sa: "Runner_SA", pull: "Bad Secret", pool: "has space" };
+    expect(await run(bad)).toEqual([
+      'GANTRY4024 3: task "a": image is "" once the jobs target writes in the parameter defaults ("{{params.img}}"), and must not be empty',
+      'GANTRY4024 3: task "a": serviceAccountName is "Runner_SA" once the jobs target writes in the parameter defaults ("{{params.sa}}"), and must be lowercase (found uppercase letter "R")',
+      'GANTRY4024 3: task "a": imagePullSecrets[0] is "Bad Secret" once the jobs target writes in the parameter defaults ("{{params.pull}}"), and must be lowercase (found uppercase letter "B")',
+      'GANTRY4024 3: task "a": nodeSelector.pool is "has space" once the jobs target writes in the parameter defaults ("{{params.pool}}"), and contains invalid character " " (allowed: letters, digits, "-", "_" and ".")',
+    ]);
+    expect(await run(bad, "argo")).toEqual([]);
+  });
+
   it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);

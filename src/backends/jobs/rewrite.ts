@@ -7,6 +7,7 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { dns1123Subdomain, labelValue } from "../../phases/3-validate/rules/names.js";
 
 export const RUN_STATUS_DIR = "/var/run/gantry";
 export const RUN_STATUS_FILE = `${RUN_STATUS_DIR}/run-status`;
@@ -62,6 +63,7 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
     Object.entries(task).map(([k, v]) => [k, k === "source" ? v : rewrite(v, k === "script" || (k === "args" && shellArgs))]),
   ) as IR.Task;
 
+  diagnostics.push(...invalidDefaults(task, out, span));
   for (const name of missing) {
     diagnostics.push({
       code: "GANTRY4011",
@@ -81,4 +83,32 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
     });
   }
   return { task: out, readsRunStatus };
+}
+
+/**
+ * Fields where a parameter may stand for a value a run gives (Argo fills it in then), checked again
+ * once the jobs target has written the default in: the model could not check them before.
+ */
+function invalidDefaults(before: IR.Task, after: IR.Task, span: Diagnostic["span"]): Diagnostic[] {
+  type Field = [name: string, written: string | undefined, filled: string | undefined, rule: (s: string) => string | undefined];
+  const fields: Field[] = [
+    ["image", before.image, after.image, (s) => (s.trim() === "" ? "must not be empty" : undefined)],
+    ["serviceAccountName", before.pod.serviceAccountName, after.pod.serviceAccountName, dns1123Subdomain],
+    ...before.pod.imagePullSecrets.map((s, i): Field => [`imagePullSecrets[${i}]`, s, after.pod.imagePullSecrets[i], dns1123Subdomain]),
+    ...Object.entries(before.pod.nodeSelector).map(([k, v]): Field => [`nodeSelector.${k}`, v, after.pod.nodeSelector[k], labelValue]),
+  ];
+  const out: Diagnostic[] = [];
+  for (const [field, written, filled, rule] of fields) {
+    if (written === undefined || filled === undefined || !written.includes("{{params.") || filled.includes("{{params.")) continue;
+    const reason = rule(filled);
+    if (!reason) continue;
+    out.push({
+      code: "GANTRY4024",
+      severity: "error",
+      message: `task "${after.name}": ${field} is ${JSON.stringify(filled)} once the jobs target writes in the parameter defaults (${JSON.stringify(written)}), and ${reason}`,
+      span,
+      hint: "Give the parameter a default that is valid there, or compile for --target argo, where a run gives the value.",
+    });
+  }
+  return out;
 }
