@@ -22,8 +22,8 @@
  */
 import path from "node:path";
 import type { ArgoKind } from "./backends/argo/index.js";
-import { idleTimeoutSeconds } from "./backends/jobs/idle-timeout.js";
-import { compile, type CompileOptions, type CompileResult, type Target } from "./compile.js";
+import { compile, type CompileResult, type Target } from "./compile.js";
+import { jobsOptions } from "./config/jobs-settings.js";
 import { loadConfig } from "./config/load.js";
 import { formatDiagnostics, summarize, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
@@ -148,18 +148,12 @@ export async function compilePipelines(file: string, options: CompilePipelinesOp
   }
   const c = loaded.config;
   const metrics = options.metrics ?? c.metrics;
-  const jobs: NonNullable<CompileOptions["jobs"]> = {
-    ...(options.runId !== undefined && { runId: options.runId }),
-    ...(c.gitops === "argocd" && { gitops: "argocd" as const }),
-    ...(c.runtimeImage !== undefined && { runtimeImage: c.runtimeImage }),
-    ...(c.idleTimeout !== undefined && { idleTimeoutSeconds: idleTimeoutSeconds(c.idleTimeout) }),
-  };
   const result = await compile({
     cwd,
     paths: [path.resolve(cwd, file)],
     target: options.target ?? c.target ?? "argo",
     kind: options.kind ?? c.kind ?? "auto",
-    ...(Object.keys(jobs).length > 0 && { jobs }),
+    jobs: jobsOptions({ ...c, runId: options.runId }),
     ...(metrics !== undefined && { metrics }),
     ...(c.namespace !== undefined && { namespace: c.namespace }),
     ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),

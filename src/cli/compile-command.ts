@@ -9,7 +9,7 @@ import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
 import { hasChanges, planOutput, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
 import { manifestObjects, manifestOrigin } from "../output/yaml.js";
-import { idleTimeoutSeconds } from "../backends/jobs/idle-timeout.js";
+import { jobsOptions } from "../config/jobs-settings.js";
 
 export interface CompileFlags {
   /**
@@ -80,12 +80,7 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
     ...(flags.metrics === false && { metrics: false }),
     ...(flags.metadata && { metadata: true }),
     ...(flags.cache && { cache: flags.cacheLocation ?? DEFAULT_CACHE_LOCATION }),
-    jobs: {
-      ...(flags.runId !== undefined && { runId: flags.runId }),
-      ...(flags.gitops === "argocd" && { gitops: "argocd" as const }),
-      ...(flags.runtimeImage !== undefined && { runtimeImage: flags.runtimeImage }),
-      ...(flags.idleTimeout !== undefined && { idleTimeoutSeconds: idleTimeoutSeconds(flags.idleTimeout) }),
-    },
+    jobs: jobsOptions(flags),
   };
 }
 

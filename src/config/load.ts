@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Diagnostic, Span } from "../diagnostics/index.js";
+import { withoutBom } from "../util/bom.js";
 import { fsFailure } from "../util/fs-errors.js";
 import { configSchema, type GantryConfig } from "./schema.js";
 
@@ -44,7 +45,7 @@ function fromFile(absolute: string, file: string, base: readonly string[]): Load
     const stat = fs.statSync(absolute);
     if (!stat.isFile()) return unreadable(stat.isDirectory() ? "it is a directory" : "it is not a regular file");
     // Editors on Windows may save UTF-8 with a byte order mark; JSON.parse would reject it.
-    text = fs.readFileSync(absolute, "utf8").replace(/^\uFEFF/, "");
+    text = withoutBom(fs.readFileSync(absolute, "utf8"));
   } catch (e) {
     return unreadable(readFailure(e));
   }
