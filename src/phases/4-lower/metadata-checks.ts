@@ -32,6 +32,11 @@ const MAX_ANNOTATION_BYTES = 256 * 1024;
 export function checkAnnotationSizes(plan: Plan): Diagnostic[] {
   const out: Diagnostic[] = [];
   const check = (annotations: Record<string, string>, owner: string, source: IR.SourceRef) => {
+    // Every task of every pipeline passes here: count UTF-16 units first (at most 3 UTF-8 bytes
+    // each), and bytes only for the rare object that could be over.
+    let units = 0;
+    for (const k in annotations) units += k.length + annotations[k]!.length;
+    if (units * 3 <= MAX_ANNOTATION_BYTES) return;
     let bytes = 0;
     for (const k in annotations) bytes += Buffer.byteLength(k) + Buffer.byteLength(annotations[k]!);
     if (bytes <= MAX_ANNOTATION_BYTES) return;
