@@ -6,7 +6,7 @@ import { formatDiagnostics, hasErrors, isDocumentFormat, summarize, type Diagnos
 import { meaningChange, unifiedDiff } from "../output/changes.js";
 import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
-import { hasChanges, planOutput, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
+import { hasChanges, planOutput, readOutputFile, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
 import { writeAtomically, type OutputFile } from "../output/write.js";
 import { manifestObjects, manifestOrigin } from "../output/yaml.js";
 import { jobsOptions } from "../config/jobs-settings.js";
@@ -121,9 +121,9 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   // one of some of its files keeps them, and the kustomization lists them too.
   const whole = await coversProject(result, flags, io);
   const survey = surveyOutput(outDir, new Set(names), whole);
-  // A whole-project compile reports two sources of one pipeline name (GANTRY2009); part of it
-  // sees only one of them, and would silently replace the other's manifest.
   const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);
+  // A whole-project compile reports two sources of one pipeline name (GANTRY2009) and two pipelines
+  // of one object (GANTRY4022); part of it sees only one of them, and would silently replace the other's.
   const duplicates = whole ? [] : [...takenOver(outDir, result, io.cwd), ...(flags.target === "jobs" ? sameObjectsAsKept(outDir, result, keptManifests) : [])];
   if (duplicates.length > 0) {
     diagnostics.push(...duplicates);
@@ -193,12 +193,8 @@ function takenOver(outDir: string, result: CompileResult, cwd: string): Diagnost
     ...result.pipelines.flatMap((p) => [p.source, manifestOrigin(p.yaml)?.madeIn ?? p.source]),
   ]);
   for (const p of result.pipelines) {
-    let before: string;
-    try {
-      before = fs.readFileSync(path.join(outDir, p.file), "utf8");
-    } catch {
-      continue;
-    }
+    const before = readOutputFile(outDir, p.file);
+    if (before === undefined) continue;
     // Made in the entry itself (or by an older Gantry, which named no entry): the entry is its source.
     const other = manifestOrigin(before)?.madeIn;
     if (other === undefined || compiled.has(other) || !fs.existsSync(path.resolve(cwd, other))) continue;
@@ -219,15 +215,7 @@ function takenOver(outDir: string, result: CompileResult, cwd: string): Diagnost
  */
 function sameObjectsAsKept(outDir: string, result: CompileResult, kept: readonly string[]): Diagnostic[] {
   const owners = new Map<string, string>();
-  for (const file of kept) {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(outDir, file), "utf8");
-    } catch {
-      continue;
-    }
-    for (const object of manifestObjects(text)) owners.set(object, file);
-  }
+  for (const file of kept) for (const object of manifestObjects(readOutputFile(outDir, file) ?? "")) owners.set(object, file);
   return result.pipelines.flatMap((p) =>
     manifestObjects(p.yaml).flatMap((object): Diagnostic[] => {
       const other = owners.get(object);

@@ -69,7 +69,7 @@ export function surveyOutput(outDir: string, wanted: ReadonlySet<string>, prune 
   for (const p of existing) {
     if (wanted.has(p)) continue;
     // A file to remove is read whole (for --check's diff); one to keep, only as far as its header.
-    const before = prune ? readFile(outDir, p) : readHead(outDir, p);
+    const before = prune ? readOutputFile(outDir, p) : readHead(outDir, p);
     if (before === undefined || !isGenerated(before)) continue;
     if (prune) survey.removed.push({ path: p, before });
     else survey.kept.push({ path: p });
@@ -88,7 +88,7 @@ export function planOutput(outDir: string, files: readonly OutputFile[], survey:
   // must not hold its whole previous output in memory beside the new one.
   for (const file of files) {
     const listed = survey.existing.has(file.path);
-    const before = listed ? readFile(outDir, file.path) : undefined;
+    const before = listed ? readOutputFile(outDir, file.path) : undefined;
     // A folder (or link, FIFO) by that name would fail the rename only after other files were replaced: refused up front.
     if (!listed && fs.existsSync(path.join(outDir, file.path))) {
       changes.diagnostics.push({
@@ -146,7 +146,7 @@ function readHead(dir: string, name: string): string | undefined {
 }
 
 /** A file's text; undefined if it cannot be read (unreadable files are not Gantry's to judge). */
-function readFile(dir: string, name: string): string | undefined {
+export function readOutputFile(dir: string, name: string): string | undefined {
   try {
     return fs.readFileSync(path.join(dir, name), "utf8");
   } catch {
