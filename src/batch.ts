@@ -201,6 +201,7 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
 
 /** One pipeline's manifests, and the objects they hold (`Claim.objects`); undefined when lowering or the backend failed. */
 function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): { pipeline: CompiledPipeline; objects: string[] } | undefined {
+  if (options.only !== undefined && declared.name !== options.only) return undefined;
   const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
   const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics });
   diagnostics.push(...lowered.diagnostics);

@@ -48,6 +48,12 @@ export interface CompileOptions {
    * Gantry and options is not compiled again (src/cache/). Off by default.
    */
   cache?: string;
+  /**
+   * Emit only the pipeline of this name (gantry/testing's `name`): the others are still analysed
+   * and validated, so their errors still fail the compile, but a `kind` or backend setting that
+   * suits only the chosen one does not.
+   */
+  only?: string;
 }
 
 export interface CompiledPipeline {

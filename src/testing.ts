@@ -109,12 +109,14 @@ export class GantryCompileError extends Error {
  */
 export async function compilePipeline(file: string, options: CompilePipelineOptions = {}): Promise<CompiledManifests> {
   const { name, ...rest } = options;
-  const all = await compilePipelines(file, rest);
   if (name !== undefined) {
-    const found = all.find((m) => m.name === name);
-    if (!found) throw new Error(`gantry: ${file} exports no pipeline named "${name}"; it exports ${listNames(all)}`);
-    return found;
+    // Only the chosen pipeline is emitted, so `kind: "cron"` does not fail on its unscheduled siblings.
+    const found = await compileFile(file, rest, name);
+    if (found[0]) return found[0];
+    const all = await compileFile(file, { ...rest, kind: "auto" }).catch(() => undefined);
+    throw new Error(`gantry: ${file} exports no pipeline named "${name}"${all ? `; it exports ${listNames(all)}` : ""}`);
   }
+  const all = await compilePipelines(file, rest);
   if (all.length > 1) {
     throw new Error(`gantry: ${file} exports ${all.length} pipelines (${listNames(all)}); pass { name } to choose one, or use compilePipelines()`);
   }
@@ -136,6 +138,15 @@ export async function compilePipeline(file: string, options: CompilePipelineOpti
  * ```
  */
 export async function compilePipelines(file: string, options: CompilePipelinesOptions = {}): Promise<CompiledManifests[]> {
+  const all = await compileFile(file, options);
+  if (all.length === 0) {
+    throw new Error(`gantry: ${file} exports no pipeline (export the value of pipeline(...), or an array of them)`);
+  }
+  return all;
+}
+
+/** The manifests of every pipeline `file` exports, or with `only` of that one; none is not an error here. */
+async function compileFile(file: string, options: CompilePipelinesOptions, only?: string): Promise<CompiledManifests[]> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   for (const [key, allowed] of [["target", TARGETS], ["kind", KINDS]] as const) {
     const value = options[key];
@@ -158,11 +169,9 @@ export async function compilePipelines(file: string, options: CompilePipelinesOp
     ...(c.namespace !== undefined && { namespace: c.namespace }),
     ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
     typecheck: options.typecheck ?? c.typecheck ?? false,
+    ...(only !== undefined && { only }),
   });
   if (!result.ok) throw new GantryCompileError(errorMessage(file, result), result.diagnostics);
-  if (result.pipelines.length === 0) {
-    throw new Error(`gantry: ${file} exports no pipeline (export the value of pipeline(...), or an array of them)`);
-  }
   const warnings = result.diagnostics.filter((d) => d.severity === "warning");
   return result.pipelines.map((p) => ({
     name: p.name,

@@ -97,6 +97,22 @@ describe("compilePipeline", () => {
     expect(all[1]!.yaml).toBe(beta.yaml);
   });
 
+  it("a kind applies to the chosen pipeline only: kind cron compiles the scheduled one beside an unscheduled one (review finding)", async () => {
+    const cwd = project({ "pipelines/two.ts": twoPipelines });
+    const alpha = await compilePipeline("pipelines/two.ts", { cwd, name: "alpha", kind: "cron" });
+    expect(alpha.objects.map((o) => o.kind)).toEqual(["CronWorkflow"]);
+    const beta = await compilePipeline("pipelines/two.ts", { cwd, name: "beta", kind: "workflow" });
+    expect(beta.objects.map((o) => o.kind)).toEqual(["Workflow"]);
+    // The unscheduled one itself still cannot be a CronWorkflow, and every pipeline of the file is still checked.
+    const e = await rejected(compilePipeline("pipelines/two.ts", { cwd, name: "beta", kind: "cron" }));
+    expect(e).toBeInstanceOf(GantryCompileError);
+    expect((e as GantryCompileError).diagnostics.map((d) => d.message).join("\n")).toContain('"beta"');
+    const all = await rejected(compilePipelines("pipelines/two.ts", { cwd, kind: "cron" }));
+    expect(all).toBeInstanceOf(GantryCompileError);
+    const unknown = await rejected(compilePipeline("pipelines/two.ts", { cwd, name: "gamma", kind: "cron" }));
+    expect(unknown.message).toBe('gantry: pipelines/two.ts exports no pipeline named "gamma"; it exports "alpha", "beta"');
+  });
+
   it("refuses to guess between several pipelines, and names them", async () => {
     const cwd = project({ "pipelines/two.ts": twoPipelines });
     const e = await rejected(compilePipeline("pipelines/two.ts", { cwd }));

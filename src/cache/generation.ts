@@ -38,6 +38,7 @@ export function cacheGeneration(options: CompileOptions): string {
       metrics: options.metrics !== false,
       metadata: options.metadata === true,
       keepIr: options.keepIr !== false,
+      only: options.only ?? null,
       jobs:
         options.target === "jobs"
           ? { runId: options.jobs?.runId ?? null, gitops: options.jobs?.gitops ?? null, runtimeImage: options.jobs?.runtimeImage ?? null, idleTimeoutSeconds: options.jobs?.idleTimeoutSeconds ?? null }
