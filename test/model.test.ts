@@ -34,6 +34,28 @@ async function irOf(main: string, extra: Files = {}): Promise<IR.Pipeline> {
 }
 
 describe("GANTRY2001: invalid option", () => {
+  it("a key named __proto__ in a map (env, labels, annotations, parameters, resources) is reported at the key's value, not dropped (review finding)", async () => {
+    const src = pipelineSource(
+      '{ parameters: { ["__proto__"]: { default: "x" }, ok: { default: "y" } }, labels: Object.fromEntries([["__proto__", "v"]]) }',
+      '  p.task("t", { image: "x", env: { ["__proto__"]: "e", A: "b" }, annotations: { ["__proto__"]: "an" }, resources: { limits: { ["__proto__"]: "1" } } });',
+    );
+    const ds = await modelDiagnostics(src);
+    expect(ds.map((d) => d.message)).toEqual([
+      expect.stringContaining('pipeline "model": parameters.__proto__: a key named __proto__ is not supported'),
+      expect.stringContaining('pipeline "model": labels.__proto__: a key named __proto__ is not supported'),
+      expect.stringContaining('task "t": env.__proto__: a key named __proto__ is not supported'),
+      expect.stringContaining('task "t": annotations.__proto__: a key named __proto__ is not supported'),
+      expect.stringContaining('task "t": resources.limits.__proto__: a key named __proto__ is not supported'),
+    ]);
+    expect(ds.map(where)).toEqual([
+      `GANTRY2001 ${loc("main.ts", src, '{ default: "x" }')}`,
+      `GANTRY2001 ${loc("main.ts", src, 'Object.fromEntries')}`,
+      `GANTRY2001 ${loc("main.ts", src, '"e"')}`,
+      `GANTRY2001 ${loc("main.ts", src, '"an"')}`,
+      `GANTRY2001 ${loc("main.ts", src, '"1"')}`,
+    ]);
+  });
+
   it("an unknown task field points at its name, with a spelling hint", async () => {
     const src = pipelineSource("{}", '  p.task("t", { image: "x", imagePullPolicyy: "Always" });');
     const ds = await modelDiagnostics(src);

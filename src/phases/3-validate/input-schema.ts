@@ -14,8 +14,22 @@ const str = z.string();
  */
 export const MAX_TERM_DEPTH = 32;
 
+/**
+ * `z.record`, but a key named `__proto__` is an error rather than lost: zod copies a record by
+ * assignment, which sets the copy's prototype instead of keeping the key (JavaScript keeps it as
+ * an own key for a computed `["__proto__"]`, `Object.fromEntries` or JSON).
+ */
+function record<V extends z.ZodType>(value: V) {
+  return z.preprocess((v, ctx) => {
+    if (typeof v === "object" && v !== null && Object.hasOwn(v, "__proto__")) {
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: "a key named __proto__ is not supported (it would become the object's prototype, not a key)", input: v });
+    }
+    return v;
+  }, z.record(z.string(), value));
+}
+
 /** Plain data passed through unchecked, but bounded in depth (and so free of cycles) and free of anything YAML cannot carry. */
-const term = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+const term = record(z.unknown()).superRefine((value, ctx) => {
   const problem = firstProblem(value, MAX_TERM_DEPTH);
   if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: problem.path });
 });
@@ -47,7 +61,7 @@ function firstProblem(value: unknown, limit: number): { path: PropertyKey[]; mes
   return undefined;
 }
 const quantity = z.union([z.string(), z.number()]);
-const stringMap = z.record(z.string(), z.string());
+const stringMap = record(z.string());
 const keyToPath = z.strictObject({ key: str, path: str, mode: z.number().int().optional() });
 const keyRef = z.strictObject({ name: str, key: str, optional: z.boolean().optional() });
 
@@ -104,9 +118,9 @@ const retry = z.strictObject({
 
 /** Fields every task and `defaults` may carry. */
 const common = {
-  env: z.record(z.string(), envValue).optional(),
+  env: record(envValue).optional(),
   envFrom: z.array(envFrom).optional(),
-  resources: z.strictObject({ requests: z.record(z.string(), quantity).optional(), limits: z.record(z.string(), quantity).optional() }).optional(),
+  resources: z.strictObject({ requests: record(quantity).optional(), limits: record(quantity).optional() }).optional(),
   volumes: z.array(volumeSchema).optional(),
   workingDir: str.optional(),
   imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
@@ -198,7 +212,7 @@ export const pipelineOptionsSchema = z.strictObject({
   namespace: str.optional(),
   description: str.optional(),
   serviceAccountName: str.optional(),
-  parameters: z.record(z.string(), parameter).optional(),
+  parameters: record(parameter).optional(),
   defaults: taskDefaultsSchema.optional(),
   labels: stringMap.optional(),
   annotations: stringMap.optional(),
