@@ -97,4 +97,24 @@ describe("annotation size", () => {
     expect(d!.message).toMatch(/^task "report": its annotations, Gantry's included, are \d+ bytes; Kubernetes refuses objects whose annotations pass 262144 bytes/);
     expect((await run(withOwner(200_000), "argo")).ok).toBe(true);
   });
+
+  it("GANTRY2012 counts the pipeline description, which Argo reads from an annotation; the jobs target does not write it there (review finding)", async () => {
+    const described = (n: number) => `import { pipeline } from "gantry";
+export default pipeline("etl", { namespace: "data", description: "${"d".repeat(n)}" }, (p) => {
+  p.task("report", { image: "busybox:1.36" });
+});
+`;
+    const compileIt = (n: number, target: Target) => compile({ cwd: tempProject({ "p.ts": described(n) }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r1" } });
+    const big = await compileIt(270_000, "argo");
+    expect(big.ok).toBe(false);
+    expect(big.pipelines).toEqual([]);
+    const found = big.diagnostics.filter((x) => x.code === "GANTRY2012");
+    expect(found).toHaveLength(1);
+    expect(found[0]!.span?.line).toBe(2);
+    expect(found[0]!.message).toMatch(/^pipeline "etl" \(with its description, which Argo reads from an annotation\): its annotations, Gantry's included, are \d+ bytes/);
+    const fits = await compileIt(200_000, "argo");
+    expect(fits.ok).toBe(true);
+    expect((fits.pipelines[0]!.objects[0] as Json).metadata.annotations["workflows.argoproj.io/description"]).toHaveLength(200_000);
+    expect((await compileIt(270_000, "jobs")).diagnostics.filter((x) => x.code === "GANTRY2012")).toEqual([]);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type { Plan } from "../../phases/4-lower/index.js";
-import { sortKeys } from "../../phases/4-lower/index.js";
+import { annotationSizeProblem, sortKeys } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
@@ -76,6 +76,8 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
 
   const description = pipeline.description;
   const annotations = sortKeys({ ...plan.annotations, ...(description && { "workflows.argoproj.io/description": description }) });
+  const tooLarge = description ? annotationSizeProblem(annotations, `pipeline "${pipeline.name}" (with its description, which Argo reads from an annotation)`, pipeline.source) : undefined;
+  if (tooLarge) return { objects: [], diagnostics: [...diagnostics, tooLarge] };
   const metadata = (nameField: "name" | "generateName") => ({
     [nameField]: nameField === "name" ? pipeline.name : `${pipeline.name}-`,
     namespace: pipeline.namespace,

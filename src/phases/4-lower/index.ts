@@ -5,3 +5,4 @@ export { evaluate, topologicalOrder, type Evaluation, type Outcome, type TaskSta
 export { effectiveRetry, isRetried, type AttemptEnd } from "./retry.js";
 export { canonicalJson, pipelineHash, scopeChains } from "./metadata.js";
 export { METRIC_NAMES, runMetrics, taskMetrics, type MetricSpec } from "./metrics.js";
+export { annotationSizeProblem } from "./metadata-checks.js";

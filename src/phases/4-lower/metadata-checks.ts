@@ -30,25 +30,26 @@ export function checkReservedLabels(pipeline: IR.Pipeline, reserved: ReadonlySet
 const MAX_ANNOTATION_BYTES = 256 * 1024;
 
 export function checkAnnotationSizes(plan: Plan): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const check = (annotations: Record<string, string>, owner: string, source: IR.SourceRef) => {
-    // Every task of every pipeline passes here: count UTF-16 units first (at most 3 UTF-8 bytes
-    // each), and bytes only for the rare object that could be over.
-    let units = 0;
-    for (const k in annotations) units += k.length + annotations[k]!.length;
-    if (units * 3 <= MAX_ANNOTATION_BYTES) return;
-    let bytes = 0;
-    for (const k in annotations) bytes += Buffer.byteLength(k) + Buffer.byteLength(annotations[k]!);
-    if (bytes <= MAX_ANNOTATION_BYTES) return;
-    out.push({
-      code: "GANTRY2012",
-      severity: "error",
-      message: `${owner}: its annotations, Gantry's included, are ${bytes} bytes; Kubernetes refuses objects whose annotations pass ${MAX_ANNOTATION_BYTES} bytes (256 KiB)`,
-      span: { file: source.file, line: source.line, column: source.column },
-      hint: "Annotations are for short metadata: keep large text (owner, team, descriptions) in a ConfigMap or a linked document.",
-    });
+  const problems = [annotationSizeProblem(plan.annotations, `pipeline "${plan.pipeline.name}"`, plan.pipeline.source)];
+  for (const p of plan.tasks) problems.push(annotationSizeProblem(p.annotations, `task "${p.task.name}"`, p.task.source));
+  return problems.filter((d) => d !== undefined);
+}
+
+/** GANTRY2012 when `annotations` pass the limit; backends check again after adding their own (Argo's description). */
+export function annotationSizeProblem(annotations: Record<string, string>, owner: string, source: IR.SourceRef): Diagnostic | undefined {
+  // Every task of every pipeline passes here: count UTF-16 units first (at most 3 UTF-8 bytes
+  // each), and bytes only for the rare object that could be over.
+  let units = 0;
+  for (const k in annotations) units += k.length + annotations[k]!.length;
+  if (units * 3 <= MAX_ANNOTATION_BYTES) return undefined;
+  let bytes = 0;
+  for (const k in annotations) bytes += Buffer.byteLength(k) + Buffer.byteLength(annotations[k]!);
+  if (bytes <= MAX_ANNOTATION_BYTES) return undefined;
+  return {
+    code: "GANTRY2012",
+    severity: "error",
+    message: `${owner}: its annotations, Gantry's included, are ${bytes} bytes; Kubernetes refuses objects whose annotations pass ${MAX_ANNOTATION_BYTES} bytes (256 KiB)`,
+    span: { file: source.file, line: source.line, column: source.column },
+    hint: "Annotations are for short metadata: keep large text (owner, team, descriptions) in a ConfigMap or a linked document.",
   };
-  check(plan.annotations, `pipeline "${plan.pipeline.name}"`, plan.pipeline.source);
-  for (const p of plan.tasks) check(p.annotations, `task "${p.task.name}"`, p.task.source);
-  return out;
 }
