@@ -241,6 +241,13 @@ describe("jobs target: objects", () => {
     const r = await jobs(src(`  p.task("a", { image: "busybox:1.36", retry: { limit: 2, backoff: { duration: "30s", factor: 2 } } });`));
     expect(r.codes).toEqual(["warning GANTRY4013"]);
     expect(r.job("a").spec.backoffLimit).toBe(2);
+    // From defaults.retry: once for every task that inherits it, not once per task.
+    const inherited = await jobs(
+      `import { pipeline } from "gantry";\nexport default pipeline("etl", { defaults: { retry: { limit: 2, backoff: { duration: "30s" } } } }, (p) => {\n${["a", "b", "c"].map((n) => `  p.task("${n}", { image: "busybox:1.36" });`).join("\n")}\n});\n`,
+    );
+    expect(inherited.r.diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message}`)).toEqual([
+      'GANTRY4013 3 the jobs target cannot honour the retry backoff of tasks "a", "b" and "c": the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts',
+    ]);
   });
 
   it("--gitops argocd: hooks in waves by DAG depth; teardowns, finally and status after the sync; GANTRY4014 where hooks fall short", async () => {

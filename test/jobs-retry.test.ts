@@ -110,6 +110,6 @@ export default pipeline("etl", {}, (p) => {
     expect(r.diagnostics.map((d) => `${d.severity} ${d.code} ${d.span?.line}`)).toEqual(["warning GANTRY4017 4"]);
     const jobs = r.pipelines[0]!.objects.filter((o) => o.kind === "Job") as { spec: { activeDeadlineSeconds?: number } }[];
     expect(jobs.map((j) => j.spec.activeDeadlineSeconds)).toEqual([3600, undefined, undefined]);
-    expect(retryCapabilities({ name: "x", retry: undefined, source: { file: "p.ts", line: 1, column: 1 } } as unknown as IR.Task, true)).toEqual([]);
+    expect(retryCapabilities([{ name: "x", retry: undefined, source: { file: "p.ts", line: 1, column: 1 } } as unknown as IR.Task], () => true)).toEqual([]);
   });
 });

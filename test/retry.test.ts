@@ -241,6 +241,16 @@ describe("Argo mapping", () => {
     expect(r.diagnostics[0]!.hint).toMatch(/Use 1 or 2/);
   });
 
+  it("GANTRY4030 from defaults.retry: one error for the tasks that inherit it, not one per task; a task with its own factor is its own finding", async () => {
+    const tasks = ["a", "b", "c", "d", "e", "f", "g"].map((n) => `  p.task("${n}", { image: "x" });`).join("\n");
+    const src = source("{ defaults: { retry: { limit: 2, backoff: { duration: \"10s\", factor: 1.5 } } } }", `${tasks}\n  p.task("h", { image: "x", retry: { backoff: { duration: "10s", factor: 2.5 } } });`);
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message}`)).toEqual([
+      `error GANTRY4030 ${loc("main.ts", src, '"a"')} tasks "a", "b", "c", "d", "e" and 2 more: Argo needs a whole-number retry.backoff.factor, not 1.5`,
+      `error GANTRY4030 ${loc("main.ts", src, '"h"')} task "h": Argo needs a whole-number retry.backoff.factor, not 2.5`,
+    ]);
+  });
+
   it("GANTRY4031: maxDuration also stops the running attempt on Argo; not when totalTimeout is earlier or retries are off", async () => {
     const src = source(
       "{}",
@@ -250,10 +260,12 @@ describe("Argo mapping", () => {
     expect(r.ok).toBe(true);
     expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
       `warning GANTRY4031 ${loc("main.ts", src, '"a"')}`,
-      `warning GANTRY4031 ${loc("main.ts", src, '"b"')}`,
       `warning GANTRY2036 ${loc("main.ts", src, '"2h"')}`,
     ]);
-    expect(r.diagnostics[0]!.message).toBe('task "a": on Argo, an attempt still running when retry.backoff.maxDuration (30m) has passed is stopped, not only further retries');
+    // One finding, once, naming every task it is about (at the first one).
+    expect(r.diagnostics[0]!.message).toBe('tasks "a" and "b": on Argo, an attempt still running when retry.backoff.maxDuration (30m) has passed is stopped, not only further retries');
+    const one = await compileFiles({ "main.ts": source("{}", '  p.task("a", { image: "x", retry: { limit: 2, backoff: { duration: "10s", maxDuration: "30m" } } });') });
+    expect(one.diagnostics[0]!.message).toBe('task "a": on Argo, an attempt still running when retry.backoff.maxDuration (30m) has passed is stopped, not only further retries');
   });
 });
 

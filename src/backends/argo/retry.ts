@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
+import { oncePerFinding } from "../common/once-per-finding.js";
 
 const RETRY_POLICY = { failure: "OnFailure", error: "OnError", transient: "OnTransientError", any: "Always" } as const;
 
@@ -59,8 +60,10 @@ export function retryExpression(retry: IR.Retry): string | undefined {
   return retry.on === "failure" ? filter : `lastRetry.status == 'Error' || ${filter}`;
 }
 
-/** GANTRY4030/4031: retry settings Argo cannot honour as the pipeline states them. */
-export function retryDiagnostics(task: IR.Task): Diagnostic[] {
+/** GANTRY4030/4031: retry settings Argo cannot honour as the pipeline states them (see oncePerFinding). */
+export const retryDiagnostics = (tasks: readonly IR.Task[]): Diagnostic[] => oncePerFinding(tasks, taskRetryDiagnostics);
+
+function taskRetryDiagnostics(task: IR.Task, subject: string): Diagnostic[] {
   const retry = task.retry;
   if (!retry || retry.limit === 0) return [];
   const span = { file: task.source.file, line: task.source.line, column: task.source.column };
@@ -70,7 +73,7 @@ export function retryDiagnostics(task: IR.Task): Diagnostic[] {
     out.push({
       code: "GANTRY4030",
       severity: "error",
-      message: `task "${task.name}": Argo needs a whole-number retry.backoff.factor, not ${factor}`,
+      message: `${subject}: Argo needs a whole-number retry.backoff.factor, not ${factor}`,
       span,
       hint: `Use ${Math.floor(factor)} or ${Math.ceil(factor)}; Argo fails the workflow when it first retries with a fractional factor.`,
     });
@@ -80,7 +83,7 @@ export function retryDiagnostics(task: IR.Task): Diagnostic[] {
     out.push({
       code: "GANTRY4031",
       severity: "warning",
-      message: `task "${task.name}": on Argo, an attempt still running when retry.backoff.maxDuration (${goDuration(max)}) has passed is stopped, not only further retries`,
+      message: `${subject}: on Argo, an attempt still running when retry.backoff.maxDuration (${goDuration(max)}) has passed is stopped, not only further retries`,
       span,
       hint: "Argo uses maxDuration as the later attempts' deadline too. Write it as retry.totalTimeout if a deadline for all attempts is what you want.",
     });

@@ -37,7 +37,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (pipeline.tasks.length > MAX_TASKS) {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
-  for (const task of pipeline.tasks) diagnostics.push(...retryDiagnostics(task));
+  diagnostics.push(...retryDiagnostics(pipeline.tasks));
   const teardowns = pipeline.tasks.filter((t) => t.role === "teardown");
   const teardown = teardowns[0];
   if (teardown) {

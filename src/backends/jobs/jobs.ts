@@ -121,6 +121,8 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
   if (hooks) argoCdCaveats(pipeline, diagnostics);
 
   const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, p.annotations, p.startsWhen));
+  const waits = new Map(plan.tasks.map((p, i) => [p.task, built[i]!.waits]));
+  diagnostics.push(...retryCapabilities([...waits.keys()], (t) => waits.get(t) === true));
   const jobs: JobParts[] = [...built, statusJob(ctx)];
   if (diagnostics.some((d) => d.severity === "error")) return [];
 
@@ -269,7 +271,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
     });
   }
   const labels = sortKeys({ ...taskLabels, ...ctx.runLabels });
-  ctx.diagnostics.push(...retryCapabilities(declared, waits), ...reservedNames(declared));
+  ctx.diagnostics.push(...reservedNames(declared));
   // After a wait that timed out, a teardown still runs if one of its setups succeeded, a finally
   // task always (DESIGN §5 rule 7); other tasks give up.
   const timeoutWhen = cleanupRunsWhen(task);

@@ -7,6 +7,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
+import { oncePerFinding } from "../common/once-per-finding.js";
 import { SHIM_EXIT } from "./runtime.js";
 
 export type PolicyRule =
@@ -50,8 +51,12 @@ export function mainContainerRules(retry: IR.Retry | undefined): PolicyRule[] {
   ];
 }
 
-/** What the Job controller cannot do for this task's policy. */
-export function retryCapabilities(task: IR.Task, waits: boolean): Diagnostic[] {
+/** What the Job controller cannot do for the tasks' policies (see oncePerFinding); `waits`: whether a task's pod waits for upstream tasks. */
+export function retryCapabilities(tasks: readonly IR.Task[], waits: (task: IR.Task) => boolean): Diagnostic[] {
+  return oncePerFinding(tasks, (task, subject) => taskRetryCapabilities(task, subject, waits(task)));
+}
+
+function taskRetryCapabilities(task: IR.Task, subject: string, waits: boolean): Diagnostic[] {
   const retry = task.retry;
   if (!retry) return [];
   const span = { file: task.source.file, line: task.source.line, column: task.source.column };
@@ -60,7 +65,7 @@ export function retryCapabilities(task: IR.Task, waits: boolean): Diagnostic[] {
     out.push({
       code: "GANTRY4013",
       severity: "warning",
-      message: `the jobs target cannot honour the retry backoff of task "${task.name}": the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts`,
+      message: `the jobs target cannot honour the retry backoff of ${subject}: the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts`,
       span,
       hint: "Drop `backoff` for this target, or compile for --target argo where it is honoured.",
     });
@@ -69,7 +74,7 @@ export function retryCapabilities(task: IR.Task, waits: boolean): Diagnostic[] {
     out.push({
       code: "GANTRY4017",
       severity: "warning",
-      message: `the jobs target cannot enforce the total timeout of task "${task.name}": its Job exists (and a Job deadline would run) while it waits for its upstream tasks`,
+      message: `the jobs target cannot enforce the total timeout of ${subject}: a task's Job exists (and a Job deadline would run) while it waits for its upstream tasks`,
       span,
       hint: "Each attempt's `timeout` is enforced; the total timeout is enforced only for tasks that wait for nothing.",
     });
