@@ -32,6 +32,19 @@ function podLabels(objects: Json[]): Record<string, Json> {
 }
 
 describe("labels Gantry owns", () => {
+  it("a reserved label in defaults.labels: one GANTRY2028 naming the tasks it reaches, at the first", async () => {
+    const src = `import { pipeline } from "gantry";
+export default pipeline("etl", { defaults: { labels: { "gantry.dev/role": "batch", tier: "gold" } } }, (p) => {
+${["a", "b", "c", "d", "e", "f"].map((n) => `  p.task("${n}", { image: "busybox:1.36" });`).join("\n")}
+});
+`;
+    const r = await run(src, "argo");
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message}`)).toEqual([
+      'GANTRY2028 3 tasks "a", "b", "c", "d", "e" and 1 more: label "gantry.dev/role" is Gantry\'s own, so its value "batch" is not used',
+    ]);
+  });
+
   it.each(["argo", "jobs"] as const)("%s: a scope label outside any scope and a pipeline's task/role/run labels are left out, with GANTRY2028 where written", async (target) => {
     const r = await run(source(`{ "gantry.dev/task": "t", "gantry.dev/run": "mine", tier: "gold" }`, `{ "gantry.dev/scope": "s", "gantry.dev/role": "x", "app.kubernetes.io/name": "mine" }`), target);
     expect(r.ok).toBe(true);

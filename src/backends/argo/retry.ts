@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { oncePerFinding } from "../common/once-per-finding.js";
+import { oncePerFinding } from "../../diagnostics/once-per-finding.js";
 
 const RETRY_POLICY = { failure: "OnFailure", error: "OnError", transient: "OnTransientError", any: "Always" } as const;
 

@@ -7,7 +7,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { oncePerFinding } from "../common/once-per-finding.js";
+import { oncePerFinding } from "../../diagnostics/once-per-finding.js";
 import { SHIM_EXIT } from "./runtime.js";
 
 export type PolicyRule =

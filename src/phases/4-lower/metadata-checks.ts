@@ -4,12 +4,13 @@
  * than drop them silently; and annotations past Kubernetes' size limit.
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
+import { oncePerFinding } from "../../diagnostics/once-per-finding.js";
 import type * as IR from "../../ir/index.js";
 import type { Plan } from "./plan.js";
 
 export function checkReservedLabels(pipeline: IR.Pipeline, reserved: ReadonlySet<string>): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const report = (labels: Record<string, string>, owner: string, source: IR.SourceRef) => {
+  const report = (labels: Record<string, string>, owner: string, source: IR.SourceRef): Diagnostic[] => {
+    const out: Diagnostic[] = [];
     for (const key in labels) {
       if (!reserved.has(key)) continue;
       out.push({
@@ -20,10 +21,10 @@ export function checkReservedLabels(pipeline: IR.Pipeline, reserved: ReadonlySet
         hint: "Gantry sets this label itself (or leaves it out where it does not apply), and selectors rely on it; use a key of your own.",
       });
     }
+    return out;
   };
-  report(pipeline.labels, `pipeline "${pipeline.name}"`, pipeline.source);
-  for (const t of pipeline.tasks) report(t.pod.labels, `task "${t.name}"`, t.source);
-  return out;
+  // A label in defaults.labels reaches every task: one warning naming them.
+  return [...report(pipeline.labels, `pipeline "${pipeline.name}"`, pipeline.source), ...oncePerFinding(pipeline.tasks, (t, subject) => report(t.pod.labels, subject, t.source))];
 }
 
 /** The API server refuses an object whose annotations (keys and values) pass 256 KiB. */

@@ -2,8 +2,7 @@
  * Diagnostics about tasks, one per distinct finding rather than one per task: a retry policy from
  * `defaults` reaches every task, and twenty copies of one warning bury the rest.
  */
-import type { Diagnostic } from "../../diagnostics/index.js";
-import type * as IR from "../../ir/index.js";
+import type { Diagnostic } from "./index.js";
 
 const SUBJECT = "\u0000subject\u0000";
 const NAMED = 5;
@@ -13,7 +12,7 @@ const NAMED = 5;
  * one about `task "a"` or `tasks "a", "b" and "c"` (the first five, then "and N more"), at the
  * first task's span. Order: by first appearance.
  */
-export function oncePerFinding(tasks: readonly IR.Task[], build: (task: IR.Task, subject: string) => Diagnostic[]): Diagnostic[] {
+export function oncePerFinding<T extends { name: string }>(tasks: readonly T[], build: (task: T, subject: string) => Diagnostic[]): Diagnostic[] {
   const groups = new Map<string, { first: Diagnostic; names: string[] }>();
   for (const task of tasks) {
     for (const d of build(task, SUBJECT)) {
