@@ -338,6 +338,25 @@ export { renamed as other };
     expect(r.pipelines.map((p) => p.name)).toEqual(["in-array", "renamed", "via-default"]);
   });
 
+  it("a bare pipeline(...) statement runs its body when the module loads: a body that changes a module value or throws is an error, as for a bound one (review finding)", async () => {
+    const source = `import { pipeline } from "gantry";
+const CFG = { image: "busybox:1.0" };
+const registry = ["a"];
+function reg() { registry.push("b"); }
+pipeline("side", {}, (p) => { CFG.image = "evil:latest"; p.task("x", { image: "a" }); });
+pipeline("side2", {}, () => { reg(); });
+pipeline("side3", {}, () => { throw new Error("boom"); });
+export default pipeline("c", {}, (p) => { p.task("t", { image: "busybox", args: [CFG.image, ...registry] }); });
+`;
+    const r = await compileFiles({ "main.ts": source });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.filter((d) => d.severity === "error").map(where)).toEqual([
+      `GANTRY1104 ${loc("main.ts", source, "registry.push")}`,
+      `GANTRY1104 ${loc("main.ts", source, "CFG.image =")}`,
+      `GANTRY1113 ${loc("main.ts", source, "throw new")}`,
+    ]);
+  });
+
   it("pipelines held inside an exported object or nested arrays are warning GANTRY1120 at the export, naming where; one also exported directly is not (from dogfooding)", async () => {
     const source = `import { pipeline } from "gantry";
 const make = (r: string) => pipeline(\`sync-\${r}\`, {}, (p) => { p.task("t", { image: "x", args: [r] }); });

@@ -855,7 +855,7 @@ const DECLARATIONS = new Set([
  * touches the module's own values (`xs.push(4)`, `n = 2`, `register(config)`) would make the values
  * Gantry reads differ from the module's when executed: an error. Any other statement (writing a
  * file, `process.exit()`, an endless loop) cannot change what Gantry reads: a warning that it is
- * not run. A bare `pipeline(...)` call is left to the "not exported" warning.
+ * not run. A bare `pipeline(...)` call is evaluated, body and all, and left to the "not exported" warning.
  */
 function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
   record.file.statements.forEach((statement, index) => {
@@ -876,7 +876,13 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         // Evaluated, so it is reported (a reassignment, a change of a frozen value, a built-in, an
         // undeclared name), except a setting of the process (`process.exitCode = 1`): a warning below.
         if (isAssignment(e) && !setsProcess(e, record)) ev.evaluate(e, record.scope);
-        if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) return;
+        // A bare `pipeline(...)` runs its body when the module loads, as an exported one does: run
+        // it in its place, so a body that changes a module value or throws is reported (the
+        // pipeline itself is only warned about as not exported).
+        if (ts.isCallExpression(e) && calleeIs(e, dslModule.pipeline as Function, record, ev)) {
+          record.running(index, 0, () => ev.evaluate(e, record.scope));
+          return;
+        }
       }
       // In its place in the module: reading a `const` declared below it fails as in a run (GANTRY1109).
       let result: ReturnType<Evaluator["speculate"]> | undefined;
