@@ -9,7 +9,7 @@ import type { CompiledPipeline, CompileOptions } from "./compile.js";
 import { hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
-import { headerFor, objectKey, toYaml } from "./output/yaml.js";
+import { headerFor, objectKey, toYaml, UnwritableString } from "./output/yaml.js";
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
 import { Analyzer, cycleDiagnostics, type ImportGraph } from "./phases/2-analyze/index.js";
 import { duplicateName, validate } from "./phases/3-validate/index.js";
@@ -210,7 +210,9 @@ function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostic
   diagnostics.push(...emitted.diagnostics);
   if (emitted.objects.length === 0) return undefined;
   const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
-  const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml: toYaml(emitted.objects, headerFor(ir.source.file, ir.source.madeIn)), ...metadata };
+  const yaml = manifestYaml(emitted.objects, ir, diagnostics);
+  if (yaml === undefined) return undefined;
+  const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml, ...metadata };
   return { pipeline: compiledPipeline(compiled, ir, options), objects: emitted.objects.flatMap(objectId) };
 }
 
@@ -218,6 +220,23 @@ function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostic
 function objectId(o: Record<string, unknown>): string[] {
   const m = o["metadata"] as { name?: string; namespace?: string } | undefined;
   return m?.name === undefined ? [] : [objectKey(String(o["kind"]), m.namespace, m.name)];
+}
+
+/** The manifest's text, or undefined (with GANTRY2001) when a string in it cannot be written. */
+function manifestYaml(objects: readonly Record<string, unknown>[], ir: IR.Pipeline, diagnostics: Diagnostic[]): string | undefined {
+  try {
+    return toYaml(objects, headerFor(ir.source.file, ir.source.madeIn));
+  } catch (e) {
+    if (!(e instanceof UnwritableString)) throw e;
+    diagnostics.push({
+      code: "GANTRY2001",
+      severity: "error",
+      message: `pipeline "${ir.name}": the string ${JSON.stringify(e.value.length > 80 ? `${e.value.slice(0, 80)}...` : e.value)} holds a lone UTF-16 surrogate (half of a character), which a UTF-8 manifest cannot hold`,
+      span: { file: ir.source.file, line: ir.source.line, column: ir.source.column },
+      hint: "Check how the string was built: slicing a string in the middle of an emoji or other character outside the Basic Multilingual Plane leaves half of it.",
+    });
+    return undefined;
+  }
 }
 
 /** What a caller gets for an emitted pipeline, or one the compile cache kept (`ir` only when the options keep it). */

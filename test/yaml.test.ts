@@ -4,6 +4,9 @@
  * examples and on random documents. And what it writes must read back the same in YAML 1.1 (go-yaml
  * v2 under sigs.k8s.io/yaml, PyYAML, `yaml` in 1.1 mode) as in YAML 1.2.
  */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import { documentYaml, isPlainKey, isPlainValue, manifestObjects, objectKey, prune, YAML_OPTIONS, yaml11NonString } from "../src/output/yaml.js";
@@ -248,6 +251,39 @@ export default pipeline("yaml-keys", { parameters: { confirm: { default: "yes" }
       }
       expect(r.stdout, target).toMatch(/\n +"on": "yes"\n/);
     }
+  });
+});
+
+describe("characters YAML 1.1 readers refuse or read as line breaks (review finding)", () => {
+  // libyaml and go-yaml accept only these in a stream (yaml_parser_update_buffer / reader.go).
+  const LIBYAML_PRINTABLE = /^[\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u;
+  const AWKWARD = ["a\x7fb", "x\x85y", "l\u2028m\u2029n", "bom\ufeff", "nc\ufffe\uffff", "c1\x80\x9f", "mixed 😀 \x01 \"q\" \\ \x7f", "multi\nline\x7f", "\x7f", " \u2028 "];
+
+  it("are escaped in one double-quoted line, as values and keys, and read back exactly in YAML 1.2 and 1.1; emoji stay as they are", () => {
+    for (const s of AWKWARD) {
+      const doc = { [s]: s, list: [s], nested: { inner: s } };
+      const text = documentYaml(doc);
+      expect(text, JSON.stringify(s)).toMatch(LIBYAML_PRINTABLE);
+      expect(text.replace(/\n$/, "").split("\n")).toHaveLength(5);
+      expect(parse(text)).toEqual(doc);
+      expect(parse(text, { version: "1.1" })).toEqual(doc);
+    }
+    expect(documentYaml({ k: "emoji 😀" })).toBe("k: emoji 😀\n");
+  });
+
+  it.skipIf(spawnSync("python3", ["-c", "import yaml; yaml.CSafeLoader"]).status !== 0)("and read back exactly by libyaml (PyYAML's C loader)", () => {
+    const doc = { values: AWKWARD, keyed: Object.fromEntries(AWKWARD.map((s, i) => [s, i])) };
+    const r = spawnSync("python3", ["-c", "import sys, json, yaml; print(json.dumps(yaml.load(sys.stdin.read(), Loader=yaml.CSafeLoader)))"], { input: documentYaml(doc), encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual(doc);
+  });
+
+  it("a lone surrogate cannot be written in UTF-8: GANTRY2001 at the pipeline, nothing emitted", async () => {
+    const cwd = tempProject({ "p.ts": 'import { pipeline } from "gantry";\nexport default pipeline("half", {}, (p) => {\n  p.task("t", { image: "busybox:1.36", args: ["😀".slice(0, 1)] });\n});\n' });
+    const r = gantry(["compile", "p.ts", "--out", "out"], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('p.ts:2:25: error GANTRY2001: pipeline "half": the string "\\ud83d" holds a lone UTF-16 surrogate');
+    expect(fs.existsSync(path.join(cwd, "out"))).toBe(false);
   });
 });
 

@@ -5,7 +5,8 @@
  * The block structure (maps, sequences, indentation) is written here because the `yaml` library's
  * document model dominated compile time (DESIGN §6: compiling should cost about a parse). Every
  * scalar and key is still rendered by `yaml` itself, so quoting and block scalars follow the
- * library exactly; a test checks the whole output against `yaml.stringify` byte for byte.
+ * library exactly (a test checks the whole output against `yaml.stringify` byte for byte), except
+ * strings with characters the library leaves raw that YAML 1.1 readers refuse (`escapedString`).
  *
  * The output is YAML 1.2, but much of the tooling that reads manifests is YAML 1.1: Kubernetes'
  * sigs.k8s.io/yaml is go-yaml v2, which reads plain `yes`, `on`, `y`, `1_000`, `0b101` or `0x1F`
@@ -93,16 +94,43 @@ const renderNestedKey = memoize((k: string) => stringify({ k: { [k]: 0 } }, YAML
  * block scalar's indentation indicator is relative, then re-indented for where it goes.
  */
 function scalar(value: string | number | boolean | null, indent: string): string {
-  if (typeof value === "string" && isPlainValue(value)) return value;
+  if (typeof value === "string") {
+    if (isPlainValue(value)) return value;
+    if (NOT_YAML_PRINTABLE.test(value)) return escapedString(value);
+  }
   const text = renderScalar(value);
   return text.includes("\n") ? text.replace(/\n(?=.)/g, `\n${indent}`) : text;
 }
 
 function key(k: string, indent: string): string {
-  const text = isPlainKey(k) ? k : indent === "" ? topLevelKey(k) : renderNestedKey(k);
+  const text = isPlainKey(k) ? k : NOT_YAML_PRINTABLE.test(k) ? escapedString(k) : indent === "" ? topLevelKey(k) : renderNestedKey(k);
   // Longer keys are written as explicit `? key` entries, which only the library lays out.
   if (text.length > MAX_IMPLICIT_KEY) throw new LongKey();
   return text;
+}
+
+/**
+ * Characters `yaml` writes raw (even inside double quotes) that YAML 1.1 readers refuse or misread:
+ * libyaml and go-yaml (kubectl, kustomize, Argo CD) allow only printable characters in a stream
+ * (not DEL, the C1 controls, U+FFFE or U+FFFF), read NEL, U+2028 and U+2029 as line breaks, and a
+ * U+FEFF as a byte order mark; and a lone UTF-16 surrogate, which no UTF-8 file can hold.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NOT_YAML_PRINTABLE = new RegExp(`[\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ufffe\\uffff]|${LONE_SURROGATE.source}`);
+const ESCAPES: Record<string, string> = { "\0": "\\0", "\x07": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\x1b": "\\e", '"': '\\"', "\\": "\\\\", "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P" };
+
+/** A string holding a lone surrogate: it cannot be written as UTF-8, so the compile reports it (batch.ts). */
+export class UnwritableString extends Error {
+  constructor(readonly value: string) {
+    super("a string holds a lone UTF-16 surrogate");
+  }
+}
+
+/** `s` as one double-quoted line in which everything outside printable ASCII and Unicode is escaped. */
+function escapedString(s: string): string {
+  if (LONE_SURROGATE.test(s)) throw new UnwritableString(s);
+  // A pair of surrogates is one printable character, written as it is.
+  return `"${s.replace(/[\x00-\x1f"\\\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => ESCAPES[c] ?? `\\${c.charCodeAt(0) < 0x100 ? "x" : "u"}${c.charCodeAt(0).toString(16).toUpperCase().padStart(c.charCodeAt(0) < 0x100 ? 2 : 4, "0")}`)}"`;
 }
 
 /** YAML's limit for an implicit key (`yaml` switches to an explicit `? key` past it). */
