@@ -15,7 +15,7 @@ import { createSourceProgram } from "../src/phases/1-parse/index.js";
 import { boundNames } from "../src/phases/2-analyze/syntax.js";
 import { PipelineDefinition } from "../src/dsl/pipeline.js";
 import type * as IR from "../src/ir/index.js";
-import { tempProject } from "./support/cli.js";
+import { gantry, tempProject } from "./support/cli.js";
 import { compileFiles, loc, where, type Files } from "./support/positions.js";
 
 
@@ -2207,6 +2207,29 @@ export default pipeline("types", {}, (p) => { p.task("t", { image: "x" }); });
     const main = `import { pipeline } from "gantry";\nimport "./side";\n${fib}const n = fib(27);\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "x", args: [String(n)] }); });\n`;
     const r = await compileFiles({ "main.ts": main, "side.ts": side }, ["main.ts"]);
     expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1113 ${loc("side.ts", side, "throw new Error")} the code throws here when the module runs: Error: side refuses to load`]);
+  });
+
+  it("statements nested thousands deep: never an internal error, and an unread declaration that changes a module value is never compiled silently (review finding)", () => {
+    // Where the stack runs out depends on the frames' sizes, so every depth must end in a coded error:
+    // the finding itself (GANTRY1100/1104), the stack (GANTRY1108) or the parser's limit (GANTRY1001).
+    const ifs = (n: number) => "if (true) ".repeat(n);
+    const shapes = {
+      topLevel: (n: number) => `const arr: number[] = [];\n${ifs(n)}arr.push(1);\n`,
+      unread: (n: number) => `const arr: string[] = ["a"];\nconst u = () => { ${ifs(n)}arr.push("b"); return 0; };\nconst v = u();\n`,
+    };
+    const files: Record<string, string> = {};
+    for (const [shape, make] of Object.entries(shapes)) {
+      for (const n of [1_000, 1_600, 2_500, 3_000, 3_500]) {
+        files[`${shape}${n}.ts`] = `import { pipeline } from "gantry";\n${make(n)}export default pipeline("${shape.toLowerCase()}${n}", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+      }
+    }
+    const cwd = tempProject(files);
+    for (const file of Object.keys(files)) {
+      const r = gantry(["compile", file, "--stdout"], cwd);
+      expect(r.stderr, file).not.toContain("internal error");
+      expect(r.code, file).toBe(1);
+      expect(r.stderr, file).toMatch(/error GANTRY(1100|1104|1108|1001):/);
+    }
   });
 
   it("GANTRY1001: a file TypeScript cannot parse (too deeply nested) or read, says why", async () => {

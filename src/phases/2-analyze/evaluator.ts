@@ -90,7 +90,12 @@ export class Evaluator {
   execute(node: ts.Statement, scope: Scope): Completion {
     const visit = statementVisitors[node.kind];
     if (!visit) throw unsupported(node);
-    return visit(node as never, scope, this);
+    try {
+      return visit(node as never, scope, this);
+    } catch (e) {
+      // Statements nested thousands deep (`if (a) if (b) ...`) use the stack as expressions do.
+      throw isStackOverflow(e) ? outOfStack(node, "this statement") : e;
+    }
   }
 
   /**

@@ -14,7 +14,7 @@ import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
 import type { SourceProgram } from "../1-parse/index.js";
 import { arrayIterators, dslModule, isDslSpecifier } from "./builtins.js";
-import { Poisoned, RunFailure, runFailsHere, StaticError, Thrown } from "./errors.js";
+import { isStackOverflow, outOfStack, Poisoned, RunFailure, runFailsHere, StaticError, Thrown } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
@@ -903,7 +903,8 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       if (result && !result.ran && result.first instanceof Thrown) throw result.first;
       ev.warn("GANTRY1121", statement, "this top-level statement is not run by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
     } catch (e) {
-      ev.recover(e);
+      // The checks above walk the statement's syntax recursively, as the parser built it.
+      ev.recover(isStackOverflow(e) ? outOfStack(statement, "this top-level statement") : e);
     }
   });
 }

@@ -7,7 +7,7 @@
  */
 import { ts } from "ts-morph";
 import { MUTATING_ARRAY_METHODS } from "./builtins.js";
-import { FixedValueChange, runFailsHere, StaticError } from "./errors.js";
+import { FixedValueChange, isStackOverflow, outOfStack, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import type { ModuleLoader, ModuleRecord } from "./modules.js";
 import { failedIn, readBinding } from "./scope.js";
@@ -28,7 +28,16 @@ export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loade
       const binding = record.scope.lookup(name);
       if (binding?.state !== "pending") continue;
       for (const code of runs) {
-        const change = mutationOfModuleValue(code, record.file, loader);
+        let change: ReturnType<typeof mutationOfModuleValue>;
+        try {
+          change = mutationOfModuleValue(code, record.file, loader);
+        } catch (e) {
+          // The scan walks the syntax recursively, as the parser built it (ifs nested thousands deep).
+          if (!isStackOverflow(e)) throw e;
+          ev.recover(outOfStack(code, "this declaration"));
+          reported.add(name);
+          break;
+        }
         if (!change) continue;
         // The syntax sees every branch, a run takes one: if the declaration, run, completes, it changed
         // nothing (module values are frozen: a change fails), so the change is in code a run does not
@@ -50,9 +59,10 @@ export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loade
  * does (`Evaluator.speculate`, so nothing it computes is kept), and reports what would make the
  * run differ: a check that throws (`const checked = assertUnique(TABLES)`: the module fails to
  * load), an operation JavaScript rejects, a change to a module value the syntax did not show
- * (handed inside another value, a rest parameter, a helper's condition that holds). Anything
- * Gantry cannot evaluate there (`const home = process.env.HOME`) stays silent, as before: no export
- * needs it. `skip`: names `reportUnreadMutations` reported already.
+ * (handed inside another value, a rest parameter, a helper's condition that holds), or a limit of
+ * the evaluation (GANTRY1108: past it, what the rest would change is unknown). Anything Gantry
+ * cannot evaluate there (`const home = process.env.HOME`) stays silent, as before: no export needs
+ * it. `skip`: names `reportUnreadMutations` reported already.
  */
 export function runUnreadDeclarations(record: ModuleRecord, ev: Evaluator, skip: ReadonlySet<string>): void {
   // One speculation for the module: a declaration that failed stays failed for the ones after it
@@ -71,6 +81,8 @@ export function runUnreadDeclarations(record: ModuleRecord, ev: Evaluator, skip:
         if (failedIn.get(first) !== binding) continue;
         if (runFailsHere(first)) ev.recover(first); // where the run fails, as for a declaration that is read
         else if (first instanceof FixedValueChange) ev.recover(unreadChange(runs[0]!, first, ev.modules));
+        // Past a limit (the stack, the step budget), Gantry cannot tell what the rest would change.
+        else if (first.code === "GANTRY1108") ev.recover(first);
       }
     }
   });
