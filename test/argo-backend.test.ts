@@ -35,6 +35,30 @@ export default pipeline("infra", {}, (p) => {
     expect(three.map((d) => [d.span?.line, d.message.replace(/.*\(/, "(")])).toEqual([[5, '(teardowns "drop-0", "drop-1" and "drop-2")']]);
   });
 
+  it("GANTRY4006: a task volume named or mounted like the executor's own (var-run-argo, tmp-dir-argo, argo-staging; /var/run/argo, /argo/staging) is an error on Argo, not on the jobs target (review finding)", async () => {
+    const withVolume = (volume: string) => `import { pipeline } from "gantry";
+export default pipeline("vols", {}, (p) => {
+  p.task("ok", { image: "busybox:1.36", volumes: [{ name: "argo-data", mountPath: "/var/run/argonaut", emptyDir: {} }] });
+  p.task("bad", { image: "busybox:1.36", volumes: [${volume}] });
+});
+`;
+    const run = async (volume: string, target: "argo" | "jobs" = "argo") => (await compile({ cwd: tempProject({ "p.ts": withVolume(volume) }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r" } })).diagnostics.map((d) => `${d.code} ${d.span?.line}`);
+    for (const volume of [
+      '{ name: "var-run-argo", mountPath: "/data", emptyDir: {} }',
+      '{ name: "tmp-dir-argo", mountPath: "/data", emptyDir: {} }',
+      '{ name: "argo-staging", mountPath: "/data", emptyDir: {} }',
+      '{ name: "x", mountPath: "/var/run/argo", emptyDir: {} }',
+      '{ name: "x", mountPath: "/var/run/argo/", emptyDir: {} }',
+      '{ name: "x", mountPath: "/argo/staging/inner", emptyDir: {} }',
+    ]) {
+      expect(await run(volume), volume).toEqual(["GANTRY4006 4"]);
+    }
+    const [message] = (await compile({ cwd: tempProject({ "p.ts": withVolume('{ name: "var-run-argo", mountPath: "/data", emptyDir: {} }') }), paths: ["p.ts"], target: "argo", kind: "auto" })).diagnostics.map((d) => d.message);
+    expect(message).toBe('volume "var-run-argo" of task "bad" (at /data) takes a name or path Argo\'s executor uses for its own volumes, so Argo could not create the task\'s pod');
+    expect(await run('{ name: "x", mountPath: "/var/run/argo", emptyDir: {} }', "jobs")).toEqual([]);
+    expect(await run('{ name: "y", mountPath: "/argo/stagingarea", emptyDir: {} }')).toEqual([]);
+  });
+
   it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
     const withTasks = (n: number) => `import { pipeline } from "gantry";
 export default pipeline("wide", {}, (p) => {

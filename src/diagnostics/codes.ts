@@ -272,6 +272,11 @@ export const codes = {
     title: "Target limit exceeded",
     explain: "Argo's CRDs accept at most 200 templates per workflow and 200 tasks per DAG. Split the pipeline.",
   },
+  GANTRY4006: {
+    title: "Volume takes a name or path Argo's executor uses",
+    explain:
+      "Argo's controller adds volumes to every workflow pod: `var-run-argo` mounted at /var/run/argo in every container (the emissary executor), `tmp-dir-argo` for its wait container, and for a script task `argo-staging` at /argo/staging. A task volume with one of those names, or mounted at or under those paths, makes the pod invalid or hides the executor's files, so the run would fail when Argo creates the pod. Rename or move it.",
+  },
   GANTRY4010: {
     title: "Two tasks would get the same Job name",
     explain:

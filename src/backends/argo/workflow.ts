@@ -10,6 +10,7 @@ import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from ".
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
 import { prometheusMetrics } from "./metrics.js";
+import { argoReservedVolumes } from "./reserved-volumes.js";
 import { retryDiagnostics } from "./retry.js";
 import { taskTemplate } from "./template.js";
 
@@ -37,7 +38,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (pipeline.tasks.length > MAX_TASKS) {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
-  diagnostics.push(...retryDiagnostics(pipeline.tasks));
+  diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes));
   const teardowns = pipeline.tasks.filter((t) => t.role === "teardown");
   const teardown = teardowns[0];
   if (teardown) {
