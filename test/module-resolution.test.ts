@@ -205,6 +205,20 @@ describe("tsconfig paths and baseUrl", () => {
     expect(r.diagnostics[0]!.hint).toContain('"*" of ./tsconfig.json maps it to "types/lodash"');
   });
 
+  it("a #name whose nearest package.json is not valid JSON is GANTRY1111 naming the file, as Node refuses it; an outer package.json is not used instead (review finding)", async () => {
+    const source = main(`import { IMAGE } from "#images";`);
+    const r = await compileFiles({
+      "package.json": JSON.stringify({ name: "outer", imports: { "#images": "./outer.ts" } }),
+      "outer.ts": `export const IMAGE = "outer:1";\n`,
+      "sub/package.json": `{ "name": "inner", "imports": { "#images": "./images.ts" }, }`,
+      "sub/images.ts": images,
+      "sub/main.ts": source,
+    }, ["sub/main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY1111 ${loc("sub/main.ts", source, '"#images"')}`]);
+    expect(r.diagnostics[0]!.message).toMatch(/^cannot resolve "#images": sub\/package\.json, whose "imports" decide it, is not valid JSON \(.+\)$/);
+    expect(r.pipelines).toEqual([]);
+  });
+
   it("a tsconfig TypeScript cannot read fully is named in the hint of a package import", async () => {
     const source = main(`import { IMAGE } from "@lib/images";`);
     const r = await compileFiles({ "tsconfig.json": `{ "extends": "./missing.json" }`, "lib/images.ts": images, "main.ts": source }, ["main.ts"]);

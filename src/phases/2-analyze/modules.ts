@@ -486,6 +486,9 @@ export class ModuleLoader {
     if (resolved.kind === "dsl") return this.dsl;
     if (resolved.kind === "package") throw new StaticError("GANTRY1103", at, `cannot import "${specifier}" at compile time`, this.packageHint(resolved));
     if (resolved.kind === "json") return this.jsonModule(resolved.file, specifier, at);
+    if (resolved.kind === "invalid-package-json") {
+      throw new StaticError("GANTRY1111", at, `cannot resolve "${specifier}": ${resolved.file}, whose "imports" decide it, is not valid JSON (${resolved.problem})`, "Node refuses to import through a package.json it cannot parse (ERR_INVALID_PACKAGE_CONFIG), and so does Gantry: fix the file.");
+    }
     const file = resolved.file;
     if (file) this.imported.add(file);
     const record = file && this.module(file);

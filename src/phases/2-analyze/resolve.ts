@@ -23,7 +23,9 @@ export type Resolution =
    * A package: never loaded. `config` is the tsconfig.json that was asked (none found: undefined);
    * `alias` when one of its `paths` patterns matched but led to no file.
    */
-  | { kind: "package"; config?: ConfigSummary; alias?: { pattern: string; tried: string[] } };
+  | { kind: "package"; config?: ConfigSummary; alias?: { pattern: string; tried: string[] } }
+  /** The nearest package.json, which decides a `#name`, is not valid JSON: Node refuses the import (ERR_INVALID_PACKAGE_CONFIG). */
+  | { kind: "invalid-package-json"; file: string; problem: string };
 
 /** The tsconfig.json a bare specifier was resolved with, for hints: its path from the working directory, and its first problem. */
 export interface ConfigSummary {
@@ -153,7 +155,9 @@ export class ModuleResolver {
     for (let d = dir; ; d = path.dirname(d)) {
       const file = path.join(d, "package.json");
       this.lookups.add(file);
-      const json = readJson(file);
+      const read = readJsonFile(file);
+      if (read && "problem" in read) return { kind: "invalid-package-json", file: this.relative(file), problem: read.problem };
+      const json = read?.value;
       if (json !== undefined) {
         const imports = (json as { imports?: unknown }).imports;
         if (!imports || typeof imports !== "object") return undefined;
@@ -294,10 +298,22 @@ export function isFile(p: string): boolean {
 
 /** A JSON file's value; undefined if it is missing or not valid JSON. */
 function readJson(file: string): unknown {
+  const read = readJsonFile(file);
+  return read && "value" in read ? read.value : undefined;
+}
+
+/** A JSON file's value, or why it is not JSON; undefined if it cannot be read (missing, a folder). */
+function readJsonFile(file: string): { value: unknown } | { problem: string } | undefined {
+  let text: string;
   try {
-    return JSON.parse(withoutBom(fs.readFileSync(file, "utf8"))) as unknown;
+    text = fs.readFileSync(file, "utf8");
   } catch {
     return undefined;
+  }
+  try {
+    return { value: JSON.parse(withoutBom(text)) as unknown };
+  } catch (e) {
+    return { problem: (e as Error).message };
   }
 }
 
