@@ -219,6 +219,37 @@ describe("tsconfig paths and baseUrl", () => {
     expect(r.pipelines).toEqual([]);
   });
 
+  it("a module reached through a symlinked folder is its real file: its imports resolve from there, and a link back to the importer is a cycle (review finding)", async () => {
+    const cwd = tempProject({
+      "shared/lib/b.ts": `import { W } from "../w.js";\nexport const B = W;\n`,
+      "shared/w.ts": `export const W = "shared-w";\n`,
+      "proj/w.ts": `export const W = "proj-w";\n`,
+      "proj/a.ts": main(`import { B } from "./lib/b.js";`, "`busybox:${B}`"),
+      "loop/a.ts": main(`import { IMAGE } from "./again/a.js";`),
+    });
+    fs.symlinkSync("../shared/lib", path.join(cwd, "proj/lib"));
+    fs.symlinkSync(".", path.join(cwd, "loop/again"));
+    const r = await compile({ cwd, paths: ["proj/a.ts"], target: "argo", kind: "auto" });
+    expect(r.diagnostics).toEqual([]);
+    // As Node runs it: lib/b.ts is shared/lib/b.ts, whose "../w.js" is shared/w.ts.
+    expect(r.pipelines[0]!.ir.tasks[0]!.image).toBe("busybox:shared-w");
+    const loop = await compile({ cwd, paths: ["loop/a.ts"], target: "argo", kind: "auto" });
+    // Once, not loaded again through each level of the link (loop/again/again/...).
+    expect(loop.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['GANTRY1111 module loop/a.ts has no export "IMAGE"', "GANTRY1110 import cycle: loop/a.ts -> loop/a.ts"]);
+  });
+
+  it("a project whose own folder is reached through a symlink keeps its paths in diagnostics and headers", async () => {
+    const real = tempProject({ "lib/images.ts": `export const IMAGE = "busybox:1.36";\nexport const BAD = process.env.X;\n`, "pipelines/a.ts": main(`import { IMAGE, BAD } from "../lib/images.js";`, "BAD ?? IMAGE") });
+    const link = `${real}-link`;
+    fs.symlinkSync(real, link);
+    try {
+      const r = await compile({ cwd: link, paths: ["pipelines"], target: "argo", kind: "auto" });
+      expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY1105 lib/images.ts:2"]);
+    } finally {
+      fs.rmSync(link);
+    }
+  });
+
   it("a tsconfig TypeScript cannot read fully is named in the hint of a package import", async () => {
     const source = main(`import { IMAGE } from "@lib/images";`);
     const r = await compileFiles({ "tsconfig.json": `{ "extends": "./missing.json" }`, "lib/images.ts": images, "main.ts": source }, ["main.ts"]);

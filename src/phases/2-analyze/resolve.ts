@@ -80,11 +80,16 @@ export class ModuleResolver {
    */
   readonly lookups = new Set<string>();
 
+  /** Canonical paths (`canonical`) by path asked about. */
+  private readonly canonicals = new Map<string, string>();
+  private realCwd: string | undefined;
+
   constructor(private readonly cwd: string) {}
 
   resolve(fromFile: string, specifier: string): Resolution {
     if (isDslSpecifier(specifier)) return { kind: "dsl" };
-    const dir = path.dirname(fromFile);
+    // As Node resolves a module's imports: from where its file really is, not from the link that led to it.
+    const dir = path.dirname(this.canonical(fromFile));
     // `#name` is a subpath import of the nearest package.json, so it depends on where it is written.
     if (!isPathSpecifier(specifier) && !specifier.startsWith("#")) {
       const mapping = this.mappingFor(dir);
@@ -99,8 +104,30 @@ export class ModuleResolver {
     let known = bySpecifier.get(specifier);
     if (!known) {
       known = specifier.startsWith("#") ? (this.subpathImport(dir, specifier) ?? this.resolveBare(this.mappingFor(dir), specifier)) : this.local(path.resolve(dir, specifier), /(^|\/)\.{0,2}$|\/$/.test(specifier));
+      if ((known.kind === "module" || known.kind === "json") && known.file !== undefined) known = { ...known, file: this.canonical(known.file) };
       bySpecifier.set(specifier, known);
     }
+    return known;
+  }
+
+  /**
+   * The path a module is known by: its real path (Node's identity of a module: one reached through a
+   * symlinked folder is the file it links to, loaded once, whose imports resolve from there),
+   * written under the working directory when it is inside it, so a project under a symlinked
+   * folder keeps its own paths. A path that does not exist is kept as it is.
+   */
+  canonical(file: string): string {
+    let known = this.canonicals.get(file);
+    if (known !== undefined) return known;
+    try {
+      const real = fs.realpathSync(file);
+      this.realCwd ??= fs.realpathSync(this.cwd);
+      const inside = path.relative(this.realCwd, real);
+      known = inside.startsWith("..") || path.isAbsolute(inside) ? real : path.join(this.cwd, inside);
+    } catch {
+      known = file;
+    }
+    this.canonicals.set(file, known);
     return known;
   }
 
