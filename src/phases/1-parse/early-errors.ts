@@ -82,7 +82,13 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         else params.set(id.text, id);
       }
     }
-    if (fn.body && isBlock(fn.body)) declareScope(fn.body.statements, "function", params);
+    if (fn.body && isBlock(fn.body)) {
+      declareScope(fn.body.statements, "function", params);
+      // Parameters with defaults, patterns or a rest are evaluated before the body could switch to strict mode.
+      const nonSimple = fn.parameters.some((p) => p.initializer || p.dotDotDotToken || !isIdentifier(p.name));
+      const strict = nonSimple && directives(fn.body).find((d) => d.text === "use strict" && d.getText(sf).length === 12);
+      if (strict) report(strict, "Illegal 'use strict' directive in function with non-simple parameter list");
+    }
   };
 
   // The walk's context, saved and restored around a subtree that changes it: one callback for
@@ -106,6 +112,23 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
     } catch (e) {
       report(node, /^Invalid flags/.test((e as Error).message) ? "Invalid regular expression flags" : (e as Error).message);
     }
+  };
+
+  /**
+   * What an assignment or `++`/`--` may change, after TypeScript's emit drops `as`, `!` and the like:
+   * a name other than `eval` or `arguments`, or a property read without `?.` anywhere in it.
+   */
+  const checkAssignmentTarget = (target: ts.Expression, message: string, pattern = false) => {
+    let t = target;
+    while (TRANSPARENT.has(t.kind)) t = (t as ts.ParenthesizedExpression).expression;
+    if (isIdentifier(t)) {
+      if (t.text === "eval" || t.text === "arguments") report(t, "Unexpected eval or arguments in strict mode");
+      return;
+    }
+    if ((t.kind === K.PropertyAccessExpression || t.kind === K.ElementAccessExpression) && !(t.flags & NodeFlags.OptionalChain)) return;
+    // A destructuring pattern (after `=` only), and a call, which V8 refuses only when it runs (web compatibility).
+    if ((pattern && (t.kind === K.ObjectLiteralExpression || t.kind === K.ArrayLiteralExpression)) || t.kind === K.CallExpression) return;
+    report(t, message);
   };
 
   const visit = (node: ts.Node): void => {
@@ -154,6 +177,22 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
           for (const id of bindingIdentifiers(d.name)) checkBindingName(id, report);
           if (list.flags & NodeFlags.Const && !d.initializer && !head) report(d, "Missing initializer in const declaration");
         }
+        const loop = isForOfStatement(list.parent) ? "for-of" : isForInStatement(list.parent) ? "for-in" : undefined;
+        if (loop && list.declarations.some((d) => d.initializer)) report(list, `${loop} loop variable declaration may not have an initializer.`);
+        break;
+      }
+      case K.BinaryExpression: {
+        const b = node as ts.BinaryExpression;
+        const op = b.operatorToken.kind;
+        if (op >= K.FirstAssignment && op <= K.LastAssignment) checkAssignmentTarget(b.left, "Invalid left-hand side in assignment", op === K.EqualsToken);
+        break;
+      }
+      case K.PrefixUnaryExpression:
+      case K.PostfixUnaryExpression: {
+        const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
+        if (u.operator === K.PlusPlusToken || u.operator === K.MinusMinusToken) {
+          checkAssignmentTarget(u.operand, `Invalid left-hand side expression in ${node.kind === K.PrefixUnaryExpression ? "prefix" : "postfix"} operation`);
+        }
         break;
       }
       case K.ReturnStatement:
@@ -183,6 +222,10 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         // One `__proto__: value` sets the prototype; a second is an early error (not a computed,
         // shorthand or method one, nor in a destructuring assignment's pattern, where it is a plain key).
         if (isAssignmentPattern(node)) break;
+        // `{ a = 1 }` is only a destructuring pattern's default: as a value, V8 refuses it.
+        for (const p of (node as ts.ObjectLiteralExpression).properties) {
+          if (p.kind === K.ShorthandPropertyAssignment && (p as ts.ShorthandPropertyAssignment).objectAssignmentInitializer) report(p, "Invalid shorthand property initializer");
+        }
         let protos = 0;
         for (const p of (node as ts.ObjectLiteralExpression).properties) {
           if (p.kind === K.PropertyAssignment && p.name.kind !== K.ComputedPropertyName && (p.name as ts.Identifier | ts.StringLiteral).text === "__proto__" && ++protos === 2) {
@@ -240,6 +283,16 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
 }
 
 const TRANSPARENT = new Set([K.ParenthesizedExpression, K.NonNullExpression, K.AsExpression, K.SatisfiesExpression, K.TypeAssertionExpression]);
+
+/** The string-literal statements a function body starts with (its directive prologue). */
+function directives(body: ts.Block): ts.StringLiteral[] {
+  const out: ts.StringLiteral[] = [];
+  for (const st of body.statements) {
+    if (st.kind !== K.ExpressionStatement || (st as ts.ExpressionStatement).expression.kind !== K.StringLiteral) break;
+    out.push((st as ts.ExpressionStatement).expression as ts.StringLiteral);
+  }
+  return out;
+}
 
 /** Whether an object or array literal is (part of) the target of a destructuring assignment: `({ a } = o)`, `for ({ a } of xs)`. */
 function isAssignmentPattern(node: ts.Node): boolean {
