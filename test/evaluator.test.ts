@@ -2081,6 +2081,11 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     expect(ds.map(where)).toEqual([`GANTRY1111 ${loc("main.ts", source, '"./nope"')}`, `GANTRY1111 ${loc("main.ts", source, "Y }")}`]);
     expect(ds.map((d) => d.message)).toEqual(['cannot resolve "./nope" to a TypeScript or JavaScript module', 'module lib.ts has no export "Y"']);
     expect(ds.every((d) => d.hint)).toBe(true);
+    expect(ds[1]!.hint).toContain("(`export const Y = ...`)");
+    // The hint's example is code that could be written (review finding: it suggested `export const default = ...`).
+    const other = body("  const v = [D, S];", 'import D from "./lib";\nimport { "two words" as S } from "./lib";\n');
+    const hints = (await diagnose(other, { "lib.ts": "export const Z = 1;\n" })).map((d) => d.hint);
+    expect(hints).toEqual([expect.stringContaining("(`export default ...`)"), expect.stringContaining('(`export { value as "two words" }`)')]);
   });
 
   it("linking: what a run loads before anything runs is checked, though no value Gantry reads needs it", async () => {

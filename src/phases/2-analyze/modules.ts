@@ -154,7 +154,10 @@ export class ModuleRecord {
         }
       }
     }
-    throw new StaticError("GANTRY1111", at, `module ${this.loader.program.relative(this.file.fileName)} has no export "${name}"`, `Check the name, and that ${this.loader.program.relative(this.file.fileName)} exports it (\`export const ${name} = ...\`).`);
+    const file = this.loader.program.relative(this.file.fileName);
+    // How such an export is written: `export const x`, or (for "default" and names that are not identifiers) an export list.
+    const example = name === "default" ? "export default ..." : IDENTIFIER.test(name) ? `export const ${name} = ...` : `export { value as ${JSON.stringify(name)} }`;
+    throw new StaticError("GANTRY1111", at, `module ${file} has no export "${name}"`, `Check the name, and that ${file} exports it (\`${example}\`).`);
   }
 
   /**
@@ -845,6 +848,8 @@ function isInstantiated(ns: ts.ModuleDeclaration): boolean {
   if (!ts.isModuleBlock(body)) return false;
   return body.statements.some((st) => (ts.isModuleDeclaration(st) ? isInstantiated(st) : !ts.isInterfaceDeclaration(st) && !ts.isTypeAliasDeclaration(st) && !hasModifier(st, ts.SyntaxKind.DeclareKeyword) && !(ts.isImportDeclaration(st) && st.importClause?.isTypeOnly)));
 }
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
 const DECLARATIONS = new Set([
