@@ -154,7 +154,7 @@ export const codes = {
   },
   GANTRY2012: {
     title: "Invalid label or annotation",
-    explain: "Label keys and annotation keys are qualified names (optional DNS prefix, '/', name of at most 63 characters); label values are at most 63 characters of letters, digits, '-', '_' and '.'.",
+    explain: "Label keys and annotation keys are qualified names (optional DNS prefix, '/', name of at most 63 characters); label values are at most 63 characters of letters, digits, '-', '_' and '.'. The keys and values of `nodeSelector` and a toleration's `key` and `value` follow the same rules, as Kubernetes checks them.",
   },
   GANTRY2013: {
     title: "Pipeline has no tasks",
@@ -162,7 +162,8 @@ export const codes = {
   },
   GANTRY2014: {
     title: "Conflicting names inside a task",
-    explain: "Environment variables, volumes and mount paths must be unique within a task.",
+    explain:
+      "Environment variables, volumes and mount paths must be unique within a task. Environment variable names, and the `prefix` of an `envFrom` entry, are letters, digits, '_', '-' and '.', not starting with a digit, and not `.`, `..` or anything starting with `..` (Kubernetes' IsEnvVarName).",
   },
   GANTRY2015: {
     title: "Invalid duration",
@@ -245,6 +246,21 @@ export const codes = {
   GANTRY2037: {
     title: "Invalid runbook URL",
     explain: "`runbookUrl` (pipeline option or task field) is written into the annotation `gantry.dev/runbook-url` and into the metadata file for alerts and dashboards, which link to it. It must be an absolute http:// or https:// URL without whitespace.",
+  },
+  GANTRY2038: {
+    title: "Resource request that Kubernetes refuses",
+    explain:
+      "Checked on the requests and limits a task ends up with, its own merged over `defaults.resources` by resource name. A request may not be more than the limit of the same resource. A resource that cannot be overcommitted, an extended resource (a name with a domain other than `kubernetes.io/`, such as `nvidia.com/gpu`) or `hugepages-<size>`, needs its request equal to its limit, and a request without a limit is refused; a limit alone is fine (the request defaults to it). The API server refuses the pod otherwise. The finding is reported where the task wrote one of the two values, else once at `defaults`.",
+  },
+  GANTRY2039: {
+    title: "Pod field that Kubernetes refuses",
+    explain:
+      "A value the API server's pod validation refuses: a volume's `subPath` that is absolute or has a `..` element; a ConfigMap or Secret item whose `key` is empty or whose `path` is empty, absolute, has a `..` element or starts with `..`; a `defaultMode` or item `mode` outside 0 to 0o777 (511; write modes in octal); a `securityContext.runAsUser`, `runAsGroup` or `fsGroup` above 2147483647; a toleration without a key whose operator is not `Exists`, one with `operator: \"Exists\"` and a value, or one with `tolerationSeconds` and an effect other than `NoExecute`.",
+  },
+  GANTRY2040: {
+    title: "Image reference that cannot be pulled",
+    explain:
+      "A task's `image` must be a reference the kubelet can parse: `[registry[:port]/]name[:tag][@digest]`, where the name is lowercase letters and digits separated by '.', '_', '__' or dashes in parts joined by '/', the tag is up to 128 letters, digits, '_', '.' and '-' (not starting with '.' or '-'), and a digest is `sha256:` and 64 lowercase hex digits (or sha384, sha512). Otherwise the pod never starts and waits in InvalidImageName; leading or trailing whitespace is refused by the API server outright. An image that holds a pipeline parameter is checked when a run starts, not here.",
   },
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",

@@ -11,7 +11,8 @@ import type { z } from "zod";
 import { checkCycles } from "./checks/graph.js";
 import { checkRetryCombination } from "./checks/retry.js";
 import { reportSchemaIssues } from "./checks/schema-issues.js";
-import { checkDefaultVolumes, checkParameterRefs, checkPipelineValues, checkRunbookUrl, checkTaskValues } from "./checks/values.js";
+import { checkDefaultVolumes, checkImage, checkParameterRefs, checkPipelineValues, checkRunbookUrl, checkTaskValues } from "./checks/values.js";
+import { checkDefaultResources, checkTaskResources } from "./checks/resources.js";
 import { below, type Where } from "./checks/where.js";
 import { reportRuntimeParameter } from "./checks/runtime-parameters.js";
 import { invalidFields, validPart, without } from "./checks/valid-part.js";
@@ -104,12 +105,15 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   // Whether the retry policy and timeout of `defaults` are known, which the rules between a task's
   // retry and the defaults' need: a rule run without them would report what a fix of the defaults undoes.
   let defaultsRetryKnown = true;
+  // Likewise the requests and limits of `defaults`, which a task's are compared with.
+  let defaultsResourcesKnown = true;
   if (options.success) checked = options.data;
   else {
     reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions);
     const part = validOptions(rawOptions, options.error.issues);
     checked = part?.options;
     defaultsRetryKnown = part?.defaultsRetryKnown ?? false;
+    defaultsResourcesKnown = part?.defaultsResourcesKnown ?? false;
   }
   const defaults = checked?.defaults;
   if (checked) {
@@ -117,6 +121,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
     if (defaults) {
       checkTaskValues(bag, defaults, "pipeline defaults", below(inOptions, ["defaults"]));
       checkRetryCombination(bag, defaults, undefined, "pipeline defaults", below(inOptions, ["defaults"]));
+      checkDefaultResources(bag, defaults, definition.tasks, below(inOptions, ["defaults"]));
     }
   }
   // Undefined when the parameters are not known (the options are not an object): then references are not checked.
@@ -164,6 +169,8 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
       if (!noArgsWithScript(data)) bag.error("GANTRY2001", `${subject}: args: ${noArgsWithScriptError.error}`, inSpec.value(noArgsWithScriptError.path));
     }
     checkTaskValues(bag, data, subject, inSpec);
+    checkImage(bag, data.image, subject, inSpec);
+    if (!invalid.has("resources")) checkTaskResources(bag, defaults, data, subject, inSpec, checked !== undefined && defaultsResourcesKnown);
     if (checked) {
       checkDefaultVolumes(bag, defaults, data, subject, inSpec);
       if (defaultsRetryKnown && !invalid.has("retry") && !invalid.has("timeout")) checkRetryCombination(bag, defaults, data, subject, inSpec);
@@ -223,21 +230,24 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
 /**
  * The pipeline options that validated when the schema rejected some (checks/valid-part.ts). Within
  * `defaults`, only its rejected fields are left out: a task's checks against the defaults need the
- * rest. `defaultsRetryKnown`: neither `defaults` as a whole nor its `retry` or `timeout` was left out.
+ * rest. `defaultsRetryKnown`: neither `defaults` as a whole nor its `retry` or `timeout` was left out;
+ * `defaultsResourcesKnown`: likewise its `resources`.
  */
-function validOptions(raw: unknown, issues: readonly z.core.$ZodIssue[]): { options: PipelineOptionsInput; defaultsRetryKnown: boolean } | undefined {
+function validOptions(raw: unknown, issues: readonly z.core.$ZodIssue[]): { options: PipelineOptionsInput; defaultsRetryKnown: boolean; defaultsResourcesKnown: boolean } | undefined {
   const invalid = invalidFields(issues);
   const kept = invalid && without(raw, invalid);
   if (!invalid || !kept) return undefined;
   let defaultsRetryKnown = true;
+  let defaultsResourcesKnown = true;
   if (invalid.has("defaults")) {
     const inDefaults = invalidFields(issues, ["defaults"]);
     const defaults = inDefaults && without((raw as Record<string, unknown>)["defaults"], inDefaults);
     if (defaults) setOwn(kept, "defaults", defaults);
     defaultsRetryKnown = defaults !== undefined && !inDefaults!.has("retry") && !inDefaults!.has("timeout");
+    defaultsResourcesKnown = defaults !== undefined && !inDefaults!.has("resources");
   }
   const parsed = pipelineOptionsSchema.safeParse(kept);
-  return parsed.success ? { options: parsed.data, defaultsRetryKnown } : undefined;
+  return parsed.success ? { options: parsed.data, defaultsRetryKnown, defaultsResourcesKnown } : undefined;
 }
 
 /**

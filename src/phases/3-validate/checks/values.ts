@@ -1,7 +1,9 @@
 /**
  * Value rules that need more than a type: Kubernetes names, quantities, durations, cron, time zones,
- * label syntax and parameter placeholders. Run on the declaration as written, so each finding points
- * at the exact value.
+ * label syntax and parameter placeholders, and the pod fields the API server refuses (volume paths
+ * and file modes, user and group ids, tolerations: GANTRY2039) or the kubelet cannot use (image
+ * references: GANTRY2040). Run on the declaration as written, so each finding points at the exact
+ * value. Requests against limits, which need the defaults merged, are in resources.ts.
  */
 import type { DiagnosticBag, Span } from "../../../diagnostics/index.js";
 import * as rules from "../rules/index.js";
@@ -35,6 +37,14 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
     const span = where.key(["env", name]);
     if (!reportRuntimeParameter(bag, name, `${subject}: environment variable name "${name}"`, "an environment variable's name", span)) bag.error("GANTRY2014", `${subject}: environment variable "${name}" ${reason}`, span);
   }
+  (spec.envFrom ?? []).forEach((e, i) => {
+    // An empty prefix is no prefix.
+    if (e.prefix === undefined || e.prefix === "") return;
+    const reason = rules.envVarName(e.prefix);
+    if (!reason) return;
+    const span = where.value(["envFrom", i, "prefix"]);
+    if (!reportRuntimeParameter(bag, e.prefix, `${subject}: envFrom[${i}].prefix "${e.prefix}"`, "an environment variable prefix", span)) bag.error("GANTRY2014", `${subject}: envFrom[${i}].prefix "${e.prefix}" ${reason}`, span, "A prefix is the start of environment variable names, so it follows their rules.");
+  });
   if (spec.timeout !== undefined) wholeSeconds(bag, spec.timeout, `${subject}: timeout`, where.value(["timeout"]));
   checkRetryValues(bag, spec, subject, where);
   const seenMounts = new Map<string, string>();
@@ -47,6 +57,11 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
     const other = seenMounts.get(v.mountPath);
     if (other !== undefined) bag.error("GANTRY2014", `${subject}: volumes "${other}" and "${v.name}" are both mounted at ${v.mountPath}`, where.value(["volumes", i, "mountPath"]));
     seenMounts.set(v.mountPath, v.name);
+    if (v.subPath !== undefined && v.subPath !== "") {
+      const r = rules.localDescendingPath(v.subPath);
+      if (r) bag.error("GANTRY2039", `${subject}: volume "${v.name}": subPath ${JSON.stringify(v.subPath)} ${r}`, where.value(["volumes", i, "subPath"]), "A subPath names a file or folder inside the volume, relative to its root.");
+    }
+    checkFileSource(bag, v, subject, where, i);
     if ("emptyDir" in v && v.emptyDir.sizeLimit !== undefined) {
       const limit = v.emptyDir.sizeLimit;
       const q = rules.quantity(limit);
@@ -64,6 +79,96 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
   if (spec.securityContext?.runAsUser === 0) {
     bag.error("GANTRY2001", `${subject}: securityContext.runAsUser 0 (root) is not allowed by the Pod Security Standards restricted profile`, where.value(["securityContext", "runAsUser"]), "Run as a non-zero user id; most images work with any uid when their files are world-readable.");
   }
+  const security = spec.securityContext;
+  if (security) {
+    for (const key of ["runAsUser", "runAsGroup", "fsGroup"] as const) {
+      const id = security[key];
+      // IsValidUserID / IsValidGroupID: 0 to 2^31-1.
+      if (id !== undefined && id > MAX_ID) {
+        bag.error("GANTRY2039", `${subject}: securityContext.${key} ${id} is more than ${MAX_ID}, the largest ${key === "runAsUser" ? "user" : "group"} id Kubernetes accepts`, where.value(["securityContext", key]), "User and group ids are 32-bit: use one from 1 to 2147483647.");
+      }
+    }
+  }
+  (spec.tolerations ?? []).forEach((t, i) => checkToleration(bag, t, subject, where, i));
+}
+
+/** IsValidUserID and IsValidGroupID: ids are int32. */
+const MAX_ID = 2_147_483_647;
+
+type VolumeInput = NonNullable<TaskDefaultsInput["volumes"]>[number];
+type TolerationInput = NonNullable<TaskDefaultsInput["tolerations"]>[number];
+
+/** A ConfigMap or Secret volume's `defaultMode` and `items` (validateKeyToPath): GANTRY2039 at the value. */
+function checkFileSource(bag: DiagnosticBag, v: VolumeInput, subject: string, where: Where, i: number): void {
+  const source = "configMap" in v ? v.configMap : "secret" in v ? v.secret : undefined;
+  if (source === undefined || typeof source === "string") return;
+  const kind = "configMap" in v ? "configMap" : "secret";
+  const { defaultMode, items } = source;
+  const at = (...path: PropertyKey[]) => where.value(["volumes", i, kind, ...path]);
+  const volume = `${subject}: volume "${v.name}": ${kind}`;
+  const modeHint = "File modes are octal numbers from 0o000 to 0o777, e.g. 0o644 or 0o400.";
+  if (defaultMode !== undefined) {
+    const r = rules.fileMode(defaultMode);
+    if (r) bag.error("GANTRY2039", `${volume}.defaultMode ${r}`, at("defaultMode"), modeHint);
+  }
+  (items ?? []).forEach((item, j) => {
+    if (item.key === "") bag.error("GANTRY2039", `${volume}.items[${j}].key must not be empty`, at("items", j, "key"), `Name the ${kind === "configMap" ? "ConfigMap" : "Secret"} key to project.`);
+    const r = rules.localNonReservedPath(item.path);
+    if (r) bag.error("GANTRY2039", `${volume}.items[${j}].path ${JSON.stringify(item.path)} ${r}`, at("items", j, "path"), "An item's path is the file's name inside the mounted folder, relative to it, e.g. \"app.yaml\" or \"conf/app.yaml\".");
+    if (item.mode !== undefined) {
+      const m = rules.fileMode(item.mode);
+      if (m) bag.error("GANTRY2039", `${volume}.items[${j}].mode ${m}`, at("items", j, "mode"), modeHint);
+    }
+  });
+}
+
+/**
+ * A toleration as ValidateTolerations checks it: a key is a qualified name and a value (with
+ * `Equal`) a label value (GANTRY2012, left alone when they hold a pipeline parameter, as node
+ * selectors are); no key only with `Exists`, no value with `Exists`, and `tolerationSeconds` only
+ * with effect `NoExecute` (GANTRY2039).
+ */
+function checkToleration(bag: DiagnosticBag, t: TolerationInput, subject: string, where: Where, i: number): void {
+  const at = (field?: string) => where.value(field === undefined ? ["tolerations", i] : ["tolerations", i, field]);
+  const what = `${subject}: tolerations[${i}]`;
+  const key = t.key ?? "";
+  if (key !== "" && parameterIn(key) === undefined) {
+    const r = rules.labelKey(key);
+    if (r) bag.error("GANTRY2012", `${what}: key "${key}" ${r}`, at("key"));
+  }
+  if (key === "" && t.operator !== "Exists") {
+    const span = at(t.operator !== undefined ? "operator" : t.key !== undefined ? "key" : undefined);
+    bag.error("GANTRY2039", `${what}: a toleration without a key needs operator "Exists" (to tolerate every taint), not ${t.operator === undefined ? 'the default "Equal"' : `"${t.operator}"`}`, span, 'Add the taint\'s key, or write operator: "Exists" to tolerate every taint.');
+  }
+  if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
+    bag.error("GANTRY2039", `${what}: tolerationSeconds applies only to effect "NoExecute", not ${t.effect === undefined ? "to a toleration without an effect" : `"${t.effect}"`}`, at("tolerationSeconds"), 'Set effect: "NoExecute" (how long the pod stays on a node tainted with it), or drop tolerationSeconds.');
+  }
+  const value = t.value ?? "";
+  if (t.operator === "Exists") {
+    if (value !== "") bag.error("GANTRY2039", `${what}: value "${value}" must be empty with operator "Exists"`, at("value"), 'Drop the value, or use operator: "Equal" to match it.');
+  } else if (value !== "" && parameterIn(value) === undefined) {
+    const r = rules.labelValue(value);
+    if (r) bag.error("GANTRY2012", `${what}: value "${value}" ${r}`, at("value"));
+  }
+}
+
+const IMAGE_HINT = 'An image is [registry[:port]/]name[:tag][@sha256:<64 hex digits>] with a lowercase name, e.g. "ghcr.io/acme/etl:2.4.1"; the kubelet cannot pull any other, and the pod would wait in InvalidImageName.';
+
+/**
+ * GANTRY2040: a task's image must be a reference the kubelet can pull (rules/image.ts). One that
+ * holds a placeholder is known only when a run starts; only its surrounding whitespace, which stays,
+ * is checked.
+ */
+export function checkImage(bag: DiagnosticBag, image: string | undefined, subject: string, where: Where): void {
+  if (image === undefined) return;
+  const span = where.value(["image"]);
+  if (rules.surroundingWhitespace(image)) {
+    bag.error("GANTRY2040", `${subject}: image ${JSON.stringify(image)} must not have leading or trailing whitespace`, span, "Remove the whitespace: the API server refuses a pod whose image has any.");
+    return;
+  }
+  if (image.includes("{{")) return;
+  const r = rules.imageReference(image);
+  if (r) bag.error("GANTRY2040", `${subject}: image ${JSON.stringify(image)} ${r}`, span, IMAGE_HINT);
 }
 
 /** `name` undefined: the pipeline has no string name (reported already), so only its options are checked. */

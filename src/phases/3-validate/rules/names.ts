@@ -157,7 +157,10 @@ export function argoParameterName(s: string): string | undefined {
   return undefined;
 }
 
-/** Kubernetes environment variable names: `[-._a-zA-Z][-._a-zA-Z0-9]*`. */
+/**
+ * Kubernetes environment variable names (and `envFrom` prefixes): `[-._a-zA-Z][-._a-zA-Z0-9]*`, and
+ * not `.`, `..` or a name starting with `..` (IsEnvVarName's hasChDirPrefix).
+ */
 export function envVarName(s: string): string | undefined {
   if (s.length === 0) return "must not be empty";
   const bad = firstInvalid(s, /^[-._a-zA-Z0-9]$/);
@@ -166,6 +169,8 @@ export function envVarName(s: string): string | undefined {
   }
   const first = firstChar(s);
   if (/^[0-9]$/.test(first)) return `must not start with a digit (got ${show(first)})`;
+  if (s === "." || s === "..") return `must not be ${show(s)}`;
+  if (s.startsWith("..")) return `must not start with ".."`;
   return undefined;
 }
 
