@@ -2028,6 +2028,18 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([`GANTRY1110 ${loc("a.ts", a, '"./b"')} import cycle: a.ts -> b.ts -> a.ts`]);
   });
 
+  it("GANTRY1110: imports and re-exports of types only are erased, so they close no cycle; one that also names a value does (review finding)", async () => {
+    // a.ts reads a value of b.ts; b.ts passes on only a type of a.ts, which TypeScript's emit drops.
+    const a = `import { type Spec, B2 } from "./b";\nexport type Base = string;\nexport const A = "a";\nexport const make = (s: Spec) => [s, B2];\n`;
+    const typesOnly = `export { type Base } from "./a";\nexport interface Spec { image: string }\nexport const B2 = "b2";\n`;
+    const source = body("  const v = make({ image: A });", 'import { A, make } from "./a";\n');
+    const clean = await compileFiles({ "main.ts": source, "a.ts": a, "b.ts": typesOnly }, ["main.ts"]);
+    expect(clean.diagnostics).toEqual([]);
+    expect(clean.ok).toBe(true);
+    const ds = await diagnose(source, { "a.ts": a, "b.ts": typesOnly.replace("export { type Base }", "export { type Base, A as B }") });
+    expect(ds.map((d) => d.message)).toEqual(["import cycle: a.ts -> b.ts -> a.ts"]);
+  });
+
   it("GANTRY1110: an export that re-exports itself (an index file's `from \"./\"`, or two modules through `export *`) is an error, not a loop (found by the crash fuzzer)", async () => {
     const index = `export { credentials } from "./";\n`;
     const a = `export { x } from "./b";\n`;

@@ -579,7 +579,7 @@ export class ModuleLoader {
     for (const s of record.file.statements) {
       const spec = (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier;
       if (!spec || !ts.isStringLiteral(spec)) continue;
-      if ((ts.isImportDeclaration(s) && isTypeOnlyImport(s)) || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
+      if ((ts.isImportDeclaration(s) && isTypeOnlyImport(s)) || (ts.isExportDeclaration(s) && isTypeOnlyExport(s))) continue;
       const target = this.resolver.moduleFile(record.file.fileName, spec.text);
       if (target === undefined) continue;
       // An edge to a module that was never loaded still makes a cycle: where it leads is a dependency.
@@ -1109,6 +1109,13 @@ function isTypeOnlyImport(s: ts.ImportDeclaration): boolean {
   if (clause.isTypeOnly) return true;
   const named = clause.namedBindings;
   return !clause.name && !!named && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+}
+
+/** `export type { T } from` or `export { type T } from` with only type elements: TypeScript's emit drops it, as it drops such imports. */
+function isTypeOnlyExport(s: ts.ExportDeclaration): boolean {
+  if (s.isTypeOnly) return true;
+  const named = s.exportClause;
+  return !!named && ts.isNamedExports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
 }
 
 /** GANTRY1001's message for a file `program.file()` gave no tree for, with why. */
