@@ -448,9 +448,30 @@ export default pipeline("top2", {}, (p) => { p.task("t", { image: config.image }
     expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
       `error GANTRY1100 ${loc("main.ts", source, "config, {")}`,
       `error GANTRY1100 ${loc("main.ts", source, "record(NAME)")}`,
-      `warning GANTRY1121 ${loc("main.ts", source, "console.log")}`,
+      `warning GANTRY1122 ${loc("main.ts", source, "console.log")}`,
       `warning GANTRY1121 ${loc("main.ts", source, "process.exitCode")}`,
       `error GANTRY1104 ${loc("main.ts", source, "(Math as any).max")}`,
+    ]);
+  });
+
+  it("top-level statements that throw when the module loads are errors, a built-in's failure or a throw in a callback or IIFE included; ones that run fine stay warnings (review finding)", async () => {
+    const source = `import { pipeline } from "gantry";
+JSON.parse('{bad');
+[1, 2].map((x) => { if (x > 1) throw new Error("two"); return x; });
+(() => { throw new Error("iife"); })();
+(1).toFixed(101);
+[1, 2].map((x) => x * 2);
+console.log("hello");
+export default pipeline("top3", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });
+`;
+    const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
+      `error GANTRY1109 ${loc("main.ts", source, "JSON.parse")}`,
+      `error GANTRY1113 ${loc("main.ts", source, 'throw new Error("two")')}`,
+      `error GANTRY1113 ${loc("main.ts", source, 'throw new Error("iife")')}`,
+      `error GANTRY1109 ${loc("main.ts", source, "(1).toFixed")}`,
+      `warning GANTRY1121 ${loc("main.ts", source, "[1, 2].map((x) => x * 2)")}`,
+      `warning GANTRY1122 ${loc("main.ts", source, "console.log")}`,
     ]);
   });
 

@@ -89,7 +89,7 @@ export const codes = {
   GANTRY1121: {
     title: "Top-level statement not run",
     explain:
-      "Gantry reads a module's declarations and never runs its statements. A top-level statement that does not touch the module's own values (writing a file, calling process.exit, logging) cannot change the compiled pipelines, so it is reported as a warning and skipped.",
+      "Gantry reads a module's declarations. A top-level statement that does not touch the module's own values (writing a file, calling process.exit) cannot change the compiled pipelines: Gantry runs what it can of it, to report a throw that would stop the module loading, and otherwise reports it as a warning and skips the rest.",
   },
   GANTRY1122: {
     title: "Logging does not print at compile time",

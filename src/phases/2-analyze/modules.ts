@@ -851,6 +851,11 @@ function isInstantiated(ns: ts.ModuleDeclaration): boolean {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+const isConsoleCall = (e: ts.Expression): boolean => {
+  const callee = ts.isCallExpression(e) ? e.expression : undefined;
+  return callee !== undefined && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "console";
+};
+
 /** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
 const DECLARATIONS = new Set([
   ts.SyntaxKind.VariableStatement, ts.SyntaxKind.FunctionDeclaration, ts.SyntaxKind.ClassDeclaration, ts.SyntaxKind.EnumDeclaration,
@@ -898,8 +903,8 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         const changed = mayChangeLocalValue(statement, record);
         // Run it, as the module would: a check that passes (`assertUnique(TABLES)`) changes nothing
         // Gantry reads, since module values are frozen; one that fails fails the run too.
-        // One that could throw (`for (...) { if (bad) throw ... }`) is run too: a throw it reaches stops the module loading.
-        if (changed || throwsAtLoad(statement)) result = ev.speculate(() => ev.execute(statement, record.scope));
+        // Any other is run too: a throw it reaches (`JSON.parse("{")`, a callback's `throw`) stops the module loading.
+        result = ev.speculate(() => ev.execute(statement, record.scope));
         return changed;
       });
       if (local && result) {
@@ -907,8 +912,11 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
         if (result.first && runFailsHere(result.first)) throw result.first;
         throw changeError(local);
       }
-      // Touching no module value, it fails a run only through a throw it reaches (anything else Gantry refuses may be its own limit).
-      if (result && !result.ran && result.first instanceof Thrown) throw result.first;
+      // Touching no module value, it fails a run only through a throw it reaches, its own or a
+      // built-in's (anything else Gantry refuses, `fs` or `process.exit()`, may be its own limit).
+      if (result && !result.ran && result.first && runFailsHere(result.first)) throw result.first;
+      // `console.log(...)` ran and said it prints nothing (GANTRY1122): that is the whole story.
+      if (result?.ran && ts.isExpressionStatement(statement) && isConsoleCall(statement.expression)) return;
       ev.warn("GANTRY1121", statement, "this top-level statement is not run by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
     } catch (e) {
       // The checks above walk the statement's syntax recursively, as the parser built it.
