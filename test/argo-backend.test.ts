@@ -59,6 +59,21 @@ export default pipeline("vols", {}, (p) => {
     expect(await run('{ name: "y", mountPath: "/argo/stagingarea", emptyDir: {} }')).toEqual([]);
   });
 
+  it("GANTRY4007: a task named like an expr function that a depends names is a warning, on Argo only; a leaf or a hyphenated name is not (review finding)", async () => {
+    const src = `import { pipeline } from "gantry";
+export default pipeline("names", {}, (p) => {
+  const split = p.task("split", { image: "busybox:1.36" });
+  const filterStep = p.task("filter-step", { image: "busybox:1.36", after: [split] });
+  p.task("map", { image: "busybox:1.36", after: [filterStep] });
+});
+`;
+    const run = async (target: "argo" | "jobs") => (await compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r" } })).diagnostics;
+    const argo = await run("argo");
+    expect(argo.map((d) => `${d.severity} ${d.code} ${d.span?.line}`)).toEqual(["warning GANTRY4007 3"]);
+    expect(argo[0]!.message).toMatch(/^task "split" is named like a function of the expression language Argo evaluates "depends" with/);
+    expect(await run("jobs")).toEqual([]);
+  });
+
   it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
     const withTasks = (n: number) => `import { pipeline } from "gantry";
 export default pipeline("wide", {}, (p) => {

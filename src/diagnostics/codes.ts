@@ -293,6 +293,11 @@ export const codes = {
     explain:
       "Argo's controller adds volumes to every workflow pod: `var-run-argo` mounted at /var/run/argo in every container (the emissary executor), `tmp-dir-argo` for its wait container, and for a script task `argo-staging` at /argo/staging. A task volume with one of those names, or mounted at or under those paths, makes the pod invalid or hides the executor's files, so the run would fail when Argo creates the pod. Rename or move it.",
   },
+  GANTRY4007: {
+    title: "Task named like a function of Argo's depends language",
+    explain:
+      "Argo evaluates `depends` with expr-lang, after turning `-` into `_`. A task named like one of its functions (`split`, `filter`, `map`, `len`, `count`...) is read as the function by Argo 3.5, so every `depends` that names the task fails to evaluate and the tasks waiting for it end in an error (argo-workflows#12037, #12308). Rename the task if your Argo version is affected; the warning appears only for tasks another task waits for.",
+  },
   GANTRY4010: {
     title: "Two tasks would get the same Job name",
     explain:

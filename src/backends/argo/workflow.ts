@@ -4,12 +4,13 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type { Plan } from "../../phases/4-lower/index.js";
-import { annotationSizeProblem, sortKeys } from "../../phases/4-lower/index.js";
+import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
 import { prometheusMetrics } from "./metrics.js";
+import { exprFunctionNames } from "./expr-names.js";
 import { argoReservedVolumes } from "./reserved-volumes.js";
 import { retryDiagnostics } from "./retry.js";
 import { taskTemplate } from "./template.js";
@@ -38,7 +39,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (pipeline.tasks.length > MAX_TASKS) {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
-  diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes));
+  diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes), ...exprFunctionNames(pipeline.tasks, dependedOn(plan)));
   const teardowns = pipeline.tasks.filter((t) => t.role === "teardown");
   const teardown = teardowns[0];
   if (teardown) {
@@ -164,6 +165,14 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
       tasks: [...dagTasks, { name: GATE, template: NOOP, depends: dependsExpression(gate) }],
     },
   };
+}
+
+/** The tasks some `depends` expression of the workflow names (see workflowSpec and dagTemplate). */
+function dependedOn(plan: Plan): Set<string> {
+  const body = plan.tasks.filter((p) => p.task.role !== "finally");
+  const finals = plan.tasks.filter((p) => p.task.role === "finally");
+  const conditions = [...plan.tasks.map((p) => p.startsWhen), needsGate(body) ? plan.succeedsWhen : undefined, needsGate(finals) ? plan.finallySucceedsWhen : undefined];
+  return new Set(conditions.flatMap((c) => tasksIn(c)));
 }
 
 /** Whether leaf-based phase assessment would misjudge the run (see dagTemplate). */
