@@ -250,6 +250,22 @@ describe("tsconfig paths and baseUrl", () => {
     }
   });
 
+  it("the DSL is recognised by what an import resolves to: a #name or a paths alias for gantry, a path to its package; another package's file is a package (review finding)", async () => {
+    const pipelineVia = (specifier: string, name: string) => `import { pipeline as define } from "${specifier}";\nexport default define("${name}", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+    const r = await compileFiles({
+      "package.json": JSON.stringify({ name: "app", type: "module", imports: { "#dsl": "gantry" } }),
+      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@dsl": ["./node_modules/gantry"] } } }),
+      "a.ts": pipelineVia("#dsl", "via-imports"),
+      "b.ts": pipelineVia("@dsl", "via-paths"),
+      "c.ts": pipelineVia("./node_modules/gantry/dist/index.js", "via-path"),
+    }, ["a.ts", "b.ts", "c.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => [p.name, p.ir.tasks.map((t) => t.name)])).toEqual([["via-imports", ["t"]], ["via-path", ["t"]], ["via-paths", ["t"]]]);
+    const other = main(`import { IMAGE } from "./node_modules/vendored/index.js";`);
+    const r2 = await compileFiles({ "node_modules/vendored/index.js": `export const IMAGE = "busybox:1.36";\n`, "main.ts": other }, ["main.ts"]);
+    expect(r2.diagnostics.map(where)).toEqual([`GANTRY1103 ${loc("main.ts", other, '"./node_modules/vendored/index.js"')}`]);
+  });
+
   it("a tsconfig TypeScript cannot read fully is named in the hint of a package import", async () => {
     const source = main(`import { IMAGE } from "@lib/images";`);
     const r = await compileFiles({ "tsconfig.json": `{ "extends": "./missing.json" }`, "lib/images.ts": images, "main.ts": source }, ["main.ts"]);

@@ -103,7 +103,12 @@ export class ModuleResolver {
     if (!bySpecifier) this.byDir.set(dir, (bySpecifier = new Map()));
     let known = bySpecifier.get(specifier);
     if (!known) {
-      known = specifier.startsWith("#") ? (this.subpathImport(dir, specifier) ?? this.resolveBare(this.mappingFor(dir), specifier)) : this.local(path.resolve(dir, specifier), /(^|\/)\.{0,2}$|\/$/.test(specifier));
+      const base = path.resolve(dir, specifier);
+      known = specifier.startsWith("#")
+        ? (this.subpathImport(dir, specifier) ?? this.resolveBare(this.mappingFor(dir), specifier))
+        : this.inNodeModules(base)
+          ? this.packageAt(base) // `../node_modules/x/index.js`: a package's file, whatever path led there
+          : this.local(base, /(^|\/)\.{0,2}$|\/$/.test(specifier));
       if ((known.kind === "module" || known.kind === "json") && known.file !== undefined) known = { ...known, file: this.canonical(known.file) };
       bySpecifier.set(specifier, known);
     }
@@ -191,10 +196,11 @@ export class ModuleResolver {
         const [target, captured] = matchImport(imports as Record<string, unknown>, specifier);
         const chosen = chooseTarget(target);
         if (chosen === undefined) return undefined;
-        if (!chosen.startsWith("./")) return { kind: "package" };
+        // A bare target names a package, as written: `"#dsl": "gantry"` is the DSL.
+        if (!chosen.startsWith("./")) return isDslSpecifier(chosen.replaceAll("*", captured)) ? { kind: "dsl" } : { kind: "package" };
         // Node takes the target as written (a TypeScript-aware run reads `x.ts` for `x.js`): no extension added, no folder.
         const file = path.resolve(d, chosen.replaceAll("*", captured));
-        if (this.inNodeModules(file)) return { kind: "package" };
+        if (this.inNodeModules(file)) return this.packageAt(file);
         if (file.endsWith(".json")) {
           if (isFile(file)) return { kind: "json", file };
           this.lookups.add(file); // creating it makes the import resolve
@@ -219,6 +225,7 @@ export class ModuleResolver {
         // An empty capture is not substituted: TypeScript then looks for the target as written (`*` and all).
         const base = path.resolve(m.pathsBase, match.captured ? target.replace("*", match.captured) : target);
         tried.push(base);
+        if (this.isDslPath(base)) return { kind: "dsl" }; // `"@dsl": ["./node_modules/gantry"]`
         // A target with an extension names that very file first (`./x.js` is x.js when it exists), then as any path.
         const found = (TARGET_EXTENSION.test(target) ? this.exactTarget(base) : undefined) ?? this.inProject(base);
         if (found) return found;
@@ -237,6 +244,20 @@ export class ModuleResolver {
     if (this.inNodeModules(file) || !isFile(file)) return undefined;
     if (file.endsWith(".json")) return { kind: "json", file };
     return MODULE_FILE.test(file) && !isDeclarationFile(file) ? { kind: "module", file } : undefined;
+  }
+
+  /** A file or folder in node_modules: the DSL when it is the `gantry` package's, else a package Gantry never loads. */
+  private packageAt(file: string): Resolution {
+    return this.isDslPath(file) ? { kind: "dsl" } : { kind: "package" };
+  }
+
+  /** Whether a path is the `gantry` package in a node_modules folder, or its main module (`dist/index.js`, what `"gantry"` imports). */
+  private isDslPath(file: string): boolean {
+    const parts = this.relative(file).split("/");
+    const at = parts.lastIndexOf("node_modules");
+    if (at < 0 || !isDslSpecifier(parts[at + 1] ?? "")) return false;
+    const inside = parts.slice(at + 2).join("/");
+    return inside === "" || inside === "dist/index.js";
   }
 
   private relative(file: string): string {
