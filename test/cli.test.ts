@@ -144,7 +144,7 @@ export default pipeline("dated", {}, (p) => {
 
   it("cuts a code frame's long lines (generated or minified code) to a window around the column", () => {
     const pad = "x".repeat(3000);
-    const source = `import { pipeline } from "gantry";\nconst pad = "${pad}"; export default pipeline("long", {}, (p) => { p.task("t", { image: pad, imagePullPolicy: "Sometimes" as "Always" }); });\n`;
+    const source = `import { pipeline } from "gantry";\nconst pad = "${pad}"; export default pipeline("long", {}, (p) => { p.task("t", { image: "busybox:1.36", args: [pad], imagePullPolicy: "Sometimes" as "Always" }); });\n`;
     const dir = tempProject({ "pipelines/long.ts": source });
     const r = gantry(["compile"], dir);
     expect(r.code).toBe(1);

@@ -167,7 +167,7 @@ describe("compilePipeline", () => {
     });
     const m = await compilePipeline("p.ts", { cwd });
     expect(m.name).toBe("warned");
-    expect(m.warnings.map((d) => [d.code, d.severity, d.span?.line])).toEqual([["GANTRY1121", "warning", 3]]);
+    expect(m.warnings.map((d) => [d.code, d.severity, d.span?.line])).toEqual([["GANTRY1122", "warning", 3]]);
   });
 });
 

@@ -95,6 +95,9 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
   // every node, rather than a closure per node, since this walks every file a compile reads.
   let jumps = NO_JUMPS;
   let inFunction = false;
+  /** What the code in reach may use: `super.x`, `super()`, `new.target`, `for await`; and the private names of the classes around it. */
+  let reach: Reach = TOP_LEVEL;
+  let privateNames: readonly ReadonlySet<string>[] = [];
   const within = (node: ts.Node | undefined, j: Jumps, f: boolean) => {
     if (!node) return;
     const saved = [jumps, inFunction] as const;
@@ -185,6 +188,7 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         const b = node as ts.BinaryExpression;
         const op = b.operatorToken.kind;
         if (op >= K.FirstAssignment && op <= K.LastAssignment) checkAssignmentTarget(b.left, "Invalid left-hand side in assignment", op === K.EqualsToken);
+        if (op === K.InKeyword && b.left.kind === K.PrivateIdentifier) checkPrivateName(b.left as ts.PrivateIdentifier);
         break;
       }
       case K.PrefixUnaryExpression:
@@ -242,14 +246,43 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
         break;
       }
 
+      case K.PropertyAccessExpression:
+      case K.ElementAccessExpression: {
+        const e = (node as ts.PropertyAccessExpression).expression;
+        if (e.kind === K.SuperKeyword && !reach.superProperty) report(e, "'super' keyword unexpected here");
+        const name = (node as ts.PropertyAccessExpression).name;
+        if (node.kind === K.PropertyAccessExpression && name.kind === K.PrivateIdentifier) checkPrivateName(name as ts.PrivateIdentifier);
+        break;
+      }
+      case K.CallExpression:
+        if ((node as ts.CallExpression).expression.kind === K.SuperKeyword && !reach.superCall) report((node as ts.CallExpression).expression, "'super' keyword unexpected here");
+        break;
+      case K.MetaProperty:
+        if ((node as ts.MetaProperty).keywordToken === K.NewKeyword && !reach.newTarget) report(node, "new.target expression is not allowed here");
+        break;
+      case K.ForOfStatement:
+        if ((node as ts.ForOfStatement).awaitModifier && inFunction && !reach.async) report((node as ts.ForOfStatement).awaitModifier!, "Unexpected reserved word");
+        break;
       case K.ImportDeclaration:
         importedNames(node as ts.ImportDeclaration).forEach((id) => checkBindingName(id, report));
         return;
-      case K.ClassStaticBlockDeclaration:
+      case K.ClassStaticBlockDeclaration: {
         // A function-like boundary where `return` is illegal too.
         declareScope((node as ts.ClassStaticBlockDeclaration).body.statements, "function");
+        const saved = reach;
+        reach = IN_CLASS_BODY;
         within((node as ts.ClassStaticBlockDeclaration).body, NO_JUMPS, false);
+        reach = saved;
         return;
+      }
+      case K.PropertyDeclaration: {
+        // A field's initializer runs as a method of the class would.
+        const saved = reach;
+        reach = IN_CLASS_BODY;
+        visitChildren(node);
+        reach = saved;
+        return;
+      }
     }
     if (isIteration(node)) {
       const saved = jumps;
@@ -264,14 +297,58 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
       checkFunction(node as ts.SignatureDeclaration & { body?: ts.Node });
       if ((isFunctionDeclaration(node) || isFunctionExpression(node)) && node.name) checkBindingName(node.name, report);
       for (const p of (node as ts.SignatureDeclaration).parameters) for (const id of bindingIdentifiers(p.name)) checkBindingName(id, report);
-      const saved = [jumps, inFunction] as const;
-      [jumps, inFunction] = [NO_JUMPS, true];
+      const saved = [jumps, inFunction, reach] as const;
+      [jumps, inFunction, reach] = [NO_JUMPS, true, reachIn(node, reach)];
       visitChildren(node);
-      [jumps, inFunction] = saved;
+      [jumps, inFunction, reach] = saved;
       return;
     }
-    if (isClassLike(node) && node.name) checkBindingName(node.name, report);
+    if (isClassLike(node)) {
+      if (node.name) checkBindingName(node.name, report);
+      checkClassMembers(node);
+      const saved = privateNames;
+      privateNames = [...privateNames, new Set(node.members.flatMap((m) => (m.name && ts.isPrivateIdentifier(m.name) ? [m.name.text] : [])))];
+      visitChildren(node);
+      privateNames = saved;
+      return;
+    }
     visitChildren(node);
+  };
+
+  const checkPrivateName = (name: ts.PrivateIdentifier) => {
+    if (!privateNames.some((names) => names.has(name.text))) report(name, `Private field '${name.text}' must be declared in an enclosing class`);
+  };
+
+  /** V8's early errors about a class's own members (what TypeScript leaves to its checker). */
+  const checkClassMembers = (c: ts.ClassLikeDeclaration) => {
+    let constructors = 0;
+    const privates = new Map<string, string>(); // #name -> "field" | "method" | "get static" ...
+    for (const m of c.members) {
+      const flags = ts.getCombinedModifierFlags(m as ts.Declaration);
+      // What TypeScript's emit drops: overload signatures, abstract and `declare` members, index signatures.
+      if (isErased(m) || flags & (ts.ModifierFlags.Abstract | ts.ModifierFlags.Ambient) || m.kind === K.IndexSignature || m.kind === K.SemicolonClassElement) continue;
+      if ((m.kind === K.MethodDeclaration || m.kind === K.Constructor || m.kind === K.GetAccessor || m.kind === K.SetAccessor) && !(m as ts.FunctionLikeDeclaration).body) continue;
+      const isStatic = flags & ts.ModifierFlags.Static;
+      const name = m.name && (isIdentifier(m.name) || ts.isStringLiteral(m.name) ? m.name.text : ts.isPrivateIdentifier(m.name) ? m.name.text : undefined);
+      if (m.kind === K.Constructor && ++constructors === 2) report(m, "A class may only have one constructor");
+      if (isStatic && name === "prototype" && m.name && !ts.isPrivateIdentifier(m.name)) report(m.name, "Classes may not have a static property named 'prototype'");
+      if (!isStatic && name === "constructor" && (m.kind === K.GetAccessor || m.kind === K.SetAccessor)) report(m.name!, "Class constructor may not be an accessor");
+      if (m.kind === K.GetAccessor || m.kind === K.SetAccessor) {
+        const params = (m as ts.AccessorDeclaration).parameters.filter((p) => !(isIdentifier(p.name) && p.name.text === "this"));
+        if (m.kind === K.GetAccessor && params.length > 0) report(params[0]!, "Getter must not have any formal parameters.");
+        if (m.kind === K.SetAccessor && params.length !== 1) report((m as ts.AccessorDeclaration).name, "Setter must have exactly one formal parameter.");
+        else if (m.kind === K.SetAccessor && params[0]!.dotDotDotToken) report(params[0]!, "Setter function argument must not be a rest parameter");
+      }
+      if (m.name && ts.isPrivateIdentifier(m.name)) {
+        if (m.name.text === "#constructor") report(m.name, "Classes may not have a private field named '#constructor'");
+        // A getter and a setter of one name (both static or both not) are one private name.
+        const kind = m.kind === K.GetAccessor ? "get" : m.kind === K.SetAccessor ? "set" : "other";
+        const earlier = privates.get(m.name.text);
+        const pair = earlier !== undefined && earlier !== "other" && kind !== "other" && earlier.slice(0, 3) !== kind && earlier.endsWith(isStatic ? "static" : "instance");
+        if (earlier !== undefined && !pair) report(m.name, `Identifier '${m.name.text}' has already been declared`);
+        else privates.set(m.name.text, pair ? "other" : `${kind} ${isStatic ? "static" : "instance"}`);
+      }
+    }
   };
 
   try {
@@ -280,6 +357,29 @@ export function earlyErrors(sf: ts.SourceFile): EarlyError[] {
     if (!(e instanceof RangeError)) throw e; // nested deeper than this walk's stack: report what was found
   }
   return out;
+}
+
+/** What code may use where it is: `super.x` (methods), `super()` (a derived class's constructor), `new.target` (functions), `for await` (async functions). */
+interface Reach {
+  superProperty: boolean;
+  superCall: boolean;
+  newTarget: boolean;
+  async: boolean;
+}
+
+const TOP_LEVEL: Reach = { superProperty: false, superCall: false, newTarget: false, async: true }; // top-level await: modules
+const IN_CLASS_BODY: Reach = { superProperty: true, superCall: false, newTarget: true, async: false };
+
+/** The reach inside a function: an arrow keeps its surroundings' (but its own `async`); a method gains `super.x`; a derived class's constructor `super()`. */
+function reachIn(fn: ts.SignatureDeclaration, outer: Reach): Reach {
+  const async = (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+  if (fn.kind === K.ArrowFunction) return { ...outer, async };
+  if (fn.kind === K.Constructor) {
+    const derived = (fn.parent as ts.ClassLikeDeclaration).heritageClauses?.some((h) => h.token === K.ExtendsKeyword) ?? false;
+    return { superProperty: true, superCall: derived, newTarget: true, async: false };
+  }
+  const method = fn.kind === K.MethodDeclaration || fn.kind === K.GetAccessor || fn.kind === K.SetAccessor;
+  return { superProperty: method, superCall: false, newTarget: true, async };
 }
 
 const TRANSPARENT = new Set([K.ParenthesizedExpression, K.NonNullExpression, K.AsExpression, K.SatisfiesExpression, K.TypeAssertionExpression]);
