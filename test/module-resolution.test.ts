@@ -238,6 +238,24 @@ describe("tsconfig paths and baseUrl", () => {
     expect(loop.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['GANTRY1111 module loop/a.ts has no export "IMAGE"', "GANTRY1110 import cycle: loop/a.ts -> loop/a.ts"]);
   });
 
+  it("a folder compile over a symlinked folder: a file both an entry (through the link) and imported is one module; headers name a file outside the project by the link's path (review finding)", async () => {
+    const helper = `import { pipeline } from "gantry";\nexport const shared = pipeline("shared-one", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+    const main = `import { shared } from "./shared/helper.js";\nexport default [shared];\n`;
+    // The link's target inside the project: known by its real path there.
+    const inside = tempProject({ "common/helper.ts": helper, "pipelines/main.ts": main });
+    fs.symlinkSync("../common", path.join(inside, "pipelines/shared"));
+    const r = await compile({ cwd: inside, paths: ["pipelines"], target: "argo", kind: "auto" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => [p.name, p.source])).toEqual([["shared-one", "common/helper.ts"]]);
+    // Outside it: by the path that reached it, whatever the target's place on this machine.
+    const outside = tempProject({ "lib/helper.ts": helper, "proj/pipelines/main.ts": main });
+    fs.symlinkSync("../../lib", path.join(outside, "proj/pipelines/shared"));
+    const r2 = await compile({ cwd: path.join(outside, "proj"), paths: ["pipelines"], target: "argo", kind: "auto" });
+    expect(r2.diagnostics).toEqual([]);
+    expect(r2.pipelines.map((p) => [p.name, p.source])).toEqual([["shared-one", "pipelines/shared/helper.ts"]]);
+    expect(r2.pipelines[0]!.yaml).toContain("gantry.dev/source: pipelines/shared/helper.ts:2");
+  });
+
   it("a project whose own folder is reached through a symlink keeps its paths in diagnostics and headers", async () => {
     const real = tempProject({ "lib/images.ts": `export const IMAGE = "busybox:1.36";\nexport const BAD = process.env.X;\n`, "pipelines/a.ts": main(`import { IMAGE, BAD } from "../lib/images.js";`, "BAD ?? IMAGE") });
     const link = `${real}-link`;

@@ -72,7 +72,8 @@ export class Analyzer {
     const { program, origins, loader, ev } = this;
     const units: DeclarationUnit[] = [];
     const diagnostics: Diagnostic[] = [];
-    const record = loader.module(file);
+    // By the path its imports would name it by: an entry reached through a symlinked folder that another entry imports is one module.
+    const record = loader.module(loader.resolver.canonical(file));
     // At the file's start: the file is where the problem is (CI annotations and SARIF need a place).
     if (!record) diagnostics.push({ code: "GANTRY1001", severity: "error", message: cannotRead(program, file), span: { file: program.relative(file), line: 1, column: 1 } });
     else if (!record.hasSyntaxErrors) {

@@ -80,8 +80,9 @@ export class ModuleResolver {
    */
   readonly lookups = new Set<string>();
 
-  /** Canonical paths (`canonical`) by path asked about. */
-  private readonly canonicals = new Map<string, string>();
+  /** Real paths by path asked about (`real`), and the path each real file outside the working directory was first reached by (`canonical`). */
+  private readonly reals = new Map<string, string>();
+  private readonly reachedAs = new Map<string, string>();
   private realCwd: string | undefined;
 
   constructor(private readonly cwd: string) {}
@@ -89,7 +90,7 @@ export class ModuleResolver {
   resolve(fromFile: string, specifier: string): Resolution {
     if (isDslSpecifier(specifier)) return { kind: "dsl" };
     // As Node resolves a module's imports: from where its file really is, not from the link that led to it.
-    const dir = path.dirname(this.canonical(fromFile));
+    const dir = path.dirname(this.real(fromFile));
     // `#name` is a subpath import of the nearest package.json, so it depends on where it is written.
     if (!isPathSpecifier(specifier) && !specifier.startsWith("#")) {
       const mapping = this.mappingFor(dir);
@@ -116,23 +117,34 @@ export class ModuleResolver {
   }
 
   /**
-   * The path a module is known by: its real path (Node's identity of a module: one reached through a
-   * symlinked folder is the file it links to, loaded once, whose imports resolve from there),
-   * written under the working directory when it is inside it, so a project under a symlinked
-   * folder keeps its own paths. A path that does not exist is kept as it is.
+   * The path a module is known by, one per real file (Node's identity of a module: one reached
+   * through a symlinked folder is the file it links to, loaded once): inside the working directory
+   * its real path there (so a project under a symlinked folder keeps its own paths); outside it,
+   * the path it was first reached by (a link in the project to shared code keeps the link's path in
+   * headers and annotations, rather than one that depends on where each machine keeps the target).
+   * A path that does not exist is kept as it is.
    */
   canonical(file: string): string {
-    let known = this.canonicals.get(file);
-    if (known !== undefined) return known;
-    try {
-      const real = fs.realpathSync(file);
-      this.realCwd ??= fs.realpathSync(this.cwd);
-      const inside = path.relative(this.realCwd, real);
-      known = inside.startsWith("..") || path.isAbsolute(inside) ? real : path.join(this.cwd, inside);
-    } catch {
-      known = file;
+    const real = this.real(file);
+    this.realCwd ??= this.real(this.cwd);
+    const inside = path.relative(this.realCwd, real);
+    if (!inside.startsWith("..") && !path.isAbsolute(inside)) return path.join(this.cwd, inside);
+    let known = this.reachedAs.get(real);
+    if (known === undefined) this.reachedAs.set(real, (known = file));
+    return known;
+  }
+
+  /** `file` with every symlink resolved; itself when it does not exist. */
+  private real(file: string): string {
+    let known = this.reals.get(file);
+    if (known === undefined) {
+      try {
+        known = fs.realpathSync(file);
+      } catch {
+        known = file;
+      }
+      this.reals.set(file, known);
     }
-    this.canonicals.set(file, known);
     return known;
   }
 
