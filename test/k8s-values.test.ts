@@ -316,8 +316,14 @@ describe("GANTRY2040: image references", () => {
 
   it("valid references compile: registry with port or IPv6, separators, tag and digest, a tag of 128 characters", async () => {
     const digest = "0123456789abcdef".repeat(4);
-    const images = ["busybox", "ghcr.io/acme/etl:2.4.1", "localhost:5000/a/b:v1", `busybox:1.36@sha256:${digest}`, `busybox@sha512:${digest.repeat(2)}`, "acme/a__b-c.d/e---f:Tag_1.x-y", "[::1]:5000/x", "Registry/img", `busybox:${"t".repeat(128)}`];
+    const images = ["busybox", "ghcr.io/acme/etl:2.4.1", "localhost:5000/a/b:v1", `busybox:1.36@sha256:${digest}`, `busybox@sha512:${digest.repeat(2)}`, "acme/a__b-c.d/e---f:Tag_1.x-y", "[::1]:5000/x", "Registry/img", `busybox:${"t".repeat(128)}`, "host_name.example.com/x", `docker.io/${"a".repeat(240)}`, `ghcr.io/${"b".repeat(255)}`];
     await compiles(source("{}", images.map((img, i) => `  p.task("t${i}", { image: "${img}" });`).join("\n")));
+  });
+
+  it("the repository path is at most 255 characters, library/ included on Docker Hub (review finding: the registry was counted, and a first part with _ taken for one)", async () => {
+    const long = `${"a".repeat(248)}`;
+    const src = source("{}", `  p.task("t", { image: "${long}" });`);
+    expect(await found(src)).toEqual([`GANTRY2040 ${at(src, `"${long}"`)} task "t": image "${long}" has a repository path of 256 characters, more than 255`]);
   });
 
   it("an image with a pipeline parameter is left to run time, but not whitespace around it", async () => {

@@ -91,14 +91,21 @@ export function imageReference(s: string): string | undefined {
 
   if (domain !== undefined) {
     const r = domainReason(domain);
-    if (r) return r;
+    if (r) {
+      // The registry is optional in the reference grammar: a first part that is no host name
+      // (`host_name.example.com/x`) may still be the first component of a repository path.
+      if (pathReason(`${domain}/${path}`) !== undefined) return r;
+      path = `${domain}/${path}`;
+      domain = undefined;
+    }
   }
   const r = pathReason(path);
   if (r) return r;
-  // The name as the kubelet completes it: `busybox` is `docker.io/library/busybox`.
+  // The repository path as the kubelet completes it (`busybox` is `library/busybox` on Docker Hub);
+  // distribution/reference limits the path, not the registry.
   const hub = domain === undefined || domain === DEFAULT_DOMAIN || domain === "index.docker.io";
-  const length = (hub ? DEFAULT_DOMAIN.length : domain!.length) + 1 + (hub && !path.includes("/") ? "library/".length : 0) + path.length;
-  if (length > NAME_TOTAL_LENGTH_MAX) return `has a name of ${length} characters with its registry, more than ${NAME_TOTAL_LENGTH_MAX}`;
+  const length = (hub && !path.includes("/") ? "library/".length : 0) + path.length;
+  if (length > NAME_TOTAL_LENGTH_MAX) return `has a repository path of ${length} characters, more than ${NAME_TOTAL_LENGTH_MAX}`;
   if (tag !== undefined) {
     const t = tagReason(tag);
     if (t) return t;
