@@ -35,21 +35,25 @@ export default pipeline("infra", {}, (p) => {
     expect(three.map((d) => [d.span?.line, d.message.replace(/.*\(/, "(")])).toEqual([[5, '(teardowns "drop-0", "drop-1" and "drop-2")']]);
   });
 
-  it("GANTRY4006: a task volume named or mounted like the executor's own (var-run-argo, tmp-dir-argo, argo-staging; /var/run/argo, /argo/staging) is an error on Argo, not on the jobs target (review finding)", async () => {
-    const withVolume = (volume: string) => `import { pipeline } from "gantry";
+  it("GANTRY4006: a task volume named or mounted like the executor's own (var-run-argo, tmp-dir-argo, /var/run/argo; for a script task argo-staging, /argo/staging) is an error on Argo, not on the jobs target (review finding)", async () => {
+    const withVolume = (volume: string, kind = 'command: ["true"]') => `import { pipeline } from "gantry";
 export default pipeline("vols", {}, (p) => {
   p.task("ok", { image: "busybox:1.36", volumes: [{ name: "argo-data", mountPath: "/var/run/argonaut", emptyDir: {} }] });
-  p.task("bad", { image: "busybox:1.36", volumes: [${volume}] });
+  p.task("bad", { image: "busybox:1.36", ${kind}, volumes: [${volume}] });
 });
 `;
-    const run = async (volume: string, target: "argo" | "jobs" = "argo") => (await compile({ cwd: tempProject({ "p.ts": withVolume(volume) }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r" } })).diagnostics.map((d) => `${d.code} ${d.span?.line}`);
+    const run = async (volume: string, target: "argo" | "jobs" = "argo", kind?: string) => (await compile({ cwd: tempProject({ "p.ts": withVolume(volume, kind) }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r" } })).diagnostics.map((d) => `${d.code} ${d.span?.line}`);
+    // argo-staging is added to a script task's pod only.
+    const script = 'source: "echo hi"';
+    expect(await run('{ name: "argo-staging", mountPath: "/data", emptyDir: {} }', "argo", script)).toEqual(["GANTRY4006 4"]);
+    expect(await run('{ name: "x", mountPath: "/argo/staging/inner", emptyDir: {} }', "argo", script)).toEqual(["GANTRY4006 4"]);
+    expect(await run('{ name: "argo-staging", mountPath: "/argo/staging", emptyDir: {} }')).toEqual([]);
     for (const volume of [
       '{ name: "var-run-argo", mountPath: "/data", emptyDir: {} }',
       '{ name: "tmp-dir-argo", mountPath: "/data", emptyDir: {} }',
-      '{ name: "argo-staging", mountPath: "/data", emptyDir: {} }',
       '{ name: "x", mountPath: "/var/run/argo", emptyDir: {} }',
       '{ name: "x", mountPath: "/var/run/argo/", emptyDir: {} }',
-      '{ name: "x", mountPath: "/argo/staging/inner", emptyDir: {} }',
+      '{ name: "x", mountPath: "/var/run/argo/inner", emptyDir: {} }',
     ]) {
       expect(await run(volume), volume).toEqual(["GANTRY4006 4"]);
     }

@@ -504,7 +504,7 @@ export default pipeline("lets", {}, (p) => { p.task("t", { image: \`\${registry}
       `error GANTRY1100 ${loc("main.ts", source, "out.push")} this top-level statement changes "out"`,
       `error GANTRY1100 ${loc("main.ts", source, "bump();")} this top-level statement calls "bump"`,
       // The loop's own \`shards\` shadows the module's: it changes nothing Gantry reads.
-      `warning GANTRY1121 ${loc("main.ts", source, "for (let shards")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
+      `warning GANTRY1121 ${loc("main.ts", source, "for (let shards")} this top-level statement's effects are not kept by Gantry; it cannot affect the compiled pipelines`,
     ]);
   });
 
@@ -522,9 +522,9 @@ export default pipeline("m", {}, (p) => { p.task("t", { image: \`busybox:\${shar
 `;
     const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
     expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message.split(", but")[0]}`)).toEqual([
-      `warning GANTRY1121 ${loc("main.ts", source, "process.on")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
-      `warning GANTRY1121 ${loc("main.ts", source, "setTimeout")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
-      `warning GANTRY1121 ${loc("main.ts", source, "Promise.resolve")} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
+      `warning GANTRY1121 ${loc("main.ts", source, "process.on")} this top-level statement's effects are not kept by Gantry; it cannot affect the compiled pipelines`,
+      `warning GANTRY1121 ${loc("main.ts", source, "setTimeout")} this top-level statement's effects are not kept by Gantry; it cannot affect the compiled pipelines`,
+      `warning GANTRY1121 ${loc("main.ts", source, "Promise.resolve")} this top-level statement's effects are not kept by Gantry; it cannot affect the compiled pipelines`,
       // The push is the change; the callback it stores is never called here.
       `error GANTRY1100 ${loc("main.ts", source, "handlers.push")} this top-level statement changes "handlers"`,
       `error GANTRY1100 ${loc("main.ts", source, "shards++; });\nexport")} this top-level statement assigns "shards" in a function it passes to a call`,
@@ -1239,7 +1239,7 @@ export const reg = makeRegistry();
     const r = await compileFiles({ "main.ts": source }, ["main.ts"]);
     expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message}`)).toEqual([
       `error GANTRY1113 ${loc("main.ts", source, "throw new Error(`bad")} the code throws here when the module runs: Error: bad 3`,
-      `warning GANTRY1121 ${loc("main.ts", source, 'for (const x of ["a"])')} this top-level statement is not run by Gantry; it cannot affect the compiled pipelines`,
+      `warning GANTRY1121 ${loc("main.ts", source, 'for (const x of ["a"])')} this top-level statement's effects are not kept by Gantry; it cannot affect the compiled pipelines`,
     ]);
   });
 
@@ -2116,9 +2116,9 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     expect(ds.every((d) => d.hint)).toBe(true);
     expect(ds[1]!.hint).toContain("(`export const Y = ...`)");
     // The hint's example is code that could be written (review finding: it suggested `export const default = ...`).
-    const other = body("  const v = [D, S];", 'import D from "./lib";\nimport { "two words" as S } from "./lib";\n');
+    const other = body("  const v = [D, S, C];", 'import D from "./lib";\nimport { "two words" as S } from "./lib";\nimport { class as C } from "./lib";\n');
     const hints = (await diagnose(other, { "lib.ts": "export const Z = 1;\n" })).map((d) => d.hint);
-    expect(hints).toEqual([expect.stringContaining("(`export default ...`)"), expect.stringContaining('(`export { value as "two words" }`)')]);
+    expect(hints).toEqual([expect.stringContaining("(`export default ...`)"), expect.stringContaining('(`export { value as "two words" }`)'), expect.stringContaining("(`export { value as class }`)")]);
   });
 
   it("linking: what a run loads before anything runs is checked, though no value Gantry reads needs it", async () => {
@@ -2267,6 +2267,8 @@ export default pipeline("types", {}, (p) => { p.task("t", { image: "x" }); });
       expect(r.stderr, file).not.toContain("internal error");
       expect(r.code, file).toBe(1);
       expect(r.stderr, file).toMatch(/error GANTRY(1100|1104|1108|1001):/);
+      // The hint names what ran out of stack here: nested statements, not nested values.
+      if (r.stderr.includes("GANTRY1108")) expect(r.stderr, file).toContain("hint: Statements nested thousands of levels deep");
     }
   });
 

@@ -291,7 +291,7 @@ export const codes = {
   GANTRY4006: {
     title: "Volume takes a name or path Argo's executor uses",
     explain:
-      "Argo's controller adds volumes to every workflow pod: `var-run-argo` mounted at /var/run/argo in every container (the emissary executor), `tmp-dir-argo` for its wait container, and for a script task `argo-staging` at /argo/staging. A task volume with one of those names, or mounted at or under those paths, makes the pod invalid or hides the executor's files, so the run would fail when Argo creates the pod. Rename or move it.",
+      "Argo's controller adds volumes to every workflow pod: `var-run-argo` mounted at /var/run/argo in every container (the emissary executor), `tmp-dir-argo` for its wait container, and for a script task `argo-staging` at /argo/staging (only a script task is checked for those two). A task volume with one of those names, or mounted at or under those paths, makes the pod invalid or hides the executor's files, so the run would fail when Argo creates the pod. Rename or move it.",
   },
   GANTRY4007: {
     title: "Task named like a function of Argo's depends language",

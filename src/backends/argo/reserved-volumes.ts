@@ -9,12 +9,17 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 
-const NAMES = ["var-run-argo", "tmp-dir-argo", "argo-staging"];
-const PATHS = ["/var/run/argo", "/argo/staging"];
+const NAMES = ["var-run-argo", "tmp-dir-argo"];
+const PATHS = ["/var/run/argo"];
+/** Added only to a script template's pod. */
+const SCRIPT_NAMES = [...NAMES, "argo-staging"];
+const SCRIPT_PATHS = [...PATHS, "/argo/staging"];
 
 export function argoReservedVolumes(task: IR.Task): Diagnostic[] {
+  const script = task.script !== undefined;
+  const [names, paths] = script ? [SCRIPT_NAMES, SCRIPT_PATHS] : [NAMES, PATHS];
   const under = (mountPath: string, p: string) => mountPath.replace(/\/+$/, "") === p || mountPath.startsWith(`${p}/`);
-  const clash = task.volumes.find((v) => NAMES.includes(v.name) || PATHS.some((p) => under(v.mountPath, p)));
+  const clash = task.volumes.find((v) => names.includes(v.name) || paths.some((p) => under(v.mountPath, p)));
   if (!clash) return [];
   return [
     {
@@ -22,7 +27,7 @@ export function argoReservedVolumes(task: IR.Task): Diagnostic[] {
       severity: "error",
       message: `volume "${clash.name}" of task "${task.name}" (at ${clash.mountPath}) takes a name or path Argo's executor uses for its own volumes, so Argo could not create the task's pod`,
       span: { file: task.source.file, line: task.source.line, column: task.source.column },
-      hint: `On Argo the volume names ${NAMES.map((n) => `"${n}"`).join(", ")} and the paths ${PATHS.join(" and ")} are the executor's; rename or move the volume.`,
+      hint: `On Argo the volume names ${names.map((n) => `"${n}"`).join(", ")} and the paths ${paths.join(" and ")} are the executor's${script ? " (for a script task)" : ""}; rename or move the volume.`,
     },
   ];
 }

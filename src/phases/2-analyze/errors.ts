@@ -66,8 +66,12 @@ export function isStackOverflow(e: unknown): boolean {
  * levels deep (`${deep}`, `String(deep)`, `deep.flat(Infinity)`) or spreading hundreds of thousands
  * of arguments (`f(...xs)`). Running the module would fail the same way; reported there, as a limit.
  */
-export function outOfStack(node: ts.Node, subject: string): StaticError {
-  return new StaticError("GANTRY1108", node, `${subject} runs out of JavaScript's stack`, "A value nested thousands of levels deep (a `reduce` that wraps its accumulator, `[acc]`) or a call with hundreds of thousands of arguments (`f(...xs)`) exhausts it. Build flatter values, and pass arrays instead of spreading them.");
+/** `nesting`: what exhausted the stack, for the hint: deeply nested values and calls, or statements. */
+export function outOfStack(node: ts.Node, subject: string, nesting: "values" | "statements" = "values"): StaticError {
+  const hint = nesting === "statements"
+    ? "Statements nested thousands of levels deep (`if (a) if (b) ...`, blocks in blocks) exhaust it. Flatten the nesting: combine conditions, or move parts into functions."
+    : "A value nested thousands of levels deep (a `reduce` that wraps its accumulator, `[acc]`) or a call with hundreds of thousands of arguments (`f(...xs)`) exhausts it. Build flatter values, and pass arrays instead of spreading them.";
+  return new StaticError("GANTRY1108", node, `${subject} runs out of JavaScript's stack`, hint);
 }
 
 /**

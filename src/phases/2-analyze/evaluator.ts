@@ -94,7 +94,7 @@ export class Evaluator {
       return visit(node as never, scope, this);
     } catch (e) {
       // Statements nested thousands deep (`if (a) if (b) ...`) use the stack as expressions do.
-      throw isStackOverflow(e) ? outOfStack(node, "this statement") : e;
+      throw isStackOverflow(e) ? outOfStack(node, "this statement", "statements") : e;
     }
   }
 

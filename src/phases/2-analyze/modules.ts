@@ -156,7 +156,7 @@ export class ModuleRecord {
     }
     const file = this.loader.program.relative(this.file.fileName);
     // How such an export is written: `export const x`, or (for "default" and names that are not identifiers) an export list.
-    const example = name === "default" ? "export default ..." : IDENTIFIER.test(name) ? `export const ${name} = ...` : `export { value as ${JSON.stringify(name)} }`;
+    const example = name === "default" ? "export default ..." : IDENTIFIER.test(name) && !RESERVED_WORDS.has(name) ? `export const ${name} = ...` : `export { value as ${IDENTIFIER.test(name) ? name : JSON.stringify(name)} }`;
     throw new StaticError("GANTRY1111", at, `module ${file} has no export "${name}"`, `Check the name, and that ${file} exports it (\`${example}\`).`);
   }
 
@@ -850,6 +850,10 @@ function isInstantiated(ns: ts.ModuleDeclaration): boolean {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Words a module cannot declare (`export const class` is no JavaScript), though an export list may name them. */
+const RESERVED_WORDS = new Set(
+  "await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield".split(" "),
+);
 
 const isConsoleCall = (e: ts.Expression): boolean => {
   const callee = ts.isCallExpression(e) ? e.expression : undefined;
@@ -917,10 +921,10 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       if (result && !result.ran && result.first && runFailsHere(result.first)) throw result.first;
       // `console.log(...)` ran and said it prints nothing (GANTRY1122): that is the whole story.
       if (result?.ran && ts.isExpressionStatement(statement) && isConsoleCall(statement.expression)) return;
-      ev.warn("GANTRY1121", statement, "this top-level statement is not run by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
+      ev.warn("GANTRY1121", statement, "this top-level statement's effects are not kept by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
     } catch (e) {
       // The checks above walk the statement's syntax recursively, as the parser built it.
-      ev.recover(isStackOverflow(e) ? outOfStack(statement, "this top-level statement") : e);
+      ev.recover(isStackOverflow(e) ? outOfStack(statement, "this top-level statement", "statements") : e);
     }
   });
 }

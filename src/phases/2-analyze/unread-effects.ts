@@ -34,7 +34,7 @@ export function reportUnreadMutations(record: ModuleRecord, ev: Evaluator, loade
         } catch (e) {
           // The scan walks the syntax recursively, as the parser built it (ifs nested thousands deep).
           if (!isStackOverflow(e)) throw e;
-          ev.recover(outOfStack(code, "this declaration"));
+          ev.recover(outOfStack(code, "this declaration", "statements"));
           reported.add(name);
           break;
         }
