@@ -237,6 +237,34 @@ describe("jobs target: objects", () => {
     expect(bad.codes).toEqual(["error GANTRY4012"]);
   });
 
+  it("GANTRY4012: p.runStatus only in the task's shell script, outside single quotes: sh -c in command or args[0], a shell source; not a python source, a positional argument or single quotes (dogfooding finding)", async () => {
+    const finallyTask = (spec: string) => src(`  p.task("a", { image: "busybox:1.36" });\n  p.finally("report", { image: "busybox:1.36", ${spec} });`);
+    const works: Record<string, string> = {
+      "script in command": 'command: ["sh", "-c", `echo "${p.runStatus}"`]',
+      "script in command with -ec": 'command: ["/bin/sh", "-ec", `echo ${p.runStatus}`]',
+      "script in args[0]": 'command: ["bash", "-c"], args: [`echo "status: ${p.runStatus}" && echo \'quoted $x\'`]',
+      "shell source": "source: `echo ${p.runStatus}`",
+      "source run by a shell": 'command: ["bash"], source: `echo "${p.runStatus}"`',
+    };
+    for (const [name, spec] of Object.entries(works)) {
+      const r = await jobs(finallyTask(spec));
+      expect(r.codes, name).toEqual([]);
+      expect(JSON.stringify(r.job("report").spec.template.spec.containers[0]), name).toContain("$(cat /var/run/gantry/run-status)");
+    }
+    const refused: Record<string, RegExp> = {
+      'command: ["python"], source: `print("${p.runStatus}")`': /reads p.runStatus outside its shell script/,
+      'command: ["sh", "-c"], args: ["echo status", `${p.runStatus}`]': /reads p.runStatus outside its shell script/,
+      'command: ["sh", "-c", "echo $0", `${p.runStatus}`]': /reads p.runStatus outside its shell script/,
+      "command: [\"sh\", \"-c\"], args: [`echo 'status: ${p.runStatus}'`]": /reads p.runStatus inside single quotes of its shell script/,
+      "source: `echo \"it's\" '${p.runStatus}'`": /inside single quotes/,
+    };
+    for (const [spec, message] of Object.entries(refused)) {
+      const r = await jobs(finallyTask(spec));
+      expect(r.codes, spec).toEqual(["error GANTRY4012"]);
+      expect(r.r.diagnostics[0]!.message, spec).toMatch(message);
+    }
+  });
+
   it("GANTRY4013: a retry backoff cannot be honoured by the Job controller (the limit is)", async () => {
     const r = await jobs(src(`  p.task("a", { image: "busybox:1.36", retry: { limit: 2, backoff: { duration: "30s", factor: 2 } } });`));
     expect(r.codes).toEqual(["warning GANTRY4013"]);

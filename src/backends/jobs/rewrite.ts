@@ -2,7 +2,8 @@
  * Placeholders on the Jobs target, which has no workflow engine to fill them in at run time:
  * `{{params.x}}` becomes the parameter's default and `{{run.id}}` the run id, both known when
  * compiling; `{{run.status}}` becomes a read of the file the finally task's `await-deps` writes,
- * which only a shell can do, so it is allowed in scripts and in `sh -c` arguments only.
+ * which only a shell can do, so it is allowed only in the task's shell script (`scriptSlot`), outside
+ * single quotes.
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
@@ -15,9 +16,47 @@ const RUN_STATUS_SHELL = `$(cat ${RUN_STATUS_FILE})`;
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
 const basename = (s: string) => s.slice(s.lastIndexOf("/") + 1);
-/** Whether the task's arguments are a shell script: `command: ["sh", "-c"]` or `["/bin/bash", "-c"]`. */
-export const isShellCommand = (command: readonly string[] | undefined): boolean =>
-  command !== undefined && command.length >= 2 && SHELLS.has(basename(command[0]!)) && command.includes("-c");
+const isShell = (program: string | undefined) => program !== undefined && SHELLS.has(basename(program));
+/** `-c`, alone or among other short options (`-ec`, `-xc`). */
+const SCRIPT_OPTION = /^-[a-z]*c[a-z]*$/;
+
+/**
+ * Where a task's shell script is, the one string in which a shell expands `$(cat ...)`: `script`
+ * (run by `command`, `sh` by default, so a shell only when `command` names one), else the word
+ * after `-c` in a shell `command` (`["sh", "-c", "echo ..."]`), or `args[0]` when `command` ends
+ * with `-c` (the usual `command: ["sh", "-c"], args: ["echo ..."]`); the words after the script
+ * are its positional parameters (`$0`, `$1`), which nothing expands. Undefined: no shell script.
+ */
+export function scriptSlot(task: Pick<IR.Task, "script" | "command" | "args">): { field: "script" } | { field: "command" | "args"; index: number } | undefined {
+  if (task.script !== undefined) return task.command === undefined || isShell(task.command[0]) ? { field: "script" } : undefined;
+  const command = task.command;
+  if (command === undefined || !isShell(command[0])) return undefined;
+  const option = command.findIndex((w, i) => i > 0 && SCRIPT_OPTION.test(w));
+  if (option < 0) return undefined;
+  return option + 1 < command.length ? { field: "command", index: option + 1 } : (task.args?.length ?? 0) > 0 ? { field: "args", index: 0 } : undefined;
+}
+
+/** Whether `pos` in a shell script is inside single quotes, where `$(...)` is not expanded. */
+export function singleQuotedAt(script: string, pos: number): boolean {
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < pos; i++) {
+    const c = script[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === "\\") i++; // an escaped character, outside single quotes
+    else if (c === '"') quote = quote === '"' ? undefined : '"';
+    else if (c === "'" && quote === undefined) quote = "'";
+  }
+  return quote === "'";
+}
+
+/** Whether some `{{run.status}}` in a shell script is inside single quotes. */
+function quotedPlaceholder(script: string): boolean {
+  for (let at = script.indexOf(RUN_STATUS_PLACEHOLDER); at >= 0; at = script.indexOf(RUN_STATUS_PLACEHOLDER, at + 1)) {
+    if (singleQuotedAt(script, at)) return true;
+  }
+  return false;
+}
 
 export interface Rewritten {
   task: IR.Task;
@@ -30,8 +69,8 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
   const span = { file: task.source.file, line: task.source.line, column: task.source.column };
   const missing = new Set<string>();
   let readsRunStatus = false;
-  let misplacedStatus = false;
-  const shellArgs = isShellCommand(task.command);
+  let misplacedStatus: "outside" | "quoted" | undefined;
+  const slot = scriptSlot(task);
 
   const rewrite = (value: unknown, statusAllowed: boolean): unknown => {
     if (typeof value === "string") {
@@ -46,21 +85,26 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
       });
       s = s.replaceAll(RUN_ID_PLACEHOLDER, runId);
       if (s.includes(RUN_STATUS_PLACEHOLDER)) {
-        if (statusAllowed) {
+        if (!statusAllowed) misplacedStatus ??= "outside";
+        else if (quotedPlaceholder(s)) misplacedStatus ??= "quoted";
+        else {
           readsRunStatus = true;
           s = s.replaceAll(RUN_STATUS_PLACEHOLDER, RUN_STATUS_SHELL);
-        } else misplacedStatus = true;
+        }
       }
       return s;
     }
-    if (Array.isArray(value)) return value.map((v) => rewrite(v, statusAllowed));
-    if (value !== null && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, statusAllowed && (k === "args" || k === "script"))]));
-    }
+    if (Array.isArray(value)) return value.map((v) => rewrite(v, false));
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, false)]));
     return value;
   };
   const out = Object.fromEntries(
-    Object.entries(task).map(([k, v]) => [k, k === "source" ? v : rewrite(v, k === "script" || (k === "args" && shellArgs))]),
+    Object.entries(task).map(([k, v]) => {
+      if (slot !== undefined && k === slot.field) {
+        return [k, "index" in slot && Array.isArray(v) ? v.map((w, i) => rewrite(w, i === slot.index)) : rewrite(v, true)];
+      }
+      return [k, rewrite(v, false)];
+    }),
   ) as IR.Task;
 
   diagnostics.push(...invalidDefaults(task, out, span));
@@ -77,9 +121,15 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
     diagnostics.push({
       code: "GANTRY4012",
       severity: "error",
-      message: `task "${task.name}" reads p.runStatus outside a shell script; on the jobs target the run's status is a file only a shell can read`,
+      message:
+        misplacedStatus === "quoted"
+          ? `task "${task.name}" reads p.runStatus inside single quotes of its shell script, where the shell does not expand it; on the jobs target the run's status is read with $(cat ${RUN_STATUS_FILE})`
+          : `task "${task.name}" reads p.runStatus outside its shell script; on the jobs target the run's status is a file only a shell can read`,
       span,
-      hint: `Use it in \`script\`, or in the arguments of \`command: ["sh", "-c"]\`; or read ${RUN_STATUS_FILE} yourself.`,
+      hint:
+        misplacedStatus === "quoted"
+          ? 'Put it in double quotes ("status: ${p.runStatus}") or outside quotes.'
+          : `Use it in the shell script: \`source\` (with no \`command\`, or a shell one), the word after \`-c\` in \`command: ["sh", "-c", "..."]\`, or the first of \`args\` after \`command: ["sh", "-c"]\`; a later argument is a positional parameter ($0), which nothing expands. Or read ${RUN_STATUS_FILE} yourself.`,
     });
   }
   return { task: out, readsRunStatus };
