@@ -78,6 +78,21 @@ export default pipeline("names", {}, (p) => {
     expect(await run("jobs")).toEqual([]);
   });
 
+  it("CronWorkflow schedules write month and weekday names as numbers, which every Argo CRD accepts; the CronJob keeps them (dogfooding finding)", async () => {
+    const src = `import { pipeline } from "gantry";
+export default pipeline("named", { schedule: { cron: ["5 * * * MON-FRI", "30 */4 * * sat,Sun", "0 0 1 JAN,jul-SEP *", "@daily", "0 12 * * 1"] } }, (p) => {
+  p.task("t", { image: "busybox:1.36" });
+});
+`;
+    const argo = await compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target: "argo", kind: "auto" });
+    const schedules = (argo.pipelines[0]!.objects[0] as { spec: { schedules: string[] } }).spec.schedules;
+    expect(schedules).toEqual(["5 * * * 1-5", "30 */4 * * 6,0", "0 0 1 1,7-9 *", "@daily", "0 12 * * 1"]);
+    // The pattern of Argo 4.0's CRD before argo-workflows#16245 (no letters in fields).
+    for (const s of schedules) expect(s).toMatch(/^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|([0-9*,/?-]+\s+){4}[0-9*,/?-]+)$/);
+    const jobs = await compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target: "jobs", kind: "auto", jobs: { runId: "r" } });
+    expect(jobs.pipelines[0]!.objects.filter((o) => o.kind === "CronJob").map((o) => (o as { spec: { schedule: string } }).spec.schedule)).toContain("5 * * * MON-FRI");
+  });
+
   it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
     const withTasks = (n: number) => `import { pipeline } from "gantry";
 export default pipeline("wide", {}, (p) => {

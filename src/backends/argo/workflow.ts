@@ -10,6 +10,7 @@ import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from ".
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
 import { prometheusMetrics } from "./metrics.js";
+import { cronForArgo } from "./cron-numbers.js";
 import { exprFunctionNames } from "./expr-names.js";
 import { argoReservedVolumes } from "./reserved-volumes.js";
 import { retryDiagnostics } from "./retry.js";
@@ -96,7 +97,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
       kind: "CronWorkflow",
       metadata: metadata("name"),
       spec: {
-        schedules: s.crons,
+        schedules: s.crons.map(cronForArgo),
         timezone: s.timezone,
         concurrencyPolicy: s.concurrencyPolicy,
         startingDeadlineSeconds: s.startingDeadlineSeconds,
