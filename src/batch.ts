@@ -140,10 +140,11 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   const validated = new Set<string>();
   const sources = new Map<string, string>();
   const imports = new Map<string, ReadonlyMap<string, Span>>();
+  const ofPipelines = new Set<string>();
   for (const batch of batches) {
     const found = new Map<string, number>();
     const report = (d: Diagnostic) => {
-      const key = `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
+      const key = diagnosticKey(d);
       const n = (found.get(key) ?? 0) + 1;
       found.set(key, n);
       if (n > (reported.get(key) ?? 0)) (reported.set(key, n), diagnostics.push(d));
@@ -162,7 +163,11 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
         continue;
       }
       names.set(claim.name, claim);
-      diagnostics.push(...claim.diagnostics);
+      // Pipelines one factory makes share its findings (same place, same words): once is enough.
+      for (const d of claim.diagnostics) {
+        const key = diagnosticKey(d);
+        if (!ofPipelines.has(key)) (ofPipelines.add(key), diagnostics.push(d));
+      }
       if (claim.pipeline) pipelines.push(claim.pipeline);
       for (const object of claim.objects ?? []) {
         const owner = objects.get(object);
@@ -177,6 +182,10 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   diagnostics.push(...cycleDiagnostics(imports, relative));
   return { pipelines: sortByName(pipelines), diagnostics, sources };
 }
+
+/** What makes two diagnostics the same finding: code, severity, place and words (and where a factory was called from). */
+const diagnosticKey = (d: Diagnostic): string =>
+  `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}|${(d.calledFrom ?? []).map((c) => `${c.file}:${c.line}:${c.column}`).join(",")}`;
 
 /** Two pipelines whose names differ can still emit one object: `foo` with two crons and `foo-1`, say. */
 function sameObject(object: string, claim: Claim, owner: Claim): Diagnostic {

@@ -93,6 +93,19 @@ export default pipeline("named", { schedule: { cron: ["5 * * * MON-FRI", "30 */4
     expect(jobs.pipelines[0]!.objects.filter((o) => o.kind === "CronJob").map((o) => (o as { spec: { schedule: string } }).spec.schedule)).toContain("5 * * * MON-FRI");
   });
 
+  it("a finding of a factory that makes several pipelines is reported once, not once per pipeline (dogfooding finding)", async () => {
+    const factory = `import { pipeline } from "gantry";
+export const make = (name: string) => pipeline(name, {}, (p) => {
+  const s = p.setup("create", { image: "busybox:1.36" });
+  p.task("work", { image: "busybox:1.36", after: [s] });
+  p.teardown("drop", { image: "busybox:1.36", setups: [s] });
+});
+`;
+    const r = await compile({ cwd: tempProject({ "lib/mk.ts": factory, "a.ts": 'import { make } from "./lib/mk.js";\nexport const a = make("a");\nexport const b = make("b");\n', "c.ts": 'import { make } from "./lib/mk.js";\nexport default make("c");\n' }), paths: ["a.ts", "c.ts"], target: "argo", kind: "auto" });
+    expect(r.pipelines.map((p) => p.name)).toEqual(["a", "b", "c"]);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY4005 lib/mk.ts:5"]);
+  });
+
   it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
     const withTasks = (n: number) => `import { pipeline } from "gantry";
 export default pipeline("wide", {}, (p) => {
