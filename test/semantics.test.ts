@@ -535,7 +535,10 @@ describe("scope diagnostics", () => {
     const src = withPolicy("Replace");
     const ds = diagnose(src);
     expect(show(ds)).toEqual([`GANTRY2027 ${decl(src, "t")} warning`]);
-    expect(ds[0]!.message).toBe('schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: teardown "t" and the other teardown and finally tasks do not run then');
+    expect(ds[0]!.message).toBe('schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: teardown "t" and finally "f" do not run then');
+    // One cleanup task is named alone (dogfooding finding: "and the other ..." when there was none).
+    const one = main(`\n  p.task("w", { ...img });\n  p.finally("f", { ...img });`).replace("pipeline(\"checks\", {}", 'pipeline("checks", { schedule: { cron: "@hourly", concurrencyPolicy: "Replace" } }');
+    expect(diagnose(one).map((d) => d.message)).toEqual(['schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: finally "f" does not run then']);
     for (const policy of ["Forbid", "Allow"]) expect(show(diagnose(withPolicy(policy)))).toEqual([]);
   });
 

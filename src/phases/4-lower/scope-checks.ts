@@ -65,13 +65,16 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
 
   // "Replace" ends a run still going when the next is due: Argo terminates it (no exit handler
   // runs), and a CronJob deletes its driver Job, whose Jobs go with it. No cleanup runs.
-  const cleanup = pipeline.schedule?.concurrencyPolicy === "Replace" ? pipeline.tasks.find((t) => t.role === "teardown" || t.role === "finally") : undefined;
+  const cleanups = pipeline.schedule?.concurrencyPolicy === "Replace" ? pipeline.tasks.filter((t) => t.role === "teardown" || t.role === "finally") : [];
+  const cleanup = cleanups[0];
   if (cleanup) {
+    const named = cleanups.map((t) => `${t.role} "${t.name}"`);
+    const which = named.length === 1 ? `${named[0]} does` : `${named.slice(0, -1).join(", ")} and ${named.at(-1)} do`;
     report(
       "GANTRY2027",
       "warning",
       cleanup,
-      `schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: ${cleanup.role} "${cleanup.name}" and the other teardown and finally tasks do not run then`,
+      `schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: ${which} not run then`,
       "Use \"Forbid\" (the default), which lets a run finish, cleanup included, before the next starts; or make each setup clean up what an earlier run left.",
     );
   }
