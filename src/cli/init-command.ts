@@ -129,6 +129,7 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
       "",
       "`gantry compile` writes manifests/; commit it with your pipelines. CI then fails when they",
       "disagree (`gantry compile --check`, and the snapshot test in test/pipelines.test.ts).",
+      "Commit package.json and package-lock.json too: the workflow installs with `npm ci`.",
       "",
     ].join("\n"),
   );
