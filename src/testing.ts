@@ -172,7 +172,8 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
     ...(only !== undefined && { only }),
   });
   if (!result.ok) throw new GantryCompileError(errorMessage(file, result), result.diagnostics);
-  const warnings = result.diagnostics.filter((d) => d.severity === "warning");
+  const ignored = new Set(c.ignoreWarnings);
+  const warnings = result.diagnostics.filter((d) => d.severity === "warning" && !ignored.has(d.code));
   return result.pipelines.map((p) => ({
     name: p.name,
     source: p.source,

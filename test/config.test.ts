@@ -48,6 +48,47 @@ describe("configuration", () => {
     expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
   });
 
+  it("ignoreWarnings hides warning codes (never errors); --warnings-as-errors / warningsAsErrors fails on the rest, writing nothing (dogfooding finding)", async () => {
+    // Warning GANTRY4005 (a teardown under argo stop) and GANTRY1122 (console.log); error GANTRY2006 in a second project.
+    const warned = `import { pipeline } from "gantry";
+console.log("hi");
+export default pipeline("cfg", {}, (p) => {
+  const s = p.setup("make", { image: "busybox:1.36" });
+  p.task("t", { image: "busybox:1.36", after: [s] });
+  p.teardown("drop", { image: "busybox:1.36", setups: [s] });
+});
+`;
+    const config = (c: object) => JSON.stringify(c);
+    const plain = tempProject({ "pipelines/cfg.ts": warned });
+    const all = gantry(["compile", "--format", "json"], plain);
+    expect(all.code).toBe(0);
+    expect((JSON.parse(all.stderr) as { code: string }[]).map((d) => d.code).sort()).toEqual(["GANTRY1122", "GANTRY4005"]);
+
+    const ignoring = tempProject({ "pipelines/cfg.ts": warned, "gantry.config.json": config({ ignoreWarnings: ["GANTRY4005"] }) });
+    // The rest fail the compile with the flag, and nothing is written.
+    const strict = gantry(["compile", "--warnings-as-errors"], ignoring);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("0 errors, 1 warning, and warnings fail the compile (--warnings-as-errors); nothing was written.");
+    expect(fs.existsSync(path.join(ignoring, "manifests"))).toBe(false);
+    const some = gantry(["compile", "--format", "json"], ignoring);
+    expect(some.code).toBe(0);
+    expect((JSON.parse(some.stderr) as { code: string }[]).map((d) => d.code)).toEqual(["GANTRY1122"]);
+    // All ignored: the strict compile passes. From the configuration too.
+    const quiet = tempProject({ "pipelines/cfg.ts": warned, "gantry.config.json": config({ ignoreWarnings: ["GANTRY4005", "GANTRY1122"], warningsAsErrors: true }) });
+    const ok = gantry(["compile"], quiet);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toBe("compiled 1 pipeline into manifests: 2 written, 0 unchanged.\n");
+    const byConfig = tempProject({ "pipelines/cfg.ts": warned, "gantry.config.json": config({ warningsAsErrors: true }) });
+    expect(gantry(["compile"], byConfig).code).toBe(1);
+    // An error is reported whatever the list says; an unknown code is a configuration error.
+    const failing = tempProject({ "pipelines/cfg.ts": warned.replace('p.task("t", { image: "busybox:1.36"', 'p.task("t", { image: "busybox:1.36", resources: { limits: { memory: "1GB" } }'), "gantry.config.json": config({ ignoreWarnings: ["GANTRY2006"] }) });
+    expect(gantry(["compile"], failing).stderr).toContain("error GANTRY2006");
+    const unknown = tempProject({ "pipelines/cfg.ts": warned, "gantry.config.json": config({ ignoreWarnings: ["GANTRY9999"] }) });
+    const bad = gantry(["compile"], unknown);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/error GANTRY5004: gantry\.config\.json: ignoreWarnings\.0: is not a Gantry diagnostic code/);
+  });
+
   it("invalid JSON and a bad namespace are diagnostics too", () => {
     const broken = tempProject({ "pipelines/cfg.ts": PIPELINE, "gantry.config.json": `{ "out": "x", }` });
     const r = gantry(["compile", "--format", "json"], broken);

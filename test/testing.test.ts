@@ -168,6 +168,9 @@ describe("compilePipeline", () => {
     const m = await compilePipeline("p.ts", { cwd });
     expect(m.name).toBe("warned");
     expect(m.warnings.map((d) => [d.code, d.severity, d.span?.line])).toEqual([["GANTRY1122", "warning", 3]]);
+    // The configuration's ignoreWarnings leaves them out, as gantry compile does.
+    const quiet = project({ "p.ts": `import { pipeline } from "gantry";\n\nconsole.log("hi");\n\nexport default pipeline("warned", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n`, "gantry.config.json": '{ "ignoreWarnings": ["GANTRY1122"] }' });
+    expect((await compilePipeline("p.ts", { cwd: quiet })).warnings).toEqual([]);
   });
 });
 

@@ -54,6 +54,10 @@ export interface CompileFlags {
   cache?: boolean;
   /** Folder of that cache, relative to cwd (`--cache-location`; default DEFAULT_CACHE_LOCATION). */
   cacheLocation?: string;
+  /** From the configuration: warning codes not to report. */
+  ignoreWarnings?: readonly string[];
+  /** Fail (exit 1, nothing written) when a warning is reported (`--warnings-as-errors`). */
+  warningsAsErrors?: boolean;
 }
 
 /** Where `--cache` keeps its records unless told otherwise: where Babel, ESLint's loader and others keep theirs, ignored wherever node_modules is. */
@@ -91,7 +95,8 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
 
 /** Reports a compile's diagnostics and writes (or, with --check, compares) its output. */
 export async function emitResult(result: CompileResult, flags: CompileFlags, io: Io): Promise<number> {
-  const diagnostics: Diagnostic[] = [...result.diagnostics];
+  const ignored = new Set(flags.ignoreWarnings);
+  const diagnostics: Diagnostic[] = result.diagnostics.filter((d) => d.severity !== "warning" || !ignored.has(d.code));
   const note = cacheNote(result);
   /** Prints the diagnostics, then (text format) `closing`, the last line, with the cache's count. */
   const report = (closing: string) => {
@@ -104,6 +109,10 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
 
   if (!result.ok) {
     report(`${summarize(diagnostics)}; nothing was written.`);
+    return 1;
+  }
+  if (flags.warningsAsErrors && diagnostics.some((d) => d.severity === "warning")) {
+    report(`${summarize(diagnostics)}, and warnings fail the compile (--warnings-as-errors); nothing was written.`);
     return 1;
   }
   if (flags.stdout) {

@@ -78,6 +78,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .addOption(new Option("--graph", "also write <pipeline>.md beside each manifest: the task graph as a Mermaid picture").default(false).conflicts("stdout"))
     .addOption(new Option("-w, --watch", "keep running: recompile the changed files and the pipelines that import them").default(false).conflicts(["stdout", "check"]))
     .addOption(new Option("-f, --format <format>", "diagnostics format").choices(["text", "json", "github", "sarif"]).default("text"))
+    .option("--warnings-as-errors", "fail (exit 1, nothing written) when a warning is reported; codes in the configuration's ignoreWarnings are not reported")
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported or output not writable, 2 usage error (including an invalid option value).")
     .addHelpText("after", `\nSettings can also come from ${CONFIG_FILE} (or a "gantry" key in package.json); flags given here win.`)
     .action(async (paths: string[], flags: CompileFlags, command: Command) => {
@@ -114,6 +115,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         ...((flags.cacheLocation ?? c.cacheLocation) !== undefined && { cacheLocation: flags.cacheLocation ?? c.cacheLocation }),
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+        ...(c.ignoreWarnings !== undefined && { ignoreWarnings: c.ignoreWarnings }),
+        warningsAsErrors: given("warningsAsErrors") ? true : (c.warningsAsErrors ?? false),
       };
       const jobsOnly = (["runId", "gitops", "runtimeImage", "idleTimeout"] as const).filter((k) => given(k)).map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`);
       if (settings.target !== "jobs" && jobsOnly.length > 0) {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { idleTimeoutProblem } from "../backends/jobs/idle-timeout.js";
+import { codes } from "../diagnostics/codes.js";
 import * as rules from "../phases/3-validate/rules/index.js";
 
 export const configSchema = z
@@ -37,6 +38,11 @@ export const configSchema = z
     typecheck: z.boolean().optional().describe("Run the TypeScript type checker on every compile. Default: false."),
     cache: z.boolean().optional().describe("Reuse the result of each file whose text, and every file it reads, are unchanged since the last compile (--cache; docs/configuration.md). Default: false."),
     cacheLocation: z.string().min(1).optional().describe("Folder of the cache, relative to this file. Default: \"node_modules/.cache/gantry\"."),
+    ignoreWarnings: z
+      .array(z.string().refine((c) => Object.hasOwn(codes, c), { error: "is not a Gantry diagnostic code (see `gantry explain`)" }))
+      .optional()
+      .describe("Warning codes not to report (\"GANTRY4005\" once the team knows what it says). Errors are always reported. Default: none."),
+    warningsAsErrors: z.boolean().optional().describe("Fail the compile (exit 1, nothing written) when a warning is reported that ignoreWarnings does not name; --warnings-as-errors. Default: false."),
   })
   .describe("Gantry configuration; see docs/configuration.md. Command-line flags override it.");
 
