@@ -113,8 +113,9 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
   const noting = { readdir: readdirNoting(unreadable) };
   const walk = (pattern: string, cwd: string) => glob(pattern, { cwd, absolute: true, ignore: IGNORE, fs: noting });
   for (const p of options.paths) {
-    // A glob (`pipelines/**/*.ts`, `teams/*/flows`) selects files relative to cwd, same ignores.
-    if (isDynamicPattern(p)) {
+    // A glob (`pipelines/**/*.ts`, `teams/*/flows`) selects files relative to cwd, same ignores; a
+    // path that exists is that path, whatever it holds (`Project (1)/pipelines`, `flows/[a].ts`).
+    if (isDynamicPattern(p) && !fs.existsSync(path.resolve(options.cwd, p))) {
       const matched = await walk(p, options.cwd);
       const sources = matched.filter((f) => /\.(m|c)?ts$/.test(f));
       if (sources.length === 0 && unreadable.size === 0) diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources match ${p}` });

@@ -38,6 +38,25 @@ describe("compile inputs", () => {
     }
   });
 
+  it("a path that exists is that path, even when it reads like a glob: a project under \"proj (1)\", a file named [a].ts, gantry/testing given an absolute path (review finding)", async () => {
+    const pipe = (name: string) => `import { pipeline } from "gantry";\nexport default pipeline("${name}", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+    const root = tempProject({ "proj (1)/pipelines/(team-a)/etl.ts": pipe("etl"), "proj (1)/pipelines/[a].ts": pipe("bracket"), "proj (1)/pipelines/a.ts": pipe("plain") });
+    const cwd = path.join(root, "proj (1)");
+    const literal = gantry(["compile", "pipelines/(team-a)/etl.ts", "--stdout"], cwd);
+    expect(literal.code, literal.stderr).toBe(0);
+    expect(literal.stdout).toContain("name: etl\n");
+    // [a].ts is that file only, not a.ts as the pattern [a].ts would match.
+    const bracket = gantry(["compile", "pipelines/[a].ts", "--stdout"], cwd);
+    expect(bracket.code, bracket.stderr).toBe(0);
+    expect(bracket.stdout.match(/^  name: \S+$/gm)).toEqual(["  name: bracket"]);
+    const absolute = gantry(["compile", path.join(cwd, "pipelines"), "--stdout"], cwd);
+    expect(absolute.code, absolute.stderr).toBe(0);
+    const { compilePipelines } = await import("../src/testing.js");
+    expect((await compilePipelines("pipelines", { cwd })).map((m) => m.name)).toEqual(["bracket", "etl", "plain"]);
+    // A glob that names no existing path is still a glob.
+    expect(gantry(["compile", "pipelines/*.ts", "--stdout"], cwd).stdout.match(/^  name: \S+$/gm)).toEqual(["  name: bracket", "  name: plain"]);
+  });
+
   it("a named input that is not a regular file is refused at once, not read (a FIFO would block for ever)", () => {
     const cwd = tempProject({ "pipelines/alpha.ts": pipelineFile("alpha") });
     spawnSync("mkfifo", [path.join(cwd, "f.ts")]);
