@@ -95,6 +95,38 @@ describe("ownership of the output directory", () => {
     expect(snapshotDir(path.join(dir, "manifests"))).toEqual(before);
   });
 
+  it("a generated file an editor saved with a byte order mark or CRLF line endings is still Gantry's, and up to date (review finding)", () => {
+    const dir = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36"), "pipelines/b.ts": PIPELINE("beta", "busybox:1.36") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    const alpha = path.join(dir, "manifests/alpha.yaml");
+    const beta = path.join(dir, "manifests/beta.yaml");
+    fs.writeFileSync(alpha, `\ufeff${fs.readFileSync(alpha, "utf8")}`);
+    fs.writeFileSync(beta, fs.readFileSync(beta, "utf8").replaceAll("\n", "\r\n"));
+    const check = gantry(["compile", "--check"], dir);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const again = gantry(["compile"], dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("0 written, 3 unchanged");
+    // A real change to such a file is still seen, and the file is Gantry's to replace.
+    fs.writeFileSync(alpha, fs.readFileSync(alpha, "utf8").replace("--all", "--some")); // the mark is still there
+    expect(gantry(["compile", "--check"], dir).code).toBe(1);
+    const rewritten = gantry(["compile"], dir);
+    expect(rewritten.code, rewritten.stderr).toBe(0);
+    expect(fs.readFileSync(alpha, "utf8").charCodeAt(0)).toBe("#".charCodeAt(0));
+  });
+
+  it("a pipeline named kustomization is GANTRY2011 (its manifest would be kustomization.yaml); a source file whose name holds a line break is refused (review finding)", () => {
+    const dir = repo({ "pipelines/k.ts": PIPELINE("kustomization", "busybox:1.36") });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error GANTRY2011: pipeline name "kustomization" is reserved');
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+    const nl = repo({ "pipelines/new\nline.ts": PIPELINE("nl", "busybox:1.36"), "pipelines/ok.ts": PIPELINE("ok", "busybox:1.36") });
+    const r2 = gantry(["compile"], nl);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('error GANTRY1001: cannot compile "pipelines/new\\nline.ts": its name holds a control character');
+  });
+
   it("a non-writable output directory is a clear error and loses nothing", () => {
     const dir = repo({ "pipelines/a.ts": PIPELINE("alpha", "busybox:1.36"), "out-is-a-file": "keep me\n" });
     const r = gantry(["compile", "--out", "out-is-a-file/manifests"], dir);

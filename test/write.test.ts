@@ -4,6 +4,7 @@
  * the renames reports what was already replaced, and stale files are removed only after every write
  * succeeded.
  */
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,22 +59,27 @@ describe("writeAtomically", () => {
     expect(fs.readdirSync(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  // The temporary name is `.<file>.<pid>.tmp`: one that exists already is not this call's to remove.
-  it("never removes a temporary-named file it did not create, and reports instead of throwing", () => {
-    const dir = tempProject({ "out/a.yaml": "old a\n", [`out/.b.yaml.${process.pid}.tmp`]: "someone else's\n" });
-    const out = path.join(dir, "out");
-    const before = snapshotDir(out);
-    const r = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "b.yaml", content: "b\n" }]);
-    expect(r.written).toEqual([]);
-    expect(r.diagnostics[0]).toMatchObject({ code: "GANTRY5001", message: expect.stringContaining("EEXIST") });
-    expect(snapshotDir(out)).toEqual(before);
-
-    fs.rmSync(path.join(out, `.b.yaml.${process.pid}.tmp`));
-    fs.mkdirSync(path.join(out, `.b.yaml.${process.pid}.tmp`));
-    const again = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "b.yaml", content: "b\n" }]);
-    expect(again.diagnostics[0]).toMatchObject({ code: "GANTRY5001" });
-    expect(fs.readFileSync(path.join(out, "a.yaml"), "utf8")).toBe("old a\n");
-    expect(fs.statSync(path.join(out, `.b.yaml.${process.pid}.tmp`)).isDirectory()).toBe(true);
-    expect(fs.existsSync(path.join(out, `.a.yaml.${process.pid}.tmp`))).toBe(false);
+  // Temporary names are `.<file>.<pid>-<hex>.tmp`, unique per call. A compile killed while writing
+  // leaves some: the next write removes those of processes that no longer run (or of its own id,
+  // reused: PID 1 in every container), and never another running process's (review finding).
+  it("removes temporaries a killed compile left, keeps a running process's, and is not blocked by either", () => {
+    const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"]);
+    const gone = spawnSync(process.execPath, ["-e", "process.pid"]).pid!;
+    try {
+      const dir = tempProject({
+        "out/a.yaml": "old a\n",
+        [`out/.b.yaml.${process.pid}.tmp`]: "left by an earlier process with this id\n",
+        [`out/.c.yaml.${gone}-0badcafe.tmp`]: "left by a process that is gone\n",
+        [`out/.d.yaml.${child.pid}-12345678.tmp`]: "a running compile's\n",
+        "out/.keep": "not a temporary\n",
+      });
+      const out = path.join(dir, "out");
+      const r = writeAtomically(out, [{ path: "a.yaml", content: "new a\n" }, { path: "b.yaml", content: "b\n" }]);
+      expect(r.diagnostics).toEqual([]);
+      expect(r.written).toEqual(["a.yaml", "b.yaml"]);
+      expect(fs.readdirSync(out).sort()).toEqual([`.d.yaml.${child.pid}-12345678.tmp`, ".keep", "a.yaml", "b.yaml"]);
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -149,8 +149,8 @@ export const codes = {
     explain: "`p.params.NAME` (or a `{{params.NAME}}` placeholder written by hand) names a parameter the pipeline does not declare in `parameters`.",
   },
   GANTRY2011: {
-    title: "Reserved task name",
-    explain: "Some names are used by the templates Gantry generates (`main`, and names starting with `gantry-`).",
+    title: "Reserved task or pipeline name",
+    explain: "Some names are used by the templates Gantry generates (task names `main`, and names starting with `gantry-`), or by its output (the pipeline name `kustomization`, whose manifest would be the output folder's kustomization.yaml).",
   },
   GANTRY2012: {
     title: "Invalid label or annotation",

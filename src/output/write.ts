@@ -6,6 +6,7 @@
  * nothing else to do meanwhile, and each asynchronous call is a thread-pool round trip (about 1.4 s
  * of waiting for the 1,001 files of 1,000 pipelines; the synchronous calls take a fraction of that).
  */
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/index.js";
@@ -38,12 +39,15 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
   const report: WriteReport = { written: [], removed: [], diagnostics: [] };
   const staged: { tmp: string; target: string; path: string }[] = [];
   const made = new Set<string>();
+  removeStaleTemporaries(outDir);
+  // Unique per call: a process id alone repeats (PID 1 in every container run).
+  const stage = `${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
     for (const file of files) {
       const target = path.join(outDir, file.path);
       const dir = path.dirname(target);
       if (!made.has(dir)) (fs.mkdirSync(dir, { recursive: true }), made.add(dir));
-      const tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.tmp`);
+      const tmp = path.join(dir, `.${path.basename(target)}.${stage}.tmp`);
       // Created exclusively before it is staged: a failure removes only files this call made,
       // including a half-written one, never someone else's file of the same name.
       const fd = fs.openSync(tmp, "wx");
@@ -81,11 +85,41 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
   return report;
 }
 
+/** A temporary file of this writer: `.<name>.<pid>-<hex>.tmp` (or `.<name>.<pid>.tmp`, as earlier versions named them). */
+const TEMPORARY = /^\..+\.(\d+)(?:-[0-9a-f]+)?\.tmp$/;
+
+/**
+ * Removes temporary files a compile killed while writing left in `outDir` (they would be committed
+ * with the manifests): those of a process that no longer runs, or that has this process's id
+ * (left by an earlier process of the same id, such as PID 1 in a container).
+ */
+function removeStaleTemporaries(outDir: string): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(outDir);
+  } catch {
+    return; // not there yet, or not readable: writing will say so
+  }
+  for (const name of names) {
+    const pid = TEMPORARY.exec(name)?.[1];
+    if (pid !== undefined && (Number(pid) === process.pid || !running(Number(pid)))) removeQuietly(path.join(outDir, name));
+  }
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // another user's process
+  }
+}
+
 /** Cleanup after a failure must not fail in turn: the diagnostic about the first problem is what counts. */
 function removeQuietly(file: string): void {
   try {
     fs.rmSync(file, { force: true });
   } catch {
-    // Left behind; its name (`.<name>.<pid>.tmp`) says what it is.
+    // Left behind; its name (`.<name>.<pid>-<hex>.tmp`) says what it is, and the next write removes it.
   }
 }

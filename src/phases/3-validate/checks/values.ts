@@ -178,6 +178,8 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
   const reason = name === undefined ? undefined : (rules.resourceName(name, max) ?? rules.dns1123Label(name));
   const tooLong = options.schedule && name !== undefined && name.length > max;
   if (reason && !reportRuntimeParameter(bag, name ?? "", `pipeline name "${name}"`, "a pipeline name", nameSpan)) bag.error("GANTRY2005", `pipeline name "${name}" ${reason}`, nameSpan, tooLong ? "Scheduled pipelines are limited to 52 characters because Argo appends a timestamp to each run's name." : undefined);
+  // Its manifest would be kustomization.yaml, the file kustomize, Argo CD and Flux read as the folder's Kustomization.
+  else if (name === "kustomization") bag.error("GANTRY2011", 'pipeline name "kustomization" is reserved: its manifest would be kustomization.yaml, which kustomize, Argo CD and Flux read as the output folder\'s Kustomization', nameSpan, "Choose another name.");
   if (options.namespace !== undefined) {
     const r = rules.dns1123Label(options.namespace);
     if (r && !reportRuntimeParameter(bag, options.namespace, `namespace "${options.namespace}"`, "a namespace", where.value(["namespace"]))) {
