@@ -106,6 +106,27 @@ export const make = (name: string) => pipeline(name, {}, (p) => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY4005 lib/mk.ts:5"]);
   });
 
+  it("GANTRY4008 on Argo for a {{...}} that is neither Gantry's nor an Argo variable; GANTRY4025 on the jobs target for any that stays as text (review finding)", async () => {
+    const src = `import { pipeline } from "gantry";
+export default pipeline("tags", { parameters: { env: { default: "prod" } } }, (p) => {
+  p.task("helm", { image: "alpine/helm:3", args: ["template", "--set", "image={{ .Values.image }}"] });
+  p.task("argo-var", { image: "busybox:1.36", args: ["{{workflow.name}}", "{{=sprig.upper('x')}}", "{{pod.name}}"] });
+  p.task("ours-only", { image: "busybox:1.36", args: [\`\${p.params.env}-\${p.runId}\`], env: { RUN: p.runId } });
+  p.task("jinja", { image: "python:3.12", command: ["python"], source: "print('{{ name }}')", after: [] });
+});
+`;
+    const run = async (target: "argo" | "jobs") => (await compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r" } })).diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message}`);
+    expect(await run("argo")).toEqual([
+      'GANTRY4008 3 task "helm": args[2] holds "{{ .Values.image }}", which Argo reads as one of its variables; it names none, so Argo fails the run when it starts',
+      'GANTRY4008 6 task "jinja": source holds "{{ name }}", which Argo reads as one of its variables; it names none, so Argo fails the run when it starts',
+    ]);
+    expect(await run("jobs")).toEqual([
+      'GANTRY4025 3 task "helm": args[2] holds "{{ .Values.image }}", which the jobs target leaves as text (Argo would fill it in or fail)',
+      'GANTRY4025 4 task "argo-var": args[0] holds "{{workflow.name}}", which the jobs target leaves as text (Argo would fill it in or fail)',
+      'GANTRY4025 6 task "jinja": source holds "{{ name }}", which the jobs target leaves as text (Argo would fill it in or fail)',
+    ]);
+  });
+
   it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
     const withTasks = (n: number) => `import { pipeline } from "gantry";
 export default pipeline("wide", {}, (p) => {

@@ -6,6 +6,7 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type { Plan } from "../../phases/4-lower/index.js";
 import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
+import { argoUnknownTags } from "../common/template-tags.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
@@ -40,7 +41,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (pipeline.tasks.length > MAX_TASKS) {
     diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
   }
-  diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes), ...exprFunctionNames(pipeline.tasks, dependedOn(plan)));
+  diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes), ...exprFunctionNames(pipeline.tasks, dependedOn(plan)), ...pipeline.tasks.flatMap(argoUnknownTags));
   const teardowns = pipeline.tasks.filter((t) => t.role === "teardown");
   const teardown = teardowns[0];
   if (teardown) {

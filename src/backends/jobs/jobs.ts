@@ -19,6 +19,7 @@ import type * as IR from "../../ir/index.js";
 import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Plan } from "../../phases/4-lower/index.js";
 import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
 import * as pod from "../common/pod.js";
+import { jobsLiteralTags } from "../common/template-tags.js";
 import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
@@ -271,7 +272,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
     });
   }
   const labels = sortKeys({ ...taskLabels, ...ctx.runLabels });
-  ctx.diagnostics.push(...reservedNames(declared));
+  ctx.diagnostics.push(...reservedNames(declared), ...jobsLiteralTags(declared));
   // After a wait that timed out, a teardown still runs if one of its setups succeeded, a finally
   // task always (DESIGN §5 rule 7); other tasks give up.
   const timeoutWhen = cleanupRunsWhen(task);

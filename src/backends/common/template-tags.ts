@@ -1,0 +1,48 @@
+/**
+ * `{{...}}` in a task's strings that is not one of Gantry's placeholders (`{{params.x}}`,
+ * `{{run.id}}`, `{{run.status}}`). Argo reads every such tag as one of its variables and fails the
+ * run when it cannot resolve one (a Helm or Jinja template in `args`, say); the jobs target, with no
+ * engine to fill them in, leaves them as text. Each backend warns about the tags it would mishandle.
+ */
+import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
+import type * as IR from "../../ir/index.js";
+
+const TAG = /\{\{(.*?)\}\}/gs;
+const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status)\s*$/;
+/** Tags Argo resolves (docs/variables.md): its globals and template variables, and `{{=expression}}`. */
+const ARGO = /^\s*(=|(workflow|inputs|outputs|tasks|steps|pod|node|lastRetry|cronworkflow)\.|(item|retries|duration|status|exitCode)\s*$|item\.)/;
+
+/** The first tag in the task's fields (image, command, args, source, working directory, env values) that `foreign` picks. */
+function firstTag(task: IR.Task, foreign: (content: string) => boolean): { field: string; tag: string } | undefined {
+  const fields: [string, string | undefined][] = [
+    ["image", task.image],
+    ...(task.command ?? []).map((s, i): [string, string] => [`command[${i}]`, s]),
+    ...(task.args ?? []).map((s, i): [string, string] => [`args[${i}]`, s]),
+    ["source", task.script],
+    ["workingDir", task.workingDir],
+    ...task.env.map((e): [string, string | undefined] => [`env.${e.name}`, e.value]),
+  ];
+  for (const [field, value] of fields) {
+    if (value === undefined || !value.includes("{{")) continue;
+    for (const m of value.matchAll(TAG)) if (!GANTRY.test(m[1]!) && foreign(m[1]!)) return { field, tag: m[0] };
+  }
+  return undefined;
+}
+
+const shown = (tag: string) => JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
+
+/** Argo target: GANTRY4008 for a tag that is not an Argo variable either, which Argo would fail to resolve. */
+export function argoUnknownTags(task: IR.Task): Diagnostic[] {
+  const found = firstTag(task, (content) => !ARGO.test(content));
+  return found ? [warning("GANTRY4008", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, which Argo reads as one of its variables; it names none, so Argo fails the run when it starts`, "For a value known when the pipeline runs, use a pipeline parameter (p.params.x); braces meant for another tool (a Helm or Jinja template) cannot pass through Argo's templating as written.")] : [];
+}
+
+/** Jobs target: GANTRY4025 for any tag, which stays as text there. */
+export function jobsLiteralTags(task: IR.Task): Diagnostic[] {
+  const found = firstTag(task, () => true);
+  return found ? [warning("GANTRY4025", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, which the jobs target leaves as text (Argo would fill it in or fail)`, "If it is meant for Argo, it has no value here: use a pipeline parameter (p.params.x), p.runId or p.runStatus, which both targets fill in.")] : [];
+}
+
+function warning(code: DiagnosticCode, task: IR.Task, message: string, hint: string): Diagnostic {
+  return { code, severity: "warning", message, span: { file: task.source.file, line: task.source.line, column: task.source.column }, hint };
+}
