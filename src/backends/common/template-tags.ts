@@ -14,19 +14,22 @@ const ARGO = /^\s*(=|(workflow|inputs|outputs|tasks|steps|pod|node|lastRetry|cro
 
 /** The first tag in the task's fields (image, command, args, source, working directory, env values) that `foreign` picks. */
 function firstTag(task: IR.Task, foreign: (content: string) => boolean): { field: string; tag: string } | undefined {
-  const fields: [string, string | undefined][] = [
-    ["image", task.image],
-    ...(task.command ?? []).map((s, i): [string, string] => [`command[${i}]`, s]),
-    ...(task.args ?? []).map((s, i): [string, string] => [`args[${i}]`, s]),
-    ["source", task.script],
-    ["workingDir", task.workingDir],
-    ...task.env.map((e): [string, string | undefined] => [`env.${e.name}`, e.value]),
-  ];
-  for (const [field, value] of fields) {
-    if (value === undefined || !value.includes("{{")) continue;
-    for (const m of value.matchAll(TAG)) if (!GANTRY.test(m[1]!) && foreign(m[1]!)) return { field, tag: m[0] };
-  }
-  return undefined;
+  // Every task passes here and almost none holds a tag: test each string before naming its field.
+  const check = (value: string | undefined, field: () => string) => {
+    if (value === undefined || !value.includes("{{")) return undefined;
+    for (const m of value.matchAll(TAG)) if (!GANTRY.test(m[1]!) && foreign(m[1]!)) return { field: field(), tag: m[0] };
+    return undefined;
+  };
+  const list = (values: readonly string[] | undefined, name: string) => {
+    for (let i = 0; values !== undefined && i < values.length; i++) {
+      const found = check(values[i], () => `${name}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  let found = check(task.image, () => "image") ?? list(task.command, "command") ?? list(task.args, "args") ?? check(task.script, () => "source") ?? check(task.workingDir, () => "workingDir");
+  for (let i = 0; !found && i < task.env.length; i++) found = check(task.env[i]!.value, () => `env.${task.env[i]!.name}`);
+  return found;
 }
 
 const shown = (tag: string) => JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
