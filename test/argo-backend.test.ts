@@ -106,24 +106,25 @@ export const make = (name: string) => pipeline(name, {}, (p) => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY4005 lib/mk.ts:5"]);
   });
 
-  it("GANTRY4008 on Argo for a {{...}} that is neither Gantry's nor an Argo variable; GANTRY4025 on the jobs target for any that stays as text (review finding)", async () => {
+  it("GANTRY4008 on Argo for an Argo variable a Gantry task has not (its inputs, a DAG task's outputs); other tags (Helm, Go templates) pass through; GANTRY4025 on the jobs target for Argo variables left as text (review findings)", async () => {
     const src = `import { pipeline } from "gantry";
 export default pipeline("tags", { parameters: { env: { default: "prod" } } }, (p) => {
-  p.task("helm", { image: "alpine/helm:3", args: ["template", "--set", "image={{ .Values.image }}"] });
-  p.task("argo-var", { image: "busybox:1.36", args: ["{{workflow.name}}", "{{=sprig.upper('x')}}", "{{pod.name}}"] });
+  p.task("helm", { image: "alpine/helm:3", args: ["template", "--set", "image={{ .Values.image }}"], command: ["sh", "-c", "kubectl get pods -o go-template='{{range .items}}{{.metadata.name}}{{end}}'"] });
+  p.task("argo-var", { image: "busybox:1.36", args: ["{{workflow.name}}", "{{=sprig.upper('x')}}", "{{pod.name}}", "{{workflow.parameters.env}}", "{{workflow.creationTimestamp.Y}}"] });
   p.task("ours-only", { image: "busybox:1.36", args: [\`\${p.params.env}-\${p.runId}\`], env: { RUN: p.runId } });
-  p.task("jinja", { image: "python:3.12", command: ["python"], source: "print('{{ name }}')", after: [] });
+  p.task("inputs", { image: "busybox:1.36", env: { X: "{{inputs.parameters.x}}" } });
+  p.task("outputs", { image: "busybox:1.36", args: ["{{ tasks.a.outputs.result }}", "{{item}}"] });
 });
 `;
     const run = async (target: "argo" | "jobs") => (await compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r" } })).diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message}`);
     expect(await run("argo")).toEqual([
-      'GANTRY4008 3 task "helm": args[2] holds "{{ .Values.image }}", which Argo reads as one of its variables; it names none, so Argo fails the run when it starts',
-      'GANTRY4008 6 task "jinja": source holds "{{ name }}", which Argo reads as one of its variables; it names none, so Argo fails the run when it starts',
+      'GANTRY4008 6 task "inputs": env.X holds "{{inputs.parameters.x}}", an Argo variable that a Gantry task\'s template does not have, so Argo refuses the workflow',
+      'GANTRY4008 7 task "outputs": args[0] holds "{{ tasks.a.outputs.result }}", an Argo variable that a Gantry task\'s template does not have, so Argo refuses the workflow',
     ]);
     expect(await run("jobs")).toEqual([
-      'GANTRY4025 3 task "helm": args[2] holds "{{ .Values.image }}", which the jobs target leaves as text (Argo would fill it in or fail)',
-      'GANTRY4025 4 task "argo-var": args[0] holds "{{workflow.name}}", which the jobs target leaves as text (Argo would fill it in or fail)',
-      'GANTRY4025 6 task "jinja": source holds "{{ name }}", which the jobs target leaves as text (Argo would fill it in or fail)',
+      'GANTRY4025 4 task "argo-var": args[0] holds "{{workflow.name}}", an Argo variable, which the jobs target leaves as text',
+      'GANTRY4025 6 task "inputs": env.X holds "{{inputs.parameters.x}}", an Argo variable, which the jobs target leaves as text',
+      'GANTRY4025 7 task "outputs": args[0] holds "{{ tasks.a.outputs.result }}", an Argo variable, which the jobs target leaves as text',
     ]);
   });
 

@@ -299,9 +299,9 @@ export const codes = {
       "Argo evaluates `depends` with expr-lang, after turning `-` into `_`. A task named like one of its functions (`split`, `filter`, `map`, `len`, `count`...) is read as the function by Argo 3.5, so every `depends` that names the task fails to evaluate and the tasks waiting for it end in an error (argo-workflows#12037, #12308). Rename the task if your Argo version is affected; the warning appears only for tasks another task waits for.",
   },
   GANTRY4008: {
-    title: "{{...}} in a task that Argo cannot resolve",
+    title: "An Argo variable a Gantry task does not have",
     explain:
-      "Argo reads every `{{...}}` in a template's fields as one of its variables (`{{workflow.name}}`, `{{inputs.parameters.x}}`, `{{=expression}}`) and fails the run when one names nothing it knows. Gantry's own placeholders (`p.params.x`, `p.runId`, `p.runStatus`) are rewritten to Argo's; any other tag, such as a Helm or Jinja template passed in `args`, would fail. Use a pipeline parameter for run-time values; braces meant for another tool cannot pass through Argo's templating as written. The warning names the first such tag of each task.",
+      "Argo checks and fills in the `{{...}}` tags with its own prefixes (`inputs.`, `outputs.`, `steps.`, `tasks.`, `item`, `pod.`, `workflow.`) and passes any other tag through as written, so a Helm or Go template in `args` is fine. A Gantry task's template has no inputs, outputs or loop items and is not itself a step or DAG task, so of those tags only `pod.name`, the workflow's globals (`workflow.name`, `workflow.parameters.x`, ...) and `{{=expression}}` resolve; Argo refuses a workflow with any other. Pass values with pipeline parameters, p.runId or p.runStatus. The warning names the first such tag of each task.",
   },
   GANTRY4010: {
     title: "Two tasks would get the same Job name",
@@ -396,9 +396,9 @@ export const codes = {
     explain: "`gantry compile --cache` could not create, read or write its cache folder (by default node_modules/.cache/gantry; --cache-location chooses another), or could not record files that read a file dated in the future (whose modified time cannot tell whether it changed during the compile). The compile's result is complete either way; only the reuse of unchanged files is lost. Make the folder writable or choose another; give a future-dated file a modified time in the past.",
   },
   GANTRY4025: {
-    title: "{{...}} left as text on the jobs target",
+    title: "An Argo variable left as text on the jobs target",
     explain:
-      "The jobs target has no workflow engine to fill in `{{...}}` at run time: Gantry's own placeholders (`p.params.x`, `p.runId`, `p.runStatus`) are written in when compiling, and any other tag (an Argo variable such as `{{workflow.name}}`, or a template meant for another tool) stays as text. If it was meant for Argo, use a pipeline parameter, p.runId or p.runStatus instead, which both targets fill in. The warning names the first such tag of each task.",
+      "The jobs target has no workflow engine to fill in Argo's variables at run time (`{{workflow.name}}`, `{{pod.name}}`, `{{inputs.parameters.x}}`): they stay as text. Gantry's own placeholders (`p.params.x`, `p.runId`, `p.runStatus`) are written in when compiling, so use them, which both targets fill in. Tags without Argo's prefixes (a Helm or Go template) are left alone and not reported. The warning names the first such tag of each task.",
   },
   GANTRY5001: {
     title: "Cannot write output",

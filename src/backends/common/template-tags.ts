@@ -1,16 +1,22 @@
 /**
- * `{{...}}` in a task's strings that is not one of Gantry's placeholders (`{{params.x}}`,
- * `{{run.id}}`, `{{run.status}}`). Argo reads every such tag as one of its variables and fails the
- * run when it cannot resolve one (a Helm or Jinja template in `args`, say); the jobs target, with no
- * engine to fill them in, leaves them as text. Each backend warns about the tags it would mishandle.
+ * `{{...}}` in a task's strings that looks like one of Argo's variables but is not one of Gantry's
+ * placeholders (`{{params.x}}`, `{{run.id}}`, `{{run.status}}`). Argo checks and fills in only tags
+ * with its own prefixes (`inputs.`, `outputs.`, `steps.`, `tasks.`, `item`, `pod.`, `workflow.`;
+ * validate.go's GlobalVarValidWorkflowVariablePrefix) and passes every other tag through as written,
+ * so a Helm, Jinja or Go template in `args` is fine. Gantry's leaf templates declare no inputs,
+ * outputs or loop items and are not steps or DAG tasks themselves, so of those only `pod.name` and
+ * the workflow's globals resolve; any other Argo-prefixed tag fails the run (GANTRY4008). The jobs
+ * target, with no engine to fill them in, leaves Argo's variables as text (GANTRY4025).
  */
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 
 const TAG = /\{\{(.*?)\}\}/gs;
 const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status)\s*$/;
-/** Tags Argo resolves (docs/variables.md): its globals and template variables, and `{{=expression}}`. */
-const ARGO = /^\s*(=|(workflow|inputs|outputs|tasks|steps|pod|node|lastRetry|cronworkflow)\.|(item|retries|duration|status|exitCode)\s*$|item\.)/;
+/** What Argo reads as its variable (and validates), by prefix; `{{=expression}}` too. */
+const ARGO_PREFIX = /^\s*(=|(inputs|outputs|steps|tasks|pod|workflow)\.|item(\.|\s*$))/;
+/** Of those, what resolves in a leaf template of a Gantry workflow: the workflow's globals, `pod.name`, expressions. */
+const RESOLVES = /^\s*(=|pod\.name\s*$|workflow\.(name|namespace|uid|serviceAccountName|mainEntrypoint|priority|duration|status|failures|scheduledTime|creationTimestamp(\.[A-Za-z]+)?|(parameters|annotations|labels)\.[^}]+)\s*$)/;
 
 /** The first tag in the task's fields (image, command, args, source, working directory, env values) that `foreign` picks. */
 function firstTag(task: IR.Task, foreign: (content: string) => boolean): { field: string; tag: string } | undefined {
@@ -34,16 +40,16 @@ function firstTag(task: IR.Task, foreign: (content: string) => boolean): { field
 
 const shown = (tag: string) => JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
 
-/** Argo target: GANTRY4008 for a tag that is not an Argo variable either, which Argo would fail to resolve. */
+/** Argo target: GANTRY4008 for a tag with one of Argo's prefixes that names nothing a Gantry task template has. */
 export function argoUnknownTags(task: IR.Task): Diagnostic[] {
-  const found = firstTag(task, (content) => !ARGO.test(content));
-  return found ? [warning("GANTRY4008", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, which Argo reads as one of its variables; it names none, so Argo fails the run when it starts`, "For a value known when the pipeline runs, use a pipeline parameter (p.params.x); braces meant for another tool (a Helm or Jinja template) cannot pass through Argo's templating as written.")] : [];
+  const found = firstTag(task, (content) => ARGO_PREFIX.test(content) && !RESOLVES.test(content));
+  return found ? [warning("GANTRY4008", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, an Argo variable that a Gantry task's template does not have, so Argo refuses the workflow`, "A Gantry task has no inputs, outputs or loop items: pass values with pipeline parameters (p.params.x), p.runId or p.runStatus. Tags without Argo's prefixes (a Helm or Go template) pass through as written.")] : [];
 }
 
-/** Jobs target: GANTRY4025 for any tag, which stays as text there. */
+/** Jobs target: GANTRY4025 for a tag that looks like an Argo variable, which stays as text there. */
 export function jobsLiteralTags(task: IR.Task): Diagnostic[] {
-  const found = firstTag(task, () => true);
-  return found ? [warning("GANTRY4025", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, which the jobs target leaves as text (Argo would fill it in or fail)`, "If it is meant for Argo, it has no value here: use a pipeline parameter (p.params.x), p.runId or p.runStatus, which both targets fill in.")] : [];
+  const found = firstTag(task, (content) => ARGO_PREFIX.test(content));
+  return found ? [warning("GANTRY4025", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, an Argo variable, which the jobs target leaves as text`, "Use a pipeline parameter (p.params.x), p.runId or p.runStatus, which both targets fill in.")] : [];
 }
 
 function warning(code: DiagnosticCode, task: IR.Task, message: string, hint: string): Diagnostic {
