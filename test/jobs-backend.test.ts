@@ -245,6 +245,12 @@ describe("jobs target: objects", () => {
       "script in args[0]": 'command: ["bash", "-c"], args: [`echo "status: ${p.runStatus}" && echo \'quoted $x\'`]',
       "shell source": "source: `echo ${p.runStatus}`",
       "source run by a shell": 'command: ["bash"], source: `echo "${p.runStatus}"`',
+      // An apostrophe that is no quote (review finding): a comment, a heredoc, ANSI-C quoting.
+      "an apostrophe in a comment": "source: `set -e\\n# don't fail the build here\\necho \"status: ${p.runStatus}\"`",
+      "an apostrophe in a heredoc": "source: `cat <<EOF\\nIt's done: ${p.runStatus}\\nEOF`",
+      "ANSI-C quoting": "source: `echo $'it\\\\'s' \"${p.runStatus}\"`",
+      "a shell started by env": 'command: ["/usr/bin/env", "bash"], source: `echo "${p.runStatus}"`',
+      "env, a variable and -Ec": 'command: ["/usr/bin/env", "LC_ALL=C", "bash", "-Ec"], args: [`echo "${p.runStatus}"`]',
     };
     for (const [name, spec] of Object.entries(works)) {
       const r = await jobs(finallyTask(spec));

@@ -17,8 +17,16 @@ const RUN_STATUS_SHELL = `$(cat ${RUN_STATUS_FILE})`;
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
 const basename = (s: string) => s.slice(s.lastIndexOf("/") + 1);
 const isShell = (program: string | undefined) => program !== undefined && SHELLS.has(basename(program));
-/** `-c`, alone or among other short options (`-ec`, `-xc`). */
-const SCRIPT_OPTION = /^-[a-z]*c[a-z]*$/;
+/** `-c`, alone or among other short options (`-ec`, `-xc`, `-Ec`). */
+const SCRIPT_OPTION = /^-[A-Za-z]*c[A-Za-z]*$/;
+
+/** `command` without a leading `env` and its options and `NAME=value` words (`/usr/bin/env bash -c`). */
+function withoutEnv(command: readonly string[]): readonly string[] {
+  if (basename(command[0] ?? "") !== "env") return command;
+  let i = 1;
+  while (i < command.length && (command[i]!.startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(command[i]!))) i++;
+  return command.slice(i);
+}
 
 /**
  * Where a task's shell script is, the one string in which a shell expands `$(cat ...)`: `script`
@@ -28,16 +36,25 @@ const SCRIPT_OPTION = /^-[a-z]*c[a-z]*$/;
  * are its positional parameters (`$0`, `$1`), which nothing expands. Undefined: no shell script.
  */
 export function scriptSlot(task: Pick<IR.Task, "script" | "command" | "args">): { field: "script" } | { field: "command" | "args"; index: number } | undefined {
-  if (task.script !== undefined) return task.command === undefined || isShell(task.command[0]) ? { field: "script" } : undefined;
-  const command = task.command;
-  if (command === undefined || !isShell(command[0])) return undefined;
+  if (task.script !== undefined) return task.command === undefined || isShell(withoutEnv(task.command)[0]) ? { field: "script" } : undefined;
+  if (task.command === undefined) return undefined;
+  const command = withoutEnv(task.command);
+  if (!isShell(command[0])) return undefined;
   const option = command.findIndex((w, i) => i > 0 && SCRIPT_OPTION.test(w));
   if (option < 0) return undefined;
-  return option + 1 < command.length ? { field: "command", index: option + 1 } : (task.args?.length ?? 0) > 0 ? { field: "args", index: 0 } : undefined;
+  // The script's place in the command as written (past the `env` words).
+  const at = task.command.length - command.length + option + 1;
+  return at < task.command.length ? { field: "command", index: at } : (task.args?.length ?? 0) > 0 ? { field: "args", index: 0 } : undefined;
 }
 
-/** Whether `pos` in a shell script is inside single quotes, where `$(...)` is not expanded. */
+/**
+ * Whether `pos` in a shell script is surely inside single quotes, where `$(...)` is not expanded.
+ * Before it, a comment (`# don't`), a heredoc (`<<EOF`) or ANSI-C quoting (`$'it\'s'`) can hold a
+ * quote that is no quote: then the answer is no, and the status is expanded as written.
+ */
 export function singleQuotedAt(script: string, pos: number): boolean {
+  const before = script.slice(0, pos);
+  if (before.includes("#") || before.includes("<<") || before.includes("$'")) return false;
   let quote: "'" | '"' | undefined;
   for (let i = 0; i < pos; i++) {
     const c = script[i];
