@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/index.js";
+import { isGenerated } from "./ownership.js";
 
 export interface OutputFile {
   /** Path relative to the output directory. */
@@ -85,13 +86,15 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
   return report;
 }
 
-/** A temporary file of this writer: `.<name>.<pid>-<hex>.tmp` (or `.<name>.<pid>.tmp`, as earlier versions named them). */
-const TEMPORARY = /^\..+\.(\d+)(?:-[0-9a-f]+)?\.tmp$/;
+/** A temporary file of this writer for one of the files Gantry writes: `.<name>.<pid>-<8 hex>.tmp` (or `.<name>.<pid>.tmp`, as earlier versions named them). */
+const TEMPORARY = /^\..+\.(yaml|json|md)\.(\d+)(-[0-9a-f]{8})?\.tmp$/;
+/** Staging takes seconds; a temporary file this old is left over whatever process id it names (PID 1 in every container). */
+const STALE_MS = 60 * 60 * 1000;
 
 /**
  * Removes temporary files a compile killed while writing left in `outDir` (they would be committed
- * with the manifests): those of a process that no longer runs, or that has this process's id
- * (left by an earlier process of the same id, such as PID 1 in a container).
+ * with the manifests): those of a process that no longer runs, or older than an hour; and only
+ * when they are empty or start with Gantry's header, so a user's file of a similar name stays.
  */
 function removeStaleTemporaries(outDir: string): void {
   let names: string[];
@@ -100,13 +103,34 @@ function removeStaleTemporaries(outDir: string): void {
   } catch {
     return; // not there yet, or not readable: writing will say so
   }
+  const now = Date.now();
   for (const name of names) {
-    const pid = TEMPORARY.exec(name)?.[1];
-    if (pid !== undefined && (Number(pid) === process.pid || !running(Number(pid)))) removeQuietly(path.join(outDir, name));
+    const pid = TEMPORARY.exec(name)?.[2];
+    if (pid === undefined) continue;
+    const file = path.join(outDir, name);
+    try {
+      const stat = fs.statSync(file);
+      if (!stat.isFile() || (running(Number(pid)) && now - stat.mtimeMs < STALE_MS)) continue;
+      const head = readHead(file);
+      if (head === "" || isGenerated(head)) removeQuietly(file);
+    } catch {
+      // Gone meanwhile, or not readable: not ours to worry about.
+    }
+  }
+}
+
+function readHead(file: string): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(4096);
+    return buffer.toString("utf8", 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
 function running(pid: number): boolean {
+  if (pid === process.pid) return true; // this process stages nothing until this cleanup is done
   try {
     process.kill(pid, 0);
     return true;
