@@ -238,7 +238,7 @@ describe("tsconfig paths and baseUrl", () => {
     expect(loop.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['GANTRY1111 module loop/a.ts has no export "IMAGE"', "GANTRY1110 import cycle: loop/a.ts -> loop/a.ts"]);
   });
 
-  it("a folder compile over a symlinked folder: a file both an entry (through the link) and imported is one module; headers name a file outside the project by the link's path (review finding)", async () => {
+  it("a folder compile over a symlinked folder: a file both an entry (through the link) and imported is one module, known by its real path (review findings)", async () => {
     const helper = `import { pipeline } from "gantry";\nexport const shared = pipeline("shared-one", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
     const main = `import { shared } from "./shared/helper.js";\nexport default [shared];\n`;
     // The link's target inside the project: known by its real path there.
@@ -247,13 +247,20 @@ describe("tsconfig paths and baseUrl", () => {
     const r = await compile({ cwd: inside, paths: ["pipelines"], target: "argo", kind: "auto" });
     expect(r.diagnostics).toEqual([]);
     expect(r.pipelines.map((p) => [p.name, p.source])).toEqual([["shared-one", "common/helper.ts"]]);
-    // Outside it: by the path that reached it, whatever the target's place on this machine.
+    // Outside it: by its real path too (two links may reach it; the first to do so depends on what is compiled).
     const outside = tempProject({ "lib/helper.ts": helper, "proj/pipelines/main.ts": main });
     fs.symlinkSync("../../lib", path.join(outside, "proj/pipelines/shared"));
     const r2 = await compile({ cwd: path.join(outside, "proj"), paths: ["pipelines"], target: "argo", kind: "auto" });
     expect(r2.diagnostics).toEqual([]);
-    expect(r2.pipelines.map((p) => [p.name, p.source])).toEqual([["shared-one", "pipelines/shared/helper.ts"]]);
-    expect(r2.pipelines[0]!.yaml).toContain("gantry.dev/source: pipelines/shared/helper.ts:2");
+    expect(r2.pipelines.map((p) => [p.name, p.source])).toEqual([["shared-one", "../lib/helper.ts"]]);
+    expect(r2.pipelines[0]!.yaml).toContain("gantry.dev/source: ../lib/helper.ts:2");
+    // A second link to it changes nothing, whichever entry a compile reads first.
+    fs.symlinkSync("../../lib", path.join(outside, "proj/pipelines/again"));
+    fs.writeFileSync(path.join(outside, "proj/pipelines/b.ts"), `import { shared } from "./again/helper.js";\nexport const b = [shared];\n`);
+    for (const paths of [["pipelines"], ["pipelines/b.ts"]]) {
+      const r3 = await compile({ cwd: path.join(outside, "proj"), paths, target: "argo", kind: "auto" });
+      expect(r3.pipelines.map((p) => p.source), paths.join()).toEqual(["../lib/helper.ts"]);
+    }
   });
 
   it("a project whose own folder is reached through a symlink keeps its paths in diagnostics and headers", async () => {

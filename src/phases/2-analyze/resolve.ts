@@ -80,9 +80,8 @@ export class ModuleResolver {
    */
   readonly lookups = new Set<string>();
 
-  /** Real paths by path asked about (`real`), and the path each real file outside the working directory was first reached by (`canonical`). */
+  /** Real paths by path asked about (`real`). */
   private readonly reals = new Map<string, string>();
-  private readonly reachedAs = new Map<string, string>();
   private realCwd: string | undefined;
 
   constructor(private readonly cwd: string) {}
@@ -118,20 +117,17 @@ export class ModuleResolver {
 
   /**
    * The path a module is known by, one per real file (Node's identity of a module: one reached
-   * through a symlinked folder is the file it links to, loaded once): inside the working directory
-   * its real path there (so a project under a symlinked folder keeps its own paths); outside it,
-   * the path it was first reached by (a link in the project to shared code keeps the link's path in
-   * headers and annotations, rather than one that depends on where each machine keeps the target).
+   * through a symlinked folder is the file it links to, loaded once): its real path, written under
+   * the working directory when it is inside it (so a project under a symlinked folder keeps its own
+   * paths). Not the path that reached it: two links can reach one file, and which came first
+   * depends on what else is compiled, so headers would change between a whole and a partial compile.
    * A path that does not exist is kept as it is.
    */
   canonical(file: string): string {
     const real = this.real(file);
     this.realCwd ??= this.real(this.cwd);
     const inside = path.relative(this.realCwd, real);
-    if (!inside.startsWith("..") && !path.isAbsolute(inside)) return path.join(this.cwd, inside);
-    let known = this.reachedAs.get(real);
-    if (known === undefined) this.reachedAs.set(real, (known = file));
-    return known;
+    return !inside.startsWith("..") && !path.isAbsolute(inside) ? path.join(this.cwd, inside) : real;
   }
 
   /** `file` with every symlink resolved; itself when it does not exist. */
