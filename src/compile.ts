@@ -137,14 +137,6 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     // A FIFO would block the read for ever, a device never end.
     else diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${p}: not a regular file` });
   }
-  // A line break (or another character YAML refuses) in a file's name would break the header
-  // comment that marks its manifest as Gantry's.
-  for (const f of [...files]) {
-    const shown = path.relative(options.cwd, f).split(path.sep).join("/");
-    if (!/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/.test(shown)) continue;
-    files.delete(f);
-    diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot compile ${JSON.stringify(shown)}: its name holds a control character (a line break, say), which the manifest's header comment cannot hold` });
-  }
   for (const [folder, reason] of [...unreadable].sort()) {
     diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read folder ${path.relative(options.cwd, folder).split(path.sep).join("/") || "."}: ${reason}` });
   }

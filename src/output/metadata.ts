@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { effectiveRetry, type MetricSpec, type Plan } from "../phases/4-lower/index.js";
-import { GENERATED_MARKER } from "./yaml.js";
+import { GENERATED_MARKER, headerPath } from "./yaml.js";
 
 const labels = z.record(z.string(), z.string());
 
@@ -84,7 +84,7 @@ export const pipelineMetadataSchema = z
 export type PipelineMetadata = z.infer<typeof pipelineMetadataSchema>;
 
 /** `<file>` -> `<pipeline>.metadata.json`'s first key, which makes the file Gantry's (ownership.ts). */
-export const metadataComment = (sourceFile: string): string => `${GENERATED_MARKER} from ${sourceFile}. Do not edit: change the source and run \`gantry compile --metadata\`.`;
+export const metadataComment = (sourceFile: string): string => `${GENERATED_MARKER} from ${headerPath(sourceFile)}. Do not edit: change the source and run \`gantry compile --metadata\`.`;
 
 /**
  * The metadata of one lowered pipeline. `emitsMetrics`: whether the target turns the plan's metrics
