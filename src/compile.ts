@@ -105,6 +105,22 @@ export async function loadBackend(options: CompileOptions): Promise<Backend> {
   }
   return (plan) => toArgo(plan, { kind: options.kind });
 }
+/**
+ * A glob split where its folders stop existing: the longest leading folders that exist are taken
+ * as they are (`proj (1)/pipelines/*.ts` under a folder named with parentheses, an absolute path),
+ * and the rest is matched from there.
+ */
+function literalBase(pattern: string, cwd: string): { base: string; pattern: string } {
+  const parts = pattern.split("/");
+  for (let i = parts.length - 1; i > 0; i--) {
+    const prefix = parts.slice(0, i).join("/") || "/";
+    if (!isDynamicPattern(prefix)) break; // an ordinary folder: the glob library reads it right
+    const dir = path.resolve(cwd, prefix);
+    if (fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return { base: dir, pattern: parts.slice(i).join("/") };
+  }
+  return { base: cwd, pattern };
+}
+
 export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
   const files = new Set<string>();
   const unreadable = new Map<string, string>();
@@ -116,7 +132,8 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     // A glob (`pipelines/**/*.ts`, `teams/*/flows`) selects files relative to cwd, same ignores; a
     // path that exists is that path, whatever it holds (`Project (1)/pipelines`, `flows/[a].ts`).
     if (isDynamicPattern(p) && !fs.existsSync(path.resolve(options.cwd, p))) {
-      const matched = await walk(p, options.cwd);
+      const { base, pattern } = literalBase(p, options.cwd);
+      const matched = await walk(pattern, base);
       const sources = matched.filter((f) => /\.(m|c)?ts$/.test(f));
       if (sources.length === 0 && unreadable.size === 0) diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources match ${p}` });
       for (const f of sources) files.add(path.normalize(f));

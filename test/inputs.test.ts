@@ -53,8 +53,10 @@ describe("compile inputs", () => {
     expect(absolute.code, absolute.stderr).toBe(0);
     const { compilePipelines } = await import("../src/testing.js");
     expect((await compilePipelines("pipelines", { cwd })).map((m) => m.name)).toEqual(["bracket", "etl", "plain"]);
-    // A glob that names no existing path is still a glob.
+    // A glob that names no existing path is still a glob, also below folders whose names read like globs.
     expect(gantry(["compile", "pipelines/*.ts", "--stdout"], cwd).stdout.match(/^  name: \S+$/gm)).toEqual(["  name: bracket", "  name: plain"]);
+    expect(gantry(["compile", "proj (1)/pipelines/*.ts", "--stdout"], root).stdout.match(/^  name: \S+$/gm)).toEqual(["  name: bracket", "  name: plain"]);
+    expect(gantry(["compile", path.join(cwd, "pipelines", "(team-a)", "*.ts"), "--stdout"], root).stdout.match(/^  name: \S+$/gm)).toEqual(["  name: etl"]);
   });
 
   it("a named input that is not a regular file is refused at once, not read (a FIFO would block for ever)", () => {
