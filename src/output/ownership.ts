@@ -142,7 +142,7 @@ function listFiles(dir: string): Set<string> {
 }
 
 /** The first few kilobytes of a file, which hold its header (`isGenerated` reads two lines); undefined if it cannot be read. */
-function readHead(dir: string, name: string): string | undefined {
+export function readHead(dir: string, name: string): string | undefined {
   let fd: number | undefined;
   try {
     fd = fs.openSync(path.join(dir, name), "r");

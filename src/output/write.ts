@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Diagnostic } from "../diagnostics/index.js";
-import { isGenerated } from "./ownership.js";
+import { isGenerated, readHead } from "./ownership.js";
 
 export interface OutputFile {
   /** Path relative to the output directory. */
@@ -107,25 +107,20 @@ function removeStaleTemporaries(outDir: string): void {
   for (const name of names) {
     const pid = TEMPORARY.exec(name)?.[2];
     if (pid === undefined) continue;
-    const file = path.join(outDir, name);
-    try {
-      const stat = fs.statSync(file);
-      if (!stat.isFile() || (running(Number(pid)) && now - stat.mtimeMs < STALE_MS)) continue;
-      const head = readHead(file);
-      if (head === "" || isGenerated(head)) removeQuietly(file);
-    } catch {
-      // Gone meanwhile, or not readable: not ours to worry about.
-    }
+    const stat = statQuietly(path.join(outDir, name));
+    if (!stat?.isFile() || (running(Number(pid)) && now - stat.mtimeMs < STALE_MS)) continue;
+    // Unreadable (undefined): not ours to judge.
+    const head = readHead(outDir, name);
+    if (head === "" || (head !== undefined && isGenerated(head))) removeQuietly(path.join(outDir, name));
   }
 }
 
-function readHead(file: string): string {
-  const fd = fs.openSync(file, "r");
+/** A file's status; undefined when it is gone or cannot be read (a link loop). */
+function statQuietly(file: string): fs.Stats | undefined {
   try {
-    const buffer = Buffer.alloc(4096);
-    return buffer.toString("utf8", 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
-  } finally {
-    fs.closeSync(fd);
+    return fs.statSync(file);
+  } catch {
+    return undefined;
   }
 }
 
