@@ -3,6 +3,7 @@
  * `defaults` reaches every task, and twenty copies of one warning bury the rest.
  */
 import type { Diagnostic } from "./index.js";
+import { andList } from "../util/and-list.js";
 
 const SUBJECT = "\u0000subject\u0000";
 const NAMED = 5;
@@ -32,5 +33,5 @@ function subjectOf(names: readonly string[]): string {
   const quoted = names.slice(0, NAMED).map((n) => `"${n}"`);
   if (names.length === 1) return `task ${quoted[0]}`;
   if (names.length > NAMED) return `tasks ${quoted.join(", ")} and ${names.length - NAMED} more`;
-  return `tasks ${quoted.slice(0, -1).join(", ")} and ${quoted.at(-1)}`;
+  return `tasks ${andList(quoted)}`;
 }

@@ -16,6 +16,7 @@ import { exprFunctionNames } from "./expr-names.js";
 import { argoReservedVolumes } from "./reserved-volumes.js";
 import { retryDiagnostics } from "./retry.js";
 import { taskTemplate } from "./template.js";
+import { andList } from "../../util/and-list.js";
 
 export type ArgoKind = "auto" | "template" | "workflow" | "cron";
 
@@ -47,7 +48,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   if (teardown) {
     // One warning per pipeline, at its first teardown, naming them all.
     const names = teardowns.map((t) => `"${t.name}"`);
-    const named = names.length === 1 ? `teardown ${names[0]}` : `teardowns ${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    const named = `${names.length === 1 ? "teardown" : "teardowns"} ${andList(names)}`;
     diagnostics.push({
       code: "GANTRY4005",
       severity: "warning",

@@ -6,6 +6,7 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { findCycles } from "../../ir/cycles.js";
 import { reach, waitsFor, type Scopes } from "./scopes.js";
+import { andList } from "../../util/and-list.js";
 
 
 /** `readsRunStatus`: the tasks with `p.runStatus` in any of their strings (found once, by `lower`). */
@@ -69,7 +70,7 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   const cleanup = cleanups[0];
   if (cleanup) {
     const named = cleanups.map((t) => `${t.role} "${t.name}"`);
-    const which = named.length === 1 ? `${named[0]} does` : `${named.slice(0, -1).join(", ")} and ${named.at(-1)} do`;
+    const which = `${andList(named)} ${named.length === 1 ? "does" : "do"}`;
     report(
       "GANTRY2027",
       "warning",
