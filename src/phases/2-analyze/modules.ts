@@ -24,6 +24,7 @@ import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin
 import { isFile, ModuleResolver, type Resolution } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
+import { loggingCall } from "./visitors/CallExpression.js";
 
 /**
  * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
@@ -855,10 +856,6 @@ const RESERVED_WORDS = new Set(
   "await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield".split(" "),
 );
 
-const isConsoleCall = (e: ts.Expression): boolean => {
-  const callee = ts.isCallExpression(e) ? e.expression : undefined;
-  return callee !== undefined && ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "console";
-};
 
 /** Statements a module's evaluation reads: declarations. Anything else at top level is a side effect. */
 const DECLARATIONS = new Set([
@@ -920,7 +917,7 @@ function reportTopLevelStatements(record: ModuleRecord, ev: Evaluator): void {
       // built-in's (anything else Gantry refuses, `fs` or `process.exit()`, may be its own limit).
       if (result && !result.ran && result.first && runFailsHere(result.first)) throw result.first;
       // `console.log(...)` ran and said it prints nothing (GANTRY1122): that is the whole story.
-      if (result?.ran && ts.isExpressionStatement(statement) && isConsoleCall(statement.expression)) return;
+      if (result?.ran && ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression) && loggingCall(statement.expression, record.scope)) return;
       ev.warn("GANTRY1121", statement, "this top-level statement's effects are not kept by Gantry; it cannot affect the compiled pipelines", "Gantry reads declarations only. Remove the statement if it only matters when the module is executed.");
     } catch (e) {
       // The checks above walk the statement's syntax recursively, as the parser built it.

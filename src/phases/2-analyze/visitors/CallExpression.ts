@@ -48,7 +48,7 @@ function evaluateArguments(node: ts.CallExpression, scope: Scope, ev: Evaluator)
 }
 
 /** `console.log(...)` and its kind, when `console` is the global one: the method's name. */
-function loggingCall(node: ts.CallExpression, scope: Scope): string | undefined {
+export function loggingCall(node: ts.CallExpression, scope: Scope): string | undefined {
   const e = skipTransparent(node.expression);
   if (!ts.isPropertyAccessExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== "console") return undefined;
   return LOGGING.has(e.name.text) && !scope.lookup("console") ? e.name.text : undefined;
