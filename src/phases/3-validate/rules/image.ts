@@ -11,9 +11,10 @@
  *   digest         := algorithm ":" hex   (go-digest: sha256, sha384 or sha512, lowercase hex of 64, 96, 128)
  *
  * The first component is the registry only when it has a "." or ":", is `localhost`, or has an
- * uppercase letter; otherwise the image is on Docker Hub (`docker.io/library/busybox`). The whole
- * name may be at most 255 characters, and a name of 64 hex digits is refused (it reads as an image
- * id). A reference the kubelet cannot parse never starts: the pod waits in InvalidImageName forever.
+ * uppercase letter (and it is a valid host; else the name is all path, as the grammar's registry is
+ * optional); otherwise the image is on Docker Hub (`docker.io/library/busybox`). The repository
+ * path (with `library/` on Docker Hub) may be at most 255 characters, and a name of 64 hex digits is
+ * refused (it reads as an image id). A reference the kubelet cannot parse never starts: the pod waits in InvalidImageName forever.
  * The API server itself refuses only leading or trailing whitespace (validation.go, validateContainers).
  *
  * Loops over characters, no regular expression: this runs for every task of a large compile.
