@@ -237,7 +237,7 @@ describe("jobs target: objects", () => {
     expect(bad.codes).toEqual(["error GANTRY4012"]);
   });
 
-  it("GANTRY4012: p.runStatus only in the task's shell script, outside single quotes: sh -c in command or args[0], a shell source; not a python source, a positional argument or single quotes (dogfooding finding)", async () => {
+  it("GANTRY4012: p.runStatus only in the task's shell script, where the shell expands it: sh -c in command or args[0], a shell source; not a python source, a positional argument, single quotes or a quoted heredoc (dogfooding finding)", async () => {
     const finallyTask = (spec: string) => src(`  p.task("a", { image: "busybox:1.36" });\n  p.finally("report", { image: "busybox:1.36", ${spec} });`);
     const works: Record<string, string> = {
       "script in command": 'command: ["sh", "-c", `echo "${p.runStatus}"`]',
@@ -248,6 +248,7 @@ describe("jobs target: objects", () => {
       // An apostrophe that is no quote (review finding): a comment, a heredoc, ANSI-C quoting.
       "an apostrophe in a comment": "source: `set -e\\n# don't fail the build here\\necho \"status: ${p.runStatus}\"`",
       "an apostrophe in a heredoc": "source: `cat <<EOF\\nIt's done: ${p.runStatus}\\nEOF`",
+      "single quotes in a heredoc's body": "source: `cat <<EOF\\n'${p.runStatus}'\\nEOF`",
       "ANSI-C quoting": "source: `echo $'it\\\\'s' \"${p.runStatus}\"`",
       "a shell started by env": 'command: ["/usr/bin/env", "bash"], source: `echo "${p.runStatus}"`',
       "env, a variable and -Ec": 'command: ["/usr/bin/env", "LC_ALL=C", "bash", "-Ec"], args: [`echo "${p.runStatus}"`]',
@@ -263,6 +264,10 @@ describe("jobs target: objects", () => {
       'command: ["sh", "-c", "echo $0", `${p.runStatus}`]': /reads p.runStatus outside its shell script/,
       "command: [\"sh\", \"-c\"], args: [`echo 'status: ${p.runStatus}'`]": /reads p.runStatus inside single quotes of its shell script/,
       "source: `echo \"it's\" '${p.runStatus}'`": /inside single quotes/,
+      // Dead text after a comment or in a quoted heredoc (the quoting is lexed, shell-expansion.test.ts).
+      "source: `# it's fine\\necho '${p.runStatus}'`": /inside single quotes/,
+      "source: `cat <<'EOF'\\nstatus: ${p.runStatus}\\nEOF`": /inside a quoted heredoc .*\$\(cat/,
+      'source: `echo "\\\\${p.runStatus}"`': /after an escaping backslash/,
     };
     for (const [spec, message] of Object.entries(refused)) {
       const r = await jobs(finallyTask(spec));

@@ -316,7 +316,7 @@ export const codes = {
   GANTRY4012: {
     title: "p.runStatus outside a shell on the jobs target",
     explain:
-      "On the jobs target a finally task learns the run's result from a file its `await-deps` init container writes (/var/run/gantry/run-status); Gantry turns p.runStatus into `$(cat /var/run/gantry/run-status)`, which only a shell evaluates, and only in its script, outside single quotes. Use it in a `source` run by a shell (no `command`, or `sh`/`bash`), in the word after `-c` of `command: [\"sh\", \"-c\", \"...\"]`, or in the first of `args` after `command: [\"sh\", \"-c\"]`; the arguments after the script are positional parameters, which nothing expands.",
+      "On the jobs target a finally task learns the run's result from a file its `await-deps` init container writes (/var/run/gantry/run-status); Gantry turns p.runStatus into `$(cat /var/run/gantry/run-status)`, which only a shell evaluates, and only in its script where it expands `$(...)`: not in single quotes, `$'...'`, the body of a quoted heredoc (`<<'EOF'`) or after a backslash. Use it in a `source` run by a shell (no `command`, or `sh`/`bash`), in the word after `-c` of `command: [\"sh\", \"-c\", \"...\"]`, or in the first of `args` after `command: [\"sh\", \"-c\"]`; the arguments after the script are positional parameters, which nothing expands.",
   },
   GANTRY4013: {
     title: "Retry backoff not possible on the jobs target",

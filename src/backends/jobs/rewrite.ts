@@ -2,13 +2,14 @@
  * Placeholders on the Jobs target, which has no workflow engine to fill them in at run time:
  * `{{params.x}}` becomes the parameter's default and `{{run.id}}` the run id, both known when
  * compiling; `{{run.status}}` becomes a read of the file the finally task's `await-deps` writes,
- * which only a shell can do, so it is allowed only in the task's shell script (`scriptSlot`), outside
- * single quotes.
+ * which only a shell can do, so it is allowed only in the task's shell script (`scriptSlot`), where
+ * the shell expands it (`unexpandedAt`: not in single quotes or a quoted heredoc).
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { dns1123Subdomain, labelValue } from "../../phases/3-validate/rules/names.js";
+import { type Unexpanded, unexpandedAt } from "./shell-expansion.js";
 
 export const RUN_STATUS_DIR = "/var/run/gantry";
 export const RUN_STATUS_FILE = `${RUN_STATUS_DIR}/run-status`;
@@ -47,32 +48,13 @@ export function scriptSlot(task: Pick<IR.Task, "script" | "command" | "args">): 
   return at < task.command.length ? { field: "command", index: at } : (task.args?.length ?? 0) > 0 ? { field: "args", index: 0 } : undefined;
 }
 
-/**
- * Whether `pos` in a shell script is surely inside single quotes, where `$(...)` is not expanded.
- * Before it, a comment (`# don't`), a heredoc (`<<EOF`) or ANSI-C quoting (`$'it\'s'`) can hold a
- * quote that is no quote: then the answer is no, and the status is expanded as written.
- */
-export function singleQuotedAt(script: string, pos: number): boolean {
-  const before = script.slice(0, pos);
-  if (before.includes("#") || before.includes("<<") || before.includes("$'")) return false;
-  let quote: "'" | '"' | undefined;
-  for (let i = 0; i < pos; i++) {
-    const c = script[i];
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-    } else if (c === "\\") i++; // an escaped character, outside single quotes
-    else if (c === '"') quote = quote === '"' ? undefined : '"';
-    else if (c === "'" && quote === undefined) quote = "'";
-  }
-  return quote === "'";
-}
-
-/** Whether some `{{run.status}}` in a shell script is inside single quotes. */
-function quotedPlaceholder(script: string): boolean {
+/** Why some `{{run.status}}` in a shell script would stay text (`unexpandedAt`), if one would. */
+function unexpandedPlaceholder(script: string): Unexpanded | undefined {
   for (let at = script.indexOf(RUN_STATUS_PLACEHOLDER); at >= 0; at = script.indexOf(RUN_STATUS_PLACEHOLDER, at + 1)) {
-    if (singleQuotedAt(script, at)) return true;
+    const why = unexpandedAt(script, at);
+    if (why !== undefined) return why;
   }
-  return false;
+  return undefined;
 }
 
 export interface Rewritten {
@@ -86,7 +68,7 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
   const span = { file: task.source.file, line: task.source.line, column: task.source.column };
   const missing = new Set<string>();
   let readsRunStatus = false;
-  let misplacedStatus: "outside" | "quoted" | undefined;
+  let misplacedStatus: "outside" | Unexpanded | undefined;
   const slot = scriptSlot(task);
 
   const rewrite = (value: unknown, statusAllowed: boolean): unknown => {
@@ -103,10 +85,13 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
       s = s.replaceAll(RUN_ID_PLACEHOLDER, runId);
       if (s.includes(RUN_STATUS_PLACEHOLDER)) {
         if (!statusAllowed) misplacedStatus ??= "outside";
-        else if (quotedPlaceholder(s)) misplacedStatus ??= "quoted";
         else {
-          readsRunStatus = true;
-          s = s.replaceAll(RUN_STATUS_PLACEHOLDER, RUN_STATUS_SHELL);
+          const why = unexpandedPlaceholder(s);
+          if (why !== undefined) misplacedStatus ??= why;
+          else {
+            readsRunStatus = true;
+            s = s.replaceAll(RUN_STATUS_PLACEHOLDER, RUN_STATUS_SHELL);
+          }
         }
       }
       return s;
@@ -139,13 +124,15 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
       code: "GANTRY4012",
       severity: "error",
       message:
-        misplacedStatus === "quoted"
-          ? `task "${task.name}" reads p.runStatus inside single quotes of its shell script, where the shell does not expand it; on the jobs target the run's status is read with $(cat ${RUN_STATUS_FILE})`
-          : `task "${task.name}" reads p.runStatus outside its shell script; on the jobs target the run's status is a file only a shell can read`,
+        misplacedStatus === "outside"
+          ? `task "${task.name}" reads p.runStatus outside its shell script; on the jobs target the run's status is a file only a shell can read`
+          : `task "${task.name}" reads p.runStatus ${misplacedStatus === "an escaping backslash" ? "after an escaping backslash" : `inside ${misplacedStatus}`} of its shell script, where the shell does not expand it; on the jobs target the run's status is read with $(cat ${RUN_STATUS_FILE})`,
       span,
       hint:
-        misplacedStatus === "quoted"
-          ? 'Put it in double quotes ("status: ${p.runStatus}") or outside quotes.'
+        misplacedStatus !== "outside"
+          ? misplacedStatus === "a quoted heredoc"
+            ? "Leave the heredoc's delimiter unquoted (<<EOF, not <<'EOF'), so the shell expands its body; escape other `$` in it as `\\$`."
+            : 'Put it in double quotes ("status: ${p.runStatus}") or outside quotes, without a backslash before it.'
           : `Use it in the shell script: \`source\` (with no \`command\`, or a shell one), the word after \`-c\` in \`command: ["sh", "-c", "..."]\`, or the first of \`args\` after \`command: ["sh", "-c"]\`; a later argument is a positional parameter ($0), which nothing expands. Or read ${RUN_STATUS_FILE} yourself.`,
     });
   }
