@@ -415,6 +415,19 @@ describe("diagnostics of the front end", () => {
     expect(ds[0]!.hint).toBeTruthy();
   });
 
+  it("GANTRY1100: `import x = require()` and namespace aliases, at the declaration and with a rewrite in the hint (was: cannot find name)", async () => {
+    const lib = { "lib.ts": 'export const image = "busybox:1.36";\n' };
+    const required = body('  p.task("r", { image: lib.image });', 'import lib = require("./lib");\n');
+    const r = await diagnose(required, lib);
+    expect(r.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", required, "import lib =")}`]);
+    expect(r[0]!.message).toMatch(/CommonJS/);
+    expect(r[0]!.hint).toBe('Write `import * as lib from "./lib"` (or import the names you use).');
+    const aliased = body('  p.task("n", { image: img });', 'namespace Images { export const base = "busybox:1.36"; }\nimport img = Images.base;\n');
+    const n = await diagnose(aliased);
+    expect(n.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", aliased, "import img =")}`]);
+    expect(n[0]!.hint).toBe("Write `const img = Images.base`.");
+  });
+
   it("GANTRY1100: statements at module top level that change a module value (Gantry runs them to find out; one that only reads, like the empty if, is silent)", async () => {
     const source = `import { pipeline } from "gantry";
 export const xs = ["a"];

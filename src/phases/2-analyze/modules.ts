@@ -686,6 +686,18 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       if (exported) record.exports.set(name, { kind: "local", name, node: statement });
     } else if (ts.isImportDeclaration(statement)) {
       declareImport(statement, record, loader, lazy);
+    } else if (ts.isImportEqualsDeclaration(statement)) {
+      if (statement.isTypeOnly) return;
+      // `import x = require("./x")` (CommonJS, refused by TypeScript in an ES module) or a namespace alias.
+      const name = statement.name.text;
+      const ref = statement.moduleReference;
+      lazy(name, statement, () => {
+        if (ts.isExternalModuleReference(ref)) {
+          throw new StaticError("GANTRY1100", statement, "`import ... = require(...)` is CommonJS, which Gantry does not read: it reads ES modules", `Write \`import * as ${name} from ${ref.expression.getText()}\` (or import the names you use).`);
+        }
+        throw new StaticError("GANTRY1100", statement, "a namespace alias (`import x = A.B`) is not evaluated at compile time", `Write \`const ${name} = ${ref.getText()}\`.`);
+      });
+      if (exported) record.exports.set(name, { kind: "local", name, node: statement });
     } else if (ts.isExportAssignment(statement)) {
       // `export default <expression>`
       lazy("*default*", statement, () => {
