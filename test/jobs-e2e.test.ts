@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runIdFor } from "../templates/runtime/gantry-shim.mjs";
 import { compile } from "../src/compile.js";
-import { repoRoot } from "./support/cli.js";
+import { repoRoot, tempProject } from "./support/cli.js";
 import { FakeKubeApi, makeJob, makePod, terminated, type JobStateName } from "./support/fake-kube-api.js";
 
 type Json = Record<string, any>;
@@ -164,6 +164,42 @@ describe("emitted Jobs + the real shim against a fake API server", () => {
       // Without failsRun a failed teardown does not fail the run (as on Argo).
       expect(summary.result).toBe("Succeeded");
       expect(r.stderr).toContain("teardown delete-cluster did not run (missing) although create-cluster succeeded: counted as failed");
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("p.runStatus of a finally task agrees with the status Job when a failsRun teardown never ran (adversarial finding: it said Succeeded)", async () => {
+    const source = `import { pipeline } from "gantry";
+export default pipeline("rs", { namespace: "ci" }, (p) => {
+  const s = p.setup("create", { image: "busybox:1.36" });
+  const w = p.task("work", { image: "busybox:1.36", after: [s] });
+  p.teardown("drop", { image: "busybox:1.36", setups: [s], after: [w], failsRun: true });
+  p.finally("report", { image: "busybox:1.36", source: \`echo "run: \${p.runStatus}"\` });
+});
+`;
+    const r = await compile({ cwd: tempProject({ "p.ts": source }), paths: ["p.ts"], target: "jobs", kind: "auto", jobs: { runId: "e2e" } });
+    expect(r.ok).toBe(true);
+    const objects = r.pipelines[0]!.objects as Json[];
+    const api = await FakeKubeApi.start({ namespace: "ci" });
+    try {
+      // The setup and the work succeeded; the teardown's Job was refused or deleted: it never ran.
+      for (const t of ["create", "work"]) api.putJob(live(objects, t, "complete"));
+      const init = jobOf(objects, "report").spec.template.spec.initContainers[0];
+      const config = JSON.parse(init.env.find((e: Json) => e.name === "GANTRY_AWAIT").value);
+      expect(config.runStatus.cleanups).toEqual([{ name: "drop", mustRunWhen: { any: [{ task: "create", is: "succeeded" }] } }]);
+      const file = path.join(dir, "run-status");
+      const waited = await runContainer(init, api, "ci", { GANTRY_AWAIT: JSON.stringify({ ...config, missingGraceSeconds: 0, runStatus: { ...config.runStatus, file } }) }).done;
+      expect(waited.code).toBe(0);
+      expect(fs.readFileSync(file, "utf8")).toBe("Failed");
+      const status = statusJob(objects).spec.template.spec.containers[0];
+      const statusConfig = JSON.parse(status.env.find((e: Json) => e.name === "GANTRY_STATUS").value);
+      const reported = await runContainer(status, api, "ci", { GANTRY_STATUS: JSON.stringify({ ...statusConfig, missingGraceSeconds: 0 }) }).done;
+      expect(JSON.parse(reported.stdout.trim().split("\n").at(-1)!).result).toBe("Failed");
+      // Once the teardown has run and succeeded, both say Succeeded.
+      api.putJob(live(objects, "drop", "complete"));
+      expect((await runContainer(init, api, "ci", { GANTRY_AWAIT: JSON.stringify({ ...config, runStatus: { ...config.runStatus, file } }) }).done).code).toBe(0);
+      expect(fs.readFileSync(file, "utf8")).toBe("Succeeded");
     } finally {
       await api.close();
     }

@@ -171,6 +171,17 @@ export const second = pipeline("second", {}, (p) => {
     expect(ds[0]!.message).toBe('pipeline "empty" declares no tasks');
   });
 
+  it("GANTRY2013: a pipeline of finally tasks alone (Argo refused its empty main DAG; the jobs target read a run status nothing wrote)", async () => {
+    const src = `import { pipeline } from "gantry";
+export default pipeline("after-nothing", {}, (p) => {
+  p.finally("report", { image: "x", source: \`echo \${p.runStatus}\` });
+});
+`;
+    const ds = await modelDiagnostics(src);
+    expect(ds.map(where)).toEqual([`GANTRY2013 ${loc("main.ts", src, '"after-nothing"')}`]);
+    expect(ds[0]!.message).toBe('pipeline "after-nothing" declares only finally tasks, which run after the pipeline\'s work: it has none');
+  });
+
   it("GANTRY2009: the same pipeline name in two files, naming the first", async () => {
     const a = `import { pipeline } from "gantry";\n\nexport default pipeline("nightly", {}, (p) => { p.task("t", { image: "x" }); });\n`;
     const b = `import { pipeline } from "gantry";\nexport default pipeline("nightly", {}, (p) => { p.task("u", { image: "y" }); });\n`;

@@ -477,6 +477,42 @@ describe("shim await", () => {
     expect(api.requests.filter(isList)).toHaveLength(2);
   });
 
+  it.each(["http", "event"] as const)("a server answering every watch with 410 (%s) gets backed-off relists, not a busy loop (adversarial finding)", async (mode) => {
+    api.putJob(job("extract", "running"));
+    api.goneWatches(1_000_000, mode);
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded")));
+    await sleepMs(1500);
+    const watches = api.requests.filter(isWatch).length;
+    // Backoff from 5 ms doubling: about 9 in 1.5 s (the loop it replaces made thousands).
+    expect(watches).toBeGreaterThanOrEqual(3);
+    expect(watches).toBeLessThan(30);
+    expect(api.requests.filter(isList).length).toBe(watches);
+    api.clearFaults();
+    await api.waitForWatches(1);
+    api.putJob(job("extract", "complete"));
+    expect((await run.done).code).toBe(EXIT.OK);
+  });
+
+  it("a list answer cut off halfway is retried, never read as 'no Jobs' that would make every upstream missing (adversarial finding)", async () => {
+    api.putJob(job("extract", "complete"));
+    api.cutNext(2, { match: isList });
+    const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { missingGraceSeconds: 0 })).done;
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stderr).toMatch(/cannot list jobs \(the answer to list jobs\.batch was cut off after \d+ characters\); retrying in/);
+    expect(r.stderr).not.toContain("missing");
+    expect(api.requests.filter(isList)).toHaveLength(3);
+  });
+
+  it("a list answer that is not JSON, or has no items, is retried too", async () => {
+    api.putJob(job("extract", "complete"));
+    api.rawNext(1, 200, "<html>proxy error</html>", { match: isList });
+    api.rawNext(1, 200, "{}", { match: isList });
+    const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { missingGraceSeconds: 0 })).done;
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stderr).toMatch(/the answer to list jobs\.batch is not JSON/);
+    expect(r.stderr).toMatch(/the list of jobs has no items/);
+  });
+
   it("401 on every request: exit 93 after 5, naming the token", async () => {
     fs.writeFileSync(path.join(dir, "token"), "stale-token");
     const r = await shim("await", awaitEnv(leaf("extract", "succeeded"))).done;
@@ -563,6 +599,25 @@ describe("shim await", () => {
     api.dropWatches();
     const r = await run.done;
     expect(r.code).toBe(EXIT.WAIT_TIMEOUT);
+  });
+
+  it("a short API outage over the idle deadline does not end the wait: a task seen at work counts until sight was lost (adversarial finding)", async () => {
+    api.putJob(job("extract", "running", 1));
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { timeoutSeconds: 2 }));
+    await api.waitForWatches(1);
+    await sleepMs(1600);
+    // From 1.6 s to 2.4 s nothing answers: the idle deadline (2 s after the list) falls inside. The
+    // shim's backoff then keeps it blind until about 2.9 s, well before 2 s after sight was lost.
+    api.failNext(1_000_000, 503);
+    api.dropWatches();
+    await sleepMs(800);
+    api.clearFaults();
+    await api.waitForWatches(1);
+    await sleepMs(300);
+    expect(run.exited()).toBe(false);
+    api.putJob(job("extract", "complete"));
+    const r = await run.done;
+    expect(r.code).toBe(EXIT.OK);
   });
 
   it("the status Job's Ready pod (it only waits) does not hold the wait", async () => {
@@ -1027,13 +1082,35 @@ describe("shim drive", () => {
     expect(api.requests.filter(isPost).map((q) => q.status)).toEqual([500, 500, 503, 201, 201, 409]);
   });
 
-  it("exit 93 with the API's message on another 4xx", async () => {
-    const message = 'Job.batch "etl-x-extract" is invalid: spec.template.spec.containers[0].image: Required value';
-    api.failNext(1, 422, { match: isPost, message });
+  it("a Job refused for itself (a quota) is logged and the rest of the run is still created; the status Job decides (adversarial finding)", async () => {
+    const message = `jobs.batch "etl-${runId}-extract" is forbidden: exceeded quota: jobs, requested: count/jobs.batch=1, used: count/jobs.batch=20, limited: count/jobs.batch=20`;
+    api.failNext(1, 403, { match: isPost, message });
+    const run = shim("drive", driveEnv());
+    await api.waitForWatches(1);
+    expect(api.requests.filter(isPost).map((q) => q.status)).toEqual([403, 201, 201]);
+    expect(api.jobs().map((j) => j.metadata.name).sort()).toEqual([`etl-${runId}-gantry-status`, `etl-${runId}-load`]);
+    api.putJob(statusJob("failed"));
+    const r = await run.done;
+    expect(r.code).toBe(EXIT.RUN_FAILED);
+    expect(r.stderr).toContain(`job etl-${runId}-extract was refused (HTTP 403: ${message}); creating the others`);
+    expect(r.stderr).toContain(`refused: etl-${runId}-extract`);
+  });
+
+  it("exit 93 when every Job is refused (the account cannot create Jobs), naming the permission", async () => {
+    api.forbid("create", "jobs");
     const r = await shim("drive", driveEnv()).done;
     expect(r.code).toBe(EXIT.API_UNUSABLE);
-    expect(r.stderr).toContain(message);
-    expect(api.requests.filter(isPost)).toHaveLength(1);
+    expect(r.stderr).toMatch(/cannot create jobs\.batch in namespace ci; HTTP 403: .*cannot create resource "jobs"/);
+    expect(api.requests.filter(isPost)).toHaveLength(3);
+  });
+
+  it("exit 93 when the status Job is refused: the run's result could not be known", async () => {
+    const message = 'Job.batch "etl-x-gantry-status" is invalid: spec.template.spec.containers[0].image: Required value';
+    api.failNext(1, 422, { match: (q) => isPost(q) && q.body.includes("gantry-status"), message });
+    const r = await shim("drive", driveEnv()).done;
+    expect(r.code).toBe(EXIT.API_UNUSABLE);
+    expect(r.stderr).toContain(`the run's status job etl-${runId}-gantry-status was refused, so its result cannot be known: HTTP 422: ${message}`);
+    expect(api.requests.filter(isPost).map((q) => q.status)).toEqual([201, 201, 422]);
   });
 
   it("waits for a status Job whose pod is Ready (following the run) past timeoutSeconds", async () => {

@@ -158,7 +158,7 @@ export const codes = {
   },
   GANTRY2013: {
     title: "Pipeline has no tasks",
-    explain: "A pipeline must declare at least one task with `p.task(...)`.",
+    explain: "A pipeline must declare at least one task with `p.task(...)` (or `p.setup`, `p.teardown`). Finally tasks alone are not enough: they run after the pipeline's work, and a run without work would be an empty DAG, which Argo refuses (\"templates.main must have at least one task\").",
   },
   GANTRY2014: {
     title: "Conflicting names inside a task",

@@ -394,21 +394,31 @@ function open(ctx, method, pathAndQuery, { body, contentType, signal, idleMs = 3
   });
 }
 
+/** The body's text, and whether it arrived whole (a dropped connection or the idle limit cuts it off). */
 function readBody(res) {
   return new Promise((resolve) => {
     let text = "";
     res.setEncoding("utf8");
     res.on("data", (chunk) => (text += chunk));
-    for (const end of ["end", "error", "aborted", "close"]) res.on(end, () => resolve(text));
+    res.on("end", () => resolve({ text, complete: true }));
+    for (const end of ["error", "aborted", "close"]) res.on(end, () => resolve({ text, complete: res.complete }));
   });
 }
 
-/** A request whose non-2xx answer becomes an ApiError carrying the API's own message (a Status object). */
+/**
+ * A request whose non-2xx answer becomes an ApiError carrying the API's own message (a Status
+ * object). A 2xx answer cut off or unreadable is a transient error (status 0), retried like a
+ * dropped connection: read as "no Jobs", it would turn every upstream task missing.
+ */
 async function call(ctx, method, pathAndQuery, verb, resource, options = {}) {
   const res = await open(ctx, method, pathAndQuery, options);
-  const text = await readBody(res);
-  const json = parseJson(text).value;
-  if (res.statusCode >= 200 && res.statusCode < 300) return json;
+  const { text, complete } = await readBody(res);
+  const { value: json, error } = parseJson(text);
+  if (res.statusCode >= 200 && res.statusCode < 300) {
+    if (!complete) throw new ApiError(0, `the answer to ${verb} ${resource} was cut off after ${text.length} characters`, verb, resource);
+    if (error !== undefined && text.trim() !== "") throw new ApiError(0, `the answer to ${verb} ${resource} is not JSON: ${error}`, verb, resource);
+    return json;
+  }
   const detail = json?.message ?? (text.trim().slice(0, 200) || res.statusMessage);
   throw new ApiError(res.statusCode, `HTTP ${res.statusCode}: ${detail}`, verb, resource);
 }
@@ -451,7 +461,7 @@ function apiUnusable(ctx, e) {
 async function watchStream(ctx, pathAndQuery, signal, idleMs, onEvent) {
   const res = await open(ctx, "GET", pathAndQuery, { signal, idleMs });
   if (res.statusCode !== 200) {
-    const text = await readBody(res);
+    const { text } = await readBody(res);
     const message = parseJson(text).value?.message ?? text.trim().slice(0, 200);
     throw new ApiError(res.statusCode, `HTTP ${res.statusCode}: ${message}`, "watch", "jobs.batch");
   }
@@ -506,6 +516,12 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
   let synced = false;
   let idleSince = Date.now();
   let lastKey;
+  // Until now the view was current: a task it shows at work was at work until this moment. The idle
+  // clock then counts from here, so an outage as long as the idle limit, not a short one, ends the wait.
+  const loseSight = () => {
+    if (listed && synced && busy(jobs)) idleSince = Date.now();
+    synced = false;
+  };
   const recheck = () => {
     if (!listed || outcome !== undefined || stop.signal.aborted) return;
     const key = progressKey(jobs);
@@ -533,15 +549,23 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
   const denied = { list: 0, watch: 0 }; // per verb: a list that works must not hide a watch that never does
   let resourceVersion;
   let failures = 0;
+  // 410 Gone calls for a new list at once, but a server that answers every watch so (a stale cache)
+  // must not make the shim spin: from the second 410 in a row with no event between, back off.
+  let gone = 0;
+  const relistPause = async (events) => {
+    gone = events > 0 ? 1 : gone + 1;
+    if (gone > 1) await sleep(backoff(ctx, gone - 1), stop.signal);
+  };
   try {
     while (!stop.signal.aborted) {
       try {
         if (resourceVersion === undefined) {
           const list = await call(ctx, "GET", collection, "list", "jobs.batch", { signal: stop.signal });
+          if (!Array.isArray(list?.items)) throw new ApiError(0, "the list of jobs has no items", "list", "jobs.batch");
           denied.list = 0;
           jobs.clear();
-          for (const job of list?.items ?? []) jobs.set(job.metadata?.name, job);
-          resourceVersion = list?.metadata?.resourceVersion ?? "0";
+          for (const job of list.items) jobs.set(job.metadata?.name, job);
+          resourceVersion = list.metadata?.resourceVersion ?? "0";
           listed = true;
           synced = true;
           recheck();
@@ -562,24 +586,29 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
         });
         denied.watch = 0;
         if (stop.signal.aborted) break;
-        if (result.gone || result.error) synced = false;
+        if (result.gone || result.error) loseSight();
         if (result.gone) {
           ctx.log("the watch's resourceVersion expired (410 Gone); listing again");
           resourceVersion = undefined;
           failures = 0;
+          await relistPause(result.events);
         } else if (result.error || (result.events === 0 && Date.now() - began < 1000)) {
           // A server that closes watches at once (or sends errors) must not make us spin.
           ctx.log(`watch ended early${result.error ? `: ${result.error}` : ""}; retrying`);
           await sleep(backoff(ctx, ++failures), stop.signal);
           if (result.error) resourceVersion = undefined;
-        } else failures = 0; // a normal end: watch again from the last resourceVersion
+        } else {
+          failures = 0; // a normal end: watch again from the last resourceVersion
+          gone = 0;
+        }
       } catch (e) {
         if (stop.signal.aborted) break;
         if (!(e instanceof ApiError)) throw e;
-        synced = false;
+        loseSight();
         if (e.status === 410) {
           ctx.log("resourceVersion expired (410 Gone); listing again");
           resourceVersion = undefined;
+          await relistPause(0);
           continue;
         }
         // 4xx other than 429 will not heal by itself (RBAC, token, a bad selector): give up after 5.
@@ -632,8 +661,14 @@ async function commandAwait(env, log) {
   expect(cfg.statusJob === undefined || nonEmpty(cfg.statusJob), "statusJob", "must be the status Job's name");
   if (cfg.timeoutWhen !== undefined) checkCondition(cfg.timeoutWhen, "timeoutWhen", known);
   if (cfg.runStatus !== undefined) {
-    expect(isObject(cfg.runStatus) && nonEmpty(cfg.runStatus.file), "runStatus", "must be { when, file }");
+    expect(isObject(cfg.runStatus) && nonEmpty(cfg.runStatus.file), "runStatus", "must be { when, file, cleanups? }");
     checkCondition(cfg.runStatus.when, "runStatus.when", known);
+    const cleanups = cfg.runStatus.cleanups ?? [];
+    expect(Array.isArray(cleanups), "runStatus.cleanups", "must be a list of { name, mustRunWhen }");
+    cleanups.forEach((t, i) => {
+      expect(isObject(t) && known.has(t.name), `runStatus.cleanups[${i}]`, "must be { name, mustRunWhen } of a task in jobs");
+      checkCondition(t.mustRunWhen, `runStatus.cleanups[${i}].mustRunWhen`, known);
+    });
   }
   const podName = env.GANTRY_POD_NAME;
   if (cfg.attemptTimeoutSeconds !== undefined && !nonEmpty(podName)) {
@@ -677,7 +712,9 @@ async function commandAwait(env, log) {
   log(`task ${cfg.task} may start: ${describeCondition(cfg.when)} holds`);
   if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
   if (cfg.runStatus) {
-    const status = evaluate(cfg.runStatus.when, states) === true ? "Succeeded" : "Failed";
+    // As the status Job decides: a teardown that should have run but did not counts as failed.
+    const outcomes = cleanupOutcomes(cfg.runStatus.cleanups ?? [], states);
+    const status = evaluate(cfg.runStatus.when, states) === true && evaluate(cfg.runStatus.when, outcomes) === true ? "Succeeded" : "Failed";
     fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
     fs.writeFileSync(cfg.runStatus.file, status);
     log(`run status ${status} written to ${cfg.runStatus.file}`);
@@ -816,6 +853,11 @@ async function commandDrive(env, log) {
   log(`run id ${runId} (driver job ${owner.name}): creating ${objects.length} jobs`);
 
   const jobsUrl = `/apis/batch/v1/namespaces/${encodeURIComponent(ctx.namespace)}/jobs`;
+  const statusJob = cfg.statusJob.replaceAll(RUN_ID_TOKEN, runId);
+  // A Job refused for itself (a quota, an admission webhook) must not stop the rest: its tasks wait,
+  // see it missing and skip, its teardowns still run, and the status Job counts it, as when
+  // `kubectl apply` of an unscheduled run is refused one object. Refused Jobs all: the account cannot.
+  const refused = [];
   for (const obj of objects) {
     const name = obj.metadata.name;
     // AlreadyExists is success: a restarted driver must not fail on the Jobs it created before.
@@ -824,11 +866,16 @@ async function commandDrive(env, log) {
       (e) => (e.status === 409 ? log(`job ${name} already exists (driver restarted?); keeping it`) : Promise.reject(e)),
     );
     await withRetries(ctx, `create job ${name}`, create, { deadline }).catch((e) => {
-      throw e instanceof ApiError ? apiUnusable(ctx, e) : e;
+      if (!(e instanceof ApiError)) throw e;
+      if (e.status === 401) throw apiUnusable(ctx, e);
+      log(`job ${name} was refused (${e.message}); creating the others`);
+      refused.push({ name, error: e });
     });
   }
+  if (refused.length === objects.length) throw apiUnusable(ctx, refused[0].error);
+  const statusRefused = refused.find((r) => r.name === statusJob);
+  if (statusRefused) throw new ShimExit(EXIT.API_UNUSABLE, `the run's status job ${statusJob} was refused, so its result cannot be known: ${statusRefused.error.message}`);
 
-  const statusJob = cfg.statusJob.replaceAll(RUN_ID_TOKEN, runId);
   log(`waiting for the run's status job ${statusJob}`);
   const state = await followJobs(ctx, {
     query: `fieldSelector=${encodeURIComponent(`metadata.name=${statusJob}`)}`,
@@ -842,7 +889,7 @@ async function commandDrive(env, log) {
     },
   });
   if (!state) throw new ShimExit(EXIT.WAIT_TIMEOUT, `gave up after ${cfg.timeoutSeconds}s: status job ${statusJob} has not finished, and for that long it neither changed nor had a Ready pod`);
-  log(`run ${runId}: ${state === "succeeded" ? "Succeeded" : "Failed"} (status job ${statusJob} ${state})`);
+  log(`run ${runId}: ${state === "succeeded" ? "Succeeded" : "Failed"} (status job ${statusJob} ${state})${refused.length > 0 ? `; refused: ${refused.map((r) => r.name).join(", ")}` : ""}`);
   return state === "succeeded" ? EXIT.OK : EXIT.RUN_FAILED;
 }
 

@@ -189,7 +189,9 @@ export class FakeKubeApi {
   private readonly emitter = new EventEmitter();
   private faults: Fault[] = [];
   private delays: Array<{ ms: number; remaining: number; match: (r: LoggedRequest) => boolean }> = [];
-  private goneNext: "http" | "event" | undefined;
+  private gone: { mode: "http" | "event"; remaining: number } | undefined;
+  private cuts: Array<{ remaining: number; match: (r: LoggedRequest) => boolean }> = [];
+  private raws: Array<{ remaining: number; status: number; text: string; match: (r: LoggedRequest) => boolean }> = [];
   private rv = 1000;
   /** Watches from a resourceVersion below this get 410 Gone, like an etcd compaction. */
   private compactedBefore = 0;
@@ -264,7 +266,31 @@ export class FakeKubeApi {
 
   /** The next watch is refused as too old: with HTTP 410, or with a 200 stream carrying an ERROR event (code 410). */
   goneNextWatch(mode: "http" | "event"): void {
-    this.goneNext = mode;
+    this.goneWatches(1, mode);
+  }
+
+  /** The next `count` watches are refused as too old (a server whose cache lags behind every list). */
+  goneWatches(count: number, mode: "http" | "event"): void {
+    this.gone = { mode, remaining: count };
+  }
+
+  /** The next `count` matching answers stop halfway: the headers promise the whole body, then the connection drops. */
+  cutNext(count: number, options: { match?: (r: LoggedRequest) => boolean } = {}): void {
+    this.cuts.push({ remaining: count, match: options.match ?? (() => true) });
+  }
+
+  /** The next `count` matching requests are answered with `status` and this text as the body, whatever it is. */
+  rawNext(count: number, status: number, text: string, options: { match?: (r: LoggedRequest) => boolean } = {}): void {
+    this.raws.push({ remaining: count, status, text, match: options.match ?? (() => true) });
+  }
+
+  /** Forgets the faults, delays and cuts not yet used up: the API recovers. */
+  clearFaults(): void {
+    this.raws = [];
+    this.faults = [];
+    this.delays = [];
+    this.cuts = [];
+    this.gone = undefined;
   }
 
   /** Forget events up to now: watches from an older resourceVersion get an ERROR 410 event. */
@@ -433,9 +459,15 @@ export class FakeKubeApi {
     };
     this.requests.push(entry);
     this.emitter.emit("request", entry);
+    const cut = this.cuts.find((c) => c.remaining > 0 && c.match(entry));
+    if (cut) cut.remaining--;
     const send = (code: number, body: unknown) => {
       entry.status = code;
-      FakeKubeApi.send(res, code, body);
+      if (cut) {
+        const text = JSON.stringify(body);
+        res.writeHead(code, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+        res.write(text.slice(0, Math.floor(text.length / 2)), () => res.destroy());
+      } else FakeKubeApi.send(res, code, body);
       this.emitter.emit("request", entry); // again, now with its status
     };
     const fail = (code: number, message: string, details?: Record<string, unknown>) =>
@@ -446,6 +478,15 @@ export class FakeKubeApi {
       delay.remaining--;
       await new Promise((r) => setTimeout(r, delay.ms));
       if (res.destroyed) return;
+    }
+    const raw = this.raws.find((f) => f.remaining > 0 && f.match(entry));
+    if (raw) {
+      raw.remaining--;
+      entry.status = raw.status;
+      res.writeHead(raw.status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(raw.text) });
+      res.end(raw.text);
+      this.emitter.emit("request", entry);
+      return;
     }
     const fault = this.faults.find((f) => f.remaining > 0 && f.match(entry));
     if (fault) {
@@ -539,8 +580,8 @@ export class FakeKubeApi {
   }
 
   private watch(entry: LoggedRequest, res: http.ServerResponse, resource: Resource, namespace: string, filter: (o: AnyObject) => boolean): void {
-    const gone = this.goneNext;
-    this.goneNext = undefined;
+    const gone = this.gone?.mode;
+    if (this.gone && --this.gone.remaining <= 0) this.gone = undefined;
     if (gone === "http") {
       entry.status = 410;
       FakeKubeApi.send(res, 410, statusObject(410, "Expired", "too old resource version"));

@@ -256,6 +256,11 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   // Finally tasks run after everything else, whatever happened (DESIGN §5 rule 6).
   const when = task.role === "finally" ? (others.length > 0 ? allSettled(others) : undefined) : startsWhen;
   const runStatus = task.role === "finally" && readsRunStatus ? plan.succeedsWhen : undefined;
+  // The status Job's rule: a teardown the result depends on that should have run but did not failed.
+  const counted = new Set(tasksIn(runStatus));
+  const cleanups = runStatus
+    ? pipeline.tasks.filter((t) => t.role === "teardown" && counted.has(t.name)).map((t) => ({ name: t.name, mustRunWhen: cleanupRunsWhen(t)! }))
+    : [];
   const waits = when !== undefined;
   const userAccount = task.pod.serviceAccountName ?? pipeline.serviceAccountName;
   const serviceAccount = userAccount ?? (waits ? ctx.accounts.await : undefined);
@@ -277,7 +282,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   // task always (DESIGN §5 rule 7); other tasks give up.
   const timeoutWhen = cleanupRunsWhen(task);
 
-  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus)])];
+  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus), ...cleanups.flatMap((t) => tasksIn(t.mustRunWhen))])];
   const init = waits
     ? [
         c.shimContainer({
@@ -295,7 +300,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
             statusJob: names.job(STATUS_TASK),
             ...(attemptTimeout && { attemptTimeoutSeconds: task.timeoutSeconds }),
             ...(timeoutWhen && { timeoutWhen }),
-            ...(runStatus && { runStatus: { when: runStatus, file: RUN_STATUS_FILE } }),
+            ...(runStatus && { runStatus: { when: runStatus, file: RUN_STATUS_FILE, ...(cleanups.length > 0 && { cleanups }) } }),
           },
           env: attemptTimeout ? [c.fieldEnv("GANTRY_POD_NAME", "metadata.name")] : undefined,
           mounts: runStatus ? [c.runStatusMount(false)] : undefined,

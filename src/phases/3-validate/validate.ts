@@ -129,6 +129,10 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   if (declaredParams) checkParameterRefs(bag, defaults, declaredParams, "pipeline defaults", below(inOptions, ["defaults"]));
 
   if (definition.tasks.length === 0) bag.error("GANTRY2013", `pipeline "${pipelineName}" declares no tasks`, pipelineSpan);
+  // Finally tasks follow the run's work; Argo refuses the empty DAG a run without work would be.
+  else if (definition.tasks.every((t) => t.handle.role === "finally")) {
+    bag.error("GANTRY2013", `pipeline "${pipelineName}" declares only finally tasks, which run after the pipeline's work: it has none`, pipelineSpan, "Declare the work with `p.task(...)`; a finally task is for what must happen after it (a report, a notification).");
+  }
 
   // Per task: schema, values, name.
   const ownHandles = new Set<TaskHandle>(definition.tasks.map((t) => t.handle));
