@@ -139,6 +139,27 @@ export default pipeline("wide", {}, (p) => {
     const tooMany = await compile({ cwd: tempProject({ "p.ts": withTasks(200) }), paths: ["p.ts"], target: "argo", kind: "auto" });
     expect(tooMany.ok).toBe(false);
     expect(tooMany.diagnostics.map((d) => d.code)).toEqual(["GANTRY4003"]);
-    expect(tooMany.diagnostics[0]!.message).toMatch(/200 tasks; Argo accepts at most 200 templates per workflow, so at most 199 tasks/);
+    expect(tooMany.diagnostics[0]!.message).toBe('pipeline "wide" has 200 tasks; with Gantry\'s "main" that is 201 templates, and Argo accepts at most 200 per workflow, so at most 199 tasks here');
+  });
+
+  it("GANTRY4003 counts gantry-finally and the gate's gantry-noop too (docs audit: 198 tasks and a finally task made 201 templates)", async () => {
+    const wide = (n: number, extra: string) => `import { pipeline } from "gantry";
+export default pipeline("wide", {}, (p) => {
+${extra}
+  for (const i of Array.from({ length: ${n} }, (_, k) => k)) p.task(\`t\${i}\`, { image: "busybox:1.36" });
+});
+`;
+    const compileWide = (n: number, extra: string) => compile({ cwd: tempProject({ "p.ts": wide(n, extra) }), paths: ["p.ts"], target: "argo", kind: "auto" });
+    const finallyTask = '  p.finally("notify", { image: "busybox:1.36" });';
+    const scoped = '  const s = p.setup("create", { image: "busybox:1.36" });\n  p.teardown("drop", { image: "busybox:1.36", setups: [s] });';
+    for (const [extra, fits, own] of [[finallyTask, 197, '"main" and "gantry-finally"'], [scoped, 196, '"main" and "gantry-noop"'], [`${finallyTask}\n${scoped}`, 194, '"main", "gantry-finally" and "gantry-noop"']] as const) {
+      const ok = await compileWide(fits, extra);
+      expect(ok.diagnostics.filter((d) => d.severity === "error"), extra).toEqual([]);
+      const templates = (ok.pipelines[0]!.objects[0] as { spec: { templates: unknown[] } }).spec.templates;
+      expect(templates.length, extra).toBe(200);
+      const over = await compileWide(fits + 1, extra);
+      expect(over.diagnostics.filter((d) => d.severity === "error").map((d) => d.code), extra).toEqual(["GANTRY4003"]);
+      expect(over.diagnostics.find((d) => d.code === "GANTRY4003")!.message, extra).toContain(`with Gantry's ${own} that is 201 templates`);
+    }
   });
 });

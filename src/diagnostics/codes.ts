@@ -286,7 +286,7 @@ export const codes = {
   },
   GANTRY4003: {
     title: "Target limit exceeded",
-    explain: "Argo's CRDs accept at most 200 templates per workflow and 200 tasks per DAG. Split the pipeline.",
+    explain: "Argo's CRDs accept at most 200 templates per workflow and 200 tasks per DAG. Gantry writes one template per task, plus its own: the DAG `main`, `gantry-finally` when there are finally tasks, and `gantry-noop` when a gate decides the run's result (setups, teardowns, allowFailure or trigger: \"allDone\"). So a pipeline has at most 199 tasks, 197 with finally tasks and a gate. Split the pipeline.",
   },
   GANTRY4006: {
     title: "Volume takes a name or path Argo's executor uses",

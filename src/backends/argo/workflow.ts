@@ -31,16 +31,30 @@ export interface BackendResult {
 }
 
 const API_VERSION = "argoproj.io/v1alpha1";
-/** Argo's full CRDs accept at most 200 templates; the DAG template `main` takes one of them. */
+/** Argo's full CRDs accept at most 200 templates per workflow (and 200 tasks per DAG, fewer here). */
 const MAX_TEMPLATES = 200;
-const MAX_TASKS = MAX_TEMPLATES - 1;
+
+/** Gantry's own templates beside one per task: the DAG `main`, and `gantry-finally` and `gantry-noop` when used. */
+function ownTemplates(plan: Plan): string[] {
+  const body = plan.tasks.filter((p) => p.task.role !== "finally");
+  const finals = plan.tasks.filter((p) => p.task.role === "finally");
+  return ["main", ...(finals.length > 0 ? [FINALLY] : []), ...(needsGate(body) || needsGate(finals) ? [NOOP] : [])];
+}
 
 export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   const { pipeline } = plan;
   const diagnostics: Diagnostic[] = [];
   const span = { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column };
-  if (pipeline.tasks.length > MAX_TASKS) {
-    diagnostics.push({ code: "GANTRY4003", severity: "error", message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; Argo accepts at most ${MAX_TEMPLATES} templates per workflow, so at most ${MAX_TASKS} tasks`, span });
+  const own = ownTemplates(plan);
+  if (pipeline.tasks.length + own.length > MAX_TEMPLATES) {
+    const ownNames = andList(own.map((n) => `"${n}"`));
+    diagnostics.push({
+      code: "GANTRY4003",
+      severity: "error",
+      message: `pipeline "${pipeline.name}" has ${pipeline.tasks.length} tasks; with Gantry's ${ownNames} that is ${pipeline.tasks.length + own.length} templates, and Argo accepts at most ${MAX_TEMPLATES} per workflow, so at most ${MAX_TEMPLATES - own.length} tasks here`,
+      span,
+      hint: "Split the pipeline into several, or fan out inside a task.",
+    });
   }
   diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes), ...exprFunctionNames(pipeline.tasks, dependedOn(plan)), ...pipeline.tasks.flatMap(argoUnknownTags));
   const teardowns = pipeline.tasks.filter((t) => t.role === "teardown");
