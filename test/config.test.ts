@@ -86,7 +86,11 @@ export default pipeline("cfg", {}, (p) => {
     const unknown = tempProject({ "pipelines/cfg.ts": warned, "gantry.config.json": config({ ignoreWarnings: ["GANTRY9999"] }) });
     const bad = gantry(["compile"], unknown);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/error GANTRY5004: gantry\.config\.json: ignoreWarnings\.0: is not a Gantry diagnostic code/);
+    expect(bad.stderr).toMatch(/error GANTRY5004: gantry\.config\.json: ignoreWarnings\.0: is not a Gantry diagnostic code \(see/);
+    // `gantry explain` takes any case; the configuration says which spelling it wants (docs audit).
+    const lower = gantry(["compile"], tempProject({ "pipelines/cfg.ts": warned, "gantry.config.json": config({ ignoreWarnings: ["gantry4005"] }) }));
+    expect(lower.code).toBe(1);
+    expect(lower.stderr).toContain('error GANTRY5004: gantry.config.json: ignoreWarnings.0: is not a Gantry diagnostic code as written: codes are in capitals ("GANTRY4005")');
   });
 
   it("invalid JSON and a bad namespace are diagnostics too", () => {

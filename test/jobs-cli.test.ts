@@ -179,11 +179,15 @@ export default pipeline("etl", { namespace: "data", parameters: ${JSON.stringify
     expect(await run(bad, "argo")).toEqual([]);
   });
 
-  it("jobs-only flags with the Argo target are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
+  it("jobs-only flags with the Argo target, and --kind with the jobs target, are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toBe("gantry compile: --run-id, --gitops apply to --target jobs only\n");
+    // And the other way round (docs audit: --kind cron was silently ignored on the jobs target).
+    const kind = gantry(["compile", "--target", "jobs", "--kind", "cron"], dir);
+    expect(kind.code).toBe(2);
+    expect(kind.stderr).toBe("gantry compile: --kind applies to --target argo only (the jobs target emits a CronJob for a scheduled pipeline, else Jobs)\n");
     const bad = gantry(["compile", "--target", "jobs", "--run-id", "R_1"], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("error GANTRY4016");

@@ -1,5 +1,5 @@
 /**
- * `gantry graph <file>`: the task graph of every pipeline in a file, as Mermaid or DOT, on stdout.
+ * `gantry graph <file>`: the task graph of every pipeline in a file (or a folder's files), as Mermaid or DOT, on stdout.
  * Diagnostics go to stderr in the text format, as `gantry compile` prints them.
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
@@ -38,8 +38,8 @@ export async function runGraph(file: string, flags: GraphFlags, io: Io): Promise
 export function registerGraph(program: Command, io: Io, setExit: (code: number) => void): void {
   program
     .command("graph")
-    .description("Print the task graph of the pipelines in a file: roles, setup/teardown scopes and finally tasks.")
-    .argument("<file>", "file holding pipelines", (file: string) => {
+    .description("Print the task graph of the pipelines in a file (or every file of a folder): roles, setup/teardown scopes and finally tasks.")
+    .argument("<file>", "file, or folder, holding pipelines", (file: string) => {
       // "" would be the working directory: every pipeline under it.
       if (file === "") throw new InvalidArgumentError("It must not be empty.");
       return file;

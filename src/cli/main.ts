@@ -54,16 +54,16 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   program
     .command("compile")
     .description("Compile pipelines into manifests, one YAML file per pipeline.")
-    .argument("[paths...]", "files or folders holding pipelines", [])
+    .argument("[paths...]", "files, folders or globs holding pipelines (default: the configuration's include, else pipelines)")
     .addOption(new Option("-o, --out <dir>", "output directory").default("manifests").argParser(nonEmpty))
     .addOption(new Option("-t, --target <target>", "what to emit: Argo Workflows objects, or plain Kubernetes Jobs (docs/targets.md)").choices(["argo", "jobs"]).default("argo"))
     .addOption(
-      new Option("-k, --kind <kind>", "Argo object kind: auto = CronWorkflow if scheduled, else WorkflowTemplate")
+      new Option("-k, --kind <kind>", "Argo target: the object kind; auto = CronWorkflow if scheduled, else WorkflowTemplate")
         .choices(["auto", "template", "workflow", "cron"])
         .default("auto"),
     )
     .option("--run-id <id>", "jobs target: the run id in every Job name (default: a hash of the compiled pipeline)")
-    .addOption(new Option("--gitops <tool>", "jobs target: annotate for a GitOps tool (Argo CD sync waves and hooks)").choices(["none", "argocd"]))
+    .addOption(new Option("--gitops <tool>", "jobs target: annotate for a GitOps tool (Argo CD sync waves and hooks; default none)").choices(["none", "argocd"]))
     .addOption(new Option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)").argParser(nonEmpty))
     .addOption(new Option("--idle-timeout <duration>", "jobs target: how long a run may be idle (no Job changed, no task at work) before its waits give up (default 24h)").argParser(idleTimeoutArgument))
     .option("--stdout", "print the manifests instead of writing files", false)
@@ -122,6 +122,12 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       if (settings.target !== "jobs" && jobsOnly.length > 0) {
         // Typed on the command line for a target that ignores them: surely a mistake.
         io.stderr(`gantry compile: ${jobsOnly.join(", ")} appl${jobsOnly.length === 1 ? "ies" : "y"} to --target jobs only\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
+      if (settings.target === "jobs" && given("kind")) {
+        // The jobs target has no kinds: a scheduled pipeline is a CronJob, any other plain Jobs.
+        io.stderr("gantry compile: --kind applies to --target argo only (the jobs target emits a CronJob for a scheduled pipeline, else Jobs)\n");
         exitCode = EXIT_USAGE;
         return;
       }

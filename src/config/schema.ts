@@ -39,7 +39,15 @@ export const configSchema = z
     cache: z.boolean().optional().describe("Reuse the result of each file whose text, and every file it reads, are unchanged since the last compile (--cache; docs/configuration.md). Default: false."),
     cacheLocation: z.string().min(1).optional().describe("Folder of the cache, relative to this file. Default: \"node_modules/.cache/gantry\"."),
     ignoreWarnings: z
-      .array(z.string().refine((c) => Object.hasOwn(codes, c), { error: "is not a Gantry diagnostic code (see `gantry explain`)" }))
+      .array(
+        z.string().refine((c) => Object.hasOwn(codes, c), {
+          // `gantry explain` takes any case; the configuration keeps the one spelling the output uses.
+          error: (issue) =>
+            typeof issue.input === "string" && Object.hasOwn(codes, issue.input.toUpperCase())
+              ? `is not a Gantry diagnostic code as written: codes are in capitals ("${issue.input.toUpperCase()}")`
+              : "is not a Gantry diagnostic code (see `gantry explain`)",
+        }),
+      )
       .optional()
       .describe("Warning codes not to report (\"GANTRY4005\" once the team knows what it says). Errors are always reported. Default: none."),
     warningsAsErrors: z.boolean().optional().describe("Fail the compile (exit 1, nothing written) when a warning is reported that ignoreWarnings does not name; --warnings-as-errors. Default: false."),

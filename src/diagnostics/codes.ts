@@ -191,7 +191,7 @@ export const codes = {
   },
   GANTRY2024: {
     title: "Trigger or flag that contradicts the scope rules",
-    explain: "Tasks directly after a setup must use the default trigger `allSucceeded` (as in Airflow: a task that needs the resource cannot run without it), a setup cannot `allowFailure` (its scope would not run anyway), and a teardown's trigger is fixed.",
+    explain: "Tasks directly after a setup must use the default trigger `allSucceeded` (as in Airflow: a task that needs the resource cannot run without it), and a setup cannot `allowFailure` (its scope would not run anyway). (A teardown's trigger is fixed by its type: a `trigger` on `p.teardown` is GANTRY2001.)",
   },
   GANTRY2025: {
     title: "Dependency on a finally task",
@@ -306,7 +306,7 @@ export const codes = {
   GANTRY4010: {
     title: "Two tasks would get the same Job name",
     explain:
-      "On the jobs target every task becomes a Job named `<pipeline>-<run>-<task>`, a DNS label of at most 63 characters, cut with a hash when longer. A task named `gantry-status` would collide with the run's status Job. Rename the task.",
+      "On the jobs target every task becomes a Job named `<pipeline>-<run>-<task>`, a DNS label of at most 63 characters, cut with a hash when longer, and the run's status Job is `<pipeline>-<run>-gantry-status`. With the names Gantry accepts this should not happen (a task named `gantry-status` is refused first, GANTRY2011, and a cut name ends with a hash of the whole name); the check guarantees that no two objects of a run share a name whatever the names are. Rename a task.",
   },
   GANTRY4011: {
     title: "Parameter without a default where nobody can give a value",
