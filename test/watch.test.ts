@@ -466,6 +466,48 @@ describe("gantry compile --watch", () => {
     }
   }, 90_000);
 
+  it("sees a link retargeted: to a module, a linked input folder, a linked entry (adversarial finding: the links were no dependencies)", async () => {
+    const own = (name: string, image: string) => `import { pipeline } from "gantry";\nexport default pipeline("${name}", {}, (p) => { p.task("t", { image: "${image}" }); });\n`;
+    const dir = tempProject({
+      "lib/a.ts": `export const IMAGE = "img:a";\n`,
+      "lib/b.ts": `export const IMAGE = "img:b";\n`,
+      "envs/prod/p.ts": own("env", "prod:1"),
+      "envs/dev/p.ts": own("env", "dev:1"),
+      "src/v1.ts": own("entry", "v:1"),
+      "src/v2.ts": own("entry", "v:2"),
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/img.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
+    });
+    const at = (p: string) => path.join(dir, p);
+    fs.symlinkSync("a.ts", at("lib/img.ts"));
+    fs.symlinkSync("envs/prod", at("linked"));
+    fs.symlinkSync("../src/v1.ts", at("pipelines/entry.ts"));
+    const retarget = (link: string, target: string) => {
+      // As `ln -sfn` does: a new link renamed over the old one.
+      fs.symlinkSync(target, at(`${link}.new`));
+      fs.renameSync(at(`${link}.new`), at(link));
+    };
+    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines", "linked", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const until = async (check: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(check(), `${what}\n${stderr}`).toBe(true);
+    };
+    const image = (file: string) => (fs.existsSync(at(file)) ? /image: (\S+)/.exec(fs.readFileSync(at(file), "utf8"))?.[1] : undefined);
+    try {
+      await until(() => stderr.includes("watching pipelines"), "started");
+      expect([image("out/a.yaml"), image("out/env.yaml"), image("out/entry.yaml")]).toEqual(["img:a", "prod:1", "v:1"]);
+      retarget("lib/img.ts", "b.ts");
+      await until(() => image("out/a.yaml") === "img:b", "the module link retargeted");
+      retarget("linked", "envs/dev");
+      await until(() => image("out/env.yaml") === "dev:1", "the input folder link retargeted");
+      retarget("pipelines/entry.ts", "../src/v2.ts");
+      await until(() => image("out/entry.yaml") === "v:2", "the entry link retargeted");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 90_000);
+
   it("writes, then rewrites the manifest when a pipeline changes, and stops on SIGINT", async () => {
     const dir = tempProject({ "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n` });
     const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });

@@ -111,7 +111,9 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
     report(`${summarize(diagnostics)}; nothing was written.`);
     return 1;
   }
-  if (flags.warningsAsErrors && diagnostics.some((d) => d.severity === "warning")) {
+  // The cache's own warning (GANTRY5005) says only that reuse was lost: the result is complete, and a
+  // broken cache must never fail a compile that passes without it.
+  if (flags.warningsAsErrors && diagnostics.some((d) => d.severity === "warning" && d.code !== "GANTRY5005")) {
     report(`${summarize(diagnostics)}, and warnings fail the compile (--warnings-as-errors); nothing was written.`);
     return 1;
   }

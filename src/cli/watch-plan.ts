@@ -3,7 +3,9 @@
  * each input file and of every file the pipelines depend on outside them (a shared `lib/` beside `pipelines/`, a tsconfig.json,
  * a module an import looked for in vain). A path that does not exist yet is watched through its
  * nearest existing folder, so creating it (or a folder on the way) is seen. A dependency that is a
- * symbolic link to a file is also watched by its real file's folder: editing it changes that file.
+ * symbolic link to a file is also watched by its real file's folder: editing it changes that file;
+ * and a link on the way to an input or dependency by the folder holding it: retargeting it changes
+ * what the path names.
  *
  * Each folder is watched on its own, never with `recursive: true`: on Linux, Node 20 emulates that
  * with a watch per file, which loses a file for good once an editor saves it by renaming a
@@ -62,6 +64,14 @@ export function watchPlan(cwd: string, paths: readonly string[], dependencies: I
     aliases.set(real, [...(aliases.get(real) ?? []), link]);
     targets.push(real);
   }
+  // A link on the way to an input or a dependency (`pipelines -> envs/prod`, `lib -> v1`), inside the
+  // project: retargeted, it names other files, an event seen only in the folder that holds the link.
+  for (const target of [...roots, ...targets]) {
+    for (const link of linksOnTheWay(cwd, target)) {
+      relevant.add(link);
+      if (!tree.has(path.dirname(link))) flat.add(path.dirname(link));
+    }
+  }
   for (const target of targets) {
     // The target, and every folder on its way that a creation could be reported for.
     for (let p = target; !relevant.has(p); p = path.dirname(p)) {
@@ -74,6 +84,19 @@ export function watchPlan(cwd: string, paths: readonly string[], dependencies: I
     }
   }
   return { tree: [...tree].sort(), flat: [...flat].sort(), relevant, aliases };
+}
+
+/** The symbolic links among `p` and the folders above it, below `cwd`. */
+function linksOnTheWay(cwd: string, p: string): string[] {
+  const links: string[] = [];
+  for (let at = p; at.startsWith(cwd + path.sep); at = path.dirname(at)) {
+    try {
+      if (fs.lstatSync(at).isSymbolicLink()) links.push(at);
+    } catch {
+      // Not there (yet): nothing to follow.
+    }
+  }
+  return links;
 }
 
 /** The real path behind `p` when `p` itself is a symbolic link (to anything that exists), else undefined. */

@@ -127,7 +127,11 @@ export class ModuleResolver {
     const real = this.real(file);
     this.realCwd ??= this.real(this.cwd);
     const inside = path.relative(this.realCwd, real);
-    return !inside.startsWith("..") && !path.isAbsolute(inside) ? path.join(this.cwd, inside) : real;
+    const known = !inside.startsWith("..") && !path.isAbsolute(inside) ? path.join(this.cwd, inside) : real;
+    // Reached through a link: the link is a dependency too, since retargeted it names another file
+    // while the file it named is unchanged. States are read through links, so the link's changes.
+    if (known !== file) this.lookups.add(file);
+    return known;
   }
 
   /** `file` with every symlink resolved; itself when it does not exist. */
@@ -249,7 +253,12 @@ export class ModuleResolver {
 
   /** A `paths` target's file as written, if it is one Gantry reads and is not in node_modules. */
   private exactTarget(file: string): Resolution | undefined {
-    if (this.inNodeModules(file) || !isFile(file)) return undefined;
+    if (this.inNodeModules(file)) return undefined;
+    if (!isFile(file)) {
+      // Looked for in vain, and found first once it exists (`tsc` writing img.js beside img.ts).
+      this.lookups.add(file);
+      return undefined;
+    }
     if (file.endsWith(".json")) return { kind: "json", file };
     return MODULE_FILE.test(file) && !isDeclarationFile(file) ? { kind: "module", file } : undefined;
   }
