@@ -508,6 +508,33 @@ describe("gantry compile --watch", () => {
     }
   }, 90_000);
 
+  it("says that an edited configuration is not used until --watch restarts (adversarial finding: it went on quietly with the old settings)", async () => {
+    const dir = tempProject({
+      "gantry.config.json": JSON.stringify({ namespace: "team-a" }),
+      "package.json": JSON.stringify({ name: "p", dependencies: { gantry: "*" } }),
+      "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`,
+    });
+    const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += String(d)));
+    const until = async (check: () => boolean, what: string) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(check(), `${what}\n${stderr}`).toBe(true);
+    };
+    try {
+      await until(() => stderr.includes("watching pipelines"), "started");
+      // A package.json change outside a "gantry" key (npm install) is not news.
+      fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "p", dependencies: { gantry: "*", zod: "*" } }));
+      fs.writeFileSync(path.join(dir, "gantry.config.json"), JSON.stringify({ namespace: "team-b" }));
+      await until(() => stderr.includes("warning: gantry.config.json changed; --watch keeps the settings it started with: restart it to use the new ones"), "the warning");
+      await new Promise((r) => setTimeout(r, 300));
+      expect(stderr).not.toContain("package.json changed");
+      expect(stderr.match(/gantry\.config\.json changed/g)).toHaveLength(1);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 60_000);
+
   it("writes, then rewrites the manifest when a pipeline changes, and stops on SIGINT", async () => {
     const dir = tempProject({ "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n` });
     const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });

@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { CONFIG_FILE } from "../config/load.js";
 import { CompileSession } from "../session.js";
 import { compileOptions, emitResult, type CompileFlags, type Io } from "./compile-command.js";
 import { skippedFolder, statKind, watchPlan } from "./watch-plan.js";
@@ -96,13 +97,56 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
     });
   };
   reconcile(false);
+  const configWatcher = watchConfig(io);
   // Only once the watchers are in place: a change made right after this line is seen.
   io.stderr(`watching ${options.paths.join(", ")} (compiled in ${Math.round(performance.now() - start)} ms; Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   clearTimeout(timer);
   for (const key of [...watchers.keys()]) unwatch(key);
+  configWatcher?.close();
   await running;
   return code;
+}
+
+/**
+ * The settings are read once, when --watch starts: a later edit of the configuration would make its
+ * output differ from what `gantry compile --check` expects, so say so (once per change) rather than
+ * go on quietly with the old settings.
+ */
+function watchConfig(io: Io): fs.FSWatcher | undefined {
+  const files = [CONFIG_FILE, "package.json"];
+  /** What in the file the settings come from: the whole configuration file, package.json's "gantry" key. */
+  const read = (name: string) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(io.cwd, name), "utf8");
+    } catch {
+      return undefined;
+    }
+    if (name !== "package.json") return text;
+    try {
+      return JSON.stringify((JSON.parse(text) as { gantry?: unknown }).gantry) ?? "";
+    } catch {
+      return text;
+    }
+  };
+  const seen = new Map(files.map((f) => [f, read(f)]));
+  try {
+    const watcher = fs.watch(io.cwd, (_event, name) => {
+      const file = name?.toString();
+      if (file === undefined || !seen.has(file)) return;
+      const text = read(file);
+      if (text === seen.get(file)) return;
+      seen.set(file, text);
+      // package.json's "gantry" key matters only without gantry.config.json.
+      if (file === "package.json" && seen.get(CONFIG_FILE) !== undefined) return;
+      io.stderr(`warning: ${file} changed; --watch keeps the settings it started with: restart it to use the new ones\n`);
+    });
+    watcher.on("error", () => watcher.close());
+    return watcher;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A folder's identity: its inode, which a folder made again may reuse at once, and its birth time. */
