@@ -194,7 +194,8 @@ export function fuzzCli(mutant: Mutant): Finding[] {
   fs.writeFileSync(path.join(out, "kustomization.yaml"), `${HEADER}resources:\n  - gone-pipeline.yaml\n`);
   const before = snapshotDir(out);
   const { options } = mutant;
-  const args = ["compile", ".", "--out", "out", "--format", "json", "--target", options.target, "--kind", options.kind];
+  // --kind is the Argo target's only (a usage error with --target jobs).
+  const args = ["compile", ".", "--out", "out", "--format", "json", "--target", options.target, ...(options.target === "argo" ? ["--kind", options.kind] : [])];
   if (options.metadata) args.push("--metadata");
   if (options.metrics === false) args.push("--no-metrics");
   try {
