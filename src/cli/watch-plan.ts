@@ -66,8 +66,9 @@ export function watchPlan(cwd: string, paths: readonly string[], dependencies: I
   }
   // A link on the way to an input or a dependency (`pipelines -> envs/prod`, `lib -> v1`), inside the
   // project: retargeted, it names other files, an event seen only in the folder that holds the link.
+  const isLink = new Map<string, boolean>(); // folders are shared by many dependencies: one lstat each
   for (const target of [...roots, ...targets]) {
-    for (const link of linksOnTheWay(cwd, target)) {
+    for (const link of linksOnTheWay(cwd, target, isLink)) {
       relevant.add(link);
       if (!tree.has(path.dirname(link))) flat.add(path.dirname(link));
     }
@@ -86,15 +87,20 @@ export function watchPlan(cwd: string, paths: readonly string[], dependencies: I
   return { tree: [...tree].sort(), flat: [...flat].sort(), relevant, aliases };
 }
 
-/** The symbolic links among `p` and the folders above it, below `cwd`. */
-function linksOnTheWay(cwd: string, p: string): string[] {
+/** The symbolic links among `p` and the folders above it, below `cwd` (`known`: answers so far). */
+function linksOnTheWay(cwd: string, p: string, known: Map<string, boolean>): string[] {
   const links: string[] = [];
   for (let at = p; at.startsWith(cwd + path.sep); at = path.dirname(at)) {
-    try {
-      if (fs.lstatSync(at).isSymbolicLink()) links.push(at);
-    } catch {
-      // Not there (yet): nothing to follow.
+    let link = known.get(at);
+    if (link === undefined) {
+      try {
+        link = fs.lstatSync(at).isSymbolicLink();
+      } catch {
+        link = false; // not there (yet), or under a file: nothing to follow
+      }
+      known.set(at, link);
     }
+    if (link) links.push(at);
   }
   return links;
 }
