@@ -12,6 +12,21 @@ import { CompileSession } from "../src/session.js";
 import { gantryBin, repoRoot, tempProject } from "./support/cli.js";
 
 const options = (cwd: string, paths: string[]): CompileOptions => ({ cwd, paths, target: "argo", kind: "auto" });
+
+/** `gantry compile <args> --watch` in `dir`: its stderr so far, and `until`, which polls a check for up to 10 s. */
+function watching(dir: string, args: string[]) {
+  const child = spawn(process.execPath, [gantryBin, "compile", ...args, "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+  const w = {
+    child,
+    stderr: "",
+    async until(check: () => boolean, what: string) {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(check(), `${what}\n${w.stderr}`).toBe(true);
+    },
+  };
+  child.stderr.on("data", (d) => (w.stderr += String(d)));
+  return w;
+}
 const summary = (r: { pipelines: { name: string; yaml: string }[]; diagnostics: unknown[] }) => ({
   pipelines: r.pipelines.map((p) => [p.name, p.yaml]),
   diagnostics: r.diagnostics,
@@ -340,95 +355,83 @@ describe("gantry compile --watch", () => {
       "lib/x.ts": image("1"),
       "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "../lib/x.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: IMAGE }); });\n`,
     });
-    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += String(d)));
+    const w = watching(dir, ["pipelines", "--out", "out"]);
     const at = (p: string) => path.join(dir, p);
     const shown = () => /busybox:\d+/.exec(fs.readFileSync(at("out/a.yaml"), "utf8"))?.[0];
-    const until = async (check: () => boolean, what: string) => {
-      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(check(), `${what}\n${stderr}`).toBe(true);
-    };
     try {
-      await until(() => stderr.includes("watching pipelines"), "started");
+      await w.until(() => w.stderr.includes("watching pipelines"), "started");
       // Removed and made again at once: the new folder (likely with the old inode) is watched.
       fs.rmSync(at("lib"), { recursive: true });
       fs.mkdirSync(at("lib"));
       fs.writeFileSync(at("lib/x.ts"), image("2"));
-      await until(() => shown() === "busybox:2", "recreated folder");
+      await w.until(() => shown() === "busybox:2", "recreated folder");
       for (const tag of ["3", "4"]) {
         fs.writeFileSync(at("lib/x.ts"), image(tag));
-        await until(() => shown() === `busybox:${tag}`, `edit ${tag} after recreating`);
+        await w.until(() => shown() === `busybox:${tag}`, `edit ${tag} after recreating`);
       }
       // Renamed away: the import breaks; made again: it is found.
       fs.renameSync(at("lib"), at("lib-old"));
-      await until(() => stderr.includes("GANTRY1111"), "renamed away");
+      await w.until(() => w.stderr.includes("GANTRY1111"), "renamed away");
       fs.mkdirSync(at("lib"));
       fs.writeFileSync(at("lib/x.ts"), image("5"));
-      await until(() => shown() === "busybox:5", "made again after a rename");
+      await w.until(() => shown() === "busybox:5", "made again after a rename");
       // The input folder itself, removed and made again, then edited.
       const pipeline = fs.readFileSync(at("pipelines/a.ts"), "utf8");
       fs.rmSync(at("pipelines"), { recursive: true });
       fs.mkdirSync(at("pipelines"));
       fs.writeFileSync(at("pipelines/a.ts"), pipeline.replace("image: IMAGE", "image: IMAGE + \"-b\""));
-      await until(() => fs.readFileSync(at("out/a.yaml"), "utf8").includes("busybox:5-b"), "input folder made again");
+      await w.until(() => fs.readFileSync(at("out/a.yaml"), "utf8").includes("busybox:5-b"), "input folder made again");
       fs.writeFileSync(at("pipelines/a.ts"), pipeline.replace("image: IMAGE", "image: IMAGE + \"-c\""));
-      await until(() => fs.readFileSync(at("out/a.yaml"), "utf8").includes("busybox:5-c"), "input edited after");
+      await w.until(() => fs.readFileSync(at("out/a.yaml"), "utf8").includes("busybox:5-c"), "input edited after");
       // Twelve more folders watched: no listener warning.
       const imports = Array.from({ length: 12 }, (_, i) => `import { V${i} } from "../s${i}/m.js";\nexport const v${i} = V${i};`);
       for (let i = 0; i < 12; i++) fs.mkdirSync(at(`s${i}`)), fs.writeFileSync(at(`s${i}/m.ts`), `export const V${i} = "x";\n`);
       fs.writeFileSync(at("pipelines/b.ts"), `import { pipeline } from "gantry";\n${imports.join("\n")}\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "x" }); });\n`);
-      await until(() => fs.existsSync(at("out/b.yaml")), "twelve folders");
+      await w.until(() => fs.existsSync(at("out/b.yaml")), "twelve folders");
       fs.writeFileSync(at("s11/m.ts"), `export const V11 = "y";\nexport const extra = 1;\n`);
-      await until(() => /recompiled 1 file in \d+ ms: pipelines\/b\.ts\n[\s\S]*recompiled 1 file in \d+ ms: pipelines\/b\.ts/.test(stderr), "a change in the twelfth folder");
-      expect(stderr).not.toContain("MaxListeners");
-      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-      child.kill("SIGINT");
+      await w.until(() => /recompiled 1 file in \d+ ms: pipelines\/b\.ts\n[\s\S]*recompiled 1 file in \d+ ms: pipelines\/b\.ts/.test(w.stderr), "a change in the twelfth folder");
+      expect(w.stderr).not.toContain("MaxListeners");
+      const exited = new Promise<number | null>((r) => w.child.on("exit", (code) => r(code)));
+      w.child.kill("SIGINT");
       expect(await exited).toBe(0);
     } finally {
-      child.kill("SIGKILL"); // after a failed step (a no-op once it exited)
+      w.child.kill("SIGKILL"); // after a failed step (a no-op once it exited)
     }
   }, 90_000);
 
   it("sees every save made by renaming a temporary file over the source (editors' safe write, sed -i, mv), in a folder made after it started too (from review)", async () => {
     const source = (image: string) => `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "${image}" }); });\n`;
     const dir = tempProject({ "pipelines/a.ts": source("busybox:1") });
-    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += String(d)));
+    const w = watching(dir, ["pipelines", "--out", "out"]);
     const at = (p: string) => path.join(dir, p);
-    const until = async (check: () => boolean, what: string) => {
-      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(check(), `${what}\n${stderr}`).toBe(true);
-    };
     const shown = (file: string) => (fs.existsSync(at(file)) ? /busybox:[\w.]+/.exec(fs.readFileSync(at(file), "utf8"))?.[0] : undefined);
     const saveByRename = (file: string, text: string) => {
       fs.writeFileSync(at(`${file}.swp`), text);
       fs.renameSync(at(`${file}.swp`), at(file));
     };
     try {
-      await until(() => stderr.includes("watching pipelines"), "started");
+      await w.until(() => w.stderr.includes("watching pipelines"), "started");
       // Node 20's recursive watch lost a file after its first save by rename; every later save went unseen.
       for (const tag of ["2", "3", "4"]) {
         saveByRename("pipelines/a.ts", source(`busybox:${tag}`));
-        await until(() => shown("out/a.yaml") === `busybox:${tag}`, `rename-save ${tag}`);
+        await w.until(() => shown("out/a.yaml") === `busybox:${tag}`, `rename-save ${tag}`);
       }
       fs.writeFileSync(at("pipelines/a.ts"), source("busybox:5"));
-      await until(() => shown("out/a.yaml") === "busybox:5", "in-place save after renames");
+      await w.until(() => shown("out/a.yaml") === "busybox:5", "in-place save after renames");
       // A folder made after the watch started, its file then saved by rename.
       fs.mkdirSync(at("pipelines/team"));
       fs.writeFileSync(at("pipelines/team/b.ts"), source("busybox:6").replace('"a"', '"b"'));
-      await until(() => shown("out/b.yaml") === "busybox:6", "file in a new folder");
+      await w.until(() => shown("out/b.yaml") === "busybox:6", "file in a new folder");
       saveByRename("pipelines/team/b.ts", source("busybox:7").replace('"a"', '"b"'));
-      await until(() => shown("out/b.yaml") === "busybox:7", "rename-save in the new folder");
+      await w.until(() => shown("out/b.yaml") === "busybox:7", "rename-save in the new folder");
       // The new folder removed: its pipeline goes.
       fs.rmSync(at("pipelines/team"), { recursive: true });
-      await until(() => !fs.existsSync(at("out/b.yaml")), "new folder removed");
-      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-      child.kill("SIGINT");
+      await w.until(() => !fs.existsSync(at("out/b.yaml")), "new folder removed");
+      const exited = new Promise<number | null>((r) => w.child.on("exit", (code) => r(code)));
+      w.child.kill("SIGINT");
       expect(await exited).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      w.child.kill("SIGKILL");
     }
   }, 90_000);
 
@@ -446,23 +449,17 @@ describe("gantry compile --watch", () => {
     expect(plan.aliases).toEqual(new Map([[fs.realpathSync(at("shared/real.ts")), [at("lib/link.ts")]], [fs.realpathSync(at("elsewhere/b.ts")), [at("pipelines/b.ts")]]]));
     expect(plan.flat).toEqual(expect.arrayContaining([fs.realpathSync(at("shared")), fs.realpathSync(at("elsewhere"))]));
 
-    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += String(d)));
-    const until = async (check: () => boolean, what: string) => {
-      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(check(), `${what}\n${stderr}`).toBe(true);
-    };
+    const w = watching(dir, ["pipelines", "--out", "out"]);
     const image = (file: string) => (fs.existsSync(at(file)) ? /image: (\S+)/.exec(fs.readFileSync(at(file), "utf8"))?.[1] : undefined);
     try {
-      await until(() => stderr.includes("watching pipelines"), "started");
+      await w.until(() => w.stderr.includes("watching pipelines"), "started");
       expect([image("out/a.yaml"), image("out/b.yaml")]).toEqual(["real:1", "b:1"]);
       fs.writeFileSync(at("shared/real.ts"), `export const IMAGE = "real:2";\n`);
-      await until(() => image("out/a.yaml") === "real:2", "the linked module's edit");
+      await w.until(() => image("out/a.yaml") === "real:2", "the linked module's edit");
       fs.writeFileSync(at("elsewhere/b.ts"), fs.readFileSync(at("elsewhere/b.ts"), "utf8").replace("b:1", "b:2"));
-      await until(() => image("out/b.yaml") === "b:2", "the linked entry's edit");
+      await w.until(() => image("out/b.yaml") === "b:2", "the linked entry's edit");
     } finally {
-      child.kill("SIGKILL");
+      w.child.kill("SIGKILL");
     }
   }, 90_000);
 
@@ -486,25 +483,19 @@ describe("gantry compile --watch", () => {
       fs.symlinkSync(target, at(`${link}.new`));
       fs.renameSync(at(`${link}.new`), at(link));
     };
-    const child = spawn(process.execPath, [gantryBin, "compile", "pipelines", "linked", "--out", "out", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += String(d)));
-    const until = async (check: () => boolean, what: string) => {
-      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(check(), `${what}\n${stderr}`).toBe(true);
-    };
+    const w = watching(dir, ["pipelines", "linked", "--out", "out"]);
     const image = (file: string) => (fs.existsSync(at(file)) ? /image: (\S+)/.exec(fs.readFileSync(at(file), "utf8"))?.[1] : undefined);
     try {
-      await until(() => stderr.includes("watching pipelines"), "started");
+      await w.until(() => w.stderr.includes("watching pipelines"), "started");
       expect([image("out/a.yaml"), image("out/env.yaml"), image("out/entry.yaml")]).toEqual(["img:a", "prod:1", "v:1"]);
       retarget("lib/img.ts", "b.ts");
-      await until(() => image("out/a.yaml") === "img:b", "the module link retargeted");
+      await w.until(() => image("out/a.yaml") === "img:b", "the module link retargeted");
       retarget("linked", "envs/dev");
-      await until(() => image("out/env.yaml") === "dev:1", "the input folder link retargeted");
+      await w.until(() => image("out/env.yaml") === "dev:1", "the input folder link retargeted");
       retarget("pipelines/entry.ts", "../src/v2.ts");
-      await until(() => image("out/entry.yaml") === "v:2", "the entry link retargeted");
+      await w.until(() => image("out/entry.yaml") === "v:2", "the entry link retargeted");
     } finally {
-      child.kill("SIGKILL");
+      w.child.kill("SIGKILL");
     }
   }, 90_000);
 
@@ -514,24 +505,18 @@ describe("gantry compile --watch", () => {
       "package.json": JSON.stringify({ name: "p", dependencies: { gantry: "*" } }),
       "pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`,
     });
-    const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += String(d)));
-    const until = async (check: () => boolean, what: string) => {
-      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(check(), `${what}\n${stderr}`).toBe(true);
-    };
+    const w = watching(dir, []);
     try {
-      await until(() => stderr.includes("watching pipelines"), "started");
+      await w.until(() => w.stderr.includes("watching pipelines"), "started");
       // A package.json change outside a "gantry" key (npm install) is not news.
       fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "p", dependencies: { gantry: "*", zod: "*" } }));
       fs.writeFileSync(path.join(dir, "gantry.config.json"), JSON.stringify({ namespace: "team-b" }));
-      await until(() => stderr.includes("warning: gantry.config.json changed; --watch keeps the settings it started with: restart it to use the new ones"), "the warning");
+      await w.until(() => w.stderr.includes("warning: gantry.config.json changed; --watch keeps the settings it started with: restart it to use the new ones"), "the warning");
       await new Promise((r) => setTimeout(r, 300));
-      expect(stderr).not.toContain("package.json changed");
-      expect(stderr.match(/gantry\.config\.json changed/g)).toHaveLength(1);
+      expect(w.stderr).not.toContain("package.json changed");
+      expect(w.stderr.match(/gantry\.config\.json changed/g)).toHaveLength(1);
     } finally {
-      child.kill("SIGKILL");
+      w.child.kill("SIGKILL");
     }
   }, 60_000);
 
