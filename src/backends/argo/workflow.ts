@@ -36,9 +36,8 @@ const MAX_TEMPLATES = 200;
 
 /** Gantry's own templates beside one per task: the DAG `main`, and `gantry-finally` and `gantry-noop` when used. */
 function ownTemplates(plan: Plan): string[] {
-  const body = plan.tasks.filter((p) => p.task.role !== "finally");
-  const finals = plan.tasks.filter((p) => p.task.role === "finally");
-  return ["main", ...(finals.length > 0 ? [FINALLY] : []), ...(needsGate(body) || needsGate(finals) ? [NOOP] : [])];
+  const { finals, bodyGate, finalsGate } = dags(plan);
+  return ["main", ...(finals.length > 0 ? [FINALLY] : []), ...(bodyGate || finalsGate ? [NOOP] : [])];
 }
 
 export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
@@ -137,8 +136,7 @@ function runMetadata(plan: Plan) {
 
 function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetadata>) {
   const { pipeline } = plan;
-  const body = plan.tasks.filter((p) => p.task.role !== "finally");
-  const finals = plan.tasks.filter((p) => p.task.role === "finally");
+  const { body, finals, bodyGate, finalsGate } = dags(plan);
   const pullSecrets = [...new Set(pipeline.tasks.flatMap((t) => t.pod.imagePullSecrets))].sort();
   return {
     entrypoint: "main",
@@ -152,10 +150,10 @@ function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetada
     workflowMetadata,
     metrics: prometheusMetrics(plan.runMetrics, "run"),
     templates: [
-      dagTemplate("main", body, needsGate(body) ? plan.succeedsWhen : undefined),
-      ...(finals.length > 0 ? [dagTemplate(FINALLY, finals, needsGate(finals) ? plan.finallySucceedsWhen : undefined)] : []),
+      dagTemplate("main", body, bodyGate),
+      ...(finals.length > 0 ? [dagTemplate(FINALLY, finals, finalsGate)] : []),
       ...plan.tasks.map(taskTemplate),
-      ...(needsGate(body) || needsGate(finals) ? [{ name: NOOP, suspend: { duration: "0" } }] : []),
+      ...(bodyGate || finalsGate ? [{ name: NOOP, suspend: { duration: "0" } }] : []),
     ],
   };
 }
@@ -186,10 +184,16 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
 
 /** The tasks some `depends` expression of the workflow names (see workflowSpec and dagTemplate). */
 function dependedOn(plan: Plan): Set<string> {
+  const { bodyGate, finalsGate } = dags(plan);
+  const conditions = [...plan.tasks.map((p) => p.startsWhen), bodyGate, finalsGate];
+  return new Set(conditions.flatMap((c) => tasksIn(c)));
+}
+
+/** The workflow's two DAGs, `main` (the run's tasks) and the exit handler (finally tasks), each with its gate's condition when it needs one. */
+function dags(plan: Plan) {
   const body = plan.tasks.filter((p) => p.task.role !== "finally");
   const finals = plan.tasks.filter((p) => p.task.role === "finally");
-  const conditions = [...plan.tasks.map((p) => p.startsWhen), needsGate(body) ? plan.succeedsWhen : undefined, needsGate(finals) ? plan.finallySucceedsWhen : undefined];
-  return new Set(conditions.flatMap((c) => tasksIn(c)));
+  return { body, finals, bodyGate: needsGate(body) ? plan.succeedsWhen : undefined, finalsGate: needsGate(finals) ? plan.finallySucceedsWhen : undefined };
 }
 
 /** Whether leaf-based phase assessment would misjudge the run (see dagTemplate). */
