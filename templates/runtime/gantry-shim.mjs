@@ -180,6 +180,15 @@ export function cleanupOutcomes(tasks, states) {
   return outcomes;
 }
 
+/**
+ * Whether the run succeeded by `when`, over the tasks' states and their `cleanupOutcomes`, as the
+ * status Job decides and a finally task's run status says: counting a cleanup that did not run may only make the result worse (for a finally task with
+ * allowFailure, "ran", not running already fails the run, and "failed" would pass).
+ */
+export function runSucceeded(when, states, outcomes) {
+  return evaluate(when, states) === true && evaluate(when, outcomes) === true;
+}
+
 const AWAIT_DEPS_REASONS = { 90: "upstream-failed", 91: "upstream-missing", 92: "wait-timeout", 93: "api-unusable" };
 
 function seconds(start, end) {
@@ -713,8 +722,7 @@ async function commandAwait(env, log) {
   if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
   if (cfg.runStatus) {
     // As the status Job decides: a teardown that should have run but did not counts as failed.
-    const outcomes = cleanupOutcomes(cfg.runStatus.cleanups ?? [], states);
-    const status = evaluate(cfg.runStatus.when, states) === true && evaluate(cfg.runStatus.when, outcomes) === true ? "Succeeded" : "Failed";
+    const status = runSucceeded(cfg.runStatus.when, states, cleanupOutcomes(cfg.runStatus.cleanups ?? [], states)) ? "Succeeded" : "Failed";
     fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
     fs.writeFileSync(cfg.runStatus.file, status);
     log(`run status ${status} written to ${cfg.runStatus.file}`);
@@ -798,9 +806,7 @@ async function commandStatus(env, log) {
       log(`${t.role} ${t.name} did not run (${states[t.name]}) although ${should}: counted as failed, and what it cleans up may remain`);
     }
   }
-  // Counting a task as failed may only make the result worse: for a finally task with allowFailure
-  // ("ran"), not running already fails the run, and "failed" would pass.
-  const result = evaluate(cfg.when, states) === true && evaluate(cfg.when, outcomes) === true ? "Succeeded" : "Failed";
+  const result = runSucceeded(cfg.when, states, outcomes) ? "Succeeded" : "Failed";
   log(`run ${cfg.runId}: ${result}`);
 
   // The result is already known: the pods only add per-attempt detail, so failing to list them
