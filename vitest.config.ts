@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
+    setupFiles: ["test/support/temp-cleanup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Vitest's default is one worker per core less one: a single worker on CI's 2 cores. Many files

@@ -42,14 +42,40 @@ export function gantryAsOtherUser(): ((args: readonly string[], cwd: string) => 
   };
 }
 
+/** Temporary projects made in this test file; removed after it (test/support/temp-cleanup.ts). */
+const tempProjects: string[] = [];
+
 /** A fresh temporary directory holding the given files (paths relative to it). */
 export function tempProject(files: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gantry-test-"));
+  tempProjects.push(dir);
   for (const [rel, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), content);
   }
   return dir;
+}
+
+/**
+ * Removes every temporary project made so far. Tests make some files and folders unreadable
+ * (chmod 000), which a non-root user cannot delete through, so permissions are restored first.
+ */
+export function removeTempProjects(): void {
+  for (const dir of tempProjects.splice(0)) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      restoreAccess(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function restoreAccess(dir: string): void {
+  fs.chmodSync(dir, 0o700);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) restoreAccess(path.join(dir, entry.name));
+  }
 }
 
 /** Every file under a directory with its content, for before/after comparisons. */
