@@ -444,6 +444,26 @@ describe("gantry compile --cache", () => {
     expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 3 });
   });
 
+  it("removes the temporary files a killed compile left, but not one another compile may still be writing", () => {
+    const cwd = project();
+    cached(cwd);
+    const dir = path.join(cwd, "node_modules/.cache/gantry");
+    const [generation] = fs.readdirSync(dir).filter((f) => f.startsWith("gen-"));
+    const folder = path.join(dir, generation!);
+    const record = fs.readdirSync(folder).find((f) => f.endsWith(".json.gz"))!;
+    const abandoned = path.join(folder, `${record}.4242.0.tmp`);
+    const inFlight = path.join(folder, `${record}.4243.0.tmp`);
+    fs.writeFileSync(abandoned, "half a rec");
+    fs.writeFileSync(inFlight, "half a rec");
+    const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    fs.utimesSync(abandoned, hourAgo, hourAgo);
+    const r = cached(cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(use(r)).toEqual({ compiled: 0, reused: 3 });
+    expect(fs.existsSync(abandoned)).toBe(false);
+    expect(fs.existsSync(inFlight)).toBe(true);
+  });
+
   it("warns (GANTRY5005) and compiles without it where the cache cannot be written", () => {
     const cwd = project();
     fs.writeFileSync(path.join(cwd, "in-the-way"), "a file, not a folder\n");

@@ -12,6 +12,13 @@ import zlib from "node:zlib";
 import { fsFailure } from "../util/fs-errors.js";
 import { parseRecord, type EntryRecord } from "./record.js";
 
+/**
+ * A record's temporary file older than this was left by a compile that was killed between its
+ * write and its rename (a write takes milliseconds), and is removed; a younger one may be another
+ * compile's, still being written.
+ */
+const ABANDONED_AFTER_MS = 10 * 60 * 1000;
+const TEMPORARY = /\.tmp$/;
 /** Generations kept besides the current one: a repository compiled for two targets, or by two Gantry versions, keeps both warm. */
 const KEEP_GENERATIONS = 4;
 const GENERATION = /^gen-[0-9a-f]{24}$/;
@@ -46,7 +53,9 @@ export class CacheStore {
       } catch {
         // A cache restored read-only is still read; its writes fail, and say so.
       }
-      return new CacheStore(folder, new Set(fs.readdirSync(folder)));
+      const names = fs.readdirSync(folder);
+      removeAbandoned(folder, names.filter((name) => TEMPORARY.test(name)));
+      return new CacheStore(folder, new Set(names.filter((name) => !TEMPORARY.test(name))));
     } catch (e) {
       return { problem: describe(e) };
     }
@@ -94,6 +103,19 @@ function prune(dir: string, current: string): void {
     .map((d) => ({ name: d.name, used: fs.statSync(path.join(dir, d.name)).mtimeMs }))
     .sort((a, b) => b.used - a.used);
   for (const old of generations.slice(KEEP_GENERATIONS)) fs.rmSync(path.join(dir, old.name), { recursive: true, force: true });
+}
+
+/** Removes the temporary files of killed compiles; one that cannot be removed (a read-only cache) is left. */
+function removeAbandoned(folder: string, temporaries: readonly string[]): void {
+  const before = Date.now() - ABANDONED_AFTER_MS;
+  for (const name of temporaries) {
+    const file = path.join(folder, name);
+    try {
+      if (fs.statSync(file).mtimeMs < before) fs.rmSync(file, { force: true });
+    } catch {
+      // Gone already (another compile removed it), or not ours to remove.
+    }
+  }
 }
 
 /** An error as a reason: no stack, and no path (Node's messages name temporary files by absolute path). */
