@@ -208,14 +208,21 @@ describe("Argo mapping", () => {
 
   it("on the leaf template only: timeout per attempt (activeDeadlineSeconds) and for all attempts (timeout); nothing on DAG templates", async () => {
     const r = await compiled(
-      source("{}", '  const a = p.task("a", { image: "x", timeout: "10m", retry: { limit: 2, on: "any", exceptExitCodes: [2], totalTimeout: "1h" } });\n  p.task("b", { image: "x", after: [a], retry: { limit: 0, totalTimeout: "5m" } });'),
+      source(
+        "{}",
+        '  const a = p.task("a", { image: "x", timeout: "10m", retry: { limit: 2, on: "any", exceptExitCodes: [2], totalTimeout: "1h" } });\n  p.task("b", { image: "x", after: [a], retry: { limit: 0, totalTimeout: "5m" } });\n  p.task("c", { image: "x", timeout: "2h", retry: { limit: 2, totalTimeout: "1h" } });',
+      ),
     );
     const t = templates(r.pipelines[0]!.objects);
+    // A template `timeout` would make Argo replace the pod's activeDeadlineSeconds (600) by the time
+    // left to it (about 3600: createWorkflowPod, adversarial finding): with a shorter per-attempt
+    // timeout, the total is left to backoff.maxDuration alone.
     expect(t["a"]).toMatchObject({
       activeDeadlineSeconds: "600",
-      timeout: "1h",
       retryStrategy: { limit: "2", retryPolicy: "Always", expression: "lastRetry.status == 'Error' || !(lastRetry.exitCode in ['2'])", backoff: { duration: "0s", maxDuration: "1h" } },
     });
+    expect(t["a"]!["timeout"]).toBeUndefined();
+    expect(t["c"]).toMatchObject({ activeDeadlineSeconds: "7200", timeout: "1h", retryStrategy: { backoff: { maxDuration: "1h" } } });
     expect(t["b"]).toMatchObject({ timeout: "5m" });
     expect(t["b"]!["retryStrategy"]).toBeUndefined();
     expect(t["main"]!["retryStrategy"]).toBeUndefined();

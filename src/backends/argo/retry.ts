@@ -32,10 +32,17 @@ export function retryStrategy(retry: IR.Retry | undefined) {
 
 /**
  * The template `timeout` for `retry.totalTimeout`: Argo measures it per attempt node, from its
- * creation, so it bounds the first attempt; `backoff.maxDuration` bounds the later ones.
+ * creation, so it bounds the first attempt (and, for a task that is not retried, its Pending time);
+ * `backoff.maxDuration` bounds the later ones. Left out when a shorter per-attempt timeout is set:
+ * with a template timeout, Argo's createWorkflowPod replaces the pod's `activeDeadlineSeconds` by
+ * the time left to that deadline (its test compares `time.Since` of a future time, always
+ * negative), which would lift the per-attempt timeout to the total; the per-attempt deadline
+ * already ends the first attempt before the total would.
  */
-export function totalTimeout(retry: IR.Retry | undefined): string | undefined {
-  return retry?.totalTimeoutSeconds !== undefined ? goDuration(retry.totalTimeoutSeconds) : undefined;
+export function totalTimeout(retry: IR.Retry | undefined, timeoutSeconds: number | undefined): string | undefined {
+  const total = retry?.totalTimeoutSeconds;
+  if (total === undefined || (timeoutSeconds !== undefined && timeoutSeconds < total)) return undefined;
+  return goDuration(total);
 }
 
 /**

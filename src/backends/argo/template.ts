@@ -30,7 +30,7 @@ export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask
     securityContext: task.security.fsGroup !== undefined ? pod.podSecurityContext(task.security.fsGroup) : undefined,
     // IntOrString fields as strings: accepted by the API server and by Argo's JSON schema alike.
     activeDeadlineSeconds: task.timeoutSeconds !== undefined ? String(task.timeoutSeconds) : undefined,
-    timeout: totalTimeout(task.retry),
+    timeout: totalTimeout(task.retry, task.timeoutSeconds),
     retryStrategy: retryStrategy(task.retry),
     metrics: prometheusMetrics(metrics, "task"),
   };
