@@ -44,6 +44,11 @@ const secureContainer = (): Obj => ({
     readOnlyRootFilesystem: true,
   },
 });
+/** What makes Argo's own `init` and `wait` containers comply (the controller gives them no securityContext by default). */
+const executorHardening = JSON.stringify({
+  initContainers: [{ name: "init", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+  containers: [{ name: "wait", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+});
 const podSecurityContext = (): Obj => ({
   runAsNonRoot: true,
   runAsUser: 65532,
@@ -58,6 +63,7 @@ function goodWorkflowTemplate(): Obj {
     spec: {
       entrypoint: "main",
       securityContext: podSecurityContext(),
+      podSpecPatch: executorHardening,
       templates: [
         {
           name: "main",
@@ -452,6 +458,15 @@ describe("checkRestricted", () => {
       expect(ps.some((m) => m.startsWith(`[PSS ${control}] `) && re.test(m)), ps.join("\n")).toBe(true);
     });
   }
+
+  it("counts Argo's own init and wait containers, which only a podSpecPatch hardens (adversarial finding)", () => {
+    const wt = goodWorkflowTemplate();
+    delete wt["spec"]["podSpecPatch"];
+    const ps = checkRestricted(wt);
+    expect(ps).toContain('[PSS Privilege Escalation] spec.templates[1] (template "work") Argo executor initContainer "init": securityContext.allowPrivilegeEscalation must be false');
+    expect(ps).toContain('[PSS Capabilities] spec.templates[1] (template "work") Argo executor container "wait": capabilities.drop must contain "ALL"');
+    expect(ps.every((m) => m.includes("Argo executor")), ps.join("\n")).toBe(true);
+  });
 
   it("checks every pod template of Jobs, CronJobs and Argo workflows, naming template and container", () => {
     const job = goodJob();

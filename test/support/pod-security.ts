@@ -17,8 +17,9 @@
  *    workflow `spec.podMetadata` and template `metadata`. `podSpecPatch` cannot be evaluated
  *    statically in general: its parsed content is checked for forbidden settings, and an
  *    unparseable (templated) patch is reported.
- *    Not covered: Argo's injected `init`/`wait` executor containers, whose securityContext comes
- *    from the workflow-controller config, not from the workflow.
+ *    Argo's own executor containers are in every such pod: `init` (an init container, always since
+ *    v3.4) and `wait`, with the securityContext of the workflow-controller's `executor` setting,
+ *    here its default (none), so only a podSpecPatch can make them comply.
  *
  * Every problem names the rule (`[PSS <Control>]`), the pod template and the container.
  */
@@ -198,6 +199,8 @@ function argoPods(wfSpec: Json | undefined, specPath: string): PodView[] {
       const cr = rec(c);
       if (cr) containers.push({ label: `sidecar ${q(cr["name"] ?? `#${ci}`)}`, c: cr });
     });
+    containers.push({ label: `Argo executor initContainer "init"`, c: { name: "init" } });
+    containers.push({ label: `Argo executor container "wait"`, c: { name: "wait" } });
     const podSpec: Json = {
       hostNetwork: wfSpec["hostNetwork"],
       volumes: [...wfVolumes, ...claimVolumes, ...arr(t["volumes"])],

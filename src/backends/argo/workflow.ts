@@ -145,6 +145,7 @@ function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetada
       ? { parameters: pipeline.parameters.map((p) => ({ name: p.name, value: p.default, enum: p.enum, description: p.description })) }
       : undefined,
     securityContext: pod.podSecurityContext(),
+    podSpecPatch: EXECUTOR_HARDENING,
     imagePullSecrets: pod.nonEmpty(pullSecrets.map((name) => ({ name }))),
     onExit: finals.length > 0 ? FINALLY : undefined,
     workflowMetadata,
@@ -157,6 +158,18 @@ function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetada
     ],
   };
 }
+
+/**
+ * Argo adds its own executor containers to every task pod (`init`, always since v3.4, and `wait`),
+ * with the security context of the controller's `executor` setting, empty by default: without
+ * `allowPrivilegeEscalation: false` and dropped capabilities, a namespace enforcing the `restricted`
+ * Pod Security Standard refuses the pod. The patch is applied after those containers are added
+ * (createWorkflowPod), merged by container name; the pod-level context covers non-root and seccomp.
+ */
+const EXECUTOR_HARDENING = JSON.stringify({
+  initContainers: [{ name: "init", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+  containers: [{ name: "wait", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+});
 
 const FINALLY = "gantry-finally";
 const GATE = "gantry-result";
