@@ -774,7 +774,8 @@ class Simulator {
       }
     }
 
-    // §2.2.2: shutting down and the targets' exit hooks are done ⇒ Failed (not inside an exit handler).
+    // §2.2.2: shutting down and the targets' exit hooks are done ⇒ Failed (not inside an exit handler:
+    // v3.7.17 / v4.0.8 and later, argo-workflows#16488; earlier controllers fail an exit DAG here too).
     const isShutdown = this.shutdown !== null && onExitCompleted && !o.onExit;
     const phase = this.assessDAGPhase(d, targets, isShutdown);
     if (phase === "Running") return node;
