@@ -228,7 +228,7 @@ export const codes = {
   GANTRY2033: {
     title: "Exit codes with a retry on errors only",
     explain:
-      "Exit codes filter failures (the task's container exited non-zero). `retry.on: \"error\"` retries only errors (pod deleted or evicted, node lost), which have no exit code of the task, so the list could never apply. Use `on: \"failure\"` or `\"any\"`, or drop the list.",
+      "Exit codes filter failures (the task's container exited non-zero). `retry.on: \"error\"` retries only errors (pod deleted, node lost), which have no exit code of the task, so the list could never apply. Use `on: \"failure\"` or `\"any\"`, or drop the list.",
   },
   GANTRY2034: {
     title: "Backoff that does not make sense",

@@ -117,7 +117,8 @@ export interface RetrySpec {
   /**
    * Which ended attempts are retried: `"failure"` (default) when the task's container failed (a
    * non-zero exit, killed at its `timeout`, out of memory); `"error"` when Kubernetes or the
-   * workflow engine failed around it (pod deleted or evicted, node lost, image pull); `"transient"`
+   * workflow engine failed around it (pod deleted, by a drain or preemption among others, node
+   * lost; on Argo a pod the kubelet evicts under node pressure is a failure); `"transient"`
    * when either happened for a reason the target knows to be temporary (Argo: its list of transient
    * errors, extended by the controller's `TRANSIENT_ERROR_PATTERN`); `"any"` for both failures and errors.
    */

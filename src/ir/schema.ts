@@ -74,8 +74,8 @@ export const Retry = z.object({
   limit: z.number().int().nonnegative(),
   /**
    * Which ended attempts are retried: `failure` (the task's container failed: non-zero exit, killed
-   * at its deadline, out of memory), `error` (Kubernetes or the engine failed around it: pod deleted
-   * or evicted, node lost), `transient` (either, for a reason the target knows to be temporary), `any`.
+   * at its deadline, out of memory), `error` (Kubernetes or the engine failed around it: pod deleted,
+   * node lost), `transient` (either, for a reason the target knows to be temporary), `any`.
    */
   on: z.enum(["failure", "error", "transient", "any"]),
   /** Wait before retry n (n = 1, 2, ...): min(durationSeconds × factor^(n-1), capSeconds). */
