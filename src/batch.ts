@@ -9,6 +9,7 @@ import type { CompiledPipeline, CompileOptions } from "./compile.js";
 import { hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
+import { objectSizeDiagnostics } from "./output/object-size.js";
 import { headerFor, objectKey, toYaml, UnwritableString } from "./output/yaml.js";
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
 import { Analyzer, cycleDiagnostics, type ImportGraph } from "./phases/2-analyze/index.js";
@@ -221,6 +222,8 @@ function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostic
   const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
   const yaml = manifestYaml(emitted.objects, ir, diagnostics);
   if (yaml === undefined) return undefined;
+  // A size only matters for objects that are written: not after the backend's own errors.
+  if (!hasErrors(emitted.diagnostics)) diagnostics.push(...objectSizeDiagnostics(emitted.objects, yaml, ir));
   const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml, ...metadata };
   return { pipeline: compiledPipeline(compiled, ir, options), objects: emitted.objects.flatMap(objectId) };
 }

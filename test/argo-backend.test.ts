@@ -135,11 +135,35 @@ export default pipeline("wide", {}, (p) => {
 });
 `;
     const ok = await compile({ cwd: tempProject({ "p.ts": withTasks(199) }), paths: ["p.ts"], target: "argo", kind: "auto" });
-    expect(ok.diagnostics).toEqual([]);
+    // As large as that, it is too large for client-side kubectl apply (GANTRY4026), but Argo takes it.
+    expect(ok.diagnostics.map((d) => `${d.severity} ${d.code}`)).toEqual(["warning GANTRY4026"]);
     const tooMany = await compile({ cwd: tempProject({ "p.ts": withTasks(200) }), paths: ["p.ts"], target: "argo", kind: "auto" });
     expect(tooMany.ok).toBe(false);
     expect(tooMany.diagnostics.map((d) => d.code)).toEqual(["GANTRY4003"]);
     expect(tooMany.diagnostics[0]!.message).toBe('pipeline "wide" has 200 tasks; with Gantry\'s "main" that is 201 templates, and Argo accepts at most 200 per workflow, so at most 199 tasks here');
+  });
+
+  it("GANTRY4026: an object past 256 KiB as JSON, which client-side kubectl apply cannot record (adversarial finding); none below", async () => {
+    const wide = (n: number, prefix: string) => `import { pipeline } from "gantry";
+export default pipeline("wide", {}, (p) => {
+  const s = p.setup("create", { image: "busybox:1.36" });
+  for (const i of Array.from({ length: ${n} }, (_, k) => k)) p.task(\`${prefix}-\${i}\`, { image: "busybox:1.36", after: [s] });
+  p.teardown("drop", { image: "busybox:1.36", setups: [s] });
+});
+`;
+    const run = (n: number, prefix: string) => compile({ cwd: tempProject({ "p.ts": wide(n, prefix) }), paths: ["p.ts"], target: "argo", kind: "auto" });
+    const small = await run(100, "t");
+    expect(small.diagnostics.filter((d) => d.code !== "GANTRY4005")).toEqual([]);
+    const large = await run(150, "a-rather-long-task-name-that-says-what-the-step-does");
+    expect(large.ok).toBe(true);
+    const found = large.diagnostics.filter((d) => d.code === "GANTRY4026");
+    expect(found.map((d) => `${d.severity} ${d.span?.file}:${d.span?.line}`)).toEqual(["warning p.ts:2"]);
+    const bytes = Buffer.byteLength(JSON.stringify(large.pipelines[0]!.objects[0]));
+    expect(bytes).toBeGreaterThan(256 * 1024);
+    expect(found[0]!.message).toBe(
+      `pipeline "wide": its WorkflowTemplate wide is ${Math.ceil(bytes / 1024)} KiB as JSON, more than the 256 KiB that client-side \`kubectl apply\` (and Argo CD by default) can record in its last-applied-configuration annotation, so applying it that way fails`,
+    );
+    expect(found[0]!.hint).toMatch(/--server-side/);
   });
 
   it("GANTRY4003 counts gantry-finally and the gate's gantry-noop too (docs audit: 198 tasks and a finally task made 201 templates)", async () => {

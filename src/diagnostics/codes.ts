@@ -400,6 +400,11 @@ export const codes = {
     explain:
       "The jobs target has no workflow engine to fill in Argo's variables at run time (`{{workflow.name}}`, `{{pod.name}}`, `{{inputs.parameters.x}}`): they stay as text. Gantry's own placeholders (`p.params.x`, `p.runId`, `p.runStatus`) are written in when compiling, so use them, which both targets fill in. Tags without Argo's prefixes (a Helm or Go template) are left alone and not reported. The warning names the first such tag of each task.",
   },
+  GANTRY4026: {
+    title: "An object too large for client-side kubectl apply",
+    explain:
+      "Client-side `kubectl apply` (kubectl's default, and Argo CD's unless a sync option says otherwise) records the whole object, as JSON, in its `kubectl.kubernetes.io/last-applied-configuration` annotation, and the API server refuses more than 256 KiB of annotations on one object. The warning names an emitted object past that size. Apply it server-side (`kubectl apply --server-side`, Argo CD's `ServerSideApply=true` sync option), which records no such annotation, or split the pipeline: a wide pipeline with long task names is the usual cause, since a teardown's or a gate's `depends` names every task it waits for.",
+  },
   GANTRY5001: {
     title: "Cannot write output",
     explain:
