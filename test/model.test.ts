@@ -581,6 +581,20 @@ describe("review fixes", () => {
     expect(ds.map(where)).toEqual([`GANTRY2016 ${loc("main.ts", src, '"prod"')}`]);
   });
 
+  it("GANTRY2016: a parameter value Argo would write into a task as an escape JSON cannot read (\\a, \\v, \\x1b, a tag character); tab, newline and emoji are fine (adversarial finding)", async () => {
+    const src = pipelineSource(
+      '{ parameters: { bell: { default: "ding\\u0007" }, tab: { default: "a\\tb\\nc 😀" }, mode: { default: "x", enum: ["x", "esc\\u001b[0m", "\\u000b"] }, flag: { default: "🏴\\u{E0067}\\u{E0062}\\u{E007F}" } } }',
+      '  p.task("t", { image: "x", args: [p.params.bell, p.params.tab, p.params.mode, p.params.flag] });',
+    );
+    const ds = await modelDiagnostics(src);
+    expect(ds.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY2016 ${loc("main.ts", src, '"ding')} parameter "bell": its default holds the character U+0007, which Argo writes into a task as "\\a", not valid JSON, so every task that uses the parameter would fail to start`,
+      `GANTRY2016 ${loc("main.ts", src, '"esc')} parameter "mode": its enum value "esc\\u001b[0m" holds the character U+001B, which Argo writes into a task as "\\x1b", not valid JSON, so every task that uses the parameter would fail to start`,
+      `GANTRY2016 ${loc("main.ts", src, '"\\u000b"')} parameter "mode": its enum value "\\u000b" holds the character U+000B, which Argo writes into a task as "\\v", not valid JSON, so every task that uses the parameter would fail to start`,
+      `GANTRY2016 ${loc("main.ts", src, '"🏴')} parameter "flag": its default holds the character U+E0067, which Argo writes into a task as "\\U000e0067", not valid JSON, so every task that uses the parameter would fail to start`,
+    ]);
+  });
+
   it("a malformed env value says what an env value can be", async () => {
     const src = pipelineSource("{}", '  p.task("t", { image: "x", env: { X: { secretKeyRef: { name: "s" } } } });');
     const ds = await modelDiagnostics(src);

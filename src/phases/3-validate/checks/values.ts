@@ -197,6 +197,8 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
     } else if (spec.enum && spec.default !== undefined && !spec.enum.includes(String(spec.default))) {
       bag.error("GANTRY2016", `parameter "${param}": default "${String(spec.default)}" is not one of its enum values (${spec.enum.map((e) => `"${e}"`).join(", ")})`, where.value(["parameters", param, "default"]));
     }
+    checkSubstitutable(bag, param, "default", spec.default, where, ["parameters", param, "default"]);
+    spec.enum?.forEach((value, i) => checkSubstitutable(bag, param, `enum value ${JSON.stringify(value)}`, value, where, ["parameters", param, "enum", i]));
   }
   if (options.partOf !== undefined) {
     const r = rules.labelValue(options.partOf);
@@ -269,6 +271,19 @@ function checkObjectName(bag: DiagnosticBag, name: string | undefined, subject: 
 function staticOnly(map: Record<string, string> | undefined): Record<string, string> | undefined {
   if (map === undefined) return undefined;
   return Object.fromEntries(Object.entries(map).filter(([k, v]) => parameterIn(k) === undefined && parameterIn(v) === undefined));
+}
+
+/** A parameter value Argo could not write into a task (rules/argo-substitution.ts); checked for every target, as parameter names are. */
+function checkSubstitutable(bag: DiagnosticBag, param: string, what: string, value: unknown, where: Where, path: PropertyKey[]): void {
+  if (typeof value !== "string") return;
+  const found = rules.unsubstitutable(value);
+  if (!found) return;
+  bag.error(
+    "GANTRY2016",
+    `parameter "${param}": its ${what} holds the character ${rules.codePointName(found.codePoint)}, which Argo writes into a task as "${found.goEscape}", not valid JSON, so every task that uses the parameter would fail to start`,
+    where.value(path),
+    "Leave control characters out of parameter values (write a visible placeholder and translate it in the task), or compute the value in the task's command.",
+  );
 }
 
 function checkLabels(bag: DiagnosticBag, labels: Record<string, string> | undefined, subject: string, where: Where, base: PropertyKey[]): void {

@@ -6,3 +6,4 @@ export * from "./url.js";
 export * from "./pod-security.js";
 export * from "./image.js";
 export * from "./paths.js";
+export * from "./argo-substitution.js";
