@@ -126,7 +126,7 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
   const unreadable = new Map<string, string>();
   // The globbing library skips a folder it cannot read; told, a compile fails rather than drop its
   // pipelines (and the CLI prune their manifests).
-  const noting = { readdir: readdirNoting(unreadable) };
+  const noting = { readdir: readdirNoting(unreadable, options.cwd) };
   const walk = (pattern: string, cwd: string) => glob(pattern, { cwd, absolute: true, ignore: IGNORE, fs: noting });
   for (const p of options.paths) {
     // A glob (`pipelines/**/*.ts`, `teams/*/flows`) selects files relative to cwd, same ignores; a
@@ -154,8 +154,13 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     // A FIFO would block the read for ever, a device never end.
     else diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${p}: not a regular file` });
   }
-  for (const [folder, reason] of [...unreadable].sort()) {
-    diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read folder ${path.relative(options.cwd, folder).split(path.sep).join("/") || "."}: ${reason}` });
+  for (const [found, reason] of [...unreadable].sort()) {
+    const shown = path.relative(options.cwd, found).split(path.sep).join("/") || ".";
+    diagnostics.push(
+      reason.startsWith("a link")
+        ? { code: "GANTRY1001", severity: "error", message: `cannot read ${shown}: ${reason}`, hint: "Restore what the link points at (a submodule not checked out?), or remove the link. A compile does not go on without it: the manifests of the pipelines it held would be pruned." }
+        : { code: "GANTRY1001", severity: "error", message: `cannot read folder ${shown}: ${reason}` },
+    );
   }
   if (files.size === 0 && diagnostics.length === 0) {
     diagnostics.push({ code: "GANTRY1003", severity: "error", message: `no TypeScript sources found in ${options.paths.join(", ")}` });
@@ -163,14 +168,50 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
   return regularFilesOnce([...files].sort());
 }
 
-/** `fs.readdir` for the globbing library that notes each folder it cannot read, and why (a folder gone meanwhile is no loss). */
-function readdirNoting(unreadable: Map<string, string>): typeof fs.readdir {
+/**
+ * `fs.readdir` for the globbing library that notes each folder it cannot read, and why (a folder
+ * gone meanwhile is no loss), and each broken link that could have been a source or a folder of
+ * sources: the library skips both silently, and a whole-project compile would then prune the
+ * manifests of what they held (a submodule not checked out, a moved target).
+ */
+function readdirNoting(unreadable: Map<string, string>, cwd: string): typeof fs.readdir {
   return ((dir: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
     fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
       if (err && err.code !== "ENOENT" && err.code !== "ENOTDIR") unreadable.set(path.resolve(String(dir)), readFailure(err));
+      for (const entry of err ? [] : entries) {
+        if (!entry.isSymbolicLink() || !MAY_HOLD_SOURCES.test(entry.name) || DECLARATION.test(entry.name)) continue;
+        const link = path.resolve(String(dir), entry.name);
+        const broken = brokenLink(link, cwd);
+        if (broken) unreadable.set(link, broken);
+      }
       callback(err, entries);
     });
   }) as unknown as typeof fs.readdir;
+}
+
+/** A source by its name, or a name without an extension, as folders have. */
+const MAY_HOLD_SOURCES = /\.(m|c)?ts$|^[^.]+$/;
+const DECLARATION = /\.d\.(m|c)?ts$/;
+
+/** Why the link at `link` leads nowhere, or undefined when it leads to something. */
+function brokenLink(link: string, cwd: string): string | undefined {
+  try {
+    fs.statSync(link);
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") return "a link that leads back to itself";
+    if (code !== "ENOENT" && code !== "ENOTDIR") return readFailure(e);
+    let target = "";
+    try {
+      target = fs.readlinkSync(link);
+    } catch {
+      return undefined; // gone since the listing: nothing was there to lose
+    }
+    // Named as written when relative; an absolute target, relative to cwd when inside it.
+    const shown = path.isAbsolute(target) ? path.relative(cwd, target).split(path.sep).join("/") : target;
+    return `a link to ${shown.startsWith("..") && path.isAbsolute(target) ? target : shown}, which does not exist`;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * What `gantry compile <paths>` reads: a folder it cannot read fails the compile (rather than drop
- * its pipelines and prune their manifests), what is not a regular file is refused or skipped without
+ * What `gantry compile <paths>` reads: a folder it cannot read, or a broken link that could have
+ * held pipelines, fails the compile (rather than drop its pipelines and prune their manifests), what is not a regular file is refused or skipped without
  * blocking, and a file reached twice through a linked folder is compiled once. The real CLI on real
  * folders, links and FIFOs.
  */
@@ -78,6 +78,29 @@ describe("compile inputs", () => {
     const loop = gantry(["compile", "loop1.ts", "--stdout"], cwd);
     expect(loop.code).toBe(1);
     expect(loop.stderr).toContain("error GANTRY1001: cannot read loop1.ts: too many levels of symbolic links");
+  });
+
+  it("a broken link in an input folder that could hold pipelines fails the compile, leaving the output as it was (adversarial finding: its manifest was pruned, exit 0)", () => {
+    const cwd = tempProject({ "pipelines/own.ts": pipelineFile("own"), "vendor/v.ts": pipelineFile("vendored"), "teams/x/x.ts": pipelineFile("teamx") });
+    fs.symlinkSync("../vendor/v.ts", path.join(cwd, "pipelines/v.ts"));
+    fs.symlinkSync("../teams/x", path.join(cwd, "pipelines/teamx"));
+    fs.symlinkSync("nowhere.md", path.join(cwd, "pipelines/notes.md")); // not a source nor a folder by its name: no loss
+    const first = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(first.code, first.stderr).toBe(0);
+    expect(manifests(path.join(cwd, "out"))).toEqual(["own.yaml", "teamx.yaml", "vendored.yaml"]);
+    const before = snapshotDir(path.join(cwd, "out"));
+    fs.renameSync(path.join(cwd, "vendor"), path.join(cwd, "vendor.off"));
+    fs.renameSync(path.join(cwd, "teams"), path.join(cwd, "teams.off"));
+    for (const input of ["pipelines", "pipelines/**/*.ts"]) {
+      const r = gantry(["compile", input, "--out", "out"], cwd);
+      expect(r.code, input).toBe(1);
+      expect(r.stderr.match(/error GANTRY1001: .*/g), input).toEqual([
+        "error GANTRY1001: cannot read pipelines/teamx: a link to ../teams/x, which does not exist",
+        "error GANTRY1001: cannot read pipelines/v.ts: a link to ../vendor/v.ts, which does not exist",
+      ]);
+      expect(r.stderr).toContain("nothing was written");
+      expect(snapshotDir(path.join(cwd, "out"))).toEqual(before);
+    }
   });
 
   it("a file reached twice through a linked folder is compiled once, not reported as a duplicate of itself (from review)", () => {
