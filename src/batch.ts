@@ -90,8 +90,13 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
     for (const { unit, validation } of validated) {
       if (validation.diagnostics.length > 0) validations.push({ diagnostics: validation.diagnostics, ...(unit.id !== undefined && { id: unit.id }) });
       const ir = validation.pipelines[0];
-      if (!ir) continue;
       const span = unit.locator.pipeline(unit.definition);
+      if (!ir) {
+        // One with errors still claims its name: a second pipeline of that name is GANTRY2009 now, not once these are fixed.
+        const name = unit.definition.name;
+        if (typeof name === "string") claims.push({ name, where: `${unit.file}:${span?.line ?? 0}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) });
+        continue;
+      }
       const claim: Claim = { name: ir.name, where: `${unit.file}:${ir.source.line}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) };
       const emitted = emitPipeline(ir, options, claim.diagnostics, backend);
       claims.push(emitted ? { ...claim, ...emitted } : claim);

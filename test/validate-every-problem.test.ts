@@ -55,6 +55,23 @@ const files: Record<string, string> = {
   p.teardown("t", { image: "busybox:1.36", setups: "s", timeout: "1 hour" });
 });
 `,
+  // A cycle beside another task's bad value: both (adversarial finding: the cycle came only once the value was fixed).
+  "pipelines/cycle.ts": `${header}export default pipeline("cycle", {}, (p) => {
+  const deps: ReturnType<typeof p.task>[] = [];
+  const a = p.task("a", { image: "busybox:1.36", after: deps });
+  deps.push(p.task("b", { image: "busybox:1.36", after: [a] }));
+  p.task("c", { image: "busybox:1.36", timeout: "1d" });
+});
+`,
+  // Two pipelines of one name, the first with an error: the duplicate is reported now, not once the error is fixed.
+  "pipelines/dup-a.ts": `${header}export default pipeline("dup", {}, (p) => {
+  p.task("t", { image: "busybox:1.36", timeout: "1d" });
+});
+`,
+  "pipelines/dup-b.ts": `${header}export default pipeline("dup", {}, (p) => {
+  p.task("t", { image: "busybox:1.36" });
+});
+`,
 };
 
 describe("a schema error does not hide the other errors of its task or options", () => {
@@ -100,6 +117,15 @@ describe("a schema error does not hide the other errors of its task or options",
   it("keeps the parameters whose spec was rejected declared", () => {
     expect(of("params").map((d) => d.split(" ")[0])).toEqual(["GANTRY2001", "GANTRY2015"]);
     expect(of("params")[0]).toContain("parameters.env.enum");
+  });
+
+  it("finds a cycle though another task has an error, and a duplicate pipeline name though the first pipeline has one", () => {
+    expect(of("cycle").map((d) => d.split(" ").slice(0, 1).concat(d.split(" ").slice(2)).join(" "))).toEqual([
+      "GANTRY2004 dependency cycle: a -> b -> a",
+      'GANTRY2015 task "c": timeout: unknown unit "d" in "1d"; Go durations have no day unit, use hours (e.g. "24h")',
+    ]);
+    expect(of("dup-a").map((d) => d.split(" ")[0])).toEqual(["GANTRY2015"]);
+    expect(of("dup-b")).toEqual([`GANTRY2009 2:25 pipeline name "dup" is already used by the pipeline at pipelines/dup-a.ts:2`]);
   });
 
   it("reports a rejected teardown `setups` once, and the teardown's other fields", () => {

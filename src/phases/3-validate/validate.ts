@@ -48,15 +48,17 @@ export function validate(units: readonly DeclarationUnit[]): ValidationResult {
   const seen = new Map<string, string>();
   for (const unit of units) {
     const ir = validateOne(unit, bag);
-    if (!ir) continue;
-    const where = `${unit.file}:${ir.source.line}`;
-    const first = seen.get(ir.name);
+    // A pipeline with errors still claims its name: a second pipeline of that name is reported now, not once the first is fixed.
+    const name = unit.definition.name;
+    if (typeof name !== "string") continue;
+    const span = unit.locator.pipeline(unit.definition);
+    const first = seen.get(name);
     if (first !== undefined) {
-      bag.report(duplicateName(ir.name, first, unit.locator.pipeline(unit.definition)));
+      bag.report(duplicateName(name, first, span));
       continue;
     }
-    seen.set(ir.name, where);
-    pipelines.push(ir);
+    seen.set(name, `${unit.file}:${ir?.source.line ?? span?.line ?? 0}`);
+    if (ir) pipelines.push(ir);
   }
   return { pipelines, diagnostics: bag.items };
 }
@@ -138,6 +140,9 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   const ownHandles = new Set<TaskHandle>(definition.tasks.map((t) => t.handle));
   const firstByName = new Map<string, TaskHandle>();
   const parsed: { handle: TaskHandle; spec: TaskSpecInput; span: Span | undefined }[] = [];
+  // What each task waits for, from the part of its spec that validated: cycles are found even when
+  // other checks fail (a task's bad timeout does not hide a cycle elsewhere).
+  const graph: { name: string; dependencies: string[]; span: Span | undefined }[] = [];
   for (const { handle, spec } of definition.tasks) {
     const span = locator.task(handle);
     const taskName = display(handle.name);
@@ -194,7 +199,10 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
       else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${display(s.name)}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
     });
     if (result.success) parsed.push({ handle, spec: result.data, span });
+    graph.push({ name: String(handle.name), dependencies: [...new Set((data.after ?? []).filter((d) => ownHandles.has(d)).map((d) => String(d.name)))], span });
   }
+  // Names identify the graph's nodes: with a name repeated or not a string (reported above) it is not one graph.
+  if (definition.tasks.every((t) => typeof t.handle.name === "string") && firstByName.size === definition.tasks.length) checkCycles(bag, graph);
 
   if (bag.hasErrors) {
     outer.items.push(...bag.items);
@@ -207,9 +215,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
     const dependencies = [...new Set((spec.after ?? []).map((h) => h.name))];
     return normalizeTask(handle.name, handle.role, mergeDefaults(opts.defaults, spec), dependencies, sourceOf(span), ownership);
   });
-  checkCycles(bag, tasks.map((t) => ({ name: t.name, dependencies: t.dependencies, span: locator.task(firstByName.get(t.name)!) })));
   outer.items.push(...bag.items);
-  if (bag.hasErrors) return undefined;
 
   const ir: IR.Pipeline = stripUndefined({
     name: definition.name,
