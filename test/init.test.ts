@@ -80,13 +80,17 @@ describe("runInit", () => {
         ...EXPECTED.map((rel) => `  ${rel}`),
         "",
         "Next steps:",
-        "  npm install --save-dev gantry vitest",
+        "  npm install --save-dev vitest <gantry>",
         "  npx gantry compile",
         "  npx vitest run",
+        "",
+        "<gantry> is where your team gets Gantry (it is not on the public npm registry): your own",
+        "registry's `gantry`, a tarball that `npm pack` made in a Gantry checkout, or `git+<its repository URL>`.",
         "",
         "`gantry compile` writes manifests/; commit it with your pipelines. CI then fails when they",
         "disagree (`gantry compile --check`, and the snapshot test in test/pipelines.test.ts).",
         "Commit package.json and package-lock.json too: the workflow installs with `npm ci`.",
+        "Keep node_modules/ out of git (a .gitignore line).",
         "",
       ].join("\n"),
     );
@@ -98,7 +102,7 @@ describe("runInit", () => {
     expect(await runInit("repos/new", {}, io)).toBe(0);
     expect(snapshotDir(dir)).toEqual(templateContents("repos/new"));
     expect(io.out).toContain("created 4 files in repos/new:\n  repos/new/.github/workflows/gantry.yml\n");
-    expect(io.out).toContain("Next steps:\n  cd repos/new\n  npm install --save-dev gantry vitest\n");
+    expect(io.out).toContain("Next steps:\n  cd repos/new\n  npm install --save-dev vitest <gantry>\n");
   });
 
   it("refuses a second run, lists every existing file and changes nothing", async () => {
@@ -119,6 +123,31 @@ describe("runInit", () => {
       ].join("\n"),
     );
     expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it("refuses a folder whose package.json holds a Gantry configuration, which gantry.config.json would silently replace (adversarial finding)", async () => {
+    const pkg = JSON.stringify({ name: "flows", gantry: { include: ["flows"], out: "k8s" } });
+    const dir = project({ "package.json": pkg });
+    const io = fakeIo(dir);
+    expect(await runInit(".", {}, io)).toBe(1);
+    expect(io.err).toContain('  package.json (its "gantry" key is a configuration, which gantry.config.json would replace)\nnothing was written.');
+    expect(snapshotDir(dir)).toEqual({ "package.json": pkg });
+    // A package.json without the key is no obstacle.
+    const plain = project({ "package.json": JSON.stringify({ name: "flows" }) });
+    expect(await runInit(".", {}, fakeIo(plain))).toBe(0);
+  });
+
+  it("in a folder below a git repository's root, says where GitHub looks for workflows (adversarial finding)", async () => {
+    const dir = project({ ".git/HEAD": "ref: refs/heads/main\n" });
+    const io = fakeIo(dir);
+    expect(await runInit("teams/data", {}, io)).toBe(0);
+    expect(io.out).toContain(
+      "GitHub runs workflows only from the repository's root (.): move\nteams/data/.github/workflows/gantry.yml to its .github/workflows/ and give its steps `working-directory: teams/data`.\n",
+    );
+    // At the root itself: nothing to say.
+    const atRoot = fakeIo(dir);
+    expect(await runInit(".", {}, atRoot)).toBe(0);
+    expect(atRoot.out).not.toContain("GitHub runs workflows");
   });
 
   it("refuses a partly populated folder without writing any other file or folder", async () => {

@@ -14,7 +14,12 @@ import { nonEmpty } from "./non-empty.js";
 /** The scaffold, shipped as data (package.json "files": "templates"). Same relative path from src/cli and dist/cli. */
 const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/init", import.meta.url));
 
-const NEXT_STEPS = ["npm install --save-dev gantry vitest", "npx gantry compile", "npx vitest run"];
+/** Gantry is not on the public npm registry: the first step says where else it comes from. */
+const NEXT_STEPS = ["npm install --save-dev vitest <gantry>", "npx gantry compile", "npx vitest run"];
+const WHERE_GANTRY_COMES_FROM = [
+  "<gantry> is where your team gets Gantry (it is not on the public npm registry): your own",
+  "registry's `gantry`, a tarball that `npm pack` made in a Gantry checkout, or `git+<its repository URL>`.",
+];
 
 /** Every file under `templates/init`, as POSIX paths relative to it, in a fixed (code unit) order. */
 export function templateFiles(root: string = TEMPLATE_DIR): string[] {
@@ -86,11 +91,14 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
   const files = templateFiles();
 
   const existing = conflicts(targetDir, files);
-  if (existing.length > 0) {
+  // gantry.config.json wins over package.json's "gantry" key: writing it would silently replace that configuration.
+  const configured = hasPackageConfiguration(targetDir);
+  if (existing.length > 0 || configured) {
     io.stderr(
       [
         "refusing to overwrite existing files:",
         ...existing.map((rel) => `  ${shown(rel)}`),
+        ...(configured ? [`  ${shown("package.json")} (its "gantry" key is a configuration, which gantry.config.json would replace)`] : []),
         "nothing was written. Move them away, or run `gantry init <dir>` to scaffold into another folder.",
         "",
       ].join("\n"),
@@ -119,6 +127,15 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
 
   const where = shown(".");
   const steps = where === "." ? NEXT_STEPS : [`cd ${where}`, ...NEXT_STEPS];
+  const repository = gitRoot(targetDir);
+  const workflowNote =
+    repository !== undefined && repository !== targetDir
+      ? [
+          "",
+          `GitHub runs workflows only from the repository's root (${shown(path.relative(targetDir, repository) || ".")}): move`,
+          `${shown(".github/workflows/gantry.yml")} to its .github/workflows/ and give its steps \`working-directory: ${path.relative(repository, targetDir).split(path.sep).join("/")}\`.`,
+        ]
+      : [];
   io.stdout(
     [
       `created ${files.length} files${where === "." ? "" : ` in ${where}`}:`,
@@ -127,13 +144,35 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
       "Next steps:",
       ...steps.map((s) => `  ${s}`),
       "",
+      ...WHERE_GANTRY_COMES_FROM,
+      "",
       "`gantry compile` writes manifests/; commit it with your pipelines. CI then fails when they",
       "disagree (`gantry compile --check`, and the snapshot test in test/pipelines.test.ts).",
       "Commit package.json and package-lock.json too: the workflow installs with `npm ci`.",
+      "Keep node_modules/ out of git (a .gitignore line).",
+      ...workflowNote,
       "",
     ].join("\n"),
   );
   return 0;
+}
+
+/** Whether `dir`'s package.json has a "gantry" key (an unreadable or malformed one is left to compile to report). */
+function hasPackageConfiguration(dir: string): boolean {
+  try {
+    const json: unknown = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8").replace(/^\uFEFF/, ""));
+    return json !== null && typeof json === "object" && !Array.isArray(json) && "gantry" in json;
+  } catch {
+    return false;
+  }
+}
+
+/** The folder holding `.git` at or above `dir` (a file, for a worktree or submodule), if any. */
+function gitRoot(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 /** Adds `init [dir]` to the `gantry` program; the action's exit code goes to `setExit`. */
@@ -150,7 +189,7 @@ export function registerInit(program: Command, io: Io, setExit: (code: number) =
           "Files written:",
           ...templateFiles().map((rel) => `  ${rel}`),
           "",
-          "Existing files are never overwritten: if any of these exists, init lists them and writes nothing.",
+          "Existing files are never overwritten: if any of these exists, or package.json holds a \"gantry\" configuration, init lists them and writes nothing.",
           "",
           "Exit codes: 0 created, 1 a file exists (nothing written), 2 usage error.",
         ].join("\n"),
