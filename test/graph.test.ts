@@ -12,6 +12,7 @@
  * - `runGraph` and `registerGraph` in-process with a fake Io (the CLI wiring lives in main.ts).
  */
 import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runGraph, registerGraph } from "../src/cli/graph-command.js";
@@ -565,14 +566,35 @@ export const a = pipeline("alpha", {}, (p) => { const a1 = p.task("a1", img); p.
 `;
 
 describe("runGraph", () => {
-  it("prints every pipeline of the file as Mermaid, by name, separated by a blank line", async () => {
+  it("prints several pipelines with Mermaid as a Markdown page of one Mermaid block each, by name (adversarial finding: two flowcharts in one document do not parse)", async () => {
     const cwd = tempProject({ "two.ts": TWO });
     const io = fakeIo(cwd);
     expect(await runGraph("two.ts", { format: "mermaid" }, io)).toBe(0);
     const [alpha, zeta] = await pipelinesOf({ "two.ts": TWO });
-    expect(io.out).toBe(`${toMermaid(alpha!.ir)}\n${toMermaid(zeta!.ir)}`);
-    expect(io.out.split("\n\n").map((g) => g.split("\n")[0])).toEqual(["flowchart TD", "flowchart TD"]);
+    expect(io.out).toBe(`${graphMarkdown(alpha!.ir, "two.ts")}\n${graphMarkdown(zeta!.ir, "two.ts")}`);
+    expect(io.out.match(/^```mermaid$/gm)).toHaveLength(2);
+    expect(io.out.match(/^# .*$/gm)).toEqual(["# alpha", "# zeta"]);
     expect(io.err).toBe("");
+    // One pipeline: a plain Mermaid document.
+    const one = fakeIo(repoRoot);
+    expect(await runGraph("examples/kpo-two-pods.ts", { format: "mermaid" }, one)).toBe(0);
+    expect(one.out.split("\n")[0]).toBe("flowchart TD");
+  });
+
+  it("reads the project's configuration as compile does: its target, its ignoreWarnings, and its errors (adversarial finding)", async () => {
+    const wide = `import { pipeline } from "gantry";\nexport default pipeline("wide", {}, (p) => {\n  for (const i of Array.from({ length: 205 }, (_, k) => k)) p.task(\`t\${i}\`, { image: "busybox:1.36" });\n});\n`;
+    const jobs = tempProject({ "gantry.config.json": JSON.stringify({ target: "jobs" }), "wide.ts": wide });
+    const io = fakeIo(jobs);
+    expect(await runGraph("wide.ts", { format: "dot" }, io)).toBe(0); // Argo's 200-template limit is not the jobs target's
+    expect(io.err).not.toContain("GANTRY4003");
+    const quiet = fakeIo(tempProject({ "gantry.config.json": JSON.stringify({ ignoreWarnings: ["GANTRY4005"] }) }));
+    expect(await runGraph(path.join(repoRoot, "examples/spark-on-k8s.ts"), { format: "dot" }, quiet)).toBe(0);
+    expect(quiet.err).toBe("");
+    const broken = fakeIo(tempProject({ "gantry.config.json": JSON.stringify({ kind: "cronjob" }), "wide.ts": wide }));
+    expect(await runGraph("wide.ts", { format: "dot" }, broken)).toBe(1);
+    expect(broken.out).toBe("");
+    expect(broken.err).toContain("GANTRY5004");
+    expect(broken.err).toContain("no graph was printed.");
   });
 
   it("prints DOT with --format dot, and warnings on stderr", async () => {
@@ -604,11 +626,11 @@ export const bad = pipeline("bad", {}, (p) => { const s = p.setup("s", img); p.t
     expect(io.err).toContain("GANTRY1001");
   });
 
-  it("says so when the file holds no pipeline", async () => {
+  it("says so, and exits 1, when the file holds no pipeline: nothing was printed", async () => {
     const io = fakeIo(tempProject({ "none.ts": "export const x = 1;\n" }));
-    expect(await runGraph("none.ts", { format: "mermaid" }, io)).toBe(0);
+    expect(await runGraph("none.ts", { format: "mermaid" }, io)).toBe(1);
     expect(io.out).toBe("");
-    expect(io.err).toBe("no pipeline found in none.ts.\n");
+    expect(io.err).toMatch(/no pipeline found in none\.ts; no graph was printed\.\n$/);
   });
 });
 

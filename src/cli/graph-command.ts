@@ -4,8 +4,9 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { compile } from "../compile.js";
+import { loadConfig } from "../config/load.js";
 import { formatDiagnostics, summarize } from "../diagnostics/index.js";
-import { toDot, toMermaid } from "../output/graph.js";
+import { graphMarkdown, toDot, toMermaid } from "../output/graph.js";
 import type { Io } from "./compile-command.js";
 
 export type GraphFormat = "mermaid" | "dot";
@@ -16,21 +17,45 @@ export interface GraphFlags {
 
 /** Runs `gantry graph`; returns the exit code (0 ok, 1 diagnostics with an error). */
 export async function runGraph(file: string, flags: GraphFlags, io: Io): Promise<number> {
-  const result = await compile({ cwd: io.cwd, paths: [file], target: "argo", kind: "auto" });
+  // The project's configuration, as `gantry compile` reads it: its target's checks, its namespace and
+  // label prefix, and its ignoreWarnings (adversarial finding: graph refused what compile accepted).
+  const loaded = loadConfig(io.cwd);
+  if (loaded.diagnostics.length > 0) {
+    io.stderr(formatDiagnostics(loaded.diagnostics, "text", { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
+    io.stderr(`${summarize(loaded.diagnostics)}; no graph was printed.\n`);
+    return 1;
+  }
+  const c = loaded.config;
+  const result = await compile({
+    cwd: io.cwd,
+    paths: [file],
+    target: c.target ?? "argo",
+    kind: c.kind ?? "auto",
+    ...(c.namespace !== undefined && { namespace: c.namespace }),
+    ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+    ...(c.metrics === false && { metrics: false }),
+  });
+  const ignored = new Set(c.ignoreWarnings ?? []);
+  const diagnostics = result.diagnostics.filter((d) => d.severity !== "warning" || !ignored.has(d.code));
   const report = (extra: string) => {
-    if (result.diagnostics.length > 0) {
-      io.stderr(formatDiagnostics(result.diagnostics, "text", { color: io.color, readSource: (f) => result.sources.get(f) }));
-    }
+    if (diagnostics.length > 0) io.stderr(formatDiagnostics(diagnostics, "text", { color: io.color, readSource: (f) => result.sources.get(f) }));
     io.stderr(extra);
   };
   if (!result.ok) {
-    report(`${summarize(result.diagnostics)}; no graph was printed.\n`);
+    report(`${summarize(diagnostics)}; no graph was printed.\n`);
     return 1;
   }
-  const render = flags.format === "dot" ? toDot : toMermaid;
-  // One graph per pipeline, by pipeline name (compile() sorts them), separated by a blank line.
-  io.stdout(result.pipelines.map((p) => render(p.ir)).join("\n"));
-  report(result.pipelines.length === 0 ? `no pipeline found in ${file}.\n` : result.diagnostics.length > 0 ? `${summarize(result.diagnostics)}.\n` : "");
+  if (result.pipelines.length === 0) {
+    report(`no pipeline found in ${file}; no graph was printed.\n`);
+    return 1;
+  }
+  // One graph per pipeline, by pipeline name (compile() sorts them). DOT reads several graphs from
+  // one file; Mermaid draws one diagram per document, so several become a Markdown page of them.
+  const [only] = result.pipelines;
+  if (flags.format === "dot") io.stdout(result.pipelines.map((p) => toDot(p.ir)).join("\n"));
+  else if (result.pipelines.length === 1 && only) io.stdout(toMermaid(only.ir));
+  else io.stdout(result.pipelines.map((p) => graphMarkdown(p.ir, p.source)).join("\n"));
+  report(diagnostics.length > 0 ? `${summarize(diagnostics)}.\n` : "");
   return 0;
 }
 
@@ -45,7 +70,10 @@ export function registerGraph(program: Command, io: Io, setExit: (code: number) 
       return file;
     })
     .addOption(new Option("--format <format>", "graph language").choices(["mermaid", "dot"]).default("mermaid"))
-    .addHelpText("after", "\nExit codes: 0 printed, 1 diagnostics reported (nothing printed), 2 usage error.")
+    .addHelpText(
+      "after",
+      "\nOne pipeline prints as a Mermaid (or DOT) document; several, with Mermaid, as a Markdown page of one Mermaid block each (Mermaid draws one diagram per document).\nSettings come from gantry.config.json (or package.json's \"gantry\" key), as for compile: the target, namespace, label prefix and ignoreWarnings.\n\nExit codes: 0 printed, 1 diagnostics reported or no pipeline found (nothing printed), 2 usage error.",
+    )
     .action(async (file: string, flags: GraphFlags) => {
       setExit(await runGraph(file, flags, io));
     });
