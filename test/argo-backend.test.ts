@@ -128,6 +128,21 @@ export default pipeline("tags", { parameters: { env: { default: "prod" } } }, (p
     ]);
   });
 
+  it("GANTRY4008 for {{workflow.priority}} (no priority is set) and for {{workflow.failures}} outside a finally task, which Argo puts in scope only in the exit handler (adversarial finding)", async () => {
+    const src = `import { pipeline } from "gantry";
+export default pipeline("globals", {}, (p) => {
+  p.task("work", { image: "busybox:1.36", args: ["{{workflow.failures}}"] });
+  p.task("prio", { image: "busybox:1.36", args: ["{{workflow.priority}}"] });
+  p.finally("report", { image: "busybox:1.36", args: ["{{workflow.failures}}", "{{workflow.duration}}"] });
+});
+`;
+    const r = await compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target: "argo", kind: "auto" });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message.split(",")[0]}`)).toEqual([
+      'GANTRY4008 3 task "work": args[0] holds "{{workflow.failures}}"',
+      'GANTRY4008 4 task "prio": args[0] holds "{{workflow.priority}}"',
+    ]);
+  });
+
   it("GANTRY4003: 199 tasks fit Argo's 200 templates (the DAG is one), 200 do not", async () => {
     const withTasks = (n: number) => `import { pipeline } from "gantry";
 export default pipeline("wide", {}, (p) => {

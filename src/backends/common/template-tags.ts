@@ -15,8 +15,14 @@ const TAG = /\{\{(.*?)\}\}/gs;
 const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status)\s*$/;
 /** What Argo reads as its variable (and validates), by prefix; `{{=expression}}` too. */
 const ARGO_PREFIX = /^\s*(=|(inputs|outputs|steps|tasks|pod|workflow)\.|item(\.|\s*$))/;
-/** Of those, what resolves in a leaf template of a Gantry workflow: the workflow's globals, `pod.name`, expressions. */
-const RESOLVES = /^\s*(=|pod\.name\s*$|workflow\.(name|namespace|uid|serviceAccountName|mainEntrypoint|priority|duration|status|failures|scheduledTime|creationTimestamp(\.[A-Za-z]+)?|(parameters|annotations|labels)\.[^}]+)\s*$)/;
+/**
+ * Of those, what resolves in a leaf template of a Gantry workflow: the workflow's globals, `pod.name`,
+ * expressions. Not `workflow.priority`, in scope only when the spec sets a priority (Gantry never
+ * does), and `workflow.failures` only in the exit handler's templates (validate.go), so only in a
+ * finally task's.
+ */
+const RESOLVES = /^\s*(=|pod\.name\s*$|workflow\.(name|namespace|uid|serviceAccountName|mainEntrypoint|duration|status|scheduledTime|creationTimestamp(\.[A-Za-z]+)?|(parameters|annotations|labels)\.[^}]+)\s*$)/;
+const RESOLVES_IN_EXIT_HANDLER = /^\s*workflow\.failures\s*$/;
 
 /** The first tag in the task's fields (image, command, args, source, working directory, env values) that `foreign` picks. */
 function firstTag(task: IR.Task, foreign: (content: string) => boolean): { field: string; tag: string } | undefined {
@@ -42,7 +48,7 @@ const shown = (tag: string) => JSON.stringify(tag.length > 60 ? `${tag.slice(0, 
 
 /** Argo target: GANTRY4008 for a tag with one of Argo's prefixes that names nothing a Gantry task template has. */
 export function argoUnknownTags(task: IR.Task): Diagnostic[] {
-  const found = firstTag(task, (content) => ARGO_PREFIX.test(content) && !RESOLVES.test(content));
+  const found = firstTag(task, (content) => ARGO_PREFIX.test(content) && !RESOLVES.test(content) && !(task.role === "finally" && RESOLVES_IN_EXIT_HANDLER.test(content)));
   return found ? [warning("GANTRY4008", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, an Argo variable that a Gantry task's template does not have, so Argo refuses the workflow`, "A Gantry task has no inputs, outputs or loop items: pass values with pipeline parameters (p.params.x), p.runId or p.runStatus. Tags without Argo's prefixes (a Helm or Go template) pass through as written.")] : [];
 }
 
