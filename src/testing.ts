@@ -21,6 +21,7 @@
  * snapshot after an intended change. See docs/testing.md.
  */
 import path from "node:path";
+import { isDynamicPattern } from "tinyglobby";
 import type { ArgoKind } from "./backends/argo/index.js";
 import { compile, type CompileResult, type Target } from "./compile.js";
 import { jobsOptions } from "./config/jobs-settings.js";
@@ -158,11 +159,16 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
     throw new GantryCompileError(`gantry: the configuration in ${cwd} is invalid (${summarize(loaded.diagnostics)}):\n\n${text.trimEnd()}`, loaded.diagnostics);
   }
   const c = loaded.config;
+  const target = options.target ?? c.target ?? "argo";
+  // What `gantry compile` refuses as a usage error (exit 2): an option for the other target only.
+  if (target !== "jobs" && options.runId !== undefined) throw new Error(`gantry: options.runId applies to target "jobs" only (the target here is "${target}")`);
+  if (target === "jobs" && options.kind !== undefined) throw new Error('gantry: options.kind applies to target "argo" only (the jobs target emits a CronJob for a scheduled pipeline, else Jobs)');
   const metrics = options.metrics ?? c.metrics;
+  const ignored = new Set(c.ignoreWarnings);
   const result = await compile({
     cwd,
-    paths: [path.resolve(cwd, file)],
-    target: options.target ?? c.target ?? "argo",
+    paths: [inputPath(cwd, file)],
+    target,
     kind: options.kind ?? c.kind ?? "auto",
     jobs: jobsOptions({ ...c, runId: options.runId }),
     ...(metrics !== undefined && { metrics }),
@@ -171,9 +177,10 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
     typecheck: options.typecheck ?? c.typecheck ?? false,
     ...(only !== undefined && { only }),
   });
-  if (!result.ok) throw new GantryCompileError(errorMessage(file, result), result.diagnostics);
-  const ignored = new Set(c.ignoreWarnings);
-  const warnings = result.diagnostics.filter((d) => d.severity === "warning" && !ignored.has(d.code));
+  // As `gantry compile` prints them: without the warnings the configuration's ignoreWarnings silences.
+  const reported = result.diagnostics.filter((d) => d.severity !== "warning" || !ignored.has(d.code));
+  if (!result.ok) throw new GantryCompileError(errorMessage(file, reported, result.sources), reported);
+  const warnings = reported.filter((d) => d.severity === "warning");
   return result.pipelines.map((p) => ({
     name: p.name,
     source: p.source,
@@ -185,12 +192,22 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
 }
 
 /** The diagnostics as `gantry compile` prints them without colour, with code frames, under a one-line summary. */
-function errorMessage(file: string, result: CompileResult): string {
-  const text = formatDiagnostics(result.diagnostics, "text", {
-    color: false,
-    readSource: (f) => result.sources.get(f),
-  });
-  return `gantry: ${file} does not compile (${summarize(result.diagnostics)}):\n\n${text.trimEnd()}`;
+function errorMessage(file: string, diagnostics: readonly Diagnostic[], sources: CompileResult["sources"]): string {
+  const text = formatDiagnostics(diagnostics, "text", { color: false, readSource: (f) => sources.get(f) });
+  return `gantry: ${file} does not compile (${summarize(diagnostics)}):\n\n${text.trimEnd()}`;
+}
+
+/**
+ * The file as compile() is given it: relative to cwd when inside it, so messages name it as the CLI
+ * does, not by an absolute path that differs between machines (an error snapshot would); absolute
+ * when outside, or when its name reads like a glob (a path that exists is that path either way,
+ * but one that does not would be matched as a pattern).
+ */
+function inputPath(cwd: string, file: string): string {
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute).split(path.sep).join("/");
+  const inside = relative !== "" && relative !== ".." && !relative.startsWith("../") && !path.isAbsolute(relative);
+  return inside && !isDynamicPattern(relative) ? relative : absolute;
 }
 
 const TARGETS = ["argo", "jobs"] as const;

@@ -155,7 +155,9 @@ describe("compilePipeline", () => {
     const cwd = project({ "pipelines/none.ts": `export const x = 1;\n` });
     const missing = await rejected(compilePipeline("pipelines/nope.ts", { cwd }));
     expect(missing).toBeInstanceOf(GantryCompileError);
-    expect(missing.message).toContain("error GANTRY1001: no such file or directory");
+    // Named as the CLI names it, not by an absolute path that differs between machines (adversarial finding).
+    expect(missing.message).toMatch(/error GANTRY1001: no such file or directory: pipelines\/nope\.ts$/);
+    expect(missing.message).not.toContain(cwd);
 
     const none = await rejected(compilePipelines("pipelines/none.ts", { cwd }));
     expect(none.message).toMatch(/^gantry: pipelines\/none\.ts exports no pipeline/);
@@ -171,6 +173,20 @@ describe("compilePipeline", () => {
     // The configuration's ignoreWarnings leaves them out, as gantry compile does.
     const quiet = project({ "p.ts": `import { pipeline } from "gantry";\n\nconsole.log("hi");\n\nexport default pipeline("warned", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n`, "gantry.config.json": '{ "ignoreWarnings": ["GANTRY1122"] }' });
     expect((await compilePipeline("p.ts", { cwd: quiet })).warnings).toEqual([]);
+    // ...and out of the error's message and diagnostics too (adversarial finding).
+    const failing = project({
+      "p.ts": `import { pipeline } from "gantry";\n\nconsole.log("hi");\n\nexport default pipeline("bad", {}, (p) => {\n  p.task("t", { image: "busybox:1.36", resources: { limits: { memory: "1GB" } } });\n});\n`,
+      "gantry.config.json": '{ "ignoreWarnings": ["GANTRY1122"] }',
+    });
+    const e = (await rejected(compilePipeline("p.ts", { cwd: failing }))) as GantryCompileError;
+    expect(e.diagnostics.map((d) => d.code)).toEqual(["GANTRY2006"]);
+    expect(e.message).toMatch(/^gantry: p\.ts does not compile \(1 error, 0 warnings\):/);
+    expect(e.message).not.toContain("GANTRY1122");
+  });
+
+  it("refuses an option for the other target, as gantry compile does (adversarial finding: silently ignored)", async () => {
+    expect((await rejected(compilePipeline("examples/hello-world.ts", { cwd: repoRoot, runId: "snap" }))).message).toBe('gantry: options.runId applies to target "jobs" only (the target here is "argo")');
+    expect((await rejected(compilePipeline("examples/hello-world.ts", { cwd: repoRoot, target: "jobs", kind: "workflow" }))).message).toMatch(/^gantry: options\.kind applies to target "argo" only/);
   });
 });
 
