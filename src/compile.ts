@@ -82,6 +82,7 @@ export interface CompileResult {
 }
 
 const SOURCE_GLOB = "**/*.{ts,mts,cts}";
+const SOURCE_NAME = /\.(m|c)?ts$/;
 const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.d.cts", "**/*.test.*", "**/*.spec.*"];
 
 /** Entry file by entry file (see `compileBatch`). */
@@ -150,7 +151,11 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     }
     if (stat.isDirectory()) {
       for (const f of await walk(SOURCE_GLOB, abs)) files.add(path.normalize(f));
-    } else if (stat.isFile()) files.add(abs);
+    } else if (stat.isFile()) {
+      // Named explicitly, a manifest or a README would be parsed as TypeScript and report nonsense.
+      if (SOURCE_NAME.test(abs)) files.add(abs);
+      else diagnostics.push({ code: "GANTRY1003", severity: "error", message: `${p} is not a TypeScript source (.ts, .mts or .cts)`, hint: "Name the pipeline files, or the folders holding them." });
+    }
     // A FIFO would block the read for ever, a device never end.
     else diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${p}: not a regular file` });
   }

@@ -67,6 +67,15 @@ describe("compile inputs", () => {
     expect(r.stderr).toContain("error GANTRY1001: cannot read f.ts: not a regular file");
   });
 
+  it("a file named explicitly that is not a TypeScript source is GANTRY1003, not parsed as TypeScript (adversarial finding: nonsense warnings, exit 0)", () => {
+    const cwd = tempProject({ "cm.yaml": "apiVersion: v1\nkind: ConfigMap\n", "pipelines/alpha.ts": pipelineFile("alpha") });
+    const r = gantry(["compile", "cm.yaml", "pipelines", "--out", "out"], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY1003: cm.yaml is not a TypeScript source (.ts, .mts or .cts)");
+    expect(r.stderr).not.toContain("GANTRY1121");
+    expect(fs.existsSync(path.join(cwd, "out"))).toBe(false);
+  });
+
   it("a link in an input folder to something not a regular file is skipped, and a link loop named is reported as one", () => {
     const cwd = tempProject({ "pipelines/alpha.ts": pipelineFile("alpha") });
     fs.symlinkSync("/dev/zero", path.join(cwd, "pipelines/zero.ts"));

@@ -11,12 +11,12 @@ export const codes = {
   GANTRY1002: {
     title: "Syntax error",
     explain:
-      "The module would not load: TypeScript could not parse it, or it breaks one of JavaScript's early-error rules that TypeScript's parser leaves to its type checker (a name declared twice, a duplicate export, `break` outside a loop, a reserved word as a name, `??` mixed with `||`). Node refuses such a module before running any of it. Fix the syntax; Gantry reports the parser's message, or V8's.",
+      "The module would not load: TypeScript could not parse it, or it breaks one of JavaScript's early-error rules that TypeScript's parser leaves to its type checker (a name declared twice, a duplicate export, `break` outside a loop, a reserved word as a name, `??` mixed with `||`). Node refuses such a module before running any of it. Also a JSON module a pipeline imports that is not valid JSON, and a file that is not text (saved as UTF-16, for one). Fix the syntax; Gantry reports the parser's message, or V8's.",
   },
   GANTRY1003: {
     title: "No pipeline sources found",
     explain:
-      "None of the given paths holds a .ts/.mts/.cts file (test files and declaration files are skipped). Pass the files or folders that hold your pipelines, e.g. `gantry compile pipelines`.",
+      "None of the given paths holds a .ts/.mts/.cts file (test files and declaration files are skipped), or a file named explicitly is not one (a manifest, a README). Pass the files or folders that hold your pipelines, e.g. `gantry compile pipelines`.",
   },
   GANTRY1100: {
     title: "Syntax outside the static subset",
