@@ -46,6 +46,9 @@ describe("configuration", () => {
     expect(r.stderr).toMatch(/gantry\.config\.json:4:11: error GANTRY5004: gantry\.config\.json: kind: .*"auto"/);
     expect(r.stderr).toMatch(/> 3 \|\s+"outt"/);
     expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+    // In file order, and closed by the summary line (adversarial finding: neither).
+    expect(r.stderr.match(/^gantry\.config\.json:\d+:\d+/gm)).toEqual(["gantry.config.json:3:3", "gantry.config.json:4:11"]);
+    expect(r.stderr.endsWith("2 errors, 0 warnings; nothing was written.\n")).toBe(true);
   });
 
   it("ignoreWarnings hides warning codes (never errors); --warnings-as-errors / warningsAsErrors fails on the rest, writing nothing (dogfooding finding)", async () => {

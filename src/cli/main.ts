@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import fs from "node:fs";
 import v8 from "node:v8";
 import { CONFIG_FILE, loadConfig } from "../config/load.js";
-import { codes, formatDiagnostics, isDiagnosticCode, type Diagnostic } from "../diagnostics/index.js";
+import { codes, formatDiagnostics, isDiagnosticCode, sortDiagnostics, summarize, type Diagnostic } from "../diagnostics/index.js";
 import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile-command.js";
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
@@ -91,7 +91,10 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       }
       const loaded = loadConfig(io.cwd);
       if (loaded.diagnostics.length > 0) {
-        io.stderr(formatDiagnostics(loaded.diagnostics, flags.format, { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
+        // In file order, closed by the summary a compile's diagnostics get (adversarial finding: neither).
+        const found = sortDiagnostics(loaded.diagnostics);
+        io.stderr(formatDiagnostics(found, flags.format, { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
+        if (flags.format === "text") io.stderr(`${summarize(found)}; nothing was written.\n`);
         exitCode = 1;
         return;
       }
