@@ -2000,6 +2000,18 @@ export default pipeline("json", {}, (p) => {
     expect(r.diagnostics[0]!.message).toMatch(/^invalid JSON: /);
   });
 
+  it("invalid JSON that TypeScript's parser accepts (a trailing comma, a comment) is placed where it stops being JSON, with a readable message and a code frame (adversarial finding: 1:1, a mangled message)", async () => {
+    const main = `import { pipeline } from "gantry";\nimport t from "./tables.json" with { type: "json" };\nimport c from "./commented.json" with { type: "json" };\nexport default pipeline("json", {}, (p) => { p.task("t", { image: String(t) + String(c) }); });\n`;
+    const files = { "main.ts": main, "tables.json": '{\n  "tables": ["orders", "users",]\n}\n', "commented.json": '{\n  // the image\n  "image": "x"\n}\n' };
+    const r = await compileFiles(files, ["main.ts"]);
+    expect(r.diagnostics.map(where)).toEqual(["GANTRY1002 commented.json:2:3", "GANTRY1002 tables.json:2:32"]);
+    expect(r.diagnostics[0]!.message).toMatch(/^invalid JSON: Expected property name or '\}'/);
+    expect(r.diagnostics[1]!.message).toBe("invalid JSON: Unexpected token ']'");
+    const cwd = tempProject(files);
+    const cli = gantry(["compile", "main.ts", "--stdout"], cwd);
+    expect(cli.stderr).toContain('> 2 |   "tables": ["orders", "users",]\n    |                                ^');
+  });
+
   it("GANTRY1109: a URI function given a malformed escape fails as it does when the module runs", async () => {
     const source = body('  const v = decodeURIComponent("%E0%A4%A");');
     const ds = await diagnose(source);

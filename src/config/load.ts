@@ -9,6 +9,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Diagnostic, Span } from "../diagnostics/index.js";
 import { withoutBom } from "../util/bom.js";
 import { fsFailure } from "../util/fs-errors.js";
+import { jsonParseError } from "../util/json-error.js";
 import { configSchema, type GantryConfig } from "./schema.js";
 
 export const CONFIG_FILE = "gantry.config.json";
@@ -60,9 +61,7 @@ function fromFile(absolute: string, file: string, base: readonly string[]): Load
   try {
     JSON.parse(text);
   } catch (e) {
-    // V8 quotes the text around an unexpected token, line breaks and all: the code frame shows it better.
-    const message = (e instanceof Error ? e.message : String(e)).replace(/, (?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/, "");
-    const offset = Number(/at position (\d+)/.exec(message)?.[1] ?? jsonErrorOffset(text));
+    const { message, offset } = jsonParseError(text, e);
     const pos = lines.linePos(offset);
     return { config: {}, file, text, diagnostics: [problem(`${file} is not valid JSON: ${message}`, { file, line: pos.line, column: pos.col })] };
   }
@@ -87,94 +86,6 @@ const readHint = (file: string): string =>
   file === CONFIG_FILE
     ? `Make ${CONFIG_FILE} a readable JSON file, or remove it to use package.json's "gantry" key or the defaults.`
     : "Make package.json readable: without gantry.config.json, Gantry reads its \"gantry\" key.";
-
-/**
- * Offset of the first place where `text` stops being JSON (RFC 8259), for messages of JSON.parse
- * without a position ("Unexpected end of JSON input", "Unexpected token ..."). Only called on text
- * JSON.parse rejected; the end of the text if this scanner finds nothing wrong.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const fail = (): never => {
-    throw i;
-  };
-  const ws = () => {
-    while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
-  };
-  const literal = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) fail();
-      i++;
-    }
-  };
-  const string = () => {
-    i++; // the opening quote
-    for (;;) {
-      if (i >= text.length) fail();
-      const ch = text.charCodeAt(i);
-      if (ch === 0x22) return void i++;
-      if (ch < 0x20) fail();
-      if (ch === 0x5c) {
-        i++;
-        if (text[i] === "u") {
-          i++;
-          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? "")) fail();
-        } else if (i < text.length && "\"\\/bfnrt".includes(text[i]!)) i++;
-        else fail();
-      } else i++;
-    }
-  };
-  const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) fail();
-    i += m![0].length;
-    // "1." or "1e": a digit must follow.
-    if (/^[.eE]/.test(text[i] ?? "")) fail();
-  };
-  // The members of an object or array, from its opening bracket to `close`.
-  const members = (close: string, member: () => void) => {
-    i++;
-    ws();
-    if (text[i] === close) return void i++;
-    for (;;) {
-      member();
-      ws();
-      if (text[i] === ",") i++;
-      else if (text[i] === close) return void i++;
-      else fail();
-    }
-  };
-  const property = () => {
-    ws();
-    if (text[i] !== '"') fail();
-    string();
-    ws();
-    if (text[i] !== ":") fail();
-    i++;
-    value();
-  };
-  const value = (): void => {
-    ws();
-    const ch = text[i];
-    if (ch === "{") return members("}", property);
-    if (ch === "[") return members("]", value);
-    if (ch === '"') return string();
-    if (ch === "t") return literal("true");
-    if (ch === "f") return literal("false");
-    if (ch === "n") return literal("null");
-    if (ch === "-" || (ch !== undefined && ch >= "0" && ch <= "9")) return number();
-    fail();
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail();
-  } catch (at) {
-    if (typeof at === "number") return Math.min(at, text.length);
-    throw at;
-  }
-  return text.length;
-}
 
 /** The node at `keys` (or, for an unknown key, the key itself); the nearest existing ancestor otherwise. */
 function nodeAt(root: Node | null, keys: readonly string[], wantKey: boolean): Node | undefined {

@@ -31,6 +31,8 @@ export interface SourceProgram {
   texts(): Map<string, string>;
   /** The text a file was parsed from (what the compile saw), if it was read. */
   text(absolutePath: string): string | undefined;
+  /** Keeps the text of a file read other than as a module (a JSON module with an error), for code frames. */
+  keepText(absolutePath: string, text: string): void;
 }
 
 export function createSourceProgram(cwd: string): SourceProgram {
@@ -69,6 +71,9 @@ export function createSourceProgram(cwd: string): SourceProgram {
     },
     text(absolutePath) {
       return sources.get(absolutePath);
+    },
+    keepText(absolutePath, text) {
+      if (!sources.has(absolutePath)) sources.set(absolutePath, text);
     },
     texts() {
       const out = new Map<string, string>();

@@ -25,6 +25,7 @@ import { isFile, ModuleResolver, type Resolution } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
 import { loggingCall } from "./visitors/CallExpression.js";
+import { jsonParseError } from "../../util/json-error.js";
 
 /**
  * `import * as ns from "./x"`: exports read on demand. Like an ES module namespace, its own
@@ -556,7 +557,8 @@ export class ModuleLoader {
       return module;
     } catch (e) {
       this.json.set(file, null);
-      const { message, offset } = jsonError(file, source, e);
+      const { message, offset } = jsonParseError(source, e);
+      this.program.keepText(file, source); // for the code frame
       // Counted, not parsed: a document nested deeper than the stack must not break the report of it.
       const before = source.slice(0, offset).split("\n");
       this.syntaxDiagnostics.push({ code: "GANTRY1002", severity: "error", message: `invalid JSON: ${message}`, span: { file: this.program.relative(file), line: before.length, column: before.at(-1)!.length + 1 } });
@@ -599,26 +601,6 @@ export class ModuleLoader {
     return ns;
   }
 }
-
-/**
- * What is wrong with a document JSON.parse rejected, and where. V8 gives "at position N" for some
- * errors only, and may quote the whole document; TypeScript's JSON parser places most errors (it
- * also accepts comments and trailing commas, which JSON.parse does not: those stay at the start).
- */
-function jsonError(file: string, source: string, e: unknown): { message: string; offset: number } {
-  const v8 = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.replace(/, ".*$/, "");
-  const position = /at position (\d+)/.exec(v8);
-  if (position) return { message: v8, offset: Number(position[1]) };
-  let first: ts.Diagnostic | undefined;
-  try {
-    first = ts.parseConfigFileTextToJson(file, source).error; // public face of TypeScript's JSON parser
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err; // nested deeper than its stack: V8's message, at the start
-  }
-  if (first?.start !== undefined) return { message: ts.flattenDiagnosticMessageText(first.messageText, " "), offset: first.start };
-  return { message: v8, offset: 0 };
-}
-
 
 /** Declares every top-level binding of a module lazily, and records its exports. */
 function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
