@@ -64,6 +64,8 @@ describe("compile --metadata", () => {
     ]);
     expect(m.tasks[2]!.metrics.map((x) => x.name)).toContain("gantry_teardown_result_total");
     expect(m.tasks[0]!.retry).toEqual({ limit: 0 });
+    // A trigger only where it decides when the task starts (adversarial finding: "allSucceeded" on every teardown).
+    expect(m.tasks.map((t) => [t.name, t.trigger])).toEqual([["cluster", "allSucceeded"], ["load", "allSucceeded"], ["drop", undefined]]);
     // The manifest's annotations say the same.
     const manifest = parse(fs.readFileSync(path.join(dir, "manifests/etl.yaml"), "utf8")) as Record<string, any>;
     expect(manifest.metadata.annotations["gantry.dev/pipeline-hash"]).toBe(m.hash);

@@ -49,10 +49,15 @@ const task = z.object({
   name: z.string(),
   role: z.enum(["setup", "work", "teardown", "finally"]),
   scope: z.string().optional().describe("The gantry.dev/scope label: a setup's own name, the scope a teardown closes, else the innermost setup around the task."),
-  scopes: z.array(z.string()).describe("Every setup whose scope holds the task, outermost first."),
+  scopes: z
+    .array(z.string())
+    .describe("The setups whose scopes the task belongs to, outermost first, as the gantry.dev/scopes annotation: those whose scope holds it; for a setup, itself too; for a teardown, its setups too."),
   dependencies: z.array(z.string()).describe("The tasks in its `after`."),
   setups: z.array(z.string()).describe("For a teardown, the setups it tears down."),
-  trigger: z.enum(["allSucceeded", "allDone"]),
+  trigger: z
+    .enum(["allSucceeded", "allDone"])
+    .optional()
+    .describe("When a setup or work task starts. Absent for teardowns and finally tasks, whose rules are fixed (docs/semantics.md): a teardown runs once its scope is done if one of its setups succeeded, a finally task after everything else."),
   allowFailure: z.boolean(),
   failsRun: z.boolean(),
   retry,
@@ -115,7 +120,8 @@ export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetri
       scopes,
       dependencies: t.dependencies,
       setups: t.setups,
-      trigger: t.trigger,
+      // Set for every task in the IR, but a teardown's or finally task's start does not follow it.
+      trigger: t.role === "teardown" || t.role === "finally" ? undefined : t.trigger,
       allowFailure: t.allowFailure,
       failsRun: t.failsRun,
       retry: effectiveRetry(t.retry),
