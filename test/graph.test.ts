@@ -12,8 +12,10 @@
  * - `runGraph` and `registerGraph` in-process with a fake Io (the CLI wiring lives in main.ts).
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { Command, CommanderError } from "commander";
+import { parse as parseYaml } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runGraph, registerGraph } from "../src/cli/graph-command.js";
 import type { Io } from "../src/cli/compile-command.js";
@@ -369,7 +371,7 @@ describe("a pipeline with every role and nested scopes", () => {
 });
 
 describe("overlapping scopes (create-rose-table)", () => {
-  it("nests contained scopes, puts each task in its deepest box and names the other scopes in its label", () => {
+  it("nests swap's box in load-tmp's, as the gantry.dev/scope labels have it, and keeps a teardown out of the box it closes (adversarial finding: drop-tmp was drawn as swap's only task)", () => {
     const ir = examples.get("create-rose-table")!;
     const { mermaid } = checkBoth(ir);
     const where = Object.fromEntries([...mermaid.nodes].map(([id, n]) => [id, n.path]));
@@ -379,18 +381,25 @@ describe("overlapping scopes (create-rose-table)", () => {
       t_test_cols: "scope_create_tmp/scope_load_tmp",
       t_test_table: "scope_create_tmp/scope_load_tmp",
       t_swap: "scope_create_tmp/scope_load_tmp",
-      // In the scopes of create-tmp, load-tmp and swap; swap's box cannot be drawn around them too.
-      t_validate_cols: "scope_create_tmp/scope_load_tmp",
-      t_validate_table: "scope_create_tmp/scope_load_tmp",
-      t_checks_done: "scope_create_tmp/scope_load_tmp",
-      t_drop_tmp: "scope_swap",
+      t_validate_cols: "scope_create_tmp/scope_load_tmp/scope_swap",
+      t_validate_table: "scope_create_tmp/scope_load_tmp/scope_swap",
+      t_checks_done: "scope_create_tmp/scope_load_tmp/scope_swap",
+      // In swap's scope too, but it closes load-tmp's (its label): outside, naming swap.
+      t_drop_tmp: "",
       t_drop_backup: "",
       t_done: "",
       t_table_ready_for_the_model: "",
     });
-    expect(mermaid.nodes.get("t_checks_done")!.label).toBe("checks-done<br/>trigger: allDone, also in scope of swap");
-    expect(mermaid.nodes.get("t_validate_cols")!.label).toBe("validate-cols<br/>allowFailure, also in scope of swap");
-    expect(mermaid.nodes.get("t_drop_tmp")!.label).toBe("drop-tmp<br/>teardown");
+    expect(mermaid.nodes.get("t_checks_done")!.label).toBe("checks-done<br/>trigger: allDone");
+    expect(mermaid.nodes.get("t_validate_cols")!.label).toBe("validate-cols<br/>allowFailure");
+    expect(mermaid.nodes.get("t_drop_tmp")!.label).toBe("drop-tmp<br/>teardown, also in scope of swap");
+    // The innermost box around each work task is the setup its gantry.dev/scope label names.
+    const manifest = parseYaml(fs.readFileSync(path.join(repoRoot, "snapshots/argo/create-rose-table.yaml"), "utf8")) as { spec: { workflowSpec: { templates: { name: string; metadata?: { labels: Record<string, string> } }[] } } };
+    for (const t of manifest.spec.workflowSpec.templates) {
+      const labels = t.metadata?.labels;
+      if (labels?.["gantry.dev/role"] !== "work" || labels["gantry.dev/scope"] === undefined) continue;
+      expect(mermaid.nodes.get(nodeId(t.name))!.path.split("/").at(-1), t.name).toBe(`scope_${labels["gantry.dev/scope"].replaceAll("-", "_")}`);
+    }
   });
 
   it("equal scopes nest in declaration order; a setup without a teardown still gets its box", async () => {

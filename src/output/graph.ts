@@ -19,12 +19,14 @@
  * swap's scope holds drop-tmp, which load-tmp's does not, and both hold validate-cols), while a
  * node can be drawn in one box only. The boxes are therefore a tree chosen by this rule:
  * 1. Setups with a non-empty scope are taken by scope size, largest first, ties in declaration order.
- *    Each one's box goes inside the deepest box already placed whose scope contains its whole
- *    scope (ties: the setup declared first), or at the top level if there is none. So a box only
- *    ever sits inside the box of a scope that really contains it.
+ *    Each one's box goes inside the deepest box already placed whose scope, with that box's own
+ *    teardowns, contains its whole scope (ties: the setup declared first), or at the top level if
+ *    there is none. Counting the teardowns lets swap's box sit in load-tmp's, as the labels have
+ *    it (`gantry.dev/scope: swap` on validate-cols), though swap's scope holds drop-tmp.
  * 2. Each task is drawn in the deepest box whose scope holds it (ties: the setup declared first),
- *    so it shows as many of its enclosing setups as the tree allows. Every box around a task is the
- *    box of a setup whose scope holds it.
+ *    so it shows as many of its enclosing setups as the tree allows; a teardown never inside the
+ *    box of a setup it tears down (it closes that scope, as its label says). Every box around a
+ *    task is the box of a setup whose scope holds it.
  * 3. The enclosing setups that no box around a task shows are written in its label ("also in scope
  *    of swap"), so every scope is complete: in its box, or named in the label.
  * 4. A box that would hold no task is not drawn (its tasks carry rule 3's note).
@@ -75,7 +77,7 @@ function layout(ir: IR.Pipeline): Layout {
   const boxes: Box[] = [];
   const top: Layout["top"] = { tasks: [], children: [] };
   for (const c of candidates) {
-    const parent = deepest(boxes.filter((b) => isSubset(c.scope, b.scope)));
+    const parent = deepest(boxes.filter((b) => isSubset(c.scope, b.scope, scopes.teardownsOf.get(b.setup))));
     const box: Box = { setup: c.setup, order: at(c.setup), scope: c.scope, parent, depth: parent ? parent.depth + 1 : 0, children: [], tasks: [] };
     (parent ? parent.children : top.children).push(box);
     boxes.push(box);
@@ -89,7 +91,7 @@ function layout(ir: IR.Pipeline): Layout {
       finallyTasks.push(t);
       continue;
     }
-    const box = deepest(boxes.filter((b) => b.scope.has(t.name)));
+    const box = deepest(boxes.filter((b) => b.scope.has(t.name) && !within(b, t.setups)));
     (box ? box.tasks : top.tasks).push(t);
     const shown = new Set<string>();
     for (let b = box; b; b = b.parent) shown.add(b.setup);
@@ -114,9 +116,16 @@ function deepest(boxes: readonly Box[]): Box | undefined {
   return best;
 }
 
-function isSubset(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  for (const x of a) if (!b.has(x)) return false;
+/** Whether every member of `a` is in `b` or among `also`. */
+function isSubset(a: ReadonlySet<string>, b: ReadonlySet<string>, also: readonly string[] = []): boolean {
+  for (const x of a) if (!b.has(x) && !also.includes(x)) return false;
   return true;
+}
+
+/** Whether `box`, or a box around it, is the box of one of `setups`. */
+function within(box: Box, setups: readonly string[]): boolean {
+  for (let b: Box | undefined = box; b; b = b.parent) if (setups.includes(b.setup)) return true;
+  return false;
 }
 
 /** A box's or the top level's contents in drawing order: tasks and boxes by first declared task. */
