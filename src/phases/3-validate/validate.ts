@@ -111,7 +111,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   let defaultsResourcesKnown = true;
   if (options.success) checked = options.data;
   else {
-    reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions);
+    reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions, rawOptions);
     const part = validOptions(rawOptions, options.error.issues);
     checked = part?.options;
     defaultsRetryKnown = part?.defaultsRetryKnown ?? false;
@@ -142,7 +142,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   const parsed: { handle: TaskHandle; spec: TaskSpecInput; span: Span | undefined }[] = [];
   // What each task waits for, from the part of its spec that validated: cycles are found even when
   // other checks fail (a task's bad timeout does not hide a cycle elsewhere).
-  const graph: { name: string; dependencies: string[]; span: Span | undefined }[] = [];
+  const waits: { handle: TaskHandle; after: readonly TaskHandle[]; span: Span | undefined }[] = [];
   for (const { handle, spec } of definition.tasks) {
     const span = locator.task(handle);
     const taskName = display(handle.name);
@@ -170,7 +170,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
     let invalid: ReadonlySet<PropertyKey> = NONE;
     if (result.success) data = result.data;
     else {
-      reportSchemaIssues(bag, result.error, subject, inSpec);
+      reportSchemaIssues(bag, result.error, subject, inSpec, spec);
       const part = validPart<TaskPartInput>(spec, result.error.issues, teardown ? teardownPartSchema : taskPartSchema);
       if (!part) continue;
       ({ data, invalid } = part);
@@ -199,10 +199,13 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
       else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${display(s.name)}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
     });
     if (result.success) parsed.push({ handle, spec: result.data, span });
-    graph.push({ name: String(handle.name), dependencies: [...new Set((data.after ?? []).filter((d) => ownHandles.has(d)).map((d) => String(d.name)))], span });
+    waits.push({ handle, after: (data.after ?? []).filter((d) => ownHandles.has(d)), span });
   }
-  // Names identify the graph's nodes: with a name repeated or not a string (reported above) it is not one graph.
-  if (definition.tasks.every((t) => typeof t.handle.name === "string") && firstByName.size === definition.tasks.length) checkCycles(bag, graph);
+  // Names identify the graph's nodes: with a name repeated or not a string (reported above) it is
+  // not one graph. (Never converted: a name may be any value, whose conversion could run code or throw.)
+  if (definition.tasks.every((t) => typeof t.handle.name === "string") && firstByName.size === definition.tasks.length) {
+    checkCycles(bag, waits.map((w) => ({ name: w.handle.name as string, dependencies: [...new Set(w.after.map((d) => d.name as string))], span: w.span })));
+  }
 
   if (bag.hasErrors) {
     outer.items.push(...bag.items);
