@@ -82,7 +82,8 @@ export interface CompileResult {
 }
 
 const SOURCE_GLOB = "**/*.{ts,mts,cts}";
-const SOURCE_NAME = /\.(m|c)?ts$/;
+/** A file named explicitly may also be JavaScript (checked with `// @ts-check` under --typecheck). */
+const SOURCE_NAME = /\.([mc]?[jt]s|[jt]sx)$/;
 const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.d.cts", "**/*.test.*", "**/*.spec.*"];
 
 /** Entry file by entry file (see `compileBatch`). */
@@ -154,7 +155,7 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     } else if (stat.isFile()) {
       // Named explicitly, a manifest or a README would be parsed as TypeScript and report nonsense.
       if (SOURCE_NAME.test(abs)) files.add(abs);
-      else diagnostics.push({ code: "GANTRY1003", severity: "error", message: `${p} is not a TypeScript source (.ts, .mts or .cts)`, hint: "Name the pipeline files, or the folders holding them." });
+      else diagnostics.push({ code: "GANTRY1003", severity: "error", message: `${p} is not a TypeScript or JavaScript source (.ts, .mts, .cts, .js...)`, hint: "Name the pipeline files, or the folders holding them." });
     }
     // A FIFO would block the read for ever, a device never end.
     else diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${p}: not a regular file` });

@@ -71,7 +71,7 @@ describe("compile inputs", () => {
     const cwd = tempProject({ "cm.yaml": "apiVersion: v1\nkind: ConfigMap\n", "pipelines/alpha.ts": pipelineFile("alpha") });
     const r = gantry(["compile", "cm.yaml", "pipelines", "--out", "out"], cwd);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("error GANTRY1003: cm.yaml is not a TypeScript source (.ts, .mts or .cts)");
+    expect(r.stderr).toContain("error GANTRY1003: cm.yaml is not a TypeScript or JavaScript source (.ts, .mts, .cts, .js...)");
     expect(r.stderr).not.toContain("GANTRY1121");
     expect(fs.existsSync(path.join(cwd, "out"))).toBe(false);
   });

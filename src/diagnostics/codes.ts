@@ -16,7 +16,7 @@ export const codes = {
   GANTRY1003: {
     title: "No pipeline sources found",
     explain:
-      "None of the given paths holds a .ts/.mts/.cts file (test files and declaration files are skipped), or a file named explicitly is not one (a manifest, a README). Pass the files or folders that hold your pipelines, e.g. `gantry compile pipelines`.",
+      "None of the given paths holds a .ts/.mts/.cts file (test files and declaration files are skipped), or a file named explicitly is not TypeScript or JavaScript (a manifest, a README). Pass the files or folders that hold your pipelines, e.g. `gantry compile pipelines`.",
   },
   GANTRY1100: {
     title: "Syntax outside the static subset",
