@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { codes } from "../src/diagnostics/index.js";
 import { parseAllDocuments } from "yaml";
 import { spawnSync } from "node:child_process";
 import { gantry, gantryBin, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
@@ -226,6 +227,15 @@ describe("usage", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^GANTRY2004: Dependency cycle/);
     expect(gantry(["explain", "GANTRY9999"]).code).toBe(2);
+  });
+
+  it("explain --list lists every code with its title, in order (adversarial finding: the list was only in the source)", () => {
+    const r = gantry(["explain", "--list"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines.length).toBe(Object.keys(codes).length);
+    expect(lines).toContain("GANTRY2004  Dependency cycle");
+    expect([...lines].sort()).toEqual(lines);
   });
 
   it.skipIf(!hasScript())("colour on a terminal, none with NO_COLOR", () => {

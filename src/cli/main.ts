@@ -164,9 +164,19 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
 
   program
     .command("explain")
-    .description("Explain a diagnostic code, e.g. `gantry explain GANTRY2004`.")
-    .argument("<code>", "diagnostic code")
-    .action((code: string) => {
+    .description("Explain a diagnostic code, e.g. `gantry explain GANTRY2004`; `--list` lists them all.")
+    .argument("[code]", "diagnostic code")
+    .option("--list", "list every code with its title")
+    .action((code: string | undefined, options: { list?: boolean }) => {
+      if (options.list) {
+        io.stdout(Object.entries(codes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, { title }]) => `${c}  ${title}\n`).join(""));
+        return;
+      }
+      if (code === undefined) {
+        io.stderr("gantry explain: give a code (gantry explain GANTRY2004), or --list for all of them\n");
+        exitCode = EXIT_USAGE;
+        return;
+      }
       const normalized = code.toUpperCase();
       if (!isDiagnosticCode(normalized)) {
         io.stderr(`unknown diagnostic code: ${code}\n`);
