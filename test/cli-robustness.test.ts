@@ -170,6 +170,18 @@ describe("configuration files that cannot be read", () => {
   });
 });
 
+describe("source files that are not UTF-8", () => {
+  it("a pipeline saved as UTF-16 (Windows PowerShell's >) is GANTRY1002 with a hint to save it as UTF-8 (adversarial finding)", () => {
+    const dir = tempProject({});
+    const text = `import { pipeline } from "gantry";\nexport default pipeline("p", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+    fs.writeFileSync(path.join(dir, "p.ts"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    const r = gantry(["compile", "p.ts", "--stdout"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("p.ts:1:1: error GANTRY1002: File appears to be binary.");
+    expect(r.stderr).toContain("hint: If this is a source file, it is not UTF-8: save it as UTF-8");
+  });
+});
+
 describe("a write that fails part way", () => {
   it("a folder where a manifest goes is refused before anything is written (it used to fail the rename after others were replaced)", () => {
     const dir = tempProject({ "pipelines/a.ts": PIPELINE("aaa"), "pipelines/b.ts": PIPELINE("bbb"), "manifests/bbb.yaml/.keep": "" });

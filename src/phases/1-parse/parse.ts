@@ -95,6 +95,8 @@ export function createSourceProgram(cwd: string): SourceProgram {
             severity: "error" as const,
             message: d.message,
             span: { file: relative(sf.fileName), line: start.line + 1, column: start.character + 1 },
+            // TypeScript's word for text with NUL characters, which a UTF-16 file (PowerShell's `>`) is when read as UTF-8.
+            ...(d.message === "File appears to be binary." && sf.text.includes("\u0000") && { hint: "If this is a source file, it is not UTF-8: save it as UTF-8 (files written by Windows PowerShell's `>` are UTF-16)." }),
           };
         });
         syntax.set(absolutePath, out);
