@@ -640,7 +640,10 @@ function syntaxName(node: ts.Node): string {
 /** Source text of an expression, shortened, for messages. */
 export function describe(node: ts.Node): string {
   const text = node.getText().replace(/\s+/g, " ");
-  return `\`${text.length > 40 ? text.slice(0, 37) + "..." : text}\``;
+  if (text.length <= 40) return `\`${text}\``;
+  // A long chain is cut in the middle: its end is the member or call the message is about
+  // (adversarial finding: `REGIONS.map(...).filter(...).toLocaleString()` never named toLocaleString).
+  return `\`${text.slice(0, 15)}...${text.slice(-22)}\``;
 }
 
 function continuesOptionalChain(node: ts.Node): boolean {
