@@ -595,6 +595,16 @@ describe("review fixes", () => {
     ]);
   });
 
+  it("a task-only field in defaults says so, rather than to check its spelling (adversarial finding)", async () => {
+    const src = pipelineSource('{ defaults: { image: "x", owner: "me", imagePulPolicy: "Always" } }', '  p.task("t", { image: "x" });');
+    const ds = await modelDiagnostics(src);
+    expect(ds.map((d) => `${d.code} ${d.message} | ${d.hint}`)).toEqual([
+      'GANTRY2001 pipeline "model": unknown field defaults.image | `image` is a task field that `defaults` does not take: each task gives its own (a shared spec spread into each, `{ ...base, ... }`, does the same).',
+      'GANTRY2001 pipeline "model": unknown field defaults.owner | Set `owner` among the pipeline options instead: that is the default of every task\'s `owner`.',
+      'GANTRY2001 pipeline "model": unknown field defaults.imagePulPolicy | Check the spelling of `imagePulPolicy`; the editor lists the fields a task or pipeline accepts.',
+    ]);
+  });
+
   it("a malformed env value says what an env value can be", async () => {
     const src = pipelineSource("{}", '  p.task("t", { image: "x", env: { X: { secretKeyRef: { name: "s" } } } });');
     const ds = await modelDiagnostics(src);

@@ -61,4 +61,17 @@ describe("run-time parameters in values fixed at compile time", () => {
     expect(r.stderr).not.toContain("GANTRY2005");
     expect(r.stderr).not.toContain('invalid character "{"');
   });
+
+  it("where the schema wants a number or one of a few words (retry.limit, imagePullPolicy), a parameter is GANTRY1112 too, not zod's type error (adversarial finding)", () => {
+    const dir = tempProject({
+      "pipelines/r.ts": `import { pipeline } from "gantry";\nexport default pipeline("r", { parameters: { n: { default: 3 }, pol: { default: "Always" } } }, (p) => {\n  p.task("t", { image: "busybox:1.36", retry: { limit: p.params.n }, imagePullPolicy: p.params.pol });\n});\n`,
+    });
+    const r = gantry(["compile", "--format", "json"], dir);
+    expect(r.code).toBe(1);
+    const found = (JSON.parse(r.stderr) as { code: string; message: string }[]).map((d) => `${d.code} ${d.message}`);
+    expect(found).toEqual([
+      'GANTRY1112 task "t": retry.limit "{{params.n}}" uses pipeline parameter "n", whose value is only known when a run starts; `retry.limit` must be fixed when the pipeline is compiled',
+      'GANTRY1112 task "t": imagePullPolicy "{{params.pol}}" uses pipeline parameter "pol", whose value is only known when a run starts; `imagePullPolicy` must be fixed when the pipeline is compiled',
+    ]);
+  });
 });

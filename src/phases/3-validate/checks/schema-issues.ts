@@ -1,10 +1,20 @@
 import type { z } from "zod";
 import type { DiagnosticBag } from "../../../diagnostics/index.js";
+import { reportRuntimeParameter } from "./runtime-parameters.js";
 import type { Where } from "./where.js";
 
-/** Reports each zod issue as GANTRY2001 where the offending value (or, for an unknown field, its name) was written. */
-export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subject: string, where: Where): void {
+/**
+ * Reports each zod issue as GANTRY2001 where the offending value (or, for an unknown field, its
+ * name) was written; a pipeline parameter where the schema wants a number, a boolean or one of a
+ * few words is GANTRY1112 instead (`retry.limit: p.params.n` read "expected number, received string").
+ */
+export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subject: string, where: Where, input?: unknown): void {
   for (const issue of error.issues) {
+    const value = input === undefined ? undefined : valueAt(input, issue.path);
+    if (typeof value === "string" && issue.code !== "unrecognized_keys") {
+      const field = formatPath(issue.path);
+      if (reportRuntimeParameter(bag, value, `${subject}: ${field} "${value}"`, `\`${field}\``, where.value(issue.path))) continue;
+    }
     // Unknown keys are reported one by one, each at its own property.
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
     for (const key of keys) {
@@ -14,9 +24,19 @@ export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subjec
         key !== undefined
           ? `${subject}: unknown field ${field}`
           : `${subject}: ${field ? `${field}: ` : ""}${issue.message}`;
-      bag.error("GANTRY2001", message, key !== undefined ? where.key(path) : where.value(path), key !== undefined ? hintForUnknown(String(key)) : undefined);
+      bag.error("GANTRY2001", message, key !== undefined ? where.key(path) : where.value(path), key !== undefined ? hintForUnknown(String(key), path) : undefined);
     }
   }
+}
+
+/** The value at `path` in `input` (own properties only), if any. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const key of path) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -25,5 +45,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
-const hintForUnknown = (key: string) =>
-  `Check the spelling of \`${key}\`; the editor lists the fields a task or pipeline accepts.`;
+/** Task fields that are not `defaults` fields (docs/dsl.md "Defaults and how they merge"): each task says them itself. */
+const TASK_ONLY = new Set(["image", "command", "args", "source", "after", "setups", "allowFailure", "trigger"]);
+/** Task fields whose defaults are the pipeline options of the same names. */
+const FROM_PIPELINE = new Set(["owner", "team", "runbookUrl"]);
+
+function hintForUnknown(key: string, path: readonly PropertyKey[]): string {
+  const inDefaults = path.length === 2 && path[0] === "defaults";
+  if (inDefaults && TASK_ONLY.has(key)) return `\`${key}\` is a task field that \`defaults\` does not take: each task gives its own (a shared spec spread into each, \`{ ...base, ... }\`, does the same).`;
+  if (inDefaults && FROM_PIPELINE.has(key)) return `Set \`${key}\` among the pipeline options instead: that is the default of every task's \`${key}\`.`;
+  return `Check the spelling of \`${key}\`; the editor lists the fields a task or pipeline accepts.`;
+}
