@@ -128,8 +128,11 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
   const unreadable = new Map<string, string>();
   // The globbing library skips a folder it cannot read; told, a compile fails rather than drop its
   // pipelines (and the CLI prune their manifests).
-  const noting = { readdir: readdirNoting(unreadable, options.cwd) };
-  const walk = (pattern: string, cwd: string) => glob(pattern, { cwd, absolute: true, ignore: IGNORE, fs: noting });
+  const walk = (pattern: string, cwd: string) => {
+    // Only a walk that descends into folders could have found pipelines behind a link without an extension.
+    const noting = { readdir: readdirNoting(unreadable, options.cwd, pattern.includes("**")) };
+    return glob(pattern, { cwd, absolute: true, ignore: IGNORE, fs: noting });
+  };
   for (const p of options.paths) {
     // A glob (`pipelines/**/*.ts`, `teams/*/flows`) selects files relative to cwd, same ignores; a
     // path that exists is that path, whatever it holds (`Project (1)/pipelines`, `flows/[a].ts`).
@@ -164,7 +167,7 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     const shown = path.relative(options.cwd, found).split(path.sep).join("/") || ".";
     diagnostics.push(
       reason.startsWith("a link")
-        ? { code: "GANTRY1001", severity: "error", message: `cannot read ${shown}: ${reason}`, hint: "Restore what the link points at (a submodule not checked out?), or remove the link. A compile does not go on without it: the manifests of the pipelines it held would be pruned." }
+        ? { code: "GANTRY1001", severity: "error", message: `cannot read ${shown}: ${reason}`, hint: "Restore what the link points at (a submodule not checked out?), or remove the link. A compile does not go on without it: if it held pipelines, their manifests would be pruned." }
         : { code: "GANTRY1001", severity: "error", message: `cannot read folder ${shown}: ${reason}` },
     );
   }
@@ -180,12 +183,13 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
  * sources: the library skips both silently, and a whole-project compile would then prune the
  * manifests of what they held (a submodule not checked out, a moved target).
  */
-function readdirNoting(unreadable: Map<string, string>, cwd: string): typeof fs.readdir {
+function readdirNoting(unreadable: Map<string, string>, cwd: string, descends: boolean): typeof fs.readdir {
   return ((dir: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
     fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
       if (err && err.code !== "ENOENT" && err.code !== "ENOTDIR") unreadable.set(path.resolve(String(dir)), readFailure(err));
       for (const entry of err ? [] : entries) {
-        if (!entry.isSymbolicLink() || !MAY_HOLD_SOURCES.test(entry.name) || DECLARATION.test(entry.name)) continue;
+        if (!entry.isSymbolicLink() || NEVER_COMPILED.test(entry.name)) continue;
+        if (!(SOURCE_NAME_IN_WALK.test(entry.name) || (descends && FOLDER_LIKE.test(entry.name)))) continue;
         const link = path.resolve(String(dir), entry.name);
         const broken = brokenLink(link, cwd);
         if (broken) unreadable.set(link, broken);
@@ -195,9 +199,10 @@ function readdirNoting(unreadable: Map<string, string>, cwd: string): typeof fs.
   }) as unknown as typeof fs.readdir;
 }
 
-/** A source by its name, or a name without an extension, as folders have. */
-const MAY_HOLD_SOURCES = /\.(m|c)?ts$|^[^.]+$/;
-const DECLARATION = /\.d\.(m|c)?ts$/;
+/** What a walk compiles by its name, what it never does (IGNORE's files), and a name without an extension, as folders have. */
+const SOURCE_NAME_IN_WALK = /\.(m|c)?ts$/;
+const NEVER_COMPILED = /\.d\.(m|c)?ts$|\.(test|spec)\./;
+const FOLDER_LIKE = /^[^.]+$/;
 
 /** Why the link at `link` leads nowhere, or undefined when it leads to something. */
 function brokenLink(link: string, cwd: string): string | undefined {
@@ -207,7 +212,7 @@ function brokenLink(link: string, cwd: string): string | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ELOOP") return "a link that leads back to itself";
-    if (code !== "ENOENT" && code !== "ENOTDIR") return readFailure(e);
+    if (code !== "ENOENT" && code !== "ENOTDIR") return `a link that cannot be followed: ${readFailure(e)}`;
     let target = "";
     try {
       target = fs.readlinkSync(link);

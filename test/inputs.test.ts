@@ -112,6 +112,19 @@ describe("compile inputs", () => {
     }
   });
 
+  it("a broken link the walk would never compile is no obstacle: a test file, a declaration, an extensionless name where the pattern descends into no folder (review finding)", () => {
+    const cwd = tempProject({ "pipelines/alpha.ts": pipelineFile("alpha") });
+    fs.symlinkSync("missing.ts", path.join(cwd, "pipelines/alpha.test.ts"));
+    fs.symlinkSync("missing.d.ts", path.join(cwd, "pipelines/types.d.ts"));
+    fs.symlinkSync("../docs/LICENSE", path.join(cwd, "pipelines/LICENSE"));
+    const flat = gantry(["compile", "pipelines/*.ts", "--stdout"], cwd);
+    expect(flat.code, flat.stderr).toBe(0);
+    // A walk into folders could have found pipelines behind LICENSE, were it a folder: that one is reported.
+    const deep = gantry(["compile", "pipelines", "--stdout"], cwd);
+    expect(deep.code).toBe(1);
+    expect(deep.stderr.match(/error GANTRY1001: .*/g)).toEqual(["error GANTRY1001: cannot read pipelines/LICENSE: a link to ../docs/LICENSE, which does not exist"]);
+  });
+
   it("a file reached twice through a linked folder is compiled once, not reported as a duplicate of itself (from review)", () => {
     const cwd = team();
     fs.symlinkSync("..", path.join(cwd, "pipelines/team-a/up"));
