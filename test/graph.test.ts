@@ -599,10 +599,10 @@ describe("runGraph", () => {
     const quiet = fakeIo(tempProject({ "gantry.config.json": JSON.stringify({ ignoreWarnings: ["GANTRY4005"] }) }));
     expect(await runGraph(path.join(repoRoot, "examples/spark-on-k8s.ts"), { format: "dot" }, quiet)).toBe(0);
     expect(quiet.err).toBe("");
-    const broken = fakeIo(tempProject({ "gantry.config.json": JSON.stringify({ kind: "cronjob" }), "wide.ts": wide }));
+    const broken = fakeIo(tempProject({ "gantry.config.json": '{\n  "include": ["."],\n  "outt": "x",\n  "kind": "pod"\n}\n', "wide.ts": wide }));
     expect(await runGraph("wide.ts", { format: "dot" }, broken)).toBe(1);
     expect(broken.out).toBe("");
-    expect(broken.err).toContain("GANTRY5004");
+    expect(broken.err.match(/^gantry\.config\.json:\d+:\d+: error GANTRY5004/gm)).toEqual(["gantry.config.json:3:3: error GANTRY5004", "gantry.config.json:4:11: error GANTRY5004"]);
     expect(broken.err).toContain("no graph was printed.");
   });
 

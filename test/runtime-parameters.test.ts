@@ -73,5 +73,13 @@ describe("run-time parameters in values fixed at compile time", () => {
       'GANTRY1112 task "t": retry.limit "{{params.n}}" uses pipeline parameter "n", whose value is only known when a run starts; `retry.limit` must be fixed when the pipeline is compiled',
       'GANTRY1112 task "t": imagePullPolicy "{{params.pol}}" uses pipeline parameter "pol", whose value is only known when a run starts; `imagePullPolicy` must be fixed when the pipeline is compiled',
     ]);
+    // Where no value is allowed at all, the field's own rule speaks, not "use a constant" (review finding).
+    const never = tempProject({
+      "pipelines/n.ts": `import { pipeline } from "gantry";\nexport default pipeline("n", { parameters: { t: { default: "allDone" } } }, (p) => {\n  const s = p.setup("s", { image: "busybox:1.36" });\n  p.teardown("d", { image: "busybox:1.36", setups: [s], trigger: p.params.t as any });\n});\n`,
+    });
+    const n = gantry(["compile", "--format", "json"], never);
+    expect((JSON.parse(n.stderr) as { code: string; message: string }[]).map((d) => `${d.code} ${d.message}`)).toEqual([
+      "GANTRY2001 task \"d\": trigger: a teardown's trigger is fixed: it runs once its scope has finished, if one of its setups succeeded",
+    ]);
   });
 });

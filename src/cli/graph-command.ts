@@ -5,7 +5,7 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { compile } from "../compile.js";
 import { loadConfig } from "../config/load.js";
-import { formatDiagnostics, summarize } from "../diagnostics/index.js";
+import { formatDiagnostics, sortDiagnostics, summarize } from "../diagnostics/index.js";
 import { graphMarkdown, toDot, toMermaid } from "../output/graph.js";
 import type { Io } from "./compile-command.js";
 
@@ -21,8 +21,9 @@ export async function runGraph(file: string, flags: GraphFlags, io: Io): Promise
   // label prefix, and its ignoreWarnings (adversarial finding: graph refused what compile accepted).
   const loaded = loadConfig(io.cwd);
   if (loaded.diagnostics.length > 0) {
-    io.stderr(formatDiagnostics(loaded.diagnostics, "text", { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
-    io.stderr(`${summarize(loaded.diagnostics)}; no graph was printed.\n`);
+    const found = sortDiagnostics(loaded.diagnostics);
+    io.stderr(formatDiagnostics(found, "text", { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
+    io.stderr(`${summarize(found)}; no graph was printed.\n`);
     return 1;
   }
   const c = loaded.config;

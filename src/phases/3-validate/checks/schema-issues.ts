@@ -11,7 +11,8 @@ import type { Where } from "./where.js";
 export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subject: string, where: Where, input?: unknown): void {
   for (const issue of error.issues) {
     const value = input === undefined ? undefined : valueAt(input, issue.path);
-    if (typeof value === "string" && issue.code !== "unrecognized_keys") {
+    // Not where no value is allowed (a teardown's `trigger`): a constant would not do either.
+    if (typeof value === "string" && issue.code !== "unrecognized_keys" && !(issue.code === "invalid_type" && issue.expected === "never")) {
       const field = formatPath(issue.path);
       if (reportRuntimeParameter(bag, value, `${subject}: ${field} "${value}"`, `\`${field}\``, where.value(issue.path))) continue;
     }
