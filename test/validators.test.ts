@@ -466,6 +466,10 @@ describe("checkRestricted", () => {
     expect(ps).toContain('[PSS Privilege Escalation] spec.templates[1] (template "work") Argo executor initContainer "init": securityContext.allowPrivilegeEscalation must be false');
     expect(ps).toContain('[PSS Capabilities] spec.templates[1] (template "work") Argo executor container "wait": capabilities.drop must contain "ALL"');
     expect(ps.every((m) => m.includes("Argo executor")), ps.join("\n")).toBe(true);
+    // The patch merges each list on its own: `init` under `containers` hardens nothing (review finding).
+    const misplaced = goodWorkflowTemplate();
+    misplaced["spec"]["podSpecPatch"] = JSON.stringify({ containers: [{ name: "init", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }, { name: "wait", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }] });
+    expect(checkRestricted(misplaced)).toContain('[PSS Privilege Escalation] spec.templates[1] (template "work") Argo executor initContainer "init": securityContext.allowPrivilegeEscalation must be false');
   });
 
   it("checks every pod template of Jobs, CronJobs and Argo workflows, naming template and container", () => {

@@ -88,8 +88,8 @@ export interface PodView {
   spec: Json;
   /** Pod-level securityContext. */
   securityContext: Json | undefined;
-  /** Containers with a label each (`container "main"`, `initContainer "x"`, …). */
-  containers: { label: string; c: Json }[];
+  /** Containers with a label each (`container "main"`, `initContainer "x"`, …) and the pod list they are in (a podSpecPatch merges each list by name on its own). */
+  containers: { label: string; c: Json; list: "initContainers" | "containers" }[];
   /** Pod annotations (AppArmor). */
   annotations: Json | undefined;
   /** Extra problems found while building the view (e.g. unparseable podSpecPatch). */
@@ -123,7 +123,7 @@ export function podViews(obj: unknown): PodView[] {
     ] as const) {
       arr(ps[field]).forEach((c, i) => {
         const cr = rec(c);
-        if (cr) containers.push({ label: `${label} ${q(cr["name"] ?? `#${i}`)}`, c: cr });
+        if (cr) containers.push({ label: `${label} ${q(cr["name"] ?? `#${i}`)}`, c: cr, list: field === "initContainers" ? "initContainers" : "containers" });
       });
     }
     return [{ where, spec: ps, securityContext: rec(ps["securityContext"]), containers, annotations: rec(annotations), notes: [] }];
@@ -185,22 +185,22 @@ function argoPods(wfSpec: Json | undefined, specPath: string): PodView[] {
     const containers: PodView["containers"] = [];
     arr(t["initContainers"]).forEach((c, ci) => {
       const cr = rec(c);
-      if (cr) containers.push({ label: `initContainer ${q(cr["name"] ?? `#${ci}`)}`, c: cr });
+      if (cr) containers.push({ label: `initContainer ${q(cr["name"] ?? `#${ci}`)}`, c: cr, list: "initContainers" });
     });
     const main = rec(t["container"]);
-    if (main) containers.push({ label: `container ${q(main["name"] ?? "main")}`, c: main });
+    if (main) containers.push({ label: `container ${q(main["name"] ?? "main")}`, c: main, list: "containers" });
     const script = rec(t["script"]);
-    if (script) containers.push({ label: `script ${q(script["name"] ?? "main")}`, c: script });
+    if (script) containers.push({ label: `script ${q(script["name"] ?? "main")}`, c: script, list: "containers" });
     arr(rec(t["containerSet"])?.["containers"]).forEach((c, ci) => {
       const cr = rec(c);
-      if (cr) containers.push({ label: `containerSet container ${q(cr["name"] ?? `#${ci}`)}`, c: cr });
+      if (cr) containers.push({ label: `containerSet container ${q(cr["name"] ?? `#${ci}`)}`, c: cr, list: "containers" });
     });
     arr(t["sidecars"]).forEach((c, ci) => {
       const cr = rec(c);
-      if (cr) containers.push({ label: `sidecar ${q(cr["name"] ?? `#${ci}`)}`, c: cr });
+      if (cr) containers.push({ label: `sidecar ${q(cr["name"] ?? `#${ci}`)}`, c: cr, list: "containers" });
     });
-    containers.push({ label: `Argo executor initContainer "init"`, c: { name: "init" } });
-    containers.push({ label: `Argo executor container "wait"`, c: { name: "wait" } });
+    containers.push({ label: `Argo executor initContainer "init"`, c: { name: "init" }, list: "initContainers" });
+    containers.push({ label: `Argo executor container "wait"`, c: { name: "wait" }, list: "containers" });
     const podSpec: Json = {
       hostNetwork: wfSpec["hostNetwork"],
       volumes: [...wfVolumes, ...claimVolumes, ...arr(t["volumes"])],
@@ -246,9 +246,10 @@ function applyPodSpecPatch(view: PodView, where: string, patch: unknown): void {
       for (const pc of arr(v)) {
         const pcr = rec(pc);
         if (!pcr) continue;
-        const target = view.containers.find((c) => c.c["name"] === pcr["name"] || (pcr["name"] === "main" && c.c["name"] === undefined));
+        // Strategic merge matches by name within the same list: `init` under `containers` is a new container.
+        const target = view.containers.find((c) => c.list === k && (c.c["name"] === pcr["name"] || (pcr["name"] === "main" && c.c["name"] === undefined)));
         if (target) target.c = mergeDefaults(target.c, pcr);
-        else view.containers.push({ label: `${where} container ${q(pcr["name"] ?? "?")}`, c: pcr });
+        else view.containers.push({ label: `${where} ${k === "initContainers" ? "initContainer" : "container"} ${q(pcr["name"] ?? "?")}`, c: pcr, list: k });
       }
     } else if (k === "securityContext" && isRecord(v)) {
       view.securityContext = mergeDefaults(view.securityContext, v);
