@@ -1,6 +1,7 @@
 /** Argo backend diagnostics: a schedule a kind cannot carry, and Argo's template limit. */
 import { describe, expect, it } from "vitest";
 import { compile } from "../src/compile.js";
+import { objectSizeDiagnostics } from "../src/output/object-size.js";
 import { tempProject } from "./support/cli.js";
 
 const scheduled = `import { pipeline } from "gantry";
@@ -175,10 +176,26 @@ export default pipeline("wide", {}, (p) => {
     expect(found.map((d) => `${d.severity} ${d.span?.file}:${d.span?.line}`)).toEqual(["warning p.ts:2"]);
     const bytes = Buffer.byteLength(JSON.stringify(large.pipelines[0]!.objects[0]));
     expect(bytes).toBeGreaterThan(256 * 1024);
-    expect(found[0]!.message).toBe(
-      `pipeline "wide": its WorkflowTemplate wide is ${Math.ceil(bytes / 1024)} KiB as JSON, more than the 256 KiB that client-side \`kubectl apply\` (and Argo CD by default) can record in its last-applied-configuration annotation, so applying it that way fails`,
-    );
+    const m = /^pipeline "wide": its WorkflowTemplate wide would need (\d+) KiB of annotations once client-side `kubectl apply` \(and Argo CD by default\) records it as JSON in its last-applied-configuration annotation, more than the 256 KiB the API server accepts, so applying it that way fails$/.exec(found[0]!.message);
+    expect(m, found[0]!.message).not.toBeNull();
+    // The JSON, its key and the object's own annotations (which the limit counts too).
+    expect(Number(m![1])).toBeGreaterThan(Math.ceil(bytes / 1024));
     expect(found[0]!.hint).toMatch(/--server-side/);
+  });
+
+  it("GANTRY4026 counts what the API server counts: Go's six-byte escapes of &, < and >, the annotation's key and the object's own annotations (review finding)", () => {
+    const ir = { name: "p", source: { file: "p.ts", line: 1, column: 1 } } as unknown as Parameters<typeof objectSizeDiagnostics>[2];
+    const yaml = "x".repeat(200 * 1024); // past the cheap pre-check
+    const object = (text: string, annotations: Record<string, string> = {}) => ({ kind: "ConfigMap", metadata: { name: "c", annotations }, data: { text } });
+    const plain = object("a".repeat(250 * 1024));
+    expect(objectSizeDiagnostics([plain], yaml, ir)).toEqual([]);
+    // The same JSON length, a fiftieth of it ampersands: 5 KiB more once escaped.
+    const amps = object("a&".repeat(2 * 1024) + "a".repeat(246 * 1024));
+    expect(JSON.stringify(amps).length).toBe(JSON.stringify(plain).length);
+    expect(objectSizeDiagnostics([amps], yaml, ir).map((d) => d.code)).toEqual(["GANTRY4026"]);
+    // Its own annotations count besides the recorded JSON, which holds them too.
+    const annotated = object("a".repeat(240 * 1024), { note: "b".repeat(8 * 1024) });
+    expect(objectSizeDiagnostics([annotated], yaml, ir).map((d) => d.code)).toEqual(["GANTRY4026"]);
   });
 
   it("GANTRY4003 counts gantry-finally and the gate's gantry-noop too (docs audit: 198 tasks and a finally task made 201 templates)", async () => {
