@@ -40,6 +40,8 @@ export interface CompileOptions {
   keepIr?: boolean;
   /** Also build each pipeline's `<pipeline>.metadata.json` (`--metadata`). */
   metadata?: boolean;
+  /** false: no podSpecPatch hardening Argo's own containers (configuration `hardenArgoExecutor`). */
+  hardenArgoExecutor?: boolean;
   /** Settings of the jobs target (`--run-id`, `--gitops`, `--runtime-image`, `--idle-timeout`). */
   jobs?: Pick<JobsOptions, "runId" | "gitops" | "runtimeImage" | "idleTimeoutSeconds">;
   /**
@@ -105,7 +107,7 @@ export async function loadBackend(options: CompileOptions): Promise<Backend> {
     const { toJobs } = await import("./backends/jobs/index.js");
     return (plan) => toJobs(plan, { ...options.jobs, labelPrefix: options.labelPrefix });
   }
-  return (plan) => toArgo(plan, { kind: options.kind });
+  return (plan) => toArgo(plan, { kind: options.kind, hardenExecutor: options.hardenArgoExecutor !== false });
 }
 /**
  * A glob split where its folders stop existing: the longest leading folders that exist are taken

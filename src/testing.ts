@@ -52,7 +52,7 @@ export interface CompilePipelinesOptions {
   /**
    * Read the project configuration (`gantry.config.json` in `cwd`, else the `"gantry"` key of its
    * package.json) as `gantry compile` does, so a snapshot equals what it writes: `target`, `kind`,
-   * `namespace`, `labelPrefix`, `metrics`, `typecheck`, `gitops`, `runtimeImage`, `idleTimeout`.
+   * `namespace`, `labelPrefix`, `hardenArgoExecutor`, `metrics`, `typecheck`, `gitops`, `runtimeImage`, `idleTimeout`.
    * The options above win over it. Default `true`.
    */
   config?: boolean;
@@ -174,6 +174,7 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
     ...(metrics !== undefined && { metrics }),
     ...(c.namespace !== undefined && { namespace: c.namespace }),
     ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+    ...(c.hardenArgoExecutor === false && { hardenArgoExecutor: false }),
     typecheck: options.typecheck ?? c.typecheck ?? false,
     ...(only !== undefined && { only }),
   });

@@ -649,12 +649,15 @@ describe("compile({ cache }) equals compile() without it", () => {
     const g = cacheGeneration(base);
     expect(g).toMatch(/^gen-[0-9a-f]{24}$/);
     expect(cacheGeneration({ ...base, cwd: "/b", paths: ["y"], typecheck: true, cache: "elsewhere" })).toBe(g);
-    expect(cacheGeneration({ ...base, metrics: true, keepIr: true })).toBe(g);
+    expect(cacheGeneration({ ...base, metrics: true, keepIr: true, hardenArgoExecutor: true })).toBe(g);
+    // Argo only: the jobs target has no executor to harden.
+    expect(cacheGeneration({ ...base, target: "jobs", hardenArgoExecutor: false })).toBe(cacheGeneration({ ...base, target: "jobs" }));
     const variants: Partial<CompileOptions>[] = [
       { target: "jobs" },
       { kind: "workflow" },
       { namespace: "data" },
       { labelPrefix: "acme.io" },
+      { hardenArgoExecutor: false },
       { metrics: false },
       { metadata: true },
       { keepIr: false },

@@ -29,6 +29,23 @@ describe("configuration", () => {
     expect(obj.metadata.annotations["platform.acme.com/source"]).toBe("flows/cfg.ts:2");
   });
 
+  it("hardenArgoExecutor: false leaves out the workflow's podSpecPatch, for controllers whose workflowDefaults set one (review finding); gantry/testing reads it too", async () => {
+    const hardened = tempProject({ "pipelines/cfg.ts": PIPELINE });
+    const plain = tempProject({ "pipelines/cfg.ts": PIPELINE, "gantry.config.json": JSON.stringify({ hardenArgoExecutor: false }) });
+    const spec = (dir: string) => {
+      const r = gantry(["compile", "--stdout"], dir);
+      expect(r.code, r.stderr).toBe(0);
+      return parse(r.stdout.split("---\n")[1]!).spec as Record<string, unknown>;
+    };
+    expect(JSON.parse(spec(hardened)["podSpecPatch"] as string)).toEqual({
+      initContainers: [{ name: "init", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+      containers: [{ name: "wait", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
+    });
+    expect(spec(plain)["podSpecPatch"]).toBeUndefined();
+    const { compilePipeline } = await import("../src/testing.js");
+    expect((await compilePipeline("pipelines/cfg.ts", { cwd: plain })).yaml).not.toContain("podSpecPatch");
+  });
+
   it("the \"gantry\" key of package.json works the same; flags given on the command line win", () => {
     const dir = tempProject({ "flows/cfg.ts": PIPELINE, "package.json": JSON.stringify({ name: "x", gantry: { include: ["flows"], out: "deploy", kind: "workflow" } }) });
     expect(gantry(["compile", "--out", "elsewhere", "--kind", "template"], dir).code).toBe(0);

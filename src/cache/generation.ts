@@ -33,6 +33,7 @@ export function cacheGeneration(options: CompileOptions): string {
     options: {
       target: options.target,
       kind: options.target === "argo" ? options.kind : null, // the jobs target has no kinds
+      hardenArgoExecutor: options.target === "argo" ? options.hardenArgoExecutor !== false : null,
       namespace: options.namespace ?? null,
       labelPrefix: options.labelPrefix ?? null,
       metrics: options.metrics !== false,

@@ -38,6 +38,8 @@ export interface CompileFlags {
   namespace?: string;
   /** From the configuration: prefix of Gantry's labels and annotations. */
   labelPrefix?: string;
+  /** From the configuration: false leaves out the podSpecPatch hardening Argo's own containers. */
+  hardenArgoExecutor?: boolean;
   /** Emit the default Prometheus metrics (default on; `--no-metrics`). */
   metrics: boolean;
   /** Also write `<pipeline>.metadata.json` beside each `<pipeline>.yaml` (docs/monitoring.md). */
@@ -81,6 +83,7 @@ export function compileOptions(paths: string[], flags: CompileFlags, io: Io): Co
     ...(!flags.graph && { keepIr: false }),
     ...(flags.namespace !== undefined && { namespace: flags.namespace }),
     ...(flags.labelPrefix !== undefined && { labelPrefix: flags.labelPrefix }),
+    ...(flags.hardenArgoExecutor === false && { hardenArgoExecutor: false }),
     ...(flags.metrics === false && { metrics: false }),
     ...(flags.metadata && { metadata: true }),
     ...(flags.cache && { cache: flags.cacheLocation ?? DEFAULT_CACHE_LOCATION }),

@@ -118,6 +118,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         ...((flags.cacheLocation ?? c.cacheLocation) !== undefined && { cacheLocation: flags.cacheLocation ?? c.cacheLocation }),
         ...(c.namespace !== undefined && { namespace: c.namespace }),
         ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+        ...(c.hardenArgoExecutor === false && { hardenArgoExecutor: false }),
         ...(c.ignoreWarnings !== undefined && { ignoreWarnings: c.ignoreWarnings }),
         warningsAsErrors: given("warningsAsErrors") ? true : (c.warningsAsErrors ?? false),
       };

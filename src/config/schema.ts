@@ -22,6 +22,10 @@ export const configSchema = z
       .optional()
       .describe("Prefix of the labels and annotations Gantry adds (pipeline, task, role, scope, source, pipeline-hash, retry, ...; docs/monitoring.md). Default: \"gantry.dev\"."),
     kustomization: z.boolean().optional().describe("Write kustomization.yaml listing the manifests. Default: true."),
+    hardenArgoExecutor: z
+      .boolean()
+      .optional()
+      .describe("Argo target: give each workflow a podSpecPatch that hardens Argo's own init and wait containers for the restricted Pod Security Standard (docs/dsl.md). false leaves podSpecPatch unset, for an installation whose workflowDefaults set one (a workflow's own would replace it) and whose controller hardens those containers itself. Default: true."),
     graph: z.boolean().optional().describe("Also write <pipeline>.md with the task graph as a Mermaid picture beside each manifest. Default: false. Set it here rather than as a flag so every compile agrees on whether the .md files exist."),
     gitops: z.enum(["none", "argocd"]).optional().describe("Jobs target: \"argocd\" adds Argo CD sync waves and hook annotations. Default: \"none\"."),
     runtimeImage: z.string().min(1).optional().describe("Jobs target: image of the runtime shim's containers, which needs Node 18 or later. Default: \"node:22-alpine\"."),

@@ -23,6 +23,8 @@ export type ArgoKind = "auto" | "template" | "workflow" | "cron";
 export interface ArgoOptions {
   /** `auto`: CronWorkflow when the pipeline has a schedule, else WorkflowTemplate. */
   kind: ArgoKind;
+  /** The podSpecPatch hardening Argo's own containers (EXECUTOR_HARDENING); default true. */
+  hardenExecutor?: boolean;
 }
 
 export interface BackendResult {
@@ -102,7 +104,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     labels: plan.labels,
     annotations,
   });
-  const spec = workflowSpec(plan, kind === "template" ? runMetadata(plan) : undefined);
+  const spec = workflowSpec(plan, options.hardenExecutor !== false, kind === "template" ? runMetadata(plan) : undefined);
 
   let object: Record<string, unknown>;
   if (kind === "cron") {
@@ -134,7 +136,7 @@ function runMetadata(plan: Plan) {
   return { labels: plan.labels, annotations: plan.annotations };
 }
 
-function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetadata>) {
+function workflowSpec(plan: Plan, hardenExecutor: boolean, workflowMetadata?: ReturnType<typeof runMetadata>) {
   const { pipeline } = plan;
   const { body, finals, bodyGate, finalsGate } = dags(plan);
   const pullSecrets = [...new Set(pipeline.tasks.flatMap((t) => t.pod.imagePullSecrets))].sort();
@@ -145,7 +147,7 @@ function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetada
       ? { parameters: pipeline.parameters.map((p) => ({ name: p.name, value: p.default, enum: p.enum, description: p.description })) }
       : undefined,
     securityContext: pod.podSecurityContext(),
-    podSpecPatch: EXECUTOR_HARDENING,
+    podSpecPatch: hardenExecutor ? EXECUTOR_HARDENING : undefined,
     imagePullSecrets: pod.nonEmpty(pullSecrets.map((name) => ({ name }))),
     onExit: finals.length > 0 ? FINALLY : undefined,
     workflowMetadata,
@@ -165,6 +167,8 @@ function workflowSpec(plan: Plan, workflowMetadata?: ReturnType<typeof runMetada
  * `allowPrivilegeEscalation: false` and dropped capabilities, a namespace enforcing the `restricted`
  * Pod Security Standard refuses the pod. The patch is applied after those containers are added
  * (createWorkflowPod), merged by container name; the pod-level context covers non-root and seccomp.
+ * A workflow's own podSpecPatch replaces one its controller's workflowDefaults set, hence the
+ * configuration's `hardenArgoExecutor: false` for installations that rely on such a default.
  */
 const EXECUTOR_HARDENING = JSON.stringify({
   initContainers: [{ name: "init", securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } } }],
