@@ -25,8 +25,8 @@ import { isDynamicPattern } from "tinyglobby";
 import type { ArgoKind } from "./backends/argo/index.js";
 import { compile, type CompileResult, type Target } from "./compile.js";
 import { jobsOptions } from "./config/jobs-settings.js";
-import { loadConfig } from "./config/load.js";
-import { formatDiagnostics, summarize, type Diagnostic } from "./diagnostics/index.js";
+import { configuredCompileOptions, formatConfigDiagnostics, loadConfig } from "./config/load.js";
+import { formatDiagnostics, summarize, withoutIgnored, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 
 export type { Diagnostic } from "./diagnostics/index.js";
@@ -155,7 +155,7 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
   }
   const loaded = options.config === false ? { config: {}, diagnostics: [] } : loadConfig(cwd);
   if (loaded.diagnostics.length > 0) {
-    const text = formatDiagnostics(loaded.diagnostics, "text", { color: false, readSource: (f) => (f === loaded.file ? loaded.text : undefined) });
+    const text = formatConfigDiagnostics(loaded, "text", false);
     throw new GantryCompileError(`gantry: the configuration in ${cwd} is invalid (${summarize(loaded.diagnostics)}):\n\n${text.trimEnd()}`, loaded.diagnostics);
   }
   const c = loaded.config;
@@ -164,7 +164,6 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
   if (target !== "jobs" && options.runId !== undefined) throw new Error(`gantry: options.runId applies to target "jobs" only (the target here is "${target}")`);
   if (target === "jobs" && options.kind !== undefined) throw new Error('gantry: options.kind applies to target "argo" only (the jobs target emits a CronJob for a scheduled pipeline, else Jobs)');
   const metrics = options.metrics ?? c.metrics;
-  const ignored = new Set(c.ignoreWarnings);
   const result = await compile({
     cwd,
     paths: [inputPath(cwd, file)],
@@ -172,14 +171,12 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
     kind: options.kind ?? c.kind ?? "auto",
     jobs: jobsOptions({ ...c, runId: options.runId }),
     ...(metrics !== undefined && { metrics }),
-    ...(c.namespace !== undefined && { namespace: c.namespace }),
-    ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
-    ...(c.hardenArgoExecutor === false && { hardenArgoExecutor: false }),
+    ...configuredCompileOptions(c),
     typecheck: options.typecheck ?? c.typecheck ?? false,
     ...(only !== undefined && { only }),
   });
   // As `gantry compile` prints them: without the warnings the configuration's ignoreWarnings silences.
-  const reported = result.diagnostics.filter((d) => d.severity !== "warning" || !ignored.has(d.code));
+  const reported = withoutIgnored(result.diagnostics, c.ignoreWarnings);
   if (!result.ok) throw new GantryCompileError(errorMessage(file, reported, result.sources), reported);
   const warnings = reported.filter((d) => d.severity === "warning");
   return result.pipelines.map((p) => ({

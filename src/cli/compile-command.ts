@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { compile, expandPaths, type CompileOptions, type CompileResult, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
-import { formatDiagnostics, hasErrors, isDocumentFormat, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
+import { formatDiagnostics, hasErrors, isDocumentFormat, summarize, withoutIgnored, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
 import { meaningChange, unifiedDiff } from "../output/changes.js";
 import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
@@ -98,8 +98,7 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
 
 /** Reports a compile's diagnostics and writes (or, with --check, compares) its output. */
 export async function emitResult(result: CompileResult, flags: CompileFlags, io: Io): Promise<number> {
-  const ignored = new Set(flags.ignoreWarnings);
-  const diagnostics: Diagnostic[] = result.diagnostics.filter((d) => d.severity !== "warning" || !ignored.has(d.code));
+  const diagnostics: Diagnostic[] = withoutIgnored(result.diagnostics, flags.ignoreWarnings);
   const note = cacheNote(result);
   /** Prints the diagnostics, then (text format) `closing`, the last line, with the cache's count. */
   const report = (closing: string) => {

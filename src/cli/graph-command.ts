@@ -4,8 +4,8 @@
  */
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { compile } from "../compile.js";
-import { loadConfig } from "../config/load.js";
-import { formatDiagnostics, sortDiagnostics, summarize } from "../diagnostics/index.js";
+import { configuredCompileOptions, formatConfigDiagnostics, loadConfig } from "../config/load.js";
+import { formatDiagnostics, summarize, withoutIgnored } from "../diagnostics/index.js";
 import { graphMarkdown, toDot, toMermaid } from "../output/graph.js";
 import type { Io } from "./compile-command.js";
 
@@ -21,9 +21,8 @@ export async function runGraph(file: string, flags: GraphFlags, io: Io): Promise
   // label prefix, and its ignoreWarnings (adversarial finding: graph refused what compile accepted).
   const loaded = loadConfig(io.cwd);
   if (loaded.diagnostics.length > 0) {
-    const found = sortDiagnostics(loaded.diagnostics);
-    io.stderr(formatDiagnostics(found, "text", { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
-    io.stderr(`${summarize(found)}; no graph was printed.\n`);
+    io.stderr(formatConfigDiagnostics(loaded, "text", io.color));
+    io.stderr(`${summarize(loaded.diagnostics)}; no graph was printed.\n`);
     return 1;
   }
   const c = loaded.config;
@@ -32,12 +31,10 @@ export async function runGraph(file: string, flags: GraphFlags, io: Io): Promise
     paths: [file],
     target: c.target ?? "argo",
     kind: c.kind ?? "auto",
-    ...(c.namespace !== undefined && { namespace: c.namespace }),
-    ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+    ...configuredCompileOptions(c),
     ...(c.metrics === false && { metrics: false }),
   });
-  const ignored = new Set(c.ignoreWarnings ?? []);
-  const diagnostics = result.diagnostics.filter((d) => d.severity !== "warning" || !ignored.has(d.code));
+  const diagnostics = withoutIgnored(result.diagnostics, c.ignoreWarnings);
   const report = (extra: string) => {
     if (diagnostics.length > 0) io.stderr(formatDiagnostics(diagnostics, "text", { color: io.color, readSource: (f) => result.sources.get(f) }));
     io.stderr(extra);

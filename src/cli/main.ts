@@ -5,8 +5,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import fs from "node:fs";
 import v8 from "node:v8";
-import { CONFIG_FILE, loadConfig } from "../config/load.js";
-import { codes, formatDiagnostics, isDiagnosticCode, sortDiagnostics, summarize, type Diagnostic } from "../diagnostics/index.js";
+import { CONFIG_FILE, configuredCompileOptions, formatConfigDiagnostics, loadConfig } from "../config/load.js";
+import { codes, formatDiagnostics, isDiagnosticCode, summarize, type Diagnostic } from "../diagnostics/index.js";
 import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile-command.js";
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
@@ -92,9 +92,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       const loaded = loadConfig(io.cwd);
       if (loaded.diagnostics.length > 0) {
         // In file order, closed by the summary a compile's diagnostics get (adversarial finding: neither).
-        const found = sortDiagnostics(loaded.diagnostics);
-        io.stderr(formatDiagnostics(found, flags.format, { color: io.color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) }));
-        if (flags.format === "text") io.stderr(`${summarize(found)}; nothing was written.\n`);
+        io.stderr(formatConfigDiagnostics(loaded, flags.format, io.color));
+        if (flags.format === "text") io.stderr(`${summarize(loaded.diagnostics)}; nothing was written.\n`);
         exitCode = 1;
         return;
       }
@@ -116,9 +115,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         idleTimeout: flags.idleTimeout ?? c.idleTimeout,
         cache: given("cache") ? flags.cache : (c.cache ?? false),
         ...((flags.cacheLocation ?? c.cacheLocation) !== undefined && { cacheLocation: flags.cacheLocation ?? c.cacheLocation }),
-        ...(c.namespace !== undefined && { namespace: c.namespace }),
-        ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
-        ...(c.hardenArgoExecutor === false && { hardenArgoExecutor: false }),
+        ...configuredCompileOptions(c),
         ...(c.ignoreWarnings !== undefined && { ignoreWarnings: c.ignoreWarnings }),
         warningsAsErrors: given("warningsAsErrors") ? true : (c.warningsAsErrors ?? false),
       };

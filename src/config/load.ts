@@ -6,7 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
-import type { Diagnostic, Span } from "../diagnostics/index.js";
+import type { CompileOptions } from "../compile.js";
+import { formatDiagnostics, sortDiagnostics, type Diagnostic, type DiagnosticFormat, type Span } from "../diagnostics/index.js";
 import { withoutBom } from "../util/bom.js";
 import { fsFailure } from "../util/fs-errors.js";
 import { jsonParseError } from "../util/json-error.js";
@@ -21,6 +22,20 @@ export interface LoadedConfig {
   /** That file's text as read (a leading byte order mark removed), for code frames: never read twice. */
   text?: string;
   diagnostics: Diagnostic[];
+}
+
+/** A configuration's diagnostics as a compile prints them: in file order, with code frames from its text. */
+export function formatConfigDiagnostics(loaded: LoadedConfig, format: DiagnosticFormat, color: boolean): string {
+  return formatDiagnostics(sortDiagnostics(loaded.diagnostics), format, { color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) });
+}
+
+/** The settings every command passes to compile() as they are (compile, graph, gantry/testing). */
+export function configuredCompileOptions(c: GantryConfig): Pick<CompileOptions, "namespace" | "labelPrefix" | "hardenArgoExecutor"> {
+  return {
+    ...(c.namespace !== undefined && { namespace: c.namespace }),
+    ...(c.labelPrefix !== undefined && { labelPrefix: c.labelPrefix }),
+    ...(c.hardenArgoExecutor === false && { hardenArgoExecutor: false }),
+  };
 }
 
 export function loadConfig(cwd: string): LoadedConfig {

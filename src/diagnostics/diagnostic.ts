@@ -30,6 +30,13 @@ export interface Diagnostic {
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === "error");
 
+/** What a compile reports: every diagnostic but the warnings the configuration's `ignoreWarnings` names. */
+export function withoutIgnored(diagnostics: readonly Diagnostic[], ignoreWarnings: readonly string[] | undefined): Diagnostic[] {
+  if (!ignoreWarnings || ignoreWarnings.length === 0) return [...diagnostics];
+  const ignored = new Set(ignoreWarnings);
+  return diagnostics.filter((d) => d.severity !== "warning" || !ignored.has(d.code));
+}
+
 /** Stable order for reporting: by file, position, then code, so output never depends on discovery order. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const key = (d: Diagnostic) => [d.span?.file ?? "", d.span?.line ?? 0, d.span?.column ?? 0] as const;
