@@ -127,7 +127,7 @@ function literalBase(pattern: string, cwd: string): { base: string; pattern: str
 
 export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
   const files = new Set<string>();
-  const unreadable = new Map<string, string>();
+  const unreadable = new Map<string, Unreadable>();
   // The globbing library skips a folder it cannot read; told, a compile fails rather than drop its
   // pipelines (and the CLI prune their manifests).
   const walk = (pattern: string, cwd: string) => {
@@ -165,10 +165,10 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
     // A FIFO would block the read for ever, a device never end.
     else diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${p}: not a regular file` });
   }
-  for (const [found, reason] of [...unreadable].sort()) {
+  for (const [found, { reason, link }] of [...unreadable].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const shown = path.relative(options.cwd, found).split(path.sep).join("/") || ".";
     diagnostics.push(
-      reason.startsWith("a link")
+      link
         ? { code: "GANTRY1001", severity: "error", message: `cannot read ${shown}: ${reason}`, hint: "Restore what the link points at (a submodule not checked out?), or remove the link. A compile does not go on without it: if it held pipelines, their manifests would be pruned." }
         : { code: "GANTRY1001", severity: "error", message: `cannot read folder ${shown}: ${reason}` },
     );
@@ -179,22 +179,28 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
   return regularFilesOnce([...files].sort());
 }
 
+/** A folder the walk could not list, or a broken link it found, and why. */
+interface Unreadable {
+  reason: string;
+  link: boolean;
+}
+
 /**
  * `fs.readdir` for the globbing library that notes each folder it cannot read, and why (a folder
  * gone meanwhile is no loss), and each broken link that could have been a source or a folder of
  * sources: the library skips both silently, and a whole-project compile would then prune the
  * manifests of what they held (a submodule not checked out, a moved target).
  */
-function readdirNoting(unreadable: Map<string, string>, cwd: string, descends: boolean): typeof fs.readdir {
+function readdirNoting(unreadable: Map<string, Unreadable>, cwd: string, descends: boolean): typeof fs.readdir {
   return ((dir: fs.PathLike, options: unknown, callback: (err: NodeJS.ErrnoException | null, entries: fs.Dirent[]) => void) => {
     fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
-      if (err && err.code !== "ENOENT" && err.code !== "ENOTDIR") unreadable.set(path.resolve(String(dir)), readFailure(err));
+      if (err && err.code !== "ENOENT" && err.code !== "ENOTDIR") unreadable.set(path.resolve(String(dir)), { reason: readFailure(err), link: false });
       for (const entry of err ? [] : entries) {
         if (!entry.isSymbolicLink() || NEVER_COMPILED.test(entry.name)) continue;
         if (!(SOURCE_NAME_IN_WALK.test(entry.name) || (descends && FOLDER_LIKE.test(entry.name)))) continue;
         const link = path.resolve(String(dir), entry.name);
         const broken = brokenLink(link, cwd);
-        if (broken) unreadable.set(link, broken);
+        if (broken) unreadable.set(link, { reason: broken, link: true });
       }
       callback(err, entries);
     });
@@ -222,8 +228,9 @@ function brokenLink(link: string, cwd: string): string | undefined {
       return undefined; // gone since the listing: nothing was there to lose
     }
     // Named as written when relative; an absolute target, relative to cwd when inside it.
-    const shown = path.isAbsolute(target) ? path.relative(cwd, target).split(path.sep).join("/") : target;
-    return `a link to ${shown.startsWith("..") && path.isAbsolute(target) ? target : shown}, which does not exist`;
+    const fromCwd = path.relative(cwd, target);
+    const shown = !path.isAbsolute(target) || fromCwd.startsWith("..") ? target : fromCwd.split(path.sep).join("/");
+    return `a link to ${shown}, which does not exist`;
   }
 }
 

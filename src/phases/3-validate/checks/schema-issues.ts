@@ -10,7 +10,7 @@ import type { Where } from "./where.js";
  */
 export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subject: string, where: Where, input?: unknown): void {
   for (const issue of error.issues) {
-    const value = input === undefined ? undefined : valueAt(input, issue.path);
+    const value = input === undefined ? undefined : valueIn(input, issue.path);
     // Not where no value is allowed (a teardown's `trigger`): a constant would not do either.
     if (typeof value === "string" && issue.code !== "unrecognized_keys" && !(issue.code === "invalid_type" && issue.expected === "never")) {
       const field = formatPath(issue.path);
@@ -31,7 +31,7 @@ export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subjec
 }
 
 /** The value at `path` in `input` (own properties only), if any. */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+function valueIn(input: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = input;
   for (const key of path) {
     if (v === null || typeof v !== "object" || !Object.hasOwn(v, key)) return undefined;
