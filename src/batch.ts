@@ -13,7 +13,7 @@ import { objectSizeDiagnostics } from "./output/object-size.js";
 import { headerFor, objectKey, toYaml, UnwritableString } from "./output/yaml.js";
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
 import { Analyzer, cycleDiagnostics, type ImportGraph } from "./phases/2-analyze/index.js";
-import { duplicateName, validate } from "./phases/3-validate/index.js";
+import { duplicateName, placeFields, validate, withoutFields } from "./phases/3-validate/index.js";
 import { lower, type Plan } from "./phases/4-lower/index.js";
 
 /**
@@ -64,8 +64,8 @@ export interface Batch {
  * validated (`release`; a --watch session keeps its trees, passing its own program).
  *
  * Entries are evaluated without recording where each property was written (a sixth of the
- * compile), until validating a pipeline reports something, error or warning: its diagnostics must
- * point at the value the author wrote. Then an Analyzer that records everything replays the entries
+ * compile), until a pipeline has a finding, error or warning, that must point at the value the
+ * author wrote (any of validation's; lowering's and the backend's about a field). Then an Analyzer that records everything replays the entries
  * before it (their results are already taken; only its module cache must come to the same state,
  * since a shared module's initialisers, failures and closures depend on which entry reads it
  * first), evaluates the entry again, and carries on in the fast one's place. Recording changes no
@@ -78,35 +78,54 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
   const validations: Batch["validations"] = [];
   const claims: Claim[] = [];
   entries.forEach((entry, index) => {
-    let analysis = analyzer.entry(entry);
-    let validated = analysis.units.map((unit) => ({ unit, validation: validate([unit]) }));
-    if (!recording && validated.some(({ validation }) => validation.diagnostics.length > 0)) {
+    let pass = compileEntry(analyzer, entry, options, backend);
+    if (!recording && pass.needsPlaces) {
       analyzer = replay(program, entries.slice(0, index), release);
       recording = true;
-      analysis = analyzer.entry(entry);
-      validated = analysis.units.map((unit) => ({ unit, validation: validate([unit]) }));
+      pass = compileEntry(analyzer, entry, options, backend);
     }
-    diagnostics.push(...analysis.diagnostics);
-    for (const { unit, validation } of validated) {
-      if (validation.diagnostics.length > 0) validations.push({ diagnostics: validation.diagnostics, ...(unit.id !== undefined && { id: unit.id }) });
-      const ir = validation.pipelines[0];
-      const span = unit.locator.pipeline(unit.definition);
-      if (!ir) {
-        // One with errors still claims its name: a second pipeline of that name is GANTRY2009 now, not once these are fixed.
-        const name = unit.definition.name;
-        if (typeof name === "string") claims.push({ name, where: `${unit.file}:${span?.line ?? 0}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) });
-        continue;
-      }
-      const claim: Claim = { name: ir.name, where: `${unit.file}:${ir.source.line}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) };
-      const emitted = emitPipeline(ir, options, claim.diagnostics, backend);
-      claims.push(emitted ? { ...claim, ...emitted } : claim);
-    }
+    diagnostics.push(...pass.diagnostics);
+    validations.push(...pass.validations);
+    claims.push(...pass.claims);
     if (release) analyzer.release(entry);
   });
   // The graph first: drawing it resolves imports nothing loaded, and where they lead are dependencies too.
   const imports = analyzer.importGraph();
   const loadedFiles = analyzer.loadedFiles();
   return { claims, validations, diagnostics, sources: textsOf(program, loadedFiles), loadedFiles, imports };
+}
+
+/**
+ * One entry analysed, validated and emitted. `needsPlaces`: a finding must point at a value the
+ * author wrote (a validation finding, or one of lowering or the backend about a field), which an
+ * Analyzer that records no property origins cannot answer.
+ */
+function compileEntry(analyzer: Analyzer, entry: string, options: CompileOptions, backend: Backend): Pick<Batch, "claims" | "validations" | "diagnostics"> & { needsPlaces: boolean } {
+  const analysis = analyzer.entry(entry);
+  const validations: Batch["validations"] = [];
+  const claims: Claim[] = [];
+  let needsPlaces = false;
+  for (const unit of analysis.units) {
+    const validation = validate([unit]);
+    if (validation.diagnostics.length > 0) {
+      needsPlaces = true;
+      validations.push({ diagnostics: validation.diagnostics, ...(unit.id !== undefined && { id: unit.id }) });
+    }
+    const ir = validation.pipelines[0];
+    const span = unit.locator.pipeline(unit.definition);
+    if (!ir) {
+      // One with errors still claims its name: a second pipeline of that name is GANTRY2009 now, not once these are fixed.
+      const name = unit.definition.name;
+      if (typeof name === "string") claims.push({ name, where: `${unit.file}:${span?.line ?? 0}`, diagnostics: [], ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) });
+      continue;
+    }
+    const found: Diagnostic[] = [];
+    const emitted = emitPipeline(ir, options, found, backend);
+    if (found.some((d) => d.field)) needsPlaces = true;
+    const claim: Claim = { name: ir.name, where: `${unit.file}:${ir.source.line}`, diagnostics: placeFields(found, unit), ...(unit.id !== undefined && { id: unit.id }), ...(span && { span }) };
+    claims.push(emitted ? { ...claim, ...emitted } : claim);
+  }
+  return { claims, validations, diagnostics: analysis.diagnostics, needsPlaces };
 }
 
 /** The texts of the modules among `files`, by relative path: a batch's own, not every file its program holds. */
@@ -211,7 +230,10 @@ export type Backend = (plan: Plan) => { objects: Record<string, unknown>[]; diag
 
 /** The back half: validated IR to manifests (lowering, backend, YAML), sorted by pipeline name. */
 export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): CompiledPipeline[] {
-  return sortByName(irs.flatMap((ir) => emitPipeline(ir, options, diagnostics, backend)?.pipeline ?? []));
+  const found: Diagnostic[] = [];
+  const pipelines = sortByName(irs.flatMap((ir) => emitPipeline(ir, options, found, backend)?.pipeline ?? []));
+  diagnostics.push(...withoutFields(found));
+  return pipelines;
 }
 
 /** One pipeline's manifests, and the objects they hold (`Claim.objects`); undefined when lowering or the backend failed. */

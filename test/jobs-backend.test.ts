@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { fitName, runNames } from "../src/backends/jobs/names.js";
 import { compile, type CompileOptions } from "../src/compile.js";
 import { tempProject } from "./support/cli.js";
+import { loc } from "./support/positions.js";
 
 type Obj = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [k: string]: any };
 
@@ -281,11 +282,11 @@ describe("jobs target: objects", () => {
     expect(r.codes).toEqual(["warning GANTRY4013"]);
     expect(r.job("a").spec.backoffLimit).toBe(2);
     // From defaults.retry: once for every task that inherits it, not once per task.
-    const inherited = await jobs(
-      `import { pipeline } from "gantry";\nexport default pipeline("etl", { defaults: { retry: { limit: 2, backoff: { duration: "30s" } } } }, (p) => {\n${["a", "b", "c"].map((n) => `  p.task("${n}", { image: "busybox:1.36" });`).join("\n")}\n});\n`,
-    );
-    expect(inherited.r.diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message}`)).toEqual([
-      'GANTRY4013 3 the jobs target cannot honour the retry backoff of tasks "a", "b" and "c": the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts',
+    const defaults = `import { pipeline } from "gantry";\nexport default pipeline("etl", { defaults: { retry: { limit: 2, backoff: { duration: "30s" } } } }, (p) => {\n${["a", "b", "c"].map((n) => `  p.task("${n}", { image: "busybox:1.36" });`).join("\n")}\n});\n`;
+    const inherited = await jobs(defaults);
+    // At the backoff the tasks inherit, in the defaults, not at the first task.
+    expect(inherited.r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.message}`)).toEqual([
+      `GANTRY4013 ${loc("p.ts", defaults, '{ duration: "30s" }')} the jobs target cannot honour the retry backoff of tasks "a", "b" and "c": the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts`,
     ]);
   });
 

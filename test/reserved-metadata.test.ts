@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { compile, type Target } from "../src/compile.js";
 import { tempProject } from "./support/cli.js";
+import { loc } from "./support/positions.js";
 
 type Json = Record<string, any>;
 
@@ -32,7 +33,7 @@ function podLabels(objects: Json[]): Record<string, Json> {
 }
 
 describe("labels Gantry owns", () => {
-  it("a reserved label in defaults.labels: one GANTRY2028 naming the tasks it reaches, at the first", async () => {
+  it("a reserved label in defaults.labels: one GANTRY2028 naming the tasks it reaches, at the key in the defaults", async () => {
     const src = `import { pipeline } from "gantry";
 export default pipeline("etl", { defaults: { labels: { "gantry.dev/role": "batch", tier: "gold" } } }, (p) => {
 ${["a", "b", "c", "d", "e", "f"].map((n) => `  p.task("${n}", { image: "busybox:1.36" });`).join("\n")}
@@ -40,21 +41,22 @@ ${["a", "b", "c", "d", "e", "f"].map((n) => `  p.task("${n}", { image: "busybox:
 `;
     const r = await run(src, "argo");
     expect(r.ok).toBe(true);
-    expect(r.diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message}`)).toEqual([
-      'GANTRY2028 3 tasks "a", "b", "c", "d", "e" and 1 more: label "gantry.dev/role" is Gantry\'s own, so its value "batch" is not used',
+    expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.message}`)).toEqual([
+      `GANTRY2028 ${loc("p.ts", src, '"gantry.dev/role"')} tasks "a", "b", "c", "d", "e" and 1 more: label "gantry.dev/role" is Gantry's own, so its value "batch" is not used`,
     ]);
   });
 
-  it.each(["argo", "jobs"] as const)("%s: a scope label outside any scope and a pipeline's task/role/run labels are left out, with GANTRY2028 where written", async (target) => {
-    const r = await run(source(`{ "gantry.dev/task": "t", "gantry.dev/run": "mine", tier: "gold" }`, `{ "gantry.dev/scope": "s", "gantry.dev/role": "x", "app.kubernetes.io/name": "mine" }`), target);
+  it.each(["argo", "jobs"] as const)("%s: a scope label outside any scope and a pipeline's task/role/run labels are left out, with GANTRY2028 at each key", async (target) => {
+    const src = source(`{ "gantry.dev/task": "t", "gantry.dev/run": "mine", tier: "gold" }`, `{ "gantry.dev/scope": "s", "gantry.dev/role": "x", "app.kubernetes.io/name": "mine" }`);
+    const r = await run(src, target);
     expect(r.ok).toBe(true);
-    const warnings = r.diagnostics.filter((d) => d.code === "GANTRY2028").map((d) => `${d.span?.line} ${d.message}`);
+    const warnings = r.diagnostics.filter((d) => d.code === "GANTRY2028").map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.message}`);
     expect(warnings).toEqual([
-      '2 pipeline "etl": label "gantry.dev/task" is Gantry\'s own, so its value "t" is not used',
-      '2 pipeline "etl": label "gantry.dev/run" is Gantry\'s own, so its value "mine" is not used',
-      '4 task "load": label "gantry.dev/scope" is Gantry\'s own, so its value "mine" is not used',
-      '6 task "report": label "gantry.dev/scope" is Gantry\'s own, so its value "s" is not used',
-      '6 task "report": label "gantry.dev/role" is Gantry\'s own, so its value "x" is not used',
+      `${loc("p.ts", src, '"gantry.dev/task"')} pipeline "etl": label "gantry.dev/task" is Gantry's own, so its value "t" is not used`,
+      `${loc("p.ts", src, '"gantry.dev/run"')} pipeline "etl": label "gantry.dev/run" is Gantry's own, so its value "mine" is not used`,
+      `${loc("p.ts", src, '"gantry.dev/scope"')} task "load": label "gantry.dev/scope" is Gantry's own, so its value "mine" is not used`,
+      `${loc("p.ts", src, '"gantry.dev/scope"', 2)} task "report": label "gantry.dev/scope" is Gantry's own, so its value "s" is not used`,
+      `${loc("p.ts", src, '"gantry.dev/role"')} task "report": label "gantry.dev/role" is Gantry's own, so its value "x" is not used`,
     ]);
     const objects = r.pipelines[0]!.objects as Json[];
     const pods = podLabels(objects);
@@ -91,10 +93,12 @@ describe("labels the Job controller owns (jobs target)", () => {
     const src = source(`{ "controller-uid": "u" }`, `{ "batch.kubernetes.io/job-name": "q", "job-name": "zz" }`);
     const jobs = await run(src, "jobs");
     expect(jobs.ok).toBe(false);
-    expect(jobs.diagnostics.filter((d) => d.code === "GANTRY4021").map((d) => `${d.span?.line} ${d.message.split(":")[0]} ${d.message.match(/"([^"]+)" belongs/)![1]}`)).toEqual([
-      '2 pipeline "etl" controller-uid',
-      '6 task "report" job-name',
-      '6 task "report" batch.kubernetes.io/job-name',
+    // Each at its key (sorted by position).
+    const at = (needle: string) => loc("p.ts", src, needle);
+    expect(jobs.diagnostics.filter((d) => d.code === "GANTRY4021").map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.message.split(":")[0]} ${d.message.match(/"([^"]+)" belongs/)![1]}`)).toEqual([
+      `${at('"controller-uid"')} pipeline "etl" controller-uid`,
+      `${at('"batch.kubernetes.io/job-name"')} task "report" batch.kubernetes.io/job-name`,
+      `${at('"job-name"')} task "report" job-name`,
     ]);
     expect((await run(src, "argo")).ok).toBe(true);
   });

@@ -239,26 +239,26 @@ describe("Argo mapping", () => {
     for (const o of r.pipelines[0]!.objects) expect(validateObject(o)).toEqual([]);
   });
 
-  it("GANTRY4030: a fractional factor is an error on Argo (the model accepts it)", async () => {
+  it("GANTRY4030: a fractional factor is an error on Argo (the model accepts it), at the factor", async () => {
     const src = source("{}", '  p.task("a", { image: "x", retry: { limit: 2, backoff: { duration: "10s", factor: 1.5 } } });');
     const r = await compileFiles({ "main.ts": src });
     expect(r.ok).toBe(false);
-    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([`error GANTRY4030 ${loc("main.ts", src, '"a"')}`]);
+    expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([`error GANTRY4030 ${loc("main.ts", src, "1.5")}`]);
     expect(r.diagnostics[0]!.message).toBe('task "a": Argo needs a whole-number retry.backoff.factor, not 1.5');
     expect(r.diagnostics[0]!.hint).toMatch(/Use 1 or 2/);
   });
 
-  it("GANTRY4030 from defaults.retry: one error for the tasks that inherit it, not one per task; a task with its own factor is its own finding", async () => {
+  it("GANTRY4030 from defaults.retry: one error for the tasks that inherit it, not one per task; a task with its own factor is its own finding; each at the factor that applies", async () => {
     const tasks = ["a", "b", "c", "d", "e", "f", "g"].map((n) => `  p.task("${n}", { image: "x" });`).join("\n");
     const src = source("{ defaults: { retry: { limit: 2, backoff: { duration: \"10s\", factor: 1.5 } } } }", `${tasks}\n  p.task("h", { image: "x", retry: { backoff: { duration: "10s", factor: 2.5 } } });`);
     const r = await compileFiles({ "main.ts": src });
     expect(r.diagnostics.map((d) => `${d.severity} ${where(d)} ${d.message}`)).toEqual([
-      `error GANTRY4030 ${loc("main.ts", src, '"a"')} tasks "a", "b", "c", "d", "e" and 2 more: Argo needs a whole-number retry.backoff.factor, not 1.5`,
-      `error GANTRY4030 ${loc("main.ts", src, '"h"')} task "h": Argo needs a whole-number retry.backoff.factor, not 2.5`,
+      `error GANTRY4030 ${loc("main.ts", src, "1.5")} tasks "a", "b", "c", "d", "e" and 2 more: Argo needs a whole-number retry.backoff.factor, not 1.5`,
+      `error GANTRY4030 ${loc("main.ts", src, "2.5")} task "h": Argo needs a whole-number retry.backoff.factor, not 2.5`,
     ]);
   });
 
-  it("GANTRY4031: maxDuration also stops the running attempt on Argo; not when totalTimeout is earlier or retries are off", async () => {
+  it("GANTRY4031: maxDuration also stops the running attempt on Argo, at the first task's maxDuration; not when totalTimeout is earlier or retries are off", async () => {
     const src = source(
       "{}",
       '  p.task("a", { image: "x", retry: { limit: 2, backoff: { duration: "10s", maxDuration: "30m" } } });\n  p.task("b", { image: "x", retry: { limit: 2, backoff: { duration: "10s", maxDuration: "30m" }, totalTimeout: "1h" } });\n  p.task("c", { image: "x", retry: { limit: 2, backoff: { duration: "10s", maxDuration: "2h" }, totalTimeout: "1h" } });\n  p.task("d", { image: "x", retry: { limit: 0, backoff: { duration: "10s", maxDuration: "30m" } } });',
@@ -266,7 +266,7 @@ describe("Argo mapping", () => {
     const r = await compileFiles({ "main.ts": src });
     expect(r.ok).toBe(true);
     expect(r.diagnostics.map((d) => `${d.severity} ${where(d)}`)).toEqual([
-      `warning GANTRY4031 ${loc("main.ts", src, '"a"')}`,
+      `warning GANTRY4031 ${loc("main.ts", src, '"30m"')}`,
       `warning GANTRY2036 ${loc("main.ts", src, '"2h"')}`,
     ]);
     // One finding, once, naming every task it is about (at the first one).

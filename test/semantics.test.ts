@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { compileBatch, mergeBatches, type Backend } from "../src/compile.js";
 import type { Diagnostic } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
 import { createSourceProgram } from "../src/phases/1-parse/index.js";
@@ -53,8 +54,16 @@ function buildAll(files: Files): Map<string, IR.Pipeline> {
   return new Map(pipelines.map((p) => [p.name, p]));
 }
 
-/** Diagnostics of one `main.ts` through parse, analyze, validate and lower (no backend). */
-const diagnose = (src: string) => frontEnd({ "main.ts": src }).diagnostics;
+/**
+ * Diagnostics of one `main.ts` as the compile finds them (`compileBatch`, which also places
+ * lowering's findings at the field they are about), without a backend's.
+ */
+function diagnose(src: string): Diagnostic[] {
+  const cwd = tempProject({ "main.ts": src });
+  const noBackend: Backend = () => ({ objects: [], diagnostics: [] });
+  const batch = compileBatch([path.join(cwd, "main.ts")], { cwd, paths: ["."], target: "argo", kind: "auto" }, noBackend);
+  return mergeBatches([batch], (f) => path.relative(cwd, f)).diagnostics;
+}
 
 /** Where task `name` is declared: the name literal of its `p.task/setup/teardown/finally(...)` call. */
 const decl = (src: string, name: string) => loc("main.ts", src, `("${name}", {`).replace(/:(\d+)$/, (_, c: string) => `:${Number(c) + 1}`);
@@ -497,14 +506,14 @@ describe("scope diagnostics", () => {
     expect(ds[0]!.message).toBe('setup "s" has no teardown');
   });
 
-  it("GANTRY2022: a task downstream of a setup that also waits for that setup's teardown, at the task", () => {
+  it("GANTRY2022: a task downstream of a setup that also waits for that setup's teardown, at that teardown in its `after`", () => {
     const src = main(`
   const s = p.setup("s", { ...img });
   const w = p.task("w", { ...img, after: [s] });
   const t = p.teardown("t", { ...img, setups: [s] });
   p.task("x", { ...img, after: [w, t] });`);
     const ds = diagnose(src);
-    expect(show(ds)).toEqual([`GANTRY2022 ${decl(src, "x")} error`]);
+    expect(show(ds)).toEqual([`GANTRY2022 ${loc("main.ts", src, "t] })")} error`]);
     expect(ds[0]!.message).toBe('task "x" is downstream of setup "s" and also waits for its teardown "t"');
   });
 
@@ -525,7 +534,7 @@ describe("scope diagnostics", () => {
     expect(ds[0]!.message).toBe('teardown "t" has an empty scope: it runs right after "s"');
   });
 
-  it('GANTRY2027 (warning): a schedule whose concurrencyPolicy "Replace" would end a run without its teardown, at the first cleanup task (from review)', () => {
+  it('GANTRY2027 (warning): a schedule whose concurrencyPolicy "Replace" would end a run without its teardown, at the policy (from review)', () => {
     const body = `
   const s = p.setup("s", { ...img });
   const w = p.task("w", { ...img, after: [s] });
@@ -534,7 +543,7 @@ describe("scope diagnostics", () => {
     const withPolicy = (policy: string) => main(body).replace("pipeline(\"checks\", {}", `pipeline("checks", { schedule: { cron: "@hourly", concurrencyPolicy: "${policy}" } }`);
     const src = withPolicy("Replace");
     const ds = diagnose(src);
-    expect(show(ds)).toEqual([`GANTRY2027 ${decl(src, "t")} warning`]);
+    expect(show(ds)).toEqual([`GANTRY2027 ${loc("main.ts", src, '"Replace"')} warning`]);
     expect(ds[0]!.message).toBe('schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: teardown "t" and finally "f" do not run then');
     // One cleanup task is named alone (dogfooding finding: "and the other ..." when there was none).
     const one = main(`\n  p.task("w", { ...img });\n  p.finally("f", { ...img });`).replace("pipeline(\"checks\", {}", 'pipeline("checks", { schedule: { cron: "@hourly", concurrencyPolicy: "Replace" } }');
@@ -542,23 +551,23 @@ describe("scope diagnostics", () => {
     for (const policy of ["Forbid", "Allow"]) expect(show(diagnose(withPolicy(policy)))).toEqual([]);
   });
 
-  it('GANTRY2024: trigger "allDone" right after a setup, at the task', () => {
+  it('GANTRY2024: trigger "allDone" right after a setup, at the trigger', () => {
     const src = main(`
   const s = p.setup("s", { ...img });
   p.task("w", { ...img, after: [s], trigger: "allDone" });
   p.teardown("t", { ...img, setups: [s] });`);
     const ds = diagnose(src);
-    expect(show(ds)).toEqual([`GANTRY2024 ${decl(src, "w")} error`]);
+    expect(show(ds)).toEqual([`GANTRY2024 ${loc("main.ts", src, '"allDone"')} error`]);
     expect(ds[0]!.message).toBe('task "w" runs right after setup "s" but has trigger "allDone"');
   });
 
-  it("GANTRY2024: allowFailure on a setup, at the setup", () => {
+  it("GANTRY2024: allowFailure on a setup, at its value", () => {
     const src = main(`
   const s = p.setup("s", { ...img, allowFailure: true });
   p.task("w", { ...img, after: [s] });
   p.teardown("t", { ...img, setups: [s] });`);
     const ds = diagnose(src);
-    expect(show(ds)).toEqual([`GANTRY2024 ${decl(src, "s")} error`]);
+    expect(show(ds)).toEqual([`GANTRY2024 ${loc("main.ts", src, "true })")} error`]);
     expect(ds[0]!.message).toBe('setup "s" cannot allowFailure: its scope does not run when it fails');
   });
 
@@ -572,21 +581,21 @@ describe("scope diagnostics", () => {
     expect(ds[0]!.message).toMatch(/^task "t": trigger: a teardown's trigger is fixed/);
   });
 
-  it("GANTRY2025: a finally task with `after`, at the finally task", () => {
+  it("GANTRY2025: a finally task with `after`, at its `after`", () => {
     const src = main(`
   const w = p.task("w", { ...img });
   p.finally("f", { ...img, after: [w] });`);
     const ds = diagnose(src);
-    expect(show(ds)).toEqual([`GANTRY2025 ${decl(src, "f")} error`]);
+    expect(show(ds)).toEqual([`GANTRY2025 ${loc("main.ts", src, "[w]")} error`]);
     expect(ds[0]!.message).toBe('finally task "f" cannot have `after`: it runs after everything else');
   });
 
-  it("GANTRY2025: a task that depends on a finally task, at the dependent", () => {
+  it("GANTRY2025: a task that depends on a finally task, at that task in its `after`", () => {
     const src = main(`
   const f = p.finally("f", { ...img });
   p.task("late", { ...img, after: [f] });`);
     const ds = diagnose(src);
-    expect(show(ds)).toEqual([`GANTRY2025 ${decl(src, "late")} error`]);
+    expect(show(ds)).toEqual([`GANTRY2025 ${loc("main.ts", src, "f] })")} error`]);
     expect(ds[0]!.message).toBe('task "late" depends on finally task "f", which runs after everything else');
   });
 

@@ -25,6 +25,22 @@ export interface Diagnostic {
    * per file in a row), up to the pipeline or module code that made them.
    */
   calledFrom?: Span[];
+  /**
+   * Set by lowering and the backends, which see only the IR: the field of the declaration the
+   * finding is about. The front end, which knows where each value was written, turns it into `span`
+   * and removes it before the diagnostic is reported.
+   */
+  field?: FieldRef;
+}
+
+/** A field of a pipeline's declaration (`Diagnostic.field`). */
+export interface FieldRef {
+  /** The task whose spec holds it (or the pipeline's `defaults`, when the task leaves it out); none: the pipeline's options. */
+  task?: string;
+  /** Keys below the task spec or the options; `{ name }` is the array item of that name (a volume, an `after` handle). */
+  path: readonly (PropertyKey | { name: string })[];
+  /** Point at the key rather than its value (a label's name). */
+  key?: boolean;
 }
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>

@@ -27,6 +27,7 @@ export function argoReservedVolumes(task: IR.Task): Diagnostic[] {
       severity: "error",
       message: `volume "${clash.name}" of task "${task.name}" (at ${clash.mountPath}) takes a name or path Argo's executor uses for its own volumes, so Argo could not create the task's pod`,
       span: { file: task.source.file, line: task.source.line, column: task.source.column },
+      field: { task: task.name, path: ["volumes", { name: clash.name }] },
       hint: `On Argo the volume names ${names.map((n) => `"${n}"`).join(", ")} and the paths ${paths.join(" and ")} are the executor's${script ? " (for a script task)" : ""}; rename or move the volume.`,
     },
   ];

@@ -82,6 +82,7 @@ function taskRetryDiagnostics(task: IR.Task, subject: string): Diagnostic[] {
       severity: "error",
       message: `${subject}: Argo needs a whole-number retry.backoff.factor, not ${factor}`,
       span,
+      field: { task: task.name, path: ["retry", "backoff", "factor"] },
       hint: `Use ${Math.floor(factor)} or ${Math.ceil(factor)}; Argo fails the workflow when it first retries with a fractional factor.`,
     });
   }
@@ -92,6 +93,7 @@ function taskRetryDiagnostics(task: IR.Task, subject: string): Diagnostic[] {
       severity: "warning",
       message: `${subject}: on Argo, an attempt still running when retry.backoff.maxDuration (${goDuration(max)}) has passed is stopped, not only further retries`,
       span,
+      field: { task: task.name, path: ["retry", "backoff", "maxDuration"] },
       hint: "Argo uses maxDuration as the later attempts' deadline too. Write it as retry.totalTimeout if a deadline for all attempts is what you want.",
     });
   }

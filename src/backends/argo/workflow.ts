@@ -86,12 +86,13 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
         severity: "error",
         message: `parameter "${p.name}" of the scheduled pipeline "${pipeline.name}" has no default; a CronWorkflow's runs are not submitted by anyone who could give one, so Argo would fail each run`,
         span,
+        field: { path: ["parameters", p.name] },
         hint: `Give it a default (parameters: { ${p.name}: { default: "..." } }), or emit a WorkflowTemplate (--kind template) that runs are submitted from.`,
       });
     }
   }
   if (kind !== "cron" && pipeline.schedule) {
-    diagnostics.push({ code: "GANTRY4002", severity: "warning", message: `pipeline "${pipeline.name}" has a schedule, which a ${kind === "workflow" ? "Workflow" : "WorkflowTemplate"} cannot carry; it is left out`, span, hint: "Omit --kind (or use --kind cron) to emit a CronWorkflow." });
+    diagnostics.push({ code: "GANTRY4002", severity: "warning", message: `pipeline "${pipeline.name}" has a schedule, which a ${kind === "workflow" ? "Workflow" : "WorkflowTemplate"} cannot carry; it is left out`, span, field: { path: ["schedule"] }, hint: "Omit --kind (or use --kind cron) to emit a CronWorkflow." });
   }
 
   const description = pipeline.description;

@@ -273,6 +273,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
       severity: "warning",
       message: `the jobs target cannot enforce the timeout of task "${task.name}": it waits for upstream tasks and runs as the ServiceAccount "${userAccount}"`,
       span: { file: declared.source.file, line: declared.source.line, column: declared.source.column },
+      field: { task: task.name, path: ["timeout"] },
       hint: "The timeout of a waiting task is set by the shim, which needs `patch pods`; Gantry grants that only to its own ServiceAccount, never to one your code runs as. Drop serviceAccountName, or accept no timeout on this target.",
     });
   }
@@ -427,6 +428,7 @@ function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: str
       severity: "warning",
       message: `the jobs target makes a CronJob per schedule of "${pipeline.name}", so concurrencyPolicy "${s.concurrencyPolicy}" holds within each: runs of different schedules can overlap`,
       span: at,
+      field: { path: ["schedule", "cron"] },
       hint: "Use one cron expression (a list in one field, e.g. \"0 1,13 * * *\"), or compile for --target argo, whose CronWorkflow applies the policy across all its schedules.",
     });
   }
@@ -436,6 +438,7 @@ function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: str
       severity: "warning",
       message: `startingDeadlineSeconds ${s.startingDeadlineSeconds} of "${pipeline.name}" is under 10: the CronJob controller checks schedules about every 10 seconds, so runs may never be started`,
       span: at,
+      field: { path: ["schedule", "startingDeadlineSeconds"] },
       hint: "Use at least 10 seconds (Kubernetes' CronJob documentation), or leave it out.",
     });
   }
@@ -531,6 +534,7 @@ function reservedNames(task: IR.Task): Diagnostic[] {
       severity: "error",
       message: `volume "${clash.name}" of task "${task.name}" (at ${clash.mountPath}) takes a name or path the jobs target uses for its own volumes`,
       span: { file: task.source.file, line: task.source.line, column: task.source.column },
+      field: { task: task.name, path: ["volumes", { name: clash.name }] },
       hint: `On the jobs target volume names starting with "gantry-" and the paths ${SHIM_DIR}, ${RUN_STATUS_DIR} and ${c.TOKEN_DIR} are Gantry's.`,
     },
   ];
@@ -542,13 +546,14 @@ const CONTROLLER_LABELS = ["job-name", "controller-uid", "batch.kubernetes.io/jo
 /** Labels the pipeline (on the status Job's pod) or a task (on its pod) sets that belong to the Job controller. */
 function controllerLabels(pipeline: IR.Pipeline, prefix: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const [owner, labels, source] of [[`pipeline "${pipeline.name}"`, pipeline.labels, pipeline.source] as const, ...pipeline.tasks.map((t) => [`task "${t.name}"`, t.pod.labels, t.source] as const)]) {
+  for (const [owner, labels, source, task] of [[`pipeline "${pipeline.name}"`, pipeline.labels, pipeline.source, undefined] as const, ...pipeline.tasks.map((t) => [`task "${t.name}"`, t.pod.labels, t.source, t.name] as const)]) {
     for (const key of CONTROLLER_LABELS.filter((k) => k in labels)) {
       out.push({
         code: "GANTRY4021",
         severity: "error",
         message: `${owner}: the label "${key}" belongs to the Job controller, which sets it on every pod to the Job's name or uid; the API refuses a Job whose pods carry another value`,
         span: { file: source.file, line: source.line, column: source.column },
+        field: { ...(task !== undefined && { task }), path: ["labels", key], key: true },
         hint: `Drop the label for the jobs target: select a task's pods with ${prefix}/task, a run's with ${prefix}/run.`,
       });
     }

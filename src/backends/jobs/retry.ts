@@ -67,6 +67,7 @@ function taskRetryCapabilities(task: IR.Task, subject: string, waits: boolean): 
       severity: "warning",
       message: `the jobs target cannot honour the retry backoff of ${subject}: the Job controller waits 10 s, 20 s, 40 s ... up to 6 min between attempts`,
       span,
+      field: { task: task.name, path: ["retry", "backoff"] },
       hint: "Drop `backoff` for this target, or compile for --target argo where it is honoured.",
     });
   }
@@ -76,6 +77,7 @@ function taskRetryCapabilities(task: IR.Task, subject: string, waits: boolean): 
       severity: "warning",
       message: `the jobs target cannot enforce the total timeout of ${subject}: a task's Job exists (and a Job deadline would run) while it waits for its upstream tasks`,
       span,
+      field: { task: task.name, path: ["retry", "totalTimeout"] },
       hint: "Each attempt's `timeout` is enforced; the total timeout is enforced only for tasks that wait for nothing.",
     });
   }

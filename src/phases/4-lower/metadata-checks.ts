@@ -3,13 +3,13 @@
  * (`reservedLabelKeys`), which are left out of the output, so say so where they were written rather
  * than drop them silently; and annotations past Kubernetes' size limit.
  */
-import type { Diagnostic } from "../../diagnostics/index.js";
+import type { Diagnostic, FieldRef } from "../../diagnostics/index.js";
 import { oncePerFinding } from "../../diagnostics/once-per-finding.js";
 import type * as IR from "../../ir/index.js";
 import type { Plan } from "./plan.js";
 
 export function checkReservedLabels(pipeline: IR.Pipeline, reserved: ReadonlySet<string>): Diagnostic[] {
-  const report = (labels: Record<string, string>, owner: string, source: IR.SourceRef): Diagnostic[] => {
+  const report = (labels: Record<string, string>, owner: string, source: IR.SourceRef, task?: string): Diagnostic[] => {
     const out: Diagnostic[] = [];
     for (const key in labels) {
       if (!reserved.has(key)) continue;
@@ -19,12 +19,13 @@ export function checkReservedLabels(pipeline: IR.Pipeline, reserved: ReadonlySet
         message: `${owner}: label "${key}" is Gantry's own, so its value "${labels[key]}" is not used`,
         span: { file: source.file, line: source.line, column: source.column },
         hint: "Gantry sets this label itself (or leaves it out where it does not apply), and selectors rely on it; use a key of your own.",
+        field: { ...(task !== undefined && { task }), path: ["labels", key], key: true } satisfies FieldRef,
       });
     }
     return out;
   };
   // A label in defaults.labels reaches every task: one warning naming them.
-  return [...report(pipeline.labels, `pipeline "${pipeline.name}"`, pipeline.source), ...oncePerFinding(pipeline.tasks, (t, subject) => report(t.pod.labels, subject, t.source))];
+  return [...report(pipeline.labels, `pipeline "${pipeline.name}"`, pipeline.source), ...oncePerFinding(pipeline.tasks, (t, subject) => report(t.pod.labels, subject, t.source, t.name))];
 }
 
 /** The API server refuses an object whose annotations (keys and values) pass 256 KiB. */

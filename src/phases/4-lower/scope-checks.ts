@@ -2,7 +2,7 @@
  * Compile-time checks of setup/teardown wiring (issue: setup/teardown on Argo, point 2). They need
  * scopes, so they live with the semantics rather than in the model phase.
  */
-import type { Diagnostic } from "../../diagnostics/index.js";
+import type { Diagnostic, FieldRef } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { findCycles } from "../../ir/cycles.js";
 import { reach, waitsFor, type Scopes } from "./scopes.js";
@@ -14,13 +14,14 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   const out: Diagnostic[] = [];
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const at = (t: IR.Task) => ({ file: t.source.file, line: t.source.line, column: t.source.column });
-  const report = (code: Diagnostic["code"], severity: Diagnostic["severity"], t: IR.Task, message: string, hint?: string) =>
-    out.push({ code, severity, message, span: at(t), ...(hint && { hint }) });
+  // `field`: where in the task's spec the mistake is, for the front end to point at (Diagnostic.field).
+  const report = (code: Diagnostic["code"], severity: Diagnostic["severity"], t: IR.Task, message: string, hint?: string, field?: FieldRef) =>
+    out.push({ code, severity, message, span: at(t), ...(hint && { hint }), ...(field && { field }) });
 
   for (const t of pipeline.tasks) {
     if (t.role === "setup") {
       if (!(scopes.teardownsOf.get(t.name)?.length)) report("GANTRY2021", "warning", t, `setup "${t.name}" has no teardown`, "Declare one with `p.teardown(name, { ..., setups: [handle] })`, or make this a plain task.");
-      if (t.allowFailure) report("GANTRY2024", "error", t, `setup "${t.name}" cannot allowFailure: its scope does not run when it fails`);
+      if (t.allowFailure) report("GANTRY2024", "error", t, `setup "${t.name}" cannot allowFailure: its scope does not run when it fails`, undefined, { task: t.name, path: ["allowFailure"] });
     }
     if (t.role === "teardown" && (scopes.ofTeardown.get(t.name)?.size ?? 0) === 0) {
       report("GANTRY2023", "warning", t, `teardown "${t.name}" has an empty scope: it runs right after ${t.setups.map((s) => `"${s}"`).join(", ")}`, "Make the work depend on the setup (`after: [setup]`).");
@@ -29,14 +30,14 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
       report("GANTRY2026", "error", t, `task "${t.name}" reads p.runStatus, which is only known to finally tasks`, "Read the run's result in a `p.finally(...)` task.");
     }
     if (t.role === "finally" && t.dependencies.length > 0) {
-      report("GANTRY2025", "error", t, `finally task "${t.name}" cannot have \`after\`: it runs after everything else`);
+      report("GANTRY2025", "error", t, `finally task "${t.name}" cannot have \`after\`: it runs after everything else`, undefined, { task: t.name, path: ["after"] });
     }
     for (const d of t.dependencies) {
       const dep = byName.get(d);
-      if (dep?.role === "finally") report("GANTRY2025", "error", t, `task "${t.name}" depends on finally task "${d}", which runs after everything else`);
+      if (dep?.role === "finally") report("GANTRY2025", "error", t, `task "${t.name}" depends on finally task "${d}", which runs after everything else`, undefined, { task: t.name, path: ["after", { name: d }] });
       // As in Airflow: a task right after a setup needs its resource, so it cannot run regardless.
       if (dep?.role === "setup" && t.role !== "teardown" && t.trigger === "allDone") {
-        report("GANTRY2024", "error", t, `task "${t.name}" runs right after setup "${d}" but has trigger "allDone"`, "Tasks that need a setup's resource use the default trigger; put the allDone task after the work instead.");
+        report("GANTRY2024", "error", t, `task "${t.name}" runs right after setup "${d}" but has trigger "allDone"`, "Tasks that need a setup's resource use the default trigger; put the allDone task after the work instead.", { task: t.name, path: ["trigger"] });
       }
     }
   }
@@ -51,7 +52,7 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
       if (t.role === "teardown") continue;
       const waited = t.dependencies.filter((d) => teardowns.includes(d));
       for (const td of waited) {
-        report("GANTRY2022", "error", t, `task "${name}" is downstream of setup "${setup}" and also waits for its teardown "${td}"`, "Depend on the work rather than the teardown, or drop the dependency on the setup.");
+        report("GANTRY2022", "error", t, `task "${name}" is downstream of setup "${setup}" and also waits for its teardown "${td}"`, "Depend on the work rather than the teardown, or drop the dependency on the setup.", { task: name, path: ["after", { name: td }] });
       }
     }
   }
@@ -77,6 +78,7 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
       cleanup,
       `schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: ${which} not run then`,
       "Use \"Forbid\" (the default), which lets a run finish, cleanup included, before the next starts; or make each setup clean up what an earlier run left.",
+      { path: ["schedule", "concurrencyPolicy"] },
     );
   }
   return out;
