@@ -367,6 +367,16 @@ describe("value rules", () => {
     ]);
   });
 
+  it("GANTRY2015: a timeout or total timeout past an int32 of seconds, which the API server refuses as a pod's activeDeadlineSeconds (review finding); the longest one passes", async () => {
+    const src = pipelineSource(
+      "{}",
+      '  p.task("a", { image: "x", timeout: "600000h" });\n  p.task("b", { image: "x", retry: { limit: 1, totalTimeout: "596524h" } });\n  p.task("c", { image: "x", timeout: "2147483647s" });\n  p.task("d", { image: "x", retry: { limit: 1, totalTimeout: "596523h" } });',
+    );
+    const ds = await modelDiagnostics(src);
+    expect(ds.map(where)).toEqual([`GANTRY2015 ${loc("main.ts", src, '"600000h"')}`, `GANTRY2015 ${loc("main.ts", src, '"596524h"')}`]);
+    expect(ds[0]!.message).toBe('task "a": timeout: "600000h" is longer than Kubernetes allows a pod\'s deadline (2147483647 seconds, about 68 years)');
+  });
+
   it("a value bound to a constant, destructured, or imported points at its literal", async () => {
     const lib = `export const TIMEOUT = "1 hour";\n`;
     const src = pipelineSource(

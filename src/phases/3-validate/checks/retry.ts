@@ -187,5 +187,13 @@ export function wholeSeconds(bag: DiagnosticBag, value: string, subject: string,
   const seconds = duration_(bag, value, subject, span);
   if (seconds !== undefined && (seconds < 1 || !Number.isInteger(seconds))) {
     bag.error("GANTRY2015", `${subject}: "${value}" is not a whole number of seconds`, span, "Deadlines are counted in seconds; write e.g. \"30s\" or \"2m\".");
+  } else if (seconds !== undefined && seconds > MAX_DEADLINE_SECONDS) {
+    bag.error("GANTRY2015", `${subject}: "${value}" is longer than Kubernetes allows a pod's deadline (${MAX_DEADLINE_SECONDS} seconds, about 68 years)`, span, "Leave the timeout out for no deadline.");
   }
 }
+
+/**
+ * A deadline becomes a pod's `activeDeadlineSeconds` (the per-attempt timeout on both targets, the
+ * total timeout through Argo's template deadline), which the API server refuses past an int32.
+ */
+const MAX_DEADLINE_SECONDS = 2 ** 31 - 1;
