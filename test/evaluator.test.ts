@@ -97,6 +97,9 @@ describe("constructs of the static subset", () => {
     ["function names are inferred from bindings, length counts required parameters", "const extract = () => 1; function two(a: number, b: number) { return a + b; } const obj = { m: () => 2 };", "", "[extract.name, String(two.length), obj.m.name, String(((a: number, b = 1) => a + b).length), two.name]", ["extract", "2", "m", "1", "two"]],
     ["spreading false, \"\", 0 or a string into an object, as in JavaScript", "const flag = false; const label = \"\";", "", "Object.keys({ ...(flag && { a: 1 }), ...(label && { b: 1 }), ...(0 && {}), ...\"xy\" })", ["0", "1"]],
     ["type-only declarations do nothing", "type Env = \"dev\" | \"prod\"; interface Opts { env: Env }; declare const ambient: string;", "type Local = string; const o: Opts = { env: \"prod\" };", "[o.env]", ["prod"]],
+    // Found by an adversarial review (static against executed): each used to give a different value than JavaScript.
+    ["a switch's case labels are evaluated in its block: they call the block's hoisted function, not an outer one of the same name", "function f() { return 1; } function g(v: number) { switch (v) { case f(): return \"outer\"; case 2: function f() { return 2; } return \"x\"; default: return \"none\"; } }", "", "[g(1), g(2)]", ["none", "outer"]],
+    ["array destructuring steps as an iterator: once the array has run out it stays done, though a default pushes to it; for an array's values() too", "", "const arr: number[] = [1]; const [a, b = (arr.push(5, 6), 7), c, ...more] = arr; const two: number[] = [1]; const [x, y = (two.push(9), 8), z] = two.values(); const three: number[] = [1]; const [h, , ...tail] = three;", "[String(a), String(b), String(c), String(more.length), String(arr.length), String(x), String(y), String(z), String(two.length), String(h), String(tail.length)]", ["1", "7", "undefined", "0", "3", "1", "8", "undefined", "2", "1", "0"]],
     // Found by test/evaluator-fuzz.test.ts: each used to give a different value than JavaScript.
     ["object rest keeps an own __proto__ key; spreads and array rest read holes as undefined", `const src = { ["__proto__"]: "p", a: "1" } as Record<string, string>; const holey = [1, , 3];`, "const { ...rest } = src; const [, ...tail] = holey;", "[Object.keys(rest).join(), String([...holey].length), String([...holey].indexOf(undefined)), String(tail.length), String(tail.indexOf(undefined))]", ["__proto__,a", "3", "1", "2", "0"]],
     ["function names from computed, numeric and quoted keys, through parentheses and `as`", `const k = "dyn"; const o = { [k + "A"]: () => 1, [k + "B"]() { return 2; }, 1.50: () => 3, "a-b": () => 4 }; const f = (() => 1); const g = (() => 2) as () => number; const h = ((function () { return 3; }) satisfies () => number);`, "", `[o.dynA.name, o.dynB.name, o[1.5]!.name, o["a-b"].name, f.name, g.name, h.name]`, ["dynA", "dynB", "1.5", "a-b", "f", "g", "h"]],
@@ -413,6 +416,45 @@ describe("diagnostics of the front end", () => {
     const ds = await diagnose(source);
     expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, needle)}`]);
     expect(ds[0]!.hint).toBeTruthy();
+  });
+
+  it.each([
+    ["declared again with a value", 'var mode = "dev";\nvar mode = "prod";\n', 'mode = "prod"'],
+    ["declared again without one (JavaScript keeps the value)", 'var mode = "dev";\nvar mode: string;\n', "mode: string"],
+    ["two declarators of one name", 'var mode = "dev", mode: string;\n', "mode: string"],
+    ["declared in a top-level block that assigns it", 'var mode = "dev";\nif (mode === "dev") { var mode = "prod"; }\n', 'mode = "prod"'],
+    ["declared in a top-level loop's head", 'var mode: any = "x";\nfor (var mode = 0; mode < 2; mode++) {}\n', "mode = 0"],
+    ["declared in a top-level for...in", 'var mode = "init";\nfor (var mode in { z: 1 }) {}\n', "mode in"],
+    ["declared only in a top-level switch", "switch (1) { case 1: var mode = \"b\"; }\n", 'mode = "b"'],
+  ])("GANTRY1100: a module variable %s is not read as one of its declarations (review finding: it was, silently)", async (_name, prelude, needle) => {
+    const source = body('  p.task("v", { image: "x", args: [String(mode)] });', prelude);
+    const ds = (await diagnose(source)).filter((d) => d.severity === "error");
+    expect(ds.map(where)).toEqual([`GANTRY1100 ${loc("main.ts", source, needle)}`]);
+    expect(ds[0]!.message).toBe('module variable "mode" is declared with `var` more than once, or inside a loop, block or switch; JavaScript makes those one variable, which is not evaluated at compile time');
+  });
+
+  it("a `var` declared once at module level is still evaluated, and a `var` in a function is still GANTRY1100", async () => {
+    const ok = await compileFiles({ "main.ts": body('  p.task("v", { image: "x", args: [mode] });', 'var mode = "dev";\n') }, ["main.ts"]);
+    expect(ok.diagnostics).toEqual([]);
+    expect((ok.pipelines[0]!.ir.tasks[0]!.args as string[])[0]).toBe("dev");
+  });
+
+  it("a read in the dead zone fails as in JavaScript: a switch label reading the block's own const, a for...of or for...in walking its own loop variable (review finding: each read the outer binding)", async () => {
+    for (const [statements, needle] of [
+      ['  const x = 1;\n  const g = (v: number) => { switch (v) { case x: return "matched"; default: const x = 5; return "d"; } };\n  p.task("v", { image: "x", args: [g(1)] });', "x: return"],
+      ['  const x = [1, 2];\n  const g = () => { const out: number[] = []; for (const x of x) out.push(x); return out; };\n  p.task("v", { image: "x", args: g().map(String) });', "x) out"],
+      ['  const x = { a: 1 };\n  const g = () => { const out: string[] = []; for (const x in x) out.push(x); return out; };\n  p.task("v", { image: "x", args: g() });', "x) out"],
+    ] as const) {
+      const source = body(statements);
+      const ds = await diagnose(source);
+      expect(ds.map((d) => `${where(d)} ${d.message}`), statements).toEqual([`GANTRY1109 ${loc("main.ts", source, needle)} "x" is used before its declaration runs`]);
+    }
+  });
+
+  it("GANTRY1102: Array.from of an array-like whose length is an object, whose valueOf would run twice (review finding)", async () => {
+    const source = body('  const c = { n: 0 };\n  const r = Array.from({ length: { valueOf() { c.n = c.n + 1; return c.n; } } } as any);\n  p.task("v", { image: "x", args: [String(r.length)] });');
+    const ds = await diagnose(source);
+    expect(ds.map(where)).toEqual([`GANTRY1102 ${loc("main.ts", source, "Array.from(")}`]);
   });
 
   it("GANTRY1100: `import x = require()` and namespace aliases, at the declaration and with a rewrite in the hint (was: cannot find name)", async () => {

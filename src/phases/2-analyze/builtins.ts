@@ -84,8 +84,13 @@ function boundedArrayBuilder(build: (...args: never[]) => unknown[], count: (...
 const arrayFrom = boundedArrayBuilder(Array.from, (source) => {
   if (source === null || source === undefined) return 0; // Array.from throws its own TypeError
   if (typeof source === "string" || Array.isArray(source)) return source.length;
-  // An array-like: JavaScript converts its length (`{ length: "2e6" }` is 2,000,000).
-  const length = Number((source as { length?: unknown }).length);
+  // An array-like: JavaScript converts its length (`{ length: "2e6" }` is 2,000,000). Converting an
+  // object runs its `valueOf`, which would then run again in Array.from, and may answer differently.
+  const raw = (source as { length?: unknown }).length;
+  if (raw !== null && (typeof raw === "object" || typeof raw === "function")) {
+    throw new BuiltinRefusal("GANTRY1102", "is evaluated with an array-like whose length is a number or a string, not an object", "Give the array-like a plain number as its length: `Array.from({ length: n }, ...)`.");
+  }
+  const length = Number(raw);
   return Number.isNaN(length) ? 0 : length;
 });
 const arrayOf = boundedArrayBuilder(Array.of, (...items) => items.length);
@@ -95,10 +100,12 @@ function boundedStringMethod(method: "repeat" | "padStart" | "padEnd"): Function
   const host = String.prototype[method] as (this: string, ...args: unknown[]) => string;
   const fn = function (this: unknown, ...args: unknown[]) {
     // Converted once and passed on converted: a `valueOf` of the author's must not run twice (and answer differently).
+    // So is an object receiver (`["3"].map("".repeat, obj)` runs obj's toString).
+    const self = (this !== null && typeof this === "object") || typeof this === "function" ? String(this) : this;
     const n = Number(args[0]);
-    const chars = method === "repeat" ? String(this).length * n : n;
+    const chars = method === "repeat" ? String(self).length * n : n;
     if (chars > BUILT_LIMITS.chars && Number.isFinite(chars)) throw new BuiltLimitError(`would build a string of ${fmt(chars)} characters, over the limit of ${fmt(BUILT_LIMITS.chars)}`);
-    return Reflect.apply(host, this, [n, ...args.slice(1)]);
+    return Reflect.apply(host, self, [n, ...args.slice(1)]);
   };
   return named(fn, method, host.length);
 }

@@ -100,10 +100,15 @@ export class Evaluator {
 
   /**
    * Runs statements in order, hoisting function declarations. A statement that fails is reported and
-   * skipped, so one run reports every independent error. `from`: where to start (a `switch` enters
-   * its block at the matching case), after declaring the whole block's names.
+   * skipped, so one run reports every independent error.
    */
-  executeBlock(statements: readonly ts.Statement[], scope: Scope, from = 0): Completion {
+  executeBlock(statements: readonly ts.Statement[], scope: Scope): Completion {
+    this.declareBlock(statements, scope);
+    return this.runDeclared(statements, scope);
+  }
+
+  /** Declares a block's names in its scope: functions hoisted, `let`/`const` and enums in their dead zone. */
+  declareBlock(statements: readonly ts.Statement[], scope: Scope): void {
     for (const s of statements) {
       if (ts.isFunctionDeclaration(s) && s.name) scope.define(s.name.text, this.hoist(s, scope), s);
       // let/const exist from the block's start but cannot be read before their declaration runs (TDZ),
@@ -112,6 +117,10 @@ export class Evaluator {
         for (const d of s.declarationList.declarations) for (const name of boundNames(d.name)) scope.declare(name, { state: "uninitialized", value: undefined, node: s });
       } else if (ts.isEnumDeclaration(s)) scope.declare(s.name.text, { state: "uninitialized", value: undefined, node: s }); // block-scoped too
     }
+  }
+
+  /** Runs a block whose names `declareBlock` declared, from statement `from` (a `switch` enters at the matching case). */
+  runDeclared(statements: readonly ts.Statement[], scope: Scope, from = 0): Completion {
     for (let i = from; i < statements.length; i++) {
       const s = statements[i]!;
       let completion: Completion;
@@ -522,14 +531,26 @@ export class Evaluator {
       }
       return;
     }
-    // An iterator is stepped once per element (a hole too), and drained only by a rest element:
-    // what the pattern leaves stays in it, as in JavaScript (array iterators have no `return`).
-    const rest = name.elements.some((el) => !ts.isOmittedExpression(el) && el.dotDotDotToken);
-    const items = arrayIterators.has(value as object) && !rest ? steps(value as Iterator<unknown>, name.elements.length) : iterate(value, name, this);
+    // Stepped once per element (a hole too), as JavaScript's iterator is: an array is read live (a
+    // default may push to it), and once it has run out it stays done. An iterator is drained only by
+    // a rest element: what the pattern leaves stays in it (array iterators have no `return`).
+    const iterator = arrayIterators.has(value as object) ? (value as Iterator<unknown>) : undefined;
+    const items = iterator ? undefined : iterate(value, name, this);
+    let done = false;
+    const next = (i: number): unknown => {
+      if (done) return undefined;
+      const step = iterator ? iterator.next() : i < items!.length ? { done: false, value: items![i] } : { done: true, value: undefined };
+      if (step.done) done = true;
+      return step.value;
+    };
     name.elements.forEach((el, i) => {
-      if (ts.isOmittedExpression(el)) return;
-      if (el.dotDotDotToken) return this.bind(el.name, Array.from(items.slice(i)), scope, el); // holes become undefined, as iterating gives them
-      let v = items[i];
+      if (ts.isOmittedExpression(el)) return void next(i);
+      if (el.dotDotDotToken) {
+        // Holes become undefined, as iterating gives them.
+        const rest = done ? [] : iterator ? [...(iterator as unknown as Iterable<unknown>)] : Array.from(items!.slice(i));
+        return this.bind(el.name, rest, scope, el);
+      }
+      let v = next(i);
       let origin = this.origins.propertyNode(value, i);
       if (v === undefined && el.initializer) {
         v = this.evaluate(el.initializer, scope);
@@ -609,16 +630,6 @@ export function propertyKey(node: ts.PropertyName | ts.BindingName, scope: Scope
 }
 
 /** The next `n` values of an iterator, fewer if it ends first. */
-function steps(iterator: Iterator<unknown>, n: number): unknown[] {
-  const out: unknown[] = [];
-  for (let i = 0; i < n; i++) {
-    const step = iterator.next();
-    if (step.done) break;
-    out.push(step.value);
-  }
-  return out;
-}
-
 /** The elements of an iterable static value: arrays, strings and an array's iterators (drained). */
 export function iterate(value: unknown, node: ts.Node, _ev: Evaluator): unknown[] {
   if (Array.isArray(value)) return value;

@@ -20,7 +20,7 @@ import { nodeSpan } from "./origins.js";
 import { capturedScopes, readBinding, recordUndo, Scope, type Binding } from "./scope.js";
 import { linkModule } from "./link.js";
 import { enumObject } from "./visitors/EnumDeclaration.js";
-import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin, hasModifier, importedBinding, isAssignment, isBinaryAssignment, callOf, isCalledOnTheSpot, importSpecifierOf } from "./syntax.js";
+import { accessRoot, assignedNames, assignmentTarget, boundNames, declaredWithin, hasModifier, importedBinding, isAssignment, isBinaryAssignment, callOf, isCalledOnTheSpot, importSpecifierOf, redeclaredModuleVars } from "./syntax.js";
 import { isFile, ModuleResolver, type Resolution } from "./resolve.js";
 import { reportUnreadMutations, runUnreadDeclarations, type Change } from "./unread-effects.js";
 import { skipTransparent } from "./visitors/transparent.js";
@@ -704,6 +704,12 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       }
     }
   });
+  // Declared last: a read of one of these names fails rather than reading one declaration of several.
+  for (const [name, again] of redeclaredModuleVars(file)) {
+    lazy(name, again, () => {
+      throw new StaticError("GANTRY1100", again, `module variable "${name}" is declared with \`var\` more than once, or inside a loop, block or switch; JavaScript makes those one variable, which is not evaluated at compile time`, "Declare it once, at the top level, with `const` (or `let` never reassigned).");
+    });
+  }
 }
 
 /**

@@ -142,3 +142,36 @@ function statementNames(st: ts.Statement): string[] {
   const name = (st as { name?: ts.Node }).name;
   return name && ts.isIdentifier(name) ? [name.text] : [];
 }
+
+/**
+ * Module variables Gantry does not model: a name declared by `var` more than once at module level,
+ * or by a `var` nested in a top-level statement (a loop's head, a block, a `switch`). JavaScript
+ * makes all of them one module variable, which the later declaration assigns (or, without a value,
+ * leaves as it was); Gantry's top-level bindings are one declaration each. By name: the
+ * declaration after the first (the one a diagnostic points at).
+ */
+export function redeclaredModuleVars(file: ts.SourceFile): Map<string, ts.Identifier> {
+  const out = new Map<string, ts.Identifier>();
+  if (!/\bvar\b/.test(file.text)) return out;
+  const seen = new Set<string>();
+  const add = (id: ts.Identifier, nested: boolean) => {
+    if ((nested || seen.has(id.text)) && !out.has(id.text)) out.set(id.text, id);
+    seen.add(id.text);
+  };
+  const isVar = (list: ts.VariableDeclarationList) => !(list.flags & ts.NodeFlags.BlockScoped);
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node) || ts.isModuleDeclaration(node)) return;
+    if (ts.isVariableDeclarationList(node) && isVar(node)) for (const d of node.declarations) for (const id of bindingIdentifiers(d.name)) add(id, true);
+    ts.forEachChild(node, visit);
+  };
+  for (const statement of file.statements) {
+    if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
+    if (ts.isVariableStatement(statement) && isVar(statement.declarationList)) {
+      for (const d of statement.declarationList.declarations) {
+        for (const id of bindingIdentifiers(d.name)) add(id, false);
+        if (d.initializer) visit(d.initializer);
+      }
+    } else visit(statement);
+  }
+  return out;
+}

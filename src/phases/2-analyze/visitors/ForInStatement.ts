@@ -3,7 +3,7 @@ import { isStandIn } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { LIMITS, NORMAL, unsupported } from "../evaluator.js";
 import { requireStatic } from "../runtime-values.js";
-import { iteration } from "./ForOfStatement.js";
+import { headScope, iteration } from "./ForOfStatement.js";
 import type { StatementVisitor } from "./types.js";
 import { rejectVar } from "./VariableStatement.js";
 
@@ -19,7 +19,7 @@ export const ForInStatement: StatementVisitor<ts.ForInStatement> = (node, scope,
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) throw unsupported(init, "Declare the loop variable with `const`.");
   rejectVar(init);
   const decl = init.declarations[0]!;
-  const source = ev.evaluate(node.expression, scope);
+  const source = ev.evaluate(node.expression, headScope(decl, scope));
   requireStatic(source, node.expression, "`for...in`");
   if (typeof source === "function" || (source !== null && typeof source === "object" && isStandIn(source))) {
     throw new StaticError("GANTRY1102", node.expression, "`for...in` over a built-in or a function is not evaluated: Gantry's stand-ins for them lack members the real ones have", "Loop over your own objects, or over `Object.keys(obj)`.");

@@ -3,6 +3,7 @@ import { arrayIterators } from "../builtins.js";
 import { StaticError } from "../errors.js";
 import { LIMITS, NORMAL, iterate, unsupported } from "../evaluator.js";
 import { Scope } from "../scope.js";
+import { boundNames } from "../syntax.js";
 import type { Completion, Evaluator } from "../evaluator.js";
 import type { StatementVisitor } from "./types.js";
 import { rejectVar } from "./VariableStatement.js";
@@ -14,7 +15,7 @@ export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope,
   if (!ts.isVariableDeclarationList(init) || init.declarations.length !== 1) throw unsupported(init, "Declare the loop variable with `const`.");
   rejectVar(init);
   const decl = init.declarations[0]!;
-  const source = ev.evaluate(node.expression, scope);
+  const source = ev.evaluate(node.expression, headScope(decl, scope));
   // An array's entries()/keys()/values() are walked step by step, as JavaScript does: it sees the
   // array grow under it, as a loop over the array itself does.
   const iterator = arrayIterators.has(source as object) ? (source as Iterator<unknown>) : undefined;
@@ -43,6 +44,16 @@ export const ForOfStatement: StatementVisitor<ts.ForOfStatement> = (node, scope,
   }
   return NORMAL;
 };
+
+/**
+ * Where a `for...of` or `for...in` evaluates what it walks: the loop's names exist there, in their
+ * dead zone, so `for (const x of x)` fails as in JavaScript rather than reading an outer `x`.
+ */
+export function headScope(decl: ts.VariableDeclaration, scope: Scope): Scope {
+  const head = new Scope(scope);
+  for (const name of boundNames(decl.name)) head.declare(name, { state: "uninitialized", value: undefined, node: decl });
+  return head;
+}
 
 /** One pass of a `for...of` or `for...in` body, its variable bound to `item` in a scope of its own. */
 export function iteration(node: ts.ForOfStatement | ts.ForInStatement, decl: ts.VariableDeclaration, item: unknown, scope: Scope, ev: Evaluator, origin?: ts.Node): Completion {
