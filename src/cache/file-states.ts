@@ -4,9 +4,10 @@
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { withoutBom } from "../util/bom.js";
 
-/** A SHA-256 of the text (base64url), "absent", "folder" or "special". */
+/** A SHA-256 of the text (base64url) and, for a path through a link, where it leads; "absent", "folder" or "special". */
 export type FileState = string;
 
 const ABSENT = "absent";
@@ -54,6 +55,17 @@ export function modifiedSince(file: string, since: number): "no" | "yes" | "futu
   return stat.mtimeMs > Date.now() + TIMESTAMP_MARGIN_MS ? "future" : "yes";
 }
 
+/**
+ * For a path through a symbolic link (the file's, or a folder's on the way), where it leads, from
+ * the path's folder: the compile reads a module at its real path, and imports relative to it and
+ * the manifest's source annotation follow, so the same text behind a retargeted link is another
+ * dependency. Empty for a path without links, the common case, which keeps such a state movable.
+ */
+function linkedTo(file: string): string {
+  const real = fs.realpathSync(file);
+  return real === path.resolve(file) ? "" : `>${path.relative(path.dirname(path.resolve(file)), real).split(path.sep).join("/")}`;
+}
+
 function readState(file: string): { state: FileState | undefined; text?: string } {
   try {
     const stat = fs.statSync(file, { throwIfNoEntry: false });
@@ -62,7 +74,7 @@ function readState(file: string): { state: FileState | undefined; text?: string 
     if (!stat.isFile()) return { state: SPECIAL };
     // The text as the compile reads it (UTF-8, no byte order mark), so a hash of the text it parsed compares equal.
     const text = withoutBom(fs.readFileSync(file, "utf8"));
-    return { state: hashText(text), text };
+    return { state: hashText(text) + linkedTo(file), text };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { state: code === "ENOENT" || code === "ENOTDIR" ? ABSENT : undefined };
