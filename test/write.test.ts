@@ -7,9 +7,10 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { writeAtomically } from "../src/output/write.js";
-import { snapshotDir, tempProject } from "./support/cli.js";
+import { gantryBin, snapshotDir, tempProject } from "./support/cli.js";
 
 describe("writeAtomically", () => {
   it("writes new and changed files, removes stale ones, and leaves no temporary file", () => {
@@ -88,5 +89,26 @@ describe("writeAtomically", () => {
     } finally {
       child.kill();
     }
+  });
+});
+
+describe("gantry compile interrupted while it writes (CLI review finding: Ctrl-C left old and new manifests mixed, with temporaries)", () => {
+  // Sends the signal to the compile itself from inside its first rename: mid-write, deterministically.
+  const interrupter = (signal: string) => `import fs from "node:fs";\nconst rename = fs.renameSync;\nlet sent = false;\nfs.renameSync = function (...args) {\n  if (!sent) { sent = true; process.kill(process.pid, ${JSON.stringify(signal)}); }\n  return rename.apply(this, args);\n};\n`;
+  const pipelineFile = (name: string, image: string) => `import { pipeline } from "gantry";\nexport default pipeline("${name}", {}, (p) => {\n  p.task("t", { image: "${image}" });\n});\n`;
+
+  it.each([["SIGINT", 130], ["SIGTERM", 143]] as const)("%s: the write is finished first, then the compile exits %i with every manifest new and no temporary file", (signal, code) => {
+    const names = ["a", "b", "c", "d", "e", "f"];
+    const dir = tempProject(Object.fromEntries([...names.map((n) => [`pipelines/${n}.ts`, pipelineFile(n, "busybox:1.0")]), ["interrupt.mjs", interrupter(signal)]]));
+    const env = { ...process.env, NO_COLOR: "1" };
+    expect(spawnSync(process.execPath, [gantryBin, "compile"], { cwd: dir, env, encoding: "utf8" }).status).toBe(0);
+    for (const n of names) fs.writeFileSync(path.join(dir, "pipelines", `${n}.ts`), pipelineFile(n, "busybox:2.0"));
+    const r = spawnSync(process.execPath, ["--import", pathToFileURL(path.join(dir, "interrupt.mjs")).href, gantryBin, "compile"], { cwd: dir, env, encoding: "utf8" });
+    expect(r.signal).toBe(null);
+    expect(r.status, r.stderr).toBe(code);
+    expect(r.stderr).toContain(`${signal} received while writing; the write was finished first`);
+    const out = snapshotDir(path.join(dir, "manifests"));
+    expect(Object.keys(out).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    for (const n of names) expect(out[`${n}.yaml`], n).toContain("image: busybox:2.0");
   });
 });

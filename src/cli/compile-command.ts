@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { compile, expandPaths, type CompileOptions, type CompileResult, type Target } from "../compile.js";
 import type { ArgoKind } from "../backends/argo/index.js";
@@ -157,19 +158,50 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   }
   if (flags.check) return reportCheck(changes, flags.out, io, (d) => diagnostics.push(d), report);
 
-  const written = writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
+  const { result: written, signal } = await holdingSignals(() => writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path)));
   diagnostics.push(...written.diagnostics);
+  // --watch stops on its own signal handler, after this write, with its last compile's status.
+  const interrupted = signal && !flags.watch ? signal : undefined;
   if (hasErrors(written.diagnostics)) {
     // Staging failures change nothing; a rename or removal failing after others succeeded does.
     const done = [...written.written, ...written.removed.map((p) => `${p} (removed)`)];
     report(`${summarize(diagnostics)}; ${done.length === 0 ? "nothing was written." : `${files_(done.length)} changed before the failure: ${done.join(", ")}.`}`);
-    return 1;
+    return interrupted ? exitCodeOf(interrupted) : 1;
   }
   const n = result.pipelines.length;
   const removed = written.removed.length ? `, ${written.removed.length} removed (${written.removed.join(", ")})` : "";
   report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${keptNote(changes.kept)}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.`);
+  if (interrupted) {
+    io.stderr(`gantry compile: ${interrupted} received while writing; the write was finished first, so ${flags.out} holds this compile's output.\n`);
+    return exitCodeOf(interrupted);
+  }
   return 0;
 }
+
+/**
+ * Runs the (synchronous) write with SIGINT and SIGTERM held, so an interrupt cannot leave the
+ * output half old and half new, with staged temporaries beside it; the signal is answered once the
+ * write is done. Before it, an interrupt ends the compile at once: nothing has been staged then.
+ */
+async function holdingSignals<T>(write: () => T): Promise<{ result: T; signal?: NodeJS.Signals }> {
+  let signal: NodeJS.Signals | undefined;
+  const hold = (s: NodeJS.Signals) => void (signal ??= s);
+  process.on("SIGINT", hold);
+  process.on("SIGTERM", hold);
+  try {
+    const result = write();
+    // A signal that came during the write waits in the event loop's poll phase: let a whole turn pass.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => setImmediate(resolve));
+    return { result, ...(signal && { signal }) };
+  } finally {
+    process.off("SIGINT", hold);
+    process.off("SIGTERM", hold);
+  }
+}
+
+/** A shell's status for a process ended by a signal: 128 + its number (130 for SIGINT, 143 for SIGTERM). */
+const exitCodeOf = (signal: NodeJS.Signals): number => 128 + (os.constants.signals[signal] ?? 0);
 
 /** "1 file was" / "3 files were". */
 const files_ = (n: number): string => (n === 1 ? "1 file was" : `${n} files were`);
