@@ -138,7 +138,7 @@ export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * *
     expect(gantry(["compile", "--target", "jobs", "--run-id", "r"], jobs).code).toBe(0);
   });
 
-  it("GANTRY4023: several crons under Forbid, or a startingDeadlineSeconds under 10, on the jobs target; GANTRY2007 warns of a schedule listed twice", async () => {
+  it("GANTRY4023: several crons under Forbid, a startingDeadlineSeconds under 10, or @every under a minute, on the jobs target; GANTRY2007 warns of a schedule listed twice", async () => {
     const { compile } = await import("../src/compile.js");
     const src = (schedule: string) => `import { pipeline } from "gantry";\nexport default pipeline("etl", { namespace: "data", schedule: ${schedule} }, (p) => { p.task("a", { image: "busybox:1.36" }); });\n`;
     const run = async (schedule: string, target: "jobs" | "argo" = "jobs") => {
@@ -154,6 +154,12 @@ export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * *
       'GANTRY4023 warning 2: startingDeadlineSeconds 5 of "etl" is under 10: the CronJob controller checks schedules about every 10 seconds, so runs may never be started',
     ]);
     expect(await run(`{ cron: "0 1 * * *", startingDeadlineSeconds: 10 }`)).toEqual([]);
+    // The CronJob controller names a tick's Job by its minute (review finding: "@every 30s" silently ran once a minute).
+    expect(await run(`{ cron: "@every 30s" }`)).toEqual([
+      'GANTRY4023 warning 2: "@every 30s" of "etl" runs at most once a minute on the jobs target: the CronJob controller names each run\'s Job by the minute it is due, so a second run within a minute is not started',
+    ]);
+    expect(await run(`{ cron: "@every 1m" }`)).toEqual([]);
+    expect(await run(`{ cron: "@every 30s" }`, "argo")).toEqual([]);
     expect((await run(`{ cron: ["@daily", "0 1 * * *", "@daily"], concurrencyPolicy: "Allow" }`, "argo"))).toEqual(['GANTRY2007 warning 2: schedule "@daily" is listed twice']);
     expect(await run(`{ cron: "0 0 31 feb *" }`, "argo")).toEqual(['GANTRY2007 warning 2: schedule "0 0 31 feb *" never fires: no month it names (feb) has a day 31']);
   });

@@ -371,7 +371,7 @@ export const codes = {
   GANTRY4023: {
     title: "A schedule setting a CronJob honours differently",
     explain:
-      "The jobs target turns a schedule into plain CronJobs. With several cron expressions it makes one CronJob each, and a CronJob's concurrencyPolicy (Forbid, Replace) only sees its own runs, so runs of different expressions can overlap; Argo's CronWorkflow applies the policy across all of them. And the CronJob controller looks at schedules about every 10 seconds, so a startingDeadlineSeconds under 10 can make it miss runs.",
+      "The jobs target turns a schedule into plain CronJobs. With several cron expressions it makes one CronJob each, and a CronJob's concurrencyPolicy (Forbid, Replace) only sees its own runs, so runs of different expressions can overlap; Argo's CronWorkflow applies the policy across all of them. And the CronJob controller looks at schedules about every 10 seconds, so a startingDeadlineSeconds under 10 can make it miss runs. It names each run's Job by the minute the run is due, so an `@every` shorter than a minute runs at most once a minute.",
   },
   GANTRY4024: {
     title: "A parameter default that is not valid where the jobs target writes it in",

@@ -21,6 +21,7 @@ import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
 import * as pod from "../common/pod.js";
 import { jobsLiteralTags } from "../common/template-tags.js";
 import * as c from "./containers.js";
+import { durationSeconds } from "../../phases/3-validate/rules/duration.js";
 import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
 import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
@@ -440,6 +441,19 @@ function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: str
       span: at,
       field: { path: ["schedule", "startingDeadlineSeconds"] },
       hint: "Use at least 10 seconds (Kubernetes' CronJob documentation), or leave it out.",
+    });
+  }
+  // The CronJob controller names a tick's Job by its minute: a second tick in the same minute finds
+  // that Job and starts nothing (cronjob_controllerv2.go, getJobName).
+  const subMinute = s.crons.find((cron) => cron.startsWith("@every ") && durationSeconds(cron.slice("@every ".length)) < 60);
+  if (subMinute) {
+    ctx.diagnostics.push({
+      code: "GANTRY4023",
+      severity: "warning",
+      message: `"${subMinute}" of "${pipeline.name}" runs at most once a minute on the jobs target: the CronJob controller names each run's Job by the minute it is due, so a second run within a minute is not started`,
+      span: at,
+      field: { path: ["schedule", "cron"] },
+      hint: "Use an interval of at least one minute, or compile for --target argo.",
     });
   }
   const objectsConfigMap = names.object(`run-${shortHash(objects, 10)}`);
