@@ -202,9 +202,9 @@ describe("gantry compile --cache", () => {
     const compile = () => cached(cwd, "a.ts", "pipelines");
     expect(use(compile())).toEqual({ compiled: 2, reused: 0 });
     expect(use(compile())).toEqual({ compiled: 0, reused: 2 });
-    for (const [link, target] of [["lib", "v2"], ["pipelines", "envs/dev"]]) {
+    for (const [link, target] of [["lib", "v2"], ["pipelines", "envs/dev"]] as const) {
       fs.rmSync(path.join(cwd, link));
-      fs.symlinkSync(target!, path.join(cwd, link));
+      fs.symlinkSync(target, path.join(cwd, link));
     }
     const r = compile();
     expect(use(r)).toEqual({ compiled: 2, reused: 0 });
