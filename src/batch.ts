@@ -78,11 +78,11 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
   const validations: Batch["validations"] = [];
   const claims: Claim[] = [];
   entries.forEach((entry, index) => {
-    let pass = compileEntry(analyzer, entry, options, backend);
+    let pass = compileEntry(analyzer, entry, options, backend, recording);
     if (!recording && pass.needsPlaces) {
       analyzer = replay(program, entries.slice(0, index), release);
       recording = true;
-      pass = compileEntry(analyzer, entry, options, backend);
+      pass = compileEntry(analyzer, entry, options, backend, recording);
     }
     diagnostics.push(...pass.diagnostics);
     validations.push(...pass.validations);
@@ -100,7 +100,7 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
  * author wrote (a validation finding, or one of lowering or the backend about a field), which an
  * Analyzer that records no property origins cannot answer.
  */
-function compileEntry(analyzer: Analyzer, entry: string, options: CompileOptions, backend: Backend): Pick<Batch, "claims" | "validations" | "diagnostics"> & { needsPlaces: boolean } {
+function compileEntry(analyzer: Analyzer, entry: string, options: CompileOptions, backend: Backend, recording: boolean): Pick<Batch, "claims" | "validations" | "diagnostics"> & { needsPlaces: boolean } {
   const analysis = analyzer.entry(entry);
   const validations: Batch["validations"] = [];
   const claims: Claim[] = [];
@@ -108,6 +108,8 @@ function compileEntry(analyzer: Analyzer, entry: string, options: CompileOptions
   for (const unit of analysis.units) {
     const validation = validate([unit]);
     if (validation.diagnostics.length > 0) {
+      // This pass is thrown away for a recording one: emitting it would be wasted work.
+      if (!recording) return { claims: [], validations: [], diagnostics: [], needsPlaces: true };
       needsPlaces = true;
       validations.push({ diagnostics: validation.diagnostics, ...(unit.id !== undefined && { id: unit.id }) });
     }
