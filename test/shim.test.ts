@@ -695,6 +695,18 @@ describe("shim await", () => {
     expect(r.stderr).toContain(`activeDeadlineSeconds set to ${deadline}`);
   });
 
+  it("attemptTimeoutSeconds: a timeout at the API's limit (2147483647 s) after a wait asks for the limit, not past it (review finding: a 422 ended the task)", async () => {
+    putOwnPod();
+    api.putJob(job("extract", "running"));
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { attemptTimeoutSeconds: 2 ** 31 - 1 }, { GANTRY_POD_NAME: POD }));
+    await api.waitForWatches(1);
+    api.putJob(job("extract", "complete"));
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    const patch = api.requests.find((q) => q.method === "PATCH")!;
+    expect(JSON.parse(patch.body)).toEqual({ spec: { activeDeadlineSeconds: 2 ** 31 - 1 } });
+  });
+
   it("attemptTimeoutSeconds: a refused patch (422) is fine when the pod already has a deadline at least as strict (a lost answer)", async () => {
     putOwnPod();
     api.putPod({ ...api.pod(POD)!, spec: { ...api.pod(POD)!.spec, activeDeadlineSeconds: 30 } });

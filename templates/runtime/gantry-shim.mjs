@@ -738,7 +738,8 @@ async function setAttemptDeadline(ctx, pod, attemptSeconds) {
   const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods/${encodeURIComponent(pod)}`;
   // Computed once: a retry after a patch that was applied but whose answer was lost must not ask for
   // a later deadline, which the API refuses (it may only be shortened).
-  const intended = Math.ceil(elapsedSeconds(ctx)) + attemptSeconds;
+  // The API refuses a deadline past an int32: a timeout near that limit gets the limit.
+  const intended = Math.min(Math.ceil(elapsedSeconds(ctx)) + attemptSeconds, 2 ** 31 - 1);
   const body = JSON.stringify({ spec: { activeDeadlineSeconds: intended } });
   const patch = async () => {
     try {
