@@ -61,8 +61,7 @@ export function modifiedSince(file: string, since: number): "no" | "yes" | "futu
  * the manifest's source annotation follow, so the same text behind a retargeted link is another
  * dependency. Empty for a path without links, the common case, which keeps such a state movable.
  */
-function linkedTo(file: string): string {
-  const real = fs.realpathSync(file);
+function linkedTo(file: string, real: string): string {
   return real === path.resolve(file) ? "" : `>${path.relative(path.dirname(path.resolve(file)), real).split(path.sep).join("/")}`;
 }
 
@@ -73,8 +72,10 @@ function readState(file: string): { state: FileState | undefined; text?: string 
     if (stat.isDirectory()) return { state: FOLDER };
     if (!stat.isFile()) return { state: SPECIAL };
     // The text as the compile reads it (UTF-8, no byte order mark), so a hash of the text it parsed compares equal.
-    const text = withoutBom(fs.readFileSync(file, "utf8"));
-    return { state: hashText(text) + linkedTo(file), text };
+    // Read at the real path found first: a link retargeted meanwhile cannot pair one target's text with another's path.
+    const real = fs.realpathSync.native(file);
+    const text = withoutBom(fs.readFileSync(real, "utf8"));
+    return { state: hashText(text) + linkedTo(file, real), text };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { state: code === "ENOENT" || code === "ENOTDIR" ? ABSENT : undefined };
