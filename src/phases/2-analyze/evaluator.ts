@@ -629,7 +629,6 @@ export function propertyKey(node: ts.PropertyName | ts.BindingName, scope: Scope
   throw unsupported(node);
 }
 
-/** The next `n` values of an iterator, fewer if it ends first. */
 /** The elements of an iterable static value: arrays, strings and an array's iterators (drained). */
 export function iterate(value: unknown, node: ts.Node, _ev: Evaluator): unknown[] {
   if (Array.isArray(value)) return value;
