@@ -108,6 +108,9 @@ export async function runWatch(paths: string[], flags: CompileFlags, io: Io, sig
   return code;
 }
 
+/** How long a configuration file's events must pause before it is read. */
+const SETTLE_MS = 100;
+
 /**
  * The settings are read once, when --watch starts: a later edit of the configuration would make its
  * output differ from what `gantry compile --check` expects, so say so (once per change) rather than
@@ -131,18 +134,27 @@ function watchConfig(io: Io): fs.FSWatcher | undefined {
     }
   };
   const seen = new Map(files.map((f) => [f, read(f)]));
+  // A save is several events (truncate, then write): read once they have settled, so the half-written
+  // file is not a change of its own and one edit gets one warning.
+  const pending = new Map<string, NodeJS.Timeout>();
+  const check = (file: string) => {
+    pending.delete(file);
+    const text = read(file);
+    if (text === seen.get(file)) return;
+    seen.set(file, text);
+    // package.json's "gantry" key matters only without gantry.config.json.
+    if (file === "package.json" && seen.get(CONFIG_FILE) !== undefined) return;
+    io.stderr(`warning: ${file} changed; --watch keeps the settings it started with: restart it to use the new ones\n`);
+  };
   try {
     const watcher = fs.watch(io.cwd, (_event, name) => {
       const file = name?.toString();
       if (file === undefined || !seen.has(file)) return;
-      const text = read(file);
-      if (text === seen.get(file)) return;
-      seen.set(file, text);
-      // package.json's "gantry" key matters only without gantry.config.json.
-      if (file === "package.json" && seen.get(CONFIG_FILE) !== undefined) return;
-      io.stderr(`warning: ${file} changed; --watch keeps the settings it started with: restart it to use the new ones\n`);
+      clearTimeout(pending.get(file));
+      pending.set(file, setTimeout(() => check(file), SETTLE_MS).unref());
     });
     watcher.on("error", () => watcher.close());
+    watcher.on("close", () => pending.forEach((t) => clearTimeout(t)));
     return watcher;
   } catch {
     return undefined;
