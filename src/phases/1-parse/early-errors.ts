@@ -469,6 +469,9 @@ function importBindings(st: ts.ImportDeclaration): { id: ts.Identifier; typeOnly
 /** The local names a value import binds. */
 const importedNames = (st: ts.ImportDeclaration): ts.Identifier[] => importBindings(st).flatMap((b) => (b.typeOnly ? [] : [b.id]));
 
+/** The var-scoped names a module declares (see `varNames`), in source order: its `var`s wherever they stand outside functions, and its enums. */
+export const moduleVarNames = (file: ts.SourceFile): ts.Identifier[] => varNames(file.statements, "module");
+
 /**
  * Var-scoped names declared in a scope's statements: `var` anywhere in them outside nested
  * functions, enums (emitted as `var`), and in a function body its own function declarations.

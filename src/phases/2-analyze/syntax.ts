@@ -3,7 +3,7 @@
  * both ask: what a declaration binds, where a name is declared, what counts as an assignment.
  * Syntax only: nothing here evaluates or loads anything.
  */
-import { bindingIdentifiers } from "../1-parse/index.js";
+import { bindingIdentifiers, moduleVarNames } from "../1-parse/index.js";
 import { ts } from "ts-morph";
 import { isTransparent, skipTransparent } from "./visitors/transparent.js";
 
@@ -154,24 +154,17 @@ export function redeclaredModuleVars(file: ts.SourceFile): Map<string, ts.Identi
   const out = new Map<string, ts.Identifier>();
   if (!/\bvar\b/.test(file.text)) return out;
   const seen = new Set<string>();
-  const add = (id: ts.Identifier, nested: boolean) => {
-    if ((nested || seen.has(id.text)) && !out.has(id.text)) out.set(id.text, id);
+  for (const id of moduleVarNames(file)) {
+    if (ts.isEnumDeclaration(id.parent)) continue; // an enum declared twice is refused where it is read
+    if ((seen.has(id.text) || !inTopLevelStatement(id)) && !out.has(id.text)) out.set(id.text, id);
     seen.add(id.text);
-  };
-  const isVar = (list: ts.VariableDeclarationList) => !(list.flags & ts.NodeFlags.BlockScoped);
-  const visit = (node: ts.Node): void => {
-    if (ts.isFunctionLike(node) || ts.isClassLike(node) || ts.isModuleDeclaration(node)) return;
-    if (ts.isVariableDeclarationList(node) && isVar(node)) for (const d of node.declarations) for (const id of bindingIdentifiers(d.name)) add(id, true);
-    ts.forEachChild(node, visit);
-  };
-  for (const statement of file.statements) {
-    if (hasModifier(statement, ts.SyntaxKind.DeclareKeyword)) continue;
-    if (ts.isVariableStatement(statement) && isVar(statement.declarationList)) {
-      for (const d of statement.declarationList.declarations) {
-        for (const id of bindingIdentifiers(d.name)) add(id, false);
-        if (d.initializer) visit(d.initializer);
-      }
-    } else visit(statement);
   }
   return out;
+}
+
+/** Whether a name a `var` binds is declared by a statement of the module itself, not by one nested in another. */
+function inTopLevelStatement(id: ts.Identifier): boolean {
+  let node: ts.Node = id.parent;
+  while (ts.isBindingElement(node) || ts.isObjectBindingPattern(node) || ts.isArrayBindingPattern(node)) node = node.parent;
+  return ts.isVariableDeclaration(node) && ts.isVariableStatement(node.parent.parent) && ts.isSourceFile(node.parent.parent.parent);
 }
