@@ -8,7 +8,8 @@ import { meaningChange, unifiedDiff } from "../output/changes.js";
 import { graphMarkdown } from "../output/graph.js";
 import { KUSTOMIZATION, kustomization } from "../output/kustomization.js";
 import { hasChanges, planOutput, readOutputFile, surveyOutput, type KeptFile, type OutputChanges } from "../output/ownership.js";
-import { writeAtomically, type OutputFile } from "../output/write.js";
+import { LOCK, staleLock, withOutputLock } from "../output/lock.js";
+import { leftoverTemporaries, writeAtomically, type OutputFile } from "../output/write.js";
 import { manifestObjects, manifestOrigin } from "../output/yaml.js";
 import { jobsOptions } from "../config/jobs-settings.js";
 
@@ -126,14 +127,48 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
     return 0;
   }
   const outDir = path.resolve(io.cwd, flags.out);
+  // Generated files this run does not write are removed only by a compile of the whole project;
+  // one of some of its files keeps them, and the kustomization lists them too.
+  const whole = await coversProject(result, flags, io);
+  const output = (brokeStale = false): Outcome => planAndWrite(result, flags, io, outDir, whole, brokeStale, diagnostics, report);
+  // --check writes nothing, so it takes no lock (a read-only checkout must be checkable).
+  if (flags.check) return output().code;
+  // One compile at a time plans and writes the folder (output/lock.ts). Signals are held from the
+  // survey to the end of the write: an interrupt must not leave the lock, or half the files, behind.
+  const waitNote = flags.format === "text" ? (holder: string) => io.stderr(`gantry compile: waiting for ${holder}, which is writing to ${flags.out}\n`) : undefined;
+  const locked = await withOutputLock(outDir, ({ brokeStale }) => holdingSignals(() => output(brokeStale)), waitNote && { onWait: waitNote });
+  if (!locked.ok) {
+    diagnostics.push(locked.diagnostic);
+    report(`${summarize(diagnostics)}; nothing was written.`);
+    return 1;
+  }
+  const { result: outcome, signal } = locked.value;
+  // --watch stops on its own signal handler, after this write, with its last compile's status.
+  const interrupted = signal && !flags.watch ? signal : undefined;
+  if (!interrupted) return outcome.code;
+  if (outcome.wrote) io.stderr(`gantry compile: ${interrupted} received while writing; the write was finished first, so ${flags.out} holds this compile's output.\n`);
+  return exitCodeOf(interrupted);
+}
+
+/** What planAndWrite ended with: the exit code, and whether it wrote the folder (else it stopped before). */
+interface Outcome {
+  code: number;
+  wrote: boolean;
+}
+
+/**
+ * Surveys the output folder, compares the compiled files with it, and writes the differences (or,
+ * with --check, reports them). Synchronous from the survey to the end of the write, so that the
+ * lock and signal hold around it cover all of it. Reports through `report`, adding to `diagnostics`;
+ * `brokeStale`: taking the lock removed one a killed compile left, which the summary mentions.
+ */
+function planAndWrite(result: CompileResult, flags: CompileFlags, io: Io, outDir: string, whole: boolean, brokeStale: boolean, diagnostics: Diagnostic[], report: (closing: string) => void): Outcome {
+  const stop = (): Outcome => (report(`${summarize(diagnostics)}; nothing was written.`), { code: 1, wrote: false });
   const manifests: OutputFile[] = result.pipelines.map((p) => ({ path: p.file, content: p.yaml }));
   // Same ownership rules, --check and atomic writer as the YAML: a failure writes none of them.
   const graphs: OutputFile[] = flags.graph ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".md"), content: graphMarkdown(p.ir, p.source) })) : [];
   const metadata: OutputFile[] = flags.metadata ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".metadata.json"), content: p.metadata ?? "" })) : [];
   const names = [...manifests, ...(flags.kustomization ? [{ path: KUSTOMIZATION }] : []), ...graphs, ...metadata].map((f) => f.path);
-  // Generated files this run does not write are removed only by a compile of the whole project;
-  // one of some of its files keeps them, and the kustomization lists them too.
-  const whole = await coversProject(result, flags, io);
   const survey = surveyOutput(outDir, new Set(names), whole);
   const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);
   // A whole-project compile reports two sources of one pipeline name (GANTRY2009) and two pipelines
@@ -141,8 +176,7 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const duplicates = whole ? [] : [...takenOver(outDir, result, io.cwd), ...(flags.target === "jobs" ? sameObjectsAsKept(outDir, result, keptManifests) : [])];
   if (duplicates.length > 0) {
     diagnostics.push(...duplicates);
-    report(`${summarize(diagnostics)}; nothing was written.`);
-    return 1;
+    return stop();
   }
   const files: OutputFile[] = [
     ...manifests,
@@ -152,36 +186,35 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   ];
   const changes = planOutput(outDir, files, survey);
   diagnostics.push(...changes.diagnostics);
-  if (hasErrors(changes.diagnostics)) {
-    report(`${summarize(diagnostics)}; nothing was written.`);
-    return 1;
-  }
-  if (flags.check) return reportCheck(changes, flags.out, io, (d) => diagnostics.push(d), report);
+  if (hasErrors(changes.diagnostics)) return stop();
+  if (flags.check) return { code: reportCheck(changes, leftovers(outDir), flags.out, io, (d) => diagnostics.push(d), report), wrote: false };
 
-  const { result: written, signal } = await holdingSignals(() => writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path)));
+  const written = writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
   diagnostics.push(...written.diagnostics);
-  // --watch stops on its own signal handler, after this write, with its last compile's status.
-  const interrupted = signal && !flags.watch ? signal : undefined;
   if (hasErrors(written.diagnostics)) {
     // Staging failures change nothing; a rename or removal failing after others succeeded does.
     const done = [...written.written, ...written.removed.map((p) => `${p} (removed)`)];
     report(`${summarize(diagnostics)}; ${done.length === 0 ? "nothing was written." : `${files_(done.length)} changed before the failure: ${done.join(", ")}.`}`);
-    return interrupted ? exitCodeOf(interrupted) : 1;
+    return { code: 1, wrote: done.length > 0 };
   }
   const n = result.pipelines.length;
   const removed = written.removed.length ? `, ${written.removed.length} removed (${written.removed.join(", ")})` : "";
-  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${keptNote(changes.kept)}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.`);
-  if (interrupted) {
-    io.stderr(`gantry compile: ${interrupted} received while writing; the write was finished first, so ${flags.out} holds this compile's output.\n`);
-    return exitCodeOf(interrupted);
-  }
-  return 0;
+  const leftover = [...written.cleaned, ...(brokeStale ? [LOCK] : [])];
+  const cleaned = leftover.length ? `, ${leftover.length} left over by an interrupted compile removed (${leftover.join(", ")})` : "";
+  report(`compiled ${n} pipeline${n === 1 ? "" : "s"} into ${flags.out}: ${written.written.length} written, ${changes.unchanged.length} unchanged${removed}${cleaned}${keptNote(changes.kept)}${diagnostics.length ? ` (${summarize(diagnostics)})` : ""}.`);
+  return { code: 0, wrote: true };
+}
+
+/** Files an interrupted compile left in the output folder, which the next compile removes: its temporaries, and its lock when it was killed outright. */
+function leftovers(outDir: string): string[] {
+  return [...leftoverTemporaries(outDir), ...(staleLock(outDir) ? [LOCK] : [])];
 }
 
 /**
- * Runs the (synchronous) write with SIGINT and SIGTERM held, so an interrupt cannot leave the
- * output half old and half new, with staged temporaries beside it; the signal is answered once the
- * write is done. Before it, an interrupt ends the compile at once: nothing has been staged then.
+ * Runs the (synchronous) survey and write with SIGINT and SIGTERM held, so an interrupt cannot
+ * leave the output half old and half new, with staged temporaries (and the folder's lock) beside
+ * it; the signal is answered once the write is done. Before it (compiling, or waiting for another
+ * compile's lock), an interrupt ends the compile at once: nothing has been staged then.
  */
 async function holdingSignals<T>(write: () => T): Promise<{ result: T; signal?: NodeJS.Signals }> {
   let signal: NodeJS.Signals | undefined;
@@ -297,11 +330,13 @@ function cacheNote(result: CompileResult): string {
 
 /**
  * `--check`: lists added, changed and removed files, one line per pipeline on what changed in
- * meaning, and a unified diff per changed file, on stdout; exit 1 if anything differs. Writes nothing.
+ * meaning, and a unified diff per changed file, on stdout; exit 1 if anything differs. `leftovers`
+ * are what an interrupted compile left (its temporaries, its lock): the next compile removes them,
+ * so they differ too (committed, they would sit among the manifests). Writes nothing.
  */
-function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: Diagnostic) => void, report: (s: string) => void): number {
+function reportCheck(changes: OutputChanges, leftovers: readonly string[], out: string, io: Io, diagnose: (d: Diagnostic) => void, report: (s: string) => void): number {
   const kept = keptNote(changes.kept, true);
-  if (!hasChanges(changes)) {
+  if (!hasChanges(changes) && leftovers.length === 0) {
     report(`${out} is up to date (${changes.unchanged.length} file${changes.unchanged.length === 1 ? "" : "s"}${kept}).`);
     return 0;
   }
@@ -309,6 +344,7 @@ function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: 
   for (const f of changes.added) lines.push(`  added    ${f.path}`);
   for (const c of changes.changed) lines.push(`  changed  ${c.file.path}`);
   for (const r of changes.removed) lines.push(`  removed  ${r.path}`);
+  for (const name of leftovers) lines.push(`  removed  ${name} (left over by an interrupted compile)`);
   const meaning = [
     ...changes.added.filter((f) => f.path !== KUSTOMIZATION && f.path.endsWith(".yaml")).map((f) => meaningChange(f.path.replace(/\.yaml$/, ""), undefined, f.content)),
     ...changes.changed.filter((c) => c.file.path !== KUSTOMIZATION && c.file.path.endsWith(".yaml")).map((c) => meaningChange(c.file.path.replace(/\.yaml$/, ""), c.before, c.file.content)),
@@ -320,7 +356,7 @@ function reportCheck(changes: OutputChanges, out: string, io: Io, diagnose: (d: 
   for (const c of changes.changed) io.stdout(unifiedDiff(c.file.path, c.before, c.file.content));
   for (const f of changes.added) io.stdout(unifiedDiff(f.path, "", f.content));
   for (const r of changes.removed) io.stdout(unifiedDiff(r.path, r.before, ""));
-  const count = changes.added.length + changes.changed.length + changes.removed.length;
+  const count = changes.added.length + changes.changed.length + changes.removed.length + leftovers.length;
   diagnose({ code: "GANTRY5003", severity: "error", message: `${count} file${count === 1 ? "" : "s"} in ${out} ${count === 1 ? "differs" : "differ"} from what the sources compile to`, hint: "Run `gantry compile` and commit the result." });
   report(`nothing was written (--check)${kept}.`);
   return 1;

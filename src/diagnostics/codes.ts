@@ -410,6 +410,11 @@ export const codes = {
     explain:
       "The output directory or a file in it could not be written. Every file is first written to a temporary file beside its target, so a failure then (a full disk, a read-only directory) changes nothing. Replacing the targets comes after: if one of them cannot be replaced (a file made immutable, a folder in its place) once others were, the hint and the summary name the files already changed. Fix the cause and compile again.",
   },
+  GANTRY5006: {
+    title: "Another compile is writing the output directory",
+    explain:
+      "A compile holds `<out>/.gantry.lock` while it compares its files with the output directory and writes them, so that two compiles into one directory (a `--watch` and a pre-commit hook, or parallel compiles of parts of a project) cannot each plan from what was there before the other wrote, and drop the other's manifest from kustomization.yaml or remove it. A compile that finds the lock held waits for it, up to a minute, and then gives up with this error, writing nothing. A lock whose compile is gone (killed outright) is taken over without waiting. If no compile is running and the error persists, the lock is another machine's or container's: remove the file.",
+  },
 } as const satisfies Record<string, { title: string; explain: string }>;
 
 export type DiagnosticCode = keyof typeof codes;

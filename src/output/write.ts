@@ -23,6 +23,8 @@ export interface WriteReport {
   written: string[];
   /** Files removed, likewise. */
   removed: string[];
+  /** Temporary files a killed compile had left, removed first (`leftoverTemporaries`). */
+  cleaned: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -37,10 +39,10 @@ export interface WriteReport {
  * report must then say which files already changed.
  */
 export function writeAtomically(outDir: string, files: readonly OutputFile[], remove: readonly string[] = []): WriteReport {
-  const report: WriteReport = { written: [], removed: [], diagnostics: [] };
+  const report: WriteReport = { written: [], removed: [], cleaned: [], diagnostics: [] };
   const staged: { tmp: string; target: string; path: string }[] = [];
   const made = new Set<string>();
-  removeStaleTemporaries(outDir);
+  for (const name of leftoverTemporaries(outDir)) if (removeQuietly(path.join(outDir, name))) report.cleaned.push(name);
   // Unique per call: a process id alone repeats (PID 1 in every container run).
   const stage = `${process.pid}-${randomBytes(4).toString("hex")}`;
   try {
@@ -69,19 +71,7 @@ export function writeAtomically(outDir: string, files: readonly OutputFile[], re
     }
   } catch (e) {
     for (const s of staged) removeQuietly(s.tmp);
-    const err = e as NodeJS.ErrnoException;
-    const done = [...report.written, ...report.removed.map((p) => `${p} (removed)`)];
-    report.diagnostics.push({
-      code: "GANTRY5001",
-      severity: "error",
-      // Node's message starts with the code already ("EACCES: permission denied, mkdir ...").
-      message: `cannot write to ${outDir}: ${err.code && !err.message.startsWith(err.code) ? `${err.code} ` : ""}${err.message}`.replace(/\s+/g, " "),
-      // Renames within one directory only fail in extraordinary cases; say so honestly.
-      hint:
-        done.length === 0
-          ? "Check that the output directory is writable. No file was changed."
-          : `Check that the output directory and its files are writable, then compile again. ${done.length === 1 ? "1 file was" : `${done.length} files were`} already changed: ${done.join(", ")}.`,
-    });
+    report.diagnostics.push(cannotWrite(outDir, e as NodeJS.ErrnoException, [...report.written, ...report.removed.map((p) => `${p} (removed)`)]));
   }
   return report;
 }
@@ -92,27 +82,47 @@ const TEMPORARY = /^\..+\.(yaml|json|md)\.(\d+)(-[0-9a-f]{8})?\.tmp$/;
 const STALE_MS = 60 * 60 * 1000;
 
 /**
- * Removes temporary files a compile killed while writing left in `outDir` (they would be committed
- * with the manifests): those of a process that no longer runs, or older than an hour; and only
- * when they are empty or start with Gantry's header, so a user's file of a similar name stays.
+ * GANTRY5001 for a failed write. `done` names what was already changed (a removed file as
+ * "<name> (removed)"): renames within one directory only fail in extraordinary cases; say so honestly.
  */
-function removeStaleTemporaries(outDir: string): void {
+export function cannotWrite(outDir: string, err: NodeJS.ErrnoException, done: readonly string[]): Diagnostic {
+  return {
+    code: "GANTRY5001",
+    severity: "error",
+    // Node's message starts with the code already ("EACCES: permission denied, mkdir ...").
+    message: `cannot write to ${outDir}: ${err.code && !err.message.startsWith(err.code) ? `${err.code} ` : ""}${err.message}`.replace(/\s+/g, " "),
+    hint:
+      done.length === 0
+        ? "Check that the output directory is writable. No file was changed."
+        : `Check that the output directory and its files are writable, then compile again. ${done.length === 1 ? "1 file was" : `${done.length} files were`} already changed: ${done.join(", ")}.`,
+  };
+}
+
+/**
+ * Temporary files a compile killed while writing left in `outDir` (they would be committed with
+ * the manifests; the next write removes them, `--check` reports them): those of a process that no
+ * longer runs, or older than an hour; and only when they are empty or start with Gantry's header,
+ * so a user's file of a similar name stays.
+ */
+export function leftoverTemporaries(outDir: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(outDir);
   } catch {
-    return; // not there yet, or not readable: writing will say so
+    return []; // not there yet, or not readable: writing will say so
   }
   const now = Date.now();
-  for (const name of names) {
+  const out: string[] = [];
+  for (const name of names.sort()) {
     const pid = TEMPORARY.exec(name)?.[2];
     if (pid === undefined) continue;
     const stat = statQuietly(path.join(outDir, name));
     if (!stat?.isFile() || (running(Number(pid)) && now - stat.mtimeMs < STALE_MS)) continue;
     // Unreadable (undefined): not ours to judge.
     const head = readHead(outDir, name);
-    if (head === "" || (head !== undefined && isGenerated(head))) removeQuietly(path.join(outDir, name));
+    if (head === "" || (head !== undefined && isGenerated(head))) out.push(name);
   }
+  return out;
 }
 
 /** A file's status; undefined when it is gone or cannot be read (a link loop). */
@@ -124,7 +134,8 @@ function statQuietly(file: string): fs.Stats | undefined {
   }
 }
 
-function running(pid: number): boolean {
+/** Whether a process of this id runs on this host (another user's counts). */
+export function running(pid: number): boolean {
   if (pid === process.pid) return true; // this process stages nothing until this cleanup is done
   try {
     process.kill(pid, 0);
@@ -134,11 +145,13 @@ function running(pid: number): boolean {
   }
 }
 
-/** Cleanup after a failure must not fail in turn: the diagnostic about the first problem is what counts. */
-function removeQuietly(file: string): void {
+/** Cleanup after a failure must not fail in turn: the diagnostic about the first problem is what counts. True when removed. */
+function removeQuietly(file: string): boolean {
   try {
     fs.rmSync(file, { force: true });
+    return true;
   } catch {
     // Left behind; its name (`.<name>.<pid>-<hex>.tmp`) says what it is, and the next write removes it.
+    return false;
   }
 }
