@@ -185,6 +185,54 @@ export default pipeline("etl", { namespace: "data", parameters: ${JSON.stringify
     expect(await run(bad, "argo")).toEqual([]);
   });
 
+  // Left alone before: the defaults written into Secret and ConfigMap references, tolerations and
+  // volume sources were not checked again, and a parameter as a node selector's key stayed
+  // `{{params.zone}}` on both targets (only values were filled in).
+  it("GANTRY4024 for Secret and ConfigMap references, envFrom, tolerations, volume sources and node selector keys; a parameter as a node selector's key is filled in on both targets", async () => {
+    const { compile } = await import("../src/compile.js");
+    const src = (defaults: Record<string, string>) => `import { configMapEnv, pipeline, secretEnv } from "gantry";
+export default pipeline("etl", { namespace: "data", parameters: ${JSON.stringify(Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, { default: v }])))} }, (p) => {
+  p.task("a", {
+    image: "busybox:1.36",
+    env: { PW: secretEnv(p.params.sec, p.params.key), URL: configMapEnv(\`\${p.params.cm}-config\`, "url") },
+    envFrom: [{ configMap: p.params.cm, prefix: "CFG_" }],
+    tolerations: [{ key: p.params.taint, operator: "Equal", value: p.params.tier, effect: "NoSchedule" }],
+    nodeSelector: { [p.params.zone]: "eu-1" },
+    volumes: [{ name: "creds", mountPath: "/creds", secret: p.params.sec }],
+  });
+});
+`;
+    const run = async (defaults: Record<string, string>, target: "jobs" | "argo" = "jobs") => {
+      const r = await compile({ cwd: tempProject({ "pipelines/etl.ts": src(defaults) }), paths: ["pipelines"], target, kind: "auto", jobs: { runId: "r1" } });
+      return { diagnostics: r.diagnostics.map((d) => `${d.code} ${d.span?.line}: ${d.message}`), yaml: r.pipelines.map((p) => p.yaml).join("") };
+    };
+    const good = await run({ sec: "warehouse", key: "password", cm: "etl", taint: "workload", tier: "batch", zone: "topology.kubernetes.io/zone" });
+    expect(good.diagnostics).toEqual([]);
+    expect(good.yaml).toContain("        topology.kubernetes.io/zone: eu-1\n");
+    expect(good.yaml).not.toContain("{{");
+    const argo = await run({ sec: "warehouse", key: "password", cm: "etl", taint: "workload", tier: "batch", zone: "topology.kubernetes.io/zone" }, "argo");
+    expect(argo.yaml).toContain('        "{{workflow.parameters.zone}}": eu-1\n');
+    expect(argo.yaml).not.toContain("{{params.");
+    const bad = await run({ sec: "Warehouse", key: "pass word", cm: "", taint: "bad key!", tier: "has space", zone: "two/slashes/here" });
+    expect(bad.diagnostics).toEqual([
+      'GANTRY4024 3: task "a": nodeSelector key "{{params.zone}}" is "two/slashes/here" once the jobs target writes in the parameter defaults ("{{params.zone}}"), and must contain at most one "/" (prefix/name), found 2',
+      'GANTRY4024 3: task "a": tolerations[0].key is "bad key!" once the jobs target writes in the parameter defaults ("{{params.taint}}"), and contains invalid character " " (allowed: letters, digits, "-", "_" and ".")',
+      'GANTRY4024 3: task "a": tolerations[0].value is "has space" once the jobs target writes in the parameter defaults ("{{params.tier}}"), and contains invalid character " " (allowed: letters, digits, "-", "_" and ".")',
+      'GANTRY4024 3: task "a": env.PW name is "Warehouse" once the jobs target writes in the parameter defaults ("{{params.sec}}"), and must be lowercase (found uppercase letter "W")',
+      'GANTRY4024 3: task "a": env.PW key is "pass word" once the jobs target writes in the parameter defaults ("{{params.key}}"), and contains invalid character " " (allowed: letters, digits, "-", "_" and ".")',
+      'GANTRY4024 3: task "a": env.URL name is "-config" once the jobs target writes in the parameter defaults ("{{params.cm}}-config"), and must start with a lowercase letter or digit (got "-")',
+      'GANTRY4024 3: task "a": envFrom[0].configMap is "" once the jobs target writes in the parameter defaults ("{{params.cm}}"), and must not be empty',
+    ]);
+    // The volume's Secret name "Warehouse" is valid there: the API server only requires one.
+    expect((await run({ sec: "Warehouse", key: "password", cm: "etl", taint: "workload", tier: "batch", zone: "zone" })).diagnostics).toEqual([
+      'GANTRY4024 3: task "a": env.PW name is "Warehouse" once the jobs target writes in the parameter defaults ("{{params.sec}}"), and must be lowercase (found uppercase letter "W")',
+    ]);
+    expect((await run({ sec: "", key: "password", cm: "etl", taint: "workload", tier: "batch", zone: "zone" })).diagnostics).toContain(
+      'GANTRY4024 3: task "a": volume "creds": secret is "" once the jobs target writes in the parameter defaults ("{{params.sec}}"), and must not be empty',
+    );
+    expect((await run({ sec: "Warehouse", key: "pass word", cm: "", taint: "bad key!", tier: "has space", zone: "two/slashes/here" }, "argo")).diagnostics).toEqual([]);
+  });
+
   it("jobs-only flags with the Argo target, and --kind with the jobs target, are a usage error; a bad --run-id a usage error with its coded diagnostic", () => {
     const dir = tempProject({ "pipelines/etl.ts": source });
     const usage = gantry(["compile", "--run-id", "r1", "--gitops", "argocd"], dir);

@@ -296,6 +296,37 @@ describe("GANTRY2014: environment variable names and envFrom prefixes", () => {
   });
 });
 
+// Left alone before: a Secret or ConfigMap an environment reads was never checked, so a name such
+// as "Warehouse_Creds" compiled, and the API server refused the pod when the task started.
+describe("GANTRY2005 and GANTRY2039: the Secrets and ConfigMaps the environment reads", () => {
+  it("names are DNS subdomains and keys ConfigMap keys, reported where written; a parameter is left to the run", async () => {
+    const src = source(
+      '{ defaults: { env: { TOKEN: { secretKeyRef: { name: "Api_Token", key: "token" } } } } }',
+      [
+        '  p.task("t", {',
+        '    image: "x",',
+        '    env: { PW: { secretKeyRef: { name: "warehouse", key: "pass word" } }, URL: { configMapKeyRef: { name: "cfg.", key: ".." } }, OK: { secretKeyRef: { name: "a.b-c", key: "_x.y-Z9" } } },',
+        '    envFrom: [{ secret: "Creds" }, { configMap: "prefix-" }, { configMap: "-" }],',
+        '  });',
+      ].join("\n"),
+    );
+    expect(await found(src)).toEqual([
+      `GANTRY2005 ${at(src, '"Api_Token"')} pipeline defaults: env.TOKEN: Secret name "Api_Token" must be lowercase (found uppercase letter "A")`,
+      `GANTRY2039 ${at(src, '"pass word"')} task "t": env.PW: Secret key "pass word" contains invalid character " " (allowed: letters, digits, "-", "_" and ".")`,
+      `GANTRY2005 ${at(src, '"cfg."')} task "t": env.URL: ConfigMap name "cfg." must not end with "."`,
+      `GANTRY2039 ${at(src, '".."')} task "t": env.URL: ConfigMap key ".." must not be ".."`,
+      `GANTRY2005 ${at(src, '"Creds"')} task "t": envFrom[0].secret name "Creds" must be lowercase (found uppercase letter "C")`,
+      `GANTRY2005 ${at(src, '"-"')} task "t": envFrom[2].configMap name "-" must start with a lowercase letter or digit (got "-")`,
+    ]);
+    // The DSL's helpers, a key of 253 characters, and a parameter in a name (filled in when a run starts).
+    await compiles(
+      `import { configMapEnv, pipeline, secretEnv } from "gantry";\nexport default pipeline("k8s", { parameters: { env: { default: "prod" } } }, (p) => {\n  p.task("t", { image: "x", env: { A: secretEnv(\`\${p.params.env}-db\`, "${"k".repeat(253)}"), B: configMapEnv("cfg", p.params.env) }, envFrom: [{ secret: p.params.env }] });\n});\n`,
+    );
+    const long = source("{}", `  p.task("t", { image: "x", env: { A: { secretKeyRef: { name: "s", key: "${"k".repeat(254)}" } } } });`);
+    expect(await found(long)).toEqual([`GANTRY2039 ${at(long, '"kkk')} task "t": env.A: Secret key "${"k".repeat(254)}" must be at most 253 characters (got 254)`]);
+  });
+});
+
 describe("GANTRY2040: image references", () => {
   it("whitespace around the image, and references the kubelet cannot parse, are reported at the image", async () => {
     const images = [" busybox", "busybox\\t", "bus box", "Busybox:1.36", "busybox:", "busybox@sha256:abc", "-busybox", "a..b", "ghcr.io:x/acme", "busybox:.1"];

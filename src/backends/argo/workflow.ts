@@ -221,12 +221,13 @@ function needsGate(tasks: readonly PlannedTask[]): boolean {
 
 
 /**
- * `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`.
+ * `{{params.x}}` (Gantry's neutral placeholder) becomes Argo's `{{workflow.parameters.x}}`, in
+ * keys too (a node selector's key may be a parameter; Argo fills in the template's whole text).
  * Copy-on-write: containers are copied only on the path to a rewritten string, so the object never
  * aliases a changed IR value and subtrees without placeholders cost no allocation.
  */
 function rewriteParameters(value: unknown): unknown {
-  if (typeof value === "string") return value.includes("{{") ? value.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}") : value;
+  if (typeof value === "string") return value.includes("{{") ? rewriteString(value) : value;
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
@@ -238,9 +239,13 @@ function rewriteParameters(value: unknown): unknown {
   }
   let copy: Record<string, unknown> | undefined;
   for (const k in value) {
+    if (k.includes("{{")) return Object.fromEntries(Object.entries(value).map(([key, v]) => [rewriteParameters(key), rewriteParameters(v)]));
     const old = (value as Record<string, unknown>)[k];
     const v = rewriteParameters(old);
     if (v !== old) (copy ??= { ...(value as Record<string, unknown>) })[k] = v;
   }
   return copy ?? value;
 }
+
+const rewriteString = (s: string): string =>
+  s.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}");

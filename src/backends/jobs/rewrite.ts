@@ -8,7 +8,7 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
-import { dns1123Subdomain, labelValue } from "../../phases/3-validate/rules/names.js";
+import { configMapKey, dns1123Subdomain, envFromSourceName, labelKey, labelValue } from "../../phases/3-validate/rules/names.js";
 import { type Unexpanded, unexpandedAt } from "./shell-expansion.js";
 
 export const RUN_STATUS_DIR = "/var/run/gantry";
@@ -97,7 +97,8 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
       return s;
     }
     if (Array.isArray(value)) return value.map((v) => rewrite(v, false));
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, false)]));
+    // Keys too, as Argo fills in the whole template's text: a node selector's key may be a parameter.
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [rewrite(k, false), rewrite(v, false)]));
     return value;
   };
   const out = Object.fromEntries(
@@ -145,11 +146,33 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
  */
 function invalidDefaults(before: IR.Task, after: IR.Task, span: Diagnostic["span"]): Diagnostic[] {
   type Field = [name: string, written: string | undefined, filled: string | undefined, rule: (s: string) => string | undefined];
+  const nonEmpty = (s: string) => (s === "" ? "must not be empty" : undefined);
+  const selector = [Object.entries(before.pod.nodeSelector), Object.entries(after.pod.nodeSelector)] as const;
   const fields: Field[] = [
     ["image", before.image, after.image, (s) => (s.trim() === "" ? "must not be empty" : undefined)],
     ["serviceAccountName", before.pod.serviceAccountName, after.pod.serviceAccountName, dns1123Subdomain],
     ...before.pod.imagePullSecrets.map((s, i): Field => [`imagePullSecrets[${i}]`, s, after.pod.imagePullSecrets[i], dns1123Subdomain]),
-    ...Object.entries(before.pod.nodeSelector).map(([k, v]): Field => [`nodeSelector.${k}`, v, after.pod.nodeSelector[k], labelValue]),
+    ...selector[0].flatMap(([k, v], i): Field[] => [
+      [`nodeSelector key ${JSON.stringify(k)}`, k, selector[1][i]?.[0], labelKey],
+      [`nodeSelector.${k}`, v, selector[1][i]?.[1], labelValue],
+    ]),
+    ...before.pod.tolerations.flatMap((t, i): Field[] => [
+      [`tolerations[${i}].key`, t.key, after.pod.tolerations[i]?.key, (s) => (s === "" ? undefined : labelKey(s))],
+      [`tolerations[${i}].value`, t.value, after.pod.tolerations[i]?.value, labelValue],
+    ]),
+    ...before.env.flatMap((e, i): Field[] => {
+      const ref = e.valueFrom && ("secretKeyRef" in e.valueFrom ? e.valueFrom.secretKeyRef : "configMapKeyRef" in e.valueFrom ? e.valueFrom.configMapKeyRef : undefined);
+      const filled = after.env[i]?.valueFrom;
+      const filledRef = filled && ("secretKeyRef" in filled ? filled.secretKeyRef : "configMapKeyRef" in filled ? filled.configMapKeyRef : undefined);
+      return ref ? [[`env.${e.name} name`, ref.name, filledRef?.name, dns1123Subdomain], [`env.${e.name} key`, ref.key, filledRef?.key, configMapKey]] : [];
+    }),
+    ...before.envFrom.map((e, i): Field => [`envFrom[${i}].${e.kind}`, e.name, after.envFrom[i]?.name, envFromSourceName]),
+    ...before.volumes.flatMap((v, i): Field[] => {
+      const filled = after.volumes[i]?.source;
+      if (v.source.type === "secret" || v.source.type === "configMap") return [[`volume "${v.name}": ${v.source.type}`, v.source.name, filled && "name" in filled ? filled.name : undefined, nonEmpty]];
+      if (v.source.type === "persistentVolumeClaim") return [[`volume "${v.name}": persistentVolumeClaim`, v.source.claimName, filled && "claimName" in filled ? filled.claimName : undefined, nonEmpty]];
+      return [];
+    }),
   ];
   const out: Diagnostic[] = [];
   for (const [field, written, filled, rule] of fields) {

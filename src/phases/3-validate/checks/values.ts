@@ -12,6 +12,7 @@ import { checkRetryValues, wholeSeconds } from "./retry.js";
 import type { Where } from "./where.js";
 import { PARAMETER_PATTERN } from "../../../ir/placeholders.js";
 import { parameterIn, reportRuntimeParameter } from "./runtime-parameters.js";
+import { checkEnvReferences } from "./env-references.js";
 
 /** Checks the fields shared by tasks and pipeline defaults. `subject` prefixes messages. */
 export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, subject: string, where: Where): void {
@@ -31,6 +32,7 @@ export function checkTaskValues(bag: DiagnosticBag, spec: TaskDefaultsInput, sub
   checkLabels(bag, staticOnly(spec.nodeSelector), `${subject}: nodeSelector`, where, ["nodeSelector"]);
   checkObjectName(bag, spec.serviceAccountName, `${subject}: serviceAccountName`, where, ["serviceAccountName"]);
   (spec.imagePullSecrets ?? []).forEach((s, i) => checkObjectName(bag, s, `${subject}: imagePullSecrets`, where, ["imagePullSecrets", i]));
+  checkEnvReferences(bag, spec, subject, where);
   for (const name of Object.keys(spec.env ?? {})) {
     const reason = rules.envVarName(name);
     if (!reason) continue;

@@ -174,6 +174,30 @@ export function envVarName(s: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A key of a ConfigMap or Secret, as an environment variable reads it (IsConfigMapKey): at most
+ * 253 characters of `[-._a-zA-Z0-9]`, and not `.`, `..` or a key starting with `..`.
+ */
+export function configMapKey(s: string): string | undefined {
+  if (s.length === 0) return "must not be empty";
+  const long = tooLong(s, DNS1123_SUBDOMAIN_MAX_LENGTH);
+  if (long !== undefined) return long;
+  const bad = firstInvalid(s, /^[-._a-zA-Z0-9]$/);
+  if (bad !== undefined) return `contains invalid character ${show(bad)} (allowed: letters, digits, "-", "_" and ".")`;
+  if (s === "." || s === "..") return `must not be ${show(s)}`;
+  if (s.startsWith("..")) return `must not start with ".."`;
+  return undefined;
+}
+
+/**
+ * The name of the ConfigMap or Secret an `envFrom` entry reads (ValidateConfigMapName with
+ * prefix): a DNS subdomain, but for a trailing "-", which the API server allows there. Its
+ * maskTrailingDash replaces the last two characters with "a" before checking, and so does this.
+ */
+export function envFromSourceName(s: string): string | undefined {
+  return dns1123Subdomain(s.length > 1 && s.endsWith("-") ? `${s.slice(0, -2)}a` : s);
+}
+
 const QUALIFIED_CHAR = /^[-A-Za-z0-9_.]$/;
 const ALNUM = /^[A-Za-z0-9]$/;
 
