@@ -20,6 +20,7 @@
  * `toMatchFileSnapshot` resolves its path against the test file's folder; `vitest -u` rewrites the
  * snapshot after an intended change. See docs/testing.md.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { isDynamicPattern } from "tinyglobby";
 import type { ArgoKind } from "./backends/argo/index.js";
@@ -56,6 +57,11 @@ export interface CompilePipelinesOptions {
    * The options above win over it. Default `true`.
    */
   config?: boolean;
+  /**
+   * Same as `gantry compile --warnings-as-errors`: a warning throws a {@link GantryCompileError},
+   * as that compile writes nothing. Default: the configuration's `warningsAsErrors`, else `false`.
+   */
+  warningsAsErrors?: boolean;
 }
 
 export interface CompilePipelineOptions extends CompilePipelinesOptions {
@@ -110,16 +116,22 @@ export class GantryCompileError extends Error {
  */
 export async function compilePipeline(file: string, options: CompilePipelineOptions = {}): Promise<CompiledManifests> {
   const { name, ...rest } = options;
+  const shown = shownPath(rest.cwd, file);
   if (name !== undefined) {
-    // Only the chosen pipeline is emitted, so `kind: "cron"` does not fail on its unscheduled siblings.
-    const found = await compileFile(file, rest, name);
-    if (found[0]) return found[0];
-    const all = await compileFile(file, { ...rest, kind: "auto" }).catch(() => undefined);
-    throw new Error(`gantry: ${file} exports no pipeline named "${name}"${all ? `; it exports ${listNames(all)}` : ""}`);
+    // Every pipeline of the file is compiled as `gantry compile` compiles it, so a sibling's error
+    // (of any phase) throws and the warnings are the file's. An explicit `kind` applies to the chosen
+    // pipeline alone (`kind: "cron"` beside unscheduled siblings): the file is checked with the
+    // configured kind, and the chosen pipeline emitted again with the one asked for.
+    const all = await compileFile(file, rest.kind === undefined ? rest : { ...rest, kind: undefined });
+    const chosen = all.find((m) => m.name === name);
+    if (!chosen) throw new Error(`gantry: ${shown} exports no pipeline named "${name}"; it exports ${listNames(all)}`);
+    if (rest.kind === undefined) return chosen;
+    const [emitted] = await compileFile(file, rest, name);
+    return { ...emitted!, warnings: mergeWarnings(chosen.warnings, emitted!.warnings) };
   }
   const all = await compilePipelines(file, rest);
   if (all.length > 1) {
-    throw new Error(`gantry: ${file} exports ${all.length} pipelines (${listNames(all)}); pass { name } to choose one, or use compilePipelines()`);
+    throw new Error(`gantry: ${shown} exports ${all.length} pipelines (${listNames(all)}); pass { name } to choose one, or use compilePipelines()`);
   }
   return all[0]!;
 }
@@ -141,13 +153,15 @@ export async function compilePipeline(file: string, options: CompilePipelineOpti
 export async function compilePipelines(file: string, options: CompilePipelinesOptions = {}): Promise<CompiledManifests[]> {
   const all = await compileFile(file, options);
   if (all.length === 0) {
-    throw new Error(`gantry: ${file} exports no pipeline (export the value of pipeline(...), or an array of them)`);
+    throw new Error(`gantry: ${shownPath(options.cwd, file)} exports no pipeline (export the value of pipeline(...), or an array of them)`);
   }
   return all;
 }
 
 /** The manifests of every pipeline `file` exports, or with `only` of that one; none is not an error here. */
 async function compileFile(file: string, options: CompilePipelinesOptions, only?: string): Promise<CompiledManifests[]> {
+  // What `gantry compile` refuses as a usage error (exit 2): an empty path would compile the whole folder.
+  if (file === "") throw new Error("gantry: the file to compile must not be empty");
   const cwd = path.resolve(options.cwd ?? process.cwd());
   for (const [key, allowed] of [["target", TARGETS], ["kind", KINDS]] as const) {
     const value = options[key];
@@ -156,7 +170,8 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
   const loaded = options.config === false ? { config: {}, diagnostics: [] } : loadConfig(cwd);
   if (loaded.diagnostics.length > 0) {
     const text = formatConfigDiagnostics(loaded, "text", false);
-    throw new GantryCompileError(`gantry: the configuration in ${cwd} is invalid (${summarize(loaded.diagnostics)}):\n\n${text.trimEnd()}`, loaded.diagnostics);
+    // Named relative to cwd, as its diagnostics are: an error snapshot is the same on any machine.
+    throw new GantryCompileError(`gantry: the configuration (${loaded.file ?? "gantry.config.json"}) is invalid (${summarize(loaded.diagnostics)}):\n\n${text.trimEnd()}`, loaded.diagnostics);
   }
   const c = loaded.config;
   const target = options.target ?? c.target ?? "argo";
@@ -177,8 +192,13 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
   });
   // As `gantry compile` prints them: without the warnings the configuration's ignoreWarnings silences.
   const reported = withoutIgnored(result.diagnostics, c.ignoreWarnings);
-  if (!result.ok) throw new GantryCompileError(errorMessage(file, reported, result.sources), reported);
+  const shown = shownPath(cwd, file);
+  if (!result.ok) throw new GantryCompileError(errorMessage(`${shown} does not compile`, reported, result.sources), reported);
   const warnings = reported.filter((d) => d.severity === "warning");
+  // As `gantry compile --warnings-as-errors` (the option, else the configuration), but for the cache's GANTRY5005, which no compile here reports.
+  if ((options.warningsAsErrors ?? c.warningsAsErrors) && warnings.length > 0) {
+    throw new GantryCompileError(errorMessage(`${shown} compiles with warnings, and warnings fail the compile (warningsAsErrors)`, reported, result.sources), reported);
+  }
   return result.pipelines.map((p) => ({
     name: p.name,
     source: p.source,
@@ -189,23 +209,36 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
   }));
 }
 
+/** The file's warnings, and those of emitting the chosen pipeline with another kind that they lack. */
+function mergeWarnings(file: readonly Diagnostic[], emitted: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set(file.map((d) => JSON.stringify(d)));
+  return [...file, ...emitted.filter((d) => !seen.has(JSON.stringify(d)))];
+}
+
+/** A file as messages name it: relative to cwd with `/` separators (`../x.ts` outside it), as the CLI names files, the same on every machine. */
+function shownPath(cwd: string | undefined, file: string): string {
+  const base = path.resolve(cwd ?? process.cwd());
+  return path.relative(base, path.resolve(base, file)).split(path.sep).join("/") || ".";
+}
+
 /** The diagnostics as `gantry compile` prints them without colour, with code frames, under a one-line summary. */
-function errorMessage(file: string, diagnostics: readonly Diagnostic[], sources: CompileResult["sources"]): string {
+function errorMessage(what: string, diagnostics: readonly Diagnostic[], sources: CompileResult["sources"]): string {
   const text = formatDiagnostics(diagnostics, "text", { color: false, readSource: (f) => sources.get(f) });
-  return `gantry: ${file} does not compile (${summarize(diagnostics)}):\n\n${text.trimEnd()}`;
+  return `gantry: ${what} (${summarize(diagnostics)}):\n\n${text.trimEnd()}`;
 }
 
 /**
  * The file as compile() is given it: relative to cwd when inside it, so messages name it as the CLI
  * does, not by an absolute path that differs between machines (an error snapshot would); absolute
- * when outside, or when its name reads like a glob (a path that exists is that path either way,
- * but one that does not would be matched as a pattern).
+ * when outside, or when its name reads like a glob and it exists (compile() takes an existing path
+ * as that path; a relative one would be matched as a pattern). One that does not exist stays
+ * relative, and is reported as the CLI reports it.
  */
 function inputPath(cwd: string, file: string): string {
   const absolute = path.resolve(cwd, file);
   const relative = path.relative(cwd, absolute).split(path.sep).join("/");
   const inside = relative !== "" && relative !== ".." && !relative.startsWith("../") && !path.isAbsolute(relative);
-  return inside && !isDynamicPattern(relative) ? relative : absolute;
+  return inside && !(isDynamicPattern(relative) && fs.existsSync(absolute)) ? relative : absolute;
 }
 
 const TARGETS = ["argo", "jobs"] as const;

@@ -190,6 +190,79 @@ describe("compilePipeline", () => {
   });
 });
 
+// Review of the testing API (helper-73): absolute paths in messages, `name` skipping the siblings'
+// lowering and backend, the configuration's warningsAsErrors ignored, an empty path, and the jobs
+// target's unknown name without the names it has.
+describe("compilePipeline and compilePipelines as gantry compile sees the file (review findings)", () => {
+  it("names files relative to cwd in every message, however the file was given, so error snapshots move between machines", async () => {
+    const cwd = project({ "pipelines/broken.ts": broken, "pipelines/two.ts": twoPipelines, "pipelines/none.ts": "export const x = 1;\n" });
+    const messages = [
+      (await rejected(compilePipeline(path.join(cwd, "pipelines/broken.ts"), { cwd }))).message,
+      (await rejected(compilePipeline(path.join(cwd, "pipelines/two.ts"), { cwd }))).message,
+      (await rejected(compilePipeline(path.join(cwd, "pipelines/two.ts"), { cwd, name: "gamma" }))).message,
+      (await rejected(compilePipelines(path.join(cwd, "pipelines/none.ts"), { cwd }))).message,
+      (await rejected(compilePipeline("pipelines/[missing].ts", { cwd }))).message,
+    ];
+    expect(messages.map((m) => m.split("\n")[0])).toEqual([
+      "gantry: pipelines/broken.ts does not compile (2 errors, 0 warnings):",
+      'gantry: pipelines/two.ts exports 2 pipelines ("alpha", "beta"); pass { name } to choose one, or use compilePipelines()',
+      'gantry: pipelines/two.ts exports no pipeline named "gamma"; it exports "alpha", "beta"',
+      "gantry: pipelines/none.ts exports no pipeline (export the value of pipeline(...), or an array of them)",
+      "gantry: pipelines/[missing].ts does not compile (1 error, 0 warnings):",
+    ]);
+    expect(messages[4]).toContain("GANTRY1003: no TypeScript sources match pipelines/[missing].ts");
+    for (const m of messages) expect(m).not.toContain(cwd);
+    const config = project({ "pipelines/two.ts": twoPipelines, "gantry.config.json": '{ "namespace": "Data" }' });
+    const invalid = await rejected(compilePipelines("pipelines/two.ts", { cwd: config }));
+    expect(invalid.message.split("\n")[0]).toBe("gantry: the configuration (gantry.config.json) is invalid (1 error, 0 warnings):");
+    expect(invalid.message).not.toContain(config);
+  });
+
+  it("with name, a sibling's error of any phase throws and the warnings are the file's, as gantry compile reports them", async () => {
+    const siblings = `import { pipeline } from "gantry";
+export const alpha = pipeline("alpha", {}, (p) => {
+  p.task("a", { image: "busybox:1.36" });
+});
+export const beta = pipeline("beta", { schedule: { cron: "@daily" }, parameters: { day: {} } }, (p) => {
+  p.task("b", { image: "busybox:1.36", args: [p.params.day] });
+});
+`;
+    const cwd = project({ "pipelines/team.ts": siblings });
+    const cli = spawnSync(process.execPath, [path.join(repoRoot, "dist/cli/main.js"), "compile", "--format", "json"], { cwd, encoding: "utf8" });
+    expect(cli.status).toBe(1);
+    const codes = (JSON.parse(cli.stderr) as { code: string }[]).map((d) => d.code);
+    expect(codes).toContain("GANTRY4011"); // a lowering error: the CronWorkflow's parameter has no default
+    const e = await rejected(compilePipeline("pipelines/team.ts", { cwd, name: "alpha" }));
+    expect(e).toBeInstanceOf(GantryCompileError);
+    expect((e as GantryCompileError).diagnostics.map((d) => d.code)).toEqual(codes);
+    // An unknown name on the jobs target lists the names too.
+    const unknown = await rejected(compilePipeline("pipelines/two.ts", { cwd: project({ "pipelines/two.ts": twoPipelines }), target: "jobs", name: "gamma" }));
+    expect(unknown.message).toBe('gantry: pipelines/two.ts exports no pipeline named "gamma"; it exports "alpha", "beta"');
+    // Warnings of a sibling are the file's warnings, for the chosen pipeline too.
+    const warned = project({ "pipelines/w.ts": `import { pipeline } from "gantry";\nexport const alpha = pipeline("alpha", {}, (p) => { p.task("a", { image: "busybox:1.36" }); });\nexport const beta = pipeline("beta", {}, (p) => { const s = p.setup("up", { image: "busybox:1.36" }); p.task("b", { image: "busybox:1.36", after: [s] }); p.teardown("down", { image: "busybox:1.36", setups: [s] }); });\n` });
+    const all = await compilePipelines("pipelines/w.ts", { cwd: warned });
+    expect(all[0]!.warnings.map((d) => d.code)).toEqual(["GANTRY4005"]); // a lowering warning of beta's teardown
+    expect((await compilePipeline("pipelines/w.ts", { cwd: warned, name: "alpha" })).warnings).toEqual(all[0]!.warnings);
+  });
+
+  it("the configuration's warningsAsErrors throws on a warning, as gantry compile fails then; the option wins", async () => {
+    const warnedSource = `import { pipeline } from "gantry";\n\nconsole.log("hi");\n\nexport default pipeline("warned", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n`;
+    const cwd = project({ "p.ts": warnedSource, "gantry.config.json": '{ "warningsAsErrors": true }' });
+    const e = await rejected(compilePipeline("p.ts", { cwd }));
+    expect(e).toBeInstanceOf(GantryCompileError);
+    expect(e.message.split("\n")[0]).toBe("gantry: p.ts compiles with warnings, and warnings fail the compile (warningsAsErrors) (0 errors, 1 warning):");
+    expect((e as GantryCompileError).diagnostics.map((d) => d.code)).toEqual(["GANTRY1122"]);
+    expect((await compilePipeline("p.ts", { cwd, warningsAsErrors: false })).warnings.map((d) => d.code)).toEqual(["GANTRY1122"]);
+    await expect(compilePipeline("p.ts", { cwd: project({ "p.ts": warnedSource }), warningsAsErrors: true })).rejects.toBeInstanceOf(GantryCompileError);
+  });
+
+  it("an empty path is refused, as gantry compile refuses it, rather than compiling the whole folder", async () => {
+    const cwd = project({ "pipelines/two.ts": twoPipelines });
+    expect((await rejected(compilePipelines("", { cwd }))).message).toBe("gantry: the file to compile must not be empty");
+    expect((await rejected(compilePipeline("", { cwd }))).message).toBe("gantry: the file to compile must not be empty");
+  });
+});
+
 describe("the project configuration", () => {
   const single = `import { pipeline } from "gantry";\nexport default pipeline("etl", { schedule: { cron: "@daily" } }, (p) => {\n  p.task("extract", { image: "busybox:1.36" });\n});\n`;
 
