@@ -105,6 +105,29 @@ describe("runInit", () => {
     expect(io.out).toContain("Next steps:\n  cd repos/new\n  npm install --save-dev vitest <gantry>\n");
   });
 
+  it("quotes the folder in the cd step when the shell would read it otherwise (CLI review finding: `cd $(touch x)` ran a command)", async () => {
+    const dir = project();
+    const cases: [string, string][] = [["sp ace", "cd 'sp ace'"], ["it's", "cd 'it'\\''s'"], ["$(touch pwned)", "cd '$(touch pwned)'"], ["plain-dir_1.x", "cd plain-dir_1.x"]];
+    for (const [folder, cd] of cases) {
+      const io = fakeIo(dir);
+      expect(await runInit(folder, {}, io)).toBe(0);
+      expect(io.out).toContain(`Next steps:\n  ${cd}\n`);
+    }
+    expect(fs.existsSync(path.join(dir, "pwned"))).toBe(false);
+  });
+
+  it("a folder it cannot check (a symbolic link loop, a name too long) is an error, exit 1, not an internal error (CLI review finding: exit 70 with a stack trace)", async () => {
+    const dir = project();
+    fs.symlinkSync("loop", path.join(dir, "loop"));
+    const io = fakeIo(dir);
+    expect(await runInit("loop/x", {}, io)).toBe(1);
+    expect(io.err).toBe("cannot check loop/x: too many levels of symbolic links\nnothing was written.\n");
+    const long = fakeIo(dir);
+    expect(await runInit("a".repeat(300), {}, long)).toBe(1);
+    expect(long.err).toMatch(/^cannot check a{300}: its name is too long\nnothing was written\.\n$/);
+    expect(fs.readdirSync(dir)).toEqual(["loop"]);
+  });
+
   it("refuses a second run, lists every existing file and changes nothing", async () => {
     const dir = project();
     expect(await runInit(".", {}, fakeIo(dir))).toBe(0);
@@ -141,8 +164,15 @@ describe("runInit", () => {
     const dir = project({ ".git/HEAD": "ref: refs/heads/main\n" });
     const io = fakeIo(dir);
     expect(await runInit("teams/data", {}, io)).toBe(0);
+    // Steps that `uses:` an action take no working-directory (actionlint refuses it): the job's run
+    // defaults, and setup-node's cache pointed at the subfolder's lock file (CLI review finding).
     expect(io.out).toContain(
-      "GitHub runs workflows only from the repository's root (.): move\nteams/data/.github/workflows/gantry.yml to its .github/workflows/ and give its steps `working-directory: teams/data`.\n",
+      [
+        "GitHub runs workflows only from the repository's root (.): move",
+        "teams/data/.github/workflows/gantry.yml to its .github/workflows/, and in it run the steps in this folder",
+        "(`defaults: { run: { working-directory: teams/data } }` under `check:`) and point",
+        "setup-node's cache at its lock file (`cache-dependency-path: teams/data/package-lock.json`).\n",
+      ].join("\n"),
     );
     // At the root itself: nothing to say.
     const atRoot = fakeIo(dir);

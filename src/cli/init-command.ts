@@ -6,6 +6,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { fsFailure } from "../util/fs-errors.js";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { Io } from "./compile-command.js";
@@ -35,7 +36,17 @@ export function templateFiles(root: string = TEMPLATE_DIR): string[] {
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** What already exists where a file, or a folder on the way to it, must be created. */
+/** A path whose existence cannot be checked (permission denied, a symlink loop, a name too long). */
+class Unreadable extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(fsFailure(cause, "checking it"));
+  }
+}
+
+/** What already exists where a file, or a folder on the way to it, must be created; throws Unreadable. */
 function conflicts(targetDir: string, files: readonly string[]): string[] {
   const found = new Set<string>();
   /** `follow`: a symlink counts as what it points to (a symlinked folder can be written into). */
@@ -46,7 +57,7 @@ function conflicts(targetDir: string, files: readonly string[]): string[] {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "ENOENT" || code === "ENOTDIR") return "none";
-      throw e;
+      throw new Unreadable(p, e);
     }
     if (follow && st.isSymbolicLink()) {
       try {
@@ -90,7 +101,14 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
   };
   const files = templateFiles();
 
-  const existing = conflicts(targetDir, files);
+  let existing: string[];
+  try {
+    existing = conflicts(targetDir, files);
+  } catch (e) {
+    if (!(e instanceof Unreadable)) throw e;
+    io.stderr(`cannot check ${shown(path.relative(targetDir, e.path) || ".")}: ${e.message}\nnothing was written.\n`);
+    return 1;
+  }
   // gantry.config.json wins over package.json's "gantry" key: writing it would silently replace that configuration.
   const configured = hasPackageConfiguration(targetDir);
   if (existing.length > 0 || configured) {
@@ -126,14 +144,16 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
   }
 
   const where = shown(".");
-  const steps = where === "." ? NEXT_STEPS : [`cd ${where}`, ...NEXT_STEPS];
+  const steps = where === "." ? NEXT_STEPS : [`cd ${shellWord(where)}`, ...NEXT_STEPS];
   const repository = gitRoot(targetDir);
   const workflowNote =
     repository !== undefined && repository !== targetDir
       ? [
           "",
           `GitHub runs workflows only from the repository's root (${shown(path.relative(targetDir, repository) || ".")}): move`,
-          `${shown(".github/workflows/gantry.yml")} to its .github/workflows/ and give its steps \`working-directory: ${path.relative(repository, targetDir).split(path.sep).join("/")}\`.`,
+          `${shown(".github/workflows/gantry.yml")} to its .github/workflows/, and in it run the steps in this folder`,
+          `(\`defaults: { run: { working-directory: ${subfolder(repository, targetDir)} } }\` under \`check:\`) and point`,
+          `setup-node's cache at its lock file (\`cache-dependency-path: ${subfolder(repository, targetDir)}/package-lock.json\`).`,
         ]
       : [];
   io.stdout(
@@ -155,6 +175,14 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
     ].join("\n"),
   );
   return 0;
+}
+
+/** `dir` relative to the repository's root, with `/`, as a workflow names it. */
+const subfolder = (repository: string, dir: string): string => path.relative(repository, dir).split(path.sep).join("/");
+
+/** A path as one word of a POSIX shell command line: as it is when it holds nothing the shell reads, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./@%+=:,-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Whether `dir`'s package.json has a "gantry" key (an unreadable or malformed one is left to compile to report). */
