@@ -44,9 +44,9 @@ export default pipeline("all-roles", {}, (p) => {
 `;
 
 /** Compiles `files` in a fresh project; fails the test on any error. */
-async function pipelinesOf(files: Record<string, string>, paths: string[] = ["."]) {
+async function pipelinesOf(files: Record<string, string>, paths: string[] = ["."], target: "argo" | "jobs" = "argo") {
   const cwd = tempProject(files);
-  const result = await compile({ cwd, paths, target: "argo", kind: "auto" });
+  const result = await compile({ cwd, paths, target, kind: "auto" });
   expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
   return result.pipelines;
 }
@@ -424,6 +424,29 @@ export default pipeline("equal", {}, (p) => {
       t_lone: "scope_s1/scope_s2",
       t_after_lone: "scope_s1/scope_s2/scope_lone",
     });
+  });
+
+  // CLI review finding: one invisible edge from every sink to every finally task made a fan-out of
+  // 120 tasks beside 5 finally tasks 720 edges, past the 500 Mermaid draws; one per sink is enough
+  // to keep the finally box below, and a graph past Mermaid's limits says so on its page.
+  it("keeps the finally box below with one layout edge per task that leads nowhere, and a page too large for Mermaid says so", async () => {
+    const wide = (shards: number) => `import { pipeline } from "gantry";
+const img = { image: "busybox:1.36", command: ["true"] };
+export default pipeline("wide", {}, (p) => {
+  const prep = p.task("prepare", img);
+  for (let i = 0; i < ${shards}; i++) p.task(\`load-\${i}\`, { ...img, after: [prep] });
+  for (const f of ["notify", "cleanup", "metrics", "archive", "page"]) p.finally(f, img);
+});
+`;
+    const [small] = await pipelinesOf({ "wide.ts": wide(120) });
+    const { mermaid } = checkBoth(small!.ir);
+    const layout = mermaid.edges.filter((e) => e.arrow === "~~~");
+    expect(layout).toHaveLength(120);
+    expect(new Set(layout.map((e) => e.to))).toEqual(new Set(["t_notify"]));
+    expect(mermaid.edges).toHaveLength(240);
+    expect(graphMarkdown(small!.ir, "wide.ts")).not.toContain("may not render");
+    const [large] = await pipelinesOf({ "wide.ts": wide(260) }, ["."], "jobs"); // the jobs target has no task limit
+    expect(graphMarkdown(large!.ir, "wide.ts")).toContain("> This graph has 520 edges and ");
   });
 
   it("every example passes both structural checks", () => {

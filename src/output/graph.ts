@@ -155,21 +155,27 @@ function annotations(t: IR.Task, lay: Layout): string[] {
 
 /**
  * Every edge, in declaration order of the dependent: its `after` edges, then its setups. Then,
- * for layout only (drawn invisible), an edge from every task that leads nowhere to every finally
- * task, so that the finally box sits below the rest, as finally tasks run last.
+ * for layout only (drawn invisible), an edge from every task that leads nowhere to the first
+ * finally task, so that the finally box, which holds them all, sits below the rest, as finally
+ * tasks run last. One per such task, not one to each finally task: Mermaid draws at most 500
+ * edges, and a wide fan-out beside a few finally tasks passed that with the product.
  */
 function edges(ir: IR.Pipeline): { from: string; to: string; kind: "after" | "teardown" | "layout" }[] {
   const leadsSomewhere = new Set(ir.tasks.flatMap((t) => [...t.dependencies, ...t.setups]));
-  const finals = ir.tasks.filter((t) => t.role === "finally");
+  const firstFinal = ir.tasks.find((t) => t.role === "finally");
   const sinks = ir.tasks.filter((t) => t.role !== "finally" && !leadsSomewhere.has(t.name));
   return [
     ...ir.tasks.flatMap((t) => [
       ...t.dependencies.map((d) => ({ from: d, to: t.name, kind: "after" as const })),
       ...t.setups.map((s) => ({ from: s, to: t.name, kind: "teardown" as const })),
     ]),
-    ...sinks.flatMap((s) => finals.map((f) => ({ from: s.name, to: f.name, kind: "layout" as const }))),
+    ...(firstFinal ? sinks.map((s) => ({ from: s.name, to: firstFinal.name, kind: "layout" as const })) : []),
   ];
 }
+
+/** What Mermaid draws at most by default (`maxEdges`, `maxTextSize`); a diagram cannot raise them. */
+const MERMAID_MAX_EDGES = 500;
+const MERMAID_MAX_TEXT = 50_000;
 
 const MERMAID_EDGE = { after: "-->", teardown: "-.->|teardown|", layout: "~~~" } as const;
 const DOT_EDGE = { after: "", teardown: ' [style=dotted, label="teardown"]', layout: " [style=invis]" } as const;
@@ -356,14 +362,22 @@ export function toDot(ir: IR.Pipeline): string {
  * block and a one-line legend.
  */
 export function graphMarkdown(ir: IR.Pipeline, sourceFile: string): string {
+  const mermaid = toMermaid(ir).trimEnd();
+  const drawn = edges(ir).length;
+  // Said on the page, not only in a log: whoever opens it sees why it shows an error instead.
+  const tooLarge =
+    drawn > MERMAID_MAX_EDGES || mermaid.length > MERMAID_MAX_TEXT
+      ? [`> This graph has ${drawn} edges and ${mermaid.length} characters; Mermaid renders at most ${MERMAID_MAX_EDGES} edges and ${MERMAID_MAX_TEXT} characters by default, so it may not render here. \`gantry graph --format dot\` draws it with Graphviz.`, ""]
+      : [];
   const parts = [
     `<!-- ${htmlCommentText(headerFor(sourceFile))} -->`,
     "",
     `# ${markdownText(ir.name)}`,
     "",
     ...(ir.description ? [markdownText(ir.description), ""] : []),
+    ...tooLarge,
     "```mermaid",
-    toMermaid(ir).trimEnd(),
+    mermaid,
     "```",
     "",
     "Hexagon: setup. Rounded: teardown (dotted arrow from each of its setups). Double-sided: finally. " +
