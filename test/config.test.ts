@@ -122,6 +122,46 @@ export default pipeline("cfg", {}, (p) => {
     expect(gantry(["compile"], ns).stderr).toMatch(/namespace: must be a lowercase DNS label/);
   });
 
+  // CLI review findings: a gantry.config.json linking nowhere was skipped for the defaults (or
+  // package.json's key), and runtimeImage took any string, which every Job's pods then could not pull.
+  it("a gantry.config.json that is a broken symbolic link is GANTRY5004, not skipped", () => {
+    const dir = tempProject({ "pipelines/cfg.ts": PIPELINE, "package.json": JSON.stringify({ name: "x", gantry: { out: "elsewhere" } }) });
+    fs.symlinkSync("../shared/gantry.config.json", path.join(dir, "gantry.config.json"));
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("error GANTRY5004: gantry.config.json cannot be read: it is a symbolic link to ../shared/gantry.config.json, which does not exist");
+    expect(fs.readdirSync(dir).sort()).toEqual(["gantry.config.json", "package.json", "pipelines"]);
+  });
+
+  it("runtimeImage, in the configuration or as --runtime-image, must be an image reference the kubelet can pull", () => {
+    const dir = tempProject({ "pipelines/cfg.ts": PIPELINE, "gantry.config.json": `{\n  "target": "jobs",\n  "runtimeImage": "Node:22 alpine "\n}\n` });
+    const r = gantry(["compile"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("gantry.config.json:3:19: error GANTRY5004: gantry.config.json: runtimeImage: must not have leading or trailing whitespace");
+    fs.writeFileSync(path.join(dir, "gantry.config.json"), `{ "target": "jobs", "runtimeImage": "mirror.example.com:5000/library/node:22-alpine" }`);
+    expect(gantry(["compile", "--stdout"], dir)).toMatchObject({ code: 0, stdout: expect.stringContaining("image: mirror.example.com:5000/library/node:22-alpine") });
+    const flag = gantry(["compile", "--runtime-image", "https://node:22"], dir);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("option '--runtime-image <image>' argument 'https://node:22' is invalid. It has an invalid registry");
+    expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
+  });
+
+  it("the shipped JSON Schema refuses in the editor what the compiler refuses: names, the idle timeout's syntax, unknown codes (review finding)", async () => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(fs.readFileSync(path.join(repoRoot, "gantry.config.schema.json"), "utf8")) as object);
+    const { configSchema } = await import("../src/config/schema.js");
+    const refused = [{ namespace: "Bad_NS" }, { namespace: "" }, { namespace: "a".repeat(64) }, { labelPrefix: "-x-" }, { labelPrefix: "a..b" }, { idleTimeout: "1 day" }, { ignoreWarnings: ["GANTRY9999"] }, { ignoreWarnings: ["gantry4005"] }];
+    for (const c of refused) {
+      expect(configSchema.safeParse(c).success, JSON.stringify(c)).toBe(false);
+      expect(validate(c), JSON.stringify(c)).toBe(false);
+    }
+    const accepted = [{ namespace: "data-team" }, { labelPrefix: "platform.acme.com" }, { idleTimeout: "1h30m" }, { ignoreWarnings: ["GANTRY4005"] }];
+    for (const c of accepted) {
+      expect(configSchema.safeParse(c).success, JSON.stringify(c)).toBe(true);
+      expect(validate(c), JSON.stringify(c)).toBe(true);
+    }
+  });
+
   it("a pipeline's own namespace wins over the configured default", () => {
     const dir = tempProject({ "pipelines/cfg.ts": PIPELINE.replace("{}, (p)", '{ namespace: "own" }, (p)'), "gantry.config.json": `{ "namespace": "batch" }` });
     const r = gantry(["compile", "--stdout"], dir);

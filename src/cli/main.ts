@@ -13,11 +13,19 @@ import { registerInit } from "./init-command.js";
 import { nonEmpty } from "./non-empty.js";
 import { idleTimeoutProblem } from "../backends/jobs/idle-timeout.js";
 import { runIdProblem } from "../backends/jobs/names.js";
+import { imageReference } from "../phases/3-validate/rules/image.js";
 import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
 
 /** `--idle-timeout`: an unusable value is a usage error (exit 2), as an invalid choice is. */
+/** `--runtime-image`: a reference the kubelet can pull, as a task's image must be (GANTRY2040). */
+function imageArgument(value: string): string {
+  const problem = imageReference(value);
+  if (problem) throw new InvalidArgumentError(`It ${problem} (an image reference such as node:22-alpine).`);
+  return value;
+}
+
 function idleTimeoutArgument(value: string): string {
   const problem = idleTimeoutProblem(value);
   if (problem) throw new InvalidArgumentError(`${problem}.`);
@@ -64,7 +72,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     )
     .option("--run-id <id>", "jobs target: the run id in every Job name (default: a hash of the compiled pipeline)")
     .addOption(new Option("--gitops <tool>", "jobs target: annotate for a GitOps tool (Argo CD sync waves and hooks; default none)").choices(["none", "argocd"]))
-    .addOption(new Option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)").argParser(nonEmpty))
+    .addOption(new Option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)").argParser(imageArgument))
     .addOption(new Option("--idle-timeout <duration>", "jobs target: how long a run may be idle (no Job changed, no task at work) before its waits give up (default 24h)").argParser(idleTimeoutArgument))
     .option("--stdout", "print the manifests instead of writing files", false)
     .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)

@@ -40,17 +40,37 @@ export function configuredCompileOptions(c: GantryConfig): Pick<CompileOptions, 
 
 export function loadConfig(cwd: string): LoadedConfig {
   const own = path.join(cwd, CONFIG_FILE);
-  if (fs.existsSync(own)) return fromFile(own, CONFIG_FILE, []);
+  // A symbolic link that leads nowhere is still a configuration someone meant: reported, not skipped.
+  if (present(own)) return fromFile(own, CONFIG_FILE, []);
   const pkg = path.join(cwd, "package.json");
-  if (fs.existsSync(pkg)) {
+  if (present(pkg)) {
     const loaded = fromFile(pkg, "package.json", ["gantry"]);
     if (loaded.diagnostics.length > 0 || loaded.file) return loaded;
   }
   return { config: {}, diagnostics: [] };
 }
 
+/** Whether there is anything at `p`, a broken symbolic link included (`existsSync` follows links). */
+function present(p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Why a file could not be read, in words: `is a directory`, `permission denied`, ... */
-const readFailure = (e: unknown): string => fsFailure(e, "read", { ENOENT: "it no longer exists" });
+function readFailure(e: unknown, absolute: string): string {
+  if ((e as NodeJS.ErrnoException).code === "ENOENT") {
+    try {
+      return `it is a symbolic link to ${fs.readlinkSync(absolute)}, which does not exist`;
+    } catch {
+      // not a link (removed since it was found): as below
+    }
+  }
+  return fsFailure(e, "read", { ENOENT: "it no longer exists" });
+}
 
 function fromFile(absolute: string, file: string, base: readonly string[]): LoadedConfig {
   // No span when it cannot be read: there is no text to point into. The message names the file and the reason.
@@ -63,7 +83,7 @@ function fromFile(absolute: string, file: string, base: readonly string[]): Load
     // Editors on Windows may save UTF-8 with a byte order mark; JSON.parse would reject it.
     text = withoutBom(fs.readFileSync(absolute, "utf8"));
   } catch (e) {
-    return unreadable(readFailure(e));
+    return unreadable(readFailure(e, absolute));
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
