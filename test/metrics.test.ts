@@ -45,6 +45,7 @@ describe("metrics by default", () => {
             { key: "pipeline", value: "etl" },
             { key: "task", value: "load" },
             { key: "role", value: "work" },
+            { key: "workflow_namespace", value: "{{workflow.namespace}}" },
           ],
           gauge: { realtime: false, value: "{{duration}}" },
         },
@@ -55,6 +56,7 @@ describe("metrics by default", () => {
             { key: "pipeline", value: "etl" },
             { key: "task", value: "load" },
             { key: "role", value: "work" },
+            { key: "workflow_namespace", value: "{{workflow.namespace}}" },
             { key: "status", value: "{{status}}" },
           ],
           counter: { value: "1" },
@@ -71,6 +73,7 @@ describe("metrics by default", () => {
       { key: "pipeline", value: "etl" },
       { key: "teardown", value: "drop" },
       { key: "fails_run", value: "true" },
+      { key: "workflow_namespace", value: "{{workflow.namespace}}" },
       { key: "status", value: "{{status}}" },
     ]);
     expect(teardown.counter).toEqual({ value: "1" });
@@ -79,14 +82,16 @@ describe("metrics by default", () => {
   it("the run: duration gauge and result counter on the workflow spec; DAG and gate templates carry none", async () => {
     const o = await objectFor();
     expect(o.spec.metrics.prometheus).toEqual([
-      { name: "gantry_run_duration_seconds", help: "Seconds the last finished run of a Gantry pipeline took", labels: [{ key: "pipeline", value: "etl" }], gauge: { realtime: false, value: "{{workflow.duration}}" } },
-      { name: "gantry_run_result_total", help: "Finished runs of Gantry pipelines by status", labels: [{ key: "pipeline", value: "etl" }, { key: "status", value: "{{workflow.status}}" }], counter: { value: "1" } },
+      { name: "gantry_run_duration_seconds", help: "Seconds the last finished run of a Gantry pipeline took", labels: [{ key: "pipeline", value: "etl" }, { key: "workflow_namespace", value: "{{workflow.namespace}}" }], gauge: { realtime: false, value: "{{workflow.duration}}" } },
+      { name: "gantry_run_result_total", help: "Finished runs of Gantry pipelines by status", labels: [{ key: "pipeline", value: "etl" }, { key: "workflow_namespace", value: "{{workflow.namespace}}" }, { key: "status", value: "{{workflow.status}}" }], counter: { value: "1" } },
     ]);
     const t = templatesOf(o);
     for (const name of ["main", "gantry-finally", "gantry-noop"]) expect(t[name]!.metrics).toBeUndefined();
   });
 
-  it("valid and low-cardinality: names and keys match Argo's pattern, counters end in _total, one help per name, only status and duration vary", async () => {
+  // Monitoring review finding: copies of a pipeline in two namespaces on one controller shared
+  // every series (a staging success satisfied prod's alert); the run's namespace is a label now.
+  it("valid and low-cardinality: names and keys match Argo's pattern, counters end in _total, one help per name, only the namespace, status and duration vary", async () => {
     const all: Obj[] = [];
     const r = await compile({ cwd: repoRoot, paths: ["examples"], target: "argo", kind: "auto" });
     for (const p of r.pipelines) {
@@ -102,11 +107,12 @@ describe("metrics by default", () => {
       help.set(m.name, m.help);
       for (const l of m.labels) {
         expect(l.key).toMatch(NAME);
-        if (l.value.includes("{{")) expect(["{{status}}", "{{workflow.status}}"]).toContain(l.value);
+        if (l.value.includes("{{")) expect(["{{status}}", "{{workflow.status}}", "{{workflow.namespace}}"]).toContain(l.value);
       }
-      expect(JSON.stringify(m)).not.toMatch(/workflow\.(name|uid|creationTimestamp)|pod\.name|retries/);
+      expect(JSON.stringify(m)).not.toMatch(/workflow\.(name|uid|creationTimestamp)\b|pod\.name|retries/);
     }
     expect([...help.keys()].sort()).toEqual(Object.values(METRIC_NAMES).sort());
+    for (const m of all) expect(m.labels.filter((l: Obj) => l.key === "workflow_namespace"), m.name).toEqual([{ key: "workflow_namespace", value: "{{workflow.namespace}}" }]);
   });
 
   it.skipIf(!sharedSchemasAvailable())("validate against Argo's JSON schema and full CRDs, in every kind", async () => {

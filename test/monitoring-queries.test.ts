@@ -35,8 +35,8 @@ const query = (queries: Map<string, string>, prefix: string): string => {
   return found[1];
 };
 
-const TEARDOWN = 'argo_workflows_gantry_teardown_result_total{pipeline="p",teardown="drop-tmp",fails_run="false",status="Failed"}';
-const RUNS = (status: string) => `argo_workflows_gantry_run_result_total{pipeline="nightly-etl",status="${status}"}`;
+const TEARDOWN = 'argo_workflows_gantry_teardown_result_total{pipeline="p",teardown="drop-tmp",fails_run="false",workflow_namespace="prod",status="Failed"}';
+const RUNS = (status: string, namespace = "prod") => `argo_workflows_gantry_run_result_total{pipeline="nightly-etl",workflow_namespace="${namespace}",status="${status}"}`;
 
 /** Runs promtool's rule unit tests; returns its output when they fail. */
 function promtool(rules: object, tests: object[]): string | undefined {
@@ -57,7 +57,7 @@ describe.skipIf(!hasPromtool)("docs/monitoring.md's queries under promtool", () 
 
   it("the teardown alert fires for a series born at 1 (restart), for a live 1 -> 2, and for a series metricsTTL expired and re-created; not for successes, fails_run teardowns, or an old failure", () => {
     const rules = { groups: [{ name: "doc", rules: [{ alert: "TeardownFailed", expr: query(docQueries(), "Alert: a teardown failed") }] }] };
-    const fires = [{ exp_labels: { pipeline: "p", teardown: "drop-tmp" } }];
+    const fires = [{ exp_labels: { pipeline: "p", teardown: "drop-tmp", workflow_namespace: "prod" } }];
     const failed = promtool(rules, [
       { interval: "1m", input_series: [{ series: TEARDOWN, values: "_x30 1x60" }], alert_rule_test: [{ eval_time: "45m", alertname: "TeardownFailed", exp_alerts: fires }, { eval_time: "95m", alertname: "TeardownFailed", exp_alerts: [] }] },
       { interval: "1m", input_series: [{ series: TEARDOWN, values: "1x80 2x40" }], alert_rule_test: [{ eval_time: "75m", alertname: "TeardownFailed", exp_alerts: [] }, { eval_time: "100m", alertname: "TeardownFailed", exp_alerts: fires }] },
@@ -74,7 +74,7 @@ describe.skipIf(!hasPromtool)("docs/monitoring.md's queries under promtool", () 
     expect(failed).toBeUndefined();
   });
 
-  it("the no-success alert fires when the only success was before a restart, also with no Succeeded series left; not while a success is in the window", () => {
+  it("the no-success alert fires when the only success was before a restart, also with no Succeeded series left, and when only staging succeeds; not while a success is in the window", () => {
     const rules = { groups: [{ name: "doc", rules: [{ alert: "NoSuccess26h", expr: query(docQueries(), "Alert: a daily pipeline had no successful run") }] }] };
     const failed = promtool(rules, [
       {
@@ -90,6 +90,11 @@ describe.skipIf(!hasPromtool)("docs/monitoring.md's queries under promtool", () 
         input_series: [{ series: RUNS("Succeeded"), values: "1x23 2x24 3x24 _x5 1x20" }],
         alert_rule_test: [{ eval_time: "70h", alertname: "NoSuccess26h", exp_alerts: [] }, { eval_time: "90h", alertname: "NoSuccess26h", exp_alerts: [] }],
       },
+      {
+        interval: "1h",
+        input_series: [{ series: RUNS("Succeeded", "staging"), values: "1x23 2x24 3x24" }],
+        alert_rule_test: [{ eval_time: "60h", alertname: "NoSuccess26h", exp_alerts: [{ exp_labels: {} }] }],
+      },
     ]);
     expect(failed).toBeUndefined();
   });
@@ -103,7 +108,7 @@ describe.skipIf(!hasPromtool)("docs/monitoring.md's queries under promtool", () 
           { series: RUNS("Succeeded"), values: "5x30" },
           { series: RUNS("Failed"), values: "_x10 1x5 2x20" },
         ],
-        promql_expr_test: [{ expr: "doc:failed_runs", eval_time: "20h", exp_samples: [{ labels: 'doc:failed_runs{pipeline="nightly-etl"}', value: 2 }] }],
+        promql_expr_test: [{ expr: "doc:failed_runs", eval_time: "20h", exp_samples: [{ labels: 'doc:failed_runs{pipeline="nightly-etl",workflow_namespace="prod"}', value: 2 }] }],
       },
     ]);
     expect(failed).toBeUndefined();

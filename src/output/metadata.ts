@@ -18,6 +18,7 @@ const metric = z
     help: z.string(),
     labels: labels.describe("Labels with fixed values, e.g. pipeline, task, role."),
     byStatus: z.boolean().describe("Also labelled `status` with how the attempt or run ended (Succeeded, Failed, Error)."),
+    byNamespace: z.boolean().describe("Also labelled `workflow_namespace` with the namespace the run is in."),
   })
   .describe("A metric the target emits; see docs/monitoring.md.");
 
@@ -99,7 +100,7 @@ export const metadataComment = (sourceFile: string): string => `${GENERATED_MARK
 export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetrics: boolean): string {
   const { pipeline: p } = plan;
   const metrics = (ms: readonly MetricSpec[]) =>
-    emitsMetrics ? ms.map((m) => ({ name: m.name, type: m.type, help: m.help, labels: Object.fromEntries(m.labels.map((l) => [l.key, l.value])), byStatus: m.byStatus })) : [];
+    emitsMetrics ? ms.map((m) => ({ name: m.name, type: m.type, help: m.help, labels: Object.fromEntries(m.labels.map((l) => [l.key, l.value])), byStatus: m.byStatus, byNamespace: m.byNamespace })) : [];
   const data: PipelineMetadata = {
     $comment: metadataComment(p.source.file),
     pipeline: p.name,

@@ -10,6 +10,13 @@ const VARIABLES = {
   run: { duration: "{{workflow.duration}}", status: "{{workflow.status}}" },
 } as const;
 
+/**
+ * Not `namespace`: Prometheus' Kubernetes scrape configurations (kube-prometheus' ServiceMonitors)
+ * set a target label of that name, the controller's namespace, and rename a scraped one to
+ * `exported_namespace`.
+ */
+const NAMESPACE = { key: "workflow_namespace", value: "{{workflow.namespace}}" };
+
 export function prometheusMetrics(metrics: readonly MetricSpec[], of: keyof typeof VARIABLES) {
   if (metrics.length === 0) return undefined;
   const v = VARIABLES[of];
@@ -17,7 +24,7 @@ export function prometheusMetrics(metrics: readonly MetricSpec[], of: keyof type
     prometheus: metrics.map((m) => ({
       name: m.name,
       help: m.help,
-      labels: [...m.labels, ...(m.byStatus ? [{ key: "status", value: v.status }] : [])],
+      labels: [...m.labels, ...(m.byNamespace ? [NAMESPACE] : []), ...(m.byStatus ? [{ key: "status", value: v.status }] : [])],
       // Not realtime: set once, when the attempt or the run has ended.
       ...(m.type === "gauge" ? { gauge: { realtime: false, value: v.duration } } : { counter: { value: "1" } }),
     })),

@@ -17,6 +17,11 @@ export interface MetricSpec {
   labels: { key: string; value: string }[];
   /** Also labelled `status` with how it ended (Argo: Succeeded, Failed, Error). */
   byStatus: boolean;
+  /**
+   * Also labelled `workflow_namespace` with the namespace the run is in (Argo: `{{workflow.namespace}}`):
+   * copies of a pipeline in two namespaces (staging, prod) on one controller are otherwise one series.
+   */
+  byNamespace: boolean;
 }
 
 export const METRIC_NAMES = {
@@ -41,6 +46,7 @@ export function taskMetrics(pipeline: IR.Pipeline, task: IR.Task): MetricSpec[] 
       type: "gauge",
       labels,
       byStatus: false,
+      byNamespace: true,
     },
     {
       name: METRIC_NAMES.taskResult,
@@ -48,6 +54,7 @@ export function taskMetrics(pipeline: IR.Pipeline, task: IR.Task): MetricSpec[] 
       type: "counter",
       labels,
       byStatus: true,
+      byNamespace: true,
     },
   ];
   if (task.role === "teardown") {
@@ -62,6 +69,7 @@ export function taskMetrics(pipeline: IR.Pipeline, task: IR.Task): MetricSpec[] 
         { key: "fails_run", value: String(task.failsRun) },
       ],
       byStatus: true,
+      byNamespace: true,
     });
   }
   return metrics;
@@ -71,7 +79,7 @@ export function taskMetrics(pipeline: IR.Pipeline, task: IR.Task): MetricSpec[] 
 export function runMetrics(pipeline: IR.Pipeline): MetricSpec[] {
   const labels = [{ key: "pipeline", value: pipeline.name }];
   return [
-    { name: METRIC_NAMES.runDuration, help: "Seconds the last finished run of a Gantry pipeline took", type: "gauge", labels, byStatus: false },
-    { name: METRIC_NAMES.runResult, help: "Finished runs of Gantry pipelines by status", type: "counter", labels, byStatus: true },
+    { name: METRIC_NAMES.runDuration, help: "Seconds the last finished run of a Gantry pipeline took", type: "gauge", labels, byStatus: false, byNamespace: true },
+    { name: METRIC_NAMES.runResult, help: "Finished runs of Gantry pipelines by status", type: "counter", labels, byStatus: true, byNamespace: true },
   ];
 }
