@@ -9,6 +9,7 @@ import type { CompiledPipeline, CompileOptions } from "./compile.js";
 import { hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
+import { notEnforced } from "./backends/jobs/enforcement.js";
 import { objectSizeDiagnostics } from "./output/object-size.js";
 import { headerFor, objectKey, toYaml, UnwritableString } from "./output/yaml.js";
 import { createSourceProgram, type SourceProgram } from "./phases/1-parse/index.js";
@@ -248,7 +249,7 @@ function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostic
   const emitted = backend(lowered.plan);
   diagnostics.push(...emitted.diagnostics);
   if (emitted.objects.length === 0) return undefined;
-  const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo") } : {};
+  const metadata = options.metadata ? { metadata: pipelineMetadata(lowered.plan, options.target, options.target === "argo", options.target === "jobs" ? notEnforced(lowered.plan) : undefined) } : {};
   const yaml = manifestYaml(emitted.objects, ir, diagnostics);
   if (yaml === undefined) return undefined;
   // A size only matters for objects that are written: not after the backend's own errors.

@@ -58,10 +58,11 @@ describe("compile --metadata", () => {
       source: "pipelines/etl.ts:4",
       labels: { "gantry.dev/task": "load", "gantry.dev/role": "work", "gantry.dev/scope": "cluster" },
     });
-    expect(load.metrics.map((x) => [x.name, x.type, x.labels, x.byStatus])).toEqual([
-      ["gantry_task_duration_seconds", "gauge", { pipeline: "etl", task: "load", role: "work" }, false],
-      ["gantry_task_result_total", "counter", { pipeline: "etl", task: "load", role: "work" }, true],
+    expect(load.metrics.map((x) => [x.name, x.type, x.labels, x.byStatus, x.byNamespace])).toEqual([
+      ["gantry_task_duration_seconds", "gauge", { pipeline: "etl", task: "load", role: "work" }, false, true],
+      ["gantry_task_result_total", "counter", { pipeline: "etl", task: "load", role: "work" }, true, true],
     ]);
+    expect(m.tasks.map((t) => t.notEnforced)).toEqual([[], [], []]); // Argo applies every limit
     expect(m.tasks[2]!.metrics.map((x) => x.name)).toContain("gantry_teardown_result_total");
     expect(m.tasks[0]!.retry).toEqual({ limit: 0 });
     // A trigger only where it decides when the task starts (adversarial finding: "allSucceeded" on every teardown).
@@ -87,6 +88,28 @@ describe("compile --metadata", () => {
         else expect(names.length).toBeGreaterThan(0);
       }
     }
+  });
+
+  // Monitoring review finding: on the jobs target the file presented a backoff, a total timeout and a
+  // timeout as the task's effective limits while the emitted Job applied none of them.
+  it("on the jobs target, lists per task the limits the target does not apply, each one the compile warned about", async () => {
+    const src = `import { pipeline } from "gantry";
+export default pipeline("sa", { serviceAccountName: "etl-runner" }, (p) => {
+  const extract = p.task("extract", { image: "busybox:1.36", timeout: "5m", retry: { limit: 1, totalTimeout: "20m" } });
+  p.task("load", { image: "busybox:1.36", after: [extract], timeout: "10m", retry: { limit: 2, backoff: { duration: "1m" }, totalTimeout: "1h" } });
+  p.task("plain", { image: "busybox:1.36", after: [extract], serviceAccountName: undefined, retry: { limit: 1 } });
+});
+`;
+    const r = await compile({ cwd: tempProject({ "pipelines/sa.ts": src }), paths: ["pipelines"], target: "jobs", kind: "auto", metadata: true, jobs: { runId: "r1" } });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.map((d) => d.code).sort()).toEqual(["GANTRY4013", "GANTRY4017", "GANTRY4019"]);
+    const m = JSON.parse(r.pipelines[0]!.metadata!) as PipelineMetadata;
+    expect(m.tasks.map((t) => [t.name, t.notEnforced])).toEqual([
+      ["extract", []], // waits for nothing: its Job's deadline is the total timeout, its pod's the timeout
+      ["load", ["retry.backoff", "retry.totalTimeout", "timeout"]],
+      ["plain", []],
+    ]);
+    expect(validator()(m)).toBe(true);
   });
 
   it("is byte-stable and follows --no-metrics", async () => {

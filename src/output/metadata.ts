@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { effectiveRetry, type MetricSpec, type Plan } from "../phases/4-lower/index.js";
+import type { Unenforced } from "../backends/jobs/enforcement.js";
 import { GENERATED_MARKER, headerPath } from "./yaml.js";
 
 const labels = z.record(z.string(), z.string());
@@ -63,6 +64,9 @@ const task = z.object({
   failsRun: z.boolean(),
   retry,
   timeoutSeconds: z.number().int().optional().describe("Deadline of one attempt."),
+  notEnforced: z
+    .array(z.enum(["retry.backoff", "retry.totalTimeout", "timeout"]))
+    .describe("The fields of `retry` and `timeoutSeconds` above that the target does not enforce for this task, each reported by a warning when compiling (jobs target: GANTRY4013, GANTRY4017, GANTRY4019). Empty on Argo."),
   ...ownership,
   labels: labels.describe("Labels of the task's pods."),
   metrics: z.array(metric),
@@ -97,7 +101,7 @@ export const metadataComment = (sourceFile: string): string => `${GENERATED_MARK
  * into real ones (Argo does; the Jobs target does not yet), so the file never names a metric that
  * does not exist.
  */
-export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetrics: boolean): string {
+export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetrics: boolean, notEnforced: ReadonlyMap<string, readonly Unenforced[]> = new Map()): string {
   const { pipeline: p } = plan;
   const metrics = (ms: readonly MetricSpec[]) =>
     emitsMetrics ? ms.map((m) => ({ name: m.name, type: m.type, help: m.help, labels: Object.fromEntries(m.labels.map((l) => [l.key, l.value])), byStatus: m.byStatus, byNamespace: m.byNamespace })) : [];
@@ -127,6 +131,7 @@ export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetri
       failsRun: t.failsRun,
       retry: effectiveRetry(t.retry),
       timeoutSeconds: t.timeoutSeconds,
+      notEnforced: [...(notEnforced.get(t.name) ?? [])],
       ...t.ownership,
       labels,
       metrics: metrics(ms),

@@ -24,6 +24,7 @@ import { jobsLiteralTags } from "../common/template-tags.js";
 import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
+import { timeoutUnenforced } from "./enforcement.js";
 import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, idleSecondsProblem } from "./idle-timeout.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
@@ -268,7 +269,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   // Setting its own pod's deadline needs `patch pods`, which Gantry never grants to an account the
   // task's own code runs as: with it, that code could change any pod in the namespace.
   const attemptTimeout = waits && task.timeoutSeconds !== undefined && userAccount === undefined;
-  if (waits && task.timeoutSeconds !== undefined && userAccount !== undefined) {
+  if (timeoutUnenforced(task, waits, userAccount)) {
     ctx.diagnostics.push({
       code: "GANTRY4019",
       severity: "warning",

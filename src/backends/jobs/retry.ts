@@ -9,6 +9,7 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { oncePerFinding } from "../../diagnostics/once-per-finding.js";
 import { SHIM_EXIT } from "./runtime.js";
+import { unenforcedRetry } from "./enforcement.js";
 
 export type PolicyRule =
   | { action: "FailJob" | "Ignore" | "Count"; onExitCodes: { containerName: string; operator: "In" | "NotIn"; values: number[] } }
@@ -61,7 +62,8 @@ function taskRetryCapabilities(task: IR.Task, subject: string, waits: boolean): 
   if (!retry) return [];
   const span = { file: task.source.file, line: task.source.line, column: task.source.column };
   const out: Diagnostic[] = [];
-  if (retry.backoff && retry.limit > 0) {
+  const unenforced = unenforcedRetry(task, waits);
+  if (unenforced.includes("retry.backoff")) {
     out.push({
       code: "GANTRY4013",
       severity: "warning",
@@ -71,7 +73,7 @@ function taskRetryCapabilities(task: IR.Task, subject: string, waits: boolean): 
       hint: "Drop `backoff` for this target, or compile for --target argo where it is honoured.",
     });
   }
-  if (retry.totalTimeoutSeconds !== undefined && waits) {
+  if (unenforced.includes("retry.totalTimeout")) {
     out.push({
       code: "GANTRY4017",
       severity: "warning",
