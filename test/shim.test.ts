@@ -693,6 +693,25 @@ describe("shim await", () => {
     expect(deadline).toBeLessThanOrEqual(900 + Math.ceil((r.ms + 1) / 1000));
     expect(api.pod(POD)!.spec!.activeDeadlineSeconds).toBe(deadline);
     expect(r.stderr).toContain(`activeDeadlineSeconds set to ${deadline}`);
+    // The fake pod has no status.startTime: the shim's own start stands in for it, and it says so.
+    expect(r.stderr).toContain("has no start time yet; the attempt timeout counts from this program's start");
+  });
+
+  // Monitoring review finding: the deadline counted from the shim's start, but the kubelet counts
+  // activeDeadlineSeconds from the pod's status.startTime, before volumes and image pulls: a pod
+  // that took 120 s to reach the shim lost 120 s of a 60 s timeout, and was killed as main started.
+  it("attemptTimeoutSeconds: counts from the pod's status.startTime, so the time the pod took to reach the shim is not taken from the task", async () => {
+    const started = Date.now() - 120_000;
+    const pod = makePod(POD, jobName("load"), { created: new Date(started).toISOString(), phase: "Pending", labels: LABELS });
+    api.putPod({ ...pod, status: { ...pod.status, startTime: new Date(started).toISOString().replace(/\.\d+Z$/, "Z") } });
+    api.putJob(job("extract", "complete"));
+    const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { attemptTimeoutSeconds: 60 }, { GANTRY_POD_NAME: POD })).done;
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    const deadline = api.pod(POD)!.spec!.activeDeadlineSeconds!;
+    // 120 s (startTime is whole seconds, so up to 1 s more) + the run + 60 s for main.
+    expect(deadline).toBeGreaterThanOrEqual(180);
+    expect(deadline).toBeLessThanOrEqual(182 + Math.ceil(r.ms / 1000));
+    expect(r.stderr).not.toContain("counts from this program's start");
   });
 
   it("attemptTimeoutSeconds: a timeout at the API's limit (2147483647 s) after a wait asks for the limit, not past it (review finding: a 422 ended the task)", async () => {
@@ -714,7 +733,8 @@ describe("shim await", () => {
     const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { attemptTimeoutSeconds: 900 }, { GANTRY_POD_NAME: POD })).done;
     expect(r.code).toBe(EXIT.OK);
     expect(api.requests.filter((q) => q.method === "PATCH").map((q) => q.status)).toEqual([422]);
-    expect(api.requests.filter((q) => q.method === "GET" && q.path.endsWith(`/pods/${POD}`))).toHaveLength(1);
+    // One read for the pod's start time, one after the refusal.
+    expect(api.requests.filter((q) => q.method === "GET" && q.path.endsWith(`/pods/${POD}`))).toHaveLength(2);
     expect(r.stderr).toContain("activeDeadlineSeconds set to 30");
     // Every try asks for the same deadline, computed once.
     putOwnPod();

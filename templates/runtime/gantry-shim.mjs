@@ -731,15 +731,17 @@ async function commandAwait(env, log) {
 }
 
 /**
- * A pod's activeDeadlineSeconds counts from the pod's start, waiting included; it may be set once
- * after creation. Setting it now makes the attempt timeout count from when the task really starts.
+ * A pod's activeDeadlineSeconds counts from the pod's start (its status.startTime, which the kubelet
+ * sets when it takes the pod, before volumes are mounted and images pulled), waiting included; it
+ * may be set once after creation. Setting it now, to the time since that start plus the timeout,
+ * makes the attempt timeout count from when the task really starts.
  */
 async function setAttemptDeadline(ctx, pod, attemptSeconds) {
   const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods/${encodeURIComponent(pod)}`;
   // Computed once: a retry after a patch that was applied but whose answer was lost must not ask for
   // a later deadline, which the API refuses (it may only be shortened).
   // The API refuses a deadline past an int32: a timeout near that limit gets the limit.
-  const intended = Math.min(Math.ceil(elapsedSeconds(ctx)) + attemptSeconds, 2 ** 31 - 1);
+  const intended = Math.min(Math.ceil(await secondsSincePodStart(ctx, url, pod)) + attemptSeconds, 2 ** 31 - 1);
   const body = JSON.stringify({ spec: { activeDeadlineSeconds: intended } });
   const patch = async () => {
     try {
@@ -760,6 +762,25 @@ async function setAttemptDeadline(ctx, pod, attemptSeconds) {
     if (e instanceof ApiError) throw new ShimExit(EXIT.API_UNUSABLE, `cannot set the attempt timeout: ${apiUnusable(ctx, e).message}`);
     throw e;
   }
+}
+
+/**
+ * Seconds since the pod's status.startTime, set by the kubelet of this node (so by the same clock).
+ * When the pod cannot be read, or has no start time yet, the time since this program started: the
+ * pod started earlier, so the deadline is then shorter by what the pod took to reach the shim.
+ */
+async function secondsSincePodStart(ctx, url, pod) {
+  const own = elapsedSeconds(ctx);
+  try {
+    const status = (await withRetries(ctx, `get pod ${pod}`, () => call(ctx, "GET", url, "get", "pods"), { attempts: 3 }))?.status;
+    const start = Date.parse(status?.startTime ?? "");
+    if (Number.isFinite(start)) return Math.max(own, (Date.now() - start) / 1000);
+    ctx.log(`pod ${pod} has no start time yet; the attempt timeout counts from this program's start`);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    ctx.log(`cannot read pod ${pod} (${e.message}); the attempt timeout counts from this program's start`);
+  }
+  return own;
 }
 
 const ROLES = ["setup", "work", "teardown", "finally"];
