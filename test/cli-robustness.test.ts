@@ -80,7 +80,7 @@ describe("usage errors: conflicting and invalid option values exit 2 before anyt
 
   it("README's exit codes name invalid option values and conflicts as usage errors", () => {
     const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8").replace(/\s+/g, " ");
-    expect(readme).toMatch(/`2`: usage error \(unknown option, invalid option value: .*an invalid `--run-id` or `--idle-timeout`; conflicting options such as `--check --stdout`/);
+    expect(readme).toMatch(/`2`: usage error \(unknown option, invalid option value: .*an invalid `--run-id`, `--runtime-image` or `--idle-timeout`; conflicting options such as `--check --stdout`/);
   });
 });
 

@@ -21,7 +21,7 @@ const EXIT_USAGE = 2;
 /** `--idle-timeout`: an unusable value is a usage error (exit 2), as an invalid choice is. */
 /** `--runtime-image`: a reference the kubelet can pull, as a task's image must be (GANTRY2040). */
 function imageArgument(value: string): string {
-  const problem = imageReference(value);
+  const problem = imageReference(nonEmpty(value));
   if (problem) throw new InvalidArgumentError(`It ${problem} (an image reference such as node:22-alpine).`);
   return value;
 }
