@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LOCK, withOutputLock } from "../src/output/lock.js";
-import { gantry, gantryBin, tempProject } from "./support/cli.js";
+import { gantry, gantryAsOtherUser, gantryBin, tempProject } from "./support/cli.js";
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -70,7 +70,7 @@ describe("withOutputLock", () => {
     expect(ran).toBe(false);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.diagnostic).toMatchObject({ code: "GANTRY5006", severity: "error", message: expect.stringContaining(`(process ${holder} on ${os.hostname()}) is writing to ${out}`) });
-    expect(!r.ok && r.diagnostic.hint).toContain(path.join(out, LOCK));
+    expect(!r.ok && r.diagnostic?.hint).toContain(path.join(out, LOCK));
     expect(fs.readFileSync(path.join(out, LOCK), "utf8")).toBe(lockText(holder));
   });
 
@@ -94,6 +94,46 @@ describe("withOutputLock", () => {
       expect(r).toEqual({ ok: true, value: { brokeStale: true } });
       expect(fs.readdirSync(out)).toEqual([".keep"]); // no lock, nothing moved aside left behind
     } else expect(r).toMatchObject({ ok: false, diagnostic: { code: "GANTRY5006" } });
+  });
+
+  // Second reader's findings: a lock of another host (or a committed one) blocked every compile for
+  // ten minutes; breakers of one stale lock could remove a lock another compile had just taken.
+  it("another host's lock, unchanged while waited for, is taken over; one that changes is waited for again", async () => {
+    const out = path.join(tempProject({ "out/.keep": "" }), "out");
+    fs.writeFileSync(path.join(out, LOCK), lockText(1, "other-host"));
+    const r = await withOutputLock(out, (took) => took, { foreignMs: 300, pollMs: 20 });
+    expect(r).toEqual({ ok: true, value: { brokeStale: true } });
+    // A holder that takes the lock again in between (a new token) restarts the clock.
+    fs.writeFileSync(path.join(out, LOCK), lockText(1, "other-host"));
+    setTimeout(() => fs.writeFileSync(path.join(out, LOCK), "1 other-host fedcba9876543210\n"), 200);
+    const started = Date.now();
+    const again = await withOutputLock(out, () => Date.now() - started, { foreignMs: 300, pollMs: 20 });
+    expect(again.ok).toBe(true);
+    expect(again.ok && again.value).toBeGreaterThanOrEqual(480); // 200 ms to the change, then 300 ms unchanged
+  });
+
+  it("stale locks are broken one breaker at a time: while another breaker's turn file is fresh, the lock stays; an old turn file is cleared", async () => {
+    const out = path.join(tempProject({ "out/.keep": "" }), "out");
+    fs.writeFileSync(path.join(out, LOCK), lockText(goneProcess()));
+    fs.writeFileSync(path.join(out, `${LOCK}.break`), "");
+    const blocked = await withOutputLock(out, () => "ran", { waitMs: 300, pollMs: 20 });
+    expect(blocked).toMatchObject({ ok: false, diagnostic: { code: "GANTRY5006" } });
+    expect(fs.existsSync(path.join(out, LOCK))).toBe(true);
+    ageFile(path.join(out, `${LOCK}.break`), 20_000);
+    expect(await withOutputLock(out, () => "ran", { waitMs: 5_000, pollMs: 20 })).toEqual({ ok: true, value: "ran" });
+    expect(fs.readdirSync(out)).toEqual([".keep"]);
+  });
+
+  it("an abort ends the wait: not ok, no diagnostic, nothing run", async () => {
+    const out = path.join(tempProject({ "out/.keep": "" }), "out");
+    fs.writeFileSync(path.join(out, LOCK), lockText(liveProcess()));
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(), 200);
+    const started = Date.now();
+    let ran = false;
+    expect(await withOutputLock(out, () => (ran = true), { signal: stop.signal })).toEqual({ ok: false });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(ran).toBe(false);
   });
 
   it("a folder it cannot make is GANTRY5001, nothing run", async () => {
@@ -147,10 +187,33 @@ describe("gantry compile and the output folder's lock", () => {
     const lock = path.join(dir, "manifests", LOCK);
     fs.writeFileSync(lock, lockText(liveProcess()));
     const run = runGantry(["compile", "--format", "json"], dir);
-    setTimeout(() => fs.rmSync(lock), 2000);
+    let released = 0;
+    setTimeout(() => (fs.rmSync(lock), (released = Date.now())), 2000);
     const r = await run.done;
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stderr)).toBeDefined();
+    expect(JSON.parse(r.stderr)).toEqual([]);
+    // It did wait: the manifest was written after the lock was released.
+    expect(released).toBeGreaterThan(0);
+    expect(fs.statSync(path.join(dir, "manifests", "a.yaml")).mtimeMs).toBeGreaterThanOrEqual(released - 5);
+  }, 30_000);
+
+  it("--watch: Ctrl-C while waiting for the lock ends the wait and the watch at once (second reader's finding: it waited a minute, then watched)", async () => {
+    const dir = tempProject({ "pipelines/a.ts": pipelineFile("a"), "manifests/.keep": "" });
+    fs.writeFileSync(path.join(dir, "manifests", LOCK), lockText(liveProcess()));
+    const child = spawn(process.execPath, [gantryBin, "compile", "--watch"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    children.push(child);
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await until(() => stderr.includes("waiting for"), "the watch to wait");
+    const interrupted = Date.now();
+    child.kill("SIGINT");
+    const code = await done;
+    expect(Date.now() - interrupted).toBeLessThan(5_000);
+    expect(code).toBe(1);
+    expect(stderr).toContain("stopped while waiting for another compile's lock on manifests; nothing was written.");
+    expect(stderr).not.toContain("watching");
+    expect(fs.readdirSync(path.join(dir, "manifests")).sort()).toEqual([".gantry.lock", ".keep"]);
   }, 30_000);
 
   it("--check reports what an interrupted compile left (a temporary, a stale lock) as differences; the next compile removes them and says so", () => {
@@ -176,18 +239,37 @@ describe("gantry compile and the output folder's lock", () => {
     expect(gantry(["compile", "--check"], dir)).toMatchObject({ code: 0, stderr: expect.stringContaining("manifests is up to date") });
   });
 
-  it("--check does not count a running compile's lock, and takes none itself (a read-only folder is checkable)", () => {
+  it("--check takes no lock (a running compile's does not make it wait) and counts only a left-over one: another host's, as a committed lock is", () => {
     const dir = tempProject({ "pipelines/a.ts": pipelineFile("a") });
     expect(gantry(["compile"], dir).code).toBe(0);
     const out = path.join(dir, "manifests");
     fs.writeFileSync(path.join(out, LOCK), lockText(liveProcess()));
     expect(gantry(["compile", "--check"], dir)).toMatchObject({ code: 0, stderr: expect.stringContaining("manifests is up to date") });
-    fs.rmSync(path.join(out, LOCK));
+    fs.writeFileSync(path.join(out, LOCK), lockText(4711, "dev-laptop"));
+    const committed = gantry(["compile", "--check"], dir);
+    expect(committed.code).toBe(1);
+    expect(committed.stdout).toContain("  removed  .gantry.lock (left over by an interrupted compile)\n");
+  });
+
+  // Second reader's finding: every compile created the lock, so one into an up-to-date folder it may
+  // only read failed with EACCES, where it had passed.
+  const asOther = gantryAsOtherUser();
+  it.skipIf(!asOther)("a compile into a folder it cannot write, with nothing to change, still passes; with a change it fails as before", () => {
+    const dir = tempProject({ "pipelines/a.ts": pipelineFile("a") });
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(path.join(dir, "pipelines"), 0o755);
+    fs.chmodSync(path.join(dir, "pipelines", "a.ts"), 0o644);
+    expect(gantry(["compile"], dir).code).toBe(0);
+    const out = path.join(dir, "manifests");
     fs.chmodSync(out, 0o555);
-    try {
-      expect(gantry(["compile", "--check"], dir)).toMatchObject({ code: 0, stderr: expect.stringContaining("manifests is up to date") });
-    } finally {
-      fs.chmodSync(out, 0o755);
-    }
+    for (const f of fs.readdirSync(out)) fs.chmodSync(path.join(out, f), 0o644);
+    const r = asOther!(["compile"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("0 written, 2 unchanged");
+    fs.writeFileSync(path.join(dir, "pipelines", "a.ts"), pipelineFile("a").replace("busybox:1.0", "busybox:2.0"));
+    const changed = asOther!(["compile"], dir);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain("GANTRY5001");
+    expect(fs.readdirSync(out).sort()).toEqual(["a.yaml", "kustomization.yaml"]);
   });
 });

@@ -62,6 +62,8 @@ export interface CompileFlags {
   ignoreWarnings?: readonly string[];
   /** Fail (exit 1, nothing written) when a warning is reported (`--warnings-as-errors`). */
   warningsAsErrors?: boolean;
+  /** --watch's stop (Ctrl-C): ends a wait for another compile's lock on the output folder. */
+  stop?: AbortSignal;
 }
 
 /** Where `--cache` keeps its records unless told otherwise: where Babel, ESLint's loader and others keep theirs, ignored wherever node_modules is. */
@@ -136,10 +138,10 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   // One compile at a time plans and writes the folder (output/lock.ts). Signals are held from the
   // survey to the end of the write: an interrupt must not leave the lock, or half the files, behind.
   const waitNote = flags.format === "text" ? (holder: string) => io.stderr(`gantry compile: waiting for ${holder}, which is writing to ${flags.out}\n`) : undefined;
-  const locked = await withOutputLock(outDir, ({ brokeStale }) => holdingSignals(() => output(brokeStale)), waitNote && { onWait: waitNote });
+  const locked = await withOutputLock(outDir, ({ brokeStale }) => holdingSignals(() => output(brokeStale)), { ...(waitNote && { onWait: waitNote }), ...(flags.stop && { signal: flags.stop }) });
   if (!locked.ok) {
-    diagnostics.push(locked.diagnostic);
-    report(`${summarize(diagnostics)}; nothing was written.`);
+    if (locked.diagnostic) diagnostics.push(locked.diagnostic);
+    report(locked.diagnostic ? `${summarize(diagnostics)}; nothing was written.` : `stopped while waiting for another compile's lock on ${flags.out}; nothing was written.`);
     return 1;
   }
   const { result: outcome, signal } = locked.value;
@@ -214,7 +216,8 @@ function leftovers(outDir: string): string[] {
  * Runs the (synchronous) survey and write with SIGINT and SIGTERM held, so an interrupt cannot
  * leave the output half old and half new, with staged temporaries (and the folder's lock) beside
  * it; the signal is answered once the write is done. Before it (compiling, or waiting for another
- * compile's lock), an interrupt ends the compile at once: nothing has been staged then.
+ * compile's lock), an interrupt ends the compile at once (under --watch, its handler ends the wait):
+ * nothing has been staged then.
  */
 async function holdingSignals<T>(write: () => T): Promise<{ result: T; signal?: NodeJS.Signals }> {
   let signal: NodeJS.Signals | undefined;

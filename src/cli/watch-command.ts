@@ -13,11 +13,15 @@ import { skippedFolder, statKind, watchPlan } from "./watch-plan.js";
 const SOURCE = /\.((m|c)?tsx?|m?js|json)$/;
 
 /** Runs until `signal` aborts (SIGINT in the CLI); returns the last compile's exit code. */
-export async function runWatch(paths: string[], flags: CompileFlags, io: Io, signal: AbortSignal): Promise<number> {
+export async function runWatch(paths: string[], given: CompileFlags, io: Io, signal: AbortSignal): Promise<number> {
+  // Ctrl-C also ends a wait for another compile's lock on the output folder.
+  const flags: CompileFlags = { ...given, stop: signal };
   const options = compileOptions(paths, flags, io);
   const session = new CompileSession(options);
   const start = performance.now();
   let code = await emitResult(await session.full(), flags, io);
+  // Stopped during the first compile: an aborted signal fires no event, so do not start watching.
+  if (signal.aborted) return code;
 
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;

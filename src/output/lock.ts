@@ -8,8 +8,9 @@
  *
  * The lock is a file created exclusively, holding its owner's process id, host and a random token.
  * A lock left by a compile killed outright (SIGKILL, a lost machine) is stale when its process is
- * gone, or, for a process this host cannot see (another container sharing the folder), once it is
- * older than any write takes; a stale lock is taken over, never waited for.
+ * gone, or once it is older than any write takes; one of another host (a container sharing the
+ * folder, or a lock committed by mistake) once it has not changed for 30 s of waiting. A stale lock
+ * is taken over. A folder this process cannot write is compiled against without a lock.
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -23,6 +24,14 @@ export const LOCK = ".gantry.lock";
 
 /** A write holds the lock for seconds; one older than this is left over, whoever it names. */
 const STALE_MS = 10 * 60 * 1000;
+/**
+ * A lock of another host (a folder shared between machines or containers) cannot be checked by its
+ * process: unchanged this long while waited for, it is left over (a compile writes for seconds; a
+ * lock committed by mistake has the checkout's time, so its age says nothing).
+ */
+const FOREIGN_UNCHANGED_MS = 30_000;
+/** Breakers of stale locks take turns through this file; one older than this is a killed breaker's. */
+const BREAK_STALE_MS = 10_000;
 /** A lock file is written right after it is created: one still empty this long after is a writer's that died in between. */
 const UNWRITTEN_MS = 5_000;
 
@@ -31,11 +40,19 @@ export interface LockOptions {
   waitMs?: number;
   /** How often to look again meanwhile (default 100 ms). */
   pollMs?: number;
+  /** How long another host's lock must stay unchanged, while waited for, to count as left over (default 30 s). */
+  foreignMs?: number;
   /** Called once when the lock is found held, before waiting (the CLI says what it waits for). */
   onWait?: (holder: string) => void;
+  /** Ends the wait (--watch's Ctrl-C): the result is then not ok, without a diagnostic. */
+  signal?: AbortSignal;
 }
 
-export type LockResult<T> = { ok: true; value: T } | { ok: false; diagnostic: Diagnostic };
+/** Not ok: the lock was not taken, nothing ran; `diagnostic` says why, none when `signal` stopped the wait. */
+export type LockResult<T> = { ok: true; value: T } | { ok: false; diagnostic?: Diagnostic };
+
+/** Errors creating the lock that mean this process cannot write the folder at all. */
+const READ_ONLY = new Set(["EACCES", "EPERM", "EROFS"]);
 
 /**
  * Runs `work` holding the output directory's lock (creating the directory if need be), and releases
@@ -44,7 +61,7 @@ export type LockResult<T> = { ok: true; value: T } | { ok: false; diagnostic: Di
  * longer than `waitMs`.
  */
 export async function withOutputLock<T>(outDir: string, work: (took: { brokeStale: boolean }) => T | Promise<T>, options: LockOptions = {}): Promise<LockResult<T>> {
-  const { waitMs = 60_000, pollMs = 100 } = options;
+  const { waitMs = 60_000, pollMs = 100, foreignMs = FOREIGN_UNCHANGED_MS, signal } = options;
   try {
     fs.mkdirSync(outDir, { recursive: true });
   } catch (e) {
@@ -52,10 +69,13 @@ export async function withOutputLock<T>(outDir: string, work: (took: { brokeStal
   }
   const file = path.join(outDir, LOCK);
   const token = `${process.pid} ${os.hostname()} ${randomBytes(8).toString("hex")}`;
-  const deadline = Date.now() + waitMs;
+  const started = Date.now();
   let brokeStale = false;
   let announced = false;
+  /** A foreign lock's text and since when it has been seen unchanged. */
+  let seen: { text: string; since: number } | undefined;
   for (;;) {
+    if (signal?.aborted) return { ok: false };
     try {
       const fd = fs.openSync(file, "wx");
       try {
@@ -65,17 +85,24 @@ export async function withOutputLock<T>(outDir: string, work: (took: { brokeStal
       }
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") return { ok: false, diagnostic: cannotWrite(outDir, e as NodeJS.ErrnoException, []) };
+      const code = (e as NodeJS.ErrnoException).code ?? "";
+      // A folder this process cannot write: a compile with nothing to change still runs (it only
+      // reads), and one with changes fails to write them as it would have anyway.
+      if (READ_ONLY.has(code)) return { ok: true, value: await work({ brokeStale }) };
+      if (code !== "EEXIST") return { ok: false, diagnostic: cannotWrite(outDir, e as NodeJS.ErrnoException, []) };
     }
     const held = readLock(file);
     if (held === undefined) continue; // released meanwhile
-    if (isStale(held)) {
-      brokeStale = breakStale(file, held.text) || brokeStale;
+    if (seen?.text !== held.text) seen = { text: held.text, since: Date.now() };
+    const stale = isStale(held) || (isForeign(held.text) && Date.now() - seen.since >= foreignMs);
+    if (stale && breakStale(file, held.text)) {
+      brokeStale = true;
       continue;
     }
-    if (Date.now() >= deadline) return { ok: false, diagnostic: lockedOut(outDir, held.text, waitMs) };
-    if (!announced) (options.onWait?.(holderOf(held.text)), (announced = true));
-    await sleep(pollMs);
+    // Held, or stale but another compile is breaking it right now: look again shortly.
+    if (Date.now() - started >= waitMs) return { ok: false, diagnostic: lockedOut(outDir, held.text, waitMs) };
+    if (!stale && !announced) (options.onWait?.(holderOf(held.text)), (announced = true));
+    await sleep(pollMs, undefined, signal && { signal }).catch(() => undefined);
   }
   try {
     return { ok: true, value: await work({ brokeStale }) };
@@ -91,7 +118,8 @@ export async function withOutputLock<T>(outDir: string, work: (took: { brokeStal
  */
 export function staleLock(outDir: string): boolean {
   const held = readLock(path.join(outDir, LOCK));
-  return held !== undefined && isStale(held);
+  // Another host's lock is reported too: what --check sees in a checkout is a committed one.
+  return held !== undefined && (isStale(held) || isForeign(held.text));
 }
 
 interface HeldLock {
@@ -108,6 +136,12 @@ function readLock(file: string): HeldLock | undefined {
   }
 }
 
+/** Whether a lock names another host, whose processes this one cannot see. */
+function isForeign(text: string): boolean {
+  const [pid, host] = text.trim().split(" ");
+  return pid !== undefined && /^\d+$/.test(pid) && host !== undefined && host !== os.hostname();
+}
+
 function isStale({ text, ageMs }: HeldLock): boolean {
   const [pid, host] = text.trim().split(" ");
   if (pid === undefined || !/^\d+$/.test(pid) || host === undefined) return ageMs > UNWRITTEN_MS;
@@ -118,28 +152,28 @@ function isStale({ text, ageMs }: HeldLock): boolean {
 }
 
 /**
- * Removes a stale lock, unless another compile replaced it since it was read: it is moved aside
- * first (one of several compiles doing this at once wins the move), then its text compared with
- * what was judged stale, and a live one moved back. True when it removed the stale one.
+ * Removes a stale lock, unless another compile replaced it since it was read. Breakers take turns
+ * through `<lock>.break`, created exclusively: under it the lock is read again and removed only if
+ * it is still the one judged stale, so a breaker never removes (or moves away) a lock another
+ * compile has just taken. True when it removed the stale one.
  */
 function breakStale(file: string, staleText: string): boolean {
-  const aside = `${file}.${process.pid}-${randomBytes(4).toString("hex")}`;
+  const turn = `${file}.break`;
   try {
-    fs.renameSync(file, aside);
+    fs.closeSync(fs.openSync(turn, "wx"));
   } catch {
-    return false; // gone already: another compile took it over
+    // Another breaker's turn; one left by a breaker killed in it is removed once old.
+    const age = Date.now() - (fs.statSync(turn, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > BREAK_STALE_MS) fs.rmSync(turn, { force: true });
+    return false;
   }
-  let removed = false;
   try {
-    if (fs.readFileSync(aside, "utf8") === staleText) removed = true;
-    // A fresh lock taken by mistake goes back, unless yet another compile holds the name by now.
-    else fs.linkSync(aside, file);
-  } catch {
-    // Someone else holds the lock now; theirs stands.
+    if (readLock(file)?.text !== staleText) return false;
+    fs.rmSync(file, { force: true });
+    return true;
   } finally {
-    fs.rmSync(aside, { force: true });
+    fs.rmSync(turn, { force: true });
   }
-  return removed;
 }
 
 function release(file: string, token: string): void {
