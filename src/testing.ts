@@ -53,7 +53,8 @@ export interface CompilePipelinesOptions {
   /**
    * Read the project configuration (`gantry.config.json` in `cwd`, else the `"gantry"` key of its
    * package.json) as `gantry compile` does, so a snapshot equals what it writes: `target`, `kind`,
-   * `namespace`, `labelPrefix`, `hardenArgoExecutor`, `metrics`, `typecheck`, `gitops`, `runtimeImage`, `idleTimeout`.
+   * `namespace`, `labelPrefix`, `hardenArgoExecutor`, `metrics`, `typecheck`, `gitops`, `runtimeImage`,
+   * `idleTimeout`, `ignoreWarnings`, `warningsAsErrors`.
    * The options above win over it. Default `true`.
    */
   config?: boolean;
@@ -120,9 +121,10 @@ export async function compilePipeline(file: string, options: CompilePipelineOpti
   if (name !== undefined) {
     // Every pipeline of the file is compiled as `gantry compile` compiles it, so a sibling's error
     // (of any phase) throws and the warnings are the file's. An explicit `kind` applies to the chosen
-    // pipeline alone (`kind: "cron"` beside unscheduled siblings): the file is checked with the
-    // configured kind, and the chosen pipeline emitted again with the one asked for.
-    const all = await compileFile(file, rest.kind === undefined ? rest : { ...rest, kind: undefined });
+    // pipeline alone (`kind: "cron"` beside unscheduled siblings): the file is then checked with
+    // "auto", which fits every pipeline (a configured kind could refuse the chosen one, which the
+    // caller overrides), and the chosen pipeline emitted again with the kind asked for.
+    const all = await compileFile(file, rest.kind === undefined ? rest : { ...rest, kind: "auto" });
     const chosen = all.find((m) => m.name === name);
     if (!chosen) throw new Error(`gantry: ${shown} exports no pipeline named "${name}"; it exports ${listNames(all)}`);
     if (rest.kind === undefined) return chosen;

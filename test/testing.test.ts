@@ -245,6 +245,16 @@ export const beta = pipeline("beta", { schedule: { cron: "@daily" }, parameters:
     expect((await compilePipeline("pipelines/w.ts", { cwd: warned, name: "alpha" })).warnings).toEqual(all[0]!.warnings);
   });
 
+  it("with name and kind, a configured kind that refuses the chosen pipeline does not stand in the way of the kind asked for (second reader's finding)", async () => {
+    const cwd = project({ "pipelines/two.ts": twoPipelines, "gantry.config.json": '{ "kind": "cron" }' });
+    const beta = await compilePipeline("pipelines/two.ts", { cwd, name: "beta", kind: "template" });
+    expect(beta.objects.map((o) => o.kind)).toEqual(["WorkflowTemplate"]);
+    const warned = project({ "pipelines/two.ts": twoPipelines, "gantry.config.json": '{ "kind": "template", "warningsAsErrors": true }' });
+    const alpha = await compilePipeline("pipelines/two.ts", { cwd: warned, name: "alpha", kind: "cron" });
+    expect(alpha.objects.map((o) => o.kind)).toEqual(["CronWorkflow"]);
+    expect(alpha.warnings).toEqual([]);
+  });
+
   it("the configuration's warningsAsErrors throws on a warning, as gantry compile fails then; the option wins", async () => {
     const warnedSource = `import { pipeline } from "gantry";\n\nconsole.log("hi");\n\nexport default pipeline("warned", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n`;
     const cwd = project({ "p.ts": warnedSource, "gantry.config.json": '{ "warningsAsErrors": true }' });
