@@ -338,3 +338,38 @@ describe("jobs target: objects", () => {
     expect(r.r.ok).toBe(false);
   });
 });
+
+// The metadata file's notEnforced decides "waits" apart from the backend (no cdk8s there): the two
+// must agree, or it would list limits the Jobs do apply, or miss ones they do not (second reader).
+describe("waitsForOthers (backends/jobs/enforcement.ts)", () => {
+  it("agrees with the backend on which tasks' pods wait (an await-deps init container), for every example", async () => {
+    const { waitsForOthers } = await import("../src/backends/jobs/enforcement.js");
+    const { lower } = await import("../src/phases/4-lower/index.js");
+    const { repoRoot } = await import("./support/cli.js");
+    const r = await compile({ cwd: repoRoot, paths: ["examples"], target: "jobs", kind: "auto", jobs: { runId: "r1" } });
+    expect(r.pipelines.length).toBeGreaterThanOrEqual(5);
+    let checked = 0;
+    const seen = new Set<boolean>();
+    for (const p of r.pipelines) {
+      const plan = lower(p.ir, {}).plan;
+      const jobs = p.objects.filter((o) => o["kind"] === "Job" || o["kind"] === "ConfigMap");
+      const text = JSON.stringify(jobs);
+      for (const planned of plan.tasks) {
+        const job = p.objects.find((o) => o["kind"] === "Job" && (o["metadata"] as { labels?: Record<string, string> }).labels?.["gantry.dev/task"] === planned.task.name) as
+          | { spec: { template: { spec: { initContainers?: { name: string }[] } } } }
+          | undefined;
+        // A scheduled pipeline's Jobs sit in its driver's ConfigMap: look for the task's entry there.
+        if (!job) {
+          expect(text, `${p.name}/${planned.task.name}`).toContain(planned.task.name);
+          continue;
+        }
+        const hasAwait = (job.spec.template.spec.initContainers ?? []).some((c) => c.name === "await-deps");
+        expect(hasAwait, `${p.name}/${planned.task.name}`).toBe(waitsForOthers(plan, planned));
+        seen.add(hasAwait);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(9);
+    expect([...seen].sort()).toEqual([false, true]); // both kinds of task were compared
+  });
+});

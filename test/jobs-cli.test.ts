@@ -230,6 +230,10 @@ export default pipeline("etl", { namespace: "data", parameters: ${JSON.stringify
     expect((await run({ sec: "", key: "password", cm: "etl", taint: "workload", tier: "batch", zone: "zone" })).diagnostics).toContain(
       'GANTRY4024 3: task "a": volume "creds": secret is "" once the jobs target writes in the parameter defaults ("{{params.sec}}"), and must not be empty',
     );
+    // An empty key tolerates every taint, which the API allows only with operator Exists (second reader's finding).
+    expect((await run({ sec: "warehouse", key: "password", cm: "etl", taint: "", tier: "batch", zone: "zone" })).diagnostics).toEqual([
+      'GANTRY4024 3: task "a": tolerations[0].key is "" once the jobs target writes in the parameter defaults ("{{params.taint}}"), and must not be empty with operator "Equal" (a toleration without a key needs operator "Exists")',
+    ]);
     expect((await run({ sec: "Warehouse", key: "pass word", cm: "", taint: "bad key!", tier: "has space", zone: "two/slashes/here" }, "argo")).diagnostics).toEqual([]);
   });
 

@@ -263,7 +263,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   const cleanups = runStatus
     ? pipeline.tasks.filter((t) => t.role === "teardown" && counted.has(t.name)).map((t) => ({ name: t.name, mustRunWhen: cleanupRunsWhen(t)! }))
     : [];
-  const waits = when !== undefined;
+  const waits = when !== undefined; // as waitsForOthers (enforcement.ts) decides it for the metadata file
   const userAccount = task.pod.serviceAccountName ?? pipeline.serviceAccountName;
   const serviceAccount = userAccount ?? (waits ? ctx.accounts.await : undefined);
   // Setting its own pod's deadline needs `patch pods`, which Gantry never grants to an account the

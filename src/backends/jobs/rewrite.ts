@@ -157,7 +157,8 @@ function invalidDefaults(before: IR.Task, after: IR.Task, span: Diagnostic["span
       [`nodeSelector.${k}`, v, selector[1][i]?.[1], labelValue],
     ]),
     ...before.pod.tolerations.flatMap((t, i): Field[] => [
-      [`tolerations[${i}].key`, t.key, after.pod.tolerations[i]?.key, (s) => (s === "" ? undefined : labelKey(s))],
+      // An empty key tolerates every taint, which the API allows only with operator Exists.
+      [`tolerations[${i}].key`, t.key, after.pod.tolerations[i]?.key, (s) => (s !== "" ? labelKey(s) : t.operator === "Exists" ? undefined : `must not be empty with operator "${t.operator ?? "Equal"}" (a toleration without a key needs operator "Exists")`)],
       [`tolerations[${i}].value`, t.value, after.pod.tolerations[i]?.value, labelValue],
     ]),
     ...before.env.flatMap((e, i): Field[] => {
