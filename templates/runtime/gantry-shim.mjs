@@ -770,17 +770,17 @@ async function setAttemptDeadline(ctx, pod, attemptSeconds) {
  * pod started earlier, so the deadline is then shorter by what the pod took to reach the shim.
  */
 async function secondsSincePodStart(ctx, url, pod) {
-  const own = elapsedSeconds(ctx);
   try {
     const status = (await withRetries(ctx, `get pod ${pod}`, () => call(ctx, "GET", url, "get", "pods"), { attempts: 3 }))?.status;
     const start = Date.parse(status?.startTime ?? "");
-    if (Number.isFinite(start)) return Math.max(own, (Date.now() - start) / 1000);
+    if (Number.isFinite(start)) return Math.max(elapsedSeconds(ctx), (Date.now() - start) / 1000);
     ctx.log(`pod ${pod} has no start time yet; the attempt timeout counts from this program's start`);
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     ctx.log(`cannot read pod ${pod} (${e.message}); the attempt timeout counts from this program's start`);
   }
-  return own;
+  // Now, after the reads and their retries: that time is the task's too.
+  return elapsedSeconds(ctx);
 }
 
 const ROLES = ["setup", "work", "teardown", "finally"];
