@@ -18,7 +18,6 @@ import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
 
-/** `--idle-timeout`: an unusable value is a usage error (exit 2), as an invalid choice is. */
 /** `--runtime-image`: a reference the kubelet can pull, as a task's image must be (GANTRY2040). */
 function imageArgument(value: string): string {
   const problem = imageReference(nonEmpty(value));
@@ -26,6 +25,7 @@ function imageArgument(value: string): string {
   return value;
 }
 
+/** `--idle-timeout`: an unusable value is a usage error (exit 2), as an invalid choice is. */
 function idleTimeoutArgument(value: string): string {
   const problem = idleTimeoutProblem(value);
   if (problem) throw new InvalidArgumentError(`${problem}.`);

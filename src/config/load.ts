@@ -43,7 +43,8 @@ export function loadConfig(cwd: string): LoadedConfig {
   // A symbolic link that leads nowhere is still a configuration someone meant: reported, not skipped.
   if (present(own)) return fromFile(own, CONFIG_FILE, []);
   const pkg = path.join(cwd, "package.json");
-  if (present(pkg)) {
+  // package.json is read only for an optional key: one that cannot be found is no configuration.
+  if (fs.existsSync(pkg)) {
     const loaded = fromFile(pkg, "package.json", ["gantry"]);
     if (loaded.diagnostics.length > 0 || loaded.file) return loaded;
   }
