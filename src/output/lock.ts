@@ -136,18 +136,24 @@ function readLock(file: string): HeldLock | undefined {
   }
 }
 
+/** The owner a lock's text names (`<pid> <host> <token>`); undefined while it is not written yet. */
+function ownerOf(text: string): { pid: number; host: string } | undefined {
+  const [pid, host] = text.trim().split(" ");
+  return pid !== undefined && /^\d+$/.test(pid) && host !== undefined ? { pid: Number(pid), host } : undefined;
+}
+
 /** Whether a lock names another host, whose processes this one cannot see. */
 function isForeign(text: string): boolean {
-  const [pid, host] = text.trim().split(" ");
-  return pid !== undefined && /^\d+$/.test(pid) && host !== undefined && host !== os.hostname();
+  const owner = ownerOf(text);
+  return owner !== undefined && owner.host !== os.hostname();
 }
 
 function isStale({ text, ageMs }: HeldLock): boolean {
-  const [pid, host] = text.trim().split(" ");
-  if (pid === undefined || !/^\d+$/.test(pid) || host === undefined) return ageMs > UNWRITTEN_MS;
+  const owner = ownerOf(text);
+  if (owner === undefined) return ageMs > UNWRITTEN_MS;
   if (ageMs > STALE_MS) return true;
   // This process holds no lock while it asks: its own id in one is a killed process's (PID 1 in every container run).
-  if (host === os.hostname()) return Number(pid) === process.pid || !running(Number(pid));
+  if (owner.host === os.hostname()) return owner.pid === process.pid || !running(owner.pid);
   return false;
 }
 
@@ -186,8 +192,8 @@ function release(file: string, token: string): void {
 
 /** "process 1234 on build-7" from a lock's text. */
 function holderOf(text: string): string {
-  const [pid, host] = text.trim().split(" ");
-  return pid && host ? `process ${pid} on ${host}` : "another process";
+  const owner = ownerOf(text);
+  return owner ? `process ${owner.pid} on ${owner.host}` : "another process";
 }
 
 function lockedOut(outDir: string, text: string, waitMs: number): Diagnostic {
