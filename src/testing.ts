@@ -219,9 +219,11 @@ function mergeWarnings(file: readonly Diagnostic[], emitted: readonly Diagnostic
 
 /** A file as messages name it: relative to cwd with `/` separators (`../x.ts` outside it), as the CLI names files, the same on every machine. */
 function shownPath(cwd: string | undefined, file: string): string {
-  const base = path.resolve(cwd ?? process.cwd());
-  return path.relative(base, path.resolve(base, file)).split(path.sep).join("/") || ".";
+  return relativeTo(path.resolve(cwd ?? process.cwd()), file) || ".";
 }
+
+/** `file` relative to `cwd`, with `/` separators. */
+const relativeTo = (cwd: string, file: string): string => path.relative(cwd, path.resolve(cwd, file)).split(path.sep).join("/");
 
 /** The diagnostics as `gantry compile` prints them without colour, with code frames, under a one-line summary. */
 function errorMessage(what: string, diagnostics: readonly Diagnostic[], sources: CompileResult["sources"]): string {
@@ -238,7 +240,7 @@ function errorMessage(what: string, diagnostics: readonly Diagnostic[], sources:
  */
 function inputPath(cwd: string, file: string): string {
   const absolute = path.resolve(cwd, file);
-  const relative = path.relative(cwd, absolute).split(path.sep).join("/");
+  const relative = relativeTo(cwd, file);
   const inside = relative !== "" && relative !== ".." && !relative.startsWith("../") && !path.isAbsolute(relative);
   return inside && !(isDynamicPattern(relative) && fs.existsSync(absolute)) ? relative : absolute;
 }
