@@ -38,6 +38,9 @@ const query = (queries: Map<string, string>, prefix: string): string => {
 const TEARDOWN = 'argo_workflows_gantry_teardown_result_total{pipeline="p",teardown="drop-tmp",fails_run="false",workflow_namespace="prod",status="Failed"}';
 const RUNS = (status: string, namespace = "prod") => `argo_workflows_gantry_run_result_total{pipeline="nightly-etl",workflow_namespace="${namespace}",status="${status}"}`;
 
+/** A rule group of one of the doc's queries, by the start of its comment: an alert, or a recording rule. */
+const docRule = (rule: { alert: string } | { record: string }, title: string) => ({ groups: [{ name: "doc", rules: [{ ...rule, expr: query(docQueries(), title) }] }] });
+
 /** Runs promtool's rule unit tests; returns its output when they fail. */
 function promtool(rules: object, tests: object[]): string | undefined {
   const dir = tempProject({ "rules.yml": stringify(rules), "test.yml": stringify({ rule_files: ["rules.yml"], evaluation_interval: "1m", tests }) });
@@ -56,7 +59,7 @@ describe.skipIf(!hasPromtool)("docs/monitoring.md's queries under promtool", () 
   });
 
   it("the teardown alert fires for a series born at 1 (restart), for a live 1 -> 2, and for a series metricsTTL expired and re-created; not for successes, fails_run teardowns, or an old failure", () => {
-    const rules = { groups: [{ name: "doc", rules: [{ alert: "TeardownFailed", expr: query(docQueries(), "Alert: a teardown failed") }] }] };
+    const rules = docRule({ alert: "TeardownFailed" }, "Alert: a teardown failed");
     const fires = [{ exp_labels: { pipeline: "p", teardown: "drop-tmp", workflow_namespace: "prod" } }];
     const failed = promtool(rules, [
       { interval: "1m", input_series: [{ series: TEARDOWN, values: "_x30 1x60" }], alert_rule_test: [{ eval_time: "45m", alertname: "TeardownFailed", exp_alerts: fires }, { eval_time: "95m", alertname: "TeardownFailed", exp_alerts: [] }] },
@@ -75,7 +78,7 @@ describe.skipIf(!hasPromtool)("docs/monitoring.md's queries under promtool", () 
   });
 
   it("the no-success alert fires when the only success was before a restart, also with no Succeeded series left, and when only staging succeeds; not while a success is in the window", () => {
-    const rules = { groups: [{ name: "doc", rules: [{ alert: "NoSuccess26h", expr: query(docQueries(), "Alert: a daily pipeline had no successful run") }] }] };
+    const rules = docRule({ alert: "NoSuccess26h" }, "Alert: a daily pipeline had no successful run");
     const failed = promtool(rules, [
       {
         interval: "1h",
@@ -100,7 +103,7 @@ describe.skipIf(!hasPromtool)("docs/monitoring.md's queries under promtool", () 
   });
 
   it("the count of runs that did not succeed counts the first failure after a restart", () => {
-    const rules = { groups: [{ name: "doc", rules: [{ record: "doc:failed_runs", expr: query(docQueries(), "Runs that did not succeed in the last day") }] }] };
+    const rules = docRule({ record: "doc:failed_runs" }, "Runs that did not succeed in the last day");
     const failed = promtool(rules, [
       {
         interval: "1h",
