@@ -110,6 +110,15 @@ export default pipeline("sa", { serviceAccountName: "etl-runner" }, (p) => {
       ["plain", []],
     ]);
     expect(validator()(m)).toBe(true);
+    // The Job and its pods say the same, for someone reading `kubectl describe` rather than the file.
+    type Meta = { labels?: Record<string, string>; annotations?: Record<string, string> };
+    const jobs = r.pipelines[0]!.objects.filter((o) => o["kind"] === "Job") as { metadata: Meta; spec: { template: { metadata: Meta } } }[];
+    const shown = (name: string) => {
+      const job = jobs.find((j) => j.metadata.labels?.["gantry.dev/task"] === name)!;
+      expect(job.spec.template.metadata.annotations?.["gantry.dev/not-enforced"]).toBe(job.metadata.annotations?.["gantry.dev/not-enforced"]);
+      return job.metadata.annotations?.["gantry.dev/not-enforced"];
+    };
+    expect(["extract", "load", "plain"].map(shown)).toEqual([undefined, "retry.backoff,retry.totalTimeout,timeout", undefined]);
   });
 
   it("is byte-stable and follows --no-metrics", async () => {

@@ -16,7 +16,7 @@ import { App, Chart, JsonPatch } from "cdk8s";
 import { k8s } from "cdk8s-plus-27";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Plan } from "../../phases/4-lower/index.js";
+import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Plan, type PlannedTask } from "../../phases/4-lower/index.js";
 import { durationSeconds } from "../../phases/3-validate/rules/duration.js";
 import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
 import * as pod from "../common/pod.js";
@@ -24,7 +24,7 @@ import { jobsLiteralTags } from "../common/template-tags.js";
 import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
-import { timeoutUnenforced } from "./enforcement.js";
+import { notEnforced, timeoutUnenforced } from "./enforcement.js";
 import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, idleSecondsProblem } from "./idle-timeout.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
@@ -123,7 +123,13 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
   diagnostics.push(...controllerLabels(pipeline, prefix));
   if (hooks) argoCdCaveats(pipeline, diagnostics);
 
-  const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, p.annotations, p.startsWhen));
+  // The retry annotation states the declared policy; beside it, what of it this target cannot apply.
+  const unenforced = notEnforced(plan);
+  const annotations = (p: PlannedTask) => {
+    const fields = unenforced.get(p.task.name);
+    return fields ? sortKeys({ ...p.annotations, [plan.keys.notEnforced]: fields.join(",") }) : p.annotations;
+  };
+  const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, annotations(p), p.startsWhen));
   const waits = new Map(plan.tasks.map((p, i) => [p.task, built[i]!.waits]));
   diagnostics.push(...retryCapabilities([...waits.keys()], (t) => waits.get(t) === true));
   const jobs: JobParts[] = [...built, statusJob(ctx)];

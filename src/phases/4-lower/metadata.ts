@@ -30,6 +30,8 @@ export function metadataKeys(prefix = GANTRY_PREFIX) {
     source: `${prefix}/source`,
     pipelineHash: `${prefix}/pipeline-hash`,
     retry: `${prefix}/retry`,
+    // Jobs target: the fields of that policy (and the timeout) the Job controller does not apply.
+    notEnforced: `${prefix}/not-enforced`,
     scopes: `${prefix}/scopes`,
     owner: `${prefix}/owner`,
     team: `${prefix}/team`,
