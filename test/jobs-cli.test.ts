@@ -159,6 +159,10 @@ export default pipeline("foo-1", { namespace: "data", schedule: { cron: "0 3 * *
       'GANTRY4023 warning 2: "@every 30s" of "etl" runs at most once a minute on the jobs target: the CronJob controller names each run\'s Job by the minute it is due, so a second run within a minute is not started',
     ]);
     expect(await run(`{ cron: "@every 1m" }`)).toEqual([]);
+    // Every such schedule is named, not only the first.
+    expect(await run(`{ cron: ["@every 30s", "@every 1m", "@every 45s"], concurrencyPolicy: "Allow" }`)).toEqual([
+      'GANTRY4023 warning 2: "@every 30s" and "@every 45s" of "etl" run at most once a minute on the jobs target: the CronJob controller names each run\'s Job by the minute it is due, so a second run within a minute is not started',
+    ]);
     expect(await run(`{ cron: "@every 30s" }`, "argo")).toEqual([]);
     expect((await run(`{ cron: ["@daily", "0 1 * * *", "@daily"], concurrencyPolicy: "Allow" }`, "argo"))).toEqual(['GANTRY2007 warning 2: schedule "@daily" is listed twice']);
     expect(await run(`{ cron: "0 0 31 feb *" }`, "argo")).toEqual(['GANTRY2007 warning 2: schedule "0 0 31 feb *" never fires: no month it names (feb) has a day 31']);

@@ -18,6 +18,7 @@ import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Plan, type PlannedTask } from "../../phases/4-lower/index.js";
 import { durationSeconds } from "../../phases/3-validate/rules/duration.js";
+import { andList } from "../../util/and-list.js";
 import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
 import * as pod from "../common/pod.js";
 import { jobsLiteralTags } from "../common/template-tags.js";
@@ -452,12 +453,12 @@ function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: str
   }
   // The CronJob controller names a tick's Job by its minute: a second tick in the same minute finds
   // that Job and starts nothing (cronjob_controllerv2.go, getJobName).
-  const subMinute = s.crons.find((cron) => cron.startsWith("@every ") && durationSeconds(cron.slice("@every ".length)) < 60);
-  if (subMinute) {
+  const subMinute = s.crons.filter((cron) => cron.startsWith("@every ") && durationSeconds(cron.slice("@every ".length)) < 60);
+  if (subMinute.length > 0) {
     ctx.diagnostics.push({
       code: "GANTRY4023",
       severity: "warning",
-      message: `"${subMinute}" of "${pipeline.name}" runs at most once a minute on the jobs target: the CronJob controller names each run's Job by the minute it is due, so a second run within a minute is not started`,
+      message: `${andList(subMinute.map((cron) => `"${cron}"`))} of "${pipeline.name}" ${subMinute.length > 1 ? "run" : "runs"} at most once a minute on the jobs target: the CronJob controller names each run's Job by the minute it is due, so a second run within a minute is not started`,
       span: at,
       field: { path: ["schedule", "cron"] },
       hint: "Use an interval of at least one minute, or compile for --target argo.",
