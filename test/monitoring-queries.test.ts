@@ -3,7 +3,8 @@
  * series Argo's controller produces: counters it creates at 1 on their first count (after a
  * restart, after `metricsTTL` expired them). The queries once used a plain `increase()`, which
  * never sees that first step: the teardown alert missed the first failure after every restart
- * (monitoring review finding). Skipped where `promtool` is not installed (Debian: `prometheus`).
+ * (monitoring review finding). Skipped where `promtool` is not on PATH (Debian: `prometheus`; .ci/run
+ * unpacks it from that package when it can).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
