@@ -154,7 +154,7 @@ function replay(program: SourceProgram, entries: readonly string[], release: boo
 /**
  * Batches (in entry order) into one result: the first pipeline of a name keeps it, a later one is
  * GANTRY2009 unless it is the same pipeline reached again. A pipeline's own diagnostics (validation,
- * lowering) are reported once per pipeline. A diagnostic of analysis that several batches find (a
+ * lowering) are reported once per pipeline, and once in all when several pipelines find the same one. A diagnostic of analysis that several batches find (a
  * shared module's) is reported as often as the batch that found it most often did, so merging one
  * batch changes nothing. Import cycles are looked for in the batches' import graphs together: under
  * --watch, the two files of a cycle may only ever be read by different entries.
@@ -169,6 +169,12 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   const sources = new Map<string, string>();
   const imports = new Map<string, ReadonlyMap<string, Span>>();
   const ofPipelines = new Set<string>();
+  // Pipelines one factory makes, or that spread one helper's spec, share its findings (same place,
+  // same words): once is enough.
+  const once = (d: Diagnostic) => {
+    const key = diagnosticKey(d);
+    if (!ofPipelines.has(key)) (ofPipelines.add(key), diagnostics.push(d));
+  };
   for (const batch of batches) {
     const found = new Map<string, number>();
     const report = (d: Diagnostic) => {
@@ -181,7 +187,7 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
     for (const { id, diagnostics: own } of batch.validations) {
       if (id !== undefined && validated.has(id)) continue;
       if (id !== undefined) validated.add(id);
-      diagnostics.push(...own);
+      own.forEach(once);
     }
     for (const claim of batch.claims) {
       const first = names.get(claim.name);
@@ -191,11 +197,7 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
         continue;
       }
       names.set(claim.name, claim);
-      // Pipelines one factory makes share its findings (same place, same words): once is enough.
-      for (const d of claim.diagnostics) {
-        const key = diagnosticKey(d);
-        if (!ofPipelines.has(key)) (ofPipelines.add(key), diagnostics.push(d));
-      }
+      claim.diagnostics.forEach(once);
       if (claim.pipeline) pipelines.push(claim.pipeline);
       for (const object of claim.objects ?? []) {
         const owner = objects.get(object);

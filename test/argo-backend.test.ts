@@ -107,6 +107,15 @@ export const make = (name: string) => pipeline(name, {}, (p) => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}`)).toEqual(["GANTRY4005 lib/mk.ts:5"]);
   });
 
+  it("a validation finding in a spec several pipelines share is reported once, not once per pipeline (diagnostics review)", async () => {
+    const spec = `export const spec = { image: "busybox:1.36", resources: { limits: { memory: "1GB" } } };\n`;
+    const entry = (name: string) => `import { pipeline } from "gantry";\nimport { spec } from "../lib/spec.js";\nexport default pipeline("${name}", {}, (p) => { p.task("t", spec); });\n`;
+    const cwd = tempProject({ "lib/spec.ts": spec, "pipelines/alpha.ts": entry("alpha"), "pipelines/zeta.ts": entry("zeta") });
+    const r = await compile({ cwd, paths: ["pipelines"], target: "argo", kind: "auto" });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}:${d.span?.column}`)).toEqual(["GANTRY2006 lib/spec.ts:1:77"]);
+  });
+
   it("GANTRY4008 on Argo for an Argo variable a Gantry task has not (its inputs, a DAG task's outputs); other tags (Helm, Go templates) pass through; GANTRY4025 on the jobs target for Argo variables left as text (review findings)", async () => {
     const src = `import { pipeline } from "gantry";
 export default pipeline("tags", { parameters: { env: { default: "prod" } } }, (p) => {
