@@ -263,6 +263,31 @@ describe("tsconfig paths and baseUrl", () => {
     }
   });
 
+  it("a paths alias through a symlinked folder names the real file too: one module, whichever way it is imported (module review finding)", async () => {
+    const helper = `import { pipeline } from "gantry";\nexport const shared = pipeline("shared", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+    const cwd = tempProject({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { paths: { "@lib/*": ["./lib/*"] } } }),
+      "shared/mk.ts": helper,
+      "pipelines/a.ts": `export { shared } from "@lib/mk.js";\n`,
+      "pipelines/b.ts": `export { shared } from "../shared/mk.js";\n`,
+    });
+    fs.symlinkSync("shared", path.join(cwd, "lib"));
+    for (const paths of [["pipelines/a.ts", "pipelines/b.ts"], ["pipelines/a.ts"], ["pipelines/b.ts"]]) {
+      const r = await compile({ cwd, paths, target: "argo", kind: "auto" });
+      expect(r.diagnostics, paths.join()).toEqual([]);
+      expect(r.pipelines.map((p) => p.source), paths.join()).toEqual(["shared/mk.ts"]);
+    }
+  });
+
+  it("a package.json that is not a regular file (a FIFO) is as if missing, not a read that never ends (module review finding)", async () => {
+    const cwd = tempProject({ "lib/dir/index.ts": images, "main.ts": main(`import { IMAGE } from "./lib/dir";`) });
+    spawnSync("mkfifo", [path.join(cwd, "lib/dir/package.json")]);
+    expect(fs.statSync(path.join(cwd, "lib/dir/package.json")).isFIFO()).toBe(true);
+    const r = await compile({ cwd, paths: ["main.ts"], target: "argo", kind: "auto" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.ir.tasks[0]!.image).toBe("busybox:1.36");
+  }, 20_000);
+
   it("a project whose own folder is reached through a symlink keeps its paths in diagnostics and headers", async () => {
     const real = tempProject({ "lib/images.ts": `export const IMAGE = "busybox:1.36";\nexport const BAD = process.env.X;\n`, "pipelines/a.ts": main(`import { IMAGE, BAD } from "../lib/images.js";`, "BAD ?? IMAGE") });
     const link = `${real}-link`;

@@ -96,7 +96,7 @@ export class ModuleResolver {
       let bySpecifier = this.bare.get(mapping);
       if (!bySpecifier) this.bare.set(mapping, (bySpecifier = new Map()));
       let known = bySpecifier.get(specifier);
-      if (!known) bySpecifier.set(specifier, (known = this.resolveBare(mapping, specifier)));
+      if (!known) bySpecifier.set(specifier, (known = this.known(this.resolveBare(mapping, specifier))));
       return known;
     }
     let bySpecifier = this.byDir.get(dir);
@@ -109,10 +109,15 @@ export class ModuleResolver {
         : this.inNodeModules(base)
           ? this.packageAt(base) // `../node_modules/x/index.js`: a package's file, whatever path led there
           : this.local(base, /(^|\/)\.{0,2}$|\/$/.test(specifier));
-      if ((known.kind === "module" || known.kind === "json") && known.file !== undefined) known = { ...known, file: this.canonical(known.file) };
+      known = this.known(known);
       bySpecifier.set(specifier, known);
     }
     return known;
+  }
+
+  /** A local file found (relative path, `#` import or `paths` alias) under the path it is known by (`canonical`). */
+  private known(found: Resolution): Resolution {
+    return (found.kind === "module" || found.kind === "json") && found.file !== undefined ? { ...found, file: this.canonical(found.file) } : found;
   }
 
   /**
@@ -369,6 +374,8 @@ function readJson(file: string): unknown {
 
 /** A JSON file's value, or why it is not JSON; undefined if it cannot be read (missing, a folder). */
 function readJsonFile(file: string): { value: unknown } | { problem: string } | undefined {
+  // Not a regular file (a FIFO would block the read forever, a device never end): as if missing.
+  if (!isFile(file)) return undefined;
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
