@@ -2128,6 +2128,20 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
     expect(ds.map((d) => d.message)).toEqual(["import cycle: a.ts -> b.ts -> a.ts"]);
   });
 
+  // Module review findings: a chain of imports thousands of files long crashed the cycle check
+  // (exit 70), and one of `export *` was "no export", hiding JavaScript's stack running out.
+  it("a chain of 6,000 modules in a row compiles; a chain of `export *` or named re-exports too deep to follow is GANTRY1108 at the import", async () => {
+    const chain = (n: number, link: (i: number) => string) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`lib/m${i}.ts`, i < n - 1 ? link(i + 1) : "export const V = 1;\n"]));
+    const source = body("  const v = String(V);", 'import { V } from "./lib/m0.js";\n');
+    const imports = await compileFiles({ "main.ts": source, ...chain(6000, (i) => `import "./m${i}.js";\nexport const V = 1;\n`) }, ["main.ts"]);
+    expect(imports.diagnostics).toEqual([]);
+    for (const link of [(i: number) => `export * from "./m${i}.js";\n`, (i: number) => `export { V } from "./m${i}.js";\n`]) {
+      const ds = await diagnose(source, chain(6000, link));
+      expect(ds.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", source, "V }")}`]);
+      expect(ds[0]!.message).toBe('export "V" of lib/m0.ts passes through re-exports (`export *`, `export { } from`) too many modules deep for Gantry to follow');
+    }
+  }, 60_000);
+
   it("GANTRY1110: an export that re-exports itself (an index file's `from \"./\"`, or two modules through `export *`) is an error, not a loop (found by the crash fuzzer)", async () => {
     const index = `export { credentials } from "./";\n`;
     const a = `export { x } from "./b";\n`;

@@ -123,6 +123,19 @@ export class ModuleRecord {
    * reports when it links the modules, rather than a loop.
    */
   readExport(name: string, at: ts.Node, seen = new Set<ModuleRecord>(), chain: string[] = []): unknown {
+    if (chain.length > 0) return this.follow(name, at, seen, chain);
+    try {
+      return this.follow(name, at, seen, chain);
+    } catch (e) {
+      if (!isStackOverflow(e)) throw e;
+      // Running it would link fine: Node follows re-exports without recursion. Gantry's walk is
+      // recursive, and a chain thousands of modules long is no pipeline code (module review finding).
+      const file = this.loader.program.relative(this.file.fileName);
+      throw new StaticError("GANTRY1108", at, `export "${name}" of ${file} passes through re-exports (\`export *\`, \`export { } from\`) too many modules deep for Gantry to follow`, `Import "${name}" from a module nearer the one that declares it.`);
+    }
+  }
+
+  private follow(name: string, at: ts.Node, seen: Set<ModuleRecord>, chain: string[]): unknown {
     const source = this.exports.get(name);
     if (source?.kind === "local") {
       const binding = this.scope.lookup(source.name);
@@ -297,7 +310,8 @@ export class ModuleRecord {
         const target = this.loader.importFrom(this.file, s.specifier, s.node);
         return target instanceof ModuleRecord ? target.hasExport(name, seen) : Object.hasOwn(target.values, name);
       } catch (e) {
-        if (e instanceof Poisoned) throw e;
+        // A chain of `export *` too deep for the stack is not "no such export" (module review finding).
+        if (e instanceof Poisoned || isStackOverflow(e)) throw e;
         return false;
       }
     });
@@ -1149,12 +1163,24 @@ export function importCycles(graph: ImportGraph, relative: (file: string) => str
   const cycles: { path: string[]; span: Span }[] = [];
   const seen = new Set<string>();
   const state = new Map<string, "open" | "done">();
+  // A depth-first walk with its own stack, not recursion: a chain of thousands of imports must not
+  // exhaust JavaScript's (module review finding: 5,000 files in a row crashed the compile).
   const stack: string[] = [];
-  const visit = (file: string): void => {
+  const pending: string[][] = [];
+  const open = (file: string) => {
     state.set(file, "open");
     stack.push(file);
-    for (const next of [...(graph.get(file)?.keys() ?? [])].filter((f) => graph.has(f)).sort()) {
-      if (state.get(next) === "open") {
+    pending.push([...(graph.get(file)?.keys() ?? [])].filter((f) => graph.has(f)).sort().reverse());
+  };
+  for (const root of [...graph.keys()].sort()) {
+    if (state.has(root)) continue;
+    open(root);
+    while (stack.length > 0) {
+      const next = pending[pending.length - 1]!.pop();
+      if (next === undefined) {
+        state.set(stack.pop()!, "done");
+        pending.pop();
+      } else if (state.get(next) === "open") {
         const cycle = stack.slice(stack.indexOf(next));
         const start = cycle.indexOf([...cycle].sort()[0]!);
         const rotated = [...cycle.slice(start), ...cycle.slice(0, start)];
@@ -1163,12 +1189,9 @@ export function importCycles(graph: ImportGraph, relative: (file: string) => str
         seen.add(key);
         const span = graph.get(rotated[0]!)!.get(rotated[1] ?? rotated[0]!)!;
         cycles.push({ path: [...rotated, rotated[0]!].map(relative), span });
-      } else if (!state.has(next)) visit(next);
+      } else if (!state.has(next)) open(next);
     }
-    stack.pop();
-    state.set(file, "done");
-  };
-  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+  }
   return cycles;
 }
 
