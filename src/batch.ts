@@ -178,7 +178,9 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   for (const batch of batches) {
     const found = new Map<string, number>();
     const report = (d: Diagnostic) => {
-      const key = diagnosticKey(d);
+      // Without where it was called from, as the Evaluator reports each finding once: a batch of one
+      // entry (--cache, --watch) finds a shared module's failure from its own entry.
+      const key = analysisKey(d);
       const n = (found.get(key) ?? 0) + 1;
       found.set(key, n);
       if (n > (reported.get(key) ?? 0)) (reported.set(key, n), diagnostics.push(d));
@@ -216,6 +218,9 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
 /** What makes two diagnostics the same finding: code, severity, place and words (and where a factory was called from). */
 const diagnosticKey = (d: Diagnostic): string =>
   `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}|${(d.calledFrom ?? []).map((c) => `${c.file}:${c.line}:${c.column}`).join(",")}`;
+
+/** The same for analysis, which reports a finding once whoever reached it first (Evaluator.report). */
+const analysisKey = (d: Diagnostic): string => `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
 
 /** Two pipelines whose names differ can still emit one object: `foo` with two crons and `foo-1`, say. */
 function sameObject(object: string, claim: Claim, owner: Claim): Diagnostic {

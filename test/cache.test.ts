@@ -676,6 +676,42 @@ describe("compile({ cache }) equals compile() without it", () => {
     }
   });
 
+  // Cache review findings: a batch of one entry reads a shared module anew, so what it finds there
+  // (the work its initialisers do, a failure to load its imports) must not depend on who read it first.
+  it.each([
+    [
+      "a shared module's work counts against its own budget, not the budget of each entry that reads it",
+      {
+        "lib/table.ts": `const cols = Array.from({ length: 2000 }, (_, k) => k);\nexport const count = (rows: number) => { const c = { n: 0 }; for (const i of Array.from({ length: rows }, (_, k) => k)) for (const j of cols) c.n = c.n + 1; return c.n; };\nexport const SIZE = count(300);\n`,
+        "pipelines/a.ts": `import { pipeline } from "gantry";\nimport { SIZE } from "../lib/table.js";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "busybox:1.36", args: [String(SIZE)] }); });\n`,
+        "pipelines/b.ts": `import { pipeline } from "gantry";\nimport { SIZE, count } from "../lib/table.js";\nexport default pipeline("b", {}, (p) => { p.task("t", { image: "busybox:1.36", args: [String(SIZE), String(count(250))] }); });\n`,
+      },
+      true,
+    ],
+    [
+      "a shared module's missing import is one finding, wherever it was read from",
+      {
+        "lib/helper.ts": `export * from "./inner";\n`,
+        ...Object.fromEntries(["a", "b", "c"].map((n) => [`pipelines/${n}.ts`, `import { pipeline } from "gantry";\nimport { IMG } from "../lib/helper.js";\nexport default pipeline("${n}", {}, (p) => { p.task("t", { image: IMG }); });\n`])),
+      },
+      false,
+    ],
+  ] as const)("%s", async (_, files, ok) => {
+    const cwd = tempProject(files);
+    const cacheDir = fs.mkdtempSync(path.join(repoRoot, ".vitest-tmp", "cache-"));
+    try {
+      const options: CompileOptions = { cwd, paths: ["pipelines"], target: "argo", kind: "auto" };
+      const plain = await compile(options);
+      expect(plain.ok).toBe(ok);
+      if (!ok) expect(plain.diagnostics.map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column} ${d.code}`)).toEqual(["lib/helper.ts:1:15 GANTRY1111"]);
+      const cold = await compile({ ...options, cache: cacheDir });
+      expect(summary(cold)).toEqual(summary(plain));
+      expect(summary(await compile({ ...options, cache: cacheDir }))).toEqual(summary(plain));
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
   it("the generation changes with every option that shapes the output, and only with those", () => {
     const base: CompileOptions = { cwd: "/a", paths: ["x"], target: "argo", kind: "auto" };
     const g = cacheGeneration(base);

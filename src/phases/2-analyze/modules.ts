@@ -377,9 +377,9 @@ export class ModuleLoader {
   private readonly imported = new Set<string>();
   /**
    * Top-level initialisers running now, innermost last: where (`<file>#<statement>.<declarator>`),
-   * how many pipelines each has made, and the work budget to give back after a re-read one.
+   * how many pipelines each has made, and the budget spent before it, given back when it ends.
    */
-  private readonly running: { site: string; made: number; budget?: number }[] = [];
+  private readonly running: { site: string; made: number; budget: number }[] = [];
   /**
    * Where each pipeline was made: "<site>#<n>", the n-th pipeline made by that top-level
    * initialiser, its file named relative to cwd (the compile cache keeps ids, and a project may move).
@@ -389,17 +389,17 @@ export class ModuleLoader {
   private readonly madeAt = new WeakMap<object, string>();
 
   enterInitializer(record: ModuleRecord, site: string): void {
-    // A module read again re-makes values its first reading made, each within the budget of the
-    // export being read then; it must not spend the budget of whichever export reads it now.
-    const again = (this.loads.get(record.file.fileName) ?? 0) > 1;
-    this.running.push({ site: `${this.program.relative(record.file.fileName)}#${site}`, made: 0, ...(again && { budget: this.evaluator.takeBudget() }) });
+    // Each top-level initialiser runs within a work budget of its own, never that of whichever export
+    // read its module first: that depends on what else the compile reads (a --cache or --watch batch
+    // of one entry reads a shared module anew), and must not decide whether a compile passes (cache review finding).
+    this.running.push({ site: `${this.program.relative(record.file.fileName)}#${site}`, made: 0, budget: this.evaluator.takeBudget() });
     this.evaluator.callSites.push(null); // a module's code runs on its own, not called by whatever read it first
   }
 
   leaveInitializer(): void {
     this.evaluator.callSites.pop();
     const frame = this.running.pop();
-    if (frame?.budget !== undefined) this.evaluator.restoreBudget(frame.budget);
+    if (frame) this.evaluator.restoreBudget(frame.budget);
   }
 
   noteMade(definition: object): void {
@@ -704,10 +704,11 @@ function declareTopLevel(record: ModuleRecord, ev: Evaluator): void {
       if (statement.isTypeOnly) return;
       const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
       const clause = statement.exportClause;
+      // Failures to load the module are reported at its specifier, where linking reports them too: one finding, not two.
       if (!clause) {
-        if (specifier) record.starExports.push({ specifier, node: statement });
+        if (specifier) record.starExports.push({ specifier, node: statement.moduleSpecifier! });
       } else if (ts.isNamespaceExport(clause)) {
-        if (specifier) record.exports.set(clause.name.text, { kind: "namespace", specifier, node: statement });
+        if (specifier) record.exports.set(clause.name.text, { kind: "namespace", specifier, node: statement.moduleSpecifier! });
       } else {
         for (const el of clause.elements) {
           if (el.isTypeOnly) continue;
