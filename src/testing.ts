@@ -171,7 +171,7 @@ async function compileFile(file: string, options: CompilePipelinesOptions, only?
   }
   const loaded = options.config === false ? { config: {}, diagnostics: [] } : loadConfig(cwd);
   if (loaded.diagnostics.length > 0) {
-    const text = formatConfigDiagnostics(loaded, "text", false);
+    const text = formatConfigDiagnostics(loaded, "text", { color: false });
     // Named relative to cwd, as its diagnostics are: an error snapshot is the same on any machine.
     throw new GantryCompileError(`gantry: the configuration (${loaded.file ?? "gantry.config.json"}) is invalid (${summarize(loaded.diagnostics)}):\n\n${text.trimEnd()}`, loaded.diagnostics);
   }

@@ -179,7 +179,7 @@ export default pipeline("dated", {}, (p) => {
     const dir = tempProject({ "pipelines/bad.ts": cases.duplicate.source });
     const r = gantry(["compile", "--format", "github"], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("::error file=pipelines/bad.ts,line=4,col=10,title=GANTRY2002::duplicate task name");
+    expect(r.stderr).toContain("::error file=pipelines/bad.ts,line=4,col=10,endLine=4,endColumn=15,title=GANTRY2002::duplicate task name");
   });
 
   it("a syntax error is a diagnostic, not a crash", () => {

@@ -88,7 +88,12 @@ export default pipeline("cfg", {}, (p) => {
     // The rest fail the compile with the flag, and nothing is written.
     const strict = gantry(["compile", "--warnings-as-errors"], ignoring);
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain("0 errors, 1 warning, and warnings fail the compile (--warnings-as-errors); nothing was written.");
+    expect(strict.stderr).toContain("1 error, 0 warnings (--warnings-as-errors: 1 warning reported as an error); nothing was written.");
+    expect(strict.stderr).toContain("error GANTRY1122");
+    // Reported as an error in every format, so a CI annotation or SARIF alert says why it failed (diagnostics review).
+    const json = gantry(["compile", "--warnings-as-errors", "--format", "json"], ignoring);
+    expect((JSON.parse(json.stderr) as { code: string; severity: string }[]).map((d) => `${d.severity} ${d.code}`)).toEqual(["error GANTRY1122"]);
+    expect(gantry(["compile", "--warnings-as-errors", "--format", "github"], ignoring).stderr).toMatch(/^::error file=pipelines\/cfg\.ts,.*title=GANTRY1122::/);
     expect(fs.existsSync(path.join(ignoring, "manifests"))).toBe(false);
     const some = gantry(["compile", "--format", "json"], ignoring);
     expect(some.code).toBe(0);

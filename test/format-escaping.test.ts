@@ -4,6 +4,8 @@
  * command, a fake diagnostic) nor drive the terminal. And the code frame's caret sits under the
  * span however wide the characters before it are.
  */
+import fs from "node:fs";
+import path from "node:path";
 import { codeFrameColumns } from "@babel/code-frame";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostics, type Diagnostic } from "../src/diagnostics/index.js";
@@ -54,6 +56,9 @@ describe("text format: control characters from the source", () => {
     const github = gantry(["compile", "--format", "github"], dir);
     expect(github.stderr.split("\n").filter((l) => l.startsWith("::"))).toHaveLength(1);
     expect(github.stderr).toContain("e%0A::error file=README.md");
+    // The other controls and the bidirectional overrides are shown escaped, as in the text format (diagnostics review finding).
+    expect(github.stderr).toContain("forged \\u001b[2J\\u009b2J%0D::warning::x");
+    expect(github.stderr).not.toMatch(RAW_CONTROL);
     const json = JSON.parse(gantry(["compile", "--format", "json"], dir).stderr) as Diagnostic[];
     expect(json[0]!.message).toContain('task name "e\n::error file=README.md,line=1::forged \u001b[2J\u009b2J\r::warning::x"');
   });
@@ -136,5 +141,44 @@ describe("text format: code frames", () => {
     // The caret is under BAD: "…", the emoji (two columns each), then `"; y(`.
     const emoji = [...shown.slice(shown.indexOf("…") + 1, shown.indexOf('"'))].length;
     expect(caretColumn(lines)).toBe("    | ".length + 1 + 2 * emoji + '"; y('.length);
+  });
+});
+
+describe("github format: what the runner reads", () => {
+  const d = (message: string): Diagnostic => ({ code: "GANTRY2005", severity: "error", message, span: { file: "p.ts", line: 3, column: 5, endLine: 3, endColumn: 9 } });
+  const github = (x: Diagnostic, repositoryPrefix?: string) => formatDiagnostics([x], "github", { color: false, ...(repositoryPrefix !== undefined && { repositoryPrefix }) });
+
+  it("escapes controls, bidirectional overrides and the older ##[ syntax in the message; keeps a tab; gives the span's end", () => {
+    expect(github(d("a\u0007b\u202ec\u2066d\te ##[error]x"))).toBe("::error file=p.ts,line=3,col=5,endLine=3,endColumn=8,title=GANTRY2005::a\\u0007b\\u202ec\\u2066d\te ##\\u005berror]x\n");
+    // An end on another line: no end column, which GitHub takes only on the start's line.
+    expect(github({ ...d("m"), span: { file: "p.ts", line: 3, column: 5, endLine: 5, endColumn: 2 } })).toBe("::error file=p.ts,line=3,col=5,endLine=5,title=GANTRY2005::m\n");
+  });
+
+  it("names files from the repository root when the working directory is below it, call sites included", () => {
+    const x = { ...d("m"), span: { file: "../shared/p.ts", line: 1, column: 1 }, calledFrom: [{ file: "pipelines/a.ts", line: 2, column: 3 }] };
+    expect(github(x, "deploy/etl")).toBe("::error file=deploy/shared/p.ts,line=1,col=1,title=GANTRY2005::m%0Acalled from deploy/etl/pipelines/a.ts:2:3\n");
+    expect(github(x, "")).toBe(github(x));
+  });
+});
+
+describe("--check in GitHub Actions", () => {
+  it("the diff, which quotes the manifests, is printed between ::stop-commands:: and its token, so a script line cannot issue a command (diagnostics review finding)", () => {
+    const src = (word: string) => `import { pipeline } from "gantry";\nexport default pipeline("inj", {}, (p) => {\n  p.task("t", { image: "busybox:1.36", source: "echo ${word}\\n::error file=README.md,line=1::injected\\necho two" });\n});\n`;
+    const dir = tempProject({ "pipelines/inj.ts": src("one") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/inj.ts"), src("uno"));
+    const inActions = gantry(["compile", "--check", "--format", "github"], dir, { GITHUB_ACTIONS: "true" });
+    expect(inActions.code).toBe(1);
+    const lines = inActions.stdout.trimEnd().split("\n");
+    const token = /^::stop-commands::([0-9a-f]{64})$/.exec(lines[0]!)?.[1];
+    expect(token, lines[0]).toBeDefined();
+    expect(lines.at(-1)).toBe(`::${token}::`);
+    // The quoted line is there, between the two, and nowhere else does a line look like a command.
+    const inside = lines.slice(1, -1);
+    expect(inside.some((l) => l.trimStart().startsWith("::error file=README.md"))).toBe(true);
+    expect(inside.filter((l) => isWorkflowCommand(l)).every((l) => l.includes("injected"))).toBe(true);
+    // Elsewhere the diff is printed as it is.
+    const local = gantry(["compile", "--check"], dir, { GITHUB_ACTIONS: "" });
+    expect(local.stdout).toBe(inside.join("\n") + "\n");
   });
 });

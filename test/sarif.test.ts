@@ -105,7 +105,7 @@ describe("--format sarif", () => {
       { id: 0, message: { text: "called from here" }, physicalLocation: { artifactLocation: { uri: "pipelines/a.ts", uriBaseId: "%SRCROOT%" }, region: { startLine: 4, startColumn: 24, endLine: 4, endColumn: 36 } } },
     ]);
 
-    expect(github!.stderr).toContain(`::error file=lib/checks.ts,line=2,col=19,title=GANTRY1113::the code throws here when the module runs: Error: unknown [region] ap%0Acalled from pipelines/a.ts:4:24%0A`);
+    expect(github!.stderr).toContain(`::error file=lib/checks.ts,line=2,col=19,endLine=2,endColumn=${d!.span!.endColumn! - 1},title=GANTRY1113::the code throws here when the module runs: Error: unknown [region] ap%0Acalled from pipelines/a.ts:4:24%0A`);
     expect(text!.stderr).toMatch(/\n {2}called from pipelines\/a\.ts:4:24\n {2}hint: /);
   });
 
@@ -164,5 +164,40 @@ describe("--format sarif", () => {
     const noMessage = structuredClone(log) as unknown as { runs: { results: Record<string, unknown>[] }[] };
     delete noMessage.runs[0]!.results[0]!.message;
     expect(validateSarif(noMessage)).toBe(false);
+  });
+});
+
+// Diagnostics review finding: GitHub resolves annotation and SARIF paths from the repository's
+// root, and a compile run in a subfolder (as `gantry init` advises for one) named them from there.
+describe("github and sarif name files from the repository root", () => {
+  const project = () => {
+    const repo = tempProject({ "deploy/pipelines/broken.ts": BROKEN, "deploy/lib/x.ts": "export const X = 1;\n" });
+    fs.mkdirSync(path.join(repo, ".git"));
+    return repo;
+  };
+  const githubFiles = (stderr: string) => [...stderr.matchAll(/^::error file=([^,]+),/gm)].map((m) => m[1]);
+  const sarifUris = (stderr: string) => (JSON.parse(stderr) as SarifLog).runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+
+  it("found by the .git folder above the working directory; text and JSON stay relative to the working directory", () => {
+    const sub = path.join(project(), "deploy");
+    expect(new Set(githubFiles(gantry(["compile", "--format", "github"], sub).stderr))).toEqual(new Set(["deploy/pipelines/broken.ts"]));
+    const sarif = gantry(["compile", "--format", "sarif"], sub).stderr;
+    expectValid(JSON.parse(sarif));
+    expect(new Set(sarifUris(sarif))).toEqual(new Set(["deploy/pipelines/broken.ts"]));
+    expect(new Set((JSON.parse(gantry(["compile", "--format", "json"], sub).stderr) as JsonDiagnostic[]).map((d) => d.span?.file))).toEqual(new Set(["pipelines/broken.ts"]));
+    expect(gantry(["compile"], sub).stderr).toMatch(/^pipelines\/broken\.ts:\d+:\d+: error/m);
+    // From a folder further down, a path up and back is written from the root.
+    fs.mkdirSync(path.join(sub, "tools"));
+    expect(new Set(githubFiles(gantry(["compile", "../pipelines", "--format", "github"], path.join(sub, "tools")).stderr))).toEqual(new Set(["deploy/pipelines/broken.ts"]));
+  });
+
+  it("GITHUB_WORKSPACE wins when the working directory is inside it; outside any repository, paths are as they are", () => {
+    const repo = project();
+    fs.mkdirSync(path.join(repo, "deploy/.git")); // a nested repository, which the checkout's root overrides
+    const env = { GITHUB_WORKSPACE: repo };
+    expect(new Set(githubFiles(gantry(["compile", "--format", "github"], path.join(repo, "deploy"), env).stderr))).toEqual(new Set(["deploy/pipelines/broken.ts"]));
+    expect(new Set(githubFiles(gantry(["compile", "--format", "github"], path.join(repo, "deploy")).stderr))).toEqual(new Set(["pipelines/broken.ts"]));
+    const loose = tempProject({ "pipelines/broken.ts": BROKEN });
+    expect(new Set(githubFiles(gantry(["compile", "--format", "github"], loose, { GITHUB_WORKSPACE: repo }).stderr))).toEqual(new Set(["pipelines/broken.ts"]));
   });
 });

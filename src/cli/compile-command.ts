@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -74,6 +75,10 @@ export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   color: boolean;
+  /** The working directory's path from the repository root, for the github and sarif formats (FormatOptions). */
+  repositoryPrefix?: string;
+  /** Running in GitHub Actions (`GITHUB_ACTIONS=true`), whose runner reads commands from what is printed. */
+  githubActions?: boolean;
 }
 
 export function compileOptions(paths: string[], flags: CompileFlags, io: Io): CompileOptions {
@@ -102,13 +107,19 @@ export async function runCompile(paths: string[], flags: CompileFlags, io: Io): 
 
 /** Reports a compile's diagnostics and writes (or, with --check, compares) its output. */
 export async function emitResult(result: CompileResult, flags: CompileFlags, io: Io): Promise<number> {
-  const diagnostics: Diagnostic[] = withoutIgnored(result.diagnostics, flags.ignoreWarnings);
+  // Under --warnings-as-errors a warning is reported as the error it is then, so CI annotations and
+  // SARIF show why the compile failed. The cache's own warning (GANTRY5005) says only that reuse was
+  // lost: the result is complete, and a broken cache must never fail a compile that passes without it.
+  const fails = (d: Diagnostic) => flags.warningsAsErrors === true && d.severity === "warning" && d.code !== "GANTRY5005";
+  const reported = withoutIgnored(result.diagnostics, flags.ignoreWarnings);
+  const promoted = reported.filter(fails).length;
+  const diagnostics: Diagnostic[] = promoted > 0 ? reported.map((d) => (fails(d) ? { ...d, severity: "error" } : d)) : reported;
   const note = cacheNote(result);
   /** Prints the diagnostics, then (text format) `closing`, the last line, with the cache's count. */
   const report = (closing: string) => {
     // JSON and SARIF consumers always get a document, even an empty one (an empty SARIF log closes fixed alerts).
     if (diagnostics.length > 0 || isDocumentFormat(flags.format)) {
-      io.stderr(formatDiagnostics(diagnostics, flags.format, { color: io.color, readSource: (f) => result.sources.get(f) }));
+      io.stderr(formatDiagnostics(diagnostics, flags.format, { color: io.color, readSource: (f) => result.sources.get(f), repositoryPrefix: io.repositoryPrefix }));
     }
     if (flags.format === "text" && closing !== "") io.stderr(`${closing}${note}\n`);
   };
@@ -117,10 +128,8 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
     report(`${summarize(diagnostics)}; nothing was written.`);
     return 1;
   }
-  // The cache's own warning (GANTRY5005) says only that reuse was lost: the result is complete, and a
-  // broken cache must never fail a compile that passes without it.
-  if (flags.warningsAsErrors && diagnostics.some((d) => d.severity === "warning" && d.code !== "GANTRY5005")) {
-    report(`${summarize(diagnostics)}, and warnings fail the compile (--warnings-as-errors); nothing was written.`);
+  if (promoted > 0) {
+    report(`${summarize(diagnostics)} (--warnings-as-errors: ${promoted === 1 ? "1 warning reported as an error" : `${promoted} warnings reported as errors`}); nothing was written.`);
     return 1;
   }
   if (flags.stdout) {
@@ -332,6 +341,17 @@ function cacheNote(result: CompileResult): string {
 }
 
 /**
+ * Text for a GitHub Actions log that the runner must not read commands from: the diff quotes the
+ * manifests, and so whatever a pipeline's author wrote (a script line `::error ...`, `::add-mask::`).
+ * Between `::stop-commands::<token>` and `::<token>::` the runner takes no command; the token is a
+ * hash of the text, which the text cannot contain (diagnostics review finding).
+ */
+function withoutWorkflowCommands(text: string): string {
+  const token = createHash("sha256").update(text).digest("hex");
+  return `::stop-commands::${token}\n${text}${text.endsWith("\n") ? "" : "\n"}::${token}::\n`;
+}
+
+/**
  * `--check`: lists added, changed and removed files, one line per pipeline on what changed in
  * meaning, and a unified diff per changed file, on stdout; exit 1 if anything differs. `leftovers`
  * are what an interrupted compile left (its temporaries, its lock): the next compile removes them,
@@ -355,10 +375,13 @@ function reportCheck(changes: OutputChanges, leftovers: readonly string[], out: 
   ].filter((m): m is string => m !== undefined);
   if (meaning.length) lines.push("", "What changed:", ...meaning.map((m) => `  ${m}`));
   lines.push("");
-  io.stdout(lines.join("\n") + "\n");
-  for (const c of changes.changed) io.stdout(unifiedDiff(c.file.path, c.before, c.file.content));
-  for (const f of changes.added) io.stdout(unifiedDiff(f.path, "", f.content));
-  for (const r of changes.removed) io.stdout(unifiedDiff(r.path, r.before, ""));
+  const shown = [
+    lines.join("\n") + "\n",
+    ...changes.changed.map((c) => unifiedDiff(c.file.path, c.before, c.file.content)),
+    ...changes.added.map((f) => unifiedDiff(f.path, "", f.content)),
+    ...changes.removed.map((r) => unifiedDiff(r.path, r.before, "")),
+  ].join("");
+  io.stdout(io.githubActions ? withoutWorkflowCommands(shown) : shown);
   const count = changes.added.length + changes.changed.length + changes.removed.length + leftovers.length;
   diagnose({ code: "GANTRY5003", severity: "error", message: `${count} file${count === 1 ? "" : "s"} in ${out} ${count === 1 ? "differs" : "differ"} from what the sources compile to`, hint: "Run `gantry compile` and commit the result." });
   report(`nothing was written (--check)${kept}.`);

@@ -21,7 +21,7 @@ export async function runGraph(file: string, flags: GraphFlags, io: Io): Promise
   // label prefix, and its ignoreWarnings (adversarial finding: graph refused what compile accepted).
   const loaded = loadConfig(io.cwd);
   if (loaded.diagnostics.length > 0) {
-    io.stderr(formatConfigDiagnostics(loaded, "text", io.color));
+    io.stderr(formatConfigDiagnostics(loaded, "text", { color: io.color }));
     io.stderr(`${summarize(loaded.diagnostics)}; no graph was printed.\n`);
     return 1;
   }

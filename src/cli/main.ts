@@ -11,6 +11,7 @@ import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
 import { nonEmpty } from "./non-empty.js";
+import { repositoryPrefix } from "./repository-root.js";
 import { idleTimeoutProblem } from "../backends/jobs/idle-timeout.js";
 import { runIdProblem } from "../backends/jobs/names.js";
 import { imageReference } from "../phases/3-validate/rules/image.js";
@@ -50,6 +51,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     stdout: (s: string) => void process.stdout.write(s),
     stderr: (s: string) => void process.stderr.write(s),
     color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+    repositoryPrefix: repositoryPrefix(cwd),
+    githubActions: process.env.GITHUB_ACTIONS === "true",
   };
   let exitCode = 0;
   const program = new Command("gantry")
@@ -100,7 +103,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       const loaded = loadConfig(io.cwd);
       if (loaded.diagnostics.length > 0) {
         // In file order, closed by the summary a compile's diagnostics get (adversarial finding: neither).
-        io.stderr(formatConfigDiagnostics(loaded, flags.format, io.color));
+        io.stderr(formatConfigDiagnostics(loaded, flags.format, { color: io.color, repositoryPrefix: io.repositoryPrefix }));
         if (flags.format === "text") io.stderr(`${summarize(loaded.diagnostics)}; nothing was written.\n`);
         exitCode = 1;
         return;
@@ -145,7 +148,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       if (badRunId) {
         // An invalid option value: exit 2 like an invalid choice, with the code `gantry explain` knows.
         const diagnostic: Diagnostic = { code: "GANTRY4016", severity: "error", message: `--run-id "${flags.runId}" ${badRunId.message}`, hint: badRunId.hint };
-        io.stderr(formatDiagnostics([diagnostic], flags.format, { color: io.color, readSource: () => undefined }));
+        io.stderr(formatDiagnostics([diagnostic], flags.format, { color: io.color, readSource: () => undefined, repositoryPrefix: io.repositoryPrefix }));
         exitCode = EXIT_USAGE;
         return;
       }

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { CompileOptions } from "../compile.js";
-import { formatDiagnostics, sortDiagnostics, type Diagnostic, type DiagnosticFormat, type Span } from "../diagnostics/index.js";
+import { formatDiagnostics, sortDiagnostics, type Diagnostic, type DiagnosticFormat, type FormatOptions, type Span } from "../diagnostics/index.js";
 import { withoutBom } from "../util/bom.js";
 import { fsFailure } from "../util/fs-errors.js";
 import { jsonParseError } from "../util/json-error.js";
@@ -25,8 +25,8 @@ export interface LoadedConfig {
 }
 
 /** A configuration's diagnostics as a compile prints them: in file order, with code frames from its text. */
-export function formatConfigDiagnostics(loaded: LoadedConfig, format: DiagnosticFormat, color: boolean): string {
-  return formatDiagnostics(sortDiagnostics(loaded.diagnostics), format, { color, readSource: (f) => (f === loaded.file ? loaded.text : undefined) });
+export function formatConfigDiagnostics(loaded: LoadedConfig, format: DiagnosticFormat, options: Omit<FormatOptions, "readSource">): string {
+  return formatDiagnostics(sortDiagnostics(loaded.diagnostics), format, { ...options, readSource: (f) => (f === loaded.file ? loaded.text : undefined) });
 }
 
 /** The settings every command passes to compile() as they are (compile, graph, gantry/testing). */

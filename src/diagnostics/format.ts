@@ -1,3 +1,4 @@
+import path from "node:path";
 import { highlight } from "@babel/code-frame";
 import pc from "picocolors";
 import stringWidth from "string-width";
@@ -14,6 +15,12 @@ export interface FormatOptions {
   color: boolean;
   /** Source text by the diagnostic's (relative) file name, for code frames. */
   readSource?: (file: string) => string | undefined;
+  /**
+   * The working directory's path from the repository root (POSIX, "" for the root itself). The
+   * `github` and `sarif` formats name files from there, as GitHub resolves them; text and JSON keep
+   * them relative to the working directory.
+   */
+  repositoryPrefix?: string;
 }
 
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, options: FormatOptions): string {
@@ -21,12 +28,19 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Di
     case "json":
       return JSON.stringify(diagnostics, null, 2) + "\n";
     case "github":
-      return diagnostics.map(githubAnnotation).join("");
+      return inRepository(diagnostics, options.repositoryPrefix).map(githubAnnotation).join("");
     case "sarif":
-      return JSON.stringify(sarifLog(diagnostics), null, 2) + "\n";
+      return JSON.stringify(sarifLog(inRepository(diagnostics, options.repositoryPrefix)), null, 2) + "\n";
     case "text":
       return diagnostics.map((d) => textDiagnostic(d, options)).join("\n");
   }
+}
+
+/** Diagnostics with their files named from the repository root, `prefix` being the working directory's path from there. */
+function inRepository(diagnostics: readonly Diagnostic[], prefix: string | undefined): readonly Diagnostic[] {
+  if (!prefix) return diagnostics;
+  const moved = <T extends Span>(span: T): T => ({ ...span, file: path.posix.normalize(`${prefix}/${span.file}`) });
+  return diagnostics.map((d) => ({ ...d, ...(d.span && { span: moved(d.span) }), ...(d.calledFrom && { calledFrom: d.calledFrom.map(moved) }) }));
 }
 
 function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): string {
@@ -49,8 +63,8 @@ function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): st
  * names, values, file names), which may hold any character: a raw line break would let a name
  * start a line of its own, which GitHub Actions reads from a log as a workflow command
  * (`::error file=...::`, even after leading spaces) and which looks like a diagnostic of its own;
- * ESC and the C1 controls drive the terminal. The `json`, `github` and `sarif` formats escape them
- * already. Here they are shown escaped as in JSON (`\n`, `\u001b`), where the text is printed,
+ * ESC and the C1 controls drive the terminal. The `json` and `sarif` formats escape them already
+ * (JSON), and `github` as below (`data`). Here they are shown escaped as in JSON (`\n`, `\u001b`), where the text is printed,
  * because the strings come from every phase: escaping where each name enters a message would
  * need every message of every phase to get it right. Backslashes are left as they are: this makes
  * the text safe to print, it is not an encoding to read back.
@@ -173,13 +187,22 @@ const padding = (prefix: string): string => prefix.split("\t").map((part) => " "
 
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions#setting-an-error-message
 function githubAnnotation(d: Diagnostic): string {
-  const props = d.span ? `file=${prop(d.span.file)},line=${d.span.line},col=${d.span.column},` : "";
+  const span = d.span;
+  // GitHub's end column is the last one annotated; Gantry's is one past the construct, as SARIF's.
+  const end = span?.endLine === undefined ? "" : `endLine=${span.endLine},${span.endLine === span.line && span.endColumn !== undefined && span.endColumn > span.column ? `endColumn=${span.endColumn - 1},` : ""}`;
+  const props = span ? `file=${prop(span.file)},line=${span.line},col=${span.column},${end}` : "";
   const calls = (d.calledFrom ?? []).map((call) => `\ncalled from ${call.file}:${call.line}:${call.column}`).join("");
   const body = `${d.message}${calls}${d.hint ? `\n${d.hint}` : ""}`;
   return `::${d.severity} ${props}title=${prop(d.code)}::${data(body)}\n`;
 }
 
-const data = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+/**
+ * A workflow command's data: `%`, CR and LF percent-encoded, as the runner decodes them (a line
+ * break is one in the annotation); the other controls and the bidirectional overrides escaped as in
+ * the text format (the runner passes them on to the page and the log), and `##[` defused.
+ */
+const data = (s: string) => defuseLegacyCommand(s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(DATA_CONTROLS, escapeControl));
+const DATA_CONTROLS = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 const prop = (s: string) => data(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 export function summarize(diagnostics: readonly Diagnostic[]): string {

@@ -3,7 +3,8 @@
  * code scanning (`github/codeql-action/upload-sarif`), GitLab, Azure DevOps and other CI tools.
  *
  * Byte-stable like everything Gantry writes: no timestamps, no tool version, no absolute paths
- * (locations are relative to the working directory, under `%SRCROOT%`).
+ * (locations are relative to the repository root, under `%SRCROOT%`, as code scanning resolves them;
+ * see FormatOptions.repositoryPrefix).
  *
  * Code scanning rejects a whole upload when one result has no location, so a diagnostic without a
  * span (no sources found, output not writable) is a tool execution notification instead of a result.
@@ -83,7 +84,7 @@ export function sarifLog(diagnostics: readonly Diagnostic[]): SarifLog {
     runs: [
       {
         tool: { driver: { name: "gantry", rules: ruleIds.map(rule) } },
-        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory gantry compile ran in." } } },
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The repository's root: GITHUB_WORKSPACE, else the nearest folder above the one gantry compile ran in that holds .git, else that folder." } } },
         // Diagnostics about the code are results; the run itself went wrong only if a span-less error says so.
         invocations: [{ executionSuccessful: !notifications.some((n) => n.level === "error"), toolExecutionNotifications: notifications }],
         results,
