@@ -114,7 +114,7 @@ describe("gantry compile --typecheck", () => {
   /** A project of the given files where "gantry" resolves to this checkout. */
   const linked = (files: Record<string, string>) => {
     const dir = tempProject(files);
-    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.mkdirSync(path.join(dir, "node_modules"), { recursive: true });
     fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
     return dir;
   };
@@ -211,6 +211,39 @@ describe("gantry compile --typecheck", () => {
     const r = gantry(["compile", "src", "--typecheck", "--stdout", "--format", "json"], dir);
     const found = (JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message.split(":")[0]}`).sort();
     expect(found).toEqual(byTsc);
+  });
+
+  // Module review finding: Gantry's TypeScript is 6.0, whose new defaults and deprecations failed
+  // projects that their own TypeScript 5 passes (a baseUrl alias, no strict, @types globals).
+  it("a project on TypeScript 5 (its node_modules/typescript) is checked as its own tsc checks it; on 6, as 6 does", () => {
+    const dir = linked({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, baseUrl: ".", paths: { "@lib/*": ["lib/*"] } }, include: ["src", "lib"] }),
+      "node_modules/@types/acme/index.d.ts": "type AcmeImage = string;\n",
+      "lib/img.ts": 'export const IMG: AcmeImage = "busybox:1.36";\n',
+      "src/p.ts": `import { pipeline } from "gantry";\nimport { IMG } from "@lib/img.js";\nfunction loose(x) { return x; }\nconst s: string = null;\nexport default pipeline("p", {}, (p) => { p.task("t", { image: loose(IMG) + s }); });\n`,
+    });
+    const version = (v: string) => {
+      fs.mkdirSync(path.join(dir, "node_modules/typescript"), { recursive: true });
+      fs.writeFileSync(path.join(dir, "node_modules/typescript/package.json"), JSON.stringify({ name: "typescript", version: v }));
+    };
+    const codes = () => {
+      const r = gantry(["compile", "src", "--typecheck", "--stdout", "--format", "json"], dir);
+      return (JSON.parse(r.stderr) as { message: string }[]).map((d) => d.message.split(":")[0]).sort();
+    };
+    // This repository's TypeScript 5 passes the project...
+    const tsc = spawnSync(process.execPath, [path.join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "."], { cwd: dir, encoding: "utf8" });
+    expect(JSON.parse(fs.readFileSync(path.join(repoRoot, "node_modules/typescript/package.json"), "utf8")).version).toMatch(/^5\./);
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.status).toBe(0);
+    // ...and so does --typecheck where the project has TypeScript 5 (the manifest is read, never run).
+    version("5.9.3");
+    expect(codes()).toEqual([]);
+    // With 6, or none installed, TypeScript 6's rules: baseUrl deprecated, strict on, no @types unless listed.
+    version("6.0.2");
+    const six = codes();
+    expect(six).toEqual(expect.arrayContaining(["TS5101", "TS7006", "TS2322", "TS2304"]));
+    fs.rmSync(path.join(dir, "node_modules/typescript"), { recursive: true });
+    expect(codes()).toEqual(six);
   });
 
   it("with checkJs (or // @ts-check), a JavaScript entry is checked as tsc checks it (from review)", () => {

@@ -11,6 +11,7 @@
  * Programs are built, checked and dropped one at a time, so memory does not grow with the number of
  * configs. Aliases follow the nearest tsconfig in the analysis (resolve.ts), named or not.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
@@ -236,7 +237,45 @@ function readConfig(file: string): Config {
   // A config TypeScript cannot read names nothing: its modules stay with their importers.
   const includes = new Set(fatal ? [] : parsed.fileNames.map((f) => path.resolve(f)));
   const references = new Set((parsed.projectReferences ?? []).map((r) => path.resolve(ts.resolveProjectReferencePath(r))));
-  return { file, options: parsed.options, includes, problems, fatal, read: [...new Set(read)], references };
+  return { file, options: asProjectTypeScript(parsed.options, path.dirname(file)), includes, problems, fatal, read: [...new Set(read)], references };
+}
+
+/**
+ * Gantry checks types with the TypeScript it bundles (ts-morph's, 6.0). A project still on
+ * TypeScript 5 (the version in its node_modules/typescript/package.json, read as data, never
+ * loaded) keeps 5's behaviour where 6.0 changed it and the config is silent, so `--typecheck`
+ * agrees with the project's own `tsc -p` (module review finding): the options 6.0 deprecates
+ * (`baseUrl`, `moduleResolution: "node"`, `target: "es5"`) are accepted, which the project itself
+ * cannot ask for (5.x refuses `ignoreDeprecations: "6.0"`), and `strict`, `types` and
+ * `noUncheckedSideEffectImports` default as in 5. The defaults of `target` and `module` stay 6.0's.
+ */
+function asProjectTypeScript(options: ts.CompilerOptions, dir: string): ts.CompilerOptions {
+  const major = projectTypeScriptMajor(dir);
+  if (major === undefined || major >= 6) return options;
+  return {
+    ...options,
+    ignoreDeprecations: "6.0",
+    strict: options.strict ?? false,
+    types: options.types ?? ["*"],
+    noUncheckedSideEffectImports: options.noUncheckedSideEffectImports ?? false,
+  };
+}
+
+/** The major version of the `typescript` package Node would find from `dir`, if any. */
+function projectTypeScriptMajor(dir: string): number | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const manifest = path.join(d, "node_modules", "typescript", "package.json");
+    if (ts.sys.fileExists(manifest)) {
+      try {
+        const version = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version?: unknown }).version;
+        const major = typeof version === "string" ? Number.parseInt(version, 10) : Number.NaN;
+        return Number.isInteger(major) ? major : undefined;
+      } catch {
+        return undefined;
+      }
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
 }
 
 function fromConfigProblem(d: ts.Diagnostic, config: Config, relative: (p: string) => string): Diagnostic {
