@@ -52,6 +52,17 @@ describe("gantry compile --typecheck", () => {
     expect(r.code, r.stderr).toBe(0);
   });
 
+  it("the configuration's typecheck applies, and --no-typecheck turns it off for one run (module review finding: no way to)", () => {
+    const dir = userProject();
+    fs.writeFileSync(path.join(dir, "gantry.config.json"), JSON.stringify({ typecheck: true }));
+    const on = gantry(["compile", "--stdout"], dir);
+    expect(on.code).toBe(1);
+    expect(on.stderr).toContain("error GANTRY1130: TS2322");
+    const off = gantry(["compile", "--stdout", "--no-typecheck"], dir);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).toBe("");
+  });
+
   it("checks each file with its nearest tsconfig (a monorepo from its root); an error in a module both programs share is reported once", () => {
     const typed = (name: string) => `import { pipeline } from "gantry";\nimport { IMAGE } from "@lib/images";\nexport const loose = (x) => x;\nexport default pipeline("${name}", {}, (p) => {\n  p.task("t", { image: IMAGE });\n});\n`;
     const options = (strict: boolean) => JSON.stringify({ compilerOptions: { strict, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [], paths: { "@lib/*": ["./lib/*"] } } });

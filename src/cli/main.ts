@@ -78,7 +78,8 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .addOption(new Option("--runtime-image <image>", "jobs target: image of the runtime shim's containers (default node:22-alpine)").argParser(imageArgument))
     .addOption(new Option("--idle-timeout <duration>", "jobs target: how long a run may be idle (no Job changed, no task at work) before its waits give up (default 24h)").argParser(idleTimeoutArgument))
     .option("--stdout", "print the manifests instead of writing files", false)
-    .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)", false)
+    .option("--typecheck", "also run the TypeScript type checker over the pipelines (slower)")
+    .option("--no-typecheck", "do not run the type checker, whatever the configuration says")
     .addOption(new Option("--check", "compare with the output directory instead of writing; exit 1 and show the difference if it is out of date").default(false).conflicts("stdout"))
     .option("--no-kustomization", "do not write kustomization.yaml listing the manifests")
     .option("--no-metrics", "do not emit the default Prometheus metrics (docs/monitoring.md)")
@@ -116,7 +117,7 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         out: given("out") ? flags.out : (c.out ?? flags.out),
         target: given("target") ? flags.target : (c.target ?? flags.target),
         kind: given("kind") ? flags.kind : (c.kind ?? flags.kind),
-        typecheck: given("typecheck") ? flags.typecheck : (c.typecheck ?? flags.typecheck),
+        typecheck: given("typecheck") ? flags.typecheck : (c.typecheck ?? false),
         kustomization: given("kustomization") ? flags.kustomization : (c.kustomization ?? flags.kustomization),
         graph: given("graph") ? flags.graph : (c.graph ?? flags.graph),
         metrics: given("metrics") ? flags.metrics : (c.metrics ?? flags.metrics),
