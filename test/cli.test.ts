@@ -227,6 +227,11 @@ describe("usage", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^GANTRY2004: Dependency cycle/);
     expect(gantry(["explain", "GANTRY9999"]).code).toBe(2);
+    // The number alone, and a code given with --list (diagnostics review findings).
+    expect(gantry(["explain", "2004"]).stdout).toBe(r.stdout);
+    const both = gantry(["explain", "--list", "GANTRY2004"]);
+    expect([both.code, both.stdout, both.stderr]).toEqual([2, "", "gantry explain: give a code or --list, not both\n"]);
+    expect(gantry(["explain", "9999"]).stderr).toBe("unknown diagnostic code: 9999 (gantry explain --list lists them)\n");
   });
 
   it("explain --list lists every code with its title, in order (adversarial finding: the list was only in the source)", () => {

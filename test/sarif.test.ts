@@ -120,6 +120,15 @@ describe("--format sarif", () => {
     expect(Object.keys(log.runs[0]!.tool.driver)).toEqual(["name", "rules"]);
   });
 
+  it("brackets a message quotes are escaped even without call sites, so quoted text cannot become a link (diagnostics review finding)", () => {
+    const src = `import { pipeline } from "gantry";\nexport default pipeline("l", {}, (p) => {\n  p.task("t", { image: (() => { throw new Error("see [docs](https://evil.example)"); })() });\n});\n`;
+    const log = JSON.parse(gantry(["compile", "--format", "sarif"], tempProject({ "pipelines/l.ts": src })).stderr) as unknown;
+    expectValid(log);
+    const [result] = log.runs[0]!.results;
+    expect(result!.relatedLocations).toBeUndefined();
+    expect(result!.message.text).toContain("see \\[docs\\](https://evil.example)");
+  });
+
   it("a clean compile prints an empty log (so code scanning closes fixed alerts) and writes the output", () => {
     const dir = tempProject({ "pipelines/ok.ts": WARNS.replace('console.log("side effect");\n', "") });
     const r = gantry(["compile", "--format", "sarif", "--out", "out"], dir);

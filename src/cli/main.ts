@@ -178,6 +178,11 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .argument("[code]", "diagnostic code")
     .option("--list", "list every code with its title")
     .action((code: string | undefined, options: { list?: boolean }) => {
+      if (options.list && code !== undefined) {
+        io.stderr(`gantry explain: give a code or --list, not both\n`);
+        exitCode = EXIT_USAGE;
+        return;
+      }
       if (options.list) {
         io.stdout(Object.entries(codes).sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, { title }]) => `${c}  ${title}\n`).join(""));
         return;
@@ -187,9 +192,10 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
         exitCode = EXIT_USAGE;
         return;
       }
-      const normalized = code.toUpperCase();
+      // The number alone names the code too: annotations and titles show `GANTRY2004`, people type `2004`.
+      const normalized = /^\d+$/.test(code.trim()) ? `GANTRY${code.trim()}` : code.trim().toUpperCase();
       if (!isDiagnosticCode(normalized)) {
-        io.stderr(`unknown diagnostic code: ${code}\n`);
+        io.stderr(`unknown diagnostic code: ${code} (gantry explain --list lists them)\n`);
         exitCode = EXIT_USAGE;
         return;
       }

@@ -69,9 +69,10 @@ export function sarifLog(diagnostics: readonly Diagnostic[]): SarifLog {
   for (const d of diagnostics) {
     const index = ruleIndex.get(d.code)!;
     const calls = (d.calledFrom ?? []).map((span, id) => ({ id, text: `${span.file}:${span.line}:${span.column}`, span }));
-    // SARIF's embedded links: "[text](id)" names a related location, and in a message that has
-    // them, a literal bracket (or backslash) is escaped (SARIF 2.1.0, 3.11.6).
-    const plain = calls.length > 0 ? (t: string) => t.replace(/[\\[\]]/g, "\\$&") : (t: string) => t;
+    // SARIF's embedded links: "[text](id)" names a related location, and a literal bracket (or
+    // backslash) is escaped (SARIF 2.1.0, 3.11.6), in every message: unescaped, a quoted
+    // `[x](https://...)` would be a link a viewer shows (diagnostics review finding).
+    const plain = (t: string) => t.replace(/[\\[\]]/g, "\\$&");
     const callLines = calls.map((c) => `\ncalled from [${plain(c.text)}](${c.id})`).join("");
     const message = { text: `${plain(d.message)}${callLines}${d.hint ? `\nhint: ${plain(d.hint)}` : ""}` };
     const relatedLocations = calls.map((c) => ({ id: c.id, ...location(c.span), message: { text: "called from here" } }));
