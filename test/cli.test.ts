@@ -255,6 +255,15 @@ describe("usage", () => {
     const dir = tempProject({ "pipelines/bad.ts": cases_duplicate() });
     const r = gantry(["compile"], dir, { NO_COLOR: "", FORCE_COLOR: "" });
     expect(r.stderr).not.toMatch(/\x1b\[/);
+    // Not even with FORCE_COLOR: colour is for terminals only.
+    expect(gantry(["compile"], dir, { NO_COLOR: "", FORCE_COLOR: "1" }).stderr).not.toMatch(/\x1b\[/);
+  });
+
+  it("useColor: FORCE_COLOR=0 or TERM=dumb turn it off on a terminal (diagnostics review finding)", async () => {
+    const { useColor } = await import("../src/cli/main.js");
+    const tty = { isTTY: true };
+    expect([useColor(tty, {}), useColor(tty, { FORCE_COLOR: "0" }), useColor(tty, { FORCE_COLOR: "false" }), useColor(tty, { TERM: "dumb" }), useColor(tty, { NO_COLOR: "1" })]).toEqual([true, false, false, false, false]);
+    expect([useColor(tty, { FORCE_COLOR: "1" }), useColor(tty, { NO_COLOR: "" }), useColor({}, {}), useColor({}, { FORCE_COLOR: "1" })]).toEqual([true, true, false, false]);
   });
 });
 

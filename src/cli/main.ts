@@ -45,12 +45,22 @@ function gantryVersion(): string {
 
 
 
+/**
+ * Colour for the text format: only on a terminal, and there not when `NO_COLOR` is set to anything
+ * but "" (no-color.org), `FORCE_COLOR` is "0" or "false" (as Node and chalk read it), or `TERM` is
+ * "dumb". Never off a terminal, whatever FORCE_COLOR says: a log or a file gets plain text.
+ */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  const forcedOff = ["0", "false"].includes((env.FORCE_COLOR ?? "").toLowerCase());
+  return Boolean(stream.isTTY) && !env.NO_COLOR && !forcedOff && env.TERM !== "dumb";
+}
+
 export async function main(argv: readonly string[], cwd = process.cwd()): Promise<number> {
   const io = {
     cwd,
     stdout: (s: string) => void process.stdout.write(s),
     stderr: (s: string) => void process.stderr.write(s),
-    color: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR,
+    color: useColor(process.stderr, process.env),
     repositoryPrefix: repositoryPrefix(cwd),
     githubActions: process.env.GITHUB_ACTIONS === "true",
   };
