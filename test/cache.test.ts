@@ -605,6 +605,35 @@ describe("gantry compile --cache", () => {
   });
 });
 
+describe("the cache folder's upkeep (store.ts)", () => {
+  const gen = (n: number) => `gen-${n.toString(16).padStart(24, "0")}`;
+  const dated = (file: string, msAgo: number) => {
+    const t = new Date(Date.now() - msAgo);
+    fs.utimesSync(file, t, t);
+  };
+
+  it("keeps the four most recently used other generations, and every one used in the last ten minutes (cache review finding: concurrent compiles removed each other's)", async () => {
+    const { CacheStore } = await import("../src/cache/store.js");
+    const dir = tempProject();
+    for (let i = 1; i <= 8; i++) fs.mkdirSync(path.join(dir, gen(i)));
+    for (let i = 1; i <= 6; i++) dated(path.join(dir, gen(i)), 60_000 * i); // busy: used minutes ago
+    dated(path.join(dir, gen(7)), 3_600_000); // idle for an hour
+    dated(path.join(dir, gen(8)), 7_200_000);
+    fs.writeFileSync(path.join(dir, "notes.txt"), "not Gantry's");
+    expect(CacheStore.open(dir, gen(99))).toBeInstanceOf(CacheStore);
+    expect(fs.readdirSync(dir).sort()).toEqual([...[1, 2, 3, 4, 5, 6].map(gen), gen(99), "notes.txt"].sort());
+  });
+
+  it("removes records not written for 30 days when their generation is opened: an entry renamed or deleted leaves none behind for good (cache review finding)", async () => {
+    const { CacheStore } = await import("../src/cache/store.js");
+    const dir = tempProject({ [`${gen(1)}/old.json.gz`]: "x", [`${gen(1)}/recent.json.gz`]: "y" });
+    dated(path.join(dir, gen(1), "old.json.gz"), 31 * 24 * 3_600_000);
+    dated(path.join(dir, gen(1), "recent.json.gz"), 29 * 24 * 3_600_000);
+    expect(CacheStore.open(dir, gen(1))).toBeInstanceOf(CacheStore);
+    expect(fs.readdirSync(path.join(dir, gen(1)))).toEqual(["recent.json.gz"]);
+  });
+});
+
 describe("what a compile records", () => {
   it("a file other than a module is recorded as the compile read it, not as it was when the compile began (from review: a race)", async () => {
     // a.ts is reused and its check reads data.json first; data.json then changes while b.ts

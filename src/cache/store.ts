@@ -22,6 +22,12 @@ const TEMPORARY = /\.tmp$/;
 /** Generations kept besides the current one: a repository compiled for two targets, or by two Gantry versions, keeps both warm. */
 const KEEP_GENERATIONS = 4;
 const GENERATION = /^gen-[0-9a-f]{24}$/;
+/**
+ * A record not written for this long is removed when its generation is opened: one of an entry
+ * renamed or deleted would stay forever (cache review finding). A record reused all that time is
+ * written again by the one compile that then misses it.
+ */
+const STALE_RECORD_MS = 30 * 24 * 60 * 60 * 1000;
 /** The Cache Directory Tagging Specification's tag: backup tools skip a folder holding it. */
 const TAG = "CACHEDIR.TAG";
 const TAG_TEXT = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache tag created by gantry compile --cache.\n# For information about cache directory tags see https://bford.info/cachedir/\n";
@@ -54,8 +60,10 @@ export class CacheStore {
         // A cache restored read-only is still read; its writes fail, and say so.
       }
       const names = fs.readdirSync(folder);
-      removeAbandoned(folder, names.filter((name) => TEMPORARY.test(name)));
-      return new CacheStore(folder, new Set(names.filter((name) => !TEMPORARY.test(name))));
+      removeOlder(folder, names.filter((name) => TEMPORARY.test(name)), ABANDONED_AFTER_MS);
+      const records = names.filter((name) => !TEMPORARY.test(name));
+      const removed = removeOlder(folder, records, STALE_RECORD_MS);
+      return new CacheStore(folder, new Set(records.filter((name) => !removed.has(name))));
     } catch (e) {
       return { problem: describe(e) };
     }
@@ -95,27 +103,37 @@ export class CacheStore {
   }
 }
 
-/** Removes the generations least recently used beyond KEEP_GENERATIONS (never `current`, never anything else). */
+/**
+ * Removes the generations least recently used beyond KEEP_GENERATIONS (never `current`, never
+ * anything else), but none used within ABANDONED_AFTER_MS: compiles with other options may be
+ * writing to them now (cache review finding: eight at once removed each other's folders).
+ */
 function prune(dir: string, current: string): void {
+  const busy = Date.now() - ABANDONED_AFTER_MS;
   const generations = fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && GENERATION.test(d.name) && d.name !== current)
     .map((d) => ({ name: d.name, used: fs.statSync(path.join(dir, d.name)).mtimeMs }))
     .sort((a, b) => b.used - a.used);
-  for (const old of generations.slice(KEEP_GENERATIONS)) fs.rmSync(path.join(dir, old.name), { recursive: true, force: true });
+  for (const old of generations.slice(KEEP_GENERATIONS)) if (old.used < busy) fs.rmSync(path.join(dir, old.name), { recursive: true, force: true });
 }
 
-/** Removes the temporary files of killed compiles; one that cannot be removed (a read-only cache) is left. */
-function removeAbandoned(folder: string, temporaries: readonly string[]): void {
-  const before = Date.now() - ABANDONED_AFTER_MS;
-  for (const name of temporaries) {
+/**
+ * Removes the files among `names` not modified for `ageMs` (temporary files of killed compiles,
+ * stale records); one that cannot be removed (a read-only cache) is left. Returns those removed.
+ */
+function removeOlder(folder: string, names: readonly string[], ageMs: number): Set<string> {
+  const before = Date.now() - ageMs;
+  const removed = new Set<string>();
+  for (const name of names) {
     const file = path.join(folder, name);
     try {
-      if (fs.statSync(file).mtimeMs < before) fs.rmSync(file, { force: true });
+      if (fs.statSync(file).mtimeMs < before) (fs.rmSync(file, { force: true }), removed.add(name));
     } catch {
       // Gone already (another compile removed it), or not ours to remove.
     }
   }
+  return removed;
 }
 
 /** An error as a reason: no stack, and no path (Node's messages name temporary files by absolute path). */
