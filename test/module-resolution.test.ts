@@ -300,6 +300,20 @@ describe("tsconfig paths and baseUrl", () => {
     }
   });
 
+  it("a solution config (files: [] with references) is named as such in the hint: its projects' aliases are not followed (module review finding)", async () => {
+    const r = await compileFiles({
+      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./tsconfig.pipelines.json" }] }),
+      "tsconfig.pipelines.json": JSON.stringify({ compilerOptions: { composite: true, paths: { "@lib/*": ["./lib/*"] } }, include: ["pipelines", "lib"] }),
+      "lib/img.ts": images,
+      "pipelines/p.ts": main(`import { IMAGE } from "@lib/img.js";`),
+    }, ["pipelines"]);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY1103"]);
+    expect(r.diagnostics[0]!.hint).toContain("./tsconfig.json is a solution config (`files: []` with `references`), whose projects' `paths` Gantry does not follow");
+    // A config that lists files of its own is no solution config, references or not.
+    const own = await compileFiles({ "tsconfig.json": JSON.stringify({ include: ["pipelines"], references: [{ path: "./x" }] }), "pipelines/p.ts": main(`import { IMAGE } from "@lib/img.js";`) }, ["pipelines"]);
+    expect(own.diagnostics[0]!.hint).not.toContain("solution config");
+  });
+
   it("the DSL is recognised by what an import resolves to: a #name or a paths alias for gantry, a path to its package; another package's file is a package (review finding)", async () => {
     const pipelineVia = (specifier: string, name: string) => `import { pipeline as define } from "${specifier}";\nexport default define("${name}", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
     const r = await compileFiles({

@@ -527,7 +527,9 @@ export class ModuleLoader {
       const tried = alias.tried.map((t) => `"${t}"`).join(", ");
       return `The \`paths\` pattern "${alias.pattern}" of ${name} maps it to ${tried || "nothing"}, where there is no module of the project (a .ts or .js file, or a folder with one, outside node_modules)${problem}; so it names a package, and Gantry never loads packages while compiling.`;
     }
-    return `Pipelines may import local modules (by relative path or a \`paths\` alias of ${name ?? "the nearest tsconfig.json"}) and "gantry" only; Gantry never loads other packages while compiling${problem}.`;
+    // A solution config only lists projects; an editor takes a file's aliases from the project that holds it.
+    const solution = config?.solution ? ` ${name} is a solution config (\`files: []\` with \`references\`), whose projects' \`paths\` Gantry does not follow: declare the alias in ${name} itself, or in a tsconfig.json in the pipelines' folder.` : "";
+    return `Pipelines may import local modules (by relative path or a \`paths\` alias of ${name ?? "the nearest tsconfig.json"}) and "gantry" only; Gantry never loads other packages while compiling${problem}.${solution}`;
   }
 
   /**

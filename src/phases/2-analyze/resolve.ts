@@ -31,6 +31,8 @@ export type Resolution =
 export interface ConfigSummary {
   file: string;
   problem: string | undefined;
+  /** A "solution" config (`files: []` and `references`): its referenced projects' `paths` are not followed. */
+  solution?: boolean;
 }
 
 /** `paths` and `baseUrl` of one tsconfig.json (its `extends` chain applied), with absolute bases. */
@@ -43,6 +45,8 @@ interface PathMapping {
   /** The config files read (for --watch), and the first problem TypeScript found in them. */
   files: string[];
   problem: string | undefined;
+  /** `files: []` and `references`: a solution config, whose projects an editor would look through. */
+  solution: boolean;
   /**
    * Every other path TypeScript read or looked for while reading the config: an `extends`
    * package's package.json, and where it looked for one in vain (a package not installed yet).
@@ -51,7 +55,7 @@ interface PathMapping {
 }
 
 /** No tsconfig.json in the importing file's folder or any above it: bare specifiers name packages. */
-const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, consulted: [] };
+const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, solution: false, consulted: [] };
 
 /**
  * What TypeScript adds to a name without an extension, TypeScript first (`.mts`, `.mjs` and the
@@ -235,7 +239,7 @@ export class ModuleResolver {
    */
   private resolveBare(m: PathMapping, specifier: string): Resolution {
     const match = bestMatch(m, specifier);
-    const config = m.files[0] === undefined ? undefined : { file: this.relative(m.files[0]), problem: m.problem };
+    const config = m.files[0] === undefined ? undefined : { file: this.relative(m.files[0]), problem: m.problem, ...(m.solution && { solution: true }) };
     if (match) {
       const tried: string[] = [];
       for (const target of match.targets) {
@@ -490,5 +494,7 @@ function readPathMapping(file: string): PathMapping {
       const star = pattern.indexOf("*");
       return { pattern, prefix: star < 0 ? pattern : pattern.slice(0, star), suffix: star < 0 ? "" : pattern.slice(star + 1), star: star >= 0, targets: targets.filter((t) => typeof t === "string") };
     });
-  return { patterns, pathsBase, baseUrl, files, problem, consulted };
+  const raw = parsed.raw as { files?: unknown; include?: unknown } | undefined;
+  const solution = Array.isArray(raw?.files) && raw.files.length === 0 && raw.include === undefined && (parsed.projectReferences?.length ?? 0) > 0;
+  return { patterns, pathsBase, baseUrl, files, problem, solution, consulted };
 }
