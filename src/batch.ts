@@ -55,6 +55,8 @@ export interface Batch {
    * package.json files, paths probed (its dependencies, which --watch watches and --cache records).
    */
   loadedFiles: string[];
+  /** The texts of the JSON files among them (package.json, tsconfig, JSON modules) as the batch first read them; modules' are in the program. */
+  readTexts?: ReadonlyMap<string, string>;
   /** Their import graph: cycles are looked for once batches are merged (one may span entries). */
   imports: ImportGraph;
 }
@@ -75,12 +77,18 @@ export interface Batch {
 export function compileBatch(entries: readonly string[], options: CompileOptions, backend: Backend, program = createSourceProgram(options.cwd), release = true): Batch {
   let analyzer = new Analyzer(program, { properties: false });
   let recording = false;
+  // What every analyser of the batch read, the first reading of a file kept: a recording one reads again.
+  const readTexts = new Map<string, string>();
+  const keepTexts = () => {
+    for (const [file, text] of analyzer.readTexts()) if (!readTexts.has(file)) readTexts.set(file, text);
+  };
   const diagnostics: Diagnostic[] = [];
   const validations: Batch["validations"] = [];
   const claims: Claim[] = [];
   entries.forEach((entry, index) => {
     let pass = compileEntry(analyzer, entry, options, backend, recording);
     if (!recording && pass.needsPlaces) {
+      keepTexts();
       analyzer = replay(program, entries.slice(0, index), release);
       recording = true;
       pass = compileEntry(analyzer, entry, options, backend, recording);
@@ -93,7 +101,8 @@ export function compileBatch(entries: readonly string[], options: CompileOptions
   // The graph first: drawing it resolves imports nothing loaded, and where they lead are dependencies too.
   const imports = analyzer.importGraph();
   const loadedFiles = analyzer.loadedFiles();
-  return { claims, validations, diagnostics, sources: textsOf(program, loadedFiles), loadedFiles, imports };
+  keepTexts();
+  return { claims, validations, diagnostics, sources: textsOf(program, loadedFiles), loadedFiles, readTexts, imports };
 }
 
 /**

@@ -674,6 +674,49 @@ describe("what a compile records", () => {
   });
 });
 
+describe("what a compile records, when a file changes under it", () => {
+  // Cache review finding: a JSON file (here a tsconfig's alias, and a JSON module) replaced while
+  // the compile ran by one with an old modified time (`cp -p`, `tar -x`) was recorded under its new
+  // text, so the next compile reused output made from the old one.
+  it.each([
+    ["tsconfig.json", { compilerOptions: { paths: { "@img": ["./lib1/img.ts"] } } }, { compilerOptions: { paths: { "@img": ["./lib2/img.ts"] } } }, `import { IMG } from "@img";`, "IMG"],
+    ["lib/data.json", { image: "from-lib1" }, { image: "from-lib2" }, `import data from "../lib/data.json";`, "data.image"],
+  ])("%s replaced by an older-dated one mid-compile is not recorded under its new text", async (file, before, after, imports, image) => {
+    const cwd = tempProject({
+      [file]: JSON.stringify(before),
+      "lib1/img.ts": `export const IMG = "from-lib1";\n`,
+      "lib2/img.ts": `export const IMG = "from-lib2";\n`,
+      "lib/late.ts": `export const TAG = "x";\n`,
+      "pipelines/c.ts": `import { pipeline } from "gantry";\n${imports}\nimport { TAG } from "../lib/late.js";\nexport default pipeline("c", {}, (p) => { p.task("t", { image: ${image}, args: [TAG] }); });\n`,
+    });
+    age(cwd);
+    const options: CompileOptions = { cwd, paths: ["pipelines"], target: "argo", kind: "auto", cache: ".cache" };
+    // The file is replaced once the compile has read it, before it reads lib/late.ts, with a modified time a minute back.
+    const base = createSourceProgram(cwd);
+    let swapped = false;
+    const program: SourceProgram = {
+      ...base,
+      file(p) {
+        if (p.endsWith("late.ts") && !swapped) {
+          swapped = true;
+          const target = path.join(cwd, file);
+          fs.writeFileSync(target, JSON.stringify(after));
+          const then = new Date(Date.now() - 60_000);
+          fs.utimesSync(target, then, then);
+        }
+        return base.file(p);
+      },
+    };
+    const run = cachedBatches([path.join(cwd, "pipelines/c.ts")], { ...options, cache: ".cache" }, await loadBackend(options), program);
+    expect(swapped).toBe(true);
+    expect(run.batches[0]!.claims[0]!.pipeline!.yaml).toContain("from-lib1"); // what it read
+    // The next compile sees the file as it is now, and must not reuse that output.
+    const next = await compile(options);
+    expect(next.pipelines[0]!.yaml).toContain("from-lib2");
+    expect(next.cache).toEqual({ reused: 0, compiled: 1 });
+  });
+});
+
 describe("compile({ cache }) equals compile() without it", () => {
   const summary = (r: CompileResult) => ({
     pipelines: r.pipelines.map((p) => [p.name, p.source, p.file, p.yaml, p.metadata]),

@@ -9,7 +9,7 @@ import { compileBatch, compiledPipeline, type Backend, type Batch } from "../bat
 import type { CompileOptions } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/index.js";
 import type { SourceProgram } from "../phases/1-parse/index.js";
-import { FileStates, hashText, modifiedSince, stateNow, type FileState } from "./file-states.js";
+import { FileStates, hashText, modifiedSince, stateNow, textOf, type FileState } from "./file-states.js";
 import { cacheGeneration } from "./generation.js";
 import { fromRecord, toRecord, type EntryRecord } from "./record.js";
 import { CacheStore } from "./store.js";
@@ -47,7 +47,7 @@ export function cachedBatches(entries: readonly string[], options: CompileOption
     const batch = compileBatch([entry], options, backend, program);
     batches.push(batch);
     use.compiled++;
-    const deps = dependencyStates(batch.loadedFiles, program, started, future);
+    const deps = dependencyStates(batch, program, started, future);
     // After one write fails, the others are not tried: one report, not one per record.
     if (deps && problem === undefined) problem = store.write(name, toRecord({ entry: name, batch, deps, cwd: options.cwd, relative: program.relative, keepIr: options.keepIr !== false }));
   }
@@ -68,16 +68,20 @@ function holds(record: EntryRecord, options: CompileOptions, states: FileStates)
 /**
  * The state of each file a compile read, as it read it: the hash of the text it parsed; for other
  * files (tsconfig, JSON, package.json, paths found empty) their state read again now, not the one
- * read before the compile started. undefined (nothing to record) if a file cannot be read, or may
- * have changed since the compile started, so the state now may not be what it saw.
+ * read before the compile started, and only if it cannot have changed since: not modified since
+ * the compile started, and, for a JSON file it read, still the text it read (a file replaced by
+ * one with an old modified time, `cp -p`, gives its time away only so). undefined (nothing to
+ * record) if a file cannot be read, or may have changed.
  */
-function dependencyStates(files: readonly string[], program: SourceProgram, started: number, future: Set<string>): [string, FileState][] | undefined {
+function dependencyStates(batch: Batch, program: SourceProgram, started: number, future: Set<string>): [string, FileState][] | undefined {
   const deps: [string, FileState][] = [];
-  for (const file of files) {
+  for (const file of batch.loadedFiles) {
     const parsed = program.text(file);
     const state = parsed !== undefined ? hashText(parsed) : stateNow(file);
     if (state === undefined) return undefined;
     if (parsed === undefined) {
+      const read = batch.readTexts?.get(file);
+      if (read !== undefined && textOf(state) !== hashText(read)) return undefined;
       const modified = modifiedSince(file, started);
       if (modified === "future") future.add(file);
       if (modified !== "no") return undefined;

@@ -18,6 +18,9 @@ const TIMESTAMP_MARGIN_MS = 2000;
 
 export const hashText = (text: string): FileState => crypto.createHash("sha256").update(text, "utf8").digest("base64url");
 
+/** The hash of the text in a file's state, without where a link on its path leads (`linkedTo`); undefined for a path that holds no file. */
+export const textOf = (state: FileState): string | undefined => (state === ABSENT || state === FOLDER || state === SPECIAL ? undefined : state.split(">", 1)[0]);
+
 /** The states of the paths a compile asks about, each read once, with the texts of the files among them. */
 export class FileStates {
   /** undefined: the path exists but cannot be read, a state that matches nothing. */

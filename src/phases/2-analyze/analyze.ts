@@ -140,6 +140,11 @@ export class Analyzer {
   loadedFiles(): string[] {
     return this.loader.loadedFiles();
   }
+
+  /** The texts of the JSON files read so far, as first read (`ModuleResolver.texts`). */
+  readTexts(): ReadonlyMap<string, string> {
+    return this.loader.resolver.texts;
+  }
 }
 
 /**

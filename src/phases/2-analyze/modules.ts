@@ -567,6 +567,7 @@ export class ModuleLoader {
       throw new StaticError("GANTRY1001", at, `cannot read ${this.program.relative(file)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
     const source = withoutBom(text); // as Node's JSON loader
+    this.resolver.noteRead(file, source);
     try {
       const module = new JsonModule(JSON.parse(source));
       this.json.set(file, module);

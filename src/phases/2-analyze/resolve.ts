@@ -84,6 +84,17 @@ export class ModuleResolver {
    */
   readonly lookups = new Set<string>();
 
+  /**
+   * The text of each JSON file this compile read (package.json, tsconfig.json and the configs it
+   * extends, a JSON module), as first read: the compile cache records what the compile used, and
+   * refuses to record one that changed while it ran (cache review finding: a file replaced by one
+   * with an old modified time was recorded under its new text).
+   */
+  readonly texts = new Map<string, string>();
+  readonly noteRead = (file: string, text: string): void => {
+    if (!this.texts.has(file)) this.texts.set(file, text);
+  };
+
   /** Real paths by path asked about (`real`). */
   private readonly reals = new Map<string, string>();
   private realCwd: string | undefined;
@@ -182,7 +193,7 @@ export class ModuleResolver {
     if (known) return known;
     const file = path.join(dir, "tsconfig.json");
     if (isFile(file)) {
-      known = readPathMapping(file);
+      known = readPathMapping(file, this.noteRead);
       for (const consulted of known.consulted) this.lookups.add(consulted);
     } else {
       this.lookups.add(file);
@@ -208,7 +219,7 @@ export class ModuleResolver {
     for (let d = dir; ; d = path.dirname(d)) {
       const file = path.join(d, "package.json");
       this.lookups.add(file);
-      const read = readJsonFile(file);
+      const read = readJsonFile(file, this.noteRead);
       if (read && "problem" in read) return { kind: "invalid-package-json", file: this.relative(file), problem: read.problem };
       const json = read?.value;
       if (json !== undefined) {
@@ -334,7 +345,7 @@ export class ModuleResolver {
     const manifest = path.join(base, "package.json");
     // A dependency whether or not it exists: its `types` or `main` decides what the folder names.
     this.lookups.add(manifest);
-    const json = readJson(manifest) as { types?: unknown; typings?: unknown; main?: unknown } | undefined;
+    const json = readJson(manifest, this.noteRead) as { types?: unknown; typings?: unknown; main?: unknown } | undefined;
     for (const entry of [json?.types, json?.typings, json?.main]) {
       if (typeof entry !== "string" || isDeclarationFile(entry)) continue;
       const named = path.resolve(base, entry);
@@ -370,14 +381,17 @@ export function isFile(p: string): boolean {
   }
 }
 
+/** What read a file's text: `ModuleResolver.noteRead`. */
+type NoteRead = (file: string, text: string) => void;
+
 /** A JSON file's value; undefined if it is missing or not valid JSON. */
-function readJson(file: string): unknown {
-  const read = readJsonFile(file);
+function readJson(file: string, note: NoteRead): unknown {
+  const read = readJsonFile(file, note);
   return read && "value" in read ? read.value : undefined;
 }
 
 /** A JSON file's value, or why it is not JSON; undefined if it cannot be read (missing, a folder). */
-function readJsonFile(file: string): { value: unknown } | { problem: string } | undefined {
+function readJsonFile(file: string, note: NoteRead): { value: unknown } | { problem: string } | undefined {
   // Not a regular file (a FIFO would block the read forever, a device never end): as if missing.
   if (!isFile(file)) return undefined;
   let text: string;
@@ -386,8 +400,10 @@ function readJsonFile(file: string): { value: unknown } | { problem: string } | 
   } catch {
     return undefined;
   }
+  const json = withoutBom(text);
+  note(file, json);
   try {
-    return { value: JSON.parse(withoutBom(text)) as unknown };
+    return { value: JSON.parse(json) as unknown };
   } catch (e) {
     return { problem: (e as Error).message };
   }
@@ -456,7 +472,7 @@ function bestMatch(m: PathMapping, specifier: string): { pattern: string; target
  * A tsconfig.json as TypeScript reads it (extended configs applied). Its file list is never
  * expanded: only `paths` and `baseUrl` matter here.
  */
-function readPathMapping(file: string): PathMapping {
+function readPathMapping(file: string, note: NoteRead): PathMapping {
   const dir = path.dirname(file);
   const none: PathMapping = { ...NO_MAPPING, pathsBase: dir, files: [file] };
   // What TypeScript reads or probes for `extends` besides config files: editing, removing or installing it changes the mapping.
@@ -464,7 +480,9 @@ function readPathMapping(file: string): PathMapping {
   const readFile = (f: string) => {
     if (f !== file) consulted.push(f);
     try {
-      return withoutBom(fs.readFileSync(f, "utf8"));
+      const text = withoutBom(fs.readFileSync(f, "utf8"));
+      note(f, text);
+      return text;
     } catch {
       return undefined;
     }
