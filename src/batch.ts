@@ -6,7 +6,7 @@
  */
 import { parseAllDocuments } from "yaml";
 import type { CompiledPipeline, CompileOptions } from "./compile.js";
-import { hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
+import { diagnosticKey, hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
 import { notEnforced } from "./backends/jobs/enforcement.js";
@@ -223,10 +223,6 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   diagnostics.push(...cycleDiagnostics(imports, relative));
   return { pipelines: sortByName(pipelines), diagnostics, sources };
 }
-
-/** What makes two diagnostics the same finding: code, severity, place and words (and where a factory was called from). */
-const diagnosticKey = (d: Diagnostic): string =>
-  `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}|${(d.calledFrom ?? []).map((c) => `${c.file}:${c.line}:${c.column}`).join(",")}`;
 
 /** The same for analysis, which reports a finding once whoever reached it first (Evaluator.report). */
 const analysisKey = (d: Diagnostic): string => `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;

@@ -376,7 +376,7 @@ describe("colour", () => {
     expect(readme).not.toContain("`NO_COLOR` is unset");
     expect(readme).toContain("Colour is used only when stderr is a terminal and `NO_COLOR` is not set to a non-empty value");
     // The code: main.ts turns colour off for a non-empty NO_COLOR only (test/cli.test.ts runs it on a terminal).
-    expect(fs.readFileSync(path.join(repoRoot, "src/cli/main.ts"), "utf8")).toContain("Boolean(process.stderr.isTTY) && !process.env.NO_COLOR");
+    expect(fs.readFileSync(path.join(repoRoot, "src/cli/main.ts"), "utf8")).toContain("return Boolean(stream.isTTY) && !env.NO_COLOR && ");
   });
 });
 

@@ -43,6 +43,10 @@ export interface FieldRef {
   key?: boolean;
 }
 
+/** What makes two diagnostics the same finding: code, severity, place and words (and where a helper was called from). */
+export const diagnosticKey = (d: Diagnostic): string =>
+  `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}|${(d.calledFrom ?? []).map((c) => `${c.file}:${c.line}:${c.column}`).join(",")}`;
+
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === "error");
 
