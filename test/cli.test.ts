@@ -195,6 +195,9 @@ export default pipeline("dated", {}, (p) => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/GANTRY5001: cannot write to/);
     expect(fs.readFileSync(path.join(dir, "blocker"), "utf8")).toBe("a file where a directory should be\n");
+    // Named from the working directory, as everything else is: no absolute path in any format (diagnostics review finding).
+    expect(r.stderr).toContain("cannot write to blocker/manifests: ENOTDIR: not a directory, mkdir 'blocker/manifests'");
+    expect(gantry(["compile", "--out", "blocker/manifests", "--format", "sarif"], dir).stderr).not.toContain(dir);
   });
 
   it("missing paths and empty folders are diagnostics", () => {
