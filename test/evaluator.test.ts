@@ -2140,6 +2140,10 @@ export default pipeline("late", {}, (p) => { p.task("t", { image: image() }); })
       expect(ds.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", source, "V }")}`]);
       expect(ds[0]!.message).toBe('export "V" of lib/m0.ts passes through re-exports (`export *`, `export { } from`) too many modules deep for Gantry to follow');
     }
+    // Imported but only read by code that never runs: linking checks the name, and reports the same (second reader: it crashed).
+    const unread = body("", 'import { V } from "./lib/m0.js";\nfunction unused() { return V; }\n');
+    const linked = await diagnose(unread, chain(6000, (i) => `export * from "./m${i}.js";\n`));
+    expect(linked.map(where)).toEqual([`GANTRY1108 ${loc("main.ts", unread, "V }")}`]);
   }, 60_000);
 
   it("GANTRY1110: an export that re-exports itself (an index file's `from \"./\"`, or two modules through `export *`) is an error, not a loop (found by the crash fuzzer)", async () => {

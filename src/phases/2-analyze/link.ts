@@ -13,7 +13,7 @@
  */
 import { ts } from "ts-morph";
 import { isJavaScript } from "../1-parse/index.js";
-import { Poisoned, StaticError } from "./errors.js";
+import { isStackOverflow, Poisoned, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
 import { ModuleRecord, type ModuleLoader } from "./modules.js";
 import { declaredWithin, hasModifier, perFile } from "./syntax.js";
@@ -39,8 +39,15 @@ export function linkModule(record: ModuleRecord, loader: ModuleLoader, ev: Evalu
       attempt(ev, () => {
         const target = loader.importFrom(file, specifier.text, specifier);
         for (const [name, at] of named) {
-          // A type is dropped (or a type error, which --typecheck reports), not a run's link error.
-          const has = target instanceof ModuleRecord ? target.hasExport(name) || exportsNamespace(target.file, name) || target.exportsOnlyAType(name) : Object.hasOwn(target.values, name);
+          let has: boolean;
+          try {
+            // A type is dropped (or a type error, which --typecheck reports), not a run's link error.
+            has = target instanceof ModuleRecord ? target.hasExport(name) || exportsNamespace(target.file, name) || target.exportsOnlyAType(name) : Object.hasOwn(target.values, name);
+          } catch (e) {
+            // A chain of `export *` too deep for the stack: a read reports it, as GANTRY1108 (second reader's finding).
+            if (!isStackOverflow(e)) throw e;
+            has = false;
+          }
           // Its GANTRY1111, worded as for a read (which throws before evaluating anything).
           if (!has || (target instanceof ModuleRecord && target.isAmbiguous(name))) attempt(ev, () => target.readExport(name, at));
         }
