@@ -75,14 +75,15 @@ describe("gantry compile --cache", () => {
     });
     age(cwd);
     const first = cached(cwd);
-    expect(first.stderr).toContain(`Cannot read file '${path.join(cwd, "missing-base.json")}'`);
+    // Shown from the working directory (the CLI's reporting), while the record holds TypeScript's absolute path.
+    expect(first.stderr).toContain("Cannot read file 'missing-base.json'");
     expect(use(cached(cwd))).toEqual({ compiled: 0, reused: 1 });
     const moved = `${cwd}-moved`;
     fs.cpSync(cwd, moved, { recursive: true, verbatimSymlinks: true });
     const there = cached(moved);
     expect(use(there)).toEqual({ compiled: 1, reused: 0 });
-    expect(there.stderr).toContain(`Cannot read file '${path.join(moved, "missing-base.json")}'`);
-    expect(there.stderr).not.toContain(`'${path.join(cwd, "missing-base.json")}'`);
+    expect(there.stderr).toContain("Cannot read file 'missing-base.json'");
+    expect(there.stderr).not.toContain(cwd);
     fs.rmSync(moved, { recursive: true, force: true });
   });
 
@@ -624,7 +625,7 @@ describe("the cache folder's upkeep (store.ts)", () => {
     expect(fs.readdirSync(dir).sort()).toEqual([...[1, 2, 3, 4, 5, 6].map(gen), gen(99), "notes.txt"].sort());
   });
 
-  it("removes records not written for 30 days when their generation is opened: an entry renamed or deleted leaves none behind for good (cache review finding)", async () => {
+  it("removes records not used for 30 days when their generation is opened: an entry renamed or deleted leaves none behind for good (cache review finding)", async () => {
     const { CacheStore } = await import("../src/cache/store.js");
     const dir = tempProject({ [`${gen(1)}/old.json.gz`]: "x", [`${gen(1)}/recent.json.gz`]: "y" });
     dated(path.join(dir, gen(1), "old.json.gz"), 31 * 24 * 3_600_000);
@@ -635,6 +636,17 @@ describe("the cache folder's upkeep (store.ts)", () => {
 });
 
 describe("what a compile records", () => {
+  it("a record a compile reuses counts as used: its time is refreshed, so it does not go stale while in use", () => {
+    const cwd = project();
+    expect(use(cached(cwd, "--cache-location", ".c"))).toEqual({ compiled: 3, reused: 0 });
+    const generation = path.join(cwd, ".c", fs.readdirSync(path.join(cwd, ".c")).find((f) => f.startsWith("gen-"))!);
+    const records = () => fs.readdirSync(generation).map((f) => path.join(generation, f));
+    const then = new Date(Date.now() - 29 * 24 * 3_600_000);
+    for (const f of records()) fs.utimesSync(f, then, then);
+    expect(use(cached(cwd, "--cache-location", ".c"))).toEqual({ compiled: 0, reused: 3 });
+    expect(records().map((f) => fs.statSync(f).mtimeMs > Date.now() - 600_000)).toEqual([true, true, true]);
+  });
+
   it("a file other than a module is recorded as the compile read it, not as it was when the compile began (from review: a race)", async () => {
     // a.ts is reused and its check reads data.json first; data.json then changes while b.ts
     // compiles (long enough before c.ts starts that its modified time gives nothing away); c.ts

@@ -23,9 +23,8 @@ const TEMPORARY = /\.tmp$/;
 const KEEP_GENERATIONS = 4;
 const GENERATION = /^gen-[0-9a-f]{24}$/;
 /**
- * A record not written for this long is removed when its generation is opened: one of an entry
- * renamed or deleted would stay forever (cache review finding). A record reused all that time is
- * written again by the one compile that then misses it.
+ * A record not used (written, or read by a compile that reused it) for this long is removed when its
+ * generation is opened: one of an entry renamed or deleted would stay forever (cache review finding).
  */
 const STALE_RECORD_MS = 30 * 24 * 60 * 60 * 1000;
 /** The Cache Directory Tagging Specification's tag: backup tools skip a folder holding it. */
@@ -80,7 +79,14 @@ export class CacheStore {
       return undefined; // none yet, or unreadable, or damaged (gzip checks its CRC)
     }
     const record = parseRecord(text);
-    return record?.entry === entry ? record : undefined;
+    if (record?.entry !== entry) return undefined;
+    try {
+      const now = new Date();
+      fs.utimesSync(path.join(this.folder, name), now, now); // used: not stale (STALE_RECORD_MS)
+    } catch {
+      // A cache restored read-only: its records age, and are read all the same.
+    }
+    return record;
   }
 
   /** Stores the record of `entry`; a problem is returned, to be reported, not thrown. */

@@ -128,12 +128,9 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
     if (flags.format === "text" && closing !== "") io.stderr(`${closing}${note}\n`);
   };
 
-  if (!result.ok) {
-    report(`${summarize(diagnostics)}; nothing was written.`);
-    return 1;
-  }
-  if (promoted > 0) {
-    report(`${summarize(diagnostics)} (--warnings-as-errors: ${promoted === 1 ? "1 warning reported as an error" : `${promoted} warnings reported as errors`}); nothing was written.`);
+  const promotedNote = promoted === 0 ? "" : ` (--warnings-as-errors: ${promoted === 1 ? "1 warning reported as an error" : `${promoted} warnings reported as errors`})`;
+  if (!result.ok || promoted > 0) {
+    report(`${summarize(diagnostics)}${promotedNote}; nothing was written.`);
     return 1;
   }
   if (flags.stdout) {
@@ -385,9 +382,16 @@ function reportCheck(changes: OutputChanges, leftovers: readonly string[], out: 
     ...changes.added.map((f) => unifiedDiff(f.path, "", f.content)),
     ...changes.removed.map((r) => unifiedDiff(r.path, r.before, "")),
   ].join("");
-  io.stdout(io.githubActions ? withoutWorkflowCommands(shown) : shown);
   const count = changes.added.length + changes.changed.length + changes.removed.length + leftovers.length;
   diagnose({ code: "GANTRY5003", severity: "error", message: `${count} file${count === 1 ? "" : "s"} in ${out} ${count === 1 ? "differs" : "differ"} from what the sources compile to`, hint: "Run `gantry compile` and commit the result." });
-  report(`nothing was written (--check)${kept}.`);
+  if (io.githubActions) {
+    // The annotations (stderr) before the fenced difference (stdout): while the runner takes no
+    // commands, it would drop any of them it read.
+    report(`nothing was written (--check)${kept}.`);
+    io.stdout(withoutWorkflowCommands(shown));
+  } else {
+    io.stdout(shown);
+    report(`nothing was written (--check)${kept}.`);
+  }
   return 1;
 }

@@ -30,7 +30,7 @@ function gitRoot(dir: string): string | undefined {
 
 const contains = (outer: string, inner: string) => {
   const rel = path.relative(outer, inner);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 };
 
 /** Its real path, so a symbolic link on the way (a checkout under a linked folder) cannot make `..` of it. */

@@ -188,8 +188,9 @@ const padding = (prefix: string): string => prefix.split("\t").map((part) => " "
 // https://docs.github.com/actions/reference/workflow-commands-for-github-actions#setting-an-error-message
 function githubAnnotation(d: Diagnostic): string {
   const span = d.span;
-  // GitHub's end column is the last one annotated; Gantry's is one past the construct, as SARIF's.
-  const end = span?.endLine === undefined ? "" : `endLine=${span.endLine},${span.endLine === span.line && span.endColumn !== undefined && span.endColumn > span.column ? `endColumn=${span.endColumn - 1},` : ""}`;
+  // Only on the start's line: the runner drops the columns of an annotation over several lines
+  // (ValidateLinesAndColumns). GitHub's end column is the last one annotated; Gantry's is one past the construct.
+  const end = span?.endLine === span?.line && span?.endColumn !== undefined && span.endColumn > span.column ? `endLine=${span.line},endColumn=${span.endColumn - 1},` : "";
   const props = span ? `file=${prop(span.file)},line=${span.line},col=${span.column},${end}` : "";
   const calls = (d.calledFrom ?? []).map((call) => `\ncalled from ${call.file}:${call.line}:${call.column}`).join("");
   const body = `${d.message}${calls}${d.hint ? `\n${d.hint}` : ""}`;

@@ -18,7 +18,8 @@ export function gantry(args: readonly string[], cwd = repoRoot, env: NodeJS.Proc
   const r = spawnSync(process.execPath, [gantryBin, ...args], {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", ...env },
+    // Hermetic: a run inside GitHub Actions would fence --check's output and name files from its workspace.
+    env: { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "", GITHUB_WORKSPACE: "", ...env },
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -37,7 +38,7 @@ export function gantryAsOtherUser(): ((args: readonly string[], cwd: string) => 
   if (!prefix) return undefined;
   return (args, cwd) => {
     const [cmd, ...pre] = [...prefix, process.execPath];
-    const r = spawnSync(cmd!, [...pre, gantryBin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 60_000 });
+    const r = spawnSync(cmd!, [...pre, gantryBin, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "", GITHUB_WORKSPACE: "" }, timeout: 60_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 }

@@ -453,7 +453,7 @@ function schedule(ctx: Context, chart: Chart, jobs: JobParts[], meta: (name: str
   }
   // The CronJob controller names a tick's Job by its minute: a second tick in the same minute finds
   // that Job and starts nothing (cronjob_controllerv2.go, getJobName).
-  const subMinute = s.crons.filter((cron) => cron.startsWith("@every ") && durationSeconds(cron.slice("@every ".length)) < 60);
+  const subMinute = [...new Set(s.crons.filter((cron) => cron.startsWith("@every ") && durationSeconds(cron.slice("@every ".length)) < 60))];
   if (subMinute.length > 0) {
     ctx.diagnostics.push({
       code: "GANTRY4023",
