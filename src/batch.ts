@@ -6,7 +6,7 @@
  */
 import { parseAllDocuments } from "yaml";
 import type { CompiledPipeline, CompileOptions } from "./compile.js";
-import { diagnosticKey, hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
+import { findingKey, firstTime, hasErrors, type Diagnostic, type Span } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { pipelineMetadata } from "./output/metadata.js";
 import { notEnforced } from "./backends/jobs/enforcement.js";
@@ -181,15 +181,14 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   // Pipelines one factory makes, or that spread one helper's spec, share its findings (same place,
   // same words): once is enough.
   const once = (d: Diagnostic) => {
-    const key = diagnosticKey(d);
-    if (!ofPipelines.has(key)) (ofPipelines.add(key), diagnostics.push(d));
+    if (firstTime(ofPipelines, d)) diagnostics.push(d);
   };
   for (const batch of batches) {
     const found = new Map<string, number>();
     const report = (d: Diagnostic) => {
       // Without where it was called from, as the Evaluator reports each finding once: a batch of one
       // entry (--cache, --watch) finds a shared module's failure from its own entry.
-      const key = analysisKey(d);
+      const key = findingKey(d);
       const n = (found.get(key) ?? 0) + 1;
       found.set(key, n);
       if (n > (reported.get(key) ?? 0)) (reported.set(key, n), diagnostics.push(d));
@@ -223,9 +222,6 @@ export function mergeBatches(batches: readonly Batch[], relative: (file: string)
   diagnostics.push(...cycleDiagnostics(imports, relative));
   return { pipelines: sortByName(pipelines), diagnostics, sources };
 }
-
-/** The same for analysis, which reports a finding once whoever reached it first (Evaluator.report). */
-const analysisKey = (d: Diagnostic): string => `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
 
 /** Two pipelines whose names differ can still emit one object: `foo` with two crons and `foo-1`, say. */
 function sameObject(object: string, claim: Claim, owner: Claim): Diagnostic {

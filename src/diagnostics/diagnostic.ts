@@ -43,9 +43,17 @@ export interface FieldRef {
   key?: boolean;
 }
 
-/** What makes two diagnostics the same finding: code, severity, place and words (and where a helper was called from). */
-export const diagnosticKey = (d: Diagnostic): string =>
-  `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}|${(d.calledFrom ?? []).map((c) => `${c.file}:${c.line}:${c.column}`).join(",")}`;
+/** What makes two diagnostics the same finding wherever it was reached from: code, severity, place and words. */
+export const findingKey = (d: Diagnostic): string => `${d.code}|${d.severity}|${d.span?.file}:${d.span?.line}:${d.span?.column}|${d.message}`;
+
+/** The same finding reached the same way: `findingKey` and where a helper was called from. */
+export const diagnosticKey = (d: Diagnostic): string => `${findingKey(d)}|${(d.calledFrom ?? []).map((c) => `${c.file}:${c.line}:${c.column}`).join(",")}`;
+
+/** Whether `seen` has not had `d` (by `diagnosticKey`) yet; records it. */
+export function firstTime(seen: Set<string>, d: Diagnostic): boolean {
+  const key = diagnosticKey(d);
+  return !seen.has(key) && Boolean(seen.add(key));
+}
 
 export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
   diagnostics.some((d) => d.severity === "error");

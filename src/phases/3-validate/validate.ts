@@ -3,7 +3,7 @@
  * author wrote (so positions are exact); then defaults are merged, handles resolved, and the task
  * graph checked. Nothing here knows how the declaration was obtained.
  */
-import { DiagnosticBag, diagnosticKey, type Diagnostic, type Span } from "../../diagnostics/index.js";
+import { DiagnosticBag, firstTime, type Diagnostic, type Span } from "../../diagnostics/index.js";
 import type { TaskHandle } from "../../dsl/handle.js";
 import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
@@ -51,7 +51,7 @@ export function validate(units: readonly DeclarationUnit[]): ValidationResult {
     const start = bag.items.length;
     const ir = validateOne(unit, bag);
     // Pipelines that share a spec (a helper's, a factory's) share its findings: once is enough, as mergeBatches reports them.
-    const fresh = bag.items.splice(start).filter((d) => !found.has(diagnosticKey(d)) && found.add(diagnosticKey(d)));
+    const fresh = bag.items.splice(start).filter((d) => firstTime(found, d));
     bag.items.push(...fresh);
     // A pipeline with errors still claims its name: a second pipeline of that name is reported now, not once the first is fixed.
     const name = unit.definition.name;
