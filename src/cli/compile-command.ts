@@ -115,15 +115,11 @@ export async function emitResult(result: CompileResult, flags: CompileFlags, io:
   const promoted = reported.filter(fails).length;
   const diagnostics: Diagnostic[] = promoted > 0 ? reported.map((d) => (fails(d) ? { ...d, severity: "error" } : d)) : reported;
   const note = cacheNote(result);
-  // Node's error messages name absolute paths (`open '/home/.../manifests/.x.yaml.tmp'`): shown from
-  // the working directory, as everything else is, so output (SARIF too) does not depend on where the checkout is.
-  const here = path.resolve(io.cwd) + path.sep;
-  const local = (d: Diagnostic): Diagnostic => (d.message.includes(here) || d.hint?.includes(here) ? { ...d, message: d.message.replaceAll(here, ""), ...(d.hint !== undefined && { hint: d.hint.replaceAll(here, "") }) } : d);
   /** Prints the diagnostics, then (text format) `closing`, the last line, with the cache's count. */
   const report = (closing: string) => {
     // JSON and SARIF consumers always get a document, even an empty one (an empty SARIF log closes fixed alerts).
     if (diagnostics.length > 0 || isDocumentFormat(flags.format)) {
-      io.stderr(formatDiagnostics(diagnostics.map(local), flags.format, { color: io.color, readSource: (f) => result.sources.get(f), repositoryPrefix: io.repositoryPrefix }));
+      io.stderr(formatDiagnostics(diagnostics, flags.format, { color: io.color, readSource: (f) => result.sources.get(f), repositoryPrefix: io.repositoryPrefix, cwd: io.cwd }));
     }
     if (flags.format === "text" && closing !== "") io.stderr(`${closing}${note}\n`);
   };

@@ -21,9 +21,16 @@ export interface FormatOptions {
    * them relative to the working directory.
    */
   repositoryPrefix?: string;
+  /**
+   * The working directory: messages and hints that quote Node's or TypeScript's errors name
+   * absolute paths (`open '/home/.../manifests/.x.yaml.tmp'`), shown from here, as everything else
+   * is, so the output (SARIF too) does not depend on where the checkout is.
+   */
+  cwd?: string;
 }
 
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, options: FormatOptions): string {
+export function formatDiagnostics(all: readonly Diagnostic[], format: DiagnosticFormat, options: FormatOptions): string {
+  const diagnostics = options.cwd === undefined ? all : fromWorkingDirectory(all, options.cwd);
   switch (format) {
     case "json":
       return JSON.stringify(diagnostics, null, 2) + "\n";
@@ -34,6 +41,12 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Di
     case "text":
       return diagnostics.map((d) => textDiagnostic(d, options)).join("\n");
   }
+}
+
+function fromWorkingDirectory(diagnostics: readonly Diagnostic[], cwd: string): readonly Diagnostic[] {
+  const here = path.resolve(cwd) + path.sep;
+  const local = (d: Diagnostic): Diagnostic => (d.message.includes(here) || d.hint?.includes(here) ? { ...d, message: d.message.replaceAll(here, ""), ...(d.hint !== undefined && { hint: d.hint.replaceAll(here, "") }) } : d);
+  return diagnostics.map(local);
 }
 
 /** Diagnostics with their files named from the repository root, `prefix` being the working directory's path from there. */
