@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { requestedFormat } from "../src/cli/usage-errors.js";
 import { gantry, gantryAsOtherUser, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
 
 const PIPELINE = (name: string, image = "busybox:1.36") => `import { pipeline } from "gantry";
@@ -76,6 +77,48 @@ describe("usage errors: conflicting and invalid option values exit 2 before anyt
     expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);
     expect(gantry(["compile", "--target", "jobs", "--run-id", "2026-11-21"], dir).code).toBe(0);
     expect(gantry(["explain", "GANTRY4016"]).stdout).toContain("usage error (exit code 2)");
+  });
+
+  it("under --format json, sarif or github a usage error is GANTRY5007 in that format, so a CI step reading the report gets a document", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    // commander's own errors (unknown option, invalid choice, conflict), the format named before or after
+    const json = gantry(["compile", "--bogus", "--format", "json"], dir);
+    expect(json.code).toBe(2);
+    expect(json.stdout).toBe("");
+    expect(JSON.parse(json.stderr)).toEqual([
+      { code: "GANTRY5007", severity: "error", message: "unknown option '--bogus'", hint: "Run `gantry compile --help` for the options and their values." },
+    ]);
+    const sarif = gantry(["compile", "-fsarif", "--target", "xyz"], dir);
+    expect(sarif.code).toBe(2);
+    const run = (JSON.parse(sarif.stderr) as { runs: { results: unknown[]; invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string }; associatedRule: { id: string } }[] }[] }[] }).runs[0]!;
+    expect(run.results).toEqual([]);
+    expect(run.invocations[0]!.executionSuccessful).toBe(false);
+    expect(run.invocations[0]!.toolExecutionNotifications).toMatchObject([{ level: "error", associatedRule: { id: "GANTRY5007" } }]);
+    expect(run.invocations[0]!.toolExecutionNotifications[0]!.message.text).toContain("argument 'xyz' is invalid. Allowed choices are argo, jobs.");
+    const github = gantry(["compile", "--stdout", "--check", "--format=github"], dir);
+    expect(github.code).toBe(2);
+    expect(github.stderr).toMatch(/^::error title=GANTRY5007::option '--(check|stdout)' cannot be used with option '--(stdout|check)'%0ARun `gantry compile --help`[^\n]*\n$/);
+    // Gantry's own usage errors, found once the options are read
+    for (const args of [["compile", "--format", "json", "--run-id", "r1"], ["compile", "--format", "json", ""], ["compile", "--format", "json", "--cache-location", "c"]]) {
+      const r = gantry(args, dir);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(JSON.parse(r.stderr)).toMatchObject([{ code: "GANTRY5007", severity: "error" }]);
+    }
+    // text stays one plain line; an unusable --format cannot choose a format, so it is text too
+    expect(gantry(["compile", "--bogus"], dir).stderr).toBe("error: unknown option '--bogus'\n(run with --help for usage)\n");
+    expect(gantry(["compile", "--run-id", "r1"], dir).stderr).toBe("gantry compile: --run-id applies to --target jobs only\n");
+    expect(gantry(["compile", "--format", "xml", "--bogus"], dir).stderr).toMatch(/^error: option '-f, --format <format>' argument 'xml' is invalid/);
+    expect(gantry(["compile", "--format", "json", "--help"], dir).code).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(["pipelines"]);
+  });
+
+  it("the format of a usage error is the last valid --format before --, as commander takes it", () => {
+    expect(requestedFormat(["compile", "-f", "json", "--format=sarif"])).toBe("sarif");
+    expect(requestedFormat(["compile", "-fgithub"])).toBe("github");
+    expect(requestedFormat(["compile", "--format", "json", "--format", "xml"])).toBe("json");
+    expect(requestedFormat(["compile", "--", "-f", "json"])).toBeUndefined();
+    expect(requestedFormat(["graph", "-f", "json"])).toBeUndefined();
+    expect(requestedFormat(["compile", "--format"])).toBeUndefined();
   });
 
   it("README's exit codes name invalid option values and conflicts as usage errors", () => {

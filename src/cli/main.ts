@@ -15,6 +15,7 @@ import { repositoryPrefix } from "./repository-root.js";
 import { idleTimeoutProblem } from "../backends/jobs/idle-timeout.js";
 import { runIdProblem } from "../backends/jobs/names.js";
 import { imageReference } from "../phases/3-validate/rules/image.js";
+import { commanderMessage, requestedFormat, usageReport } from "./usage-errors.js";
 import { runWatch } from "./watch-command.js";
 
 const EXIT_USAGE = 2;
@@ -65,11 +66,15 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     githubActions: process.env.GITHUB_ACTIONS === "true",
   };
   let exitCode = 0;
+  // Under a document format, commander's own errors are reported as GANTRY5007 once it gives up (below).
+  const documentFormat = requestedFormat(argv);
+  const asDocument = documentFormat !== undefined && documentFormat !== "text";
+  const formatOptions = { color: io.color, repositoryPrefix: io.repositoryPrefix, cwd: io.cwd };
   const program = new Command("gantry")
     .description("Compile TypeScript pipelines into Kubernetes manifests, without running them.")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput({ writeOut: io.stdout, writeErr: (s) => void (asDocument || io.stderr(s)) })
     .version(gantryVersion(), "-V, --version", "print Gantry's version");
 
   program
@@ -104,12 +109,14 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     .addHelpText("after", "\nExit codes: 0 compiled, 1 diagnostics reported or output not writable, 2 usage error (including an invalid option value).")
     .addHelpText("after", `\nSettings can also come from ${CONFIG_FILE} (or a "gantry" key in package.json); flags given here win.`)
     .action(async (paths: string[], flags: CompileFlags, command: Command) => {
+      const usage = (message: string) => {
+        io.stderr(usageReport(message, flags.format, formatOptions));
+        exitCode = EXIT_USAGE;
+      };
       // Usage errors first, as commander reports its own before any action runs.
       if (paths.includes("")) {
         // path.resolve(cwd, "") is the working directory: every source under it would be compiled.
-        io.stderr("gantry compile: a path must not be empty\n");
-        exitCode = EXIT_USAGE;
-        return;
+        return usage("a path must not be empty");
       }
       const loaded = loadConfig(io.cwd);
       if (loaded.diagnostics.length > 0) {
@@ -144,29 +151,23 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
       const jobsOnly = (["runId", "gitops", "runtimeImage", "idleTimeout"] as const).filter((k) => given(k)).map((k) => `--${k.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)}`);
       if (settings.target !== "jobs" && jobsOnly.length > 0) {
         // Typed on the command line for a target that ignores them: surely a mistake.
-        io.stderr(`gantry compile: ${jobsOnly.join(", ")} appl${jobsOnly.length === 1 ? "ies" : "y"} to --target jobs only\n`);
-        exitCode = EXIT_USAGE;
-        return;
+        return usage(`${jobsOnly.join(", ")} appl${jobsOnly.length === 1 ? "ies" : "y"} to --target jobs only`);
       }
       if (settings.target === "jobs" && given("kind")) {
         // The jobs target has no kinds: a scheduled pipeline is a CronJob, any other plain Jobs.
-        io.stderr("gantry compile: --kind applies to --target argo only (the jobs target emits a CronJob for a scheduled pipeline, else Jobs)\n");
-        exitCode = EXIT_USAGE;
-        return;
+        return usage("--kind applies to --target argo only (the jobs target emits a CronJob for a scheduled pipeline, else Jobs)");
       }
       // After the target is known: for the Argo target, --run-id is the mistake, whatever its value.
       const badRunId = flags.runId === undefined ? undefined : runIdProblem(flags.runId);
       if (badRunId) {
         // An invalid option value: exit 2 like an invalid choice, with the code `gantry explain` knows.
         const diagnostic: Diagnostic = { code: "GANTRY4016", severity: "error", message: `--run-id "${flags.runId}" ${badRunId.message}`, hint: badRunId.hint };
-        io.stderr(formatDiagnostics([diagnostic], flags.format, { color: io.color, readSource: () => undefined, repositoryPrefix: io.repositoryPrefix }));
+        io.stderr(formatDiagnostics([diagnostic], flags.format, { ...formatOptions, readSource: () => undefined }));
         exitCode = EXIT_USAGE;
         return;
       }
       if (given("cacheLocation") && !settings.cache) {
-        io.stderr("gantry compile: --cache-location needs --cache (or \"cache\": true in the configuration)\n");
-        exitCode = EXIT_USAGE;
-        return;
+        return usage('--cache-location needs --cache (or "cache": true in the configuration)');
       }
       const inputs = paths.length > 0 ? paths : (c.include ?? []);
       // What this run compiles decides which generated files in the output it may remove (emitResult).
@@ -225,7 +226,9 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0; every other commander error is a usage error.
-      return e.exitCode === 0 ? 0 : EXIT_USAGE;
+      if (e.exitCode === 0) return 0;
+      if (asDocument) io.stderr(usageReport(commanderMessage(e.message), documentFormat, formatOptions));
+      return EXIT_USAGE;
     }
     throw e;
   }

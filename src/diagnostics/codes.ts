@@ -415,6 +415,11 @@ export const codes = {
     explain:
       "A compile holds `<out>/.gantry.lock` while it compares its files with the output directory and writes them, so that two compiles into one directory (a `--watch` and a pre-commit hook, or parallel compiles of parts of a project) cannot each plan from what was there before the other wrote, and drop the other's manifest from kustomization.yaml or remove it. A compile that finds the lock held waits for it, up to a minute, and then gives up with this error, writing nothing. A lock whose compile is gone (killed outright) is taken over without waiting. If no compile is running and the error persists, the lock is another machine's or container's: remove the file.",
   },
+  GANTRY5007: {
+    title: "Invalid command line",
+    explain:
+      "`gantry compile` was given an unknown option, an option without its value or with one it does not take, options that conflict (`--check --stdout`), an empty path, or a setting for the other target (`--run-id` without `--target jobs`). Nothing is compiled and the exit code is 2, as for every usage error. Under `--format json`, `github` or `sarif` the error is reported in that format, so a CI step that reads the report gets a well-formed document; under `text` it is one line. `gantry compile --help` lists the options.",
+  },
 } as const satisfies Record<string, { title: string; explain: string }>;
 
 export type DiagnosticCode = keyof typeof codes;
