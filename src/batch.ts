@@ -262,7 +262,7 @@ function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostic
   if (yaml === undefined) return undefined;
   // A size only matters for objects that are written: not after the backend's own errors.
   if (!hasErrors(emitted.diagnostics)) diagnostics.push(...objectSizeDiagnostics(emitted.objects, yaml, ir));
-  const compiled = { name: ir.name, source: ir.source.file, file: `${ir.name}.yaml`, yaml, ...metadata };
+  const compiled = { name: ir.name, source: ir.source.file, line: ir.source.line, file: `${ir.name}.yaml`, yaml, ...metadata };
   return { pipeline: compiledPipeline(compiled, ir, options), objects: emitted.objects.flatMap(objectId) };
 }
 

@@ -62,6 +62,8 @@ export interface CompiledPipeline {
   name: string;
   /** Source file, relative to cwd. */
   source: string;
+  /** Line of the `pipeline(...)` call in `source` (1-based): where a report about its manifest points. */
+  line: number;
   ir: IR.Pipeline;
   objects: Record<string, unknown>[];
   /** Output file name, relative to the output directory. */

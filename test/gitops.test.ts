@@ -68,6 +68,12 @@ describe("compile, commit, edit, --check", () => {
     expect(r.stdout).toContain("etl: tasks added: report");
     expect(r.stdout).toContain("old: pipeline removed");
     expect(r.stderr).toContain("::error title=GANTRY5003::");
+    // an annotation at each stale file's place: the pipeline whose manifest is out of date, the manifest no pipeline makes
+    expect(r.stderr).toContain("::error file=pipelines/etl.ts,line=2,col=1,title=GANTRY5003::manifests/etl.yaml is out of date (etl: tasks added: report)%0A");
+    expect(r.stderr).toContain("::error file=manifests/old.yaml,line=1,col=1,title=GANTRY5003::manifests/old.yaml is stale: no compiled pipeline makes it any more (old: pipeline removed)%0A");
+    // the text format lists them on stdout only
+    const text = gantry(["compile", "--check"], dir);
+    expect(text.stderr.match(/GANTRY5003/g)).toHaveLength(1);
   });
 });
 

@@ -230,6 +230,12 @@ describe("gantry compile and the output folder's lock", () => {
     expect(check.stdout).toContain(`  removed  ${temporary} (left over by an interrupted compile)\n  removed  .gantry.lock (left over by an interrupted compile)\n`);
     expect(check.stderr).toContain("GANTRY5003");
     expect(check.stderr).toContain("2 files in manifests differ");
+    const json = JSON.parse(gantry(["compile", "--check", "--format", "json"], dir).stderr) as { message: string; span?: unknown }[];
+    expect(json.filter((d) => d.message.endsWith("was left over by an interrupted compile"))).toEqual([
+      expect.objectContaining({ message: `manifests/${temporary} was left over by an interrupted compile` }),
+      expect.objectContaining({ message: "manifests/.gantry.lock was left over by an interrupted compile" }),
+    ]);
+    expect(json.every((d) => d.span === undefined)).toBe(true);
     expect(fs.readdirSync(out).sort()).toEqual([temporary, ".gantry.lock", "a.yaml", "kustomization.yaml"]); // --check changes nothing
 
     const compile = gantry(["compile"], dir);

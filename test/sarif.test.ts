@@ -154,6 +154,35 @@ describe("--format sarif", () => {
     expect(run!.invocations[0]!.executionSuccessful).toBe(false);
   });
 
+  it("--check: each stale file is a result where a reviewer acts on it (the pipeline that makes it, else the file itself), the count a notification", () => {
+    const OK = (name: string, tasks: string[]) => `import { pipeline } from "gantry";\n\nexport const x = pipeline("${name}", {}, (p) => {\n${tasks.map((t) => `  p.task("${t}", { image: "busybox:1.36" });\n`).join("")}});\n`;
+    const dir = tempProject({ "pipelines/etl.ts": OK("etl", ["a"]), "pipelines/old.ts": OK("old", ["a"]) });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    fs.rmSync(path.join(dir, "pipelines/old.ts"));
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), "// moved down two lines\n\n" + OK("etl", ["a", "b"]));
+    const r = gantry(["compile", "--check", "--format", "sarif"], dir);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stderr) as unknown;
+    expectValid(log);
+    const [run] = log.runs;
+    const where = run!.results.map((x) => [x.message.text.split("\n")[0], x.locations[0]!.physicalLocation.artifactLocation.uri, x.locations[0]!.physicalLocation.region?.startLine]);
+    expect(where).toEqual([
+      ["manifests/etl.yaml is out of date (etl: tasks added: b)", "pipelines/etl.ts", 5],
+      ["manifests/kustomization.yaml is out of date", "manifests/kustomization.yaml", 1],
+      ["manifests/old.yaml is stale: no compiled pipeline makes it any more (old: pipeline removed)", "manifests/old.yaml", 1],
+    ]);
+    expect(run!.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text.split("\n")[0])).toEqual(["3 files in manifests differ from what the sources compile to"]);
+    expect(r.stdout).toContain("  removed  old.yaml");
+    // an added manifest points at its pipeline; once written, the log is empty and the check passes
+    fs.writeFileSync(path.join(dir, "pipelines/new.ts"), OK("fresh", ["a"]));
+    const added = JSON.parse(gantry(["compile", "--check", "--format", "json"], dir).stderr) as JsonDiagnostic[];
+    expect(added).toContainEqual(expect.objectContaining({ message: 'manifests/fresh.yaml is missing: pipeline "fresh" compiles to it', span: { file: "pipelines/new.ts", line: 3, column: 1 } }));
+    expect(gantry(["compile"], dir).code).toBe(0);
+    const clean = gantry(["compile", "--check", "--format", "sarif"], dir);
+    expect(clean.code).toBe(0);
+    expect((JSON.parse(clean.stderr) as SarifLog).runs[0]!.results).toEqual([]);
+  });
+
   it("configuration errors are reported in SARIF too, at the configuration file", () => {
     const dir = tempProject({ "gantry.config.json": '{\n  "target": "nomad"\n}\n', "pipelines/ok.ts": WARNS });
     const r = gantry(["compile", "--format", "sarif"], dir);

@@ -22,7 +22,7 @@ const diagnostic = z.object({
   calledFrom: z.array(span).optional(),
 });
 
-const pipeline = z.object({ name: z.string(), source: z.string(), file: z.string(), yaml: z.string(), metadata: z.string().optional(), ir: z.unknown().optional() });
+const pipeline = z.object({ name: z.string(), source: z.string(), line: z.number(), file: z.string(), yaml: z.string(), metadata: z.string().optional(), ir: z.unknown().optional() });
 
 const recordSchema = z.object({
   /** The entry, relative to cwd: a record found under another entry's name (a hash collision) is not its. */
@@ -87,7 +87,7 @@ function mentions(text: string, batch: Batch): boolean {
 
 /** What a cached pipeline keeps: `ir` only when the compile keeps it (`keepIr` is part of the cache generation). */
 function pipelineFields(p: CompiledPipeline, keepIr: boolean): z.infer<typeof pipeline> {
-  return { name: p.name, source: p.source, file: p.file, yaml: p.yaml, ...(p.metadata !== undefined && { metadata: p.metadata }), ...(keepIr && { ir: p.ir }) };
+  return { name: p.name, source: p.source, line: p.line, file: p.file, yaml: p.yaml, ...(p.metadata !== undefined && { metadata: p.metadata }), ...(keepIr && { ir: p.ir }) };
 }
 
 /**

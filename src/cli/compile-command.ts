@@ -12,6 +12,7 @@ import { hasChanges, planOutput, readOutputFile, surveyOutput, type KeptFile, ty
 import { LOCK, staleLock, withOutputLock } from "../output/lock.js";
 import { leftoverTemporaries, writeAtomically, type OutputFile } from "../output/write.js";
 import { manifestObjects, manifestOrigin } from "../output/yaml.js";
+import { outputOrigins, staleFileDiagnostics } from "./stale-files.js";
 import { jobsOptions } from "../config/jobs-settings.js";
 
 export interface CompileFlags {
@@ -195,7 +196,12 @@ function planAndWrite(result: CompileResult, flags: CompileFlags, io: Io, outDir
   const changes = planOutput(outDir, files, survey);
   diagnostics.push(...changes.diagnostics);
   if (hasErrors(changes.diagnostics)) return stop();
-  if (flags.check) return { code: reportCheck(changes, leftovers(outDir), flags.out, io, (d) => diagnostics.push(d), report), wrote: false };
+  if (flags.check) {
+    const left = leftovers(outDir);
+    // The text format lists the files on stdout; the others place a finding at each (stale-files.ts).
+    if (flags.format !== "text") diagnostics.push(...staleFileDiagnostics(changes, left, { out: flags.out, outDir, cwd: io.cwd, origins: outputOrigins(result.pipelines) }));
+    return { code: reportCheck(changes, left, flags.out, io, (d) => diagnostics.push(d), report), wrote: false };
+  }
 
   const written = writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
   diagnostics.push(...written.diagnostics);

@@ -1,0 +1,49 @@
+/**
+ * `--check` under `--format json|github|sarif`: one GANTRY5003 per output file that differs, placed
+ * where a reviewer acts on it. GitHub shows an annotation, and code scanning a SARIF result, only at
+ * a file and line of the repository: a manifest out of date points at the `pipeline(...)` call that
+ * makes it, one that no pipeline makes any more at the manifest itself (still in the checkout).
+ * The text format lists the files on stdout instead.
+ */
+import path from "node:path";
+import type { CompiledPipeline } from "../compile.js";
+import type { Diagnostic, Span } from "../diagnostics/index.js";
+import { meaningChange } from "../output/changes.js";
+import { KUSTOMIZATION } from "../output/kustomization.js";
+import type { OutputChanges } from "../output/ownership.js";
+
+const HINT = "Run `gantry compile` and commit the result.";
+
+/** Where each output file of a compiled pipeline comes from: its manifest, graph and metadata file. */
+export function outputOrigins(pipelines: readonly CompiledPipeline[]): Map<string, CompiledPipeline> {
+  const origins = new Map<string, CompiledPipeline>();
+  for (const p of pipelines) for (const file of [p.file, p.file.replace(/\.yaml$/, ".md"), p.file.replace(/\.yaml$/, ".metadata.json")]) origins.set(file, p);
+  return origins;
+}
+
+/**
+ * A GANTRY5003 per added, changed and removed file and per leftover of an interrupted compile.
+ * `out` is the output folder as given, `outDir` absolute; spans are relative to `cwd`.
+ */
+export function staleFileDiagnostics(changes: OutputChanges, leftovers: readonly string[], where: { out: string; outDir: string; cwd: string; origins: ReadonlyMap<string, CompiledPipeline> }): Diagnostic[] {
+  const shown = (file: string) => path.posix.join(where.out.split(path.sep).join("/"), file);
+  // The manifest in the checkout, for a file that is there (changed or removed).
+  const inCheckout = (file: string): Span => ({ file: path.relative(where.cwd, path.join(where.outDir, file)).split(path.sep).join("/"), line: 1, column: 1 });
+  const atPipeline = (p: CompiledPipeline): Span => ({ file: p.source, line: p.line, column: 1 });
+  const stale = (message: string, span?: Span): Diagnostic => ({ code: "GANTRY5003", severity: "error", message, hint: HINT, ...(span && { span }) });
+  const meaning = (file: string, before: string | undefined, after: string | undefined) =>
+    file.endsWith(".yaml") && file !== KUSTOMIZATION ? meaningChange(file.replace(/\.yaml$/, ""), before, after) : undefined;
+  const why = (m: string | undefined) => (m === undefined ? "" : ` (${m})`);
+  return [
+    ...changes.added.map((f) => {
+      const origin = where.origins.get(f.path);
+      return stale(`${shown(f.path)} is missing: ${origin ? `pipeline "${origin.name}" compiles to it` : "the compile writes it"}`, origin && atPipeline(origin));
+    }),
+    ...changes.changed.map((c) => {
+      const origin = where.origins.get(c.file.path);
+      return stale(`${shown(c.file.path)} is out of date${why(meaning(c.file.path, c.before, c.file.content))}`, origin ? atPipeline(origin) : inCheckout(c.file.path));
+    }),
+    ...changes.removed.map((r) => stale(`${shown(r.path)} is stale: no compiled pipeline makes it any more${why(meaning(r.path, r.before, undefined))}`, inCheckout(r.path))),
+    ...leftovers.map((name) => stale(`${shown(name)} was left over by an interrupted compile`)),
+  ];
+}
