@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import fs from "node:fs";
+import os from "node:os";
 import v8 from "node:v8";
 import { CONFIG_FILE, configuredCompileOptions, formatConfigDiagnostics, loadConfig } from "../config/load.js";
 import { codes, formatDiagnostics, isDiagnosticCode, summarize, type Diagnostic } from "../diagnostics/index.js";
@@ -235,6 +236,11 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   return exitCode;
 }
 
+/** The signal a compile's exit code says it was interrupted by (130 SIGINT, 143 SIGTERM), if any. */
+function interruptedBy(code: number): NodeJS.Signals | undefined {
+  return (["SIGINT", "SIGTERM"] as const).find((s) => code === 128 + os.constants.signals[s]);
+}
+
 // `gantry compile --stdout | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
@@ -251,6 +257,13 @@ v8.setFlagsFromString("--no-allocation-site-pretenuring");
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A compile interrupted while writing finished the write first (compile-command.ts) and ends
+    // with 128 + the signal's number. It then ends by that signal, as a shell expects of a program
+    // that caught one to clean up: a shell loop or `make` stops on a child killed by SIGINT, but
+    // carries on after one that merely exited 130. Nothing handles the signal by now; should
+    // something still, the exit code above stands.
+    const signal = interruptedBy(code);
+    if (signal) process.kill(process.pid, signal);
   },
   (e: unknown) => {
     // Only a bug in Gantry gets here; user errors are diagnostics.
