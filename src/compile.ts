@@ -13,6 +13,7 @@ import { cachedBatches, type CacheUse } from "./cache/index.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import type * as IR from "./ir/index.js";
 import { createSourceProgram, readFailure, typecheck } from "./phases/1-parse/index.js";
+import { isWithin } from "./util/within.js";
 
 export { compileBatch, emitPipelines, mergeBatches, type Backend, type Batch, type Claim } from "./batch.js";
 
@@ -231,7 +232,7 @@ function brokenLink(link: string, cwd: string): string | undefined {
     }
     // Named as written when relative; an absolute target, relative to cwd when inside it.
     const fromCwd = path.relative(cwd, target);
-    const shown = !path.isAbsolute(target) || fromCwd.startsWith("..") ? target : fromCwd.split(path.sep).join("/");
+    const shown = !path.isAbsolute(target) || !isWithin(fromCwd) ? target : fromCwd.split(path.sep).join("/");
     return `a link to ${shown}, which does not exist`;
   }
 }

@@ -28,6 +28,7 @@ import { compile, type CompileResult, type Target } from "./compile.js";
 import { jobsOptions } from "./config/jobs-settings.js";
 import { configuredCompileOptions, formatConfigDiagnostics, loadConfig } from "./config/load.js";
 import { formatDiagnostics, summarize, withoutIgnored, type Diagnostic } from "./diagnostics/index.js";
+import { isWithin } from "./util/within.js";
 import type * as IR from "./ir/index.js";
 
 export type { Diagnostic } from "./diagnostics/index.js";
@@ -241,7 +242,7 @@ function errorMessage(what: string, diagnostics: readonly Diagnostic[], sources:
 function inputPath(cwd: string, file: string): string {
   const absolute = path.resolve(cwd, file);
   const relative = relativeTo(cwd, file);
-  const inside = relative !== "" && relative !== ".." && !relative.startsWith("../") && !path.isAbsolute(relative);
+  const inside = relative !== "" && isWithin(relative);
   return inside && !(isDynamicPattern(relative) && fs.existsSync(absolute)) ? relative : absolute;
 }
 

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { compile } from "../src/compile.js";
 import { gantry, gantryAsOtherUser, snapshotDir, tempProject } from "./support/cli.js";
 
 const pipelineFile = (name: string) => `import { pipeline } from "gantry";\nexport default pipeline("${name}", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
@@ -110,6 +111,18 @@ describe("compile inputs", () => {
       expect(r.stderr).toContain("nothing was written");
       expect(snapshotDir(path.join(cwd, "out"))).toEqual(before);
     }
+  });
+
+  it("a broken link to an absolute path inside the working directory is named from there, also under a folder whose name starts with two dots (review: `..x` counted as outside)", async () => {
+    const cwd = tempProject({ "pipelines/own.ts": pipelineFile("own"), "..vendor/.keep": "", "vendor/.keep": "" });
+    fs.symlinkSync(path.join(fs.realpathSync(cwd), "..vendor", "gone.ts"), path.join(cwd, "pipelines/a.ts"));
+    fs.symlinkSync(path.join(fs.realpathSync(cwd), "vendor", "gone.ts"), path.join(cwd, "pipelines/b.ts"));
+    // The library's messages, which no formatter has made relative.
+    const result = await compile({ cwd: fs.realpathSync(cwd), paths: ["pipelines"], target: "argo", kind: "auto" });
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      "cannot read pipelines/a.ts: a link to ..vendor/gone.ts, which does not exist",
+      "cannot read pipelines/b.ts: a link to vendor/gone.ts, which does not exist",
+    ]);
   });
 
   it("a broken link the walk would never compile is no obstacle: a test file, a declaration, an extensionless name where the pattern descends into no folder (review finding)", () => {

@@ -10,6 +10,7 @@ import type { CompiledPipeline } from "../compile.js";
 import { isDiagnosticCode, type DiagnosticCode } from "../diagnostics/index.js";
 import type * as IR from "../ir/index.js";
 import type { FileState } from "./file-states.js";
+import { isWithin } from "../util/within.js";
 
 const span = z.object({ file: z.string(), line: z.number(), column: z.number(), endLine: z.number().optional(), endColumn: z.number().optional() });
 
@@ -64,7 +65,7 @@ export function parseRecord(text: string): EntryRecord | undefined {
  * cwd; the IR is kept when the compile keeps it (`keepIr` is part of the generation).
  */
 export function toRecord({ entry, batch, deps, cwd, relative, keepIr }: { entry: string; batch: Batch; deps: [string, FileState][]; cwd: string; relative: (file: string) => string; keepIr: boolean }): EntryRecord {
-  const outside = deps.some(([file]) => file === ".." || file.startsWith("../") || path.isAbsolute(file));
+  const outside = deps.some(([file]) => !isWithin(file));
   // A message that quotes an absolute path (TypeScript's "Cannot read file '/abs/...'") holds only here too.
   const absolute = outside || mentions(path.resolve(cwd), batch);
   return {

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { Io } from "./compile-command.js";
 import { nonEmpty } from "./non-empty.js";
+import { isWithin } from "../util/within.js";
 
 /** The scaffold, shipped as data (package.json "files": "templates"). Same relative path from src/cli and dist/cli. */
 const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/init", import.meta.url));
@@ -96,8 +97,7 @@ export async function runInit(dir: string, _flags: { force?: never }, io: Io): P
     const abs = rel === "." ? targetDir : path.join(targetDir, rel);
     const fromCwd = path.relative(io.cwd, abs);
     if (fromCwd === "") return ".";
-    const outside = fromCwd === ".." || fromCwd.startsWith(`..${path.sep}`) || path.isAbsolute(fromCwd);
-    return outside ? abs : fromCwd.split(path.sep).join("/");
+    return isWithin(fromCwd) ? fromCwd.split(path.sep).join("/") : abs;
   };
   const files = templateFiles();
 

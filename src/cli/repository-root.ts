@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { contains } from "../util/within.js";
 
 /**
  * The working directory's path from the repository root, POSIX-style ("" at the root, or outside
@@ -27,11 +28,6 @@ function gitRoot(dir: string): string | undefined {
     if (path.dirname(d) === d) return undefined;
   }
 }
-
-const contains = (outer: string, inner: string) => {
-  const rel = path.relative(outer, inner);
-  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-};
 
 /** Its real path, so a symbolic link on the way (a checkout under a linked folder) cannot make `..` of it. */
 function real(p: string): string {

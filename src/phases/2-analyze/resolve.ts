@@ -12,6 +12,7 @@ import { ts } from "ts-morph";
 import { withoutBom } from "../../util/bom.js";
 import { isDeclarationFile } from "../1-parse/index.js";
 import { isDslSpecifier } from "./builtins.js";
+import { isWithin } from "../../util/within.js";
 
 export type Resolution =
   | { kind: "dsl" }
@@ -147,7 +148,7 @@ export class ModuleResolver {
     const real = this.real(file);
     this.realCwd ??= this.real(this.cwd);
     const inside = path.relative(this.realCwd, real);
-    const known = !inside.startsWith("..") && !path.isAbsolute(inside) ? path.join(this.cwd, inside) : real;
+    const known = isWithin(inside) ? path.join(this.cwd, inside) : real;
     // Reached through a link: the link is a dependency too, since retargeted it names another file
     // while the file it named is unchanged. States are read through links, so the link's changes.
     if (known !== file) this.lookups.add(file);
