@@ -94,16 +94,26 @@ const IGNORE = ["**/node_modules/**", "**/*.d.ts", "**/*.d.mts", "**/*.d.cts", "
 /** Entry file by entry file (see `compileBatch`). */
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const diagnostics: Diagnostic[] = [];
-  const entries = await expandPaths(options, diagnostics);
+  const named = new Set<string>();
+  const entries = await expandPaths(options, diagnostics, named);
   const program = createSourceProgram(options.cwd);
   const backend = await loadBackend(options);
   const cached = options.cache === undefined ? undefined : cachedBatches(entries, { ...options, cache: options.cache }, backend, program);
   const merged = mergeBatches(cached?.batches ?? [compileBatch(entries, options, backend, program)], program.relative);
-  diagnostics.push(...(cached?.diagnostics ?? []), ...merged.diagnostics);
+  diagnostics.push(...(cached?.diagnostics ?? []), ...withoutFolderHelpers(merged.diagnostics, named, program.relative));
   if (options.typecheck && entries.length > 0) diagnostics.push(...typecheck(entries, program.relative).diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   return { pipelines: merged.pipelines, diagnostics: sorted, sources: merged.sources, ok: !hasErrors(sorted), entries, ...(cached && { cache: cached.use }) };
 }
+/**
+ * The analysis says of every entry that exports no pipeline that it does (GANTRY1124): kept only
+ * for files named on the command line, since the helper modules a folder holds export none either.
+ */
+export function withoutFolderHelpers(diagnostics: readonly Diagnostic[], named: ReadonlySet<string>, relative: (file: string) => string): Diagnostic[] {
+  const shown = new Set([...named].map(relative));
+  return diagnostics.filter((d) => d.code !== "GANTRY1124" || (d.span !== undefined && shown.has(d.span.file)));
+}
+
 /** The jobs backend (cdk8s) is loaded only when asked for: its import alone costs a third of a second. */
 export async function loadBackend(options: CompileOptions): Promise<Backend> {
   if (options.target === "jobs") {
@@ -128,7 +138,11 @@ function literalBase(pattern: string, cwd: string): { base: string; pattern: str
   return { base: cwd, pattern };
 }
 
-export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[]): Promise<string[]> {
+/**
+ * The entry files `options.paths` name, sorted, each once; problems go to `diagnostics`. `named`
+ * collects the files named as such (not found in a folder or by a glob), of which `withoutFolderHelpers` speaks.
+ */
+export async function expandPaths(options: CompileOptions, diagnostics: Diagnostic[], named?: Set<string>): Promise<string[]> {
   const files = new Set<string>();
   const unreadable = new Map<string, Unreadable>();
   // The globbing library skips a folder it cannot read; told, a compile fails rather than drop its
@@ -162,8 +176,10 @@ export async function expandPaths(options: CompileOptions, diagnostics: Diagnost
       for (const f of await walk(SOURCE_GLOB, abs)) files.add(path.normalize(f));
     } else if (stat.isFile()) {
       // Named explicitly, a manifest or a README would be parsed as TypeScript and report nonsense.
-      if (SOURCE_NAME.test(abs)) files.add(abs);
-      else diagnostics.push({ code: "GANTRY1003", severity: "error", message: `${p} is not a TypeScript or JavaScript source (.ts, .mts, .cts, .js...)`, hint: "Name the pipeline files, or the folders holding them." });
+      if (SOURCE_NAME.test(abs)) {
+        files.add(abs);
+        named?.add(abs);
+      } else diagnostics.push({ code: "GANTRY1003", severity: "error", message: `${p} is not a TypeScript or JavaScript source (.ts, .mts, .cts, .js...)`, hint: "Name the pipeline files, or the folders holding them." });
     }
     // A FIFO would block the read for ever, a device never end.
     else diagnostics.push({ code: "GANTRY1001", severity: "error", message: `cannot read ${p}: not a regular file` });

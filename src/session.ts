@@ -6,7 +6,7 @@
  * entry is type-checked again after each change, as a one-shot compile would.
  */
 import path from "node:path";
-import { compileBatch, expandPaths, loadBackend, mergeBatches, type Backend, type Batch, type CompileOptions, type CompileResult } from "./compile.js";
+import { compileBatch, expandPaths, loadBackend, mergeBatches, withoutFolderHelpers, type Backend, type Batch, type CompileOptions, type CompileResult } from "./compile.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "./diagnostics/index.js";
 import { createSourceProgram, typecheck, type SourceProgram } from "./phases/1-parse/index.js";
 
@@ -27,6 +27,8 @@ export class CompileSession {
   private backend: Backend | undefined;
   /** With `typecheck`: every file the last type check read (modules, type-only imports, tsconfig files). */
   private typeDependencies = new Set<string>();
+  /** The files the paths name as such (not through a folder or a glob), as of the last update. */
+  private readonly named = new Set<string>();
 
   constructor(private readonly options: CompileOptions) {
     this.program = createSourceProgram(options.cwd);
@@ -50,7 +52,8 @@ export class CompileSession {
     for (const f of touched) this.program.invalidate(f);
     for (const dep of this.dependencies()) if (affects(dep)) this.program.invalidate(dep);
     const sessionDiagnostics: Diagnostic[] = [];
-    const current = await expandPaths(this.options, sessionDiagnostics);
+    this.named.clear();
+    const current = await expandPaths(this.options, sessionDiagnostics, this.named);
     for (const gone of [...this.entries.keys()].filter((e) => !current.includes(e))) this.entries.delete(gone);
 
     const recompiled: string[] = [];
@@ -86,7 +89,7 @@ export class CompileSession {
   private assemble(sessionDiagnostics: Diagnostic[]): CompileResult {
     const sortedEntries = [...this.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const merged = mergeBatches(sortedEntries.map(([, state]) => state.batch), this.program.relative);
-    const sorted = sortDiagnostics([...sessionDiagnostics, ...merged.diagnostics]);
+    const sorted = sortDiagnostics([...sessionDiagnostics, ...withoutFolderHelpers(merged.diagnostics, this.named, this.program.relative)]);
     return { pipelines: merged.pipelines, diagnostics: sorted, sources: this.program.texts(), ok: !hasErrors(sorted), entries: sortedEntries.map(([entry]) => entry) };
   }
 }

@@ -152,3 +152,63 @@ describe("compile inputs", () => {
     expect(twice.stdout.match(/^kind: WorkflowTemplate$/gm)).toHaveLength(1);
   });
 });
+
+describe("a file named to compile that exports no pipeline (GANTRY1124)", () => {
+  const files = {
+    "pipelines/alpha.ts": pipelineFile("alpha"),
+    "pipelines/helpers.ts": `export const IMAGE = "busybox:1.36";\n`,
+    "pipelines/again.ts": `export { default } from "./alpha.js";\n`,
+    "pipelines/hidden.ts": `import { pipeline } from "gantry";\nconst hidden = pipeline("hidden", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`,
+    "pipelines/broken.ts": `export const x = ;\n`,
+    "shared/fails.ts": `export const bad = Date.now();\n`,
+    "pipelines/one.ts": `import { pipeline } from "gantry";\nimport { bad } from "../shared/fails.js";\nexport default pipeline("one", {}, (p) => { p.task("t", { image: "busybox:1.36", args: [String(bad)] }); });\n`,
+    "pipelines/two.ts": `import { pipeline } from "gantry";\nimport { bad } from "../shared/fails.js";\nexport default pipeline("two", {}, (p) => { p.task("t", { image: "busybox:1.36", args: [String(bad)] }); });\n`,
+  };
+  const codes = (r: { stderr: string }) => (r.stderr.match(/(warning|error) GANTRY\d+: [^\n]*/g) ?? []).sort();
+
+  it("is a warning at the file, so `gantry compile lib/helpers.ts` (or a --check of it) does not pass silently having compiled nothing", () => {
+    const cwd = tempProject(files);
+    const r = gantry(["compile", "pipelines/helpers.ts", "--out", "out"], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(codes(r)).toEqual(["warning GANTRY1124: pipelines/helpers.ts exports no pipeline: nothing was compiled from it"]);
+    expect(r.stderr).toContain("pipelines/helpers.ts:1:1: warning GANTRY1124");
+    expect(gantry(["compile", "pipelines/helpers.ts", "--out", "out", "--warnings-as-errors"], cwd).code).toBe(1);
+    // the same from the compile cache, the second time from its record
+    for (let i = 0; i < 2; i++) expect(codes(gantry(["compile", "pipelines/helpers.ts", "--stdout", "--cache"], cwd))).toEqual(["warning GANTRY1124: pipelines/helpers.ts exports no pipeline: nothing was compiled from it"]);
+  });
+
+  it("is not said of files found in a folder or by a glob, of a re-export, nor where another finding says more", () => {
+    const cwd = tempProject(files);
+    for (const input of [["pipelines/helpers.ts", "pipelines/alpha.ts"], ["pipelines/alpha.ts", "pipelines/again.ts"]]) {
+      expect(codes(gantry(["compile", ...input, "--stdout"], cwd)), input.join(" ")).toEqual(input.includes("pipelines/helpers.ts") ? ["warning GANTRY1124: pipelines/helpers.ts exports no pipeline: nothing was compiled from it"] : []);
+    }
+    fs.rmSync(path.join(cwd, "pipelines/broken.ts"));
+    fs.rmSync(path.join(cwd, "pipelines/one.ts"));
+    fs.rmSync(path.join(cwd, "pipelines/two.ts"));
+    fs.rmSync(path.join(cwd, "pipelines/hidden.ts"));
+    expect(codes(gantry(["compile", "pipelines", "--stdout"], cwd))).toEqual([]);
+    expect(codes(gantry(["compile", "pipelines/*.ts", "--stdout"], cwd))).toEqual([]);
+  });
+
+  it("a file with an error, an unexported pipeline, or a pipeline whose shared module failed for an earlier file gets only that finding", () => {
+    const cwd = tempProject(files);
+    expect(codes(gantry(["compile", "pipelines/broken.ts", "--stdout"], cwd))).toEqual([expect.stringMatching(/^error GANTRY1002/)]);
+    expect(codes(gantry(["compile", "pipelines/hidden.ts", "--stdout"], cwd))).toEqual([expect.stringMatching(/^warning GANTRY1120/)]);
+    // two.ts's pipeline fails on the module one.ts already reported: reported once, and two.ts does export a pipeline
+    const shared = codes(gantry(["compile", "pipelines/one.ts", "pipelines/two.ts", "--stdout"], cwd));
+    expect(shared).toEqual([expect.stringMatching(/^error GANTRY1105/)]);
+  });
+
+  it("--watch's session says it as a compile does", async () => {
+    const cwd = tempProject(files);
+    const { CompileSession } = await import("../src/session.js");
+    const named = await new CompileSession({ cwd, paths: ["pipelines/helpers.ts", "pipelines/alpha.ts"], target: "argo", kind: "auto" }).full();
+    expect(named.diagnostics.map((d) => `${d.code} ${d.span?.file}`)).toEqual(["GANTRY1124 pipelines/helpers.ts"]);
+    fs.rmSync(path.join(cwd, "pipelines/broken.ts"));
+    fs.rmSync(path.join(cwd, "pipelines/one.ts"));
+    fs.rmSync(path.join(cwd, "pipelines/two.ts"));
+    fs.rmSync(path.join(cwd, "pipelines/hidden.ts"));
+    const folder = await new CompileSession({ cwd, paths: ["pipelines"], target: "argo", kind: "auto" }).full();
+    expect(folder.diagnostics).toEqual([]);
+  });
+});

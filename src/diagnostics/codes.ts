@@ -101,6 +101,11 @@ export const codes = {
     explain:
       "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. `+` with a number joins the number to the placeholder's text, as a run of the module does (`p.params.n + 1` is `{{params.n}}1`, so \"31\" for 3), which is almost never what was meant. A warning: to add at run time, do it inside the task (a shell's `$((n + 1))`); to join text, write a template literal so the intent is clear.",
   },
+  GANTRY1124: {
+    title: "A file named to compile exports no pipeline",
+    explain:
+      "A file named on the command line (not found in a folder or by a glob) exports no `pipeline(...)` value, so nothing was compiled from it, and a `--check` of it checks nothing. A module of helpers or constants is compiled through the pipelines that import it: name those, or their folder (`gantry compile pipelines`). A file found in a folder or by a glob is not reported: folders hold helper modules. If the file should export a pipeline, export it (`export default pipeline(...)`); a pipeline it makes but does not export is GANTRY1120.",
+  },
   GANTRY1130: {
     title: "Type error",
     explain:

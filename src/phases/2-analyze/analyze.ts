@@ -72,6 +72,8 @@ export class Analyzer {
     const { program, origins, loader, ev } = this;
     const units: DeclarationUnit[] = [];
     const diagnostics: Diagnostic[] = [];
+    let noPipeline = false;
+    let failed = false;
     // By the path its imports would name it by: an entry reached through a symlinked folder that another entry imports is one module.
     const record = loader.module(loader.resolver.canonical(file));
     // At the file's start: the file is where the problem is (CI annotations and SARIF need a place).
@@ -94,7 +96,10 @@ export class Analyzer {
         for (const v of Array.isArray(value) ? value : [value]) reached.add(v);
         exported.set(name, value);
         // A pipeline whose evaluation failed anywhere is incomplete: validating it would only add noise.
-        if (ev.failures > before) continue;
+        if (ev.failures > before) {
+          failed = true; // reported, possibly from an earlier entry that shares the failing module
+          continue;
+        }
         for (const definition of Array.isArray(value) ? value : [value]) {
           if (!(definition instanceof PipelineDefinition) || this.found.has(definition)) continue;
           this.found.add(definition);
@@ -110,8 +115,11 @@ export class Analyzer {
       loader.linkLoaded();
       loader.checkUnreadDeclarations();
       diagnostics.push(...unexportedPipelines(record, ev, reached), ...nestedPipelines(record, ev, exported, reached));
+      noPipeline = !failed && ![...reached].some((v) => v instanceof PipelineDefinition);
     }
     diagnostics.push(...loader.syntaxDiagnostics.slice(this.reportedSyntax), ...ev.diagnostics.slice(this.reportedDiagnostics));
+    // Only said of a file named on the command line: compile() drops it for the helpers a folder holds.
+    if (noPipeline && !diagnostics.some((d) => d.severity === "error" || d.code === "GANTRY1120")) diagnostics.push(exportsNoPipeline(program.relative(file)));
     this.reportedSyntax = loader.syntaxDiagnostics.length;
     this.reportedDiagnostics = ev.diagnostics.length;
     return { units, diagnostics };
@@ -152,6 +160,17 @@ export class Analyzer {
  * skipped. A binding counts as exported when its value is a pipeline found through any export
  * (`export default p`, `export const all = [p]`, `export { p as q }`).
  */
+/** GANTRY1124 for an entry whose exports lead to no pipeline (compile() keeps it only for files named explicitly). */
+export function exportsNoPipeline(file: string): Diagnostic {
+  return {
+    code: "GANTRY1124",
+    severity: "warning",
+    message: `${file} exports no pipeline: nothing was compiled from it`,
+    span: { file, line: 1, column: 1 },
+    hint: "A module of helpers is compiled through the pipelines that import it: name those, or their folder.",
+  };
+}
+
 function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: ReadonlySet<unknown>): Diagnostic[] {
   // Never evaluated means no export needed it; evaluated to something else (a failure) is reported already.
   const reachesExport = (name: string) => {
