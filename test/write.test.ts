@@ -121,4 +121,19 @@ describe("gantry compile interrupted while it writes (CLI review finding: Ctrl-C
     expect(shell.stdout).toBe(`status=${code}\n`);
     written("busybox:3.0");
   });
+
+  it("what it printed reaches a reader that is slow to take it before the signal ends it (from review: a full pipe was cut off at 64 KiB)", async () => {
+    // 300 scheduled pipelines compiled as templates: a GANTRY4002 warning each, some 100 KiB of JSON on stderr.
+    const scheduled = (n: number) => `import { pipeline } from "gantry";\nexport default pipeline("p${n}", { schedule: { cron: "@daily" } }, (p) => {\n  p.task("t", { image: "busybox:1.0" });\n});\n`;
+    const dir = tempProject(Object.fromEntries([...Array.from({ length: 300 }, (_, n) => [`pipelines/p${n}.ts`, scheduled(n)]), ["interrupt.mjs", interrupter("SIGINT")]]));
+    // stderr into a pipe whose reader sleeps first, so the pipe is full when the signal is re-raised
+    const script = `"$0" "$@" 2>&1 >/dev/null | (sleep 3; cat > err.txt); echo "\${PIPESTATUS[0]}" > status.txt`;
+    const args = ["--import", pathToFileURL(path.join(dir, "interrupt.mjs")).href, gantryBin, "compile", "--kind", "template", "--format", "json"];
+    expect(spawnSync("bash", ["-c", script, process.execPath, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } }).status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "status.txt"), "utf8")).toBe("130\n");
+    const stderr = fs.readFileSync(path.join(dir, "err.txt"), "utf8");
+    const [json, note] = [stderr.slice(0, stderr.lastIndexOf("]\n") + 2), stderr.slice(stderr.lastIndexOf("]\n") + 2)];
+    expect((JSON.parse(json) as { code: string }[]).filter((d) => d.code === "GANTRY4002")).toHaveLength(300);
+    expect(note).toContain("SIGINT received while writing; the write was finished first");
+  }, 60_000);
 });

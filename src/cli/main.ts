@@ -236,6 +236,11 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   return exitCode;
 }
 
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => (stream.writableLength === 0 ? resolve() : stream.write("", () => resolve())));
+}
+
 /** The signal a compile's exit code says it was interrupted by (130 SIGINT, 143 SIGTERM), if any. */
 function interruptedBy(code: number): NodeJS.Signals | undefined {
   return (["SIGINT", "SIGTERM"] as const).find((s) => code === 128 + os.constants.signals[s]);
@@ -255,15 +260,20 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 v8.setFlagsFromString("--no-allocation-site-pretenuring");
 
 main(process.argv.slice(2)).then(
-  (code) => {
+  async (code) => {
     process.exitCode = code;
     // A compile interrupted while writing finished the write first (compile-command.ts) and ends
     // with 128 + the signal's number. It then ends by that signal, as a shell expects of a program
     // that caught one to clean up: a shell loop or `make` stops on a child killed by SIGINT, but
-    // carries on after one that merely exited 130. Nothing handles the signal by now; should
-    // something still, the exit code above stands.
+    // carries on after one that merely exited 130. Once what it printed has reached the pipes
+    // (a write to a full pipe is pending, and would be cut off). Nothing handles the signal by now;
+    // should something still, the exit code above stands. Not on Windows, where a process
+    // signalling itself ends at once with status 1.
     const signal = interruptedBy(code);
-    if (signal) process.kill(process.pid, signal);
+    if (signal && process.platform !== "win32") {
+      await Promise.all([drained(process.stdout), drained(process.stderr)]);
+      process.kill(process.pid, signal);
+    }
   },
   (e: unknown) => {
     // Only a bug in Gantry gets here; user errors are diagnostics.
