@@ -183,6 +183,37 @@ describe("--format sarif", () => {
     expect((JSON.parse(clean.stderr) as SarifLog).runs[0]!.results).toEqual([]);
   });
 
+  it("--check: a graph or metadata file whose flag is now off is said so, at its pipeline; the count comes first, as GitHub shows only the first annotations (from review)", () => {
+    const dir = tempProject({ "pipelines/etl.ts": `import { pipeline } from "gantry";\n\nexport default pipeline("etl", {}, (p) => {\n  p.task("a", { image: "busybox:1.36" });\n});\n` });
+    expect(gantry(["compile", "--graph", "--metadata"], dir).code).toBe(0);
+    const r = gantry(["compile", "--check", "--format", "github"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split("\n").filter(Boolean)).toEqual([
+      "::error title=GANTRY5003::2 files in manifests differ from what the sources compile to%0ARun `gantry compile` and commit the result.",
+      "::error file=pipelines/etl.ts,line=3,col=1,title=GANTRY5003::manifests/etl.md is no longer written (--graph is off)%0ARun `gantry compile` and commit the result.",
+      "::error file=pipelines/etl.ts,line=3,col=1,title=GANTRY5003::manifests/etl.metadata.json is no longer written (--metadata is off)%0ARun `gantry compile` and commit the result.",
+    ]);
+  });
+
+  it("--check: a stale file in an output folder outside the repository gets no place GitHub could not show (from review)", () => {
+    const dir = tempProject({ "repo/.git/HEAD": "ref: refs/heads/main\n", "repo/app/pipelines/a.ts": `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n`, "repo/app/pipelines/b.ts": `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n` });
+    const cwd = path.join(dir, "repo/app");
+    for (const out of ["../../outside", "../manifests"]) {
+      expect(gantry(["compile", "--out", out], cwd).code).toBe(0);
+      fs.rmSync(path.join(cwd, "pipelines/b.ts"));
+      const r = JSON.parse(gantry(["compile", "--check", "--out", out, "--format", "json"], cwd).stderr) as JsonDiagnostic[];
+      const stale = r.find((d) => d.message.startsWith(`${out}/b.yaml is stale`));
+      // outside: no span; inside the repository, though above the working directory: at the file
+      expect(stale?.span, out).toEqual(out === "../manifests" ? { file: "../manifests/b.yaml", line: 1, column: 1 } : undefined);
+      const sarif = gantry(["compile", "--check", "--out", out, "--format", "sarif"], cwd);
+      const log = JSON.parse(sarif.stderr) as unknown;
+      expectValid(log);
+      const uris = log.runs[0]!.results.flatMap((x) => x.locations.map((l) => l.physicalLocation.artifactLocation.uri));
+      expect(uris.every((u) => !u.startsWith("..")), uris.join(" ")).toBe(true);
+      fs.writeFileSync(path.join(cwd, "pipelines/b.ts"), `import { pipeline } from "gantry";\nexport default pipeline("b", {}, (p) => {\n  p.task("t", { image: "busybox:1.36" });\n});\n`);
+    }
+  });
+
   it("configuration errors are reported in SARIF too, at the configuration file", () => {
     const dir = tempProject({ "gantry.config.json": '{\n  "target": "nomad"\n}\n', "pipelines/ok.ts": WARNS });
     const r = gantry(["compile", "--format", "sarif"], dir);

@@ -13,7 +13,7 @@ import { ts } from "ts-morph";
 import type { CompileOptions } from "../compile.js";
 
 /** Raised when the record layout changes (src/cache/record.ts). */
-const RECORD_FORMAT = 2;
+const RECORD_FORMAT = 3;
 
 /** Libraries whose code shapes the output: the parser, the schemas, the YAML and cdk8s writers. */
 const LIBRARIES = ["ts-morph", "zod", "yaml", "cdk8s", "cdk8s-plus-27", "constructs"];

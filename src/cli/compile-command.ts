@@ -198,9 +198,10 @@ function planAndWrite(result: CompileResult, flags: CompileFlags, io: Io, outDir
   if (hasErrors(changes.diagnostics)) return stop();
   if (flags.check) {
     const left = leftovers(outDir);
-    // The text format lists the files on stdout; the others place a finding at each (stale-files.ts).
-    if (flags.format !== "text") diagnostics.push(...staleFileDiagnostics(changes, left, { out: flags.out, outDir, cwd: io.cwd, origins: outputOrigins(result.pipelines) }));
-    return { code: reportCheck(changes, left, flags.out, io, (d) => diagnostics.push(d), report), wrote: false };
+    // The text format lists the files on stdout; the others place a finding at each (stale-files.ts),
+    // after the count: GitHub shows the first ten error annotations of a step.
+    const each = flags.format === "text" ? [] : staleFileDiagnostics(changes, left, { out: flags.out, outDir, cwd: io.cwd, repositoryPrefix: io.repositoryPrefix, origins: outputOrigins(result.pipelines) });
+    return { code: reportCheck(changes, left, flags.out, io, (d) => diagnostics.push(d, ...each), report), wrote: false };
   }
 
   const written = writeAtomically(outDir, [...changes.added, ...changes.changed.map((c) => c.file)], changes.removed.map((r) => r.path));
