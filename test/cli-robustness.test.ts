@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { requestedFormat } from "../src/cli/usage-errors.js";
+import { requestedFormat, type TakesValue } from "../src/cli/usage-errors.js";
 import { gantry, gantryAsOtherUser, repoRoot, snapshotDir, tempProject } from "./support/cli.js";
 
 const PIPELINE = (name: string, image = "busybox:1.36") => `import { pipeline } from "gantry";
@@ -112,13 +112,28 @@ describe("usage errors: conflicting and invalid option values exit 2 before anyt
     expect(fs.readdirSync(dir).sort()).toEqual(["pipelines"]);
   });
 
-  it("the format of a usage error is the last valid --format before --, as commander takes it", () => {
-    expect(requestedFormat(["compile", "-f", "json", "--format=sarif"])).toBe("sarif");
-    expect(requestedFormat(["compile", "-fgithub"])).toBe("github");
-    expect(requestedFormat(["compile", "--format", "json", "--format", "xml"])).toBe("json");
-    expect(requestedFormat(["compile", "--", "-f", "json"])).toBeUndefined();
-    expect(requestedFormat(["graph", "-f", "json"])).toBeUndefined();
-    expect(requestedFormat(["compile", "--format"])).toBeUndefined();
+  it("the format of a usage error is the --format commander would take: the last valid one before --, other options' values skipped, short options clustered", () => {
+    const takes: TakesValue = (flag) => (["-f", "--format", "-o", "--out", "--run-id"].includes(flag) ? "required" : flag === "--maybe" ? "optional" : undefined);
+    expect(requestedFormat(["compile", "-f", "json", "--format=sarif"], takes)).toBe("sarif");
+    expect(requestedFormat(["compile", "-fgithub"], takes)).toBe("github");
+    expect(requestedFormat(["compile", "--format", "json", "--format", "xml"], takes)).toBe("json");
+    expect(requestedFormat(["compile", "--", "-f", "json"], takes)).toBeUndefined();
+    expect(requestedFormat(["graph", "-f", "json"], takes)).toBeUndefined();
+    expect(requestedFormat(["compile", "--format"], takes)).toBeUndefined();
+    // from review: what commander makes of these
+    expect(requestedFormat(["compile", "-f", "github", "-wfjson"], takes)).toBe("json");
+    expect(requestedFormat(["compile", "-wf", "json"], takes)).toBe("json");
+    expect(requestedFormat(["compile", "--out", "-f", "sarif"], takes)).toBeUndefined(); // a folder named -f
+    expect(requestedFormat(["compile", "-o", "-f", "sarif"], takes)).toBeUndefined();
+    expect(requestedFormat(["compile", "--run-id", "-f", "--format", "json"], takes)).toBe("json");
+    expect(requestedFormat(["compile", "--maybe", "-f", "json"], takes)).toBe("json"); // an optional value is not an option
+    expect(requestedFormat(["compile", "--maybe", "x", "-f", "json"], takes)).toBe("json");
+  });
+
+  it("the real command line agrees: a cluster names the format, another option's value does not", () => {
+    const dir = tempProject({ "pipelines/a.ts": PIPELINE("alpha") });
+    expect(JSON.parse(gantry(["compile", "-f", "github", "-wfjson", "--bogus"], dir).stderr)).toMatchObject([{ code: "GANTRY5007" }]);
+    expect(gantry(["compile", "--out", "-f", "sarif", "--bogus"], dir).stderr).toBe("error: unknown option '--bogus'\n(run with --help for usage)\n");
   });
 
   it("README's exit codes name invalid option values and conflicts as usage errors", () => {

@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import v8 from "node:v8";
 import { CONFIG_FILE, configuredCompileOptions, formatConfigDiagnostics, loadConfig } from "../config/load.js";
-import { codes, formatDiagnostics, isDiagnosticCode, summarize, type Diagnostic } from "../diagnostics/index.js";
+import { codes, formatDiagnostics, isDiagnosticCode, summarize, type Diagnostic, type DiagnosticFormat } from "../diagnostics/index.js";
 import { DEFAULT_CACHE_LOCATION, runCompile, type CompileFlags } from "./compile-command.js";
 import { registerGraph } from "./graph-command.js";
 import { registerInit } from "./init-command.js";
@@ -67,9 +67,10 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     githubActions: process.env.GITHUB_ACTIONS === "true",
   };
   let exitCode = 0;
-  // Under a document format, commander's own errors are reported as GANTRY5007 once it gives up (below).
-  const documentFormat = requestedFormat(argv);
-  const asDocument = documentFormat !== undefined && documentFormat !== "text";
+  // Under a document format, commander's own errors are reported as GANTRY5007 once it gives up
+  // (below); the format is read from the command line once the options are declared.
+  let documentFormat: DiagnosticFormat | undefined;
+  let asDocument = false;
   const formatOptions = { color: io.color, repositoryPrefix: io.repositoryPrefix, cwd: io.cwd };
   const program = new Command("gantry")
     .description("Compile TypeScript pipelines into Kubernetes manifests, without running them.")
@@ -222,13 +223,19 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     exitCode = code;
   });
 
+  const compileOptions = program.commands.find((c) => c.name() === "compile")?.options ?? [];
+  documentFormat = requestedFormat(argv, (flag) => {
+    const option = compileOptions.find((o) => o.short === flag || o.long === flag);
+    return option?.required ? "required" : option?.optional ? "optional" : undefined;
+  });
+  asDocument = documentFormat !== undefined && documentFormat !== "text";
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0; every other commander error is a usage error.
       if (e.exitCode === 0) return 0;
-      if (asDocument) io.stderr(usageReport(commanderMessage(e.message), documentFormat, formatOptions));
+      if (asDocument && documentFormat) io.stderr(usageReport(commanderMessage(e.message), documentFormat, formatOptions));
       return EXIT_USAGE;
     }
     throw e;

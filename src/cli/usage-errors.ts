@@ -11,23 +11,49 @@ import { formatDiagnostics, type Diagnostic, type DiagnosticFormat, type FormatO
 const FORMATS: readonly DiagnosticFormat[] = ["text", "json", "github", "sarif"];
 const isFormat = (s: string | undefined): s is DiagnosticFormat => FORMATS.includes(s as DiagnosticFormat);
 
+/** Whether an option of the command takes a value: "required" (`<x>`), "optional" (`[x]`), or not at all. */
+export type TakesValue = (flag: string) => "required" | "optional" | undefined;
+
 /**
  * The `--format` of a `gantry compile` command line, read before commander parses it, since
- * commander may fail on another option first: the last valid `--format X`, `--format=X`, `-f X` or
- * `-fX` before `--`, as commander takes the last. Undefined for other commands, or with no valid one.
+ * commander may fail on another option first; read as commander reads it: the value of each option
+ * that takes one is skipped (`--out -f` names a folder "-f"), short options may be clustered
+ * (`-wf json`, `-wfjson`), and the last valid `--format` before `--` wins. Undefined for other
+ * commands, or with no valid one.
  */
-export function requestedFormat(argv: readonly string[]): DiagnosticFormat | undefined {
+export function requestedFormat(argv: readonly string[], takesValue: TakesValue): DiagnosticFormat | undefined {
   if (argv[0] !== "compile") return undefined;
   let format: DiagnosticFormat | undefined;
+  /** The value of `flag`, written after it in the same argument (`rest`, "" if none) or as the next one. */
+  const valueAt = (i: number, kind: "required" | "optional", rest: string | undefined): [string | undefined, number] => {
+    if (rest !== undefined && rest !== "") return [rest, i];
+    const next = argv[i + 1];
+    // commander takes the next argument for a required value whatever it is, for an optional one unless it is an option
+    return next !== undefined && (kind === "required" || !next.startsWith("-")) ? [next, i + 1] : [undefined, i];
+  };
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") break;
-    let value: string | undefined;
-    if (arg === "--format" || arg === "-f") value = argv[++i];
-    else if (arg.startsWith("--format=")) value = arg.slice("--format=".length);
-    else if (/^-f[^-]/.test(arg)) value = arg.slice(2);
-    else continue;
-    if (isFormat(value)) format = value;
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = eq < 0 ? arg : arg.slice(0, eq);
+      const kind = takesValue(name);
+      if (kind === undefined) continue;
+      const [value, at] = valueAt(i, kind, eq < 0 ? undefined : arg.slice(eq + 1));
+      i = at;
+      if (name === "--format" && isFormat(value)) format = value;
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      // A cluster of short options: booleans until the first that takes a value, which takes the rest.
+      for (let j = 1; j < arg.length; j++) {
+        const flag = `-${arg[j]}`;
+        const kind = takesValue(flag);
+        if (kind === undefined) continue;
+        const [value, at] = valueAt(i, kind, arg.slice(j + 1));
+        i = at;
+        if (flag === "-f" && isFormat(value)) format = value;
+        break;
+      }
+    }
   }
   return format;
 }
