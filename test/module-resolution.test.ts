@@ -263,6 +263,16 @@ describe("tsconfig paths and baseUrl", () => {
     }
   });
 
+  it("a project reached through a symlinked working directory keeps its own paths, also for a folder whose name starts with two dots (review: `..x` counted as outside)", async () => {
+    const helper = `import { pipeline } from "gantry";\nexport const shared = pipeline("shared-one", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
+    const real = tempProject({ "..common/helper.ts": helper, "pipelines/main.ts": `import { shared } from "../..common/helper.js";\nexport default [shared];\n` });
+    const link = path.join(tempProject({}), "linked");
+    fs.symlinkSync(real, link);
+    const r = await compile({ cwd: link, paths: ["pipelines"], target: "argo", kind: "auto" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => [p.name, p.source])).toEqual([["shared-one", "..common/helper.ts"]]);
+  });
+
   it("a paths alias through a symlinked folder names the real file too: one module, whichever way it is imported (module review finding)", async () => {
     const helper = `import { pipeline } from "gantry";\nexport const shared = pipeline("shared", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`;
     const cwd = tempProject({
