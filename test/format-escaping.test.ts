@@ -144,6 +144,30 @@ describe("text format: code frames", () => {
   });
 });
 
+describe("lines as editors and GitHub count them (U+2028 and U+2029 break none)", () => {
+  // TypeScript ends a line at U+2028/U+2029 too: a span after one pointed a line too far on GitHub.
+  const source = [`import { pipeline } from "gantry";`, `const NOTE = "a\u2028b\u2029c"; // a pasted separator`, `export default pipeline("sep", {}, (p) => {`, `  p.task("t", { image: "busybox:1.36", args: [NOTE, String(Date.now())] });`, `});`, ``].join("\n");
+
+  it("an evaluation error, a syntax error and a type error after one are on their own line; the frame shows the separator escaped", () => {
+    const dir = tempProject({ "pipelines/sep.ts": source, "pipelines/syntax.ts": `const A = "\u2028", b = ;\nexport {};\n`, "pipelines/typed.ts": `const A = "\u2028";\nconst n: number = "x";\nexport { A, n };\n` });
+    const json = JSON.parse(gantry(["compile", "pipelines", "--format", "json"], dir).stderr) as Diagnostic[];
+    const typed = JSON.parse(gantry(["compile", "pipelines/typed.ts", "--format", "json", "--typecheck"], dir).stderr) as Diagnostic[];
+    const at = (code: string) => [...json, ...typed].filter((d) => d.code === code).map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column}`);
+    expect(at("GANTRY1105")).toEqual(["pipelines/sep.ts:4:60"]);
+    expect(at("GANTRY1002")).toEqual(["pipelines/syntax.ts:1:20"]);
+    expect(at("GANTRY1130")).toEqual(["pipelines/typed.ts:2:7"]);
+    expect(json.find((d) => d.code === "GANTRY1105")?.span).toMatchObject({ endLine: 4, endColumn: 64 });
+    const r = gantry(["compile", "pipelines/sep.ts"], dir);
+    expect(r.stderr).toContain(["  3 | export default pipeline(\"sep\", {}, (p) => {", '> 4 |   p.task("t", { image: "busybox:1.36", args: [NOTE, String(Date.now())] });', "    |                                                            ^^^^"].join("\n"));
+    expect(r.stderr).not.toMatch(/[\u2028\u2029]/);
+    // on the span's own line: escaped, the caret under the span still
+    const syntax = gantry(["compile", "pipelines/syntax.ts"], dir).stderr;
+    const shown = 'const A = "\\u2028", b = ;';
+    expect(syntax).toContain(`> 1 | ${shown}\n    | ${" ".repeat(shown.indexOf(";"))}^\n`);
+    expect(syntax).not.toMatch(/[\u2028\u2029]/);
+  });
+});
+
 describe("github format: what the runner reads", () => {
   const d = (message: string): Diagnostic => ({ code: "GANTRY2005", severity: "error", message, span: { file: "p.ts", line: 3, column: 5, endLine: 3, endColumn: 9 } });
   const github = (x: Diagnostic, repositoryPrefix?: string) => formatDiagnostics([x], "github", { color: false, ...(repositoryPrefix !== undefined && { repositoryPrefix }) });

@@ -84,13 +84,14 @@ function textDiagnostic(d: Diagnostic, { color, readSource }: FormatOptions): st
  */
 
 /**
- * C0 controls (tab and line breaks included), DEL, the C1 controls, and the bidirectional
- * overrides and isolates, which reorder what a terminal shows ("Trojan Source").
+ * C0 controls (tab and line breaks included), DEL, the C1 controls, the line and paragraph
+ * separators, and the bidirectional overrides and isolates, which reorder what a terminal shows
+ * ("Trojan Source").
  */
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
-const CONTROLS = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** The same without the tab, which a code frame shows as it is, to keep the source's indentation. */
-const FRAME_CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+const FRAME_CONTROLS = /[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r" };
 const escapeControl = (ch: string): string => SHORT_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
@@ -126,8 +127,8 @@ const CONTINUATION = /^ +(?! |::)/;
 
 /** Lines a code frame shows in full; longer ones (generated or minified code) are cut around the column. */
 const MAX_FRAME_LINE = 160;
-/** Line breaks as TypeScript (which counts the lines of a span) and @babel/code-frame count them. */
-const NEWLINE = /\r\n|[\n\r\u2028\u2029]/;
+/** Line breaks as spans count them (src/util/editor-lines.ts): not U+2028/U+2029, which a frame shows escaped. */
+const NEWLINE = /\r\n|[\n\r]/;
 
 /**
  * The code frame under a diagnostic: the span's line with one line on each side, the span

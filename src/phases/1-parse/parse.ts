@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ts } from "ts-morph";
+import { editorPosition } from "../../util/editor-lines.js";
 import { withoutBom } from "../../util/bom.js";
 import { fsFailure } from "../../util/fs-errors.js";
 import type { Diagnostic } from "../../diagnostics/index.js";
@@ -89,12 +90,12 @@ export function createSourceProgram(cwd: string): SourceProgram {
         const found = isJavaScript(sf.fileName) ? javaScriptSyntaxErrors(sf) : ((sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? []);
         const errors = [...found.map((d) => ({ start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") })), ...unparenthesizedNullishMixes(sf), ...earlyErrors(sf)].sort((a, b) => a.start - b.start);
         out = errors.map((d) => {
-          const start = sf.getLineAndCharacterOfPosition(d.start);
+          const start = editorPosition(sf, d.start);
           return {
             code: "GANTRY1002" as const,
             severity: "error" as const,
             message: d.message,
-            span: { file: relative(sf.fileName), line: start.line + 1, column: start.character + 1 },
+            span: { file: relative(sf.fileName), line: start.line, column: start.column },
             // TypeScript's word for text with NUL characters, which a UTF-16 file (PowerShell's `>`) is when read as UTF-8.
             ...(d.message === "File appears to be binary." && sf.text.includes("\u0000") && { hint: "If this is a source file, it is not UTF-8: save it as UTF-8 (files written by Windows PowerShell's `>` are UTF-16)." }),
           };

@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
+import { editorPosition } from "../../util/editor-lines.js";
 import type { Diagnostic, Span } from "../../diagnostics/index.js";
 import { isDeclarationFile } from "./parse.js";
 
@@ -288,6 +289,6 @@ function fromConfigProblem(d: ts.Diagnostic, config: Config, relative: (p: strin
 const configSpan = (config: string, relative: (p: string) => string): Span => ({ file: relative(config), line: 1, column: 1 });
 
 function at(file: ts.SourceFile, start: number, relative: (p: string) => string): Span {
-  const { line, character } = file.getLineAndCharacterOfPosition(start);
-  return { file: relative(file.fileName), line: line + 1, column: character + 1 };
+  const { line, column } = editorPosition(file, start);
+  return { file: relative(file.fileName), line, column };
 }

@@ -9,6 +9,7 @@
  * evaluation at the first pipeline with a finding (`compileBatch`).
  */
 import { ts } from "ts-morph";
+import { editorPosition } from "../../util/editor-lines.js";
 import type { Span } from "../../diagnostics/index.js";
 import { TaskHandle } from "../../dsl/handle.js";
 import { PipelineDefinition } from "../../dsl/pipeline.js";
@@ -137,15 +138,9 @@ export class Origins implements SourceLocator {
 /** Where a node is, 1-based, in the file named relative to the working directory. */
 export function nodeSpan(node: ts.Node, relative: (fileName: string) => string): Span {
   const sf = node.getSourceFile();
-  const start = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-  const end = sf.getLineAndCharacterOfPosition(node.getEnd());
-  return {
-    file: relative(sf.fileName),
-    line: start.line + 1,
-    column: start.character + 1,
-    endLine: end.line + 1,
-    endColumn: end.character + 1,
-  };
+  const start = editorPosition(sf, node.getStart(sf));
+  const end = editorPosition(sf, node.getEnd());
+  return { file: relative(sf.fileName), line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
 /** A declaration call is best pointed at by its first argument, the name. */

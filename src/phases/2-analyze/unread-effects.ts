@@ -6,6 +6,7 @@
  * unchanged. Found from the syntax alone, so the answer does not depend on what else is compiled.
  */
 import { ts } from "ts-morph";
+import { editorPosition } from "../../util/editor-lines.js";
 import { MUTATING_ARRAY_METHODS } from "./builtins.js";
 import { FixedValueChange, isStackOverflow, outOfStack, runFailsHere, StaticError } from "./errors.js";
 import type { Evaluator } from "./evaluator.js";
@@ -152,7 +153,7 @@ function mutationOfModuleValue(init: ts.Node, file: ts.SourceFile, loader: Modul
 /** `lib.ts:4`: where a node is, for a message that points into another place. */
 function fileAndLine(node: ts.Node, loader: ModuleLoader): string {
   const sf = node.getSourceFile();
-  return `${loader.program.relative(sf.fileName)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+  return `${loader.program.relative(sf.fileName)}:${editorPosition(sf, node.getStart()).line}`;
 }
 
 interface ScanContext {
