@@ -310,15 +310,33 @@ describe("tsconfig paths and baseUrl", () => {
     }
   });
 
-  it("a solution config (files: [] with references) is named as such in the hint: its projects' aliases are not followed (module review finding)", async () => {
-    const r = await compileFiles({
-      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./tsconfig.pipelines.json" }] }),
-      "tsconfig.pipelines.json": JSON.stringify({ compilerOptions: { composite: true, paths: { "@lib/*": ["./lib/*"] } }, include: ["pipelines", "lib"] }),
+  it("a solution config (files: [] with references): a file's aliases are those of the referenced project that includes it, as in an editor (Vite's layout)", async () => {
+    const solution = {
+      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./tsconfig.node.json" }, { path: "./tsconfig.app.json" }] }),
+      // the first project maps the alias elsewhere, but does not include the pipelines
+      "tsconfig.node.json": JSON.stringify({ compilerOptions: { composite: true, paths: { "@lib/*": ["./tools/*"] } }, include: ["vite.config.ts", "tools"] }),
+      "tsconfig.app.json": JSON.stringify({ compilerOptions: { composite: true, paths: { "@lib/*": ["./lib/*"] } }, include: ["pipelines", "lib"], exclude: ["pipelines/skipped.ts"] }),
       "lib/img.ts": images,
+      "tools/img.ts": `export const IMAGE = "wrong:1";\n`,
       "pipelines/p.ts": main(`import { IMAGE } from "@lib/img.js";`),
-    }, ["pipelines"]);
-    expect(r.diagnostics.map((d) => d.code)).toEqual(["GANTRY1103"]);
-    expect(r.diagnostics[0]!.hint).toContain("./tsconfig.json is a solution config (`files: []` with `references`), whose projects' `paths` Gantry does not follow");
+    };
+    const r = await compileFiles(solution, ["pipelines/p.ts"]);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines[0]!.yaml).toContain("image: busybox:1.36");
+    // the referenced project's config is a dependency: --cache (and --watch) see it change
+    const cached = { cwd: r.cwd, paths: ["pipelines/p.ts"], target: "argo", kind: "auto", cache: ".cache" } as const;
+    expect((await compile(cached)).pipelines[0]!.yaml).toContain("image: busybox:1.36");
+    fs.writeFileSync(path.join(r.cwd, "tsconfig.app.json"), JSON.stringify({ compilerOptions: { composite: true, paths: { "@lib/*": ["./tools/*"] } }, include: ["pipelines", "lib", "tools"] }));
+    const changed = await compile(cached);
+    expect(changed.cache).toMatchObject({ compiled: 1 });
+    expect(changed.pipelines[0]!.yaml).toContain("image: wrong:1");
+    // nested: a referenced solution config is looked through too
+    const nested = await compileFiles({ ...solution, "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./configs" }] }), "configs/tsconfig.json": JSON.stringify({ files: [], references: [{ path: "../tsconfig.node.json" }, { path: "../tsconfig.app.json" }] }) }, ["pipelines/p.ts"]);
+    expect(nested.diagnostics).toEqual([]);
+    // A file no referenced project includes: no project's aliases; the hint says why and what to do.
+    const r2 = await compileFiles({ ...solution, "pipelines/skipped.ts": main(`import { IMAGE } from "@lib/img.js";`) }, ["pipelines/skipped.ts"]);
+    expect(r2.diagnostics.map((d) => d.code)).toEqual(["GANTRY1103"]);
+    expect(r2.diagnostics[0]!.hint).toContain("./tsconfig.json is a solution config (`files: []` with `references`), and none of the projects it references includes this file, so no project's `paths` apply to it");
     // A config that lists files of its own is no solution config, references or not.
     const own = await compileFiles({ "tsconfig.json": JSON.stringify({ include: ["pipelines"], references: [{ path: "./x" }] }), "pipelines/p.ts": main(`import { IMAGE } from "@lib/img.js";`) }, ["pipelines"]);
     expect(own.diagnostics[0]!.hint).not.toContain("solution config");

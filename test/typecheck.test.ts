@@ -88,6 +88,23 @@ describe("gantry compile --typecheck", () => {
     ]);
   });
 
+  it("a solution config (Vite's layout): a file is checked with the referenced project that includes it, its aliases and strictness", () => {
+    const project = (strict: boolean, lib: string, include: string[]) => JSON.stringify({ compilerOptions: { composite: true, strict, module: "NodeNext", moduleResolution: "NodeNext", types: [], skipLibCheck: true, noEmit: true, paths: { "@lib/*": [lib] } }, include });
+    const dir = tempProject({
+      "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./tsconfig.node.json" }, { path: "./tsconfig.app.json" }] }),
+      "tsconfig.node.json": project(false, "./tools/*", ["tools"]),
+      "tsconfig.app.json": project(true, "./lib/*", ["pipelines", "lib"]),
+      "lib/img.ts": `export const IMAGE = "busybox:1.36";\n`,
+      "pipelines/p.ts": `import { pipeline } from "gantry";\nimport { IMAGE } from "@lib/img.js";\nexport const loose = (x) => x;\nexport default pipeline("p", {}, (p) => {\n  p.task("t", { image: IMAGE });\n});\n`,
+    });
+    fs.mkdirSync(path.join(dir, "node_modules"));
+    fs.symlinkSync(repoRoot, path.join(dir, "node_modules/gantry"));
+    const r = gantry(["compile", "pipelines", "--typecheck", "--format", "json"], dir);
+    const found = (JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message}`);
+    // the alias resolves (no TS2307) and the app project's strictness applies
+    expect(found).toEqual(["pipelines/p.ts:3 TS7006: Parameter 'x' implicitly has an 'any' type."]);
+  });
+
   it("a module is checked with its own nearest tsconfig, not its importer's: package b's aliases and strictness for b's files (from review)", () => {
     const options = (strict: boolean, alias: string) => JSON.stringify({ compilerOptions: { strict, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, types: [], paths: { [alias]: ["./lib/*"] } } });
     const dir = tempProject({
@@ -201,7 +218,8 @@ describe("gantry compile --typecheck", () => {
       "pkg/strict.ts": `export function g(y) { return y; }\n`,
       "q.ts": `import { pipeline } from "gantry";\nimport { f } from "./pkg/gen.js";\nimport { g } from "./pkg/strict.js";\nexport const z = f(1) + g(2);\nexport default pipeline("q", {}, (p) => { p.task("t", { image: "busybox" }); });\n`,
     });
-    const found = (args: string[]) => (JSON.parse(gantry(["compile", ...args, "--typecheck", "--stdout", "--format", "json"], dir).stderr || "[]") as { message: string; span: { file: string } }[]).map((d) => `${d.span.file} ${d.message}`);
+    // Type errors only: the helpers named here export no pipeline (GANTRY1124).
+    const found = (args: string[]) => (JSON.parse(gantry(["compile", ...args, "--typecheck", "--stdout", "--format", "json"], dir).stderr || "[]") as { code: string; message: string; span: { file: string } }[]).filter((d) => d.code === "GANTRY1130").map((d) => `${d.span.file} ${d.message}`);
     // pkg's strict config excludes gen.ts, so the root's (not strict) checks it; strict.ts is pkg's
     const expected = ["pkg/strict.ts TS7006: Parameter 'y' implicitly has an 'any' type."];
     expect(found(["q.ts"])).toEqual(expected);

@@ -185,10 +185,31 @@ class ConfigReader {
     return this.nearestFrom(path.dirname(file));
   }
 
-  /** The nearest config that names `file` in its `files`/`include`, as an editor picks a file's project; undefined if none does. */
+  /**
+   * The nearest config that names `file` in its `files`/`include`, as an editor picks a file's
+   * project: a config that does not is looked through to the projects its `references` name
+   * (depth-first, in their order: a solution config's `files: []` names none itself); undefined if none does.
+   */
   owner(file: string): Config | undefined {
     // A config TypeScript cannot read might have named it: the file goes to it, and stays unchecked, its problem reported.
-    for (let config = this.nearest(file); config !== DEFAULTS; config = this.above(config)) if (config.fatal || config.includes.has(file)) return config;
+    for (let config = this.nearest(file); config !== DEFAULTS; config = this.above(config)) {
+      if (config.fatal || config.includes.has(file)) return config;
+      const referenced = this.referencedOwner(file, config, new Set([config.file]));
+      if (referenced) return referenced;
+    }
+    return undefined;
+  }
+
+  private referencedOwner(file: string, config: Config, visited: Set<string>): Config | undefined {
+    for (const reference of config.references) {
+      if (visited.has(reference)) continue;
+      visited.add(reference);
+      if (!fs.existsSync(reference)) continue;
+      const project = this.read(reference);
+      if (project.fatal || project.includes.has(file)) return project;
+      const deeper = this.referencedOwner(file, project, visited);
+      if (deeper) return deeper;
+    }
     return undefined;
   }
 

@@ -527,8 +527,8 @@ export class ModuleLoader {
       const tried = alias.tried.map((t) => `"${t}"`).join(", ");
       return `The \`paths\` pattern "${alias.pattern}" of ${name} maps it to ${tried || "nothing"}, where there is no module of the project (a .ts or .js file, or a folder with one, outside node_modules)${problem}; so it names a package, and Gantry never loads packages while compiling.`;
     }
-    // A solution config only lists projects; an editor takes a file's aliases from the project that holds it.
-    const solution = config?.solution ? ` ${name} is a solution config (\`files: []\` with \`references\`), whose projects' \`paths\` Gantry does not follow: declare the alias in ${name} itself, or in a tsconfig.json in the pipelines' folder.` : "";
+    // A solution config only lists projects; the aliases are those of the project that includes the file, as in an editor.
+    const solution = config?.solution ? ` ${name} is a solution config (\`files: []\` with \`references\`), and none of the projects it references includes this file, so no project's \`paths\` apply to it: add the file to a referenced project's \`include\`, or declare the alias in ${name} itself.` : "";
     return `Pipelines may import local modules (by relative path or a \`paths\` alias of ${name ?? "the nearest tsconfig.json"}) and "gantry" only; Gantry never loads other packages while compiling${problem}.${solution}`;
   }
 

@@ -32,7 +32,7 @@ export type Resolution =
 export interface ConfigSummary {
   file: string;
   problem: string | undefined;
-  /** A "solution" config (`files: []` and `references`): its referenced projects' `paths` are not followed. */
+  /** A "solution" config (`files: []` and `references`) none of whose projects includes the importing file. */
   solution?: boolean;
 }
 
@@ -46,8 +46,10 @@ interface PathMapping {
   /** The config files read (for --watch), and the first problem TypeScript found in them. */
   files: string[];
   problem: string | undefined;
-  /** `files: []` and `references`: a solution config, whose projects an editor would look through. */
+  /** `files: []` and `references`: a solution config, whose projects an editor looks through for the one that includes a file. */
   solution: boolean;
+  /** The tsconfig files its `references` name (absolute). */
+  references: string[];
   /**
    * Every other path TypeScript read or looked for while reading the config: an `extends`
    * package's package.json, and where it looked for one in vain (a package not installed yet).
@@ -56,7 +58,7 @@ interface PathMapping {
 }
 
 /** No tsconfig.json in the importing file's folder or any above it: bare specifiers name packages. */
-const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, solution: false, consulted: [] };
+const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, solution: false, references: [], consulted: [] };
 
 /**
  * What TypeScript adds to a name without an extension, TypeScript first (`.mts`, `.mjs` and the
@@ -77,6 +79,8 @@ export class ModuleResolver {
   private readonly bare = new Map<PathMapping, Map<string, Resolution>>();
   /** The nearest tsconfig of each folder asked about, read once per compile. */
   private readonly mappings = new Map<string, PathMapping>();
+  /** Projects a solution config references, by tsconfig file: their mapping and the files they include. */
+  private readonly projects = new Map<string, { mapping: PathMapping; includes: ReadonlySet<string> }>();
   /**
    * Paths a resolution looked at besides the module it found: ones where it found no file
    * (creating one could change what an import names: `./x` gains `x.ts`, a nearer tsconfig.json
@@ -108,7 +112,7 @@ export class ModuleResolver {
     const dir = path.dirname(this.real(fromFile));
     // `#name` is a subpath import of the nearest package.json, so it depends on where it is written.
     if (!isPathSpecifier(specifier) && !specifier.startsWith("#")) {
-      const mapping = this.mappingFor(dir);
+      const mapping = this.mappingOf(this.real(fromFile), dir);
       let bySpecifier = this.bare.get(mapping);
       if (!bySpecifier) this.bare.set(mapping, (bySpecifier = new Map()));
       let known = bySpecifier.get(specifier);
@@ -182,7 +186,8 @@ export class ModuleResolver {
 
   /** Every tsconfig file read so far, extended ones included (for --watch: editing one can change what an import names). */
   configFiles(): string[] {
-    return [...new Set([...this.mappings.values()].flatMap((m) => m.files))];
+    const all = [...this.mappings.values(), ...[...this.projects.values()].map((p) => p.mapping)];
+    return [...new Set(all.flatMap((m) => m.files))];
   }
 
   /**
@@ -202,6 +207,42 @@ export class ModuleResolver {
       known = parent === dir ? NO_MAPPING : this.mappingFor(parent);
     }
     this.mappings.set(dir, known);
+    return known;
+  }
+
+  /**
+   * The mapping for imports of `file`: its folder's nearest tsconfig, or, when that is a solution
+   * config (`files: []` with `references`, as Vite's templates write one), the mapping of the
+   * referenced project whose files include `file`, looked for depth-first in the order listed, as
+   * an editor picks a file's project. None including it: the solution config's own (no aliases).
+   */
+  private mappingOf(file: string, dir: string): PathMapping {
+    const nearest = this.mappingFor(dir);
+    if (!nearest.solution) return nearest;
+    const visited = new Set<string>(nearest.files.slice(0, 1));
+    const search = (references: readonly string[]): PathMapping | undefined => {
+      for (const config of references) {
+        if (visited.has(config)) continue;
+        visited.add(config);
+        const project = this.project(config);
+        if (project.includes.has(file)) return project.mapping;
+        const deeper = project.mapping.solution ? search(project.mapping.references) : undefined;
+        if (deeper) return deeper;
+      }
+      return undefined;
+    };
+    return search(nearest.references) ?? nearest;
+  }
+
+  /** A referenced project: its mapping, and its file list as TypeScript expands `files` and `include` (real paths). */
+  private project(config: string): { mapping: PathMapping; includes: ReadonlySet<string> } {
+    let known = this.projects.get(config);
+    if (known) return known;
+    this.lookups.add(config);
+    const mapping = isFile(config) ? readPathMapping(config, this.noteRead) : { ...NO_MAPPING, files: [config] };
+    for (const consulted of mapping.consulted) this.lookups.add(consulted);
+    known = { mapping, includes: new Set(projectFiles(config).map((f) => this.real(f))) };
+    this.projects.set(config, known);
     return known;
   }
 
@@ -515,5 +556,16 @@ function readPathMapping(file: string, note: NoteRead): PathMapping {
     });
   const raw = parsed.raw as { files?: unknown; include?: unknown } | undefined;
   const solution = Array.isArray(raw?.files) && raw.files.length === 0 && raw.include === undefined && (parsed.projectReferences?.length ?? 0) > 0;
-  return { patterns, pathsBase, baseUrl, files, problem, solution, consulted };
+  const references = (parsed.projectReferences ?? []).map((r) => path.resolve(ts.resolveProjectReferencePath(r)));
+  return { patterns, pathsBase, baseUrl, files, problem, solution, references, consulted };
+}
+
+/**
+ * The files a tsconfig's `files` and `include` name, its `exclude` applied, as TypeScript lists
+ * them (reading folders): which project of a solution config holds a file. Whether a given file
+ * is listed depends on the config's text alone, which the mapping records as read.
+ */
+function projectFiles(config: string): string[] {
+  const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} };
+  return ts.getParsedCommandLineOfConfigFile(config, undefined, host)?.fileNames ?? [];
 }
