@@ -311,6 +311,37 @@ describe("jobs target: objects", () => {
     expect(r.awaitConfig("drop").missingGraceSeconds).toBe(30);
   });
 
+  it("--gitops argocd: a task that waits for a PostSync hook is one too, since Argo CD creates those only after the Sync phase (review: the outer teardown deleted the cluster before the inner one ran)", async () => {
+    const r = await jobs(
+      src(`  const cluster = p.setup("create-cluster", { image: "busybox:1.36" });
+  const ns = p.setup("create-ns", { image: "busybox:1.36", after: [cluster] });
+  p.task("work", { image: "busybox:1.36", after: [ns] });
+  p.teardown("delete-ns", { image: "busybox:1.36", setups: [ns] });
+  const dc = p.teardown("delete-cluster", { image: "busybox:1.36", setups: [cluster] });
+  p.task("report", { image: "busybox:1.36", after: [dc] });`),
+      { jobs: { gitops: "argocd" } },
+    );
+    const hook = (t: string) => {
+      const a = r.job(t).metadata.annotations!;
+      return `${t} ${a["argocd.argoproj.io/hook"]} ${a["argocd.argoproj.io/sync-wave"]}`;
+    };
+    expect(["create-cluster", "create-ns", "work", "delete-ns", "delete-cluster", "report"].map(hook)).toEqual([
+      "create-cluster Sync 0",
+      "create-ns Sync 1",
+      "work Sync 2",
+      "delete-ns PostSync,SyncFail 3",
+      // waits for delete-ns: in the same phase, a wave later; and so does what follows it
+      "delete-cluster PostSync,SyncFail 4",
+      "report PostSync,SyncFail 5",
+    ]);
+    // every task a Sync hook waits for is a Sync hook too, created before it
+    for (const t of ["create-cluster", "create-ns", "work", "delete-ns", "delete-cluster", "report"]) {
+      if (r.job(t).metadata.annotations!["argocd.argoproj.io/hook"] !== "Sync") continue;
+      const awaited = JSON.stringify(r.awaitConfig(t) ?? {});
+      for (const post of ["delete-ns", "delete-cluster", "report"]) expect(awaited, `${t} waits for ${post}`).not.toContain(`"${post}"`);
+    }
+  });
+
   it("a scheduled pipeline: a CronJob whose driver creates each run's Jobs from a ConfigMap", async () => {
     const r = await jobs(src(`  const a = p.task("a", { image: "busybox:1.36" });
   p.task("b", { image: "busybox:1.36", after: [a] });`, `{ schedule: { cron: ["0 1 * * *", "0 13 * * *"], timezone: "Europe/Berlin" } }`));

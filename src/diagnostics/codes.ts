@@ -331,7 +331,7 @@ export const codes = {
   GANTRY4014: {
     title: "Argo CD hooks cannot express this pipeline exactly",
     explain:
-      "With `--gitops argocd` every Job is an Argo CD hook. A failed hook Job fails the sync, so Argo CD never creates the Jobs of later waves: tasks that should still run after a failure (allowFailure, trigger allDone, a teardown that other tasks follow) do not. Teardowns nothing runs after, finally tasks and the status Job are `PostSync,SyncFail` hooks and do run. Without --gitops argocd the same Jobs keep the full semantics.",
+      "With `--gitops argocd` every Job is an Argo CD hook. A failed hook Job fails the sync, so Argo CD never creates the Jobs of later waves: tasks that should still run after a failure (allowFailure, trigger allDone, a teardown that other tasks follow) do not. Teardowns nothing runs after, finally tasks, the status Job and every task that waits for one of them are `PostSync,SyncFail` hooks and do run. Without --gitops argocd the same Jobs keep the full semantics.",
   },
   GANTRY4015: {
     title: "Scheduled run too large for a ConfigMap",

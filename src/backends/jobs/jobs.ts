@@ -521,7 +521,10 @@ const ARGOCD_BEFORE_HOOKS = { "argocd.argoproj.io/sync-wave": "-1" };
 /**
  * `--gitops argocd` (reference §2.5): every Job is a hook, recreated (re-run) on each sync, in the
  * wave of its depth in the DAG. Teardowns nothing waits for, finally tasks and the status Job run
- * as `PostSync,SyncFail`, so they run whether the sync's Jobs succeeded or not.
+ * as `PostSync,SyncFail`, so they run whether the sync's Jobs succeeded or not; and so does every
+ * task that waits for one of them: Argo CD creates PostSync hooks only once the Sync phase is
+ * over, so a Sync hook waiting for one would find it missing and go on without it (an outer
+ * teardown that a later task follows would delete the cluster before the inner teardown ran).
  */
 function argoCdAnnotations(plan: Plan, statusIndex: number): Record<string, string>[] {
   const { pipeline } = plan;
@@ -532,9 +535,18 @@ function argoCdAnnotations(plan: Plan, statusIndex: number): Record<string, stri
     return depth.get(n)!;
   };
   const needed = new Set(pipeline.tasks.flatMap((t) => t.dependencies));
-  const last = (t: IR.Task) => t.role === "finally" || (t.role === "teardown" && !needed.has(t.name));
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const post = new Map<string, boolean>();
+  const postSync = (n: string): boolean => {
+    if (!post.has(n)) {
+      const t = byName.get(n);
+      post.set(n, false); // the graph has no cycles (validated); this only guards the recursion
+      post.set(n, t !== undefined && (t.role === "finally" || (t.role === "teardown" && !needed.has(t.name)) || (waits.get(n) ?? []).some(postSync)));
+    }
+    return post.get(n)!;
+  };
   const out = pipeline.tasks.map((t) => ({
-    "argocd.argoproj.io/hook": last(t) ? "PostSync,SyncFail" : "Sync",
+    "argocd.argoproj.io/hook": postSync(t.name) ? "PostSync,SyncFail" : "Sync",
     "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
     "argocd.argoproj.io/sync-wave": String(depthOf(t.name)),
   }));
