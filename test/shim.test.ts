@@ -22,6 +22,7 @@ import {
   progressKey,
   runIdFor,
   taskStates,
+  absenceClock,
   tasksIn,
   type AttemptRecord,
   type Condition,
@@ -128,6 +129,33 @@ describe("shim decision logic", () => {
     expect(taskStates(byTask, jobs, 10, 300)).toEqual({ a: "succeeded", b: "pending" });
     expect(taskStates(byTask, jobs, 300, 300)).toEqual({ a: "succeeded", b: "missing" });
     expect(taskStates(byTask, jobs, 0, 0)).toEqual({ a: "succeeded", b: "missing" });
+  });
+
+  it("absenceClock: a Job never seen is absent since the clock started, one seen and then gone since it went (review: a deleted Job was missing at once)", () => {
+    let t = 1_000_000;
+    const clock = absenceClock(() => t);
+    const byTask = { s: "run-s", w: "run-w" };
+    const running = new Map([["run-s", makeJob("run-s", "complete")], ["run-w", makeJob("run-w", "running")]]);
+    clock.observe(running);
+    t += 2_400_000; // the waiter has waited 40 minutes
+    const deleted = new Map([["run-s", makeJob("run-s", "complete")]]);
+    clock.observe(deleted); // `kubectl delete job run-w`: its pod may still run
+    expect(taskStates(byTask, deleted, clock.absent, 300)).toEqual({ s: "succeeded", w: "pending" });
+    expect(clock.nextChange(Object.values(byTask), deleted, 300)).toBe(300_010);
+    t += 299_000;
+    expect(taskStates(byTask, deleted, clock.absent, 300)).toEqual({ s: "succeeded", w: "pending" });
+    t += 1_000;
+    expect(taskStates(byTask, deleted, clock.absent, 300)).toEqual({ s: "succeeded", w: "missing" });
+    expect(clock.nextChange(Object.values(byTask), deleted, 300)).toBeUndefined();
+    // never seen: from the clock's start, as before
+    const fresh = absenceClock(() => t);
+    t += 30_000;
+    fresh.observe(new Map());
+    expect(taskStates({ g: "ghost" }, new Map(), fresh.absent, 30)).toEqual({ g: "missing" });
+    // back again: present, and absent anew from the next time it goes
+    clock.observe(running);
+    expect(clock.absent("run-w")).toBe((t - 1_000_000) / 1000);
+    expect(taskStates(byTask, running, clock.absent, 300)).toEqual({ s: "succeeded", w: "pending" });
   });
 
   it("decide: proceed, wait, skip with 90, skip with 91 when a task in the condition is missing", () => {
@@ -398,6 +426,21 @@ describe("shim await", () => {
     expect(r.ms).toBeGreaterThanOrEqual(400);
     expect(r.stderr).toContain("ghost (job etl-1a2b3c4d-ghost): pending -> missing");
     expect(r.stderr).toContain("ghost is missing (needs succeeded); exit 91");
+  });
+
+  it("missing upstream: a Job deleted after the grace period since the start counts as missing only a grace period after it went (review finding)", async () => {
+    api.putJob(job("extract", "running", 1));
+    const run = shim("await", awaitEnv(leaf("extract", "succeeded"), { missingGraceSeconds: 0.6 }));
+    await api.waitForWatches(1);
+    await sleepMs(900); // longer than the grace period since the shim started
+    api.deleteJob(jobName("extract"));
+    const deletedAt = Date.now();
+    await sleepMs(300);
+    expect(run.exited()).toBe(false); // not at once
+    const r = await run.done;
+    expect(Date.now() - deletedAt).toBeGreaterThanOrEqual(600);
+    expect(r.code).toBe(EXIT.UPSTREAM_MISSING);
+    expect(r.stderr).toContain("extract (job etl-1a2b3c4d-extract): pending -> missing");
   });
 
   it("missing upstream: a Job created within the grace period is waited for", async () => {

@@ -73,13 +73,28 @@ export declare function tasksIn(condition: Condition): string[];
 /** A condition as one readable line, e.g. `extract succeeded and (a ran or b settled)`. */
 export declare function describeCondition(condition: Condition): string;
 
-/** A task whose Job is absent is "missing" once elapsedSeconds >= missingGraceSeconds, else "pending". */
+/**
+ * A task whose Job is absent is "missing" once it has been absent for missingGraceSeconds, else
+ * "pending": `absentSeconds` for every Job, or per Job name (`absenceClock().absent`).
+ */
 export declare function taskStates(
   jobsByTask: Readonly<Record<string, string>>,
   jobsByName: ReadonlyMap<string, JobLike>,
-  elapsedSeconds: number,
+  absentSeconds: number | ((jobName: string) => number),
   missingGraceSeconds: number,
 ): Record<string, TaskState>;
+
+/**
+ * How long each Job has been absent: since the clock started for one never seen, since it was
+ * first seen gone for one that was there (a deleted Job's pod may still run).
+ */
+export declare function absenceClock(now?: () => number): {
+  /** Call after every change of the view of the run's Jobs. */
+  observe(jobsByName: ReadonlyMap<string, JobLike>): void;
+  absent(jobName: string): number;
+  /** Milliseconds until an absent Job among `jobNames` reaches `graceSeconds`; undefined if none will. */
+  nextChange(jobNames: Iterable<string>, jobsByName: ReadonlyMap<string, JobLike>, graceSeconds: number): number | undefined;
+};
 
 export interface Decision {
   action: "proceed" | "skip" | "wait";

@@ -84,14 +84,47 @@ export function describeCondition(condition, nested = false) {
   return nested && parts.length > 1 ? `(${text})` : text;
 }
 
-/** Each task's state. A task whose Job does not exist is pending until the grace period is over. */
-export function taskStates(jobsByTask, jobsByName, elapsedSeconds, missingGraceSeconds) {
+/**
+ * Each task's state. A task whose Job does not exist is pending until the grace period is over:
+ * `absentSeconds` is how long it has been absent, one number for every Job, or per Job name (`absenceClock`).
+ */
+export function taskStates(jobsByTask, jobsByName, absentSeconds, missingGraceSeconds) {
   const states = {};
   for (const [task, jobName] of Object.entries(jobsByTask)) {
     const job = jobsByName.get(jobName);
-    states[task] = job ? classifyJob(job) : elapsedSeconds >= missingGraceSeconds ? "missing" : "pending";
+    const absent = typeof absentSeconds === "function" ? absentSeconds(jobName) : absentSeconds;
+    states[task] = job ? classifyJob(job) : absent >= missingGraceSeconds ? "missing" : "pending";
   }
   return states;
+}
+
+/**
+ * How long each Job has been absent, in seconds: for one never seen, since the clock started (a
+ * Job not created yet, or of an Argo CD wave that never synced); for one seen and then gone (`kubectl
+ * delete job`), since it was first seen gone, so that its pod, which a deletion leaves running
+ * through its grace period (or for good, `--cascade=orphan`), is not taken as settled at once.
+ * `observe(jobsByName)` after every change of the view; `absent(jobName)` reads the clock; `nextChange`
+ * is the milliseconds until an absent Job of `jobNames` reaches `graceSeconds` (undefined: none will).
+ */
+export function absenceClock(now = Date.now) {
+  const started = now();
+  const seen = new Set();
+  const goneSince = new Map();
+  const absent = (jobName) => (now() - (goneSince.get(jobName) ?? started)) / 1000;
+  return {
+    observe(jobsByName) {
+      for (const name of jobsByName.keys()) {
+        seen.add(name);
+        goneSince.delete(name);
+      }
+      for (const name of seen) if (!jobsByName.has(name) && !goneSince.has(name)) goneSince.set(name, now());
+    },
+    absent,
+    nextChange(jobNames, jobsByName, graceSeconds) {
+      const left = [...jobNames].filter((n) => !jobsByName.has(n)).map((n) => graceSeconds * 1000 - absent(n) * 1000).filter((ms) => ms > 0);
+      return left.length > 0 ? Math.ceil(Math.min(...left)) + 10 : undefined;
+    },
+  };
 }
 
 export function decide(when, states) {
@@ -510,12 +543,12 @@ async function watchStream(ctx, pathAndQuery, signal, idleMs, onEvent) {
 
 /**
  * Keeps a map of the Jobs matching `query` up to date with list + watch and calls `check(jobs)`
- * after every change and at each `wakeAt` (ms from now). Returns check's first non-undefined
+ * after every change, and again `nextWake(jobs)` ms after each call when that says when. Returns check's first non-undefined
  * value, or undefined when the run has been idle for `idleSeconds`: no Job changed (progressKey)
  * and none of them had a Ready pod (`busy`). An idle clock rather than a deadline, so a long task
  * never makes a waiting teardown give up and run while that task still works.
  */
-async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check }) {
+async function followJobs(ctx, { query, idleSeconds, busy, nextWake, check }) {
   const jobs = new Map();
   const stop = new AbortController();
   let outcome;
@@ -540,7 +573,12 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
     if (value !== undefined) {
       outcome = value;
       stop.abort();
+      return;
     }
+    // Look again when a state can change without an event (an absent Job's grace ending).
+    const wake = nextWake?.(jobs);
+    clearTimeout(timers[1]);
+    if (wake !== undefined) timers[1] = setTimeout(recheck, Math.min(MAX_TIMER_MS, wake));
   };
   const idleLeft = () => idleSince + idleSeconds * 1000 - Date.now();
   const timers = [];
@@ -553,7 +591,6 @@ async function followJobs(ctx, { query, idleSeconds, busy, wakeAt = [], check })
     }, Math.min(MAX_TIMER_MS, Math.max(0, idleLeft())));
   };
   armIdle();
-  for (const ms of wakeAt) if (ms > 0) timers.push(setTimeout(recheck, ms));
   const collection = `/apis/batch/v1/namespaces/${encodeURIComponent(ctx.namespace)}/jobs?${query}`;
   const denied = { list: 0, watch: 0 }; // per verb: a list that works must not hide a watch that never does
   let resourceVersion;
@@ -688,15 +725,17 @@ async function commandAwait(env, log) {
   log(`task ${cfg.task} starts when: ${describeCondition(cfg.when)}`);
   const logStates = stateLogger(ctx, cfg.jobs);
   let lastStates = {};
+  const absence = absenceClock();
   let decision = await followJobs(ctx, {
     query: selectorQuery(cfg.selector),
     idleSeconds: cfg.timeoutSeconds,
     // Every Job of the run but the status Job, which only waits.
     busy: (jobs) => hasReadyPod(jobs, (name) => name !== cfg.statusJob),
-    // Absent Jobs turn "missing" when the grace period ends, with or without an event then.
-    wakeAt: [cfg.missingGraceSeconds * 1000 + 10],
+    // Absent Jobs turn "missing" when their grace period ends, with or without an event then.
+    nextWake: (jobs) => absence.nextChange(Object.values(cfg.jobs), jobs, cfg.missingGraceSeconds),
     check: (jobs) => {
-      const states = taskStates(cfg.jobs, jobs, elapsedSeconds(ctx), cfg.missingGraceSeconds);
+      absence.observe(jobs);
+      const states = taskStates(cfg.jobs, jobs, absence.absent, cfg.missingGraceSeconds);
       lastStates = states;
       logStates(states);
       const d = decide(cfg.when, states);
@@ -807,13 +846,15 @@ async function commandStatus(env, log) {
   const logStates = stateLogger(ctx, jobsByTask);
   let jobsSeen = new Map();
   const taskJobs = new Set(Object.values(jobsByTask));
+  const absence = absenceClock();
   const states = await followJobs(ctx, {
     query: selectorQuery(cfg.selector),
     idleSeconds: cfg.timeoutSeconds,
     busy: (jobs) => hasReadyPod(jobs, (name) => taskJobs.has(name)),
-    wakeAt: [cfg.missingGraceSeconds * 1000 + 10],
+    nextWake: (jobs) => absence.nextChange(taskJobs, jobs, cfg.missingGraceSeconds),
     check: (jobs) => {
-      const s = taskStates(jobsByTask, jobs, elapsedSeconds(ctx), cfg.missingGraceSeconds);
+      absence.observe(jobs);
+      const s = taskStates(jobsByTask, jobs, absence.absent, cfg.missingGraceSeconds);
       logStates(s);
       if (Object.values(s).includes("pending")) return undefined;
       jobsSeen = new Map(jobs);
