@@ -517,6 +517,26 @@ describe("scope diagnostics", () => {
     expect(ds[0]!.message).toBe('task "x" is downstream of setup "s" and also waits for its teardown "t"');
   });
 
+  it("GANTRY2022 also when the task waits for the teardown through another task, at the `after` entry that leads there (review finding)", () => {
+    const src = main(`
+  const db = p.setup("create-db", { ...img });
+  p.task("load", { ...img, after: [db] });
+  const drop = p.teardown("drop-db", { ...img, setups: [db] });
+  const notify = p.task("notify", { ...img, after: [drop] });
+  const audit = p.task("audit", { ...img, after: [notify] });
+  p.task("query-db", { ...img, after: [db, audit] });`);
+    const ds = diagnose(src).filter((d) => d.code === "GANTRY2022");
+    expect(show(ds)).toEqual([`GANTRY2022 ${loc("main.ts", src, "audit] })")} error`]);
+    expect(ds[0]!.message).toBe('task "query-db" is downstream of setup "create-db" and also waits for its teardown "drop-db" through "audit"');
+    // a task after the teardown that does not need the resource is fine
+    const fine = main(`
+  const db = p.setup("create-db", { ...img });
+  p.task("load", { ...img, after: [db] });
+  const drop = p.teardown("drop-db", { ...img, setups: [db] });
+  p.task("notify", { ...img, after: [drop] });`);
+    expect(diagnose(fine).filter((d) => d.code === "GANTRY2022")).toEqual([]);
+  });
+
   it("no GANTRY2022 for a teardown that waits for another scope's teardown (astronomer: drop-backup after drop-tmp)", () => {
     // drop-backup is downstream of create-tmp (through swap) and waits for drop-tmp, a teardown of
     // create-tmp. Teardowns do not need the resources of the scopes they sit in (rule 3 binds setups

@@ -188,7 +188,7 @@ export const codes = {
   },
   GANTRY2022: {
     title: "Task depends on the teardown of its own scope",
-    explain: "The task is downstream of a setup and also waits for that setup's teardown, so it would need the resource and its removal at once. Depend on the work instead, or move the task after the scope on purpose by not depending on the setup.",
+    explain: "The task is downstream of a setup and also waits for that setup's teardown (in its `after`, or, for a task right after the setup, through other tasks that wait for the teardown), so it would need the resource and its removal at once. Depend on the work instead, or move the task after the scope on purpose by not depending on the setup.",
   },
   GANTRY2023: {
     title: "Teardown with an empty scope",

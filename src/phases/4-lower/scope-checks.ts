@@ -43,16 +43,33 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   }
 
   // A task that needs a setup's resource (reached from it without passing its teardowns) yet waits
-  // for that teardown would need the resource and its removal at once.
+  // for that teardown, directly or through other tasks, would need the resource and its removal at once.
+  const upstream = new Map<string, Set<string>>();
+  const upstreamOf = (n: string): Set<string> => {
+    let found = upstream.get(n);
+    if (!found) {
+      upstream.set(n, (found = new Set())); // cycles are GANTRY2004's: this only ends the recursion
+      for (const d of byName.get(n)?.dependencies ?? []) {
+        found.add(d);
+        for (const u of upstreamOf(d)) found.add(u);
+      }
+    }
+    return found;
+  };
   for (const [setup, teardowns] of scopes.teardownsOf) {
     const inside = reach(setup, scopes.successors, new Set(teardowns));
     for (const name of inside) {
       const t = byName.get(name)!;
       // Ordering teardowns (drop the temp table, then the backup) is not using a torn-down resource.
       if (t.role === "teardown") continue;
-      const waited = t.dependencies.filter((d) => teardowns.includes(d));
-      for (const td of waited) {
-        report("GANTRY2022", "error", t, `task "${name}" is downstream of setup "${setup}" and also waits for its teardown "${td}"`, "Depend on the work rather than the teardown, or drop the dependency on the setup.", { task: name, path: ["after", { name: td }] });
+      // Through other tasks, for a task right after the setup, which surely uses its resource (as for
+      // GANTRY2024): one further down may come after the teardown on purpose (the astronomer example's last task).
+      const usesIt = t.dependencies.includes(setup);
+      for (const d of t.dependencies) {
+        const td = teardowns.includes(d) ? d : usesIt ? teardowns.find((x) => upstreamOf(d).has(x)) : undefined;
+        if (td === undefined) continue;
+        const through = td === d ? "" : ` through "${d}"`;
+        report("GANTRY2022", "error", t, `task "${name}" is downstream of setup "${setup}" and also waits for its teardown "${td}"${through}`, "Depend on the work rather than the teardown, or drop the dependency on the setup.", { task: name, path: ["after", { name: d }] });
       }
     }
   }
