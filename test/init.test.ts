@@ -60,6 +60,15 @@ describe("templates/init", () => {
 });
 
 describe("runInit", () => {
+  it("the example pipeline passes its run parameter to the shell as an environment variable, never in the script (review: a value could inject commands)", () => {
+    const dir = tempProject({ "pipelines/hello.ts": fs.readFileSync(path.join(TEMPLATES, "pipelines/hello.ts"), "utf8") });
+    const r = gantry(["compile", "--stdout"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const scripts = [...r.stdout.matchAll(/- sh\n\s+- -c\n\s+args:\n\s+- (.*)\n/g)].map((m) => m[1]!);
+    expect(scripts).toEqual(['echo "greeted $NAME"']);
+    expect(r.stdout).toMatch(/- name: NAME\n\s+value: "\{\{workflow\.parameters\.name\}\}"\n/);
+  });
+
   it("an empty folder argument is a usage error, not a scaffold into the working directory (from review)", () => {
     const dir = tempProject({});
     const r = gantry(["init", ""], dir);

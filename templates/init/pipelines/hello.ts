@@ -33,8 +33,11 @@ export default pipeline(
 
     p.task("report", {
       image: IMAGE,
+      // A run's parameter reaches a shell script as an environment variable, never written into
+      // the script: a value such as `"; rm -rf /data; "` would otherwise run as a command.
+      env: { NAME: p.params.name },
       command: ["sh", "-c"],
-      args: [`echo "greeted ${p.params.name}"`],
+      args: ['echo "greeted $NAME"'],
       timeout: "5m",
       after: [greet],
     });
