@@ -67,7 +67,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     diagnostics.push({
       code: "GANTRY4005",
       severity: "warning",
-      message: `on Argo, teardowns that have not started when the workflow is stopped (argo stop) or hits its deadline do not run (${named})`,
+      message: `on Argo, when the workflow is stopped (argo stop) or hits its deadline, teardowns that have not started do not run, and running ones are stopped (${named})`,
       span: { file: teardown.source.file, line: teardown.source.line, column: teardown.source.column },
       hint: "finally tasks do run then (they are the workflow's exit handler); make cleanup that must survive a stop idempotent and also run it from p.finally(...).",
     });
