@@ -601,6 +601,37 @@ describe("scope diagnostics", () => {
     expect(ds[0]!.message).toMatch(/^task "t": trigger: a teardown's trigger is fixed/);
   });
 
+  it("what the types forbid, refused without --typecheck too (review): `trigger` on a finally task; `failsRun` with `allowFailure` on a teardown", () => {
+    const fin = main(`
+  p.task("w", { ...img });
+  p.finally("f", { ...img, trigger: "allDone" });`);
+    const ds = diagnose(fin);
+    expect(show(ds)).toEqual([`GANTRY2001 ${loc("main.ts", fin, "trigger")} error`]);
+    expect(ds[0]!.message).toBe('task "f": trigger: a finally task\'s trigger is fixed: it runs after everything else, whatever happened');
+    const both = main(`
+  const s = p.setup("s", { ...img });
+  p.task("w", { ...img, after: [s] });
+  p.teardown("t", { ...img, setups: [s], failsRun: true, allowFailure: true });`);
+    const ds2 = diagnose(both);
+    expect(show(ds2)).toEqual([`GANTRY2001 ${loc("main.ts", both, "allowFailure")} error`]);
+    expect(ds2[0]!.message).toMatch(/^task "t": failsRun and allowFailure contradict/);
+    // each alone is fine
+    for (const one of ["failsRun: true", "allowFailure: true"]) {
+      expect(diagnose(main(`
+  const s = p.setup("s", { ...img });
+  p.task("w", { ...img, after: [s] });
+  p.teardown("t", { ...img, setups: [s], ${one} });`))).toEqual([]);
+    }
+  });
+
+  it("an unknown \`when\` says that run-time conditions are not implemented, not to check the spelling", () => {
+    const src = main(`
+  p.task("w", { ...img, when: "{{params.mode}} == full" });`);
+    const ds = diagnose(src);
+    expect(ds.map((d) => d.code)).toEqual(["GANTRY2001"]);
+    expect(ds[0]!.hint).toMatch(/^Gantry has no run-time conditions on tasks yet/);
+  });
+
   it("GANTRY2025: a finally task with `after`, at its `after`", () => {
     const src = main(`
   const w = p.task("w", { ...img });

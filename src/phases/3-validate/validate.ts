@@ -182,6 +182,13 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
       // Zod checks this rule only when every field validated; when it did, `args` was left out above.
       if (!noArgsWithScript(data)) bag.error("GANTRY2001", `${subject}: args: ${noArgsWithScriptError.error}`, inSpec.value(noArgsWithScriptError.path));
     }
+    // Fields the types forbid in these places, which a compile without --typecheck must refuse too.
+    if (handle.role === "finally" && data.trigger !== undefined) {
+      bag.error("GANTRY2001", `${subject}: trigger: a finally task's trigger is fixed: it runs after everything else, whatever happened`, inSpec.key(["trigger"]), "Remove `trigger`.");
+    }
+    if (teardown && data.failsRun === true && data.allowFailure === true) {
+      bag.error("GANTRY2001", `${subject}: failsRun and allowFailure contradict: the first makes its failure fail the run, the second says it does not`, inSpec.key(["allowFailure"]), "Keep one: `failsRun: true` if a failed cleanup must fail the run; `allowFailure: true` if the tasks after it should run even when it fails.");
+    }
     checkTaskValues(bag, data, subject, inSpec);
     checkImage(bag, data.image, subject, inSpec);
     if (!invalid.has("resources")) checkTaskResources(bag, defaults, data, subject, inSpec, checked !== undefined && defaultsResourcesKnown);

@@ -53,6 +53,8 @@ const FROM_PIPELINE = new Set(["owner", "team", "runbookUrl"]);
 
 function hintForUnknown(key: string, path: readonly PropertyKey[]): string {
   const inDefaults = path.length === 2 && path[0] === "defaults";
+  // Planned (DESIGN §2), not implemented: say so rather than suggest a spelling mistake.
+  if (key === "when" && path.length === 1) return "Gantry has no run-time conditions on tasks yet: pass the value (a pipeline parameter) to the task and decide inside its container, or choose at compile time with a constant (`...(ENABLED ? [p.task(...)] : [])`).";
   if (inDefaults && TASK_ONLY.has(key)) return `\`${key}\` is a task field that \`defaults\` does not take: each task gives its own (a shared spec spread into each, \`{ ...base, ... }\`, does the same).`;
   if (inDefaults && FROM_PIPELINE.has(key)) return `Set \`${key}\` among the pipeline options instead: that is the default of every task's \`${key}\`.`;
   return `Check the spelling of \`${key}\`; the editor lists the fields a task or pipeline accepts.`;
