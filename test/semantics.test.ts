@@ -568,7 +568,26 @@ describe("scope diagnostics", () => {
     // One cleanup task is named alone (dogfooding finding: "and the other ..." when there was none).
     const one = main(`\n  p.task("w", { ...img });\n  p.finally("f", { ...img });`).replace("pipeline(\"checks\", {}", 'pipeline("checks", { schedule: { cron: "@hourly", concurrencyPolicy: "Replace" } }');
     expect(diagnose(one).map((d) => d.message)).toEqual(['schedule concurrencyPolicy "Replace" ends a run still going when the next is due without its cleanup: finally "f" does not run then']);
-    for (const policy of ["Forbid", "Allow"]) expect(show(diagnose(withPolicy(policy)))).toEqual([]);
+    expect(show(diagnose(withPolicy("Forbid")))).toEqual([]);
+  });
+
+  it('GANTRY2029 (warning): concurrencyPolicy "Allow" with a setup whose resource every run makes alike, at the policy; not when the setup names it after the run (review)', () => {
+    const withBody = (body: string) => main(body).replace("pipeline(\"checks\", {}", 'pipeline("checks", { schedule: { cron: "@hourly", concurrencyPolicy: "Allow" } }');
+    const src = withBody(`
+  const s = p.setup("create-tmp", { ...img, args: ["CREATE TABLE tmp"] });
+  p.task("w", { ...img, after: [s] });
+  p.teardown("t", { ...img, setups: [s] });`);
+    const ds = diagnose(src);
+    expect(show(ds)).toEqual([`GANTRY2029 ${loc("main.ts", src, '"Allow"')} warning`]);
+    expect(ds[0]!.message).toBe('schedule concurrencyPolicy "Allow" lets runs overlap, and setup "create-tmp" makes the same resource in every run: one run\'s teardown can remove it while another run\'s work uses it');
+    const perRun = withBody(`
+  const s = p.setup("create-tmp", { ...img, args: [\`CREATE TABLE tmp_\${p.runId}\`] });
+  p.task("w", { ...img, after: [s] });
+  p.teardown("t", { ...img, setups: [s] });`);
+    expect(show(diagnose(perRun))).toEqual([]);
+    // no setups, nothing shared
+    expect(show(diagnose(withBody(`
+  p.task("w", { ...img });`)))).toEqual([]);
   });
 
   it('GANTRY2024: trigger "allDone" right after a setup, at the trigger', () => {

@@ -216,6 +216,11 @@ export const codes = {
     explain:
       "Gantry sets the labels `<prefix>/pipeline`, `/task`, `/role`, `/scope` and, on the jobs target, `/run` (prefix `gantry.dev` unless `labelPrefix` says otherwise; all five are reserved on either target), and leaves them out where they do not apply (`scope` outside any setup's scope, `task` on the pipeline's own objects). Selectors and the jobs target's runtime rely on them, so a value a pipeline or task writes for one of them is not used: this warning says where. Use a key of your own.",
   },
+  GANTRY2029: {
+    title: "Overlapping scheduled runs share a setup's resource",
+    explain:
+      "With `concurrencyPolicy: \"Allow\"` a scheduled run may start while the previous one is still going. A setup that makes a resource of a fixed name (a temporary table, a namespace, a cluster) then makes the same one in both runs, and the first run's teardown removes it while the second run's work still uses it. Put the run's id in the name (`p.runId`, unique per run, e.g. `CREATE TABLE tmp_${p.runId}`), which silences this warning, or keep the default \"Forbid\", which starts a run only once the previous one, cleanup included, has finished.",
+  },
   GANTRY2030: {
     title: "Retry without a limit",
     explain:

@@ -7,6 +7,7 @@ import type * as IR from "../../ir/index.js";
 import { findCycles } from "../../ir/cycles.js";
 import { reach, waitsFor, type Scopes } from "./scopes.js";
 import { andList } from "../../util/and-list.js";
+import { RUN_ID_PLACEHOLDER } from "../../ir/placeholders.js";
 
 
 /** `readsRunStatus`: the tasks with `p.runStatus` in any of their strings (found once, by `lower`). */
@@ -98,5 +99,22 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
       { path: ["schedule", "concurrencyPolicy"] },
     );
   }
+  // "Allow" lets runs overlap: two runs' setups make the same resource (a table, a namespace, a
+  // cluster of a fixed name), and one run's teardown removes it under the other's work.
+  const shared = pipeline.schedule?.concurrencyPolicy === "Allow" ? pipeline.tasks.filter((t) => t.role === "setup" && !tasksJson(t).includes(RUN_ID_PLACEHOLDER)) : [];
+  if (shared[0] && shared.some((s) => (scopes.teardownsOf.get(s.name)?.length ?? 0) > 0)) {
+    const named = andList(shared.map((t) => `"${t.name}"`));
+    report(
+      "GANTRY2029",
+      "warning",
+      shared[0],
+      `schedule concurrencyPolicy "Allow" lets runs overlap, and setup${shared.length === 1 ? "" : "s"} ${named} make${shared.length === 1 ? "s" : ""} the same resource in every run: one run's teardown can remove it while another run's work uses it`,
+      "Name what a setup makes after the run (`p.runId`, e.g. `tmp_${p.runId}`), or use \"Forbid\" (the default).",
+      { path: ["schedule", "concurrencyPolicy"] },
+    );
+  }
   return out;
 }
+
+/** A task's spec as text, to look for a placeholder in any of its strings. */
+const tasksJson = (t: IR.Task): string => JSON.stringify(t);
