@@ -3,7 +3,12 @@
  * Never executed; test/typescript.test.ts type-checks the project, and fails if one of these
  * lines stops being an error.
  */
-import { pipeline } from "../src/index.js";
+import { pipeline, type StepSpec, type TaskSpec } from "../src/index.js";
+
+/** A shared helper, typed as docs/dsl.md advises: spreadable into every kind of task (new-user trial). */
+const sql = (query: string): StepSpec => ({ image: "postgres:16", command: ["psql", "-c", query] });
+const script = (source: string): StepSpec => ({ image: "python:3.12", source });
+const asTask = (query: string): TaskSpec => ({ image: "postgres:16", command: ["psql", "-c", query] });
 
 export const typeChecks = () =>
   pipeline("types", {}, (p) => {
@@ -19,4 +24,11 @@ export const typeChecks = () =>
     p.task("v", { image: "x", after: ["w"] });
     // @ts-expect-error a script task takes no args
     p.task("sc", { image: "x", source: "echo", args: ["a"] });
+    const db = p.setup("db", { ...sql("CREATE TABLE t") });
+    p.task("q", { ...sql("SELECT 1"), after: [db], trigger: "allSucceeded" });
+    p.task("py", { ...script("print(1)"), after: [db] });
+    p.teardown("drop", { ...sql("DROP TABLE t"), setups: [db], failsRun: true });
+    p.finally("report", { ...script("print('done')") });
+    // @ts-expect-error a helper typed TaskSpec may carry a trigger, which a teardown does not take: type it StepSpec
+    p.teardown("drop2", { ...asTask("DROP TABLE t"), setups: [db] });
   });

@@ -255,6 +255,14 @@ export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger"> | Omit<ScriptTask
 /** A finally task: it runs after everything else, so it takes no `after` and no trigger. */
 export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<ScriptTaskSpec, "after" | "trigger">) & { after?: never; trigger?: never };
 
+/**
+ * What every kind of task takes (`p.task`, `p.setup`, `p.teardown`, `p.finally`): a task spec
+ * without `after` and `trigger`. The type for a helper whose spec any of them spreads,
+ * `const sql = (query: string): StepSpec => ({ image: "postgres:16", command: ["psql", "-c", query] })`;
+ * a helper typed `TaskSpec` cannot be spread into a teardown or finally task, which take no `trigger`.
+ */
+export type StepSpec = Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<ScriptTaskSpec, "after" | "trigger">;
+
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
 export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "owner" | "team" | "runbookUrl">>;
 
