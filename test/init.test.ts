@@ -51,6 +51,17 @@ describe("templates/init", () => {
     expect(pkg.files).toContain("templates");
   });
 
+  it("the docs that hints, --help and explain name ship with the package, so an installed gantry's pointers lead somewhere (new-user trial)", () => {
+    const packed = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: repoRoot, encoding: "utf8" });
+    expect(packed.status, packed.stderr).toBe(0);
+    const files = new Set((JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
+    const sources = fs.readdirSync(path.join(repoRoot, "src"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    const named = new Set(sources.flatMap((f) => [...fs.readFileSync(path.join(repoRoot, "src", f), "utf8").matchAll(/docs\/[a-z-]+\.md/g)].map((m) => m[0])));
+    expect(named.size).toBeGreaterThan(3);
+    for (const doc of named) expect(files.has(doc), doc).toBe(true);
+    expect(files.has("README.md")).toBe(true);
+  });
+
   it("the workflow checks out, sets up Node 20 with the npm cache, installs, runs compile --check and vitest", () => {
     const yml = fs.readFileSync(path.join(TEMPLATES, ".github/workflows/gantry.yml"), "utf8");
     const runs = [...yml.matchAll(/^\s+- (?:uses|run): (.+)$/gm)].map((m) => m[1]);
