@@ -57,6 +57,16 @@ describe("compile, commit, edit, --check", () => {
     expect(git(dir, "diff", "--stat", "manifests")).toMatch(/etl\.yaml/);
   });
 
+  it.each(["argo", "jobs"])("%s: the meaning line names a changed schedule and changed resources (new-user trial: 'no task ... change' for both)", (target) => {
+    const scheduled = (cron: string, memory: string) => `import { pipeline } from "gantry";\nexport default pipeline("etl", { schedule: { cron: "${cron}" } }, (p) => {\n  const a = p.task("extract", { image: "busybox:1.36", resources: { limits: { memory: "${memory}" } } });\n  p.task("load", { image: "busybox:1.36", after: [a] });\n});\n`;
+    const dir = repo({ "pipelines/etl.ts": scheduled("@daily", "1Gi") });
+    expect(gantry(["compile", "--target", target], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), scheduled("@hourly", "1Gi"));
+    expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: schedule changed\n");
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), scheduled("@daily", "2Gi"));
+    expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: resources changed: extract\n");
+  });
+
   it("--check reports tasks and pipelines added and removed, with GitHub annotations", () => {
     const dir = repo({ "pipelines/etl.ts": PIPELINE("etl", "busybox:1.36"), "pipelines/old.ts": PIPELINE("old", "busybox:1.36") });
     expect(gantry(["compile"], dir).code).toBe(0);

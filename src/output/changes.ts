@@ -1,7 +1,7 @@
 /**
  * What changed between committed manifests and fresh output: a unified diff per file (the `diff`
  * library) and, per pipeline, one line saying what changed in meaning: tasks added or removed,
- * dependencies, images, retry policies.
+ * dependencies, images, resources, retry policies, the schedule.
  */
 import { createTwoFilesPatch } from "diff";
 import { parseAllDocuments } from "yaml";
@@ -13,15 +13,23 @@ export function unifiedDiff(file: string, before: string, after: string): string
 interface TaskFacts {
   depends: string;
   image: string;
+  resources: string;
   retry: string;
 }
 
+/** What a manifest says a pipeline does: its tasks, and its schedule ("" for none). */
+interface PipelineFacts {
+  tasks: Map<string, TaskFacts>;
+  schedule: string;
+}
+
 /**
- * Task facts of a manifest. Argo: DAG tasks of every DAG template, with their leaf template's image
- * and retry. Jobs: each task's Job (also those a scheduled run's driver creates), its start
- * condition, image, backoffLimit and podFailurePolicy.
+ * Facts of a manifest. Argo: DAG tasks of every DAG template, with their leaf template's image,
+ * resources and retry; a CronWorkflow's schedule. Jobs: each task's Job (also those a scheduled
+ * run's driver creates), its start condition, image, resources, backoffLimit and podFailurePolicy;
+ * each CronJob's schedule.
  */
-function facts(yaml: string): Map<string, TaskFacts> | undefined {
+function facts(yaml: string): PipelineFacts | undefined {
   let docs: unknown[];
   try {
     docs = parseAllDocuments(yaml).map((d) => d.toJS() as unknown);
@@ -29,8 +37,14 @@ function facts(yaml: string): Map<string, TaskFacts> | undefined {
     return undefined;
   }
   const out = new Map<string, TaskFacts>();
+  const schedules: string[] = [];
   for (const doc of docs) {
     jobFacts(doc, out);
+    const o = doc as Json | null;
+    if (o?.kind === "CronWorkflow" || o?.kind === "CronJob") {
+      const { schedules: list, schedule, timezone, timeZone, concurrencyPolicy, suspend, startingDeadlineSeconds } = (o.spec ?? {}) as Json;
+      schedules.push(JSON.stringify([list ?? schedule, timezone ?? timeZone, concurrencyPolicy, suspend ?? false, startingDeadlineSeconds]));
+    }
     const spec = (doc as { spec?: Record<string, unknown> } | null)?.spec;
     const wf = (spec?.workflowSpec ?? spec) as { templates?: Record<string, unknown>[] } | undefined;
     const templates = wf?.templates ?? [];
@@ -40,12 +54,12 @@ function facts(yaml: string): Map<string, TaskFacts> | undefined {
       for (const task of dag?.tasks ?? []) {
         if (task.name.startsWith("gantry-")) continue;
         const leaf = byName.get(task.template) ?? {};
-        const container = (leaf.container ?? leaf.script ?? {}) as { image?: string };
-        out.set(task.name, { depends: task.depends ?? "", image: container.image ?? "", retry: JSON.stringify(leaf.retryStrategy ?? null) });
+        const container = (leaf.container ?? leaf.script ?? {}) as { image?: string; resources?: unknown };
+        out.set(task.name, { depends: task.depends ?? "", image: container.image ?? "", resources: JSON.stringify(container.resources ?? null), retry: JSON.stringify(leaf.retryStrategy ?? null) });
       }
     }
   }
-  return out;
+  return { tasks: out, schedule: schedules.sort().join("\n") };
 }
 
 type Json = Record<string, any>;
@@ -69,17 +83,19 @@ function jobFacts(doc: unknown, out: Map<string, TaskFacts>): void {
   const config = wait?.env?.find((e: Json) => e.name === "GANTRY_AWAIT")?.value;
   const when = typeof config === "string" ? JSON.stringify((JSON.parse(config) as Json).when ?? null) : "";
   const main = (pod.containers ?? []).find((c: Json) => c.name === "main") ?? {};
-  out.set(task, { depends: when, image: main.image ?? "", retry: JSON.stringify({ backoffLimit: o.spec?.backoffLimit, podFailurePolicy: o.spec?.podFailurePolicy }) });
+  out.set(task, { depends: when, image: main.image ?? "", resources: JSON.stringify(main.resources ?? null), retry: JSON.stringify({ backoffLimit: o.spec?.backoffLimit, podFailurePolicy: o.spec?.podFailurePolicy }) });
 }
 
 /** One line per pipeline file saying what changed in meaning, or undefined if only formatting did. */
 export function meaningChange(pipeline: string, before: string | undefined, after: string | undefined): string | undefined {
   if (before === undefined) return `${pipeline}: new pipeline`;
   if (after === undefined) return `${pipeline}: pipeline removed`;
-  const old = facts(before);
-  const now = facts(after);
-  if (!old || !now) return `${pipeline}: changed (previous manifest could not be read)`;
+  const oldFacts = facts(before);
+  const nowFacts = facts(after);
+  if (!oldFacts || !nowFacts) return `${pipeline}: changed (previous manifest could not be read)`;
+  const [old, now] = [oldFacts.tasks, nowFacts.tasks];
   const parts: string[] = [];
+  if (oldFacts.schedule !== nowFacts.schedule) parts.push(!oldFacts.schedule ? "schedule added" : !nowFacts.schedule ? "schedule removed" : "schedule changed");
   const added = [...now.keys()].filter((k) => !old.has(k));
   const removed = [...old.keys()].filter((k) => !now.has(k));
   if (added.length) parts.push(`tasks added: ${added.join(", ")}`);
@@ -89,7 +105,9 @@ export function meaningChange(pipeline: string, before: string | undefined, afte
   const deps = which("depends");
   if (deps.length) parts.push(`dependencies changed: ${deps.join(", ")}`);
   for (const k of which("image")) parts.push(`image of ${k}: ${old.get(k)!.image} -> ${now.get(k)!.image}`);
+  const resources = which("resources");
+  if (resources.length) parts.push(`resources changed: ${resources.join(", ")}`);
   const retry = which("retry");
   if (retry.length) parts.push(`retry policy changed: ${retry.join(", ")}`);
-  return `${pipeline}: ${parts.length ? parts.join("; ") : "changed (no task, dependency, image or retry change)"}`;
+  return `${pipeline}: ${parts.length ? parts.join("; ") : "changed (no task, dependency, image, resource, retry or schedule change)"}`;
 }
