@@ -237,6 +237,11 @@ describe("usage", () => {
     expect(gantry(["explain", "9999"]).stderr).toBe("unknown diagnostic code: 9999 (gantry explain --list lists them)\n");
   });
 
+  it("explain GANTRY1100, which the evaluator's hint sends people to, says what the subset is and the usual ways around it (new-user trial: it only said 'not part of that subset')", () => {
+    const text = gantry(["explain", "1100"]).stdout;
+    for (const part of ["destructuring with defaults", "`for...of`", "a regular expression", "`reduce`", "`try`", "`Array.from({ length: n }, (_, i) => i)`", "docs/dsl.md"]) expect(text, part).toContain(part);
+  });
+
   it("explain --list lists every code with its title, in order (adversarial finding: the list was only in the source)", () => {
     const r = gantry(["explain", "--list"]);
     expect(r.code).toBe(0);

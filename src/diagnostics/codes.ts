@@ -21,7 +21,7 @@ export const codes = {
   GANTRY1100: {
     title: "Syntax outside the static subset",
     explain:
-      "Gantry reads pipelines without running them, so it evaluates a static subset of TypeScript: literals, objects, arrays, spreads, template literals, const bindings, helper functions and the DSL. This construct is not part of that subset.",
+      "Gantry reads pipelines without running them, so it evaluates a static subset of TypeScript: literals, template literals, objects and arrays with spreads and computed keys, `const` (and `let` never assigned again), destructuring with defaults, arrow and function helpers (local or imported, recursion included), `if`/`return`/`for...of`/`for` loops over their own `let`s, `? :`, `??`, `||`, `&&`, arithmetic and comparisons, the array, string, `Object`, `JSON` and `Math` (but `random`) methods docs/dsl.md lists, and the DSL. This construct is not part of that subset. The usual ways around: a regular expression (`s.replace(/[^a-z]/g, \"-\")`) -> `split`/`join`, `replaceAll` or a `map` over the characters; a `let` assigned in a loop -> `reduce`, `map` or a new `const` per step; `try` -> validate the input instead (a `throw` in a helper becomes GANTRY1113 at compile time); `while` -> `for...of` over a range (`Array.from({ length: n }, (_, i) => i)`); a class -> plain objects and functions. docs/dsl.md (\"What is rejected\") has the whole list.",
   },
   GANTRY1101: {
     title: "Unknown name",
