@@ -172,6 +172,8 @@ describe("--format sarif", () => {
       ["manifests/old.yaml is stale: no compiled pipeline makes it any more (old: pipeline removed)", "manifests/old.yaml", 1],
     ]);
     expect(run!.invocations[0]!.toolExecutionNotifications.map((n) => n.message.text.split("\n")[0])).toEqual(["3 files in manifests differ from what the sources compile to"]);
+    // the check ran: a difference is a finding, not a failed run (new-user trial)
+    expect(run!.invocations[0]!.executionSuccessful).toBe(true);
     expect(r.stdout).toContain("  removed  old.yaml");
     // an added manifest points at its pipeline; once written, the log is empty and the check passes
     fs.writeFileSync(path.join(dir, "pipelines/new.ts"), OK("fresh", ["a"]));

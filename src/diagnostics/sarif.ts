@@ -86,8 +86,10 @@ export function sarifLog(diagnostics: readonly Diagnostic[]): SarifLog {
       {
         tool: { driver: { name: "gantry", rules: ruleIds.map(rule) } },
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "The repository's root: GITHUB_WORKSPACE, else the nearest folder above the one gantry compile ran in that holds .git, else that folder." } } },
-        // Diagnostics about the code are results; the run itself went wrong only if a span-less error says so.
-        invocations: [{ executionSuccessful: !notifications.some((n) => n.level === "error"), toolExecutionNotifications: notifications }],
+        // Diagnostics about the code are results; the run itself went wrong only if a span-less error
+        // says so. Not `--check` finding stale manifests (GANTRY5003): that check ran, and code
+        // scanning treats an unsuccessful run as one whose results it cannot trust.
+        invocations: [{ executionSuccessful: !notifications.some((n) => n.level === "error" && n.associatedRule.id !== "GANTRY5003"), toolExecutionNotifications: notifications }],
         results,
         columnKind: "utf16CodeUnits",
       },
