@@ -275,7 +275,7 @@ export const codes = {
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",
     explain:
-      "Argo starts no new ordinary pods once a workflow is stopped (`argo stop`) or passes its deadline, and stops the ones running (pods are also created with a deadline no later than the workflow's); exit handlers still run. A teardown that has not started by then does not run, and one that is running is cut off part way. p.finally(...) tasks are the workflow's exit handler and do run (awaited to the end only from Argo v3.7.17 and v4.0.8: earlier controllers end the run as soon as a stopped run's exit handler starts); `argo terminate` runs nothing at all.",
+      "Argo starts no new ordinary pods once a workflow is stopped (`argo stop`) or passes its deadline, and stops the ones running (pods are also created with a deadline no later than the workflow's); exit handlers still run. A teardown that has not started by then does not run, and one that is running is cut off part way. p.finally(...) tasks are the workflow's exit handler and do run (awaited to the end only from Argo v3.7.17 and v4.0.8: earlier controllers end the run as soon as a stopped run's exit handler starts); `argo terminate` runs nothing at all. The warning comes with every pipeline that has a teardown: once the team knows it, list `\"GANTRY4005\"` in the configuration's `ignoreWarnings`.",
   },
   GANTRY4030: {
     title: "Backoff factor that Argo cannot express",
