@@ -330,6 +330,14 @@ describe("tsconfig paths and baseUrl", () => {
     const changed = await compile(cached);
     expect(changed.cache).toMatchObject({ compiled: 1 });
     expect(changed.pipelines[0]!.yaml).toContain("image: wrong:1");
+    // a `#` alias (no package.json imports), an include glob and a deeper folder: the same project's mapping (from review)
+    const hashes = await compileFiles({
+      ...solution,
+      "tsconfig.app.json": JSON.stringify({ compilerOptions: { composite: true, paths: { "#lib/*": ["./lib/*"], "@lib/*": ["./lib/*"] } }, include: ["pipelines/**/*.ts", "lib"] }),
+      "pipelines/deep/q.ts": main(`import { IMAGE } from "#lib/img.js";`).replace('"p"', '"q"'),
+    }, ["pipelines"]);
+    expect(hashes.diagnostics).toEqual([]);
+    expect(hashes.pipelines.map((p) => p.name).sort()).toEqual(["p", "q"]);
     // nested: a referenced solution config is looked through too
     const nested = await compileFiles({ ...solution, "tsconfig.json": JSON.stringify({ files: [], references: [{ path: "./configs" }] }), "configs/tsconfig.json": JSON.stringify({ files: [], references: [{ path: "../tsconfig.node.json" }, { path: "../tsconfig.app.json" }] }) }, ["pipelines/p.ts"]);
     expect(nested.diagnostics).toEqual([]);

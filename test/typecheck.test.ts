@@ -103,6 +103,10 @@ describe("gantry compile --typecheck", () => {
     const found = (JSON.parse(r.stderr) as { message: string; span: { file: string; line: number } }[]).map((d) => `${d.span.file}:${d.span.line} ${d.message}`);
     // the alias resolves (no TS2307) and the app project's strictness applies
     expect(found).toEqual(["pipelines/p.ts:3 TS7006: Parameter 'x' implicitly has an 'any' type."]);
+    // a referenced config TypeScript cannot read, listed first, does not take the file from the one that names it (from review)
+    fs.writeFileSync(path.join(dir, "tsconfig.node.json"), "{ not json");
+    const again = gantry(["compile", "pipelines", "--typecheck", "--format", "json"], dir);
+    expect((JSON.parse(again.stderr) as { message: string }[]).map((d) => d.message)).toContain("TS7006: Parameter 'x' implicitly has an 'any' type.");
   });
 
   it("a module is checked with its own nearest tsconfig, not its importer's: package b's aliases and strictness for b's files (from review)", () => {

@@ -200,17 +200,24 @@ class ConfigReader {
     return undefined;
   }
 
+  /** A config TypeScript cannot read claims the file only when no other referenced project names it, so it cannot hide one that does. */
   private referencedOwner(file: string, config: Config, visited: Set<string>): Config | undefined {
+    let unreadable: Config | undefined;
     for (const reference of config.references) {
       if (visited.has(reference)) continue;
       visited.add(reference);
       if (!fs.existsSync(reference)) continue;
       const project = this.read(reference);
-      if (project.fatal || project.includes.has(file)) return project;
+      if (project.fatal) {
+        unreadable ??= project;
+        continue;
+      }
+      if (project.includes.has(file)) return project;
       const deeper = this.referencedOwner(file, project, visited);
-      if (deeper) return deeper;
+      if (deeper && !deeper.fatal) return deeper;
+      unreadable ??= deeper;
     }
-    return undefined;
+    return unreadable;
   }
 
   private above(config: Config): Config {

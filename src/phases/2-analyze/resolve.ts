@@ -80,7 +80,7 @@ export class ModuleResolver {
   /** The nearest tsconfig of each folder asked about, read once per compile. */
   private readonly mappings = new Map<string, PathMapping>();
   /** Projects a solution config references, by tsconfig file: their mapping and the files they include. */
-  private readonly projects = new Map<string, { mapping: PathMapping; includes: ReadonlySet<string> }>();
+  private readonly projects = new Map<string, { mapping: PathMapping; includes: (file: string) => boolean }>();
   /**
    * Paths a resolution looked at besides the module it found: ones where it found no file
    * (creating one could change what an import names: `./x` gains `x.ts`, a nearer tsconfig.json
@@ -119,18 +119,20 @@ export class ModuleResolver {
       if (!known) bySpecifier.set(specifier, (known = this.known(this.resolveBare(mapping, specifier))));
       return known;
     }
-    let bySpecifier = this.byDir.get(dir);
-    if (!bySpecifier) this.byDir.set(dir, (bySpecifier = new Map()));
-    let known = bySpecifier.get(specifier);
+    // A `#name` no package.json maps falls to `paths`, whose mapping may be the file's own project's.
+    const byFile = specifier.startsWith("#") && this.mappingFor(dir).solution;
+    let bySpecifier = byFile ? undefined : this.byDir.get(dir);
+    if (!bySpecifier && !byFile) this.byDir.set(dir, (bySpecifier = new Map()));
+    let known = bySpecifier?.get(specifier);
     if (!known) {
       const base = path.resolve(dir, specifier);
       known = specifier.startsWith("#")
-        ? (this.subpathImport(dir, specifier) ?? this.resolveBare(this.mappingFor(dir), specifier))
+        ? (this.subpathImport(dir, specifier) ?? this.resolveBare(this.mappingOf(this.real(fromFile), dir), specifier))
         : this.inNodeModules(base)
           ? this.packageAt(base) // `../node_modules/x/index.js`: a package's file, whatever path led there
           : this.local(base, /(^|\/)\.{0,2}$|\/$/.test(specifier));
       known = this.known(known);
-      bySpecifier.set(specifier, known);
+      bySpecifier?.set(specifier, known);
     }
     return known;
   }
@@ -225,7 +227,7 @@ export class ModuleResolver {
         if (visited.has(config)) continue;
         visited.add(config);
         const project = this.project(config);
-        if (project.includes.has(file)) return project.mapping;
+        if (project.includes(file)) return project.mapping;
         const deeper = project.mapping.solution ? search(project.mapping.references) : undefined;
         if (deeper) return deeper;
       }
@@ -234,14 +236,20 @@ export class ModuleResolver {
     return search(nearest.references) ?? nearest;
   }
 
-  /** A referenced project: its mapping, and its file list as TypeScript expands `files` and `include` (real paths). */
-  private project(config: string): { mapping: PathMapping; includes: ReadonlySet<string> } {
+  /** A referenced project: its mapping, and whether its `files`/`include` (and `exclude`) take a file, as TypeScript reads them. */
+  private project(config: string): { mapping: PathMapping; includes: (file: string) => boolean } {
     let known = this.projects.get(config);
     if (known) return known;
     this.lookups.add(config);
     const mapping = isFile(config) ? readPathMapping(config, this.noteRead) : { ...NO_MAPPING, files: [config] };
     for (const consulted of mapping.consulted) this.lookups.add(consulted);
-    known = { mapping, includes: new Set(projectFiles(config).map((f) => this.real(f))) };
+    const answers = new Map<string, boolean>();
+    const includes = (file: string) => {
+      let yes = answers.get(file);
+      if (yes === undefined) answers.set(file, (yes = projectIncludes(config, file)));
+      return yes;
+    };
+    known = { mapping, includes };
     this.projects.set(config, known);
     return known;
   }
@@ -560,12 +568,29 @@ function readPathMapping(file: string, note: NoteRead): PathMapping {
   return { patterns, pathsBase, baseUrl, files, problem, solution, references, consulted };
 }
 
+/** TypeScript's own matcher of `include`/`exclude` patterns (internal to it, present at run time). */
+const matchFiles = (ts as unknown as { matchFiles: (path: string, extensions: readonly string[] | undefined, excludes: readonly string[] | undefined, includes: readonly string[] | undefined, useCaseSensitiveFileNames: boolean, currentDirectory: string, depth: number | undefined, entries: (dir: string) => { files: string[]; directories: string[] }, realpath: (p: string) => string) => string[] }).matchFiles;
+
 /**
- * The files a tsconfig's `files` and `include` name, its `exclude` applied, as TypeScript lists
- * them (reading folders): which project of a solution config holds a file. Whether a given file
- * is listed depends on the config's text alone, which the mapping records as read.
+ * Whether the tsconfig `config` takes `file` (absolute) into its program through `files` or
+ * `include`, its `exclude` applied, as TypeScript reads them: its own parser, with a directory walk
+ * that sees only the folders on the way to `file`, so no folder is listed (a referenced project may
+ * hold thousands of files, and `--cache` and `--watch` resolve each entry on its own). The answer
+ * depends on the config's text alone, which the mapping records as read.
  */
-function projectFiles(config: string): string[] {
-  const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} };
-  return ts.getParsedCommandLineOfConfigFile(config, undefined, host)?.fileNames ?? [];
+function projectIncludes(config: string, file: string): boolean {
+  const target = file.split(path.sep).join("/");
+  const entries = (dir: string) => {
+    const rest = path.posix.relative(dir.split(path.sep).join("/"), target);
+    if (rest === "" || !isWithin(rest)) return { files: [], directories: [] };
+    const [first, ...deeper] = rest.split("/");
+    return deeper.length === 0 ? { files: [first!], directories: [] } : { files: [], directories: [first!] };
+  };
+  const host: ts.ParseConfigFileHost = {
+    ...ts.sys,
+    readDirectory: (root, extensions, excludes, includes, depth) => matchFiles(root, extensions, excludes, includes, ts.sys.useCaseSensitiveFileNames, root, depth, entries, (p) => p),
+    onUnRecoverableConfigFileDiagnostic: () => {},
+  };
+  const parsed = ts.getParsedCommandLineOfConfigFile(config, undefined, host);
+  return parsed?.fileNames.some((f) => path.resolve(f) === file) ?? false;
 }
