@@ -535,6 +535,15 @@ describe("scope diagnostics", () => {
   const drop = p.teardown("drop-db", { ...img, setups: [db] });
   p.task("notify", { ...img, after: [drop] });`);
     expect(diagnose(fine).filter((d) => d.code === "GANTRY2022")).toEqual([]);
+    // through another scope: a teardown waits for its setups, one of which comes after drop-db (from review)
+    const nested = main(`
+  const db = p.setup("db", { ...img });
+  p.task("load", { ...img, after: [db] });
+  const drop = p.teardown("drop-db", { ...img, setups: [db] });
+  const s2 = p.setup("s2", { ...img, after: [drop] });
+  const t2 = p.teardown("t2", { ...img, setups: [s2] });
+  p.task("use", { ...img, after: [db, t2] });`);
+    expect(diagnose(nested).filter((d) => d.code === "GANTRY2022").map((d) => d.message)).toEqual(['task "use" is downstream of setup "db" and also waits for its teardown "drop-db" through "t2"']);
   });
 
   it("no GANTRY2022 for a teardown that waits for another scope's teardown (astronomer: drop-backup after drop-tmp)", () => {

@@ -44,13 +44,19 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   }
 
   // A task that needs a setup's resource (reached from it without passing its teardowns) yet waits
-  // for that teardown, directly or through other tasks, would need the resource and its removal at once.
+  // for that teardown, directly or through other tasks, would need the resource and its removal at
+  // once. "Through" as a run waits: `after`, and a teardown's setups and scope.
+  const waitsOf = waitsFor(pipeline, scopes);
+  // A dependency on a finally task (GANTRY2025 above) would also close a cycle, as finally tasks
+  // wait for everything; leave it out so one mistake gets one error.
+  const waits = new Map([...waitsOf].map(([n, ws]) => [n, ws.filter((w) => byName.get(w)?.role !== "finally")]));
+  const [cycle] = findCycles(waits);
   const upstream = new Map<string, Set<string>>();
   const upstreamOf = (n: string): Set<string> => {
     let found = upstream.get(n);
     if (!found) {
       upstream.set(n, (found = new Set())); // cycles are GANTRY2004's: this only ends the recursion
-      for (const d of byName.get(n)?.dependencies ?? []) {
+      for (const d of waitsOf.get(n) ?? []) {
         found.add(d);
         for (const u of upstreamOf(d)) found.add(u);
       }
@@ -65,7 +71,8 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
       if (t.role === "teardown") continue;
       // Through other tasks, for a task right after the setup, which surely uses its resource (as for
       // GANTRY2024): one further down may come after the teardown on purpose (the astronomer example's last task).
-      const usesIt = t.dependencies.includes(setup);
+      // In a cycle every task waits for every other: that is GANTRY2004's one error.
+      const usesIt = t.dependencies.includes(setup) && cycle === undefined;
       for (const d of t.dependencies) {
         const td = teardowns.includes(d) ? d : usesIt ? teardowns.find((x) => upstreamOf(d).has(x)) : undefined;
         if (td === undefined) continue;
@@ -75,10 +82,6 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
     }
   }
 
-  // A dependency on a finally task (GANTRY2025 above) would also close a cycle, as finally tasks
-  // wait for everything; leave it out so one mistake gets one error.
-  const waits = new Map([...waitsFor(pipeline, scopes)].map(([n, ws]) => [n, ws.filter((w) => byName.get(w)?.role !== "finally")]));
-  const [cycle] = findCycles(waits);
   if (cycle) {
     report("GANTRY2004", "error", byName.get(cycle[0]!)!, `dependency cycle through setup/teardown scopes: ${cycle.join(" -> ")}`, "A teardown waits for every task in its scope; one of these tasks waits, through `after`, for that teardown.");
   }
