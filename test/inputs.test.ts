@@ -199,6 +199,22 @@ describe("a file named to compile that exports no pipeline (GANTRY1124)", () => 
     expect(shared).toEqual([expect.stringMatching(/^error GANTRY1105/)]);
   });
 
+  it("a barrel file (`export * from`) named explicitly compiles the pipelines it passes on, as a run's namespace holds them (from review: it said 'exports no pipeline')", () => {
+    const cwd = tempProject({ ...files, "pipelines/index.ts": `export * from "./alpha.js";\nexport * from "./again.js";\nexport * from "./helpers.js";\n`, "pipelines/named.ts": `import { pipeline } from "gantry";\nexport const beta = pipeline("beta", {}, (p) => { p.task("t", { image: "busybox:1.36" }); });\n`, "pipelines/barrel2.ts": `export * from "./named.js";\nexport * from "./broken.js";\n` });
+    // alpha's and again's are defaults, which `export *` leaves out; named.ts's `beta` is passed on
+    const barrel = gantry(["compile", "pipelines/barrel2.ts", "--stdout", "--format", "json"], cwd);
+    const found = JSON.parse(barrel.stderr) as { code: string; span?: { file: string } }[];
+    // the broken module a star names is its syntax error, once, and no crash
+    expect(found.map((d) => `${d.code} ${d.span?.file}`)).toEqual(["GANTRY1002 pipelines/broken.ts"]);
+    fs.writeFileSync(path.join(cwd, "pipelines/barrel2.ts"), `export * from "./named.js";\n`);
+    const ok = gantry(["compile", "pipelines/barrel2.ts", "--stdout"], cwd);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).not.toContain("GANTRY1124");
+    expect(ok.stdout).toContain("name: beta\n");
+    // only defaults behind the stars: nothing passed on, so it exports no pipeline, as a run's namespace says
+    expect(codes(gantry(["compile", "pipelines/index.ts", "--stdout"], cwd))).toEqual(["warning GANTRY1124: pipelines/index.ts exports no pipeline: nothing was compiled from it"]);
+  });
+
   it("--watch's session says it as a compile does", async () => {
     const cwd = tempProject(files);
     const { CompileSession } = await import("../src/session.js");

@@ -82,7 +82,17 @@ export class Analyzer {
       /** Every pipeline an export leads to, compiled or not (failed evaluations included). */
       const reached = new Set<unknown>();
       const exported = new Map<string, unknown>();
-      for (const name of record.exportNames) {
+      // Its own exports in the order a run creates them, then what its `export *` statements pass
+      // on (a barrel file, `export * from "./etl"`): a run's namespace holds those too.
+      const own = record.exportNames;
+      let passedOn: string[] = [];
+      try {
+        if (record.starExports.length > 0) passedOn = record.allExportNames().filter((n) => !own.includes(n));
+      } catch (e) {
+        ev.recover(e); // a module a star names that cannot be read: reported (once) as for any import
+        failed = true;
+      }
+      for (const name of [...own, ...passedOn]) {
         if (record.exportsOnlyAType(name)) continue;
         // Failures, not diagnostics: a value that failed before (a shared helper) fails again silently.
         const before = ev.failures;
