@@ -534,19 +534,9 @@ function argoCdAnnotations(plan: Plan, statusIndex: number): Record<string, stri
     if (!depth.has(n)) depth.set(n, Math.max(-1, ...(waits.get(n) ?? []).map(depthOf)) + 1);
     return depth.get(n)!;
   };
-  const needed = new Set(pipeline.tasks.flatMap((t) => t.dependencies));
-  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
-  const post = new Map<string, boolean>();
-  const postSync = (n: string): boolean => {
-    if (!post.has(n)) {
-      const t = byName.get(n);
-      post.set(n, false); // the graph has no cycles (validated); this only guards the recursion
-      post.set(n, t !== undefined && (t.role === "finally" || (t.role === "teardown" && !needed.has(t.name)) || (waits.get(n) ?? []).some(postSync)));
-    }
-    return post.get(n)!;
-  };
+  const post = postSyncTasks(pipeline, waits);
   const out = pipeline.tasks.map((t) => ({
-    "argocd.argoproj.io/hook": postSync(t.name) ? "PostSync,SyncFail" : "Sync",
+    "argocd.argoproj.io/hook": post.has(t.name) ? "PostSync,SyncFail" : "Sync",
     "argocd.argoproj.io/hook-delete-policy": "BeforeHookCreation",
     "argocd.argoproj.io/sync-wave": String(depthOf(t.name)),
   }));
@@ -596,10 +586,31 @@ function controllerLabels(pipeline: IR.Pipeline, prefix: string): Diagnostic[] {
 }
 
 /** What Argo CD's hooks cannot do that the plain Jobs can: a failed hook Job ends the sync's later waves. */
+/**
+ * The tasks that are `PostSync,SyncFail` hooks: finally tasks, teardowns no task follows, and every
+ * task that waits for one of them (Argo CD creates PostSync hooks only once the Sync phase is over).
+ */
+function postSyncTasks(pipeline: IR.Pipeline, waits: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const needed = new Set(pipeline.tasks.flatMap((t) => t.dependencies));
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const post = new Map<string, boolean>();
+  const postSync = (n: string): boolean => {
+    if (!post.has(n)) {
+      const t = byName.get(n);
+      post.set(n, false); // the graph has no cycles (validated); this only guards the recursion
+      post.set(n, t !== undefined && (t.role === "finally" || (t.role === "teardown" && !needed.has(t.name)) || (waits.get(n) ?? []).some(postSync)));
+    }
+    return post.get(n)!;
+  };
+  return new Set(pipeline.tasks.filter((t) => postSync(t.name)).map((t) => t.name));
+}
+
 function argoCdCaveats(pipeline: IR.Pipeline, diagnostics: Diagnostic[]) {
   const needed = new Set(pipeline.tasks.flatMap((t) => t.dependencies));
   const lenient = pipeline.tasks.find((t) => t.allowFailure || t.trigger === "allDone");
-  const innerTeardown = pipeline.tasks.find((t) => t.role === "teardown" && needed.has(t.name));
+  // A teardown that waits for a PostSync hook is one itself, and runs whether the sync failed or not.
+  const post = postSyncTasks(pipeline, waitsFor(pipeline, computeScopes(pipeline)));
+  const innerTeardown = pipeline.tasks.find((t) => t.role === "teardown" && needed.has(t.name) && !post.has(t.name));
   for (const [t, why] of [
     [lenient, "a failed Job fails the Argo CD sync, so tasks that would still run after it (allowFailure, trigger allDone) do not"],
     [innerTeardown, "a teardown other tasks run after is an ordinary Sync hook, so it does not run when the sync fails in an earlier wave"],
