@@ -151,11 +151,12 @@ describe("lines as editors and GitHub count them (U+2028 and U+2029 break none)"
   it("an evaluation error, a syntax error and a type error after one are on their own line; the frame shows the separator escaped", () => {
     const dir = tempProject({ "pipelines/sep.ts": source, "pipelines/syntax.ts": `const A = "\u2028", b = ;\nexport {};\n`, "pipelines/typed.ts": `const A = "\u2028";\nconst n: number = "x";\nexport { A, n };\n` });
     const json = JSON.parse(gantry(["compile", "pipelines", "--format", "json"], dir).stderr) as Diagnostic[];
-    const typed = JSON.parse(gantry(["compile", "pipelines/typed.ts", "--format", "json", "--typecheck"], dir).stderr) as Diagnostic[];
+    fs.writeFileSync(path.join(dir, "pipelines/cr.ts"), 'const A = 1;\r\nconst B = 2;\rconst n: number = "x";\nexport { A, B, n };\n'); // a lone CR ends a line too (from review)
+    const typed = JSON.parse(gantry(["compile", "pipelines/typed.ts", "pipelines/cr.ts", "--format", "json", "--typecheck"], dir).stderr) as Diagnostic[];
     const at = (code: string) => [...json, ...typed].filter((d) => d.code === code).map((d) => `${d.span?.file}:${d.span?.line}:${d.span?.column}`);
     expect(at("GANTRY1105")).toEqual(["pipelines/sep.ts:4:60"]);
     expect(at("GANTRY1002")).toEqual(["pipelines/syntax.ts:1:20"]);
-    expect(at("GANTRY1130")).toEqual(["pipelines/typed.ts:2:7"]);
+    expect(at("GANTRY1130")).toEqual(["pipelines/cr.ts:3:7", "pipelines/typed.ts:2:7"]);
     expect(json.find((d) => d.code === "GANTRY1105")?.span).toMatchObject({ endLine: 4, endColumn: 64 });
     const r = gantry(["compile", "pipelines/sep.ts"], dir);
     expect(r.stderr).toContain(["  3 | export default pipeline(\"sep\", {}, (p) => {", '> 4 |   p.task("t", { image: "busybox:1.36", args: [NOTE, String(Date.now())] });', "    |                                                            ^^^^"].join("\n"));

@@ -153,7 +153,8 @@ function check(config: Config, roots: readonly string[], configs: ConfigReader, 
     // The compiler's own text: ts-morph wraps a message chain in a class of its own that TypeScript cannot flatten.
     const message = `TS${d.getCode()}: ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, "\n")}`;
     const start = d.getStart();
-    const pos = sf && start !== undefined ? sf.getLineAndColumnAtPos(start) : undefined;
+    // Lines as every other span counts them (ts-morph's own count knows only "\n").
+    const pos = sf && start !== undefined ? editorPosition(sf.compilerNode, start) : undefined;
     // A problem of the options has no file here (ts-morph drops the config's syntax tree): it is the tsconfig's.
     const span = sf && pos ? { file: relative(sf.getFilePath()), line: pos.line, column: pos.column } : config.file ? configSpan(config.file, relative) : undefined;
     report({ code: "GANTRY1130", severity: category === ts.DiagnosticCategory.Error ? "error" : "warning", message, ...(span && { span }) });
