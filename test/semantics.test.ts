@@ -597,6 +597,16 @@ describe("scope diagnostics", () => {
     // no setups, nothing shared
     expect(show(diagnose(withBody(`
   p.task("w", { ...img });`)))).toEqual([]);
+    // a setup without a teardown is not named (from review)
+    const mixed = withBody(`
+  const warm = p.setup("warm-cache", { ...img });
+  p.task("v", { ...img, after: [warm] });
+  const s = p.setup("create-tmp", { ...img });
+  p.task("w", { ...img, after: [s] });
+  p.teardown("t", { ...img, setups: [s] });`);
+    expect(diagnose(mixed).filter((d) => d.code === "GANTRY2029").map((d) => d.message)).toEqual([
+      'schedule concurrencyPolicy "Allow" lets runs overlap, and setup "create-tmp" makes the same resource in every run: one run\'s teardown can remove it while another run\'s work uses it',
+    ]);
   });
 
   it('GANTRY2024: trigger "allDone" right after a setup, at the trigger', () => {

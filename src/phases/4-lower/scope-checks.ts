@@ -104,8 +104,10 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   }
   // "Allow" lets runs overlap: two runs' setups make the same resource (a table, a namespace, a
   // cluster of a fixed name), and one run's teardown removes it under the other's work.
-  const shared = pipeline.schedule?.concurrencyPolicy === "Allow" ? pipeline.tasks.filter((t) => t.role === "setup" && !tasksJson(t).includes(RUN_ID_PLACEHOLDER)) : [];
-  if (shared[0] && shared.some((s) => (scopes.teardownsOf.get(s.name)?.length ?? 0) > 0)) {
+  // Only setups a teardown removes: a cache warmed and left in place is shared on purpose.
+  const torn = (t: IR.Task) => (scopes.teardownsOf.get(t.name)?.length ?? 0) > 0;
+  const shared = pipeline.schedule?.concurrencyPolicy === "Allow" ? pipeline.tasks.filter((t) => t.role === "setup" && torn(t) && !tasksJson(t).includes(RUN_ID_PLACEHOLDER)) : [];
+  if (shared[0]) {
     const named = andList(shared.map((t) => `"${t.name}"`));
     report(
       "GANTRY2029",
