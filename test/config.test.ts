@@ -60,6 +60,7 @@ describe("configuration", () => {
     const r = gantry(["compile"], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('gantry.config.json:3:3: error GANTRY5004: gantry.config.json: unknown setting "outt"');
+    expect(r.stderr).toContain('hint: Did you mean "out"? See docs/configuration.md'); // new-user trial: "grpah"
     expect(r.stderr).toMatch(/gantry\.config\.json:4:11: error GANTRY5004: gantry\.config\.json: kind: .*"auto"/);
     expect(r.stderr).toMatch(/> 3 \|\s+"outt"/);
     expect(fs.existsSync(path.join(dir, "manifests"))).toBe(false);

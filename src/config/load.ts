@@ -9,8 +9,10 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { CompileOptions } from "../compile.js";
 import { formatDiagnostics, sortDiagnostics, type Diagnostic, type DiagnosticFormat, type FormatOptions, type Span } from "../diagnostics/index.js";
 import { withoutBom } from "../util/bom.js";
+import { closestName } from "../util/closest-name.js";
 import { fsFailure } from "../util/fs-errors.js";
 import { jsonParseError } from "../util/json-error.js";
+import { schemaKeysAt } from "../util/schema-keys.js";
 import { configSchema, type GantryConfig } from "./schema.js";
 
 export const CONFIG_FILE = "gantry.config.json";
@@ -112,7 +114,8 @@ function fromFile(absolute: string, file: string, base: readonly string[]): Load
       const keyPath = [...base, ...issue.path.map(String), ...(key === undefined ? [] : [key])];
       const where = at(nodeAt(doc.contents as Node, keyPath, key !== undefined));
       const field = keyPath.slice(base.length).join(".") || "(root)";
-      return problem(key !== undefined ? `${file}: unknown setting "${field}"` : `${file}: ${field}: ${issue.message}`, where);
+      const meant = key === undefined ? undefined : closestName(key, schemaKeysAt(configSchema, issue.path));
+      return problem(key !== undefined ? `${file}: unknown setting "${field}"` : `${file}: ${field}: ${issue.message}`, where, meant && `Did you mean "${meant}"? See docs/configuration.md; gantry.config.schema.json gives completion in editors.`);
     });
   });
   return { config: {}, file, text, diagnostics };
@@ -140,10 +143,10 @@ function nodeAt(root: Node | null, keys: readonly string[], wantKey: boolean): N
   return found;
 }
 
-const problem = (message: string, span?: Span): Diagnostic => ({
+const problem = (message: string, span?: Span, hint = "See docs/configuration.md; gantry.config.schema.json gives completion in editors."): Diagnostic => ({
   code: "GANTRY5004",
   severity: "error",
   message,
   ...(span && { span }),
-  hint: "See docs/configuration.md; gantry.config.schema.json gives completion in editors.",
+  hint,
 });

@@ -116,7 +116,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   let defaultsResourcesKnown = true;
   if (options.success) checked = options.data;
   else {
-    reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions, rawOptions);
+    reportSchemaIssues(bag, options.error, `pipeline "${pipelineName}"`, inOptions, rawOptions, pipelineOptionsSchema);
     const part = validOptions(rawOptions, options.error.issues);
     checked = part?.options;
     defaultsRetryKnown = part?.defaultsRetryKnown ?? false;
@@ -175,7 +175,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
     let invalid: ReadonlySet<PropertyKey> = NONE;
     if (result.success) data = result.data;
     else {
-      reportSchemaIssues(bag, result.error, subject, inSpec, spec);
+      reportSchemaIssues(bag, result.error, subject, inSpec, spec, teardown ? teardownSpecSchema : taskSpecSchema);
       const part = validPart<TaskPartInput>(spec, result.error.issues, teardown ? teardownPartSchema : taskPartSchema);
       if (!part) continue;
       ({ data, invalid } = part);

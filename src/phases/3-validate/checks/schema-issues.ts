@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import { closestName } from "../../../util/closest-name.js";
+import { schemaKeysAt } from "../../../util/schema-keys.js";
 import type { DiagnosticBag } from "../../../diagnostics/index.js";
 import { reportRuntimeParameter } from "./runtime-parameters.js";
 import type { Where } from "./where.js";
@@ -8,7 +10,7 @@ import type { Where } from "./where.js";
  * name) was written; a pipeline parameter where the schema wants a number, a boolean or one of a
  * few words is GANTRY1112 instead (`retry.limit: p.params.n` read "expected number, received string").
  */
-export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subject: string, where: Where, input?: unknown): void {
+export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subject: string, where: Where, input?: unknown, schema?: z.ZodType): void {
   for (const issue of error.issues) {
     const value = input === undefined ? undefined : valueIn(input, issue.path);
     // Not where no value is allowed (a teardown's `trigger`): a constant would not do either.
@@ -25,7 +27,8 @@ export function reportSchemaIssues(bag: DiagnosticBag, error: z.ZodError, subjec
         key !== undefined
           ? `${subject}: unknown field ${field}`
           : `${subject}: ${field ? `${field}: ` : ""}${issue.message}`;
-      bag.error("GANTRY2001", message, key !== undefined ? where.key(path) : where.value(path), key !== undefined ? hintForUnknown(String(key), path) : undefined);
+      const known = key !== undefined && schema ? schemaKeysAt(schema, issue.path) : [];
+      bag.error("GANTRY2001", message, key !== undefined ? where.key(path) : where.value(path), key !== undefined ? hintForUnknown(String(key), path, known) : undefined);
     }
   }
 }
@@ -51,11 +54,13 @@ const TASK_ONLY = new Set(["image", "command", "args", "source", "after", "setup
 /** Task fields whose defaults are the pipeline options of the same names. */
 const FROM_PIPELINE = new Set(["owner", "team", "runbookUrl"]);
 
-function hintForUnknown(key: string, path: readonly PropertyKey[]): string {
+function hintForUnknown(key: string, path: readonly PropertyKey[], known: readonly string[]): string {
   const inDefaults = path.length === 2 && path[0] === "defaults";
   // Planned (DESIGN §2), not implemented: say so rather than suggest a spelling mistake.
   if (key === "when" && path.length === 1) return "Gantry has no run-time conditions on tasks yet: pass the value (a pipeline parameter) to the task and decide inside its container, or choose at compile time with a constant (`...(ENABLED ? [p.task(...)] : [])`).";
   if (inDefaults && TASK_ONLY.has(key)) return `\`${key}\` is a task field that \`defaults\` does not take: each task gives its own (a shared spec spread into each, \`{ ...base, ... }\`, does the same).`;
   if (inDefaults && FROM_PIPELINE.has(key)) return `Set \`${key}\` among the pipeline options instead: that is the default of every task's \`${key}\`.`;
+  const meant = closestName(key, known);
+  if (meant !== undefined) return `Did you mean \`${meant}\`?`;
   return `Check the spelling of \`${key}\`; the editor lists the fields a task or pipeline accepts.`;
 }
