@@ -24,7 +24,7 @@ export type TakesValue = (flag: string) => "required" | "optional" | undefined;
 export function requestedFormat(argv: readonly string[], takesValue: TakesValue): DiagnosticFormat | undefined {
   if (argv[0] !== "compile") return undefined;
   let format: DiagnosticFormat | undefined;
-  /** The value of `flag`, written after it in the same argument (`rest`, "" if none) or as the next one. */
+  /** The value of the option in `argv[i]`: the rest of that argument (`rest`, "" if none), else the next one; and where reading goes on. */
   const valueAt = (i: number, kind: "required" | "optional", rest: string | undefined): [string | undefined, number] => {
     if (rest !== undefined && rest !== "") return [rest, i];
     const next = argv[i + 1];
