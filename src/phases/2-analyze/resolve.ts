@@ -50,6 +50,8 @@ interface PathMapping {
   solution: boolean;
   /** The tsconfig files its `references` name (absolute). */
   references: string[];
+  /** What its `files` and `include` take into its program (`takesFile`), as TypeScript asked for it while reading the config. */
+  takes: { files: string[]; walks: Walk[] };
   /**
    * Every other path TypeScript read or looked for while reading the config: an `extends`
    * package's package.json, and where it looked for one in vain (a package not installed yet).
@@ -58,7 +60,16 @@ interface PathMapping {
 }
 
 /** No tsconfig.json in the importing file's folder or any above it: bare specifiers name packages. */
-const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, solution: false, references: [], consulted: [] };
+const NO_MAPPING: PathMapping = { patterns: [], pathsBase: "", baseUrl: undefined, files: [], problem: undefined, solution: false, references: [], takes: { files: [], walks: [] }, consulted: [] };
+
+/** One `readDirectory` TypeScript asks of its host to expand `include`: the folder, the extensions and the patterns. */
+interface Walk {
+  root: string;
+  extensions: readonly string[];
+  excludes: readonly string[] | undefined;
+  includes: readonly string[];
+  depth: number | undefined;
+}
 
 /**
  * What TypeScript adds to a name without an extension, TypeScript first (`.mts`, `.mjs` and the
@@ -79,8 +90,8 @@ export class ModuleResolver {
   private readonly bare = new Map<PathMapping, Map<string, Resolution>>();
   /** The nearest tsconfig of each folder asked about, read once per compile. */
   private readonly mappings = new Map<string, PathMapping>();
-  /** Projects a solution config references, by tsconfig file: their mapping and the files they include. */
-  private readonly projects = new Map<string, { mapping: PathMapping; includes: (file: string) => boolean }>();
+  /** Projects a solution config references, by tsconfig file. */
+  private readonly projects = new Map<string, PathMapping>();
   /**
    * Paths a resolution looked at besides the module it found: ones where it found no file
    * (creating one could change what an import names: `./x` gains `x.ts`, a nearer tsconfig.json
@@ -188,7 +199,7 @@ export class ModuleResolver {
 
   /** Every tsconfig file read so far, extended ones included (for --watch: editing one can change what an import names). */
   configFiles(): string[] {
-    const all = [...this.mappings.values(), ...[...this.projects.values()].map((p) => p.mapping)];
+    const all = [...this.mappings.values(), ...this.projects.values()];
     return [...new Set(all.flatMap((m) => m.files))];
   }
 
@@ -227,8 +238,8 @@ export class ModuleResolver {
         if (visited.has(config)) continue;
         visited.add(config);
         const project = this.project(config);
-        if (project.includes(file)) return project.mapping;
-        const deeper = project.mapping.solution ? search(project.mapping.references) : undefined;
+        if (takesFile(project, file)) return project;
+        const deeper = project.solution ? search(project.references) : undefined;
         if (deeper) return deeper;
       }
       return undefined;
@@ -236,20 +247,13 @@ export class ModuleResolver {
     return search(nearest.references) ?? nearest;
   }
 
-  /** A referenced project: its mapping, and whether its `files`/`include` (and `exclude`) take a file, as TypeScript reads them. */
-  private project(config: string): { mapping: PathMapping; includes: (file: string) => boolean } {
+  /** A referenced project's mapping, read once per compile. */
+  private project(config: string): PathMapping {
     let known = this.projects.get(config);
     if (known) return known;
     this.lookups.add(config);
-    const mapping = isFile(config) ? readPathMapping(config, this.noteRead) : { ...NO_MAPPING, files: [config] };
-    for (const consulted of mapping.consulted) this.lookups.add(consulted);
-    const answers = new Map<string, boolean>();
-    const includes = (file: string) => {
-      let yes = answers.get(file);
-      if (yes === undefined) answers.set(file, (yes = projectIncludes(config, file)));
-      return yes;
-    };
-    known = { mapping, includes };
+    known = isFile(config) ? readPathMapping(config, this.noteRead) : { ...NO_MAPPING, files: [config] };
+    for (const consulted of known.consulted) this.lookups.add(consulted);
     this.projects.set(config, known);
     return known;
   }
@@ -520,7 +524,7 @@ function bestMatch(m: PathMapping, specifier: string): { pattern: string; target
 
 /**
  * A tsconfig.json as TypeScript reads it (extended configs applied). Its file list is never
- * expanded: only `paths` and `baseUrl` matter here.
+ * expanded: the folder walks TypeScript asks for are kept (`takes`), for `takesFile` to match one file against.
  */
 function readPathMapping(file: string, note: NoteRead): PathMapping {
   const dir = path.dirname(file);
@@ -545,7 +549,12 @@ function readPathMapping(file: string, note: NoteRead): PathMapping {
     consulted.push(f);
     return isFile(f);
   };
-  const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory: () => [], fileExists, readFile };
+  const walks: Walk[] = [];
+  const readDirectory = (root: string, extensions: readonly string[], excludes: readonly string[] | undefined, includes: readonly string[], depth?: number) => {
+    walks.push({ root, extensions, excludes, includes, depth });
+    return [];
+  };
+  const host: ts.ParseConfigHost = { useCaseSensitiveFileNames: true, readDirectory, fileExists, readFile };
   const parsed = ts.parseJsonSourceFileConfigFileContent(json, host, dir, undefined, file);
   // 18003: "No inputs were found", since no folder is read here.
   // A JSON syntax error is only in the parse diagnostics, which TypeScript's typings leave out.
@@ -565,20 +574,22 @@ function readPathMapping(file: string, note: NoteRead): PathMapping {
   const raw = parsed.raw as { files?: unknown; include?: unknown } | undefined;
   const solution = Array.isArray(raw?.files) && raw.files.length === 0 && raw.include === undefined && (parsed.projectReferences?.length ?? 0) > 0;
   const references = (parsed.projectReferences ?? []).map((r) => path.resolve(ts.resolveProjectReferencePath(r)));
-  return { patterns, pathsBase, baseUrl, files, problem, solution, references, consulted };
+  const takes = { files: parsed.fileNames.map((f) => path.resolve(f)), walks };
+  return { patterns, pathsBase, baseUrl, files, problem, solution, references, takes, consulted };
 }
 
 /** TypeScript's own matcher of `include`/`exclude` patterns (internal to it, present at run time). */
 const matchFiles = (ts as unknown as { matchFiles: (path: string, extensions: readonly string[] | undefined, excludes: readonly string[] | undefined, includes: readonly string[] | undefined, useCaseSensitiveFileNames: boolean, currentDirectory: string, depth: number | undefined, entries: (dir: string) => { files: string[]; directories: string[] }, realpath: (p: string) => string) => string[] }).matchFiles;
 
 /**
- * Whether the tsconfig `config` takes `file` (absolute) into its program through `files` or
- * `include`, its `exclude` applied, as TypeScript reads them: its own parser, with a directory walk
- * that sees only the folders on the way to `file`, so no folder is listed (a referenced project may
- * hold thousands of files, and `--cache` and `--watch` resolve each entry on its own). The answer
- * depends on the config's text alone, which the mapping records as read.
+ * Whether the config of `mapping` takes `file` (absolute) into its program through `files` or
+ * `include`, its `exclude` applied: TypeScript's own matcher over the walks it asked for, with a
+ * directory listing that holds only the folders on the way to `file`, so no folder is read (a
+ * referenced project may hold thousands of files, and `--cache` and `--watch` resolve each entry
+ * on its own). The answer depends on the config's text alone, which the mapping records as read.
  */
-function projectIncludes(config: string, file: string): boolean {
+function takesFile(mapping: PathMapping, file: string): boolean {
+  if (mapping.takes.files.includes(file)) return true;
   const target = file.split(path.sep).join("/");
   const entries = (dir: string) => {
     const rest = path.posix.relative(dir.split(path.sep).join("/"), target);
@@ -586,11 +597,5 @@ function projectIncludes(config: string, file: string): boolean {
     const [first, ...deeper] = rest.split("/");
     return deeper.length === 0 ? { files: [first!], directories: [] } : { files: [], directories: [first!] };
   };
-  const host: ts.ParseConfigFileHost = {
-    ...ts.sys,
-    readDirectory: (root, extensions, excludes, includes, depth) => matchFiles(root, extensions, excludes, includes, ts.sys.useCaseSensitiveFileNames, root, depth, entries, (p) => p),
-    onUnRecoverableConfigFileDiagnostic: () => {},
-  };
-  const parsed = ts.getParsedCommandLineOfConfigFile(config, undefined, host);
-  return parsed?.fileNames.some((f) => path.resolve(f) === file) ?? false;
+  return mapping.takes.walks.some((w) => matchFiles(w.root, w.extensions, w.excludes, w.includes, true, w.root, w.depth, entries, (p) => p).length > 0);
 }
