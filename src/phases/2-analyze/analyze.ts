@@ -165,11 +165,6 @@ export class Analyzer {
   }
 }
 
-/**
- * Warns about `pipeline(...)` results bound at top level but never exported: they would be silently
- * skipped. A binding counts as exported when its value is a pipeline found through any export
- * (`export default p`, `export const all = [p]`, `export { p as q }`).
- */
 /** GANTRY1124 for an entry whose exports lead to no pipeline (compile() keeps it only for files named explicitly). */
 export function exportsNoPipeline(file: string): Diagnostic {
   return {
@@ -181,6 +176,11 @@ export function exportsNoPipeline(file: string): Diagnostic {
   };
 }
 
+/**
+ * Warns about `pipeline(...)` results bound at top level but never exported: they would be silently
+ * skipped. A binding counts as exported when its value is a pipeline found through any export
+ * (`export default p`, `export const all = [p]`, `export { p as q }`).
+ */
 function unexportedPipelines(record: ModuleRecord, ev: Evaluator, reached: ReadonlySet<unknown>): Diagnostic[] {
   // Never evaluated means no export needed it; evaluated to something else (a failure) is reported already.
   const reachesExport = (name: string) => {

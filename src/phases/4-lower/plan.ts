@@ -68,14 +68,14 @@ export interface Lowered {
 export function lower(pipeline: IR.Pipeline, options: LowerOptions = {}): Lowered {
   const scopes = computeScopes(pipeline);
   const metrics = options.metrics !== false && pipeline.metrics;
-  // Every task written out once, for the content hash and for finding `p.runStatus` in a task.
+  // Every task written out once, for the content hash and for finding `p.runStatus` (or `p.runId`) in a task.
   const tasksJson = pipeline.tasks.map(taskJson);
   const readsRunStatus = new Set(pipeline.tasks.filter((_, i) => tasksJson[i]!.includes(RUN_STATUS_PLACEHOLDER)).map((t) => t.name));
   const keys = metadataKeys(options.labelPrefix);
   const plan = buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson));
   return {
     plan,
-    diagnostics: [...checkScopes(pipeline, scopes, readsRunStatus), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
+    diagnostics: [...checkScopes(pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
   };
 }
 

@@ -10,8 +10,11 @@ import { andList } from "../../util/and-list.js";
 import { RUN_ID_PLACEHOLDER } from "../../ir/placeholders.js";
 
 
-/** `readsRunStatus`: the tasks with `p.runStatus` in any of their strings (found once, by `lower`). */
-export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatus: ReadonlySet<string>): Diagnostic[] {
+/**
+ * `readsRunStatus`: the tasks with `p.runStatus` in any of their strings (found once, by `lower`);
+ * `tasksJson`: each task as `lower` wrote it for the pipeline hash, in the pipeline's order.
+ */
+export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatus: ReadonlySet<string>, tasksJson: readonly string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const at = (t: IR.Task) => ({ file: t.source.file, line: t.source.line, column: t.source.column });
@@ -51,18 +54,6 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   // wait for everything; leave it out so one mistake gets one error.
   const waits = new Map([...waitsOf].map(([n, ws]) => [n, ws.filter((w) => byName.get(w)?.role !== "finally")]));
   const [cycle] = findCycles(waits);
-  const upstream = new Map<string, Set<string>>();
-  const upstreamOf = (n: string): Set<string> => {
-    let found = upstream.get(n);
-    if (!found) {
-      upstream.set(n, (found = new Set())); // cycles are GANTRY2004's: this only ends the recursion
-      for (const d of waitsOf.get(n) ?? []) {
-        found.add(d);
-        for (const u of upstreamOf(d)) found.add(u);
-      }
-    }
-    return found;
-  };
   for (const [setup, teardowns] of scopes.teardownsOf) {
     const inside = reach(setup, scopes.successors, new Set(teardowns));
     for (const name of inside) {
@@ -74,7 +65,8 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
       // In a cycle every task waits for every other: that is GANTRY2004's one error.
       const usesIt = t.dependencies.includes(setup) && cycle === undefined;
       for (const d of t.dependencies) {
-        const td = teardowns.includes(d) ? d : usesIt ? teardowns.find((x) => upstreamOf(d).has(x)) : undefined;
+        const upstream = teardowns.includes(d) || !usesIt ? undefined : reach(d, waitsOf);
+        const td = upstream ? teardowns.find((x) => upstream.has(x)) : teardowns.includes(d) ? d : undefined;
         if (td === undefined) continue;
         const through = td === d ? "" : ` through "${d}"`;
         report("GANTRY2022", "error", t, `task "${name}" is downstream of setup "${setup}" and also waits for its teardown "${td}"${through}`, "Depend on the work rather than the teardown, or drop the dependency on the setup.", { task: name, path: ["after", { name: d }] });
@@ -106,7 +98,7 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   // cluster of a fixed name), and one run's teardown removes it under the other's work.
   // Only setups a teardown removes: a cache warmed and left in place is shared on purpose.
   const torn = (t: IR.Task) => (scopes.teardownsOf.get(t.name)?.length ?? 0) > 0;
-  const shared = pipeline.schedule?.concurrencyPolicy === "Allow" ? pipeline.tasks.filter((t) => t.role === "setup" && torn(t) && !tasksJson(t).includes(RUN_ID_PLACEHOLDER)) : [];
+  const shared = pipeline.schedule?.concurrencyPolicy === "Allow" ? pipeline.tasks.filter((t, i) => t.role === "setup" && torn(t) && !tasksJson[i]!.includes(RUN_ID_PLACEHOLDER)) : [];
   if (shared[0]) {
     const named = andList(shared.map((t) => `"${t.name}"`));
     report(
@@ -121,5 +113,3 @@ export function checkScopes(pipeline: IR.Pipeline, scopes: Scopes, readsRunStatu
   return out;
 }
 
-/** A task's spec as text, to look for a placeholder in any of its strings. */
-const tasksJson = (t: IR.Task): string => JSON.stringify(t);
