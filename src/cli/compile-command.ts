@@ -12,7 +12,7 @@ import { hasChanges, planOutput, readOutputFile, surveyOutput, type KeptFile, ty
 import { LOCK, staleLock, withOutputLock } from "../output/lock.js";
 import { leftoverTemporaries, writeAtomically, type OutputFile } from "../output/write.js";
 import { manifestObjects, manifestOrigin } from "../output/yaml.js";
-import { outputOrigins, staleFileDiagnostics } from "./stale-files.js";
+import { graphFile, metadataFile, outputOrigins, staleFileDiagnostics } from "./stale-files.js";
 import { jobsOptions } from "../config/jobs-settings.js";
 
 export interface CompileFlags {
@@ -175,8 +175,8 @@ function planAndWrite(result: CompileResult, flags: CompileFlags, io: Io, outDir
   const stop = (): Outcome => (report(`${summarize(diagnostics)}; nothing was written.`), { code: 1, wrote: false });
   const manifests: OutputFile[] = result.pipelines.map((p) => ({ path: p.file, content: p.yaml }));
   // Same ownership rules, --check and atomic writer as the YAML: a failure writes none of them.
-  const graphs: OutputFile[] = flags.graph ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".md"), content: graphMarkdown(p.ir, p.source) })) : [];
-  const metadata: OutputFile[] = flags.metadata ? result.pipelines.map((p) => ({ path: p.file.replace(/\.yaml$/, ".metadata.json"), content: p.metadata ?? "" })) : [];
+  const graphs: OutputFile[] = flags.graph ? result.pipelines.map((p) => ({ path: graphFile(p), content: graphMarkdown(p.ir, p.source) })) : [];
+  const metadata: OutputFile[] = flags.metadata ? result.pipelines.map((p) => ({ path: metadataFile(p), content: p.metadata ?? "" })) : [];
   const names = [...manifests, ...(flags.kustomization ? [{ path: KUSTOMIZATION }] : []), ...graphs, ...metadata].map((f) => f.path);
   const survey = surveyOutput(outDir, new Set(names), whole);
   const keptManifests = survey.kept.map((k) => k.path).filter((p) => p.endsWith(".yaml") && p !== KUSTOMIZATION);

@@ -67,16 +67,15 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
     githubActions: process.env.GITHUB_ACTIONS === "true",
   };
   let exitCode = 0;
-  // Under a document format, commander's own errors are reported as GANTRY5007 once it gives up
-  // (below); the format is read from the command line once the options are declared.
-  let documentFormat: DiagnosticFormat | undefined;
-  let asDocument = false;
+  // Under a document format (json, github, sarif), commander's own errors are reported as
+  // GANTRY5007 once it gives up (below); the format is read from the command line once the options are declared.
+  let documentFormat: Exclude<DiagnosticFormat, "text"> | undefined;
   const formatOptions = { color: io.color, repositoryPrefix: io.repositoryPrefix, cwd: io.cwd };
   const program = new Command("gantry")
     .description("Compile TypeScript pipelines into Kubernetes manifests, without running them.")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeOut: io.stdout, writeErr: (s) => void (asDocument || io.stderr(s)) })
+    .configureOutput({ writeOut: io.stdout, writeErr: (s) => void (documentFormat ?? io.stderr(s)) })
     .version(gantryVersion(), "-V, --version", "print Gantry's version");
 
   program
@@ -224,18 +223,18 @@ export async function main(argv: readonly string[], cwd = process.cwd()): Promis
   });
 
   const compileOptions = program.commands.find((c) => c.name() === "compile")?.options ?? [];
-  documentFormat = requestedFormat(argv, (flag) => {
+  const requested = requestedFormat(argv, (flag) => {
     const option = compileOptions.find((o) => o.short === flag || o.long === flag);
     return option?.required ? "required" : option?.optional ? "optional" : undefined;
   });
-  asDocument = documentFormat !== undefined && documentFormat !== "text";
+  documentFormat = requested === "text" ? undefined : requested;
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {
     if (e instanceof CommanderError) {
       // --help and --version exit through here with code 0; every other commander error is a usage error.
       if (e.exitCode === 0) return 0;
-      if (asDocument && documentFormat) io.stderr(usageReport(commanderMessage(e.message), documentFormat, formatOptions));
+      if (documentFormat) io.stderr(usageReport(commanderMessage(e.message), documentFormat, formatOptions));
       return EXIT_USAGE;
     }
     throw e;

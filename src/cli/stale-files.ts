@@ -16,10 +16,14 @@ import { isWithin } from "../util/within.js";
 
 const HINT = "Run `gantry compile` and commit the result.";
 
+/** The files `--graph` and `--metadata` write beside a pipeline's manifest `<pipeline>.yaml`. */
+export const graphFile = (p: Pick<CompiledPipeline, "file">): string => p.file.replace(/\.yaml$/, ".md");
+export const metadataFile = (p: Pick<CompiledPipeline, "file">): string => p.file.replace(/\.yaml$/, ".metadata.json");
+
 /** Where each output file of a compiled pipeline comes from: its manifest, graph and metadata file. */
 export function outputOrigins(pipelines: readonly CompiledPipeline[]): Map<string, CompiledPipeline> {
   const origins = new Map<string, CompiledPipeline>();
-  for (const p of pipelines) for (const file of [p.file, p.file.replace(/\.yaml$/, ".md"), p.file.replace(/\.yaml$/, ".metadata.json")]) origins.set(file, p);
+  for (const p of pipelines) for (const file of [p.file, graphFile(p), metadataFile(p)]) origins.set(file, p);
   return origins;
 }
 
