@@ -75,7 +75,7 @@ export const codes = {
   GANTRY1112: {
     title: "Parameter value used where a static value is needed",
     explain:
-      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. Decide at run time inside the task (for example a shell test in its command), or make the value a compile-time constant. Nor can it be part of a value Gantry checks or needs when it compiles: the pipeline's name and namespace, a schedule or time zone, a task, volume or parameter name, a label, an annotation key, an environment variable's name, a resource quantity or a duration. Use a constant there, or declare one pipeline per value (a function that returns the pipeline for one environment, called for each).",
+      "`p.params.NAME` is a placeholder: the parameter's value is only known when a run starts. It can be embedded in strings (template literals, `+`, `join`), but comparing it, branching on it, converting it to a number or calling string methods on it would compute with the placeholder text, not the value. To run a task only for some values, give it a `when` (`when: { param: p.params.env, equals: \"prod\" }`, tested as the run starts the task); otherwise decide at run time inside the task (for example a shell test in its command), or make the value a compile-time constant. Nor can it be part of a value Gantry checks or needs when it compiles: the pipeline's name and namespace, a schedule or time zone, a task, volume or parameter name, a label, an annotation key, an environment variable's name, a resource quantity or a duration. Use a constant there, or declare one pipeline per value (a function that returns the pipeline for one environment, called for each).",
   },
   GANTRY1113: {
     title: "The pipeline code throws",
@@ -272,10 +272,25 @@ export const codes = {
     explain:
       "A task's `image` must be a reference the kubelet can parse: `[registry[:port]/]name[:tag][@digest]`, where the name is lowercase letters and digits separated by '.', '_', '__' or dashes in parts joined by '/', the tag is up to 128 letters, digits, '_', '.' and '-' (not starting with '.' or '-'), and a digest is `sha256:` and 64 lowercase hex digits (or sha384, sha512). Otherwise the pod never starts and waits in InvalidImageName; leading or trailing whitespace is refused by the API server outright. An image that holds a pipeline parameter is checked when a run starts, not here.",
   },
+  GANTRY2041: {
+    title: "`when` that does not compare a parameter with constants",
+    explain:
+      "A task's `when` is tested when the task is about to start, against the values the run was given: `param` must be a pipeline parameter, written `p.params.NAME` (the placeholder of a parameter declared under `parameters`), and the values it is compared with (`equals`, `notEquals`, `in`) must be constants. A plain string such as `\"env\"` is not a parameter, and a value that holds a placeholder cannot be compared with: to decide on two parameters, or on anything else known only at run time, pass the values to the task and decide inside its container. For a choice known when compiling, no `when` is needed: include the task or not with a constant, `...(ENABLED ? [p.task(...)] : [])`.",
+  },
+  GANTRY2042: {
+    title: "`when` compares a parameter with a value outside its enum",
+    explain:
+      "The parameter lists its allowed values (`enum`), and Argo refuses a run given any other, so a comparison with a value outside the list never matches: an `equals` or `in` never holds, a `notEquals` always does. Usually a typo; compare with one of the listed values, or add the value to the enum.",
+  },
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",
     explain:
       "Argo starts no new ordinary pods once a workflow is stopped (`argo stop`) or passes its deadline, and stops the ones running (pods are also created with a deadline no later than the workflow's); exit handlers still run. A teardown that has not started by then does not run, and one that is running is cut off part way. p.finally(...) tasks are the workflow's exit handler and do run (awaited to the end only from Argo v3.7.17 and v4.0.8: earlier controllers end the run as soon as a stopped run's exit handler starts); `argo terminate` runs nothing at all. The warning comes with every pipeline that has a teardown: once the team knows it, list `\"GANTRY4005\"` in the configuration's `ignoreWarnings`.",
+  },
+  GANTRY4032: {
+    title: "Every task skipped on the jobs target",
+    explain:
+      "The jobs target has no run-time parameters: it writes each parameter's default into the Jobs, and so decides each task's `when` when compiling. A task whose `when` does not hold with the defaults is left out, with the tasks its skip reaches (docs/dsl.md); the metadata file lists them under `skipped`. Here that is every task, so a run of the pipeline does nothing. Change a default, or compile for the Argo target, which tests `when` as each run starts the task.",
   },
   GANTRY4030: {
     title: "Backoff factor that Argo cannot express",

@@ -218,7 +218,31 @@ export interface TaskCommon {
    * never run. Not for teardowns, whose rule is fixed.
    */
   trigger?: "allSucceeded" | "allDone";
+  /**
+   * A condition on the run's parameters, tested when the task is about to start: when it does not
+   * hold, the task is skipped. A skipped task is not a failure: the tasks after it (with the default
+   * trigger) and the tasks in a skipped setup's scope are skipped too, an `"allDone"` task still
+   * runs, and a teardown whose setups were all skipped is skipped. On the jobs target, which has no
+   * run-time parameters, it is decided at compile time from the parameters' defaults.
+   * E.g. `when: { param: p.params.env, equals: "prod" }`. Not for teardowns.
+   */
+  when?: WhenCondition;
 }
+
+/** A value `when` compares a parameter with; numbers and booleans are compared as the strings they are written as. */
+export type WhenValue = string | number | boolean;
+
+/**
+ * A condition on the run's parameters (`TaskCommon.when`). `param` is a parameter's placeholder,
+ * `p.params.NAME`; its value is compared as a string.
+ */
+export type WhenCondition =
+  | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is this one. */ equals: WhenValue }
+  | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is not this one. */ notEquals: WhenValue }
+  | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is one of these. */ in: readonly WhenValue[] }
+  | { /** Holds when every one of these holds. */ all: readonly WhenCondition[] }
+  | { /** Holds when at least one of these holds. */ any: readonly WhenCondition[] }
+  | { /** Holds when this one does not. */ not: WhenCondition };
 
 /** A task that runs a container's command. */
 export interface ContainerTaskSpec extends TaskCommon {
@@ -250,21 +274,21 @@ export interface TeardownOptions {
 }
 
 /** A teardown: a task spec with the setups it tears down. Its trigger is fixed by the scope rules. */
-export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger"> | Omit<ScriptTaskSpec, "trigger">) & TeardownOptions & { trigger?: never };
+export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger" | "when"> | Omit<ScriptTaskSpec, "trigger" | "when">) & TeardownOptions & { trigger?: never; when?: never };
 
 /** A finally task: it runs after everything else, so it takes no `after` and no trigger. */
 export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<ScriptTaskSpec, "after" | "trigger">) & { after?: never; trigger?: never };
 
 /**
  * What every kind of task takes (`p.task`, `p.setup`, `p.teardown`, `p.finally`): a task spec
- * without `after` and `trigger`. The type for a helper whose spec any of them spreads,
+ * without `after`, `trigger` and `when`. The type for a helper whose spec any of them spreads,
  * `const sql = (query: string): StepSpec => ({ image: "postgres:16", command: ["psql", "-c", query] })`;
  * a helper typed `TaskSpec` cannot be spread into a teardown or finally task, which take no `trigger`.
  */
-export type StepSpec = Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<ScriptTaskSpec, "after" | "trigger">;
+export type StepSpec = Omit<ContainerTaskSpec, "after" | "trigger" | "when"> | Omit<ScriptTaskSpec, "after" | "trigger" | "when">;
 
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
-export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "owner" | "team" | "runbookUrl">>;
+export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "when" | "owner" | "team" | "runbookUrl">>;
 
 /** A pipeline parameter: a value chosen when a run is submitted, with a default. */
 export interface ParameterSpec {

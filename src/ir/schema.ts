@@ -105,6 +105,20 @@ export const Ownership = z.object({
   runbookUrl: z.string().optional(),
 });
 
+/**
+ * A condition on the run's parameters (DSL `when`): a parameter's value is one of `in`, or a
+ * combination. Values are strings, as a run gives them.
+ */
+export type When = { param: string; in: string[] } | { all: When[] } | { any: When[] } | { not: When };
+export const When: z.ZodType<When> = z.lazy(() =>
+  z.union([
+    z.object({ param: z.string(), in: z.array(z.string()).min(1) }),
+    z.object({ all: z.array(When).min(1) }),
+    z.object({ any: z.array(When).min(1) }),
+    z.object({ not: When }),
+  ]),
+);
+
 export const Task = z.object({
   name: z.string(),
   role: z.enum(["setup", "work", "teardown", "finally"]),
@@ -118,6 +132,8 @@ export const Task = z.object({
   allowFailure: z.boolean(),
   /** When it may start relative to its `after` dependencies (DESIGN §5 rule 3). */
   trigger: z.enum(["allSucceeded", "allDone"]),
+  /** Run only if this holds when the task is about to start; else the task is skipped (DESIGN §5, docs/dsl.md). */
+  when: When.optional(),
   image: z.string(),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
@@ -196,6 +212,7 @@ export type Toleration = z.infer<typeof Toleration>;
 export type Retry = z.infer<typeof Retry>;
 export type Ownership = z.infer<typeof Ownership>;
 export type Task = z.infer<typeof Task>;
+
 export type Parameter = z.infer<typeof Parameter>;
 export type Schedule = z.infer<typeof Schedule>;
 export type Pipeline = z.infer<typeof Pipeline>;

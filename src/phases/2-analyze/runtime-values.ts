@@ -20,6 +20,6 @@ export function requireStatic(value: unknown, node: ts.Node, use: string): void 
     "GANTRY1112",
     node,
     `${use} uses parameter "${name}", whose value is only known when a run starts`,
-    "Parameters can be embedded in strings (template literals, `+`, join). To branch on one, decide at run time inside the task (e.g. a shell test in its command), or make it a compile-time constant.",
+    `Parameters can be embedded in strings (template literals, \`+\`, join). To run a task only for some values, give it \`when: { param: p.params.${name}, equals: "..." }\` (docs/dsl.md, "Run-time conditions"); otherwise decide at run time inside the task (e.g. a shell test in its command), or make it a compile-time constant.`,
   );
 }

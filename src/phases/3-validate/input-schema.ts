@@ -116,6 +116,77 @@ const retry = z.strictObject({
   totalTimeout: str.optional(),
 });
 
+/** A task's `when` (DSL `WhenCondition`), as written. */
+export interface WhenInput {
+  param?: string;
+  equals?: string | number | boolean;
+  notEquals?: string | number | boolean;
+  in?: (string | number | boolean)[];
+  all?: WhenInput[];
+  any?: WhenInput[];
+  not?: WhenInput;
+}
+
+/** How deep `all`/`any`/`not` may nest; a hand-written condition is a few levels. */
+export const MAX_WHEN_DEPTH = 16;
+
+const whenValue = z.union([str, z.number().finite(), z.boolean()], { error: "a value to compare with is a string, number or boolean" });
+const COMPARISONS = ["equals", "notEquals", "in"] as const;
+const COMBINATORS = ["all", "any", "not"] as const;
+
+/**
+ * One object per condition, every key optional, and the form checked after: a union of the six
+ * forms would answer a misspelt key with "invalid input" instead of naming it.
+ */
+const whenSchema: z.ZodType<WhenInput> = z
+  .strictObject({
+    param: str.optional(),
+    equals: whenValue.optional(),
+    notEquals: whenValue.optional(),
+    in: z.array(whenValue).min(1, { error: "`in` needs at least one value" }).optional(),
+    all: z.lazy(() => z.array(whenSchema).min(1, { error: "`all` needs at least one condition" })).optional(),
+    any: z.lazy(() => z.array(whenSchema).min(1, { error: "`any` needs at least one condition" })).optional(),
+    not: z.lazy(() => whenSchema).optional(),
+  }, { error: (issue) => (issue.code === "invalid_type" ? "a condition is an object such as `{ param: p.params.env, equals: \"prod\" }`, not an expression's text" : undefined) })
+  .superRefine((w, ctx) => {
+    const has = (k: keyof WhenInput) => w[k] !== undefined;
+    const comparisons = COMPARISONS.filter(has);
+    const combinators = COMBINATORS.filter(has);
+    const problem =
+      combinators.length > 1 || (combinators.length === 1 && (has("param") || comparisons.length > 0))
+        ? `\`${combinators[0]}\` stands alone in its object; nest the other condition in \`all\` or \`any\``
+        : combinators.length === 1
+          ? undefined
+          : comparisons.length > 1
+            ? `give one of \`equals\`, \`notEquals\` and \`in\`, not ${comparisons.map((c) => `\`${c}\``).join(" and ")}`
+            : comparisons.length === 1 && !has("param")
+              ? `\`${comparisons[0]}\` needs \`param\`, the parameter it compares: \`param: p.params.NAME\``
+              : comparisons.length === 0 && has("param")
+                ? "`param` needs `equals`, `notEquals` or `in`: what to compare the parameter's value with"
+                : comparisons.length === 0
+                  ? "an empty condition: give `param` with `equals`, `notEquals` or `in`, or one of `all`, `any` and `not`"
+                  : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+/** `when`, bounded in depth before zod recurses into it (a condition built by `reduce` can nest thousands deep). */
+const when = z.preprocess((v, ctx) => {
+  const depth = whenDepth(v, MAX_WHEN_DEPTH + 1);
+  if (depth > MAX_WHEN_DEPTH) ctx.addIssue({ code: "custom", message: `conditions nest more than ${MAX_WHEN_DEPTH} levels deep`, input: v });
+  return v;
+}, whenSchema);
+
+/** Levels of `all`/`any`/`not` in a value, counting no further than `limit`. */
+function whenDepth(v: unknown, limit: number): number {
+  if (limit === 0 || typeof v !== "object" || v === null) return 0;
+  let deepest = 0;
+  for (const k of COMBINATORS) {
+    const child = (v as Record<string, unknown>)[k];
+    for (const c of Array.isArray(child) ? child : [child]) deepest = Math.max(deepest, whenDepth(c, limit - 1));
+  }
+  return deepest + 1;
+}
+
 /** Fields every task and `defaults` may carry. */
 const common = {
   env: record(envValue).optional(),
@@ -167,6 +238,7 @@ const taskFields = {
   after: z.array(handle("`after` takes task handles returned by p.task(...)")).optional(),
   allowFailure: z.boolean().optional(),
   trigger: z.enum(["allSucceeded", "allDone"]).optional(),
+  when: when.optional(),
   ...ownership,
 };
 
@@ -180,6 +252,7 @@ export const taskSpecSchema = z.strictObject(taskFields).refine(noArgsWithScript
 const teardownFields = {
   ...taskFields,
   trigger: z.never({ error: "a teardown's trigger is fixed: it runs once its scope has finished, if one of its setups succeeded" }).optional(),
+  when: z.never({ error: "a teardown has no `when`: it runs whenever one of its setups succeeded, so that nothing a setup made is left behind; put the condition on the setups" }).optional(),
   setups: z.array(handle("`setups` takes handles returned by p.setup(...)")),
   failsRun: z.boolean().optional(),
 };

@@ -7,7 +7,8 @@ import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
 import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
 import { durationSeconds, normalizeQuantity } from "./rules/index.js";
-import type { PipelineOptionsInput, RetryInput, TaskDefaultsInput, TaskSpecInput } from "./input-schema.js";
+import type { PipelineOptionsInput, RetryInput, TaskDefaultsInput, TaskSpecInput, WhenInput } from "./input-schema.js";
+import { parameterOf } from "./checks/when.js";
 
 /** The non-root identity Gantry's pods run as unless told otherwise (the distroless "nonroot" user). */
 export const DEFAULT_UID = 65532;
@@ -47,6 +48,20 @@ export function mergeDefaults(defaults: TaskDefaultsInput | undefined, task: Tas
   return merged;
 }
 
+/**
+ * A checked `when` in one vocabulary: `equals` is `in` one value, `notEquals` is `not` of that;
+ * values are strings, as a run gives them (`true` is "true").
+ */
+export function normalizeWhen(w: WhenInput): IR.When {
+  if (w.all) return { all: w.all.map(normalizeWhen) };
+  if (w.any) return { any: w.any.map(normalizeWhen) };
+  if (w.not) return { not: normalizeWhen(w.not) };
+  const param = parameterOf(w.param!)!;
+  if (w.in) return { param, in: w.in.map(String) };
+  const is = { param, in: [String(w.equals ?? w.notEquals)] };
+  return w.notEquals !== undefined ? { not: is } : is;
+}
+
 /** A task's retry over the defaults', field by field; `backoff` and each exit code list as a whole. */
 export function mergeRetry(defaults: RetryInput | undefined, task: RetryInput | undefined): RetryInput | undefined {
   if (!defaults || !task) return task ?? defaults;
@@ -64,6 +79,7 @@ export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput,
     failsRun: spec.failsRun ?? false,
     allowFailure: spec.allowFailure ?? false,
     trigger: spec.trigger ?? "allSucceeded",
+    when: spec.when && normalizeWhen(spec.when),
     image: spec.image,
     command: spec.command ? [...spec.command] : spec.source !== undefined ? ["sh"] : undefined,
     args: spec.args ? [...spec.args] : undefined,

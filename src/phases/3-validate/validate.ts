@@ -15,6 +15,7 @@ import { checkDefaultVolumes, checkImage, checkParameterRefs, checkPipelineValue
 import { checkDefaultResources, checkTaskResources } from "./checks/resources.js";
 import { below, type Where } from "./checks/where.js";
 import { reportRuntimeParameter } from "./checks/runtime-parameters.js";
+import { checkWhen } from "./checks/when.js";
 import { invalidFields, validPart, without } from "./checks/valid-part.js";
 import {
   noArgsWithScript,
@@ -134,6 +135,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   // Undefined when the parameters are not known (the options are not an object): then references are not checked.
   const declaredParams = declaredParameters(rawOptions, checked);
   if (declaredParams) checkParameterRefs(bag, defaults, declaredParams, "pipeline defaults", below(inOptions, ["defaults"]));
+  const enums = new Map(Object.entries(checked?.parameters ?? {}).flatMap(([name, p]) => (p.enum ? [[name, p.enum] as const] : [])));
 
   if (definition.tasks.length === 0) bag.error("GANTRY2013", `pipeline "${pipelineName}" declares no tasks`, pipelineSpan);
   // Finally tasks follow the run's work; Argo refuses the empty DAG a run without work would be.
@@ -197,6 +199,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
       if (defaultsRetryKnown && !invalid.has("retry") && !invalid.has("timeout")) checkRetryCombination(bag, defaults, data, subject, inSpec);
     }
     if (declaredParams) checkParameterRefs(bag, data, declaredParams, subject, inSpec);
+    checkWhen(bag, data.when, enums, subject, inSpec);
     checkRunbookUrl(bag, data.runbookUrl, subject, inSpec);
     (data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${display(dep.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");

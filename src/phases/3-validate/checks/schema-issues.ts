@@ -50,14 +50,12 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Task fields that are not `defaults` fields (docs/dsl.md "Defaults and how they merge"): each task says them itself. */
-const TASK_ONLY = new Set(["image", "command", "args", "source", "after", "setups", "allowFailure", "trigger"]);
+const TASK_ONLY = new Set(["image", "command", "args", "source", "after", "setups", "allowFailure", "trigger", "when"]);
 /** Task fields whose defaults are the pipeline options of the same names. */
 const FROM_PIPELINE = new Set(["owner", "team", "runbookUrl"]);
 
 function hintForUnknown(key: string, path: readonly PropertyKey[], known: readonly string[]): string {
   const inDefaults = path.length === 2 && path[0] === "defaults";
-  // Planned (DESIGN §2), not implemented: say so rather than suggest a spelling mistake.
-  if (key === "when" && path.length === 1) return "Gantry has no run-time conditions on tasks yet: pass the value (a pipeline parameter) to the task and decide inside its container, or choose at compile time with a constant (`...(ENABLED ? [p.task(...)] : [])`).";
   if (inDefaults && TASK_ONLY.has(key)) return `\`${key}\` is a task field that \`defaults\` does not take: each task gives its own (a shared spec spread into each, \`{ ...base, ... }\`, does the same).`;
   if (inDefaults && FROM_PIPELINE.has(key)) return `Set \`${key}\` among the pipeline options instead: that is the default of every task's \`${key}\`.`;
   const meant = closestName(key, known);

@@ -1,0 +1,60 @@
+/**
+ * A task's `when`: each `param` is one parameter's placeholder (`p.params.NAME`), each compared
+ * value a constant, and a value outside a parameter's `enum` is a comparison that never matches.
+ * Unknown parameter names are GANTRY2010 (checkParameterRefs), as anywhere in a task.
+ */
+import type { DiagnosticBag } from "../../../diagnostics/index.js";
+import type { WhenInput } from "../input-schema.js";
+import type { Where } from "./where.js";
+
+const PLACEHOLDER = /^\{\{params\.([^{}\s]+)\}\}$/;
+
+/** The parameter a `param` names: the NAME of exactly `{{params.NAME}}`, else undefined. */
+export function parameterOf(param: string): string | undefined {
+  return PLACEHOLDER.exec(param)?.[1];
+}
+
+/** `enums`: each declared parameter's allowed values, where it has them. */
+export function checkWhen(bag: DiagnosticBag, when: WhenInput | undefined, enums: ReadonlyMap<string, readonly string[]>, subject: string, where: Where, path: PropertyKey[] = ["when"]): void {
+  if (!when) return;
+  if (when.all || when.any) {
+    const list = (when.all ?? when.any)!;
+    list.forEach((w, i) => checkWhen(bag, w, enums, subject, where, [...path, when.all ? "all" : "any", i]));
+    return;
+  }
+  if (when.not) return checkWhen(bag, when.not, enums, subject, where, [...path, "not"]);
+  if (when.param === undefined) return;
+  const name = parameterOf(when.param);
+  if (name === undefined) {
+    const at = [...path, "param"].join(".");
+    bag.error(
+      "GANTRY2041",
+      `${subject}: ${at} must be a pipeline parameter, written p.params.NAME, not ${JSON.stringify(when.param)}`,
+      where.value([...path, "param"]),
+      `\`when\` compares a parameter's value at run time: \`${at}: p.params.env\` (the parameter declared under \`parameters\`). A value known when compiling needs no \`when\`: include the task or not with a constant, \`...(ENABLED ? [p.task(...)] : [])\`.`,
+    );
+    return;
+  }
+  const key = when.in !== undefined ? "in" : when.equals !== undefined ? "equals" : "notEquals";
+  const values = when.in ?? [when.equals ?? when.notEquals!];
+  const allowed = enums.get(name);
+  values.forEach((v, i) => {
+    const at = key === "in" ? [...path, key, i] : [...path, key];
+    const text = String(v);
+    if (text.includes("{{") || text.includes("}}")) {
+      bag.error(
+        "GANTRY2041",
+        `${subject}: ${at.join(".")}: ${JSON.stringify(text)} is not a constant; \`when\` compares a parameter with constants`,
+        where.value(at),
+        "Compare with the values written out; to compare two parameters, decide inside the task's container.",
+      );
+    } else if (allowed && !allowed.includes(text)) {
+      bag.warning(
+        "GANTRY2042",
+        `${subject}: ${at.join(".")}: parameter "${name}" can only be ${allowed.map((a) => JSON.stringify(a)).join(", ")} (its enum), never ${JSON.stringify(text)}, so this comparison never matches`,
+        where.value(at),
+        `Compare with one of the parameter's values, or add ${JSON.stringify(text)} to its enum (parameters: { ${name}: { enum: [...] } }).`,
+      );
+    }
+  });
+}
