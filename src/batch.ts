@@ -251,7 +251,7 @@ export function emitPipelines(irs: readonly IR.Pipeline[], options: CompileOptio
 function emitPipeline(declared: IR.Pipeline, options: CompileOptions, diagnostics: Diagnostic[], backend: Backend): { pipeline: CompiledPipeline; objects: string[] } | undefined {
   if (options.only !== undefined && declared.name !== options.only) return undefined;
   const ir = declared.namespace === undefined && options.namespace !== undefined ? { ...declared, namespace: options.namespace } : declared;
-  const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics });
+  const lowered = lower(ir, { labelPrefix: options.labelPrefix, metrics: options.metrics, decideWhen: options.target === "jobs" });
   diagnostics.push(...lowered.diagnostics);
   if (hasErrors(lowered.diagnostics)) return undefined;
   const emitted = backend(lowered.plan);

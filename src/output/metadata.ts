@@ -62,6 +62,10 @@ const task = z.object({
     .describe("When a setup or work task starts. Absent for teardowns and finally tasks, whose rules are fixed (docs/semantics.md): a teardown runs once its scope is done if one of its setups succeeded, a finally task after everything else."),
   allowFailure: z.boolean(),
   failsRun: z.boolean(),
+  when: z
+    .unknown()
+    .optional()
+    .describe("Argo: the condition on the run's parameters that the task tests before it runs (docs/dsl.md): `{ param, in }`, `{ all }`, `{ any }` or `{ not }`. Absent on the jobs target, which decides it when compiling (see `skipped`)."),
   retry,
   timeoutSeconds: z.number().int().optional().describe("Deadline of one attempt."),
   notEnforced: z
@@ -88,6 +92,10 @@ export const pipelineMetadataSchema = z
     labels: labels.describe("Labels of the pipeline's objects."),
     metrics: z.array(metric).describe("Metrics of the run."),
     tasks: z.array(task).describe("In declaration order."),
+    skipped: z
+      .array(z.string())
+      .optional()
+      .describe("Jobs target: the tasks left out because their `when`, or a skip it reached, did not hold with the parameters' defaults. Absent when none is."),
   })
   .describe("Gantry pipeline metadata, written by `gantry compile --metadata` beside the manifest; see docs/monitoring.md.");
 
@@ -118,6 +126,7 @@ export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetri
     ...p.ownership,
     labels: plan.labels,
     metrics: metrics(plan.runMetrics),
+    ...(plan.skipped.length > 0 && { skipped: plan.skipped }),
     tasks: plan.tasks.map(({ task: t, scope, scopes, labels, metrics: ms }) => ({
       name: t.name,
       role: t.role,
@@ -128,6 +137,7 @@ export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetri
       // Set for every task in the IR, but a teardown's or finally task's start does not follow it.
       trigger: t.role === "teardown" || t.role === "finally" ? undefined : t.trigger,
       allowFailure: t.allowFailure,
+      when: t.when,
       failsRun: t.failsRun,
       retry: effectiveRetry(t.retry),
       timeoutSeconds: t.timeoutSeconds,

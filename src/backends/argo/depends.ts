@@ -3,14 +3,19 @@
  * a bare name would also accept Skipped, and the naive `X.Succeeded || X.Failed` misses Errored
  * and Omitted (shared/reference/argo.md §0, §2.1).
  */
-import type { Condition } from "../../phases/4-lower/index.js";
+import type { Condition, Leaf } from "../../phases/4-lower/index.js";
 
-const STATES = {
+const STATES: Record<Leaf, readonly string[]> = {
   succeeded: ["Succeeded"],
   ran: ["Succeeded", "Failed", "Errored"],
   settled: ["Succeeded", "Failed", "Errored", "Skipped", "Omitted"],
   succeededOrNotRun: ["Succeeded", "Skipped", "Omitted"],
-} as const;
+  // Skipped is only ever the phase of a task whose `when` (Gantry's guard) was false; not running
+  // for want of a dependency is Omitted.
+  succeededOrSkipped: ["Succeeded", "Skipped"],
+  ranOrSkipped: ["Succeeded", "Failed", "Errored", "Skipped"],
+  skipped: ["Skipped"],
+};
 
 export function dependsExpression(c: Condition | undefined): string | undefined {
   return c ? render(c, true) : undefined;

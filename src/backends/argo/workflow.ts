@@ -10,6 +10,7 @@ import { argoUnknownTags } from "../common/template-tags.js";
 import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
+import { whenExpression } from "./when.js";
 import { prometheusMetrics } from "./metrics.js";
 import { cronForArgo } from "./cron-numbers.js";
 import { exprFunctionNames } from "./expr-names.js";
@@ -188,7 +189,7 @@ const NOOP = "gantry-noop";
  * `failFast: false` keeps scheduling going so teardowns still run after a failure (§2.3).
  */
 function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined) {
-  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, depends: dependsExpression(p.startsWhen) }));
+  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf) }));
   if (!gate) return { name, dag: { tasks: dagTasks } };
   return {
     name,
@@ -214,9 +215,9 @@ function dags(plan: Plan) {
   return { body, finals, bodyGate: needsGate(body) ? plan.succeedsWhen : undefined, finalsGate: needsGate(finals) ? plan.finallySucceedsWhen : undefined };
 }
 
-/** Whether leaf-based phase assessment would misjudge the run (see dagTemplate). */
+/** Whether leaf-based phase assessment would misjudge the run (see dagTemplate); a task that may be skipped is a Skipped leaf. */
 function needsGate(tasks: readonly PlannedTask[]): boolean {
-  return tasks.some(({ task: t }) => t.role === "teardown" || t.role === "setup" || t.allowFailure || t.trigger === "allDone");
+  return tasks.some(({ task: t, runsIf }) => t.role === "teardown" || t.role === "setup" || t.allowFailure || t.trigger === "allDone" || runsIf !== undefined);
 }
 
 

@@ -8,7 +8,8 @@ import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
-import { startCondition, successCondition, type Condition } from "./conditions.js";
+import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
+import { holds, needed, skipClosure, whenParameters, withoutSkipped } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
@@ -22,12 +23,19 @@ export interface LowerOptions {
   labelPrefix?: string;
   /** false: no metrics for any pipeline (`--no-metrics`); otherwise as the pipeline says. */
   metrics?: boolean;
+  /**
+   * The target has no run-time parameters (jobs): each `when` is decided now, from the parameters'
+   * defaults, and the plan holds only the tasks that are not skipped.
+   */
+  decideWhen?: boolean;
 }
 
 export interface PlannedTask {
   task: IR.Task;
   /** When the task starts; once it can no longer hold, the task does not run. None: at once (or, for finally tasks, after everything). */
   startsWhen?: Condition;
+  /** Tested once it may start: false, and the task is skipped. None: never skipped. */
+  runsIf?: Guard;
   /** Labels and annotations of the task's pod: the author's, then Gantry's (docs/monitoring.md). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -40,7 +48,10 @@ export interface PlannedTask {
 }
 
 export interface Plan {
+  /** The pipeline the plan runs; with `decideWhen`, without its skipped tasks. */
   pipeline: IR.Pipeline;
+  /** With `decideWhen`: the tasks left out as skipped, in declaration order. */
+  skipped: string[];
   /** Setup/teardown scopes (DESIGN §5 rule 2). */
   scopes: Scopes;
   tasks: PlannedTask[];
@@ -65,21 +76,61 @@ export interface Lowered {
   diagnostics: Diagnostic[];
 }
 
-export function lower(pipeline: IR.Pipeline, options: LowerOptions = {}): Lowered {
+export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowered {
+  // With an error here (a parameter without a default) the plan is still made, but not emitted.
+  const decided = options.decideWhen ? decideWhen(declared) : { pipeline: declared, skipped: [], diagnostics: [] };
+  const { pipeline, skipped } = decided;
   const scopes = computeScopes(pipeline);
   const metrics = options.metrics !== false && pipeline.metrics;
   // Every task written out once, for the content hash and for finding `p.runStatus` (or `p.runId`) in a task.
   const tasksJson = pipeline.tasks.map(taskJson);
   const readsRunStatus = new Set(pipeline.tasks.filter((_, i) => tasksJson[i]!.includes(RUN_STATUS_PLACEHOLDER)).map((t) => t.name));
   const keys = metadataKeys(options.labelPrefix);
-  const plan = buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson));
+  const plan = buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson), skipped);
   return {
     plan,
-    diagnostics: [...checkScopes(pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
+    diagnostics: [...decided.diagnostics, ...checkScopes(pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
   };
 }
 
-function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string): Plan {
+/**
+ * `when` decided from the parameters' defaults (LowerOptions.decideWhen): the pipeline without the
+ * tasks that are skipped. A parameter a `when` names must then have a default (GANTRY4011).
+ */
+function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: string[]; diagnostics: Diagnostic[] } {
+  const named = whenParameters(pipeline);
+  if (named.size === 0) return { pipeline, skipped: [], diagnostics: [] };
+  const values = new Map(pipeline.parameters.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
+  const diagnostics: Diagnostic[] = [];
+  for (const t of pipeline.tasks) {
+    const missing = t.when ? [...whenParameters({ ...pipeline, tasks: [t] })].filter((n) => !values.has(n)) : [];
+    for (const name of missing) {
+      diagnostics.push({
+        code: "GANTRY4011",
+        severity: "error",
+        message: `task "${t.name}": its \`when\` reads parameter "${name}", which has no default; the jobs target has no run-time parameters, so it decides \`when\` from the defaults`,
+        span: { file: t.source.file, line: t.source.line, column: t.source.column },
+        hint: `Give the parameter a default in the pipeline options (parameters: { ${name}: { default: "..." } }), or compile for --target argo, where \`when\` is tested as each run starts the task.`,
+      });
+    }
+  }
+  const skipped = skipClosure(pipeline, computeScopes(pipeline), (t) => !holds(t.when!, values));
+  if (diagnostics.length === 0 && skipped.size === pipeline.tasks.length) {
+    const given = [...named].filter((n) => values.has(n)).map((n) => `${n}=${JSON.stringify(values.get(n))}`);
+    diagnostics.push({
+      code: "GANTRY4032",
+      severity: "warning",
+      message: `pipeline "${pipeline.name}": with the parameters' defaults (${given.join(", ")}) every task is skipped, so on the jobs target a run does nothing`,
+      span: { file: pipeline.source.file, line: pipeline.source.line, column: pipeline.source.column },
+      hint: "The jobs target has no run-time parameters: it decides each `when` from the defaults when compiling. Change a default, or compile for --target argo to decide when each run starts.",
+    });
+  }
+  return { pipeline: withoutSkipped(pipeline, skipped), skipped: pipeline.tasks.filter((t) => skipped.has(t.name)).map((t) => t.name), diagnostics };
+}
+
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string, skipped: string[]): Plan {
+  // Tasks that may be skipped at run time; none once `when` has been decided (their `when` was dropped).
+  const mayBeSkipped = skipClosure(pipeline, scopes, () => true);
   const base = { [keys.name]: pipeline.name, [keys.partOf]: pipeline.partOf, [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const finals = pipeline.tasks.filter((t) => t.role === "finally");
@@ -90,6 +141,7 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
     scopes,
     keys,
     hash,
+    skipped,
     runMetrics: metrics ? runMetrics(pipeline) : [],
     labels: sortKeys({ ...withoutReserved(pipeline.labels, reserved), ...base, [keys.component]: PIPELINE_COMPONENT }),
     annotations: sortKeys({
@@ -98,13 +150,14 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
       [keys.pipelineHash]: hash,
       ...ownershipAnnotations(pipeline.ownership, keys),
     }),
-    succeedsWhen: successCondition(pipeline.tasks.filter((t) => t.role !== "finally")),
-    ...(finals.length > 0 && { finallySucceedsWhen: successCondition(finals) }),
+    succeedsWhen: successCondition(pipeline.tasks.filter((t) => t.role !== "finally"), mayBeSkipped),
+    ...(finals.length > 0 && { finallySucceedsWhen: successCondition(finals, mayBeSkipped) }),
     tasks: pipeline.tasks.map((task) => {
       const { chain, scope } = chains.get(task.name) ?? { chain: [] };
       return {
         task,
-        ...withCondition(startCondition(task, byName, scopes)),
+        ...withCondition(startCondition(task, byName, scopes, mayBeSkipped)),
+        ...withGuard(guardOf(task, needed(task, scopes), mayBeSkipped)),
         scopes: chain,
         metrics: metrics ? taskMetrics(pipeline, task) : [],
         ...(scope !== undefined && { scope }),
@@ -137,4 +190,5 @@ export function sortKeys<T>(m: Record<string, T>): Record<string, T> {
 }
 
 const withCondition = (c: Condition | undefined) => (c ? { startsWhen: c } : {});
+const withGuard = (g: Guard | undefined) => (g ? { runsIf: g } : {});
 

@@ -5,11 +5,13 @@
  */
 import type * as IR from "../../ir/index.js";
 import { computeScopes, waitsFor, type Scopes } from "./scopes.js";
+import { holds, needed, type ParameterValues } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */
 export type Outcome = "succeeds" | "fails" | "errors";
 
-export type TaskState = "succeeded" | "failed" | "errored" | "not-run";
+/** `skipped`: its `when` did not hold, or a task it needed was skipped (skips.ts); not a failure. `not-run`: something it needed did not succeed. */
+export type TaskState = "succeeded" | "failed" | "errored" | "not-run" | "skipped";
 
 export interface Evaluation {
   states: Record<string, TaskState>;
@@ -20,28 +22,40 @@ export interface Evaluation {
   reasons: string[];
 }
 
-export function evaluate(pipeline: IR.Pipeline, outcomes: Readonly<Record<string, Outcome>>, scopes: Scopes = computeScopes(pipeline)): Evaluation {
+/**
+ * `parameters`: the run's parameter values, for `when`; by default the parameters' defaults.
+ */
+export function evaluate(
+  pipeline: IR.Pipeline,
+  outcomes: Readonly<Record<string, Outcome>>,
+  scopes: Scopes = computeScopes(pipeline),
+  parameters: ParameterValues = new Map(pipeline.parameters.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const]))),
+): Evaluation {
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const states: Record<string, TaskState> = {};
   const ran: string[] = [];
   const succeeded = (n: string) => states[n] === "succeeded";
   const finished = (n: string) => states[n] === "failed" || states[n] === "errored";
+  const skipped = (n: string) => states[n] === "skipped";
 
   for (const name of topologicalOrder(waitsFor(pipeline, scopes))) {
     const task = byName.get(name)!;
-    let runs: boolean;
+    let state: "runs" | "not-run" | "skipped";
     if (task.role === "teardown") {
       // Rule 4: after its scope has finished (guaranteed by the order), if one of its setups succeeded.
-      runs = task.setups.some(succeeded);
+      state = task.setups.some(succeeded) ? "runs" : task.setups.every(skipped) ? "skipped" : "not-run";
     } else if (task.role === "finally") {
-      runs = true; // Rule 6.
+      state = "runs"; // Rule 6.
     } else {
-      // Rule 3: dependencies as the trigger requires, and every enclosing setup succeeded.
-      const depsOk = task.trigger === "allDone" || task.dependencies.every((d) => succeeded(d) || (finished(d) && byName.get(d)!.allowFailure));
-      runs = depsOk && (scopes.enclosing.get(name) ?? []).every(succeeded);
+      // Rule 3: dependencies as the trigger requires, and every enclosing setup succeeded; a failure
+      // wins over a skip.
+      const depsOk = task.trigger === "allDone" || task.dependencies.every((d) => succeeded(d) || skipped(d) || (finished(d) && byName.get(d)!.allowFailure));
+      const blocked = !depsOk || (scopes.enclosing.get(name) ?? []).some((s) => !succeeded(s) && !skipped(s));
+      state = blocked ? "not-run" : needed(task, scopes).some(skipped) ? "skipped" : "runs";
     }
-    if (!runs) {
-      states[name] = "not-run";
+    if (state === "runs" && task.when && !holds(task.when, parameters)) state = "skipped";
+    if (state !== "runs") {
+      states[name] = state;
       continue;
     }
     ran.push(name);

@@ -1,0 +1,105 @@
+/**
+ * Skipping (DESIGN §5 rule 3, with `when`): a setup, work or finally task whose `when` does not hold
+ * is skipped, which is not a failure. A skip reaches the tasks that needed the skipped one to
+ * succeed: a task with the default trigger after it, every task in a skipped setup's scope, and a
+ * teardown whose setups were all skipped. An `allDone` task counts a skipped dependency as done.
+ * A failure wins over a skip: a task with one dependency skipped and another failed did not run.
+ */
+import type * as IR from "../../ir/index.js";
+import type { Scopes } from "./scopes.js";
+
+/** Values of the run's parameters by name; a parameter the run has no value for is absent. */
+export type ParameterValues = ReadonlyMap<string, string>;
+
+/** Whether `when` holds for these values. A parameter without a value equals nothing. */
+export function holds(when: IR.When, values: ParameterValues): boolean {
+  if ("all" in when) return when.all.every((w) => holds(w, values));
+  if ("any" in when) return when.any.some((w) => holds(w, values));
+  if ("not" in when) return !holds(when.not, values);
+  const value = values.get(when.param);
+  return value !== undefined && when.in.includes(value);
+}
+
+/** The parameters every `when` of the pipeline names. */
+export function whenParameters(pipeline: IR.Pipeline): Set<string> {
+  const out = new Set<string>();
+  const visit = (w: IR.When): void => {
+    if ("all" in w) w.all.forEach(visit);
+    else if ("any" in w) w.any.forEach(visit);
+    else if ("not" in w) visit(w.not);
+    else out.add(w.param);
+  };
+  for (const t of pipeline.tasks) if (t.when) visit(t.when);
+  return out;
+}
+
+/** The tasks whose skip would make `task` skipped (or not run): those it needs to have succeeded. */
+export function needed(task: IR.Task, scopes: Scopes): readonly string[] {
+  if (task.role === "teardown" || task.role === "finally") return [];
+  const enclosing = scopes.enclosing.get(task.name) ?? [];
+  return task.trigger === "allDone" ? enclosing : [...new Set([...task.dependencies, ...enclosing])];
+}
+
+/**
+ * The tasks a skip of the `seeds` reaches, seeds included (see the top of this file). With every
+ * task that has a `when` as seeds, the tasks that may be skipped at run time; with those whose
+ * `when` fails for known values, the tasks that are skipped.
+ */
+export function skipClosure(pipeline: IR.Pipeline, scopes: Scopes, seed: (task: IR.Task) => boolean): Set<string> {
+  if (!pipeline.tasks.some((t) => t.when !== undefined)) return new Set();
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const memo = new Map<string, boolean>();
+  const skipped = (name: string): boolean => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    memo.set(name, false); // validated pipelines are acyclic; this only guards the recursion
+    const t = byName.get(name);
+    const result =
+      t !== undefined &&
+      (t.role === "teardown"
+        ? t.setups.length > 0 && t.setups.every(skipped)
+        : (t.role !== "finally" && needed(t, scopes).some(skipped)) || (t.when !== undefined && seed(t)));
+    memo.set(name, result);
+    return result;
+  };
+  return new Set(pipeline.tasks.filter((t) => skipped(t.name)).map((t) => t.name));
+}
+
+/**
+ * The pipeline without the tasks in `skipped`, for a target that decides `when` at compile time.
+ * A remaining task that waited for a removed one waits for what that one waited for instead
+ * (its dependencies, and a teardown's setups), so every remaining task stays downstream of what
+ * it was downstream of, and each remaining setup's scope is unchanged. Only tasks that did not
+ * need the removed one to succeed can have waited for it (an `allDone` task, a teardown), so a
+ * wait is all it was. A teardown that also tore down a skipped setup no longer waits for that
+ * setup's scope (an inner teardown with another setup may remain there): there is nothing of it
+ * to remove. The remaining tasks' `when` held, so it is dropped.
+ */
+export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<string>): IR.Pipeline {
+  if (!pipeline.tasks.some((t) => t.when !== undefined)) return pipeline;
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const upstream = new Map<string, string[]>();
+  /** What a wait for `name` becomes: itself if it stays, else what it waited for, recursively. */
+  const resolve = (name: string): string[] => {
+    if (!skipped.has(name)) return [name];
+    let up = upstream.get(name);
+    if (!up) {
+      const t = byName.get(name)!;
+      up = [...new Set([...t.dependencies, ...t.setups].flatMap(resolve))];
+      upstream.set(name, up);
+    }
+    return up;
+  };
+  const tasks = pipeline.tasks
+    .filter((t) => !skipped.has(t.name))
+    .map((t): IR.Task => {
+      const { when: _held, ...rest } = t;
+      const removedSetups = t.setups.filter((s) => skipped.has(s));
+      return {
+        ...rest,
+        dependencies: [...new Set([...t.dependencies, ...removedSetups].flatMap(resolve))],
+        setups: t.setups.filter((s) => !skipped.has(s)),
+      };
+    });
+  return { ...pipeline, tasks };
+}
