@@ -218,8 +218,13 @@ describe("§2.1 depends / dependencies / when / continueOn", () => {
       - {name: b, depends: a, when: "{{tasks.a.outputs.result}} == heads", template: t}
 `);
     expect(() => simulate(output, {})).toThrow(/^unsupported: .*tasks\.a\.outputs\.result/);
+    // Expression tags are computed within the expr-lang subset (Gantry's parameter tests use them); a call is outside it.
     const exprTag = dagWorkflow(`      - {name: a, template: t, when: "{{= true }}"}`);
-    expect(() => simulate(exprTag, {})).toThrow(/^unsupported: .*expr/);
+    expect(simulate(exprTag, {}).nodes["a"]?.phase).toBe("Succeeded");
+    const exprFalse = dagWorkflow(`      - {name: a, template: t, when: "!({{=workflow.parameters[\\"p\\"] in [\\"x\\", \\"y\\"]}})"}`, "", "  arguments: {parameters: [{name: p, value: y}]}");
+    expect(simulate(exprFalse, {}).nodes["a"]?.phase).toBe("Skipped");
+    const exprCall = dagWorkflow(`      - {name: a, template: t, when: "{{= asInt(1) == 1 }}"}`);
+    expect(() => simulate(exprCall, {})).toThrow(/^unsupported: /);
   });
 
   it("withItems: expansions, AnySucceeded / AllFailed", () => {
@@ -900,7 +905,7 @@ const CASES: ExampleCase[] = [
 
 /** Examples the simulator rejects; each must still throw "unsupported: …" (checked below). */
 const UNSUPPORTED: Array<{ file: string; reason: string; error: RegExp }> = [
-  { file: "conditionals.yaml", reason: "when uses {{= expr }} tags and jsonpath (expr-lang)", error: /^unsupported: .*\{\{= expr \}\}/ },
+  { file: "conditionals.yaml", reason: "when uses jsonpath in a {{= expr }} tag (outside the expr-lang subset)", error: /^unsupported: hook expression 'jsonpath/ },
   { file: "retry-conditional.yaml", reason: "retryStrategy.expression with asInt, >, matches and lastRetry.duration/message (outside the expr-lang subset)", error: /^unsupported: hook expression .*outside the supported subset/ },
   {
     file: "template-defaults.yaml",

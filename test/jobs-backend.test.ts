@@ -384,7 +384,7 @@ describe("waitsForOthers (backends/jobs/enforcement.ts)", () => {
     let checked = 0;
     const seen = new Set<boolean>();
     for (const p of r.pipelines) {
-      const plan = lower(p.ir, {}).plan;
+      const plan = lower(p.ir, { decideWhen: true }).plan;
       const jobs = p.objects.filter((o) => o["kind"] === "Job" || o["kind"] === "ConfigMap");
       const text = JSON.stringify(jobs);
       for (const planned of plan.tasks) {

@@ -662,12 +662,15 @@ describe("scope diagnostics", () => {
     }
   });
 
-  it("an unknown \`when\` says that run-time conditions are not implemented, not to check the spelling", () => {
+  it("a \`when\` written as Argo's expression text says what a condition is; in \`defaults\` it is a task field", () => {
     const src = main(`
-  p.task("w", { ...img, when: "{{params.mode}} == full" });`);
+  p.task("w", { ...img, when: "mode == full" });`);
     const ds = diagnose(src);
     expect(ds.map((d) => d.code)).toEqual(["GANTRY2001"]);
-    expect(ds[0]!.hint).toMatch(/^Gantry has no run-time conditions on tasks yet/);
+    expect(ds[0]!.message).toContain("a condition is an object such as `{ param: p.params.env, equals: \"prod\" }`, not an expression's text");
+    const inDefaults = diagnose(main(`
+  p.task("w", { ...img });`).replace("{}, (p)", '{ parameters: { mode: {} }, defaults: { when: { param: "{{params.mode}}", equals: "x" } } } as any, (p)'));
+    expect(inDefaults.map((d) => d.hint)).toEqual([expect.stringMatching(/^`when` is a task field that `defaults` does not take/)]);
   });
 
   it("GANTRY2025: a finally task with `after`, at its `after`", () => {

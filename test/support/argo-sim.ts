@@ -1643,8 +1643,8 @@ type WVal = { k: "str"; v: string } | { k: "num"; v: number } | { k: "bool"; v: 
 function evalWhen(when: string | undefined, vars: Vars, what: string): boolean | { error: string } {
   if (when === undefined || when === null || String(when).trim() === "") return true;
   const src = String(when);
-  if (/\{\{\s*=/.test(src)) throw new UnsupportedError(`${what}: when '${src}' uses a {{= expr }} tag (expr-lang)`);
-  const s = substitute(src, vars);
+  // `{{= expr }}` tags are computed by expr-lang first (§2.1), within evalExprBool's subset.
+  const s = substitute(src.replace(/\{\{=(.*?)\}\}/g, (_, expr: string) => String(evalExprBool(expr, vars))), vars);
   const left = s.match(/\{\{[^}]*\}\}/g);
   if (left) throw new UnsupportedError(`${what}: when '${src}' references ${left.join(", ")} (not simulated)`);
   const tokens: string[] = [];

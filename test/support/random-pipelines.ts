@@ -1,6 +1,7 @@
 /** Shared by the fault-injection tests of both targets: outcome assignments and random pipelines. */
 import { hasErrors } from "../../src/diagnostics/index.js";
 import type { TaskHandle } from "../../src/dsl/handle.js";
+import type { WhenCondition } from "../../src/dsl/types.js";
 import { pipeline } from "../../src/dsl/pipeline.js";
 import type * as IR from "../../src/ir/index.js";
 import { noLocations, validate } from "../../src/phases/3-validate/index.js";
@@ -26,40 +27,58 @@ export function* assignments(names: readonly string[], alphabet: readonly Outcom
   for (let i = 0; i < sample; i++) yield Object.fromEntries(names.map((n) => [n, alphabet[Math.floor(r() * alphabet.length)]!]));
 }
 
-/** A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone. */
-export function randomPipeline(r: () => number, id: number, size: number) {
-  return pipeline(`random-${id}`, {}, (p) => {
+/** The parameters of a conditional random pipeline, and every combination of values `when` can see. */
+export const CONDITION_PARAMETERS = { a: { default: "on" }, b: { default: "off" } } as const;
+export const PARAMETER_VALUES: readonly ReadonlyMap<string, string>[] = ["on", "off"].flatMap((a) => ["on", "off"].map((b) => new Map([["a", a], ["b", b]])));
+
+/**
+ * A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone; with
+ * `conditional`, also parameters `a` and `b` and a random `when` on some setup, work and finally tasks.
+ */
+export function randomPipeline(r: () => number, id: number, size: number, conditional = false) {
+  return pipeline(`random-${id}`, conditional ? { parameters: CONDITION_PARAMETERS } : {}, (p) => {
     const open: TaskHandle[] = [];
     const setups: TaskHandle[] = [];
+    const when = () => (conditional && r() < 0.35 ? { when: randomWhen(r, p.params as Record<string, string>) } : {});
     for (let k = 0; k < size; k++) {
       const pick = r();
       const after = open.filter(() => r() < 0.35);
       const common = { image: "busybox", after, ...(r() < 0.15 && { allowFailure: true }) };
       let h: TaskHandle;
-      if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after });
+      if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after, ...when() });
       else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }) });
-      else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }) });
-      else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }) });
+      else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }), ...when() });
+      else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when() });
       if (h.role === "setup") setups.push(h);
       if (h.role !== "finally") open.push(h);
     }
   });
 }
 
+/** A random condition on `a` and `b`: a comparison, or a `not`/`all`/`any` of them. */
+function randomWhen(r: () => number, params: Record<string, string>): WhenCondition {
+  const leaf = (): WhenCondition => {
+    const param = params[r() < 0.5 ? "a" : "b"]!;
+    const pick = r();
+    return pick < 0.5 ? { param, equals: "on" } : pick < 0.8 ? { param, notEquals: "on" } : { param, in: ["off", "maybe"] };
+  };
+  const pick = r();
+  return pick < 0.6 ? leaf() : pick < 0.75 ? { not: leaf() } : pick < 0.9 ? { all: [leaf(), leaf()] } : { any: [leaf(), leaf()] };
+}
 
 /** The IR of a random pipeline, or undefined when the random choices make an invalid one. */
-function validRandom(r: () => number, id: number, size: number): IR.Pipeline | undefined {
-  const v = validate([{ definition: randomPipeline(r, id, size), file: "random.ts", locator: noLocations }]);
+function validRandom(r: () => number, id: number, size: number, conditional = false): IR.Pipeline | undefined {
+  const v = validate([{ definition: randomPipeline(r, id, size, conditional), file: "random.ts", locator: noLocations }]);
   const ir = v.pipelines[0];
   return hasErrors(v.diagnostics) || !ir || hasErrors(lower(ir).diagnostics) ? undefined : ir;
 }
 
-/** `count` valid random pipelines of 2-7 tasks (seeded: the same ones every run). */
-export function* validRandomPipelines(count: number, seed = 4242): Generator<IR.Pipeline> {
+/** `count` valid random pipelines of 2-7 tasks (seeded: the same ones every run); `conditional`: with `when` (see randomPipeline). */
+export function* validRandomPipelines(count: number, seed = 4242, conditional = false): Generator<IR.Pipeline> {
   const r = rng(seed);
   let accepted = 0;
   for (let id = 0; accepted < count && id < 2000; id++) {
-    const ir = validRandom(r, id, 2 + Math.floor(r() * 6));
+    const ir = validRandom(r, id, 2 + Math.floor(r() * 6), conditional);
     if (!ir) continue;
     accepted++;
     yield ir;

@@ -1,0 +1,270 @@
+/**
+ * `when`: run-time conditions on a task (docs/dsl.md). Its checks, with positions; its semantics in
+ * the reference evaluator; on Argo, the simulated controller running the emitted `when` and
+ * `depends` agrees with the evaluator for every parameter value and outcome; on the jobs target,
+ * leaving out the tasks that the defaults skip changes nothing else.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { toArgo } from "../src/backends/argo/index.js";
+import { compile } from "../src/compile.js";
+import type * as IR from "../src/ir/index.js";
+import { computeScopes, evaluate, holds, lower, skipClosure, withoutSkipped, type Outcome } from "../src/phases/4-lower/index.js";
+import { simulate } from "./support/argo-sim.js";
+import { gantry, tempProject } from "./support/cli.js";
+import { compileFiles, loc, where } from "./support/positions.js";
+import { assignments, PARAMETER_VALUES, validRandomPipelines } from "./support/random-pipelines.js";
+
+const source = (options: string, body: string) => `import { pipeline } from "gantry";\nexport default pipeline("cond", ${options}, (p) => {\n${body}\n});\n`;
+
+const PARAMS = `{ parameters: { env: { default: "dev", enum: ["dev", "prod"] }, refresh: { default: false } } }`;
+
+describe("checks", () => {
+  it("a plain string as `param` is GANTRY2041 at that string, with the fix", async () => {
+    const src = source(PARAMS, `  p.task("t", { image: "x", when: { param: "env", equals: "prod" } });`);
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY2041 ${loc("main.ts", src, '"env"')}`]);
+    expect(r.diagnostics[0]!.message).toContain('when.param must be a pipeline parameter, written p.params.NAME, not "env"');
+    expect(r.diagnostics[0]!.hint).toContain("p.params.env");
+  });
+
+  it("a placeholder among other text, and a compared value that holds one, are GANTRY2041; an unknown parameter is GANTRY2010", async () => {
+    const src = source(
+      PARAMS,
+      [
+        "  p.task(\"a\", { image: \"x\", when: { param: `x-${p.params.env}`, equals: \"prod\" } });",
+        "  p.task(\"b\", { image: \"x\", when: { param: p.params.env, equals: p.params.refresh } });",
+        "  p.task(\"c\", { image: \"x\", when: { all: [{ param: p.params.env, equals: \"dev\" }, { param: \"{{params.nope}}\", equals: 1 }] } });",
+      ].join("\n"),
+    );
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where).sort()).toEqual(
+      [`GANTRY2041 ${loc("main.ts", src, "`x-")}`, `GANTRY2041 ${loc("main.ts", src, "p.params.refresh")}`, `GANTRY2010 ${loc("main.ts", src, '"{{params.nope}}"')}`].sort(),
+    );
+  });
+
+  it("a value outside the parameter's enum is warning GANTRY2042, and the pipeline still compiles", async () => {
+    const src = source(PARAMS, `  p.task("t", { image: "x", when: { param: p.params.env, in: ["dev", "prd"] } });`);
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY2042 ${loc("main.ts", src, '"prd"')}`]);
+    expect(r.diagnostics[0]!.message).toContain('parameter "env" can only be "dev", "prod" (its enum), never "prd"');
+  });
+
+  it("malformed conditions say what is missing or extra; a misspelt key is named with its likely meaning", async () => {
+    const cases: [string, string][] = [
+      [`{ param: p.params.env }`, "`param` needs `equals`, `notEquals` or `in`"],
+      [`{ equals: "prod" }`, "`equals` needs `param`"],
+      [`{ param: p.params.env, equals: "a", in: ["b"] }`, "give one of `equals`, `notEquals` and `in`, not `equals` and `in`"],
+      [`{ all: [], }`, "`all` needs at least one condition"],
+      [`{ not: { param: p.params.env, equals: "dev" }, param: p.params.env }`, "`not` stands alone in its object"],
+      [`{}`, "an empty condition"],
+      [`{ param: p.params.env, equal: "dev" }`, "Did you mean `equals`?"],
+    ];
+    for (const [when, expected] of cases) {
+      const r = await compileFiles({ "main.ts": source(PARAMS, `  p.task("t", { image: "x", when: ${when} });`) });
+      expect(r.ok, when).toBe(false);
+      expect(r.diagnostics.map((d) => `${d.code} ${d.message} ${d.hint ?? ""}`).join("\n"), when).toContain(expected);
+    }
+  });
+
+  it("a condition nested deeper than 16 levels is refused without recursing into it", async () => {
+    const r = await compileFiles({
+      "main.ts": source(PARAMS, `  const nest = (n: number, w: any): any => (n === 0 ? w : nest(n - 1, { not: w }));\n  p.task("t", { image: "x", when: nest(40, { param: p.params.env, equals: "dev" }) });`),
+    });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.message).join("\n")).toContain("nest more than 16 levels deep");
+  });
+
+  it("a teardown takes no `when` (GANTRY2001): skipping it could leave a setup's resource behind", async () => {
+    const src = source(PARAMS, `  const s = p.setup("s", { image: "x" });\n  p.teardown("t", { image: "x", setups: [s], when: { param: p.params.env, equals: "prod" } } as any);`);
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([expect.stringMatching(/^GANTRY2001 .*a teardown has no `when`/)]);
+  });
+
+  it("the IR holds one vocabulary: equals is `in` one value, notEquals its `not`, values as strings", async () => {
+    const r = await compileFiles({
+      "main.ts": source(PARAMS, `  p.task("t", { image: "x", when: { any: [{ param: p.params.refresh, equals: true }, { param: p.params.env, notEquals: "dev" }] } });`),
+    });
+    expect(r.pipelines[0]!.ir.tasks[0]!.when).toEqual({ any: [{ param: "refresh", in: ["true"] }, { not: { param: "env", in: ["dev"] } }] });
+  });
+});
+
+/** A pipeline made directly as IR, for the evaluator. */
+function ir(tasks: Partial<IR.Task>[], parameters: IR.Parameter[] = [{ name: "env", default: "dev" }]): IR.Pipeline {
+  const base = { dependencies: [], setups: [], failsRun: false, allowFailure: false, trigger: "allSucceeded", role: "work" } as const;
+  return { name: "p", parameters, tasks: tasks.map((t) => ({ ...base, ...t })) } as unknown as IR.Pipeline;
+}
+
+describe("the reference evaluator", () => {
+  const prod: IR.When = { param: "env", in: ["prod"] };
+  const pipeline = ir([
+    { name: "cluster", role: "setup", when: prod },
+    { name: "load", dependencies: ["cluster"] },
+    { name: "report", dependencies: ["load"], trigger: "allDone" },
+    { name: "delete", role: "teardown", setups: ["cluster"] },
+    { name: "notify", dependencies: ["report"] },
+  ]);
+
+  it("a skipped setup skips its scope (allDone tasks too) and its teardown; the run succeeds", () => {
+    const e = evaluate(pipeline, {});
+    expect(e.states).toEqual({ cluster: "skipped", load: "skipped", report: "skipped", delete: "skipped", notify: "skipped" });
+    expect(e.result).toBe("succeeded");
+  });
+
+  it("with the parameter given, everything runs", () => {
+    expect(evaluate(pipeline, {}, undefined, new Map([["env", "prod"]])).ran).toEqual(["cluster", "load", "report", "notify", "delete"]);
+  });
+
+  it("an allDone task counts a skipped dependency as done; a failure wins over a skip", () => {
+    const p = ir([
+      { name: "a", when: prod },
+      { name: "b" },
+      { name: "c", dependencies: ["a", "b"] },
+      { name: "d", dependencies: ["a", "b"], trigger: "allDone" },
+    ]);
+    expect(evaluate(p, {}).states).toEqual({ a: "skipped", b: "succeeded", c: "skipped", d: "succeeded" });
+    const failed = evaluate(p, { b: "fails" });
+    expect(failed.states["c"]).toBe("not-run");
+    expect(failed.reasons).toEqual(["work b failed", "work c did not run"]);
+  });
+
+  it("holds: in, not, all, any; a parameter without a value equals nothing", () => {
+    const values = new Map([["env", "prod"]]);
+    expect(holds({ all: [prod, { not: { param: "env", in: ["dev"] } }] }, values)).toBe(true);
+    expect(holds({ any: [{ param: "x", in: [""] }, { param: "env", in: ["a", "prod"] }] }, values)).toBe(true);
+    expect(holds({ param: "x", in: [""] }, values)).toBe(false);
+  });
+});
+
+const SIM = { succeeds: "Succeeded", fails: "Failed", errors: "Error" } as const;
+const PHASE = { skipped: "Skipped", "not-run": "Omitted", succeeded: "Succeeded", failed: "Failed", errored: "Error" } as const;
+
+/** The emitted workflow, run by the simulated controller with these parameter values, against the evaluator. */
+function argoAgrees(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>, workflow: Record<string, any>): string | undefined {
+  const wf = structuredClone(workflow);
+  for (const p of wf.spec.arguments.parameters) p.value = values.get(p.name);
+  const sim = simulate(wf, Object.fromEntries(Object.entries(outcomes).map(([n, o]) => [n, SIM[o]])));
+  const expected = evaluate(pipeline, outcomes, undefined, values);
+  const context = `${pipeline.name} with ${JSON.stringify([...values])} ${JSON.stringify(outcomes)}: reference ${expected.result} ${JSON.stringify(expected.states)}, Argo ${sim.phase}`;
+  for (const t of pipeline.tasks) {
+    const node = sim.nodes[t.role === "finally" ? `onExit.${t.name}` : t.name];
+    const phase = node?.phase ?? "Omitted";
+    if (phase !== PHASE[expected.states[t.name]!]) return `${context}: ${t.name} is ${phase}`;
+  }
+  if ((sim.phase === "Succeeded") !== (expected.result === "succeeded")) return `${context}: run ${sim.phase}`;
+  return undefined;
+}
+
+describe("Argo: the simulated controller agrees with the evaluator", () => {
+  it("80 random pipelines with `when`, every parameter value and every outcome assignment (skipped is Skipped, not run is Omitted)", () => {
+    let runs = 0;
+    let skippedSome = 0;
+    for (const pipeline of validRandomPipelines(80, 777, true)) {
+      const workflow = JSON.parse(JSON.stringify(toArgo(lower(pipeline).plan, { kind: "workflow" }).objects[0]));
+      for (const values of PARAMETER_VALUES) {
+        if (Object.values(evaluate(pipeline, {}, undefined, values).states).includes("skipped")) skippedSome++;
+        for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 6, 300, runs + 1)) {
+          expect(argoAgrees(pipeline, values, outcomes, workflow)).toBeUndefined();
+          runs++;
+        }
+      }
+    }
+    expect(skippedSome).toBeGreaterThan(100);
+    expect(runs).toBeGreaterThan(20_000);
+  }, 300_000);
+
+  it("the check catches a `when` left out of the emitted workflow", () => {
+    const pipeline = [...validRandomPipelines(80, 777, true)].find((p) => p.tasks.some((t) => t.when && t.role === "work"))!;
+    const workflow = JSON.parse(JSON.stringify(toArgo(lower(pipeline).plan, { kind: "workflow" }).objects[0]));
+    for (const t of workflow.spec.templates[0].dag.tasks) delete t.when;
+    const found = PARAMETER_VALUES.some((values) => argoAgrees(pipeline, values, {}, workflow) !== undefined);
+    expect(found).toBe(true);
+  });
+});
+
+describe("jobs: deciding `when` at compile time", () => {
+  it("leaving out the skipped tasks keeps every other task's state, the run's result and the scopes (100 random pipelines, every value, every outcome)", () => {
+    let removed = 0;
+    for (const pipeline of validRandomPipelines(100, 991, true)) {
+      const scopes = computeScopes(pipeline);
+      for (const values of PARAMETER_VALUES) {
+        const skipped = skipClosure(pipeline, scopes, (t) => !holds(t.when!, values));
+        const kept = withoutSkipped(pipeline, skipped);
+        removed += skipped.size;
+        const keptScopes = computeScopes(kept);
+        // Each remaining setup's scope is as before; a teardown's is that of its remaining setups
+        // (one that also tore down a skipped setup no longer waits for that setup's scope).
+        const kept1 = (names: Iterable<string>) => [...names].filter((n) => !skipped.has(n)).sort();
+        for (const t of kept.tasks) {
+          const context = `${pipeline.name} ${JSON.stringify([...values])} ${t.name}`;
+          expect(keptScopes.enclosing.get(t.name), context).toEqual(kept1(scopes.enclosing.get(t.name) ?? []).sort((a, b) => pipeline.tasks.findIndex((x) => x.name === a) - pipeline.tasks.findIndex((x) => x.name === b)));
+          if (t.role === "setup") expect([...keptScopes.ofSetup.get(t.name)!].sort(), context).toEqual(kept1(scopes.ofSetup.get(t.name)!));
+          if (t.role === "teardown") expect([...keptScopes.ofTeardown.get(t.name)!].sort(), context).toEqual(kept1(new Set(t.setups.flatMap((s) => [...scopes.ofSetup.get(s)!]))));
+        }
+        for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 6, 200, removed + 3)) {
+          const full = evaluate(pipeline, outcomes, scopes, values);
+          const pruned = evaluate(kept, outcomes);
+          const context = `${pipeline.name} ${JSON.stringify([...values])} ${JSON.stringify(outcomes)}`;
+          for (const n of skipped) expect(["skipped", "not-run"], context).toContain(full.states[n]);
+          for (const t of kept.tasks) expect(pruned.states[t.name], `${context} ${t.name}`).toBe(full.states[t.name]);
+          expect(pruned.result, context).toBe(full.result);
+        }
+      }
+    }
+    expect(removed).toBeGreaterThan(100);
+  }, 300_000);
+});
+
+describe("the CLI", () => {
+  const project = () =>
+    tempProject({
+      "pipelines/cond.ts": source(
+        PARAMS,
+        [
+          '  const cluster = p.setup("create-cluster", { image: "alpine:3", when: { param: p.params.env, equals: "prod" } });',
+          '  const load = p.task("load", { image: "alpine:3", after: [cluster] });',
+          '  p.teardown("delete-cluster", { image: "alpine:3", setups: [cluster] });',
+          '  p.task("always", { image: "alpine:3" });',
+          '  p.task("report", { image: "alpine:3", after: [load], trigger: "allDone" });',
+        ].join("\n"),
+      ),
+    });
+
+  it("argo: `when` and the widened `depends` land in the DAG, the run's gate counts a skip as success", () => {
+    const cwd = project();
+    const r = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const wf = parse(fs.readFileSync(path.join(cwd, "out", "cond.yaml"), "utf8").replace(/^#.*\n---\n/, ""));
+    const tasks = Object.fromEntries(wf.spec.templates[0].dag.tasks.map((t: { name: string }) => [t.name, t]));
+    expect(tasks["create-cluster"].when).toBe('{{=workflow.parameters["env"] == "prod"}}');
+    expect(tasks["load"]).toMatchObject({ depends: "create-cluster.Succeeded || create-cluster.Skipped", when: "!('{{tasks.create-cluster.status}}' == 'Skipped')" });
+    expect(tasks["delete-cluster"].when).toBe("'{{tasks.create-cluster.status}}' == 'Succeeded'");
+    expect(tasks["always"].when).toBeUndefined();
+    expect(tasks["gantry-result"].depends).toContain("(load.Succeeded || load.Skipped)");
+  });
+
+  it("jobs: the tasks the defaults skip are left out and listed in the metadata; all skipped is GANTRY4032; a `when` parameter without a default is GANTRY4011", () => {
+    const cwd = project();
+    const r = gantry(["compile", "pipelines", "--out", "out", "--target", "jobs", "--metadata"], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(cwd, "out", "cond.yaml"), "utf8")).map((d) => d.toJS());
+    const taskJobs = docs.filter((d) => d?.kind === "Job" && d.metadata.labels["gantry.dev/task"]).map((d) => d.metadata.labels["gantry.dev/task"]);
+    expect(taskJobs.sort()).toEqual(["always"]);
+    const metadata = JSON.parse(fs.readFileSync(path.join(cwd, "out", "cond.metadata.json"), "utf8"));
+    expect(metadata.skipped).toEqual(["create-cluster", "load", "delete-cluster", "report"]);
+
+    fs.writeFileSync(path.join(cwd, "pipelines", "cond.ts"), source(PARAMS, '  p.task("t", { image: "alpine:3", when: { param: p.params.env, equals: "prod" } });'));
+    const all = gantry(["compile", "pipelines", "--out", "out2", "--target", "jobs"], cwd);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr).toContain('warning GANTRY4032: pipeline "cond": with the parameters\' defaults (env="dev") every task is skipped');
+
+    fs.writeFileSync(path.join(cwd, "pipelines", "cond.ts"), source(`{ parameters: { env: {} } }`, '  p.task("t", { image: "alpine:3", when: { param: p.params.env, equals: "prod" } });\n  p.task("u", { image: "alpine:3" });'));
+    const none = gantry(["compile", "pipelines", "--out", "out3", "--target", "jobs"], cwd);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('error GANTRY4011: task "t": its `when` reads parameter "env", which has no default');
+    expect(fs.existsSync(path.join(cwd, "out3"))).toBe(false);
+  });
+});
