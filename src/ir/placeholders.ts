@@ -7,6 +7,9 @@
 /** What `p.params.NAME` evaluates to. */
 export const parameterPlaceholder = (name: string): string => `{{params.${name}}}`;
 
+/** The parameter a string names when it is exactly one placeholder, `{{params.NAME}}`; else undefined. */
+export const parameterOf = (s: string): string | undefined => /^\{\{params\.([^{}\s]+)\}\}$/.exec(s)?.[1];
+
 /** The start every parameter placeholder shares, for cheap "holds a parameter?" checks. */
 export const PARAMETER_MARK = "{{params.";
 

@@ -149,25 +149,24 @@ const whenSchema: z.ZodType<WhenInput> = z
     not: z.lazy(() => whenSchema).optional(),
   }, { error: (issue) => (issue.code === "invalid_type" ? "a condition is an object such as `{ param: p.params.env, equals: \"prod\" }`, not an expression's text" : undefined) })
   .superRefine((w, ctx) => {
-    const has = (k: keyof WhenInput) => w[k] !== undefined;
-    const comparisons = COMPARISONS.filter(has);
-    const combinators = COMBINATORS.filter(has);
-    const problem =
-      combinators.length > 1 || (combinators.length === 1 && (has("param") || comparisons.length > 0))
-        ? `\`${combinators[0]}\` stands alone in its object; nest the other condition in \`all\` or \`any\``
-        : combinators.length === 1
-          ? undefined
-          : comparisons.length > 1
-            ? `give one of \`equals\`, \`notEquals\` and \`in\`, not ${comparisons.map((c) => `\`${c}\``).join(" and ")}`
-            : comparisons.length === 1 && !has("param")
-              ? `\`${comparisons[0]}\` needs \`param\`, the parameter it compares: \`param: p.params.NAME\``
-              : comparisons.length === 0 && has("param")
-                ? "`param` needs `equals`, `notEquals` or `in`: what to compare the parameter's value with"
-                : comparisons.length === 0
-                  ? "an empty condition: give `param` with `equals`, `notEquals` or `in`, or one of `all`, `any` and `not`"
-                  : undefined;
+    const problem = whenShapeProblem(w);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
+
+/** What keeps a condition's keys from being one form: one comparison with `param`, or one of all/any/not alone. */
+function whenShapeProblem(w: WhenInput): string | undefined {
+  const has = (k: keyof WhenInput) => w[k] !== undefined;
+  const comparisons = COMPARISONS.filter(has);
+  const combinators = COMBINATORS.filter(has);
+  if (combinators.length > 0) {
+    const alone = combinators.length === 1 && !has("param") && comparisons.length === 0;
+    return alone ? undefined : `\`${combinators[0]}\` stands alone in its object; nest the other condition in \`all\` or \`any\``;
+  }
+  if (comparisons.length > 1) return `give one of \`equals\`, \`notEquals\` and \`in\`, not ${comparisons.map((c) => `\`${c}\``).join(" and ")}`;
+  if (comparisons.length === 1) return has("param") ? undefined : `\`${comparisons[0]}\` needs \`param\`, the parameter it compares: \`param: p.params.NAME\``;
+  if (has("param")) return "`param` needs `equals`, `notEquals` or `in`: what to compare the parameter's value with";
+  return "an empty condition: give `param` with `equals`, `notEquals` or `in`, or one of `all`, `any` and `not`";
+}
 
 /** `when`, bounded in depth before zod recurses into it (a condition built by `reduce` can nest thousands deep). */
 const when = z.preprocess((v, ctx) => {

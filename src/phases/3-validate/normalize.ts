@@ -8,7 +8,7 @@ import { setOwn } from "../../util/own-property.js";
 import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
 import { durationSeconds, normalizeQuantity } from "./rules/index.js";
 import type { PipelineOptionsInput, RetryInput, TaskDefaultsInput, TaskSpecInput, WhenInput } from "./input-schema.js";
-import { parameterOf } from "./checks/when.js";
+import { parameterOf } from "../../ir/placeholders.js";
 
 /** The non-root identity Gantry's pods run as unless told otherwise (the distroless "nonroot" user). */
 export const DEFAULT_UID = 65532;

@@ -9,7 +9,7 @@ import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
-import { holds, needed, skipClosure, whenParameters, withoutSkipped } from "./skips.js";
+import { defaultValues, holds, needed, parametersOf, skipClosure, withoutSkipped } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
@@ -98,13 +98,15 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
  * tasks that are skipped. A parameter a `when` names must then have a default (GANTRY4011).
  */
 function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: string[]; diagnostics: Diagnostic[] } {
-  const named = whenParameters(pipeline);
-  if (named.size === 0) return { pipeline, skipped: [], diagnostics: [] };
-  const values = new Map(pipeline.parameters.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
+  const conditional = pipeline.tasks.filter((t) => t.when !== undefined);
+  if (conditional.length === 0) return { pipeline, skipped: [], diagnostics: [] };
+  const values = defaultValues(pipeline);
+  const named = new Set<string>();
   const diagnostics: Diagnostic[] = [];
-  for (const t of pipeline.tasks) {
-    const missing = t.when ? [...whenParameters({ ...pipeline, tasks: [t] })].filter((n) => !values.has(n)) : [];
-    for (const name of missing) {
+  for (const t of conditional) {
+    for (const name of parametersOf(t.when!)) {
+      named.add(name);
+      if (values.has(name)) continue;
       diagnostics.push({
         code: "GANTRY4011",
         severity: "error",
@@ -116,7 +118,7 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
   }
   const skipped = skipClosure(pipeline, computeScopes(pipeline), (t) => !holds(t.when!, values));
   if (diagnostics.length === 0 && skipped.size === pipeline.tasks.length) {
-    const given = [...named].filter((n) => values.has(n)).map((n) => `${n}=${JSON.stringify(values.get(n))}`);
+    const given = [...named].map((n) => `${n}=${JSON.stringify(values.get(n))}`);
     diagnostics.push({
       code: "GANTRY4032",
       severity: "warning",

@@ -5,7 +5,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import { computeScopes, waitsFor, type Scopes } from "./scopes.js";
-import { holds, needed, type ParameterValues } from "./skips.js";
+import { defaultValues, holds, needed, type ParameterValues } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */
 export type Outcome = "succeeds" | "fails" | "errors";
@@ -29,7 +29,7 @@ export function evaluate(
   pipeline: IR.Pipeline,
   outcomes: Readonly<Record<string, Outcome>>,
   scopes: Scopes = computeScopes(pipeline),
-  parameters: ParameterValues = new Map(pipeline.parameters.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const]))),
+  parameters: ParameterValues = defaultValues(pipeline),
 ): Evaluation {
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const states: Record<string, TaskState> = {};

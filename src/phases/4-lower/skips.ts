@@ -20,17 +20,18 @@ export function holds(when: IR.When, values: ParameterValues): boolean {
   return value !== undefined && when.in.includes(value);
 }
 
-/** The parameters every `when` of the pipeline names. */
-export function whenParameters(pipeline: IR.Pipeline): Set<string> {
-  const out = new Set<string>();
-  const visit = (w: IR.When): void => {
-    if ("all" in w) w.all.forEach(visit);
-    else if ("any" in w) w.any.forEach(visit);
-    else if ("not" in w) visit(w.not);
-    else out.add(w.param);
-  };
-  for (const t of pipeline.tasks) if (t.when) visit(t.when);
+/** The parameters a `when` names. */
+export function parametersOf(when: IR.When, out = new Set<string>()): Set<string> {
+  if ("all" in when) when.all.forEach((w) => parametersOf(w, out));
+  else if ("any" in when) when.any.forEach((w) => parametersOf(w, out));
+  else if ("not" in when) parametersOf(when.not, out);
+  else out.add(when.param);
   return out;
+}
+
+/** The parameters' defaults, the values of a run that gives none (and all the jobs target knows). */
+export function defaultValues(pipeline: IR.Pipeline): ParameterValues {
+  return new Map(pipeline.parameters.flatMap((p) => (p.default === undefined ? [] : [[p.name, p.default] as const])));
 }
 
 /** The tasks whose skip would make `task` skipped (or not run): those it needs to have succeeded. */

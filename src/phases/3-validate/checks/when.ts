@@ -4,15 +4,9 @@
  * Unknown parameter names are GANTRY2010 (checkParameterRefs), as anywhere in a task.
  */
 import type { DiagnosticBag } from "../../../diagnostics/index.js";
+import { parameterOf } from "../../../ir/placeholders.js";
 import type { WhenInput } from "../input-schema.js";
 import type { Where } from "./where.js";
-
-const PLACEHOLDER = /^\{\{params\.([^{}\s]+)\}\}$/;
-
-/** The parameter a `param` names: the NAME of exactly `{{params.NAME}}`, else undefined. */
-export function parameterOf(param: string): string | undefined {
-  return PLACEHOLDER.exec(param)?.[1];
-}
 
 /** `enums`: each declared parameter's allowed values, where it has them. */
 export function checkWhen(bag: DiagnosticBag, when: WhenInput | undefined, enums: ReadonlyMap<string, readonly string[]>, subject: string, where: Where, path: PropertyKey[] = ["when"]): void {
