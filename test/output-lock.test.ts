@@ -136,6 +136,19 @@ describe("withOutputLock", () => {
     expect(ran).toBe(false);
   });
 
+  it("an abort before the lock is looked at ends no wait: a free lock is still taken and the work runs (a recompile under way when --watch's Ctrl-C came finishes its write)", async () => {
+    const out = path.join(tempProject({ "out/.keep": "" }), "out");
+    const stop = new AbortController();
+    stop.abort();
+    expect(await withOutputLock(out, () => "ran", { signal: stop.signal })).toEqual({ ok: true, value: "ran" });
+    expect(fs.readdirSync(out)).toEqual([".keep"]);
+    // Held, the same abort ends the wait at once.
+    fs.writeFileSync(path.join(out, LOCK), lockText(liveProcess()));
+    const started = Date.now();
+    expect(await withOutputLock(out, () => "ran", { signal: stop.signal })).toEqual({ ok: false });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it("a folder it cannot make is GANTRY5001, nothing run", async () => {
     const dir = tempProject({ "out": "a file where the folder goes\n" });
     let ran = false;

@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compile, type CompileOptions } from "../src/compile.js";
+import type { CompileFlags } from "../src/cli/compile-command.js";
+import { runWatch } from "../src/cli/watch-command.js";
 import { watchPlan } from "../src/cli/watch-plan.js";
 import { CompileSession } from "../src/session.js";
 import { gantryBin, repoRoot, tempProject } from "./support/cli.js";
@@ -518,6 +520,38 @@ describe("gantry compile --watch", () => {
     } finally {
       w.child.kill("SIGKILL");
     }
+  }, 60_000);
+
+  it("Ctrl-C during a recompile: nothing is watched after it, and the watch ends (CI finding: the recompile watched again and the process never exited)", async () => {
+    const source = (image: string) => `import { pipeline } from "gantry";\nexport default pipeline("a", {}, (p) => { p.task("t", { image: "${image}" }); });\n`;
+    const dir = tempProject({ "pipelines/a.ts": source("busybox:1") });
+    const flags: CompileFlags = { out: "out", target: "argo", kind: "auto", stdout: false, format: "text", typecheck: false, check: false, kustomization: true, graph: false, metrics: true, metadata: false, watch: true };
+    const watches = () => process.getActiveResourcesInfo().filter((r) => r === "FSEventWrap").length;
+    const before = watches();
+    const stop = new AbortController();
+    let stderr = "";
+    let started = false;
+    const io = {
+      cwd: dir,
+      stdout: () => undefined,
+      color: false,
+      stderr: (s: string) => {
+        stderr += s;
+        if (s.startsWith("watching")) started = true;
+        // Ctrl-C as the recompile reports its write: runWatch is still inside that recompile.
+        else if (started && s.includes("compiled 1 pipeline")) stop.abort();
+      },
+    };
+    const watching = runWatch(["pipelines"], flags, io, stop.signal);
+    for (let i = 0; i < 200 && !started; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(started, stderr).toBe(true);
+    fs.writeFileSync(path.join(dir, "pipelines/a.ts"), source("busybox:2"));
+    const ended = await Promise.race([watching.then((code) => ({ code })), new Promise((r) => setTimeout(() => r("still watching after 20 s"), 20_000))]);
+    expect(ended, stderr).toEqual({ code: 0 });
+    expect(fs.readFileSync(path.join(dir, "out/a.yaml"), "utf8")).toContain("busybox:2");
+    // Nothing starts watching again after the end (closed watchers leave the list within a turn or two).
+    await new Promise((r) => setTimeout(r, 500));
+    expect(watches(), stderr).toBe(before);
   }, 60_000);
 
   it("writes, then rewrites the manifest when a pipeline changes, and stops on SIGINT", async () => {

@@ -31,6 +31,8 @@ export async function runWatch(paths: string[], given: CompileFlags, io: Io, sig
   const watchers = new Map<string, { watcher: fs.FSWatcher; dir: string; id: string | undefined }>();
   let plan = watchPlan(io.cwd, options.paths, session.dependencies());
   const queue = (changed: string) => {
+    // After Ctrl-C nothing new starts: the recompile under way finishes, the rest is left.
+    if (signal.aborted) return;
     pending.add(changed);
     clearTimeout(timer);
     timer = setTimeout(flush, 100);
@@ -88,6 +90,7 @@ export async function runWatch(paths: string[], given: CompileFlags, io: Io, sig
     const changed = [...pending];
     pending.clear();
     running = running.then(async () => {
+      if (signal.aborted) return;
       const t = performance.now();
       try {
         const result = await session.update(changed);
@@ -97,7 +100,8 @@ export async function runWatch(paths: string[], given: CompileFlags, io: Io, sig
         // Said, and the session goes on: one failed recompile must not stop every later one.
         io.stderr(`internal error while recompiling: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       }
-      reconcile(true);
+      // Stopped meanwhile: watching again would keep the process alive after Ctrl-C.
+      if (!signal.aborted) reconcile(true);
     });
   };
   reconcile(false);
@@ -108,6 +112,7 @@ export async function runWatch(paths: string[], given: CompileFlags, io: Io, sig
   clearTimeout(timer);
   for (const key of [...watchers.keys()]) unwatch(key);
   configWatcher?.close();
+  // A recompile under way when Ctrl-C came finishes its write (the output is never left half new).
   await running;
   return code;
 }

@@ -44,7 +44,7 @@ export interface LockOptions {
   foreignMs?: number;
   /** Called once when the lock is found held, before waiting (the CLI says what it waits for). */
   onWait?: (holder: string) => void;
-  /** Ends the wait (--watch's Ctrl-C): the result is then not ok, without a diagnostic. */
+  /** Ends a wait for a held lock (--watch's Ctrl-C): the result is then not ok, without a diagnostic. A free lock is still taken. */
   signal?: AbortSignal;
 }
 
@@ -75,7 +75,6 @@ export async function withOutputLock<T>(outDir: string, work: (took: { brokeStal
   /** A foreign lock's text and since when it has been seen unchanged. */
   let seen: { text: string; since: number } | undefined;
   for (;;) {
-    if (signal?.aborted) return { ok: false };
     try {
       const fd = fs.openSync(file, "wx");
       try {
@@ -101,6 +100,8 @@ export async function withOutputLock<T>(outDir: string, work: (took: { brokeStal
     }
     // Held, or stale but another compile is breaking it right now: look again shortly.
     if (Date.now() - started >= waitMs) return { ok: false, diagnostic: lockedOut(outDir, held.text, waitMs) };
+    // The signal ends only a wait: a free lock is taken even after it, so a write under way is finished.
+    if (signal?.aborted) return { ok: false };
     if (!stale && !announced) (options.onWait?.(holderOf(held.text)), (announced = true));
     await sleep(pollMs, undefined, signal && { signal }).catch(() => undefined);
   }
