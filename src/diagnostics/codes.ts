@@ -204,7 +204,7 @@ export const codes = {
   },
   GANTRY2026: {
     title: "Run status read outside a finally task",
-    explain: "`p.runStatus` is the run's result, known only once everything else has finished; only `p.finally(...)` tasks can read it.",
+    explain: "`p.runStatus` is the run's result, known only once everything else has finished; only `p.finally(...)` tasks can read it, or test it in their `when` (`{ runStatus: \"Failed\" }`). A task that should run after another one failed takes `trigger: \"allDone\"`.",
   },
   GANTRY2027: {
     title: "A schedule that replaces a running run skips its cleanup",
@@ -275,7 +275,7 @@ export const codes = {
   GANTRY2041: {
     title: "`when` that does not compare a parameter with constants",
     explain:
-      "A task's `when` is tested when the task is about to start, against the values the run was given: `param` must be a pipeline parameter, written `p.params.NAME` (the placeholder of a parameter declared under `parameters`), and the values it is compared with (`equals`, `notEquals`, `in`) must be constants. A plain string such as `\"env\"` is not a parameter, and a value that holds a placeholder cannot be compared with: to decide on two parameters, or on anything else known only at run time, pass the values to the task and decide inside its container. For a choice known when compiling, no `when` is needed: include the task or not with a constant, `...(ENABLED ? [p.task(...)] : [])`.",
+      "A task's `when` is tested when the task is about to start, against the values the run was given: `param` must be a pipeline parameter, written `p.params.NAME` (the placeholder of a parameter declared under `parameters`), and the values it is compared with (`equals`, `notEquals`, `in`) must be constants. A plain string such as `\"env\"` is not a parameter (nor is `p.runStatus`: a finally task tests the run's result with `{ runStatus: \"Failed\" }`), and a value that holds a placeholder cannot be compared with: to decide on two parameters, or on anything else known only at run time, pass the values to the task and decide inside its container. For a choice known when compiling, no `when` is needed: include the task or not with a constant, `...(ENABLED ? [p.task(...)] : [])`.",
   },
   GANTRY2042: {
     title: "`when` compares a parameter with a value outside its enum",

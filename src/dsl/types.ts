@@ -224,7 +224,9 @@ export interface TaskCommon {
    * trigger) and the tasks in a skipped setup's scope are skipped too, an `"allDone"` task still
    * runs, and a teardown whose setups were all skipped is skipped. On the jobs target, which has no
    * run-time parameters, it is decided at compile time from the parameters' defaults.
-   * E.g. `when: { param: p.params.env, equals: "prod" }`. Not for teardowns.
+   * E.g. `when: { param: p.params.env, equals: "prod" }`. A finally task may also test the run's
+   * result: `when: { runStatus: "Failed" }` (a notification only when the run did not succeed).
+   * Not for teardowns.
    */
   when?: WhenCondition;
 }
@@ -234,7 +236,8 @@ export type WhenValue = string | number | boolean;
 
 /**
  * A condition on the run's parameters (`TaskCommon.when`). `param` is a parameter's placeholder,
- * `p.params.NAME`; its value is compared as a string.
+ * `p.params.NAME`; its value is compared as a string. In a finally task, `runStatus` tests the
+ * run's result, as `p.runStatus` gives it.
  */
 export type WhenCondition =
   | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is this one. */ equals: WhenValue }
@@ -242,7 +245,14 @@ export type WhenCondition =
   | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is one of these. */ in: readonly WhenValue[] }
   | { /** Holds when every one of these holds. */ all: readonly WhenCondition[] }
   | { /** Holds when at least one of these holds. */ any: readonly WhenCondition[] }
-  | { /** Holds when this one does not. */ not: WhenCondition };
+  | { /** Holds when this one does not. */ not: WhenCondition }
+  | {
+      /**
+       * Finally tasks only: holds when the run (every task but the finally ones) ended so.
+       * `"Failed"` is every result but success: Argo's `Failed` and `Error` alike.
+       */
+      runStatus: "Succeeded" | "Failed";
+    };
 
 /** A task that runs a container's command. */
 export interface ContainerTaskSpec extends TaskCommon {

@@ -107,12 +107,14 @@ export const Ownership = z.object({
 
 /**
  * A condition on the run's parameters (DSL `when`): a parameter's value is one of `in`, or a
- * combination. Values are strings, as a run gives them.
+ * combination. Values are strings, as a run gives them. `runStatus` (finally tasks only): the run's
+ * result, every task but the finally ones; `Failed` is every result but success.
  */
-export type When = { param: string; in: string[] } | { all: When[] } | { any: When[] } | { not: When };
+export type When = { param: string; in: string[] } | { runStatus: "Succeeded" | "Failed" } | { all: When[] } | { any: When[] } | { not: When };
 export const When: z.ZodType<When> = z.lazy(() =>
   z.union([
     z.object({ param: z.string(), in: z.array(z.string()).min(1) }),
+    z.object({ runStatus: z.enum(["Succeeded", "Failed"]) }),
     z.object({ all: z.array(When).min(1) }),
     z.object({ any: z.array(When).min(1) }),
     z.object({ not: When }),

@@ -4,7 +4,9 @@
  * an expression tag, `{{=workflow.parameters["env"] == "prod"}}`, evaluated by expr-lang to `true`
  * or `false` before govaluate sees it: the run's value is never pasted into the expression, so a
  * value such as `x' || 'a' == 'a` cannot change its meaning. Another task's result is its phase,
- * quoted: `'{{tasks.load.status}}' == 'Skipped'` (phases are plain words).
+ * quoted: `'{{tasks.load.status}}' == 'Skipped'` (phases are plain words). The run's result, in a
+ * finally task (the exit handler), is `'{{workflow.status}}' != 'Succeeded'` for "Failed", as in
+ * Argo's exit-handler example: `Failed` and `Error` alike.
  */
 import type { Guard } from "../../phases/4-lower/index.js";
 
@@ -22,6 +24,8 @@ function render(g: Guard, top: boolean): string {
     return `{{=${test}}}`;
   }
   if ("task" in g) return `'{{tasks.${g.task}.status}}' == '${PHASE[g.was]}'`;
+  // The exit handler's view of the run: Succeeded, Failed or Error (the last two are "Failed").
+  if ("runStatus" in g) return `'{{workflow.status}}' ${g.runStatus === "Succeeded" ? "==" : "!="} 'Succeeded'`;
   if ("not" in g) return `!(${render(g.not, true)})`;
   const parts = "all" in g ? g.all : g.any;
   if (parts.length === 1) return render(parts[0]!, top);

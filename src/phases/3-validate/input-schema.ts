@@ -125,6 +125,7 @@ export interface WhenInput {
   all?: WhenInput[];
   any?: WhenInput[];
   not?: WhenInput;
+  runStatus?: "Succeeded" | "Failed";
 }
 
 /** How deep `all`/`any`/`not` may nest; a hand-written condition is a few levels. */
@@ -147,6 +148,7 @@ const whenSchema: z.ZodType<WhenInput> = z
     all: z.lazy(() => z.array(whenSchema).min(1, { error: "`all` needs at least one condition" })).optional(),
     any: z.lazy(() => z.array(whenSchema).min(1, { error: "`any` needs at least one condition" })).optional(),
     not: z.lazy(() => whenSchema).optional(),
+    runStatus: z.enum(["Succeeded", "Failed"], { error: '`runStatus` is "Succeeded" or "Failed" (every result but success: Argo\'s Failed and Error alike)' }).optional(),
   }, { error: (issue) => (issue.code === "invalid_type" ? "a condition is an object such as `{ param: p.params.env, equals: \"prod\" }`, not an expression's text" : undefined) })
   .superRefine((w, ctx) => {
     const problem = whenShapeProblem(w);
@@ -158,6 +160,10 @@ function whenShapeProblem(w: WhenInput): string | undefined {
   const has = (k: keyof WhenInput) => w[k] !== undefined;
   const comparisons = COMPARISONS.filter(has);
   const combinators = COMBINATORS.filter(has);
+  if (has("runStatus")) {
+    const other = [...(has("param") ? ["param" as const] : []), ...comparisons, ...combinators][0];
+    return other === undefined ? undefined : `\`runStatus\` stands alone in its object, without \`${other}\`; nest the other condition in \`all\` or \`any\``;
+  }
   if (combinators.length > 0) {
     const alone = combinators.length === 1 && !has("param") && comparisons.length === 0;
     return alone ? undefined : `\`${combinators[0]}\` stands alone in its object; nest the other condition in \`all\` or \`any\``;
@@ -165,7 +171,7 @@ function whenShapeProblem(w: WhenInput): string | undefined {
   if (comparisons.length > 1) return `give one of \`equals\`, \`notEquals\` and \`in\`, not ${comparisons.map((c) => `\`${c}\``).join(" and ")}`;
   if (comparisons.length === 1) return has("param") ? undefined : `\`${comparisons[0]}\` needs \`param\`, the parameter it compares: \`param: p.params.NAME\``;
   if (has("param")) return "`param` needs `equals`, `notEquals` or `in`: what to compare the parameter's value with";
-  return "an empty condition: give `param` with `equals`, `notEquals` or `in`, or one of `all`, `any` and `not`";
+  return "an empty condition: give `param` with `equals`, `notEquals` or `in`, `runStatus` (finally tasks), or one of `all`, `any` and `not`";
 }
 
 /** `when`, bounded in depth before zod recurses into it (a condition built by `reduce` can nest thousands deep). */

@@ -56,6 +56,7 @@ export function normalizeWhen(w: WhenInput): IR.When {
   if (w.all) return { all: w.all.map(normalizeWhen) };
   if (w.any) return { any: w.any.map(normalizeWhen) };
   if (w.not) return { not: normalizeWhen(w.not) };
+  if (w.runStatus) return { runStatus: w.runStatus };
   const param = parameterOf(w.param!)!;
   if (w.in) return { param, in: w.in.map(String) };
   const is = { param, in: [String(w.equals ?? w.notEquals)] };

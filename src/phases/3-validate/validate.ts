@@ -199,7 +199,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
       if (defaultsRetryKnown && !invalid.has("retry") && !invalid.has("timeout")) checkRetryCombination(bag, defaults, data, subject, inSpec);
     }
     if (declaredParams) checkParameterRefs(bag, data, declaredParams, subject, inSpec);
-    checkWhen(bag, data.when, enums, subject, inSpec);
+    checkWhen(bag, data.when, enums, handle.role === "finally", subject, inSpec);
     checkRunbookUrl(bag, data.runbookUrl, subject, inSpec);
     (data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${display(dep.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");

@@ -9,7 +9,7 @@ import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
-import { defaultValues, holds, needed, parametersOf, skipClosure, withoutSkipped } from "./skips.js";
+import { defaultValues, holds, needed, parametersOf, skipClosure, withoutSkipped, type RunStatus } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
@@ -95,7 +95,8 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
 
 /**
  * `when` decided from the parameters' defaults (LowerOptions.decideWhen): the pipeline without the
- * tasks that are skipped. A parameter a `when` names must then have a default (GANTRY4011).
+ * tasks that are skipped. A parameter a `when` names must then have a default (GANTRY4011). What
+ * stays to decide at run time is a finally task's test of the run's result, `{ runStatus }`.
  */
 function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: string[]; diagnostics: Diagnostic[] } {
   const conditional = pipeline.tasks.filter((t) => t.when !== undefined);
@@ -116,7 +117,19 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
       });
     }
   }
-  const skipped = skipClosure(pipeline, computeScopes(pipeline), (t) => !holds(t.when!, values));
+  // A finally task's `when` may test the run's result too, which only the run knows: it is skipped
+  // now if it holds for neither result, and keeps what is left of it (one result) otherwise. With
+  // every other task skipped the result is known now: a run of skips succeeds.
+  const scopes = computeScopes(pipeline);
+  const skippedBody = skipClosure(pipeline, scopes, (t) => t.role !== "finally" && !holds(t.when!, values));
+  const known: RunStatus | undefined = pipeline.tasks.every((t) => t.role === "finally" || skippedBody.has(t.name)) ? "Succeeded" : undefined;
+  const holdsFor = (t: IR.Task, status: RunStatus) => holds(t.when!, values, status);
+  const skipped = skipClosure(pipeline, scopes, (t) => (known ? !holdsFor(t, known) : !holdsFor(t, "Succeeded") && !holdsFor(t, "Failed")));
+  const residual = new Map<string, IR.When>();
+  for (const t of conditional) {
+    if (known || t.role !== "finally" || skipped.has(t.name) || holdsFor(t, "Succeeded") === holdsFor(t, "Failed")) continue;
+    residual.set(t.name, { runStatus: holdsFor(t, "Succeeded") ? "Succeeded" : "Failed" });
+  }
   if (diagnostics.length === 0 && skipped.size === pipeline.tasks.length) {
     const given = [...named].map((n) => `${n}=${JSON.stringify(values.get(n))}`);
     diagnostics.push({
@@ -127,7 +140,9 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
       hint: "The jobs target has no run-time parameters: it decides each `when` from the defaults when compiling. Change a default, or compile for --target argo to decide when each run starts.",
     });
   }
-  return { pipeline: withoutSkipped(pipeline, skipped), skipped: pipeline.tasks.filter((t) => skipped.has(t.name)).map((t) => t.name), diagnostics };
+  const decided = withoutSkipped(pipeline, skipped);
+  const tasks = residual.size === 0 ? decided.tasks : decided.tasks.map((t) => (residual.has(t.name) ? { ...t, when: residual.get(t.name)! } : t));
+  return { pipeline: { ...decided, tasks }, skipped: pipeline.tasks.filter((t) => skipped.has(t.name)).map((t) => t.name), diagnostics };
 }
 
 function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string, skipped: string[]): Plan {

@@ -53,7 +53,9 @@ export function evaluate(
       const blocked = !depsOk || (scopes.enclosing.get(name) ?? []).some((s) => !succeeded(s) && !skipped(s));
       state = blocked ? "not-run" : needed(task, scopes).some(skipped) ? "skipped" : "runs";
     }
-    if (state === "runs" && task.when && !holds(task.when, parameters)) state = "skipped";
+    // A finally task's `when` may test the run's result: that of every other task, all settled by now.
+    const runStatus = task.role === "finally" ? (failures(pipeline.tasks.filter((t) => t.role !== "finally"), states).length > 0 ? "Failed" : "Succeeded") : undefined;
+    if (state === "runs" && task.when && !holds(task.when, parameters, runStatus)) state = "skipped";
     if (state !== "runs") {
       states[name] = state;
       continue;
@@ -63,9 +65,14 @@ export function evaluate(
     states[name] = outcome === "succeeds" ? "succeeded" : outcome === "fails" ? "failed" : "errored";
   }
 
-  // Rule 5.
+  const reasons = failures(pipeline.tasks, states);
+  return { states, ran, result: reasons.length > 0 ? "failed" : "succeeded", reasons };
+}
+
+/** Rule 5: why these tasks, in these states, fail the run, one line per reason; none: they do not. */
+function failures(tasks: readonly IR.Task[], states: Readonly<Record<string, TaskState>>): string[] {
   const reasons: string[] = [];
-  for (const t of pipeline.tasks) {
+  for (const t of tasks) {
     const state = states[t.name]!;
     if (t.role === "teardown") {
       if (t.failsRun && (state === "failed" || state === "errored")) reasons.push(`teardown ${t.name} (failsRun) ${state}`);
@@ -75,7 +82,7 @@ export function evaluate(
       reasons.push(`${t.role} ${t.name} did not run`);
     }
   }
-  return { states, ran, result: reasons.length > 0 ? "failed" : "succeeded", reasons };
+  return reasons;
 }
 
 /** Kahn's algorithm, ties broken by declaration order (the map's order) so results are stable. */

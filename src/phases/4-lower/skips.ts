@@ -11,11 +11,19 @@ import type { Scopes } from "./scopes.js";
 /** Values of the run's parameters by name; a parameter the run has no value for is absent. */
 export type ParameterValues = ReadonlyMap<string, string>;
 
-/** Whether `when` holds for these values. A parameter without a value equals nothing. */
-export function holds(when: IR.When, values: ParameterValues): boolean {
-  if ("all" in when) return when.all.every((w) => holds(w, values));
-  if ("any" in when) return when.any.some((w) => holds(w, values));
-  if ("not" in when) return !holds(when.not, values);
+/** The run's result as a finally task's `when` tests it (every task but the finally ones). */
+export type RunStatus = "Succeeded" | "Failed";
+
+/**
+ * Whether `when` holds for these values and, for a finally task, this run result. A parameter
+ * without a value equals nothing; without a run result (a task that is not a finally task, which
+ * validation keeps from testing it), `runStatus` holds for none.
+ */
+export function holds(when: IR.When, values: ParameterValues, runStatus?: RunStatus): boolean {
+  if ("all" in when) return when.all.every((w) => holds(w, values, runStatus));
+  if ("any" in when) return when.any.some((w) => holds(w, values, runStatus));
+  if ("not" in when) return !holds(when.not, values, runStatus);
+  if ("runStatus" in when) return when.runStatus === runStatus;
   const value = values.get(when.param);
   return value !== undefined && when.in.includes(value);
 }
@@ -25,7 +33,7 @@ export function parametersOf(when: IR.When, out = new Set<string>()): Set<string
   if ("all" in when) when.all.forEach((w) => parametersOf(w, out));
   else if ("any" in when) when.any.forEach((w) => parametersOf(w, out));
   else if ("not" in when) parametersOf(when.not, out);
-  else out.add(when.param);
+  else if ("param" in when) out.add(when.param);
   return out;
 }
 

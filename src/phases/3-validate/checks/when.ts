@@ -1,31 +1,44 @@
 /**
  * A task's `when`: each `param` is one parameter's placeholder (`p.params.NAME`), each compared
- * value a constant, and a value outside a parameter's `enum` is a comparison that never matches.
+ * value a constant, and a value outside a parameter's `enum` is a comparison that never matches;
+ * `runStatus` only in a finally task.
  * Unknown parameter names are GANTRY2010 (checkParameterRefs), as anywhere in a task.
  */
 import type { DiagnosticBag } from "../../../diagnostics/index.js";
-import { parameterOf } from "../../../ir/placeholders.js";
+import { parameterOf, RUN_STATUS_PLACEHOLDER } from "../../../ir/placeholders.js";
 import type { WhenInput } from "../input-schema.js";
 import type { Where } from "./where.js";
 
-/** `enums`: each declared parameter's allowed values, where it has them. */
-export function checkWhen(bag: DiagnosticBag, when: WhenInput | undefined, enums: ReadonlyMap<string, readonly string[]>, subject: string, where: Where, path: PropertyKey[] = ["when"]): void {
+/** `enums`: each declared parameter's allowed values, where it has them. `finally`: the task is a finally task, the only kind that knows the run's result. */
+export function checkWhen(bag: DiagnosticBag, when: WhenInput | undefined, enums: ReadonlyMap<string, readonly string[]>, finally_: boolean, subject: string, where: Where, path: PropertyKey[] = ["when"]): void {
   if (!when) return;
   if (when.all || when.any) {
     const list = (when.all ?? when.any)!;
-    list.forEach((w, i) => checkWhen(bag, w, enums, subject, where, [...path, when.all ? "all" : "any", i]));
+    list.forEach((w, i) => checkWhen(bag, w, enums, finally_, subject, where, [...path, when.all ? "all" : "any", i]));
     return;
   }
-  if (when.not) return checkWhen(bag, when.not, enums, subject, where, [...path, "not"]);
+  if (when.not) return checkWhen(bag, when.not, enums, finally_, subject, where, [...path, "not"]);
+  if (when.runStatus !== undefined && !finally_) {
+    bag.error(
+      "GANTRY2026",
+      `${subject}: ${[...path, "runStatus"].join(".")}: the run's result is only known to finally tasks`,
+      where.key([...path, "runStatus"]),
+      "Test the run's result in a `p.finally(...)` task; a task that should run after another failed takes `trigger: \"allDone\"`.",
+    );
+    return;
+  }
   if (when.param === undefined) return;
   const name = parameterOf(when.param);
   if (name === undefined) {
     const at = [...path, "param"].join(".");
+    const runStatus = when.param === RUN_STATUS_PLACEHOLDER;
     bag.error(
       "GANTRY2041",
-      `${subject}: ${at} must be a pipeline parameter, written p.params.NAME, not ${JSON.stringify(when.param)}`,
+      `${subject}: ${at} must be a pipeline parameter, written p.params.NAME, not ${runStatus ? "p.runStatus" : JSON.stringify(when.param)}`,
       where.value([...path, "param"]),
-      `\`when\` compares a parameter's value at run time: \`${at}: p.params.env\` (the parameter declared under \`parameters\`). A value known when compiling needs no \`when\`: include the task or not with a constant, \`...(ENABLED ? [p.task(...)] : [])\`.`,
+      runStatus
+        ? `A finally task tests the run's result with \`{ runStatus: "Failed" }\` (or "Succeeded") in place of the comparison.`
+        : `\`when\` compares a parameter's value at run time: \`${at}: p.params.env\` (the parameter declared under \`parameters\`). A value known when compiling needs no \`when\`: include the task or not with a constant, \`...(ENABLED ? [p.task(...)] : [])\`.`,
     );
     return;
   }
