@@ -12,16 +12,17 @@ export declare const EXIT: Readonly<{
   UPSTREAM_MISSING: 91;
   WAIT_TIMEOUT: 92;
   API_UNUSABLE: 93;
+  SKIPPED: 94;
 }>;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
-export type Predicate = "succeeded" | "ran" | "settled" | "succeededOrNotRun";
+export type Predicate = "succeeded" | "ran" | "settled" | "succeededOrNotRun" | "succeededOrSkipped" | "ranOrSkipped" | "skipped";
 export declare const PREDICATES: readonly Predicate[];
 
 /** The compiler's target-neutral start condition (src/phases/4-lower/conditions.ts), as JSON. */
 export type Condition = { all: Condition[] } | { any: Condition[] } | { task: string; is: Predicate };
 
-export type TaskState = "pending" | "succeeded" | "failed" | "not-run" | "missing";
+export type TaskState = "pending" | "succeeded" | "failed" | "not-run" | "missing" | "skipped";
 
 /** The parts of a batch/v1 Job the shim reads. */
 export interface JobLike {
@@ -57,8 +58,8 @@ export interface ContainerStateLike {
 }
 
 /**
- * `Complete` → succeeded; `Failed` → not-run when the task's own await-deps failed the Job through
- * the pod failure policy, else failed; anything else → pending. Only terminal conditions with
+ * `Complete` → succeeded; `Failed` → skipped when the task's own await-deps failed the Job through
+ * the pod failure policy with exit code 94, not-run with another code, else failed; anything else → pending. Only terminal conditions with
  * status "True" count: FailureTarget and SuccessCriteriaMet are ignored, so nothing downstream
  * (a teardown especially) starts while the Job's pods are still terminating.
  */
@@ -130,6 +131,12 @@ export declare function cleanupOutcomes(
 /** First 8 hex characters of sha256(driver Job name). */
 export declare function runIdFor(jobName: string): string;
 export declare const RUN_ID_TOKEN: "@RUN_ID@";
+
+/** The run's result as a finally task's await-deps sees it: `runSucceeded` over `runStatus.when`, with its cleanups' outcomes. */
+export declare function runResult(
+  runStatus: { when: Condition; cleanups?: ReadonlyArray<{ name: string; mustRunWhen?: Condition }> },
+  states: Readonly<Record<string, TaskState>>,
+): "Succeeded" | "Failed";
 
 /** The driver's objects file: `@RUN_ID@` replaced in the text, each object owned by the driver Job. Throws on invalid input. */
 export declare function prepareDriverObjects(

@@ -17,8 +17,8 @@ import https from "node:https";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-// 90-93 are the await-deps codes the compiler's podFailurePolicy turns into FailJob (see README.md).
-export const EXIT = Object.freeze({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93 });
+// 90-94 are the await-deps codes the compiler's podFailurePolicy turns into FailJob (see README.md).
+export const EXIT = Object.freeze({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93, SKIPPED: 94 });
 
 // ---------------------------------------------------------------------------------------------
 // Pure decision logic
@@ -26,8 +26,10 @@ export const EXIT = Object.freeze({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70
 
 // The Job controller's FailJob message is `Container %s for pod %s/%s failed with exit code %v
 // matching %v rule at index %d`. When the container is the task's own await-deps, the task decided
-// not to run (an upstream failed or is missing): that is "not-run", not a failure of the task.
+// not to run: "skipped" with exit code 94 (a finally task's `when` did not hold for the run's
+// result), else "not-run" (an upstream failed or is missing); not a failure of the task.
 const OWN_AWAIT_DEPS = "Container await-deps for pod ";
+const SKIP_MESSAGE = new RegExp(` failed with exit code ${EXIT.SKIPPED} matching `);
 
 /** A Job's state from its terminal conditions only (see the .d.mts for why). */
 export function classifyJob(job) {
@@ -36,17 +38,23 @@ export function classifyJob(job) {
   if (holding("Complete")) return "succeeded";
   const failed = holding("Failed");
   if (!failed) return "pending";
-  const own = failed.reason === "PodFailurePolicy" && String(failed.message ?? "").startsWith(OWN_AWAIT_DEPS);
-  return own ? "not-run" : "failed";
+  const message = String(failed.message ?? "");
+  if (failed.reason !== "PodFailurePolicy" || !message.startsWith(OWN_AWAIT_DEPS)) return "failed";
+  return SKIP_MESSAGE.test(message) ? "skipped" : "not-run";
 }
 
 // Truth of each predicate per final state. "pending" is absent on purpose: a pending task can still
 // become anything, so every predicate over it is unknown (undefined), never false.
+// "skipped" (a finally task's `when`) is no failure: `succeededOrSkipped` and `ranOrSkipped` stand
+// where a task may be skipped, as the compiler's conditions say.
 const LEAF = Object.freeze({
-  succeeded: { succeeded: true, failed: false, "not-run": false, missing: false },
-  ran: { succeeded: true, failed: true, "not-run": false, missing: false },
-  settled: { succeeded: true, failed: true, "not-run": true, missing: true },
-  succeededOrNotRun: { succeeded: true, failed: false, "not-run": true, missing: true },
+  succeeded: { succeeded: true, failed: false, "not-run": false, missing: false, skipped: false },
+  ran: { succeeded: true, failed: true, "not-run": false, missing: false, skipped: false },
+  settled: { succeeded: true, failed: true, "not-run": true, missing: true, skipped: true },
+  succeededOrNotRun: { succeeded: true, failed: false, "not-run": true, missing: true, skipped: true },
+  succeededOrSkipped: { succeeded: true, failed: false, "not-run": false, missing: false, skipped: true },
+  ranOrSkipped: { succeeded: true, failed: true, "not-run": false, missing: false, skipped: true },
+  skipped: { succeeded: false, failed: false, "not-run": false, missing: false, skipped: true },
 });
 export const PREDICATES = Object.freeze(Object.keys(LEAF));
 
@@ -222,7 +230,12 @@ export function runSucceeded(when, states, outcomes) {
   return evaluate(when, states) === true && evaluate(when, outcomes) === true;
 }
 
-const AWAIT_DEPS_REASONS = { 90: "upstream-failed", 91: "upstream-missing", 92: "wait-timeout", 93: "api-unusable" };
+/** The run's result as a finally task's await-deps sees it (`runStatus` of its configuration): as the status Job decides. */
+export function runResult(runStatus, states) {
+  return runSucceeded(runStatus.when, states, cleanupOutcomes(runStatus.cleanups ?? [], states)) ? "Succeeded" : "Failed";
+}
+
+const AWAIT_DEPS_REASONS = { 90: "upstream-failed", 91: "upstream-missing", 92: "wait-timeout", 93: "api-unusable", 94: "skipped" };
 
 function seconds(start, end) {
   const ms = Date.parse(end ?? "") - Date.parse(start ?? "");
@@ -707,7 +720,11 @@ async function commandAwait(env, log) {
   expect(cfg.statusJob === undefined || nonEmpty(cfg.statusJob), "statusJob", "must be the status Job's name");
   if (cfg.timeoutWhen !== undefined) checkCondition(cfg.timeoutWhen, "timeoutWhen", known);
   if (cfg.runStatus !== undefined) {
-    expect(isObject(cfg.runStatus) && nonEmpty(cfg.runStatus.file), "runStatus", "must be { when, file, cleanups? }");
+    // `file`: the task reads the result; `runsIf`: its `when` tests it. At least one.
+    const shape = "must be { when, file?, runsIf?, cleanups? } with file or runsIf";
+    expect(isObject(cfg.runStatus) && (cfg.runStatus.file === undefined || nonEmpty(cfg.runStatus.file)), "runStatus", shape);
+    expect(cfg.runStatus.runsIf === undefined || cfg.runStatus.runsIf === "Succeeded" || cfg.runStatus.runsIf === "Failed", "runStatus.runsIf", 'must be "Succeeded" or "Failed"');
+    expect(cfg.runStatus.file !== undefined || cfg.runStatus.runsIf !== undefined, "runStatus", shape);
     checkCondition(cfg.runStatus.when, "runStatus.when", known);
     const cleanups = cfg.runStatus.cleanups ?? [];
     expect(Array.isArray(cleanups), "runStatus.cleanups", "must be a list of { name, mustRunWhen }");
@@ -757,15 +774,22 @@ async function commandAwait(env, log) {
     log(`task ${cfg.task} does not run: ${why.join(", ")}; exit ${decision.exitCode}`);
     return decision.exitCode;
   }
-  log(`task ${cfg.task} may start: ${describeCondition(cfg.when)} holds`);
-  if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
   if (cfg.runStatus) {
     // As the status Job decides: a teardown that should have run but did not counts as failed.
-    const status = runSucceeded(cfg.runStatus.when, states, cleanupOutcomes(cfg.runStatus.cleanups ?? [], states)) ? "Succeeded" : "Failed";
-    fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
-    fs.writeFileSync(cfg.runStatus.file, status);
-    log(`run status ${status} written to ${cfg.runStatus.file}`);
+    const status = runResult(cfg.runStatus, states);
+    if (cfg.runStatus.runsIf !== undefined && status !== cfg.runStatus.runsIf) {
+      // Its `when` tests the run's result: skipped, which is no failure (classifyJob).
+      log(`task ${cfg.task} does not run: the run's result is ${status} (its when needs ${cfg.runStatus.runsIf}); exit ${EXIT.SKIPPED}`);
+      return EXIT.SKIPPED;
+    }
+    if (cfg.runStatus.file !== undefined) {
+      fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
+      fs.writeFileSync(cfg.runStatus.file, status);
+      log(`run status ${status} written to ${cfg.runStatus.file}`);
+    }
   }
+  log(`task ${cfg.task} may start: ${describeCondition(cfg.when)} holds`);
+  if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
   return EXIT.OK;
 }
 

@@ -16,7 +16,7 @@ import { App, Chart, JsonPatch } from "cdk8s";
 import { k8s } from "cdk8s-plus-27";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Plan, type PlannedTask } from "../../phases/4-lower/index.js";
+import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Guard, type Plan, type PlannedTask } from "../../phases/4-lower/index.js";
 import { durationSeconds } from "../../phases/3-validate/rules/duration.js";
 import { andList } from "../../util/and-list.js";
 import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
@@ -130,7 +130,7 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
     const fields = unenforced.get(p.task.name);
     return fields ? sortKeys({ ...p.annotations, [plan.keys.notEnforced]: fields.join(",") }) : p.annotations;
   };
-  const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, annotations(p), p.startsWhen));
+  const built = plan.tasks.map((p) => taskJob(ctx, p.task, p.labels, annotations(p), p.startsWhen, p.runsIf));
   const waits = new Map(plan.tasks.map((p, i) => [p.task, built[i]!.waits]));
   diagnostics.push(...retryCapabilities([...waits.keys()], (t) => waits.get(t) === true));
   const jobs: JobParts[] = [...built, statusJob(ctx)];
@@ -257,14 +257,23 @@ function checkNames(plan: Plan, names: RunNames, diagnostics: Diagnostic[]) {
   }
 }
 
-function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, string>, annotations: Record<string, string>, startsWhen: Condition | undefined): BuiltJob {
+/**
+ * `runsIf`: what is left of the task's `when` once the lowering decided it from the defaults
+ * (LowerOptions.decideWhen): at most a finally task's test of the run's result, which its
+ * `await-deps` makes once the result is known.
+ */
+function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, string>, annotations: Record<string, string>, startsWhen: Condition | undefined, runsIf: Guard | undefined): BuiltJob {
   const { plan, names } = ctx;
   const { pipeline } = plan;
   const { task, readsRunStatus } = rewriteTask(declared, pipeline, ctx.runId, ctx.diagnostics);
   const others = pipeline.tasks.filter((t) => t.role !== "finally").map((t) => t.name);
   // Finally tasks run after everything else, whatever happened (DESIGN §5 rule 6).
   const when = task.role === "finally" ? (others.length > 0 ? allSettled(others) : undefined) : startsWhen;
-  const runStatus = task.role === "finally" && readsRunStatus ? plan.succeedsWhen : undefined;
+  // The lowering decides every other condition, and this one too when no other task is left (decideWhen).
+  if (runsIf !== undefined && (!("runStatus" in runsIf) || when === undefined)) throw new Error(`jobs backend: task "${task.name}" has a run-time condition the lowering should have decided (decideWhen)`);
+  const runStatus = task.role === "finally" && (readsRunStatus || runsIf !== undefined) ? plan.succeedsWhen : undefined;
+  // The file with the result, for a task that reads it (p.runStatus); a `when` alone needs none.
+  const statusFile = runStatus !== undefined && readsRunStatus;
   // The status Job's rule: a teardown the result depends on that should have run but did not failed.
   const counted = new Set(tasksIn(runStatus));
   const cleanups = runStatus
@@ -310,19 +319,26 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
             statusJob: names.job(STATUS_TASK),
             ...(attemptTimeout && { attemptTimeoutSeconds: task.timeoutSeconds }),
             ...(timeoutWhen && { timeoutWhen }),
-            ...(runStatus && { runStatus: { when: runStatus, file: RUN_STATUS_FILE, ...(cleanups.length > 0 && { cleanups }) } }),
+            ...(runStatus && {
+              runStatus: {
+                when: runStatus,
+                ...(statusFile && { file: RUN_STATUS_FILE }),
+                ...(runsIf && { runsIf: runsIf.runStatus }),
+                ...(cleanups.length > 0 && { cleanups }),
+              },
+            }),
           },
           env: attemptTimeout ? [c.fieldEnv("GANTRY_POD_NAME", "metadata.name")] : undefined,
-          mounts: runStatus ? [c.runStatusMount(false)] : undefined,
+          mounts: statusFile ? [c.runStatusMount(false)] : undefined,
         }),
       ]
     : undefined;
-  const mainMounts = [...(userAccount ? [c.tokenMount] : []), ...(runStatus ? [c.runStatusMount(true)] : [])];
+  const mainMounts = [...(userAccount ? [c.tokenMount] : []), ...(statusFile ? [c.runStatusMount(true)] : [])];
   const volumes = [
     ...c.userVolumes(task),
     ...(waits ? [c.shimVolume(ctx.shimConfigMap)] : []),
     ...(waits || userAccount ? [c.tokenVolume] : []),
-    ...(runStatus ? [c.runStatusVolume] : []),
+    ...(statusFile ? [c.runStatusVolume] : []),
   ];
   return {
     waits,

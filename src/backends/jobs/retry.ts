@@ -27,7 +27,7 @@ export const IGNORE_DISRUPTION: PolicyRule = { action: "Ignore", onPodConditions
 const MAX_EXIT_CODE = 255;
 
 /** The shim's exit codes that mean "this task does not run". */
-export const CASCADE_CODES = [SHIM_EXIT.upstreamFailed, SHIM_EXIT.upstreamMissing, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable];
+export const CASCADE_CODES = [SHIM_EXIT.upstreamFailed, SHIM_EXIT.upstreamMissing, SHIM_EXIT.waitTimeout, SHIM_EXIT.apiUnusable, SHIM_EXIT.skipped];
 
 /**
  * A task Job's podFailurePolicy rules, in order (the first match wins): the shim decided the task

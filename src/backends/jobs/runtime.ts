@@ -14,7 +14,7 @@ export const SHIM_DIR = "/gantry";
 export const DEFAULT_RUNTIME_IMAGE = "node:22-alpine";
 
 /** The shim's exit codes (templates/runtime/README.md); podFailurePolicy rules refer to them. */
-export const SHIM_EXIT = { runFailed: 1, upstreamFailed: 90, upstreamMissing: 91, waitTimeout: 92, apiUnusable: 93 } as const;
+export const SHIM_EXIT = { runFailed: 1, upstreamFailed: 90, upstreamMissing: 91, waitTimeout: 92, apiUnusable: 93, skipped: 94 } as const;
 
 export interface Runtime {
   source: string;
