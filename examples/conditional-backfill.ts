@@ -3,9 +3,10 @@
  * `-p mode=backfill`, first provisions a scratch database for the backfill and removes it
  * afterwards. On a normal run the setup is skipped, and with it everything in its scope and its
  * teardown. The summary comes after the teardown, so it is outside the scope, and with `allDone`
- * it runs either way; the notification is skipped with `-p notify=false`. On the jobs target,
+ * it runs either way; the notification is skipped with `-p notify=false`, and on-call is paged
+ * only when the run failed (a finally task's `when` on the run's result). On the jobs target,
  * which has no run-time parameters, the defaults decide when compiling: the backfill tasks are
- * left out.
+ * left out; the page's test of the result is made when the run ends, by its `await-deps`.
  */
 import { pipeline } from "gantry";
 
@@ -28,5 +29,10 @@ export default pipeline("conditional-backfill", {
     command: ["sh", "-c", `curl -fsS -d "${p.runStatus}" https://hooks.example.com/etl`],
     when: { param: p.params.notify, notEquals: false },
     allowFailure: true,
+  });
+  p.finally("page-oncall", {
+    image: "curlimages/curl:8.10.1",
+    command: ["curl", "-fsS", "-d", "conditional-backfill failed", "https://hooks.example.com/oncall"],
+    when: { runStatus: "Failed" },
   });
 });

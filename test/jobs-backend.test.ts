@@ -90,7 +90,7 @@ describe("jobs target: objects", () => {
     // A waiting task: await-deps with the plan's condition, FailJob on the shim's cascade codes.
     const load = job("load");
     expect(load.spec.backoffLimit).toBe(0);
-    expect(load.spec.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "await-deps", operator: "In", values: [90, 91, 92, 93] } });
+    expect(load.spec.podFailurePolicy.rules[0]).toEqual({ action: "FailJob", onExitCodes: { containerName: "await-deps", operator: "In", values: [90, 91, 92, 93, 94] } });
     expect(awaitConfig("load")).toMatchObject({ task: "load", when: { all: [{ task: "extract", is: "succeeded" }] }, jobs: { extract: extract.metadata.name }, attemptTimeoutSeconds: 600 });
     expect(awaitConfig("load").selector).toBe(`gantry.dev/run=${load.metadata.labels!["gantry.dev/run"]}`);
     // The attempt timeout is set by the shim once the task starts, not by a deadline that counts the wait.

@@ -15,8 +15,12 @@ import { repoRoot } from "./support/cli.js";
 import { simulateJobs } from "./support/jobs-sim.js";
 import { assignments, checkOutcomeSpace, randomPipelineWithEveryRole, validRandomPipelines } from "./support/random-pipelines.js";
 
-/** The simulated state of each reference state; a skipped task has no Job on the jobs target (its `when` was decided when compiling). */
-const STATE = { succeeded: "succeeded", failed: "failed", errored: "failed", "not-run": "not-run", skipped: undefined } as const;
+/**
+ * The simulated state of each reference state. The runs are those of the tasks left once `when` was
+ * decided (`agree`): a task skipped then has no Job; one skipped at run time is a finally task whose
+ * `when` tests the run's result, and its Job says so.
+ */
+const STATE = { succeeded: "succeeded", failed: "failed", errored: "failed", "not-run": "not-run", skipped: "skipped" } as const;
 
 function emitted(ir: IR.Pipeline): Record<string, any>[] {
   const lowered = lower({ ...ir, schedule: undefined });
@@ -101,6 +105,19 @@ describe("random pipelines: simulated Jobs runs agree with the reference evaluat
   it("a random 9-task pipeline with every role: all 3^9 assignments", () => {
     expect(agree(randomPipelineWithEveryRole(9), 3 ** 9, 0)).toBe(3 ** 9);
   }, 300_000);
+
+  it("80 random pipelines whose finally tasks test the run's result (`when: { runStatus }`), every outcome assignment: skipped by their await-deps, which fails nothing", () => {
+    let runs = 0;
+    const seen = new Set<string>();
+    for (const declared of validRandomPipelines(80, 5150, "runStatus")) {
+      runs += agree(declared, 3 ** 7, 0);
+      const ir = lower(declared, { decideWhen: true }).plan.pipeline;
+      for (const t of ir.tasks) if (t.when) seen.add(JSON.stringify(t.when));
+    }
+    // What the defaults leave of a finally task's `when` is a test of the result, one way or the other.
+    expect([...seen].sort()).toEqual(['{"runStatus":"Failed"}', '{"runStatus":"Succeeded"}']);
+    expect(runs).toBeGreaterThan(5_000);
+  }, 300_000);
 });
 
 describe("the agreement check catches broken Jobs", async () => {
@@ -125,6 +142,29 @@ describe("the agreement check catches broken Jobs", async () => {
   it("the naive teardown condition: upstream succeeded (it then never runs after a failure)", () => {
     expect(caught(spark, (objects) => setWhen(objects, "delete-cluster", "succeeded"))).toBe(true);
   });
+  it("a finally task's await-deps that ignores the test of the run's result (it runs after every run), or a status Job that counts its skip as a failure", async () => {
+    const r = await compile({ cwd: repoRoot, paths: ["examples/conditional-backfill.ts"], target: "argo", kind: "workflow" });
+    const ir = lower(r.pipelines[0]!.ir, { decideWhen: true }).plan.pipeline;
+    const conditional = ir.tasks.find((t) => t.role === "finally" && t.when)!;
+    expect(conditional.when).toEqual({ runStatus: "Failed" });
+    const config = (o: Record<string, any>) => o.spec.template.spec.initContainers[0].env.find((e: { name: string }) => e.name === "GANTRY_AWAIT");
+    expect(caught(ir, () => undefined)).toBe(false);
+    expect(
+      caught(ir, (objects) => {
+        const env = config(job(objects, conditional.name));
+        const cfg = JSON.parse(env.value);
+        delete cfg.runStatus.runsIf;
+        env.value = JSON.stringify(cfg);
+      }),
+    ).toBe(true);
+    expect(
+      caught(ir, (objects) => {
+        const status = objects.find((o) => o.metadata.labels?.["gantry.dev/role"] === "status")!.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "GANTRY_STATUS");
+        status.value = status.value.replaceAll('"succeededOrSkipped"', '"succeeded"');
+      }),
+    ).toBe(true);
+  });
+
   it("a status Job that ignores the finally task", () => {
     expect(
       caught(spark, (objects) => {

@@ -47,20 +47,23 @@ const any = (...parts: Condition[]): Condition => ({ any: parts });
 
 describe("shim decision logic", () => {
   it("has the documented, frozen exit codes", () => {
-    expect(EXIT).toEqual({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93 });
+    expect(EXIT).toEqual({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70, UPSTREAM_FAILED: 90, UPSTREAM_MISSING: 91, WAIT_TIMEOUT: 92, API_UNUSABLE: 93, SKIPPED: 94 });
     expect(Object.isFrozen(EXIT)).toBe(true);
   });
 
   const T = true;
   const F = false;
   const U = undefined;
-  // Columns: succeeded, failed, not-run, missing, pending.
-  const STATES: TaskState[] = ["succeeded", "failed", "not-run", "missing", "pending"];
+  // Columns: succeeded, failed, not-run, missing, skipped, pending.
+  const STATES: TaskState[] = ["succeeded", "failed", "not-run", "missing", "skipped", "pending"];
   const TRUTH: Record<Predicate, Array<boolean | undefined>> = {
-    succeeded: [T, F, F, F, U],
-    ran: [T, T, F, F, U],
-    settled: [T, T, T, T, U],
-    succeededOrNotRun: [T, F, T, T, U],
+    succeeded: [T, F, F, F, F, U],
+    ran: [T, T, F, F, F, U],
+    settled: [T, T, T, T, T, U],
+    succeededOrNotRun: [T, F, T, T, T, U],
+    succeededOrSkipped: [T, F, F, F, T, U],
+    ranOrSkipped: [T, T, F, F, T, U],
+    skipped: [F, F, F, F, T, U],
   };
   const leafCases = Object.entries(TRUTH).flatMap(([is, row]) => STATES.map((state, i) => [is as Predicate, state, row[i]] as const));
   it.each(leafCases)("evaluate: %s over a %s task is %s", (is, state, expected) => {
@@ -119,6 +122,11 @@ describe("shim decision logic", () => {
     expect(classifyJob(withConditions({ type: "Failed", status: "True", reason: "PodFailurePolicy", message }))).toBe("not-run");
     expect(classifyJob(withConditions({ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message }))).toBe("failed");
     expect(classifyJob(withConditions({ type: "Failed", status: "True", reason: "PodFailurePolicy", message: "Container main for pod ci/x-1 failed" }))).toBe("failed");
+    // Exit code 94 of its own await-deps: its `when` did not hold for the run's result (skipped, no failure).
+    const skip = "Container await-deps for pod ci/x-1 failed with exit code 94 matching FailJob rule at index 0";
+    expect(classifyJob(withConditions({ type: "Failed", status: "True", reason: "PodFailurePolicy", message: skip }))).toBe("skipped");
+    expect(classifyJob(withConditions({ type: "Failed", status: "True", reason: "PodFailurePolicy", message: skip.replace("94", "940") }))).toBe("not-run");
+    expect(classifyJob(withConditions({ type: "Failed", status: "True", reason: "PodFailurePolicy", message: skip.replace("await-deps", "main") }))).toBe("failed");
     expect(classifyJob(null)).toBe("pending");
     expect(classifyJob({})).toBe("pending");
   });
@@ -319,7 +327,7 @@ interface AwaitOptions {
   statusJob?: string;
   missingGraceSeconds?: number;
   attemptTimeoutSeconds?: number;
-  runStatus?: { when: Condition; file: string };
+  runStatus?: { when: Condition; file?: string; runsIf?: "Succeeded" | "Failed" };
 }
 function awaitEnv(when: Condition, options: AwaitOptions = {}, env: Record<string, string | undefined> = {}) {
   const tasks = [...tasksIn(when), ...(options.runStatus ? tasksIn(options.runStatus.when) : [])];
@@ -811,6 +819,35 @@ describe("shim await", () => {
     expect(fs.readFileSync(file, "utf8")).toBe(expected);
   });
 
+  it.each([
+    ["complete", "Failed", EXIT.SKIPPED],
+    ["failed", "Failed", EXIT.OK],
+    ["complete", "Succeeded", EXIT.OK],
+    ["failed", "Succeeded", EXIT.SKIPPED],
+  ] as const)("finally task whose when tests the run's result: load %s, runsIf %s → exit %s, before any patch, writing no file it was not given", async (loadState, runsIf, code) => {
+    api.putJob(job("extract", "complete"));
+    api.putJob(job("load", loadState));
+    const options = { runStatus: { when: all(leaf("extract", "succeeded"), leaf("load", "succeeded")), runsIf } };
+    const r = await shim("await", awaitEnv(all(leaf("extract", "settled"), leaf("load", "settled")), options)).done;
+    expect(r.code, r.stderr).toBe(code);
+    if (code === EXIT.SKIPPED) {
+      expect(r.stderr).toContain(`task load does not run: the run's result is ${runsIf === "Failed" ? "Succeeded" : "Failed"} (its when needs ${runsIf}); exit 94`);
+      expect(r.stderr).not.toContain("may start");
+    } else expect(r.stderr).toContain("task load may start");
+    expect(r.stderr).not.toContain("written to");
+    expect(fs.readdirSync(dir)).not.toContain("run-status");
+  });
+
+  it("finally task with runsIf and file: writes the result when it runs", async () => {
+    api.putJob(job("extract", "complete"));
+    api.putJob(job("load", "failed"));
+    const file = path.join(dir, "run-status");
+    const options = { runStatus: { when: all(leaf("extract", "succeeded"), leaf("load", "succeeded")), file, runsIf: "Failed" as const } };
+    const r = await shim("await", awaitEnv(all(leaf("extract", "settled"), leaf("load", "settled")), options)).done;
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    expect(fs.readFileSync(file, "utf8")).toBe("Failed");
+  });
+
   it("finally task: a run status still undecided when the task may start is written as Failed", async () => {
     api.putJob(job("extract", "complete"));
     api.putJob(job("load", "running"));
@@ -828,6 +865,8 @@ describe("shim await", () => {
     ["await", "a task without a Job", awaitEnvRaw({ when: { all: [{ task: "nope", is: "ran" }] } }), /when\.all\[0\]\.task names "nope", which has no Job/],
     ["await", "a condition with two keys", awaitEnvRaw({ when: { all: [], any: [] } }), /when must be \{ "all": \[conditions\] \} and nothing else/],
     ["await", "a negative timeout", awaitEnvRaw({ timeoutSeconds: -1 }), /timeoutSeconds must be a number > 0/],
+    ["await", "runStatus without file or runsIf", awaitEnvRaw({ runStatus: { when: { all: [] } } }), /runStatus must be \{ when, file\?, runsIf\?, cleanups\? \} with file or runsIf/],
+    ["await", "runStatus.runsIf Error", awaitEnvRaw({ runStatus: { when: { all: [] }, runsIf: "Error" } }), /runStatus\.runsIf must be "Succeeded" or "Failed"/],
     ["await", "attemptTimeoutSeconds without GANTRY_POD_NAME", awaitEnvRaw({ attemptTimeoutSeconds: 5 }), /GANTRY_POD_NAME is not set/],
     ["await", "no namespace", { ...awaitEnvRaw({}), GANTRY_NAMESPACE: undefined }, /GANTRY_NAMESPACE is not set/],
     ["await", "no API address", { ...awaitEnvRaw({}), GANTRY_API_URL: undefined }, /GANTRY_API_URL or KUBERNETES_SERVICE_HOST must be set/],
@@ -955,6 +994,26 @@ describe("shim status", () => {
     const r = await shim("status", statusEnv([["load", "work"]], leaf("load", "succeeded"))).done;
     expect(r.code).toBe(EXIT.RUN_FAILED);
     expect(lines(r.stdout)[0]).toMatchObject({ task: "load", attempt: 1, exitCode: code, reason });
+  });
+
+  it("a finally task its await-deps skipped (exit 94: its when on the run's result) is skipped, no failure: the run succeeds, its record says skipped", async () => {
+    api.putJob(job("load", "complete"));
+    api.putJob(makeJob(jobName("page"), "not-run", { labels: LABELS, exitCode: 94 }));
+    api.putPod(pod("load", "aaaaa", { created: t(1), main: terminated(0, { startedAt: t(1), finishedAt: t(2) }) }));
+    api.putPod(pod("page", "bbbbb", { created: t(3), phase: "Failed", awaitDeps: terminated(94) }));
+    const when = all(all(leaf("load", "succeeded")), all(leaf("page", "succeededOrSkipped")));
+    const finalTasks: Array<[string, Role]> = [["load", "work"], ["page", "finally"]];
+    const r = await shim("status", statusEnv(finalTasks, when, { tasks: [{ name: "load", job: jobName("load"), role: "work" }, { name: "page", job: jobName("page"), role: "finally", mustRunWhen: { all: [] } }] })).done;
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    const out = lines(r.stdout);
+    expect(out[1]).toMatchObject({ task: "page", attempt: 1, exitCode: 94, reason: "skipped" });
+    expect(out[2]).toMatchObject({ result: "Succeeded", tasks: { load: "succeeded", page: "skipped" }, failed: [] });
+    // Not "should have run but did not": a skip is a decision, not a lost Job.
+    expect(r.stderr).not.toContain("did not run");
+    // The same Job with another await-deps code did not run, and a finally task must: the run fails.
+    api.putJob(makeJob(jobName("page"), "not-run", { labels: LABELS, exitCode: 93 }));
+    const lost = await shim("status", statusEnv(finalTasks, when, { tasks: [{ name: "load", job: jobName("load"), role: "work" }, { name: "page", job: jobName("page"), role: "finally", mustRunWhen: { all: [] } }] })).done;
+    expect(lost.code).toBe(EXIT.RUN_FAILED);
   });
 
   it("waits until no task is pending, then exit 0 when the run succeeded", async () => {

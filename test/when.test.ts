@@ -268,3 +268,157 @@ describe("the CLI", () => {
     expect(fs.existsSync(path.join(cwd, "out3"))).toBe(false);
   });
 });
+
+describe("a finally task's `when` on the run's result (`runStatus`)", () => {
+  it("checks: outside a finally task it is GANTRY2026 at the key; `param: p.runStatus` is GANTRY2041 pointing to runStatus; only Succeeded or Failed; it stands alone", async () => {
+    const src = source(PARAMS, [
+      '  const w = p.task("w", { image: "x", when: { runStatus: "Failed" } });',
+      '  p.finally("f", { image: "x", when: { param: p.runStatus, equals: "Failed" } });',
+    ].join("\n"));
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where).sort()).toEqual([`GANTRY2026 ${loc("main.ts", src, "runStatus:")}`, `GANTRY2041 ${loc("main.ts", src, "p.runStatus")}`].sort());
+    const byCode = Object.fromEntries(r.diagnostics.map((d) => [d.code, d]));
+    expect(byCode.GANTRY2026!.message).toContain("when.runStatus: the run's result is only known to finally tasks");
+    expect(byCode.GANTRY2041!.message).toContain("not p.runStatus");
+    expect(byCode.GANTRY2041!.hint).toContain('`{ runStatus: "Failed" }`');
+    const cases: [string, string][] = [
+      [`{ runStatus: "Error" }`, '`runStatus` is "Succeeded" or "Failed"'],
+      [`{ runStatus: "Failed", param: p.params.env, equals: "dev" }`, "`runStatus` stands alone in its object, without `param`"],
+      [`{ runStatus: "Failed", any: [{ runStatus: "Succeeded" }] }`, "`runStatus` stands alone in its object, without `any`"],
+    ];
+    for (const [when, expected] of cases) {
+      const bad = await compileFiles({ "main.ts": source(PARAMS, `  p.task("w", { image: "x" });\n  p.finally("f", { image: "x", when: ${when} } as any);`) });
+      expect(bad.ok, when).toBe(false);
+      expect(bad.diagnostics.map((d) => `${d.code} ${d.message}`).join("\n"), when).toContain(expected);
+    }
+    const ok = await compileFiles({ "main.ts": source(PARAMS, `  p.task("w", { image: "x" });\n  p.finally("f", { image: "x", when: { not: { runStatus: "Succeeded" } } });`) });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.pipelines[0]!.ir.tasks[1]!.when).toEqual({ not: { runStatus: "Succeeded" } });
+  });
+
+  it("the evaluator: a finally task tests the result of every other task; skipped, it fails nothing", () => {
+    const pipeline = ir([
+      { name: "load" },
+      { name: "check", allowFailure: true },
+      { name: "alert", role: "finally", when: { runStatus: "Failed" } },
+      { name: "celebrate", role: "finally", when: { runStatus: "Succeeded" } },
+      { name: "prod-alert", role: "finally", when: { all: [{ runStatus: "Failed" }, { param: "env", in: ["prod"] }] } },
+    ]);
+    const states = (outcomes: Record<string, Outcome>, env = "dev") => evaluate(pipeline, outcomes, undefined, new Map([["env", env]]));
+    expect(states({})).toMatchObject({ result: "succeeded", states: { alert: "skipped", celebrate: "succeeded", "prod-alert": "skipped" } });
+    // A failure that does not fail the run (allowFailure) is a success for the finally tasks too.
+    expect(states({ check: "fails" })).toMatchObject({ result: "succeeded", states: { alert: "skipped", celebrate: "succeeded" } });
+    expect(states({ load: "errors" })).toMatchObject({ result: "failed", states: { alert: "succeeded", celebrate: "skipped", "prod-alert": "skipped" } });
+    expect(states({ load: "fails" }, "prod").states["prod-alert"]).toBe("succeeded");
+    // The alert's own failure fails the run, as any finally task's does.
+    expect(states({ load: "fails", alert: "fails" }).reasons).toEqual(["work load failed", "finally alert failed"]);
+    expect(holds({ runStatus: "Failed" }, new Map())).toBe(false);
+  });
+
+  it("Argo: the exit handler's DAG tests {{workflow.status}}; the simulated controller agrees with the evaluator for 60 random pipelines, every value and outcome", () => {
+    let runs = 0;
+    let tested = 0;
+    const seen = new Set<string>();
+    for (const pipeline of validRandomPipelines(60, 4711, "runStatus")) {
+      const workflow = JSON.parse(JSON.stringify(toArgo(lower(pipeline).plan, { kind: "workflow" }).objects[0]));
+      const exit = workflow.spec.templates.find((t: { name: string }) => t.name === "gantry-finally");
+      for (const t of exit?.dag.tasks ?? []) if (String(t.when).includes("{{workflow.status}}")) tested++;
+      for (const values of PARAMETER_VALUES) {
+        for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 6, 300, runs + 1)) {
+          const finals = evaluate(pipeline, outcomes, undefined, values);
+          for (const t of pipeline.tasks) if (t.role === "finally" && t.when) seen.add(`${JSON.stringify(t.when).includes("runStatus")} ${finals.result} ${finals.states[t.name]}`);
+          expect(argoAgrees(pipeline, values, outcomes, workflow)).toBeUndefined();
+          runs++;
+        }
+      }
+    }
+    expect(tested).toBeGreaterThan(20);
+    // Finally tasks that test the result both ran and were skipped, after runs that succeeded and failed.
+    for (const result of ["succeeded", "failed"]) for (const state of ["succeeded", "skipped"]) expect([...seen]).toContain(`true ${result} ${state}`);
+    expect(runs).toBeGreaterThan(10_000);
+    // And the check sees the exit handler's `when` left out, or its test turned round.
+    const pipeline = [...validRandomPipelines(60, 4711, "runStatus")].find((p) => p.tasks.some((t) => t.role === "finally" && JSON.stringify(t.when ?? {}) === '{"runStatus":"Failed"}'))!;
+    const workflow = JSON.parse(JSON.stringify(toArgo(lower(pipeline).plan, { kind: "workflow" }).objects[0]));
+    const mutated = (change: (task: { when?: string }) => void) => {
+      const copy = structuredClone(workflow);
+      for (const t of copy.spec.templates.find((x: { name: string }) => x.name === "gantry-finally").dag.tasks) change(t);
+      const everything = pipeline.tasks.map((t) => t.name);
+      return [{}, Object.fromEntries(everything.filter((n) => pipeline.tasks.find((t) => t.name === n)!.role !== "finally").map((n) => [n, "fails"]))].some((outcomes) => argoAgrees(pipeline, PARAMETER_VALUES[0]!, outcomes as Record<string, Outcome>, copy) !== undefined);
+    };
+    expect(mutated(() => undefined)).toBe(false);
+    expect(mutated((t) => delete t.when)).toBe(true);
+    expect(mutated((t) => void (t.when &&= t.when.replace("!=", "==")))).toBe(true);
+  }, 300_000);
+
+  /** The IR of a pipeline with task `load` and these finally tasks, compiled from source. */
+  const withFinally = async (finals: string, options = PARAMS) => {
+    const r = await compileFiles({ "main.ts": source(options, `  p.task("load", { image: "x" });\n${finals}`) });
+    expect(r.diagnostics).toEqual([]);
+    return r.pipelines[0]!.ir;
+  };
+
+  it("Argo: renders Failed as != Succeeded (Argo's Error is a failure too), combined with a parameter test", async () => {
+    const pipeline = await withFinally([
+      '  p.finally("alert", { image: "x", when: { any: [{ runStatus: "Failed" }, { param: p.params.env, notEquals: "dev" }] } });',
+      '  p.finally("ok", { image: "x", when: { runStatus: "Succeeded" } });',
+    ].join("\n"));
+    const workflow = toArgo(lower(pipeline).plan, { kind: "workflow" }).objects[0] as any;
+    const exit = workflow.spec.templates.find((t: { name: string }) => t.name === "gantry-finally");
+    // Then the gate, which counts a skipped finally task as no failure.
+    expect(exit.dag.tasks.map((t: { name: string; when?: string }) => [t.name, t.when])).toEqual([
+      ["alert", `'{{workflow.status}}' != 'Succeeded' || !({{=workflow.parameters["env"] == "dev"}})`],
+      ["ok", `'{{workflow.status}}' == 'Succeeded'`],
+      ["gantry-result", undefined],
+    ]);
+    expect(exit.dag.tasks[2].depends).toBe("(alert.Succeeded || alert.Skipped) && (ok.Succeeded || ok.Skipped)");
+  });
+
+  it("jobs: the defaults decide the parameter part; what is left is a test of the result alone, or none", async () => {
+    const finalWhen = async (when: string, env = "dev") => {
+      const pipeline = await withFinally(`  p.finally("f", { image: "x", when: ${when} });`, `{ parameters: { env: { default: "${env}" } } }`);
+      const plan = lower(pipeline, { decideWhen: true }).plan;
+      return { skipped: plan.skipped, when: plan.pipeline.tasks.find((t) => t.name === "f")?.when, runsIf: plan.tasks.find((t) => t.task.name === "f")?.runsIf };
+    };
+    const dev = `{ param: p.params.env, equals: "dev" }`;
+    expect(await finalWhen(`{ all: [{ runStatus: "Failed" }, ${dev}] }`)).toEqual({ skipped: [], when: { runStatus: "Failed" }, runsIf: { runStatus: "Failed" } });
+    expect(await finalWhen(`{ all: [{ runStatus: "Failed" }, ${dev}] }`, "prod")).toEqual({ skipped: ["f"], when: undefined, runsIf: undefined });
+    expect(await finalWhen(`{ any: [{ runStatus: "Failed" }, ${dev}] }`)).toEqual({ skipped: [], when: undefined, runsIf: undefined });
+    expect(await finalWhen(`{ any: [{ runStatus: "Failed" }, ${dev}] }`, "prod")).toEqual({ skipped: [], when: { runStatus: "Failed" }, runsIf: { runStatus: "Failed" } });
+    expect(await finalWhen(`{ not: { runStatus: "Failed" } }`)).toEqual({ skipped: [], when: { runStatus: "Succeeded" }, runsIf: { runStatus: "Succeeded" } });
+    expect(await finalWhen(`{ all: [{ runStatus: "Failed" }, { runStatus: "Succeeded" }] }`)).toEqual({ skipped: ["f"], when: undefined, runsIf: undefined });
+    // With every other task skipped, the result is known when compiling: a run of skips succeeds.
+    const allSkipped = await withFinally(`  p.finally("alert", { image: "x", when: { runStatus: "Failed" } });\n  p.finally("ok", { image: "x", when: { runStatus: "Succeeded" } });`);
+    const onlyLoad = { ...allSkipped, tasks: allSkipped.tasks.map((t) => (t.name === "load" ? { ...t, when: { param: "env", in: ["prod"] } } : t)) };
+    const plan = lower(onlyLoad, { decideWhen: true }).plan;
+    expect([plan.skipped, plan.pipeline.tasks.map((t) => [t.name, t.when])]).toEqual([["load", "alert"], [["ok", undefined]]]);
+  });
+
+  it("the CLI, both targets: the exit handler's when; on jobs the await-deps config's runsIf, exit code 94 a FailJob, no run-status file unless the task reads it", () => {
+    const cwd = tempProject({
+      "pipelines/cond.ts": source(PARAMS, [
+        '  p.task("load", { image: "alpine:3" });',
+        '  p.finally("page-oncall", { image: "alpine:3", when: { runStatus: "Failed" } });',
+        '  p.finally("report", { image: "alpine:3", command: ["sh", "-c", `echo ${p.runStatus}`], when: { any: [{ runStatus: "Succeeded" }, { param: p.params.env, equals: "prod" }] } });',
+      ].join("\n")),
+    });
+    const argo = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(argo.code, argo.stderr).toBe(0);
+    const wf = parse(fs.readFileSync(path.join(cwd, "out", "cond.yaml"), "utf8").replace(/^#.*\n---\n/, ""));
+    const exit = wf.spec.templates.find((t: { name: string }) => t.name === "gantry-finally");
+    expect(exit.dag.tasks.find((t: { name: string }) => t.name === "page-oncall").when).toBe("'{{workflow.status}}' != 'Succeeded'");
+
+    const jobs = gantry(["compile", "pipelines", "--out", "jobs", "--target", "jobs"], cwd);
+    expect(jobs.code, jobs.stderr).toBe(0);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(cwd, "jobs", "cond.yaml"), "utf8")).map((d) => d.toJS());
+    const job = (task: string) => docs.find((d) => d?.kind === "Job" && d.metadata.labels["gantry.dev/task"] === task);
+    const awaitConfig = (task: string) => JSON.parse(job(task).spec.template.spec.initContainers[0].env.find((e: { name: string }) => e.name === "GANTRY_AWAIT").value);
+    expect(awaitConfig("page-oncall").runStatus).toEqual({ when: { all: [{ task: "load", is: "succeeded" }] }, runsIf: "Failed" });
+    expect(awaitConfig("report").runStatus).toEqual({ when: { all: [{ task: "load", is: "succeeded" }] }, file: "/var/run/gantry/run-status", runsIf: "Succeeded" });
+    expect(job("page-oncall").spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain("gantry-run-status");
+    expect(job("page-oncall").spec.podFailurePolicy.rules[0].onExitCodes.values).toContain(94);
+    // The status Job counts a skipped finally task as no failure.
+    const status = docs.find((d) => d?.kind === "Job" && d.metadata.labels["gantry.dev/role"] === "status");
+    const statusConfig = JSON.parse(status.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === "GANTRY_STATUS").value);
+    expect(statusConfig.when).toEqual({ all: [{ all: [{ task: "load", is: "succeeded" }] }, { all: [{ task: "page-oncall", is: "succeededOrSkipped" }, { task: "report", is: "succeededOrSkipped" }] }] });
+  });
+});

@@ -22,7 +22,7 @@ interface SimJob {
   role: string;
   backoffLimit: number;
   rules: Json[];
-  await?: { when: shim.Condition; jobs: Record<string, string>; runStatus?: { when: shim.Condition } };
+  await?: { when: shim.Condition; jobs: Record<string, string>; runStatus?: { when: shim.Condition; runsIf?: "Succeeded" | "Failed"; file?: string } };
   status?: { when: shim.Condition; tasks: { name: string; job: string }[] };
   failures: number;
   conditions: Condition[];
@@ -32,7 +32,7 @@ interface SimJob {
 
 export interface JobsRun {
   /** Per task: the Job's outcome as the shim classifies it. */
-  states: Record<string, "succeeded" | "failed" | "not-run" | "pending">;
+  states: Record<string, "succeeded" | "failed" | "not-run" | "skipped" | "pending">;
   /** Tasks whose container ran, in start order. */
   started: string[];
   /** For each started task, the tasks whose Jobs had finished when it started. */
@@ -126,7 +126,16 @@ export function simulateJobs(objects: readonly Json[], outcomes: Readonly<Record
           progressed = true;
           continue;
         }
-        if (j.await.runStatus) run.runStatus[j.task!] = shim.evaluate(j.await.runStatus.when, states) ? "Succeeded" : "Failed";
+        if (j.await.runStatus) {
+          // As the shim's await does: the result, then a `when` on it (exit 94: skipped), then the file.
+          const result = shim.runResult(j.await.runStatus, states);
+          if (j.await.runStatus.runsIf !== undefined && result !== j.await.runStatus.runsIf) {
+            podFailed(j, "await-deps", shim.EXIT.SKIPPED);
+            progressed = true;
+            continue;
+          }
+          if (j.await.runStatus.file !== undefined) run.runStatus[j.task!] = result;
+        }
       }
       // The task's own container runs one attempt.
       if (!j.ran) {

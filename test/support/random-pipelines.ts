@@ -31,15 +31,21 @@ export function* assignments(names: readonly string[], alphabet: readonly Outcom
 export const CONDITION_PARAMETERS = { a: { default: "on" }, b: { default: "off" } } as const;
 export const PARAMETER_VALUES: readonly ReadonlyMap<string, string>[] = ["on", "off"].flatMap((a) => ["on", "off"].map((b) => new Map([["a", a], ["b", b]])));
 
+/** `true`: random `when`s on parameters; `"runStatus"`: finally tasks' also test the run's result. */
+export type Conditional = boolean | "runStatus";
+
 /**
  * A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone; with
  * `conditional`, also parameters `a` and `b` and a random `when` on some setup, work and finally tasks.
  */
-export function randomPipeline(r: () => number, id: number, size: number, conditional = false) {
+export function randomPipeline(r: () => number, id: number, size: number, conditional: Conditional = false) {
   return pipeline(`random-${id}`, conditional ? { parameters: CONDITION_PARAMETERS } : {}, (p) => {
     const open: TaskHandle[] = [];
     const setups: TaskHandle[] = [];
-    const when = () => (conditional && r() < 0.35 ? { when: randomWhen(r, p.params as Record<string, string>) } : {});
+    const params = p.params as Record<string, string>;
+    const when = () => (conditional && r() < 0.35 ? { when: randomWhen(r, params) } : {});
+    // Most finally tasks test the run's result in that mode: a run that fails is the usual reason for one.
+    const finallyWhen = () => (conditional === "runStatus" && r() < 0.7 ? { when: randomRunStatusWhen(r, params) } : when());
     for (let k = 0; k < size; k++) {
       const pick = r();
       const after = open.filter(() => r() < 0.35);
@@ -47,12 +53,19 @@ export function randomPipeline(r: () => number, id: number, size: number, condit
       let h: TaskHandle;
       if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after, ...when() });
       else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }) });
-      else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }), ...when() });
+      else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }), ...finallyWhen() });
       else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when() });
       if (h.role === "setup") setups.push(h);
       if (h.role !== "finally") open.push(h);
     }
   });
+}
+
+/** A finally task's random test of the run's result, alone, negated, or with one on a parameter. */
+function randomRunStatusWhen(r: () => number, params: Record<string, string>): WhenCondition {
+  const status: WhenCondition = { runStatus: r() < 0.6 ? "Failed" : "Succeeded" };
+  const pick = r();
+  return pick < 0.5 ? status : pick < 0.6 ? { not: status } : pick < 0.8 ? { all: [status, randomWhen(r, params)] } : { any: [status, randomWhen(r, params)] };
 }
 
 /** A random condition on `a` and `b`: a comparison, or a `not`/`all`/`any` of them. */
@@ -67,14 +80,14 @@ function randomWhen(r: () => number, params: Record<string, string>): WhenCondit
 }
 
 /** The IR of a random pipeline, or undefined when the random choices make an invalid one. */
-function validRandom(r: () => number, id: number, size: number, conditional = false): IR.Pipeline | undefined {
+function validRandom(r: () => number, id: number, size: number, conditional: Conditional = false): IR.Pipeline | undefined {
   const v = validate([{ definition: randomPipeline(r, id, size, conditional), file: "random.ts", locator: noLocations }]);
   const ir = v.pipelines[0];
   return hasErrors(v.diagnostics) || !ir || hasErrors(lower(ir).diagnostics) ? undefined : ir;
 }
 
 /** `count` valid random pipelines of 2-7 tasks (seeded: the same ones every run); `conditional`: with `when` (see randomPipeline). */
-export function* validRandomPipelines(count: number, seed = 4242, conditional = false): Generator<IR.Pipeline> {
+export function* validRandomPipelines(count: number, seed = 4242, conditional: Conditional = false): Generator<IR.Pipeline> {
   const r = rng(seed);
   let accepted = 0;
   for (let id = 0; accepted < count && id < 2000; id++) {
