@@ -9,10 +9,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { toArgo } from "../src/backends/argo/index.js";
+import { toJobs } from "../src/backends/jobs/index.js";
 import { compile } from "../src/compile.js";
 import type * as IR from "../src/ir/index.js";
 import { computeScopes, evaluate, holds, lower, skipClosure, withoutSkipped, type Outcome } from "../src/phases/4-lower/index.js";
 import { simulate } from "./support/argo-sim.js";
+import { simulateJobs } from "./support/jobs-sim.js";
 import { gantry, tempProject } from "./support/cli.js";
 import { compileFiles, loc, where } from "./support/positions.js";
 import { assignments, PARAMETER_VALUES, validRandomPipelines } from "./support/random-pipelines.js";
@@ -391,6 +393,39 @@ describe("a finally task's `when` on the run's result (`runStatus`)", () => {
     const onlyLoad = { ...allSkipped, tasks: allSkipped.tasks.map((t) => (t.name === "load" ? { ...t, when: { param: "env", in: ["prod"] } } : t)) };
     const plan = lower(onlyLoad, { decideWhen: true }).plan;
     expect([plan.skipped, plan.pipeline.tasks.map((t) => [t.name, t.when])]).toEqual([["load", "alert"], [["ok", undefined]]]);
+  });
+
+  it("jobs: what decideWhen leaves behaves as the declared pipeline under the defaults (80 random pipelines whose finally tasks test the result, every outcome)", () => {
+    let residues = 0;
+    for (const declared of validRandomPipelines(80, 5150, "runStatus")) {
+      const { plan } = lower(declared, { decideWhen: true });
+      residues += plan.pipeline.tasks.filter((t) => t.when).length;
+      for (const outcomes of assignments(declared.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 6, 200, residues + 11)) {
+        const full = evaluate(declared, outcomes);
+        const decided = evaluate(plan.pipeline, outcomes);
+        const context = `${declared.name} ${JSON.stringify(outcomes)}`;
+        for (const n of plan.skipped) expect(["skipped", "not-run"], `${context} ${n}`).toContain(full.states[n]);
+        for (const t of plan.pipeline.tasks) expect(decided.states[t.name], `${context} ${t.name}`).toBe(full.states[t.name]);
+        expect(decided.result, context).toBe(full.result);
+      }
+    }
+    expect(residues).toBeGreaterThan(20);
+  }, 120_000);
+
+  it("jobs: with every other task skipped by the defaults, a finally task reading p.runStatus still gets an await-deps that writes it (Succeeded)", async () => {
+    const r = await compileFiles({
+      "main.ts": source(PARAMS, [
+        '  p.task("load", { image: "x", when: { param: p.params.env, equals: "prod" } });',
+        '  p.finally("report", { image: "x", command: ["sh", "-c", `echo ${p.runStatus}`] });',
+      ].join("\n")),
+    });
+    expect(r.diagnostics).toEqual([]);
+    const { plan } = lower(r.pipelines[0]!.ir, { decideWhen: true });
+    expect(plan.skipped).toEqual(["load"]);
+    const out = toJobs(plan, { runId: "r1" });
+    expect(out.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const run = simulateJobs(JSON.parse(JSON.stringify(out.objects)), {});
+    expect(run).toMatchObject({ status: "Complete", started: ["report"], runStatus: { report: "Succeeded" } });
   });
 
   it("the CLI, both targets: the exit handler's when; on jobs the await-deps config's runsIf, exit code 94 a FailJob, no run-status file unless the task reads it", () => {
