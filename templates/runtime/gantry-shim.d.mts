@@ -132,11 +132,11 @@ export declare function cleanupOutcomes(
 export declare function runIdFor(jobName: string): string;
 export declare const RUN_ID_TOKEN: "@RUN_ID@";
 
-/** The run's result as a finally task's await-deps sees it: `runSucceeded` over `runStatus.when`, with its cleanups' outcomes. */
+/** A finally task's view of the run: the result (`runSucceeded` over `runStatus.when`, with its cleanups' outcomes), and whether `runsIf` skips the task. */
 export declare function runResult(
-  runStatus: { when: Condition; cleanups?: ReadonlyArray<{ name: string; mustRunWhen?: Condition }> },
+  runStatus: { when: Condition; runsIf?: "Succeeded" | "Failed"; cleanups?: ReadonlyArray<{ name: string; mustRunWhen?: Condition }> },
   states: Readonly<Record<string, TaskState>>,
-): "Succeeded" | "Failed";
+): { status: "Succeeded" | "Failed"; skip: boolean };
 
 /** The driver's objects file: `@RUN_ID@` replaced in the text, each object owned by the driver Job. Throws on invalid input. */
 export declare function prepareDriverObjects(

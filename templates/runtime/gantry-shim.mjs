@@ -230,9 +230,13 @@ export function runSucceeded(when, states, outcomes) {
   return evaluate(when, states) === true && evaluate(when, outcomes) === true;
 }
 
-/** The run's result as a finally task's await-deps sees it (`runStatus` of its configuration): as the status Job decides. */
+/**
+ * A finally task's view of the run (`runStatus` of its await-deps configuration): the result, as
+ * the status Job decides it, and whether its `when` on the result (`runsIf`) skips it.
+ */
 export function runResult(runStatus, states) {
-  return runSucceeded(runStatus.when, states, cleanupOutcomes(runStatus.cleanups ?? [], states)) ? "Succeeded" : "Failed";
+  const status = runSucceeded(runStatus.when, states, cleanupOutcomes(runStatus.cleanups ?? [], states)) ? "Succeeded" : "Failed";
+  return { status, skip: runStatus.runsIf !== undefined && status !== runStatus.runsIf };
 }
 
 const AWAIT_DEPS_REASONS = { 90: "upstream-failed", 91: "upstream-missing", 92: "wait-timeout", 93: "api-unusable", 94: "skipped" };
@@ -776,8 +780,8 @@ async function commandAwait(env, log) {
   }
   if (cfg.runStatus) {
     // As the status Job decides: a teardown that should have run but did not counts as failed.
-    const status = runResult(cfg.runStatus, states);
-    if (cfg.runStatus.runsIf !== undefined && status !== cfg.runStatus.runsIf) {
+    const { status, skip } = runResult(cfg.runStatus, states);
+    if (skip) {
       // Its `when` tests the run's result: skipped, which is no failure (classifyJob).
       log(`task ${cfg.task} does not run: the run's result is ${status} (its when needs ${cfg.runStatus.runsIf}); exit ${EXIT.SKIPPED}`);
       return EXIT.SKIPPED;

@@ -127,14 +127,14 @@ export function simulateJobs(objects: readonly Json[], outcomes: Readonly<Record
           continue;
         }
         if (j.await.runStatus) {
-          // As the shim's await does: the result, then a `when` on it (exit 94: skipped), then the file.
-          const result = shim.runResult(j.await.runStatus, states);
-          if (j.await.runStatus.runsIf !== undefined && result !== j.await.runStatus.runsIf) {
+          // As the shim's await does: skipped by a `when` on the result (exit 94), else the file written.
+          const { status, skip } = shim.runResult(j.await.runStatus, states);
+          if (skip) {
             podFailed(j, "await-deps", shim.EXIT.SKIPPED);
             progressed = true;
             continue;
           }
-          if (j.await.runStatus.file !== undefined) run.runStatus[j.task!] = result;
+          if (j.await.runStatus.file !== undefined) run.runStatus[j.task!] = status;
         }
       }
       // The task's own container runs one attempt.

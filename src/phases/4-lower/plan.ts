@@ -9,7 +9,7 @@ import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
-import { defaultValues, holds, needed, parametersOf, skipClosure, withoutSkipped, type RunStatus } from "./skips.js";
+import { defaultValues, holds, needed, parametersOf, skipClosure, withoutSkipped } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
@@ -119,17 +119,18 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
   }
   // A finally task's `when` may test the run's result too, which only the run knows: it is skipped
   // now if it holds for neither result, and keeps what is left of it (one result) otherwise. With
-  // every other task skipped the result is known now: a run of skips succeeds.
+  // every other task skipped the result is known now: a run of skips succeeds. (Other tasks'
+  // `when` holds the same for both results.)
+  const ifResult = new Map(conditional.map((t) => [t.name, { succeeded: holds(t.when!, values, "Succeeded"), failed: holds(t.when!, values, "Failed") }]));
   const scopes = computeScopes(pipeline);
-  const skippedBody = skipClosure(pipeline, scopes, (t) => t.role !== "finally" && !holds(t.when!, values));
-  const known: RunStatus | undefined = pipeline.tasks.every((t) => t.role === "finally" || skippedBody.has(t.name)) ? "Succeeded" : undefined;
-  const holdsFor = (t: IR.Task, status: RunStatus) => holds(t.when!, values, status);
-  const skipped = skipClosure(pipeline, scopes, (t) => (known ? !holdsFor(t, known) : !holdsFor(t, "Succeeded") && !holdsFor(t, "Failed")));
+  const skippedBody = skipClosure(pipeline, scopes, (t) => t.role !== "finally" && !ifResult.get(t.name)!.succeeded);
+  const known = pipeline.tasks.every((t) => t.role === "finally" || skippedBody.has(t.name));
+  const skipped = skipClosure(pipeline, scopes, (t) => {
+    const r = ifResult.get(t.name)!;
+    return known ? !r.succeeded : !r.succeeded && !r.failed;
+  });
   const residual = new Map<string, IR.When>();
-  for (const t of conditional) {
-    if (known || t.role !== "finally" || skipped.has(t.name) || holdsFor(t, "Succeeded") === holdsFor(t, "Failed")) continue;
-    residual.set(t.name, { runStatus: holdsFor(t, "Succeeded") ? "Succeeded" : "Failed" });
-  }
+  for (const [name, r] of ifResult) if (!known && r.succeeded !== r.failed) residual.set(name, { runStatus: r.succeeded ? "Succeeded" : "Failed" });
   if (diagnostics.length === 0 && skipped.size === pipeline.tasks.length) {
     const given = [...named].map((n) => `${n}=${JSON.stringify(values.get(n))}`);
     diagnostics.push({

@@ -5,7 +5,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import { computeScopes, waitsFor, type Scopes } from "./scopes.js";
-import { defaultValues, holds, needed, type ParameterValues } from "./skips.js";
+import { defaultValues, holds, needed, type ParameterValues, type RunStatus } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */
 export type Outcome = "succeeds" | "fails" | "errors";
@@ -37,6 +37,8 @@ export function evaluate(
   const succeeded = (n: string) => states[n] === "succeeded";
   const finished = (n: string) => states[n] === "failed" || states[n] === "errored";
   const skipped = (n: string) => states[n] === "skipped";
+  /** The result of every task but the finally ones, once the first finally task is reached. */
+  let bodyResult: RunStatus | undefined;
 
   for (const name of topologicalOrder(waitsFor(pipeline, scopes))) {
     const task = byName.get(name)!;
@@ -54,8 +56,8 @@ export function evaluate(
       state = blocked ? "not-run" : needed(task, scopes).some(skipped) ? "skipped" : "runs";
     }
     // A finally task's `when` may test the run's result: that of every other task, all settled by now.
-    const runStatus = task.role === "finally" ? (failures(pipeline.tasks.filter((t) => t.role !== "finally"), states).length > 0 ? "Failed" : "Succeeded") : undefined;
-    if (state === "runs" && task.when && !holds(task.when, parameters, runStatus)) state = "skipped";
+    if (task.role === "finally") bodyResult ??= failures(pipeline.tasks.filter((t) => t.role !== "finally"), states).length > 0 ? "Failed" : "Succeeded";
+    if (state === "runs" && task.when && !holds(task.when, parameters, task.role === "finally" ? bodyResult : undefined)) state = "skipped";
     if (state !== "runs") {
       states[name] = state;
       continue;
