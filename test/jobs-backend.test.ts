@@ -397,7 +397,7 @@ describe("waitsForOthers (backends/jobs/enforcement.ts)", () => {
           continue;
         }
         const hasAwait = (job.spec.template.spec.initContainers ?? []).some((c) => c.name === "await-deps");
-        expect(hasAwait, `${p.name}/${planned.task.name}`).toBe(waitsForOthers(plan, planned));
+        expect(hasAwait, `${p.name}/${planned.task.name}`).toBe(waitsForOthers(planned));
         seen.add(hasAwait);
         checked++;
       }

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { toArgo } from "../src/backends/argo/index.js";
 import { toJobs } from "../src/backends/jobs/index.js";
+import { waitsForOthers } from "../src/backends/jobs/enforcement.js";
 import { compile } from "../src/compile.js";
 import type * as IR from "../src/ir/index.js";
 import { computeScopes, evaluate, holds, lower, skipClosure, withoutSkipped, type Outcome } from "../src/phases/4-lower/index.js";
@@ -426,6 +427,10 @@ describe("a finally task's `when` on the run's result (`runStatus`)", () => {
     expect(out.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const run = simulateJobs(JSON.parse(JSON.stringify(out.objects)), {});
     expect(run).toMatchObject({ status: "Complete", started: ["report"], runStatus: { report: "Succeeded" } });
+    // The metadata file's view of which pods wait (notEnforced) is the backend's (review finding: it was not).
+    const reportJob = (out.objects as any[]).find((o) => o.kind === "Job" && o.metadata.labels["gantry.dev/task"] === "report");
+    expect(reportJob.spec.template.spec.initContainers.map((c: { name: string }) => c.name)).toEqual(["await-deps"]);
+    expect(waitsForOthers(plan.tasks.find((t) => t.task.name === "report")!)).toBe(true);
   });
 
   it("the CLI, both targets: the exit handler's when; on jobs the await-deps config's runsIf, exit code 94 a FailJob, no run-status file unless the task reads it", () => {

@@ -11,9 +11,13 @@ import type { Plan, PlannedTask } from "../../phases/4-lower/index.js";
 
 export type Unenforced = "retry.backoff" | "retry.totalTimeout" | "timeout";
 
-/** Whether a task's pod waits for other tasks before its work: one with a start condition, and a finally task beside other tasks. */
-export function waitsForOthers(plan: Plan, { task, startsWhen }: PlannedTask): boolean {
-  return task.role === "finally" ? plan.tasks.some((p) => p.task.role !== "finally") : startsWhen !== undefined;
+/**
+ * Whether a task's pod waits for other tasks before its work: one with a start condition, and every
+ * finally task (with no other task left, once decideWhen skipped them all, it still learns the
+ * run's result from its await-deps: a run of skips succeeds).
+ */
+export function waitsForOthers({ task, startsWhen }: PlannedTask): boolean {
+  return task.role === "finally" || startsWhen !== undefined;
 }
 
 /** The retry fields of `task` the Job controller cannot apply (GANTRY4013, GANTRY4017). */
@@ -33,7 +37,7 @@ export const timeoutUnenforced = (task: IR.Task, waits: boolean, userAccount: st
 export function notEnforced(plan: Plan): Map<string, Unenforced[]> {
   const out = new Map<string, Unenforced[]>();
   for (const p of plan.tasks) {
-    const waits = waitsForOthers(plan, p);
+    const waits = waitsForOthers(p);
     const fields = [...unenforcedRetry(p.task, waits), ...(timeoutUnenforced(p.task, waits, p.task.pod.serviceAccountName ?? plan.pipeline.serviceAccountName) ? (["timeout"] as const) : [])];
     if (fields.length > 0) out.set(p.task.name, fields);
   }

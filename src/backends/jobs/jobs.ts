@@ -267,12 +267,11 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   const { pipeline } = plan;
   const { task, readsRunStatus } = rewriteTask(declared, pipeline, ctx.runId, ctx.diagnostics);
   const others = pipeline.tasks.filter((t) => t.role !== "finally").map((t) => t.name);
-  // Finally tasks run after everything else, whatever happened (DESIGN §5 rule 6). With nothing
-  // else left (decideWhen skipped it all), one that reads the run's result still needs an
-  // await-deps to write it (a run of skips succeeds).
-  const when = task.role === "finally" ? (others.length > 0 ? allSettled(others) : readsRunStatus ? { all: [] } : undefined) : startsWhen;
-  // The lowering decides every other condition, and this one too when no other task is left (decideWhen).
-  if (runsIf !== undefined && (!("runStatus" in runsIf) || when === undefined)) throw new Error(`jobs backend: task "${task.name}" has a run-time condition the lowering should have decided (decideWhen)`);
+  // Finally tasks run after everything else, whatever happened (DESIGN §5 rule 6); every one waits,
+  // as waitsForOthers says: with nothing else left, `allSettled([])` holds at once.
+  const when = task.role === "finally" ? allSettled(others) : startsWhen;
+  // The lowering decides every other condition (decideWhen).
+  if (runsIf !== undefined && !("runStatus" in runsIf)) throw new Error(`jobs backend: task "${task.name}" has a run-time condition the lowering should have decided (decideWhen)`);
   const runStatus = task.role === "finally" && (readsRunStatus || runsIf !== undefined) ? plan.succeedsWhen : undefined;
   // The file with the result, for a task that reads it (p.runStatus); a `when` alone needs none.
   const statusFile = runStatus !== undefined && readsRunStatus;
