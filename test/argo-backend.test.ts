@@ -118,25 +118,25 @@ export const make = (name: string) => pipeline(name, {}, (p) => {
     expect(r.diagnostics.map((d) => `${d.code} ${d.span?.file}:${d.span?.line}:${d.span?.column}`)).toEqual(["GANTRY2006 lib/spec.ts:1:77"]);
   });
 
-  it("GANTRY4008 on Argo for an Argo variable a Gantry task has not (its inputs, a DAG task's outputs); other tags (Helm, Go templates) pass through; GANTRY4025 on the jobs target for Argo variables left as text (review findings)", async () => {
+  it("GANTRY4008 on Argo for an Argo variable a Gantry task has not (its inputs, a step's outputs); other tags (Helm, Go templates) pass through; GANTRY4025 on the jobs target for Argo variables left as text (review findings)", async () => {
     const src = `import { pipeline } from "gantry";
 export default pipeline("tags", { parameters: { env: { default: "prod" } } }, (p) => {
   p.task("helm", { image: "alpine/helm:3", args: ["template", "--set", "image={{ .Values.image }}"], command: ["sh", "-c", "kubectl get pods -o go-template='{{range .items}}{{.metadata.name}}{{end}}'"] });
   p.task("argo-var", { image: "busybox:1.36", args: ["{{workflow.name}}", "{{=sprig.upper('x')}}", "{{pod.name}}", "{{workflow.parameters.env}}", "{{workflow.creationTimestamp.Y}}"] });
   p.task("ours-only", { image: "busybox:1.36", args: [\`\${p.params.env}-\${p.runId}\`], env: { RUN: p.runId } });
   p.task("inputs", { image: "busybox:1.36", env: { X: "{{inputs.parameters.x}}" } });
-  p.task("outputs", { image: "busybox:1.36", args: ["{{ tasks.a.outputs.result }}", "{{item}}"] });
+  p.task("outputs", { image: "busybox:1.36", args: ["{{ steps.a.outputs.result }}", "{{item}}"] });
 });
 `;
     const run = async (target: "argo" | "jobs") => (await compile({ cwd: tempProject({ "p.ts": src }), paths: ["p.ts"], target, kind: "auto", jobs: { runId: "r" } })).diagnostics.map((d) => `${d.code} ${d.span?.line} ${d.message}`);
     expect(await run("argo")).toEqual([
       'GANTRY4008 6 task "inputs": env.X holds "{{inputs.parameters.x}}", an Argo variable that a Gantry task\'s template does not have, so Argo refuses the workflow',
-      'GANTRY4008 7 task "outputs": args[0] holds "{{ tasks.a.outputs.result }}", an Argo variable that a Gantry task\'s template does not have, so Argo refuses the workflow',
+      'GANTRY4008 7 task "outputs": args[0] holds "{{ steps.a.outputs.result }}", an Argo variable that a Gantry task\'s template does not have, so Argo refuses the workflow',
     ]);
     expect(await run("jobs")).toEqual([
       'GANTRY4025 4 task "argo-var": args[0] holds "{{workflow.name}}", an Argo variable, which the jobs target leaves as text',
       'GANTRY4025 6 task "inputs": env.X holds "{{inputs.parameters.x}}", an Argo variable, which the jobs target leaves as text',
-      'GANTRY4025 7 task "outputs": args[0] holds "{{ tasks.a.outputs.result }}", an Argo variable, which the jobs target leaves as text',
+      'GANTRY4025 7 task "outputs": args[0] holds "{{ steps.a.outputs.result }}", an Argo variable, which the jobs target leaves as text',
     ]);
   });
 

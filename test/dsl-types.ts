@@ -3,7 +3,7 @@
  * Never executed; test/typescript.test.ts type-checks the project, and fails if one of these
  * lines stops being an error.
  */
-import { pipeline, type StepSpec, type TaskSpec } from "../src/index.js";
+import { pipeline, type StepSpec, type TaskHandle, type TaskSpec } from "../src/index.js";
 
 /** A shared helper, typed as docs/dsl.md advises: spreadable into every kind of task (new-user trial). */
 const sql = (query: string): StepSpec => ({ image: "postgres:16", command: ["psql", "-c", query] });
@@ -31,4 +31,19 @@ export const typeChecks = () =>
     p.finally("report", { ...script("print('done')") });
     // @ts-expect-error a helper typed TaskSpec may carry a trigger, which a teardown does not take: type it StepSpec
     p.teardown("drop2", { ...asTask("DROP TABLE t"), setups: [db] });
+
+    // Outputs: the handle knows the names its task declared.
+    const count = p.task("count", { ...sql("SELECT count(*)"), outputs: { rows: "/tmp/rows", table: { path: "/tmp/t", default: "t" } } });
+    p.task("use", { image: "x", args: [count.output("rows"), count.output("table")], after: [count] });
+    // @ts-expect-error a misspelt output name
+    p.task("use2", { image: "x", args: [count.output("row")], after: [count] });
+    // @ts-expect-error a task without outputs has none to read
+    p.task("use3", { image: "x", args: [w.output("rows")], after: [w] });
+    // @ts-expect-error a finally task has no outputs: nothing runs after it
+    p.finally("f2", { image: "x", outputs: { rows: "/tmp/rows" } });
+    // @ts-expect-error an output is a path or { path, default }
+    p.task("bad-output", { image: "x", outputs: { rows: { file: "/tmp/rows" } } });
+    // A handle with outputs is still a handle in `after`, and any handle type takes any name.
+    const handles: TaskHandle[] = [count, w];
+    p.task("fan-in", { image: "x", after: handles, args: [handles[0]!.output("rows")] });
   });

@@ -282,6 +282,26 @@ export const codes = {
     explain:
       "The parameter lists its allowed values (`enum`), and Argo refuses a run given any other, so a comparison with a value outside the list never matches: an `equals` or `in` never holds, a `notEquals` always does. Usually a typo; compare with one of the listed values, or add the value to the enum.",
   },
+  GANTRY2043: {
+    title: "Task output declared wrongly",
+    explain:
+      "A task's `outputs` names each value it leaves for the tasks after it and the file it writes it to: `outputs: { rows: \"/tmp/rows\" }`, or `{ rows: { path: \"/tmp/rows\", default: \"0\" } }`. The name must be letters, digits and '_', starting with a letter or '_' (at most 63 characters): on Argo it joins the task's name in a parameter name. The path must be the absolute path of one file, fixed when compiling (no placeholder), as must the default. A finally task has no outputs: it runs after every other task, so none could read them.",
+  },
+  GANTRY2044: {
+    title: "Task output read where it cannot be",
+    explain:
+      "`handle.output(\"name\")` stands for a value a task leaves when it has run, so it can be read only: in the command, args, env values or script of another task (not in an image, a name, a volume, resources or metadata, which are fixed when the pod is made); from a task of the same pipeline that declares that output; by a task downstream of it (through `after`, or a teardown's `setups`), so that the producer has finished first; and not by a finally task, which runs in Argo's exit handler, outside the DAG whose tasks' outputs can be read. Add the producer to `after`, or move the read.",
+  },
+  GANTRY2045: {
+    title: "Task output read when its task may not have succeeded",
+    explain:
+      "A task reads an output of a task that may not have succeeded when it runs: the reader has `trigger: \"allDone\"`, or the producer has `allowFailure`, or a task between them does, or the reader is a teardown that runs once any one of its setups succeeded. Then the producer may have written nothing, and Argo fails the reader for want of the value. Give the output a default (`outputs: { rows: { path: \"/tmp/rows\", default: \"0\" } }`), which Argo uses when the file is missing or the producer was skipped or did not run; or make the reader wait for the producer's success (the default trigger, no `allowFailure` between them).",
+  },
+  GANTRY4033: {
+    title: "Task outputs on the jobs target",
+    explain:
+      "Passing a task's output to the tasks after it needs an engine that reads the file the task wrote and fills it into the next task's command: Argo does. Plain Kubernetes Jobs have none, and their commands are fixed when they are applied. Compile the pipeline for the Argo target, or pass the value through something both tasks can reach (a volume, a table, an object store).",
+  },
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",
     explain:
@@ -326,7 +346,7 @@ export const codes = {
   GANTRY4008: {
     title: "An Argo variable a Gantry task does not have",
     explain:
-      "Argo checks and fills in the `{{...}}` tags with its own prefixes (`inputs.`, `outputs.`, `steps.`, `tasks.`, `item`, `pod.`, `workflow.`) and passes any other tag through as written, so a Helm or Go template in `args` is fine. A Gantry task's template has no inputs, outputs or loop items and is not itself a step or DAG task, so of those tags only `pod.name`, the workflow's globals (`workflow.name`, `workflow.parameters.x`, ...) and `{{=expression}}` resolve; Argo refuses a workflow with any other. Pass values with pipeline parameters, p.runId or p.runStatus. The warning names the first such tag of each task.",
+      "Argo checks and fills in the `{{...}}` tags with its own prefixes (`inputs.`, `outputs.`, `steps.`, `tasks.`, `item`, `pod.`, `workflow.`) and passes any other tag through as written, so a Helm or Go template in `args` is fine. A Gantry task's template has no inputs but those of the outputs it reads (named by Gantry), no loop items, and is not itself a step or DAG task, so of those tags only `pod.name`, the workflow's globals (`workflow.name`, `workflow.parameters.x`, ...) and `{{=expression}}` resolve; Argo refuses a workflow with any other. Pass values with pipeline parameters, p.runId, p.runStatus or another task's output (`handle.output(\"name\")`, which Gantry writes as `{{tasks.TASK.outputs.NAME}}`). The warning names the first such tag of each task.",
   },
   GANTRY4010: {
     title: "Two tasks would get the same Job name",

@@ -1,3 +1,5 @@
+import { outputPlaceholder } from "../ir/placeholders.js";
+
 /**
  * What a task is for: `setup` creates something (a cluster, a table) that the tasks downstream of it
  * need; `teardown` removes it once they have all finished, whatever happened to them; `finally`
@@ -7,9 +9,10 @@ export type TaskRole = "setup" | "work" | "teardown" | "finally";
 
 /**
  * A reference to a task, returned by `p.task(...)`, `p.setup(...)`, `p.teardown(...)` or `p.finally(...)`. Handles are the only way to name a task in
- * `after`, so a misspelt dependency is a type error rather than a broken manifest.
+ * `after`, so a misspelt dependency is a type error rather than a broken manifest. `O` is the
+ * names of the task's `outputs`.
  */
-export class TaskHandle {
+export class TaskHandle<O extends string = string> {
   /** @internal */
   constructor(
     /** The task's name. */
@@ -18,5 +21,16 @@ export class TaskHandle {
     readonly role: TaskRole,
   ) {
     Object.freeze(this);
+  }
+
+  /**
+   * A placeholder for the task's output `name` (declared in its `outputs`), for the command, args,
+   * env values or script of a task after it: `args: [`--rows=${count.output("rows")}`]`. The run
+   * fills in what the task wrote.
+   */
+  output(name: O): string {
+    if (!(this instanceof TaskHandle)) throw new TypeError("output() must be called on a task's handle, as handle.output(...)");
+    if (typeof name !== "string") throw new TypeError(`output() takes the output's name as a string, got ${name === null ? "null" : typeof name}`);
+    return outputPlaceholder(this.name, name);
   }
 }

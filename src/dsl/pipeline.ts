@@ -1,6 +1,9 @@
 import { parameterPlaceholder, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../ir/placeholders.js";
 import { TaskHandle, type TaskRole } from "./handle.js";
-import type { FinallySpec, ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
+import type { FinallySpec, OutputSpec, ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
+
+/** The `outputs` of a task spec as written, whose keys name its handle's outputs. */
+type Outputs = Readonly<Record<string, OutputSpec>>;
 
 /** One `p.task(...)` call as written: the handle it returned and the spec it was given, untouched. */
 export interface DeclaredTask {
@@ -32,27 +35,28 @@ export interface PipelineBuilder<P extends Readonly<Record<string, ParameterSpec
    */
   readonly params: { readonly [K in keyof P]: string };
   /**
-   * Declares a task and returns its handle, for use in other tasks' `after`.
+   * Declares a task and returns its handle, for use in other tasks' `after` (and, when it declares
+   * `outputs`, for reading them: `handle.output("rows")`).
    * @param name Unique within the pipeline: lowercase letters, digits and '-', starting with a letter.
    */
-  task(name: string, spec: TaskSpec): TaskHandle;
+  task<const O extends Outputs = {}>(name: string, spec: TaskSpec & { outputs?: O }): TaskHandle<keyof O & string>;
   /**
    * Declares a setup: a task that creates something the tasks downstream of it need. Its scope is
    * every task downstream of it (through `after`) up to its teardowns; a scoped task runs only if
    * the setup succeeded.
    */
-  setup(name: string, spec: TaskSpec): TaskHandle;
+  setup<const O extends Outputs = {}>(name: string, spec: TaskSpec & { outputs?: O }): TaskHandle<keyof O & string>;
   /**
    * Declares a teardown of `setups`: it waits until every task in their scopes has finished (or will
    * never run) and runs if at least one of its setups succeeded, whatever happened to the work.
    * Its failure is reported but fails the run only with `failsRun: true`.
    */
-  teardown(name: string, spec: TeardownSpec): TaskHandle;
+  teardown<const O extends Outputs = {}>(name: string, spec: TeardownSpec & { outputs?: O }): TaskHandle<keyof O & string>;
   /**
    * Declares a pipeline-level exit handler: it runs after everything else, whatever happened,
    * and can read the run's result through `p.runStatus`.
    */
-  finally(name: string, spec: FinallySpec): TaskHandle;
+  finally(name: string, spec: FinallySpec): TaskHandle<never>;
   /**
    * The run's result as a placeholder string (`Succeeded`, `Failed` or `Error` when the run ends),
    * for `p.finally(...)` tasks only.

@@ -197,6 +197,13 @@ export interface TaskCommon {
   securityContext?: SecurityOptions;
   /** Tasks that must succeed before this one starts. Use the handles returned by `p.task(...)`. */
   after?: readonly TaskHandle[];
+  /**
+   * Values this task leaves for the tasks after it, by name: each is read from a file the task
+   * writes (`{ rows: "/tmp/rows" }`), or given a default for when the task did not write it or did
+   * not run (`{ rows: { path: "/tmp/rows", default: "0" } }`). A later task reads one with
+   * `handle.output("rows")` in its command, args, env values or script. Argo target only.
+   */
+  outputs?: Readonly<Record<string, OutputSpec>>;
   /** How failed attempts are retried (merged over `defaults.retry`), see `RetrySpec`. */
   retry?: RetrySpec;
   /** Fail the attempt when it runs longer than this, e.g. `"30m"`. Per attempt; `retry.totalTimeout` bounds all of them. */
@@ -230,6 +237,20 @@ export interface TaskCommon {
    */
   when?: WhenCondition;
 }
+
+/** Where a task leaves an output (`TaskCommon.outputs`): the file's absolute path, or the path and a default. */
+export type OutputSpec =
+  | string
+  | {
+      /** The absolute path of the file the task writes the value to, e.g. `"/tmp/rows"`. Its text, as written (a trailing newline included), is the value. */
+      path: string;
+      /**
+       * The value when the task ended without writing the file, or did not run (it was skipped, or
+       * something it needed failed). Needed when a task reading the output may run without this
+       * task having succeeded.
+       */
+      default?: string;
+    };
 
 /** A value `when` compares a parameter with; numbers and booleans are compared as the strings they are written as. */
 export type WhenValue = string | number | boolean;
@@ -287,7 +308,7 @@ export interface TeardownOptions {
 export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger" | "when"> | Omit<ScriptTaskSpec, "trigger" | "when">) & TeardownOptions & { trigger?: never; when?: never };
 
 /** A finally task: it runs after everything else, so it takes no `after` and no trigger. */
-export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<ScriptTaskSpec, "after" | "trigger">) & { after?: never; trigger?: never };
+export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger" | "outputs"> | Omit<ScriptTaskSpec, "after" | "trigger" | "outputs">) & { after?: never; trigger?: never; outputs?: never };
 
 /**
  * What every kind of task takes (`p.task`, `p.setup`, `p.teardown`, `p.finally`): a task spec
@@ -295,10 +316,10 @@ export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger"> | Omit<S
  * `const sql = (query: string): StepSpec => ({ image: "postgres:16", command: ["psql", "-c", query] })`;
  * a helper typed `TaskSpec` cannot be spread into a teardown or finally task, which take no `trigger`.
  */
-export type StepSpec = Omit<ContainerTaskSpec, "after" | "trigger" | "when"> | Omit<ScriptTaskSpec, "after" | "trigger" | "when">;
+export type StepSpec = Omit<ContainerTaskSpec, "after" | "trigger" | "when" | "outputs"> | Omit<ScriptTaskSpec, "after" | "trigger" | "when" | "outputs">;
 
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
-export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "when" | "owner" | "team" | "runbookUrl">>;
+export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "when" | "owner" | "team" | "runbookUrl" | "outputs">>;
 
 /** A pipeline parameter: a value chosen when a run is submitted, with a default. */
 export interface ParameterSpec {

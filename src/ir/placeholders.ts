@@ -21,3 +21,16 @@ export const RUN_ID_PLACEHOLDER = "{{run.id}}";
 
 /** What `p.runStatus` evaluates to: the run's result, for finally tasks. */
 export const RUN_STATUS_PLACEHOLDER = "{{run.status}}";
+
+/**
+ * What `handle.output("name")` evaluates to: the value the task `task` left in its output `name`,
+ * known once that task has run. Output names hold no `.` or `-` (see the output-name rule), so the
+ * task name and output name are recovered from the text.
+ */
+export const outputPlaceholder = (task: string, name: string): string => `{{tasks.${task}.outputs.${name}}}`;
+
+/** Every output placeholder in a string: the task in group 1, the output in group 2 (spaces inside the braces tolerated). */
+export const OUTPUT_PATTERN = /\{\{\s*tasks\.([^.{}\s]+)\.outputs\.([^.{}\s]*)\s*\}\}/g;
+
+/** The start every output placeholder written by the DSL shares, for cheap "reads an output?" checks. */
+export const OUTPUT_MARK = "{{tasks.";

@@ -136,6 +136,12 @@ export const Task = z.object({
   trigger: z.enum(["allSucceeded", "allDone"]),
   /** Run only if this holds when the task is about to start; else the task is skipped (DESIGN §5, docs/dsl.md). */
   when: When.optional(),
+  /**
+   * Values the task leaves for the tasks after it, in declaration order: the file it writes each to,
+   * and the value when it did not write it or did not run. Read in other tasks' strings through
+   * `{{tasks.TASK.outputs.NAME}}` placeholders. Absent when none are declared.
+   */
+  outputs: z.array(z.object({ name: z.string(), path: z.string(), default: z.string().optional() })).optional(),
   image: z.string(),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),

@@ -1,5 +1,6 @@
 /** One Argo template per task: a container or script template whose container is named `main`. */
 import type { PlannedTask } from "../../phases/4-lower/index.js";
+import { outputParameterName, outputReads } from "../../ir/output-reads.js";
 import * as pod from "../common/pod.js";
 import { prometheusMetrics } from "./metrics.js";
 import { retryStrategy, totalTimeout } from "./retry.js";
@@ -18,8 +19,12 @@ export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask
     imagePullPolicy: task.imagePullPolicy,
     securityContext: pod.containerSecurityContext(task.security),
   };
+  const reads = outputReads(task);
   return {
     name: task.name,
+    // The outputs it reads arrive as inputs, which its DAG task fills in (workflow.ts): a leaf template cannot name other tasks.
+    inputs: reads.length > 0 ? { parameters: reads.map((r) => ({ name: outputParameterName(r) })) } : undefined,
+    outputs: task.outputs ? { parameters: task.outputs.map((o) => ({ name: o.name, valueFrom: { path: o.path, default: o.default } })) } : undefined,
     metadata: { labels, annotations },
     ...(task.script !== undefined ? { script: { ...container, source: task.script } } : { container }),
     volumes: pod.volumes(task),

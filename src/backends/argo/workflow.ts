@@ -7,7 +7,8 @@ import type { Plan } from "../../phases/4-lower/index.js";
 import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
 import { argoUnknownTags } from "../common/template-tags.js";
-import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { outputParameterName, outputReads } from "../../ir/output-reads.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
 import { whenExpression } from "./when.js";
@@ -189,7 +190,7 @@ const NOOP = "gantry-noop";
  * `failFast: false` keeps scheduling going so teardowns still run after a failure (§2.3).
  */
 function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined) {
-  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf) }));
+  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, arguments: outputArguments(p.task), depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf) }));
   if (!gate) return { name, dag: { tasks: dagTasks } };
   return {
     name,
@@ -199,6 +200,13 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
       tasks: [...dagTasks, { name: GATE, template: NOOP, depends: dependsExpression(gate) }],
     },
   };
+}
+
+/** The outputs a task reads, passed from the tasks that wrote them to its template's inputs (template.ts). */
+function outputArguments(task: PlannedTask["task"]) {
+  const reads = outputReads(task);
+  if (reads.length === 0) return undefined;
+  return { parameters: reads.map((r) => ({ name: outputParameterName(r), value: `{{tasks.${r.task}.outputs.parameters.${r.output}}}` })) };
 }
 
 /** The tasks some `depends` expression of the workflow names (see workflowSpec and dagTemplate). */
@@ -248,5 +256,7 @@ function rewriteParameters(value: unknown): unknown {
   return copy ?? value;
 }
 
+// An output read becomes the reading template's input of that name (outputParameterName); the DAG task's
+// `{{tasks.X.outputs.parameters.Y}}` has a segment more, so it is not an output placeholder.
 const rewriteString = (s: string): string =>
-  s.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}");
+  s.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replace(OUTPUT_PATTERN, "{{inputs.parameters.$1-$2}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}");

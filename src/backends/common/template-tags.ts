@@ -1,10 +1,10 @@
 /**
  * `{{...}}` in a task's strings that looks like one of Argo's variables but is not one of Gantry's
- * placeholders (`{{params.x}}`, `{{run.id}}`, `{{run.status}}`). Argo checks and fills in only tags
+ * placeholders (`{{params.x}}`, `{{run.id}}`, `{{run.status}}`, `{{tasks.X.outputs.Y}}`). Argo checks and fills in only tags
  * with its own prefixes (`inputs.`, `outputs.`, `steps.`, `tasks.`, `item`, `pod.`, `workflow.`;
  * validate.go's GlobalVarValidWorkflowVariablePrefix) and passes every other tag through as written,
- * so a Helm, Jinja or Go template in `args` is fine. Gantry's leaf templates declare no inputs,
- * outputs or loop items and are not steps or DAG tasks themselves, so of those only `pod.name` and
+ * so a Helm, Jinja or Go template in `args` is fine. Gantry's leaf templates declare only the inputs
+ * of the outputs they read (under names of Gantry's choosing), no loop items, and are not steps or DAG tasks themselves, so of those only `pod.name` and
  * the workflow's globals resolve; any other Argo-prefixed tag fails the run (GANTRY4008). The jobs
  * target, with no engine to fill them in, leaves Argo's variables as text (GANTRY4025).
  */
@@ -12,7 +12,7 @@ import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 
 const TAG = /\{\{(.*?)\}\}/gs;
-const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status)\s*$/;
+const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status|tasks\.[^.{}\s]+\.outputs\.[^.{}\s]*)\s*$/;
 /** What Argo reads as its variable (and validates), by prefix; `{{=expression}}` too. */
 const ARGO_PREFIX = /^\s*(=|(inputs|outputs|steps|tasks|pod|workflow)\.|item(\.|\s*$))/;
 /**
@@ -49,7 +49,7 @@ const shown = (tag: string) => JSON.stringify(tag.length > 60 ? `${tag.slice(0, 
 /** Argo target: GANTRY4008 for a tag with one of Argo's prefixes that names nothing a Gantry task template has. */
 export function argoUnknownTags(task: IR.Task): Diagnostic[] {
   const found = firstTag(task, (content) => ARGO_PREFIX.test(content) && !RESOLVES.test(content) && !(task.role === "finally" && RESOLVES_IN_EXIT_HANDLER.test(content)));
-  return found ? [warning("GANTRY4008", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, an Argo variable that a Gantry task's template does not have, so Argo refuses the workflow`, "A Gantry task has no inputs, outputs or loop items: pass values with pipeline parameters (p.params.x), p.runId or p.runStatus. Tags without Argo's prefixes (a Helm or Go template) pass through as written.")] : [];
+  return found ? [warning("GANTRY4008", task, `task "${task.name}": ${found.field} holds ${shown(found.tag)}, an Argo variable that a Gantry task's template does not have, so Argo refuses the workflow`, "Pass values with pipeline parameters (p.params.x), p.runId, p.runStatus or another task's output (handle.output(\"name\")); a Gantry task has no other inputs and no loop items. Tags without Argo's prefixes (a Helm or Go template) pass through as written.")] : [];
 }
 
 /** Jobs target: GANTRY4025 for a tag that looks like an Argo variable, which stays as text there. */

@@ -16,6 +16,7 @@ import { App, Chart, JsonPatch } from "cdk8s";
 import { k8s } from "cdk8s-plus-27";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
+import { outputReads } from "../../ir/output-reads.js";
 import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Guard, type Plan, type PlannedTask } from "../../phases/4-lower/index.js";
 import { durationSeconds } from "../../phases/3-validate/rules/duration.js";
 import { andList } from "../../util/and-list.js";
@@ -62,6 +63,16 @@ const MAX_CONFIGMAP_DATA = 1_000_000;
 
 type Obj = Record<string, unknown>;
 
+/** The first task that declares or reads an output, for GANTRY4033. */
+function outputPassing(tasks: readonly IR.Task[]): { task: IR.Task; field: string; what: string } | undefined {
+  for (const task of tasks) {
+    const read = outputReads(task)[0];
+    if (read) return { task, field: "args", what: `task "${task.name}" reads output "${read.output}" of task "${read.task}"` };
+    if (task.outputs) return { task, field: "outputs", what: `task "${task.name}" declares ${task.outputs.map((o) => `"${o.name}"`).join(", ")}` };
+  }
+  return undefined;
+}
+
 export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   const { pipeline } = plan;
   const diagnostics: Diagnostic[] = [];
@@ -75,6 +86,18 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
   const badIdle = options.idleTimeoutSeconds === undefined ? undefined : idleSecondsProblem(options.idleTimeoutSeconds);
   if (badIdle) {
     diagnostics.push({ code: "GANTRY4020", severity: "error", message: `idle timeout ${badIdle}`, hint: "Set idleTimeout in gantry.config.json or --idle-timeout to a duration such as \"36h\"." });
+    return { objects: [], diagnostics };
+  }
+  const passing = outputPassing(pipeline.tasks);
+  if (passing) {
+    diagnostics.push({
+      code: "GANTRY4033",
+      severity: "error",
+      message: `pipeline "${pipeline.name}" passes task outputs (${passing.what}), which the jobs target cannot: a Job's command is fixed when it is applied`,
+      span: { file: passing.task.source.file, line: passing.task.source.line, column: passing.task.source.column },
+      field: { task: passing.task.name, path: [passing.field] },
+      hint: "Compile it for the Argo target, or pass the value through something both tasks reach (a volume, a table, an object store).",
+    });
     return { objects: [], diagnostics };
   }
   if (options.runId !== undefined && scheduled) {

@@ -4,6 +4,7 @@
  * (Date, process, Math.random, fetch, require, ...) get a diagnostic with a hint.
  */
 import * as dsl from "../../index.js";
+import { TaskHandle } from "../../dsl/handle.js";
 import { PipelineBuilderImpl } from "../../dsl/pipeline.js";
 import { BuiltinRefusal, BuiltLimitError, FunctionSourceError } from "./errors.js";
 
@@ -351,6 +352,9 @@ const builderMethods: Readonly<Record<string, Function>> = Object.freeze(
   Object.fromEntries((["task", "setup", "teardown", "finally"] as const).map((name) => [name, opaque((PipelineBuilderImpl.prototype as unknown as Record<string, Function>)[name]!, boundTasks)])),
 );
 
+/** A task handle's public method (`handle.output("rows")`); its constructor and the rest of its prototype stay out of reach. */
+const handleOutput = opaque((TaskHandle.prototype as unknown as Record<string, Function>)["output"]!);
+
 /** A pipeline of BUILT_LIMITS.tasks is far past any target's (Argo takes 199): stop before it costs minutes and gigabytes. */
 function boundTasks(builder: unknown): void {
   if (builder instanceof PipelineBuilderImpl && builder.tasks.length >= BUILT_LIMITS.tasks) {
@@ -384,6 +388,7 @@ export function readMember(obj: unknown, key: PropertyKey): { found: boolean; va
   if (obj instanceof PipelineBuilderImpl && typeof key === "string" && Object.hasOwn(builderMethods, key)) {
     return { found: true, value: builderMethods[key] };
   }
+  if (obj instanceof TaskHandle && key === "output") return { found: true, value: handleOutput };
   // A namespace has its listed members, and a function stand-in (`Object`) its name and length;
   // its other own properties (the stand-in's string form) are machinery, not data.
   const members = namespaces.get(obj as object);

@@ -234,6 +234,11 @@ const ownership = {
 
 const handle = (error: string) => z.instanceof(TaskHandle, { error });
 
+/** Where a task leaves an output: a path, or a path and a default (its rules: checks/outputs.ts). */
+const output = z.union([str, z.strictObject({ path: str, default: str.optional() })], {
+  error: 'an output is the path of the file the task writes it to ("/tmp/rows"), or { path, default }',
+});
+
 const taskFields = {
   ...common,
   image: str.min(1, { error: "`image` must not be empty" }),
@@ -241,6 +246,7 @@ const taskFields = {
   args: z.array(str).optional(),
   source: str.optional(),
   after: z.array(handle("`after` takes task handles returned by p.task(...)")).optional(),
+  outputs: record(output).optional(),
   allowFailure: z.boolean().optional(),
   trigger: z.enum(["allSucceeded", "allDone"]).optional(),
   when: when.optional(),

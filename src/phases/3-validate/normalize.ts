@@ -81,6 +81,8 @@ export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput,
     allowFailure: spec.allowFailure ?? false,
     trigger: spec.trigger ?? "allSucceeded",
     when: spec.when && normalizeWhen(spec.when),
+    // Absent rather than empty when none are declared: the pipeline hash of every task without outputs stays as it was.
+    outputs: spec.outputs && Object.entries(spec.outputs).map(([outputName, o]) => (typeof o === "string" ? { name: outputName, path: o } : stripUndefined({ name: outputName, path: o.path, default: o.default }))),
     image: spec.image,
     command: spec.command ? [...spec.command] : spec.source !== undefined ? ["sh"] : undefined,
     args: spec.args ? [...spec.args] : undefined,

@@ -16,6 +16,7 @@ import { checkDefaultResources, checkTaskResources } from "./checks/resources.js
 import { below, type Where } from "./checks/where.js";
 import { reportRuntimeParameter } from "./checks/runtime-parameters.js";
 import { checkWhen } from "./checks/when.js";
+import { checkOutputDeclarations, checkOutputReads } from "./checks/outputs.js";
 import { invalidFields, validPart, without } from "./checks/valid-part.js";
 import {
   noArgsWithScript,
@@ -146,7 +147,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   // Per task: schema, values, name.
   const ownHandles = new Set<TaskHandle>(definition.tasks.map((t) => t.handle));
   const firstByName = new Map<string, TaskHandle>();
-  const parsed: { handle: TaskHandle; spec: TaskSpecInput; span: Span | undefined }[] = [];
+  const parsed: { handle: TaskHandle; spec: TaskSpecInput; span: Span | undefined; where: Where }[] = [];
   // What each task waits for, from the part of its spec that validated: cycles are found even when
   // other checks fail (a task's bad timeout does not hide a cycle elsewhere).
   const waits: { handle: TaskHandle; after: readonly TaskHandle[]; span: Span | undefined }[] = [];
@@ -200,6 +201,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
     }
     if (declaredParams) checkParameterRefs(bag, data, declaredParams, subject, inSpec);
     checkWhen(bag, data.when, enums, handle.role === "finally", subject, inSpec);
+    checkOutputDeclarations(bag, data.outputs, handle.role, subject, inSpec);
     checkRunbookUrl(bag, data.runbookUrl, subject, inSpec);
     (data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${display(dep.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");
@@ -213,7 +215,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
       if (!ownHandles.has(s)) bag.error("GANTRY2003", `${subject} tears down "${display(s.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["setups", i]), "Use a handle returned by this pipeline's `p.setup(...)`.");
       else if (s.role !== "setup") bag.error("GANTRY2020", `${subject} lists "${display(s.name)}" in \`setups\`, but it is a ${s.role} task`, inSpec.value(["setups", i]), "Declare it with `p.setup(...)` to make it a setup.");
     });
-    if (result.success) parsed.push({ handle, spec: result.data, span });
+    if (result.success) parsed.push({ handle, spec: result.data, span, where: inSpec });
     waits.push({ handle, after: (data.after ?? []).filter((d) => ownHandles.has(d)), span });
   }
   // Names identify the graph's nodes: with a name repeated or not a string (reported above) it is
@@ -233,7 +235,11 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
     const dependencies = [...new Set((spec.after ?? []).map((h) => h.name))];
     return normalizeTask(handle.name, handle.role, mergeDefaults(opts.defaults, spec), dependencies, sourceOf(span), ownership);
   });
+  // Reads of outputs need the whole graph, with `defaults` merged in (a default env value may hold one).
+  const whereOf = new Map(parsed.map((p, i) => [tasks[i]!, p.where]));
+  checkOutputReads(bag, tasks, (t) => whereOf.get(t)!);
   outer.items.push(...bag.items);
+  if (bag.hasErrors) return undefined;
 
   const ir: IR.Pipeline = stripUndefined({
     name: definition.name,

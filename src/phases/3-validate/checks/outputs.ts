@@ -1,0 +1,226 @@
+/**
+ * Task outputs: what a task declares (`outputs`) and where other tasks read them
+ * (`handle.output("name")`, the `{{tasks.TASK.outputs.NAME}}` placeholder). A read is a promise
+ * that the value exists when the reading task starts, so it must come from a task upstream of the
+ * reader, and either that task surely succeeded whenever the reader runs, or the output has a default.
+ */
+import type { DiagnosticBag } from "../../../diagnostics/index.js";
+import type * as IR from "../../../ir/index.js";
+import { OUTPUT_MARK, OUTPUT_PATTERN } from "../../../ir/placeholders.js";
+import { closestName } from "../../../util/closest-name.js";
+import type { Where } from "./where.js";
+
+/** Output names: they join the task's name in Argo parameter names (`TASK-NAME`), so no `-` or `.`. */
+const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_OUTPUT_NAME = 63;
+const WHERE_READ = "command, args, env values or script";
+
+type OutputInput = string | { path: string; default?: string | undefined };
+
+/** GANTRY2043 for a task's `outputs` that cannot work: a finally task's, a bad name, a path that is not an absolute file path. */
+export function checkOutputDeclarations(bag: DiagnosticBag, outputs: Readonly<Record<string, OutputInput>> | undefined, role: IR.Task["role"], subject: string, where: Where): void {
+  if (outputs === undefined) return;
+  if (role === "finally") {
+    bag.error("GANTRY2043", `${subject}: a finally task runs after every other task, so no task could read its outputs`, where.key(["outputs"]), "Remove `outputs`, or declare the task with p.task(...).");
+    return;
+  }
+  for (const [name, output] of Object.entries(outputs)) {
+    if (!OUTPUT_NAME.test(name) || name.length > MAX_OUTPUT_NAME) {
+      bag.error("GANTRY2043", `${subject}: output name "${name}" must be letters, digits and '_', starting with a letter or '_', at most ${MAX_OUTPUT_NAME} characters`, where.key(["outputs", name]), "Write it as an identifier, e.g. `row_count`.");
+    }
+    const path = typeof output === "string" ? output : output.path;
+    const at = typeof output === "string" ? ["outputs", name] : ["outputs", name, "path"];
+    const problem = pathProblem(path);
+    if (problem) bag.error("GANTRY2043", `${subject}: output "${name}": path "${path}" ${problem}`, where.value(at), 'Give the absolute path of the file the task writes the value to, e.g. "/tmp/rows".');
+    if (typeof output !== "string" && output.default?.includes("{{")) {
+      bag.error("GANTRY2043", `${subject}: output "${name}": the default holds a placeholder; it must be fixed when the pipeline is compiled`, where.value(["outputs", name, "default"]), "Use a constant default.");
+    }
+  }
+}
+
+function pathProblem(path: string): string | undefined {
+  if (path.includes("{{")) return "holds a placeholder; the path must be fixed when the pipeline is compiled";
+  if (!path.startsWith("/")) return "is not absolute";
+  if (path.endsWith("/")) return "names a folder; an output is one file";
+  if (/[\0\n\r]/.test(path)) return "holds a control character";
+  return undefined;
+}
+
+/** One read of an output in a task: the producing task, the output, and where it was written. */
+interface Read {
+  task: string;
+  output: string;
+  at: readonly PropertyKey[];
+}
+
+/**
+ * GANTRY2044 for a read that cannot work (an unknown task or output, the reader's own, a finally
+ * reader, a task not upstream, a field other than command, args, env values or script) and
+ * GANTRY2045 for one whose task may not have succeeded when the reader runs, without a default.
+ * `whereOf` locates a task's fields in its spec (values merged from `defaults` fall back to the task).
+ */
+export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], whereOf: (task: IR.Task) => Where): void {
+  // Most pipelines neither declare nor read an output: they cost one look at each task's strings.
+  const readsOf = tasks.map(allowedReads);
+  if (!tasks.some((t, i) => t.outputs !== undefined || readsOf[i]!.length > 0)) return;
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const ancestors = ancestorsOf(tasks);
+  const sure = surelySucceeded(byName);
+  for (const [i, reader] of tasks.entries()) {
+    const allowed = readsOf[i]!;
+    const elsewhere = readsElsewhere(reader);
+    if (allowed.length === 0 && elsewhere.length === 0) continue;
+    const where = whereOf(reader);
+    const subject = `task "${reader.name}"`;
+    for (const read of elsewhere) {
+      bag.error("GANTRY2044", `${subject}: ${fieldName(read.at)} reads output "${read.output}" of task "${read.task}"; an output is known only once its task has run, so it can only be read in ${WHERE_READ}`, where.value(read.at), "Pass the value to the task's command, args or env instead.");
+    }
+    const seen = new Set<string>();
+    for (const read of allowed) {
+      const key = `${read.task}\u0000${read.output}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const span = where.value(read.at);
+      const producer = byName.get(read.task);
+      const reads = `${subject}: ${fieldName(read.at)} reads output "${read.output}" of task "${read.task}"`;
+      if (!producer) {
+        bag.error("GANTRY2044", `${reads}, which is not a task of this pipeline`, span, "Read outputs through the handles of this pipeline's tasks: `handle.output(\"name\")`.");
+        continue;
+      }
+      const declared = (producer.outputs ?? []).map((o) => o.name);
+      const output = producer.outputs?.find((o) => o.name === read.output);
+      if (!output) {
+        const near = closestName(read.output, declared);
+        bag.error("GANTRY2044", `${reads}, which declares ${declared.length > 0 ? `only ${declared.map((n) => `"${n}"`).join(", ")}` : "no outputs"}`, span, near ? `Did you mean "${near}"?` : `Declare it on task "${producer.name}": \`outputs: { ${read.output}: "/tmp/${read.output}" }\`.`);
+        continue;
+      }
+      if (producer === reader) {
+        bag.error("GANTRY2044", `${reads}: its own output, which exists only once it has run`, span, "Use the value inside the task itself, e.g. read the file it wrote.");
+        continue;
+      }
+      if (reader.role === "finally") {
+        bag.error("GANTRY2044", `${reads}; a finally task runs in Argo's exit handler, outside the DAG whose tasks' outputs can be read`, span, "Read the output in a task after it, or have that task record what the finally task needs.");
+        continue;
+      }
+      if (!ancestors.get(reader.name)!.has(producer.name)) {
+        bag.error("GANTRY2044", `${reads}, which is not upstream of it: nothing makes "${producer.name}" finish before "${reader.name}" starts`, span, `Add it to \`after\`: \`after: [${handleName(producer.name)}]\`.`);
+        continue;
+      }
+      if (output.default === undefined && !sure(producer.name, reader)) {
+        bag.error(
+          "GANTRY2045",
+          `${reads}, but "${reader.name}" may run when "${producer.name}" did not succeed (${whyUnsure(producer, reader)}), and then the output has no value`,
+          span,
+          `Give the output a default: \`outputs: { ${output.name}: { path: "${output.path}", default: "" } }\`, or make "${reader.name}" wait for "${producer.name}" to succeed.`,
+        );
+      }
+    }
+  }
+}
+
+function scan(s: string | undefined, at: readonly PropertyKey[], into: Read[]): void {
+  if (s === undefined || !s.includes(OUTPUT_MARK)) return;
+  for (const m of s.matchAll(OUTPUT_PATTERN)) into.push({ task: m[1]!, output: m[2]!, at });
+}
+
+/** The reads in the fields that may hold them: command, args, script, env values. */
+function allowedReads(task: IR.Task): Read[] {
+  const allowed: Read[] = [];
+  task.command?.forEach((s, i) => scan(s, ["command", i], allowed));
+  task.args?.forEach((s, i) => scan(s, ["args", i], allowed));
+  scan(task.script, ["source"], allowed);
+  for (const e of task.env) scan(e.value, ["env", e.name], allowed);
+  return allowed;
+}
+
+/** The reads in every other field, keys included (a label key may hold one as much as a value). */
+function readsElsewhere(task: IR.Task): Read[] {
+  const elsewhere: Read[] = [];
+  const walk = (v: unknown, at: PropertyKey[]): void => {
+    if (typeof v === "string") scan(v, at, elsewhere);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        scan(k, [...at, k], elsewhere);
+        walk(x, [...at, k]);
+      }
+    }
+  };
+  const { command: _c, args: _a, script: _s, env, source: _src, name: _n, dependencies: _d, setups: _u, outputs, ...rest } = task;
+  walk(rest, []);
+  env.forEach((e) => e.valueFrom && walk(e.valueFrom, ["env", e.name]));
+  outputs?.forEach((o) => walk(o, ["outputs", o.name]));
+  return elsewhere;
+}
+
+/** A field as the author wrote it: `args[2]`, `env.RUN_DATE`, `source`. */
+function fieldName(at: readonly PropertyKey[]): string {
+  return at.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
+}
+
+/** A task name as a guess at its handle's variable (`count-rows` -> `countRows`), for hints. */
+const handleName = (name: string): string => name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Every task's upstream: the tasks in its `after`, and a teardown's setups, transitively. */
+function ancestorsOf(tasks: readonly IR.Task[]): Map<string, Set<string>> {
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const memo = new Map<string, Set<string>>();
+  const visit = (name: string): Set<string> => {
+    const known = memo.get(name);
+    if (known) return known;
+    const out = new Set<string>();
+    memo.set(name, out); // the graph is acyclic (checked before); this only guards against a loop
+    const t = byName.get(name);
+    for (const d of t ? [...t.dependencies, ...t.setups] : []) {
+      out.add(d);
+      for (const a of visit(d)) out.add(a);
+    }
+    return out;
+  };
+  for (const t of tasks) visit(t.name);
+  return memo;
+}
+
+/**
+ * Whether `producer` has surely succeeded whenever `reader` runs (DESIGN §5 rules 3 and 4):
+ *   - a setup or work task with the default trigger runs only once each task in its `after`
+ *     succeeded or failed with `allowFailure` (a skipped one skips it): so when the producer is in
+ *     its `after` without `allowFailure`, or some task in its `after` runs only after the producer succeeded;
+ *   - a teardown runs once one of its setups succeeded: so when each of its setups is the producer,
+ *     or runs only after the producer succeeded;
+ *   - an `allDone` task runs whatever its `after` did: never from its `after` alone.
+ * Sound, not complete: the scopes of enclosing setups are not counted (a default covers those cases).
+ */
+function surelySucceeded(byName: ReadonlyMap<string, IR.Task>): (producer: string, reader: IR.Task) => boolean {
+  const memo = new Map<string, boolean>();
+  const sure = (producer: string, reader: IR.Task): boolean => {
+    const key = `${producer}\u0000${reader.name}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    memo.set(key, false);
+    let result: boolean;
+    if (reader.role === "teardown") {
+      result = reader.setups.length > 0 && reader.setups.every((s) => s === producer || ranAfter(producer, s));
+    } else if (reader.role === "finally" || reader.trigger === "allDone") {
+      result = false;
+    } else {
+      result = reader.dependencies.some((d) => (d === producer ? !byName.get(d)!.allowFailure : ranAfter(producer, d)));
+    }
+    memo.set(key, result);
+    return result;
+  };
+  // A task that ran (succeeded, or failed with allowFailure) ran after the producer succeeded.
+  const ranAfter = (producer: string, task: string): boolean => {
+    const t = byName.get(task);
+    return t !== undefined && sure(producer, t);
+  };
+  return sure;
+}
+
+/** Why `producer` may not have succeeded when `reader` runs, for the message. */
+function whyUnsure(producer: IR.Task, reader: IR.Task): string {
+  if (reader.trigger === "allDone") return `"${reader.name}" has trigger "allDone"`;
+  if (reader.role === "teardown") return "a teardown runs once any one of its setups succeeded";
+  if (reader.dependencies.includes(producer.name) && producer.allowFailure) return `"${producer.name}" has allowFailure`;
+  return `a task between them may fail without stopping "${reader.name}"`;
+}

@@ -1,0 +1,285 @@
+/**
+ * Task outputs (`outputs`, `handle.output("name")`): the checks of declarations and reads, with
+ * positions; the Argo output (producer `outputs`, reader `inputs`, DAG `arguments`), valid by
+ * Argo's schema and rules; the jobs target's refusal; and, for random pipelines, that a read the
+ * checks accept is sound: whenever the reading task runs in the simulated controller, the
+ * producer has succeeded (or the output has a default), and the producer is among the reader's
+ * ancestors, as Argo requires for `{{tasks.X...}}`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { toArgo } from "../src/backends/argo/index.js";
+import { DiagnosticBag } from "../src/diagnostics/index.js";
+import type * as IR from "../src/ir/index.js";
+import { outputPlaceholder } from "../src/ir/placeholders.js";
+import { checkOutputReads } from "../src/phases/3-validate/checks/outputs.js";
+import { lower, type Outcome } from "../src/phases/4-lower/index.js";
+import { simulate } from "./support/argo-sim.js";
+import { gantry, tempProject } from "./support/cli.js";
+import { compileFiles, loc, where } from "./support/positions.js";
+import { assignments, PARAMETER_VALUES, validRandomPipelines } from "./support/random-pipelines.js";
+import { rng } from "./support/rng.js";
+import { argoRuleProblems, dependsTaskNames, validateAll } from "./support/validate-manifests.js";
+
+const source = (body: string, options = `{ namespace: "data" }`) => `import { pipeline } from "gantry";\nexport default pipeline("outs", ${options}, (p) => {\n${body}\n});\n`;
+
+const COUNT = `  const count = p.task("tally", { image: "pg", command: ["sh", "-c", "echo 3 > /tmp/rows"], outputs: { rows: "/tmp/rows" } });`;
+
+describe("checks", () => {
+  it("bad declarations are GANTRY2043 at the name, the path or the default", async () => {
+    const src = source(
+      [
+        `  p.task("a", { image: "x", outputs: { "row-count": "/tmp/a", ok: "tmp/rows", dir: "/tmp/out/", p: \`/tmp/\${p.params.d}\`, d: { path: "/tmp/d", default: p.params.d } } });`,
+        `  p.finally("f", { image: "x", outputs: { rows: "/tmp/rows" } } as never);`,
+      ].join("\n"),
+      `{ namespace: "data", parameters: { d: { default: "x" } } }`,
+    );
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where)).toEqual([
+      `GANTRY2043 ${loc("main.ts", src, '"row-count"')}`,
+      `GANTRY2043 ${loc("main.ts", src, '"tmp/rows"')}`,
+      `GANTRY2043 ${loc("main.ts", src, '"/tmp/out/"')}`,
+      `GANTRY2043 ${loc("main.ts", src, "`/tmp/")}`,
+      `GANTRY2043 ${loc("main.ts", src, "p.params.d }")}`,
+      `GANTRY2043 ${loc("main.ts", src, "outputs", 2)}`,
+    ]);
+    const messages = r.diagnostics.map((d) => d.message);
+    expect(messages[0]).toContain('output name "row-count" must be letters, digits and \'_\'');
+    expect(messages[1]).toContain('path "tmp/rows" is not absolute');
+    expect(messages[2]).toContain("names a folder");
+    expect(messages[3]).toContain("holds a placeholder");
+    expect(messages[5]).toContain("a finally task runs after every other task, so no task could read its outputs");
+  });
+
+  it("reads that cannot work are GANTRY2044 at the read: an undeclared output (with the likely name), a task not upstream, its own output, a finally reader, another pipeline's task, a field other than command, args, env or script", async () => {
+    const src = source(
+      [
+        COUNT,
+        `  p.task("typo", { image: "x", args: [count.output("rowz" as never)], after: [count] });`,
+        `  p.task("loose", { image: "x", args: [\`--rows=\${count.output("rows")}\`] });`,
+        `  const self = p.task("self", { image: "x", command: ["sh", "-c", "echo 1 > /tmp/n"], outputs: { n: "/tmp/n" }, env: { N: "{{tasks.self.outputs.n}}" } });`,
+        `  p.finally("report", { image: "x", args: [count.output("rows")] });`,
+        `  p.task("alien", { image: "x", args: ["{{tasks.elsewhere.outputs.rows}}"], after: [count] });`,
+        `  p.task("in-image", { image: \`x:\${count.output("rows")}\`, workingDir: count.output("rows"), after: [count, self] });`,
+      ].join("\n"),
+    );
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where).sort()).toEqual(
+      [
+        `GANTRY2044 ${loc("main.ts", src, 'count.output("rowz"')}`,
+        `GANTRY2044 ${loc("main.ts", src, "`--rows=")}`,
+        `GANTRY2044 ${loc("main.ts", src, '"{{tasks.self')}`,
+        `GANTRY2044 ${loc("main.ts", src, 'count.output("rows")] }')}`,
+        `GANTRY2044 ${loc("main.ts", src, '"{{tasks.elsewhere')}`,
+        `GANTRY2044 ${loc("main.ts", src, "`x:")}`,
+        `GANTRY2044 ${loc("main.ts", src, 'count.output("rows"), after: [count, self]')}`,
+      ].sort(),
+    );
+    const byTask = (name: string) => r.diagnostics.filter((d) => d.message.startsWith(`task "${name}"`));
+    expect(byTask("typo")[0]!.message).toContain('which declares only "rows"');
+    expect(byTask("typo")[0]!.hint).toBe('Did you mean "rows"?');
+    expect(byTask("loose")[0]!.message).toContain('which is not upstream of it: nothing makes "tally" finish before "loose" starts');
+    expect(byTask("loose")[0]!.hint).toBe("Add it to `after`: `after: [tally]`.");
+    expect(byTask("self")[0]!.message).toContain("its own output");
+    expect(byTask("report")[0]!.message).toContain("a finally task runs in Argo's exit handler");
+    expect(byTask("alien")[0]!.message).toContain('output "rows" of task "elsewhere", which is not a task of this pipeline');
+    expect(byTask("in-image").map((d) => d.message.split(" reads")[0])).toEqual(['task "in-image": image', 'task "in-image": workingDir']);
+  });
+
+  it("a read whose producer may not have succeeded is GANTRY2045 unless the output has a default: allDone, allowFailure on the way, a teardown of two setups", async () => {
+    const src = source(
+      [
+        `  const a = p.setup("a", { image: "x", outputs: { id: "/tmp/id", safe: { path: "/tmp/s", default: "none" } } });`,
+        `  const b = p.setup("b", { image: "x" });`,
+        `  const flaky = p.task("flaky", { image: "x", outputs: { v: "/tmp/v" }, allowFailure: true, after: [a] });`,
+        `  const mid = p.task("mid", { image: "x", after: [flaky], allowFailure: true });`,
+        `  p.task("all-done", { image: "x", args: [a.output("id"), a.output("safe")], after: [a], trigger: "allDone" });`,
+        `  p.task("after-flaky", { image: "x", args: [flaky.output("v")], after: [flaky] });`,
+        `  p.task("after-mid", { image: "x", args: [a.output("id"), flaky.output("v")], after: [mid] });`,
+        `  p.teardown("both", { image: "x", args: [a.output("id")], setups: [a, b] });`,
+        `  p.teardown("only-a", { image: "x", args: [a.output("id")], setups: [a] });`,
+      ].join("\n"),
+    );
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where).sort()).toEqual(
+      [
+        `GANTRY2045 ${loc("main.ts", src, 'a.output("id"), a.output("safe")')}`,
+        `GANTRY2045 ${loc("main.ts", src, 'flaky.output("v")], after: [flaky]')}`,
+        `GANTRY2045 ${loc("main.ts", src, 'flaky.output("v")], after: [mid]')}`,
+        `GANTRY2045 ${loc("main.ts", src, 'a.output("id")], setups: [a, b]')}`,
+      ].sort(),
+    );
+    const messages = r.diagnostics.map((d) => d.message).join("\n");
+    expect(messages).toContain('"all-done" has trigger "allDone"');
+    expect(messages).toContain('"flaky" has allowFailure');
+    expect(messages).toContain("a teardown runs once any one of its setups succeeded");
+    // after-mid reads a's output safely (mid ran, so flaky ran, so a succeeded); only flaky's is unsure.
+    expect(r.diagnostics.filter((d) => d.message.startsWith('task "after-mid"'))).toHaveLength(1);
+    expect(r.diagnostics.find((d) => d.message.startsWith('task "after-flaky"'))!.hint).toContain('outputs: { v: { path: "/tmp/v", default: "" } }');
+  });
+
+  it("every read of the same output in one task is one finding; a default env value that reads one is checked in each task", async () => {
+    const src = source(
+      [
+        `  const a = p.task("a", { image: "x", outputs: { v: "/tmp/v" } });`,
+        `  p.task("b", { image: "x", command: [a.output("v")], args: [a.output("v")], after: [a], trigger: "allDone" });`,
+      ].join("\n"),
+      `{ namespace: "data", defaults: { env: { V: "{{tasks.a.outputs.v}}" } } }`,
+    );
+    const r = await compileFiles({ "main.ts": src });
+    // b: command[0] first; a reads its own output through the default env value.
+    expect(r.diagnostics.map((d) => `${d.code} ${d.message.split(":")[0]}`)).toEqual(['GANTRY2044 task "a"', 'GANTRY2045 task "b"']);
+  });
+});
+
+describe("Argo output", () => {
+  const src = source(
+    [
+      COUNT,
+      `  const table = p.task("table", { image: "pg", outputs: { name: { path: "/tmp/name", default: "t_default" } } });`,
+      `  p.task("report", { image: "r", args: [\`--rows=\${count.output("rows")}\`, count.output("rows")], env: { TABLE: table.output("name") }, after: [count, table] });`,
+      `  p.task("shell", { image: "alpine", source: \`echo \${count.output("rows")} rows in \${table.output("name")}\`, after: [count, table] });`,
+    ].join("\n"),
+  );
+
+  it("the producer declares outputs.parameters with valueFrom.path (and default); the reader gets inputs and its DAG task the arguments; every object validates", async () => {
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics).toEqual([]);
+    const yaml = r.pipelines[0]!.yaml;
+    const docs = parseAllDocuments(yaml).map((d) => d.toJS());
+    expect(validateAll(docs)).toEqual([]);
+    expect(argoRuleProblems(docs[0])).toEqual([]);
+    const templates = new Map<string, Record<string, any>>(docs[0].spec.templates.map((t: { name: string }) => [t.name, t]));
+    expect(templates.get("tally")!.outputs).toEqual({ parameters: [{ name: "rows", valueFrom: { path: "/tmp/rows" } }] });
+    expect(templates.get("table")!.outputs).toEqual({ parameters: [{ name: "name", valueFrom: { path: "/tmp/name", default: "t_default" } }] });
+    const report = templates.get("report")!;
+    expect(report.inputs).toEqual({ parameters: [{ name: "tally-rows" }, { name: "table-name" }] });
+    expect(report.container.args).toEqual(["--rows={{inputs.parameters.tally-rows}}", "{{inputs.parameters.tally-rows}}"]);
+    expect(report.container.env).toContainEqual({ name: "TABLE", value: "{{inputs.parameters.table-name}}" });
+    expect(templates.get("shell")!.script.source).toBe("echo {{inputs.parameters.tally-rows}} rows in {{inputs.parameters.table-name}}");
+    const dag = new Map<string, Record<string, any>>(templates.get("main")!.dag.tasks.map((t: { name: string }) => [t.name, t]));
+    expect(dag.get("report")!.arguments).toEqual({
+      parameters: [
+        { name: "tally-rows", value: "{{tasks.tally.outputs.parameters.rows}}" },
+        { name: "table-name", value: "{{tasks.table.outputs.parameters.name}}" },
+      ],
+    });
+    expect(dag.get("tally")!.arguments).toBeUndefined();
+    expect(templates.get("tally")!.inputs).toBeUndefined();
+    // The DAG task lists its arguments between its template and its depends, as Argo's examples do.
+    expect(Object.keys(dag.get("report")!)).toEqual(["name", "template", "arguments", "depends"]);
+  });
+
+  it("a pipeline without outputs has the same hash and output as before outputs existed: no inputs, outputs or arguments anywhere", async () => {
+    const plain = source(`  const a = p.task("a", { image: "x" });\n  p.task("b", { image: "x", args: ["--x"], after: [a] });`);
+    const r = await compileFiles({ "main.ts": plain });
+    const wf = parse(r.pipelines[0]!.yaml.split("\n---\n")[1]!);
+    const text = JSON.stringify(wf);
+    expect(text).not.toContain('"inputs"');
+    expect(text).not.toContain('"outputs"');
+    expect(text).not.toContain('"arguments":{"parameters":[{"name":"a-');
+    expect(r.pipelines[0]!.ir?.tasks.every((t) => !("outputs" in t))).toBe(true);
+  });
+
+  it("the real CLI writes it for Argo; for the jobs target it is GANTRY4033, exit 1, and nothing is written", () => {
+    const cwd = tempProject({ "pipelines/outs.ts": src });
+    const argo = gantry(["compile", "pipelines", "--out", "manifests"], cwd);
+    expect(argo.code).toBe(0);
+    expect(fs.readFileSync(path.join(cwd, "manifests/outs.yaml"), "utf8")).toContain("{{tasks.tally.outputs.parameters.rows}}");
+    const jobs = gantry(["compile", "pipelines", "--target", "jobs", "--out", "jobs-out"], cwd);
+    expect(jobs.code).toBe(1);
+    expect(jobs.stderr).toContain("error GANTRY4033");
+    expect(jobs.stderr).toContain('pipeline "outs" passes task outputs (task "tally" declares "rows")');
+    expect(jobs.stderr).toContain(`pipelines/outs.ts:${loc("x", src, 'p.task("tally"').split(":")[1]}`);
+    expect(fs.existsSync(path.join(cwd, "jobs-out"))).toBe(false);
+    expect(gantry(["explain", "GANTRY4033"]).stdout).toContain("Task outputs on the jobs target");
+  });
+});
+
+/** A random pipeline with outputs on some tasks and reads of them in later tasks' args, some with defaults. */
+function withRandomReads(ir: IR.Pipeline, r: () => number): IR.Pipeline {
+  const tasks = ir.tasks.map((t) => ({ ...t }));
+  const upstream = new Map<string, Set<string>>();
+  const ups = (name: string): Set<string> => {
+    const known = upstream.get(name);
+    if (known) return known;
+    const t = tasks.find((x) => x.name === name)!;
+    const out = new Set<string>();
+    for (const d of [...t.dependencies, ...t.setups]) for (const u of [d, ...ups(d)]) out.add(u);
+    upstream.set(name, out);
+    return out;
+  };
+  for (const reader of tasks) {
+    if (reader.role === "finally") continue;
+    const args: string[] = [];
+    for (const p of ups(reader.name)) {
+      if (r() < 0.5) continue;
+      const producer = tasks.find((t) => t.name === p)!;
+      const name = `o${producer.name}`;
+      if (!producer.outputs) producer.outputs = [r() < 0.3 ? { name, path: `/tmp/${name}`, default: "d" } : { name, path: `/tmp/${name}` }];
+      args.push(outputPlaceholder(p, name));
+    }
+    if (args.length > 0) reader.args = args;
+  }
+  return { ...ir, tasks };
+}
+
+const NOWHERE = { value: () => undefined, key: () => undefined };
+
+describe("soundness in the simulated Argo controller (random pipelines)", () => {
+  it("a read the checks accept always finds its producer succeeded, or has a default; its producer is an ancestor in `depends`; a rejected read has a run that would lack the value", () => {
+    const r = rng(99);
+    let accepted = 0;
+    let rejected = 0;
+    let witnessed = 0;
+    let runs = 0;
+    for (const base of validRandomPipelines(120, 2024, true)) {
+      const ir = withRandomReads(base, r);
+      const reads = ir.tasks.flatMap((t) => (t.args ?? []).map((a) => ({ reader: t.name, producer: /tasks\.([^.]+)\./.exec(a)![1]!, name: /outputs\.(.+)\}\}/.exec(a)![1]! })));
+      if (reads.length === 0) continue;
+      const bag = new DiagnosticBag();
+      checkOutputReads(bag, ir.tasks, () => NOWHERE);
+      expect(bag.items.filter((d) => d.code !== "GANTRY2045")).toEqual([]); // every read here is upstream and declared
+      const unsure = new Set(bag.items.map((d) => /task "([^"]+)": args\[\d+\] reads output "([^"]+)"/.exec(d.message)!.slice(1, 3).join(" ")));
+      // Simulate with the reads as written (a rejected one too): the emitted workflow is the same either way.
+      const { plan } = lower(ir);
+      const workflow = JSON.parse(JSON.stringify(toArgo(plan, { kind: "workflow" }).objects[0]));
+      const dag = workflow.spec.templates[0].dag.tasks as { name: string; depends?: string; arguments?: { parameters: { value: string }[] } }[];
+      const parents = new Map(dag.map((t) => [t.name, t.depends ? dependsTaskNames(t.depends) : []]));
+      const ancestry = (name: string, seen = new Set<string>()): Set<string> => {
+        for (const p of parents.get(name) ?? []) if (!seen.has(p)) (seen.add(p), ancestry(p, seen));
+        return seen;
+      };
+      for (const read of reads) {
+        expect(ancestry(read.reader).has(read.producer), `${ir.name}: ${read.producer} is not an ancestor of ${read.reader}`).toBe(true);
+        expect(dag.find((t) => t.name === read.reader)!.arguments!.parameters.map((p) => p.value)).toContain(`{{tasks.${read.producer}.outputs.parameters.${read.name}}}`);
+      }
+      const lacking = new Set<string>();
+      for (const values of PARAMETER_VALUES) {
+        const wf = structuredClone(workflow);
+        for (const p of wf.spec.arguments.parameters) p.value = values.get(p.name);
+        for (const outcomes of assignments(ir.tasks.map((t) => t.name), ["succeeds", "fails", "errors"] as Outcome[], 3 ** 6, 200, runs + 1)) {
+          const sim = simulate(wf, Object.fromEntries(Object.entries(outcomes).map(([k, o]) => [k, o === "succeeds" ? "Succeeded" : o === "fails" ? "Failed" : "Error"])));
+          runs++;
+          for (const read of reads) {
+            const reader = sim.nodes[read.reader];
+            const producer = sim.nodes[read.producer];
+            const hasDefault = ir.tasks.find((t) => t.name === read.producer)!.outputs!.some((o) => o.name === read.name && o.default !== undefined);
+            if (reader?.ran && producer?.phase !== "Succeeded" && !hasDefault) lacking.add(`${read.reader} ${read.name}`);
+          }
+        }
+      }
+      for (const key of lacking) expect(unsure.has(key), `${ir.name}: ${key} was accepted but ran without its value`).toBe(true);
+      accepted += reads.length - unsure.size;
+      rejected += unsure.size;
+      witnessed += [...unsure].filter((k) => lacking.has(k)).length;
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(rejected).toBeGreaterThan(20);
+    // Sound but not complete (a setup's scope can guarantee what the edges do not); most rejections are real.
+    expect(witnessed / rejected).toBeGreaterThan(0.6);
+    expect(runs).toBeGreaterThan(10_000);
+  }, 300_000);
+});
