@@ -11,6 +11,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { toArgo } from "../src/backends/argo/index.js";
+import { compile } from "../src/compile.js";
 import { DiagnosticBag } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
 import { outputPlaceholder } from "../src/ir/placeholders.js";
@@ -183,18 +184,99 @@ describe("Argo output", () => {
     expect(r.pipelines[0]!.ir?.tasks.every((t) => !("outputs" in t))).toBe(true);
   });
 
-  it("the real CLI writes it for Argo; for the jobs target it is GANTRY4033, exit 1, and nothing is written", () => {
+  it("the real CLI writes it for Argo; for the jobs target, reads outside a shell script are GANTRY4034, exit 1, and nothing is written", () => {
     const cwd = tempProject({ "pipelines/outs.ts": src });
     const argo = gantry(["compile", "pipelines", "--out", "manifests"], cwd);
     expect(argo.code).toBe(0);
     expect(fs.readFileSync(path.join(cwd, "manifests/outs.yaml"), "utf8")).toContain("{{tasks.tally.outputs.parameters.rows}}");
     const jobs = gantry(["compile", "pipelines", "--target", "jobs", "--out", "jobs-out"], cwd);
     expect(jobs.code).toBe(1);
-    expect(jobs.stderr).toContain("error GANTRY4033");
-    expect(jobs.stderr).toContain('pipeline "outs" passes task outputs (task "tally" declares "rows")');
-    expect(jobs.stderr).toContain(`pipelines/outs.ts:${loc("x", src, 'p.task("tally"').split(":")[1]}`);
+    expect(jobs.stderr).toContain('error GANTRY4034: task "report" reads {{tasks.tally.outputs.rows}} outside its shell script');
     expect(fs.existsSync(path.join(cwd, "jobs-out"))).toBe(false);
-    expect(gantry(["explain", "GANTRY4033"]).stdout).toContain("Task outputs on the jobs target");
+    expect(gantry(["explain", "GANTRY4034"]).stdout).toContain("Task output read outside a shell on the jobs target");
+  });
+});
+
+describe("jobs target", () => {
+  const jobsSource = source(
+    [
+      `  const tally = p.task("tally", { image: "pg", command: ["sh", "-c", "echo 3 > /tmp/rows"], outputs: { rows: "/tmp/rows" } });`,
+      `  const probe = p.task("probe", { image: "pg", outputs: { v: { path: "/tmp/v", default: "none" } }, when: { param: p.params.mode, equals: "delta" } });`,
+      `  p.task("report", { image: "alpine", source: \`echo "rows: \${tally.output("rows")} v=\${probe.output("v")}"\`, after: [tally, probe], trigger: "allDone" } as never);`,
+      `  p.task("shell", { image: "alpine", command: ["sh", "-c"], args: [\`exec tool --rows="\${tally.output("rows")}"\`], after: [tally] });`,
+      `  p.task("plain", { image: "alpine", after: [tally] });`,
+    ].join("\n"),
+    `{ namespace: "data", parameters: { mode: { default: "full" } } }`,
+  );
+  const compileJobs = async (text: string) => compile({ cwd: tempProject({ "p.ts": text }), paths: ["p.ts"], target: "jobs", kind: "auto", jobs: { runId: "r1" } });
+  type Obj = { kind: string; metadata: { name: string }; [k: string]: any };
+
+  it("the producer's main container keeps its output as termination message; a reader's await-deps copies it into a file its shell script reads; only Gantry's account may list pods; every object validates", async () => {
+    const r = await compileJobs(jobsSource.replace('outputs: { rows: "/tmp/rows" }', 'outputs: { rows: { path: "/tmp/rows", default: "0" } }'));
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const objects = r.pipelines[0]!.objects as Obj[];
+    expect(validateAll(objects)).toEqual([]);
+    const job = (task: string) => objects.find((o) => o.kind === "Job" && o.metadata.name === `outs-r1-${task}`)!;
+    const spec = (task: string) => job(task).spec.template.spec;
+    const main = (task: string) => spec(task).containers[0];
+    expect(main("tally").terminationMessagePath).toBe("/tmp/rows");
+    expect(main("report").terminationMessagePath).toBeUndefined();
+    // The skipped producer's default is written in when compiling; the other read is a file.
+    expect(main("report").command.at(-1)).toBe('echo "rows: $(cat /var/run/gantry-outputs/tally-rows) v=none"');
+    expect(main("shell").args).toEqual(['exec tool --rows="$(cat /var/run/gantry-outputs/tally-rows)"']);
+    expect(job("probe")).toBeUndefined();
+    const config = (task: string) => JSON.parse(spec(task).initContainers[0].env.find((e: { name: string }) => e.name === "GANTRY_AWAIT").value);
+    expect(config("report").outputs).toEqual([{ task: "tally", file: "/var/run/gantry-outputs/tally-rows", default: "0" }]);
+    expect(config("report").jobs).toMatchObject({ tally: "outs-r1-tally" });
+    expect(config("shell").outputs).toEqual([{ task: "tally", file: "/var/run/gantry-outputs/tally-rows", default: "0" }]);
+    expect(config("plain").outputs).toBeUndefined();
+    expect(spec("report").volumes).toContainEqual({ name: "gantry-outputs", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } });
+    expect(spec("report").initContainers[0].volumeMounts).toContainEqual({ name: "gantry-outputs", mountPath: "/var/run/gantry-outputs" });
+    expect(main("report").volumeMounts).toContainEqual({ name: "gantry-outputs", mountPath: "/var/run/gantry-outputs", readOnly: true });
+    expect(JSON.stringify(spec("plain"))).not.toContain("gantry-outputs");
+    const role = objects.find((o) => o.kind === "Role" && o.metadata.name.endsWith("-await-outputs"))!;
+    expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
+    const binding = objects.find((o) => o.kind === "RoleBinding" && o.roleRef.name === role.metadata.name)!;
+    expect(binding.subjects.map((s: { name: string }) => s.name)).toEqual([spec("report").serviceAccountName]);
+  });
+
+  it("without outputs nothing of it appears: no await-outputs Role, no termination message path", async () => {
+    const r = await compileJobs(source(`  const a = p.task("a", { image: "x" });\n  p.task("b", { image: "x", source: "echo hi", after: [a] });`));
+    const text = JSON.stringify(r.pipelines[0]!.objects);
+    expect(text).not.toContain("await-outputs");
+    expect(text).not.toContain("terminationMessagePath");
+    expect(text).not.toContain("gantry-outputs");
+  });
+
+  it("GANTRY4033: two outputs on a task, and a reader that runs as its own ServiceAccount; GANTRY4034: a read outside the shell script or where the shell does not expand it", async () => {
+    const text = source(
+      [
+        `  const two = p.task("two", { image: "pg", outputs: { a: "/tmp/a", b: "/tmp/b" } });`,
+        `  p.task("use-two", { image: "x", source: \`echo \${two.output("a")}\`, after: [two] });`,
+      ].join("\n"),
+    );
+    const r1 = await compileJobs(text);
+    expect(r1.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['GANTRY4033 task "two" declares 2 outputs ("a", "b"); on the jobs target a task passes one, through its container\'s termination message']);
+    const r2 = await compileJobs(
+      source(
+        [
+          `  const one = p.task("one", { image: "pg", outputs: { a: "/tmp/a" } });`,
+          `  p.task("own-account", { image: "x", source: \`echo \${one.output("a")}\`, after: [one], serviceAccountName: "reader" });`,
+          `  p.task("in-args", { image: "x", args: [one.output("a")], after: [one] });`,
+          `  p.task("in-env", { image: "x", source: "echo $A", env: { A: one.output("a") }, after: [one] });`,
+          `  p.task("quoted", { image: "x", source: \`echo '\${one.output("a")}'\`, after: [one] });`,
+        ].join("\n"),
+      ),
+    );
+    expect(r2.diagnostics.map((d) => `${d.code} ${d.message.split(";")[0]}`).sort()).toEqual(
+      [
+        'GANTRY4033 task "own-account" reads another task\'s output and runs as the ServiceAccount "reader"',
+        'GANTRY4034 task "in-args" reads {{tasks.one.outputs.a}} outside its shell script',
+        'GANTRY4034 task "in-env" reads {{tasks.one.outputs.a}} outside its shell script',
+        'GANTRY4034 task "quoted" reads {{tasks.one.outputs.a}} inside single quotes of its shell script, where the shell does not expand it',
+      ].sort(),
+    );
+    expect(r2.diagnostics.find((d) => d.code === "GANTRY4034")!.hint).toContain('command: ["sh", "-c"');
   });
 });
 

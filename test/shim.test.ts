@@ -328,9 +328,10 @@ interface AwaitOptions {
   missingGraceSeconds?: number;
   attemptTimeoutSeconds?: number;
   runStatus?: { when: Condition; file?: string; runsIf?: "Succeeded" | "Failed" };
+  outputs?: { task: string; file: string; default?: string }[];
 }
 function awaitEnv(when: Condition, options: AwaitOptions = {}, env: Record<string, string | undefined> = {}) {
-  const tasks = [...tasksIn(when), ...(options.runStatus ? tasksIn(options.runStatus.when) : [])];
+  const tasks = [...new Set([...tasksIn(when), ...(options.runStatus ? tasksIn(options.runStatus.when) : []), ...(options.outputs ?? []).map((o) => o.task)])];
   const config = {
     task: "load",
     selector: SELECTOR,
@@ -858,7 +859,72 @@ describe("shim await", () => {
     expect(fs.readFileSync(file, "utf8")).toBe("Failed");
   });
 
+  describe("task outputs: copied from the producer's succeeded pod (its main container's termination message) into the reader's file", () => {
+    const producerPod = (name: string, created: string, phase: string, main: ReturnType<typeof terminated> | undefined) =>
+      api.putPod(makePod(name, jobName("extract"), { created, phase, labels: LABELS, ...(main && { main }) }));
+
+    it("writes the newest succeeded pod's message, one trailing newline dropped, and lists only the producer's pods", async () => {
+      api.putJob(job("extract", "complete"));
+      producerPod("extract-a", "2024-05-01T10:00:00Z", "Failed", terminated(1, { message: "partial\n" }));
+      producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "42\n\n" }));
+      const file = path.join(dir, "outputs", "extract-rows");
+      const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file }] })).done;
+      expect(r.code, r.stderr).toBe(EXIT.OK);
+      expect(fs.readFileSync(file, "utf8")).toBe("42\n");
+      expect(r.stderr).toContain(`output of extract (3 bytes) written to ${file}`);
+      const lists = api.requests.filter((q) => q.method === "GET" && q.path === "/api/v1/namespaces/ci/pods");
+      expect(lists.map((q) => q.query.labelSelector)).toEqual([`batch.kubernetes.io/job-name=${jobName("extract")}`]);
+    });
+
+    it("an empty output (the kubelet leaves the message out) is the empty string", async () => {
+      api.putJob(job("extract", "complete"));
+      producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0));
+      const file = path.join(dir, "extract-rows");
+      const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file, default: "unused" }] })).done;
+      expect(r.code, r.stderr).toBe(EXIT.OK);
+      expect(fs.readFileSync(file, "utf8")).toBe("");
+    });
+
+    it.each([
+      ["failed", "ran"],
+      ["not-run", "settled"],
+    ] as const)("a producer that is %s gives the default, without listing pods", async (state, is) => {
+      api.putJob(job("extract", state));
+      const file = path.join(dir, "extract-rows");
+      const r = await shim("await", awaitEnv(leaf("extract", is), { outputs: [{ task: "extract", file, default: "none" }] })).done;
+      expect(r.code, r.stderr).toBe(EXIT.OK);
+      expect(fs.readFileSync(file, "utf8")).toBe("none");
+      expect(r.stderr).toContain(`its default, as it is ${state}`);
+      expect(api.requests.some((q) => q.path === "/api/v1/namespaces/ci/pods")).toBe(false);
+    });
+
+    it("without a default: a producer that did not succeed is exit 90, one whose pods are gone exit 91; nothing is written", async () => {
+      api.putJob(job("extract", "failed"));
+      const file = path.join(dir, "extract-rows");
+      const failed = await shim("await", awaitEnv(leaf("extract", "ran"), { outputs: [{ task: "extract", file }] })).done;
+      expect(failed.code).toBe(EXIT.UPSTREAM_FAILED);
+      expect(failed.stderr).toContain("extract is failed, so its output has no value, and it has no default");
+      api.putJob(job("extract", "complete"));
+      const gone = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file }] })).done;
+      expect(gone.code).toBe(EXIT.UPSTREAM_MISSING);
+      expect(gone.stderr).toContain(`no succeeded pod of job ${jobName("extract")} is left to read it from`);
+      expect(fs.existsSync(file)).toBe(false);
+    });
+
+    it("pods it may not list are exit 93, naming the permission", async () => {
+      api.putJob(job("extract", "complete"));
+      api.forbid("list", "pods");
+      const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file: path.join(dir, "x") }] })).done;
+      expect(r.code).toBe(EXIT.API_UNUSABLE);
+      expect(r.stderr).toContain("cannot read the output of job");
+      expect(r.stderr).toContain("cannot list pods in namespace ci");
+    });
+  });
+
   it.each<[string, string, Record<string, string | undefined>, RegExp]>([
+    ["await", "outputs naming a task without a Job", awaitEnvRaw({ outputs: [{ task: "nope", file: "/x" }] }), /outputs\[0\] must be a list of \{ task, file, default\? \}/],
+    ["await", "an output file that is not absolute", awaitEnvRaw({ outputs: [{ task: "extract", file: "x" }] }), /outputs\[0\] must be/],
+    ["await", "an output default that is not a string", awaitEnvRaw({ outputs: [{ task: "extract", file: "/x", default: 0 }] }), /outputs\[0\]\.default must be a string/],
     ["await", "no configuration", { GANTRY_AWAIT: undefined }, /GANTRY_AWAIT is not set/],
     ["await", "invalid JSON", { GANTRY_AWAIT: "{task:" }, /GANTRY_AWAIT is not valid JSON/],
     ["await", "an unknown predicate", awaitEnvRaw({ when: { task: "extract", is: "done" } }), /when\.is must be one of succeeded, ran, settled, succeededOrNotRun/],

@@ -298,9 +298,14 @@ export const codes = {
       "A task reads an output of a task that may not have succeeded when it runs: the reader has `trigger: \"allDone\"`, or the producer has `allowFailure`, or a task between them does, or the reader is a teardown that runs once any one of its setups succeeded. Then the producer may have written nothing, and Argo fails the reader for want of the value. Give the output a default (`outputs: { rows: { path: \"/tmp/rows\", default: \"0\" } }`), which Argo uses when the file is missing or the producer was skipped or did not run (a producer whose pod was lost may report no outputs at all); or make the reader wait for the producer's success (the default trigger, no `allowFailure` between them).",
   },
   GANTRY4033: {
-    title: "Task outputs on the jobs target",
+    title: "Task outputs the jobs target cannot pass",
     explain:
-      "Passing a task's output to the tasks after it needs an engine that reads the file the task wrote and fills it into the next task's command: Argo does. Plain Kubernetes Jobs have none, and their commands are fixed when they are applied. Compile the pipeline for the Argo target, or pass the value through something both tasks can reach (a volume, a table, an object store).",
+      "On the jobs target a task passes its output through its container's termination message: Gantry points the `main` container's `terminationMessagePath` at the output's file, the kubelet keeps what the task wrote there (at most 4,096 bytes) in the pod's status, and the `await-deps` of a task that reads it copies it into a file of that task's pod. So a task can pass one output, not several; and a task that reads outputs must run as Gantry's own ServiceAccount, the one granted `list pods` to find the producer's pod (Gantry never grants that to an account the task's own code runs as). Declare one output per task (a task can write several values into one, e.g. as JSON), drop the reading task's `serviceAccountName`, or compile for the Argo target.",
+  },
+  GANTRY4034: {
+    title: "Task output read outside a shell on the jobs target",
+    explain:
+      "On the jobs target a reading task's `await-deps` writes each output it reads to a file (/var/run/gantry-outputs/TASK-NAME), and Gantry turns `handle.output(\"name\")` into `$(cat /var/run/gantry-outputs/TASK-NAME)`, which only a shell evaluates, and only where it expands `$(...)`: not in single quotes, `$'...'`, the body of a quoted heredoc or after a backslash. Use it in a `source` run by a shell (no `command`, or `sh`/`bash`), in the word after `-c` of `command: [\"sh\", \"-c\", \"...\"]`, or in the first of `args` after `command: [\"sh\", \"-c\"]`; to pass it to a program as an argument, start the program from that script (`exec my-tool --rows=\"$(...)\"`, which Gantry writes for you when the placeholder is there).",
   },
   GANTRY4005: {
     title: "Teardowns do not run after a stop or deadline on Argo",

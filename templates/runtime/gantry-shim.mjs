@@ -737,6 +737,14 @@ async function commandAwait(env, log) {
       checkCondition(t.mustRunWhen, `runStatus.cleanups[${i}].mustRunWhen`, known);
     });
   }
+  if (cfg.outputs !== undefined) {
+    const shape = "must be a list of { task, file, default? }: a task in jobs, an absolute file path, a string";
+    expect(Array.isArray(cfg.outputs), "outputs", shape);
+    cfg.outputs.forEach((o, i) => {
+      expect(isObject(o) && known.has(o.task) && nonEmpty(o.file) && o.file.startsWith("/"), `outputs[${i}]`, shape);
+      expect(o.default === undefined || typeof o.default === "string", `outputs[${i}].default`, "must be a string");
+    });
+  }
   const podName = env.GANTRY_POD_NAME;
   if (cfg.attemptTimeoutSeconds !== undefined && !nonEmpty(podName)) {
     throw usage("GANTRY_POD_NAME is not set, but attemptTimeoutSeconds needs the pod's name");
@@ -792,6 +800,7 @@ async function commandAwait(env, log) {
       log(`run status ${status} written to ${cfg.runStatus.file}`);
     }
   }
+  for (const output of cfg.outputs ?? []) await copyOutput(ctx, output, cfg.jobs[output.task], states[output.task]);
   log(`task ${cfg.task} may start: ${describeCondition(cfg.when)} holds`);
   if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
   return EXIT.OK;
@@ -848,6 +857,49 @@ async function secondsSincePodStart(ctx, url, pod) {
   }
   // Now, after the reads and their retries: that time is the task's too.
   return elapsedSeconds(ctx);
+}
+
+/**
+ * Task outputs: the producer's `main` container has its output file as its termination message
+ * path, so the kubelet keeps what it wrote (at most 4096 bytes) in the pod's status. A task that
+ * reads it gets it here, in `output.file`: from the producer's succeeded pod when it succeeded, else
+ * the output's default. Like Argo, one trailing newline is dropped.
+ */
+async function copyOutput(ctx, output, job, state) {
+  const value = state === "succeeded" ? await succeededMessage(ctx, job) : undefined;
+  let text = value;
+  if (text === undefined) {
+    if (output.default === undefined) {
+      throw state === "succeeded"
+        ? new ShimExit(EXIT.UPSTREAM_MISSING, `the output of ${output.task} is gone: no succeeded pod of job ${job} is left to read it from, and it has no default`)
+        : new ShimExit(EXIT.UPSTREAM_FAILED, `${output.task} is ${state}, so its output has no value, and it has no default`);
+    }
+    text = output.default;
+  }
+  fs.mkdirSync(path.dirname(output.file), { recursive: true });
+  fs.writeFileSync(output.file, text);
+  ctx.log(`output of ${output.task} (${value === undefined ? `its default, as it is ${state === "succeeded" ? "gone" : state}` : `${Buffer.byteLength(text)} bytes`}) written to ${output.file}`);
+}
+
+/** The termination message of `main` in the newest succeeded pod of `job`; undefined when there is none. */
+async function succeededMessage(ctx, job) {
+  const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods?${selectorQuery(`batch.kubernetes.io/job-name=${job}`)}`;
+  let pods;
+  try {
+    pods = (await withRetries(ctx, `list pods of job ${job}`, () => call(ctx, "GET", url, "list", "pods"), { attempts: 6 }))?.items ?? [];
+  } catch (e) {
+    if (e instanceof ApiError) throw new ShimExit(EXIT.API_UNUSABLE, `cannot read the output of job ${job}: ${apiUnusable(ctx, e).message}`);
+    throw e;
+  }
+  const newestFirst = pods
+    .filter((pod) => pod?.status?.phase === "Succeeded")
+    .sort((a, b) => String(b.metadata?.creationTimestamp ?? "").localeCompare(String(a.metadata?.creationTimestamp ?? "")));
+  for (const pod of newestFirst) {
+    const ended = (pod.status.containerStatuses ?? []).find((c) => c?.name === "main")?.state?.terminated;
+    // The kubelet leaves out an empty message: the task wrote nothing, which is the empty string.
+    if (ended) return String(ended.message ?? "").replace(/\n$/, "");
+  }
+  return undefined;
 }
 
 const ROLES = ["setup", "work", "teardown", "finally"];

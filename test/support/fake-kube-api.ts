@@ -674,11 +674,12 @@ export function makeJob(name: string, state: JobStateName = "running", options: 
   return { apiVersion: "batch/v1", kind: "Job", metadata, spec: { backoffLimit: 2, template: { spec: { restartPolicy: "Never" } } }, status };
 }
 
-export function terminated(exitCode: number, options: { reason?: string; startedAt?: string; finishedAt?: string } = {}): ContainerState {
+export function terminated(exitCode: number, options: { reason?: string; startedAt?: string; finishedAt?: string; message?: string } = {}): ContainerState {
   return {
     terminated: {
       exitCode,
       reason: options.reason ?? (exitCode === 0 ? "Completed" : "Error"),
+      ...(options.message !== undefined ? { message: options.message } : {}),
       ...(options.startedAt ? { startedAt: options.startedAt } : {}),
       ...(options.finishedAt ? { finishedAt: options.finishedAt } : {}),
     },

@@ -7,12 +7,12 @@ import { k8s } from "cdk8s-plus-27";
 import type * as IR from "../../ir/index.js";
 import * as pod from "../common/pod.js";
 import { SHIM_DIR, SHIM_FILE } from "./runtime.js";
-import { RUN_STATUS_DIR } from "./rewrite.js";
+import { OUTPUTS_DIR, RUN_STATUS_DIR } from "./rewrite.js";
 
 /** The shim runs as this non-root user (the task's own container keeps the task's). */
 const SHIM_USER = 65532;
 export const TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
-export const VOLUMES = { shim: "gantry-runtime", token: "gantry-api-token", runStatus: "gantry-run-status", objects: "gantry-run-objects" } as const;
+export const VOLUMES = { shim: "gantry-runtime", token: "gantry-api-token", runStatus: "gantry-run-status", outputs: "gantry-outputs", objects: "gantry-run-objects" } as const;
 
 const quantities = (m: Record<string, string> | undefined) =>
   m && Object.keys(m).length > 0 ? Object.fromEntries(Object.entries(m).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) : undefined;
@@ -21,8 +21,12 @@ const quantities = (m: Record<string, string> | undefined) =>
 const typedResources = (r: { requests?: Record<string, string>; limits?: Record<string, string> } | undefined): k8s.ResourceRequirements | undefined =>
   r && { requests: quantities(r.requests), limits: quantities(r.limits) };
 
-/** The task's container, `main`, as on the Argo target; a script runs through its interpreter's `-c`. */
-export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[]): k8s.Container {
+/**
+ * The task's container, `main`, as on the Argo target; a script runs through its interpreter's `-c`.
+ * `outputPath`: the file of the task's output, which becomes its termination message (read by the
+ * await-deps of the tasks that read it); the kubelet mounts a file there, so it exists even unwritten.
+ */
+export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[], outputPath?: string): k8s.Container {
   const command = task.script !== undefined ? [...(task.command ?? ["sh"]), scriptFlag(task.command), task.script] : task.command;
   const mounts = [...(pod.volumeMounts(task) ?? []), ...extraMounts];
   return {
@@ -37,6 +41,7 @@ export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[]): k8
     volumeMounts: mounts.length > 0 ? mounts : undefined,
     imagePullPolicy: task.imagePullPolicy,
     securityContext: pod.containerSecurityContext(task.security),
+    terminationMessagePath: outputPath,
     // A crashed container's last log lines become its termination message, for the run record.
     terminationMessagePolicy: "FallbackToLogsOnError",
   };
@@ -100,6 +105,10 @@ export const tokenMount: k8s.VolumeMount = { name: VOLUMES.token, mountPath: TOK
 
 export const runStatusVolume: k8s.Volume = { name: VOLUMES.runStatus, emptyDir: { medium: "Memory", sizeLimit: k8s.Quantity.fromString("1Mi") } };
 export const runStatusMount = (readOnly: boolean): k8s.VolumeMount => ({ name: VOLUMES.runStatus, mountPath: RUN_STATUS_DIR, readOnly: readOnly || undefined });
+
+/** The outputs a task reads, written by its await-deps (a termination message is at most 4 KiB each). */
+export const outputsVolume: k8s.Volume = { name: VOLUMES.outputs, emptyDir: { medium: "Memory", sizeLimit: k8s.Quantity.fromString("1Mi") } };
+export const outputsMount = (readOnly: boolean): k8s.VolumeMount => ({ name: VOLUMES.outputs, mountPath: OUTPUTS_DIR, readOnly: readOnly || undefined });
 
 export function userVolumes(task: IR.Task): k8s.Volume[] {
   return (pod.volumes(task) ?? []).map((v) => {

@@ -16,7 +16,6 @@ import { App, Chart, JsonPatch } from "cdk8s";
 import { k8s } from "cdk8s-plus-27";
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { outputReads } from "../../ir/output-reads.js";
 import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Guard, type Plan, type PlannedTask } from "../../phases/4-lower/index.js";
 import { durationSeconds } from "../../phases/3-validate/rules/duration.js";
 import { andList } from "../../util/and-list.js";
@@ -27,7 +26,8 @@ import * as c from "./containers.js";
 import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunNames } from "./names.js";
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
 import { notEnforced, timeoutUnenforced } from "./enforcement.js";
-import { RUN_STATUS_DIR, RUN_STATUS_FILE, rewriteTask } from "./rewrite.js";
+import { OUTPUTS_DIR, RUN_STATUS_DIR, RUN_STATUS_FILE, outputFile, rewriteTask } from "./rewrite.js";
+import type { OutputRead } from "../../ir/output-reads.js";
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, idleSecondsProblem } from "./idle-timeout.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
 
@@ -63,14 +63,18 @@ const MAX_CONFIGMAP_DATA = 1_000_000;
 
 type Obj = Record<string, unknown>;
 
-/** The first task that declares or reads an output, for GANTRY4033. */
-function outputPassing(tasks: readonly IR.Task[]): { task: IR.Task; field: string; what: string } | undefined {
-  for (const task of tasks) {
-    const read = outputReads(task)[0];
-    if (read) return { task, field: "args", what: `task "${task.name}" reads output "${read.output}" of task "${read.task}"` };
-    if (task.outputs) return { task, field: "outputs", what: `task "${task.name}" declares ${task.outputs.map((o) => `"${o.name}"`).join(", ")}` };
-  }
-  return undefined;
+/** GANTRY4033 for each task that declares more than one output: a container has one termination message. */
+function severalOutputs(tasks: readonly IR.Task[]): Diagnostic[] {
+  return tasks
+    .filter((t) => (t.outputs?.length ?? 0) > 1)
+    .map((t) => ({
+      code: "GANTRY4033" as const,
+      severity: "error" as const,
+      message: `task "${t.name}" declares ${t.outputs!.length} outputs (${t.outputs!.map((o) => `"${o.name}"`).join(", ")}); on the jobs target a task passes one, through its container's termination message`,
+      span: { file: t.source.file, line: t.source.line, column: t.source.column },
+      field: { task: t.name, path: ["outputs"] },
+      hint: "Write the values into one output (as JSON, say), or compile for the Argo target.",
+    }));
 }
 
 export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
@@ -88,18 +92,8 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
     diagnostics.push({ code: "GANTRY4020", severity: "error", message: `idle timeout ${badIdle}`, hint: "Set idleTimeout in gantry.config.json or --idle-timeout to a duration such as \"36h\"." });
     return { objects: [], diagnostics };
   }
-  const passing = outputPassing(pipeline.tasks);
-  if (passing) {
-    diagnostics.push({
-      code: "GANTRY4033",
-      severity: "error",
-      message: `pipeline "${pipeline.name}" passes task outputs (${passing.what}), which the jobs target cannot: a Job's command is fixed when it is applied`,
-      span: { file: passing.task.source.file, line: passing.task.source.line, column: passing.task.source.column },
-      field: { task: passing.task.name, path: [passing.field] },
-      hint: "Compile it for the Argo target, or pass the value through something both tasks reach (a volume, a table, an object store).",
-    });
-    return { objects: [], diagnostics };
-  }
+  const several = severalOutputs(pipeline.tasks);
+  if (several.length > 0) return { objects: [], diagnostics: [...diagnostics, ...several] };
   if (options.runId !== undefined && scheduled) {
     diagnostics.push({ code: "GANTRY4016", severity: "warning", message: `--run-id is ignored for the scheduled pipeline "${pipeline.name}": each scheduled run gets its own id`, span });
   }
@@ -178,6 +172,11 @@ function build(plan: Plan, options: JobsOptions, runId: string, diagnostics: Dia
   if (waiterAccounts.length > 0) {
     roles.push({ name: ctx.accounts.await, rules: [{ apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "watch"] }], subjects: waiterAccounts });
   }
+  if (waiting.some((b) => b.readsOutputs)) {
+    // Task outputs: a reading task's await-deps finds the producer's pod and reads its termination
+    // message. Only Gantry's own account, never one the task's code runs as (GANTRY4033).
+    roles.push({ name: names.object("await-outputs"), rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }], subjects: [ctx.accounts.await] });
+  }
   if (patchesPods) {
     // Per-attempt timeouts: a waiting task sets its own pod's deadline once it starts (docs/targets.md).
     // Only Gantry's own account, never one the task's code runs as (GANTRY4019).
@@ -255,6 +254,8 @@ const jobManifest = ({ job, podFailurePolicy }: JobParts): Obj => {
 interface BuiltJob extends JobParts {
   /** Whether the pod has an `await-deps` init container. */
   waits: boolean;
+  /** Whether its await-deps reads other tasks' outputs from their pods (`list pods`). */
+  readsOutputs: boolean;
   serviceAccount: string;
   attemptTimeout: boolean;
 }
@@ -288,7 +289,7 @@ function checkNames(plan: Plan, names: RunNames, diagnostics: Diagnostic[]) {
 function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, string>, annotations: Record<string, string>, startsWhen: Condition | undefined, runsIf: Guard | undefined): BuiltJob {
   const { plan, names } = ctx;
   const { pipeline } = plan;
-  const { task, readsRunStatus } = rewriteTask(declared, pipeline, ctx.runId, ctx.diagnostics);
+  const { task, readsRunStatus, reads } = rewriteTask(declared, pipeline, ctx.runId, ctx.diagnostics);
   const others = pipeline.tasks.filter((t) => t.role !== "finally").map((t) => t.name);
   // Finally tasks run after everything else, whatever happened (DESIGN §5 rule 6); every one waits,
   // as waitsForOthers says: with nothing else left, `allSettled([])` holds at once.
@@ -319,13 +320,25 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
       hint: "The timeout of a waiting task is set by the shim, which needs `patch pods`; Gantry grants that only to its own ServiceAccount, never to one your code runs as. Drop serviceAccountName, or accept no timeout on this target.",
     });
   }
+  // The outputs it reads, which its await-deps copies from the producers' pods into files (rewrite.ts).
+  const outputs = reads.map((r) => ({ task: r.task, file: outputFile(r), ...defaultOf(pipeline, r) }));
+  if (outputs.length > 0 && userAccount !== undefined) {
+    ctx.diagnostics.push({
+      code: "GANTRY4033",
+      severity: "error",
+      message: `task "${task.name}" reads another task's output and runs as the ServiceAccount "${userAccount}"; on the jobs target its await-deps finds the output in the producer's pod, which needs \`list pods\`, granted only to Gantry's own ServiceAccount`,
+      span: { file: declared.source.file, line: declared.source.line, column: declared.source.column },
+      field: { task: task.name, path: ["serviceAccountName"] },
+      hint: "Drop serviceAccountName from the reading task (and from the pipeline, if it is set there), or compile for the Argo target.",
+    });
+  }
   const labels = sortKeys({ ...taskLabels, ...ctx.runLabels });
   ctx.diagnostics.push(...reservedNames(declared), ...jobsLiteralTags(declared));
   // After a wait that timed out, a teardown still runs if one of its setups succeeded, a finally
   // task always (DESIGN §5 rule 7); other tasks give up.
   const timeoutWhen = cleanupRunsWhen(task);
 
-  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus), ...cleanups.flatMap((t) => tasksIn(t.mustRunWhen))])];
+  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus), ...cleanups.flatMap((t) => tasksIn(t.mustRunWhen)), ...outputs.map((o) => o.task)])];
   const init = waits
     ? [
         c.shimContainer({
@@ -351,21 +364,24 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
                 ...(cleanups.length > 0 && { cleanups }),
               },
             }),
+            ...(outputs.length > 0 && { outputs }),
           },
           env: attemptTimeout ? [c.fieldEnv("GANTRY_POD_NAME", "metadata.name")] : undefined,
-          mounts: statusFile ? [c.runStatusMount(false)] : undefined,
+          mounts: [...(statusFile ? [c.runStatusMount(false)] : []), ...(outputs.length > 0 ? [c.outputsMount(false)] : [])],
         }),
       ]
     : undefined;
-  const mainMounts = [...(userAccount ? [c.tokenMount] : []), ...(statusFile ? [c.runStatusMount(true)] : [])];
+  const mainMounts = [...(userAccount ? [c.tokenMount] : []), ...(statusFile ? [c.runStatusMount(true)] : []), ...(outputs.length > 0 ? [c.outputsMount(true)] : [])];
   const volumes = [
     ...c.userVolumes(task),
     ...(waits ? [c.shimVolume(ctx.shimConfigMap)] : []),
     ...(waits || userAccount ? [c.tokenVolume] : []),
     ...(statusFile ? [c.runStatusVolume] : []),
+    ...(outputs.length > 0 ? [c.outputsVolume] : []),
   ];
   return {
     waits,
+    readsOutputs: outputs.length > 0,
     serviceAccount: serviceAccount ?? "",
     attemptTimeout,
     podFailurePolicy: { rules: taskPolicyRules(waits, task.retry) },
@@ -391,12 +407,21 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
             activeDeadlineSeconds: !waits ? task.timeoutSeconds : undefined,
             volumes: volumes.length > 0 ? volumes : undefined,
             initContainers: init,
-            containers: [c.mainContainer(task, mainMounts)],
+            containers: [c.mainContainer(task, mainMounts, task.outputs?.[0]?.path)],
           },
         },
       },
     },
   };
+}
+
+/** The default of the output `read` names, for the await-deps to use when its task did not succeed. */
+function defaultOf(pipeline: IR.Pipeline, read: OutputRead): { default?: string } {
+  const producer = pipeline.tasks.find((t) => t.name === read.task);
+  // The lowering writes in the default of an output whose task it skipped (decideWhen): the producer is planned.
+  if (!producer) throw new Error(`jobs backend: task "${read.task}", whose output is read, is not in the plan`);
+  const d = producer.outputs?.find((o) => o.name === read.output)?.default;
+  return d === undefined ? {} : { default: d };
 }
 
 /** When a cleanup task must run whatever else happened: a teardown once one of its setups succeeded, a finally task always. */
@@ -590,7 +615,7 @@ function argoCdAnnotations(plan: Plan, statusIndex: number): Record<string, stri
 
 /** Names and paths of the volumes Gantry adds to a pod: a task's own must not take them. */
 function reservedNames(task: IR.Task): Diagnostic[] {
-  const clash = task.volumes.find((v) => v.name.startsWith("gantry-") || [c.TOKEN_DIR, RUN_STATUS_DIR, SHIM_DIR].some((p) => v.mountPath === p || v.mountPath.startsWith(`${p}/`)));
+  const clash = task.volumes.find((v) => v.name.startsWith("gantry-") || [c.TOKEN_DIR, RUN_STATUS_DIR, OUTPUTS_DIR, SHIM_DIR].some((p) => v.mountPath === p || v.mountPath.startsWith(`${p}/`)));
   if (!clash) return [];
   return [
     {
@@ -599,7 +624,7 @@ function reservedNames(task: IR.Task): Diagnostic[] {
       message: `volume "${clash.name}" of task "${task.name}" (at ${clash.mountPath}) takes a name or path the jobs target uses for its own volumes`,
       span: { file: task.source.file, line: task.source.line, column: task.source.column },
       field: { task: task.name, path: ["volumes", { name: clash.name }] },
-      hint: `On the jobs target volume names starting with "gantry-" and the paths ${SHIM_DIR}, ${RUN_STATUS_DIR} and ${c.TOKEN_DIR} are Gantry's.`,
+      hint: `On the jobs target volume names starting with "gantry-" and the paths ${SHIM_DIR}, ${RUN_STATUS_DIR}, ${OUTPUTS_DIR} and ${c.TOKEN_DIR} are Gantry's.`,
     },
   ];
 }

@@ -2,18 +2,23 @@
  * Placeholders on the Jobs target, which has no workflow engine to fill them in at run time:
  * `{{params.x}}` becomes the parameter's default and `{{run.id}}` the run id, both known when
  * compiling; `{{run.status}}` becomes a read of the file the finally task's `await-deps` writes,
- * which only a shell can do, so it is allowed only in the task's shell script (`scriptSlot`), where
- * the shell expands it (`unexpandedAt`: not in single quotes or a quoted heredoc).
+ * and `{{tasks.X.outputs.Y}}` a read of the file the reading task's `await-deps` writes with X's
+ * output: only a shell can read a file, so these are allowed only in the task's shell script
+ * (`scriptSlot`), where the shell expands them (`unexpandedAt`: not in single quotes or a quoted heredoc).
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { outputParameterName, type OutputRead } from "../../ir/output-reads.js";
 import { configMapKey, dns1123Subdomain, envFromSourceName, labelKey, labelValue } from "../../phases/3-validate/rules/names.js";
 import { type Unexpanded, unexpandedAt } from "./shell-expansion.js";
 
 export const RUN_STATUS_DIR = "/var/run/gantry";
 export const RUN_STATUS_FILE = `${RUN_STATUS_DIR}/run-status`;
 const RUN_STATUS_SHELL = `$(cat ${RUN_STATUS_FILE})`;
+/** Where a reading task's `await-deps` writes the outputs it reads, one file each (`outputFile`). */
+export const OUTPUTS_DIR = "/var/run/gantry-outputs";
+export const outputFile = (read: OutputRead): string => `${OUTPUTS_DIR}/${outputParameterName(read)}`;
 
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
 const basename = (s: string) => s.slice(s.lastIndexOf("/") + 1);
@@ -57,10 +62,21 @@ function unexpandedPlaceholder(script: string): Unexpanded | undefined {
   return undefined;
 }
 
+/** Why some output placeholder in a shell script would stay text, if one would. */
+function unexpandedOutput(script: string): Unexpanded | undefined {
+  for (const m of script.matchAll(OUTPUT_PATTERN)) {
+    const why = unexpandedAt(script, m.index);
+    if (why !== undefined) return why;
+  }
+  return undefined;
+}
+
 export interface Rewritten {
   task: IR.Task;
   /** Whether the task reads the run's status (its await-deps must write the file). */
   readsRunStatus: boolean;
+  /** The outputs of other tasks it reads, each once (its await-deps must write their files). */
+  reads: OutputRead[];
 }
 
 export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string, diagnostics: Diagnostic[]): Rewritten {
@@ -69,6 +85,8 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
   const missing = new Set<string>();
   let readsRunStatus = false;
   let misplacedStatus: "outside" | Unexpanded | undefined;
+  const reads = new Map<string, OutputRead>();
+  let misplacedOutput: { read: string; why: "outside" | Unexpanded } | undefined;
   const slot = scriptSlot(task);
 
   const rewrite = (value: unknown, statusAllowed: boolean): unknown => {
@@ -92,6 +110,17 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
             readsRunStatus = true;
             s = s.replaceAll(RUN_STATUS_PLACEHOLDER, RUN_STATUS_SHELL);
           }
+        }
+      }
+      if (s.includes("{{tasks.")) {
+        const why = !statusAllowed ? "outside" : unexpandedOutput(s);
+        if (why !== undefined) misplacedOutput ??= { read: s.match(OUTPUT_PATTERN)?.[0] ?? s, why };
+        else {
+          s = s.replace(OUTPUT_PATTERN, (_, t: string, o: string) => {
+            const read = { task: t, output: o };
+            reads.set(outputParameterName(read), read);
+            return `$(cat ${outputFile(read)})`;
+          });
         }
       }
       return s;
@@ -137,7 +166,25 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
           : `Use it in the shell script: \`source\` (with no \`command\`, or a shell one), the word after \`-c\` in \`command: ["sh", "-c", "..."]\`, or the first of \`args\` after \`command: ["sh", "-c"]\`; a later argument is a positional parameter ($0), which nothing expands. Or read ${RUN_STATUS_FILE} yourself.`,
     });
   }
-  return { task: out, readsRunStatus };
+  if (misplacedOutput) {
+    const { read, why } = misplacedOutput;
+    diagnostics.push({
+      code: "GANTRY4034",
+      severity: "error",
+      message:
+        why === "outside"
+          ? `task "${task.name}" reads ${read} outside its shell script; on the jobs target another task's output is a file only a shell can read`
+          : `task "${task.name}" reads ${read} ${why === "an escaping backslash" ? "after an escaping backslash" : `inside ${why}`} of its shell script, where the shell does not expand it`,
+      span,
+      hint:
+        why === "outside"
+          ? 'Use it in the shell script: `source` (with no `command`, or a shell one), the word after `-c` in `command: ["sh", "-c", "..."]`, or the first of `args` after `command: ["sh", "-c"]`; for a program that takes it as an argument, `command: ["sh", "-c", `exec my-tool --rows="${count.output("rows")}"`]`.'
+          : why === "a quoted heredoc"
+            ? "Leave the heredoc's delimiter unquoted (<<EOF, not <<'EOF'), so the shell expands its body."
+            : "Put it in double quotes or outside quotes, without a backslash before it.",
+    });
+  }
+  return { task: out, readsRunStatus, reads: [...reads.values()] };
 }
 
 /**
