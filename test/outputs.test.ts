@@ -121,6 +121,33 @@ describe("checks", () => {
     expect(r.diagnostics.find((d) => d.message.startsWith('task "after-flaky"'))!.hint).toContain('outputs: { v: { path: "/tmp/v", default: "" } }');
   });
 
+  it("output() refuses what could not be a read: a name that is no output name, and a handle of another pipeline (GANTRY1109); a hand-written tag with spaces is Argo's, not a read (GANTRY4008)", async () => {
+    const src = [
+      `import { pipeline } from "gantry";`,
+      `export const pa = pipeline("pa", { namespace: "data" }, (p) => {`,
+      `  p.task("tally", { image: "pg", outputs: { v: "/tmp/v" } });`,
+      `});`,
+      `export const pb = pipeline("pb", { namespace: "data" }, (p) => {`,
+      `  const tally = p.task("tally", { image: "pg", outputs: { v: "/tmp/v" } });`,
+      `  p.task("dotted", { image: "x", args: [tally.output("a.b" as never)], after: [tally] });`,
+      `  p.task("foreign", { image: "x", args: [pa.tasks[0]!.handle.output("v")], after: [tally] });`,
+      `});`,
+      `export const pc = pipeline("pc", { namespace: "data" }, (p) => {`,
+      `  const tally = p.task("tally", { image: "pg", outputs: { v: "/tmp/v" } });`,
+      `  p.task("spaced", { image: "x", args: ["{{ tasks.tally.outputs.v }}"], after: [tally] });`,
+      `});`,
+    ].join("\n");
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map((d) => `${where(d)} ${d.message}`)).toEqual([
+      `GANTRY1109 ${loc("main.ts", src, 'tally.output("a.b"')} \`tally.output\` failed: output() takes an output's name, letters, digits and '_' starting with a letter or '_', not "a.b"`,
+      `GANTRY1109 ${loc("main.ts", src, "pa.tasks[0]")} \`pa.tasks[0]!.handle.output\` failed: output() reads task "tally" of another pipeline, or outside a pipeline's body: read outputs of this pipeline's tasks, inside its body`,
+      `GANTRY4008 ${loc("main.ts", src, 'p.task("spaced"').replace(/:(\d+)$/, (_, c) => `:${Number(c) + 7}`)} task "spaced": args[0] holds "{{ tasks.tally.outputs.v }}", an Argo variable that a Gantry task's template does not have, so Argo refuses the workflow`,
+    ]);
+    // pc compiled: the spaced tag was left as written, no input or argument made for it.
+    expect(r.pipelines.map((p) => p.name)).toEqual(["pa", "pc"]);
+    expect(r.pipelines[1]!.yaml).not.toContain("inputs.parameters");
+  });
+
   it("every read of the same output in one task is one finding; a default env value that reads one is checked in each task", async () => {
     const src = source(
       [
@@ -173,7 +200,24 @@ describe("Argo output", () => {
     expect(Object.keys(dag.get("report")!)).toEqual(["name", "template", "arguments", "depends"]);
   });
 
-  it("a pipeline without outputs has the same hash and output as before outputs existed: no inputs, outputs or arguments anywhere", async () => {
+  it("a read that relies on its default, as GANTRY2045 asks, is warning GANTRY4035 on Argo (the versions that apply it), once per pipeline naming the reads; none for a read after the producer's success, none on the jobs target", async () => {
+    const text = source(
+      [
+        `  const a = p.task("a", { image: "x", command: ["sh", "-c", "echo 1 > /tmp/v"], outputs: { v: { path: "/tmp/v", default: "0" } } });`,
+        `  p.task("safe", { image: "x", source: \`echo \${a.output("v")}\`, after: [a] });`,
+        `  p.task("summary", { image: "x", source: \`echo \${a.output("v")}\`, after: [a], trigger: "allDone" });`,
+        `  const flaky = p.task("flaky", { image: "x", command: ["sh", "-c", "echo 1 > /tmp/w"], outputs: { w: { path: "/tmp/w", default: "" } }, allowFailure: true });`,
+        `  p.task("after-flaky", { image: "x", source: \`echo \${flaky.output("w")}\`, after: [flaky] });`,
+      ].join("\n"),
+    );
+    const argo = await compileFiles({ "main.ts": text });
+    expect(argo.diagnostics.map(where)).toEqual([`GANTRY4035 ${loc("main.ts", text, 'p.task("summary"', 1).replace(/:(\d+)$/, (_, c) => `:${Number(c) + 7}`)}`]);
+    expect(argo.diagnostics[0]!.message).toContain('rely on the output\'s default: "summary" reads "v" of "a" and "after-flaky" reads "w" of "flaky"');
+    const jobs = await compile({ cwd: tempProject({ "p.ts": text }), paths: ["p.ts"], target: "jobs", kind: "auto", jobs: { runId: "r1" } });
+    expect(jobs.diagnostics).toEqual([]);
+  });
+
+  it("a pipeline without outputs gets no inputs, outputs or arguments, and its IR no `outputs` key (so its hash is what it was: the snapshots hold it)", async () => {
     const plain = source(`  const a = p.task("a", { image: "x" });\n  p.task("b", { image: "x", args: ["--x"], after: [a] });`);
     const r = await compileFiles({ "main.ts": plain });
     const wf = parse(r.pipelines[0]!.yaml.split("\n---\n")[1]!);

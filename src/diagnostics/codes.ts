@@ -317,6 +317,11 @@ export const codes = {
     explain:
       "The jobs target has no run-time parameters: it writes each parameter's default into the Jobs, and so decides each task's `when` when compiling. A task whose `when` does not hold with the defaults is left out, with the tasks its skip reaches (docs/dsl.md); the metadata file lists them under `skipped`. Here that is every task, so a run of the pipeline does nothing. Change a default, or compile for the Argo target, which tests `when` as each run starts the task.",
   },
+  GANTRY4035: {
+    title: "Output read through its default on Argo",
+    explain:
+      "A task reads another task's output when that task may not have succeeded (the reader has `trigger: \"allDone\"`, `allowFailure` lies between them, or the reader is a teardown of several setups), so the read relies on the output's default (GANTRY2045). Argo fills in that default when the producer ran and did not write the file, and, from v4.0.7, when it was skipped or omitted; for a producer whose pod was lost (Argo's `Error`) it has no value and no default. A reference Argo cannot resolve stops the workflow from progressing on recent controllers (argo-workflows#15837, #16793), so teardowns and finally tasks would not run; 3.x controllers pass it on unresolved. Run Argo v4.0.7 or later, and prefer reads that wait for the producer's success. The jobs target has no such gap: the reader's await-deps takes the default for every state. Once the team knows it, list the code in `ignoreWarnings`.",
+  },
   GANTRY4030: {
     title: "Backoff factor that Argo cannot express",
     explain: "Argo reads `retryStrategy.backoff.factor` as a whole number; a fraction such as 1.5 makes the workflow fail when it first retries. Use an integer factor for the Argo target.",

@@ -1,4 +1,5 @@
-import { outputPlaceholder } from "../ir/placeholders.js";
+import { OUTPUT_NAME, outputPlaceholder } from "../ir/placeholders.js";
+import { ownedByRunningBody } from "./building.js";
 
 /**
  * What a task is for: `setup` creates something (a cluster, a table) that the tasks downstream of it
@@ -31,6 +32,10 @@ export class TaskHandle<O extends string = string> {
   output(name: O): string {
     if (!(this instanceof TaskHandle)) throw new TypeError("output() must be called on a task's handle, as handle.output(...)");
     if (typeof name !== "string") throw new TypeError(`output() takes the output's name as a string, got ${name === null ? "null" : typeof name}`);
+    if (!OUTPUT_NAME.test(name)) throw new TypeError(`output() takes an output's name, letters, digits and '_' starting with a letter or '_', not ${JSON.stringify(name)}`);
+    if (!ownedByRunningBody(this)) {
+      throw new TypeError(`output() reads task "${this.name}" of another pipeline, or outside a pipeline's body: read outputs of this pipeline's tasks, inside its body`);
+    }
     return outputPlaceholder(this.name, name);
   }
 }

@@ -1,4 +1,5 @@
 import { parameterPlaceholder, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../ir/placeholders.js";
+import { own, runBody } from "./building.js";
 import { TaskHandle, type TaskRole } from "./handle.js";
 import type { FinallySpec, OutputSpec, ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
 
@@ -84,7 +85,7 @@ export function pipeline<const P extends Readonly<Record<string, ParameterSpec>>
   body: (p: PipelineBuilder<P>) => void,
 ): PipelineDefinition {
   const builder = new PipelineBuilderImpl(Object.keys(options?.parameters ?? {}));
-  body(builder as unknown as PipelineBuilder<P>);
+  runBody(builder, () => body(builder as unknown as PipelineBuilder<P>));
   // Fixed once made: a later module must not add tasks to a pipeline another one may already have
   // compiled (nor may a `p` kept past its body).
   return new PipelineDefinition(name, options, Object.freeze(builder.tasks));
@@ -131,6 +132,7 @@ export class PipelineBuilderImpl {
   private declare(name: string, role: TaskRole, spec: TaskSpec | TeardownSpec | FinallySpec): TaskHandle {
     if (Object.isFrozen(this.tasks)) throw new Error(`task "${name}" is declared after its pipeline's body returned; declare every task inside the body`);
     const handle = new TaskHandle(name, role);
+    own(handle, this);
     this.tasks.push(Object.freeze({ handle, spec }));
     return handle;
   }

@@ -242,7 +242,7 @@ export interface TaskCommon {
 export type OutputSpec =
   | string
   | {
-      /** The absolute path of the file the task writes the value to, e.g. `"/tmp/rows"`. Its text, as written (a trailing newline included), is the value. */
+      /** The absolute path of the file the task writes the value to, e.g. `"/tmp/rows"`. Its text is the value, less one trailing newline. */
       path: string;
       /**
        * The value when the task ended without writing the file, or did not run (it was skipped, or

@@ -31,3 +31,39 @@ export function outputReads(task: Task): OutputRead[] {
  * names hold no `-` (GANTRY2043), so distinct reads never share one.
  */
 export const outputParameterName = (read: OutputRead): string => `${read.task}-${read.output}`;
+
+/**
+ * Whether `producer` has surely succeeded whenever `reader` runs (DESIGN §5 rules 3 and 4):
+ *   - a setup or work task with the default trigger runs only once each task in its `after`
+ *     succeeded or failed with `allowFailure` (a skipped one skips it): so when the producer is in
+ *     its `after` without `allowFailure`, or some task in its `after` runs only after the producer succeeded;
+ *   - a teardown runs once one of its setups succeeded: so when each of its setups is the producer,
+ *     or runs only after the producer succeeded;
+ *   - an `allDone` task runs whatever its `after` did: never from its `after` alone.
+ * Sound, not complete: the scopes of enclosing setups are not counted (a default covers those cases).
+ */
+export function surelySucceeded(byName: ReadonlyMap<string, Task>): (producer: string, reader: Task) => boolean {
+  const memo = new Map<string, boolean>();
+  const sure = (producer: string, reader: Task): boolean => {
+    const key = `${producer}\u0000${reader.name}`;
+    const known = memo.get(key);
+    if (known !== undefined) return known;
+    memo.set(key, false);
+    let result: boolean;
+    if (reader.role === "teardown") {
+      result = reader.setups.length > 0 && reader.setups.every((s) => s === producer || ranAfter(producer, s));
+    } else if (reader.role === "finally" || reader.trigger === "allDone") {
+      result = false;
+    } else {
+      result = reader.dependencies.some((d) => (d === producer ? !byName.get(d)!.allowFailure : ranAfter(producer, d)));
+    }
+    memo.set(key, result);
+    return result;
+  };
+  // A task that ran (succeeded, or failed with allowFailure) ran after the producer succeeded.
+  const ranAfter = (producer: string, task: string): boolean => {
+    const t = byName.get(task);
+    return t !== undefined && sure(producer, t);
+  };
+  return sure;
+}

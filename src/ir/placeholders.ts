@@ -29,8 +29,15 @@ export const RUN_STATUS_PLACEHOLDER = "{{run.status}}";
  */
 export const outputPlaceholder = (task: string, name: string): string => `{{tasks.${task}.outputs.${name}}}`;
 
-/** Every output placeholder in a string: the task in group 1, the output in group 2 (spaces inside the braces tolerated). */
-export const OUTPUT_PATTERN = /\{\{\s*tasks\.([^.{}\s]+)\.outputs\.([^.{}\s]*)\s*\}\}/g;
+/**
+ * Every output placeholder in a string: the task in group 1, the output in group 2. Exactly as
+ * `outputPlaceholder` writes it (no spaces inside the braces), so that `OUTPUT_MARK` finds every
+ * one: a hand-written `{{ tasks.a.outputs.b }}` is Argo's syntax, not Gantry's (GANTRY4008).
+ */
+export const OUTPUT_PATTERN = /\{\{tasks\.([a-z0-9-]+)\.outputs\.([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
 
-/** The start every output placeholder written by the DSL shares, for cheap "reads an output?" checks. */
+/** The start every output placeholder shares, for cheap "reads an output?" checks. */
 export const OUTPUT_MARK = "{{tasks.";
+
+/** What an output name may be (GANTRY2043; `handle.output(name)` refuses others): it joins the task's name in Argo parameter names. */
+export const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -8,7 +8,8 @@ import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/i
 import * as pod from "../common/pod.js";
 import { argoUnknownTags } from "../common/template-tags.js";
 import { OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
-import { outputParameterName, outputReads } from "../../ir/output-reads.js";
+import { outputParameterName, outputReads, surelySucceeded } from "../../ir/output-reads.js";
+import type * as IR from "../../ir/index.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
 import { whenExpression } from "./when.js";
@@ -60,6 +61,17 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     });
   }
   diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes), ...exprFunctionNames(pipeline.tasks, dependedOn(plan)), ...pipeline.tasks.flatMap(argoUnknownTags));
+  const unsure = readsThroughDefaults(pipeline.tasks);
+  if (unsure.length > 0) {
+    const first = unsure[0]!.reader;
+    diagnostics.push({
+      code: "GANTRY4035",
+      severity: "warning",
+      message: `on Argo, these reads of an output whose task may not have succeeded rely on the output's default: ${andList(unsure.map((u) => `"${u.reader.name}" reads "${u.output}" of "${u.producer}"`))}; Argo fills in the default of a skipped or omitted task only from v4.0.7, and of one whose pod was lost (Error) never: an output left unresolved stops the workflow from progressing (argo-workflows#15837, #16793)`,
+      span: { file: first.source.file, line: first.source.line, column: first.source.column },
+      hint: "Run Argo v4.0.7 or later, and make these reads wait for the producer's success where you can (the default trigger, no allowFailure between them); once the team knows it, list \"GANTRY4035\" in the configuration's ignoreWarnings.",
+    });
+  }
   const teardowns = pipeline.tasks.filter((t) => t.role === "teardown");
   const teardown = teardowns[0];
   if (teardown) {
@@ -200,6 +212,13 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
       tasks: [...dagTasks, { name: GATE, template: NOOP, depends: dependsExpression(gate) }],
     },
   };
+}
+
+/** The reads whose producer may not have succeeded when the reader runs: validated to have a default, which Argo may not apply (GANTRY4035). */
+function readsThroughDefaults(tasks: readonly IR.Task[]): { reader: IR.Task; producer: string; output: string }[] {
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  const sure = surelySucceeded(byName);
+  return tasks.flatMap((reader) => outputReads(reader).filter((r) => !sure(r.task, reader)).map((r) => ({ reader, producer: r.task, output: r.output })));
 }
 
 /** The outputs a task reads, passed from the tasks that wrote them to its template's inputs (template.ts). */

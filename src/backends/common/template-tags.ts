@@ -12,7 +12,7 @@ import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 
 const TAG = /\{\{(.*?)\}\}/gs;
-const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status|tasks\.[^.{}\s]+\.outputs\.[^.{}\s]*)\s*$/;
+const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status)\s*$|^tasks\.[a-z0-9-]+\.outputs\.[A-Za-z_][A-Za-z0-9_]*$/;
 /** What Argo reads as its variable (and validates), by prefix; `{{=expression}}` too. */
 const ARGO_PREFIX = /^\s*(=|(inputs|outputs|steps|tasks|pod|workflow)\.|item(\.|\s*$))/;
 /**

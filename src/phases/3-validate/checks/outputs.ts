@@ -6,12 +6,11 @@
  */
 import type { DiagnosticBag } from "../../../diagnostics/index.js";
 import type * as IR from "../../../ir/index.js";
-import { OUTPUT_MARK, OUTPUT_PATTERN } from "../../../ir/placeholders.js";
+import { OUTPUT_MARK, OUTPUT_NAME, OUTPUT_PATTERN } from "../../../ir/placeholders.js";
+import { surelySucceeded } from "../../../ir/output-reads.js";
 import { closestName } from "../../../util/closest-name.js";
 import type { Where } from "./where.js";
 
-/** Output names: they join the task's name in Argo parameter names (`TASK-NAME`), so no `-` or `.`. */
-const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_OUTPUT_NAME = 63;
 const WHERE_READ = "command, args, env values or script";
 
@@ -179,42 +178,6 @@ function ancestorsOf(tasks: readonly IR.Task[]): Map<string, Set<string>> {
   };
   for (const t of tasks) visit(t.name);
   return memo;
-}
-
-/**
- * Whether `producer` has surely succeeded whenever `reader` runs (DESIGN §5 rules 3 and 4):
- *   - a setup or work task with the default trigger runs only once each task in its `after`
- *     succeeded or failed with `allowFailure` (a skipped one skips it): so when the producer is in
- *     its `after` without `allowFailure`, or some task in its `after` runs only after the producer succeeded;
- *   - a teardown runs once one of its setups succeeded: so when each of its setups is the producer,
- *     or runs only after the producer succeeded;
- *   - an `allDone` task runs whatever its `after` did: never from its `after` alone.
- * Sound, not complete: the scopes of enclosing setups are not counted (a default covers those cases).
- */
-function surelySucceeded(byName: ReadonlyMap<string, IR.Task>): (producer: string, reader: IR.Task) => boolean {
-  const memo = new Map<string, boolean>();
-  const sure = (producer: string, reader: IR.Task): boolean => {
-    const key = `${producer}\u0000${reader.name}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    memo.set(key, false);
-    let result: boolean;
-    if (reader.role === "teardown") {
-      result = reader.setups.length > 0 && reader.setups.every((s) => s === producer || ranAfter(producer, s));
-    } else if (reader.role === "finally" || reader.trigger === "allDone") {
-      result = false;
-    } else {
-      result = reader.dependencies.some((d) => (d === producer ? !byName.get(d)!.allowFailure : ranAfter(producer, d)));
-    }
-    memo.set(key, result);
-    return result;
-  };
-  // A task that ran (succeeded, or failed with allowFailure) ran after the producer succeeded.
-  const ranAfter = (producer: string, task: string): boolean => {
-    const t = byName.get(task);
-    return t !== undefined && sure(producer, t);
-  };
-  return sure;
 }
 
 /** Why `producer` may not have succeeded when `reader` runs, for the message. */
