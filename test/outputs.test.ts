@@ -6,7 +6,9 @@
  * producer has succeeded (or the output has a default), and the producer is among the reader's
  * ancestors, as Argo requires for `{{tasks.X...}}`.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
@@ -255,7 +257,7 @@ describe("jobs target", () => {
   const compileJobs = async (text: string) => compile({ cwd: tempProject({ "p.ts": text }), paths: ["p.ts"], target: "jobs", kind: "auto", jobs: { runId: "r1" } });
   type Obj = { kind: string; metadata: { name: string }; [k: string]: any };
 
-  it("the producer's main container keeps its output as termination message; a reader's await-deps copies it into a file its shell script reads; only Gantry's account may list pods; every object validates", async () => {
+  it("the producer's main container keeps its output as termination message; a reader's await-deps copies it into a file its shell script reads; a producer the defaults skip gives its default; only Gantry's account may list pods; every object validates", async () => {
     const r = await compileJobs(jobsSource.replace('outputs: { rows: "/tmp/rows" }', 'outputs: { rows: { path: "/tmp/rows", default: "0" } }'));
     expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const objects = r.pipelines[0]!.objects as Obj[];
@@ -265,13 +267,17 @@ describe("jobs target", () => {
     const main = (task: string) => spec(task).containers[0];
     expect(main("tally").terminationMessagePath).toBe("/tmp/rows");
     expect(main("report").terminationMessagePath).toBeUndefined();
-    // The skipped producer's default is written in when compiling; the other read is a file.
-    expect(main("report").command.at(-1)).toBe('echo "rows: $(cat /var/run/gantry-outputs/tally-rows) v=none"');
+    // Inside double quotes as written; the skipped producer's read is a file too, its default the await-deps' to write.
+    expect(main("report").command.at(-1)).toBe('echo "rows: $(cat /var/run/gantry-outputs/tally-rows) v=$(cat /var/run/gantry-outputs/probe-v)"');
     expect(main("shell").args).toEqual(['exec tool --rows="$(cat /var/run/gantry-outputs/tally-rows)"']);
     expect(job("probe")).toBeUndefined();
     const config = (task: string) => JSON.parse(spec(task).initContainers[0].env.find((e: { name: string }) => e.name === "GANTRY_AWAIT").value);
-    expect(config("report").outputs).toEqual([{ task: "tally", file: "/var/run/gantry-outputs/tally-rows", default: "0" }]);
-    expect(config("report").jobs).toMatchObject({ tally: "outs-r1-tally" });
+    expect(config("report").outputs).toEqual([
+      { task: "tally", file: "/var/run/gantry-outputs/tally-rows", default: "0" },
+      { task: "probe", file: "/var/run/gantry-outputs/probe-v", value: "none" },
+    ]);
+    expect(config("report").jobs).toEqual({ tally: "outs-r1-tally" });
+    expect(config("report").when).toEqual({ all: [{ all: [{ task: "tally", is: "settled" }] }, { all: [{ task: "tally", is: "settled" }] }] });
     expect(config("shell").outputs).toEqual([{ task: "tally", file: "/var/run/gantry-outputs/tally-rows", default: "0" }]);
     expect(config("plain").outputs).toBeUndefined();
     expect(spec("report").volumes).toContainEqual({ name: "gantry-outputs", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } });
@@ -282,6 +288,28 @@ describe("jobs target", () => {
     expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
     const binding = objects.find((o) => o.kind === "RoleBinding" && o.roleRef.name === role.metadata.name)!;
     expect(binding.subjects.map((s: { name: string }) => s.name)).toEqual([spec("report").serviceAccountName]);
+  });
+
+  it("the emitted scripts, run by a real sh over the files an await-deps writes, see each value whole: blanks, quotes, `$`, `*` and newlines intact, unquoted or in double quotes", async () => {
+    const text = source(
+      [
+        `  const a = p.task("a", { image: "x", command: ["sh", "-c", "printf %s v > /tmp/v"], outputs: { v: "/tmp/v" } });`,
+        `  p.task("bare", { image: "x", source: \`printf '[%s]\\n' \${a.output("v")}\`, after: [a] });`,
+        `  p.task("quoted", { image: "x", source: \`printf '[%s]\\n' "<\${a.output("v")}>"\`, after: [a] });`,
+        `  p.task("heredoc", { image: "x", source: \`cat <<EOF\\n<\${a.output("v")}>\\nEOF\`, after: [a] });`,
+      ].join("\n"),
+    );
+    const r = await compileJobs(text);
+    expect(r.diagnostics).toEqual([]);
+    const objects = r.pipelines[0]!.objects as Obj[];
+    const script = (task: string) => objects.find((o) => o.kind === "Job" && o.metadata.name === `outs-r1-${task}`)!.spec.template.spec.containers[0].command.at(-1) as string;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gantry-outputs-"));
+    const value = "two  words 'q' \"dq\" $HOME * \\ end";
+    fs.writeFileSync(path.join(dir, "a-v"), value);
+    const run = (task: string) => execFileSync("sh", ["-c", script(task).replaceAll("/var/run/gantry-outputs", dir)], { cwd: dir, encoding: "utf8" });
+    expect(run("bare")).toBe(`[${value}]\n`);
+    expect(run("quoted")).toBe(`[<${value}>]\n`);
+    expect(run("heredoc")).toBe(`<${value}>\n`);
   });
 
   it("without outputs nothing of it appears: no await-outputs Role, no termination message path", async () => {
@@ -321,6 +349,29 @@ describe("jobs target", () => {
       ].sort(),
     );
     expect(r2.diagnostics.find((d) => d.code === "GANTRY4034")!.hint).toContain('command: ["sh", "-c"');
+  });
+
+  it("whether a pipeline compiles does not hang on the defaults: two outputs on a task the defaults skip, a misplaced read of its output, are still refused; GANTRY4034 names the read that is misplaced; an output in Gantry's folders is GANTRY4018", async () => {
+    const skipped = source(
+      [
+        `  const two = p.task("two", { image: "pg", outputs: { a: { path: "/tmp/a", default: "" }, b: "/tmp/b" }, when: { param: p.params.mode, equals: "delta" } });`,
+        `  p.task("r", { image: "x", source: \`echo \${two.output("a")}\`, after: [two], trigger: "allDone" });`,
+      ].join("\n"),
+      `{ namespace: "data", parameters: { mode: { default: "full" } } }`,
+    );
+    expect((await compileJobs(skipped)).diagnostics.map((d) => d.code)).toEqual(["GANTRY4033"]);
+    const misplaced = source(
+      [
+        `  const one = p.task("one", { image: "pg", outputs: { a: "/tmp/a" } });`,
+        `  const off = p.task("off", { image: "pg", outputs: { b: { path: "/tmp/b", default: "" } }, when: { param: p.params.mode, equals: "delta" } });`,
+        `  p.task("r", { image: "x", source: \`echo \${one.output("a")} '\${off.output("b")}'\`, after: [one, off], trigger: "allDone" });`,
+      ].join("\n"),
+      `{ namespace: "data", parameters: { mode: { default: "full" } } }`,
+    );
+    const m = await compileJobs(misplaced.replace('outputs: { a: "/tmp/a" }', 'outputs: { a: { path: "/tmp/a", default: "" } }'));
+    expect(m.diagnostics.map((d) => `${d.code} ${d.message.split(" of its")[0]}`)).toEqual(['GANTRY4034 task "r" reads {{tasks.off.outputs.b}} inside single quotes']);
+    const reserved = await compileJobs(source(`  const o = p.task("o", { image: "pg", outputs: { a: "/var/run/gantry-outputs/a" } });\n  p.task("r", { image: "x", source: \`echo \${o.output("a")}\`, after: [o] });`));
+    expect(reserved.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual(['GANTRY4018 output "a" of task "o" (at /var/run/gantry-outputs/a) is in a folder the jobs target uses for its own volumes']);
   });
 });
 

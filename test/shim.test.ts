@@ -328,10 +328,10 @@ interface AwaitOptions {
   missingGraceSeconds?: number;
   attemptTimeoutSeconds?: number;
   runStatus?: { when: Condition; file?: string; runsIf?: "Succeeded" | "Failed" };
-  outputs?: { task: string; file: string; default?: string }[];
+  outputs?: { task: string; file: string; default?: string; value?: string }[];
 }
 function awaitEnv(when: Condition, options: AwaitOptions = {}, env: Record<string, string | undefined> = {}) {
-  const tasks = [...new Set([...tasksIn(when), ...(options.runStatus ? tasksIn(options.runStatus.when) : []), ...(options.outputs ?? []).map((o) => o.task)])];
+  const tasks = [...new Set([...tasksIn(when), ...(options.runStatus ? tasksIn(options.runStatus.when) : []), ...(options.outputs ?? []).filter((o) => o.value === undefined).map((o) => o.task)])];
   const config = {
     task: "load",
     selector: SELECTOR,
@@ -860,29 +860,46 @@ describe("shim await", () => {
   });
 
   describe("task outputs: copied from the producer's succeeded pod (its main container's termination message) into the reader's file", () => {
-    const producerPod = (name: string, created: string, phase: string, main: ReturnType<typeof terminated> | undefined) =>
-      api.putPod(makePod(name, jobName("extract"), { created, phase, labels: LABELS, ...(main && { main }) }));
+    /** A pod of the Job as stored now (its uid, as the Job controller labels its pods). */
+    const producerPod = (name: string, created: string, phase: string, main: ReturnType<typeof terminated> | undefined, uid = api.job(jobName("extract"))!.metadata.uid!) =>
+      api.putPod(makePod(name, jobName("extract"), { created, phase, labels: { ...LABELS, "batch.kubernetes.io/controller-uid": uid }, ...(main && { main }) }));
 
-    it("writes the newest succeeded pod's message, one trailing newline dropped, and lists only the producer's pods", async () => {
-      api.putJob(job("extract", "complete"));
+    it("writes the newest succeeded pod's message of this very Job, one trailing newline dropped, listing its pods by the Job's uid", async () => {
+      const uid = api.putJob(job("extract", "complete")).metadata.uid!;
       producerPod("extract-a", "2024-05-01T10:00:00Z", "Failed", terminated(1, { message: "partial\n" }));
       producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "42\n\n" }));
+      // A pod of an earlier Job of the same name (deleted and made again): newer, but not this Job's.
+      producerPod("extract-old", "2024-05-01T10:02:00Z", "Succeeded", terminated(0, { message: "stale" }), "another-uid");
       const file = path.join(dir, "outputs", "extract-rows");
       const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file }] })).done;
       expect(r.code, r.stderr).toBe(EXIT.OK);
       expect(fs.readFileSync(file, "utf8")).toBe("42\n");
       expect(r.stderr).toContain(`output of extract (3 bytes) written to ${file}`);
       const lists = api.requests.filter((q) => q.method === "GET" && q.path === "/api/v1/namespaces/ci/pods");
-      expect(lists.map((q) => q.query.labelSelector)).toEqual([`batch.kubernetes.io/job-name=${jobName("extract")}`]);
+      expect(lists.map((q) => q.query.labelSelector)).toEqual([`batch.kubernetes.io/controller-uid=${uid}`]);
     });
 
-    it("an empty output (the kubelet leaves the message out) is the empty string", async () => {
+    it("an empty output (the kubelet leaves the message out) is the empty string, not the default", async () => {
       api.putJob(job("extract", "complete"));
       producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0));
       const file = path.join(dir, "extract-rows");
       const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file, default: "unused" }] })).done;
       expect(r.code, r.stderr).toBe(EXIT.OK);
       expect(fs.readFileSync(file, "utf8")).toBe("");
+    });
+
+    it("a message of 4096 bytes, what the kubelet keeps of a longer one, fails the read (exit 90); 4095 bytes pass", async () => {
+      api.putJob(job("extract", "complete"));
+      producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "é".repeat(2048) }));
+      const file = path.join(dir, "extract-rows");
+      const cut = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file, default: "d" }] })).done;
+      expect(cut.code).toBe(EXIT.UPSTREAM_FAILED);
+      expect(cut.stderr).toContain("the output of extract is 4096 bytes or more, past what a termination message holds");
+      expect(fs.existsSync(file)).toBe(false);
+      producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "x".repeat(4095) }));
+      const fits = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file }] })).done;
+      expect(fits.code, fits.stderr).toBe(EXIT.OK);
+      expect(fs.readFileSync(file, "utf8")).toHaveLength(4095);
     });
 
     it.each([
@@ -898,16 +915,26 @@ describe("shim await", () => {
       expect(api.requests.some((q) => q.path === "/api/v1/namespaces/ci/pods")).toBe(false);
     });
 
-    it("without a default: a producer that did not succeed is exit 90, one whose pods are gone exit 91; nothing is written", async () => {
-      api.putJob(job("extract", "failed"));
+    it("a producer skipped when compiling: its default comes as `value`, written without a Job or an API call", async () => {
+      api.putJob(job("extract", "complete"));
+      const file = path.join(dir, "probe-v");
+      const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "probe", file, value: "it's \"q\" $HOME" }] as never })).done;
+      expect(r.code, r.stderr).toBe(EXIT.OK);
+      expect(fs.readFileSync(file, "utf8")).toBe("it's \"q\" $HOME");
+      expect(r.stderr).toContain("output of probe (its default, as it was skipped when compiling)");
+      expect(api.requests.some((q) => q.path === "/api/v1/namespaces/ci/pods")).toBe(false);
+    });
+
+    it("a succeeded producer whose pods are gone has lost its value: exit 91 even with a default; without one, a producer that did not succeed is exit 90; nothing is written", async () => {
+      api.putJob(job("extract", "complete"));
       const file = path.join(dir, "extract-rows");
+      const gone = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file, default: "0" }] })).done;
+      expect(gone.code).toBe(EXIT.UPSTREAM_MISSING);
+      expect(gone.stderr).toContain(`no succeeded pod of job ${jobName("extract")} is left to read it from (pods deleted)`);
+      api.putJob(job("extract", "failed"));
       const failed = await shim("await", awaitEnv(leaf("extract", "ran"), { outputs: [{ task: "extract", file }] })).done;
       expect(failed.code).toBe(EXIT.UPSTREAM_FAILED);
       expect(failed.stderr).toContain("extract is failed, so its output has no value, and it has no default");
-      api.putJob(job("extract", "complete"));
-      const gone = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file }] })).done;
-      expect(gone.code).toBe(EXIT.UPSTREAM_MISSING);
-      expect(gone.stderr).toContain(`no succeeded pod of job ${jobName("extract")} is left to read it from`);
       expect(fs.existsSync(file)).toBe(false);
     });
 
@@ -922,7 +949,8 @@ describe("shim await", () => {
   });
 
   it.each<[string, string, Record<string, string | undefined>, RegExp]>([
-    ["await", "outputs naming a task without a Job", awaitEnvRaw({ outputs: [{ task: "nope", file: "/x" }] }), /outputs\[0\] must be a list of \{ task, file, default\? \}/],
+    ["await", "outputs naming a task without a Job", awaitEnvRaw({ outputs: [{ task: "nope", file: "/x" }] }), /outputs\[0\] must be a list of \{ task, file, default\? \} \(a task in jobs\) or \{ task, file, value \}/],
+    ["await", "an output value that is not a string", awaitEnvRaw({ outputs: [{ task: "nope", file: "/x", value: 1 }] }), /outputs\[0\]\.value must be a string/],
     ["await", "an output file that is not absolute", awaitEnvRaw({ outputs: [{ task: "extract", file: "x" }] }), /outputs\[0\] must be/],
     ["await", "an output default that is not a string", awaitEnvRaw({ outputs: [{ task: "extract", file: "/x", default: 0 }] }), /outputs\[0\]\.default must be a string/],
     ["await", "no configuration", { GANTRY_AWAIT: undefined }, /GANTRY_AWAIT is not set/],

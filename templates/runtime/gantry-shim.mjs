@@ -738,11 +738,13 @@ async function commandAwait(env, log) {
     });
   }
   if (cfg.outputs !== undefined) {
-    const shape = "must be a list of { task, file, default? }: a task in jobs, an absolute file path, a string";
+    // `value`: the output of a task skipped when compiling, its default, known then (no Job to read).
+    const shape = "must be a list of { task, file, default? } (a task in jobs) or { task, file, value }, with an absolute file path";
     expect(Array.isArray(cfg.outputs), "outputs", shape);
     cfg.outputs.forEach((o, i) => {
-      expect(isObject(o) && known.has(o.task) && nonEmpty(o.file) && o.file.startsWith("/"), `outputs[${i}]`, shape);
+      expect(isObject(o) && nonEmpty(o.task) && nonEmpty(o.file) && o.file.startsWith("/") && (o.value !== undefined || known.has(o.task)), `outputs[${i}]`, shape);
       expect(o.default === undefined || typeof o.default === "string", `outputs[${i}].default`, "must be a string");
+      expect(o.value === undefined || typeof o.value === "string", `outputs[${i}].value`, "must be a string");
     });
   }
   const podName = env.GANTRY_POD_NAME;
@@ -754,6 +756,8 @@ async function commandAwait(env, log) {
   log(`task ${cfg.task} starts when: ${describeCondition(cfg.when)}`);
   const logStates = stateLogger(ctx, cfg.jobs);
   let lastStates = {};
+  // The Jobs as seen when the decision was made: an output is read from the pods of that very Job (its uid).
+  let decidedOn = new Map();
   const absence = absenceClock();
   let decision = await followJobs(ctx, {
     query: selectorQuery(cfg.selector),
@@ -768,7 +772,9 @@ async function commandAwait(env, log) {
       lastStates = states;
       logStates(states);
       const d = decide(cfg.when, states);
-      return d.action === "wait" ? undefined : { ...d, states };
+      if (d.action === "wait") return undefined;
+      decidedOn = new Map(jobs);
+      return { ...d, states };
     },
   });
   if (!decision) {
@@ -800,7 +806,7 @@ async function commandAwait(env, log) {
       log(`run status ${status} written to ${cfg.runStatus.file}`);
     }
   }
-  for (const output of cfg.outputs ?? []) await copyOutput(ctx, output, cfg.jobs[output.task], states[output.task]);
+  for (const output of cfg.outputs ?? []) await copyOutput(ctx, output, decidedOn.get(cfg.jobs[output.task]), states[output.task]);
   log(`task ${cfg.task} may start: ${describeCondition(cfg.when)} holds`);
   if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
   return EXIT.OK;
@@ -861,34 +867,51 @@ async function secondsSincePodStart(ctx, url, pod) {
 
 /**
  * Task outputs: the producer's `main` container has its output file as its termination message
- * path, so the kubelet keeps what it wrote (at most 4096 bytes) in the pod's status. A task that
- * reads it gets it here, in `output.file`: from the producer's succeeded pod when it succeeded, else
- * the output's default. Like Argo, one trailing newline is dropped.
+ * path, so the kubelet keeps what it wrote in the pod's status (its last 4096 bytes). A task that
+ * reads it gets it here, in `output.file`: from the producer's succeeded pod when it succeeded,
+ * the output's default when it failed, did not run or was skipped, and `value` when it was skipped
+ * when compiling. Like Argo, one trailing newline is dropped. A succeeded producer whose pods are
+ * gone (deleted) has lost its value: that is no failure of the producer, so no default stands in.
  */
 async function copyOutput(ctx, output, job, state) {
-  const value = state === "succeeded" ? await succeededMessage(ctx, job) : undefined;
-  let text = value;
-  if (text === undefined) {
-    if (output.default === undefined) {
-      throw state === "succeeded"
-        ? new ShimExit(EXIT.UPSTREAM_MISSING, `the output of ${output.task} is gone: no succeeded pod of job ${job} is left to read it from, and it has no default`)
-        : new ShimExit(EXIT.UPSTREAM_FAILED, `${output.task} is ${state}, so its output has no value, and it has no default`);
+  let text = output.value;
+  let source = "its default, as it was skipped when compiling";
+  if (text === undefined && state === "succeeded") {
+    const message = await succeededMessage(ctx, job);
+    if (message === undefined) throw new ShimExit(EXIT.UPSTREAM_MISSING, `the output of ${output.task} is gone: no succeeded pod of job ${job?.metadata?.name} is left to read it from (pods deleted)`);
+    if (Buffer.byteLength(message) >= MAX_MESSAGE) {
+      throw new ShimExit(EXIT.UPSTREAM_FAILED, `the output of ${output.task} is ${MAX_MESSAGE} bytes or more, past what a termination message holds: the kubelet kept only its last ${MAX_MESSAGE}`);
     }
+    text = message.replace(/\n$/, "");
+    source = `${Buffer.byteLength(text)} bytes`;
+  } else if (text === undefined) {
+    if (state === "missing" || state === "pending") throw new ShimExit(EXIT.UPSTREAM_MISSING, `${output.task} is ${state}: its output cannot be read`);
+    if (output.default === undefined) throw new ShimExit(EXIT.UPSTREAM_FAILED, `${output.task} is ${state}, so its output has no value, and it has no default`);
     text = output.default;
+    source = `its default, as it is ${state}`;
   }
   fs.mkdirSync(path.dirname(output.file), { recursive: true });
   fs.writeFileSync(output.file, text);
-  ctx.log(`output of ${output.task} (${value === undefined ? `its default, as it is ${state === "succeeded" ? "gone" : state}` : `${Buffer.byteLength(text)} bytes`}) written to ${output.file}`);
+  ctx.log(`output of ${output.task} (${source}) written to ${output.file}`);
 }
 
-/** The termination message of `main` in the newest succeeded pod of `job`; undefined when there is none. */
+/** What the kubelet keeps of a termination message: the file's last bytes. */
+const MAX_MESSAGE = 4096;
+
+/**
+ * The termination message of `main` in the newest succeeded pod of `job`, as the kubelet kept it;
+ * undefined when there is none. Pods are picked by the Job's uid, so those of an earlier
+ * Job of the same name (deleted and made again) are not read.
+ */
 async function succeededMessage(ctx, job) {
-  const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods?${selectorQuery(`batch.kubernetes.io/job-name=${job}`)}`;
+  const uid = job?.metadata?.uid;
+  const selector = nonEmpty(uid) ? `batch.kubernetes.io/controller-uid=${uid}` : `batch.kubernetes.io/job-name=${job?.metadata?.name}`;
+  const url = `/api/v1/namespaces/${encodeURIComponent(ctx.namespace)}/pods?${selectorQuery(selector)}`;
   let pods;
   try {
-    pods = (await withRetries(ctx, `list pods of job ${job}`, () => call(ctx, "GET", url, "list", "pods"), { attempts: 6 }))?.items ?? [];
+    pods = (await withRetries(ctx, `list pods of job ${job?.metadata?.name}`, () => call(ctx, "GET", url, "list", "pods"), { attempts: 6 }))?.items ?? [];
   } catch (e) {
-    if (e instanceof ApiError) throw new ShimExit(EXIT.API_UNUSABLE, `cannot read the output of job ${job}: ${apiUnusable(ctx, e).message}`);
+    if (e instanceof ApiError) throw new ShimExit(EXIT.API_UNUSABLE, `cannot read the output of job ${job?.metadata?.name}: ${apiUnusable(ctx, e).message}`);
     throw e;
   }
   const newestFirst = pods
@@ -897,7 +920,7 @@ async function succeededMessage(ctx, job) {
   for (const pod of newestFirst) {
     const ended = (pod.status.containerStatuses ?? []).find((c) => c?.name === "main")?.state?.terminated;
     // The kubelet leaves out an empty message: the task wrote nothing, which is the empty string.
-    if (ended) return String(ended.message ?? "").replace(/\n$/, "");
+    if (ended) return String(ended.message ?? "");
   }
   return undefined;
 }

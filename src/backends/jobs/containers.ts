@@ -42,7 +42,8 @@ export function mainContainer(task: IR.Task, extraMounts: k8s.VolumeMount[], out
     imagePullPolicy: task.imagePullPolicy,
     securityContext: pod.containerSecurityContext(task.security),
     terminationMessagePath: outputPath,
-    // A crashed container's last log lines become its termination message, for the run record.
+    // A crashed container's last log lines become its termination message, for the run record
+    // (unless it is a producer that wrote its output file: then what it wrote).
     terminationMessagePolicy: "FallbackToLogsOnError",
   };
 }

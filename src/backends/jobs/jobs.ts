@@ -92,7 +92,8 @@ export function toJobs(plan: Plan, options: JobsOptions = {}): BackendResult {
     diagnostics.push({ code: "GANTRY4020", severity: "error", message: `idle timeout ${badIdle}`, hint: "Set idleTimeout in gantry.config.json or --idle-timeout to a duration such as \"36h\"." });
     return { objects: [], diagnostics };
   }
-  const several = severalOutputs(pipeline.tasks);
+  // The declared tasks, those the defaults skip included: whether a pipeline compiles must not depend on the defaults.
+  const several = severalOutputs(plan.declared.tasks);
   if (several.length > 0) return { objects: [], diagnostics: [...diagnostics, ...several] };
   if (options.runId !== undefined && scheduled) {
     diagnostics.push({ code: "GANTRY4016", severity: "warning", message: `--run-id is ignored for the scheduled pipeline "${pipeline.name}": each scheduled run gets its own id`, span });
@@ -293,7 +294,13 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   const others = pipeline.tasks.filter((t) => t.role !== "finally").map((t) => t.name);
   // Finally tasks run after everything else, whatever happened (DESIGN §5 rule 6); every one waits,
   // as waitsForOthers says: with nothing else left, `allSettled([])` holds at once.
-  const when = task.role === "finally" ? allSettled(others) : startsWhen;
+  // The outputs it reads, which its await-deps copies from the producers' pods into files (rewrite.ts);
+  // an output of a task the defaults skipped is its default, known now.
+  const outputs = reads.map((r) => outputSource(plan, r));
+  // Its producers are upstream, so settled once it may start; waiting for that too makes the shim
+  // read their final state even for a producer further up than its own `after`.
+  const producers = outputs.flatMap((o) => ("value" in o ? [] : [o.task]));
+  const when = task.role === "finally" ? allSettled(others) : startsWhen && producers.length > 0 ? both(startsWhen, allSettled(producers)) : startsWhen;
   // The lowering decides every other condition (decideWhen).
   if (runsIf !== undefined && !("runStatus" in runsIf)) throw new Error(`jobs backend: task "${task.name}" has a run-time condition the lowering should have decided (decideWhen)`);
   const runStatus = task.role === "finally" && (readsRunStatus || runsIf !== undefined) ? plan.succeedsWhen : undefined;
@@ -320,9 +327,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
       hint: "The timeout of a waiting task is set by the shim, which needs `patch pods`; Gantry grants that only to its own ServiceAccount, never to one your code runs as. Drop serviceAccountName, or accept no timeout on this target.",
     });
   }
-  // The outputs it reads, which its await-deps copies from the producers' pods into files (rewrite.ts).
-  const outputs = reads.map((r) => ({ task: r.task, file: outputFile(r), ...defaultOf(pipeline, r) }));
-  if (outputs.length > 0 && userAccount !== undefined) {
+  if (producers.length > 0 && userAccount !== undefined) {
     ctx.diagnostics.push({
       code: "GANTRY4033",
       severity: "error",
@@ -338,7 +343,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   // task always (DESIGN §5 rule 7); other tasks give up.
   const timeoutWhen = cleanupRunsWhen(task);
 
-  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus), ...cleanups.flatMap((t) => tasksIn(t.mustRunWhen)), ...outputs.map((o) => o.task)])];
+  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus), ...cleanups.flatMap((t) => tasksIn(t.mustRunWhen))])];
   const init = waits
     ? [
         c.shimContainer({
@@ -381,7 +386,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   ];
   return {
     waits,
-    readsOutputs: outputs.length > 0,
+    readsOutputs: producers.length > 0,
     serviceAccount: serviceAccount ?? "",
     attemptTimeout,
     podFailurePolicy: { rules: taskPolicyRules(waits, task.retry) },
@@ -415,13 +420,19 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   };
 }
 
-/** The default of the output `read` names, for the await-deps to use when its task did not succeed. */
-function defaultOf(pipeline: IR.Pipeline, read: OutputRead): { default?: string } {
-  const producer = pipeline.tasks.find((t) => t.name === read.task);
-  // The lowering writes in the default of an output whose task it skipped (decideWhen): the producer is planned.
-  if (!producer) throw new Error(`jobs backend: task "${read.task}", whose output is read, is not in the plan`);
-  const d = producer.outputs?.find((o) => o.name === read.output)?.default;
-  return d === undefined ? {} : { default: d };
+/**
+ * Where the await-deps gets the output `read` names: the producer's pods, with the default for when
+ * it did not succeed; or, for a producer the defaults skipped (decideWhen), its default as `value`.
+ */
+function outputSource(plan: Plan, read: OutputRead): { task: string; file: string; default?: string } | { task: string; file: string; value: string } {
+  const file = outputFile(read);
+  const planned = plan.pipeline.tasks.find((t) => t.name === read.task);
+  const declared = planned ?? plan.declared.tasks.find((t) => t.name === read.task);
+  const d = declared?.outputs?.find((o) => o.name === read.output)?.default;
+  if (planned) return { task: read.task, file, ...(d !== undefined && { default: d }) };
+  // Validation asks for a default on any read that can run without its producer (GANTRY2045).
+  if (d === undefined) throw new Error(`jobs backend: task "${read.task}" was skipped, and its output "${read.output}", which is read, has no default`);
+  return { task: read.task, file, value: d };
 }
 
 /** When a cleanup task must run whatever else happened: a teardown once one of its setups succeeded, a finally task always. */
@@ -615,7 +626,21 @@ function argoCdAnnotations(plan: Plan, statusIndex: number): Record<string, stri
 
 /** Names and paths of the volumes Gantry adds to a pod: a task's own must not take them. */
 function reservedNames(task: IR.Task): Diagnostic[] {
-  const clash = task.volumes.find((v) => v.name.startsWith("gantry-") || [c.TOKEN_DIR, RUN_STATUS_DIR, OUTPUTS_DIR, SHIM_DIR].some((p) => v.mountPath === p || v.mountPath.startsWith(`${p}/`)));
+  const reserved = (path: string) => [c.TOKEN_DIR, RUN_STATUS_DIR, OUTPUTS_DIR, SHIM_DIR].some((p) => path === p || path.startsWith(`${p}/`));
+  const output = task.outputs?.find((o) => reserved(o.path));
+  if (output) {
+    return [
+      {
+        code: "GANTRY4018",
+        severity: "error",
+        message: `output "${output.name}" of task "${task.name}" (at ${output.path}) is in a folder the jobs target uses for its own volumes`,
+        span: { file: task.source.file, line: task.source.line, column: task.source.column },
+        field: { task: task.name, path: ["outputs", output.name] },
+        hint: `On the jobs target the paths ${SHIM_DIR}, ${RUN_STATUS_DIR}, ${OUTPUTS_DIR} and ${c.TOKEN_DIR} are Gantry's; write the output elsewhere, e.g. /tmp.`,
+      },
+    ];
+  }
+  const clash = task.volumes.find((v) => v.name.startsWith("gantry-") || reserved(v.mountPath));
   if (!clash) return [];
   return [
     {

@@ -8,10 +8,10 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
-import { OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { OUTPUT_MARK, OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { outputParameterName, type OutputRead } from "../../ir/output-reads.js";
 import { configMapKey, dns1123Subdomain, envFromSourceName, labelKey, labelValue } from "../../phases/3-validate/rules/names.js";
-import { type Unexpanded, unexpandedAt } from "./shell-expansion.js";
+import { type Unexpanded, splitsWordsAt, unexpandedAt } from "./shell-expansion.js";
 
 export const RUN_STATUS_DIR = "/var/run/gantry";
 export const RUN_STATUS_FILE = `${RUN_STATUS_DIR}/run-status`;
@@ -62,11 +62,11 @@ function unexpandedPlaceholder(script: string): Unexpanded | undefined {
   return undefined;
 }
 
-/** Why some output placeholder in a shell script would stay text, if one would. */
-function unexpandedOutput(script: string): Unexpanded | undefined {
+/** The first output placeholder in a shell script that would stay text, and why; undefined when the shell expands them all. */
+function unexpandedOutput(script: string): { read: string; why: Unexpanded } | undefined {
   for (const m of script.matchAll(OUTPUT_PATTERN)) {
     const why = unexpandedAt(script, m.index);
-    if (why !== undefined) return why;
+    if (why !== undefined) return { read: m[0], why };
   }
   return undefined;
 }
@@ -112,14 +112,18 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
           }
         }
       }
-      if (s.includes("{{tasks.")) {
-        const why = !statusAllowed ? "outside" : unexpandedOutput(s);
-        if (why !== undefined) misplacedOutput ??= { read: s.match(OUTPUT_PATTERN)?.[0] ?? s, why };
+      if (s.includes(OUTPUT_MARK)) {
+        const first = s.match(OUTPUT_PATTERN)?.[0];
+        const misplaced = first === undefined ? undefined : !statusAllowed ? { read: first, why: "outside" as const } : unexpandedOutput(s);
+        if (misplaced !== undefined) misplacedOutput ??= misplaced;
         else {
-          s = s.replace(OUTPUT_PATTERN, (_, t: string, o: string) => {
+          const script = s;
+          s = s.replace(OUTPUT_PATTERN, (_, t: string, o: string, at: number) => {
             const read = { task: t, output: o };
             reads.set(outputParameterName(read), read);
-            return `$(cat ${outputFile(read)})`;
+            // In an unquoted word the value would be split at blanks and globbed: quote it there.
+            const value = `$(cat ${outputFile(read)})`;
+            return splitsWordsAt(script, at) ? `"${value}"` : value;
           });
         }
       }

@@ -22,6 +22,21 @@ interface Heredoc {
 const WORD_END = /[\s;&|()<>]/;
 
 export function unexpandedAt(script: string, pos: number): Unexpanded | undefined {
+  return contextAt(script, pos).unexpanded;
+}
+
+/**
+ * Whether the shell would split and glob what a `$(...)` at `pos` gives, as in an unquoted word
+ * (not in double quotes or a heredoc's body): then a value with blanks or `*` needs double quotes
+ * around it. False where the lexer cannot tell, so nothing is ever quoted by mistake.
+ */
+export function splitsWordsAt(script: string, pos: number): boolean {
+  return contextAt(script, pos).splits;
+}
+
+function contextAt(script: string, pos: number): { unexpanded?: Unexpanded; splits: boolean } {
+  const unknown = { splits: false };
+  const literal = (why: Unexpanded) => ({ unexpanded: why, splits: false });
   // Open contexts: "(" a command substitution or arithmetic (counting parentheses), '"' double quotes.
   const stack: ("(" | '"')[] = [];
   const pending: Heredoc[] = [];
@@ -30,11 +45,11 @@ export function unexpandedAt(script: string, pos: number): Unexpanded | undefine
   while (i < pos) {
     const c = script[i]!;
     if (c === "\\") {
-      if (i + 1 === pos) return "an escaping backslash";
+      if (i + 1 === pos) return literal("an escaping backslash");
       i += 2;
       continue;
     }
-    if (c === "`") return undefined;
+    if (c === "`") return unknown;
     if (c === "$" && script[i + 1] === "(") {
       stack.push("(");
       i += 2;
@@ -53,20 +68,20 @@ export function unexpandedAt(script: string, pos: number): Unexpanded | undefine
       const ansi = c === "$";
       const start = i + (ansi ? 2 : 1);
       const end = ansi ? ansiQuoteEnd(script, start) : script.indexOf("'", start);
-      if (end < 0) return undefined;
-      if (pos < end) return ansi ? "ANSI-C quotes" : "single quotes";
+      if (end < 0) return unknown;
+      if (pos < end) return literal(ansi ? "ANSI-C quotes" : "single quotes");
       i = end + 1;
       continue;
     } else if (c === "#" && (i === 0 || WORD_END.test(script[i - 1]!))) {
       const end = script.indexOf("\n", i);
-      if (end < 0 || pos < end) return undefined; // a comment: nothing in it runs either way
+      if (end < 0 || pos < end) return unknown; // a comment: nothing in it runs either way
       i = end;
       continue;
     } else if (stack.length > 0 && /^case\b/.test(script.slice(i, i + 5)) && (i === 0 || WORD_END.test(script[i - 1]!))) {
-      return undefined; // `case` patterns end in an unbalanced ")"
+      return unknown; // `case` patterns end in an unbalanced ")"
     } else if (c === "<" && script[i + 1] === "<" && script[i + 2] !== "<") {
       const heredoc = readHeredocOperator(script, i + 2);
-      if (heredoc === undefined) return undefined;
+      if (heredoc === undefined) return unknown;
       pending.push(heredoc.doc);
       i = heredoc.end;
       continue;
@@ -75,7 +90,10 @@ export function unexpandedAt(script: string, pos: number): Unexpanded | undefine
       let end = i;
       for (const doc of pending.splice(0)) {
         const body = readHeredocBody(script, end + 1, doc);
-        if (pos < body.end) return doc.quoted ? "a quoted heredoc" : escapedInBody(script, body.start, pos);
+        if (pos < body.end) {
+          const why = doc.quoted ? "a quoted heredoc" : escapedInBody(script, body.start, pos);
+          return why ? literal(why) : unknown; // a heredoc body is never split
+        }
         end = body.end;
       }
       i = Math.max(end, i + 1);
@@ -83,7 +101,7 @@ export function unexpandedAt(script: string, pos: number): Unexpanded | undefine
     }
     i++;
   }
-  return undefined;
+  return { splits: !inDoubleQuotes() };
 }
 
 /** The index of the `'` closing ANSI-C quotes whose text starts at `start` (`\'` is escaped). */

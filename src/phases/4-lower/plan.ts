@@ -52,6 +52,8 @@ export interface Plan {
   pipeline: IR.Pipeline;
   /** With `decideWhen`: the tasks left out as skipped, in declaration order. */
   skipped: string[];
+  /** The pipeline as declared, skipped tasks included: what those were (their outputs' defaults, on the jobs target). */
+  declared: IR.Pipeline;
   /** Setup/teardown scopes (DESIGN §5 rule 2). */
   scopes: Scopes;
   tasks: PlannedTask[];
@@ -86,7 +88,7 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
   const tasksJson = pipeline.tasks.map(taskJson);
   const readsRunStatus = new Set(pipeline.tasks.filter((_, i) => tasksJson[i]!.includes(RUN_STATUS_PLACEHOLDER)).map((t) => t.name));
   const keys = metadataKeys(options.labelPrefix);
-  const plan = buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson), skipped);
+  const plan: Plan = { ...buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson), skipped), declared };
   return {
     plan,
     diagnostics: [...decided.diagnostics, ...checkScopes(pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
@@ -146,7 +148,7 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
   return { pipeline: { ...decided, tasks }, skipped: pipeline.tasks.filter((t) => skipped.has(t.name)).map((t) => t.name), diagnostics };
 }
 
-function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string, skipped: string[]): Plan {
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string, skipped: string[]): Omit<Plan, "declared"> {
   // Tasks that may be skipped at run time; none once `when` has been decided (their `when` was dropped).
   const mayBeSkipped = skipClosure(pipeline, scopes, () => true);
   const base = { [keys.name]: pipeline.name, [keys.partOf]: pipeline.partOf, [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };

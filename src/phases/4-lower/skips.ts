@@ -6,7 +6,6 @@
  * A failure wins over a skip: a task with one dependency skipped and another failed did not run.
  */
 import type * as IR from "../../ir/index.js";
-import { OUTPUT_MARK, OUTPUT_PATTERN } from "../../ir/placeholders.js";
 import type { Scopes } from "./scopes.js";
 
 /** Values of the run's parameters by name; a parameter the run has no value for is absent. */
@@ -83,10 +82,8 @@ export function skipClosure(pipeline: IR.Pipeline, scopes: Scopes, seed: (task: 
  * need the removed one to succeed can have waited for it (an `allDone` task, a teardown), so a
  * wait is all it was. A teardown that also tore down a skipped setup no longer waits for that
  * setup's scope (an inner teardown with another setup may remain there): there is nothing of it
- * to remove. The remaining tasks' `when` held, so it is dropped. A remaining task that read an
- * output of a removed one reads its default, written in now (a skipped task wrote nothing, and a
- * read that the validation accepted without a default only ever runs after its producer succeeded,
- * so its reader is skipped too).
+ * to remove. The remaining tasks' `when` held, so it is dropped. (A remaining task may still read
+ * an output of a removed one: the target gives it the output's default, `Plan.declared`.)
  */
 export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<string>): IR.Pipeline {
   if (!pipeline.tasks.some((t) => t.when !== undefined)) return pipeline;
@@ -103,13 +100,10 @@ export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<strin
     }
     return up;
   };
-  const skippedDefaults = new Map(
-    pipeline.tasks.filter((t) => skipped.has(t.name)).flatMap((t) => (t.outputs ?? []).flatMap((o) => (o.default === undefined ? [] : [[`${t.name}.${o.name}`, o.default] as const]))),
-  );
   const tasks = pipeline.tasks
     .filter((t) => !skipped.has(t.name))
     .map((t): IR.Task => {
-      const { when: _held, ...rest } = withSkippedOutputs(t, skippedDefaults);
+      const { when: _held, ...rest } = t;
       const removedSetups = t.setups.filter((s) => skipped.has(s));
       return {
         ...rest,
@@ -118,17 +112,4 @@ export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<strin
       };
     });
   return { ...pipeline, tasks };
-}
-
-/** `task` with each read of a skipped task's output (`defaults`, by `TASK.NAME`) replaced by that output's default. */
-function withSkippedOutputs(task: IR.Task, defaults: ReadonlyMap<string, string>): IR.Task {
-  if (defaults.size === 0) return task;
-  const fill = (s: string) => (s.includes(OUTPUT_MARK) ? s.replace(OUTPUT_PATTERN, (read, t: string, o: string) => defaults.get(`${t}.${o}`) ?? read) : s);
-  return {
-    ...task,
-    ...(task.command && { command: task.command.map(fill) }),
-    ...(task.args && { args: task.args.map(fill) }),
-    ...(task.script !== undefined && { script: fill(task.script) }),
-    env: task.env.map((e) => (e.value === undefined ? e : { ...e, value: fill(e.value) })),
-  };
 }
