@@ -7,7 +7,7 @@ import type { Plan } from "../../phases/4-lower/index.js";
 import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
 import { argoUnknownTags } from "../common/template-tags.js";
-import { OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { OUTPUT_MARK, OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { outputParameterName, outputReads, surelySucceeded } from "../../ir/output-reads.js";
 import type * as IR from "../../ir/index.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
@@ -216,9 +216,10 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
 
 /** The reads whose producer may not have succeeded when the reader runs: validated to have a default, which Argo may not apply (GANTRY4035). */
 function readsThroughDefaults(tasks: readonly IR.Task[]): { reader: IR.Task; producer: string; output: string }[] {
-  const byName = new Map(tasks.map((t) => [t.name, t]));
-  const sure = surelySucceeded(byName);
-  return tasks.flatMap((reader) => outputReads(reader).filter((r) => !sure(r.task, reader)).map((r) => ({ reader, producer: r.task, output: r.output })));
+  const reads = tasks.map(outputReads);
+  if (reads.every((r) => r.length === 0)) return [];
+  const sure = surelySucceeded(new Map(tasks.map((t) => [t.name, t])));
+  return tasks.flatMap((reader, i) => reads[i]!.filter((r) => !sure(r.task, reader)).map((r) => ({ reader, producer: r.task, output: r.output })));
 }
 
 /** The outputs a task reads, passed from the tasks that wrote them to its template's inputs (template.ts). */
@@ -277,5 +278,8 @@ function rewriteParameters(value: unknown): unknown {
 
 // An output read becomes the reading template's input of that name (outputParameterName); the DAG task's
 // `{{tasks.X.outputs.parameters.Y}}` has a segment more, so it is not an output placeholder.
-const rewriteString = (s: string): string =>
-  s.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replace(OUTPUT_PATTERN, "{{inputs.parameters.$1-$2}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}");
+const rewriteString = (s: string): string => {
+  const r = s.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}");
+  // Every metric label holds a `{{...}}`; hardly any string reads an output.
+  return r.includes(OUTPUT_MARK) ? r.replace(OUTPUT_PATTERN, "{{inputs.parameters.$1-$2}}") : r;
+};

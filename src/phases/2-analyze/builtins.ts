@@ -388,7 +388,7 @@ export function readMember(obj: unknown, key: PropertyKey): { found: boolean; va
   if (obj instanceof PipelineBuilderImpl && typeof key === "string" && Object.hasOwn(builderMethods, key)) {
     return { found: true, value: builderMethods[key] };
   }
-  if (obj instanceof TaskHandle && key === "output") return { found: true, value: handleOutput };
+  if (key === "output" && obj instanceof TaskHandle) return { found: true, value: handleOutput };
   // A namespace has its listed members, and a function stand-in (`Object`) its name and length;
   // its other own properties (the stand-in's string form) are machinery, not data.
   const members = namespaces.get(obj as object);

@@ -122,8 +122,13 @@ function scan(s: string | undefined, at: readonly PropertyKey[], into: Read[]): 
   for (const m of s.matchAll(OUTPUT_PATTERN)) into.push({ task: m[1]!, output: m[2]!, at });
 }
 
+const holdsMark = (s: string | undefined) => s !== undefined && s.includes(OUTPUT_MARK);
+const NO_READS: Read[] = [];
+
 /** The reads in the fields that may hold them: command, args, script, env values. */
 function allowedReads(task: IR.Task): Read[] {
+  // Every string of every task comes here, and almost none holds a read: look before making paths.
+  if (!(task.command?.some(holdsMark) || task.args?.some(holdsMark) || holdsMark(task.script) || task.env.some((e) => holdsMark(e.value)))) return NO_READS;
   const allowed: Read[] = [];
   task.command?.forEach((s, i) => scan(s, ["command", i], allowed));
   task.args?.forEach((s, i) => scan(s, ["args", i], allowed));
