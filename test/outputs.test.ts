@@ -18,6 +18,7 @@ import { DiagnosticBag } from "../src/diagnostics/index.js";
 import type * as IR from "../src/ir/index.js";
 import { outputPlaceholder } from "../src/ir/placeholders.js";
 import { checkOutputReads } from "../src/phases/3-validate/checks/outputs.js";
+import { waitsForOthers } from "../src/backends/jobs/enforcement.js";
 import { lower, type Outcome } from "../src/phases/4-lower/index.js";
 import { simulate } from "./support/argo-sim.js";
 import { gantry, tempProject } from "./support/cli.js";
@@ -254,7 +255,7 @@ describe("jobs target", () => {
     ].join("\n"),
     `{ namespace: "data", parameters: { mode: { default: "full" } } }`,
   );
-  const compileJobs = async (text: string) => compile({ cwd: tempProject({ "p.ts": text }), paths: ["p.ts"], target: "jobs", kind: "auto", jobs: { runId: "r1" } });
+  const compileJobs = async (text: string) => compile({ cwd: tempProject({ "p.ts": text }), paths: ["p.ts"], target: "jobs", kind: "auto", jobs: { runId: "r1" }, keepIr: true });
   type Obj = { kind: string; metadata: { name: string }; [k: string]: any };
 
   it("the producer's main container keeps its output as termination message; a reader's await-deps copies it into a file its shell script reads; a producer the defaults skip gives its default; only Gantry's account may list pods; every object validates", async () => {
@@ -288,6 +289,25 @@ describe("jobs target", () => {
     expect(role.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
     const binding = objects.find((o) => o.kind === "RoleBinding" && o.roleRef.name === role.metadata.name)!;
     expect(binding.subjects.map((s: { name: string }) => s.name)).toEqual([spec("report").serviceAccountName]);
+  });
+
+  it("a reader whose only producer the defaults skip still gets an await-deps, which writes the default at once (the metadata file's view agrees)", async () => {
+    const text = source(
+      [
+        `  const probe = p.task("probe", { image: "pg", outputs: { v: { path: "/tmp/v", default: "none" } }, when: { param: p.params.mode, equals: "delta" } });`,
+        `  p.task("report", { image: "alpine", source: \`echo "\${probe.output("v")}"\`, after: [probe], trigger: "allDone" });`,
+      ].join("\n"),
+      `{ namespace: "data", parameters: { mode: { default: "full" } } }`,
+    );
+    const r = await compileJobs(text);
+    expect(r.diagnostics).toEqual([]);
+    const report = (r.pipelines[0]!.objects as Obj[]).find((o) => o.kind === "Job" && o.metadata.name === "outs-r1-report")!.spec.template.spec;
+    const config = JSON.parse(report.initContainers[0].env.find((e: { name: string }) => e.name === "GANTRY_AWAIT").value);
+    expect(config.when).toEqual({ all: [] });
+    expect(config.outputs).toEqual([{ task: "probe", file: "/var/run/gantry-outputs/probe-v", value: "none" }]);
+    expect(config.jobs).toEqual({});
+    const { plan } = lower(r.pipelines[0]!.ir, { decideWhen: true });
+    expect(waitsForOthers(plan.tasks.find((t) => t.task.name === "report")!)).toBe(true);
   });
 
   it("the emitted scripts, run by a real sh over the files an await-deps writes, see each value whole: blanks, quotes, `$`, `*` and newlines intact, unquoted or in double quotes", async () => {

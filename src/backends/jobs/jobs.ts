@@ -300,7 +300,10 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   // Its producers are upstream, so settled once it may start; waiting for that too makes the shim
   // read their final state even for a producer further up than its own `after`.
   const producers = outputs.flatMap((o) => ("value" in o ? [] : [o.task]));
-  const when = task.role === "finally" ? allSettled(others) : startsWhen && producers.length > 0 ? both(startsWhen, allSettled(producers)) : startsWhen;
+  // A task that reads outputs waits even with nothing to wait for (its producers all skipped): its
+  // await-deps writes the files, at once (`allSettled([])`).
+  const base = task.role === "finally" ? allSettled(others) : (startsWhen ?? (reads.length > 0 ? allSettled([]) : undefined));
+  const when = base && task.role !== "finally" && producers.length > 0 ? both(base, allSettled(producers)) : base;
   // The lowering decides every other condition (decideWhen).
   if (runsIf !== undefined && !("runStatus" in runsIf)) throw new Error(`jobs backend: task "${task.name}" has a run-time condition the lowering should have decided (decideWhen)`);
   const runStatus = task.role === "finally" && (readsRunStatus || runsIf !== undefined) ? plan.succeedsWhen : undefined;
