@@ -1,6 +1,6 @@
 /**
- * The outputs a task reads (`{{tasks.TASK.outputs.NAME}}` in its command, args, script or env
- * values, the only fields validation lets hold them), each once, in the order first written.
+ * The outputs a task reads: `{{tasks.TASK.outputs.NAME}}` in its command, args, script or env
+ * values, the only fields validation lets hold them.
  */
 import { OUTPUT_MARK, OUTPUT_PATTERN } from "./placeholders.js";
 import type { Task } from "./schema.js";
@@ -10,24 +10,36 @@ export interface OutputRead {
   output: string;
 }
 
-const holdsMark = (s: string | undefined) => s !== undefined && s.includes(OUTPUT_MARK);
-const NO_READS: OutputRead[] = [];
+/** One read where it is written: `at` is the field's path (`["args", 2]`, `["env", "ROWS"]`, `["source"]`). */
+export interface PlacedRead extends OutputRead {
+  at: readonly PropertyKey[];
+}
 
-export function outputReads(task: Task): OutputRead[] {
-  // Asked of every task by the backends, and almost none reads an output.
+const holdsMark = (s: string | undefined) => s !== undefined && s.includes(OUTPUT_MARK);
+const NO_READS: never[] = [];
+
+/** Every read in the fields that may hold one (command, args, script, env values), in order, repeats included. */
+export function placedReads(task: Task): PlacedRead[] {
+  // Asked of every task, and almost none reads an output: look before making paths.
   if (!(task.command?.some(holdsMark) || task.args?.some(holdsMark) || holdsMark(task.script) || task.env.some((e) => holdsMark(e.value)))) return NO_READS;
-  const reads = new Map<string, OutputRead>();
-  const scan = (s: string | undefined) => {
-    if (s === undefined || !s.includes(OUTPUT_MARK)) return;
-    for (const m of s.matchAll(OUTPUT_PATTERN)) {
-      const key = `${m[1]}.${m[2]}`;
-      if (!reads.has(key)) reads.set(key, { task: m[1]!, output: m[2]! });
-    }
+  const reads: PlacedRead[] = [];
+  const scan = (s: string | undefined, at: readonly PropertyKey[]) => {
+    if (!holdsMark(s)) return;
+    for (const m of s!.matchAll(OUTPUT_PATTERN)) reads.push({ task: m[1]!, output: m[2]!, at });
   };
-  task.command?.forEach(scan);
-  task.args?.forEach(scan);
-  scan(task.script);
-  for (const e of task.env) scan(e.value);
+  task.command?.forEach((s, i) => scan(s, ["command", i]));
+  task.args?.forEach((s, i) => scan(s, ["args", i]));
+  scan(task.script, ["source"]);
+  for (const e of task.env) scan(e.value, ["env", e.name]);
+  return reads;
+}
+
+/** The outputs a task reads, each once, in the order first written. */
+export function outputReads(task: Task): OutputRead[] {
+  const placed = placedReads(task);
+  if (placed.length === 0) return NO_READS;
+  const reads = new Map<string, OutputRead>();
+  for (const { task: t, output } of placed) if (!reads.has(`${t}.${output}`)) reads.set(`${t}.${output}`, { task: t, output });
   return [...reads.values()];
 }
 

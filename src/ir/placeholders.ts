@@ -29,15 +29,23 @@ export const RUN_STATUS_PLACEHOLDER = "{{run.status}}";
  */
 export const outputPlaceholder = (task: string, name: string): string => `{{tasks.${task}.outputs.${name}}}`;
 
+/** An output's name, as GANTRY2043 allows it. */
+const OUTPUT_NAME_TEXT = "[A-Za-z_][A-Za-z0-9_]*";
+/** An output placeholder's text between the braces: the task (group 1) and the output (group 2). */
+const OUTPUT_BODY = `tasks\\.([a-z0-9-]+)\\.outputs\\.(${OUTPUT_NAME_TEXT})`;
+
 /**
  * Every output placeholder in a string: the task in group 1, the output in group 2. Exactly as
  * `outputPlaceholder` writes it (no spaces inside the braces), so that `OUTPUT_MARK` finds every
  * one: a hand-written `{{ tasks.a.outputs.b }}` is Argo's syntax, not Gantry's (GANTRY4008).
  */
-export const OUTPUT_PATTERN = /\{\{tasks\.([a-z0-9-]+)\.outputs\.([A-Za-z_][A-Za-z0-9_]*)\}\}/g;
+export const OUTPUT_PATTERN = new RegExp(`\\{\\{${OUTPUT_BODY}\\}\\}`, "g");
+
+/** The text inside the braces of an output placeholder, whole (for a tag already cut out of its `{{ }}`). */
+export const OUTPUT_TAG = new RegExp(`^${OUTPUT_BODY}$`);
 
 /** The start every output placeholder shares, for cheap "reads an output?" checks. */
 export const OUTPUT_MARK = "{{tasks.";
 
 /** What an output name may be (GANTRY2043; `handle.output(name)` refuses others): it joins the task's name in Argo parameter names. */
-export const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const OUTPUT_NAME = new RegExp(`^${OUTPUT_NAME_TEXT}$`);

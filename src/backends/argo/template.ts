@@ -1,11 +1,12 @@
 /** One Argo template per task: a container or script template whose container is named `main`. */
 import type { PlannedTask } from "../../phases/4-lower/index.js";
-import { outputParameterName, outputReads } from "../../ir/output-reads.js";
+import { outputParameterName, type OutputRead } from "../../ir/output-reads.js";
 import * as pod from "../common/pod.js";
 import { prometheusMetrics } from "./metrics.js";
 import { retryStrategy, totalTimeout } from "./retry.js";
 
-export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask) {
+/** `reads`: the outputs the task reads (outputReads), which its template takes as inputs. */
+export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask, reads: readonly OutputRead[]) {
   const container = {
     name: "main",
     image: task.image,
@@ -19,7 +20,6 @@ export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask
     imagePullPolicy: task.imagePullPolicy,
     securityContext: pod.containerSecurityContext(task.security),
   };
-  const reads = outputReads(task);
   return {
     name: task.name,
     // The outputs it reads arrive as inputs, which its DAG task fills in (workflow.ts): a leaf template cannot name other tasks.

@@ -8,7 +8,7 @@ import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/i
 import * as pod from "../common/pod.js";
 import { argoUnknownTags } from "../common/template-tags.js";
 import { OUTPUT_MARK, OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
-import { outputParameterName, outputReads, surelySucceeded } from "../../ir/output-reads.js";
+import { outputParameterName, outputReads, surelySucceeded, type OutputRead } from "../../ir/output-reads.js";
 import type * as IR from "../../ir/index.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
@@ -61,7 +61,9 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     });
   }
   diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes), ...exprFunctionNames(pipeline.tasks, dependedOn(plan)), ...pipeline.tasks.flatMap(argoUnknownTags));
-  const unsure = readsThroughDefaults(pipeline.tasks);
+  // What each task reads, found once for the warning, the DAG's arguments and the templates' inputs.
+  const reads: Reads = new Map(pipeline.tasks.map((t) => [t.name, outputReads(t)]));
+  const unsure = readsThroughDefaults(pipeline.tasks, reads);
   if (unsure.length > 0) {
     const first = unsure[0]!.reader;
     diagnostics.push({
@@ -119,7 +121,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
     labels: plan.labels,
     annotations,
   });
-  const spec = workflowSpec(plan, options.hardenExecutor !== false, kind === "template" ? runMetadata(plan) : undefined);
+  const spec = workflowSpec(plan, reads, options.hardenExecutor !== false, kind === "template" ? runMetadata(plan) : undefined);
 
   let object: Record<string, unknown>;
   if (kind === "cron") {
@@ -151,7 +153,10 @@ function runMetadata(plan: Plan) {
   return { labels: plan.labels, annotations: plan.annotations };
 }
 
-function workflowSpec(plan: Plan, hardenExecutor: boolean, workflowMetadata?: ReturnType<typeof runMetadata>) {
+/** The outputs each task reads, by task name. */
+type Reads = ReadonlyMap<string, readonly OutputRead[]>;
+
+function workflowSpec(plan: Plan, reads: Reads, hardenExecutor: boolean, workflowMetadata?: ReturnType<typeof runMetadata>) {
   const { pipeline } = plan;
   const { body, finals, bodyGate, finalsGate } = dags(plan);
   const pullSecrets = [...new Set(pipeline.tasks.flatMap((t) => t.pod.imagePullSecrets))].sort();
@@ -168,9 +173,9 @@ function workflowSpec(plan: Plan, hardenExecutor: boolean, workflowMetadata?: Re
     workflowMetadata,
     metrics: prometheusMetrics(plan.runMetrics, "run"),
     templates: [
-      dagTemplate("main", body, bodyGate),
-      ...(finals.length > 0 ? [dagTemplate(FINALLY, finals, finalsGate)] : []),
-      ...plan.tasks.map(taskTemplate),
+      dagTemplate("main", body, bodyGate, reads),
+      ...(finals.length > 0 ? [dagTemplate(FINALLY, finals, finalsGate, reads)] : []),
+      ...plan.tasks.map((p) => taskTemplate(p, reads.get(p.task.name)!)),
       ...(bodyGate || finalsGate ? [{ name: NOOP, suspend: { duration: "0" } }] : []),
     ],
   };
@@ -201,8 +206,8 @@ const NOOP = "gantry-noop";
  * succeeded and is otherwise Omitted, inheriting the failure (shared/reference/argo.md §2.2).
  * `failFast: false` keeps scheduling going so teardowns still run after a failure (§2.3).
  */
-function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined) {
-  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, arguments: outputArguments(p.task), depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf) }));
+function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined, reads: Reads) {
+  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, arguments: outputArguments(reads.get(p.task.name)!), depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf) }));
   if (!gate) return { name, dag: { tasks: dagTasks } };
   return {
     name,
@@ -215,16 +220,14 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
 }
 
 /** The reads whose producer may not have succeeded when the reader runs: validated to have a default, which Argo may not apply (GANTRY4035). */
-function readsThroughDefaults(tasks: readonly IR.Task[]): { reader: IR.Task; producer: string; output: string }[] {
-  const reads = tasks.map(outputReads);
-  if (reads.every((r) => r.length === 0)) return [];
+function readsThroughDefaults(tasks: readonly IR.Task[], reads: Reads): { reader: IR.Task; producer: string; output: string }[] {
+  if ([...reads.values()].every((r) => r.length === 0)) return [];
   const sure = surelySucceeded(new Map(tasks.map((t) => [t.name, t])));
-  return tasks.flatMap((reader, i) => reads[i]!.filter((r) => !sure(r.task, reader)).map((r) => ({ reader, producer: r.task, output: r.output })));
+  return tasks.flatMap((reader) => reads.get(reader.name)!.filter((r) => !sure(r.task, reader)).map((r) => ({ reader, producer: r.task, output: r.output })));
 }
 
 /** The outputs a task reads, passed from the tasks that wrote them to its template's inputs (template.ts). */
-function outputArguments(task: PlannedTask["task"]) {
-  const reads = outputReads(task);
+function outputArguments(reads: readonly OutputRead[]) {
   if (reads.length === 0) return undefined;
   return { parameters: reads.map((r) => ({ name: outputParameterName(r), value: `{{tasks.${r.task}.outputs.parameters.${r.output}}}` })) };
 }

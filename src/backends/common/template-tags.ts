@@ -10,9 +10,10 @@
  */
 import type { Diagnostic, DiagnosticCode } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
+import { OUTPUT_TAG } from "../../ir/placeholders.js";
 
 const TAG = /\{\{(.*?)\}\}/gs;
-const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status)\s*$|^tasks\.[a-z0-9-]+\.outputs\.[A-Za-z_][A-Za-z0-9_]*$/;
+const GANTRY = /^\s*(params\.[^}\s]*|run\.id|run\.status)\s*$/;
 /** What Argo reads as its variable (and validates), by prefix; `{{=expression}}` too. */
 const ARGO_PREFIX = /^\s*(=|(inputs|outputs|steps|tasks|pod|workflow)\.|item(\.|\s*$))/;
 /**
@@ -29,7 +30,7 @@ function firstTag(task: IR.Task, foreign: (content: string) => boolean): { field
   // Every task passes here and almost none holds a tag: test each string before naming its field.
   const check = (value: string | undefined, field: () => string) => {
     if (value === undefined || !value.includes("{{")) return undefined;
-    for (const m of value.matchAll(TAG)) if (!GANTRY.test(m[1]!) && foreign(m[1]!)) return { field: field(), tag: m[0] };
+    for (const m of value.matchAll(TAG)) if (!GANTRY.test(m[1]!) && !OUTPUT_TAG.test(m[1]!) && foreign(m[1]!)) return { field: field(), tag: m[0] };
     return undefined;
   };
   const list = (values: readonly string[] | undefined, name: string) => {

@@ -20,6 +20,9 @@ const RUN_STATUS_SHELL = `$(cat ${RUN_STATUS_FILE})`;
 export const OUTPUTS_DIR = "/var/run/gantry-outputs";
 export const outputFile = (read: OutputRead): string => `${OUTPUTS_DIR}/${outputParameterName(read)}`;
 
+/** Where a task's shell script is (`scriptSlot`), for the hints of GANTRY4012 and GANTRY4034. */
+const IN_THE_SCRIPT = 'Use it in the shell script: `source` (with no `command`, or a shell one), the word after `-c` in `command: ["sh", "-c", "..."]`, or the first of `args` after `command: ["sh", "-c"]`';
+
 const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
 const basename = (s: string) => s.slice(s.lastIndexOf("/") + 1);
 const isShell = (program: string | undefined) => program !== undefined && SHELLS.has(basename(program));
@@ -167,7 +170,7 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
           ? misplacedStatus === "a quoted heredoc"
             ? "Leave the heredoc's delimiter unquoted (<<EOF, not <<'EOF'), so the shell expands its body; escape other `$` in it as `\\$`."
             : 'Put it in double quotes ("status: ${p.runStatus}") or outside quotes, without a backslash before it.'
-          : `Use it in the shell script: \`source\` (with no \`command\`, or a shell one), the word after \`-c\` in \`command: ["sh", "-c", "..."]\`, or the first of \`args\` after \`command: ["sh", "-c"]\`; a later argument is a positional parameter ($0), which nothing expands. Or read ${RUN_STATUS_FILE} yourself.`,
+          : `${IN_THE_SCRIPT}; a later argument is a positional parameter ($0), which nothing expands. Or read ${RUN_STATUS_FILE} yourself.`,
     });
   }
   if (misplacedOutput) {
@@ -182,7 +185,7 @@ export function rewriteTask(task: IR.Task, pipeline: IR.Pipeline, runId: string,
       span,
       hint:
         why === "outside"
-          ? 'Use it in the shell script: `source` (with no `command`, or a shell one), the word after `-c` in `command: ["sh", "-c", "..."]`, or the first of `args` after `command: ["sh", "-c"]`; for a program that takes it as an argument, `command: ["sh", "-c", `exec my-tool --rows="${count.output("rows")}"`]`.'
+          ? `${IN_THE_SCRIPT}; for a program that takes it as an argument, \`command: ["sh", "-c", \`exec my-tool --rows="\${count.output("rows")}"\`]\`.`
           : why === "a quoted heredoc"
             ? "Leave the heredoc's delimiter unquoted (<<EOF, not <<'EOF'), so the shell expands its body."
             : "Put it in double quotes or outside quotes, without a backslash before it.",

@@ -7,7 +7,8 @@
 import type { DiagnosticBag } from "../../../diagnostics/index.js";
 import type * as IR from "../../../ir/index.js";
 import { OUTPUT_MARK, OUTPUT_NAME, OUTPUT_PATTERN } from "../../../ir/placeholders.js";
-import { surelySucceeded } from "../../../ir/output-reads.js";
+import { placedReads, surelySucceeded, type PlacedRead } from "../../../ir/output-reads.js";
+import { formatPath } from "./schema-issues.js";
 import { closestName } from "../../../util/closest-name.js";
 import type { Where } from "./where.js";
 
@@ -45,13 +46,6 @@ function pathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** One read of an output in a task: the producing task, the output, and where it was written. */
-interface Read {
-  task: string;
-  output: string;
-  at: readonly PropertyKey[];
-}
-
 /**
  * GANTRY2044 for a read that cannot work (an unknown task or output, the reader's own, a finally
  * reader, a task not upstream, a field other than command, args, env values or script) and
@@ -60,7 +54,7 @@ interface Read {
  */
 export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], whereOf: (task: IR.Task) => Where): void {
   // Most pipelines neither declare nor read an output: they cost one look at each task's strings.
-  const readsOf = tasks.map(allowedReads);
+  const readsOf = tasks.map(placedReads);
   if (!tasks.some((t, i) => t.outputs !== undefined || readsOf[i]!.length > 0)) return;
   const byName = new Map(tasks.map((t) => [t.name, t]));
   const ancestors = ancestorsOf(tasks);
@@ -72,7 +66,7 @@ export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], 
     const where = whereOf(reader);
     const subject = `task "${reader.name}"`;
     for (const read of elsewhere) {
-      bag.error("GANTRY2044", `${subject}: ${fieldName(read.at)} reads output "${read.output}" of task "${read.task}"; an output is known only once its task has run, so it can only be read in ${WHERE_READ}`, where.value(read.at), "Pass the value to the task's command, args or env instead.");
+      bag.error("GANTRY2044", `${subject}: ${formatPath(read.at)} reads output "${read.output}" of task "${read.task}"; an output is known only once its task has run, so it can only be read in ${WHERE_READ}`, where.value(read.at), "Pass the value to the task's command, args or env instead.");
     }
     const seen = new Set<string>();
     for (const read of allowed) {
@@ -81,7 +75,7 @@ export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], 
       seen.add(key);
       const span = where.value(read.at);
       const producer = byName.get(read.task);
-      const reads = `${subject}: ${fieldName(read.at)} reads output "${read.output}" of task "${read.task}"`;
+      const reads = `${subject}: ${formatPath(read.at)} reads output "${read.output}" of task "${read.task}"`;
       if (!producer) {
         bag.error("GANTRY2044", `${reads}, which is not a task of this pipeline`, span, "Read outputs through the handles of this pipeline's tasks: `handle.output(\"name\")`.");
         continue;
@@ -117,29 +111,14 @@ export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], 
   }
 }
 
-function scan(s: string | undefined, at: readonly PropertyKey[], into: Read[]): void {
-  if (s === undefined || !s.includes(OUTPUT_MARK)) return;
+function scan(s: string, at: readonly PropertyKey[], into: PlacedRead[]): void {
+  if (!s.includes(OUTPUT_MARK)) return;
   for (const m of s.matchAll(OUTPUT_PATTERN)) into.push({ task: m[1]!, output: m[2]!, at });
 }
 
-const holdsMark = (s: string | undefined) => s !== undefined && s.includes(OUTPUT_MARK);
-const NO_READS: Read[] = [];
-
-/** The reads in the fields that may hold them: command, args, script, env values. */
-function allowedReads(task: IR.Task): Read[] {
-  // Every string of every task comes here, and almost none holds a read: look before making paths.
-  if (!(task.command?.some(holdsMark) || task.args?.some(holdsMark) || holdsMark(task.script) || task.env.some((e) => holdsMark(e.value)))) return NO_READS;
-  const allowed: Read[] = [];
-  task.command?.forEach((s, i) => scan(s, ["command", i], allowed));
-  task.args?.forEach((s, i) => scan(s, ["args", i], allowed));
-  scan(task.script, ["source"], allowed);
-  for (const e of task.env) scan(e.value, ["env", e.name], allowed);
-  return allowed;
-}
-
 /** The reads in every other field, keys included (a label key may hold one as much as a value). */
-function readsElsewhere(task: IR.Task): Read[] {
-  const elsewhere: Read[] = [];
+function readsElsewhere(task: IR.Task): PlacedRead[] {
+  const elsewhere: PlacedRead[] = [];
   const walk = (v: unknown, at: PropertyKey[]): void => {
     if (typeof v === "string") scan(v, at, elsewhere);
     else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i]));
@@ -155,11 +134,6 @@ function readsElsewhere(task: IR.Task): Read[] {
   env.forEach((e) => e.valueFrom && walk(e.valueFrom, ["env", e.name]));
   outputs?.forEach((o) => walk(o, ["outputs", o.name]));
   return elsewhere;
-}
-
-/** A field as the author wrote it: `args[2]`, `env.RUN_DATE`, `source`. */
-function fieldName(at: readonly PropertyKey[]): string {
-  return at.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join("");
 }
 
 /** A task name as a guess at its handle's variable (`count-rows` -> `countRows`), for hints. */
