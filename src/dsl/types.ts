@@ -201,7 +201,8 @@ export interface TaskCommon {
    * Values this task leaves for the tasks after it, by name: each is read from a file the task
    * writes (`{ rows: "/tmp/rows" }`), or given a default for when the task did not write it or did
    * not run (`{ rows: { path: "/tmp/rows", default: "0" } }`). A later task reads one with
-   * `handle.output("rows")` in its command, args, env values or script. Argo target only.
+   * `handle.output("rows")` in its command, args, env values or script. On the jobs target a task
+   * has one output, written in place (not renamed onto), under 4 KiB, and read in a shell script.
    */
   outputs?: Readonly<Record<string, OutputSpec>>;
   /** How failed attempts are retried (merged over `defaults.retry`), see `RetrySpec`. */
