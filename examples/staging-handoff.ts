@@ -1,7 +1,8 @@
 /**
  * Task outputs: a setup creates a staging table under a name it picks when it runs, and leaves
  * that name as its output; the load, the count and the teardown that drops the table read it, and
- * the count leaves the number of rows for the publish step. Every read is in a shell script, so
+ * the count leaves the number of rows for the publish step, which runs only when there are some
+ * (a `when` on the output: skipped, no failure, when the count is 0). Every read is in a shell script, so
  * the pipeline compiles for both targets: on Argo each read becomes an input of the reading
  * template, on the jobs target `$(cat ...)` of a file the reading task's `await-deps` writes.
  */
@@ -34,6 +35,7 @@ export default pipeline("staging-handoff", { namespace: "data" }, (p) => {
     image: "ghcr.io/acme/etl:2.4.1",
     command: ["sh", "-c", `exec etl publish --table=orders --rows="${count.output("rows")}"`],
     after: [count],
+    when: { output: count.output("rows"), notEquals: "0" },
   });
   p.teardown("drop-staging", {
     ...PSQL,

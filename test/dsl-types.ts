@@ -46,4 +46,10 @@ export const typeChecks = () =>
     // A handle with outputs is still a handle in `after`, and any handle type takes any name.
     const handles: TaskHandle[] = [count, w];
     p.task("fan-in", { image: "x", after: handles, args: [handles[0]!.output("rows")] });
+    // A `when` may test an output, compared like a parameter.
+    p.task("if-rows", { image: "x", after: [count], when: { all: [{ output: count.output("rows"), notEquals: 0 }, { output: count.output("table"), in: ["t", "u"] }] } });
+    // @ts-expect-error a comparison needs a value to compare with
+    p.task("if-rows2", { image: "x", after: [count], when: { output: count.output("rows") } });
+    // @ts-expect-error a misspelt output name in a `when` too
+    p.task("if-rows3", { image: "x", after: [count], when: { output: count.output("row"), equals: "1" } });
   });

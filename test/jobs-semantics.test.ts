@@ -153,7 +153,7 @@ describe("the agreement check catches broken Jobs", async () => {
       caught(ir, (objects) => {
         const env = config(job(objects, conditional.name));
         const cfg = JSON.parse(env.value);
-        delete cfg.runStatus.runsIf;
+        delete cfg.runsIf;
         env.value = JSON.stringify(cfg);
       }),
     ).toBe(true);

@@ -16,6 +16,7 @@ import {
   cleanupOutcomes,
   decide,
   evaluate,
+  evaluateGuard,
   fitSummary,
   hasReadyPod,
   main as shimMain,
@@ -26,6 +27,7 @@ import {
   tasksIn,
   type AttemptRecord,
   type Condition,
+  type Guard,
   type Predicate,
   type RunSummary,
   type TaskState,
@@ -327,8 +329,9 @@ interface AwaitOptions {
   statusJob?: string;
   missingGraceSeconds?: number;
   attemptTimeoutSeconds?: number;
-  runStatus?: { when: Condition; file?: string; runsIf?: "Succeeded" | "Failed" };
-  outputs?: { task: string; file: string; default?: string; value?: string }[];
+  runStatus?: { when: Condition; file?: string };
+  runsIf?: Guard;
+  outputs?: { task: string; file?: string; default?: string; value?: string }[];
 }
 function awaitEnv(when: Condition, options: AwaitOptions = {}, env: Record<string, string | undefined> = {}) {
   const tasks = [...new Set([...tasksIn(when), ...(options.runStatus ? tasksIn(options.runStatus.when) : []), ...(options.outputs ?? []).filter((o) => o.value === undefined).map((o) => o.task)])];
@@ -828,11 +831,11 @@ describe("shim await", () => {
   ] as const)("finally task whose when tests the run's result: load %s, runsIf %s → exit %s, before any patch, writing no file it was not given", async (loadState, runsIf, code) => {
     api.putJob(job("extract", "complete"));
     api.putJob(job("load", loadState));
-    const options = { runStatus: { when: all(leaf("extract", "succeeded"), leaf("load", "succeeded")), runsIf } };
+    const options = { runStatus: { when: all(leaf("extract", "succeeded"), leaf("load", "succeeded")) }, runsIf: { runStatus: runsIf } };
     const r = await shim("await", awaitEnv(all(leaf("extract", "settled"), leaf("load", "settled")), options)).done;
     expect(r.code, r.stderr).toBe(code);
     if (code === EXIT.SKIPPED) {
-      expect(r.stderr).toContain(`task load does not run: the run's result is ${runsIf === "Failed" ? "Succeeded" : "Failed"} (its when needs ${runsIf}); exit 94`);
+      expect(r.stderr).toContain(`task load does not run: its when, the run's result is ${runsIf}, does not hold (the run's result is ${runsIf === "Failed" ? "Succeeded" : "Failed"}); exit 94`);
       expect(r.stderr).not.toContain("may start");
     } else expect(r.stderr).toContain("task load may start");
     expect(r.stderr).not.toContain("written to");
@@ -843,7 +846,7 @@ describe("shim await", () => {
     api.putJob(job("extract", "complete"));
     api.putJob(job("load", "failed"));
     const file = path.join(dir, "run-status");
-    const options = { runStatus: { when: all(leaf("extract", "succeeded"), leaf("load", "succeeded")), file, runsIf: "Failed" as const } };
+    const options = { runStatus: { when: all(leaf("extract", "succeeded"), leaf("load", "succeeded")), file }, runsIf: { runStatus: "Failed" as const } };
     const r = await shim("await", awaitEnv(all(leaf("extract", "settled"), leaf("load", "settled")), options)).done;
     expect(r.code, r.stderr).toBe(EXIT.OK);
     expect(fs.readFileSync(file, "utf8")).toBe("Failed");
@@ -938,6 +941,53 @@ describe("shim await", () => {
       expect(fs.existsSync(file)).toBe(false);
     });
 
+    describe("a `when` on an output (runsIf): read into memory only, and only when the answer hangs on it", () => {
+      const gate = (runsIf: Guard, outputs: AwaitOptions["outputs"], when: Condition = leaf("extract", "succeeded")) => shim("await", awaitEnv(when, { runsIf, outputs })).done;
+
+      it("the test holds: the task starts; an output only tested is written to no file", async () => {
+        api.putJob(job("extract", "complete"));
+        producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "42\n" }));
+        const before = fs.readdirSync(dir, { recursive: true });
+        const r = await gate({ not: { output: "extract", in: ["0"] } }, [{ task: "extract" }]);
+        expect(r.code, r.stderr).toBe(EXIT.OK);
+        expect(r.stderr).toContain("output of extract read (2 bytes)");
+        expect(r.stderr).toContain("task load may start");
+        expect(fs.readdirSync(dir, { recursive: true })).toEqual(before);
+      });
+
+      it("the test does not hold: exit 94 (skipped, no failure), and a file the script would read is not left behind as a sign it ran", async () => {
+        api.putJob(job("extract", "complete"));
+        producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "0\n" }));
+        const file = path.join(dir, "extract-rows");
+        const r = await gate({ not: { output: "extract", in: ["0"] } }, [{ task: "extract", file }]);
+        expect(r.code, r.stderr).toBe(EXIT.SKIPPED);
+        expect(r.stderr).toContain('task load does not run: its when, not the output of extract is "0", does not hold; exit 94');
+        expect(r.stderr).not.toContain("may start");
+      });
+
+      it("a producer that did not succeed gives its default to the test; skipped with its producer, the task reads nothing (no pods listed, no default needed)", async () => {
+        api.putJob(job("extract", "failed"));
+        const r = await gate({ output: "extract", in: ["none", "0"] }, [{ task: "extract", default: "none" }], leaf("extract", "settled"));
+        expect(r.code, r.stderr).toBe(EXIT.OK);
+        expect(r.stderr).toContain("output of extract read (its default, as it is failed)");
+        api.putJob(makeJob(jobName("extract"), "not-run", { labels: LABELS, exitCode: EXIT.SKIPPED }));
+        const skipped = await gate({ all: [{ not: { task: "extract", was: "skipped" } }, { output: "extract", in: ["1"] }] }, [{ task: "extract" }], leaf("extract", "succeededOrSkipped"));
+        expect(skipped.code, skipped.stderr).toBe(EXIT.SKIPPED);
+        expect(skipped.stderr).toContain('its when, not extract was skipped and the output of extract is "1", does not hold');
+        expect(api.requests.some((q) => q.path === "/api/v1/namespaces/ci/pods")).toBe(false);
+      });
+
+      it("evaluateGuard is three-valued: unknown while an output it needs is unread or a task pending; a decided part wins", () => {
+        const states: Record<string, TaskState> = { a: "succeeded", b: "skipped", c: "pending" };
+        expect(evaluateGuard({ output: "a", in: ["1"] }, { states })).toBeUndefined();
+        expect(evaluateGuard({ output: "a", in: ["1"] }, { states, outputs: { a: "1" } })).toBe(true);
+        expect(evaluateGuard({ all: [{ task: "b", was: "succeeded" }, { output: "a", in: ["1"] }] }, { states })).toBe(false);
+        expect(evaluateGuard({ any: [{ task: "b", was: "skipped" }, { output: "a", in: ["1"] }] }, { states })).toBe(true);
+        expect(evaluateGuard({ not: { task: "c", was: "skipped" } }, { states })).toBeUndefined();
+        expect(evaluateGuard({ runStatus: "Failed" }, { states, runStatus: "Succeeded" })).toBe(false);
+      });
+    });
+
     it("pods it may not list are exit 93, naming the permission", async () => {
       api.putJob(job("extract", "complete"));
       api.forbid("list", "pods");
@@ -949,7 +999,13 @@ describe("shim await", () => {
   });
 
   it.each<[string, string, Record<string, string | undefined>, RegExp]>([
-    ["await", "outputs naming a task without a Job", awaitEnvRaw({ outputs: [{ task: "nope", file: "/x" }] }), /outputs\[0\] must be a list of \{ task, file, default\? \} \(a task in jobs\) or \{ task, file, value \}/],
+    ["await", "outputs naming a task without a Job", awaitEnvRaw({ outputs: [{ task: "nope", file: "/x" }] }), /outputs\[0\] must be a list of \{ task, file\?, default\? \} \(a task in jobs\) or \{ task, file\?, value \}/],
+    ["await", "outputs naming a task twice", awaitEnvRaw({ outputs: [{ task: "extract", file: "/x" }, { task: "extract" }] }), /outputs\[1\]\.task names "extract" a second time/],
+    ["await", "runsIf testing an output without an outputs entry", awaitEnvRaw({ runsIf: { output: "extract", in: ["1"] } }), /runsIf\.output names "extract", which has no entry in outputs/],
+    ["await", "runsIf comparing with no value", awaitEnvRaw({ outputs: [{ task: "extract" }], runsIf: { not: { output: "extract", in: [] } } }), /runsIf\.not\.in must be a list of strings/],
+    ["await", "runsIf on a task without a Job", awaitEnvRaw({ runsIf: { all: [{ task: "nope", was: "skipped" }] } }), /runsIf\.all\[0\]\.task must name a task in jobs/],
+    ["await", "runsIf with an unknown state", awaitEnvRaw({ runsIf: { task: "extract", was: "failed" } }), /runsIf\.was must be "skipped" or "succeeded"/],
+    ["await", "runsIf testing the result without runStatus", awaitEnvRaw({ runsIf: { runStatus: "Failed" } }), /runsIf\.runStatus needs runStatus/],
     ["await", "an output value that is not a string", awaitEnvRaw({ outputs: [{ task: "nope", file: "/x", value: 1 }] }), /outputs\[0\]\.value must be a string/],
     ["await", "an output file that is not absolute", awaitEnvRaw({ outputs: [{ task: "extract", file: "x" }] }), /outputs\[0\] must be/],
     ["await", "an output default that is not a string", awaitEnvRaw({ outputs: [{ task: "extract", file: "/x", default: 0 }] }), /outputs\[0\]\.default must be a string/],
@@ -959,8 +1015,8 @@ describe("shim await", () => {
     ["await", "a task without a Job", awaitEnvRaw({ when: { all: [{ task: "nope", is: "ran" }] } }), /when\.all\[0\]\.task names "nope", which has no Job/],
     ["await", "a condition with two keys", awaitEnvRaw({ when: { all: [], any: [] } }), /when must be \{ "all": \[conditions\] \} and nothing else/],
     ["await", "a negative timeout", awaitEnvRaw({ timeoutSeconds: -1 }), /timeoutSeconds must be a number > 0/],
-    ["await", "runStatus without file or runsIf", awaitEnvRaw({ runStatus: { when: { all: [] } } }), /runStatus must be \{ when, file\?, runsIf\?, cleanups\? \} with file or runsIf/],
-    ["await", "runStatus.runsIf Error", awaitEnvRaw({ runStatus: { when: { all: [] }, runsIf: "Error" } }), /runStatus\.runsIf must be "Succeeded" or "Failed"/],
+    ["await", "runStatus without file or runsIf", awaitEnvRaw({ runStatus: { when: { all: [] } } }), /runStatus must be \{ when, file\?, cleanups\? \}, with file or a runsIf that tests the result/],
+    ["await", "runsIf.runStatus Error", awaitEnvRaw({ runStatus: { when: { all: [] }, file: "/x" }, runsIf: { runStatus: "Error" } }), /runsIf\.runStatus must be "Succeeded" or "Failed"/],
     ["await", "attemptTimeoutSeconds without GANTRY_POD_NAME", awaitEnvRaw({ attemptTimeoutSeconds: 5 }), /GANTRY_POD_NAME is not set/],
     ["await", "no namespace", { ...awaitEnvRaw({}), GANTRY_NAMESPACE: undefined }, /GANTRY_NAMESPACE is not set/],
     ["await", "no API address", { ...awaitEnvRaw({}), GANTRY_API_URL: undefined }, /GANTRY_API_URL or KUBERNETES_SERVICE_HOST must be set/],

@@ -231,8 +231,10 @@ export interface TaskCommon {
    * hold, the task is skipped. A skipped task is not a failure: the tasks after it (with the default
    * trigger) and the tasks in a skipped setup's scope are skipped too, an `"allDone"` task still
    * runs, and a teardown whose setups were all skipped is skipped. On the jobs target, which has no
-   * run-time parameters, it is decided at compile time from the parameters' defaults.
-   * E.g. `when: { param: p.params.env, equals: "prod" }`. A finally task may also test the run's
+   * run-time parameters, it is decided at compile time from the parameters' defaults; a test of
+   * another task's output is decided by the run on both targets.
+   * E.g. `when: { param: p.params.env, equals: "prod" }`, or
+   * `when: { output: count.output("rows"), notEquals: "0" }`. A finally task may also test the run's
    * result: `when: { runStatus: "Failed" }` (a notification only when the run did not succeed).
    * Not for teardowns.
    */
@@ -258,13 +260,17 @@ export type WhenValue = string | number | boolean;
 
 /**
  * A condition on the run's parameters (`TaskCommon.when`). `param` is a parameter's placeholder,
- * `p.params.NAME`; its value is compared as a string. In a finally task, `runStatus` tests the
- * run's result, as `p.runStatus` gives it.
+ * `p.params.NAME`; its value is compared as a string. `output` is an output of a task upstream,
+ * `handle.output("name")`, compared the same way once that task has run (its default when it did
+ * not succeed). In a finally task, `runStatus` tests the run's result, as `p.runStatus` gives it.
  */
 export type WhenCondition =
   | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is this one. */ equals: WhenValue }
   | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is not this one. */ notEquals: WhenValue }
   | { /** `p.params.NAME` */ param: string; /** Holds when the parameter's value is one of these. */ in: readonly WhenValue[] }
+  | { /** `handle.output("name")` of a task upstream */ output: string; /** Holds when the output's value is this one. */ equals: WhenValue }
+  | { /** `handle.output("name")` of a task upstream */ output: string; /** Holds when the output's value is not this one. */ notEquals: WhenValue }
+  | { /** `handle.output("name")` of a task upstream */ output: string; /** Holds when the output's value is one of these. */ in: readonly WhenValue[] }
   | { /** Holds when every one of these holds. */ all: readonly WhenCondition[] }
   | { /** Holds when at least one of these holds. */ any: readonly WhenCondition[] }
   | { /** Holds when this one does not. */ not: WhenCondition }

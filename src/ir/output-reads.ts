@@ -1,9 +1,9 @@
 /**
  * The outputs a task reads: `{{tasks.TASK.outputs.NAME}}` in its command, args, script or env
- * values, the only fields validation lets hold them.
+ * values, the only fields validation lets hold them; and those its `when` tests.
  */
 import { OUTPUT_MARK, OUTPUT_PATTERN } from "./placeholders.js";
-import type { Task } from "./schema.js";
+import type { Task, When } from "./schema.js";
 
 export interface OutputRead {
   task: string;
@@ -41,6 +41,20 @@ export function outputReads(task: Task): OutputRead[] {
   const reads = new Map<string, OutputRead>();
   for (const { task: t, output } of placed) if (!reads.has(`${t}.${output}`)) reads.set(`${t}.${output}`, { task: t, output });
   return [...reads.values()];
+}
+
+/** The outputs a task's `when` tests, each once, in the order first written. */
+export function testedOutputs(task: Task): OutputRead[] {
+  if (task.when === undefined) return NO_READS;
+  const found = new Map<string, OutputRead>();
+  const visit = (w: When): void => {
+    if ("all" in w) w.all.forEach(visit);
+    else if ("any" in w) w.any.forEach(visit);
+    else if ("not" in w) visit(w.not);
+    else if ("output" in w && !found.has(`${w.output.task}.${w.output.name}`)) found.set(`${w.output.task}.${w.output.name}`, { task: w.output.task, output: w.output.name });
+  };
+  visit(task.when);
+  return found.size === 0 ? NO_READS : [...found.values()];
 }
 
 /**

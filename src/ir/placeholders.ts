@@ -44,6 +44,14 @@ export const OUTPUT_PATTERN = new RegExp(`\\{\\{${OUTPUT_BODY}\\}\\}`, "g");
 /** The text inside the braces of an output placeholder, whole (for a tag already cut out of its `{{ }}`). */
 export const OUTPUT_TAG = new RegExp(`^${OUTPUT_BODY}$`);
 
+const OUTPUT_WHOLE = new RegExp(`^\\{\\{${OUTPUT_BODY}\\}\\}$`);
+
+/** The output a string names when it is exactly one output placeholder (`when: { output }`); else undefined. */
+export function outputOf(s: string): { task: string; name: string } | undefined {
+  const m = OUTPUT_WHOLE.exec(s);
+  return m ? { task: m[1]!, name: m[2]! } : undefined;
+}
+
 /** The start every output placeholder shares, for cheap "reads an output?" checks. */
 export const OUTPUT_MARK = "{{tasks.";
 

@@ -106,14 +106,29 @@ export const Ownership = z.object({
 });
 
 /**
- * A condition on the run's parameters (DSL `when`): a parameter's value is one of `in`, or a
- * combination. Values are strings, as a run gives them. `runStatus` (finally tasks only): the run's
- * result, every task but the finally ones; `Failed` is every result but success.
+ * A condition on the run (DSL `when`): a parameter's value is one of `in`, an output of a task
+ * upstream is (its value once that task succeeded, else its default), or a combination. Values are
+ * strings, as a run gives them. `runStatus` (finally tasks only): the run's result, every task but
+ * the finally ones; `Failed` is every result but success.
  */
-export type When = { param: string; in: string[] } | { runStatus: "Succeeded" | "Failed" } | { all: When[] } | { any: When[] } | { not: When };
+export type When =
+  | { param: string; in: string[] }
+  | { output: OutputRef; in: string[] }
+  | { runStatus: "Succeeded" | "Failed" }
+  | { all: When[] }
+  | { any: When[] }
+  | { not: When };
+
+/** One output of one task: `handle.output("name")`. */
+export interface OutputRef {
+  task: string;
+  name: string;
+}
+
 export const When: z.ZodType<When> = z.lazy(() =>
   z.union([
     z.object({ param: z.string(), in: z.array(z.string()).min(1) }),
+    z.object({ output: z.object({ task: z.string(), name: z.string() }), in: z.array(z.string()).min(1) }),
     z.object({ runStatus: z.enum(["Succeeded", "Failed"]) }),
     z.object({ all: z.array(When).min(1) }),
     z.object({ any: z.array(When).min(1) }),

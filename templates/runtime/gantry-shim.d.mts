@@ -132,11 +132,46 @@ export declare function cleanupOutcomes(
 export declare function runIdFor(jobName: string): string;
 export declare const RUN_ID_TOKEN: "@RUN_ID@";
 
-/** A finally task's view of the run: the result (`runSucceeded` over `runStatus.when`, with its cleanups' outcomes), and whether `runsIf` skips the task. */
+/** A finally task's view of the run: the result (`runSucceeded` over `runStatus.when`, with its cleanups' outcomes). */
 export declare function runResult(
-  runStatus: { when: Condition; runsIf?: "Succeeded" | "Failed"; cleanups?: ReadonlyArray<{ name: string; mustRunWhen?: Condition }> },
+  runStatus: { when: Condition; cleanups?: ReadonlyArray<{ name: string; mustRunWhen?: Condition }> },
   states: Readonly<Record<string, TaskState>>,
-): { status: "Succeeded" | "Failed"; skip: boolean };
+): "Succeeded" | "Failed";
+
+/**
+ * A task's `runsIf` (await config): what is left of its `when` once it may start, and the skips it
+ * inherits. Outputs are named by their task (one per task on the jobs target).
+ */
+export type Guard =
+  | { all: Guard[] }
+  | { any: Guard[] }
+  | { not: Guard }
+  | { task: string; was: "skipped" | "succeeded" }
+  | { runStatus: "Succeeded" | "Failed" }
+  | { output: string; in: string[] };
+
+/** Three-valued: undefined while an output it needs is not in `facts.outputs`, or a task it names is pending. */
+export declare function evaluateGuard(
+  guard: Guard,
+  facts: { states: Readonly<Record<string, TaskState>>; runStatus?: "Succeeded" | "Failed"; outputs?: Readonly<Record<string, string>> },
+): boolean | undefined;
+/** Every task whose output a guard tests, once, in order of appearance. */
+export declare function guardOutputs(guard: Guard, into?: string[]): string[];
+/** A guard as one readable line, for the logs. */
+export declare function describeGuard(guard: Guard, nested?: boolean): string;
+
+/** An entry of the await config's `outputs`: `file` when the task's script reads it. */
+export type OutputSource = { task: string; file?: string; default?: string; value?: undefined } | { task: string; file?: string; value: string };
+/**
+ * The value a task gets for an output, from the producer's state and, when it succeeded, what the
+ * kubelet kept of its output file (`message`; undefined: no succeeded pod is left).
+ */
+export declare function pickOutput(
+  output: OutputSource,
+  state: TaskState,
+  message: string | undefined,
+  jobName?: string,
+): { value: string; source: string; exitCode?: undefined } | { exitCode: number; why: string; value?: undefined };
 
 /** The driver's objects file: `@RUN_ID@` replaced in the text, each object owned by the driver Job. Throws on invalid input. */
 export declare function prepareDriverObjects(

@@ -230,14 +230,86 @@ export function runSucceeded(when, states, outcomes) {
   return evaluate(when, states) === true && evaluate(when, outcomes) === true;
 }
 
-/**
- * A finally task's view of the run (`runStatus` of its await-deps configuration): the result, as
- * the status Job decides it, and whether its `when` on the result (`runsIf`) skips it.
- */
+/** A finally task's view of the run (`runStatus` of its await-deps configuration): the result, as the status Job decides it. */
 export function runResult(runStatus, states) {
-  const status = runSucceeded(runStatus.when, states, cleanupOutcomes(runStatus.cleanups ?? [], states)) ? "Succeeded" : "Failed";
-  return { status, skip: runStatus.runsIf !== undefined && status !== runStatus.runsIf };
+  return runSucceeded(runStatus.when, states, cleanupOutcomes(runStatus.cleanups ?? [], states)) ? "Succeeded" : "Failed";
 }
+
+/**
+ * A task's `runsIf` (what is left of its `when`, and the skips it inherits), once it may start.
+ * `facts`: the tasks' `states`, the run's `runStatus` (finally tasks), and `outputs` by task, those
+ * read so far. Three-valued, like `evaluate`: undefined while an output it needs is unread (or a
+ * task it names is pending), so outputs are read only when the answer hangs on them.
+ */
+export function evaluateGuard(guard, facts) {
+  if ("all" in guard || "any" in guard) {
+    const isAll = "all" in guard;
+    let unknown = false;
+    for (const part of isAll ? guard.all : guard.any) {
+      const v = evaluateGuard(part, facts);
+      if (v === !isAll) return v;
+      if (v === undefined) unknown = true;
+    }
+    return unknown ? undefined : isAll;
+  }
+  if ("not" in guard) {
+    const v = evaluateGuard(guard.not, facts);
+    return v === undefined ? undefined : !v;
+  }
+  if ("runStatus" in guard) return facts.runStatus === undefined ? undefined : facts.runStatus === guard.runStatus;
+  if ("output" in guard) {
+    const value = facts.outputs?.[guard.output];
+    return value === undefined ? undefined : guard.in.includes(value);
+  }
+  const state = facts.states[guard.task] ?? "pending";
+  return state === "pending" ? undefined : state === guard.was;
+}
+
+/** Every task whose output a guard tests. */
+export function guardOutputs(guard, into = []) {
+  if ("all" in guard || "any" in guard) for (const part of guard.all ?? guard.any) guardOutputs(part, into);
+  else if ("not" in guard) guardOutputs(guard.not, into);
+  else if ("output" in guard && !into.includes(guard.output)) into.push(guard.output);
+  return into;
+}
+
+/** A guard as one readable line, for the logs. */
+export function describeGuard(guard, nested = false) {
+  if ("all" in guard || "any" in guard) {
+    const parts = guard.all ?? guard.any;
+    const text = parts.map((p) => describeGuard(p, true)).join("all" in guard ? " and " : " or ");
+    return nested && parts.length > 1 ? `(${text})` : text;
+  }
+  if ("not" in guard) return `not ${describeGuard(guard.not, true)}`;
+  if ("runStatus" in guard) return `the run's result is ${guard.runStatus}`;
+  if ("output" in guard) return `the output of ${guard.output} is ${guard.in.length === 1 ? JSON.stringify(guard.in[0]) : `one of ${guard.in.map((v) => JSON.stringify(v)).join(", ")}`}`;
+  return `${guard.task} was ${guard.was}`;
+}
+
+/**
+ * The value a task gets for an output (an entry of its await-deps `outputs`), from the producer's
+ * state and, when it succeeded, `message`, what the kubelet kept of its output file (undefined:
+ * no succeeded pod is left). `{ value, source }`, or `{ exitCode, why }` when there is none to give.
+ * `jobName`: how the producer's Job is named in that `why`.
+ */
+export function pickOutput(output, state, message, jobName = "its job") {
+  if (output.value !== undefined) return { value: output.value, source: "its default, as it was skipped when compiling" };
+  if (state === "succeeded") {
+    if (message === undefined) return { exitCode: EXIT.UPSTREAM_MISSING, why: `the output of ${output.task} is gone: no succeeded pod of ${jobName} is left to read it from (pods deleted)` };
+    if (Buffer.byteLength(message) >= MAX_MESSAGE) {
+      return { exitCode: EXIT.UPSTREAM_FAILED, why: `the output of ${output.task} is ${MAX_MESSAGE} bytes or more, past what a termination message holds: the kubelet kept only its last ${MAX_MESSAGE}` };
+    }
+    // Like Argo, one trailing newline is dropped.
+    const value = message.replace(/\n$/, "");
+    return { value, source: `${Buffer.byteLength(value)} bytes` };
+  }
+  if (state === "missing" || state === "pending") return { exitCode: EXIT.UPSTREAM_MISSING, why: `${output.task} is ${state}: its output cannot be read` };
+  if (output.default === undefined) return { exitCode: EXIT.UPSTREAM_FAILED, why: `${output.task} is ${state}, so its output has no value, and it has no default` };
+  return { value: output.default, source: `its default, as it is ${state}` };
+}
+
+/** What the kubelet keeps of a termination message: the file's last bytes. */
+const MAX_MESSAGE = 4096;
 
 const AWAIT_DEPS_REASONS = { 90: "upstream-failed", 91: "upstream-missing", 92: "wait-timeout", 93: "api-unusable", 94: "skipped" };
 
@@ -367,6 +439,36 @@ function expect(ok, where, what) {
 function checkSeconds(value, where, { optional = false, zero = false } = {}) {
   if (optional && value === undefined) return;
   expect(typeof value === "number" && Number.isFinite(value) && (zero ? value >= 0 : value > 0), where, `must be a number ${zero ? ">= 0" : "> 0"} (seconds)`);
+}
+
+/** A `runsIf` guard: its tasks have Jobs here, its outputs entries, a test of the run's result a `runStatus`. */
+function checkGuard(g, where, known, outputTasks, hasRunStatus) {
+  expect(isObject(g), where, "must be a guard object");
+  if ("all" in g || "any" in g) {
+    const key = "all" in g ? "all" : "any";
+    expect(Object.keys(g).length === 1 && Array.isArray(g[key]), where, `must be { "${key}": [guards] } and nothing else`);
+    g[key].forEach((part, i) => checkGuard(part, `${where}.${key}[${i}]`, known, outputTasks, hasRunStatus));
+    return;
+  }
+  if ("not" in g) return checkGuard(g.not, `${where}.not`, known, outputTasks, hasRunStatus);
+  if ("runStatus" in g) {
+    expect(g.runStatus === "Succeeded" || g.runStatus === "Failed", `${where}.runStatus`, 'must be "Succeeded" or "Failed"');
+    expect(hasRunStatus, `${where}.runStatus`, "needs runStatus, which says how the run's result is known");
+    return;
+  }
+  if ("output" in g) {
+    expect(outputTasks.has(g.output), `${where}.output`, `names "${g.output}", which has no entry in outputs`);
+    expect(Array.isArray(g.in) && g.in.length > 0 && g.in.every((v) => typeof v === "string"), `${where}.in`, "must be a list of strings");
+    return;
+  }
+  expect(nonEmpty(g.task) && known.has(g.task), `${where}.task`, "must name a task in jobs");
+  expect(g.was === "skipped" || g.was === "succeeded", `${where}.was`, 'must be "skipped" or "succeeded"');
+}
+
+function guardTestsRunStatus(g) {
+  if ("all" in g || "any" in g) return (g.all ?? g.any).some(guardTestsRunStatus);
+  if ("not" in g) return guardTestsRunStatus(g.not);
+  return "runStatus" in g;
 }
 
 function checkCondition(c, where, known) {
@@ -723,28 +825,31 @@ async function commandAwait(env, log) {
   checkSeconds(cfg.attemptTimeoutSeconds, "attemptTimeoutSeconds", { optional: true });
   expect(cfg.statusJob === undefined || nonEmpty(cfg.statusJob), "statusJob", "must be the status Job's name");
   if (cfg.timeoutWhen !== undefined) checkCondition(cfg.timeoutWhen, "timeoutWhen", known);
+  if (cfg.outputs !== undefined) {
+    // `file`: the task's script reads it (else only its runsIf tests it). `value`: the output of a
+    // task skipped when compiling, its default, known then (no Job to read).
+    const shape = "must be a list of { task, file?, default? } (a task in jobs) or { task, file?, value }, with an absolute file path";
+    expect(Array.isArray(cfg.outputs), "outputs", shape);
+    cfg.outputs.forEach((o, i) => {
+      expect(isObject(o) && nonEmpty(o.task) && (o.file === undefined || (nonEmpty(o.file) && o.file.startsWith("/"))) && (o.value !== undefined || known.has(o.task)), `outputs[${i}]`, shape);
+      expect(o.default === undefined || typeof o.default === "string", `outputs[${i}].default`, "must be a string");
+      expect(o.value === undefined || typeof o.value === "string", `outputs[${i}].value`, "must be a string");
+      expect(cfg.outputs.findIndex((x) => x.task === o.task) === i, `outputs[${i}].task`, `names "${o.task}" a second time`);
+    });
+  }
+  const outputTasks = new Set((cfg.outputs ?? []).map((o) => o.task));
+  if (cfg.runsIf !== undefined) checkGuard(cfg.runsIf, "runsIf", known, outputTasks, cfg.runStatus !== undefined);
   if (cfg.runStatus !== undefined) {
     // `file`: the task reads the result; `runsIf`: its `when` tests it. At least one.
-    const shape = "must be { when, file?, runsIf?, cleanups? } with file or runsIf";
+    const shape = "must be { when, file?, cleanups? }, with file or a runsIf that tests the result";
     expect(isObject(cfg.runStatus) && (cfg.runStatus.file === undefined || nonEmpty(cfg.runStatus.file)), "runStatus", shape);
-    expect(cfg.runStatus.runsIf === undefined || cfg.runStatus.runsIf === "Succeeded" || cfg.runStatus.runsIf === "Failed", "runStatus.runsIf", 'must be "Succeeded" or "Failed"');
-    expect(cfg.runStatus.file !== undefined || cfg.runStatus.runsIf !== undefined, "runStatus", shape);
+    expect(cfg.runStatus.file !== undefined || (cfg.runsIf !== undefined && guardTestsRunStatus(cfg.runsIf)), "runStatus", shape);
     checkCondition(cfg.runStatus.when, "runStatus.when", known);
     const cleanups = cfg.runStatus.cleanups ?? [];
     expect(Array.isArray(cleanups), "runStatus.cleanups", "must be a list of { name, mustRunWhen }");
     cleanups.forEach((t, i) => {
       expect(isObject(t) && known.has(t.name), `runStatus.cleanups[${i}]`, "must be { name, mustRunWhen } of a task in jobs");
       checkCondition(t.mustRunWhen, `runStatus.cleanups[${i}].mustRunWhen`, known);
-    });
-  }
-  if (cfg.outputs !== undefined) {
-    // `value`: the output of a task skipped when compiling, its default, known then (no Job to read).
-    const shape = "must be a list of { task, file, default? } (a task in jobs) or { task, file, value }, with an absolute file path";
-    expect(Array.isArray(cfg.outputs), "outputs", shape);
-    cfg.outputs.forEach((o, i) => {
-      expect(isObject(o) && nonEmpty(o.task) && nonEmpty(o.file) && o.file.startsWith("/") && (o.value !== undefined || known.has(o.task)), `outputs[${i}]`, shape);
-      expect(o.default === undefined || typeof o.default === "string", `outputs[${i}].default`, "must be a string");
-      expect(o.value === undefined || typeof o.value === "string", `outputs[${i}].value`, "must be a string");
     });
   }
   const podName = env.GANTRY_POD_NAME;
@@ -792,21 +897,30 @@ async function commandAwait(env, log) {
     log(`task ${cfg.task} does not run: ${why.join(", ")}; exit ${decision.exitCode}`);
     return decision.exitCode;
   }
-  if (cfg.runStatus) {
-    // As the status Job decides: a teardown that should have run but did not counts as failed.
-    const { status, skip } = runResult(cfg.runStatus, states);
-    if (skip) {
-      // Its `when` tests the run's result: skipped, which is no failure (classifyJob).
-      log(`task ${cfg.task} does not run: the run's result is ${status} (its when needs ${cfg.runStatus.runsIf}); exit ${EXIT.SKIPPED}`);
-      return EXIT.SKIPPED;
-    }
-    if (cfg.runStatus.file !== undefined) {
-      fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
-      fs.writeFileSync(cfg.runStatus.file, status);
-      log(`run status ${status} written to ${cfg.runStatus.file}`);
-    }
+  // As the status Job decides: a teardown that should have run but did not counts as failed.
+  const runStatus = cfg.runStatus ? runResult(cfg.runStatus, states) : undefined;
+  // Its `when` (and the skips it inherits): decided before any output is read if it can be, so a
+  // task skipped with its producer does not fail for want of the producer's output.
+  const facts = { states, runStatus, outputs: {} };
+  const skipped = () => {
+    // Skipped, which is no failure (classifyJob).
+    log(`task ${cfg.task} does not run: its when, ${describeGuard(cfg.runsIf)}, does not hold${runStatus ? ` (the run's result is ${runStatus})` : ""}; exit ${EXIT.SKIPPED}`);
+    return EXIT.SKIPPED;
+  };
+  let runs = cfg.runsIf === undefined ? true : evaluateGuard(cfg.runsIf, facts);
+  if (runs === false) return skipped();
+  const tested = cfg.runsIf === undefined ? [] : guardOutputs(cfg.runsIf);
+  for (const output of cfg.outputs ?? []) {
+    if (output.file === undefined && (runs === true || !tested.includes(output.task))) continue;
+    facts.outputs[output.task] = await copyOutput(ctx, output, decidedOn.get(cfg.jobs[output.task]), states[output.task]);
   }
-  for (const output of cfg.outputs ?? []) await copyOutput(ctx, output, decidedOn.get(cfg.jobs[output.task]), states[output.task]);
+  if (runs === undefined) runs = evaluateGuard(cfg.runsIf, facts);
+  if (runs !== true) return skipped();
+  if (cfg.runStatus?.file !== undefined) {
+    fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
+    fs.writeFileSync(cfg.runStatus.file, runStatus);
+    log(`run status ${runStatus} written to ${cfg.runStatus.file}`);
+  }
   log(`task ${cfg.task} may start: ${describeCondition(cfg.when)} holds`);
   if (cfg.attemptTimeoutSeconds !== undefined) await setAttemptDeadline(ctx, podName, cfg.attemptTimeoutSeconds);
   return EXIT.OK;
@@ -868,35 +982,23 @@ async function secondsSincePodStart(ctx, url, pod) {
 /**
  * Task outputs: the producer's `main` container has its output file as its termination message
  * path, so the kubelet keeps what it wrote in the pod's status (its last 4096 bytes). A task that
- * reads it gets it here, in `output.file`: from the producer's succeeded pod when it succeeded,
- * the output's default when it failed, did not run or was skipped, and `value` when it was skipped
- * when compiling. Like Argo, one trailing newline is dropped. A succeeded producer whose pods are
- * gone (deleted) has lost its value: that is no failure of the producer, so no default stands in.
+ * reads or tests it gets it here (`pickOutput`): from the producer's succeeded pod when it
+ * succeeded, the output's default when it failed, did not run or was skipped, and `value` when it
+ * was skipped when compiling; written to `output.file` when the task's script reads it. A succeeded
+ * producer whose pods are gone (deleted) has lost its value: that is no failure of the producer, so
+ * no default stands in.
  */
 async function copyOutput(ctx, output, job, state) {
-  let text = output.value;
-  let source = "its default, as it was skipped when compiling";
-  if (text === undefined && state === "succeeded") {
-    const message = await succeededMessage(ctx, job);
-    if (message === undefined) throw new ShimExit(EXIT.UPSTREAM_MISSING, `the output of ${output.task} is gone: no succeeded pod of job ${job?.metadata?.name} is left to read it from (pods deleted)`);
-    if (Buffer.byteLength(message) >= MAX_MESSAGE) {
-      throw new ShimExit(EXIT.UPSTREAM_FAILED, `the output of ${output.task} is ${MAX_MESSAGE} bytes or more, past what a termination message holds: the kubelet kept only its last ${MAX_MESSAGE}`);
-    }
-    text = message.replace(/\n$/, "");
-    source = `${Buffer.byteLength(text)} bytes`;
-  } else if (text === undefined) {
-    if (state === "missing" || state === "pending") throw new ShimExit(EXIT.UPSTREAM_MISSING, `${output.task} is ${state}: its output cannot be read`);
-    if (output.default === undefined) throw new ShimExit(EXIT.UPSTREAM_FAILED, `${output.task} is ${state}, so its output has no value, and it has no default`);
-    text = output.default;
-    source = `its default, as it is ${state}`;
-  }
-  fs.mkdirSync(path.dirname(output.file), { recursive: true });
-  fs.writeFileSync(output.file, text);
-  ctx.log(`output of ${output.task} (${source}) written to ${output.file}`);
+  const message = output.value === undefined && state === "succeeded" ? await succeededMessage(ctx, job) : undefined;
+  const picked = pickOutput(output, state, message, `job ${job?.metadata?.name}`);
+  if (picked.exitCode !== undefined) throw new ShimExit(picked.exitCode, picked.why);
+  if (output.file !== undefined) {
+    fs.mkdirSync(path.dirname(output.file), { recursive: true });
+    fs.writeFileSync(output.file, picked.value);
+    ctx.log(`output of ${output.task} (${picked.source}) written to ${output.file}`);
+  } else ctx.log(`output of ${output.task} read (${picked.source})`);
+  return picked.value;
 }
-
-/** What the kubelet keeps of a termination message: the file's last bytes. */
-const MAX_MESSAGE = 4096;
 
 /**
  * The termination message of `main` in the newest succeeded pod of `job`, as the kubelet kept it;

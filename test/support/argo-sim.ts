@@ -27,7 +27,8 @@
  *    had started.)
  *  - data: outputs, artifacts, parameters passed as data. Only values that steer control flow
  *    are resolved (`when`, `dag.target`, `withParam`, `inputs.parameters` from literal
- *    arguments, `workflow.parameters`, `tasks/steps.X.status`, `workflow.status`).
+ *    arguments, `workflow.parameters`, `tasks/steps.X.status`, `workflow.status`, and the
+ *    output parameters of succeeded DAG tasks given in `SimOptions.outputs`).
  * Anything outside the supported subset throws `UnsupportedError` ("unsupported: ...").
  */
 
@@ -84,6 +85,11 @@ export interface SimOptions {
   deadlineAfter?: readonly string[];
   /** WorkflowTemplate / ClusterWorkflowTemplate objects for `templateRef` / `workflowTemplateRef`. */
   templates?: readonly object[];
+  /**
+   * Output parameters by DAG task name: what the task's pod leaves when it succeeds, in scope as
+   * `tasks.X.outputs.parameters.N` for the tasks after it (the only data simulated).
+   */
+  outputs?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export type SimNodeType =
@@ -318,6 +324,7 @@ class Simulator {
   private wfPhase: WorkflowPhase | null = null;
   private wfMessage: string | undefined;
   private readonly wfName = "wf";
+  private readonly outputs: NonNullable<SimOptions["outputs"]>;
 
   constructor(
     workflow: object,
@@ -325,6 +332,7 @@ class Simulator {
     options: SimOptions,
   ) {
     for (const doc of options.templates ?? []) this.addLibraryDoc(doc as Dict);
+    this.outputs = options.outputs ?? {};
     this.spec = this.resolveSpec(workflow as Dict);
     this.rootCtx = { label: "workflow", templates: indexTemplates(this.spec.templates ?? [], "workflow") };
 
@@ -1066,6 +1074,7 @@ class Simulator {
     for (const a of this.ancestors(d, taskName)) {
       const n = this.taskNode(d, a);
       if (n) v.set(`tasks.${a}.status`, n.phase);
+      if (n?.phase === "Succeeded") for (const [name, value] of Object.entries(this.outputs[a] ?? {})) v.set(`tasks.${a}.outputs.parameters.${name}`, value);
     }
     return v;
   }
@@ -1737,7 +1746,7 @@ function evalWhen(when: string | undefined, vars: Vars, what: string): boolean |
 
 function evalExprBool(src: string, vars: Vars): boolean {
   const tokens: string[] = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\(|\)|\[|\]|\.|,|[A-Za-z_][A-Za-z0-9_]*)/y;
+  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\(|\)|\[|\]|\.|,|\?|:|[A-Za-z_][A-Za-z0-9_]*)/y;
   let pos = 0;
   const unsupported = () => new UnsupportedError(`hook expression '${src}' is outside the supported subset`);
   while (pos < src.length) {
@@ -1748,19 +1757,26 @@ function evalExprBool(src: string, vars: Vars): boolean {
     tokens.push(m[1]!);
     pos = re.lastIndex;
   }
+  // Parsed into thunks, evaluated after: `&&`, `||` and `?:` short-circuit as in expr-lang, so a
+  // member a guarded branch never reaches need not be in scope.
+  type Thunk = () => unknown;
   let i = 0;
-  const strLit = (t: string) => t.slice(1, -1);
-  const primary = (): unknown => {
+  // expr-lang string literals take Go's escapes; JSON's cover the ones the compiler writes (\", \\, \u).
+  const strLit = (t: string) => (t.startsWith('"') ? (JSON.parse(t) as string) : t.slice(1, -1));
+  const primary = (): Thunk => {
     const t = tokens[i++];
     if (t === undefined) throw unsupported();
     if (t === "(") {
-      const v = or();
+      const v = ternary();
       if (tokens[i++] !== ")") throw unsupported();
       return v;
     }
-    if (t === "true" || t === "false") return t === "true";
-    if (t === "nil") return null;
-    if (/^['"]/.test(t)) return strLit(t);
+    if (t === "true" || t === "false") return () => t === "true";
+    if (t === "nil") return () => null;
+    if (/^['"]/.test(t)) {
+      const v = strLit(t);
+      return () => v;
+    }
     if (/^[A-Za-z_]/.test(t)) {
       const path = [t];
       for (;;) {
@@ -1777,14 +1793,16 @@ function evalExprBool(src: string, vars: Vars): boolean {
         } else break;
       }
       const key = path.join(".");
-      if (!vars.has(key)) throw new UnsupportedError(`hook expression '${src}': '${key}' is not in the simulated scope`);
-      return vars.get(key);
+      return () => {
+        if (!vars.has(key)) throw new UnsupportedError(`hook expression '${src}': '${key}' is not in the simulated scope`);
+        return vars.get(key);
+      };
     }
     throw unsupported();
   };
-  const list = (): unknown[] => {
+  const list = (): Thunk[] => {
     if (tokens[i++] !== "[") throw unsupported();
-    const items: unknown[] = [];
+    const items: Thunk[] = [];
     while (tokens[i] !== "]") {
       items.push(primary());
       if (tokens[i] === ",") i++;
@@ -1793,17 +1811,21 @@ function evalExprBool(src: string, vars: Vars): boolean {
     i++;
     return items;
   };
-  const cmp = (): unknown => {
+  const cmp = (): Thunk => {
     const l = primary();
     const op = tokens[i];
     if (op === "in") {
       i++;
-      return list().includes(l);
+      const items = list();
+      return () => {
+        const v = l();
+        return items.some((x) => x() === v);
+      };
     }
     if (op === "==" || op === "!=") {
       i++;
       const r = primary();
-      return op === "==" ? l === r : l !== r;
+      return () => (op === "==" ? l() === r() : l() !== r());
     }
     return l;
   };
@@ -1811,32 +1833,42 @@ function evalExprBool(src: string, vars: Vars): boolean {
     if (typeof v !== "boolean") throw unsupported();
     return v;
   };
-  const unary = (): unknown => {
+  const unary = (): Thunk => {
     if (tokens[i] === "!" || tokens[i] === "not") {
       i++;
-      return !bool(unary());
+      const v = unary();
+      return () => !bool(v());
     }
     return cmp();
   };
-  const and = (): unknown => {
+  const and = (): Thunk => {
     let l = unary();
     while (tokens[i] === "&&" || tokens[i] === "and") {
       i++;
-      const r = unary();
-      l = bool(l) && bool(r);
+      const [a, b] = [l, unary()];
+      l = () => bool(a()) && bool(b());
     }
     return l;
   };
-  const or = (): unknown => {
+  const or = (): Thunk => {
     let l = and();
     while (tokens[i] === "||" || tokens[i] === "or") {
       i++;
-      const r = and();
-      l = bool(l) || bool(r);
+      const [a, b] = [l, and()];
+      l = () => bool(a()) || bool(b());
     }
     return l;
   };
-  const v = or();
+  const ternary = (): Thunk => {
+    const c = or();
+    if (tokens[i] !== "?") return c;
+    i++;
+    const yes = ternary();
+    if (tokens[i++] !== ":") throw unsupported();
+    const no = ternary();
+    return () => (bool(c()) ? yes() : no());
+  };
+  const v = ternary();
   if (i !== tokens.length) throw unsupported();
-  return bool(v);
+  return bool(v());
 }

@@ -22,7 +22,7 @@ interface SimJob {
   role: string;
   backoffLimit: number;
   rules: Json[];
-  await?: { when: shim.Condition; jobs: Record<string, string>; runStatus?: { when: shim.Condition; runsIf?: "Succeeded" | "Failed"; file?: string } };
+  await?: { when: shim.Condition; jobs: Record<string, string>; runStatus?: { when: shim.Condition; file?: string }; runsIf?: shim.Guard; outputs?: shim.OutputSource[] };
   status?: { when: shim.Condition; tasks: { name: string; job: string }[] };
   failures: number;
   conditions: Condition[];
@@ -60,7 +60,11 @@ export function policyAction(rules: Json[], container: string, exitCode: number 
   return { action: "Count", index: -1 };
 }
 
-export function simulateJobs(objects: readonly Json[], outcomes: Readonly<Record<string, Outcome>>, seed = 1): JobsRun {
+/**
+ * `written`: what each task's `main` writes to its output file when it succeeds (the termination
+ * message its await-deps readers find), by task; a task without an entry writes nothing.
+ */
+export function simulateJobs(objects: readonly Json[], outcomes: Readonly<Record<string, Outcome>>, seed = 1, written: Readonly<Record<string, string>> = {}): JobsRun {
   const jobs: SimJob[] = objects
     .filter((o) => o.kind === "Job")
     .map((o) => {
@@ -126,16 +130,28 @@ export function simulateJobs(objects: readonly Json[], outcomes: Readonly<Record
           progressed = true;
           continue;
         }
-        if (j.await.runStatus) {
-          // As the shim's await does: skipped by a `when` on the result (exit 94), else the file written.
-          const { status, skip } = shim.runResult(j.await.runStatus, states);
-          if (skip) {
-            podFailed(j, "await-deps", shim.EXIT.SKIPPED);
-            progressed = true;
-            continue;
+        // As the shim's await does: the run's result, the outputs, then its runsIf (exit 94 when it
+        // does not hold), with the shim's own functions; the outputs are read only when it needs them.
+        const status = j.await.runStatus ? shim.runResult(j.await.runStatus, states) : undefined;
+        const facts = { states, runStatus: status, outputs: {} as Record<string, string> };
+        let runs = j.await.runsIf ? shim.evaluateGuard(j.await.runsIf, facts) : true;
+        let failed: number | undefined;
+        if (runs !== false) {
+          const tested = j.await.runsIf ? shim.guardOutputs(j.await.runsIf) : [];
+          for (const o of j.await.outputs ?? []) {
+            if (o.file === undefined && (runs === true || !tested.includes(o.task))) continue;
+            const picked = shim.pickOutput(o, states[o.task] ?? "pending", written[o.task] ?? "");
+            if (picked.exitCode !== undefined) failed ??= picked.exitCode;
+            else facts.outputs[o.task] = picked.value;
           }
-          if (j.await.runStatus.file !== undefined) run.runStatus[j.task!] = status;
+          if (failed === undefined && runs === undefined) runs = shim.evaluateGuard(j.await.runsIf!, facts);
         }
+        if (failed !== undefined || runs !== true) {
+          podFailed(j, "await-deps", failed ?? shim.EXIT.SKIPPED);
+          progressed = true;
+          continue;
+        }
+        if (j.await.runStatus?.file !== undefined) run.runStatus[j.task!] = status!;
       }
       // The task's own container runs one attempt.
       if (!j.ran) {

@@ -31,8 +31,15 @@ export function* assignments(names: readonly string[], alphabet: readonly Outcom
 export const CONDITION_PARAMETERS = { a: { default: "on" }, b: { default: "off" } } as const;
 export const PARAMETER_VALUES: readonly ReadonlyMap<string, string>[] = ["on", "off"].flatMap((a) => ["on", "off"].map((b) => new Map([["a", a], ["b", b]])));
 
-/** `true`: random `when`s on parameters; `"runStatus"`: finally tasks' also test the run's result. */
-export type Conditional = boolean | "runStatus";
+/**
+ * `true`: random `when`s on parameters; `"runStatus"`: finally tasks' also test the run's result;
+ * `"outputs"`: every setup, work and teardown task has an output `v` (half of them with the default
+ * "off"), and `when`s also test the output of a task in the task's `after`.
+ */
+export type Conditional = boolean | "runStatus" | "outputs";
+
+/** What a task of an `"outputs"` pipeline may write to its output `v` when it succeeds. */
+export const OUTPUT_VALUES = ["on", "off"] as const;
 
 /**
  * A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone; with
@@ -43,18 +50,23 @@ export function randomPipeline(r: () => number, id: number, size: number, condit
     const open: TaskHandle[] = [];
     const setups: TaskHandle[] = [];
     const params = p.params as Record<string, string>;
-    const when = () => (conditional && r() < 0.35 ? { when: randomWhen(r, params) } : {});
+    const outputs = () => (conditional === "outputs" ? { outputs: r() < 0.5 ? { v: "/tmp/v" } : { v: { path: "/tmp/v", default: "off" } } } : {});
+    const when = (after: readonly TaskHandle[] = []) => {
+      const producers = conditional === "outputs" ? after.filter((h) => h.role !== "finally") : [];
+      if (!conditional || r() >= (producers.length > 0 ? 0.6 : 0.35)) return {};
+      return { when: producers.length > 0 && r() < 0.8 ? randomOutputWhen(r, params, producers) : randomWhen(r, params) };
+    };
     // Most finally tasks test the run's result in that mode: a run that fails is the usual reason for one.
     const finallyWhen = () => (conditional === "runStatus" && r() < 0.7 ? { when: randomRunStatusWhen(r, params) } : when());
     for (let k = 0; k < size; k++) {
       const pick = r();
-      const after = open.filter(() => r() < 0.35);
+      const after = open.filter(() => r() < (conditional === "outputs" ? 0.5 : 0.35));
       const common = { image: "busybox", after, ...(r() < 0.15 && { allowFailure: true }) };
       let h: TaskHandle;
-      if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after, ...when() });
-      else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }) });
+      if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after, ...when(after), ...outputs() });
+      else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }), ...outputs() });
       else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }), ...finallyWhen() });
-      else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when() });
+      else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when(after), ...outputs() });
       if (h.role === "setup") setups.push(h);
       if (h.role !== "finally") open.push(h);
     }
@@ -77,6 +89,15 @@ function randomWhen(r: () => number, params: Record<string, string>): WhenCondit
   };
   const pick = r();
   return pick < 0.6 ? leaf() : pick < 0.75 ? { not: leaf() } : pick < 0.9 ? { all: [leaf(), leaf()] } : { any: [leaf(), leaf()] };
+}
+
+/** A random test of the output `v` of one of `producers`, alone, negated, or with one on a parameter. */
+function randomOutputWhen(r: () => number, params: Record<string, string>, producers: readonly TaskHandle[]): WhenCondition {
+  const output = producers[Math.floor(r() * producers.length)]!.output("v");
+  const pick = r();
+  const test: WhenCondition = pick < 0.5 ? { output, equals: "on" } : pick < 0.8 ? { output, notEquals: "on" } : { output, in: ["off", "maybe"] };
+  const combine = r();
+  return combine < 0.6 ? test : combine < 0.7 ? { not: test } : combine < 0.85 ? { all: [test, randomWhen(r, params)] } : { any: [test, randomWhen(r, params)] };
 }
 
 /** The IR of a random pipeline, or undefined when the random choices make an invalid one. */

@@ -4,31 +4,50 @@
  * an expression tag, `{{=workflow.parameters["env"] == "prod"}}`, evaluated by expr-lang to `true`
  * or `false` before govaluate sees it: the run's value is never pasted into the expression, so a
  * value such as `x' || 'a' == 'a` cannot change its meaning. Another task's result is its phase,
- * quoted: `'{{tasks.load.status}}' == 'Skipped'` (phases are plain words). The run's result, in a
+ * quoted: `'{{tasks.load.status}}' == 'Skipped'` (phases are plain words). An output of another task
+ * is an expression tag too, over `tasks["count"].outputs.parameters["rows"]` once that task
+ * succeeded and the output's default otherwise, so its value is never pasted either. The run's result, in a
  * finally task (the exit handler), is `'{{workflow.status}}' != 'Succeeded'` for "Failed", as in
  * Argo's exit-handler example: `Failed` and `Error` alike.
  */
+import type * as IR from "../../ir/index.js";
 import type { Guard } from "../../phases/4-lower/index.js";
 
-export function whenExpression(g: Guard | undefined): string | undefined {
-  return g ? render(g, true) : undefined;
+/** The default of a task's output, if it declares one. */
+export type OutputDefault = (ref: IR.OutputRef) => string | undefined;
+
+export function whenExpression(g: Guard | undefined, defaultOf: OutputDefault): string | undefined {
+  return g ? render(g, true, defaultOf) : undefined;
 }
 
 const PHASE = { skipped: "Skipped", succeeded: "Succeeded" } as const;
 
-function render(g: Guard, top: boolean): string {
-  if ("param" in g) {
-    // Values never hold `{{` or `}}` (GANTRY2041), which would end the tag early.
-    const value = `workflow.parameters[${JSON.stringify(g.param)}]`;
-    const test = g.in.length === 1 ? `${value} == ${JSON.stringify(g.in[0])}` : `${value} in [${g.in.map((v) => JSON.stringify(v)).join(", ")}]`;
-    return `{{=${test}}}`;
+/**
+ * An expr-lang string literal. Braces are written as escapes so that no value can close the
+ * expression tag (`}}`) early; validation keeps them out of compared values, not out of defaults.
+ */
+const literal = (s: string): string => JSON.stringify(s).replace(/[{}]/g, (c) => (c === "{" ? "\\u007b" : "\\u007d"));
+
+/** `x == "a"`, or `x in ["a", "b"]`. */
+const among = (value: string, values: readonly string[]): string => (values.length === 1 ? `${value} == ${literal(values[0]!)}` : `${value} in [${values.map(literal).join(", ")}]`);
+
+function render(g: Guard, top: boolean, defaultOf: OutputDefault): string {
+  if ("param" in g) return `{{=${among(`workflow.parameters[${literal(g.param)}]`, g.in)}}}`;
+  if ("output" in g) {
+    // The output of a task that succeeded, else its default (as on the jobs target): a producer that
+    // was skipped or did not run has no outputs in Argo's scope, and `&&` and `?:` never reach them then.
+    const task = `tasks[${literal(g.output.task)}]`;
+    const succeeded = `${task}.status == "Succeeded"`;
+    const value = `${task}.outputs.parameters[${literal(g.output.name)}]`;
+    const fallback = defaultOf(g.output);
+    return fallback === undefined ? `{{=${succeeded} && ${among(value, g.in)}}}` : `{{=${among(`(${succeeded} ? ${value} : ${literal(fallback)})`, g.in)}}}`;
   }
   if ("task" in g) return `'{{tasks.${g.task}.status}}' == '${PHASE[g.was]}'`;
   // The exit handler's view of the run: Succeeded, Failed or Error (the last two are "Failed").
   if ("runStatus" in g) return `'{{workflow.status}}' ${g.runStatus === "Succeeded" ? "==" : "!="} 'Succeeded'`;
-  if ("not" in g) return `!(${render(g.not, true)})`;
+  if ("not" in g) return `!(${render(g.not, true, defaultOf)})`;
   const parts = "all" in g ? g.all : g.any;
-  if (parts.length === 1) return render(parts[0]!, top);
-  const joined = parts.map((p) => render(p, false)).join("all" in g ? " && " : " || ");
+  if (parts.length === 1) return render(parts[0]!, top, defaultOf);
+  const joined = parts.map((p) => render(p, false, defaultOf)).join("all" in g ? " && " : " || ");
   return top ? joined : `(${joined})`;
 }

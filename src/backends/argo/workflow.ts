@@ -207,7 +207,9 @@ const NOOP = "gantry-noop";
  * `failFast: false` keeps scheduling going so teardowns still run after a failure (§2.3).
  */
 function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined, reads: Reads) {
-  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, arguments: outputArguments(reads.get(p.task.name)!), depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf) }));
+  // A `when` may test an output of another task of this DAG (never of the exit handler's: GANTRY2044).
+  const defaultOf = (ref: IR.OutputRef) => tasks.find((p) => p.task.name === ref.task)?.task.outputs?.find((o) => o.name === ref.name)?.default;
+  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, arguments: outputArguments(reads.get(p.task.name)!), depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf, defaultOf) }));
   if (!gate) return { name, dag: { tasks: dagTasks } };
   return {
     name,

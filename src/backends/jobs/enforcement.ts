@@ -6,7 +6,7 @@
  * metadata file lists them per task (`notEnforced`), so it never presents a limit as effective
  * that nothing applies. Kept apart from the backend (no cdk8s), like idle-timeout.ts.
  */
-import { outputReads } from "../../ir/output-reads.js";
+import { outputReads, testedOutputs } from "../../ir/output-reads.js";
 import type * as IR from "../../ir/index.js";
 import type { Plan, PlannedTask } from "../../phases/4-lower/index.js";
 
@@ -16,10 +16,10 @@ export type Unenforced = "retry.backoff" | "retry.totalTimeout" | "timeout";
  * Whether a task's pod waits for other tasks before its work: one with a start condition, every
  * finally task (with no other task left, once decideWhen skipped them all, it still learns the
  * run's result from its await-deps: a run of skips succeeds), and every task that reads an output
- * (its await-deps writes the files, even when all its producers were skipped when compiling).
+ * or tests one (its await-deps writes the files, even when all its producers were skipped when compiling).
  */
 export function waitsForOthers({ task, startsWhen }: PlannedTask): boolean {
-  return task.role === "finally" || startsWhen !== undefined || outputReads(task).length > 0;
+  return task.role === "finally" || startsWhen !== undefined || outputReads(task).length > 0 || testedOutputs(task).length > 0;
 }
 
 /** The retry fields of `task` the Job controller cannot apply (GANTRY4013, GANTRY4017). */

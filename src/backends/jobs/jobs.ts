@@ -27,7 +27,7 @@ import { MAX_CRONJOB_NAME, fitName, runIdProblem, runNames, shortHash, type RunN
 import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type PolicyRule } from "./retry.js";
 import { notEnforced, timeoutUnenforced } from "./enforcement.js";
 import { OUTPUTS_DIR, RUN_STATUS_DIR, RUN_STATUS_FILE, outputFile, rewriteTask } from "./rewrite.js";
-import type { OutputRead } from "../../ir/output-reads.js";
+import { testedOutputs, type OutputRead } from "../../ir/output-reads.js";
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, idleSecondsProblem } from "./idle-timeout.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
 
@@ -284,8 +284,8 @@ function checkNames(plan: Plan, names: RunNames, diagnostics: Diagnostic[]) {
 
 /**
  * `runsIf`: what is left of the task's `when` once the lowering decided it from the defaults
- * (LowerOptions.decideWhen): at most a finally task's test of the run's result, which its
- * `await-deps` makes once the result is known.
+ * (LowerOptions.decideWhen), with the skips it inherits: tests of other tasks' outputs and final
+ * states, and a finally task's test of the run's result, which its `await-deps` makes once it may start.
  */
 function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, string>, annotations: Record<string, string>, startsWhen: Condition | undefined, runsIf: Guard | undefined): BuiltJob {
   const { plan, names } = ctx;
@@ -296,17 +296,17 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   // as waitsForOthers says: with nothing else left, `allSettled([])` holds at once.
   // The outputs it reads, which its await-deps copies from the producers' pods into files (rewrite.ts);
   // an output of a task the defaults skipped is its default, known now.
-  const outputs = reads.map((r) => outputSource(plan, r));
+  // Outputs its `when` tests are read the same way, into memory only unless the script reads them too.
+  const tested = testedOutputs(task).filter((t) => !reads.some((r) => r.task === t.task && r.output === t.output));
+  const outputs = [...reads.map((r) => outputSource(plan, r, true)), ...tested.map((t) => outputSource(plan, t, false))];
   // Its producers are upstream, so settled once it may start; waiting for that too makes the shim
   // read their final state even for a producer further up than its own `after`.
   const producers = outputs.flatMap((o) => ("value" in o ? [] : [o.task]));
   // A task that reads outputs waits even with nothing to wait for (its producers all skipped): its
   // await-deps writes the files, at once (`allSettled([])`).
-  const base = task.role === "finally" ? allSettled(others) : (startsWhen ?? (reads.length > 0 ? allSettled([]) : undefined));
+  const base = task.role === "finally" ? allSettled(others) : (startsWhen ?? (outputs.length > 0 ? allSettled([]) : undefined));
   const when = base && task.role !== "finally" && producers.length > 0 ? both(base, allSettled(producers)) : base;
-  // The lowering decides every other condition (decideWhen).
-  if (runsIf !== undefined && !("runStatus" in runsIf)) throw new Error(`jobs backend: task "${task.name}" has a run-time condition the lowering should have decided (decideWhen)`);
-  const runStatus = task.role === "finally" && (readsRunStatus || runsIf !== undefined) ? plan.succeedsWhen : undefined;
+  const runStatus = task.role === "finally" && (readsRunStatus || (runsIf !== undefined && testsRunStatus(runsIf))) ? plan.succeedsWhen : undefined;
   // The file with the result, for a task that reads it (p.runStatus); a `when` alone needs none.
   const statusFile = runStatus !== undefined && readsRunStatus;
   // The status Job's rule: a teardown the result depends on that should have run but did not failed.
@@ -346,7 +346,7 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
   // task always (DESIGN §5 rule 7); other tasks give up.
   const timeoutWhen = cleanupRunsWhen(task);
 
-  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus), ...cleanups.flatMap((t) => tasksIn(t.mustRunWhen))])];
+  const named = [...new Set([...tasksIn(when), ...tasksIn(runStatus), ...cleanups.flatMap((t) => tasksIn(t.mustRunWhen)), ...guardTasks(runsIf)])];
   const init = waits
     ? [
         c.shimContainer({
@@ -368,24 +368,24 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
               runStatus: {
                 when: runStatus,
                 ...(statusFile && { file: RUN_STATUS_FILE }),
-                ...(runsIf && { runsIf: runsIf.runStatus }),
                 ...(cleanups.length > 0 && { cleanups }),
               },
             }),
+            ...(runsIf && { runsIf: shimGuard(task.name, runsIf) }),
             ...(outputs.length > 0 && { outputs }),
           },
           env: attemptTimeout ? [c.fieldEnv("GANTRY_POD_NAME", "metadata.name")] : undefined,
-          mounts: [...(statusFile ? [c.runStatusMount(false)] : []), ...(outputs.length > 0 ? [c.outputsMount(false)] : [])],
+          mounts: [...(statusFile ? [c.runStatusMount(false)] : []), ...(reads.length > 0 ? [c.outputsMount(false)] : [])],
         }),
       ]
     : undefined;
-  const mainMounts = [...(userAccount ? [c.tokenMount] : []), ...(statusFile ? [c.runStatusMount(true)] : []), ...(outputs.length > 0 ? [c.outputsMount(true)] : [])];
+  const mainMounts = [...(userAccount ? [c.tokenMount] : []), ...(statusFile ? [c.runStatusMount(true)] : []), ...(reads.length > 0 ? [c.outputsMount(true)] : [])];
   const volumes = [
     ...c.userVolumes(task),
     ...(waits ? [c.shimVolume(ctx.shimConfigMap)] : []),
     ...(waits || userAccount ? [c.tokenVolume] : []),
     ...(statusFile ? [c.runStatusVolume] : []),
-    ...(outputs.length > 0 ? [c.outputsVolume] : []),
+    ...(reads.length > 0 ? [c.outputsVolume] : []),
   ];
   return {
     waits,
@@ -427,15 +427,49 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
  * Where the await-deps gets the output `read` names: the producer's pods, with the default for when
  * it did not succeed; or, for a producer the defaults skipped (decideWhen), its default as `value`.
  */
-function outputSource(plan: Plan, read: OutputRead): { task: string; file: string; default?: string } | { task: string; file: string; value: string } {
-  const file = outputFile(read);
+/**
+ * Where a task's await-deps finds an output: the producer's pods, or, for a producer the defaults
+ * skipped, its default, known now. `toFile`: the script reads it (a file); else only its `when` does.
+ */
+function outputSource(plan: Plan, read: OutputRead, toFile: boolean): { task: string; file?: string; default?: string } | { task: string; file?: string; value: string } {
+  const file = toFile ? { file: outputFile(read) } : {};
   const planned = plan.pipeline.tasks.find((t) => t.name === read.task);
   const declared = planned ?? plan.declared.tasks.find((t) => t.name === read.task);
   const d = declared?.outputs?.find((o) => o.name === read.output)?.default;
-  if (planned) return { task: read.task, file, ...(d !== undefined && { default: d }) };
+  if (planned) return { task: read.task, ...file, ...(d !== undefined && { default: d }) };
   // Validation asks for a default on any read that can run without its producer (GANTRY2045).
   if (d === undefined) throw new Error(`jobs backend: task "${read.task}" was skipped, and its output "${read.output}", which is read, has no default`);
-  return { task: read.task, file, value: d };
+  return { task: read.task, ...file, value: d };
+}
+
+/** The tasks whose final state a guard tests (already named by the start condition, which waits for them). */
+function guardTasks(g: Guard | undefined): string[] {
+  if (g === undefined) return [];
+  if ("all" in g || "any" in g) return ("all" in g ? g.all : g.any).flatMap(guardTasks);
+  if ("not" in g) return guardTasks(g.not);
+  return "task" in g ? [g.task] : [];
+}
+
+/** Whether a guard tests the run's result (a finally task's `when`). */
+function testsRunStatus(g: Guard): boolean {
+  if ("all" in g || "any" in g) return ("all" in g ? g.all : g.any).some(testsRunStatus);
+  if ("not" in g) return testsRunStatus(g.not);
+  return "runStatus" in g;
+}
+
+/**
+ * A task's guard as the shim's `runsIf` (templates/runtime/README.md): other tasks' final states,
+ * the run's result, and outputs, each named by its task (one output per task on this target,
+ * GANTRY4033). Parameters were decided when compiling (decideWhen), so none is left.
+ */
+type ShimGuard = { all: ShimGuard[] } | { any: ShimGuard[] } | { not: ShimGuard } | { task: string; was: "skipped" | "succeeded" } | { runStatus: "Succeeded" | "Failed" } | { output: string; in: string[] };
+function shimGuard(taskName: string, g: Guard): ShimGuard {
+  if ("all" in g) return { all: g.all.map((x) => shimGuard(taskName, x)) };
+  if ("any" in g) return { any: g.any.map((x) => shimGuard(taskName, x)) };
+  if ("not" in g) return { not: shimGuard(taskName, g.not) };
+  if ("output" in g) return { output: g.output.task, in: g.in };
+  if ("param" in g) throw new Error(`jobs backend: task "${taskName}" tests parameter "${g.param}" at run time; the lowering decides those (decideWhen)`);
+  return g;
 }
 
 /** When a cleanup task must run whatever else happened: a teardown once one of its setups succeeded, a finally task always. */

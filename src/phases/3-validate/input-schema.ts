@@ -119,6 +119,7 @@ const retry = z.strictObject({
 /** A task's `when` (DSL `WhenCondition`), as written. */
 export interface WhenInput {
   param?: string;
+  output?: string;
   equals?: string | number | boolean;
   notEquals?: string | number | boolean;
   in?: (string | number | boolean)[];
@@ -134,6 +135,8 @@ export const MAX_WHEN_DEPTH = 16;
 const whenValue = z.union([str, z.number().finite(), z.boolean()], { error: "a value to compare with is a string, number or boolean" });
 const COMPARISONS = ["equals", "notEquals", "in"] as const;
 const COMBINATORS = ["all", "any", "not"] as const;
+/** What a comparison compares: a parameter's value, or another task's output. */
+const SUBJECTS = ["param", "output"] as const;
 
 /**
  * One object per condition, every key optional, and the form checked after: a union of the six
@@ -142,6 +145,7 @@ const COMBINATORS = ["all", "any", "not"] as const;
 const whenSchema: z.ZodType<WhenInput> = z
   .strictObject({
     param: str.optional(),
+    output: str.optional(),
     equals: whenValue.optional(),
     notEquals: whenValue.optional(),
     in: z.array(whenValue).min(1, { error: "`in` needs at least one value" }).optional(),
@@ -155,23 +159,25 @@ const whenSchema: z.ZodType<WhenInput> = z
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
-/** What keeps a condition's keys from being one form: one comparison with `param`, or one of all/any/not alone. */
+/** What keeps a condition's keys from being one form: one comparison with `param` or `output`, or one of all/any/not alone. */
 function whenShapeProblem(w: WhenInput): string | undefined {
   const has = (k: keyof WhenInput) => w[k] !== undefined;
   const comparisons = COMPARISONS.filter(has);
   const combinators = COMBINATORS.filter(has);
+  const subjects = SUBJECTS.filter(has);
   if (has("runStatus")) {
-    const other = [...(has("param") ? ["param" as const] : []), ...comparisons, ...combinators][0];
+    const other = [...subjects, ...comparisons, ...combinators][0];
     return other === undefined ? undefined : `\`runStatus\` stands alone in its object, without \`${other}\`; nest the other condition in \`all\` or \`any\``;
   }
   if (combinators.length > 0) {
-    const alone = combinators.length === 1 && !has("param") && comparisons.length === 0;
+    const alone = combinators.length === 1 && subjects.length === 0 && comparisons.length === 0;
     return alone ? undefined : `\`${combinators[0]}\` stands alone in its object; nest the other condition in \`all\` or \`any\``;
   }
+  if (subjects.length > 1) return "give one of `param` and `output`, the value compared; to test both, nest two conditions in `all` or `any`";
   if (comparisons.length > 1) return `give one of \`equals\`, \`notEquals\` and \`in\`, not ${comparisons.map((c) => `\`${c}\``).join(" and ")}`;
-  if (comparisons.length === 1) return has("param") ? undefined : `\`${comparisons[0]}\` needs \`param\`, the parameter it compares: \`param: p.params.NAME\``;
-  if (has("param")) return "`param` needs `equals`, `notEquals` or `in`: what to compare the parameter's value with";
-  return "an empty condition: give `param` with `equals`, `notEquals` or `in`, `runStatus` (finally tasks), or one of `all`, `any` and `not`";
+  if (comparisons.length === 1) return subjects.length === 1 ? undefined : `\`${comparisons[0]}\` needs \`param\` or \`output\`, the value it compares: \`param: p.params.NAME\` or \`output: handle.output("name")\``;
+  if (subjects.length === 1) return `\`${subjects[0]}\` needs \`equals\`, \`notEquals\` or \`in\`: what to compare the ${subjects[0] === "param" ? "parameter's" : "output's"} value with`;
+  return "an empty condition: give `param` or `output` with `equals`, `notEquals` or `in`, `runStatus` (finally tasks), or one of `all`, `any` and `not`";
 }
 
 /** `when`, bounded in depth before zod recurses into it (a condition built by `reduce` can nest thousands deep). */

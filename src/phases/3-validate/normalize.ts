@@ -8,7 +8,7 @@ import { setOwn } from "../../util/own-property.js";
 import type { EnvFrom, EnvVar, Volume } from "../../ir/index.js";
 import { durationSeconds, normalizeQuantity } from "./rules/index.js";
 import type { PipelineOptionsInput, RetryInput, TaskDefaultsInput, TaskSpecInput, WhenInput } from "./input-schema.js";
-import { parameterOf } from "../../ir/placeholders.js";
+import { outputOf, parameterOf } from "../../ir/placeholders.js";
 
 /** The non-root identity Gantry's pods run as unless told otherwise (the distroless "nonroot" user). */
 export const DEFAULT_UID = 65532;
@@ -57,9 +57,9 @@ export function normalizeWhen(w: WhenInput): IR.When {
   if (w.any) return { any: w.any.map(normalizeWhen) };
   if (w.not) return { not: normalizeWhen(w.not) };
   if (w.runStatus) return { runStatus: w.runStatus };
-  const param = parameterOf(w.param!)!;
-  if (w.in) return { param, in: w.in.map(String) };
-  const is = { param, in: [String(w.equals ?? w.notEquals)] };
+  const subject = w.output !== undefined ? { output: outputOf(w.output)! } : { param: parameterOf(w.param!)! };
+  if (w.in) return { ...subject, in: w.in.map(String) };
+  const is = { ...subject, in: [String(w.equals ?? w.notEquals)] };
   return w.notEquals !== undefined ? { not: is } : is;
 }
 

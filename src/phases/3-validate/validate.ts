@@ -15,7 +15,7 @@ import { checkDefaultVolumes, checkImage, checkParameterRefs, checkPipelineValue
 import { checkDefaultResources, checkTaskResources } from "./checks/resources.js";
 import { below, type Where } from "./checks/where.js";
 import { reportRuntimeParameter } from "./checks/runtime-parameters.js";
-import { checkWhen } from "./checks/when.js";
+import { checkWhen, whenReads } from "./checks/when.js";
 import { checkOutputDeclarations, checkOutputReads } from "./checks/outputs.js";
 import { invalidFields, validPart, without } from "./checks/valid-part.js";
 import {
@@ -237,7 +237,8 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   });
   // Reads of outputs need the whole graph, with `defaults` merged in (a default env value may hold one).
   const whereOf = new Map(parsed.map((p, i) => [tasks[i]!, p.where]));
-  checkOutputReads(bag, tasks, (t) => whereOf.get(t)!);
+  const testsOf = new Map(parsed.map((p, i) => [tasks[i]!, whenReads(p.spec.when)]));
+  checkOutputReads(bag, tasks, (t) => whereOf.get(t)!, (t) => testsOf.get(t)!);
   outer.items.push(...bag.items);
   if (bag.hasErrors) return undefined;
 

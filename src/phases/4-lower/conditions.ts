@@ -22,12 +22,16 @@ export type Leaf = "succeeded" | "ran" | "settled" | "succeededOrNotRun" | "succ
 
 const is = (task: string, what: Leaf): Condition => ({ task, is: what });
 
-/** A run-time test a started task makes before it runs; false: the task is skipped. Parameters, the run's result (finally tasks) and other tasks' final states. */
+/**
+ * A run-time test a started task makes before it runs; false: the task is skipped. Parameters,
+ * outputs of other tasks, the run's result (finally tasks) and other tasks' final states.
+ */
 export type Guard =
   | { all: Guard[] }
   | { any: Guard[] }
   | { not: Guard }
   | { param: string; in: string[] }
+  | { output: IR.OutputRef; in: string[] }
   | { runStatus: "Succeeded" | "Failed" }
   | { task: string; was: "skipped" | "succeeded" };
 

@@ -9,7 +9,7 @@ import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
-import { defaultValues, holds, needed, parametersOf, skipClosure, withoutSkipped } from "./skips.js";
+import { defaultValues, holds, needed, parametersOf, residual, skipClosure, withoutSkipped, type OutputValues } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
@@ -98,7 +98,8 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
 /**
  * `when` decided from the parameters' defaults (LowerOptions.decideWhen): the pipeline without the
  * tasks that are skipped. A parameter a `when` names must then have a default (GANTRY4011). What
- * stays to decide at run time is a finally task's test of the run's result, `{ runStatus }`.
+ * stays to decide at run time is a test of another task's output, and a finally task's test of the
+ * run's result, `{ runStatus }`.
  */
 function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: string[]; diagnostics: Diagnostic[] } {
   const conditional = pipeline.tasks.filter((t) => t.when !== undefined);
@@ -119,20 +120,33 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
       });
     }
   }
-  // A finally task's `when` may test the run's result too, which only the run knows: it is skipped
-  // now if it holds for neither result, and keeps what is left of it (one result) otherwise. With
-  // every other task skipped the result is known now: a run of skips succeeds. (Other tasks'
-  // `when` holds the same for both results.)
-  const ifResult = new Map(conditional.map((t) => [t.name, { succeeded: holds(t.when!, values, "Succeeded"), failed: holds(t.when!, values, "Failed") }]));
+  // What only the run knows stays: a test of another task's output (setup and work tasks), and a
+  // finally task's test of the run's result, which is skipped now if it holds for neither result,
+  // and keeps what is left of it (one result) otherwise. With every other task skipped the result
+  // is known now: a run of skips succeeds.
+  // An output of a task skipped now is its default: a test of it is decided now too, which may skip
+  // more tasks (skips only grow, so this ends).
+  const ifResult = new Map(conditional.filter((t) => t.role === "finally").map((t) => [t.name, { succeeded: holds(t.when!, values, "Succeeded"), failed: holds(t.when!, values, "Failed") }]));
   const scopes = computeScopes(pipeline);
-  const skippedBody = skipClosure(pipeline, scopes, (t) => t.role !== "finally" && !ifResult.get(t.name)!.succeeded);
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  let skippedBody = new Set<string>();
+  let left: Map<string, boolean | IR.When>;
+  for (;;) {
+    const known = skippedBody;
+    const defaults: OutputValues = (ref) => (known.has(ref.task) ? byName.get(ref.task)!.outputs?.find((o) => o.name === ref.name)?.default : undefined);
+    left = new Map(conditional.filter((t) => t.role !== "finally").map((t) => [t.name, residual(t.when!, values, undefined, defaults)]));
+    skippedBody = skipClosure(pipeline, scopes, (t) => left.get(t.name) === false);
+    if (skippedBody.size === known.size) break;
+  }
   const known = pipeline.tasks.every((t) => t.role === "finally" || skippedBody.has(t.name));
   const skipped = skipClosure(pipeline, scopes, (t) => {
+    if (t.role !== "finally") return left.get(t.name) === false;
     const r = ifResult.get(t.name)!;
     return known ? !r.succeeded : !r.succeeded && !r.failed;
   });
-  const residual = new Map<string, IR.When>();
-  for (const [name, r] of ifResult) if (!known && r.succeeded !== r.failed) residual.set(name, { runStatus: r.succeeded ? "Succeeded" : "Failed" });
+  const kept = new Map<string, IR.When>();
+  for (const [name, r] of left) if (typeof r !== "boolean") kept.set(name, r);
+  for (const [name, r] of ifResult) if (!known && r.succeeded !== r.failed) kept.set(name, { runStatus: r.succeeded ? "Succeeded" : "Failed" });
   if (diagnostics.length === 0 && skipped.size === pipeline.tasks.length) {
     const given = [...named].map((n) => `${n}=${JSON.stringify(values.get(n))}`);
     diagnostics.push({
@@ -144,7 +158,7 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
     });
   }
   const decided = withoutSkipped(pipeline, skipped);
-  const tasks = residual.size === 0 ? decided.tasks : decided.tasks.map((t) => (residual.has(t.name) ? { ...t, when: residual.get(t.name)! } : t));
+  const tasks = kept.size === 0 ? decided.tasks : decided.tasks.map((t) => (kept.has(t.name) ? { ...t, when: kept.get(t.name)! } : t));
   return { pipeline: { ...decided, tasks }, skipped: pipeline.tasks.filter((t) => skipped.has(t.name)).map((t) => t.name), diagnostics };
 }
 

@@ -5,7 +5,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import { computeScopes, waitsFor, type Scopes } from "./scopes.js";
-import { defaultValues, holds, needed, type ParameterValues, type RunStatus } from "./skips.js";
+import { defaultValues, holds, needed, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */
 export type Outcome = "succeeds" | "fails" | "errors";
@@ -24,12 +24,15 @@ export interface Evaluation {
 
 /**
  * `parameters`: the run's parameter values, for `when`; by default the parameters' defaults.
+ * `written`: what each task writes to its outputs when it succeeds, by task and output name, for a
+ * `when` that tests one; a task that did not succeed leaves each output's default (or no value).
  */
 export function evaluate(
   pipeline: IR.Pipeline,
   outcomes: Readonly<Record<string, Outcome>>,
   scopes: Scopes = computeScopes(pipeline),
   parameters: ParameterValues = defaultValues(pipeline),
+  written: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
 ): Evaluation {
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const states: Record<string, TaskState> = {};
@@ -39,6 +42,7 @@ export function evaluate(
   const skipped = (n: string) => states[n] === "skipped";
   /** The result of every task but the finally ones, once the first finally task is reached. */
   let bodyResult: RunStatus | undefined;
+  const outputs: OutputValues = ({ task, name }) => (succeeded(task) ? written[task]?.[name] : byName.get(task)?.outputs?.find((o) => o.name === name)?.default);
 
   for (const name of topologicalOrder(waitsFor(pipeline, scopes))) {
     const task = byName.get(name)!;
@@ -57,7 +61,7 @@ export function evaluate(
     }
     // A finally task's `when` may test the run's result: that of every other task, all settled by now.
     if (task.role === "finally") bodyResult ??= failures(pipeline.tasks.filter((t) => t.role !== "finally"), states).length > 0 ? "Failed" : "Succeeded";
-    if (state === "runs" && task.when && !holds(task.when, parameters, task.role === "finally" ? bodyResult : undefined)) state = "skipped";
+    if (state === "runs" && task.when && !holds(task.when, parameters, task.role === "finally" ? bodyResult : undefined, outputs)) state = "skipped";
     if (state !== "runs") {
       states[name] = state;
       continue;

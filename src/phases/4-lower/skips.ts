@@ -14,16 +14,51 @@ export type ParameterValues = ReadonlyMap<string, string>;
 /** The run's result as a finally task's `when` tests it (every task but the finally ones). */
 export type RunStatus = "Succeeded" | "Failed";
 
+/** The value of an output as a task's `when` sees it: undefined when it has none. */
+export type OutputValues = (ref: IR.OutputRef) => string | undefined;
+
+const NO_OUTPUTS: OutputValues = () => undefined;
+
 /**
- * Whether `when` holds for these values and, for a finally task, this run result. A parameter
- * without a value equals nothing; without a run result (a task that is not a finally task, which
- * validation keeps from testing it), `runStatus` holds for none.
+ * Whether `when` holds for these values and, for a finally task, this run result. A parameter or
+ * output without a value equals nothing; without a run result (a task that is not a finally task,
+ * which validation keeps from testing it), `runStatus` holds for none.
  */
-export function holds(when: IR.When, values: ParameterValues, runStatus?: RunStatus): boolean {
-  if ("all" in when) return when.all.every((w) => holds(w, values, runStatus));
-  if ("any" in when) return when.any.some((w) => holds(w, values, runStatus));
-  if ("not" in when) return !holds(when.not, values, runStatus);
+export function holds(when: IR.When, values: ParameterValues, runStatus?: RunStatus, outputs: OutputValues = NO_OUTPUTS): boolean {
+  if ("all" in when) return when.all.every((w) => holds(w, values, runStatus, outputs));
+  if ("any" in when) return when.any.some((w) => holds(w, values, runStatus, outputs));
+  if ("not" in when) return !holds(when.not, values, runStatus, outputs);
   if ("runStatus" in when) return when.runStatus === runStatus;
+  const value = "param" in when ? values.get(when.param) : outputs(when.output);
+  return value !== undefined && when.in.includes(value);
+}
+
+/**
+ * What is left of `when` once the parameters have these values: true, false, or a condition on
+ * what only the run knows (outputs of other tasks unless `outputs` knows them, and the run's result
+ * unless `runStatus` is given).
+ */
+export function residual(when: IR.When, values: ParameterValues, runStatus?: RunStatus, outputs: OutputValues = NO_OUTPUTS): boolean | IR.When {
+  if ("all" in when || "any" in when) {
+    const all = "all" in when;
+    const parts: IR.When[] = [];
+    for (const w of all ? when.all : when.any) {
+      const r = residual(w, values, runStatus, outputs);
+      if (r === !all) return r; // a false decides `all`, a true decides `any`
+      if (r !== all) parts.push(r as IR.When);
+    }
+    if (parts.length === 0) return all;
+    return parts.length === 1 ? parts[0]! : all ? { all: parts } : { any: parts };
+  }
+  if ("not" in when) {
+    const r = residual(when.not, values, runStatus, outputs);
+    return typeof r === "boolean" ? !r : { not: r };
+  }
+  if ("output" in when) {
+    const value = outputs(when.output);
+    return value === undefined ? when : when.in.includes(value);
+  }
+  if ("runStatus" in when) return runStatus === undefined ? when : when.runStatus === runStatus;
   const value = values.get(when.param);
   return value !== undefined && when.in.includes(value);
 }

@@ -50,11 +50,15 @@ function pathProblem(path: string): string | undefined {
  * GANTRY2044 for a read that cannot work (an unknown task or output, the reader's own, a finally
  * reader, a task not upstream, a field other than command, args, env values or script) and
  * GANTRY2045 for one whose task may not have succeeded when the reader runs, without a default.
- * `whereOf` locates a task's fields in its spec (values merged from `defaults` fall back to the task).
+ * `whereOf` locates a task's fields in its spec (values merged from `defaults` fall back to the task);
+ * `testsOf` gives the outputs its `when` tests (checks/when.ts whenReads), held to the same rules.
  */
-export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], whereOf: (task: IR.Task) => Where): void {
+export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], whereOf: (task: IR.Task) => Where, testsOf: (task: IR.Task) => readonly PlacedRead[] = () => []): void {
   // Most pipelines neither declare nor read an output: they cost one look at each task's strings.
-  const readsOf = tasks.map(placedReads);
+  const readsOf = tasks.map((t) => {
+    const tests = testsOf(t);
+    return tests.length === 0 ? placedReads(t) : [...placedReads(t), ...tests];
+  });
   if (!tasks.some((t, i) => t.outputs !== undefined || readsOf[i]!.length > 0)) return;
   const byName = new Map(tasks.map((t) => [t.name, t]));
   const ancestors = ancestorsOf(tasks);
