@@ -226,3 +226,47 @@ describe("jobs: the simulated run of the emitted Jobs, the real shim deciding, a
     expect(runs).toBeGreaterThan(10_000);
   }, 300_000);
 });
+
+describe("the CLI", () => {
+  const project = (publishWhen: string) =>
+    tempProject({
+      "pipelines/gate.ts": source(
+        [
+          COUNT,
+          `  p.task("publish", { image: "x", command: ["sh", "-c", "exec publish"], after: [count], when: ${publishWhen} });`,
+        ].join("\n"),
+      ),
+    });
+
+  it("both targets: the DAG task's `when` tests the output by expression; the jobs await-deps tests it (runsIf), with the output in memory only, and may list pods", () => {
+    const cwd = project(`{ output: count.output("rows"), notEquals: "0" }`);
+    const argo = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(argo.code, argo.stderr).toBe(0);
+    const wf = parse(fs.readFileSync(path.join(cwd, "out", "gate.yaml"), "utf8").replace(/^#.*\n---\n/, ""));
+    const publish = wf.spec.templates[0].dag.tasks.find((t: { name: string }) => t.name === "publish");
+    expect(publish).toMatchObject({ depends: "count-rows.Succeeded", when: '!({{=tasks["count-rows"].status == "Succeeded" && tasks["count-rows"].outputs.parameters["rows"] == "0"}})' });
+    expect(publish.arguments).toBeUndefined();
+
+    const jobs = gantry(["compile", "pipelines", "--out", "jobs", "--target", "jobs"], cwd);
+    expect(jobs.code, jobs.stderr).toBe(0);
+    const docs = parseAllDocuments(fs.readFileSync(path.join(cwd, "jobs", "gate.yaml"), "utf8")).map((d) => d.toJS());
+    const job = docs.find((d) => d?.kind === "Job" && d.metadata.labels["gantry.dev/task"] === "publish");
+    const init = job.spec.template.spec.initContainers[0];
+    const config = JSON.parse(init.env.find((e: { name: string }) => e.name === "GANTRY_AWAIT").value);
+    expect(config).toMatchObject({ runsIf: { not: { output: "count-rows", in: ["0"] } }, outputs: [{ task: "count-rows" }] });
+    expect(config.outputs[0].file).toBeUndefined();
+    expect(job.spec.template.spec.volumes.map((v: { name: string }) => v.name)).not.toContain("gantry-outputs");
+    expect(job.spec.podFailurePolicy.rules[0].onExitCodes.values).toContain(94);
+    const role = docs.find((d) => d?.kind === "Role" && d.metadata.name.endsWith("await-outputs"));
+    expect(role?.rules).toEqual([{ apiGroups: [""], resources: ["pods"], verbs: ["list"] }]);
+  });
+
+  it("a test Gantry cannot promise a value for is exit 1 with GANTRY2045 at the `output` key, and nothing is written", () => {
+    const src = source([COUNT, `  p.task("publish", { image: "x", after: [count], trigger: "allDone", when: { output: count.output("rows"), in: ["1", "2"] } });`].join("\n"));
+    const cwd = tempProject({ "pipelines/gate.ts": src });
+    const r = gantry(["compile", "pipelines", "--out", "out"], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${loc("pipelines/gate.ts", src, 'count.output("rows"), in')}: error GANTRY2045: task "publish": when.output reads output "rows" of task "count-rows", but "publish" may run when "count-rows" did not succeed`);
+    expect(fs.existsSync(path.join(cwd, "out"))).toBe(false);
+  });
+});

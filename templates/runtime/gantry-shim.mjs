@@ -26,8 +26,8 @@ export const EXIT = Object.freeze({ OK: 0, RUN_FAILED: 1, USAGE: 2, INTERNAL: 70
 
 // The Job controller's FailJob message is `Container %s for pod %s/%s failed with exit code %v
 // matching %v rule at index %d`. When the container is the task's own await-deps, the task decided
-// not to run: "skipped" with exit code 94 (a finally task's `when` did not hold for the run's
-// result), else "not-run" (an upstream failed or is missing); not a failure of the task.
+// not to run: "skipped" with exit code 94 (its `runsIf` did not hold: its `when`, or a skip it
+// inherits), else "not-run" (an upstream failed or is missing); not a failure of the task.
 const OWN_AWAIT_DEPS = "Container await-deps for pod ";
 const SKIP_MESSAGE = new RegExp(` failed with exit code ${EXIT.SKIPPED} matching `);
 
@@ -45,7 +45,7 @@ export function classifyJob(job) {
 
 // Truth of each predicate per final state. "pending" is absent on purpose: a pending task can still
 // become anything, so every predicate over it is unknown (undefined), never false.
-// "skipped" (a finally task's `when`) is no failure: `succeededOrSkipped` and `ranOrSkipped` stand
+// "skipped" (a `when` decided at run time) is no failure: `succeededOrSkipped` and `ranOrSkipped` stand
 // where a task may be skipped, as the compiler's conditions say.
 const LEAF = Object.freeze({
   succeeded: { succeeded: true, failed: false, "not-run": false, missing: false, skipped: false },
