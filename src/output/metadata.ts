@@ -65,7 +65,7 @@ const task = z.object({
   when: z
     .unknown()
     .optional()
-    .describe("The condition the task tests before it runs (docs/dsl.md): `{ param, in }`, `{ runStatus }` (finally tasks: the run's result), `{ all }`, `{ any }` or `{ not }`. On the jobs target, which decides the parameters' part when compiling (see `skipped`), only what is left for the run: a finally task's `{ runStatus }`."),
+    .describe("The condition the task tests before it runs (docs/dsl.md): `{ param, in }`, `{ output: { task, name }, in }` (another task's output), `{ runStatus }` (finally tasks: the run's result), `{ all }`, `{ any }` or `{ not }`. On the jobs target, which decides the parameters' part when compiling (see `skipped`), only what is left for the run: tests of outputs, and a finally task's `{ runStatus }`."),
   retry,
   timeoutSeconds: z.number().int().optional().describe("Deadline of one attempt."),
   notEnforced: z
