@@ -357,12 +357,14 @@ describe("jobs target", () => {
           `  p.task("in-args", { image: "x", args: [one.output("a")], after: [one] });`,
           `  p.task("in-env", { image: "x", source: "echo $A", env: { A: one.output("a") }, after: [one] });`,
           `  p.task("quoted", { image: "x", source: \`echo '\${one.output("a")}'\`, after: [one] });`,
+          `  p.task("own-tester", { image: "x", after: [one], when: { output: one.output("a"), equals: "1" }, serviceAccountName: "reader" });`,
         ].join("\n"),
       ),
     );
     expect(r2.diagnostics.map((d) => `${d.code} ${d.message.split(";")[0]}`).sort()).toEqual(
       [
-        'GANTRY4033 task "own-account" reads another task\'s output and runs as the ServiceAccount "reader"',
+        'GANTRY4033 task "own-account" reads (or its `when` tests) another task\'s output and runs as the ServiceAccount "reader"',
+        'GANTRY4033 task "own-tester" reads (or its `when` tests) another task\'s output and runs as the ServiceAccount "reader"',
         'GANTRY4034 task "in-args" reads {{tasks.one.outputs.a}} outside its shell script',
         'GANTRY4034 task "in-env" reads {{tasks.one.outputs.a}} outside its shell script',
         'GANTRY4034 task "quoted" reads {{tasks.one.outputs.a}} inside single quotes of its shell script, where the shell does not expand it',

@@ -877,7 +877,8 @@ describe("shim await", () => {
       const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "extract", file }] })).done;
       expect(r.code, r.stderr).toBe(EXIT.OK);
       expect(fs.readFileSync(file, "utf8")).toBe("42\n");
-      expect(r.stderr).toContain(`output of extract (3 bytes) written to ${file}`);
+      expect(r.stderr).toContain("output of extract read (3 bytes)");
+      expect(r.stderr).toContain(`output of extract written to ${file}`);
       const lists = api.requests.filter((q) => q.method === "GET" && q.path === "/api/v1/namespaces/ci/pods");
       expect(lists.map((q) => q.query.labelSelector)).toEqual([`batch.kubernetes.io/controller-uid=${uid}`]);
     });
@@ -924,7 +925,7 @@ describe("shim await", () => {
       const r = await shim("await", awaitEnv(leaf("extract", "succeeded"), { outputs: [{ task: "probe", file, value: "it's \"q\" $HOME" }] as never })).done;
       expect(r.code, r.stderr).toBe(EXIT.OK);
       expect(fs.readFileSync(file, "utf8")).toBe("it's \"q\" $HOME");
-      expect(r.stderr).toContain("output of probe (its default, as it was skipped when compiling)");
+      expect(r.stderr).toContain("output of probe read (its default, as it was skipped when compiling)");
       expect(api.requests.some((q) => q.path === "/api/v1/namespaces/ci/pods")).toBe(false);
     });
 
@@ -955,7 +956,7 @@ describe("shim await", () => {
         expect(fs.readdirSync(dir, { recursive: true })).toEqual(before);
       });
 
-      it("the test does not hold: exit 94 (skipped, no failure), and a file the script would read is not left behind as a sign it ran", async () => {
+      it("the test does not hold: exit 94 (skipped, no failure), without writing the file the script would read", async () => {
         api.putJob(job("extract", "complete"));
         producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "0\n" }));
         const file = path.join(dir, "extract-rows");
@@ -963,6 +964,22 @@ describe("shim await", () => {
         expect(r.code, r.stderr).toBe(EXIT.SKIPPED);
         expect(r.stderr).toContain('task load does not run: its when, not the output of extract is "0", does not hold; exit 94');
         expect(r.stderr).not.toContain("may start");
+        expect(fs.existsSync(file)).toBe(false);
+      });
+
+      it("outputs it tests are read before those only its script reads: skipped, it does not fail over an output it would have read (one too long)", async () => {
+        api.putJob(job("extract", "complete"));
+        api.putJob(job("probe", "complete"));
+        producerPod("extract-b", "2024-05-01T10:01:00Z", "Succeeded", terminated(0, { message: "x".repeat(5000) }));
+        const probeUid = api.job(jobName("probe"))!.metadata.uid!;
+        api.putPod(makePod("probe-a", jobName("probe"), { created: "2024-05-01T10:01:00Z", phase: "Succeeded", labels: { ...LABELS, "batch.kubernetes.io/controller-uid": probeUid }, main: terminated(0, { message: "no" }) }));
+        const file = path.join(dir, "extract-rows");
+        const outputs = [{ task: "extract", file }, { task: "probe" }];
+        const r = await gate({ output: "probe", in: ["yes"] }, outputs, all(leaf("extract", "succeeded"), leaf("probe", "succeeded")));
+        expect(r.code, r.stderr).toBe(EXIT.SKIPPED);
+        expect(r.stderr).toContain("output of probe read (2 bytes)");
+        expect(r.stderr).not.toContain("output of extract");
+        expect(fs.existsSync(file)).toBe(false);
       });
 
       it("a producer that did not succeed gives its default to the test; skipped with its producer, the task reads nothing (no pods listed, no default needed)", async () => {

@@ -907,15 +907,26 @@ async function commandAwait(env, log) {
     log(`task ${cfg.task} does not run: its when, ${describeGuard(cfg.runsIf)}, does not hold${runStatus ? ` (the run's result is ${runStatus})` : ""}; exit ${EXIT.SKIPPED}`);
     return EXIT.SKIPPED;
   };
+  // The outputs it tests first, and only those files its script reads once it runs: a task that is
+  // skipped must not fail over an output it would have read (one too long, or gone).
+  const read = async (output) => {
+    if (!(output.task in facts.outputs)) facts.outputs[output.task] = await readOutput(ctx, output, decidedOn.get(cfg.jobs[output.task]), states[output.task]);
+    return facts.outputs[output.task];
+  };
   let runs = cfg.runsIf === undefined ? true : evaluateGuard(cfg.runsIf, facts);
-  if (runs === false) return skipped();
-  const tested = cfg.runsIf === undefined ? [] : guardOutputs(cfg.runsIf);
-  for (const output of cfg.outputs ?? []) {
-    if (output.file === undefined && (runs === true || !tested.includes(output.task))) continue;
-    facts.outputs[output.task] = await copyOutput(ctx, output, decidedOn.get(cfg.jobs[output.task]), states[output.task]);
+  if (runs === undefined) {
+    const tested = guardOutputs(cfg.runsIf);
+    for (const output of cfg.outputs ?? []) if (tested.includes(output.task)) await read(output);
+    runs = evaluateGuard(cfg.runsIf, facts);
   }
-  if (runs === undefined) runs = evaluateGuard(cfg.runsIf, facts);
   if (runs !== true) return skipped();
+  for (const output of cfg.outputs ?? []) {
+    if (output.file === undefined) continue;
+    const value = await read(output);
+    fs.mkdirSync(path.dirname(output.file), { recursive: true });
+    fs.writeFileSync(output.file, value);
+    log(`output of ${output.task} written to ${output.file}`);
+  }
   if (cfg.runStatus?.file !== undefined) {
     fs.mkdirSync(path.dirname(cfg.runStatus.file), { recursive: true });
     fs.writeFileSync(cfg.runStatus.file, runStatus);
@@ -984,19 +995,16 @@ async function secondsSincePodStart(ctx, url, pod) {
  * path, so the kubelet keeps what it wrote in the pod's status (its last 4096 bytes). A task that
  * reads or tests it gets it here (`pickOutput`): from the producer's succeeded pod when it
  * succeeded, the output's default when it failed, did not run or was skipped, and `value` when it
- * was skipped when compiling; written to `output.file` when the task's script reads it. A succeeded
+ * was skipped when compiling (the await command writes it to `output.file`, for the script, once
+ * the task is to run). A succeeded
  * producer whose pods are gone (deleted) has lost its value: that is no failure of the producer, so
  * no default stands in.
  */
-async function copyOutput(ctx, output, job, state) {
+async function readOutput(ctx, output, job, state) {
   const message = output.value === undefined && state === "succeeded" ? await succeededMessage(ctx, job) : undefined;
   const picked = pickOutput(output, state, message, `job ${job?.metadata?.name}`);
   if (picked.exitCode !== undefined) throw new ShimExit(picked.exitCode, picked.why);
-  if (output.file !== undefined) {
-    fs.mkdirSync(path.dirname(output.file), { recursive: true });
-    fs.writeFileSync(output.file, picked.value);
-    ctx.log(`output of ${output.task} (${picked.source}) written to ${output.file}`);
-  } else ctx.log(`output of ${output.task} read (${picked.source})`);
+  ctx.log(`output of ${output.task} read (${picked.source})`);
   return picked.value;
 }
 

@@ -134,18 +134,21 @@ export function simulateJobs(objects: readonly Json[], outcomes: Readonly<Record
         // does not hold), with the shim's own functions; the outputs are read only when it needs them.
         const status = j.await.runStatus ? shim.runResult(j.await.runStatus, states) : undefined;
         const facts = { states, runStatus: status, outputs: {} as Record<string, string> };
-        let runs = j.await.runsIf ? shim.evaluateGuard(j.await.runsIf, facts) : true;
         let failed: number | undefined;
-        if (runs !== false) {
-          const tested = j.await.runsIf ? shim.guardOutputs(j.await.runsIf) : [];
-          for (const o of j.await.outputs ?? []) {
-            if (o.file === undefined && (runs === true || !tested.includes(o.task))) continue;
-            const picked = shim.pickOutput(o, states[o.task] ?? "pending", written[o.task] ?? "");
-            if (picked.exitCode !== undefined) failed ??= picked.exitCode;
-            else facts.outputs[o.task] = picked.value;
-          }
-          if (failed === undefined && runs === undefined) runs = shim.evaluateGuard(j.await.runsIf!, facts);
+        const read = (o: shim.OutputSource) => {
+          if (failed !== undefined || o.task in facts.outputs) return;
+          const picked = shim.pickOutput(o, states[o.task] ?? "pending", written[o.task] ?? "");
+          if (picked.exitCode !== undefined) failed = picked.exitCode;
+          else facts.outputs[o.task] = picked.value;
+        };
+        // The outputs it tests, if the answer hangs on them; once it is to run, those its script reads.
+        let runs = j.await.runsIf ? shim.evaluateGuard(j.await.runsIf, facts) : true;
+        if (runs === undefined) {
+          const tested = shim.guardOutputs(j.await.runsIf!);
+          for (const o of j.await.outputs ?? []) if (tested.includes(o.task)) read(o);
+          if (failed === undefined) runs = shim.evaluateGuard(j.await.runsIf!, facts);
         }
+        if (runs === true) for (const o of j.await.outputs ?? []) if (o.file !== undefined) read(o);
         if (failed !== undefined || runs !== true) {
           podFailed(j, "await-deps", failed ?? shim.EXIT.SKIPPED);
           progressed = true;

@@ -334,10 +334,10 @@ function taskJob(ctx: Context, declared: IR.Task, taskLabels: Record<string, str
     ctx.diagnostics.push({
       code: "GANTRY4033",
       severity: "error",
-      message: `task "${task.name}" reads another task's output and runs as the ServiceAccount "${userAccount}"; on the jobs target its await-deps finds the output in the producer's pod, which needs \`list pods\`, granted only to Gantry's own ServiceAccount`,
+      message: `task "${task.name}" reads (or its \`when\` tests) another task's output and runs as the ServiceAccount "${userAccount}"; on the jobs target its await-deps finds the output in the producer's pod, which needs \`list pods\`, granted only to Gantry's own ServiceAccount`,
       span: { file: declared.source.file, line: declared.source.line, column: declared.source.column },
       field: { task: task.name, path: ["serviceAccountName"] },
-      hint: "Drop serviceAccountName from the reading task (and from the pipeline, if it is set there), or compile for the Argo target.",
+      hint: "Drop serviceAccountName from the task (and from the pipeline, if it is set there), or compile for the Argo target.",
     });
   }
   const labels = sortKeys({ ...taskLabels, ...ctx.runLabels });
