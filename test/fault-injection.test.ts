@@ -23,14 +23,20 @@ function agree(ir: IR.Pipeline, limit: number, sample: number, alphabet: readonl
   const workflow = JSON.parse(JSON.stringify(toArgo(lowered.plan, { kind: "workflow" }).objects[0])) as object;
   const names = ir.tasks.map((t) => t.name);
   const node = (t: IR.Task) => (t.role === "finally" ? `onExit.${t.name}` : t.name);
+  // What the tasks with outputs write when they succeed, for a `when` that tests one: "0" (an empty
+  // count, say) in one run and "1" in another.
+  const writers = ir.tasks.filter((t) => t.outputs);
+  const variants = ["0", "1"].map((v) => Object.fromEntries(writers.map((t) => [t.name, Object.fromEntries(t.outputs!.map((o) => [o.name, v]))])));
   let checked = 0;
   for (const outcomes of assignments(names, alphabet, limit, sample, names.length * 7919)) {
-    const expected = evaluate(ir, outcomes);
-    const sim = simulate(workflow, Object.fromEntries(names.map((n) => [n, SIM[outcomes[n]!]])));
-    const ran = ir.tasks.filter((t) => sim.nodes[node(t)]?.ran).map((t) => t.name).sort();
-    const context = `${ir.name} with ${JSON.stringify(outcomes)}: reference ${expected.result} (${expected.reasons.join("; ")}), Argo ${sim.phase}`;
-    expect(ran, context).toEqual([...expected.ran].sort());
-    expect(sim.phase === "Succeeded" ? "succeeded" : "failed", context).toBe(expected.result);
+    for (const written of writers.length > 0 ? variants : [{}]) {
+      const expected = evaluate(ir, outcomes, undefined, undefined, written);
+      const sim = simulate(workflow, Object.fromEntries(names.map((n) => [n, SIM[outcomes[n]!]])), { outputs: written });
+      const ran = ir.tasks.filter((t) => sim.nodes[node(t)]?.ran).map((t) => t.name).sort();
+      const context = `${ir.name} with ${JSON.stringify(outcomes)} ${JSON.stringify(written)}: reference ${expected.result} (${expected.reasons.join("; ")}), Argo ${sim.phase}`;
+      expect(ran, context).toEqual([...expected.ran].sort());
+      expect(sim.phase === "Succeeded" ? "succeeded" : "failed", context).toBe(expected.result);
+    }
     checked++;
   }
   return checked;

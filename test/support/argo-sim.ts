@@ -1746,7 +1746,7 @@ function evalWhen(when: string | undefined, vars: Vars, what: string): boolean |
 
 function evalExprBool(src: string, vars: Vars): boolean {
   const tokens: string[] = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\(|\)|\[|\]|\.|,|\?|:|[A-Za-z_][A-Za-z0-9_]*)/y;
+  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\(|\)|\[|\]|\.|,|[A-Za-z_][A-Za-z0-9_]*)/y;
   let pos = 0;
   const unsupported = () => new UnsupportedError(`hook expression '${src}' is outside the supported subset`);
   while (pos < src.length) {
@@ -1757,7 +1757,7 @@ function evalExprBool(src: string, vars: Vars): boolean {
     tokens.push(m[1]!);
     pos = re.lastIndex;
   }
-  // Parsed into thunks, evaluated after: `&&`, `||` and `?:` short-circuit as in expr-lang, so a
+  // Parsed into thunks, evaluated after: `&&` and `||` short-circuit as in expr-lang, so a
   // member a guarded branch never reaches need not be in scope.
   type Thunk = () => unknown;
   let i = 0;
@@ -1767,7 +1767,7 @@ function evalExprBool(src: string, vars: Vars): boolean {
     const t = tokens[i++];
     if (t === undefined) throw unsupported();
     if (t === "(") {
-      const v = ternary();
+      const v = or();
       if (tokens[i++] !== ")") throw unsupported();
       return v;
     }
@@ -1859,16 +1859,7 @@ function evalExprBool(src: string, vars: Vars): boolean {
     }
     return l;
   };
-  const ternary = (): Thunk => {
-    const c = or();
-    if (tokens[i] !== "?") return c;
-    i++;
-    const yes = ternary();
-    if (tokens[i++] !== ":") throw unsupported();
-    const no = ternary();
-    return () => (bool(c()) ? yes() : no());
-  };
-  const v = ternary();
+  const v = or();
   if (i !== tokens.length) throw unsupported();
   return bool(v());
 }

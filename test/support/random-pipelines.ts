@@ -95,7 +95,8 @@ function randomWhen(r: () => number, params: Record<string, string>): WhenCondit
 function randomOutputWhen(r: () => number, params: Record<string, string>, producers: readonly TaskHandle[]): WhenCondition {
   const output = producers[Math.floor(r() * producers.length)]!.output("v");
   const pick = r();
-  const test: WhenCondition = pick < 0.5 ? { output, equals: "on" } : pick < 0.8 ? { output, notEquals: "on" } : { output, in: ["off", "maybe"] };
+  const value = r() < 0.5 ? "on" : "off";
+  const test: WhenCondition = pick < 0.4 ? { output, equals: value } : pick < 0.7 ? { output, notEquals: value } : { output, in: [value, "maybe"] };
   const combine = r();
   return combine < 0.6 ? test : combine < 0.7 ? { not: test } : combine < 0.85 ? { all: [test, randomWhen(r, params)] } : { any: [test, randomWhen(r, params)] };
 }

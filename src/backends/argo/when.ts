@@ -6,7 +6,8 @@
  * value such as `x' || 'a' == 'a` cannot change its meaning. Another task's result is its phase,
  * quoted: `'{{tasks.load.status}}' == 'Skipped'` (phases are plain words). An output of another task
  * is an expression tag too, over `tasks["count"].outputs.parameters["rows"]` once that task
- * succeeded and the output's default otherwise, so its value is never pasted either. The run's result, in a
+ * succeeded and the output's default otherwise (folded in, since it is known), so its value is
+ * never pasted either. The run's result, in a
  * finally task (the exit handler), is `'{{workflow.status}}' != 'Succeeded'` for "Failed", as in
  * Argo's exit-handler example: `Failed` and `Error` alike.
  */
@@ -34,13 +35,16 @@ const among = (value: string, values: readonly string[]): string => (values.leng
 function render(g: Guard, top: boolean, defaultOf: OutputDefault): string {
   if ("param" in g) return `{{=${among(`workflow.parameters[${literal(g.param)}]`, g.in)}}}`;
   if ("output" in g) {
-    // The output of a task that succeeded, else its default (as on the jobs target): a producer that
-    // was skipped or did not run has no outputs in Argo's scope, and `&&` and `?:` never reach them then.
+    // The output of a task that succeeded, else its default (as on the jobs target). The default is
+    // known now, so the test of it is folded in: "did not succeed" holds or fails the test outright,
+    // and a producer that was skipped or did not run, which has no outputs in Argo's scope (before
+    // v4.0.7), is never looked up: `and`/`or` stop first. Words, not `&&`: the tag is read from the
+    // task as JSON, where `&` is escaped.
     const task = `tasks[${literal(g.output.task)}]`;
-    const succeeded = `${task}.status == "Succeeded"`;
-    const value = `${task}.outputs.parameters[${literal(g.output.name)}]`;
+    const test = among(`${task}.outputs.parameters[${literal(g.output.name)}]`, g.in);
     const fallback = defaultOf(g.output);
-    return fallback === undefined ? `{{=${succeeded} && ${among(value, g.in)}}}` : `{{=${among(`(${succeeded} ? ${value} : ${literal(fallback)})`, g.in)}}}`;
+    const defaultHolds = fallback !== undefined && g.in.includes(fallback);
+    return defaultHolds ? `{{=${task}.status != "Succeeded" or ${test}}}` : `{{=${task}.status == "Succeeded" and ${test}}}`;
   }
   if ("task" in g) return `'{{tasks.${g.task}.status}}' == '${PHASE[g.was]}'`;
   // The exit handler's view of the run: Succeeded, Failed or Error (the last two are "Failed").
