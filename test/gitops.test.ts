@@ -67,6 +67,14 @@ describe("compile, commit, edit, --check", () => {
     expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: resources changed: extract\n");
   });
 
+  it.each(["argo", "jobs"])("%s: the meaning line names a task whose run-time condition changed (a `when` on another task's output)", (target) => {
+    const gated = (value: string) => `import { pipeline } from "gantry";\nexport default pipeline("etl", {}, (p) => {\n  const count = p.task("count-rows", { image: "busybox:1.36", command: ["sh", "-c", "echo 1 > /tmp/rows"], outputs: { rows: "/tmp/rows" } });\n  p.task("publish", { image: "busybox:1.36", after: [count], when: { output: count.output("rows"), notEquals: "${value}" } });\n});\n`;
+    const dir = repo({ "pipelines/etl.ts": gated("0") });
+    expect(gantry(["compile", "--target", target], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), gated("00"));
+    expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: conditions changed: publish\n");
+  });
+
   it("--check reports tasks and pipelines added and removed, with GitHub annotations", () => {
     const dir = repo({ "pipelines/etl.ts": PIPELINE("etl", "busybox:1.36"), "pipelines/old.ts": PIPELINE("old", "busybox:1.36") });
     expect(gantry(["compile"], dir).code).toBe(0);

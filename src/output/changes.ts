@@ -1,7 +1,7 @@
 /**
  * What changed between committed manifests and fresh output: a unified diff per file (the `diff`
  * library) and, per pipeline, one line saying what changed in meaning: tasks added or removed,
- * dependencies, images, resources, retry policies, the schedule.
+ * dependencies, run-time conditions, images, resources, retry policies, the schedule.
  */
 import { createTwoFilesPatch } from "diff";
 import { parseAllDocuments } from "yaml";
@@ -12,6 +12,8 @@ export function unifiedDiff(file: string, before: string, after: string): string
 
 interface TaskFacts {
   depends: string;
+  /** What the task tests once it may start (a `when` left for the run), "" for nothing. */
+  condition: string;
   image: string;
   resources: string;
   retry: string;
@@ -24,10 +26,10 @@ interface PipelineFacts {
 }
 
 /**
- * Facts of a manifest. Argo: DAG tasks of every DAG template, with their leaf template's image,
- * resources and retry; a CronWorkflow's schedule. Jobs: each task's Job (also those a scheduled
- * run's driver creates), its start condition, image, resources, backoffLimit and podFailurePolicy;
- * each CronJob's schedule.
+ * Facts of a manifest. Argo: DAG tasks of every DAG template, with their `when` and their leaf
+ * template's image, resources and retry; a CronWorkflow's schedule. Jobs: each task's Job (also
+ * those a scheduled run's driver creates), its start condition and `runsIf`, image, resources,
+ * backoffLimit and podFailurePolicy; each CronJob's schedule.
  */
 function facts(yaml: string): PipelineFacts | undefined {
   let docs: unknown[];
@@ -50,12 +52,12 @@ function facts(yaml: string): PipelineFacts | undefined {
     const templates = wf?.templates ?? [];
     const byName = new Map(templates.map((t) => [t.name as string, t]));
     for (const t of templates) {
-      const dag = t.dag as { tasks?: { name: string; template: string; depends?: string }[] } | undefined;
+      const dag = t.dag as { tasks?: { name: string; template: string; depends?: string; when?: string }[] } | undefined;
       for (const task of dag?.tasks ?? []) {
         if (task.name.startsWith("gantry-")) continue;
         const leaf = byName.get(task.template) ?? {};
         const container = (leaf.container ?? leaf.script ?? {}) as { image?: string; resources?: unknown };
-        out.set(task.name, { depends: task.depends ?? "", image: container.image ?? "", resources: JSON.stringify(container.resources ?? null), retry: JSON.stringify(leaf.retryStrategy ?? null) });
+        out.set(task.name, { depends: task.depends ?? "", condition: task.when ?? "", image: container.image ?? "", resources: JSON.stringify(container.resources ?? null), retry: JSON.stringify(leaf.retryStrategy ?? null) });
       }
     }
   }
@@ -81,9 +83,11 @@ function jobFacts(doc: unknown, out: Map<string, TaskFacts>): void {
   const pod = o.spec?.template?.spec ?? {};
   const wait = (pod.initContainers ?? []).find((c: Json) => c.name === "await-deps");
   const config = wait?.env?.find((e: Json) => e.name === "GANTRY_AWAIT")?.value;
-  const when = typeof config === "string" ? JSON.stringify((JSON.parse(config) as Json).when ?? null) : "";
+  const parsed = typeof config === "string" ? (JSON.parse(config) as Json) : undefined;
+  const when = parsed ? JSON.stringify(parsed.when ?? null) : "";
+  const condition = parsed?.runsIf ? JSON.stringify(parsed.runsIf) : "";
   const main = (pod.containers ?? []).find((c: Json) => c.name === "main") ?? {};
-  out.set(task, { depends: when, image: main.image ?? "", resources: JSON.stringify(main.resources ?? null), retry: JSON.stringify({ backoffLimit: o.spec?.backoffLimit, podFailurePolicy: o.spec?.podFailurePolicy }) });
+  out.set(task, { depends: when, condition, image: main.image ?? "", resources: JSON.stringify(main.resources ?? null), retry: JSON.stringify({ backoffLimit: o.spec?.backoffLimit, podFailurePolicy: o.spec?.podFailurePolicy }) });
 }
 
 /** One line per pipeline file saying what changed in meaning, or undefined if only formatting did. */
@@ -104,10 +108,12 @@ export function meaningChange(pipeline: string, before: string | undefined, afte
   const which = (f: keyof TaskFacts) => kept.filter((k) => old.get(k)![f] !== now.get(k)![f]);
   const deps = which("depends");
   if (deps.length) parts.push(`dependencies changed: ${deps.join(", ")}`);
+  const conditions = which("condition");
+  if (conditions.length) parts.push(`conditions changed: ${conditions.join(", ")}`);
   for (const k of which("image")) parts.push(`image of ${k}: ${old.get(k)!.image} -> ${now.get(k)!.image}`);
   const resources = which("resources");
   if (resources.length) parts.push(`resources changed: ${resources.join(", ")}`);
   const retry = which("retry");
   if (retry.length) parts.push(`retry policy changed: ${retry.join(", ")}`);
-  return `${pipeline}: ${parts.length ? parts.join("; ") : "changed (no task, dependency, image, resource, retry or schedule change)"}`;
+  return `${pipeline}: ${parts.length ? parts.join("; ") : "changed (no task, dependency, condition, image, resource, retry or schedule change)"}`;
 }
