@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { toJobs } from "../src/backends/jobs/index.js";
 import { compile } from "../src/compile.js";
 import type * as IR from "../src/ir/index.js";
-import { computeScopes, waitsFor } from "../src/phases/4-lower/scopes.js";
+import { computeScopes, waitsFor } from "../src/ir/scopes.js";
 import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
 import { repoRoot } from "./support/cli.js";
 import { simulateJobs } from "./support/jobs-sim.js";

@@ -12,7 +12,7 @@ import { toArgo } from "../src/backends/argo/index.js";
 import { toJobs } from "../src/backends/jobs/index.js";
 import type * as IR from "../src/ir/index.js";
 import { computeScopes, evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
-import { waitsFor } from "../src/phases/4-lower/scopes.js";
+import { waitsFor } from "../src/ir/scopes.js";
 import { simulate } from "./support/argo-sim.js";
 import { simulateJobs } from "./support/jobs-sim.js";
 import { rng } from "./support/rng.js";

@@ -65,15 +65,18 @@ export const outputParameterName = (read: OutputRead): string => `${read.task}-$
 
 /**
  * Whether `producer` has surely succeeded whenever `reader` runs (DESIGN §5 rules 3 and 4):
- *   - a setup or work task with the default trigger runs only once each task in its `after`
- *     succeeded or failed with `allowFailure` (a skipped one skips it): so when the producer is in
- *     its `after` without `allowFailure`, or some task in its `after` runs only after the producer succeeded;
+ *   - a setup or work task runs only once every setup whose scope holds it (`enclosing`, scopes.ts)
+ *     succeeded, whatever its trigger (a skipped one skips it): so when the producer is one of
+ *     them, or one of them runs only after the producer succeeded;
+ *   - one with the default trigger runs only once each task in its `after` succeeded or failed
+ *     with `allowFailure`: so also when the producer is in its `after` without `allowFailure`, or
+ *     some task in its `after` runs only after the producer succeeded;
  *   - a teardown runs once one of its setups succeeded: so when each of its setups is the producer,
  *     or runs only after the producer succeeded;
  *   - an `allDone` task runs whatever its `after` did: never from its `after` alone.
- * Sound, not complete: the scopes of enclosing setups are not counted (a default covers those cases).
+ * Sound, not complete (a task between them with a `when` that tests the producer's output, say).
  */
-export function surelySucceeded(byName: ReadonlyMap<string, Task>): (producer: string, reader: Task) => boolean {
+export function surelySucceeded(byName: ReadonlyMap<string, Task>, enclosing: ReadonlyMap<string, readonly string[]>): (producer: string, reader: Task) => boolean {
   const memo = new Map<string, boolean>();
   const sure = (producer: string, reader: Task): boolean => {
     const key = `${producer}\u0000${reader.name}`;
@@ -83,10 +86,12 @@ export function surelySucceeded(byName: ReadonlyMap<string, Task>): (producer: s
     let result: boolean;
     if (reader.role === "teardown") {
       result = reader.setups.length > 0 && reader.setups.every((s) => s === producer || ranAfter(producer, s));
-    } else if (reader.role === "finally" || reader.trigger === "allDone") {
+    } else if (reader.role === "finally") {
       result = false;
     } else {
-      result = reader.dependencies.some((d) => (d === producer ? !byName.get(d)!.allowFailure : ranAfter(producer, d)));
+      result =
+        (enclosing.get(reader.name) ?? []).some((s) => s === producer || ranAfter(producer, s)) ||
+        (reader.trigger !== "allDone" && reader.dependencies.some((d) => (d === producer ? !byName.get(d)!.allowFailure : ranAfter(producer, d))));
     }
     memo.set(key, result);
     return result;

@@ -63,7 +63,7 @@ export function toArgo(plan: Plan, options: ArgoOptions): BackendResult {
   diagnostics.push(...retryDiagnostics(pipeline.tasks), ...pipeline.tasks.flatMap(argoReservedVolumes), ...exprFunctionNames(pipeline.tasks, dependedOn(plan)), ...pipeline.tasks.flatMap(argoUnknownTags));
   // What each task reads, found once for the warning, the DAG's arguments and the templates' inputs.
   const reads: Reads = new Map(pipeline.tasks.map((t) => [t.name, outputReads(t)]));
-  const unsure = readsThroughDefaults(pipeline.tasks, reads);
+  const unsure = readsThroughDefaults(pipeline.tasks, reads, plan.scopes.enclosing);
   if (unsure.length > 0) {
     const first = unsure[0]!.reader;
     diagnostics.push({
@@ -222,9 +222,9 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
 }
 
 /** The reads whose producer may not have succeeded when the reader runs: validated to have a default, which Argo may not apply (GANTRY4035). */
-function readsThroughDefaults(tasks: readonly IR.Task[], reads: Reads): { reader: IR.Task; producer: string; output: string }[] {
+function readsThroughDefaults(tasks: readonly IR.Task[], reads: Reads, enclosing: ReadonlyMap<string, readonly string[]>): { reader: IR.Task; producer: string; output: string }[] {
   if ([...reads.values()].every((r) => r.length === 0)) return [];
-  const sure = surelySucceeded(new Map(tasks.map((t) => [t.name, t])));
+  const sure = surelySucceeded(new Map(tasks.map((t) => [t.name, t])), enclosing);
   return tasks.flatMap((reader) => reads.get(reader.name)!.filter((r) => !sure(r.task, reader)).map((r) => ({ reader, producer: r.task, output: r.output })));
 }
 

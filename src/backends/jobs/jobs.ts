@@ -19,7 +19,7 @@ import type * as IR from "../../ir/index.js";
 import { GANTRY_PREFIX, allSettled, both, sortKeys, tasksIn, type Condition, type Guard, type Plan, type PlannedTask } from "../../phases/4-lower/index.js";
 import { durationSeconds } from "../../phases/3-validate/rules/duration.js";
 import { andList } from "../../util/and-list.js";
-import { computeScopes, waitsFor } from "../../phases/4-lower/scopes.js";
+import { computeScopes, waitsFor } from "../../ir/scopes.js";
 import * as pod from "../common/pod.js";
 import { jobsLiteralTags } from "../common/template-tags.js";
 import * as c from "./containers.js";

@@ -4,7 +4,7 @@
  * they never decide semantics themselves.
  */
 import type * as IR from "../../ir/index.js";
-import type { Scopes } from "./scopes.js";
+import type { Scopes } from "../../ir/scopes.js";
 
 /**
  * A task's final state as a target observes it: `succeeded`; `ran` (succeeded, failed or errored);

@@ -8,7 +8,7 @@ import type * as IR from "../../ir/index.js";
 import { memoize } from "../../util/memo.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { effectiveRetry } from "./retry.js";
-import type { Scopes } from "./scopes.js";
+import type { Scopes } from "../../ir/scopes.js";
 
 /** Label and annotation keys Gantry owns. */
 export const GANTRY_PREFIX = "gantry.dev";

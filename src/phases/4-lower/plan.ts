@@ -14,7 +14,7 @@ import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
 import { runMetrics, taskMetrics, type MetricSpec } from "./metrics.js";
-import { computeScopes, type Scopes } from "./scopes.js";
+import { computeScopes, type Scopes } from "../../ir/scopes.js";
 
 export { GANTRY_PREFIX, metadataKeys, type MetadataKeys } from "./metadata.js";
 

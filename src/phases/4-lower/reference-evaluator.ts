@@ -4,7 +4,7 @@
  * it is the executable statement of Gantry's setup/teardown semantics.
  */
 import type * as IR from "../../ir/index.js";
-import { computeScopes, waitsFor, type Scopes } from "./scopes.js";
+import { computeScopes, waitsFor, type Scopes } from "../../ir/scopes.js";
 import { defaultValues, holds, needed, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */

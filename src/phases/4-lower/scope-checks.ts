@@ -5,7 +5,7 @@
 import type { Diagnostic, FieldRef } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { findCycles } from "../../ir/cycles.js";
-import { reach, waitsFor, type Scopes } from "./scopes.js";
+import { reach, waitsFor, type Scopes } from "../../ir/scopes.js";
 import { andList } from "../../util/and-list.js";
 import { RUN_ID_PLACEHOLDER } from "../../ir/placeholders.js";
 

@@ -6,7 +6,7 @@
  * A failure wins over a skip: a task with one dependency skipped and another failed did not run.
  */
 import type * as IR from "../../ir/index.js";
-import type { Scopes } from "./scopes.js";
+import type { Scopes } from "../../ir/scopes.js";
 
 /** Values of the run's parameters by name; a parameter the run has no value for is absent. */
 export type ParameterValues = ReadonlyMap<string, string>;

@@ -8,6 +8,7 @@ import type { DiagnosticBag } from "../../../diagnostics/index.js";
 import type * as IR from "../../../ir/index.js";
 import { OUTPUT_MARK, OUTPUT_NAME, OUTPUT_PATTERN } from "../../../ir/placeholders.js";
 import { placedReads, surelySucceeded, type PlacedRead } from "../../../ir/output-reads.js";
+import { computeScopes } from "../../../ir/scopes.js";
 import { formatPath } from "./schema-issues.js";
 import { closestName } from "../../../util/closest-name.js";
 import type { Where } from "./where.js";
@@ -62,7 +63,7 @@ export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], 
   if (!tasks.some((t, i) => t.outputs !== undefined || readsOf[i]!.length > 0)) return;
   const byName = new Map(tasks.map((t) => [t.name, t]));
   const ancestors = ancestorsOf(tasks);
-  const sure = surelySucceeded(byName);
+  const sure = surelySucceeded(byName, computeScopes({ tasks: [...tasks] }).enclosing);
   for (const [i, reader] of tasks.entries()) {
     const allowed = readsOf[i]!;
     const elsewhere = readsElsewhere(reader);

@@ -4,7 +4,7 @@
  * downstream of one. A teardown's scope is the union of its setups' scopes, so it includes the
  * teardowns of inner scopes and an outer teardown waits for inner ones.
  */
-import type * as IR from "../../ir/index.js";
+import type * as IR from "./schema.js";
 
 export interface Scopes {
   /** Tasks in each setup's scope. */
@@ -19,7 +19,7 @@ export interface Scopes {
   successors: ReadonlyMap<string, readonly string[]>;
 }
 
-export function computeScopes(pipeline: IR.Pipeline): Scopes {
+export function computeScopes(pipeline: Pick<IR.Pipeline, "tasks">): Scopes {
   const successors = new Map<string, string[]>(pipeline.tasks.map((t) => [t.name, []]));
   const teardownsOf = new Map<string, string[]>();
   for (const t of pipeline.tasks) {
