@@ -466,6 +466,30 @@ export default pipeline("wide", {}, (p) => {
 // ---------------------------------------------------------------------------------------------
 // Determinism
 
+describe("run-time conditions", () => {
+  it("a task's `when` is in its label, in a few words, in both formats: parameters, outputs, the run's result; a long one is cut", async () => {
+    const [p] = await pipelinesOf({
+      "cond.ts": `import { pipeline } from "gantry";
+const img = { image: "busybox:1.36", command: ["true"] };
+export default pipeline("cond", { parameters: { env: { default: "dev" } } }, (p) => {
+  const count = p.task("count-rows", { ...img, outputs: { rows: "/tmp/rows" } });
+  p.task("publish", { ...img, after: [count], when: { all: [{ output: count.output("rows"), notEquals: "0" }, { param: p.params.env, in: ["prod", "my stage"] }] } });
+  p.task("wordy", { ...img, after: [count], when: { any: ["a", "b", "c", "d", "e", "f", "g", "h"].map((v) => ({ param: p.params.env, equals: \`value-\${v}\` })) } });
+  p.finally("page", { ...img, when: { not: { runStatus: "Succeeded" } } });
+});
+`,
+    });
+    const mermaid = toMermaid(p!.ir);
+    expect(mermaid).toContain(`t_publish["publish<br/>${mermaidText('when: count-rows.rows != 0 and env in prod | "my stage"')}"]`);
+    expect(mermaid).toContain(`t_page[["page<br/>${mermaidText("finally, when: not run Succeeded")}"]]`);
+    const dot = toDot(p!.ir);
+    expect(dot).toContain(dotString('publish\nwhen: count-rows.rows != 0 and env in prod | "my stage"'));
+    const wordy = /t_wordy \[label="wordy\\nwhen: ([^"]*)"/.exec(dot)![1]!;
+    expect(wordy).toMatch(/^env = value-a or env = value-b or .*\.\.\.$/);
+    expect(wordy.length).toBe(80);
+  });
+});
+
 describe("determinism", () => {
   it("gives the same output twice and for a deep copy of the IR", () => {
     for (const ir of [allRoles, ...examples.values()]) {

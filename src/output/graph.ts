@@ -7,7 +7,7 @@
  * - every task, its role by shape and colour: setup = hexagon, work = box, teardown = stadium
  *   (DOT: inverted trapezium), finally = double-bordered box; `allowFailure` = dashed border,
  *   `trigger: "allDone"` = thick border. The label repeats it in words (second line), so the picture
- *   reads without colour or a legend;
+ *   reads without colour or a legend, and adds the task's `when` (`when: count-rows.rows != 0`);
  * - `after` edges, solid, from the dependency to the dependent;
  * - an edge from each setup to each teardown that lists it, dotted and labelled "teardown";
  * - each setup's scope (docs/semantics.md rule 2: the tasks that need that setup) as a subgraph
@@ -36,7 +36,7 @@
  * (injective, and never a keyword of either language). Labels are escaped for each format.
  */
 import type * as IR from "../ir/index.js";
-import { computeScopes } from "../phases/4-lower/index.js";
+import { computeScopes } from "../ir/scopes.js";
 import { headerFor } from "./yaml.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -141,16 +141,42 @@ function items(container: { tasks: IR.Task[]; children: Box[] }, index: Map<stri
   return keyed.sort((a, b) => a[0] - b[0]).map(([, item]) => item);
 }
 
-/** The words of a task's label after its name: role, failsRun, trigger, allowFailure, scopes not boxed. */
+/** The words of a task's label after its name: role, failsRun, trigger, allowFailure, when, scopes not boxed. */
 function annotations(t: IR.Task, lay: Layout): string[] {
   const notes: string[] = [];
   if (t.role !== "work") notes.push(t.role);
   if (t.role === "teardown" && t.failsRun) notes.push("failsRun");
   if (t.trigger === "allDone") notes.push("trigger: allDone");
   if (t.allowFailure) notes.push("allowFailure");
+  if (t.when) notes.push(`when: ${whenText(t.when)}`);
   const missing = lay.notInBox.get(t.name);
   if (missing) notes.push(`also in scope of ${missing.join(", ")}`);
   return notes;
+}
+
+/** The longest `when` a label spells out; a longer one ends in "...", the YAML has it whole. */
+const MAX_WHEN_TEXT = 80;
+
+/** A `when` in a few words: `env = prod`, `count-rows.rows != 0`, `run Failed`, joined with and/or/not. */
+function whenText(when: IR.When): string {
+  const text = (w: IR.When, nested: boolean): string => {
+    if ("all" in w || "any" in w) {
+      const parts = ("all" in w ? w.all : w.any).map((x) => text(x, true));
+      const joined = parts.join("all" in w ? " and " : " or ");
+      return nested && parts.length > 1 ? `(${joined})` : joined;
+    }
+    if ("not" in w) return "runStatus" in w.not || "all" in w.not || "any" in w.not || "not" in w.not ? `not ${text(w.not, true)}` : comparison(w.not, true);
+    if ("runStatus" in w) return `run ${w.runStatus}`;
+    return comparison(w, false);
+  };
+  const comparison = (w: { param: string; in: string[] } | { output: IR.OutputRef; in: string[] }, negated: boolean) => {
+    const subject = "param" in w ? w.param : `${w.output.task}.${w.output.name}`;
+    // Quoted only where a plain word would mislead: empty, or with blanks or punctuation.
+    const values = w.in.map((v) => (/^[A-Za-z0-9._-]+$/.test(v) ? v : JSON.stringify(v)));
+    return values.length === 1 ? `${subject} ${negated ? "!=" : "="} ${values[0]}` : `${subject} ${negated ? "not in" : "in"} ${values.join(" | ")}`;
+  };
+  const whole = text(when, false);
+  return whole.length > MAX_WHEN_TEXT ? `${whole.slice(0, MAX_WHEN_TEXT - 3)}...` : whole;
 }
 
 /**
