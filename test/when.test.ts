@@ -189,6 +189,25 @@ describe("Argo: the simulated controller agrees with the evaluator", () => {
 });
 
 describe("jobs: deciding `when` at compile time", () => {
+  it("the wiring checks read the pipeline as declared: an allDone task that the skip rewires onto a setup is not GANTRY2024 (second reader's finding), as on Argo", async () => {
+    const r = await compileFiles({
+      "main.ts": source(
+        PARAMS,
+        [
+          '  const s = p.setup("s", { image: "x" });',
+          '  const w = p.task("w", { image: "x", after: [s], when: { param: p.params.env, equals: "prod" } });',
+          '  const r = p.task("r", { image: "x", after: [w], trigger: "allDone" });',
+          '  p.teardown("t", { image: "x", setups: [s], after: [r] });',
+        ].join("\n"),
+      ),
+    });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const lowered = lower(r.pipelines[0]!.ir, { decideWhen: true });
+    expect(lowered.plan.skipped).toEqual(["w"]);
+    expect(lowered.plan.pipeline.tasks.find((t) => t.name === "r")!.dependencies).toEqual(["s"]);
+    expect(lowered.diagnostics).toEqual([]);
+  });
+
   it("leaving out the skipped tasks keeps every other task's state, the run's result and the scopes (100 random pipelines, every value, every outcome)", () => {
     let removed = 0;
     for (const pipeline of validRandomPipelines(100, 991, true)) {

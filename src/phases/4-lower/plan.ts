@@ -91,8 +91,20 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
   const plan: Plan = { ...buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson), skipped), declared };
   return {
     plan,
-    diagnostics: [...decided.diagnostics, ...checkScopes(pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
+    diagnostics: [...decided.diagnostics, ...wiringProblems(declared, pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
   };
+}
+
+/**
+ * Setup/teardown wiring problems (scope-checks.ts) of the pipeline as declared: whether it compiles
+ * must not hang on the parameters' defaults, and the edges `withoutSkipped` rewires (a task after a
+ * skipped one waits for what that one waited for, a setup say) are not the user's.
+ */
+function wiringProblems(declared: IR.Pipeline, planned: IR.Pipeline, scopes: Scopes, readsRunStatus: ReadonlySet<string>, tasksJson: readonly string[]): Diagnostic[] {
+  if (declared === planned) return checkScopes(planned, scopes, readsRunStatus, tasksJson);
+  const json = declared.tasks.map(taskJson);
+  const reads = new Set(declared.tasks.filter((_, i) => json[i]!.includes(RUN_STATUS_PLACEHOLDER)).map((t) => t.name));
+  return checkScopes(declared, computeScopes(declared), reads, json);
 }
 
 /**
