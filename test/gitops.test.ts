@@ -67,11 +67,15 @@ describe("compile, commit, edit, --check", () => {
     expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: resources changed: extract\n");
   });
 
-  it.each(["argo", "jobs"])("%s: the meaning line names a task whose run-time condition changed (a `when` on another task's output)", (target) => {
-    const gated = (value: string) => `import { pipeline } from "gantry";\nexport default pipeline("etl", {}, (p) => {\n  const count = p.task("count-rows", { image: "busybox:1.36", command: ["sh", "-c", "echo 1 > /tmp/rows"], outputs: { rows: "/tmp/rows" } });\n  p.task("publish", { image: "busybox:1.36", after: [count], when: { output: count.output("rows"), notEquals: "${value}" } });\n});\n`;
-    const dir = repo({ "pipelines/etl.ts": gated("0") });
+  it.each(["argo", "jobs"])("%s: the meaning line names a task whose run-time condition changed (a `when` on another task's output, or the default it falls back on)", (target) => {
+    const gated = (value: string, fallback: string) =>
+      `import { pipeline } from "gantry";\nexport default pipeline("etl", {}, (p) => {\n  const count = p.task("count-rows", { image: "busybox:1.36", command: ["sh", "-c", "echo 1 > /tmp/rows"], outputs: { rows: { path: "/tmp/rows", default: "${fallback}" } } });\n  p.task("publish", { image: "busybox:1.36", after: [count], trigger: "allDone", when: { output: count.output("rows"), notEquals: "${value}" } });\n});\n`;
+    const dir = repo({ "pipelines/etl.ts": gated("0", "0") });
     expect(gantry(["compile", "--target", target], dir).code).toBe(0);
-    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), gated("00"));
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), gated("00", "0"));
+    expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: conditions changed: publish\n");
+    // The producer failing now lets publish run: on jobs that default is in the await's outputs, not in runsIf (second reader's finding).
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), gated("0", "5"));
     expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: conditions changed: publish\n");
   });
 

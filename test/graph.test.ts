@@ -488,6 +488,24 @@ export default pipeline("cond", { parameters: { env: { default: "dev" } } }, (p)
     expect(wordy).toMatch(/^env = value-a or env = value-b or .*\.\.\.$/);
     expect(wordy.length).toBe(80);
   });
+
+  it("a value that is one of the text's own words is quoted; a cut never splits a character outside the BMP (second reader's findings)", async () => {
+    const [p] = await pipelinesOf({
+      "cond.ts": `import { pipeline } from "gantry";
+const img = { image: "busybox:1.36", command: ["true"] };
+export default pipeline("cond", { parameters: { env: { default: "dev" } } }, (p) => {
+  p.task("words", { ...img, when: { not: { any: [{ param: p.params.env, equals: "and" }, { not: { param: p.params.env, in: ["or", "in"] } }] } } });
+  p.task("emoji", { ...img, when: { param: p.params.env, equals: "x".repeat(69) + "\u{1F600}".repeat(4) } });
+});
+`,
+    });
+    const dot = toDot(p!.ir);
+    expect(dot).toContain(dotString('words\nwhen: not (env = "and" or env not in "or" | "in")'));
+    const emoji = /t_emoji \[label="emoji\\nwhen: ((?:[^"\\]|\\.)*)"/.exec(dot)![1]!.replaceAll('\\"', '"');
+    expect(emoji).not.toContain("\uFFFD");
+    expect([...emoji]).toHaveLength(80);
+    expect(emoji.endsWith("\u{1F600}...")).toBe(true);
+  });
 });
 
 describe("determinism", () => {

@@ -295,7 +295,7 @@ export const codes = {
   GANTRY2045: {
     title: "Task output read when its task may not have succeeded",
     explain:
-      "A task reads (or its `when` tests) an output of a task that may not have succeeded when it runs: the reader has `trigger: \"allDone\"`, or the producer has `allowFailure`, or a task between them does, or the reader is a teardown that runs once any one of its setups succeeded. Then the producer may have written nothing, and Argo fails the reader for want of the value. Give the output a default (`outputs: { rows: { path: \"/tmp/rows\", default: \"0\" } }`), which Argo uses when the file is missing or the producer was skipped or did not run (a producer whose pod was lost may report no outputs at all); or make the reader wait for the producer's success (the default trigger, no `allowFailure` between them).",
+      "A task reads (or its `when` tests) an output of a task that may not have succeeded when it runs: the reader has `trigger: \"allDone\"` (and is not in the producer's scope: a task in a setup's scope runs only once that setup succeeded, whatever its trigger), or the producer has `allowFailure`, or a task between them does, or the reader is a teardown that runs once any one of its setups succeeded. Then the producer may have written nothing, and Argo fails the reader for want of the value. Give the output a default (`outputs: { rows: { path: \"/tmp/rows\", default: \"0\" } }`), which Argo uses when the file is missing or the producer was skipped or did not run (a producer whose pod was lost may report no outputs at all); or make the reader wait for the producer's success (the default trigger, no `allowFailure` between them).",
   },
   GANTRY4033: {
     title: "Task outputs the jobs target cannot pass",

@@ -85,9 +85,23 @@ function jobFacts(doc: unknown, out: Map<string, TaskFacts>): void {
   const config = wait?.env?.find((e: Json) => e.name === "GANTRY_AWAIT")?.value;
   const parsed = typeof config === "string" ? (JSON.parse(config) as Json) : undefined;
   const when = parsed ? JSON.stringify(parsed.when ?? null) : "";
-  const condition = parsed?.runsIf ? JSON.stringify(parsed.runsIf) : "";
+  const condition = parsed?.runsIf ? JSON.stringify([parsed.runsIf, testedDefaults(parsed.runsIf, parsed.outputs)]) : "";
   const main = (pod.containers ?? []).find((c: Json) => c.name === "main") ?? {};
   out.set(task, { depends: when, condition, image: main.image ?? "", resources: JSON.stringify(main.resources ?? null), retry: JSON.stringify({ backoffLimit: o.spec?.backoffLimit, podFailurePolicy: o.spec?.podFailurePolicy }) });
+}
+
+/**
+ * What an output test falls back on, per task it tests (`default`, or `value` for a task skipped when
+ * compiling): on Argo that is folded into the `when` text, on jobs it sits in the await's `outputs`.
+ */
+function testedDefaults(runsIf: Json, outputs: unknown): Json[] {
+  const tested = new Set<string>();
+  const walk = (g: Json): void => {
+    for (const part of [...(g.all ?? []), ...(g.any ?? []), ...(g.not ? [g.not] : [])]) walk(part as Json);
+    if (typeof g.output === "string") tested.add(g.output);
+  };
+  walk(runsIf);
+  return (Array.isArray(outputs) ? (outputs as Json[]) : []).filter((o) => tested.has(o.task)).map((o) => ({ task: o.task, default: o.default, value: o.value }));
 }
 
 /** One line per pipeline file saying what changed in meaning, or undefined if only formatting did. */

@@ -171,13 +171,17 @@ function whenText(when: IR.When): string {
   };
   const comparison = (w: { param: string; in: string[] } | { output: IR.OutputRef; in: string[] }, negated: boolean) => {
     const subject = "param" in w ? w.param : `${w.output.task}.${w.output.name}`;
-    // Quoted only where a plain word would mislead: empty, or with blanks or punctuation.
-    const values = w.in.map((v) => (/^[A-Za-z0-9._-]+$/.test(v) ? v : JSON.stringify(v)));
+    // Quoted only where a plain word would mislead: empty, with blanks or punctuation, or a word of this text.
+    const values = w.in.map((v) => (/^[A-Za-z0-9._-]+$/.test(v) && !TEXT_WORDS.has(v) ? v : JSON.stringify(v)));
     return values.length === 1 ? `${subject} ${negated ? "!=" : "="} ${values[0]}` : `${subject} ${negated ? "not in" : "in"} ${values.join(" | ")}`;
   };
-  const whole = text(when, false);
-  return whole.length > MAX_WHEN_TEXT ? `${whole.slice(0, MAX_WHEN_TEXT - 3)}...` : whole;
+  // Cut by characters, not UTF-16 units, so that no surrogate pair is split.
+  const whole = [...text(when, false)];
+  return whole.length > MAX_WHEN_TEXT ? `${whole.slice(0, MAX_WHEN_TEXT - 3).join("")}...` : whole.join("");
 }
+
+/** The words `whenText` joins with, which a value must not read as. */
+const TEXT_WORDS = new Set(["and", "or", "not", "in", "run"]);
 
 /**
  * Every edge, in declaration order of the dependent: its `after` edges, then its setups. Then,
