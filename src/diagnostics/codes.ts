@@ -300,7 +300,7 @@ export const codes = {
   GANTRY4033: {
     title: "Task outputs the jobs target cannot pass",
     explain:
-      "On the jobs target a task passes its output through its container's termination message: Gantry points the `main` container's `terminationMessagePath` at the output's file, the kubelet keeps what the task wrote there (at most 4,096 bytes) in the pod's status, and the `await-deps` of a task that reads it copies it into a file of that task's pod. So a task can pass one output, not several; and a task that reads outputs must run as Gantry's own ServiceAccount, the one granted `list pods` to find the producer's pod (Gantry never grants that to an account the task's own code runs as). Declare one output per task (a task can write several values into one, e.g. as JSON), drop the reading task's `serviceAccountName`, or compile for the Argo target.",
+      "On the jobs target a task passes its output through its container's termination message: Gantry points the `main` container's `terminationMessagePath` at the output's file, the kubelet keeps what the task wrote there (at most 4,096 bytes) in the pod's status, and the `await-deps` of a task that reads it copies it into a file of that task's pod. So a task can pass one output, not several; and a task that reads outputs, or whose `when` tests one, must run as Gantry's own ServiceAccount, the one granted `list pods` to find the producer's pod (Gantry never grants that to an account the task's own code runs as). Declare one output per task (a task can write several values into one, e.g. as JSON), drop the reading task's `serviceAccountName`, or compile for the Argo target.",
   },
   GANTRY4034: {
     title: "Task output read outside a shell on the jobs target",
