@@ -58,18 +58,24 @@ const LEAF = Object.freeze({
 });
 export const PREDICATES = Object.freeze(Object.keys(LEAF));
 
+/**
+ * Kleene `all`/`any` of `node`'s parts, each worked out by `value`: a false decides `all`, a true
+ * decides `any` (the parts after it are not asked); else undefined if any part is.
+ */
+function kleene(node, value) {
+  const isAll = "all" in node;
+  let unknown = false;
+  for (const part of isAll ? node.all : node.any) {
+    const v = value(part);
+    if (v === !isAll) return v;
+    if (v === undefined) unknown = true;
+  }
+  return unknown ? undefined : isAll;
+}
+
 /** Three-valued (Kleene) evaluation: true, false, or undefined while it can still go either way. */
 export function evaluate(condition, states) {
-  if ("all" in condition || "any" in condition) {
-    const isAll = "all" in condition;
-    let unknown = false;
-    for (const part of isAll ? condition.all : condition.any) {
-      const v = evaluate(part, states);
-      if (v === !isAll) return v; // a false decides `all`, a true decides `any`
-      if (v === undefined) unknown = true;
-    }
-    return unknown ? undefined : isAll;
-  }
+  if ("all" in condition || "any" in condition) return kleene(condition, (part) => evaluate(part, states));
   const table = LEAF[condition.is];
   if (!table) throw new TypeError(`unknown predicate ${JSON.stringify(condition.is)}`);
   return table[states[condition.task] ?? "pending"];
@@ -242,16 +248,7 @@ export function runResult(runStatus, states) {
  * task it names is pending), so outputs are read only when the answer hangs on them.
  */
 export function evaluateGuard(guard, facts) {
-  if ("all" in guard || "any" in guard) {
-    const isAll = "all" in guard;
-    let unknown = false;
-    for (const part of isAll ? guard.all : guard.any) {
-      const v = evaluateGuard(part, facts);
-      if (v === !isAll) return v;
-      if (v === undefined) unknown = true;
-    }
-    return unknown ? undefined : isAll;
-  }
+  if ("all" in guard || "any" in guard) return kleene(guard, (part) => evaluateGuard(part, facts));
   if ("not" in guard) {
     const v = evaluateGuard(guard.not, facts);
     return v === undefined ? undefined : !v;
