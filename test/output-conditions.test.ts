@@ -13,7 +13,7 @@ import { toJobs } from "../src/backends/jobs/index.js";
 import type * as IR from "../src/ir/index.js";
 import { computeScopes, evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
 import { waitsFor } from "../src/ir/scopes.js";
-import { simulate } from "./support/argo-sim.js";
+import { argoAgrees, type Written } from "./support/argo-agreement.js";
 import { simulateJobs } from "./support/jobs-sim.js";
 import { rng } from "./support/rng.js";
 import { gantry, tempProject } from "./support/cli.js";
@@ -114,11 +114,6 @@ describe("the jobs target decides what the defaults decide", () => {
   });
 });
 
-const SIM = { succeeds: "Succeeded", fails: "Failed", errors: "Error" } as const;
-const PHASE = { skipped: "Skipped", "not-run": "Omitted", succeeded: "Succeeded", failed: "Failed", errored: "Error" } as const;
-
-type Written = Record<string, Record<string, string>>;
-
 /** A random value for each task's output `v`, what it writes when it succeeds. */
 function randomWritten(pipeline: IR.Pipeline, r: () => number): Written {
   return Object.fromEntries(pipeline.tasks.filter((t) => t.outputs).map((t) => [t.name, { v: OUTPUT_VALUES[Math.floor(r() * OUTPUT_VALUES.length)]! }]));
@@ -126,22 +121,6 @@ function randomWritten(pipeline: IR.Pipeline, r: () => number): Written {
 
 /** Tasks whose `when` tests an output. */
 const testsOutput = (t: IR.Task): boolean => JSON.stringify(t.when ?? {}).includes('"output"');
-
-/** The emitted workflow, run by the simulated controller, against the evaluator; undefined when they agree. */
-function argoAgrees(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>, written: Written, workflow: Record<string, any>): string | undefined {
-  const wf = structuredClone(workflow);
-  for (const p of wf.spec.arguments.parameters) p.value = values.get(p.name);
-  const sim = simulate(wf, Object.fromEntries(Object.entries(outcomes).map(([n, o]) => [n, SIM[o]])), { outputs: written });
-  const expected = evaluate(pipeline, outcomes, undefined, values, written);
-  const context = `${pipeline.name} with ${JSON.stringify([...values])} ${JSON.stringify(outcomes)} ${JSON.stringify(written)}: reference ${expected.result} ${JSON.stringify(expected.states)}, Argo ${sim.phase}`;
-  for (const t of pipeline.tasks) {
-    const node = sim.nodes[t.role === "finally" ? `onExit.${t.name}` : t.name];
-    const phase = node?.phase ?? "Omitted";
-    if (phase !== PHASE[expected.states[t.name]!]) return `${context}: ${t.name} is ${phase}${node?.message ? ` (${node.message})` : ""}`;
-  }
-  if ((sim.phase === "Succeeded") !== (expected.result === "succeeded")) return `${context}: run ${sim.phase}`;
-  return undefined;
-}
 
 describe("Argo: the simulated controller agrees with the evaluator", () => {
   it("80 random pipelines whose `when`s test outputs, every parameter value, outcomes and written values", () => {
@@ -155,7 +134,7 @@ describe("Argo: the simulated controller agrees with the evaluator", () => {
       for (const values of PARAMETER_VALUES) {
         for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 5, 150, runs + 1)) {
           const written = randomWritten(pipeline, r);
-          expect(argoAgrees(pipeline, values, outcomes, written, workflow)).toBeUndefined();
+          expect(argoAgrees(pipeline, values, outcomes, workflow, written)).toBeUndefined();
           for (const t of pipeline.tasks.filter(testsOutput)) states.add(evaluate(pipeline, outcomes, undefined, values, written).states[t.name]!);
           runs++;
         }

@@ -14,7 +14,7 @@ import { waitsForOthers } from "../src/backends/jobs/enforcement.js";
 import { compile } from "../src/compile.js";
 import type * as IR from "../src/ir/index.js";
 import { computeScopes, evaluate, holds, lower, skipClosure, withoutSkipped, type Outcome } from "../src/phases/4-lower/index.js";
-import { simulate } from "./support/argo-sim.js";
+import { argoAgrees } from "./support/argo-agreement.js";
 import { simulateJobs } from "./support/jobs-sim.js";
 import { gantry, tempProject } from "./support/cli.js";
 import { compileFiles, loc, where } from "./support/positions.js";
@@ -141,25 +141,6 @@ describe("the reference evaluator", () => {
     expect(holds({ param: "x", in: [""] }, values)).toBe(false);
   });
 });
-
-const SIM = { succeeds: "Succeeded", fails: "Failed", errors: "Error" } as const;
-const PHASE = { skipped: "Skipped", "not-run": "Omitted", succeeded: "Succeeded", failed: "Failed", errored: "Error" } as const;
-
-/** The emitted workflow, run by the simulated controller with these parameter values, against the evaluator. */
-function argoAgrees(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>, workflow: Record<string, any>): string | undefined {
-  const wf = structuredClone(workflow);
-  for (const p of wf.spec.arguments.parameters) p.value = values.get(p.name);
-  const sim = simulate(wf, Object.fromEntries(Object.entries(outcomes).map(([n, o]) => [n, SIM[o]])));
-  const expected = evaluate(pipeline, outcomes, undefined, values);
-  const context = `${pipeline.name} with ${JSON.stringify([...values])} ${JSON.stringify(outcomes)}: reference ${expected.result} ${JSON.stringify(expected.states)}, Argo ${sim.phase}`;
-  for (const t of pipeline.tasks) {
-    const node = sim.nodes[t.role === "finally" ? `onExit.${t.name}` : t.name];
-    const phase = node?.phase ?? "Omitted";
-    if (phase !== PHASE[expected.states[t.name]!]) return `${context}: ${t.name} is ${phase}`;
-  }
-  if ((sim.phase === "Succeeded") !== (expected.result === "succeeded")) return `${context}: run ${sim.phase}`;
-  return undefined;
-}
 
 describe("Argo: the simulated controller agrees with the evaluator", () => {
   it("80 random pipelines with `when`, every parameter value and every outcome assignment (skipped is Skipped, not run is Omitted)", () => {
