@@ -3,7 +3,8 @@
  * values, the only fields validation lets hold them; and those its `when` tests.
  */
 import { OUTPUT_MARK, OUTPUT_PATTERN } from "./placeholders.js";
-import type { Task, When } from "./schema.js";
+import { leavesOf, type WhenLeaf } from "./condition-tree.js";
+import type { Task } from "./schema.js";
 
 export interface OutputRead {
   task: string;
@@ -47,13 +48,9 @@ export function outputReads(task: Task): OutputRead[] {
 export function testedOutputs(task: Task): OutputRead[] {
   if (task.when === undefined) return NO_READS;
   const found = new Map<string, OutputRead>();
-  const visit = (w: When): void => {
-    if ("all" in w) w.all.forEach(visit);
-    else if ("any" in w) w.any.forEach(visit);
-    else if ("not" in w) visit(w.not);
-    else if ("output" in w && !found.has(`${w.output.task}.${w.output.name}`)) found.set(`${w.output.task}.${w.output.name}`, { task: w.output.task, output: w.output.name });
-  };
-  visit(task.when);
+  for (const leaf of leavesOf<WhenLeaf>(task.when)) {
+    if ("output" in leaf && !found.has(`${leaf.output.task}.${leaf.output.name}`)) found.set(`${leaf.output.task}.${leaf.output.name}`, { task: leaf.output.task, output: leaf.output.name });
+  }
   return found.size === 0 ? NO_READS : [...found.values()];
 }
 

@@ -5,6 +5,7 @@
  */
 import { createTwoFilesPatch } from "diff";
 import { parseAllDocuments } from "yaml";
+import { leavesOf } from "../ir/condition-tree.js";
 
 export function unifiedDiff(file: string, before: string, after: string): string {
   return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, undefined, undefined, { context: 3 });
@@ -95,12 +96,7 @@ function jobFacts(doc: unknown, out: Map<string, TaskFacts>): void {
  * compiling): on Argo that is folded into the `when` text, on jobs it sits in the await's `outputs`.
  */
 function testedDefaults(runsIf: Json, outputs: unknown): Json[] {
-  const tested = new Set<string>();
-  const walk = (g: Json): void => {
-    for (const part of [...(g.all ?? []), ...(g.any ?? []), ...(g.not ? [g.not] : [])]) walk(part as Json);
-    if (typeof g.output === "string") tested.add(g.output);
-  };
-  walk(runsIf);
+  const tested = new Set(leavesOf<Json>(runsIf).map((leaf) => leaf.output as unknown));
   return (Array.isArray(outputs) ? (outputs as Json[]) : []).filter((o) => tested.has(o.task)).map((o) => ({ task: o.task, default: o.default, value: o.value }));
 }
 

@@ -28,6 +28,7 @@ import { IGNORE_DISRUPTION, failJobOn, retryCapabilities, taskPolicyRules, type 
 import { notEnforced, timeoutUnenforced } from "./enforcement.js";
 import { OUTPUTS_DIR, RUN_STATUS_DIR, RUN_STATUS_FILE, outputFile, rewriteTask } from "./rewrite.js";
 import { testedOutputs, type OutputRead } from "../../ir/output-reads.js";
+import { leavesOf } from "../../ir/condition-tree.js";
 import { DEFAULT_IDLE_TIMEOUT_SECONDS, idleSecondsProblem } from "./idle-timeout.js";
 import { DEFAULT_RUNTIME_IMAGE, SHIM_DIR, SHIM_EXIT, SHIM_FILE, runtime } from "./runtime.js";
 
@@ -442,20 +443,14 @@ function outputSource(plan: Plan, read: OutputRead, toFile: boolean): { task: st
   return { task: read.task, ...file, value: d };
 }
 
+/** A leaf of a guard: another task's final state, a parameter, an output, the run's result. */
+type GuardLeaf = Exclude<Guard, { all: Guard[] } | { any: Guard[] } | { not: Guard }>;
+
 /** The tasks whose final state a guard tests (already named by the start condition, which waits for them). */
-function guardTasks(g: Guard | undefined): string[] {
-  if (g === undefined) return [];
-  if ("all" in g || "any" in g) return ("all" in g ? g.all : g.any).flatMap(guardTasks);
-  if ("not" in g) return guardTasks(g.not);
-  return "task" in g ? [g.task] : [];
-}
+const guardTasks = (g: Guard | undefined): string[] => (g === undefined ? [] : leavesOf<GuardLeaf>(g).flatMap((leaf) => ("task" in leaf ? [leaf.task] : [])));
 
 /** Whether a guard tests the run's result (a finally task's `when`). */
-function testsRunStatus(g: Guard): boolean {
-  if ("all" in g || "any" in g) return ("all" in g ? g.all : g.any).some(testsRunStatus);
-  if ("not" in g) return testsRunStatus(g.not);
-  return "runStatus" in g;
-}
+const testsRunStatus = (g: Guard): boolean => leavesOf<GuardLeaf>(g).some((leaf) => "runStatus" in leaf);
 
 /**
  * A task's guard as the shim's `runsIf` (templates/runtime/README.md): other tasks' final states,

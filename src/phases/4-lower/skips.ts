@@ -7,6 +7,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import type { Scopes } from "../../ir/scopes.js";
+import { leavesOf, type WhenLeaf } from "../../ir/condition-tree.js";
 
 /** Values of the run's parameters by name; a parameter the run has no value for is absent. */
 export type ParameterValues = ReadonlyMap<string, string>;
@@ -64,12 +65,8 @@ export function residual(when: IR.When, values: ParameterValues, runStatus?: Run
 }
 
 /** The parameters a `when` names. */
-export function parametersOf(when: IR.When, out = new Set<string>()): Set<string> {
-  if ("all" in when) when.all.forEach((w) => parametersOf(w, out));
-  else if ("any" in when) when.any.forEach((w) => parametersOf(w, out));
-  else if ("not" in when) parametersOf(when.not, out);
-  else if ("param" in when) out.add(when.param);
-  return out;
+export function parametersOf(when: IR.When): Set<string> {
+  return new Set(leavesOf<WhenLeaf>(when).flatMap((leaf) => ("param" in leaf ? [leaf.param] : [])));
 }
 
 /** The parameters' defaults, the values of a run that gives none (and all the jobs target knows). */
