@@ -264,9 +264,15 @@ export function evaluateGuard(guard, facts) {
 
 /** Every task whose output a guard tests. */
 export function guardOutputs(guard, into = []) {
-  if ("all" in guard || "any" in guard) for (const part of guard.all ?? guard.any) guardOutputs(part, into);
-  else if ("not" in guard) guardOutputs(guard.not, into);
-  else if ("output" in guard && !into.includes(guard.output)) into.push(guard.output);
+  for (const leaf of guardLeaves(guard)) if ("output" in leaf && !into.includes(leaf.output)) into.push(leaf.output);
+  return into;
+}
+
+/** Every leaf of a guard, in order. */
+function guardLeaves(guard, into = []) {
+  if ("all" in guard || "any" in guard) for (const part of guard.all ?? guard.any) guardLeaves(part, into);
+  else if ("not" in guard) guardLeaves(guard.not, into);
+  else into.push(guard);
   return into;
 }
 
@@ -462,11 +468,6 @@ function checkGuard(g, where, known, outputTasks, hasRunStatus) {
   expect(g.was === "skipped" || g.was === "succeeded", `${where}.was`, 'must be "skipped" or "succeeded"');
 }
 
-function guardTestsRunStatus(g) {
-  if ("all" in g || "any" in g) return (g.all ?? g.any).some(guardTestsRunStatus);
-  if ("not" in g) return guardTestsRunStatus(g.not);
-  return "runStatus" in g;
-}
 
 function checkCondition(c, where, known) {
   expect(isObject(c), where, "must be a condition object");
@@ -840,7 +841,7 @@ async function commandAwait(env, log) {
     // `file`: the task reads the result; `runsIf`: its `when` tests it. At least one.
     const shape = "must be { when, file?, cleanups? }, with file or a runsIf that tests the result";
     expect(isObject(cfg.runStatus) && (cfg.runStatus.file === undefined || nonEmpty(cfg.runStatus.file)), "runStatus", shape);
-    expect(cfg.runStatus.file !== undefined || (cfg.runsIf !== undefined && guardTestsRunStatus(cfg.runsIf)), "runStatus", shape);
+    expect(cfg.runStatus.file !== undefined || (cfg.runsIf !== undefined && guardLeaves(cfg.runsIf).some((leaf) => "runStatus" in leaf)), "runStatus", shape);
     checkCondition(cfg.runStatus.when, "runStatus.when", known);
     const cleanups = cfg.runStatus.cleanups ?? [];
     expect(Array.isArray(cleanups), "runStatus.cleanups", "must be a list of { name, mustRunWhen }");
