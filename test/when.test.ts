@@ -189,6 +189,28 @@ describe("jobs: deciding `when` at compile time", () => {
     expect(lowered.diagnostics).toEqual([]);
   });
 
+  it("a failure wins over a skip: with the task after a failed teardown left out, the teardown's failure fails the run, as the skipped task's not running would", async () => {
+    const r = await compileFiles({
+      "main.ts": source(
+        PARAMS,
+        [
+          '  const s = p.setup("s", { image: "x" });',
+          '  const t = p.teardown("t", { image: "x", setups: [s] });',
+          '  p.task("w", { image: "x", after: [t], when: { param: p.params.env, equals: "prod" } });',
+        ].join("\n"),
+      ),
+    });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const declared = r.pipelines[0]!.ir;
+    expect(evaluate(declared, { t: "fails" })).toMatchObject({ states: { w: "not-run" }, result: "failed" });
+    const { plan } = lower(declared, { decideWhen: true });
+    expect(plan.skipped).toEqual(["w"]);
+    expect(plan.pipeline.tasks.find((t) => t.name === "t")!.failsRun).toBe(true);
+    const objects = JSON.parse(JSON.stringify(toJobs(plan, { runId: "r1" }).objects));
+    expect(simulateJobs(objects, { t: "fails" }).status).toBe("Failed");
+    expect(simulateJobs(objects, {}).status).toBe("Complete");
+  });
+
   it("leaving out the skipped tasks keeps every other task's state, the run's result and the scopes (100 random pipelines, every value, every outcome)", () => {
     let removed = 0;
     for (const pipeline of validRandomPipelines(100, 991, true)) {

@@ -116,6 +116,10 @@ export function skipClosure(pipeline: IR.Pipeline, scopes: Scopes, seed: (task: 
  * setup's scope (an inner teardown with another setup may remain there): there is nothing of it
  * to remove. The remaining tasks' `when` held, so it is dropped. (A remaining task may still read
  * an output of a removed one: the target gives it the output's default, `Plan.declared`.)
+ * A failure wins over a skip (rule 8): a removed setup or work task would not have run had a
+ * teardown in its `after` failed (without `allowFailure`), and not running fails the run (rule 5).
+ * With the task gone, that teardown's failure fails the run itself, as if it had `failsRun`. (A
+ * failure of any other task it needed fails the run anyway, or is allowed.)
  */
 export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<string>): IR.Pipeline {
   if (!pipeline.tasks.some((t) => t.when !== undefined)) return pipeline;
@@ -132,6 +136,11 @@ export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<strin
     }
     return up;
   };
+  const failing = new Set(
+    pipeline.tasks
+      .filter((t) => skipped.has(t.name) && (t.role === "setup" || t.role === "work") && t.trigger === "allSucceeded")
+      .flatMap((t) => t.dependencies.filter((d) => !skipped.has(d) && byName.get(d)!.role === "teardown" && !byName.get(d)!.allowFailure)),
+  );
   const tasks = pipeline.tasks
     .filter((t) => !skipped.has(t.name))
     .map((t): IR.Task => {
@@ -139,6 +148,7 @@ export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<strin
       const removedSetups = t.setups.filter((s) => skipped.has(s));
       return {
         ...rest,
+        ...(failing.has(t.name) && { failsRun: true }),
         dependencies: [...new Set([...t.dependencies, ...removedSetups].flatMap(resolve))],
         setups: t.setups.filter((s) => !skipped.has(s)),
       };
