@@ -32,7 +32,8 @@ function agree(ir: IR.Pipeline, limit: number, sample: number, alphabet: readonl
     for (const written of writers.length > 0 ? variants : [{}]) {
       const expected = evaluate(ir, outcomes, undefined, undefined, written);
       const sim = simulate(workflow, Object.fromEntries(names.map((n) => [n, SIM[outcomes[n]!]])), { outputs: written });
-      const ran = ir.tasks.filter((t) => sim.nodes[node(t)]?.ran).map((t) => t.name).sort();
+      // A fan-out's node is a TaskGroup, whose copies (`load(0:orders)`, ...) are what run.
+      const ran = ir.tasks.filter((t) => sim.nodes[node(t)]?.ran || (t.forEach && Object.entries(sim.nodes).some(([k, n]) => k.startsWith(`${t.name}(`) && n.ran))).map((t) => t.name).sort();
       const context = `${ir.name} with ${JSON.stringify(outcomes)} ${JSON.stringify(written)}: reference ${expected.result} (${expected.reasons.join("; ")}), Argo ${sim.phase}`;
       expect(ran, context).toEqual([...expected.ran].sort());
       expect(sim.phase === "Succeeded" ? "succeeded" : "failed", context).toBe(expected.result);

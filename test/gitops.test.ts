@@ -79,6 +79,15 @@ describe("compile, commit, edit, --check", () => {
     expect(gantry(["compile", "--check", "--target", target], dir).stdout).toContain("etl: conditions changed: publish\n");
   });
 
+  it("argo: the meaning line names a fan-out whose guard changed, which rides in its withParam rather than a when", () => {
+    const fanned = (env: string) =>
+      `import { pipeline } from "gantry";\nexport default pipeline("etl", { parameters: { tables: { default: ["a"] }, env: { default: "prod" } } }, (p) => {\n  p.task("load", { image: "busybox:1.36", args: [p.item], forEach: p.params.tables, when: { param: p.params.env, equals: "${env}" } });\n});\n`;
+    const dir = repo({ "pipelines/etl.ts": fanned("prod") });
+    expect(gantry(["compile"], dir).code).toBe(0);
+    fs.writeFileSync(path.join(dir, "pipelines/etl.ts"), fanned("staging"));
+    expect(gantry(["compile", "--check"], dir).stdout).toContain("etl: conditions changed: load\n");
+  });
+
   it("--check reports tasks and pipelines added and removed, with GitHub annotations", () => {
     const dir = repo({ "pipelines/etl.ts": PIPELINE("etl", "busybox:1.36"), "pipelines/old.ts": PIPELINE("old", "busybox:1.36") });
     expect(gantry(["compile"], dir).code).toBe(0);

@@ -489,6 +489,18 @@ export default pipeline("cond", { parameters: { env: { default: "dev" } } }, (p)
     expect(wordy.length).toBe(80);
   });
 
+  it("a fan-out says what it runs over, before its `when`, in both formats", async () => {
+    const [p] = await pipelinesOf({
+      "fan.ts": `import { pipeline } from "gantry";
+export default pipeline("fan", { parameters: { tables: { default: ["a"] }, env: { default: "dev" } } }, (p) => {
+  p.task("load", { image: "busybox:1.36", args: [p.item], forEach: p.params.tables, when: { param: p.params.env, equals: "prod" } });
+});
+`,
+    });
+    expect(toMermaid(p!.ir)).toContain(`t_load["load<br/>${mermaidText("for each of tables, when: env = prod")}"]`);
+    expect(toDot(p!.ir)).toContain(dotString("load\nfor each of tables, when: env = prod"));
+  });
+
   it("a value that is one of the text's own words is quoted; a cut never splits a character outside the BMP (second reader's findings)", async () => {
     const [p] = await pipelinesOf({
       "cond.ts": `import { pipeline } from "gantry";

@@ -16,14 +16,14 @@ describe("gantry compile --target jobs", () => {
   it("writes every example as Jobs; a second run changes nothing and --check passes", () => {
     const out = path.join(tempProject(), "out");
     const first = gantry(["compile", "examples", "--target", "jobs", "--out", out], repoRoot);
-    expect(first.stderr).toMatch(/compiled 7 pipelines into .*: 8 written, 0 unchanged/);
+    expect(first.stderr).toMatch(/compiled 8 pipelines into .*: 9 written, 0 unchanged/);
     expect(first.code).toBe(0);
     const files = fs.readdirSync(out).sort();
-    expect(files).toEqual(["conditional-backfill.yaml", "create-rose-table.yaml", "hello-world.yaml", "kpo-two-pods.yaml", "kustomization.yaml", "nightly-etl.yaml", "spark-on-k8s.yaml", "staging-handoff.yaml"]);
+    expect(files).toEqual(["conditional-backfill.yaml", "create-rose-table.yaml", "hello-world.yaml", "kpo-two-pods.yaml", "kustomization.yaml", "nightly-etl.yaml", "per-table-load.yaml", "spark-on-k8s.yaml", "staging-handoff.yaml"]);
     const hello = parseAllDocuments(fs.readFileSync(path.join(out, "hello-world.yaml"), "utf8")).map((d) => d.toJS() as { kind: string });
     expect(hello.map((d) => d.kind)).toContain("Job");
     const again = gantry(["compile", "examples", "--target", "jobs", "--out", out], repoRoot);
-    expect(again.stderr).toMatch(/0 written, 8 unchanged/);
+    expect(again.stderr).toMatch(/0 written, 9 unchanged/);
     expect(gantry(["compile", "examples", "--target", "jobs", "--out", out, "--check"], repoRoot).code).toBe(0);
   });
 

@@ -297,6 +297,21 @@ export const codes = {
     explain:
       "A task reads (or its `when` tests) an output of a task that may not have succeeded when it runs: the reader has `trigger: \"allDone\"` (and is not in the producer's scope: a task in a setup's scope runs only once that setup succeeded, whatever its trigger), or the producer has `allowFailure`, or a task between them does, or the reader is a teardown that runs once any one of its setups succeeded. Then the producer may have written nothing, and Argo fails the reader for want of the value. Give the output a default (`outputs: { rows: { path: \"/tmp/rows\", default: \"0\" } }`), which Argo uses when the file is missing or the producer was skipped or did not run (a producer whose pod was lost may report no outputs at all); or make the reader wait for the producer's success (the default trigger, no `allowFailure` between them).",
   },
+  GANTRY2046: {
+    title: "Invalid forEach (run-time fan-out)",
+    explain:
+      "`forEach` runs one copy of a work task per item of a list that each run gives: it names one pipeline parameter, written `p.params.NAME`, declared with a list default (`parameters: { tables: { default: [\"orders\", \"users\"] } }`) or none, and no `enum`. Each copy reads its item as `p.item`. A setup, teardown or finally task has no `forEach` (one setup makes one thing that one teardown removes; a finally task runs once), and a fan-out task declares no outputs, since its copies would each write one. For a list known when compiling, no `forEach` is needed: declare one task per item with a loop or `.map`, which gives each its own name, retries and dependents.",
+  },
+  GANTRY2047: {
+    title: "p.item outside a fan-out task's command",
+    explain:
+      "`p.item` is the item that one copy of a `forEach` task runs for, known only once that copy runs: use it in that task's `command`, `args`, `source` or env values (`args: [\"--table\", p.item]`). Anywhere else (a task without `forEach`, its image, names, resources, `when`, labels, the pipeline options) it has no value to stand for, or one that would have to be fixed when compiling.",
+  },
+  GANTRY4036: {
+    title: "A fan-out copy's Job name is taken",
+    explain:
+      "The jobs target has no run-time fan-out: it writes one Job per item of a `forEach` task's list default, named after the task and the item's index (`load-0`, `load-1`, ...; a name over 63 characters is cut first). One of those names is the name of another task of the pipeline, or of a copy of another fan-out task. Rename one of the two tasks.",
+  },
   GANTRY4033: {
     title: "Task outputs the jobs target cannot pass",
     explain:

@@ -1,4 +1,4 @@
-import { parameterPlaceholder, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../ir/placeholders.js";
+import { ITEM_PLACEHOLDER, parameterPlaceholder, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../ir/placeholders.js";
 import { own, runBody } from "./building.js";
 import { TaskHandle, type TaskRole } from "./handle.js";
 import type { FinallySpec, OutputSpec, ParameterSpec, PipelineOptions, TaskSpec, TeardownSpec } from "./types.js";
@@ -46,7 +46,7 @@ export interface PipelineBuilder<P extends Readonly<Record<string, ParameterSpec
    * every task downstream of it (through `after`) up to its teardowns; a scoped task runs only if
    * the setup succeeded.
    */
-  setup<const O extends Outputs = {}>(name: string, spec: TaskSpec & { outputs?: O }): TaskHandle<keyof O & string>;
+  setup<const O extends Outputs = {}>(name: string, spec: TaskSpec & { outputs?: O; forEach?: never }): TaskHandle<keyof O & string>;
   /**
    * Declares a teardown of `setups`: it waits until every task in their scopes has finished (or will
    * never run) and runs if at least one of its setups succeeded, whatever happened to the work.
@@ -68,6 +68,11 @@ export interface PipelineBuilder<P extends Readonly<Record<string, ParameterSpec
    * characters), for names of things a run creates, e.g. a namespace `spark-${p.runId}`.
    */
   readonly runId: string;
+  /**
+   * In a task with `forEach`, the item this copy of the task runs for, as a placeholder string:
+   * `args: ["--table", p.item]`. Only in that task's `command`, `args`, `source` and env values.
+   */
+  readonly item: string;
 }
 
 export { parameterPlaceholder };
@@ -112,6 +117,7 @@ export class PipelineBuilderImpl {
 
   readonly runStatus = RUN_STATUS_PLACEHOLDER;
   readonly runId = RUN_ID_PLACEHOLDER;
+  readonly item = ITEM_PLACEHOLDER;
 
   task(name: string, spec: TaskSpec): TaskHandle {
     return builderOf(this, "task").declare(name, "work", spec);

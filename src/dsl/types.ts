@@ -239,6 +239,14 @@ export interface TaskCommon {
    * Not for teardowns.
    */
   when?: WhenCondition;
+  /**
+   * Run-time fan-out (work tasks only): one copy of the task per item of a list parameter, all
+   * running at once, e.g. `forEach: p.params.tables` with `parameters: { tables: { default:
+   * ["orders", "users"] } }`; each copy reads its item as `p.item`. The task succeeds when every
+   * copy did, fails when one failed, and is skipped when the list is empty. On Argo the list is the
+   * run's (`withParam`); the jobs target writes one Job per item of the default.
+   */
+  forEach?: string;
 }
 
 /** Where a task leaves an output (`TaskCommon.outputs`): the file's absolute path, or the path and a default. */
@@ -312,10 +320,10 @@ export interface TeardownOptions {
 }
 
 /** A teardown: a task spec with the setups it tears down. Its trigger is fixed by the scope rules. */
-export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger" | "when"> | Omit<ScriptTaskSpec, "trigger" | "when">) & TeardownOptions & { trigger?: never; when?: never };
+export type TeardownSpec = (Omit<ContainerTaskSpec, "trigger" | "when" | "forEach"> | Omit<ScriptTaskSpec, "trigger" | "when" | "forEach">) & TeardownOptions & { trigger?: never; when?: never; forEach?: never };
 
 /** A finally task: it runs after everything else, so it takes no `after` and no trigger. */
-export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger" | "outputs"> | Omit<ScriptTaskSpec, "after" | "trigger" | "outputs">) & { after?: never; trigger?: never; outputs?: never };
+export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger" | "outputs" | "forEach"> | Omit<ScriptTaskSpec, "after" | "trigger" | "outputs" | "forEach">) & { after?: never; trigger?: never; outputs?: never; forEach?: never };
 
 /**
  * What every kind of task takes (`p.task`, `p.setup`, `p.teardown`, `p.finally`): a task spec
@@ -323,15 +331,18 @@ export type FinallySpec = (Omit<ContainerTaskSpec, "after" | "trigger" | "output
  * `const sql = (query: string): StepSpec => ({ image: "postgres:16", command: ["psql", "-c", query] })`;
  * a helper typed `TaskSpec` cannot be spread into a teardown or finally task, which take no `trigger`.
  */
-export type StepSpec = Omit<ContainerTaskSpec, "after" | "trigger" | "when" | "outputs"> | Omit<ScriptTaskSpec, "after" | "trigger" | "when" | "outputs">;
+export type StepSpec = Omit<ContainerTaskSpec, "after" | "trigger" | "when" | "outputs" | "forEach"> | Omit<ScriptTaskSpec, "after" | "trigger" | "when" | "outputs" | "forEach">;
 
 /** Fields of `TaskSpec` that can be given pipeline-wide defaults. Maps (env, labels, annotations, nodeSelector, resources) are merged, task values winning. */
-export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "when" | "owner" | "team" | "runbookUrl" | "outputs">>;
+export type TaskDefaults = Partial<Omit<TaskCommon, "after" | "image" | "allowFailure" | "trigger" | "when" | "owner" | "team" | "runbookUrl" | "outputs" | "forEach">>;
 
 /** A pipeline parameter: a value chosen when a run is submitted, with a default. */
 export interface ParameterSpec {
-  /** Value used when the run does not set one. */
-  default?: string | number | boolean;
+  /**
+   * Value used when the run does not set one. A list (`["orders", "users"]`) makes a list parameter,
+   * passed as JSON text, for a task's `forEach`.
+   */
+  default?: string | number | boolean | readonly (string | number | boolean)[];
   /** Shown in the Argo UI and in `argo submit --help`-style listings. */
   description?: string;
   /** Allowed values. */

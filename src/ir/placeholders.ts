@@ -23,6 +23,13 @@ export const RUN_ID_PLACEHOLDER = "{{run.id}}";
 export const RUN_STATUS_PLACEHOLDER = "{{run.status}}";
 
 /**
+ * What `p.item` evaluates to: in a task with `forEach`, the item of the list that this copy of the
+ * task runs for. Not Argo's `{{item}}`, which a Gantry task's template does not have: the Argo
+ * backend passes the item in as an input, and the jobs target writes each item in when compiling.
+ */
+export const ITEM_PLACEHOLDER = "{{forEach.item}}";
+
+/**
  * What `handle.output("name")` evaluates to: the value the task `task` left in its output `name`,
  * known once that task has run. Output names hold no `.` or `-` (see the output-name rule), so the
  * task name and output name are recovered from the text.

@@ -109,10 +109,13 @@ export const Ownership = z.object({
  * A condition on the run (DSL `when`): a parameter's value is one of `in`, an output of a task
  * upstream is (its value once that task succeeded, else its default), or a combination. Values are
  * strings, as a run gives them. `runStatus` (finally tasks only): the run's result, every task but
- * the finally ones; `Failed` is every result but success.
+ * the finally ones; `Failed` is every result but success. `items` is never written by the DSL: the
+ * lowering adds it to a fan-out task's condition (skips.ts `whenOf`), true when the list parameter
+ * it runs over holds at least one item.
  */
 export type When =
   | { param: string; in: string[] }
+  | { items: string }
   | { output: OutputRef; in: string[] }
   | { runStatus: "Succeeded" | "Failed" }
   | { all: When[] }
@@ -128,6 +131,7 @@ export interface OutputRef {
 export const When: z.ZodType<When> = z.lazy(() =>
   z.union([
     z.object({ param: z.string(), in: z.array(z.string()).min(1) }),
+    z.object({ items: z.string() }),
     z.object({ output: z.object({ task: z.string(), name: z.string() }), in: z.array(z.string()).min(1) }),
     z.object({ runStatus: z.enum(["Succeeded", "Failed"]) }),
     z.object({ all: z.array(When).min(1) }),
@@ -151,6 +155,12 @@ export const Task = z.object({
   trigger: z.enum(["allSucceeded", "allDone"]),
   /** Run only if this holds when the task is about to start; else the task is skipped (DESIGN §5, docs/dsl.md). */
   when: When.optional(),
+  /**
+   * Run-time fan-out (work tasks): one copy of the task per item of the list parameter `param`
+   * (JSON text), each with its item where the task's strings hold `{{forEach.item}}`. The task
+   * succeeded when every copy did; with no items it is skipped.
+   */
+  forEach: z.object({ param: z.string() }).optional(),
   /**
    * Values the task leaves for the tasks after it, in declaration order: the file it writes each to,
    * and the value when it did not write it or did not run. Read in other tasks' strings through
@@ -194,7 +204,10 @@ export const Task = z.object({
 
 export const Parameter = z.object({
   name: z.string(),
+  /** As a run gives it: text. A list parameter's is JSON, `["orders","users"]`. */
   default: z.string().optional(),
+  /** Declared with a list default: a list for `forEach`, passed as JSON text. */
+  list: z.literal(true).optional(),
   description: z.string().optional(),
   enum: z.array(z.string()).optional(),
 });

@@ -27,7 +27,7 @@ interface PipelineFacts {
 }
 
 /**
- * Facts of a manifest. Argo: DAG tasks of every DAG template, with their `when` and their leaf
+ * Facts of a manifest. Argo: DAG tasks of every DAG template, with their `when` (and a fan-out's `withParam`) and their leaf
  * template's image, resources and retry; a CronWorkflow's schedule. Jobs: each task's Job (also
  * those a scheduled run's driver creates), its start condition and `runsIf`, image, resources,
  * backoffLimit and podFailurePolicy; each CronJob's schedule.
@@ -53,12 +53,14 @@ function facts(yaml: string): PipelineFacts | undefined {
     const templates = wf?.templates ?? [];
     const byName = new Map(templates.map((t) => [t.name as string, t]));
     for (const t of templates) {
-      const dag = t.dag as { tasks?: { name: string; template: string; depends?: string; when?: string }[] } | undefined;
+      const dag = t.dag as { tasks?: { name: string; template: string; depends?: string; when?: string; withParam?: string }[] } | undefined;
       for (const task of dag?.tasks ?? []) {
         if (task.name.startsWith("gantry-")) continue;
         const leaf = byName.get(task.template) ?? {};
         const container = (leaf.container ?? leaf.script ?? {}) as { image?: string; resources?: unknown };
-        out.set(task.name, { depends: task.depends ?? "", condition: task.when ?? "", image: container.image ?? "", resources: JSON.stringify(container.resources ?? null), retry: JSON.stringify(leaf.retryStrategy ?? null) });
+        // A fan-out's list carries its guard (argo/when.ts fanOutList): a change of either is a change of condition.
+        const condition = task.withParam === undefined ? task.when ?? "" : JSON.stringify([task.when ?? "", task.withParam]);
+        out.set(task.name, { depends: task.depends ?? "", condition, image: container.image ?? "", resources: JSON.stringify(container.resources ?? null), retry: JSON.stringify(leaf.retryStrategy ?? null) });
       }
     }
   }

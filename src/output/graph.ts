@@ -148,6 +148,7 @@ function annotations(t: IR.Task, lay: Layout): string[] {
   if (t.role === "teardown" && t.failsRun) notes.push("failsRun");
   if (t.trigger === "allDone") notes.push("trigger: allDone");
   if (t.allowFailure) notes.push("allowFailure");
+  if (t.forEach) notes.push(`for each of ${t.forEach.param}`);
   if (t.when) notes.push(`when: ${whenText(t.when)}`);
   const missing = lay.notInBox.get(t.name);
   if (missing) notes.push(`also in scope of ${missing.join(", ")}`);
@@ -165,8 +166,9 @@ function whenText(when: IR.When): string {
       const joined = parts.join("all" in w ? " and " : " or ");
       return nested && parts.length > 1 ? `(${joined})` : joined;
     }
-    if ("not" in w) return "runStatus" in w.not || "all" in w.not || "any" in w.not || "not" in w.not ? `not ${text(w.not, true)}` : comparison(w.not, true);
+    if ("not" in w) return "param" in w.not || "output" in w.not ? comparison(w.not, true) : `not ${text(w.not, true)}`;
     if ("runStatus" in w) return `run ${w.runStatus}`;
+    if ("items" in w) return `${w.items} has items`; // the lowering's, never in a declared \`when\``
     return comparison(w, false);
   };
   const comparison = (w: { param: string; in: string[] } | { output: IR.OutputRef; in: string[] }, negated: boolean) => {

@@ -1324,7 +1324,8 @@ class Simulator {
     let items: unknown[] | undefined;
     if (h.withItems !== undefined) items = h.withItems;
     else if (h.withParam !== undefined) {
-      const raw = substitute(str(h.withParam), vars);
+      // `{{= expr }}` tags are computed by expr-lang first, as in `when` (a fan-out that carries its guard).
+      const raw = substitute(str(h.withParam).replace(/\{\{=(.*?)\}\}/g, (_, e: string) => String(evalExpr(e, vars))), vars);
       if (raw.includes("{{")) throw new UnsupportedError(`${what}: withParam '${str(h.withParam)}' is not resolvable (outputs are not simulated)`);
       let parsed: unknown;
       try {
@@ -1745,8 +1746,15 @@ function evalWhen(when: string | undefined, vars: Vars, what: string): boolean |
 // ---------------------------------------------------------------------------------------------
 
 function evalExprBool(src: string, vars: Vars): boolean {
+  const v = evalExpr(src, vars);
+  if (typeof v !== "boolean") throw new UnsupportedError(`expression '${src}' is not a boolean`);
+  return v;
+}
+
+/** An expr-lang expression's value, within the subset above plus `cond ? a : b` (a fan-out's withParam). */
+function evalExpr(src: string, vars: Vars): unknown {
   const tokens: string[] = [];
-  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\(|\)|\[|\]|\.|,|[A-Za-z_][A-Za-z0-9_]*)/y;
+  const re = /\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|&&|\|\||==|!=|!|\?|:|\(|\)|\[|\]|\.|,|[A-Za-z_][A-Za-z0-9_]*)/y;
   let pos = 0;
   const unsupported = () => new UnsupportedError(`hook expression '${src}' is outside the supported subset`);
   while (pos < src.length) {
@@ -1767,7 +1775,7 @@ function evalExprBool(src: string, vars: Vars): boolean {
     const t = tokens[i++];
     if (t === undefined) throw unsupported();
     if (t === "(") {
-      const v = or();
+      const v = ternary();
       if (tokens[i++] !== ")") throw unsupported();
       return v;
     }
@@ -1859,7 +1867,17 @@ function evalExprBool(src: string, vars: Vars): boolean {
     }
     return l;
   };
-  const v = or();
+  // Lazy like `and`/`or`: only the branch taken is evaluated.
+  const ternary = (): Thunk => {
+    const c = or();
+    if (tokens[i] !== "?") return c;
+    i++;
+    const a = ternary();
+    if (tokens[i++] !== ":") throw unsupported();
+    const b = ternary();
+    return () => (bool(c()) ? a() : b());
+  };
+  const v = ternary();
   if (i !== tokens.length) throw unsupported();
-  return bool(v());
+  return v();
 }

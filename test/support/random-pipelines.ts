@@ -35,8 +35,14 @@ export const PARAMETER_VALUES: readonly ReadonlyMap<string, string>[] = ["on", "
  * `true`: random `when`s on parameters; `"runStatus"`: finally tasks' also test the run's result;
  * `"outputs"`: every setup, work and teardown task has an output `v` (half of them with the default
  * "off"), and `when`s also test the output of a task in the task's `after`.
+ * `"fanOut"`: as `true`, with a list parameter `items` that some work tasks fan out over (`forEach`).
  */
-export type Conditional = boolean | "runStatus" | "outputs";
+export type Conditional = boolean | "runStatus" | "outputs" | "fanOut";
+
+/** The list parameter of a `"fanOut"` pipeline, and the lists a run may give it. */
+export const FAN_OUT_PARAMETERS = { ...CONDITION_PARAMETERS, items: { default: ["x", "y"] } } as const;
+export const ITEM_LISTS = ["[]", '["x"]', '["x","y","z"]'] as const;
+export const FAN_OUT_VALUES: readonly ReadonlyMap<string, string>[] = PARAMETER_VALUES.flatMap((v) => ITEM_LISTS.map((items) => new Map([...v, ["items", items]])));
 
 /** What a task of an `"outputs"` pipeline may write to its output `v` when it succeeds. */
 export const OUTPUT_VALUES = ["on", "off"] as const;
@@ -46,7 +52,8 @@ export const OUTPUT_VALUES = ["on", "off"] as const;
  * `conditional`, also parameters `a` and `b` and a random `when` on some setup, work and finally tasks.
  */
 export function randomPipeline(r: () => number, id: number, size: number, conditional: Conditional = false) {
-  return pipeline(`random-${id}`, conditional ? { parameters: CONDITION_PARAMETERS } : {}, (p) => {
+  const parameters = conditional === "fanOut" ? FAN_OUT_PARAMETERS : CONDITION_PARAMETERS;
+  return pipeline(`random-${id}`, conditional ? { parameters } : {}, (p) => {
     const open: TaskHandle[] = [];
     const setups: TaskHandle[] = [];
     const params = p.params as Record<string, string>;
@@ -66,7 +73,10 @@ export function randomPipeline(r: () => number, id: number, size: number, condit
       if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after, ...when(after), ...outputs() });
       else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }), ...outputs() });
       else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }), ...finallyWhen() });
-      else h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when(after), ...outputs() });
+      else {
+        const fanOut = conditional === "fanOut" && r() < 0.5 ? { forEach: params["items"]!, args: [p.item] } : {};
+        h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when(after), ...outputs(), ...fanOut });
+      }
       if (h.role === "setup") setups.push(h);
       if (h.role !== "finally") open.push(h);
     }

@@ -5,6 +5,15 @@ import * as pod from "../common/pod.js";
 import { prometheusMetrics } from "./metrics.js";
 import { retryStrategy, totalTimeout } from "./retry.js";
 
+/** The input of a fan-out task's template that holds its item (`p.item`); no output read's input has this name, which has no `-`. */
+export const ITEM_INPUT = "item";
+
+/** A fan-out task's item, and the outputs it reads. */
+function inputs(fanOut: boolean, reads: readonly OutputRead[]) {
+  const parameters = [...(fanOut ? [{ name: ITEM_INPUT }] : []), ...reads.map((r) => ({ name: outputParameterName(r) }))];
+  return parameters.length > 0 ? { parameters } : undefined;
+}
+
 /** `reads`: the outputs the task reads (outputReads), which its template takes as inputs. */
 export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask, reads: readonly OutputRead[]) {
   const container = {
@@ -23,7 +32,7 @@ export function taskTemplate({ task, labels, annotations, metrics }: PlannedTask
   return {
     name: task.name,
     // The outputs it reads arrive as inputs, which its DAG task fills in (workflow.ts): a leaf template cannot name other tasks.
-    inputs: reads.length > 0 ? { parameters: reads.map((r) => ({ name: outputParameterName(r) })) } : undefined,
+    inputs: inputs(task.forEach !== undefined, reads),
     outputs: task.outputs ? { parameters: task.outputs.map((o) => ({ name: o.name, valueFrom: { path: o.path, default: o.default } })) } : undefined,
     metadata: { labels, annotations },
     ...(task.script !== undefined ? { script: { ...container, source: task.script } } : { container }),

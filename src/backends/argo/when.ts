@@ -21,6 +21,57 @@ export function whenExpression(g: Guard | undefined, defaultOf: OutputDefault): 
   return g ? render(g, true, defaultOf) : undefined;
 }
 
+/**
+ * A fan-out task's `withParam`, which also carries its guard. Argo tests a task's `when` per item,
+ * and marks a task whose items were all skipped Succeeded (dag.go: a TaskGroup fails only with a
+ * failed item), so the tasks after it would run. An empty list, instead, marks the task Skipped
+ * ("Skipped, empty params"), as rule 8 wants. So the guard chooses the list: the run's list when it
+ * holds, `[]` otherwise, in one expression tag; the list's own emptiness (the guard's `items`) is
+ * Argo's to see.
+ */
+export function fanOutList(param: string, g: Guard | undefined, defaultOf: OutputDefault): string {
+  const rest = g && withoutItems(g);
+  if (!rest) return `{{workflow.parameters.${param}}}`;
+  return `{{=${expr(rest, defaultOf)} ? workflow.parameters[${literal(param)}] : "[]"}}`;
+}
+
+/** The guard without its `items` tests (conjuncts, from skips.ts `whenOf`); undefined when nothing is left. */
+function withoutItems(g: Guard): Guard | undefined {
+  if ("items" in g) return undefined;
+  if (!("all" in g)) return g;
+  const parts = g.all.map(withoutItems).filter((x): x is Guard => x !== undefined);
+  return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { all: parts };
+}
+
+/** A guard as one expr-lang expression (no tags inside), for `fanOutList`. */
+function expr(g: Guard, defaultOf: OutputDefault): string {
+  if ("param" in g) return among(`workflow.parameters[${literal(g.param)}]`, g.in);
+  if ("output" in g) return outputTest(g.output, g.in, defaultOf);
+  if ("task" in g) return `tasks[${literal(g.task)}].status == ${literal(PHASE[g.was])}`;
+  if ("not" in g) return `!(${expr(g.not, defaultOf)})`;
+  if ("all" in g || "any" in g) {
+    const parts = "all" in g ? g.all : g.any;
+    return `(${parts.map((p) => expr(p, defaultOf)).join("all" in g ? " and " : " or ")})`;
+  }
+  // A finally task (the only one that tests the run's result) has no forEach (GANTRY2046), and `items` were taken out.
+  throw new Error(`argo backend: ${JSON.stringify(g)} in a fan-out task's guard`);
+}
+
+/**
+ * The test of another task's output: its value once that task succeeded, else its default. The
+ * default is known now, so the test of it is folded in: "did not succeed" holds or fails the test
+ * outright, and a producer that was skipped or did not run, which has no outputs in Argo's scope
+ * (before v4.0.7), is never looked up: `and`/`or` stop first. Words, not `&&`: the tag is read from
+ * the task as JSON, where `&` is escaped.
+ */
+function outputTest(ref: IR.OutputRef, values: readonly string[], defaultOf: OutputDefault): string {
+  const task = `tasks[${literal(ref.task)}]`;
+  const test = among(`${task}.outputs.parameters[${literal(ref.name)}]`, values);
+  const fallback = defaultOf(ref);
+  const defaultHolds = fallback !== undefined && values.includes(fallback);
+  return defaultHolds ? `${task}.status != "Succeeded" or ${test}` : `${task}.status == "Succeeded" and ${test}`;
+}
+
 const PHASE = { skipped: "Skipped", succeeded: "Succeeded" } as const;
 
 /**
@@ -34,18 +85,9 @@ const among = (value: string, values: readonly string[]): string => (values.leng
 
 function render(g: Guard, top: boolean, defaultOf: OutputDefault): string {
   if ("param" in g) return `{{=${among(`workflow.parameters[${literal(g.param)}]`, g.in)}}}`;
-  if ("output" in g) {
-    // The output of a task that succeeded, else its default (as on the jobs target). The default is
-    // known now, so the test of it is folded in: "did not succeed" holds or fails the test outright,
-    // and a producer that was skipped or did not run, which has no outputs in Argo's scope (before
-    // v4.0.7), is never looked up: `and`/`or` stop first. Words, not `&&`: the tag is read from the
-    // task as JSON, where `&` is escaped.
-    const task = `tasks[${literal(g.output.task)}]`;
-    const test = among(`${task}.outputs.parameters[${literal(g.output.name)}]`, g.in);
-    const fallback = defaultOf(g.output);
-    const defaultHolds = fallback !== undefined && g.in.includes(fallback);
-    return defaultHolds ? `{{=${task}.status != "Succeeded" or ${test}}}` : `{{=${task}.status == "Succeeded" and ${test}}}`;
-  }
+  // The output of a task that succeeded, else its default (as on the jobs target): `outputTest`.
+  if ("output" in g) return `{{=${outputTest(g.output, g.in, defaultOf)}}}`;
+  if ("items" in g) throw new Error("argo backend: a fan-out task's list is tested by its withParam (fanOutList), not its when");
   if ("task" in g) return `'{{tasks.${g.task}.status}}' == '${PHASE[g.was]}'`;
   // The exit handler's view of the run: Succeeded, Failed or Error (the last two are "Failed").
   if ("runStatus" in g) return `'{{workflow.status}}' ${g.runStatus === "Succeeded" ? "==" : "!="} 'Succeeded'`;

@@ -7,18 +7,18 @@ import type { Plan } from "../../phases/4-lower/index.js";
 import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
 import { argoUnknownTags } from "../common/template-tags.js";
-import { OUTPUT_MARK, OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
+import { ITEM_PLACEHOLDER, OUTPUT_MARK, OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { outputParameterName, outputReads, surelySucceeded, type OutputRead } from "../../ir/output-reads.js";
 import type * as IR from "../../ir/index.js";
 import type { Condition, PlannedTask } from "../../phases/4-lower/index.js";
 import { dependsExpression } from "./depends.js";
-import { whenExpression } from "./when.js";
+import { fanOutList, whenExpression } from "./when.js";
 import { prometheusMetrics } from "./metrics.js";
 import { cronForArgo } from "./cron-numbers.js";
 import { exprFunctionNames } from "./expr-names.js";
 import { argoReservedVolumes } from "./reserved-volumes.js";
 import { retryDiagnostics } from "./retry.js";
-import { taskTemplate } from "./template.js";
+import { ITEM_INPUT, taskTemplate } from "./template.js";
 import { andList } from "../../util/and-list.js";
 
 export type ArgoKind = "auto" | "template" | "workflow" | "cron";
@@ -209,7 +209,14 @@ const NOOP = "gantry-noop";
 function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined, reads: Reads) {
   // A `when` may test an output of another task of this DAG (never of the exit handler's: GANTRY2044).
   const defaultOf = (ref: IR.OutputRef) => tasks.find((p) => p.task.name === ref.task)?.task.outputs?.find((o) => o.name === ref.name)?.default;
-  const dagTasks = tasks.map((p) => ({ name: p.task.name, template: p.task.name, arguments: outputArguments(reads.get(p.task.name)!), depends: dependsExpression(p.startsWhen), when: whenExpression(p.runsIf, defaultOf) }));
+  const dagTasks = tasks.map(({ task, startsWhen, runsIf }) => {
+    const outputs = outputArguments(reads.get(task.name)!);
+    const depends = dependsExpression(startsWhen);
+    if (!task.forEach) return { name: task.name, template: task.name, arguments: outputs, depends, when: whenExpression(runsIf, defaultOf) };
+    // One item per copy, into its template's input (template.ts); the guard goes in the list (fanOutList).
+    const item = { name: ITEM_INPUT, value: "{{item}}" };
+    return { name: task.name, template: task.name, arguments: { parameters: [item, ...(outputs?.parameters ?? [])] }, depends, withParam: fanOutList(task.forEach.param, runsIf, defaultOf) };
+  });
   if (!gate) return { name, dag: { tasks: dagTasks } };
   return {
     name,
@@ -284,7 +291,11 @@ function rewriteParameters(value: unknown): unknown {
 // An output read becomes the reading template's input of that name (outputParameterName); the DAG task's
 // `{{tasks.X.outputs.parameters.Y}}` has a segment more, so it is not an output placeholder.
 const rewriteString = (s: string): string => {
-  const r = s.replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}").replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}").replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}");
+  const r = s
+    .replace(PARAMETER_PATTERN, "{{workflow.parameters.$1}}")
+    .replaceAll(RUN_STATUS_PLACEHOLDER, "{{workflow.status}}")
+    .replaceAll(RUN_ID_PLACEHOLDER, "{{workflow.uid}}")
+    .replaceAll(ITEM_PLACEHOLDER, `{{inputs.parameters.${ITEM_INPUT}}}`);
   // Every metric label holds a `{{...}}`; hardly any string reads an output.
   return r.includes(OUTPUT_MARK) ? r.replace(OUTPUT_PATTERN, "{{inputs.parameters.$1-$2}}") : r;
 };

@@ -256,6 +256,8 @@ const taskFields = {
   allowFailure: z.boolean().optional(),
   trigger: z.enum(["allSucceeded", "allDone"]).optional(),
   when: when.optional(),
+  /** Its rules (a list parameter, a work task, no outputs): checks/for-each.ts. */
+  forEach: str.optional(),
   ...ownership,
 };
 
@@ -270,6 +272,7 @@ const teardownFields = {
   ...taskFields,
   trigger: z.never({ error: "a teardown's trigger is fixed: it runs once its scope has finished, if one of its setups succeeded" }).optional(),
   when: z.never({ error: "a teardown has no `when`: it runs whenever one of its setups succeeded, so that nothing a setup made is left behind; put the condition on the setups" }).optional(),
+  forEach: z.never({ error: "a teardown runs once for its setups: it has no `forEach`; fan out the work, and tear down what the setups made once" }).optional(),
   setups: z.array(handle("`setups` takes handles returned by p.setup(...)")),
   failsRun: z.boolean().optional(),
 };
@@ -292,8 +295,10 @@ const schedule = z.strictObject({
   suspend: z.boolean().optional(),
 });
 
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
 const parameter = z.strictObject({
-  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  // A list makes a list parameter, for `forEach` (checks/for-each.ts).
+  default: z.union([scalar, z.array(scalar)], { error: "a parameter's default is a string, a number, a boolean, or a list of them" }).optional(),
   description: str.optional(),
   enum: z.array(str).optional(),
 });

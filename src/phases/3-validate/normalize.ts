@@ -81,6 +81,7 @@ export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput,
     allowFailure: spec.allowFailure ?? false,
     trigger: spec.trigger ?? "allSucceeded",
     when: spec.when && normalizeWhen(spec.when),
+    forEach: spec.forEach === undefined ? undefined : { param: parameterOf(spec.forEach)! },
     // Absent rather than empty when none are declared: the pipeline hash of every task without outputs stays as it was.
     outputs: spec.outputs && Object.entries(spec.outputs).map(([outputName, o]) => (typeof o === "string" ? { name: outputName, path: o } : stripUndefined({ name: outputName, path: o.path, default: o.default }))),
     image: spec.image,
@@ -168,7 +169,14 @@ export function normalizeSchedule(s: NonNullable<PipelineOptionsInput["schedule"
 
 export function normalizeParameters(p: PipelineOptionsInput["parameters"]): IR.Parameter[] {
   return Object.entries(p ?? {}).map(([name, spec]) =>
-    stripUndefined({ name, default: spec.default === undefined ? undefined : String(spec.default), description: spec.description, enum: spec.enum && [...spec.enum] }),
+    stripUndefined({
+      name,
+      // A list is passed as JSON text, the form Argo's withParam reads.
+      default: spec.default === undefined ? undefined : Array.isArray(spec.default) ? JSON.stringify(spec.default) : String(spec.default),
+      list: Array.isArray(spec.default) ? (true as const) : undefined,
+      description: spec.description,
+      enum: spec.enum && [...spec.enum],
+    }),
   );
 }
 

@@ -17,6 +17,7 @@ import { below, type Where } from "./checks/where.js";
 import { reportRuntimeParameter } from "./checks/runtime-parameters.js";
 import { checkWhen, whenReads } from "./checks/when.js";
 import { checkOutputDeclarations, checkOutputReads } from "./checks/outputs.js";
+import { checkForEach, checkItemInOptions } from "./checks/for-each.js";
 import { invalidFields, validPart, without } from "./checks/valid-part.js";
 import {
   noArgsWithScript,
@@ -127,6 +128,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   const defaults = checked?.defaults;
   if (checked) {
     checkPipelineValues(bag, typeof definition.name === "string" ? definition.name : undefined, checked, inOptions, pipelineSpan);
+    checkItemInOptions(bag, checked, inOptions);
     if (defaults) {
       checkTaskValues(bag, defaults, "pipeline defaults", below(inOptions, ["defaults"]));
       checkRetryCombination(bag, defaults, undefined, "pipeline defaults", below(inOptions, ["defaults"]));
@@ -202,6 +204,7 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
     if (declaredParams) checkParameterRefs(bag, data, declaredParams, subject, inSpec);
     checkWhen(bag, data.when, enums, handle.role === "finally", subject, inSpec);
     checkOutputDeclarations(bag, data.outputs, handle.role, subject, inSpec);
+    checkForEach(bag, data, handle.role, checked?.parameters, subject, inSpec);
     checkRunbookUrl(bag, data.runbookUrl, subject, inSpec);
     (data.after ?? []).forEach((dep, i) => {
       if (!ownHandles.has(dep)) bag.error("GANTRY2003", `${subject} depends on "${display(dep.name)}", which is not a task of pipeline "${pipelineName}"`, inSpec.value(["after", i]), "Use a handle returned by this pipeline's `p.task(...)`.");

@@ -5,6 +5,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import type { Scopes } from "../../ir/scopes.js";
+import { whenOf } from "./skips.js";
 
 /**
  * A task's final state as a target observes it: `succeeded`; `ran` (succeeded, failed or errored);
@@ -31,6 +32,7 @@ export type Guard =
   | { any: Guard[] }
   | { not: Guard }
   | { param: string; in: string[] }
+  | { items: string }
   | { output: IR.OutputRef; in: string[] }
   | { runStatus: "Succeeded" | "Failed" }
   | { task: string; was: "skipped" | "succeeded" };
@@ -72,7 +74,8 @@ export function guardOf(task: IR.Task, needs: readonly string[], mayBeSkipped: R
   if (task.role === "teardown") {
     return task.setups.every((s) => mayBeSkipped.has(s)) ? anyOf(task.setups.map((s) => ({ task: s, was: "succeeded" }))) : undefined;
   }
-  const parts: Guard[] = [...needs.filter((n) => mayBeSkipped.has(n)).map((n): Guard => ({ not: { task: n, was: "skipped" } })), ...(task.when ? [task.when] : [])];
+  const when = whenOf(task);
+  const parts: Guard[] = [...needs.filter((n) => mayBeSkipped.has(n)).map((n): Guard => ({ not: { task: n, was: "skipped" } })), ...(when ? [when] : [])];
   return parts.length === 0 ? undefined : parts.length === 1 ? parts[0] : { all: parts };
 }
 

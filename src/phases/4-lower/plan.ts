@@ -8,8 +8,9 @@ import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
+import { expandFanOut } from "./fan-out.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
-import { defaultValues, holds, needed, parametersOf, residual, skipClosure, withoutSkipped, type OutputValues } from "./skips.js";
+import { defaultValues, holds, isConditional, needed, parametersOf, residual, skipClosure, whenOf, withoutSkipped, type OutputValues } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
@@ -81,7 +82,10 @@ export interface Lowered {
 export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowered {
   // With an error here (a parameter without a default) the plan is still made, but not emitted.
   const decided = options.decideWhen ? decideWhen(declared) : { pipeline: declared, skipped: [], diagnostics: [] };
-  const { pipeline, skipped } = decided;
+  // Without run-time parameters, a fan-out's list is its default's: one task per item, now.
+  const expanded = options.decideWhen ? expandFanOut(decided.pipeline, defaultValues(declared)) : { pipeline: decided.pipeline, diagnostics: [] };
+  const { pipeline } = expanded;
+  const { skipped } = decided;
   const scopes = computeScopes(pipeline);
   const metrics = options.metrics !== false && pipeline.metrics;
   // Every task written out once, for the content hash and for finding `p.runStatus` (or `p.runId`) in a task.
@@ -91,7 +95,7 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
   const plan: Plan = { ...buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson), skipped), declared };
   return {
     plan,
-    diagnostics: [...decided.diagnostics, ...wiringProblems(declared, pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
+    diagnostics: [...decided.diagnostics, ...expanded.diagnostics, ...wiringProblems(declared, pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
   };
 }
 
@@ -114,21 +118,26 @@ function wiringProblems(declared: IR.Pipeline, planned: IR.Pipeline, scopes: Sco
  * run's result, `{ runStatus }`.
  */
 function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: string[]; diagnostics: Diagnostic[] } {
-  const conditional = pipeline.tasks.filter((t) => t.when !== undefined);
+  const conditional = pipeline.tasks.filter(isConditional);
   if (conditional.length === 0) return { pipeline, skipped: [], diagnostics: [] };
   const values = defaultValues(pipeline);
   const named = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   for (const t of conditional) {
-    for (const name of parametersOf(t.when!)) {
+    for (const name of parametersOf(whenOf(t)!)) {
       named.add(name);
       if (values.has(name)) continue;
+      const fanOut = name === t.forEach?.param;
       diagnostics.push({
         code: "GANTRY4011",
         severity: "error",
-        message: `task "${t.name}": its \`when\` reads parameter "${name}", which has no default; the jobs target has no run-time parameters, so it decides \`when\` from the defaults`,
+        message: fanOut
+          ? `task "${t.name}": its \`forEach\` runs over parameter "${name}", which has no default; the jobs target has no run-time parameters, so it writes one Job per item of the default`
+          : `task "${t.name}": its \`when\` reads parameter "${name}", which has no default; the jobs target has no run-time parameters, so it decides \`when\` from the defaults`,
         span: { file: t.source.file, line: t.source.line, column: t.source.column },
-        hint: `Give the parameter a default in the pipeline options (parameters: { ${name}: { default: "..." } }), or compile for --target argo, where \`when\` is tested as each run starts the task.`,
+        hint: fanOut
+          ? `Give the parameter a list default in the pipeline options (parameters: { ${name}: { default: ["a", "b"] } }), or compile for --target argo, where each run gives its list.`
+          : `Give the parameter a default in the pipeline options (parameters: { ${name}: { default: "..." } }), or compile for --target argo, where \`when\` is tested as each run starts the task.`,
       });
     }
   }
@@ -146,7 +155,7 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
   for (;;) {
     const known = skippedBody;
     const defaults: OutputValues = (ref) => (known.has(ref.task) ? byName.get(ref.task)!.outputs?.find((o) => o.name === ref.name)?.default : undefined);
-    left = new Map(conditional.filter((t) => t.role !== "finally").map((t) => [t.name, residual(t.when!, values, undefined, defaults)]));
+    left = new Map(conditional.filter((t) => t.role !== "finally").map((t) => [t.name, residual(whenOf(t)!, values, undefined, defaults)]));
     skippedBody = skipClosure(pipeline, scopes, (t) => left.get(t.name) === false);
     if (skippedBody.size === known.size) break;
   }

@@ -5,7 +5,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import { computeScopes, waitsFor, type Scopes } from "../../ir/scopes.js";
-import { defaultValues, holds, needed, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
+import { defaultValues, holds, needed, whenOf, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */
 export type Outcome = "succeeds" | "fails" | "errors";
@@ -61,7 +61,10 @@ export function evaluate(
     }
     // A finally task's `when` may test the run's result: that of every other task, all settled by now.
     if (task.role === "finally") bodyResult ??= failures(pipeline.tasks.filter((t) => t.role !== "finally"), states).length > 0 ? "Failed" : "Succeeded";
-    if (state === "runs" && task.when && !holds(task.when, parameters, task.role === "finally" ? bodyResult : undefined, outputs)) state = "skipped";
+    // A fan-out task (`forEach`) is one task here: its outcome is that of all its copies (it failed if
+    // one failed), and an empty list skips it (`whenOf`).
+    const when = whenOf(task);
+    if (state === "runs" && when && !holds(when, parameters, task.role === "finally" ? bodyResult : undefined, outputs)) state = "skipped";
     if (state !== "runs") {
       states[name] = state;
       continue;

@@ -21,6 +21,33 @@ export type OutputValues = (ref: IR.OutputRef) => string | undefined;
 const NO_OUTPUTS: OutputValues = () => undefined;
 
 /**
+ * A task's condition as the lowering reads it: its `when`, and for a fan-out task (`forEach`) that
+ * its list holds an item, since a fan-out over an empty list runs nothing and is skipped (as Argo
+ * marks it, and as Airflow skips a mapped task over an empty list).
+ */
+export function whenOf(task: IR.Task): IR.When | undefined {
+  if (!task.forEach) return task.when;
+  const items: IR.When = { items: task.forEach.param };
+  return task.when ? { all: [task.when, items] } : items;
+}
+
+/** Whether the task has a condition that may skip it (`whenOf`). */
+export const isConditional = (task: IR.Task): boolean => task.when !== undefined || task.forEach !== undefined;
+
+/**
+ * Whether a list parameter's value (JSON text) holds an item. A value that is not a JSON list has
+ * none here; Argo fails such a task instead (GANTRY2046 keeps defaults to lists).
+ */
+export function hasItems(value: string): boolean {
+  try {
+    const list: unknown = JSON.parse(value);
+    return Array.isArray(list) && list.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Whether `when` holds for these values and, for a finally task, this run result. A parameter or
  * output without a value equals nothing; without a run result (a task that is not a finally task,
  * which validation keeps from testing it), `runStatus` holds for none.
@@ -30,6 +57,7 @@ export function holds(when: IR.When, values: ParameterValues, runStatus?: RunSta
   if ("any" in when) return when.any.some((w) => holds(w, values, runStatus, outputs));
   if ("not" in when) return !holds(when.not, values, runStatus, outputs);
   if ("runStatus" in when) return when.runStatus === runStatus;
+  if ("items" in when) return hasItems(values.get(when.items) ?? "");
   const value = "param" in when ? values.get(when.param) : outputs(when.output);
   return value !== undefined && when.in.includes(value);
 }
@@ -60,13 +88,14 @@ export function residual(when: IR.When, values: ParameterValues, runStatus?: Run
     return value === undefined ? when : when.in.includes(value);
   }
   if ("runStatus" in when) return runStatus === undefined ? when : when.runStatus === runStatus;
+  if ("items" in when) return hasItems(values.get(when.items) ?? "");
   const value = values.get(when.param);
   return value !== undefined && when.in.includes(value);
 }
 
 /** The parameters a `when` names. */
 export function parametersOf(when: IR.When): Set<string> {
-  return new Set(leavesOf<WhenLeaf>(when).flatMap((leaf) => ("param" in leaf ? [leaf.param] : [])));
+  return new Set(leavesOf<WhenLeaf>(when).flatMap((leaf) => ("param" in leaf ? [leaf.param] : "items" in leaf ? [leaf.items] : [])));
 }
 
 /** The parameters' defaults, the values of a run that gives none (and all the jobs target knows). */
@@ -87,7 +116,7 @@ export function needed(task: IR.Task, scopes: Scopes): readonly string[] {
  * `when` fails for known values, the tasks that are skipped.
  */
 export function skipClosure(pipeline: IR.Pipeline, scopes: Scopes, seed: (task: IR.Task) => boolean): Set<string> {
-  if (!pipeline.tasks.some((t) => t.when !== undefined)) return new Set();
+  if (!pipeline.tasks.some(isConditional)) return new Set();
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const memo = new Map<string, boolean>();
   const skipped = (name: string): boolean => {
@@ -99,7 +128,7 @@ export function skipClosure(pipeline: IR.Pipeline, scopes: Scopes, seed: (task: 
       t !== undefined &&
       (t.role === "teardown"
         ? t.setups.length > 0 && t.setups.every(skipped)
-        : (t.role !== "finally" && needed(t, scopes).some(skipped)) || (t.when !== undefined && seed(t)));
+        : (t.role !== "finally" && needed(t, scopes).some(skipped)) || (isConditional(t) && seed(t)));
     memo.set(name, result);
     return result;
   };
@@ -114,15 +143,15 @@ export function skipClosure(pipeline: IR.Pipeline, scopes: Scopes, seed: (task: 
  * need the removed one to succeed can have waited for it (an `allDone` task, a teardown), so a
  * wait is all it was. A teardown that also tore down a skipped setup no longer waits for that
  * setup's scope (an inner teardown with another setup may remain there): there is nothing of it
- * to remove. The remaining tasks' `when` held, so it is dropped. (A remaining task may still read
- * an output of a removed one: the target gives it the output's default, `Plan.declared`.)
+ * to remove. The remaining tasks' `when` held (a fan-out task's list has items), so it is dropped.
+ * (A remaining task may still read an output of a removed one: the target gives it the output's default, `Plan.declared`.)
  * A failure wins over a skip (rule 8): a removed setup or work task would not have run had a
  * teardown in its `after` failed (without `allowFailure`), and not running fails the run (rule 5).
  * With the task gone, that teardown's failure fails the run itself, as if it had `failsRun`. (A
  * failure of any other task it needed fails the run anyway, or is allowed.)
  */
 export function withoutSkipped(pipeline: IR.Pipeline, skipped: ReadonlySet<string>): IR.Pipeline {
-  if (!pipeline.tasks.some((t) => t.when !== undefined)) return pipeline;
+  if (!pipeline.tasks.some(isConditional)) return pipeline;
   const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
   const upstream = new Map<string, string[]>();
   /** What a wait for `name` becomes: itself if it stays, else what it waited for, recursively. */

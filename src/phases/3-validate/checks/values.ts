@@ -194,12 +194,16 @@ export function checkPipelineValues(bag: DiagnosticBag, name: string | undefined
   for (const [param, spec] of Object.entries(options.parameters ?? {})) {
     const r = rules.argoParameterName(param);
     if (r && !reportRuntimeParameter(bag, param, `parameter name "${param}"`, "a parameter's name", where.key(["parameters", param]))) bag.error("GANTRY2005", `parameter name "${param}" ${r}`, where.key(["parameters", param]));
-    if (spec.enum && spec.enum.length === 0) {
+    if (Array.isArray(spec.default)) {
+      // A list parameter (for `forEach`): passed as JSON text, which no single enum value could be.
+      if (spec.enum) bag.error("GANTRY2016", `parameter "${param}": a list parameter (its default is a list) has no enum`, where.key(["parameters", param, "enum"]), "Leave out `enum`, or make the default one of its values.");
+      spec.default.forEach((item, i) => checkSubstitutable(bag, param, `item ${JSON.stringify(item)}`, item, where, ["parameters", param, "default", i]));
+    } else if (spec.enum && spec.enum.length === 0) {
       bag.error("GANTRY2016", `parameter "${param}": enum is empty, so no value could be given`, where.value(["parameters", param, "enum"]), "List the allowed values, or leave enum out to allow any.");
     } else if (spec.enum && spec.default !== undefined && !spec.enum.includes(String(spec.default))) {
       bag.error("GANTRY2016", `parameter "${param}": default "${String(spec.default)}" is not one of its enum values (${spec.enum.map((e) => `"${e}"`).join(", ")})`, where.value(["parameters", param, "default"]));
     }
-    checkSubstitutable(bag, param, "default", spec.default, where, ["parameters", param, "default"]);
+    if (!Array.isArray(spec.default)) checkSubstitutable(bag, param, "default", spec.default, where, ["parameters", param, "default"]);
     spec.enum?.forEach((value, i) => checkSubstitutable(bag, param, `enum value ${JSON.stringify(value)}`, value, where, ["parameters", param, "enum", i]));
   }
   if (options.partOf !== undefined) {
@@ -242,7 +246,7 @@ export function checkParameterRefs(bag: DiagnosticBag, value: unknown, declared:
 }
 
 /** Visits every string in a value. `path` is one shared stack: copy it if you keep it. */
-function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, path: readonly PropertyKey[]) => void): void {
+export function walkStrings(value: unknown, path: PropertyKey[], visit: (s: string, path: readonly PropertyKey[]) => void): void {
   if (typeof value === "string") visit(value, path);
   else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {

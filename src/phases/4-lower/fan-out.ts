@@ -1,0 +1,82 @@
+/**
+ * Fan-out when compiling, for a target without run-time parameters (jobs): a `forEach` task becomes
+ * one task per item of its list's default, `NAME-0`, `NAME-1`, ..., each with its item written where
+ * the task read `p.item`. A task after the fan-out waits for every copy, which is rule 3 over the
+ * fan-out as one task: with the default trigger it runs once all copies succeeded (or failed with
+ * `allowFailure`), with `allDone` once all finished; the run fails when a copy failed. A fan-out
+ * over an empty list was skipped before this (skips.ts `whenOf`), so every list here has items.
+ */
+import type { Diagnostic } from "../../diagnostics/index.js";
+import type * as IR from "../../ir/index.js";
+import { ITEM_PLACEHOLDER } from "../../ir/placeholders.js";
+import type { ParameterValues } from "./skips.js";
+
+/** Kubernetes label values, and so task names, have at most 63 characters. */
+const MAX_NAME = 63;
+
+/** The name of copy `i` of `task`: `task-i`, the task's part cut when the whole would be too long. */
+export function copyName(task: string, i: number): string {
+  const suffix = `-${i}`;
+  return `${task.slice(0, MAX_NAME - suffix.length).replace(/-+$/, "")}${suffix}`;
+}
+
+/** The items of a list parameter's value (JSON text), as the text each copy is given. */
+export function itemsOf(value: string): string[] {
+  const list: unknown = JSON.parse(value);
+  if (!Array.isArray(list)) throw new Error(`fan-out: ${value} is not a list`);
+  return list.map((item) => String(item));
+}
+
+export function expandFanOut(pipeline: IR.Pipeline, values: ParameterValues): { pipeline: IR.Pipeline; diagnostics: Diagnostic[] } {
+  if (!pipeline.tasks.some((t) => t.forEach)) return { pipeline, diagnostics: [] };
+  const copies = new Map<string, string[]>();
+  const tasks: IR.Task[] = [];
+  for (const t of pipeline.tasks) {
+    if (!t.forEach) {
+      tasks.push(t);
+      continue;
+    }
+    const { forEach: _expanded, ...task } = t;
+    // decideWhen left only fan-outs whose default holds an item (GANTRY4011 without a default).
+    const items = itemsOf(values.get(t.forEach.param)!);
+    const made = items.map((item, i): IR.Task => ({ ...withItem(task, item), name: copyName(t.name, i) }));
+    copies.set(t.name, made.map((c) => c.name));
+    tasks.push(...made);
+  }
+  const rewired = tasks.map((t) => (t.dependencies.some((d) => copies.has(d)) ? { ...t, dependencies: [...new Set(t.dependencies.flatMap((d) => copies.get(d) ?? [d]))] } : t));
+  return { pipeline: { ...pipeline, tasks: rewired }, diagnostics: clashes(pipeline, copies) };
+}
+
+/** The task with `p.item` filled in where validation allows it (GANTRY2047): command, args, script and env values. */
+function withItem(task: IR.Task, item: string): IR.Task {
+  const fill = (s: string) => s.replaceAll(ITEM_PLACEHOLDER, item);
+  const copy: IR.Task = { ...task, env: task.env.map((e) => (e.value === undefined ? e : { ...e, value: fill(e.value) })) };
+  // Absent fields stay absent: the IR has no keys whose value is undefined.
+  if (task.command) copy.command = task.command.map(fill);
+  if (task.args) copy.args = task.args.map(fill);
+  if (task.script !== undefined) copy.script = fill(task.script);
+  return copy;
+}
+
+/** A copy's name that is another task's, or another copy's (GANTRY4036). */
+function clashes(pipeline: IR.Pipeline, copies: ReadonlyMap<string, string[]>): Diagnostic[] {
+  const owner = new Map(pipeline.tasks.filter((t) => !copies.has(t.name)).map((t) => [t.name, `task "${t.name}"`]));
+  const diagnostics: Diagnostic[] = [];
+  for (const t of pipeline.tasks) {
+    for (const name of copies.get(t.name) ?? []) {
+      const other = owner.get(name);
+      if (other === undefined) {
+        owner.set(name, `a copy of task "${t.name}"`);
+        continue;
+      }
+      diagnostics.push({
+        code: "GANTRY4036",
+        severity: "error",
+        message: `task "${t.name}": the jobs target names its copies after it and their index, and its copy "${name}" would have the name of ${other}`,
+        span: { file: t.source.file, line: t.source.line, column: t.source.column },
+        hint: `Rename one of them; the copies of a forEach task over n items are named ${copyName(t.name, 0)} to ${copyName(t.name, 9).replace(/-9$/, "-(n-1)")}.`,
+      });
+    }
+  }
+  return diagnostics;
+}
