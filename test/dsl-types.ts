@@ -24,6 +24,14 @@ export const typeChecks = () =>
     p.task("v", { image: "x", after: ["w"] });
     // @ts-expect-error a script task takes no args
     p.task("sc", { image: "x", source: "echo", args: ["a"] });
+    // A work task fans out (forEach, p.item); a setup, teardown or finally task does not.
+    p.task("fan", { image: "x", args: [p.item], forEach: "{{params.tables}}" });
+    // @ts-expect-error a setup makes one thing for one teardown: no forEach
+    p.setup("fs", { image: "x", forEach: "{{params.tables}}" });
+    // @ts-expect-error a teardown runs once for its setups: no forEach
+    p.teardown("ft", { image: "x", setups: [s], forEach: "{{params.tables}}" });
+    // @ts-expect-error a finally task runs once: no forEach
+    p.finally("ff", { image: "x", forEach: "{{params.tables}}" });
     const db = p.setup("db", { ...sql("CREATE TABLE t") });
     p.task("q", { ...sql("SELECT 1"), after: [db], trigger: "allSucceeded" });
     p.task("py", { ...script("print(1)"), after: [db] });
