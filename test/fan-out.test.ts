@@ -12,8 +12,8 @@ import { parse } from "yaml";
 import { toArgo } from "../src/backends/argo/index.js";
 import { toJobs } from "../src/backends/jobs/index.js";
 import type * as IR from "../src/ir/index.js";
-import { evaluate, lower, type Outcome, type TaskState } from "../src/phases/4-lower/index.js";
-import { simulate } from "./support/argo-sim.js";
+import { evaluate, lower, type Outcome } from "../src/phases/4-lower/index.js";
+import { argoAgrees } from "./support/argo-agreement.js";
 import { simulateJobs } from "./support/jobs-sim.js";
 import { gantry, tempProject } from "./support/cli.js";
 import { compileFiles, loc, where } from "./support/positions.js";
@@ -115,40 +115,6 @@ describe("semantics: a fan-out is one task of the rules, skipped when its list i
   });
 });
 
-/** Argo outcomes: a failing or erroring fan-out task fails in its last copy only, the others succeed. */
-function argoOutcomes(pipeline: IR.Pipeline, outcomes: Record<string, Outcome>, values: ReadonlyMap<string, string>) {
-  const SIM = { succeeds: "Succeeded", fails: "Failed", errors: "Error" } as const;
-  const last = new Map(pipeline.tasks.filter((t) => t.forEach).map((t) => [t.name, (JSON.parse(values.get(t.forEach!.param)!) as unknown[]).length - 1]));
-  return (inv: { key: string; name: string }) => {
-    const o = outcomes[inv.name] ?? "succeeds";
-    const n = last.get(inv.name);
-    if (n === undefined || inv.key.startsWith(`${inv.name}(${n}:`)) return SIM[o];
-    return "Succeeded" as const;
-  };
-}
-
-const PHASE: Record<TaskState, string> = { skipped: "Skipped", "not-run": "Omitted", succeeded: "Succeeded", failed: "Failed", errored: "Error" };
-
-function argoAgreesFanOut(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>, workflow: Record<string, any>): string | undefined {
-  const wf = structuredClone(workflow);
-  for (const p of wf.spec.arguments.parameters) p.value = values.get(p.name);
-  const sim = simulate(wf, argoOutcomes(pipeline, outcomes, values));
-  const expected = evaluate(pipeline, outcomes, undefined, values);
-  const context = `${pipeline.name} with ${JSON.stringify([...values])} ${JSON.stringify(outcomes)}: reference ${expected.result} ${JSON.stringify(expected.states)}, Argo ${sim.phase}`;
-  for (const t of pipeline.tasks) {
-    const node = sim.nodes[t.role === "finally" ? `onExit.${t.name}` : t.name];
-    if ((node?.phase ?? "Omitted") !== PHASE[expected.states[t.name]!]) return `${context}: ${t.name} is ${node?.phase}${node?.message ? ` (${node.message})` : ""}`;
-    // Every item ran, once, when the task ran.
-    if (t.forEach && expected.states[t.name] !== "skipped" && expected.states[t.name] !== "not-run") {
-      const items = JSON.parse(values.get(t.forEach.param)!) as string[];
-      const copies = items.map((item, i) => sim.nodes[`${t.name}(${i}:${item})`]?.ran);
-      if (!copies.every(Boolean)) return `${context}: not every copy of ${t.name} ran`;
-    }
-  }
-  if ((sim.phase === "Succeeded") !== (expected.result === "succeeded")) return `${context}: run ${sim.phase}`;
-  return undefined;
-}
-
 describe("argo: the simulated controller agrees with the evaluator", () => {
   it("80 random pipelines with fan-outs, every parameter value and list (empty, one item, three), outcomes with one copy failing", () => {
     let runs = 0;
@@ -162,7 +128,7 @@ describe("argo: the simulated controller agrees with the evaluator", () => {
       const workflow = JSON.parse(JSON.stringify(out.objects[0]));
       for (const values of FAN_OUT_VALUES) {
         for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 5, 60, runs + 1)) {
-          expect(argoAgreesFanOut(pipeline, values, outcomes, workflow)).toBeUndefined();
+          expect(argoAgrees(pipeline, values, outcomes, workflow)).toBeUndefined();
           for (const t of fans) states.add(evaluate(pipeline, outcomes, undefined, values).states[t.name]!);
           runs++;
         }

@@ -206,8 +206,6 @@ export const Parameter = z.object({
   name: z.string(),
   /** As a run gives it: text. A list parameter's is JSON, `["orders","users"]`. */
   default: z.string().optional(),
-  /** Declared with a list default: a list for `forEach`, passed as JSON text. */
-  list: z.literal(true).optional(),
   description: z.string().optional(),
   enum: z.array(z.string()).optional(),
 });

@@ -1,9 +1,9 @@
 /**
- * Shared by the `when` tests: an emitted workflow, run by the simulated Argo controller with given
+ * Shared by the `when` and fan-out tests: an emitted workflow, run by the simulated Argo controller with given
  * parameter values, outcomes and output values, against the reference evaluator of DESIGN §5.
  */
 import type * as IR from "../../src/ir/index.js";
-import { evaluate, type Outcome } from "../../src/phases/4-lower/index.js";
+import { evaluate, itemsOf, type Outcome } from "../../src/phases/4-lower/index.js";
 import { simulate } from "./argo-sim.js";
 
 const SIM = { succeeds: "Succeeded", fails: "Failed", errors: "Error" } as const;
@@ -13,17 +13,34 @@ const PHASE = { skipped: "Skipped", "not-run": "Omitted", succeeded: "Succeeded"
 /** What each task writes to its outputs when it succeeds, by task and output name. */
 export type Written = Record<string, Record<string, string>>;
 
+/**
+ * The simulator's outcome of each pod: the task's. A fan-out task (`forEach`) that fails or errors
+ * does so in its last copy only, the others succeed, so that one copy fails alone.
+ */
+function podOutcomes(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>) {
+  const last = new Map(pipeline.tasks.filter((t) => t.forEach).map((t) => [t.name, itemsOf(values.get(t.forEach!.param) ?? "").length - 1]));
+  return (inv: { key: string; name: string }) => {
+    const n = last.get(inv.name);
+    return n === undefined || inv.key.startsWith(`${inv.name}(${n}:`) ? SIM[outcomes[inv.name] ?? "succeeds"] : "Succeeded";
+  };
+}
+
 /** Why the simulated run of `workflow` disagrees with the evaluator; undefined when they agree. */
 export function argoAgrees(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>, workflow: Record<string, any>, written: Written = {}): string | undefined {
   const wf = structuredClone(workflow);
   for (const p of wf.spec.arguments.parameters) p.value = values.get(p.name);
-  const sim = simulate(wf, Object.fromEntries(Object.entries(outcomes).map(([n, o]) => [n, SIM[o]])), { outputs: written });
+  const sim = simulate(wf, podOutcomes(pipeline, values, outcomes), { outputs: written });
   const expected = evaluate(pipeline, outcomes, undefined, values, written);
   const context = `${pipeline.name} with ${JSON.stringify([...values])} ${JSON.stringify(outcomes)} ${JSON.stringify(written)}: reference ${expected.result} ${JSON.stringify(expected.states)}, Argo ${sim.phase}`;
   for (const t of pipeline.tasks) {
     const node = sim.nodes[t.role === "finally" ? `onExit.${t.name}` : t.name];
     const phase = node?.phase ?? "Omitted";
     if (phase !== PHASE[expected.states[t.name]!]) return `${context}: ${t.name} is ${phase}${node?.message ? ` (${node.message})` : ""}`;
+    // A fan-out that ran ran every item, once: its copies are `NAME(i:item)`.
+    if (t.forEach && expected.ran.includes(t.name)) {
+      const copies = itemsOf(values.get(t.forEach.param)!).map((item, i) => sim.nodes[`${t.name}(${i}:${item})`]?.ran);
+      if (!copies.every(Boolean)) return `${context}: not every copy of ${t.name} ran`;
+    }
   }
   if ((sim.phase === "Succeeded") !== (expected.result === "succeeded")) return `${context}: run ${sim.phase}`;
   return undefined;

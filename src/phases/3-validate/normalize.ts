@@ -173,7 +173,6 @@ export function normalizeParameters(p: PipelineOptionsInput["parameters"]): IR.P
       name,
       // A list is passed as JSON text, the form Argo's withParam reads.
       default: spec.default === undefined ? undefined : Array.isArray(spec.default) ? JSON.stringify(spec.default) : String(spec.default),
-      list: Array.isArray(spec.default) ? (true as const) : undefined,
       description: spec.description,
       enum: spec.enum && [...spec.enum],
     }),

@@ -9,7 +9,7 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { ITEM_PLACEHOLDER } from "../../ir/placeholders.js";
-import type { ParameterValues } from "./skips.js";
+import { defaultValues, itemsOf } from "./skips.js";
 
 /** Kubernetes label values, and so task names, have at most 63 characters. */
 const MAX_NAME = 63;
@@ -20,15 +20,9 @@ export function copyName(task: string, i: number): string {
   return `${task.slice(0, MAX_NAME - suffix.length).replace(/-+$/, "")}${suffix}`;
 }
 
-/** The items of a list parameter's value (JSON text), as the text each copy is given. */
-export function itemsOf(value: string): string[] {
-  const list: unknown = JSON.parse(value);
-  if (!Array.isArray(list)) throw new Error(`fan-out: ${value} is not a list`);
-  return list.map((item) => String(item));
-}
-
-export function expandFanOut(pipeline: IR.Pipeline, values: ParameterValues): { pipeline: IR.Pipeline; diagnostics: Diagnostic[] } {
+export function expandFanOut(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; diagnostics: Diagnostic[] } {
   if (!pipeline.tasks.some((t) => t.forEach)) return { pipeline, diagnostics: [] };
+  const values = defaultValues(pipeline);
   const copies = new Map<string, string[]>();
   const tasks: IR.Task[] = [];
   for (const t of pipeline.tasks) {

@@ -83,7 +83,7 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
   // With an error here (a parameter without a default) the plan is still made, but not emitted.
   const decided = options.decideWhen ? decideWhen(declared) : { pipeline: declared, skipped: [], diagnostics: [] };
   // Without run-time parameters, a fan-out's list is its default's: one task per item, now.
-  const expanded = options.decideWhen ? expandFanOut(decided.pipeline, defaultValues(declared)) : { pipeline: decided.pipeline, diagnostics: [] };
+  const expanded = options.decideWhen ? expandFanOut(decided.pipeline) : { pipeline: decided.pipeline, diagnostics: [] };
   const { pipeline } = expanded;
   const { skipped } = decided;
   const scopes = computeScopes(pipeline);

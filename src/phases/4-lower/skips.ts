@@ -35,17 +35,21 @@ export function whenOf(task: IR.Task): IR.When | undefined {
 export const isConditional = (task: IR.Task): boolean => task.when !== undefined || task.forEach !== undefined;
 
 /**
- * Whether a list parameter's value (JSON text) holds an item. A value that is not a JSON list has
- * none here; Argo fails such a task instead (GANTRY2046 keeps defaults to lists).
+ * The items of a list parameter's value (JSON text), as the text each copy is given; none for a
+ * value that is not a JSON list, which Argo fails the task for instead (GANTRY2046 keeps defaults
+ * to lists).
  */
-export function hasItems(value: string): boolean {
+export function itemsOf(value: string): string[] {
   try {
     const list: unknown = JSON.parse(value);
-    return Array.isArray(list) && list.length > 0;
+    return Array.isArray(list) ? list.map((item) => String(item)) : [];
   } catch {
-    return false;
+    return [];
   }
 }
+
+/** Whether a list parameter's value holds an item. */
+const hasItems = (value: string): boolean => itemsOf(value).length > 0;
 
 /**
  * Whether `when` holds for these values and, for a finally task, this run result. A parameter or
