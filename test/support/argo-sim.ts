@@ -136,6 +136,9 @@ export class UnsupportedError extends Error {
   }
 }
 
+/** dag.go expandTask's error: a `withParam` that is no JSON list makes the task's node Error. */
+class ExpandError extends Error {}
+
 /** The input is not a valid workflow (what `argo lint` / the controller would reject). */
 export class InvalidWorkflowError extends Error {
   constructor(what: string) {
@@ -933,7 +936,15 @@ class Simulator {
     }
 
     const vars = this.taskVars(d, taskName);
-    const expanded = this.expand(task, vars, `task '${taskName}'`);
+    let expanded: ReturnType<Simulator["expand"]>;
+    try {
+      expanded = this.expand(task, vars, `task '${taskName}'`);
+    } catch (e) {
+      if (!(e instanceof ExpandError)) throw e;
+      this.createNode(nodeName, "Skipped", "Error", this.childOpts(d.prefix, taskName, taskName, "task", common), undefined, e.message);
+      connect(nodeName);
+      return;
+    }
     if (expanded.isExpansion) {
       if (expanded.items.length === 0) {
         if (!this.nodes.has(nodeName)) {
@@ -1132,7 +1143,7 @@ class Simulator {
     const nodeSteps = new Map<string, Holder>();
     for (const step of group) {
       if (!step.name) throw new InvalidWorkflowError(`a step in ${sgName} has no name`);
-      const expanded = this.expand(step, scope, `step '${step.name}'`);
+      const expanded = this.expanded(step, scope, `step '${step.name}'`);
       if (expanded.isExpansion && expanded.items.length === 0) {
         const childName = `${sgName}.${step.name}`;
         if (!this.nodes.has(childName)) {
@@ -1318,6 +1329,15 @@ class Simulator {
     return v;
   }
 
+  /** `expand` for a step, whose failed expansion (steps.go) is not simulated. */
+  private expanded(h: Holder, vars: Vars, what: string): ReturnType<Simulator["expand"]> {
+    try {
+      return this.expand(h, vars, what);
+    } catch (e) {
+      throw e instanceof ExpandError ? new UnsupportedError(`${what}: ${e.message}`) : e;
+    }
+  }
+
   /** withItems / withParam / withSequence expansion (`name(i:item)`), or the holder itself. */
   private expand(h: Holder, vars: Vars, what: string): { isExpansion: boolean; items: Array<{ name: string; vars: Vars }> } {
     const name = h.name!;
@@ -1325,15 +1345,15 @@ class Simulator {
     if (h.withItems !== undefined) items = h.withItems;
     else if (h.withParam !== undefined) {
       // `{{= expr }}` tags are computed by expr-lang first, as in `when` (a fan-out that carries its guard).
+      // A tag left unresolved (an output not in scope) stays in the text, which is then no JSON list.
       const raw = substitute(str(h.withParam).replace(/\{\{=(.*?)\}\}/g, (_, e: string) => String(evalExpr(e, vars))), vars);
-      if (raw.includes("{{")) throw new UnsupportedError(`${what}: withParam '${str(h.withParam)}' is not resolvable (outputs are not simulated)`);
       let parsed: unknown;
       try {
         parsed = JSON.parse(raw);
       } catch {
-        throw new UnsupportedError(`${what}: withParam is not a JSON list`);
+        parsed = undefined;
       }
-      if (!Array.isArray(parsed)) throw new UnsupportedError(`${what}: withParam is not a JSON list`);
+      if (!Array.isArray(parsed)) throw new ExpandError(`withParam value could not be parsed as a JSON list: ${raw.trim()}`);
       items = parsed;
     } else if (h.withSequence !== undefined) {
       const num = (x: unknown): number | undefined => {
