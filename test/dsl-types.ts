@@ -26,6 +26,11 @@ export const typeChecks = () =>
     p.task("sc", { image: "x", source: "echo", args: ["a"] });
     // A work task fans out (forEach, p.item); a setup, teardown or finally task does not.
     p.task("fan", { image: "x", args: [p.item], forEach: "{{params.tables}}" });
+    // Over another task's output, read through its typed handle (Argo).
+    const lister = p.task("lister", { image: "x", outputs: { parts: "/tmp/parts" } });
+    p.task("fan-out", { image: "x", args: [p.item], forEach: lister.output("parts"), after: [lister] });
+    // @ts-expect-error the handle declares no output "part"
+    p.task("fan-typo", { image: "x", forEach: lister.output("part"), after: [lister] });
     // @ts-expect-error a setup makes one thing for one teardown: no forEach
     p.setup("fs", { image: "x", forEach: "{{params.tables}}" });
     // @ts-expect-error a teardown runs once for its setups: no forEach

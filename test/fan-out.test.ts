@@ -39,7 +39,7 @@ describe("checks", () => {
       [`GANTRY2046 ${loc("main.ts", src, '"orders"', 2)}`, `GANTRY2046 ${loc("main.ts", src, "p.params.one")}`, `GANTRY2046 ${loc("main.ts", src, "`${p.params.tables},`")}`, `GANTRY2010 ${loc("main.ts", src, '"{{params.nope}}"')}`].sort(),
     );
     const byCode = r.diagnostics.filter((d) => d.code === "GANTRY2046").map((d) => d.message);
-    expect(byCode).toContain('task "a": forEach must be a list parameter, written p.params.NAME, not "orders"');
+    expect(byCode).toContain('task "a": forEach must be a list parameter, written p.params.NAME, or another task\'s output, written handle.output("name"), not "orders"');
     expect(byCode).toContain('task "b": forEach runs over parameter "one", whose default "x" is not a list');
     expect(r.diagnostics.find((d) => d.message.includes('task "a"'))!.hint).toContain("loop or `.map`");
   });

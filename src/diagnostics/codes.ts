@@ -300,7 +300,7 @@ export const codes = {
   GANTRY2046: {
     title: "Invalid forEach (run-time fan-out)",
     explain:
-      "`forEach` runs one copy of a work task per item of a list that each run gives: it names one pipeline parameter, written `p.params.NAME`, declared with a list default (`parameters: { tables: { default: [\"orders\", \"users\"] } }`) or none, and no `enum`. Each copy reads its item as `p.item`. A setup, teardown or finally task has no `forEach` (one setup makes one thing that one teardown removes; a finally task runs once), and a fan-out task declares no outputs, since its copies would each write one. For a list known when compiling, no `forEach` is needed: declare one task per item with a loop or `.map`, which gives each its own name, retries and dependents.",
+      "`forEach` runs one copy of a work task per item of a list that each run gives: it names one pipeline parameter, written `p.params.NAME`, declared with a list default (`parameters: { tables: { default: [\"orders\", \"users\"] } }`) or none, and no `enum`; or (Argo) one output of a task upstream, written `handle.output(\"name\")`, that the task writes as a JSON list, whose default, if it has one, is a JSON list too (`default: \"[]\"`). Each copy reads its item as `p.item`. A setup, teardown or finally task has no `forEach` (one setup makes one thing that one teardown removes; a finally task runs once), and a fan-out task declares no outputs, since its copies would each write one. For a list known when compiling, no `forEach` is needed: declare one task per item with a loop or `.map`, which gives each its own name, retries and dependents.",
   },
   GANTRY2047: {
     title: "p.item outside a fan-out task's command",
@@ -311,6 +311,11 @@ export const codes = {
     title: "A fan-out copy's Job name is taken",
     explain:
       "The jobs target has no run-time fan-out: it writes one Job per item of a `forEach` task's list default, named after the task and the item's index (`load-0`, `load-1`, ...; a name over 63 characters is cut first). One of those names is the name of another task of the pipeline, or of a copy of another fan-out task. Rename one of the two tasks.",
+  },
+  GANTRY4037: {
+    title: "Fan-out over a task's output on the jobs target",
+    explain:
+      "A `forEach` over another task's output (`forEach: list.output(\"tables\")`) runs one copy of the task per item of a list that exists only once that task has run. The jobs target writes every Job of a run when compiling, and nothing in the run creates Jobs, so it cannot make one per item. Compile for `--target argo`, whose controller expands the list (`withParam`) when the run reaches the task; or, when the list is known before the run, make it a list parameter with a default (`forEach: p.params.tables`), which the jobs target expands into one Job per item when compiling.",
   },
   GANTRY4033: {
     title: "Task outputs the jobs target cannot pass",

@@ -244,7 +244,8 @@ export interface TaskCommon {
    * running at once, e.g. `forEach: p.params.tables` with `parameters: { tables: { default:
    * ["orders", "users"] } }`; each copy reads its item as `p.item`. The task succeeds when every
    * copy did, fails when one failed, and is skipped when the list is empty. On Argo the list is the
-   * run's (`withParam`); the jobs target writes one Job per item of the default.
+   * run's (`withParam`); the jobs target writes one Job per item of the default. On Argo only, the
+   * list may be another task's output, a JSON list it writes: `forEach: list.output("partitions")`.
    */
   forEach?: string;
 }

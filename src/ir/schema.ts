@@ -110,12 +110,12 @@ export const Ownership = z.object({
  * upstream is (its value once that task succeeded, else its default), or a combination. Values are
  * strings, as a run gives them. `runStatus` (finally tasks only): the run's result, every task but
  * the finally ones; `Failed` is every result but success. `items` is never written by the DSL: the
- * lowering adds it to a fan-out task's condition (skips.ts `whenOf`), true when the list parameter
- * it runs over holds at least one item.
+ * lowering adds it to a fan-out task's condition (skips.ts `whenOf`), true when the list it runs
+ * over holds at least one item (or is no list at all, which fails the task instead).
  */
 export type When =
   | { param: string; in: string[] }
-  | { items: string }
+  | { items: ListSource }
   | { output: OutputRef; in: string[] }
   | { runStatus: "Succeeded" | "Failed" }
   | { all: When[] }
@@ -128,11 +128,17 @@ export interface OutputRef {
   name: string;
 }
 
+/** What a fan-out task runs over: a list parameter, or an output of a task upstream; JSON text either way. */
+export type ListSource = { param: string } | { output: OutputRef };
+
+const OutputRefSchema = z.object({ task: z.string(), name: z.string() });
+export const ListSource: z.ZodType<ListSource> = z.union([z.object({ param: z.string() }), z.object({ output: OutputRefSchema })]);
+
 export const When: z.ZodType<When> = z.lazy(() =>
   z.union([
     z.object({ param: z.string(), in: z.array(z.string()).min(1) }),
-    z.object({ items: z.string() }),
-    z.object({ output: z.object({ task: z.string(), name: z.string() }), in: z.array(z.string()).min(1) }),
+    z.object({ items: ListSource }),
+    z.object({ output: OutputRefSchema, in: z.array(z.string()).min(1) }),
     z.object({ runStatus: z.enum(["Succeeded", "Failed"]) }),
     z.object({ all: z.array(When).min(1) }),
     z.object({ any: z.array(When).min(1) }),
@@ -156,11 +162,12 @@ export const Task = z.object({
   /** Run only if this holds when the task is about to start; else the task is skipped (DESIGN §5, docs/dsl.md). */
   when: When.optional(),
   /**
-   * Run-time fan-out (work tasks): one copy of the task per item of the list parameter `param`
-   * (JSON text), each with its item where the task's strings hold `{{forEach.item}}`. The task
-   * succeeded when every copy did; with no items it is skipped.
+   * Run-time fan-out (work tasks): one copy of the task per item of a list (JSON text), the list
+   * parameter `param` or the output of a task upstream, each copy with its item where the task's
+   * strings hold `{{forEach.item}}`. The task succeeded when every copy did; with no items it is
+   * skipped; a value that is no JSON list fails it.
    */
-  forEach: z.object({ param: z.string() }).optional(),
+  forEach: ListSource.optional(),
   /**
    * Values the task leaves for the tasks after it, in declaration order: the file it writes each to,
    * and the value when it did not write it or did not run. Read in other tasks' strings through

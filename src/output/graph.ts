@@ -148,7 +148,7 @@ function annotations(t: IR.Task, lay: Layout): string[] {
   if (t.role === "teardown" && t.failsRun) notes.push("failsRun");
   if (t.trigger === "allDone") notes.push("trigger: allDone");
   if (t.allowFailure) notes.push("allowFailure");
-  if (t.forEach) notes.push(`for each of ${t.forEach.param}`);
+  if (t.forEach) notes.push(`for each of ${"param" in t.forEach ? t.forEach.param : `${t.forEach.output.task}.${t.forEach.output.name}`}`);
   if (t.when) notes.push(`when: ${whenText(t.when)}`);
   const missing = lay.notInBox.get(t.name);
   if (missing) notes.push(`also in scope of ${missing.join(", ")}`);

@@ -67,9 +67,11 @@ const task = z.object({
     .optional()
     .describe("The condition the task tests before it runs (docs/dsl.md): `{ param, in }`, `{ output: { task, name }, in }` (another task's output), `{ runStatus }` (finally tasks: the run's result), `{ all }`, `{ any }` or `{ not }`. On the jobs target, which decides the parameters' part when compiling (see `skipped`), only what is left for the run: tests of outputs, and a finally task's `{ runStatus }`."),
   forEach: z
-    .string()
+    .union([z.string(), z.object({ output: z.object({ task: z.string(), name: z.string() }) })])
     .optional()
-    .describe("A fan-out task's list parameter (docs/dsl.md, `forEach`): one copy of the task runs per item of the list each run gives. On the jobs target, which writes one task per item of the default when compiling (NAME-0, NAME-1, ...), absent: those copies are listed as tasks."),
+    .describe(
+      "What a fan-out task runs over (docs/dsl.md, `forEach`): the name of its list parameter, or `{ output: { task, name } }`, another task's output (Argo only). One copy of the task runs per item of the list. On the jobs target, which writes one task per item of the default when compiling (NAME-0, NAME-1, ...), absent: those copies are listed as tasks.",
+    ),
   retry,
   timeoutSeconds: z.number().int().optional().describe("Deadline of one attempt."),
   notEnforced: z
@@ -142,7 +144,7 @@ export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetri
       trigger: t.role === "teardown" || t.role === "finally" ? undefined : t.trigger,
       allowFailure: t.allowFailure,
       when: t.when,
-      forEach: t.forEach?.param,
+      forEach: t.forEach && ("param" in t.forEach ? t.forEach.param : { output: t.forEach.output }),
       failsRun: t.failsRun,
       retry: effectiveRetry(t.retry),
       timeoutSeconds: t.timeoutSeconds,

@@ -3,7 +3,7 @@
  * parameter values, outcomes and output values, against the reference evaluator of DESIGN §5.
  */
 import type * as IR from "../../src/ir/index.js";
-import { evaluate, itemsOf, type Outcome } from "../../src/phases/4-lower/index.js";
+import { evaluate, itemsOf, listValue, type Evaluation, type Outcome } from "../../src/phases/4-lower/index.js";
 import { simulate } from "./argo-sim.js";
 
 const SIM = { succeeds: "Succeeded", fails: "Failed", errors: "Error" } as const;
@@ -14,11 +14,22 @@ const PHASE = { skipped: "Skipped", "not-run": "Omitted", succeeded: "Succeeded"
 export type Written = Record<string, Record<string, string>>;
 
 /**
+ * The items of each fan-out task's list as the evaluator saw it: the parameter's value, or the
+ * output its producer wrote when it succeeded, else the output's default. None for a list that is
+ * no JSON list (or a fan-out that never got as far as its list).
+ */
+function fanOutItems(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, written: Written, expected: Evaluation): Map<string, string[]> {
+  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const outputs = (ref: IR.OutputRef) => (expected.states[ref.task] === "succeeded" ? written[ref.task]?.[ref.name] : byName.get(ref.task)?.outputs?.find((o) => o.name === ref.name)?.default);
+  return new Map(pipeline.tasks.filter((t) => t.forEach).map((t) => [t.name, itemsOf(listValue(t.forEach!, values, outputs) ?? "") ?? []]));
+}
+
+/**
  * The simulator's outcome of each pod: the task's. A fan-out task (`forEach`) that fails or errors
  * does so in its last copy only, the others succeed, so that one copy fails alone.
  */
-function podOutcomes(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>) {
-  const last = new Map(pipeline.tasks.filter((t) => t.forEach).map((t) => [t.name, itemsOf(values.get(t.forEach!.param) ?? "").length - 1]));
+function podOutcomes(items: ReadonlyMap<string, string[]>, outcomes: Record<string, Outcome>) {
+  const last = new Map([...items].map(([name, list]) => [name, list.length - 1]));
   return (inv: { key: string; name: string }) => {
     const n = last.get(inv.name);
     return n === undefined || inv.key.startsWith(`${inv.name}(${n}:`) ? SIM[outcomes[inv.name] ?? "succeeds"] : "Succeeded";
@@ -29,8 +40,9 @@ function podOutcomes(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>,
 export function argoAgrees(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, outcomes: Record<string, Outcome>, workflow: Record<string, any>, written: Written = {}): string | undefined {
   const wf = structuredClone(workflow);
   for (const p of wf.spec.arguments.parameters) p.value = values.get(p.name);
-  const sim = simulate(wf, podOutcomes(pipeline, values, outcomes), { outputs: written });
   const expected = evaluate(pipeline, outcomes, undefined, values, written);
+  const items = fanOutItems(pipeline, values, written, expected);
+  const sim = simulate(wf, podOutcomes(items, outcomes), { outputs: written });
   const context = `${pipeline.name} with ${JSON.stringify([...values])} ${JSON.stringify(outcomes)} ${JSON.stringify(written)}: reference ${expected.result} ${JSON.stringify(expected.states)}, Argo ${sim.phase}`;
   for (const t of pipeline.tasks) {
     const node = sim.nodes[t.role === "finally" ? `onExit.${t.name}` : t.name];
@@ -38,7 +50,7 @@ export function argoAgrees(pipeline: IR.Pipeline, values: ReadonlyMap<string, st
     if (phase !== PHASE[expected.states[t.name]!]) return `${context}: ${t.name} is ${phase}${node?.message ? ` (${node.message})` : ""}`;
     // A fan-out that ran ran every item, once: its copies are `NAME(i:item)`.
     if (t.forEach && expected.ran.includes(t.name)) {
-      const copies = itemsOf(values.get(t.forEach.param)!).map((item, i) => sim.nodes[`${t.name}(${i}:${item})`]?.ran);
+      const copies = items.get(t.name)!.map((item, i) => sim.nodes[`${t.name}(${i}:${item})`]?.ran);
       if (!copies.every(Boolean)) return `${context}: not every copy of ${t.name} ran`;
     }
   }

@@ -36,8 +36,10 @@ export const PARAMETER_VALUES: readonly ReadonlyMap<string, string>[] = ["on", "
  * `"outputs"`: every setup, work and teardown task has an output `v` (half of them with the default
  * "off"), and `when`s also test the output of a task in the task's `after`.
  * `"fanOut"`: as `true`, with a list parameter `items` that some work tasks fan out over (`forEach`).
+ * `"fanOutOutputs"`: as `"outputs"`, but the defaults are lists (`[]`, `["d"]`), and some work tasks
+ * fan out over the output `v` of a task in their `after` instead of declaring one.
  */
-export type Conditional = boolean | "runStatus" | "outputs" | "fanOut";
+export type Conditional = boolean | "runStatus" | "outputs" | "fanOut" | "fanOutOutputs";
 
 /** The list parameter of a `"fanOut"` pipeline, and the lists a run may give it. */
 export const FAN_OUT_PARAMETERS = { ...CONDITION_PARAMETERS, items: { default: ["x", "y"] } } as const;
@@ -46,6 +48,9 @@ export const FAN_OUT_VALUES: readonly ReadonlyMap<string, string>[] = PARAMETER_
 
 /** What a task of an `"outputs"` pipeline may write to its output `v` when it succeeds. */
 export const OUTPUT_VALUES = ["on", "off"] as const;
+
+/** What a task of a `"fanOutOutputs"` pipeline may write to `v`: lists, and a value that is no list (its fan-outs fail). */
+export const LIST_OUTPUT_VALUES = ["[]", '["x"]', '["x","y","z"]', "on"] as const;
 
 /**
  * A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone; with
@@ -57,9 +62,12 @@ export function randomPipeline(r: () => number, id: number, size: number, condit
     const open: TaskHandle[] = [];
     const setups: TaskHandle[] = [];
     const params = p.params as Record<string, string>;
-    const outputs = () => (conditional === "outputs" ? { outputs: r() < 0.5 ? { v: "/tmp/v" } : { v: { path: "/tmp/v", default: "off" } } } : {});
+    const withOutputs = conditional === "outputs" || conditional === "fanOutOutputs";
+    const fallback = () => (conditional === "outputs" ? "off" : r() < 0.5 ? "[]" : '["d"]');
+    const outputs = () => (withOutputs ? { outputs: r() < 0.5 ? { v: "/tmp/v" } : { v: { path: "/tmp/v", default: fallback() } } } : {});
+    const producersIn = (after: readonly TaskHandle[]) => (withOutputs ? after.filter((h) => h.role !== "finally") : []);
     const when = (after: readonly TaskHandle[] = []) => {
-      const producers = conditional === "outputs" ? after.filter((h) => h.role !== "finally") : [];
+      const producers = producersIn(after);
       if (!conditional || r() >= (producers.length > 0 ? 0.6 : 0.35)) return {};
       return { when: producers.length > 0 && r() < 0.8 ? randomOutputWhen(r, params, producers) : randomWhen(r, params) };
     };
@@ -67,15 +75,22 @@ export function randomPipeline(r: () => number, id: number, size: number, condit
     const finallyWhen = () => (conditional === "runStatus" && r() < 0.7 ? { when: randomRunStatusWhen(r, params) } : when());
     for (let k = 0; k < size; k++) {
       const pick = r();
-      const after = open.filter(() => r() < (conditional === "outputs" ? 0.5 : 0.35));
+      const after = open.filter(() => r() < (withOutputs ? 0.5 : 0.35));
       const common = { image: "busybox", after, ...(r() < 0.15 && { allowFailure: true }) };
       let h: TaskHandle;
       if (pick < 0.25) h = p.setup(`s${k}`, { image: "busybox", after, ...when(after), ...outputs() });
       else if (pick < 0.55 && setups.length > 0) h = p.teardown(`t${k}`, { ...common, setups: setups.filter(() => r() < 0.6).concat(setups[Math.floor(r() * setups.length)]!), ...(r() < 0.3 && { failsRun: true }), ...outputs() });
       else if (pick < 0.62) h = p.finally(`f${k}`, { image: "busybox", ...(r() < 0.3 && { allowFailure: true }), ...finallyWhen() });
       else {
-        const fanOut = conditional === "fanOut" && r() < 0.5 ? { forEach: params["items"]!, args: [p.item] } : {};
-        h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when(after), ...outputs(), ...fanOut });
+        const producers = conditional === "fanOutOutputs" && r() < 0.8 ? producersIn(after) : [];
+        const fanOut =
+          conditional === "fanOut" && r() < 0.5
+            ? { forEach: params["items"]!, args: [p.item] }
+            : producers.length > 0
+              ? { forEach: producers[Math.floor(r() * producers.length)]!.output("v"), args: [p.item] }
+              : undefined;
+        // A fan-out declares no outputs (GANTRY2046).
+        h = p.task(`w${k}`, { ...common, ...(r() < 0.2 && { trigger: "allDone" as const }), ...when(after), ...(fanOut ? fanOut : outputs()) });
       }
       if (h.role === "setup") setups.push(h);
       if (h.role !== "finally") open.push(h);

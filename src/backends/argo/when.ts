@@ -27,12 +27,32 @@ export function whenExpression(g: Guard | undefined, defaultOf: OutputDefault): 
  * failed item), so the tasks after it would run. An empty list, instead, marks the task Skipped
  * ("Skipped, empty params"), as rule 8 wants. So the guard chooses the list: the run's list when it
  * holds, `[]` otherwise, in one expression tag; the list's own emptiness (the guard's `items`) is
- * Argo's to see.
+ * Argo's to see. Argo resolves `withParam` whenever the task's `depends` holds, its guard false
+ * included (argo-workflows#3378): a producer that was skipped, whose outputs are not in scope, is
+ * never looked up, since `?:` evaluates one branch.
  */
-export function fanOutList(param: string, g: Guard | undefined, defaultOf: OutputDefault): string {
+export function fanOutList(source: IR.ListSource, g: Guard | undefined, defaultOf: OutputDefault): string {
   const rest = g && withoutItems(g);
-  if (!rest) return `{{workflow.parameters.${param}}}`;
-  return `{{=${expr(rest, defaultOf)} ? workflow.parameters[${literal(param)}] : "[]"}}`;
+  const list = "param" in source ? listOfParameter(source.param, rest) : listOfOutput(source.output, rest, defaultOf(source.output));
+  if (typeof list === "string") return list;
+  return rest ? `{{=${expr(rest, defaultOf)} ? ${list.expr} : "[]"}}` : `{{=${list.expr}}}`;
+}
+
+/** A list parameter: a plain tag when nothing guards it, else its expression. */
+function listOfParameter(param: string, guard: Guard | undefined): string | { expr: string } {
+  return guard ? { expr: `workflow.parameters[${literal(param)}]` } : `{{workflow.parameters.${param}}}`;
+}
+
+/**
+ * Another task's output: its value once that task succeeded, else its default (validation keeps
+ * a read without a default to a task that surely succeeded, GANTRY2045, and a default to a JSON
+ * list, GANTRY2046). A plain tag when nothing else is to be tested.
+ */
+function listOfOutput(ref: IR.OutputRef, guard: Guard | undefined, fallback: string | undefined): string | { expr: string } {
+  const task = `tasks[${literal(ref.task)}]`;
+  const value = `${task}.outputs.parameters[${literal(ref.name)}]`;
+  if (fallback !== undefined) return { expr: `(${task}.status == "Succeeded" ? ${value} : ${literal(fallback)})` };
+  return guard ? { expr: value } : `{{tasks.${ref.task}.outputs.parameters.${ref.name}}}`;
 }
 
 /** The guard without its `items` tests (conjuncts, from skips.ts `whenOf`); undefined when nothing is left. */

@@ -215,7 +215,7 @@ function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Conditio
     if (!task.forEach) return { name: task.name, template: task.name, arguments: outputs, depends, when: whenExpression(runsIf, defaultOf) };
     // One item per copy, into its template's input (template.ts); the guard goes in the list (fanOutList).
     const item = { name: ITEM_INPUT, value: "{{item}}" };
-    return { name: task.name, template: task.name, arguments: { parameters: [item, ...(outputs?.parameters ?? [])] }, depends, withParam: fanOutList(task.forEach.param, runsIf, defaultOf) };
+    return { name: task.name, template: task.name, arguments: { parameters: [item, ...(outputs?.parameters ?? [])] }, depends, withParam: fanOutList(task.forEach, runsIf, defaultOf) };
   });
   if (!gate) return { name, dag: { tasks: dagTasks } };
   return {

@@ -63,6 +63,12 @@ export function normalizeWhen(w: WhenInput): IR.When {
   return w.notEquals !== undefined ? { not: is } : is;
 }
 
+/** A checked `forEach` (checks/for-each.ts): a list parameter's placeholder, or an output's. */
+function listSource(forEach: string): IR.ListSource {
+  const output = outputOf(forEach);
+  return output ? { output } : { param: parameterOf(forEach)! };
+}
+
 /** A task's retry over the defaults', field by field; `backoff` and each exit code list as a whole. */
 export function mergeRetry(defaults: RetryInput | undefined, task: RetryInput | undefined): RetryInput | undefined {
   if (!defaults || !task) return task ?? defaults;
@@ -81,7 +87,7 @@ export function normalizeTask(name: string, role: TaskRole, spec: TaskSpecInput,
     allowFailure: spec.allowFailure ?? false,
     trigger: spec.trigger ?? "allSucceeded",
     when: spec.when && normalizeWhen(spec.when),
-    forEach: spec.forEach === undefined ? undefined : { param: parameterOf(spec.forEach)! },
+    forEach: spec.forEach === undefined ? undefined : listSource(spec.forEach),
     // Absent rather than empty when none are declared: the pipeline hash of every task without outputs stays as it was.
     outputs: spec.outputs && Object.entries(spec.outputs).map(([outputName, o]) => (typeof o === "string" ? { name: outputName, path: o } : stripUndefined({ name: outputName, path: o.path, default: o.default }))),
     image: spec.image,

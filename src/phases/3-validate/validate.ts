@@ -17,7 +17,7 @@ import { below, type Where } from "./checks/where.js";
 import { reportRuntimeParameter } from "./checks/runtime-parameters.js";
 import { checkWhen, whenReads } from "./checks/when.js";
 import { checkOutputDeclarations, checkOutputReads } from "./checks/outputs.js";
-import { checkForEach, checkItemInOptions } from "./checks/for-each.js";
+import { checkForEach, checkForEachDefaults, checkItemInOptions, forEachReads } from "./checks/for-each.js";
 import { invalidFields, validPart, without } from "./checks/valid-part.js";
 import {
   noArgsWithScript,
@@ -240,8 +240,10 @@ function validateOne({ definition, file, locator, id }: DeclarationUnit, outer: 
   });
   // Reads of outputs need the whole graph, with `defaults` merged in (a default env value may hold one).
   const whereOf = new Map(parsed.map((p, i) => [tasks[i]!, p.where]));
-  const testsOf = new Map(parsed.map((p, i) => [tasks[i]!, whenReads(p.spec.when)]));
+  // Its `when`'s tests and its `forEach`'s list are reads of outputs too, held to the same rules.
+  const testsOf = new Map(parsed.map((p, i) => [tasks[i]!, [...whenReads(p.spec.when), ...forEachReads(p.spec.forEach)]]));
   checkOutputReads(bag, tasks, (t) => whereOf.get(t)!, (t) => testsOf.get(t)!);
+  checkForEachDefaults(bag, tasks, (t) => whereOf.get(t)!);
   outer.items.push(...bag.items);
   if (bag.hasErrors) return undefined;
 

@@ -32,7 +32,7 @@ export type Guard =
   | { any: Guard[] }
   | { not: Guard }
   | { param: string; in: string[] }
-  | { items: string }
+  | { items: IR.ListSource }
   | { output: IR.OutputRef; in: string[] }
   | { runStatus: "Succeeded" | "Failed" }
   | { task: string; was: "skipped" | "succeeded" };

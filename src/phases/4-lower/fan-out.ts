@@ -5,6 +5,7 @@
  * fan-out as one task: with the default trigger it runs once all copies succeeded (or failed with
  * `allowFailure`), with `allDone` once all finished; the run fails when a copy failed. A fan-out
  * over an empty list was skipped before this (skips.ts `whenOf`), so every list here has items.
+ * A fan-out over another task's output has no list until that task has run: GANTRY4037.
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
@@ -25,20 +26,37 @@ export function expandFanOut(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; di
   const values = defaultValues(pipeline);
   const copies = new Map<string, string[]>();
   const tasks: IR.Task[] = [];
+  const diagnostics: Diagnostic[] = [];
   for (const t of pipeline.tasks) {
     if (!t.forEach) {
       tasks.push(t);
       continue;
     }
-    const { forEach: _expanded, ...task } = t;
+    const { forEach: source, ...task } = t;
+    if ("output" in source) {
+      diagnostics.push(listFromOutput(t, source.output));
+      tasks.push(task);
+      continue;
+    }
     // decideWhen left only fan-outs whose default holds an item (GANTRY4011 without a default).
-    const items = itemsOf(values.get(t.forEach.param)!);
+    const items = itemsOf(values.get(source.param)!)!;
     const made = items.map((item, i): IR.Task => ({ ...withItem(task, item), name: copyName(t.name, i) }));
     copies.set(t.name, made.map((c) => c.name));
     tasks.push(...made);
   }
   const rewired = tasks.map((t) => (t.dependencies.some((d) => copies.has(d)) ? { ...t, dependencies: [...new Set(t.dependencies.flatMap((d) => copies.get(d) ?? [d]))] } : t));
-  return { pipeline: { ...pipeline, tasks: rewired }, diagnostics: clashes(pipeline, copies) };
+  return { pipeline: { ...pipeline, tasks: rewired }, diagnostics: [...diagnostics, ...clashes(pipeline, copies)] };
+}
+
+/** GANTRY4037: the Jobs of a run are written when compiling, before any task has left an output. */
+function listFromOutput(t: IR.Task, ref: IR.OutputRef): Diagnostic {
+  return {
+    code: "GANTRY4037",
+    severity: "error",
+    message: `task "${t.name}": its \`forEach\` runs over output "${ref.name}" of task "${ref.task}", a list known only once that task has run; the jobs target writes every Job when compiling, so it cannot make one per item`,
+    span: { file: t.source.file, line: t.source.line, column: t.source.column },
+    hint: "Compile for --target argo, which expands the list when the run reaches the task; or run over a list parameter with a default (forEach: p.params.NAME), which the jobs target expands now.",
+  };
 }
 
 /** The task with `p.item` filled in where validation allows it (GANTRY2047): command, args, script and env values. */

@@ -127,7 +127,7 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
     for (const name of parametersOf(whenOf(t)!)) {
       named.add(name);
       if (values.has(name)) continue;
-      const fanOut = name === t.forEach?.param;
+      const fanOut = t.forEach !== undefined && "param" in t.forEach && name === t.forEach.param;
       diagnostics.push({
         code: "GANTRY4011",
         severity: "error",

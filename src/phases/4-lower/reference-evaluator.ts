@@ -5,7 +5,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import { computeScopes, waitsFor, type Scopes } from "../../ir/scopes.js";
-import { defaultValues, holds, needed, whenOf, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
+import { defaultValues, holds, itemsOf, listValue, needed, whenOf, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */
 export type Outcome = "succeeds" | "fails" | "errors";
@@ -25,7 +25,8 @@ export interface Evaluation {
 /**
  * `parameters`: the run's parameter values, for `when`; by default the parameters' defaults.
  * `written`: what each task writes to its outputs when it succeeds, by task and output name, for a
- * `when` that tests one; a task that did not succeed leaves each output's default (or no value).
+ * `when` that tests one or a fan-out over one; a task that did not succeed leaves each output's
+ * default (or no value).
  */
 export function evaluate(
   pipeline: IR.Pipeline,
@@ -62,11 +63,16 @@ export function evaluate(
     // A finally task's `when` may test the run's result: that of every other task, all settled by now.
     if (task.role === "finally") bodyResult ??= failures(pipeline.tasks.filter((t) => t.role !== "finally"), states).length > 0 ? "Failed" : "Succeeded";
     // A fan-out task (`forEach`) is one task here: its outcome is that of all its copies (it failed if
-    // one failed), and an empty list skips it (`whenOf`).
+    // one failed), and an empty list skips it (`whenOf`). A value that is no JSON list errors it
+    // before any copy runs, as Argo does.
     const when = whenOf(task);
     if (state === "runs" && when && !holds(when, parameters, task.role === "finally" ? bodyResult : undefined, outputs)) state = "skipped";
     if (state !== "runs") {
       states[name] = state;
+      continue;
+    }
+    if (task.forEach && itemsOf(listValue(task.forEach, parameters, outputs) ?? "") === undefined) {
+      states[name] = "errored";
       continue;
     }
     ran.push(name);

@@ -27,7 +27,7 @@ const NO_OUTPUTS: OutputValues = () => undefined;
  */
 export function whenOf(task: IR.Task): IR.When | undefined {
   if (!task.forEach) return task.when;
-  const items: IR.When = { items: task.forEach.param };
+  const items: IR.When = { items: task.forEach };
   return task.when ? { all: [task.when, items] } : items;
 }
 
@@ -35,21 +35,33 @@ export function whenOf(task: IR.Task): IR.When | undefined {
 export const isConditional = (task: IR.Task): boolean => task.when !== undefined || task.forEach !== undefined;
 
 /**
- * The items of a list parameter's value (JSON text), as the text each copy is given; none for a
- * value that is not a JSON list, which Argo fails the task for instead (GANTRY2046 keeps defaults
- * to lists).
+ * The items of a list's value (JSON text), as the text each copy is given (Argo's `{{item}}`: a
+ * string as it is, anything else as JSON); undefined for a value that is not a JSON list, for which
+ * Argo fails the task ("withParam value could not be parsed as a JSON list").
  */
-export function itemsOf(value: string): string[] {
+export function itemsOf(value: string): string[] | undefined {
+  let list: unknown;
   try {
-    const list: unknown = JSON.parse(value);
-    return Array.isArray(list) ? list.map((item) => String(item)) : [];
+    list = JSON.parse(value);
   } catch {
-    return [];
+    return undefined;
   }
+  return Array.isArray(list) ? list.map((item) => (typeof item === "string" ? item : JSON.stringify(item))) : undefined;
 }
 
-/** Whether a list parameter's value holds an item. */
-const hasItems = (value: string): boolean => itemsOf(value).length > 0;
+/**
+ * The value of the list a fan-out runs over, for these parameter and output values; undefined when
+ * it has none (a parameter the run gives no value, an output not known).
+ */
+export function listValue(source: IR.ListSource, values: ParameterValues, outputs: OutputValues): string | undefined {
+  return "param" in source ? values.get(source.param) : outputs(source.output);
+}
+
+/**
+ * Whether a list's value lets its fan-out run: it holds an item, or is no list at all (the task
+ * then runs, to fail: `itemsOf`). Without a value there is nothing to run over.
+ */
+const hasItems = (value: string | undefined): boolean => value !== undefined && itemsOf(value)?.length !== 0;
 
 /**
  * Whether `when` holds for these values and, for a finally task, this run result. A parameter or
@@ -61,7 +73,7 @@ export function holds(when: IR.When, values: ParameterValues, runStatus?: RunSta
   if ("any" in when) return when.any.some((w) => holds(w, values, runStatus, outputs));
   if ("not" in when) return !holds(when.not, values, runStatus, outputs);
   if ("runStatus" in when) return when.runStatus === runStatus;
-  if ("items" in when) return hasItems(values.get(when.items) ?? "");
+  if ("items" in when) return hasItems(listValue(when.items, values, outputs));
   const value = "param" in when ? values.get(when.param) : outputs(when.output);
   return value !== undefined && when.in.includes(value);
 }
@@ -92,14 +104,17 @@ export function residual(when: IR.When, values: ParameterValues, runStatus?: Run
     return value === undefined ? when : when.in.includes(value);
   }
   if ("runStatus" in when) return runStatus === undefined ? when : when.runStatus === runStatus;
-  if ("items" in when) return hasItems(values.get(when.items) ?? "");
+  if ("items" in when) {
+    const value = listValue(when.items, values, outputs);
+    return value === undefined && "output" in when.items ? when : hasItems(value);
+  }
   const value = values.get(when.param);
   return value !== undefined && when.in.includes(value);
 }
 
 /** The parameters a `when` names. */
 export function parametersOf(when: IR.When): Set<string> {
-  return new Set(leavesOf<WhenLeaf>(when).flatMap((leaf) => ("param" in leaf ? [leaf.param] : "items" in leaf ? [leaf.items] : [])));
+  return new Set(leavesOf<WhenLeaf>(when).flatMap((leaf) => ("param" in leaf ? [leaf.param] : "items" in leaf && "param" in leaf.items ? [leaf.items.param] : [])));
 }
 
 /** The parameters' defaults, the values of a run that gives none (and all the jobs target knows). */

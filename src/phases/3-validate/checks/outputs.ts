@@ -109,7 +109,8 @@ export function checkOutputReads(bag: DiagnosticBag, tasks: readonly IR.Task[], 
           "GANTRY2045",
           `${reads}, but "${reader.name}" may run when "${producer.name}" did not succeed (${whyUnsure(producer, reader)}), and then the output has no value`,
           span,
-          `Give the output a default: \`outputs: { ${output.name}: { path: "${output.path}", default: "" } }\`, or make "${reader.name}" wait for "${producer.name}" to succeed.`,
+          // A fan-out's list wants a list: an empty one skips it.
+          `Give the output a default: \`outputs: { ${output.name}: { path: "${output.path}", default: "${read.at[0] === "forEach" ? "[]" : ""}" } }\`, or make "${reader.name}" wait for "${producer.name}" to succeed.`,
         );
       }
     }
