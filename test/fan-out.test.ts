@@ -17,7 +17,7 @@ import { argoAgrees } from "./support/argo-agreement.js";
 import { simulateJobs } from "./support/jobs-sim.js";
 import { gantry, tempProject } from "./support/cli.js";
 import { compileFiles, loc, where } from "./support/positions.js";
-import { assignments, FAN_OUT_VALUES, validRandomPipelines } from "./support/random-pipelines.js";
+import { assignments, FAN_OUT_VALUES, PARAMETER_VALUES, validRandomPipelines } from "./support/random-pipelines.js";
 import { validateAll } from "./support/validate-manifests.js";
 
 const source = (options: string, body: string) => `import { pipeline } from "gantry";\nexport default pipeline("fan", ${options}, (p) => {\n${body}\n});\n`;
@@ -116,7 +116,11 @@ describe("semantics: a fan-out is one task of the rules, skipped when its list i
 });
 
 describe("argo: the simulated controller agrees with the evaluator", () => {
-  it("80 random pipelines with fan-outs, every parameter value and list (empty, one item, three), outcomes with one copy failing", () => {
+  it("80 random pipelines with fan-outs, every parameter value and list (empty, one item, three; also null and no list), outcomes with one copy failing", () => {
+    // A run may also give `null` (no items, to Argo's JSON reader) or a value that is no JSON list
+    // (the task errors); fewer outcomes are sampled for those.
+    const odd = PARAMETER_VALUES.flatMap((v) => ["null", "x,y"].map((items) => new Map([...v, ["items", items]])));
+    const counts = { errored: 0, skipped: 0 };
     let runs = 0;
     let fanOuts = 0;
     const states = new Set<string>();
@@ -126,15 +130,23 @@ describe("argo: the simulated controller agrees with the evaluator", () => {
       const out = toArgo(lower(pipeline).plan, { kind: "workflow" });
       expect(validateAll(out.objects)).toEqual([]);
       const workflow = JSON.parse(JSON.stringify(out.objects[0]));
-      for (const values of FAN_OUT_VALUES) {
-        for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], 3 ** 5, 60, runs + 1)) {
+      for (const values of [...FAN_OUT_VALUES, ...odd]) {
+        const few = odd.includes(values);
+        for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], few ? 0 : 3 ** 5, few ? 10 : 60, runs + 1)) {
           expect(argoAgrees(pipeline, values, outcomes, workflow)).toBeUndefined();
-          for (const t of fans) states.add(evaluate(pipeline, outcomes, undefined, values).states[t.name]!);
+          for (const t of fans) {
+            const state = evaluate(pipeline, outcomes, undefined, values).states[t.name]!;
+            states.add(state);
+            if (few && (state === "errored" || state === "skipped")) counts[state]++;
+          }
           runs++;
         }
       }
     }
     expect(fanOuts).toBeGreaterThan(40);
+    // `null` skipped fan-outs and "x,y" errored them, whatever their own outcomes.
+    expect(counts.errored).toBeGreaterThan(100);
+    expect(counts.skipped).toBeGreaterThan(100);
     expect([...states].sort()).toEqual(["errored", "failed", "not-run", "skipped", "succeeded"]);
     expect(runs).toBeGreaterThan(10_000);
   }, 300_000);

@@ -1353,6 +1353,8 @@ class Simulator {
       } catch {
         parsed = undefined;
       }
+      // Go's json.Unmarshal reads `null` into a nil slice without an error: no items.
+      if (parsed === null) parsed = [];
       if (!Array.isArray(parsed)) throw new ExpandError(`withParam value could not be parsed as a JSON list: ${raw.trim()}`);
       items = parsed;
     } else if (h.withSequence !== undefined) {

@@ -49,8 +49,8 @@ export const FAN_OUT_VALUES: readonly ReadonlyMap<string, string>[] = PARAMETER_
 /** What a task of an `"outputs"` pipeline may write to its output `v` when it succeeds. */
 export const OUTPUT_VALUES = ["on", "off"] as const;
 
-/** What a task of a `"fanOutOutputs"` pipeline may write to `v`: lists, and a value that is no list (its fan-outs fail). */
-export const LIST_OUTPUT_VALUES = ["[]", '["x"]', '["x","y","z"]', "on"] as const;
+/** What a task of a `"fanOutOutputs"` pipeline may write to `v`: lists, `null` (no items, to Argo), and a value that is no list (its fan-outs fail). */
+export const LIST_OUTPUT_VALUES = ["[]", '["x"]', '["x","y","z"]', "null", "on"] as const;
 
 /**
  * A random pipeline through the real DSL: roles, after edges, setups, allowFailure, allDone; with

@@ -37,7 +37,9 @@ export const isConditional = (task: IR.Task): boolean => task.when !== undefined
 /**
  * The items of a list's value (JSON text), as the text each copy is given (Argo's `{{item}}`: a
  * string as it is, anything else as JSON); undefined for a value that is not a JSON list, for which
- * Argo fails the task ("withParam value could not be parsed as a JSON list").
+ * Argo fails the task ("withParam value could not be parsed as a JSON list"). JSON `null` is an
+ * empty list, as Go's `json.Unmarshal` reads it into Argo's list of items (`jq` prints it for a
+ * missing key).
  */
 export function itemsOf(value: string): string[] | undefined {
   let list: unknown;
@@ -46,6 +48,7 @@ export function itemsOf(value: string): string[] | undefined {
   } catch {
     return undefined;
   }
+  if (list === null) return [];
   return Array.isArray(list) ? list.map((item) => (typeof item === "string" ? item : JSON.stringify(item))) : undefined;
 }
 
