@@ -161,19 +161,33 @@ describe("the CLI", () => {
     expect(explained.stdout).toContain("--target argo");
   });
 
-  it("on the jobs target, a fan-out whose producer the defaults skip runs over the output's default: an empty list skips it too, with no error", async () => {
-    const r = await compileFiles({
-      "main.ts": source(
-        [
-          '  const list = p.task("list", { image: "x", outputs: { parts: { path: "/tmp/parts", default: "[]" } }, when: { param: p.params.env, equals: "dev" } });',
-          '  p.task("load", { image: "x", forEach: list.output("parts"), args: [p.item], after: [list], trigger: "allDone" });',
-          '  p.task("other", { image: "x" });',
-        ].join("\n"),
-      ),
-    });
-    expect(r.diagnostics).toEqual([]);
-    const { plan, diagnostics } = lower(r.pipelines[0]!.ir, { decideWhen: true });
-    expect(diagnostics).toEqual([]);
-    expect(plan.skipped).toEqual(["list", "load"]);
+  it("on the jobs target, a fan-out whose producer the defaults skip runs over the output's default, known now: one Job per item, or skipped when it is empty", async () => {
+    const compiled = (fallback: string) =>
+      compileFiles({
+        "main.ts": source(
+          [
+            `  const list = p.task("list", { image: "x", outputs: { parts: { path: "/tmp/parts", default: ${JSON.stringify(fallback)} } }, when: { param: p.params.env, equals: "dev" } });`,
+            '  const l = p.task("load", { image: "x", forEach: list.output("parts"), args: [p.item], after: [list], trigger: "allDone" });',
+            '  p.task("report", { image: "x", after: [l] });',
+          ].join("\n"),
+        ),
+      });
+    const empty = await compiled("[]");
+    expect(empty.diagnostics).toEqual([]);
+    const skipped = lower(empty.pipelines[0]!.ir, { decideWhen: true });
+    // Every task skipped: the warning that a run does nothing, and no error.
+    expect(skipped.diagnostics.map((d) => [d.code, d.severity])).toEqual([["GANTRY4032", "warning"]]);
+    expect(skipped.plan.skipped).toEqual(["list", "load", "report"]);
+
+    const two = await compiled('["a",{"id":2}]');
+    expect(two.diagnostics).toEqual([]);
+    const expanded = lower(two.pipelines[0]!.ir, { decideWhen: true });
+    expect(expanded.diagnostics).toEqual([]);
+    expect(expanded.plan.skipped).toEqual(["list"]);
+    expect(expanded.plan.pipeline.tasks.map((t) => [t.name, t.args, t.dependencies])).toEqual([
+      ["load-0", ["a"], []],
+      ["load-1", ['{"id":2}'], []],
+      ["report", undefined, ["load-0", "load-1"]],
+    ]);
   });
 });

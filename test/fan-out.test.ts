@@ -131,7 +131,7 @@ describe("argo: the simulated controller agrees with the evaluator", () => {
       expect(validateAll(out.objects)).toEqual([]);
       const workflow = JSON.parse(JSON.stringify(out.objects[0]));
       for (const values of [...FAN_OUT_VALUES, ...odd]) {
-        const few = odd.includes(values);
+        const few = (odd as readonly ReadonlyMap<string, string>[]).includes(values);
         for (const outcomes of assignments(pipeline.tasks.map((t) => t.name), ["succeeds", "fails", "errors"], few ? 0 : 3 ** 5, few ? 10 : 60, runs + 1)) {
           expect(argoAgrees(pipeline, values, outcomes, workflow)).toBeUndefined();
           for (const t of fans) {

@@ -315,7 +315,7 @@ export const codes = {
   GANTRY4037: {
     title: "Fan-out over a task's output on the jobs target",
     explain:
-      "A `forEach` over another task's output (`forEach: list.output(\"tables\")`) runs one copy of the task per item of a list that exists only once that task has run. The jobs target writes every Job of a run when compiling, and nothing in the run creates Jobs, so it cannot make one per item. Compile for `--target argo`, whose controller expands the list (`withParam`) when the run reaches the task; or, when the list is known before the run, make it a list parameter with a default (`forEach: p.params.tables`), which the jobs target expands into one Job per item when compiling.",
+      "A `forEach` over another task's output (`forEach: list.output(\"tables\")`) runs one copy of the task per item of a list that exists only once that task has run. The jobs target writes every Job of a run when compiling, and nothing in the run creates Jobs, so it cannot make one per item. Compile for `--target argo`, whose controller expands the list (`withParam`) when the run reaches the task; or, when the list is known before the run, make it a list parameter with a default (`forEach: p.params.tables`), which the jobs target expands into one Job per item when compiling. (When the parameters' defaults skip the producer, its output is its default, known when compiling, and the jobs target expands that instead: no GANTRY4037.)",
   },
   GANTRY4033: {
     title: "Task outputs the jobs target cannot pass",

@@ -5,7 +5,8 @@
  * fan-out as one task: with the default trigger it runs once all copies succeeded (or failed with
  * `allowFailure`), with `allDone` once all finished; the run fails when a copy failed. A fan-out
  * over an empty list was skipped before this (skips.ts `whenOf`), so every list here has items.
- * A fan-out over another task's output has no list until that task has run: GANTRY4037.
+ * A fan-out over another task's output has no list until that task has run (GANTRY4037), unless the
+ * defaults skipped that task: its output is then its default, known now (`skippedOutput`).
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
@@ -21,7 +22,10 @@ export function copyName(task: string, i: number): string {
   return `${task.slice(0, MAX_NAME - suffix.length).replace(/-+$/, "")}${suffix}`;
 }
 
-export function expandFanOut(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; diagnostics: Diagnostic[] } {
+/** The output of a task the defaults skipped: its default; undefined for a task that runs. */
+export type SkippedOutput = (ref: IR.OutputRef) => string | undefined;
+
+export function expandFanOut(pipeline: IR.Pipeline, skippedOutput: SkippedOutput = () => undefined): { pipeline: IR.Pipeline; diagnostics: Diagnostic[] } {
   if (!pipeline.tasks.some((t) => t.forEach)) return { pipeline, diagnostics: [] };
   const values = defaultValues(pipeline);
   const copies = new Map<string, string[]>();
@@ -33,13 +37,15 @@ export function expandFanOut(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; di
       continue;
     }
     const { forEach: source, ...task } = t;
-    if ("output" in source) {
-      diagnostics.push(listFromOutput(t, source.output));
+    const list = "param" in source ? values.get(source.param) : skippedOutput(source.output);
+    if (list === undefined) {
+      // A parameter without a default was skipped before this (GANTRY4011): an output it is.
+      if ("output" in source) diagnostics.push(listFromOutput(t, source.output));
       tasks.push(task);
       continue;
     }
-    // decideWhen left only fan-outs whose default holds an item (GANTRY4011 without a default).
-    const items = itemsOf(values.get(source.param)!)!;
+    // decideWhen left only fan-outs whose list holds an item; one that is no JSON list makes none.
+    const items = itemsOf(list) ?? [];
     const made = items.map((item, i): IR.Task => ({ ...withItem(task, item), name: copyName(t.name, i) }));
     copies.set(t.name, made.map((c) => c.name));
     tasks.push(...made);

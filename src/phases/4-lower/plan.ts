@@ -8,7 +8,7 @@ import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
-import { expandFanOut } from "./fan-out.js";
+import { expandFanOut, type SkippedOutput } from "./fan-out.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
 import { defaultValues, holds, isConditional, needed, parametersOf, residual, skipClosure, whenOf, withoutSkipped, type OutputValues } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
@@ -82,8 +82,9 @@ export interface Lowered {
 export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowered {
   // With an error here (a parameter without a default) the plan is still made, but not emitted.
   const decided = options.decideWhen ? decideWhen(declared) : { pipeline: declared, skipped: [], diagnostics: [] };
-  // Without run-time parameters, a fan-out's list is its default's: one task per item, now.
-  const expanded = options.decideWhen ? expandFanOut(decided.pipeline) : { pipeline: decided.pipeline, diagnostics: [] };
+  // Without run-time parameters, a fan-out's list is its default's (or that of the output of a task
+  // skipped now): one task per item, now.
+  const expanded = options.decideWhen ? expandFanOut(decided.pipeline, skippedOutputs(declared, decided.skipped)) : { pipeline: decided.pipeline, diagnostics: [] };
   const { pipeline } = expanded;
   const { skipped } = decided;
   const scopes = computeScopes(pipeline);
@@ -97,6 +98,13 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
     plan,
     diagnostics: [...decided.diagnostics, ...expanded.diagnostics, ...wiringProblems(declared, pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
   };
+}
+
+/** The outputs of the tasks `decideWhen` skipped: their defaults, what a task after them reads. */
+function skippedOutputs(declared: IR.Pipeline, skipped: readonly string[]): SkippedOutput {
+  if (skipped.length === 0) return () => undefined;
+  const byName = new Map(declared.tasks.map((t) => [t.name, t]));
+  return (ref) => (skipped.includes(ref.task) ? byName.get(ref.task)?.outputs?.find((o) => o.name === ref.name)?.default : undefined);
 }
 
 /**

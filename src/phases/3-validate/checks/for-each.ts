@@ -116,7 +116,7 @@ function checkItemReads(bag: DiagnosticBag, task: TaskPartInput, subject: string
     // A value `when` compares with is a constant, or GANTRY2041 says so.
     if (field === "when" && task.forEach !== undefined) return;
     if (task.forEach === undefined) {
-      bag.error("GANTRY2047", `${subject}: ${path.join(".")} uses p.item, but the task has no forEach`, where.value(path), "`p.item` is the item of a fan-out task's copy: give the task `forEach: p.params.NAME` (a list parameter), or use a constant.");
+      bag.error("GANTRY2047", `${subject}: ${path.join(".")} uses p.item, but the task has no forEach`, where.value(path), "`p.item` is the item of a fan-out task's copy: give the task `forEach: p.params.NAME` (a list parameter) or `forEach: handle.output(\"name\")` (a list a task before it writes), or use a constant.");
     } else if (!ITEM_FIELDS.has(field) || (field === "env" && path.length !== 2)) {
       bag.error(
         "GANTRY2047",
