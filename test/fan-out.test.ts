@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { toArgo } from "../src/backends/argo/index.js";
 import { toJobs } from "../src/backends/jobs/index.js";
 import type * as IR from "../src/ir/index.js";
@@ -162,6 +162,7 @@ describe("argo: the simulated controller agrees with the evaluator", () => {
     expect(gated.when).toBeUndefined();
     expect(gated.withParam).toBe('{{=(!(tasks["load"].status == "Skipped") and workflow.parameters["env"] == "prod") ? workflow.parameters["tables"] : "[]"}}');
     const template = wf.spec.templates.find((t: any) => t.name === "load");
+    expect(template.metadata.labels["gantry.dev/fan-out"]).toBe("load");
     expect(template.inputs).toEqual({ parameters: [{ name: "item" }] });
     expect(template.container.args).toEqual(["--table", "{{inputs.parameters.item}}"]);
     expect(template.container.env).toEqual([{ name: "T", value: "{{inputs.parameters.item}}" }]);
@@ -228,6 +229,12 @@ describe("jobs: one Job per item of the default, whose simulated run agrees with
       ["load-1", "load users", "users", []],
       ["report", undefined, undefined, ["load-0", "load-1"]],
     ]);
+    // Each copy says which fan-out it belongs to (a label, to select them all) and its item.
+    expect(plan.tasks.map((t) => [t.task.name, t.labels["gantry.dev/fan-out"], t.annotations["gantry.dev/item"], t.copyOf])).toEqual([
+      ["load-0", "load", "orders", { task: "load", item: "orders" }],
+      ["load-1", "load", "users", { task: "load", item: "users" }],
+      ["report", undefined, undefined, undefined],
+    ]);
     const clash = await compileFiles({ "main.ts": source(PARAMS, ['  p.task("load", { image: "x", forEach: p.params.tables });', '  p.task("load-1", { image: "x" });'].join("\n")) });
     expect(clash.diagnostics).toEqual([]);
     const clashed = lower(clash.pipelines[0]!.ir, { decideWhen: true }).diagnostics;
@@ -238,6 +245,21 @@ describe("jobs: one Job per item of the default, whose simulated run agrees with
     const noDefault = lower(none.pipelines[0]!.ir, { decideWhen: true }).diagnostics;
     expect(noDefault.map((d) => d.code)).toEqual(["GANTRY4011"]);
     expect(noDefault[0]!.message).toContain('its `forEach` runs over parameter "tables", which has no default');
+  });
+});
+
+describe("labels", () => {
+  it("gantry.dev/fan-out is Gantry's: a task's own value is GANTRY2028 and not used, on either target; a task without forEach has none", async () => {
+    const src = source(PARAMS, ['  p.task("load", { image: "x", forEach: p.params.tables, labels: { "gantry.dev/fan-out": "mine" } });', '  p.task("plain", { image: "x", labels: { "gantry.dev/fan-out": "mine" } });'].join("\n"));
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where)).toEqual([`GANTRY2028 ${loc("main.ts", src, '"gantry.dev/fan-out"')}`]);
+    for (const decideWhen of [false, true]) {
+      const { plan, diagnostics } = lower(r.pipelines[0]!.ir, { decideWhen });
+      // One finding for the two tasks (and the copies) that set it.
+      expect(diagnostics.map((d) => d.code)).toEqual(["GANTRY2028"]);
+      expect(diagnostics.map((d) => d.message).join("\n")).toContain('label "gantry.dev/fan-out" is Gantry\'s own, so its value "mine" is not used');
+      expect(plan.tasks.map((t) => [t.task.name, t.labels["gantry.dev/fan-out"]])).toEqual(decideWhen ? [["load-0", "load"], ["load-1", "load"], ["plain", undefined]] : [["load", "load"], ["plain", undefined]]);
+    }
   });
 });
 
@@ -256,6 +278,19 @@ describe("the CLI", () => {
     expect(text).toMatch(/\n  name: fan-[0-9a-f]+-load-0\n/);
     expect(text).toMatch(/\n  name: fan-[0-9a-f]+-load-1\n/);
     expect(text).toContain("value: users");
+    // The copies' Jobs carry the fan-out's label and their item, and the metadata file says so too.
+    const load1 = parseAllDocuments(text).map((d) => d.toJS()).find((o) => o?.kind === "Job" && o.metadata.name.endsWith("-load-1"));
+    expect(load1.metadata.labels["gantry.dev/fan-out"]).toBe("load");
+    expect(load1.metadata.annotations["gantry.dev/item"]).toBe("users");
+    expect(load1.spec.template.metadata.labels["gantry.dev/fan-out"]).toBe("load");
+    const withMetadata = gantry(["compile", "pipelines", "--target", "jobs", "--out", "jobs-meta", "--metadata"], cwd);
+    expect(withMetadata.code, withMetadata.stderr).toBe(0);
+    const metadata = JSON.parse(fs.readFileSync(path.join(cwd, "jobs-meta", "fan.metadata.json"), "utf8"));
+    expect(metadata.tasks.map((t: any) => [t.name, t.copyOf])).toEqual([
+      ["load-0", { task: "load", item: "orders" }],
+      ["load-1", { task: "load", item: "users" }],
+      ["report", undefined],
+    ]);
     for (const code of ["GANTRY2046", "GANTRY2047", "GANTRY4036"]) {
       const explained = gantry(["explain", code], cwd);
       expect(explained.code).toBe(0);

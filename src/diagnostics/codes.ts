@@ -214,7 +214,7 @@ export const codes = {
   GANTRY2028: {
     title: "A label Gantry owns",
     explain:
-      "Gantry sets the labels `<prefix>/pipeline`, `/task`, `/role`, `/scope` and, on the jobs target, `/run` (prefix `gantry.dev` unless `labelPrefix` says otherwise; all five are reserved on either target), and leaves them out where they do not apply (`scope` outside any setup's scope, `task` on the pipeline's own objects). Selectors and the jobs target's runtime rely on them, so a value a pipeline or task writes for one of them is not used: this warning says where. Use a key of your own.",
+      "Gantry sets the labels `<prefix>/pipeline`, `/task`, `/role`, `/scope`, `/fan-out` and, on the jobs target, `/run` (prefix `gantry.dev` unless `labelPrefix` says otherwise; all six are reserved on either target), and leaves them out where they do not apply (`scope` outside any setup's scope, `task` on the pipeline's own objects, `fan-out` on tasks without `forEach`). Selectors and the jobs target's runtime rely on them, so a value a pipeline or task writes for one of them is not used: this warning says where. Use a key of your own.",
   },
   GANTRY2029: {
     title: "Overlapping scheduled runs share a setup's resource",

@@ -70,8 +70,12 @@ const task = z.object({
     .union([z.string(), z.object({ output: z.object({ task: z.string(), name: z.string() }) })])
     .optional()
     .describe(
-      "What a fan-out task runs over (docs/dsl.md, `forEach`): the name of its list parameter, or `{ output: { task, name } }`, another task's output (Argo only). One copy of the task runs per item of the list. On the jobs target, which writes one task per item of the default when compiling (NAME-0, NAME-1, ...), absent: those copies are listed as tasks.",
+      "What a fan-out task runs over (docs/dsl.md, `forEach`): the name of its list parameter, or `{ output: { task, name } }`, another task's output (Argo only). One copy of the task runs per item of the list. On the jobs target, which writes one task per item of the default when compiling (NAME-0, NAME-1, ...), absent: those copies are listed as tasks, each with `copyOf`.",
     ),
+  copyOf: z
+    .object({ task: z.string(), item: z.string() })
+    .optional()
+    .describe("Jobs target: the fan-out task this task is a copy of, and the item it runs for (its Job's label gantry.dev/fan-out and annotation gantry.dev/item)."),
   retry,
   timeoutSeconds: z.number().int().optional().describe("Deadline of one attempt."),
   notEnforced: z
@@ -133,7 +137,7 @@ export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetri
     labels: plan.labels,
     metrics: metrics(plan.runMetrics),
     ...(plan.skipped.length > 0 && { skipped: plan.skipped }),
-    tasks: plan.tasks.map(({ task: t, scope, scopes, labels, metrics: ms }) => ({
+    tasks: plan.tasks.map(({ task: t, scope, scopes, labels, metrics: ms, copyOf }) => ({
       name: t.name,
       role: t.role,
       scope,
@@ -145,6 +149,7 @@ export function pipelineMetadata(plan: Plan, target: "argo" | "jobs", emitsMetri
       allowFailure: t.allowFailure,
       when: t.when,
       forEach: t.forEach && ("param" in t.forEach ? t.forEach.param : { output: t.forEach.output }),
+      copyOf,
       failsRun: t.failsRun,
       retry: effectiveRetry(t.retry),
       timeoutSeconds: t.timeoutSeconds,

@@ -25,10 +25,26 @@ export function copyName(task: string, i: number): string {
 /** The output of a task the defaults skipped: its default; undefined for a task that runs. */
 export type SkippedOutput = (ref: IR.OutputRef) => string | undefined;
 
-export function expandFanOut(pipeline: IR.Pipeline, skippedOutput: SkippedOutput = () => undefined): { pipeline: IR.Pipeline; diagnostics: Diagnostic[] } {
-  if (!pipeline.tasks.some((t) => t.forEach)) return { pipeline, diagnostics: [] };
+/** What a copy made by `expandFanOut` is a copy of: the fan-out task, and the item it runs for. */
+export interface CopyOf {
+  task: string;
+  item: string;
+}
+
+export interface Expanded {
+  pipeline: IR.Pipeline;
+  /** By copy name; empty when nothing fanned out. */
+  copies: ReadonlyMap<string, CopyOf>;
+  diagnostics: Diagnostic[];
+}
+
+const NO_COPIES: ReadonlyMap<string, CopyOf> = new Map();
+
+export function expandFanOut(pipeline: IR.Pipeline, skippedOutput: SkippedOutput = () => undefined): Expanded {
+  if (!pipeline.tasks.some((t) => t.forEach)) return { pipeline, copies: NO_COPIES, diagnostics: [] };
   const values = defaultValues(pipeline);
   const copies = new Map<string, string[]>();
+  const origins = new Map<string, CopyOf>();
   const tasks: IR.Task[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const t of pipeline.tasks) {
@@ -47,11 +63,12 @@ export function expandFanOut(pipeline: IR.Pipeline, skippedOutput: SkippedOutput
     // decideWhen left only fan-outs whose list holds an item; one that is no JSON list makes none.
     const items = itemsOf(list) ?? [];
     const made = items.map((item, i): IR.Task => ({ ...withItem(task, item), name: copyName(t.name, i) }));
+    items.forEach((item, i) => origins.set(copyName(t.name, i), { task: t.name, item }));
     copies.set(t.name, made.map((c) => c.name));
     tasks.push(...made);
   }
   const rewired = tasks.map((t) => (t.dependencies.some((d) => copies.has(d)) ? { ...t, dependencies: [...new Set(t.dependencies.flatMap((d) => copies.get(d) ?? [d]))] } : t));
-  return { pipeline: { ...pipeline, tasks: rewired }, diagnostics: [...diagnostics, ...clashes(pipeline, copies)] };
+  return { pipeline: { ...pipeline, tasks: rewired }, copies: origins, diagnostics: [...diagnostics, ...clashes(pipeline, copies)] };
 }
 
 /** GANTRY4037: the Jobs of a run are written when compiling, before any task has left an output. */

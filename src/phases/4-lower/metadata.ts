@@ -26,6 +26,8 @@ export function metadataKeys(prefix = GANTRY_PREFIX) {
     task: `${prefix}/task`,
     role: `${prefix}/role`,
     scope: `${prefix}/scope`,
+    // A fan-out task's pods, and on the jobs target its copies' Jobs: the fan-out's name.
+    fanOut: `${prefix}/fan-out`,
     // Annotations.
     source: `${prefix}/source`,
     pipelineHash: `${prefix}/pipeline-hash`,
@@ -33,6 +35,8 @@ export function metadataKeys(prefix = GANTRY_PREFIX) {
     // Jobs target: the fields of that policy (and the timeout) the Job controller does not apply.
     notEnforced: `${prefix}/not-enforced`,
     scopes: `${prefix}/scopes`,
+    // Jobs target: the item a fan-out's copy runs for.
+    item: `${prefix}/item`,
     owner: `${prefix}/owner`,
     team: `${prefix}/team`,
     runbookUrl: `${prefix}/runbook-url`,
@@ -43,12 +47,12 @@ export type MetadataKeys = ReturnType<typeof metadataKeys>;
 
 /**
  * Label keys under Gantry's prefix that Gantry sets, or leaves out on purpose (`scope` outside
- * scopes, `task` on the pipeline's objects; `run` on the jobs target): selectors rely on them, so a
+ * scopes, `task` on the pipeline's objects, `fan-out` off fan-outs; `run` on the jobs target): selectors rely on them, so a
  * pipeline's or task's own value for one is never used (GANTRY2028).
  */
 export function reservedLabelKeys(keys: MetadataKeys): ReadonlySet<string> {
   const prefix = keys.pipeline.slice(0, -"/pipeline".length);
-  return new Set([keys.pipeline, keys.task, keys.role, keys.scope, `${prefix}/run`]);
+  return new Set([keys.pipeline, keys.task, keys.role, keys.scope, keys.fanOut, `${prefix}/run`]);
 }
 
 /** `labels` without the reserved keys; the same object when it has none. */

@@ -8,7 +8,7 @@ import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
-import { expandFanOut, type SkippedOutput } from "./fan-out.js";
+import { expandFanOut, type CopyOf, type Expanded, type SkippedOutput } from "./fan-out.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
 import { defaultValues, holds, isConditional, needed, parametersOf, residual, skipClosure, whenOf, withoutSkipped, type OutputValues } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
@@ -46,6 +46,8 @@ export interface PlannedTask {
   scope?: string;
   /** Metrics emitted when each attempt of the task ends; empty when metrics are off. */
   metrics: MetricSpec[];
+  /** With `decideWhen`, a copy of a fan-out task: which, and its item (labels `fan-out`, annotation `item`). */
+  copyOf?: CopyOf;
 }
 
 export interface Plan {
@@ -84,7 +86,7 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
   const decided = options.decideWhen ? decideWhen(declared) : { pipeline: declared, skipped: [], diagnostics: [] };
   // Without run-time parameters, a fan-out's list is its default's (or that of the output of a task
   // skipped now): one task per item, now.
-  const expanded = options.decideWhen ? expandFanOut(decided.pipeline, skippedOutputs(declared, decided.skipped)) : { pipeline: decided.pipeline, diagnostics: [] };
+  const expanded: Expanded = options.decideWhen ? expandFanOut(decided.pipeline, skippedOutputs(declared, decided.skipped)) : { pipeline: decided.pipeline, copies: new Map(), diagnostics: [] };
   const { pipeline } = expanded;
   const { skipped } = decided;
   const scopes = computeScopes(pipeline);
@@ -93,7 +95,7 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
   const tasksJson = pipeline.tasks.map(taskJson);
   const readsRunStatus = new Set(pipeline.tasks.filter((_, i) => tasksJson[i]!.includes(RUN_STATUS_PLACEHOLDER)).map((t) => t.name));
   const keys = metadataKeys(options.labelPrefix);
-  const plan: Plan = { ...buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson), skipped), declared };
+  const plan: Plan = { ...buildPlan(pipeline, scopes, keys, metrics, pipelineHash(pipeline, tasksJson), skipped, expanded.copies), declared };
   return {
     plan,
     diagnostics: [...decided.diagnostics, ...expanded.diagnostics, ...wiringProblems(declared, pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
@@ -191,7 +193,7 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
   return { pipeline: { ...decided, tasks }, skipped: pipeline.tasks.filter((t) => skipped.has(t.name)).map((t) => t.name), diagnostics };
 }
 
-function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string, skipped: string[]): Omit<Plan, "declared"> {
+function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, metrics: boolean, hash: string, skipped: string[], copies: ReadonlyMap<string, CopyOf>): Omit<Plan, "declared"> {
   // Tasks that may be skipped at run time; none once `when` has been decided (their `when` was dropped).
   const mayBeSkipped = skipClosure(pipeline, scopes, () => true);
   const base = { [keys.name]: pipeline.name, [keys.partOf]: pipeline.partOf, [keys.managedBy]: "gantry", [keys.pipeline]: pipeline.name };
@@ -217,8 +219,12 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
     ...(finals.length > 0 && { finallySucceedsWhen: successCondition(finals, mayBeSkipped) }),
     tasks: pipeline.tasks.map((task) => {
       const { chain, scope } = chains.get(task.name) ?? { chain: [] };
+      const copyOf = copies.get(task.name);
+      // The fan-out a pod runs for: the task itself (Argo), or the one a copy was made from (jobs).
+      const fanOut = copyOf?.task ?? (task.forEach ? task.name : undefined);
       return {
         task,
+        ...(copyOf && { copyOf }),
         ...withCondition(startCondition(task, byName, scopes, mayBeSkipped)),
         ...withGuard(guardOf(task, needed(task, scopes), mayBeSkipped)),
         scopes: chain,
@@ -231,6 +237,7 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
           [keys.task]: task.name,
           [keys.role]: task.role,
           ...(scope !== undefined && { [keys.scope]: scope }),
+          ...(fanOut !== undefined && { [keys.fanOut]: fanOut }),
         }),
         annotations: sortKeys({
           ...task.pod.annotations,
@@ -238,6 +245,7 @@ function buildPlan(pipeline: IR.Pipeline, scopes: Scopes, keys: MetadataKeys, me
           [keys.pipelineHash]: hash,
           [keys.retry]: retryAnnotation(task),
           ...(chain.length > 0 && { [keys.scopes]: chain.join(",") }),
+          ...(copyOf && { [keys.item]: copyOf.item }),
           ...ownershipAnnotations(task.ownership, keys),
         }),
       };
