@@ -57,6 +57,16 @@ describe("checks: the list is a read of an output, held to the rules of any read
     expect(r.diagnostics.map(where).sort()).toEqual([`GANTRY2046 ${loc("main.ts", src, '`${list.output("parts")},`')}`, `GANTRY2046 ${loc("main.ts", src, "outputs", 2)}`].sort());
     expect(r.diagnostics.map((d) => d.message)).toContain('task "a": forEach must be a list parameter, written p.params.NAME, or another task\'s output, written handle.output("name"), not "{{tasks.list.outputs.parts},"'.replace("parts},", "parts}},"));
   });
+
+  it("the producer's handle, or a list written out, in forEach is GANTRY2001 at the value, saying what to write", async () => {
+    const src = source([LIST, '  p.task("a", { image: "x", forEach: list as never, after: [list] });', '  p.task("b", { image: "x", forEach: ["x", "y"] as never });'].join("\n"));
+    const r = await compileFiles({ "main.ts": src });
+    expect(r.diagnostics.map(where).sort()).toEqual([`GANTRY2001 ${loc("main.ts", src, "list as never")}`, `GANTRY2001 ${loc("main.ts", src, '["x", "y"] as never')}`].sort());
+    expect(r.diagnostics.map((d) => d.message).sort()).toEqual([
+      'task "a": forEach: takes an output of task "list", written handle.output("name"), not the task\'s handle',
+      'task "b": forEach: takes a list each run gives: a list parameter (p.params.NAME) or a task\'s output (handle.output("name")); a list written in the pipeline needs no forEach: declare one task per item with a loop or `.map`',
+    ]);
+  });
 });
 
 describe("semantics: the list is the output once its task succeeded, else its default", () => {

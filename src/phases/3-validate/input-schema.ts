@@ -256,8 +256,18 @@ const taskFields = {
   allowFailure: z.boolean().optional(),
   trigger: z.enum(["allSucceeded", "allDone"]).optional(),
   when: when.optional(),
-  /** Its rules (a list parameter, a work task, no outputs): checks/for-each.ts. */
-  forEach: str.optional(),
+  /** Its rules (a list parameter or an output, a work task, no outputs): checks/for-each.ts. */
+  forEach: z
+    .string({
+      // The two likely slips: the producer's handle for its output, and a list written out.
+      error: (issue) =>
+        issue.input instanceof TaskHandle
+          ? `takes an output of task "${issue.input.name}", written handle.output("name"), not the task's handle`
+          : Array.isArray(issue.input)
+            ? "takes a list each run gives: a list parameter (p.params.NAME) or a task's output (handle.output(\"name\")); a list written in the pipeline needs no forEach: declare one task per item with a loop or `.map`"
+            : undefined,
+    })
+    .optional(),
   ...ownership,
 };
 
