@@ -63,7 +63,7 @@ export function expandFanOut(pipeline: IR.Pipeline, skippedOutput: SkippedOutput
     // decideWhen left only fan-outs whose list holds an item; one that is no JSON list makes none.
     const items = itemsOf(list) ?? [];
     const made = items.map((item, i): IR.Task => ({ ...withItem(task, item), name: copyName(t.name, i) }));
-    items.forEach((item, i) => origins.set(copyName(t.name, i), { task: t.name, item }));
+    made.forEach((copy, i) => origins.set(copy.name, { task: t.name, item: items[i]! }));
     copies.set(t.name, made.map((c) => c.name));
     tasks.push(...made);
   }
