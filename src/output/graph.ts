@@ -148,12 +148,18 @@ function annotations(t: IR.Task, lay: Layout): string[] {
   if (t.role === "teardown" && t.failsRun) notes.push("failsRun");
   if (t.trigger === "allDone") notes.push("trigger: allDone");
   if (t.allowFailure) notes.push("allowFailure");
-  if (t.forEach) notes.push(`for each of ${"param" in t.forEach ? t.forEach.param : `${t.forEach.output.task}.${t.forEach.output.name}`}`);
+  if (t.forEach) notes.push(`for each of ${listText(t.forEach)}`);
   if (t.when) notes.push(`when: ${whenText(t.when)}`);
   const missing = lay.notInBox.get(t.name);
   if (missing) notes.push(`also in scope of ${missing.join(", ")}`);
   return notes;
 }
+
+/** An output as labels name it: `count-rows.rows`. */
+const outputText = (ref: IR.OutputRef): string => `${ref.task}.${ref.name}`;
+
+/** What a fan-out runs over: its list parameter's name, or the output. */
+const listText = (source: IR.ListSource): string => ("param" in source ? source.param : outputText(source.output));
 
 /** The longest `when` a label spells out; a longer one ends in "...", the YAML has it whole. */
 const MAX_WHEN_TEXT = 80;
@@ -168,11 +174,11 @@ function whenText(when: IR.When): string {
     }
     if ("not" in w) return "param" in w.not || "output" in w.not ? comparison(w.not, true) : `not ${text(w.not, true)}`;
     if ("runStatus" in w) return `run ${w.runStatus}`;
-    if ("items" in w) return `${w.items} has items`; // the lowering's, never in a declared \`when\``
+    if ("items" in w) return `${listText(w.items)} has items`; // the lowering's, never in a declared \`when\``
     return comparison(w, false);
   };
   const comparison = (w: { param: string; in: string[] } | { output: IR.OutputRef; in: string[] }, negated: boolean) => {
-    const subject = "param" in w ? w.param : `${w.output.task}.${w.output.name}`;
+    const subject = "param" in w ? w.param : outputText(w.output);
     // Quoted only where a plain word would mislead: empty, with blanks or punctuation, or a word of this text.
     const values = w.in.map((v) => (/^[A-Za-z0-9._-]+$/.test(v) && !TEXT_WORDS.has(v) ? v : JSON.stringify(v)));
     return values.length === 1 ? `${subject} ${negated ? "!=" : "="} ${values[0]}` : `${subject} ${negated ? "not in" : "in"} ${values.join(" | ")}`;

@@ -3,7 +3,7 @@
  * parameter values, outcomes and output values, against the reference evaluator of DESIGN §5.
  */
 import type * as IR from "../../src/ir/index.js";
-import { evaluate, itemsOf, listValue, type Evaluation, type Outcome } from "../../src/phases/4-lower/index.js";
+import { evaluate, itemsOf, listValue, outputValues, type Evaluation, type Outcome } from "../../src/phases/4-lower/index.js";
 import { simulate } from "./argo-sim.js";
 
 const SIM = { succeeds: "Succeeded", fails: "Failed", errors: "Error" } as const;
@@ -19,8 +19,7 @@ export type Written = Record<string, Record<string, string>>;
  * no JSON list (or a fan-out that never got as far as its list).
  */
 function fanOutItems(pipeline: IR.Pipeline, values: ReadonlyMap<string, string>, written: Written, expected: Evaluation): Map<string, string[]> {
-  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
-  const outputs = (ref: IR.OutputRef) => (expected.states[ref.task] === "succeeded" ? written[ref.task]?.[ref.name] : byName.get(ref.task)?.outputs?.find((o) => o.name === ref.name)?.default);
+  const outputs = outputValues(pipeline, expected.states, written);
   return new Map(pipeline.tasks.filter((t) => t.forEach).map((t) => [t.name, itemsOf(listValue(t.forEach!, values, outputs) ?? "") ?? []]));
 }
 

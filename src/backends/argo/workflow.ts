@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type { Plan } from "../../phases/4-lower/index.js";
-import { annotationSizeProblem, sortKeys, tasksIn } from "../../phases/4-lower/index.js";
+import { annotationSizeProblem, declaredDefaults, sortKeys, tasksIn } from "../../phases/4-lower/index.js";
 import * as pod from "../common/pod.js";
 import { argoUnknownTags } from "../common/template-tags.js";
 import { ITEM_PLACEHOLDER, OUTPUT_MARK, OUTPUT_PATTERN, PARAMETER_PATTERN, RUN_ID_PLACEHOLDER, RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
@@ -208,7 +208,7 @@ const NOOP = "gantry-noop";
  */
 function dagTemplate(name: string, tasks: readonly PlannedTask[], gate: Condition | undefined, reads: Reads) {
   // A `when` may test an output of another task of this DAG (never of the exit handler's: GANTRY2044).
-  const defaultOf = (ref: IR.OutputRef) => tasks.find((p) => p.task.name === ref.task)?.task.outputs?.find((o) => o.name === ref.name)?.default;
+  const defaultOf = declaredDefaults(tasks.map((p) => p.task));
   const dagTasks = tasks.map(({ task, startsWhen, runsIf }) => {
     const outputs = outputArguments(reads.get(task.name)!);
     const depends = dependsExpression(startsWhen);

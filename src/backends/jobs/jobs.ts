@@ -463,7 +463,7 @@ function shimGuard(taskName: string, g: Guard): ShimGuard {
   if ("any" in g) return { any: g.any.map((x) => shimGuard(taskName, x)) };
   if ("not" in g) return { not: shimGuard(taskName, g.not) };
   if ("output" in g) return { output: g.output.task, in: g.in };
-  if ("param" in g || "items" in g) throw new Error(`jobs backend: task "${taskName}" tests parameter "${"param" in g ? g.param : g.items}" at run time; the lowering decides those (decideWhen)`);
+  if ("param" in g || "items" in g) throw new Error(`jobs backend: task "${taskName}" tests ${JSON.stringify("param" in g ? g.param : g.items)} at run time; the lowering decides those (decideWhen, expandFanOut)`);
   return g;
 }
 

@@ -11,7 +11,7 @@
 import type { Diagnostic } from "../../diagnostics/index.js";
 import type * as IR from "../../ir/index.js";
 import { ITEM_PLACEHOLDER } from "../../ir/placeholders.js";
-import { defaultValues, itemsOf } from "./skips.js";
+import { defaultValues, itemsOf, type OutputValues } from "./skips.js";
 
 /** Kubernetes label values, and so task names, have at most 63 characters. */
 const MAX_NAME = 63;
@@ -21,9 +21,6 @@ export function copyName(task: string, i: number): string {
   const suffix = `-${i}`;
   return `${task.slice(0, MAX_NAME - suffix.length).replace(/-+$/, "")}${suffix}`;
 }
-
-/** The output of a task the defaults skipped: its default; undefined for a task that runs. */
-export type SkippedOutput = (ref: IR.OutputRef) => string | undefined;
 
 /** What a copy made by `expandFanOut` is a copy of: the fan-out task, and the item it runs for. */
 export interface CopyOf {
@@ -40,7 +37,8 @@ export interface Expanded {
 
 const NO_COPIES: ReadonlyMap<string, CopyOf> = new Map();
 
-export function expandFanOut(pipeline: IR.Pipeline, skippedOutput: SkippedOutput = () => undefined): Expanded {
+/** `skippedOutput`: the outputs of the tasks the defaults skipped (skips.ts `skippedOutputs`), known now. */
+export function expandFanOut(pipeline: IR.Pipeline, skippedOutput: OutputValues = () => undefined): Expanded {
   if (!pipeline.tasks.some((t) => t.forEach)) return { pipeline, copies: NO_COPIES, diagnostics: [] };
   const values = defaultValues(pipeline);
   const copies = new Map<string, string[]>();

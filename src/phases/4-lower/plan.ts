@@ -8,9 +8,9 @@ import type * as IR from "../../ir/index.js";
 import { setOwn } from "../../util/own-property.js";
 import { sortedKeys } from "../../util/sorted-keys.js";
 import { checkScopes } from "./scope-checks.js";
-import { expandFanOut, type CopyOf, type Expanded, type SkippedOutput } from "./fan-out.js";
+import { expandFanOut, type CopyOf, type Expanded } from "./fan-out.js";
 import { guardOf, startCondition, successCondition, type Condition, type Guard } from "./conditions.js";
-import { defaultValues, holds, isConditional, needed, parametersOf, residual, skipClosure, whenOf, withoutSkipped, type OutputValues } from "./skips.js";
+import { declaredDefaults, defaultValues, holds, isConditional, needed, parametersOf, residual, skipClosure, skippedOutputs, whenOf, withoutSkipped } from "./skips.js";
 import { RUN_STATUS_PLACEHOLDER } from "../../ir/placeholders.js";
 import { checkAnnotationSizes, checkReservedLabels } from "./metadata-checks.js";
 import { metadataKeys, ownershipAnnotations, pipelineHash, PIPELINE_COMPONENT, reservedLabelKeys, retryAnnotation, scopeChains, taskJson, withoutReserved, type MetadataKeys } from "./metadata.js";
@@ -86,7 +86,7 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
   const decided = options.decideWhen ? decideWhen(declared) : { pipeline: declared, skipped: [], diagnostics: [] };
   // Without run-time parameters, a fan-out's list is its default's (or that of the output of a task
   // skipped now): one task per item, now.
-  const expanded: Expanded = options.decideWhen ? expandFanOut(decided.pipeline, skippedOutputs(declared, decided.skipped)) : { pipeline: decided.pipeline, copies: new Map(), diagnostics: [] };
+  const expanded: Expanded = options.decideWhen ? expandFanOut(decided.pipeline, skippedOutputs(declaredDefaults(declared.tasks), new Set(decided.skipped))) : { pipeline: decided.pipeline, copies: new Map(), diagnostics: [] };
   const { pipeline } = expanded;
   const { skipped } = decided;
   const scopes = computeScopes(pipeline);
@@ -100,13 +100,6 @@ export function lower(declared: IR.Pipeline, options: LowerOptions = {}): Lowere
     plan,
     diagnostics: [...decided.diagnostics, ...expanded.diagnostics, ...wiringProblems(declared, pipeline, scopes, readsRunStatus, tasksJson), ...checkReservedLabels(pipeline, reservedLabelKeys(keys)), ...checkAnnotationSizes(plan)],
   };
-}
-
-/** The outputs of the tasks `decideWhen` skipped: their defaults, what a task after them reads. */
-function skippedOutputs(declared: IR.Pipeline, skipped: readonly string[]): SkippedOutput {
-  if (skipped.length === 0) return () => undefined;
-  const byName = new Map(declared.tasks.map((t) => [t.name, t]));
-  return (ref) => (skipped.includes(ref.task) ? byName.get(ref.task)?.outputs?.find((o) => o.name === ref.name)?.default : undefined);
 }
 
 /**
@@ -159,13 +152,12 @@ function decideWhen(pipeline: IR.Pipeline): { pipeline: IR.Pipeline; skipped: st
   // more tasks (skips only grow, so this ends).
   const ifResult = new Map(conditional.filter((t) => t.role === "finally").map((t) => [t.name, { succeeded: holds(t.when!, values, "Succeeded"), failed: holds(t.when!, values, "Failed") }]));
   const scopes = computeScopes(pipeline);
-  const byName = new Map(pipeline.tasks.map((t) => [t.name, t]));
+  const defaults = declaredDefaults(pipeline.tasks);
   let skippedBody = new Set<string>();
   let left: Map<string, boolean | IR.When>;
   for (;;) {
     const known = skippedBody;
-    const defaults: OutputValues = (ref) => (known.has(ref.task) ? byName.get(ref.task)!.outputs?.find((o) => o.name === ref.name)?.default : undefined);
-    left = new Map(conditional.filter((t) => t.role !== "finally").map((t) => [t.name, residual(whenOf(t)!, values, undefined, defaults)]));
+    left = new Map(conditional.filter((t) => t.role !== "finally").map((t) => [t.name, residual(whenOf(t)!, values, undefined, skippedOutputs(defaults, known))]));
     skippedBody = skipClosure(pipeline, scopes, (t) => left.get(t.name) === false);
     if (skippedBody.size === known.size) break;
   }

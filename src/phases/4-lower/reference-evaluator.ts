@@ -5,7 +5,7 @@
  */
 import type * as IR from "../../ir/index.js";
 import { computeScopes, waitsFor, type Scopes } from "../../ir/scopes.js";
-import { defaultValues, holds, itemsOf, listValue, needed, whenOf, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
+import { declaredDefaults, defaultValues, holds, itemsOf, listValue, needed, whenOf, type OutputValues, type ParameterValues, type RunStatus } from "./skips.js";
 
 /** What a task does if it runs: succeed, fail for good (retries spent), or hit an infrastructure error. */
 export type Outcome = "succeeds" | "fails" | "errors";
@@ -43,7 +43,7 @@ export function evaluate(
   const skipped = (n: string) => states[n] === "skipped";
   /** The result of every task but the finally ones, once the first finally task is reached. */
   let bodyResult: RunStatus | undefined;
-  const outputs: OutputValues = ({ task, name }) => (succeeded(task) ? written[task]?.[name] : byName.get(task)?.outputs?.find((o) => o.name === name)?.default);
+  const outputs = outputValues(pipeline, states, written);
 
   for (const name of topologicalOrder(waitsFor(pipeline, scopes))) {
     const task = byName.get(name)!;
@@ -82,6 +82,15 @@ export function evaluate(
 
   const reasons = failures(pipeline.tasks, states);
   return { states, ran, result: reasons.length > 0 ? "failed" : "succeeded", reasons };
+}
+
+/**
+ * The outputs as tasks in these states leave them (`states` may still be filling): what a task that
+ * succeeded wrote, else the output's default.
+ */
+export function outputValues(pipeline: IR.Pipeline, states: Readonly<Record<string, TaskState>>, written: Readonly<Record<string, Readonly<Record<string, string>>>>): OutputValues {
+  const defaults = declaredDefaults(pipeline.tasks);
+  return (ref) => (states[ref.task] === "succeeded" ? written[ref.task]?.[ref.name] : defaults(ref));
 }
 
 /** Rule 5: why these tasks, in these states, fail the run, one line per reason; none: they do not. */

@@ -20,6 +20,17 @@ export type OutputValues = (ref: IR.OutputRef) => string | undefined;
 
 const NO_OUTPUTS: OutputValues = () => undefined;
 
+/** Each output's declared default, by reference: what a task that did not succeed leaves. */
+export function declaredDefaults(tasks: readonly IR.Task[]): OutputValues {
+  const byName = new Map(tasks.map((t) => [t.name, t]));
+  return ({ task, name }) => byName.get(task)?.outputs?.find((o) => o.name === name)?.default;
+}
+
+/** The outputs of the tasks in `skipped` (decided when compiling): their defaults; nothing known of the others. */
+export function skippedOutputs(defaults: OutputValues, skipped: ReadonlySet<string>): OutputValues {
+  return skipped.size === 0 ? NO_OUTPUTS : (ref) => (skipped.has(ref.task) ? defaults(ref) : undefined);
+}
+
 /**
  * A task's condition as the lowering reads it: its `when`, and for a fan-out task (`forEach`) that
  * its list holds an item, since a fan-out over an empty list runs nothing and is skipped (as Argo
